@@ -1,0 +1,48 @@
+"""Alembic environment: runs against the app's engine (or one passed in by tests).
+
+SQLite uses batch mode (render_as_batch) so ALTERs work; types are compared; on PostgreSQL an
+advisory lock keeps two starting processes from migrating at once.
+"""
+
+from __future__ import annotations
+
+from alembic import context
+from sqlalchemy import text
+
+from travelcrm.db import get_engine, import_models
+
+MIGRATION_LOCK_ID = 724_311_905  # arbitrary, constant: pg_advisory_lock key for migrations
+
+target_metadata = import_models()
+config = context.config
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine") or get_engine()
+    with engine.connect() as connection:
+        is_pg = connection.dialect.name == "postgresql"
+        if is_pg:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_ID})
+            connection.commit()
+        try:
+            context.configure(
+                connection=connection,
+                target_metadata=target_metadata,
+                render_as_batch=not is_pg,
+                compare_type=True,
+                compare_server_default=True,
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+            connection.commit()
+        finally:
+            if is_pg:
+                connection.execute(
+                    text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_ID}
+                )
+                connection.commit()
+
+
+if context.is_offline_mode():
+    raise SystemExit("Offline (SQL script) migrations are not supported; run them online.")
+run_migrations_online()

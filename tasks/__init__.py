@@ -1,0 +1,1 @@
+"""Huey tasks: thin wrappers that open a session and call services."""

@@ -1,0 +1,128 @@
+"""Test setup: a fresh database per run, on SQLite (default) or PostgreSQL + Redis.
+
+Pick with TEST_BACKEND=sqlite|postgres. PostgreSQL comes from TEST_POSTGRES_URL (default: the
+local server, trust auth), Redis from TEST_REDIS_URL. No mocks of our own database or queue.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+BACKEND = os.environ.get("TEST_BACKEND", "sqlite")
+PG_ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+RUN_ID = secrets.token_hex(4)
+
+_data_dir = Path(tempfile.mkdtemp(prefix=f"travelcrm-test-{RUN_ID}-"))
+
+
+def _pg_database_url(name: str) -> str:
+    base, _, _ = PG_ADMIN_URL.rpartition("/")
+    return f"{base}/{name}"
+
+
+def _create_pg_database(name: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+def _drop_pg_database(name: str) -> None:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    engine.dispose()
+
+
+# The environment is set before any travelcrm module reads its settings.
+os.environ["APP_ENV"] = "test"
+os.environ["DATA_DIR"] = str(_data_dir)
+os.environ["HUEY_IMMEDIATE"] = "true"
+os.environ["HUEY_NAME"] = f"travelcrm-test-{RUN_ID}"
+os.environ.pop("REFLEX_REDIS_URL", None)
+if BACKEND == "postgres":
+    PG_DB_NAME = f"travelcrm_test_{RUN_ID}"
+    _create_pg_database(PG_DB_NAME)
+    os.environ["DATABASE_URL"] = _pg_database_url(PG_DB_NAME)
+    os.environ["REDIS_URL"] = REDIS_URL
+else:
+    PG_DB_NAME = ""
+    os.environ["DATABASE_URL"] = f"sqlite:///{_data_dir / 'test.db'}"
+    os.environ.pop("REDIS_URL", None)
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    return f"travelcrm backend: {BACKEND} (database {os.environ['DATABASE_URL']})"
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    from travelcrm.db import reset_engine
+
+    reset_engine()
+    if PG_DB_NAME:
+        _drop_pg_database(PG_DB_NAME)
+
+
+@pytest.fixture(scope="session")
+def migrated_engine():
+    """The run's database, migrated to head once."""
+    from travelcrm.db import get_engine, upgrade_to_head
+
+    engine = get_engine()
+    upgrade_to_head(engine)
+    return engine
+
+
+@pytest.fixture
+def session(migrated_engine) -> Iterator:
+    from sqlmodel import Session
+
+    with Session(migrated_engine, expire_on_commit=False) as db_session:
+        yield db_session
+        db_session.rollback()
+
+
+@pytest.fixture
+def fresh_database() -> Iterator[str]:
+    """An empty database of the run's kind (for migration tests); dropped afterwards."""
+    name = f"travelcrm_mig_{secrets.token_hex(4)}"
+    if BACKEND == "postgres":
+        _create_pg_database(name)
+        yield _pg_database_url(name)
+        _drop_pg_database(name)
+    else:
+        path = _data_dir / f"{name}.db"
+        yield f"sqlite:///{path}"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+
+@pytest.fixture
+def settings_env(monkeypatch: pytest.MonkeyPatch):
+    """Change settings through the environment for one test; caches are reset around it."""
+    from travelcrm.db import reset_engine
+    from travelcrm.settings import get_settings
+
+    def apply(**values: str) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key.upper(), value)
+        get_settings.cache_clear()
+        reset_engine()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()
+    reset_engine()

@@ -1,0 +1,1 @@
+"""The REST API: app factory and the conventions every route follows."""

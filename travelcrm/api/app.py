@@ -1,0 +1,90 @@
+"""The FastAPI app mounted into Reflex's backend under /api."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import JSONResponse
+from starlette.routing import Match
+from fastapi_offline import FastAPIOffline
+
+from travelcrm import __version__
+from travelcrm.api.idempotency import IdempotencyMiddleware
+from travelcrm.api.middleware import RequestContextMiddleware
+from travelcrm.api.problems import install_problem_handlers, problem_response
+from travelcrm.system.api import router as system_router
+
+API_PREFIX = "/api"
+CATCH_ALL = f"{API_PREFIX}/{{path:path}}"
+DESCRIPTION = """
+TravelCRM REST API for integrations, webhooks and the customer portal.
+
+Conventions on every route:
+* Success bodies are `{"data": ..., "meta": {...}}`; errors are RFC 9457
+  `application/problem+json` with a stable `code`, a human `detail`, per-field `errors[]`
+  and the `request_id`.
+* Send `X-Request-ID` (up to 128 characters) to trace a call; it is echoed back.
+* Writes accept `Idempotency-Key`: a retry with the same key and body within 24 hours replays
+  the first response (`Idempotent-Replayed: true`).
+* Lists use `limit` and an opaque `cursor`; the next page's cursor is `meta.next_cursor`.
+* Single resources carry an `ETag`; send it back as `If-Match` on updates (412 when stale).
+"""
+
+ROUTERS: tuple[APIRouter, ...] = (system_router,)
+
+
+def _methods_for_path(api: FastAPI, request: Request) -> list[str]:
+    """Methods other routes accept on this path (so a wrong method is 405, not 404)."""
+    allowed = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        for route in api.routes:
+            if getattr(route, "path", None) == CATCH_ALL:
+                continue
+            if route.matches(scope)[0] == Match.FULL:
+                allowed.append(method)
+                break
+    return allowed
+
+
+def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
+    api = FastAPIOffline(
+        title="TravelCRM API",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=f"{API_PREFIX}/redoc",
+        static_url=f"{API_PREFIX}/docs-assets",
+        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+    )
+    install_problem_handlers(api)
+    for router in (*ROUTERS, *extra_routers):
+        api.include_router(router)
+
+    @api.api_route(
+        CATCH_ALL,
+        methods=["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"],
+        include_in_schema=False,
+    )
+    async def unknown_route(request: Request, path: str) -> JSONResponse:
+        allowed = _methods_for_path(api, request)
+        if allowed:
+            return problem_response(
+                status=405,
+                detail=f"{request.method} is not allowed on {request.url.path}; "
+                f"use {', '.join(allowed)}.",
+                instance=request.url.path,
+                headers={"Allow": ", ".join(allowed)},
+            )
+        return problem_response(
+            status=404,
+            detail=f"No API resource at {request.method} {request.url.path}.",
+            instance=request.url.path,
+        )
+
+    # Outermost first: request context wraps idempotency, so replays carry a request id too.
+    api.add_middleware(IdempotencyMiddleware)
+    api.add_middleware(RequestContextMiddleware)
+    return api

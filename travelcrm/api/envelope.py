@@ -1,0 +1,85 @@
+"""Response shapes: success bodies are {"data": ..., "meta": {...}}; errors are RFC 9457."""
+
+from __future__ import annotations
+
+from typing import Any, Generic, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from travelcrm.core.context import request_id_var
+
+T = TypeVar("T")
+
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+PROBLEM_TYPE_BASE = "https://travelcrm.app/problems/"
+
+
+class Meta(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+    request_id: str | None = None
+    next_cursor: str | None = Field(default=None, description="Opaque; pass as ?cursor=")
+    limit: int | None = None
+
+
+class Envelope(BaseModel, Generic[T]):
+    data: T
+    meta: Meta
+
+
+def envelope(data: Any, **meta: Any) -> dict[str, Any]:
+    """Build a success body; the request id is added from the current context."""
+    return {"data": data, "meta": {"request_id": request_id_var.get(), **meta}}
+
+
+class ProblemFieldError(BaseModel):
+    field: str
+    message: str
+    code: str = "invalid"
+    row: int | None = None
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with our stable `code`, per-field `errors` and `request_id`."""
+
+    model_config = ConfigDict(extra="allow")
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    code: str
+    instance: str | None = None
+    request_id: str | None = None
+    errors: list[ProblemFieldError] = Field(default_factory=list)
+
+
+def problem_body(
+    *,
+    status: int,
+    code: str,
+    title: str,
+    detail: str,
+    instance: str | None = None,
+    errors: list[dict[str, Any]] | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "type": PROBLEM_TYPE_BASE + code.replace("_", "-"),
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "instance": instance,
+        "request_id": request_id_var.get(),
+        "errors": errors or [],
+        **extra,
+    }
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting problem+json for the given statuses."""
+    return {
+        status: {"model": Problem, "content": {PROBLEM_MEDIA_TYPE: {}}, "description": "Problem"}
+        for status in statuses
+    }

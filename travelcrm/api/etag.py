@@ -1,0 +1,49 @@
+"""ETags on single resources and If-Match on updates (412 when the client's copy is stale)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from fastapi import Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse, Response
+
+from travelcrm.api.envelope import envelope
+from travelcrm.core.errors import FieldError, PreconditionFailedError
+
+
+def compute_etag(representation: Any) -> str:
+    """A strong ETag from the resource's JSON representation (stable key order)."""
+    canonical = json.dumps(jsonable_encoder(representation), sort_keys=True, separators=(",", ":"))
+    return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
+
+
+def _etags(header: str) -> list[str]:
+    return [part.strip().removeprefix("W/") for part in header.split(",") if part.strip()]
+
+
+def resource_response(request: Request, data: Any, *, status_code: int = 200) -> Response:
+    """The enveloped resource with its ETag; 304 when If-None-Match already has it."""
+    etag = compute_etag(data)
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match and (if_none_match.strip() == "*" or etag in _etags(if_none_match)):
+        return Response(status_code=304, headers={"ETag": etag})
+    return JSONResponse(
+        jsonable_encoder(envelope(data)), status_code=status_code, headers={"ETag": etag}
+    )
+
+
+def check_if_match(request: Request, current: Any) -> None:
+    """Refuse an update made against a stale copy. Without If-Match the update proceeds."""
+    header = request.headers.get("if-match")
+    if header is None or header.strip() == "*":
+        return
+    current_etag = compute_etag(current)
+    if current_etag not in _etags(header):
+        raise PreconditionFailedError(
+            "The resource changed since you read it; fetch it again and reapply your change.",
+            errors=[FieldError("If-Match", "stale ETag", "stale_etag")],
+            extra={"current_etag": current_etag},
+        )

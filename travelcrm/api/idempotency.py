@@ -1,0 +1,261 @@
+"""Idempotency-Key on POST/PUT/PATCH/DELETE.
+
+- Same caller, key and body within the TTL (24 h): the stored response is replayed with
+  `Idempotent-Replayed: true`; the handler does not run again.
+- Same key with a different request: 422 problem `idempotency_key_reused`.
+- A second request while the first still runs: 409 problem `idempotency_in_progress`.
+- Server errors (5xx) and crashes are not stored, so the client can retry with the same key.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+import anyio
+from sqlalchemy import Engine, delete
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from travelcrm.api.models import IdempotencyRecord
+from travelcrm.api.problems import problem_response
+from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.db import get_engine
+from travelcrm.settings import get_settings
+
+logger = logging.getLogger("travelcrm.api.idempotency")
+
+HEADER = b"idempotency-key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+MAX_KEY_LENGTH = 255
+# An "in progress" record older than this belongs to a crashed request and may be taken over.
+STALE_IN_PROGRESS = timedelta(minutes=10)
+# Response headers worth replaying; others (date, server, request id) are per-delivery.
+_KEPT_HEADERS = frozenset({b"content-type", b"etag", b"location", b"content-language"})
+# Credentials that identify the caller, so one caller's key never replays another's response.
+_CALLER_HEADERS = (b"authorization", b"cookie", b"x-api-key")
+
+
+@dataclass(frozen=True)
+class _Stored:
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+
+def _sha(*parts: bytes) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(len(part).to_bytes(8, "big"))
+        digest.update(part)
+    return digest.hexdigest()
+
+
+def _valid_key(key: str) -> bool:
+    return 0 < len(key) <= MAX_KEY_LENGTH and all(33 <= ord(ch) <= 126 for ch in key)
+
+
+class IdempotencyMiddleware:
+    def __init__(self, app: ASGIApp, engine: Engine | None = None) -> None:
+        self.app = app
+        self._engine = engine
+
+    @property
+    def engine(self) -> Engine:
+        return self._engine or get_engine()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or scope["method"] not in METHODS
+            or not scope["path"].startswith("/api")
+        ):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers", ()))
+        raw_key = headers.get(HEADER)
+        if raw_key is None:
+            await self.app(scope, receive, send)
+            return
+        key = raw_key.decode("latin-1")
+        if not _valid_key(key):
+            response = problem_response(
+                status=400,
+                code="invalid_idempotency_key",
+                detail=f"Idempotency-Key must be 1-{MAX_KEY_LENGTH} visible ASCII characters.",
+                instance=scope["path"],
+                errors=[{"field": "Idempotency-Key", "message": "invalid key", "code": "invalid"}],
+            )
+            await response(scope, receive, send)
+            return
+
+        body = await _read_body(receive)
+        caller = b"|".join(headers.get(name, b"") for name in _CALLER_HEADERS)
+        method, path = scope["method"].encode(), scope["path"].encode()
+        scope_hash = _sha(_sha(caller).encode(), method, path, raw_key)
+        request_hash = _sha(
+            method, path, scope.get("query_string", b""), headers.get(b"content-type", b""), body
+        )
+
+        outcome = await anyio.to_thread.run_sync(self._claim, scope_hash, request_hash)
+        if isinstance(outcome, _Stored):
+            await _replay(outcome, send)
+            return
+        if outcome == "reused":
+            response = problem_response(
+                status=422,
+                code="idempotency_key_reused",
+                detail="This Idempotency-Key was used with a different request; use a new key.",
+                instance=scope["path"],
+                errors=[{"field": "Idempotency-Key", "message": "reused with another body",
+                         "code": "reused"}],
+            )
+            await response(scope, receive, send)
+            return
+        if outcome == "in_progress":
+            response = problem_response(
+                status=409,
+                code="idempotency_in_progress",
+                detail="A request with this Idempotency-Key is still being processed; retry shortly.",
+                instance=scope["path"],
+                headers={"Retry-After": "1"},
+            )
+            await response(scope, receive, send)
+            return
+
+        captured: dict[str, object] = {"status": None, "headers": [], "body": bytearray()}
+
+        async def capture(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                captured["status"] = message["status"]
+                captured["headers"] = list(message.get("headers", []))
+            elif message["type"] == "http.response.body":
+                buf = captured["body"]
+                assert isinstance(buf, bytearray)
+                buf.extend(message.get("body", b""))
+            await send(message)
+
+        sent = False
+
+        async def replay_receive() -> Message:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        try:
+            await self.app(scope, replay_receive, capture)
+        except BaseException:
+            await anyio.to_thread.run_sync(self._release, scope_hash)
+            raise
+        status = captured["status"]
+        if isinstance(status, int) and status < 500:
+            stored = _Stored(
+                status=status,
+                headers=[(k, v) for k, v in captured["headers"] if k.lower() in _KEPT_HEADERS],  # type: ignore[attr-defined]
+                body=bytes(captured["body"]),  # type: ignore[arg-type]
+            )
+            await anyio.to_thread.run_sync(self._complete, scope_hash, stored)
+        else:
+            await anyio.to_thread.run_sync(self._release, scope_hash)
+
+    # ---- storage (runs in a worker thread) ---------------------------------------------
+
+    def _claim(self, scope_hash: str, request_hash: str) -> _Stored | str:
+        now = utcnow()
+        ttl = timedelta(hours=get_settings().idempotency_ttl_hours)
+        record = IdempotencyRecord(
+            scope_hash=scope_hash,
+            request_hash=request_hash,
+            state="in_progress",
+            created_at=now,
+            expires_at=now + ttl,
+        )
+        with Session(self.engine) as session:
+            try:
+                session.add(record)
+                session.commit()
+                return "claimed"
+            except IntegrityError:
+                session.rollback()
+            existing = session.get(IdempotencyRecord, scope_hash)
+            if existing is None:  # released in between: try once more
+                session.add(record)
+                session.commit()
+                return "claimed"
+            expired = as_utc(existing.expires_at) <= now
+            crashed = existing.state == "in_progress" and (
+                as_utc(existing.created_at) <= now - STALE_IN_PROGRESS
+            )
+            if expired or crashed:
+                session.delete(existing)
+                session.commit()
+                session.add(record)
+                try:
+                    session.commit()
+                except IntegrityError:
+                    return "in_progress"
+                return "claimed"
+            if existing.request_hash != request_hash:
+                return "reused"
+            if existing.state != "completed":
+                return "in_progress"
+            headers = [
+                (k.encode("latin-1"), v.encode("latin-1"))
+                for k, v in json.loads(existing.headers_json or "[]")
+            ]
+            return _Stored(
+                status=existing.status_code or 200, headers=headers, body=existing.body or b""
+            )
+
+    def _complete(self, scope_hash: str, stored: _Stored) -> None:
+        with Session(self.engine) as session:
+            record = session.get(IdempotencyRecord, scope_hash)
+            if record is None:
+                return
+            record.state = "completed"
+            record.status_code = stored.status
+            record.headers_json = json.dumps(
+                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in stored.headers]
+            )
+            record.body = stored.body
+            session.add(record)
+            session.commit()
+
+    def _release(self, scope_hash: str) -> None:
+        with Session(self.engine) as session:
+            session.exec(delete(IdempotencyRecord).where(IdempotencyRecord.scope_hash == scope_hash))  # type: ignore[call-overload, arg-type]
+            session.commit()
+
+
+def purge_expired(session: Session) -> int:
+    """Delete records past their TTL (run hourly by the job worker)."""
+    result = session.exec(  # type: ignore[call-overload]
+        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < utcnow())  # type: ignore[arg-type]
+    )
+    return int(result.rowcount or 0)
+
+
+async def _read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def _replay(stored: _Stored, send: Send) -> None:
+    headers = [*stored.headers, (REPLAYED_HEADER.lower().encode(), b"true")]
+    headers.append((b"content-length", str(len(stored.body)).encode()))
+    await send({"type": "http.response.start", "status": stored.status, "headers": headers})
+    await send({"type": "http.response.body", "body": stored.body, "more_body": False})

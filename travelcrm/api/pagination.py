@@ -1,0 +1,110 @@
+"""Cursor pagination: `limit` (capped) and an opaque, signed `cursor`; `next_cursor` in meta.
+
+Keyset pagination over a unique ordering (e.g. created_at, id), so pages stay stable while
+rows are added, and deep pages cost the same as the first.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
+
+from fastapi import Query
+from sqlalchemy import tuple_
+from sqlalchemy.sql import ColumnElement
+from sqlmodel import Session
+from sqlmodel.sql.expression import SelectOfScalar
+
+from travelcrm.core.errors import FieldError, ValidationFailedError
+from travelcrm.settings import get_settings
+
+T = TypeVar("T")
+
+
+def _sign(payload: bytes) -> str:
+    key = get_settings().secret_key.get_secret_value().encode()
+    return hmac.new(key, b"cursor:" + payload, hashlib.sha256).hexdigest()[:24]
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    payload = json.dumps(list(values), default=str, separators=(",", ":")).encode()
+    body = base64.urlsafe_b64encode(payload).decode().rstrip("=")
+    return f"{body}.{_sign(payload)}"
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    def invalid() -> ValidationFailedError:
+        return ValidationFailedError(
+            "The cursor is not one this API issued; start again without it.",
+            errors=[FieldError("cursor", "invalid or tampered cursor", "invalid_cursor")],
+        )
+
+    body, _, signature = cursor.partition(".")
+    try:
+        payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    except (ValueError, TypeError):
+        raise invalid() from None
+    if not signature or not hmac.compare_digest(signature, _sign(payload)):
+        raise invalid()
+    try:
+        values = json.loads(payload)
+    except ValueError:
+        raise invalid() from None
+    if not isinstance(values, list):
+        raise invalid()
+    return values
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int
+    cursor: str | None
+
+
+def page_params(
+    limit: Annotated[
+        int | None, Query(ge=1, description="Page size; capped at the server maximum")
+    ] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` from the previous page")
+    ] = None,
+) -> PageParams:
+    settings = get_settings()
+    size = min(limit or settings.api_page_limit_default, settings.api_page_limit_max)
+    return PageParams(limit=size, cursor=cursor)
+
+
+def keyset_page(
+    session: Session,
+    statement: SelectOfScalar[T],
+    *,
+    order_by: Sequence[ColumnElement[Any]],
+    key: Any,
+    params: PageParams,
+    convert: Sequence[Any] = (),
+) -> tuple[list[T], str | None]:
+    """Run `statement` ordered by `order_by` after the cursor; `key(row)` gives the row's key.
+
+    `convert` optionally turns the cursor's JSON values back into column types (e.g. UUID).
+    """
+    if params.cursor:
+        values = decode_cursor(params.cursor)
+        if len(values) != len(order_by):
+            raise ValidationFailedError(
+                "The cursor does not fit this listing.",
+                errors=[FieldError("cursor", "cursor from another listing", "invalid_cursor")],
+            )
+        if convert:
+            values = [fn(v) for fn, v in zip(convert, values, strict=True)]
+        statement = statement.where(tuple_(*order_by) > tuple_(*values))
+    rows = list(session.exec(statement.order_by(*order_by).limit(params.limit + 1)).all())
+    next_cursor = None
+    if len(rows) > params.limit:
+        rows = rows[: params.limit]
+        next_cursor = encode_cursor(key(rows[-1]))
+    return rows, next_cursor

@@ -1,0 +1,1 @@
+"""Cross-cutting building blocks: ids, money, clock, errors, logging context."""

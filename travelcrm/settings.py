@@ -1,0 +1,225 @@
+"""The one settings object. Every knob is read here, once, from the environment (and `.env`).
+
+At start every invalid or missing value is reported together in one message that names the
+variable, what is wrong and an example of a good value.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused outside dev/test
+MIN_SECRET_KEY_LENGTH = 32
+
+Env = Literal["dev", "test", "prod"]
+
+
+class SettingsError(RuntimeError):
+    """Raised at start when the configuration is invalid; the message lists every problem."""
+
+
+def _example(value: str) -> dict[str, Any]:
+    return {"examples": [value]}
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", case_sensitive=False
+    )
+
+    app_env: Annotated[Env, Field(json_schema_extra=_example("prod"))] = "dev"
+    secret_key: Annotated[
+        SecretStr, Field(json_schema_extra=_example("output of: python -c 'import secrets; print(secrets.token_urlsafe(48))'"))
+    ] = SecretStr(DEV_SECRET_KEY)
+    data_dir: Annotated[Path, Field(json_schema_extra=_example("/var/lib/travelcrm"))] = (
+        PROJECT_ROOT / "data"
+    )
+    database_url: Annotated[
+        str,
+        Field(json_schema_extra=_example("postgresql+psycopg://travelcrm:secret@db:5432/travelcrm")),
+    ] = ""
+    db_pool_size: Annotated[int, Field(ge=1, le=200, json_schema_extra=_example("10"))] = 10
+    redis_url: Annotated[
+        str | None, Field(json_schema_extra=_example("redis://127.0.0.1:6379/0"))
+    ] = None
+    reflex_redis_url: Annotated[
+        str | None, Field(json_schema_extra=_example("redis://127.0.0.1:6379/1"))
+    ] = None
+    huey_immediate: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
+    huey_name: Annotated[str, Field(min_length=1, json_schema_extra=_example("travelcrm"))] = (
+        "travelcrm"
+    )
+    task_retries: Annotated[int, Field(ge=0, le=20, json_schema_extra=_example("3"))] = 3
+    task_retry_delay: Annotated[
+        float, Field(ge=0, le=3600, json_schema_extra=_example("10"))
+    ] = 10.0
+    task_retry_backoff: Annotated[
+        float, Field(ge=1, le=10, json_schema_extra=_example("2"))
+    ] = 2.0
+    worker_stale_after_seconds: Annotated[
+        int, Field(ge=10, le=86400, json_schema_extra=_example("180"))
+    ] = 180
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR"], Field(json_schema_extra=_example("INFO"))
+    ] = "INFO"
+    log_format: Annotated[
+        Literal["json", "text"] | None, Field(json_schema_extra=_example("json"))
+    ] = None
+    port: Annotated[int, Field(ge=1, le=65535, json_schema_extra=_example("3000"))] = 3000
+    api_page_limit_default: Annotated[int, Field(ge=1, le=1000)] = 50
+    api_page_limit_max: Annotated[int, Field(ge=1, le=1000)] = 200
+    idempotency_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 24
+    git_commit: str | None = None
+    build_time: str | None = None
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_level(cls, value: Any) -> Any:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value:
+            return value
+        if not value.startswith(("sqlite://", "postgresql+psycopg://")):
+            raise ValueError(
+                "must start with sqlite:/// (embedded) or postgresql+psycopg:// (PostgreSQL)"
+            )
+        try:
+            make_url(value)
+        except Exception as exc:  # sqlalchemy raises ArgumentError with its own message
+            raise ValueError(f"is not a valid database URL ({exc})") from None
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _check_secret_key(cls, value: SecretStr, info: ValidationInfo) -> SecretStr:
+        secret = value.get_secret_value()
+        if info.data.get("app_env") == "prod" and (
+            secret == DEV_SECRET_KEY or len(secret) < MIN_SECRET_KEY_LENGTH
+        ):
+            raise ValueError(
+                f"the default or a key shorter than {MIN_SECRET_KEY_LENGTH} characters is "
+                "refused when APP_ENV=prod"
+            )
+        return value
+
+    @field_validator("redis_url", "reflex_redis_url")
+    @classmethod
+    def _check_redis_url(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        if not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must start with redis://, rediss:// or unix://")
+        return value
+
+    @model_validator(mode="after")
+    def _derive_and_check(self) -> Settings:
+        self.data_dir = self.data_dir.expanduser().resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'travelcrm.db'}"
+        elif self.database_url.startswith("sqlite://"):
+            self.database_url = _absolute_sqlite_url(self.database_url)
+        if self.api_page_limit_default > self.api_page_limit_max:
+            raise ValueError("API_PAGE_LIMIT_DEFAULT must not exceed API_PAGE_LIMIT_MAX")
+        return self
+
+    # ---- derived, read-only views -------------------------------------------------------
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def database_kind(self) -> str:
+        return "sqlite" if self.is_sqlite else "postgresql"
+
+    @property
+    def queue_kind(self) -> str:
+        if self.huey_immediate:
+            return "immediate"
+        return "redis" if self.redis_url else "sqlite"
+
+    @property
+    def effective_log_format(self) -> str:
+        return self.log_format or ("json" if self.app_env == "prod" else "text")
+
+    @property
+    def safe_database_url(self) -> str:
+        return mask_url(self.database_url)
+
+    @property
+    def huey_sqlite_path(self) -> Path:
+        return self.data_dir / "huey.db"
+
+
+def mask_url(url: str) -> str:
+    """The URL with its password replaced by ***, safe to log or show."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:
+        return "<unparsable url>"
+
+
+def _absolute_sqlite_url(url: str) -> str:
+    parsed = make_url(url)
+    database = parsed.database
+    if not database or database == ":memory:":
+        return url
+    path = Path(database).expanduser()
+    if not path.is_absolute():
+        path = (Path.cwd() / path).resolve()
+    return parsed.set(database=str(path)).render_as_string(hide_password=False)
+
+
+def _format_errors(exc: ValidationError) -> str:
+    lines = ["TravelCRM cannot start: the configuration is invalid."]
+    fields = Settings.model_fields
+    for error in exc.errors():
+        loc = [str(part) for part in error.get("loc", ())]
+        name = loc[0] if loc else ""
+        message = error.get("msg", "invalid").removeprefix("Value error, ")
+        value = error.get("input")
+        if name in fields:
+            extra = fields[name].json_schema_extra
+            example = extra.get("examples", [""])[0] if isinstance(extra, dict) else ""
+            shown = "<hidden>" if name == "secret_key" else repr(value)
+            if name in {"database_url", "redis_url", "reflex_redis_url"} and isinstance(
+                value, str
+            ):
+                shown = repr(mask_url(value))
+            line = f"  - {name.upper()}={shown}: {message}"
+            if example:
+                line += f" (example: {example})"
+        else:
+            line = f"  - {message}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def load_settings(**overrides: Any) -> Settings:
+    """Build settings from the environment, raising SettingsError with every problem at once."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise SettingsError(_format_errors(exc)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()

@@ -1,0 +1,27 @@
+"""Agencies (tenants). Accounts, branding and settings grow here in phase 1."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlmodel import Field, SQLModel
+
+from travelcrm.core.ids import new_id
+from travelcrm.core.sqltypes import utc_datetime
+
+
+class TenantBase(SQLModel):
+    slug: str = Field(max_length=63, unique=True)
+    name: str = Field(max_length=200)
+    country: str = Field(max_length=2, description="ISO 3166-1 alpha-2")
+    default_currency: str = Field(max_length=3, description="ISO 4217")
+    timezone: str = Field(max_length=64, description="IANA timezone, e.g. Asia/Kolkata")
+    locale: str = Field(max_length=16, default="en-IN")
+
+
+class Tenant(TenantBase, table=True):
+    __tablename__ = "tenants"
+
+    id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
+    created_at: datetime = utc_datetime(default_now=True)

@@ -1,0 +1,17 @@
+"""The Reflex app: registers pages and mounts the REST API. Nothing else."""
+
+import reflex as rx
+
+from travelcrm.api.app import create_api
+from travelcrm.bootstrap import configure
+from travelcrm.ui import routes
+from travelcrm.ui.middleware import EventContextMiddleware
+from travelcrm.ui.pages.errors.page import not_found_page
+from travelcrm.ui.pages.home import page as _home  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.system import page as _system  # noqa: F401  (registers the page)
+
+configure()
+
+app = rx.App(api_transformer=create_api())
+app.add_middleware(EventContextMiddleware())
+app.add_page(not_found_page, route=routes.NOT_FOUND, title="Not found · TravelCRM")

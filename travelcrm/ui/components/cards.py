@@ -1,0 +1,77 @@
+"""Cards, badges and small display pieces shared by pages."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def status_badge(ok: rx.Var[bool] | bool, ok_label: str = "OK", bad_label: str = "Failing") -> rx.Component:
+    return rx.cond(
+        ok,
+        rx.badge(rx.icon("circle-check", size=14), ok_label, color_scheme="green", variant="soft", size="2"),
+        rx.badge(rx.icon("circle-alert", size=14), bad_label, color_scheme="red", variant="soft", size="2"),
+    )
+
+
+def stat_card(
+    *,
+    icon: str,
+    label: str,
+    value: rx.Var[str] | str,
+    hint: rx.Var[str] | str = "",
+    test_id: str | None = None,
+) -> rx.Component:
+    return rx.card(
+        rx.hstack(
+            rx.center(
+                rx.icon(icon, size=20),
+                width="40px",
+                height="40px",
+                border_radius="10px",
+                background=rx.color("accent", 3),
+                color=rx.color("accent", 11),
+                flex_shrink="0",
+            ),
+            rx.vstack(
+                rx.text(label, size="2", color=rx.color("gray", 11), weight="medium"),
+                rx.text(value, size="5", weight="bold", trim="both"),
+                rx.text(hint, size="1", color=rx.color("gray", 10)),
+                spacing="1",
+                align="start",
+                min_width="0",
+            ),
+            spacing="3",
+            align="start",
+        ),
+        size="2",
+        width="100%",
+        data_testid=test_id,
+    )
+
+
+def section(title: str, *children: rx.Component, action: rx.Component | None = None) -> rx.Component:
+    header = rx.hstack(
+        rx.heading(title, size="4", weight="bold"),
+        rx.spacer(),
+        action if action is not None else rx.fragment(),
+        align="center",
+        width="100%",
+    )
+    return rx.card(rx.vstack(header, *children, spacing="3", width="100%"), size="3", width="100%")
+
+
+def page_header(title: str, subtitle: rx.Var[str] | str, *actions: rx.Component) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.heading(title, size="7", weight="bold"),
+            rx.text(subtitle, color=rx.color("gray", 11), size="3"),
+            spacing="1",
+            align="start",
+        ),
+        rx.spacer(),
+        *actions,
+        align="center",
+        width="100%",
+        wrap="wrap",
+        spacing="3",
+    )

@@ -1,0 +1,139 @@
+"""The staff shell (sidebar, top bar, content, light/dark) as a page decorator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import reflex as rx
+
+from travelcrm import __version__
+from travelcrm.ui import routes
+
+SIDEBAR_WIDTH = "240px"
+
+
+def _nav_link(item: routes.NavItem, active: bool) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon(item.icon, size=18),
+            rx.text(item.label, size="3", weight="medium"),
+            spacing="3",
+            align="center",
+            padding_x="12px",
+            padding_y="8px",
+            border_radius="8px",
+            width="100%",
+            background=rx.color("accent", 4) if active else "transparent",
+            color=rx.color("accent", 12) if active else rx.color("gray", 12),
+            _hover={"background": rx.color("accent", 3)},
+        ),
+        href=item.route,
+        underline="none",
+        width="100%",
+        data_testid=f"nav-{item.label.lower()}",
+    )
+
+
+def sidebar(active_route: str) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.center(
+                rx.icon("plane", size=20, color="white"),
+                width="34px",
+                height="34px",
+                border_radius="9px",
+                background=rx.color("accent", 9),
+            ),
+            rx.vstack(
+                rx.text("TravelCRM", size="4", weight="bold", trim="both"),
+                rx.text("Agency back office", size="1", color=rx.color("gray", 10)),
+                spacing="0",
+            ),
+            spacing="3",
+            align="center",
+            padding_x="12px",
+            padding_bottom="16px",
+        ),
+        rx.text("Workspace", size="1", weight="bold", color=rx.color("gray", 10), padding_x="12px"),
+        *[_nav_link(item, item.route == active_route) for item in routes.NAV],
+        rx.spacer(),
+        rx.divider(),
+        rx.link(
+            rx.hstack(
+                rx.icon("book-open", size=16),
+                rx.text("API docs", size="2"),
+                spacing="2",
+                align="center",
+                padding_x="12px",
+                padding_y="6px",
+            ),
+            href=routes.API_DOCS,
+            is_external=True,
+            underline="none",
+            color=rx.color("gray", 11),
+        ),
+        rx.text(f"v{__version__}", size="1", color=rx.color("gray", 9), padding_x="12px"),
+        spacing="1",
+        padding="20px 12px",
+        height="100vh",
+        width=SIDEBAR_WIDTH,
+        position="sticky",
+        top="0",
+        flex_shrink="0",
+        border_right=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+        display=["none", "none", "flex"],
+    )
+
+
+def topbar(title: str) -> rx.Component:
+    return rx.hstack(
+        rx.heading(title, size="4", weight="medium", color=rx.color("gray", 11)),
+        rx.spacer(),
+        rx.color_mode.button(size="2", variant="ghost", data_testid="color-mode"),
+        align="center",
+        width="100%",
+        height="56px",
+        padding_x="28px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        background=rx.color("gray", 1),
+        position="sticky",
+        top="0",
+        z_index="10",
+    )
+
+
+def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Component:
+    return rx.hstack(
+        sidebar(active_route),
+        rx.vstack(
+            topbar(title),
+            rx.box(content, padding="28px", width="100%", max_width="1200px"),
+            spacing="0",
+            width="100%",
+            min_height="100vh",
+            background=rx.color("gray", 1),
+        ),
+        spacing="0",
+        width="100%",
+        align="start",
+    )
+
+
+def staff_page(
+    *, route: str, title: str, on_load: Any = None
+) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    """Register a page inside the staff shell: `@staff_page(route=routes.HOME, title="Home")`."""
+
+    def decorate(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
+        def page() -> rx.Component:
+            return shell(content(), title=title, active_route=route)
+
+        page.__name__ = content.__name__
+        kwargs: dict[str, Any] = {"route": route, "title": f"{title} · TravelCRM"}
+        if on_load is not None:
+            kwargs["on_load"] = on_load
+        return rx.page(**kwargs)(page)
+
+    return decorate
