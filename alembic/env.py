@@ -6,9 +6,9 @@ advisory lock keeps two starting processes from migrating at once.
 
 from __future__ import annotations
 
-from alembic import context
 from sqlalchemy import text
 
+from alembic import context
 from travelcrm.db import get_engine, import_models
 
 MIGRATION_LOCK_ID = 724_311_905  # arbitrary, constant: pg_advisory_lock key for migrations
@@ -37,9 +37,7 @@ def run_migrations_online() -> None:
             connection.commit()
         finally:
             if is_pg:
-                connection.execute(
-                    text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_ID}
-                )
+                connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_ID})
                 connection.commit()
 
 

@@ -79,7 +79,8 @@ def _install_hooks(huey: Huey) -> None:
                         correlation_id=f"task-{task.id}",
                     )
                 logger.error(
-                    "task %s failed for good after retries; dead-lettered", task.name,
+                    "task %s failed for good after retries; dead-lettered",
+                    task.name,
                     extra={"task_id": task.id, "error": repr(cause)},
                 )
         finally:

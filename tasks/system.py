@@ -34,7 +34,7 @@ def beat() -> None:
 @huey.on_startup(name="travelcrm-heartbeat-on-start")
 def heartbeat_on_start() -> None:
     beat()
-    logger.info("job worker started (%s queue)", get_settings().queue_kind)
+    logger.info("job worker thread started (%s queue)", get_settings().queue_kind)
 
 
 @huey.periodic_task(crontab(minute="*"), name="heartbeat")

@@ -14,7 +14,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -22,6 +21,7 @@ from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel
 
+from alembic import command
 from travelcrm.settings import PROJECT_ROOT, Settings, get_settings
 
 logger = logging.getLogger("travelcrm.db")

@@ -22,7 +22,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
-DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"  # noqa: S105 - refused outside dev/test
+DEV_SECRET_KEY = "dev-insecure-secret-key-change-me"
 MIN_SECRET_KEY_LENGTH = 32
 
 Env = Literal["dev", "test", "prod"]
@@ -43,14 +43,21 @@ class Settings(BaseSettings):
 
     app_env: Annotated[Env, Field(json_schema_extra=_example("prod"))] = "dev"
     secret_key: Annotated[
-        SecretStr, Field(json_schema_extra=_example("output of: python -c 'import secrets; print(secrets.token_urlsafe(48))'"))
+        SecretStr,
+        Field(
+            json_schema_extra=_example(
+                "output of: python -c 'import secrets; print(secrets.token_urlsafe(48))'"
+            )
+        ),
     ] = SecretStr(DEV_SECRET_KEY)
     data_dir: Annotated[Path, Field(json_schema_extra=_example("/var/lib/travelcrm"))] = (
         PROJECT_ROOT / "data"
     )
     database_url: Annotated[
         str,
-        Field(json_schema_extra=_example("postgresql+psycopg://travelcrm:secret@db:5432/travelcrm")),
+        Field(
+            json_schema_extra=_example("postgresql+psycopg://travelcrm:secret@db:5432/travelcrm")
+        ),
     ] = ""
     db_pool_size: Annotated[int, Field(ge=1, le=200, json_schema_extra=_example("10"))] = 10
     redis_url: Annotated[
@@ -64,12 +71,10 @@ class Settings(BaseSettings):
         "travelcrm"
     )
     task_retries: Annotated[int, Field(ge=0, le=20, json_schema_extra=_example("3"))] = 3
-    task_retry_delay: Annotated[
-        float, Field(ge=0, le=3600, json_schema_extra=_example("10"))
-    ] = 10.0
-    task_retry_backoff: Annotated[
-        float, Field(ge=1, le=10, json_schema_extra=_example("2"))
-    ] = 2.0
+    task_retry_delay: Annotated[float, Field(ge=0, le=3600, json_schema_extra=_example("10"))] = (
+        10.0
+    )
+    task_retry_backoff: Annotated[float, Field(ge=1, le=10, json_schema_extra=_example("2"))] = 2.0
     worker_stale_after_seconds: Annotated[
         int, Field(ge=10, le=86400, json_schema_extra=_example("180"))
     ] = 180
@@ -197,11 +202,10 @@ def _format_errors(exc: ValidationError) -> str:
         value = error.get("input")
         if name in fields:
             extra = fields[name].json_schema_extra
-            example = extra.get("examples", [""])[0] if isinstance(extra, dict) else ""
+            examples = extra.get("examples") if isinstance(extra, dict) else None
+            example = str(examples[0]) if isinstance(examples, list) and examples else ""
             shown = "<hidden>" if name == "secret_key" else repr(value)
-            if name in {"database_url", "redis_url", "reflex_redis_url"} and isinstance(
-                value, str
-            ):
+            if name in {"database_url", "redis_url", "reflex_redis_url"} and isinstance(value, str):
                 shown = repr(mask_url(value))
             line = f"  - {name.upper()}={shown}: {message}"
             if example:

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from tests.api.test_envelope_and_problems import assert_problem
-from travelcrm.api.models import IdempotencyRecord
 from travelcrm.api.idempotency import purge_expired
+from travelcrm.api.models import IdempotencyRecord
 from travelcrm.core.clock import utcnow
 
 
@@ -97,7 +97,9 @@ def test_invalid_key_is_400(client: TestClient) -> None:
     assert_problem(response, 400, "invalid_idempotency_key")
 
 
-def test_expired_records_are_ignored_and_purged(client: TestClient, store, session: Session) -> None:
+def test_expired_records_are_ignored_and_purged(
+    client: TestClient, store, session: Session
+) -> None:
     _post(client, "key-old-1", {"name": "A", "price": 1})
     for record in session.exec(select(IdempotencyRecord)).all():
         record.expires_at = utcnow() - timedelta(seconds=1)
@@ -149,7 +151,9 @@ def test_tampered_cursor_is_refused(client: TestClient, store) -> None:
         client.get("/api/test-widgets", params={"cursor": forged}), 422, "validation_failed"
     )
     assert body["errors"][0]["field"] == "cursor"
-    assert_problem(client.get("/api/test-widgets", params={"cursor": "%%%"}), 422, "validation_failed")
+    assert_problem(
+        client.get("/api/test-widgets", params={"cursor": "%%%"}), 422, "validation_failed"
+    )
 
 
 # ---- ETag / If-Match ------------------------------------------------------------------------

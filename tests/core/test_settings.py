@@ -20,8 +20,14 @@ def test_every_bad_value_is_reported_at_once_with_name_problem_and_example() -> 
         redis_url="http://cache:6379",
         worker_stale_after_seconds=1,
     )
-    for name in ("SECRET_KEY", "DATABASE_URL", "PORT", "LOG_LEVEL", "REDIS_URL",
-                 "WORKER_STALE_AFTER_SECONDS"):
+    for name in (
+        "SECRET_KEY",
+        "DATABASE_URL",
+        "PORT",
+        "LOG_LEVEL",
+        "REDIS_URL",
+        "WORKER_STALE_AFTER_SECONDS",
+    ):
         assert f"  - {name}=" in message, name
     assert "example: postgresql+psycopg://" in message
     assert "example: 3000" in message

@@ -1,4 +1,5 @@
-"""Migrations on the run's database kind: upgrade to head, nothing left to autogenerate, back down."""
+"""Migrations on the run's database kind: upgrade to head, nothing left to autogenerate,
+and back down to base."""
 
 from __future__ import annotations
 

@@ -30,7 +30,10 @@ def queue(migrated_engine) -> Iterator[Huey]:
     huey = make_huey(settings)
     assert settings.queue_kind == ("redis" if os.environ.get("REDIS_URL") else "sqlite")
     consumer = huey.create_consumer(
-        workers=2, worker_type="thread", periodic=False, check_worker_health=False,
+        workers=2,
+        worker_type="thread",
+        periodic=False,
+        check_worker_health=False,
         scheduler_interval=1,
     )
     consumer.start()
@@ -117,8 +120,12 @@ def test_heartbeat_job_records_the_worker(migrated_engine) -> None:
 
 
 def test_default_queue_kind_follows_settings(tmp_path) -> None:
-    sqlite_huey = make_huey(load_settings(huey_immediate=False, redis_url=None, data_dir=str(tmp_path)))
+    sqlite_huey = make_huey(
+        load_settings(huey_immediate=False, redis_url=None, data_dir=str(tmp_path))
+    )
     assert type(sqlite_huey).__name__ == "SqliteHuey"
     assert (tmp_path / "huey.db").exists()
-    redis_huey = make_huey(load_settings(huey_immediate=False, redis_url="redis://127.0.0.1:6379/15"))
+    redis_huey = make_huey(
+        load_settings(huey_immediate=False, redis_url="redis://127.0.0.1:6379/15")
+    )
     assert type(redis_huey).__name__ == "RedisHuey"

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse
-from starlette.routing import Match
 from fastapi_offline import FastAPIOffline
+from starlette.routing import Match, Mount
 
 from travelcrm import __version__
 from travelcrm.api.idempotency import IdempotencyMiddleware
@@ -40,7 +40,8 @@ def _methods_for_path(api: FastAPI, request: Request) -> list[str]:
     for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         scope = {**request.scope, "method": method}
         for route in api.routes:
-            if getattr(route, "path", None) == CATCH_ALL:
+            # Mounts (docs assets, the Reflex app and its frontend) match every method.
+            if isinstance(route, Mount) or getattr(route, "path", None) == CATCH_ALL:
                 continue
             if route.matches(scope)[0] == Match.FULL:
                 allowed.append(method)

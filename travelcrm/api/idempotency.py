@@ -12,13 +12,13 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 import anyio
 from sqlalchemy import Engine, delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
+from sqlmodel import Session, col
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from travelcrm.api.models import IdempotencyRecord
@@ -46,6 +46,13 @@ class _Stored:
     status: int
     headers: list[tuple[bytes, bytes]]
     body: bytes
+
+
+@dataclass
+class _Capture:
+    status: int | None = None
+    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    body: bytearray = field(default_factory=bytearray)
 
 
 def _sha(*parts: bytes) -> str:
@@ -112,8 +119,13 @@ class IdempotencyMiddleware:
                 code="idempotency_key_reused",
                 detail="This Idempotency-Key was used with a different request; use a new key.",
                 instance=scope["path"],
-                errors=[{"field": "Idempotency-Key", "message": "reused with another body",
-                         "code": "reused"}],
+                errors=[
+                    {
+                        "field": "Idempotency-Key",
+                        "message": "reused with another body",
+                        "code": "reused",
+                    }
+                ],
             )
             await response(scope, receive, send)
             return
@@ -121,23 +133,21 @@ class IdempotencyMiddleware:
             response = problem_response(
                 status=409,
                 code="idempotency_in_progress",
-                detail="A request with this Idempotency-Key is still being processed; retry shortly.",
+                detail="A request with this Idempotency-Key is still running; retry shortly.",
                 instance=scope["path"],
                 headers={"Retry-After": "1"},
             )
             await response(scope, receive, send)
             return
 
-        captured: dict[str, object] = {"status": None, "headers": [], "body": bytearray()}
+        captured = _Capture()
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
-                captured["status"] = message["status"]
-                captured["headers"] = list(message.get("headers", []))
+                captured.status = message["status"]
+                captured.headers = list(message.get("headers", []))
             elif message["type"] == "http.response.body":
-                buf = captured["body"]
-                assert isinstance(buf, bytearray)
-                buf.extend(message.get("body", b""))
+                captured.body.extend(message.get("body", b""))
             await send(message)
 
         sent = False
@@ -154,12 +164,12 @@ class IdempotencyMiddleware:
         except BaseException:
             await anyio.to_thread.run_sync(self._release, scope_hash)
             raise
-        status = captured["status"]
-        if isinstance(status, int) and status < 500:
+        status = captured.status
+        if status is not None and status < 500:
             stored = _Stored(
                 status=status,
-                headers=[(k, v) for k, v in captured["headers"] if k.lower() in _KEPT_HEADERS],  # type: ignore[attr-defined]
-                body=bytes(captured["body"]),  # type: ignore[arg-type]
+                headers=[(k, v) for k, v in captured.headers if k.lower() in _KEPT_HEADERS],
+                body=bytes(captured.body),
             )
             await anyio.to_thread.run_sync(self._complete, scope_hash, stored)
         else:
@@ -230,14 +240,16 @@ class IdempotencyMiddleware:
 
     def _release(self, scope_hash: str) -> None:
         with Session(self.engine) as session:
-            session.exec(delete(IdempotencyRecord).where(IdempotencyRecord.scope_hash == scope_hash))  # type: ignore[call-overload, arg-type]
+            session.exec(
+                delete(IdempotencyRecord).where(col(IdempotencyRecord.scope_hash) == scope_hash)
+            )
             session.commit()
 
 
 def purge_expired(session: Session) -> int:
     """Delete records past their TTL (run hourly by the job worker)."""
-    result = session.exec(  # type: ignore[call-overload]
-        delete(IdempotencyRecord).where(IdempotencyRecord.expires_at < utcnow())  # type: ignore[arg-type]
+    result = session.exec(
+        delete(IdempotencyRecord).where(col(IdempotencyRecord.expires_at) < utcnow())
     )
     return int(result.rowcount or 0)
 

@@ -33,7 +33,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         incoming = _header(scope, REQUEST_ID_HEADER.encode())
-        request_id = incoming if valid_request_id(incoming) else new_request_id()
+        request_id = incoming if incoming and valid_request_id(incoming) else new_request_id()
         status_holder = {"status": 500, "started": False}
         start = time.perf_counter()
 

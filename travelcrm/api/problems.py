@@ -69,7 +69,11 @@ def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
 async def _validation_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     errors = [
-        {"field": _field_name(err.get("loc", ())), "message": err.get("msg", ""), "code": err.get("type", "invalid")}
+        {
+            "field": _field_name(err.get("loc", ())),
+            "message": err.get("msg", ""),
+            "code": err.get("type", "invalid"),
+        }
         for err in exc.errors()
     ]
     names = ", ".join(sorted({e["field"] for e in errors})) or "request"

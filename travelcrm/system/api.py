@@ -40,7 +40,9 @@ async def ready() -> Any:
         title="Not ready",
         detail=f"Failing checks: {failing}.",
         instance="/api/ready",
-        errors=[{"field": c.name, "message": c.detail, "code": "check_failed"} for c in report.failing],
+        errors=[
+            {"field": c.name, "message": c.detail, "code": "check_failed"} for c in report.failing
+        ],
         checks=[c.model_dump() for c in report.checks],
     )
     return response

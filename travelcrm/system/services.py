@@ -6,6 +6,7 @@ tasks all call these.
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import time
@@ -183,6 +184,10 @@ def _redis_client(url: str) -> redis.Redis:
     return redis.Redis.from_url(url, socket_timeout=1.0, socket_connect_timeout=1.0)
 
 
+def _ping_redis(url: str) -> tuple[bool, str]:
+    return bool(_redis_client(url).ping()), "PONG"
+
+
 def _timed(check: Callable[[], tuple[bool, str]], name: str) -> Check:
     start = time.perf_counter()
     try:
@@ -227,7 +232,7 @@ def check_readiness(settings: Settings, engine: Engine) -> Readiness:
 
     for name, url in (("redis", settings.redis_url), ("reflex_redis", settings.reflex_redis_url)):
         if url:
-            checks.append(_timed(lambda url=url: (bool(_redis_client(url).ping()), "PONG"), name))
+            checks.append(_timed(functools.partial(_ping_redis, url), name))
 
     def worker() -> tuple[bool, str]:
         if settings.huey_immediate:

@@ -87,15 +87,38 @@ def sidebar(active_route: str) -> rx.Component:
     )
 
 
+def mobile_nav() -> rx.Component:
+    """The sidebar's links as a menu on narrow screens."""
+    return rx.box(
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.icon_button(rx.icon("menu", size=18), variant="ghost", aria_label="Menu")
+            ),
+            rx.menu.content(
+                *[
+                    rx.menu.item(
+                        rx.link(item.label, href=item.route, underline="none", width="100%")
+                    )
+                    for item in routes.NAV
+                ],
+                rx.menu.separator(),
+                rx.menu.item(rx.link("API docs", href=routes.API_DOCS, is_external=True)),
+            ),
+        ),
+        display=["block", "block", "none"],
+    )
+
+
 def topbar(title: str) -> rx.Component:
     return rx.hstack(
+        mobile_nav(),
         rx.heading(title, size="4", weight="medium", color=rx.color("gray", 11)),
         rx.spacer(),
         rx.color_mode.button(size="2", variant="ghost", data_testid="color-mode"),
         align="center",
         width="100%",
         height="56px",
-        padding_x="28px",
+        padding_x=["16px", "16px", "28px"],
         border_bottom=f"1px solid {rx.color('gray', 4)}",
         background=rx.color("gray", 1),
         position="sticky",
@@ -109,7 +132,7 @@ def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Compone
         sidebar(active_route),
         rx.vstack(
             topbar(title),
-            rx.box(content, padding="28px", width="100%", max_width="1200px"),
+            rx.box(content, padding=["16px", "20px", "28px"], width="100%", max_width="1200px"),
             spacing="0",
             width="100%",
             min_height="100vh",
@@ -118,6 +141,7 @@ def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Compone
         spacing="0",
         width="100%",
         align="start",
+        background=rx.color("gray", 2),
     )
 
 

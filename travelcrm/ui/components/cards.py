@@ -5,11 +5,25 @@ from __future__ import annotations
 import reflex as rx
 
 
-def status_badge(ok: rx.Var[bool] | bool, ok_label: str = "OK", bad_label: str = "Failing") -> rx.Component:
+def status_badge(
+    ok: rx.Var[bool] | bool, ok_label: str = "OK", bad_label: str = "Failing"
+) -> rx.Component:
     return rx.cond(
         ok,
-        rx.badge(rx.icon("circle-check", size=14), ok_label, color_scheme="green", variant="soft", size="2"),
-        rx.badge(rx.icon("circle-alert", size=14), bad_label, color_scheme="red", variant="soft", size="2"),
+        rx.badge(
+            rx.icon("circle-check", size=14),
+            ok_label,
+            color_scheme="green",
+            variant="soft",
+            size="2",
+        ),
+        rx.badge(
+            rx.icon("circle-alert", size=14),
+            bad_label,
+            color_scheme="red",
+            variant="soft",
+            size="2",
+        ),
     )
 
 
@@ -49,7 +63,9 @@ def stat_card(
     )
 
 
-def section(title: str, *children: rx.Component, action: rx.Component | None = None) -> rx.Component:
+def section(
+    title: str, *children: rx.Component, action: rx.Component | None = None
+) -> rx.Component:
     header = rx.hstack(
         rx.heading(title, size="4", weight="bold"),
         rx.spacer(),

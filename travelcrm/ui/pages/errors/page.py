@@ -20,7 +20,9 @@ def not_found_page() -> rx.Component:
                     size="3",
                     text_align="center",
                 ),
-                rx.link(rx.button(rx.icon("house", size=16), "Back to Home", size="3"), href=routes.HOME),
+                rx.link(
+                    rx.button(rx.icon("house", size=16), "Back to Home", size="3"), href=routes.HOME
+                ),
                 spacing="4",
                 align="center",
                 max_width="460px",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card, status_badge
@@ -10,7 +11,7 @@ from travelcrm.ui.pages.home.state import HomeState
 from travelcrm.ui.template import staff_page
 
 
-def _agency_row(agency: rx.Var[dict[str, str]]) -> rx.Component:
+def _agency_row(agency: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.vstack(
@@ -88,13 +89,15 @@ def _api_card() -> rx.Component:
 @staff_page(route=routes.HOME, title="Home", on_load=HomeState.load)
 def home_page() -> rx.Component:
     return rx.vstack(
-        page_header("Welcome to TravelCRM", "The back office for travel agencies and tour operators."),
+        page_header(
+            "Welcome to TravelCRM", "The back office for travel agencies and tour operators."
+        ),
         rx.grid(
             _status_card(),
             stat_card(
                 icon="building-2",
                 label="Agencies",
-                value=HomeState.agencies.length().to_string(),  # type: ignore[attr-defined]
+                value=f"{HomeState.agencies.length()}",  # type: ignore[attr-defined]
                 hint="on this installation",
                 test_id="card-agencies",
             ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card, status_badge
@@ -12,7 +13,7 @@ from travelcrm.ui.template import staff_page
 REFRESH_MS = 10_000
 
 
-def _check_row(check: rx.Var[dict[str, str]]) -> rx.Component:
+def _check_row(check: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(check["name"], weight="medium")),
         rx.table.cell(status_badge(check["ok"] == "yes")),
@@ -22,7 +23,7 @@ def _check_row(check: rx.Var[dict[str, str]]) -> rx.Component:
     )
 
 
-def _worker_row(worker: rx.Var[dict[str, str]]) -> rx.Component:
+def _worker_row(worker: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.code(worker["worker"])),
         rx.table.cell(worker["queue"]),
@@ -123,7 +124,8 @@ def system_page() -> rx.Component:
                 icon="database",
                 label="Database",
                 value=SystemState.database_kind,
-                hint="migration " + SystemState.migration_revision
+                hint="migration "
+                + SystemState.migration_revision
                 + rx.cond(SystemState.migrations_at_head, " (at head)", " (behind head)"),
                 test_id="card-database",
             ),
@@ -131,7 +133,7 @@ def system_page() -> rx.Component:
                 icon="list-checks",
                 label="Job queue",
                 value=SystemState.queue_kind,
-                hint=SystemState.dead_letters.to_string() + " dead letters",
+                hint=f"{SystemState.dead_letters} dead letters",
                 test_id="card-queue",
             ),
             stat_card(
@@ -164,18 +166,39 @@ def system_page() -> rx.Component:
             section(
                 "Build",
                 rx.data_list.root(
-                    rx.data_list.item(rx.data_list.label("Environment"), rx.data_list.value(SystemState.app_env)),
-                    rx.data_list.item(rx.data_list.label("Git commit"), rx.data_list.value(rx.code(SystemState.git_commit))),
-                    rx.data_list.item(rx.data_list.label("Built"), rx.data_list.value(SystemState.build_time)),
-                    rx.data_list.item(rx.data_list.label("Database URL"), rx.data_list.value(rx.code(SystemState.database_url, word_break="break-all"))),
-                    rx.data_list.item(rx.data_list.label("Schema"), rx.data_list.value(SystemState.migration_revision + " / head " + SystemState.migration_head)),
+                    rx.data_list.item(
+                        rx.data_list.label("Environment"), rx.data_list.value(SystemState.app_env)
+                    ),
+                    rx.data_list.item(
+                        rx.data_list.label("Git commit"),
+                        rx.data_list.value(rx.code(SystemState.git_commit)),
+                    ),
+                    rx.data_list.item(
+                        rx.data_list.label("Built"), rx.data_list.value(SystemState.build_time)
+                    ),
+                    rx.data_list.item(
+                        rx.data_list.label("Database URL"),
+                        rx.data_list.value(
+                            rx.code(SystemState.database_url, word_break="break-all")
+                        ),
+                    ),
+                    rx.data_list.item(
+                        rx.data_list.label("Schema"),
+                        rx.data_list.value(
+                            SystemState.migration_revision + " / head " + SystemState.migration_head
+                        ),
+                    ),
                 ),
             ),
             columns=rx.breakpoints(initial="1", lg="2"),
             spacing="4",
             width="100%",
         ),
-        rx.moment(interval=REFRESH_MS, on_change=SystemState.refresh.temporal, display="none"),
+        rx.moment(
+            interval=REFRESH_MS,
+            on_change=SystemState.refresh.temporal,  # type: ignore[attr-defined]
+            display="none",
+        ),
         spacing="5",
         width="100%",
     )

@@ -85,8 +85,6 @@ class SystemState(rx.State):
         ]
         worker_check = next(c for c in overview.readiness.checks if c.name == "worker")
         self.worker_ok = worker_check.ok
-        self.worker_summary = (
-            _ago(overview.workers[0].age_seconds) if overview.workers else "never"
-        )
+        self.worker_summary = _ago(overview.workers[0].age_seconds) if overview.workers else "never"
         self.checked_at = utcnow().strftime("%H:%M:%S UTC")
         self.loaded = True

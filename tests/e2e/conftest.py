@@ -1,0 +1,94 @@
+"""Browser tests: the app in Reflex's production harness (AppHarnessProd), a real job worker,
+and Playwright driving Debian's chromium. Screenshots land in test-artifacts/screenshots/."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+# A real worker (not immediate mode) so the System page shows a live heartbeat.
+os.environ["HUEY_IMMEDIATE"] = "false"
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
+COPY = ("travelcrm", "tasks", "alembic", "assets", "reflex.lock", "rxconfig.py", "pyproject.toml")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def worker(migrated_engine) -> Iterator[None]:
+    from tasks.registry import huey
+    from travelcrm.db import session_scope
+    from travelcrm.demo import SEEDERS
+    from travelcrm.system.services import apply_demo_seeds
+
+    with session_scope() as session:
+        apply_demo_seeds(session, SEEDERS)
+    consumer = huey.create_consumer(
+        workers=1, worker_type="thread", periodic=True, check_worker_health=False
+    )
+    consumer.start()
+    yield
+    consumer.stop(graceful=True)
+
+
+@pytest.fixture(scope="session")
+def harness(worker, tmp_path_factory) -> Iterator[object]:
+    from reflex.testing import AppHarnessProd
+
+    # A copy: the harness rebuilds .web for its own ports, which must not touch the real one.
+    root = tmp_path_factory.mktemp("app") / "travelcrm"
+    root.mkdir()
+    for name in COPY:
+        source = PROJECT_ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        elif source.exists():
+            shutil.copy2(source, root / name)
+    with AppHarnessProd.create(root=root, app_name="travelcrm") as running:
+        yield running
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, harness) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def shot():
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str) -> Path:
+        path = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        assert path.stat().st_size > 10_000, "screenshot looks empty"
+        return path
+
+    return take

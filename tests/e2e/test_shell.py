@@ -1,0 +1,83 @@
+"""The staff shell in a real browser: pages render, navigation works, System shows live checks."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.request
+
+from playwright.sync_api import expect
+
+TIMEOUT = 20_000
+
+
+def _url(harness, path: str) -> str:
+    return harness.frontend_url.rstrip("/") + path
+
+
+def test_home_renders_the_shell_and_demo_agencies(page, harness, shot) -> None:
+    page.goto(_url(harness, "/"))
+    expect(page.get_by_role("heading", name="Welcome to TravelCRM")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("nav-home")).to_be_visible()
+    expect(page.get_by_test_id("nav-system")).to_be_visible()
+    rows = page.get_by_test_id("agency-row")
+    expect(rows).to_have_count(2, timeout=TIMEOUT)
+    expect(rows.first).to_contain_text("Blue Horizon Tours")
+    expect(page.get_by_test_id("home-status")).to_contain_text("All checks pass", timeout=TIMEOUT)
+    shot(page, "home")
+
+
+def test_navigation_to_system_shows_live_checks(page, harness, shot) -> None:
+    page.goto(_url(harness, "/"))
+    expect(page.get_by_test_id("nav-system")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_test_id("nav-system").click()
+    expect(page).to_have_url(_url(harness, "/system"), timeout=TIMEOUT)
+    expect(page.get_by_role("heading", name="About / System")).to_be_visible()
+    checks = page.get_by_test_id("check-row")
+    expect(checks).to_have_count(3, timeout=TIMEOUT)
+    for name in ("database", "migrations", "worker"):
+        expect(checks.filter(has_text=name)).to_contain_text("OK")
+    expect(page.get_by_test_id("card-database")).to_contain_text("sqlite")
+    expect(page.get_by_test_id("card-database")).to_contain_text("(at head)")
+    expect(page.get_by_test_id("card-worker")).to_contain_text("fresh")
+    # The page matches the API's own readiness report.
+    backend = harness.backend.config  # type: ignore[attr-defined]
+    ready_url = (
+        f"http://{backend.host}:{harness.backend.servers[0].sockets[0].getsockname()[1]}/api/ready"
+    )
+    with urllib.request.urlopen(ready_url, timeout=10) as response:
+        report = json.load(response)["data"]
+    assert report["ready"] is True
+    assert [c["name"] for c in report["checks"]] == ["database", "migrations", "worker"]
+    shot(page, "system")
+
+
+def test_refresh_updates_the_check_time(page, harness) -> None:
+    page.goto(_url(harness, "/system"))
+    expect(page.get_by_test_id("check-row")).to_have_count(3, timeout=TIMEOUT)
+    before = page.get_by_text("last run at").inner_text()
+    page.wait_for_timeout(1100)
+    page.get_by_test_id("refresh").click()
+    expect(page.get_by_text("last run at")).not_to_have_text(before, timeout=TIMEOUT)
+
+
+def test_dark_mode_toggle(page, harness, shot) -> None:
+    page.goto(_url(harness, "/system"))
+    expect(page.get_by_test_id("check-row")).to_have_count(3, timeout=TIMEOUT)
+    html = page.locator("html")
+    was_dark = "dark" in (html.get_attribute("class") or "")
+    page.get_by_test_id("color-mode").click()
+    dark = re.compile(r"\bdark\b")
+    if was_dark:
+        expect(html).not_to_have_class(dark, timeout=TIMEOUT)
+    else:
+        expect(html).to_have_class(dark, timeout=TIMEOUT)
+    shot(page, "system-toggled")
+
+
+def test_unknown_page_shows_the_404_page(page, harness, shot) -> None:
+    page.goto(_url(harness, "/no/such/page"))
+    expect(page.get_by_test_id("not-found")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_role("link", name="Back to Home").click()
+    expect(page.get_by_role("heading", name="Welcome to TravelCRM")).to_be_visible(timeout=TIMEOUT)
+    shot(page, "not-found")
