@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import pytest
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.testclient import TestClient
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from travelcrm.api.app import create_api
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
@@ -16,11 +16,15 @@ from travelcrm.core.errors import NotFoundError
 
 
 class WidgetIn(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     name: str = Field(min_length=1, max_length=50)
     price: float = Field(ge=0)
 
 
 class WidgetPatch(BaseModel):
+    model_config = ConfigDict(strict=True)
+
     name: str | None = Field(default=None, min_length=1, max_length=50)
     price: float | None = Field(default=None, ge=0)
 
@@ -40,7 +44,7 @@ class WidgetStore:
         self.entered = threading.Event()
 
 
-def make_widget_router(store: WidgetStore) -> APIRouter:
+def make_widget_router(store: WidgetStore, *, with_failing_route: bool = True) -> APIRouter:
     router = APIRouter(prefix="/api/test-widgets", tags=["test"])
 
     @router.post("", status_code=201, response_model=Envelope[Widget])
@@ -53,10 +57,12 @@ def make_widget_router(store: WidgetStore) -> APIRouter:
         response.headers["Location"] = f"/api/test-widgets/{widget.id}"
         return envelope(widget)
 
-    @router.post("/explode")
-    def explode() -> None:
-        store.creates += 1
-        raise RuntimeError("boom")
+    if with_failing_route:
+
+        @router.post("/explode")
+        def explode() -> None:
+            store.creates += 1
+            raise RuntimeError("boom")
 
     @router.get("", response_model=Envelope[list[Widget]])
     def listing(params: Annotated[PageParams, Depends(page_params)]) -> dict[str, Any]:

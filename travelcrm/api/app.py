@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.routing import Match, Mount
 
 from travelcrm import __version__
+from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, Problem
 from travelcrm.api.idempotency import IdempotencyMiddleware
 from travelcrm.api.middleware import RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
@@ -49,6 +52,41 @@ def _methods_for_path(api: FastAPI, request: Request) -> list[str]:
     return allowed
 
 
+def _problem_openapi(api: FastAPI) -> Callable[[], dict[str, Any]]:
+    """Document every 4xx/5xx as application/problem+json (the shape the handlers send)."""
+
+    def openapi() -> dict[str, Any]:
+        if api.openapi_schema:
+            return api.openapi_schema
+        schema = get_openapi(
+            title=api.title,
+            version=api.version,
+            description=api.description,
+            routes=api.routes,
+            tags=api.openapi_tags,
+        )
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(problem.pop("$defs", {}))
+        components["Problem"] = problem
+        content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                responses = operation.setdefault("responses", {})
+                for status, response in responses.items():
+                    if status == "default" or status[0] in "45":
+                        response["content"] = content
+                responses.setdefault(
+                    "default", {"description": "Problem details (RFC 9457)", "content": content}
+                )
+        for unused in ("HTTPValidationError", "ValidationError"):
+            components.pop(unused, None)
+        api.openapi_schema = schema
+        return schema
+
+    return openapi
+
+
 def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
     api = FastAPIOffline(
         title="TravelCRM API",
@@ -84,6 +122,8 @@ def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
             detail=f"No API resource at {request.method} {request.url.path}.",
             instance=request.url.path,
         )
+
+    api.openapi = _problem_openapi(api)  # type: ignore[method-assign]
 
     # Outermost first: request context wraps idempotency, so replays carry a request id too.
     api.add_middleware(IdempotencyMiddleware)
