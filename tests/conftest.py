@@ -51,6 +51,7 @@ def _drop_pg_database(name: str) -> None:
 os.environ["APP_ENV"] = "test"
 os.environ["DATA_DIR"] = str(_data_dir)
 os.environ["HUEY_IMMEDIATE"] = "true"
+os.environ["READY_CACHE_SECONDS"] = "0"  # readiness tests change the world between calls
 os.environ["HUEY_NAME"] = f"travelcrm-test-{RUN_ID}"
 os.environ.pop("REFLEX_REDIS_URL", None)
 if BACKEND == "postgres":

@@ -78,6 +78,7 @@ class Settings(BaseSettings):
     worker_stale_after_seconds: Annotated[
         int, Field(ge=10, le=86400, json_schema_extra=_example("180"))
     ] = 180
+    ready_cache_seconds: Annotated[float, Field(ge=0, le=60, json_schema_extra=_example("1"))] = 1.0
     log_level: Annotated[
         Literal["DEBUG", "INFO", "WARNING", "ERROR"], Field(json_schema_extra=_example("INFO"))
     ] = "INFO"

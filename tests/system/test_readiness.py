@@ -119,3 +119,15 @@ def test_version_reports_schema_and_build(api: TestClient) -> None:
     assert data["version"] == "0.1.0"
     assert data["migration_revision"] == data["migration_head"] == head_revision()
     assert {"git_commit", "build_time"} <= data.keys()
+
+
+def test_readiness_is_cached_for_the_configured_seconds(api: TestClient, settings_env) -> None:
+    settings_env(ready_cache_seconds="30", huey_immediate="false")
+    _beat(timedelta(seconds=1))
+    assert api.get("/api/ready").status_code == 200
+    with Session(get_engine()) as session:
+        session.exec(delete(WorkerHeartbeat))  # type: ignore[call-overload]
+        session.commit()
+    assert api.get("/api/ready").status_code == 200  # still the cached report
+    settings_env(ready_cache_seconds="0", huey_immediate="false")
+    assert api.get("/api/ready").status_code == 503  # uncached: the missing worker shows

@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import json
 import subprocess
+import threading
 import time
+import weakref
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import lru_cache
@@ -17,6 +19,8 @@ from typing import Any
 
 import redis
 from sqlalchemy import Engine, func, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
@@ -35,24 +39,23 @@ BUILD_INFO_FILE = "build-info.json"
 
 def record_heartbeat(
     session: Session, *, worker: str, queue_kind: str, pid: int, started_at: datetime
-) -> WorkerHeartbeat:
-    now = utcnow()
-    beat = session.get(WorkerHeartbeat, worker)
-    if beat is None:
-        beat = WorkerHeartbeat(
-            worker=worker,
-            queue_kind=queue_kind,
-            pid=pid,
-            version=__version__,
-            started_at=started_at,
-            beat_at=now,
-        )
-    else:
-        beat.queue_kind, beat.pid, beat.version = queue_kind, pid, __version__
-        beat.started_at, beat.beat_at = started_at, now
-    session.add(beat)
-    session.flush()
-    return beat
+) -> None:
+    """Upsert the worker's row (several worker threads may beat at the same moment)."""
+    values = {
+        "worker": worker,
+        "queue_kind": queue_kind,
+        "pid": pid,
+        "version": __version__,
+        "started_at": started_at,
+        "beat_at": utcnow(),
+    }
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else pg_insert
+    statement = insert(WorkerHeartbeat).values(**values)
+    statement = statement.on_conflict_do_update(
+        index_elements=["worker"], set_={k: v for k, v in values.items() if k != "worker"}
+    )
+    session.exec(statement)
 
 
 def worker_statuses(session: Session, *, stale_after_seconds: int) -> list[WorkerStatus]:
@@ -254,6 +257,32 @@ def check_readiness(settings: Settings, engine: Engine) -> Readiness:
 
     checks.append(_timed(worker, "worker"))
     return Readiness(ready=all(check.ok for check in checks), checks=checks)
+
+
+_ready_cache: weakref.WeakKeyDictionary[Engine, tuple[float, Readiness]] = (
+    weakref.WeakKeyDictionary()
+)
+_ready_lock = threading.Lock()
+
+
+def cached_readiness(settings: Settings, engine: Engine) -> Readiness:
+    """`check_readiness`, reused for READY_CACHE_SECONDS so probe storms do not hit the database.
+
+    Single-flight: while one caller runs the checks, the others wait for its result.
+    """
+    ttl = settings.ready_cache_seconds
+    if ttl <= 0:
+        return check_readiness(settings, engine)
+    cached = _ready_cache.get(engine)
+    if cached and cached[0] > time.monotonic():
+        return cached[1]
+    with _ready_lock:
+        cached = _ready_cache.get(engine)
+        if cached and cached[0] > time.monotonic():
+            return cached[1]
+        report = check_readiness(settings, engine)
+        _ready_cache[engine] = (time.monotonic() + ttl, report)
+        return report
 
 
 def system_overview(settings: Settings, engine: Engine) -> SystemOverview:
