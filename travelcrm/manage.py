@@ -299,10 +299,10 @@ def main(argv: list[str] | None = None) -> None:
     )
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run")
-    run.add_argument("--host", default="0.0.0.0")
+    run.add_argument("--host", default=None, help="interface to bind (default: HOST setting)")
     run.add_argument("--threads", type=int, default=2)
     web = sub.add_parser("web")
-    web.add_argument("--host", default="0.0.0.0")
+    web.add_argument("--host", default=None, help="interface to bind (default: HOST setting)")
     worker = sub.add_parser("worker")
     worker.add_argument("--threads", type=int, default=2)
     sub.add_parser("migrate")
@@ -317,9 +317,9 @@ def main(argv: list[str] | None = None) -> None:
     settings = _settings()
     match args.command:
         case "run":
-            cmd_run(settings, host=args.host, workers=args.threads)
+            cmd_run(settings, host=args.host or settings.host, workers=args.threads)
         case "web":
-            cmd_web(settings, host=args.host)
+            cmd_web(settings, host=args.host or settings.host)
         case "worker":
             cmd_worker(settings, workers=args.threads)
         case "migrate":

@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     log_format: Annotated[
         Literal["json", "text"] | None, Field(json_schema_extra=_example("json"))
     ] = None
+    host: Annotated[str, Field(min_length=1, json_schema_extra=_example("0.0.0.0"))] = "127.0.0.1"
     port: Annotated[int, Field(ge=1, le=65535, json_schema_extra=_example("3000"))] = 3000
     api_page_limit_default: Annotated[int, Field(ge=1, le=1000)] = 50
     api_page_limit_max: Annotated[int, Field(ge=1, le=1000)] = 200

@@ -80,5 +80,5 @@ def configure_logging(*, level: str, fmt: str, stream: Any = None) -> None:
             root.removeHandler(existing)
     root.addHandler(handler)
     root.setLevel(level)
-    for noisy in ("sqlalchemy.engine", "alembic", "httpx", "httpcore", "watchfiles", "huey"):
+    for noisy in ("sqlalchemy.engine", "alembic", "httpx", "httpcore", "watchfiles"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.getLevelName(level)))
