@@ -60,7 +60,9 @@ test-postgres: install
 		$(PYTEST) tests --ignore=tests/e2e --junitxml=$(ARTIFACTS)/junit-postgres.xml
 
 test-e2e: install
-	TEST_BACKEND=sqlite $(PYTEST) tests/e2e --junitxml=$(ARTIFACTS)/junit-e2e.xml
+	TEST_BACKEND=sqlite $(PYTEST) tests/e2e --junitxml=$(ARTIFACTS)/junit-e2e-sqlite.xml
+	TEST_BACKEND=postgres TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
+		$(PYTEST) tests/e2e --junitxml=$(ARTIFACTS)/junit-e2e-postgres.xml
 
 test: install
 	@mkdir -p $(ARTIFACTS); rm -f $(ARTIFACTS)/junit-*.xml

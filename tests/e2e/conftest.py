@@ -12,6 +12,8 @@ import pytest
 
 # A real worker (not immediate mode) so the System page shows a live heartbeat.
 os.environ["HUEY_IMMEDIATE"] = "false"
+# On the PostgreSQL run the queue is RedisHuey. Reflex's own UI state stays in memory here: the
+# in-process harness does not shut down with the Redis state manager (Reflex 0.10.1).
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"

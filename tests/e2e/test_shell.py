@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import urllib.request
 
 from playwright.sync_api import expect
 
 TIMEOUT = 20_000
+POSTGRES = os.environ.get("TEST_BACKEND") == "postgres"
+DATABASE_KIND = "postgresql" if POSTGRES else "sqlite"
+EXPECTED_CHECKS = (
+    ["database", "migrations", "redis", "worker"]
+    if POSTGRES
+    else ["database", "migrations", "worker"]
+)
 
 
 def _url(harness, path: str) -> str:
@@ -34,10 +42,10 @@ def test_navigation_to_system_shows_live_checks(page, harness, shot) -> None:
     expect(page).to_have_url(_url(harness, "/system"), timeout=TIMEOUT)
     expect(page.get_by_role("heading", name="About / System")).to_be_visible()
     checks = page.get_by_test_id("check-row")
-    expect(checks).to_have_count(3, timeout=TIMEOUT)
-    for name in ("database", "migrations", "worker"):
-        expect(checks.filter(has_text=name)).to_contain_text("OK")
-    expect(page.get_by_test_id("card-database")).to_contain_text("sqlite")
+    expect(checks).to_have_count(len(EXPECTED_CHECKS), timeout=TIMEOUT)
+    for name in EXPECTED_CHECKS:
+        expect(checks.filter(has_text=name).first).to_contain_text("OK")
+    expect(page.get_by_test_id("card-database")).to_contain_text(DATABASE_KIND)
     expect(page.get_by_test_id("card-database")).to_contain_text("(at head)")
     expect(page.get_by_test_id("card-worker")).to_contain_text("fresh")
     # The page matches the API's own readiness report.
@@ -48,13 +56,13 @@ def test_navigation_to_system_shows_live_checks(page, harness, shot) -> None:
     with urllib.request.urlopen(ready_url, timeout=10) as response:
         report = json.load(response)["data"]
     assert report["ready"] is True
-    assert [c["name"] for c in report["checks"]] == ["database", "migrations", "worker"]
-    shot(page, "system")
+    assert [c["name"] for c in report["checks"]] == EXPECTED_CHECKS
+    shot(page, f"system-{DATABASE_KIND}")
 
 
 def test_refresh_updates_the_check_time(page, harness) -> None:
     page.goto(_url(harness, "/system"))
-    expect(page.get_by_test_id("check-row")).to_have_count(3, timeout=TIMEOUT)
+    expect(page.get_by_test_id("check-row")).to_have_count(len(EXPECTED_CHECKS), timeout=TIMEOUT)
     before = page.get_by_text("last run at").inner_text()
     page.wait_for_timeout(1100)
     page.get_by_test_id("refresh").click()
@@ -63,7 +71,7 @@ def test_refresh_updates_the_check_time(page, harness) -> None:
 
 def test_dark_mode_toggle(page, harness, shot) -> None:
     page.goto(_url(harness, "/system"))
-    expect(page.get_by_test_id("check-row")).to_have_count(3, timeout=TIMEOUT)
+    expect(page.get_by_test_id("check-row")).to_have_count(len(EXPECTED_CHECKS), timeout=TIMEOUT)
     html = page.locator("html")
     was_dark = "dark" in (html.get_attribute("class") or "")
     page.get_by_test_id("color-mode").click()

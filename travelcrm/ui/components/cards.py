@@ -5,25 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 
+def _badge(icon: str, label: str, color_scheme: str) -> rx.Component:
+    return rx.badge(
+        rx.icon(icon, size=14), label, color_scheme=color_scheme, variant="soft", size="2"
+    )
+
+
 def status_badge(
     ok: rx.Var[bool] | bool, ok_label: str = "OK", bad_label: str = "Failing"
 ) -> rx.Component:
     return rx.cond(
-        ok,
-        rx.badge(
-            rx.icon("circle-check", size=14),
-            ok_label,
-            color_scheme="green",
-            variant="soft",
-            size="2",
-        ),
-        rx.badge(
-            rx.icon("circle-alert", size=14),
-            bad_label,
-            color_scheme="red",
-            variant="soft",
-            size="2",
-        ),
+        ok, _badge("circle-check", ok_label, "green"), _badge("circle-alert", bad_label, "red")
     )
 
 
