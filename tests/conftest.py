@@ -82,9 +82,8 @@ def migrated_engine():
     """The run's database, migrated to head once."""
     from travelcrm.db import get_engine, upgrade_to_head
 
-    engine = get_engine()
-    upgrade_to_head(engine)
-    return engine
+    upgrade_to_head()  # as the owner; the app engine works as the RLS-bound role
+    return get_engine()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -18,10 +19,13 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
+from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from alembic import command
+from travelcrm.core.tenancy import TENANT_SETTING, TenantContext, TenantMixin
 from travelcrm.settings import PROJECT_ROOT, Settings, get_settings
 
 logger = logging.getLogger("travelcrm.db")
@@ -38,7 +42,19 @@ NAMING_CONVENTION = {
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 # Every domain that owns tables is listed here once; Alembic and tests import them all.
-MODEL_MODULES = ("travelcrm.tenants.models", "travelcrm.system.models", "travelcrm.api.models")
+MODEL_MODULES = (
+    "travelcrm.tenants.models",
+    "travelcrm.system.models",
+    "travelcrm.api.models",
+    "travelcrm.audit.models",
+)
+
+# On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level
+# security holds even if a query forgets its tenant. Migrations run as the connecting user.
+APP_DB_ROLE = "travelcrm_app"
+
+TENANT_INFO = "travelcrm_tenant_id"
+SYSTEM_INFO = "travelcrm_system_scope"
 
 _engine: Engine | None = None
 _engine_lock = threading.Lock()
@@ -59,7 +75,15 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> N
     cursor.close()
 
 
-def make_engine(settings: Settings) -> Engine:
+def _pg_set_app_role(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute(f"SET ROLE {APP_DB_ROLE}")
+    cursor.close()
+    dbapi_connection.commit()
+
+
+def make_engine(settings: Settings, *, app_role: bool = True) -> Engine:
+    """The app's engine; `app_role=False` gives the owner's engine that migrations use."""
     url = settings.database_url
     if settings.is_sqlite:
         database = url.split(":///", 1)[1] if ":///" in url else ""
@@ -73,13 +97,16 @@ def make_engine(settings: Settings) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
-    return create_engine(
+    engine = create_engine(
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
         pool_pre_ping=True,
         pool_recycle=1800,
     )
+    if app_role:
+        event.listen(engine, "connect", _pg_set_app_role)
+    return engine
 
 
 def get_engine() -> Engine:
@@ -138,9 +165,113 @@ def current_revision(engine: Engine | None = None) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+def _owner_engine() -> Engine:
+    return make_engine(get_settings(), app_role=False)
+
+
 def upgrade_to_head(engine: Engine | None = None) -> None:
-    command.upgrade(alembic_config(engine or get_engine()), "head")
+    """Migrate as the connecting (owning) user, never as the RLS-bound app role."""
+    own = engine or _owner_engine()
+    try:
+        command.upgrade(alembic_config(own), "head")
+    finally:
+        if engine is None:
+            own.dispose()
 
 
 def downgrade_to_base(engine: Engine | None = None) -> None:
-    command.downgrade(alembic_config(engine or get_engine()), "base")
+    own = engine or _owner_engine()
+    try:
+        command.downgrade(alembic_config(own), "base")
+    finally:
+        if engine is None:
+            own.dispose()
+
+
+# ---- tenant scope -----------------------------------------------------------------------
+
+
+class UnscopedTenantQueryError(RuntimeError):
+    """A query on tenant-owned rows ran outside a tenant scope (a bug, never user input)."""
+
+
+@contextmanager
+def tenant_scope(ctx: TenantContext, engine: Engine | None = None) -> Iterator[Session]:
+    """A unit of work for one agency: every ORM query on tenant tables is filtered by its
+    tenant, new rows get its tenant, and on PostgreSQL `app.tenant_id` is set per transaction
+    so row-level security backs the filter up."""
+    with Session(
+        engine or get_engine(), expire_on_commit=False, info={TENANT_INFO: ctx.tenant_id}
+    ) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def system_scope(engine: Engine | None = None) -> Iterator[Session]:
+    """A unit of work across agencies (jobs, demo data, admin tooling): explicitly unscoped."""
+    with Session(engine or get_engine(), expire_on_commit=False, info={SYSTEM_INFO: True}) as s:
+        try:
+            yield s
+            s.commit()
+        except BaseException:
+            s.rollback()
+            raise
+
+
+def _tenant_of(session: OrmSession) -> uuid.UUID | None:
+    value = session.info.get(TENANT_INFO)
+    return value if isinstance(value, uuid.UUID) else None
+
+
+@event.listens_for(Session, "after_begin")
+def _set_tenant_for_transaction(session: OrmSession, _transaction: Any, connection: Any) -> None:
+    tenant_id = _tenant_of(session)
+    if tenant_id is not None and connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT set_config(%(name)s, %(value)s, true)",
+            {"name": TENANT_SETTING, "value": str(tenant_id)},
+        )
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _filter_by_tenant(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    tenant_classes = {m.class_ for m in state.all_mappers if issubclass(m.class_, TenantMixin)}
+    if not tenant_classes:
+        return
+    tenant_id = _tenant_of(state.session)
+    if tenant_id is None:
+        if state.session.info.get(SYSTEM_INFO):
+            return
+        raise UnscopedTenantQueryError(
+            "query on tenant-owned rows outside tenant_scope(); use tenant_scope(ctx) "
+            "or, for cross-agency jobs, system_scope()"
+        )
+    state.statement = state.statement.options(
+        *(
+            with_loader_criteria(cls, col(cls.tenant_id) == tenant_id, include_aliases=True)
+            for cls in tenant_classes
+        )
+    )
+
+
+@event.listens_for(Session, "before_flush")
+def _stamp_tenant(session: OrmSession, _context: Any, _instances: Any) -> None:
+    tenant_id = _tenant_of(session)
+    for obj in session.new:
+        if not isinstance(obj, TenantMixin):
+            continue
+        if tenant_id is None:
+            if session.info.get(SYSTEM_INFO):
+                continue
+            raise UnscopedTenantQueryError("tenant-owned row added outside tenant_scope()")
+        if obj.tenant_id is None:
+            obj.tenant_id = tenant_id
+        elif obj.tenant_id != tenant_id:
+            raise UnscopedTenantQueryError("row of another agency added in this tenant scope")

@@ -61,12 +61,15 @@ def _say(message: str) -> None:
 
 
 def cmd_migrate(settings: Settings) -> None:
-    from travelcrm.db import current_revision, get_engine, head_revision, upgrade_to_head
+    from travelcrm.db import current_revision, head_revision, make_engine, upgrade_to_head
 
-    engine = get_engine()
-    before = current_revision(engine)
-    upgrade_to_head(engine)
-    after = current_revision(engine)
+    engine = make_engine(settings, app_role=False)  # migrations run as the owner
+    try:
+        before = current_revision(engine)
+        upgrade_to_head(engine)
+        after = current_revision(engine)
+    finally:
+        engine.dispose()
     if before == after:
         _say(f"database {settings.safe_database_url} at {after} (head {head_revision()})")
     else:

@@ -22,7 +22,7 @@ from travelcrm.settings import load_settings
 def _engine(url: str):
     from travelcrm.db import make_engine
 
-    return make_engine(load_settings(database_url=url))
+    return make_engine(load_settings(database_url=url), app_role=False)
 
 
 def test_upgrade_head_leaves_nothing_to_autogenerate_and_downgrade_base_works(

@@ -16,7 +16,6 @@ from typing import Annotated, Any, TypeVar
 
 from fastapi import Query
 from sqlalchemy import tuple_
-from sqlalchemy.sql import ColumnElement
 from sqlmodel import Session
 from sqlmodel.sql.expression import SelectOfScalar
 
@@ -83,14 +82,16 @@ def keyset_page(
     session: Session,
     statement: SelectOfScalar[T],
     *,
-    order_by: Sequence[ColumnElement[Any]],
+    order_by: Sequence[Any],
     key: Any,
     params: PageParams,
     convert: Sequence[Any] = (),
+    descending: bool = False,
 ) -> tuple[list[T], str | None]:
     """Run `statement` ordered by `order_by` after the cursor; `key(row)` gives the row's key.
 
-    `convert` optionally turns the cursor's JSON values back into column types (e.g. UUID).
+    `convert` optionally turns the cursor's JSON values back into column types (e.g. UUID);
+    `descending` pages newest-first.
     """
     if params.cursor:
         values = decode_cursor(params.cursor)
@@ -100,9 +101,21 @@ def keyset_page(
                 errors=[FieldError("cursor", "cursor from another listing", "invalid_cursor")],
             )
         if convert:
-            values = [fn(v) for fn, v in zip(convert, values, strict=True)]
-        statement = statement.where(tuple_(*order_by) > tuple_(*values))
-    rows = list(session.exec(statement.order_by(*order_by).limit(params.limit + 1)).all())
+            try:
+                values = [fn(v) for fn, v in zip(convert, values, strict=True)]
+            except (TypeError, ValueError):
+                raise ValidationFailedError(
+                    "The cursor does not fit this listing.",
+                    errors=[FieldError("cursor", "cursor from another listing", "invalid_cursor")],
+                ) from None
+        after = (
+            tuple_(*order_by) < tuple_(*values)
+            if descending
+            else tuple_(*order_by) > tuple_(*values)
+        )
+        statement = statement.where(after)
+    ordering = [c.desc() for c in order_by] if descending else list(order_by)
+    rows = list(session.exec(statement.order_by(*ordering).limit(params.limit + 1)).all())
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]

@@ -1,0 +1,42 @@
+"""The permission table, walked whole: services refuse exactly what the table does not allow."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from travelcrm.core.errors import PermissionDeniedError
+from travelcrm.core.permissions import PERMISSIONS, Action, Role, can, require
+from travelcrm.core.tenancy import TenantContext
+
+EXPECTED_EXTRA = {
+    Role.MANAGER: {Action.USERS_VIEW, Action.TENANT_SETTINGS_VIEW, Action.AUDIT_READ},
+    Role.FINANCE: {Action.TENANT_SETTINGS_VIEW},
+}
+BASICS = {Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN}
+
+
+@pytest.mark.parametrize("role", list(Role))
+@pytest.mark.parametrize("action", list(Action))
+def test_require_follows_the_table(role: Role, action: Action) -> None:
+    ctx = TenantContext(tenant_id=uuid.uuid4(), user_id=uuid.uuid4(), role=role)
+    if action in PERMISSIONS[role]:
+        require(ctx, action)
+    else:
+        with pytest.raises(PermissionDeniedError) as info:
+            require(ctx, action)
+        assert role.value in info.value.detail and action.value in info.value.detail
+    assert can(role, action) == (action in PERMISSIONS[role])
+
+
+def test_table_shape() -> None:
+    assert set(PERMISSIONS) == set(Role)
+    assert PERMISSIONS[Role.OWNER] == set(Action) == PERMISSIONS[Role.ADMIN]
+    for role in (Role.AGENT, Role.OPERATOR, Role.CUSTOMER):
+        assert PERMISSIONS[role] == BASICS
+    for role, extra in EXPECTED_EXTRA.items():
+        assert PERMISSIONS[role] == BASICS | extra
+    # admin-only powers stay with owners and admins
+    for action in (Action.USERS_INVITE, Action.USERS_CHANGE_ROLE, Action.TENANT_SETTINGS_EDIT):
+        assert {r for r in Role if can(r, action)} == {Role.OWNER, Role.ADMIN}

@@ -1,0 +1,228 @@
+"""Tenant isolation, on SQLite (scoped session) and PostgreSQL (scoped session + RLS as a
+non-owner role). Another agency's rows are invisible: "not found", never "forbidden"."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import uuid
+from collections.abc import Iterator
+
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from travelcrm.api.pagination import PageParams
+from travelcrm.audit import services as audit
+from travelcrm.audit.models import AuditEvent
+from travelcrm.audit.schemas import AuditFilter
+from travelcrm.core.errors import PermissionDeniedError
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext, tenant_fk
+from travelcrm.db import (
+    UnscopedTenantQueryError,
+    get_engine,
+    import_models,
+    make_engine,
+    system_scope,
+    tenant_scope,
+)
+from travelcrm.settings import get_settings
+from travelcrm.tenants.schemas import TenantCreate
+from travelcrm.tenants.services import create_tenant
+
+POSTGRES = os.environ.get("TEST_BACKEND") == "postgres"
+
+
+def _agency(name: str) -> uuid.UUID:
+    slug = f"{name}-{secrets.token_hex(3)}"
+    with system_scope() as session:
+        tenant = create_tenant(
+            session,
+            data=TenantCreate(
+                slug=slug,
+                name=name.title(),
+                country="IN",
+                default_currency="INR",
+                timezone="Asia/Kolkata",
+            ),
+        )
+        return tenant.id
+
+
+@pytest.fixture
+def agencies(migrated_engine) -> Iterator[tuple[TenantContext, TenantContext]]:
+    a = TenantContext(tenant_id=_agency("alpha"), user_id=uuid.uuid4(), role=Role.OWNER)
+    b = TenantContext(tenant_id=_agency("bravo"), user_id=uuid.uuid4(), role=Role.OWNER)
+    yield a, b
+
+
+def _record(ctx: TenantContext, action: str, n: int = 1) -> list[uuid.UUID]:
+    with tenant_scope(ctx) as session:
+        return [audit.record(session, ctx, action=action, target_id=str(i)).id for i in range(n)]
+
+
+def test_each_agency_sees_only_its_own_rows(agencies) -> None:
+    a, b = agencies
+    _record(a, "auth.sign_in", 3)
+    b_ids = _record(b, "auth.sign_in", 2)
+    with tenant_scope(a) as session:
+        events, _ = audit.list_events(
+            session, a, filters=AuditFilter(), page=PageParams(limit=50, cursor=None)
+        )
+        assert len(events) == 3
+        assert not {e.id for e in events} & set(b_ids)
+        # another agency's id is simply not found
+        assert session.exec(select(AuditEvent).where(AuditEvent.id == b_ids[0])).first() is None
+        assert session.get(AuditEvent, (b.tenant_id, b_ids[0])) is None
+
+
+def test_new_rows_get_the_scope_tenant_and_foreign_rows_are_refused(agencies) -> None:
+    a, b = agencies
+    with tenant_scope(a) as session:
+        event = AuditEvent(action="x.y")  # no tenant given: the scope stamps it
+        session.add(event)
+        session.flush()
+        assert event.tenant_id == a.tenant_id
+    with pytest.raises(UnscopedTenantQueryError), tenant_scope(a) as session:
+        session.add(AuditEvent(tenant_id=b.tenant_id, action="x.y"))
+        session.flush()
+
+
+def test_unscoped_queries_on_tenant_rows_are_a_bug(agencies) -> None:
+    with pytest.raises(UnscopedTenantQueryError), Session(get_engine()) as session:
+        session.exec(select(AuditEvent)).all()
+
+
+def test_reading_the_audit_log_needs_the_permission(agencies) -> None:
+    a, _ = agencies
+    agent = TenantContext(tenant_id=a.tenant_id, user_id=uuid.uuid4(), role=Role.AGENT)
+    manager = TenantContext(tenant_id=a.tenant_id, user_id=uuid.uuid4(), role=Role.MANAGER)
+    _record(a, "user.invited")
+    with tenant_scope(agent) as session, pytest.raises(PermissionDeniedError):
+        audit.list_events(session, agent, filters=AuditFilter(), page=PageParams(10, None))
+    with tenant_scope(manager) as session:
+        events, _ = audit.list_events(
+            session, manager, filters=AuditFilter(action="user.invited"), page=PageParams(10, None)
+        )
+        assert len(events) == 1
+
+
+def test_audit_pages_newest_first_without_gaps(agencies) -> None:
+    a, _ = agencies
+    ids = _record(a, "tenant.settings_changed", 7)
+    seen: list[uuid.UUID] = []
+    cursor = None
+    with tenant_scope(a) as session:
+        while True:
+            page, cursor = audit.list_events(
+                session, a, filters=AuditFilter(), page=PageParams(limit=3, cursor=cursor)
+            )
+            seen += [e.id for e in page]
+            if cursor is None:
+                break
+    assert seen == list(reversed(ids))
+
+
+def test_secrets_never_reach_the_log(agencies) -> None:
+    a, _ = agencies
+    with tenant_scope(a) as session:
+        event = audit.record(
+            session,
+            a,
+            action="user.password_changed",
+            before={"password": "old-secret", "name": "Priya"},
+            after={"password": "new-secret", "name": "Priya"},
+        )
+        public = audit.to_public(event)
+    assert public.before == {"password": "***", "name": "Priya"}
+    assert "secret" not in (event.after_json or "")
+
+
+def test_composite_foreign_key_refuses_cross_agency_links(agencies) -> None:
+    """Beneath the service checks, the database refuses a row pointing at another agency."""
+    a, b = agencies
+    (a_event,) = _record(a, "a.one")
+    (b_event,) = _record(b, "b.one")
+    owner = make_engine(get_settings(), app_role=False)
+    metadata = sa.MetaData()
+    sa.Table("tenants", metadata, autoload_with=owner)
+    sa.Table("audit_events", metadata, autoload_with=owner)
+    name = f"fk_probe_{secrets.token_hex(3)}"
+    probe = sa.Table(
+        name,
+        metadata,
+        sa.Column("tenant_id", sa.Uuid, primary_key=True),
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("event_id", sa.Uuid, nullable=False),
+        tenant_fk("event_id", "audit_events"),
+    )
+    probe.create(owner)
+    try:
+        with owner.begin() as connection:
+            connection.execute(
+                probe.insert().values(tenant_id=a.tenant_id, id=uuid.uuid4(), event_id=a_event)
+            )
+        with pytest.raises(IntegrityError), owner.begin() as connection:
+            connection.execute(
+                probe.insert().values(tenant_id=a.tenant_id, id=uuid.uuid4(), event_id=b_event)
+            )
+    finally:
+        probe.drop(owner)
+        owner.dispose()
+
+
+# ---- PostgreSQL: row-level security as a non-owner role ------------------------------------
+
+pg_only = pytest.mark.skipif(not POSTGRES, reason="row-level security is PostgreSQL's")
+
+
+@pg_only
+def test_every_tenant_table_has_rls_enabled_and_forced(migrated_engine) -> None:
+    metadata = import_models()
+    tenant_tables = {t.name for t in metadata.sorted_tables if "tenant_id" in t.c}
+    assert "audit_events" in tenant_tables
+    owner = make_engine(get_settings(), app_role=False)
+    try:
+        with owner.connect() as connection:
+            rows = connection.execute(
+                sa.text(
+                    "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
+                    "(SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) "
+                    "FROM pg_class c JOIN information_schema.columns col "
+                    "ON col.table_name = c.relname AND col.column_name = 'tenant_id' "
+                    "WHERE c.relkind = 'r' AND col.table_schema = 'public'"
+                )
+            ).all()
+    finally:
+        owner.dispose()
+    catalog = {name: (enabled, forced, policies) for name, enabled, forced, policies in rows}
+    assert set(catalog) == tenant_tables
+    for table, (enabled, forced, policies) in catalog.items():
+        assert enabled and forced and policies >= 1, table
+
+
+@pg_only
+def test_raw_sql_as_the_app_role_sees_nothing_without_a_tenant(agencies) -> None:
+    a, b = agencies
+    _record(a, "raw.a", 2)
+    _record(b, "raw.b", 1)
+    with get_engine().connect() as connection:
+        assert connection.exec_driver_sql("SELECT current_user").scalar() == "travelcrm_app"
+        assert connection.exec_driver_sql("SELECT count(*) FROM audit_events").scalar() == 0
+        connection.exec_driver_sql(
+            "SELECT set_config('app.tenant_id', %(t)s, true)", {"t": str(a.tenant_id)}
+        )
+        assert (
+            connection.exec_driver_sql(
+                "SELECT count(DISTINCT tenant_id) FROM audit_events"
+            ).scalar()
+            == 1
+        )
+        with pytest.raises(sa.exc.DBAPIError, match="row-level security"):
+            connection.exec_driver_sql(
+                "INSERT INTO audit_events (tenant_id, id, occurred_at, action) "
+                "VALUES (%(t)s, gen_random_uuid(), now(), 'forged')",
+                {"t": str(b.tenant_id)},
+            )

@@ -1,0 +1,64 @@
+"""Roles and the one permission table (role -> allowed actions).
+
+Services check it (`require`), and pages use the same table to decide what to show, so the UI
+and the API can never disagree. Later domains add their actions here.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from travelcrm.core.errors import PermissionDeniedError
+
+if TYPE_CHECKING:
+    from travelcrm.core.tenancy import TenantContext
+
+
+class Role(StrEnum):
+    OWNER = "owner"
+    ADMIN = "admin"
+    MANAGER = "manager"
+    AGENT = "agent"
+    OPERATOR = "operator"
+    FINANCE = "finance"
+    CUSTOMER = "customer"  # portal users
+
+
+class Action(StrEnum):
+    PROFILE_EDIT = "profile.edit"
+    SESSIONS_MANAGE_OWN = "sessions.manage_own"
+    USERS_VIEW = "users.view"
+    USERS_INVITE = "users.invite"
+    USERS_CHANGE_ROLE = "users.change_role"
+    USERS_DEACTIVATE = "users.deactivate"
+    TENANT_SETTINGS_VIEW = "tenant.settings.view"
+    TENANT_SETTINGS_EDIT = "tenant.settings.edit"
+    AUDIT_READ = "audit.read"
+
+
+_STAFF_BASICS = frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN})
+
+PERMISSIONS: dict[Role, frozenset[Action]] = {
+    Role.OWNER: frozenset(Action),
+    Role.ADMIN: frozenset(Action),
+    Role.MANAGER: _STAFF_BASICS
+    | {Action.USERS_VIEW, Action.TENANT_SETTINGS_VIEW, Action.AUDIT_READ},
+    Role.AGENT: _STAFF_BASICS,
+    Role.OPERATOR: _STAFF_BASICS,
+    Role.FINANCE: _STAFF_BASICS | {Action.TENANT_SETTINGS_VIEW},
+    Role.CUSTOMER: frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN}),
+}
+
+
+def can(role: Role, action: Action) -> bool:
+    return action in PERMISSIONS.get(role, frozenset())
+
+
+def require(ctx: TenantContext, action: Action) -> None:
+    """Refuse with a named error unless the context's role allows the action."""
+    if not can(ctx.role, action):
+        raise PermissionDeniedError(
+            f"Your role ({ctx.role.value}) does not allow {action.value}.",
+            extra={"action": action.value, "role": ctx.role.value},
+        )
