@@ -51,7 +51,12 @@ def _drop_pg_database(name: str) -> None:
 os.environ["APP_ENV"] = "test"
 os.environ["DATA_DIR"] = str(_data_dir)
 os.environ["HUEY_IMMEDIATE"] = "true"
-os.environ["READY_CACHE_SECONDS"] = "0"  # readiness tests change the world between calls
+os.environ["READY_CACHE_SECONDS"] = "0"
+os.environ["ARGON2_MEMORY_KIB"] = (
+    "1024"  # fast hashes in tests; the benchmark measures the real ones
+)
+os.environ["ARGON2_TIME_COST"] = "1"
+os.environ["ARGON2_PARALLELISM"] = "1"  # readiness tests change the world between calls
 os.environ["HUEY_NAME"] = f"travelcrm-test-{RUN_ID}"
 os.environ.pop("REFLEX_REDIS_URL", None)
 if BACKEND == "postgres":

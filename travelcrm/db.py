@@ -25,7 +25,7 @@ from sqlalchemy.pool import ConnectionPoolEntry
 from sqlmodel import Session, SQLModel, col
 
 from alembic import command
-from travelcrm.core.tenancy import TENANT_SETTING, TenantContext, TenantMixin
+from travelcrm.core.tenancy import TENANT_SETTING, USER_SETTING, TenantContext, TenantMixin
 from travelcrm.settings import PROJECT_ROOT, Settings, get_settings
 
 logger = logging.getLogger("travelcrm.db")
@@ -47,6 +47,7 @@ MODEL_MODULES = (
     "travelcrm.system.models",
     "travelcrm.api.models",
     "travelcrm.audit.models",
+    "travelcrm.accounts.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level
@@ -275,3 +276,26 @@ def _stamp_tenant(session: OrmSession, _context: Any, _instances: Any) -> None:
             obj.tenant_id = tenant_id
         elif obj.tenant_id != tenant_id:
             raise UnscopedTenantQueryError("row of another agency added in this tenant scope")
+
+
+def enter_tenant(session: Session, tenant_id: uuid.UUID) -> None:
+    """Switch a system-scope unit of work to one agency (e.g. right after creating it), in the
+    same transaction: later queries are filtered by it and PostgreSQL's RLS accepts its rows."""
+    session.info[TENANT_INFO] = tenant_id
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT set_config(%(name)s, %(value)s, true)",
+            {"name": TENANT_SETTING, "value": str(tenant_id)},
+        )
+
+
+def enter_user(session: Session, user_id: uuid.UUID) -> None:
+    """Let this transaction read the user's own memberships across agencies (PostgreSQL policy
+    `member_self` on memberships); nothing else of another agency becomes visible."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT set_config(%(name)s, %(value)s, true)",
+            {"name": USER_SETTING, "value": str(user_id)},
+        )

@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     api_page_limit_default: Annotated[int, Field(ge=1, le=1000)] = 50
     api_page_limit_max: Annotated[int, Field(ge=1, le=1000)] = 200
     idempotency_ttl_hours: Annotated[int, Field(ge=1, le=24 * 30)] = 24
+    # Argon2id: 64 MiB, 2 passes, 2 lanes is about 120 ms a hash on the reference machine.
+    argon2_time_cost: Annotated[int, Field(ge=1, le=10)] = 2
+    argon2_memory_kib: Annotated[int, Field(ge=8, le=1_048_576)] = 65_536
+    argon2_parallelism: Annotated[int, Field(ge=1, le=16)] = 2
+    login_max_failures: Annotated[int, Field(ge=1, le=100)] = 5
+    login_lock_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
+    session_days: Annotated[int, Field(ge=1, le=365)] = 14
     git_commit: str | None = None
     build_time: str | None = None
 

@@ -19,6 +19,7 @@ from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Role
 
 TENANT_SETTING = "app.tenant_id"
+USER_SETTING = "app.user_id"
 RLS_POLICY = "tenant_isolation"
 
 

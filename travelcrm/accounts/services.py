@@ -1,0 +1,423 @@
+"""Accounts: agency sign-up, email verification, sign-in with brute-force locking, sessions.
+
+Raw secrets (session cookies, email links) are returned to the caller once and stored only as
+SHA-256 hashes. Every sign-in, failed sign-in and sign-up is written to the audit log.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import cast
+
+import redis
+from pydantic import BaseModel, EmailStr, field_validator
+from sqlmodel import Session, col, select, update
+
+from travelcrm.accounts.models import AuthSession, EmailToken, LoginThrottle, Membership, User
+from travelcrm.accounts.passwords import check_password_rules, hash_password, verify_password
+from travelcrm.audit import services as audit
+from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.errors import ConflictError, DomainError, FieldError, NotFoundError
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import enter_tenant, enter_user
+from travelcrm.settings import get_settings
+from travelcrm.tenants.models import Tenant
+from travelcrm.tenants.schemas import TenantCreate
+from travelcrm.tenants.services import create_tenant
+
+VERIFY_TTL = timedelta(hours=24)
+RESET_TTL = timedelta(hours=1)
+TOUCH_EVERY = timedelta(minutes=1)
+
+
+# ---- errors ---------------------------------------------------------------------------------
+
+
+class InvalidCredentialsError(DomainError):
+    code = "invalid_credentials"
+    status = 401
+    title = "Sign-in failed"
+
+
+class EmailNotVerifiedError(DomainError):
+    code = "email_not_verified"
+    status = 403
+    title = "Email not verified"
+
+
+class LockedOutError(DomainError):
+    code = "locked_out"
+    status = 429
+    title = "Too many attempts"
+
+    @property
+    def retry_after(self) -> int:
+        return int(self.extra.get("retry_after_seconds", 0))
+
+
+class InvalidTokenError(DomainError):
+    code = "invalid_token"
+    status = 400
+    title = "Link not valid"
+
+
+class SessionExpiredError(DomainError):
+    code = "session_expired"
+    status = 401
+    title = "Signed out"
+
+
+# ---- inputs ---------------------------------------------------------------------------------
+
+
+class AgencySignup(BaseModel):
+    agency: TenantCreate
+    owner_name: str
+    owner_email: EmailStr
+    password: str
+
+    @field_validator("owner_name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not 1 <= len(value) <= 120:
+            raise ValueError("must be 1-120 characters")
+        return value
+
+
+@dataclass(frozen=True)
+class SignUpResult:
+    tenant: Tenant
+    user: User
+    verify_token: str  # goes into the verification email, never stored raw
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    session_token: str  # goes into the HttpOnly cookie, never stored raw
+    session: AuthSession
+    user: User
+    context: TenantContext | None  # None when the user must pick an agency
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+# ---- sign-up and verification -----------------------------------------------------------------
+
+
+def _issue_token(
+    session: Session, *, user: User, purpose: str, ttl: timedelta, tenant_id: uuid.UUID | None
+) -> str:
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    session.add(
+        EmailToken(
+            token_hash=_digest(raw),
+            purpose=purpose,
+            user_id=user.id,
+            invite_tenant_id=tenant_id,
+            created_at=now,
+            expires_at=now + ttl,
+        )
+    )
+    session.flush()
+    return raw
+
+
+def register_agency(
+    session: Session, *, data: AgencySignup, ip: str | None = None, user_agent: str | None = None
+) -> SignUpResult:
+    """Create the agency, its owner (unverified) and the verification link, in one transaction.
+
+    `session` is a system-scope session; it enters the new agency's scope on the way.
+    """
+    email = normalize_email(data.owner_email)
+    check_password_rules(data.password, email=email)
+    if session.exec(select(User).where(User.email == email)).first() is not None:
+        raise ConflictError(
+            "An account with this email already exists; sign in or reset the password.",
+            errors=[FieldError("owner_email", "already registered", "taken")],
+        )
+    tenant = create_tenant(session, data=data.agency)
+    user = User(email=email, name=data.owner_name, password_hash=hash_password(data.password))
+    session.add(user)
+    session.flush()
+    enter_tenant(session, tenant.id)
+    session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=Role.OWNER.value))
+    token = _issue_token(session, user=user, purpose="verify", ttl=VERIFY_TTL, tenant_id=None)
+    ctx = TenantContext(tenant_id=tenant.id, user_id=user.id, role=Role.OWNER)
+    audit.record(
+        session,
+        ctx,
+        action="agency.registered",
+        target_type="tenant",
+        target_id=str(tenant.id),
+        after={"slug": tenant.slug, "owner_email": email},
+        ip=ip,
+        user_agent=user_agent,
+    )
+    return SignUpResult(tenant=tenant, user=user, verify_token=token)
+
+
+def _use_token(session: Session, *, raw: str, purpose: str) -> EmailToken:
+    token = session.get(EmailToken, _digest(raw))
+    now = utcnow()
+    if token is None or token.purpose != purpose:
+        raise InvalidTokenError("This link is not valid. Ask for a new one.")
+    if token.used_at is not None:
+        raise InvalidTokenError("This link was already used. Ask for a new one.")
+    if as_utc(token.expires_at) <= now:
+        raise InvalidTokenError("This link has expired. Ask for a new one.")
+    token.used_at = now
+    session.add(token)
+    return token
+
+
+def verify_email(session: Session, *, raw_token: str) -> User:
+    token = _use_token(session, raw=raw_token, purpose="verify")
+    user = session.get(User, token.user_id)
+    if user is None:
+        raise InvalidTokenError("This link is not valid. Ask for a new one.")
+    user.email_verified_at = user.email_verified_at or utcnow()
+    session.add(user)
+    session.flush()
+    return user
+
+
+# ---- brute-force guard ----------------------------------------------------------------------
+
+
+def _throttle_key(purpose: str, account: str, ip: str | None) -> str:
+    return _digest(f"{purpose}|{normalize_email(account)}|{ip or '-'}")
+
+
+def _redis() -> redis.Redis | None:
+    url = get_settings().redis_url
+    return redis.Redis.from_url(url, socket_timeout=2) if url else None
+
+
+class Throttle:
+    """N failures per (purpose, account, IP) within the window lock that pair for the window.
+
+    Counters live in Redis when REDIS_URL is set (shared by every process), else in the database.
+    """
+
+    def __init__(self, session: Session, purpose: str, account: str, ip: str | None) -> None:
+        settings = get_settings()
+        self.session = session
+        self.key = _throttle_key(purpose, account, ip)
+        self.max_failures = settings.login_max_failures
+        self.window = timedelta(minutes=settings.login_lock_minutes)
+        self.redis = _redis()
+
+    def check(self) -> None:
+        """Raise LockedOutError while the pair is locked."""
+        remaining = self._locked_for()
+        if remaining > 0:
+            minutes = max(1, -(-remaining // 60))
+            raise LockedOutError(
+                f"Too many failed attempts. Try again in {minutes} minute"
+                f"{'s' if minutes != 1 else ''}.",
+                extra={"retry_after_seconds": remaining},
+            )
+
+    def _locked_for(self) -> int:
+        if self.redis is not None:
+            ttl = cast(int, self.redis.ttl(f"travelcrm:lock:{self.key}"))
+            return max(ttl, 0)
+        row = self.session.get(LoginThrottle, self.key)
+        if row is None or row.locked_until is None:
+            return 0
+        return max(0, int((as_utc(row.locked_until) - utcnow()).total_seconds()))
+
+    def fail(self) -> None:
+        window_s = int(self.window.total_seconds())
+        if self.redis is not None:
+            counter = f"travelcrm:fail:{self.key}"
+            failures = cast(int, self.redis.incr(counter))
+            if failures == 1:
+                self.redis.expire(counter, window_s)
+            if failures >= self.max_failures:
+                self.redis.set(f"travelcrm:lock:{self.key}", 1, ex=window_s)
+                self.redis.delete(counter)
+            return
+        now = utcnow()
+        row = self.session.get(LoginThrottle, self.key)
+        if row is None or as_utc(row.window_started_at) <= now - self.window:
+            row = row or LoginThrottle(key=self.key, window_started_at=now)
+            row.failures, row.window_started_at, row.locked_until = 0, now, None
+        row.failures += 1
+        if row.failures >= self.max_failures:
+            row.locked_until = now + self.window
+            row.failures = 0
+        self.session.add(row)
+        self.session.flush()
+
+    def clear(self) -> None:
+        if self.redis is not None:
+            self.redis.delete(f"travelcrm:fail:{self.key}", f"travelcrm:lock:{self.key}")
+            return
+        row = self.session.get(LoginThrottle, self.key)
+        if row is not None:
+            self.session.delete(row)
+            self.session.flush()
+
+
+# ---- sign-in and sessions -------------------------------------------------------------------
+
+
+def _memberships(session: Session, user_id: uuid.UUID) -> list[Membership]:
+    """All of a user's active memberships, across agencies (a system-scope read)."""
+    statement = select(Membership).where(
+        col(Membership.user_id) == user_id, col(Membership.is_active).is_(True)
+    )
+    return list(session.exec(statement).all())
+
+
+def sign_in(
+    session: Session,
+    *,
+    email: str,
+    password: str,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> SignInResult:
+    """Check the password (with the brute-force guard) and open a session.
+
+    `session` is a system-scope session: who the user is decides the agency.
+    """
+    email = normalize_email(email)
+    throttle = Throttle(session, "login", email, ip)
+    throttle.check()
+    user = session.exec(select(User).where(User.email == email)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.is_active:
+        throttle.fail()
+        if user is not None:
+            enter_user(session, user.id)
+            for membership in _memberships(session, user.id):
+                enter_tenant(session, membership.tenant_id)
+                ctx = TenantContext(membership.tenant_id, user.id, Role(membership.role))
+                audit.record(
+                    session, ctx, action="auth.sign_in_failed", ip=ip, user_agent=user_agent
+                )
+        # The attempt must count even though this request fails: keep it past the rollback.
+        session.commit()
+        raise InvalidCredentialsError("The email or password is not right.")
+    if user.email_verified_at is None:
+        raise EmailNotVerifiedError(
+            "Verify your email first: open the link we sent you, or ask for a new one."
+        )
+    throttle.clear()
+    enter_user(session, user.id)
+    memberships = _memberships(session, user.id)
+    if not memberships:
+        raise InvalidCredentialsError("This account does not belong to any active agency.")
+    now = utcnow()
+    raw = secrets.token_urlsafe(32)
+    only = memberships[0] if len(memberships) == 1 else None
+    auth_session = AuthSession(
+        token_hash=_digest(raw),
+        user_id=user.id,
+        active_tenant_id=only.tenant_id if only else None,
+        ip=ip,
+        user_agent=(user_agent or "")[:300] or None,
+        created_at=now,
+        last_seen_at=now,
+        expires_at=now + timedelta(days=get_settings().session_days),
+    )
+    session.add(auth_session)
+    session.flush()
+    context = None
+    if only is not None:
+        context = TenantContext(only.tenant_id, user.id, Role(only.role))
+        enter_tenant(session, only.tenant_id)
+        audit.record(session, context, action="auth.sign_in", ip=ip, user_agent=user_agent)
+    return SignInResult(session_token=raw, session=auth_session, user=user, context=context)
+
+
+def resolve_session(
+    session: Session, *, raw_token: str
+) -> tuple[AuthSession, User, TenantContext | None]:
+    """Who holds this cookie, re-checked on every call: revoked, expired, deactivated -> out."""
+    auth_session = session.exec(
+        select(AuthSession).where(AuthSession.token_hash == _digest(raw_token))
+    ).first()
+    now = utcnow()
+    if (
+        auth_session is None
+        or auth_session.revoked_at is not None
+        or as_utc(auth_session.expires_at) <= now
+    ):
+        raise SessionExpiredError("Your session has ended. Please sign in again.")
+    user = session.get(User, auth_session.user_id)
+    if user is None or not user.is_active:
+        raise SessionExpiredError("Your session has ended. Please sign in again.")
+    enter_user(session, user.id)
+    context = None
+    if auth_session.active_tenant_id is not None:
+        membership = next(
+            (
+                m
+                for m in _memberships(session, user.id)
+                if m.tenant_id == auth_session.active_tenant_id
+            ),
+            None,
+        )
+        if membership is None:
+            raise SessionExpiredError("Your access to this agency has ended.")
+        context = TenantContext(membership.tenant_id, user.id, Role(membership.role))
+    if now - as_utc(auth_session.last_seen_at) > TOUCH_EVERY:
+        auth_session.last_seen_at = now
+        session.add(auth_session)
+    return auth_session, user, context
+
+
+def sign_out(session: Session, *, raw_token: str) -> None:
+    session.exec(
+        update(AuthSession)
+        .where(col(AuthSession.token_hash) == _digest(raw_token))
+        .where(col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def list_sessions(session: Session, *, user_id: uuid.UUID) -> list[AuthSession]:
+    statement = (
+        select(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .where(col(AuthSession.expires_at) > utcnow())
+        .order_by(col(AuthSession.last_seen_at).desc())
+    )
+    return list(session.exec(statement).all())
+
+
+def revoke_session(session: Session, *, user_id: uuid.UUID, session_id: uuid.UUID) -> None:
+    """End one of the user's own sessions; anyone else's id is "not found"."""
+    target = session.get(AuthSession, session_id)
+    if target is None or target.user_id != user_id or target.revoked_at is not None:
+        raise NotFoundError("Session not found.")
+    target.revoked_at = utcnow()
+    session.add(target)
+
+
+def revoke_other_sessions(session: Session, *, user_id: uuid.UUID, keep: uuid.UUID | None) -> int:
+    statement = (
+        update(AuthSession)
+        .where(col(AuthSession.user_id) == user_id, col(AuthSession.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+    if keep is not None:
+        statement = statement.where(col(AuthSession.id) != keep)
+    return int(session.exec(statement).rowcount or 0)
