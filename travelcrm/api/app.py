@@ -12,10 +12,12 @@ from fastapi_offline import FastAPIOffline
 from starlette.routing import Match, Mount
 
 from travelcrm import __version__
+from travelcrm.accounts.api import router as auth_router
 from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, Problem
 from travelcrm.api.idempotency import IdempotencyMiddleware
 from travelcrm.api.middleware import RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
+from travelcrm.audit.api import router as audit_router
 from travelcrm.system.api import router as system_router
 
 API_PREFIX = "/api"
@@ -34,7 +36,7 @@ Conventions on every route:
 * Single resources carry an `ETag`; send it back as `If-Match` on updates (412 when stale).
 """
 
-ROUTERS: tuple[APIRouter, ...] = (system_router,)
+ROUTERS: tuple[APIRouter, ...] = (system_router, auth_router, audit_router)
 
 
 def _methods_for_path(api: FastAPI, request: Request) -> list[str]:

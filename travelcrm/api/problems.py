@@ -108,6 +108,8 @@ async def _http_handler(request: Request, exc: Exception) -> JSONResponse:
 
 async def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
+    extra = dict(exc.extra)
+    headers = extra.pop("headers", None)
     return problem_response(
         status=exc.status,
         code=exc.code,
@@ -115,7 +117,8 @@ async def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
         detail=exc.detail,
         instance=request.url.path,
         errors=[error.as_dict() for error in exc.errors],
-        **exc.extra,
+        headers=headers,
+        **extra,
     )
 
 

@@ -1,0 +1,30 @@
+"""What the accounts API takes and shows."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from pydantic import BaseModel, Field
+
+
+class LoginIn(BaseModel):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=256)
+
+
+class Me(BaseModel):
+    user_id: uuid.UUID
+    email: str
+    name: str
+    tenant_id: uuid.UUID
+    role: str
+
+
+class SessionPublic(BaseModel):
+    id: uuid.UUID
+    ip: str | None
+    user_agent: str | None
+    created_at: datetime
+    last_seen_at: datetime
+    current: bool

@@ -1,0 +1,38 @@
+"""The audit log over REST (owners, admins and managers)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query
+from sqlmodel import Session
+
+from travelcrm.api.auth import Identity, current_identity, tenant_session
+from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.pagination import PageParams, page_params
+from travelcrm.audit import services as audit
+from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
+
+router = APIRouter(prefix="/api/audit-events", tags=["audit"])
+
+
+@router.get(
+    "",
+    response_model=Envelope[list[AuditEventPublic]],
+    responses=problem_responses(401, 403),
+    summary="Audit events of the caller's agency, newest first",
+)
+def list_audit_events(
+    identity: Annotated[Identity, Depends(current_identity)],
+    session: Annotated[Session, Depends(tenant_session)],
+    page: Annotated[PageParams, Depends(page_params)],
+    action: Annotated[str | None, Query(max_length=64)] = None,
+    actor_user_id: uuid.UUID | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> dict[str, Any]:
+    filters = AuditFilter(action=action, actor_user_id=actor_user_id, since=since, until=until)
+    events, next_cursor = audit.list_events(session, identity.context, filters=filters, page=page)
+    return envelope(events, next_cursor=next_cursor, limit=page.limit)
