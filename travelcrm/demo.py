@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
+from travelcrm.accounts.services import add_member
+from travelcrm.core.permissions import Role
 from travelcrm.system.services import Seeder
+from travelcrm.tenants.models import Tenant
 from travelcrm.tenants.schemas import TenantCreate
 from travelcrm.tenants.services import create_tenant
 
@@ -33,4 +36,28 @@ def seed_agencies(session: Session) -> None:
         create_tenant(session, data=agency)
 
 
-SEEDERS: tuple[tuple[str, Seeder], ...] = (("agencies-v1", seed_agencies),)
+# Demo sign-ins, printed by `make run` (development only: never seeded when APP_ENV=prod).
+DEMO_LOGINS = (
+    ("sunrise-holidays", "owner@sunrise-holidays.example", "Priya Sharma", "Sunrise-Demo-2026"),
+    ("blue-horizon-tours", "owner@blue-horizon.example", "Jordan Miller", "Horizon-Demo-2026"),
+)
+
+
+def seed_owners(session: Session) -> None:
+    for slug, email, name, password in DEMO_LOGINS:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        add_member(
+            session,
+            tenant_id=tenant.id,
+            email=email,
+            name=name,
+            password=password,
+            role=Role.OWNER,
+            verified=True,
+        )
+
+
+SEEDERS: tuple[tuple[str, Seeder], ...] = (
+    ("agencies-v1", seed_agencies),
+    ("owners-v1", seed_owners),
+)

@@ -77,11 +77,14 @@ def cmd_migrate(settings: Settings) -> None:
 
 
 def cmd_seed(settings: Settings) -> None:
-    from travelcrm.db import session_scope
+    from travelcrm.db import system_scope
     from travelcrm.demo import SEEDERS
     from travelcrm.system.services import apply_demo_seeds
 
-    with session_scope() as session:
+    if settings.app_env == "prod":
+        _say("demo data: not seeded in production")
+        return
+    with system_scope() as session:
         ran = apply_demo_seeds(session, SEEDERS)
     _say(f"demo data: applied {', '.join(ran)}" if ran else "demo data: already present")
 
@@ -236,7 +239,7 @@ def _wait_ready(settings: Settings, processes: list[subprocess.Popen[bytes]]) ->
 
 
 def cmd_run(settings: Settings, *, host: str, workers: int) -> None:
-    from travelcrm.demo import DEMO_AGENCIES
+    from travelcrm.demo import DEMO_AGENCIES, DEMO_LOGINS
 
     started = time.monotonic()
     cmd_migrate(settings)
@@ -260,6 +263,9 @@ def cmd_run(settings: Settings, *, host: str, workers: int) -> None:
                 f"open http://localhost:{settings.port}   (API docs: http://localhost:{settings.port}/api/docs)"
             )
             _say("demo agencies: " + ", ".join(a.name for a in DEMO_AGENCIES))
+            if settings.app_env != "prod":
+                for _slug, email, _name, password in DEMO_LOGINS:
+                    _say(f"demo login: {email} / {password}")
             _say("press Ctrl-C to stop")
         while not stopping["now"]:
             for process in processes:

@@ -6,6 +6,7 @@ from travelcrm.api.app import create_api
 from travelcrm.bootstrap import configure
 from travelcrm.ui import routes
 from travelcrm.ui.middleware import EventContextMiddleware
+from travelcrm.ui.pages.auth import page as _auth  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.errors.page import not_found_page
 from travelcrm.ui.pages.home import page as _home  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.system import page as _system  # noqa: F401  (registers the page)

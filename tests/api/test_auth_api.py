@@ -116,3 +116,33 @@ def test_audit_log_needs_the_permission(migrated_engine) -> None:
     client = _client(migrated_engine)
     _login(client, agency.user.email)
     assert_problem(client.get("/api/audit-events"), 403, "permission_denied")
+
+
+def test_login_form_posts_redirect_with_cookie_or_back_with_the_reason(migrated_engine) -> None:
+    agency = _verified()
+    client = _client(migrated_engine)
+    ok = client.post(
+        "/api/auth/login-form",
+        data={"email": agency.user.email, "password": PASSWORD, "next": "/system"},
+        follow_redirects=False,
+    )
+    assert ok.status_code == 303 and ok.headers["location"] == "/system"
+    assert "HttpOnly" in ok.headers["set-cookie"]
+    assert client.get("/api/auth/me").status_code == 200
+    bad = client.post(
+        "/api/auth/login-form",
+        data={"email": agency.user.email, "password": "Wrong-password-1", "next": "//evil.test"},
+        follow_redirects=False,
+    )
+    assert bad.status_code == 303
+    assert bad.headers["location"].startswith("/login?error=invalid_credentials&email=")
+    assert "Wrong-password" not in bad.headers["location"]
+    offsite = client.post(
+        "/api/auth/login-form",
+        data={"email": agency.user.email, "password": PASSWORD, "next": "//evil.test/x"},
+        follow_redirects=False,
+    )
+    assert offsite.headers["location"] == "/"  # never redirected off-site
+    out = client.post("/api/auth/logout-form", follow_redirects=False)
+    assert out.status_code == 303 and out.headers["location"] == "/login"
+    assert_problem(client.get("/api/auth/me"), 401, "unauthenticated")

@@ -32,11 +32,11 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="session")
 def worker(migrated_engine) -> Iterator[None]:
     from tasks.registry import huey
-    from travelcrm.db import session_scope
+    from travelcrm.db import system_scope
     from travelcrm.demo import SEEDERS
     from travelcrm.system.services import apply_demo_seeds
 
-    with session_scope() as session:
+    with system_scope() as session:
         apply_demo_seeds(session, SEEDERS)
     consumer = huey.create_consumer(
         workers=1, worker_type="thread", periodic=True, check_worker_health=False
@@ -75,11 +75,35 @@ def browser() -> Iterator[object]:
         chromium.close()
 
 
+def backend_url(harness) -> str:
+    host, port = harness.backend.servers[0].sockets[0].getsockname()[:2]
+    return f"http://{host}:{port}"
+
+
+@pytest.fixture
+def anonymous_page(browser, harness) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser, harness) -> Iterator[object]:
+    """A tab signed in as the demo owner of Sunrise Holidays.
+
+    The harness serves the frontend and the backend on two ports, so the sign-in goes to the
+    backend's API directly (the cookie is per host, so the page's websocket carries it). The
+    login form's own post is covered in tests/api; `make run` serves both on one port.
+    """
+    from travelcrm.demo import DEMO_LOGINS
+
+    _slug, email, _name, password = DEMO_LOGINS[0]
     context = browser.new_context(viewport={"width": 1400, "height": 900})
-    tab = context.new_page()
-    yield tab
+    response = context.request.post(
+        f"{backend_url(harness)}/api/auth/login", data={"email": email, "password": password}
+    )
+    assert response.status == 200, response.text()
+    yield context.new_page()
     context.close()
 
 

@@ -9,6 +9,8 @@ import urllib.request
 
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import backend_url
+
 TIMEOUT = 20_000
 POSTGRES = os.environ.get("TEST_BACKEND") == "postgres"
 DATABASE_KIND = "postgresql" if POSTGRES else "sqlite"
@@ -49,11 +51,7 @@ def test_navigation_to_system_shows_live_checks(page, harness, shot) -> None:
     expect(page.get_by_test_id("card-database")).to_contain_text("(at head)")
     expect(page.get_by_test_id("card-worker")).to_contain_text("fresh")
     # The page matches the API's own readiness report.
-    backend = harness.backend.config  # type: ignore[attr-defined]
-    ready_url = (
-        f"http://{backend.host}:{harness.backend.servers[0].sockets[0].getsockname()[1]}/api/ready"
-    )
-    with urllib.request.urlopen(ready_url, timeout=10) as response:
+    with urllib.request.urlopen(f"{backend_url(harness)}/api/ready", timeout=10) as response:
         report = json.load(response)["data"]
     assert report["ready"] is True
     assert [c["name"] for c in report["checks"]] == EXPECTED_CHECKS
@@ -89,3 +87,27 @@ def test_unknown_page_shows_the_404_page(page, harness, shot) -> None:
     page.get_by_role("link", name="Back to Home").click()
     expect(page.get_by_role("heading", name="Welcome to TravelCRM")).to_be_visible(timeout=TIMEOUT)
     shot(page, "not-found")
+
+
+def test_signed_out_visitors_go_to_the_login_page(anonymous_page, harness, shot) -> None:
+    page = anonymous_page
+    page.goto(_url(harness, "/system"))
+    expect(page).to_have_url(re.compile(r"/login\?next=/system$"), timeout=TIMEOUT)
+    expect(page.get_by_test_id("sign-in")).to_be_visible()
+    shot(page, "login")
+
+
+def test_login_page_names_the_problem(anonymous_page, harness, shot) -> None:
+    page = anonymous_page
+    page.goto(_url(harness, "/login?error=locked_out&email=owner%40sunrise-holidays.example"))
+    expect(page.get_by_test_id("login-error")).to_contain_text(
+        "Too many failed attempts", timeout=TIMEOUT
+    )
+    expect(page.locator("#email")).to_have_value("owner@sunrise-holidays.example")
+    shot(page, "login-locked")
+
+
+def test_shell_shows_who_is_signed_in(page, harness) -> None:
+    page.goto(_url(harness, "/"))
+    expect(page.get_by_test_id("agency-badge")).to_have_text("Sunrise Holidays", timeout=TIMEOUT)
+    expect(page.get_by_test_id("user-menu")).to_contain_text("Priya Sharma")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import RedirectResponse
 
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.schemas import LoginIn, Me, SessionPublic
@@ -17,6 +19,7 @@ from travelcrm.db import system_scope
 from travelcrm.settings import get_settings
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
+LOGIN_PAGE = "/login"  # travelcrm.ui.routes.LOGIN (the API does not import the UI)
 
 
 def _client(request: Request) -> tuple[str | None, str | None]:
@@ -53,16 +56,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> dict[str
     except accounts.LockedOutError as exc:
         exc.extra["headers"] = {"Retry-After": str(exc.retry_after)}
         raise
-    settings = get_settings()
-    response.set_cookie(
-        SESSION_COOKIE,
-        result.session_token,
-        max_age=settings.session_days * 86400,
-        httponly=True,
-        samesite="lax",
-        secure=settings.app_env == "prod",
-        path="/",
-    )
+    _set_session_cookie(response, result.session_token)
     me = None
     if result.context is not None:
         me = Me(
@@ -73,6 +67,82 @@ async def login(body: LoginIn, request: Request, response: Response) -> dict[str
             role=result.context.role.value,
         )
     return envelope(me)
+
+
+def _set_session_cookie(response: Response, token: str) -> None:
+    settings = get_settings()
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.app_env == "prod",
+        path="/",
+    )
+
+
+def _safe_next(value: str | None) -> str:
+    """Only same-site paths: never redirect a signed-in user to another host."""
+    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
+        return value
+    return "/"
+
+
+@router.post(
+    "/login-form",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={303: {"description": "Redirect: to `next` when signed in, else to the login page"}},
+    summary="Sign in from the browser's login page (form post, no script)",
+)
+async def login_form(
+    request: Request,
+    email: Annotated[str, Form(min_length=1, max_length=254)],
+    password: Annotated[str, Form(min_length=1, max_length=256)],
+    next_path: Annotated[str | None, Form(alias="next", max_length=500)] = None,
+) -> RedirectResponse:
+    ip, agent = _client(request)
+
+    def run() -> accounts.SignInResult:
+        with system_scope() as session:
+            return accounts.sign_in(
+                session, email=email, password=password, ip=ip, user_agent=agent
+            )
+
+    try:
+        result = await run_in_threadpool(run)
+    except (
+        accounts.InvalidCredentialsError,
+        accounts.EmailNotVerifiedError,
+        accounts.LockedOutError,
+    ) as exc:
+        query = urlencode({"error": exc.code, "email": email[:254]})
+        return RedirectResponse(f"{LOGIN_PAGE}?{query}", status_code=303)
+    response = RedirectResponse(_safe_next(next_path), status_code=303)
+    _set_session_cookie(response, result.session_token)
+    return response
+
+
+@router.post(
+    "/logout-form",
+    status_code=303,
+    response_class=RedirectResponse,
+    responses={303: {"description": "Redirect to the login page"}},
+    summary="Sign out from the browser (form post)",
+)
+async def logout_form(request: Request) -> RedirectResponse:
+    token = request.cookies.get(SESSION_COOKIE)
+    if token:
+
+        def run() -> None:
+            with system_scope() as session:
+                accounts.sign_out(session, raw_token=token)
+
+        await run_in_threadpool(run)
+    response = RedirectResponse(LOGIN_PAGE, status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
 
 
 @router.post("/logout", status_code=204, summary="End this session")

@@ -195,6 +195,35 @@ def verify_email(session: Session, *, raw_token: str) -> User:
     return user
 
 
+def add_member(
+    session: Session,
+    *,
+    tenant_id: uuid.UUID,
+    email: str,
+    name: str,
+    password: str,
+    role: Role,
+    verified: bool,
+) -> User:
+    """Create a user (or reuse one with this email) and give them a role in the agency.
+
+    For seeding and admin tooling; invitations (with their email link) build on it.
+    """
+    email = normalize_email(email)
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        check_password_rules(password, email=email)
+        user = User(email=email, name=name, password_hash=hash_password(password))
+        if verified:
+            user.email_verified_at = utcnow()
+        session.add(user)
+        session.flush()
+    enter_tenant(session, tenant_id)
+    session.add(Membership(tenant_id=tenant_id, user_id=user.id, role=role.value))
+    session.flush()
+    return user
+
+
 # ---- brute-force guard ----------------------------------------------------------------------
 
 

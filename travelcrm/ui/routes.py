@@ -6,10 +6,13 @@ from dataclasses import dataclass
 
 HOME = "/"
 SYSTEM = "/system"
+LOGIN = "/login"
 NOT_FOUND = "404"
 
 API_DOCS = "/api/docs"
 API_READY = "/api/ready"
+API_LOGIN_FORM = "/api/auth/login-form"
+API_LOGOUT_FORM = "/api/auth/logout-form"
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ import reflex as rx
 
 from travelcrm import __version__
 from travelcrm.ui import routes
+from travelcrm.ui.shell_state import ShellState
 
 SIDEBAR_WIDTH = "240px"
 
@@ -109,11 +110,58 @@ def mobile_nav() -> rx.Component:
     )
 
 
+def user_menu() -> rx.Component:
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("circle-user", size=18),
+                rx.text(ShellState.user_name, display=["none", "inline"]),
+                rx.icon("chevron-down", size=14),
+                variant="ghost",
+                size="2",
+                data_testid="user-menu",
+            )
+        ),
+        rx.menu.content(
+            rx.box(
+                rx.text(ShellState.agency_name, size="2", weight="bold"),
+                rx.text(ShellState.role, size="1", color=rx.color("gray", 10)),
+                padding="6px 12px",
+            ),
+            rx.menu.separator(),
+            rx.el.form(
+                rx.button(
+                    rx.icon("log-out", size=14),
+                    "Sign out",
+                    type="submit",
+                    variant="ghost",
+                    width="100%",
+                    justify="start",
+                    data_testid="sign-out",
+                ),
+                action=routes.API_LOGOUT_FORM,
+                method="post",
+            ),
+        ),
+    )
+
+
 def topbar(title: str) -> rx.Component:
     return rx.hstack(
         mobile_nav(),
         rx.heading(title, size="4", weight="medium", color=rx.color("gray", 11)),
         rx.spacer(),
+        rx.cond(
+            ShellState.user_name != "",
+            rx.hstack(
+                rx.badge(
+                    ShellState.agency_name, variant="soft", size="2", data_testid="agency-badge"
+                ),
+                user_menu(),
+                align="center",
+                spacing="3",
+            ),
+        ),
         rx.color_mode.button(size="2", variant="ghost", data_testid="color-mode"),
         align="center",
         width="100%",
@@ -155,9 +203,8 @@ def staff_page(
             return shell(content(), title=title, active_route=route)
 
         page.__name__ = content.__name__
-        kwargs: dict[str, Any] = {"route": route, "title": f"{title} · TravelCRM"}
-        if on_load is not None:
-            kwargs["on_load"] = on_load
-        return rx.page(**kwargs)(page)
+        # Every staff page first checks the session (back to login without one).
+        loads = [ShellState.check] + ([on_load] if on_load is not None else [])
+        return rx.page(route=route, title=f"{title} · TravelCRM", on_load=loads)(page)
 
     return decorate

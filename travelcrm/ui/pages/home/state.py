@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import reflex as rx
+from reflex.event import EventSpec
 from sqlmodel import Session
 
 from travelcrm.core.clock import to_local, utcnow
@@ -10,6 +11,7 @@ from travelcrm.db import get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services as system_services
 from travelcrm.tenants import services as tenant_services
+from travelcrm.ui.session import identify, login_url
 
 
 class HomeState(rx.State):
@@ -20,7 +22,9 @@ class HomeState(rx.State):
     version: str = ""
 
     @rx.event
-    def load(self) -> None:
+    def load(self) -> EventSpec | None:
+        if identify(self.router.headers.cookie) is None:
+            return rx.redirect(login_url(self.router.url.path))
         settings = get_settings()
         engine = get_engine()
         readiness = system_services.check_readiness(settings, engine)
@@ -46,3 +50,4 @@ class HomeState(rx.State):
         self.agencies = agencies
         self.version = system_services.version_info(settings, current_revision=None).version
         self.loaded = True
+        return None

@@ -5,11 +5,13 @@ from __future__ import annotations
 import logging
 
 import reflex as rx
+from reflex.event import EventSpec
 
 from travelcrm.core.clock import utcnow
 from travelcrm.db import get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services
+from travelcrm.ui.session import identify, login_url
 
 logger = logging.getLogger("travelcrm.ui.system")
 
@@ -44,7 +46,9 @@ class SystemState(rx.State):
     workers: list[dict[str, str]] = []
 
     @rx.event
-    def refresh(self) -> None:
+    def refresh(self) -> EventSpec | None:
+        if identify(self.router.headers.cookie) is None:
+            return rx.redirect(login_url(self.router.url.path))
         overview = services.system_overview(get_settings(), get_engine())
         version = overview.version
         self.ready = overview.readiness.ready
@@ -88,3 +92,4 @@ class SystemState(rx.State):
         self.worker_summary = _ago(overview.workers[0].age_seconds) if overview.workers else "never"
         self.checked_at = utcnow().strftime("%H:%M:%S UTC")
         self.loaded = True
+        return None
