@@ -38,5 +38,10 @@ def test_table_shape() -> None:
     for role, extra in EXPECTED_EXTRA.items():
         assert PERMISSIONS[role] == BASICS | extra
     # admin-only powers stay with owners and admins
-    for action in (Action.USERS_INVITE, Action.USERS_CHANGE_ROLE, Action.TENANT_SETTINGS_EDIT):
+    for action in (
+        Action.USERS_INVITE,
+        Action.USERS_CHANGE_ROLE,
+        Action.TENANT_SETTINGS_EDIT,
+        Action.SYSTEM_VIEW,
+    ):
         assert {r for r in Role if can(r, action)} == {Role.OWNER, Role.ADMIN}

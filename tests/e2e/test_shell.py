@@ -25,14 +25,17 @@ def _url(harness, path: str) -> str:
     return harness.frontend_url.rstrip("/") + path
 
 
-def test_home_renders_the_shell_and_demo_agencies(page, harness, shot) -> None:
+def test_home_renders_the_shell_and_only_the_viewers_agency(page, harness, shot) -> None:
     page.goto(_url(harness, "/"))
-    expect(page.get_by_role("heading", name="Welcome to TravelCRM")).to_be_visible(timeout=TIMEOUT)
+    expect(
+        page.get_by_role("heading", name=re.compile(r"^Good (morning|afternoon|evening), Priya$"))
+    ).to_be_visible(timeout=TIMEOUT)
     expect(page.get_by_test_id("nav-home")).to_be_visible()
     expect(page.get_by_test_id("nav-system")).to_be_visible()
-    rows = page.get_by_test_id("agency-row")
-    expect(rows).to_have_count(2, timeout=TIMEOUT)
-    expect(rows.first).to_contain_text("Blue Horizon Tours")
+    facts = page.get_by_test_id("agency-facts")
+    expect(facts).to_contain_text("Sunrise Holidays", timeout=TIMEOUT)
+    expect(facts).to_contain_text("Asia/Kolkata")
+    expect(page.get_by_text("Blue Horizon Tours")).to_have_count(0)  # never another agency
     expect(page.get_by_test_id("home-status")).to_contain_text("All checks pass", timeout=TIMEOUT)
     shot(page, "home")
 
@@ -85,7 +88,7 @@ def test_unknown_page_shows_the_404_page(page, harness, shot) -> None:
     page.goto(_url(harness, "/no/such/page"))
     expect(page.get_by_test_id("not-found")).to_be_visible(timeout=TIMEOUT)
     page.get_by_role("link", name="Back to Home").click()
-    expect(page.get_by_role("heading", name="Welcome to TravelCRM")).to_be_visible(timeout=TIMEOUT)
+    expect(page.get_by_test_id("agency-facts")).to_be_visible(timeout=TIMEOUT)
     shot(page, "not-found")
 
 

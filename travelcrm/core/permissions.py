@@ -35,6 +35,7 @@ class Action(StrEnum):
     TENANT_SETTINGS_VIEW = "tenant.settings.view"
     TENANT_SETTINGS_EDIT = "tenant.settings.edit"
     AUDIT_READ = "audit.read"
+    SYSTEM_VIEW = "system.view"  # the installation's internals (database, workers, build)
 
 
 _STAFF_BASICS = frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN})

@@ -9,6 +9,7 @@ import reflex as rx
 
 from travelcrm import __version__
 from travelcrm.ui import routes
+from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.shell_state import ShellState
 
 SIDEBAR_WIDTH = "240px"
@@ -129,7 +130,7 @@ def user_menu() -> rx.Component:
                 padding="6px 12px",
             ),
             rx.menu.separator(),
-            rx.el.form(
+            native_form(
                 rx.button(
                     rx.icon("log-out", size=14),
                     "Sign out",
@@ -140,7 +141,6 @@ def user_menu() -> rx.Component:
                     data_testid="sign-out",
                 ),
                 action=routes.API_LOGOUT_FORM,
-                method="post",
             ),
         ),
     )

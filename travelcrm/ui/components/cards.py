@@ -68,7 +68,9 @@ def section(
     return rx.card(rx.vstack(header, *children, spacing="3", width="100%"), size="3", width="100%")
 
 
-def page_header(title: str, subtitle: rx.Var[str] | str, *actions: rx.Component) -> rx.Component:
+def page_header(
+    title: rx.Var[str] | str, subtitle: rx.Var[str] | str, *actions: rx.Component
+) -> rx.Component:
     return rx.hstack(
         rx.vstack(
             rx.heading(title, size="7", weight="bold"),

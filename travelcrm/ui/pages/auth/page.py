@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.session import identify
 
 MESSAGES = {
@@ -70,7 +71,7 @@ def login_page() -> rx.Component:
                         data_testid="login-error",
                     ),
                 ),
-                rx.el.form(
+                native_form(
                     rx.vstack(
                         _field(
                             "Email",
@@ -90,7 +91,6 @@ def login_page() -> rx.Component:
                         width="100%",
                     ),
                     action=routes.API_LOGIN_FORM,
-                    method="post",
                     width="100%",
                 ),
                 spacing="4",

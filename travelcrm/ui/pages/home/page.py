@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import reflex as rx
-from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card, status_badge
@@ -11,39 +10,23 @@ from travelcrm.ui.pages.home.state import HomeState
 from travelcrm.ui.template import staff_page
 
 
-def _agency_row(agency: ObjectVar[dict[str, str]]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.vstack(
-                rx.text(agency["name"], weight="bold"),
-                rx.text(agency["slug"], size="1", color=rx.color("gray", 10)),
-                spacing="0",
-            )
+def _agency_facts() -> rx.Component:
+    agency = HomeState.agency
+    return rx.data_list.root(
+        rx.data_list.item(rx.data_list.label("Agency"), rx.data_list.value(agency["name"])),
+        rx.data_list.item(rx.data_list.label("Address"), rx.data_list.value(agency["slug"])),
+        rx.data_list.item(rx.data_list.label("Country"), rx.data_list.value(agency["country"])),
+        rx.data_list.item(
+            rx.data_list.label("Currency"),
+            rx.data_list.value(rx.badge(agency["currency"], variant="outline")),
         ),
-        rx.table.cell(agency["country"]),
-        rx.table.cell(rx.badge(agency["currency"], variant="outline")),
-        rx.table.cell(agency["timezone"]),
-        rx.table.cell(agency["local_time"]),
-        rx.table.cell(agency["locale"]),
-        data_testid="agency-row",
-    )
-
-
-def _agencies() -> rx.Component:
-    return rx.table.root(
-        rx.table.header(
-            rx.table.row(
-                rx.table.column_header_cell("Agency"),
-                rx.table.column_header_cell("Country"),
-                rx.table.column_header_cell("Currency"),
-                rx.table.column_header_cell("Timezone"),
-                rx.table.column_header_cell("Local time"),
-                rx.table.column_header_cell("Locale"),
-            )
+        rx.data_list.item(rx.data_list.label("Timezone"), rx.data_list.value(agency["timezone"])),
+        rx.data_list.item(
+            rx.data_list.label("Local time"), rx.data_list.value(agency["local_time"])
         ),
-        rx.table.body(rx.foreach(HomeState.agencies, _agency_row)),
-        variant="surface",
-        width="100%",
+        rx.data_list.item(rx.data_list.label("Locale"), rx.data_list.value(agency["locale"])),
+        rx.data_list.item(rx.data_list.label("Your role"), rx.data_list.value(agency["role"])),
+        data_testid="agency-facts",
     )
 
 
@@ -89,17 +72,15 @@ def _api_card() -> rx.Component:
 @staff_page(route=routes.HOME, title="Home", on_load=HomeState.load)
 def home_page() -> rx.Component:
     return rx.vstack(
-        page_header(
-            "Welcome to TravelCRM", "The back office for travel agencies and tour operators."
-        ),
+        page_header(HomeState.greeting, "The back office for travel agencies and tour operators."),
         rx.grid(
             _status_card(),
             stat_card(
-                icon="building-2",
-                label="Agencies",
-                value=f"{HomeState.agencies.length()}",  # type: ignore[attr-defined]
-                hint="on this installation",
-                test_id="card-agencies",
+                icon="clock",
+                label="Local time at the agency",
+                value=HomeState.agency["local_time"],
+                hint=HomeState.agency["timezone"],
+                test_id="card-local-time",
             ),
             _api_card(),
             columns=rx.breakpoints(initial="1", md="3"),
@@ -107,16 +88,15 @@ def home_page() -> rx.Component:
             width="100%",
         ),
         section(
-            "Agencies",
+            "Your agency",
             rx.text(
-                "Each agency keeps its own currency, timezone and locale; times are stored in UTC "
-                "and shown in the agency's timezone.",
+                "Times are stored in UTC and shown in the agency's timezone.",
                 size="2",
                 color=rx.color("gray", 11),
             ),
             rx.cond(
                 HomeState.loaded,
-                _agencies(),
+                _agency_facts(),
                 rx.center(rx.spinner(size="3"), padding="24px", width="100%"),
             ),
         ),

@@ -1,4 +1,4 @@
-"""Home page state."""
+"""Home page state: the signed-in person's own agency and the system status."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from travelcrm.core.clock import to_local, utcnow
 from travelcrm.db import get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services as system_services
-from travelcrm.tenants import services as tenant_services
+from travelcrm.tenants.models import Tenant
 from travelcrm.ui.session import identify, login_url
 
 
@@ -18,36 +18,34 @@ class HomeState(rx.State):
     loaded: bool = False
     ready: bool = False
     failing: str = ""
-    agencies: list[dict[str, str]] = []
-    version: str = ""
+    greeting: str = "Welcome to TravelCRM"
+    agency: dict[str, str] = {}
 
     @rx.event
     def load(self) -> EventSpec | None:
-        if identify(self.router.headers.cookie) is None:
+        viewer = identify(self.router.headers.cookie)
+        if viewer is None:
             return rx.redirect(login_url(self.router.url.path))
-        settings = get_settings()
         engine = get_engine()
-        readiness = system_services.check_readiness(settings, engine)
+        readiness = system_services.cached_readiness(get_settings(), engine)
         self.ready = readiness.ready
         self.failing = ", ".join(check.name for check in readiness.failing)
-        now = utcnow()
-        agencies = []
-        if readiness.checks[0].ok:
-            with Session(engine) as session:
-                for tenant in tenant_services.list_tenants(session):
-                    local = to_local(now, tenant.timezone)
-                    agencies.append(
-                        {
-                            "name": tenant.name,
-                            "slug": tenant.slug,
-                            "country": tenant.country,
-                            "currency": tenant.default_currency,
-                            "timezone": tenant.timezone,
-                            "local_time": local.strftime("%a %d %b, %H:%M"),
-                            "locale": tenant.locale,
-                        }
-                    )
-        self.agencies = agencies
-        self.version = system_services.version_info(settings, current_revision=None).version
+        with Session(engine) as session:
+            tenant = session.get(Tenant, viewer.context.tenant_id)
+        if tenant is None:
+            return rx.redirect(login_url(self.router.url.path))
+        local = to_local(utcnow(), tenant.timezone)
+        part = "morning" if local.hour < 12 else "afternoon" if local.hour < 17 else "evening"
+        self.greeting = f"Good {part}, {viewer.user_name.split()[0]}"
+        self.agency = {
+            "name": tenant.name,
+            "slug": tenant.slug,
+            "country": tenant.country,
+            "currency": tenant.default_currency,
+            "timezone": tenant.timezone,
+            "local_time": local.strftime("%a %d %b, %H:%M"),
+            "locale": tenant.locale,
+            "role": viewer.context.role.value,
+        }
         self.loaded = True
         return None

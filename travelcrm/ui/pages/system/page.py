@@ -101,6 +101,19 @@ def _workers_table() -> rx.Component:
 
 @staff_page(route=routes.SYSTEM, title="System", on_load=SystemState.refresh)
 def system_page() -> rx.Component:
+    return rx.cond(
+        SystemState.allowed,
+        _system_details(),
+        rx.callout(
+            "The System page is for owners and admins of the agency.",
+            icon="lock",
+            color_scheme="amber",
+            data_testid="system-not-allowed",
+        ),
+    )
+
+
+def _system_details() -> rx.Component:
     return rx.vstack(
         page_header(
             "About / System",

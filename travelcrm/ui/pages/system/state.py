@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.core.clock import utcnow
+from travelcrm.core.permissions import Action, can
 from travelcrm.db import get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services
@@ -26,6 +27,7 @@ def _ago(seconds: float) -> str:
 
 class SystemState(rx.State):
     loaded: bool = False
+    allowed: bool = True
     ready: bool = False
     version: str = ""
     git_commit: str = ""
@@ -47,8 +49,13 @@ class SystemState(rx.State):
 
     @rx.event
     def refresh(self) -> EventSpec | None:
-        if identify(self.router.headers.cookie) is None:
+        viewer = identify(self.router.headers.cookie)
+        if viewer is None:
             return rx.redirect(login_url(self.router.url.path))
+        self.allowed = can(viewer.context.role, Action.SYSTEM_VIEW)
+        if not self.allowed:
+            self.loaded = True
+            return None
         overview = services.system_overview(get_settings(), get_engine())
         version = overview.version
         self.ready = overview.readiness.ready

@@ -1,0 +1,15 @@
+"""Form helpers."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex_base.constants import EventTriggers
+
+
+def native_form(*children: rx.Component, action: str, **props: object) -> rx.Component:
+    """An HTML form that the browser itself posts to `action` (an API route that answers with a
+    redirect). Used where the server must set an HttpOnly cookie: Reflex forms otherwise always
+    prevent the browser's submit and send the data over the websocket."""
+    form = rx.el.form(*children, action=action, method="post", **props)
+    form.event_triggers.pop(EventTriggers.ON_SUBMIT, None)
+    return form
