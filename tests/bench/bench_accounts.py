@@ -1,0 +1,190 @@
+"""Accounts and tenancy benchmark (issue 4 figures), on PostgreSQL with row-level security.
+
+Prints: the Argon2id parameters and their hash time on this machine (target 50-250 ms), sign-in
+p95 (hash verify included), and the cost of the tenant scope: a list query through
+`tenant_scope` (ORM filter + RLS as the app role) against the same raw SQL as the owner without
+RLS, p95 of each and the ratio (target <= 1.3x).
+
+Run: `make bench-accounts` (needs the local PostgreSQL; uses a fresh database, dropped after).
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import statistics
+import time
+
+import sqlalchemy as sa
+
+ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+DB_NAME = f"travelcrm_bench_{secrets.token_hex(4)}"
+ROWS_PER_TENANT = 5_000
+TENANTS = 4
+RUNS = 300
+
+
+def _p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1]
+
+
+def main() -> None:
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
+    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    os.environ.setdefault("DATA_DIR", f"/tmp/{DB_NAME}")
+    try:
+        run()
+    finally:
+        from travelcrm.db import reset_engine
+
+        reset_engine()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def run() -> None:
+    from sqlmodel import select
+
+    from travelcrm.accounts import services as accounts
+    from travelcrm.accounts.passwords import hash_password, hasher
+    from travelcrm.audit.models import AuditEvent
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import make_engine, system_scope, tenant_scope, upgrade_to_head
+    from travelcrm.settings import get_settings
+    from travelcrm.tenants.schemas import TenantCreate
+    from travelcrm.tenants.services import create_tenant
+
+    upgrade_to_head()
+    settings = get_settings()
+    ph = hasher()
+
+    # 1. Argon2id cost on this machine.
+    hash_times = []
+    for _ in range(10):
+        start = time.perf_counter()
+        hash_password("Sunrise-Demo-2026")
+        hash_times.append((time.perf_counter() - start) * 1000)
+
+    # 2. Agencies with audit rows, and a verified owner to sign in as.
+    contexts = []
+    owner = make_engine(settings, app_role=False)
+    for i in range(TENANTS):
+        with system_scope() as session:
+            tenant = create_tenant(
+                session,
+                data=TenantCreate(
+                    slug=f"bench-{i}-{secrets.token_hex(2)}",
+                    name=f"Bench {i}",
+                    country="IN",
+                    default_currency="INR",
+                    timezone="Asia/Kolkata",
+                ),
+            )
+            user = accounts.add_member(
+                session,
+                tenant_id=tenant.id,
+                email=f"owner{i}@bench.example",
+                name="Owner",
+                password="Sunrise-Demo-2026",
+                role=Role.OWNER,
+                verified=True,
+            )
+            contexts.append(TenantContext(tenant.id, user.id, Role.OWNER))
+        with owner.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "INSERT INTO audit_events (tenant_id, id, occurred_at, action) "
+                    "SELECT :t, gen_random_uuid(), now() - (g * interval '1 minute'), 'bench' "
+                    "FROM generate_series(1, :n) g"
+                ),
+                {"t": tenant.id, "n": ROWS_PER_TENANT},
+            )
+    with owner.begin() as connection:
+        connection.execute(sa.text("ANALYZE audit_events"))
+
+    # 3. Sign-in p95 (password verify included).
+    login_times = []
+    for _ in range(30):
+        start = time.perf_counter()
+        with system_scope() as session:
+            accounts.sign_in(
+                session,
+                email="owner0@bench.example",
+                password="Sunrise-Demo-2026",
+                ip=f"10.0.{secrets.randbelow(250)}.1",
+            )
+        login_times.append((time.perf_counter() - start) * 1000)
+
+    # 4. Scoped list (ORM filter + RLS as the app role) vs raw SQL as the owner (no RLS).
+    ctx = contexts[1]
+    scoped, raw = [], []
+    statement = select(AuditEvent).order_by(AuditEvent.occurred_at.desc()).limit(50)  # type: ignore[attr-defined]
+    raw_sql = sa.text(
+        "SELECT * FROM audit_events WHERE tenant_id = :t ORDER BY occurred_at DESC LIMIT 50"
+    )
+    for _ in range(30):  # warm-up
+        with tenant_scope(ctx) as session:
+            session.exec(statement).all()
+        with owner.connect() as connection:
+            connection.execute(raw_sql, {"t": ctx.tenant_id}).all()
+    for _ in range(RUNS):
+        start = time.perf_counter()
+        with tenant_scope(ctx) as session:
+            rows = session.exec(statement).all()
+        scoped.append((time.perf_counter() - start) * 1000)
+        start = time.perf_counter()
+        with owner.connect() as connection:
+            raw_rows = connection.execute(raw_sql, {"t": ctx.tenant_id}).all()
+        raw.append((time.perf_counter() - start) * 1000)
+    assert len(rows) == len(raw_rows) == 50
+    assert all(r.tenant_id == ctx.tenant_id for r in rows)
+    with owner.connect() as connection:
+        plan = "\n    ".join(
+            row[0]
+            for row in connection.execute(
+                sa.text("EXPLAIN " + str(raw_sql.compile(compile_kwargs={"literal_binds": False}))),
+                {"t": ctx.tenant_id},
+            )
+        )
+    owner.dispose()
+
+    rule = "-" * 78
+    print(rule)
+    print(f"Accounts & tenancy benchmark (PostgreSQL, {TENANTS} agencies x {ROWS_PER_TENANT} rows)")
+    print(rule)
+    print(
+        f"Argon2id: time_cost={ph.time_cost}, memory={ph.memory_cost} KiB, "
+        f"parallelism={ph.parallelism}"
+    )
+    print(
+        f"{'hash time p50 / max (ms)':<46}{statistics.median(hash_times):>10.1f}"
+        f"{max(hash_times):>10.1f}   target 50-250"
+    )
+    print(
+        f"{'sign-in p50 / p95 (ms, verify included)':<46}{statistics.median(login_times):>10.1f}"
+        f"{_p(login_times, 95):>10.1f}"
+    )
+    print(
+        f"{'list 50 rows, tenant_scope + RLS p50 / p95 (ms)':<46}{statistics.median(scoped):>10.2f}"
+        f"{_p(scoped, 95):>10.2f}"
+    )
+    print(
+        f"{'same raw SQL as owner, no RLS p50 / p95 (ms)':<46}{statistics.median(raw):>10.2f}"
+        f"{_p(raw, 95):>10.2f}   (baseline)"
+    )
+    print(
+        f"{'ratio p95 scoped / raw':<46}{_p(scoped, 95) / _p(raw, 95):>10.2f}"
+        f"{'':>10}   target <= 1.3"
+    )
+    print(f"plan of the raw query:\n    {plan}")
+    print(rule)
+
+
+if __name__ == "__main__":
+    main()
