@@ -11,7 +11,7 @@ import logging
 import threading
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -129,15 +129,20 @@ def reset_engine() -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine | None = None) -> Iterator[Session]:
-    """A unit of work: commits on success, rolls back on error, always closes."""
-    with Session(engine or get_engine(), expire_on_commit=False) as session:
+def _unit_of_work(engine: Engine | None, info: dict[str, Any]) -> Iterator[Session]:
+    """Commits on success, rolls back on error, always closes."""
+    with Session(engine or get_engine(), expire_on_commit=False, info=info) as session:
         try:
             yield session
             session.commit()
         except BaseException:
             session.rollback()
             raise
+
+
+def session_scope(engine: Engine | None = None) -> AbstractContextManager[Session]:
+    """A unit of work on non-tenant tables (system records, agencies themselves)."""
+    return _unit_of_work(engine, {})
 
 
 # ---- migrations -------------------------------------------------------------------------
@@ -196,32 +201,18 @@ class UnscopedTenantQueryError(RuntimeError):
     """A query on tenant-owned rows ran outside a tenant scope (a bug, never user input)."""
 
 
-@contextmanager
-def tenant_scope(ctx: TenantContext, engine: Engine | None = None) -> Iterator[Session]:
+def tenant_scope(
+    ctx: TenantContext, engine: Engine | None = None
+) -> AbstractContextManager[Session]:
     """A unit of work for one agency: every ORM query on tenant tables is filtered by its
     tenant, new rows get its tenant, and on PostgreSQL `app.tenant_id` is set per transaction
     so row-level security backs the filter up."""
-    with Session(
-        engine or get_engine(), expire_on_commit=False, info={TENANT_INFO: ctx.tenant_id}
-    ) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    return _unit_of_work(engine, {TENANT_INFO: ctx.tenant_id})
 
 
-@contextmanager
-def system_scope(engine: Engine | None = None) -> Iterator[Session]:
+def system_scope(engine: Engine | None = None) -> AbstractContextManager[Session]:
     """A unit of work across agencies (jobs, demo data, admin tooling): explicitly unscoped."""
-    with Session(engine or get_engine(), expire_on_commit=False, info={SYSTEM_INFO: True}) as s:
-        try:
-            yield s
-            s.commit()
-        except BaseException:
-            s.rollback()
-            raise
+    return _unit_of_work(engine, {SYSTEM_INFO: True})
 
 
 def _tenant_of(session: OrmSession) -> uuid.UUID | None:

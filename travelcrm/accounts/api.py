@@ -82,6 +82,18 @@ def _set_session_cookie(response: Response, token: str) -> None:
     )
 
 
+async def _end_session(request: Request) -> None:
+    token = request.cookies.get(SESSION_COOKIE)
+    if not token:
+        return
+
+    def run() -> None:
+        with system_scope() as session:
+            accounts.sign_out(session, raw_token=token)
+
+    await run_in_threadpool(run)
+
+
 def _safe_next(value: str | None) -> str:
     """Only same-site paths: never redirect a signed-in user to another host."""
     if value and value.startswith("/") and not value.startswith(("//", "/\\")):
@@ -132,14 +144,7 @@ async def login_form(
     summary="Sign out from the browser (form post)",
 )
 async def logout_form(request: Request) -> RedirectResponse:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-
-        def run() -> None:
-            with system_scope() as session:
-                accounts.sign_out(session, raw_token=token)
-
-        await run_in_threadpool(run)
+    await _end_session(request)
     response = RedirectResponse(LOGIN_PAGE, status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -147,14 +152,7 @@ async def logout_form(request: Request) -> RedirectResponse:
 
 @router.post("/logout", status_code=204, summary="End this session")
 async def logout(request: Request, response: Response) -> Response:
-    token = request.cookies.get(SESSION_COOKIE)
-    if token:
-
-        def run() -> None:
-            with system_scope() as session:
-                accounts.sign_out(session, raw_token=token)
-
-        await run_in_threadpool(run)
+    await _end_session(request)
     response = Response(status_code=204)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -9,6 +9,7 @@ import reflex as rx
 
 from travelcrm import __version__
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import brand_mark
 from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.shell_state import ShellState
 
@@ -40,13 +41,7 @@ def _nav_link(item: routes.NavItem, active: bool) -> rx.Component:
 def sidebar(active_route: str) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.center(
-                rx.icon("plane", size=20, color="white"),
-                width="34px",
-                height="34px",
-                border_radius="9px",
-                background=rx.color("accent", 9),
-            ),
+            brand_mark(34),
             rx.vstack(
                 rx.text("TravelCRM", size="4", weight="bold", trim="both"),
                 rx.text("Agency back office", size="1", color=rx.color("gray", 10)),

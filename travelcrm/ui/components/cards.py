@@ -85,3 +85,15 @@ def page_header(
         wrap="wrap",
         spacing="3",
     )
+
+
+def brand_mark(size: int = 34) -> rx.Component:
+    """The TravelCRM logo tile (sidebar, sign-in page)."""
+    return rx.center(
+        rx.icon("plane", size=round(size * 0.58), color="white"),
+        width=f"{size}px",
+        height=f"{size}px",
+        border_radius=f"{round(size / 4)}px",
+        background=rx.color("accent", 9),
+        flex_shrink="0",
+    )

@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import brand_mark
 from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.session import identify
 
@@ -49,13 +50,7 @@ def login_page() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.hstack(
-                    rx.center(
-                        rx.icon("plane", size=22, color="white"),
-                        width="40px",
-                        height="40px",
-                        border_radius="10px",
-                        background=rx.color("accent", 9),
-                    ),
+                    brand_mark(40),
                     rx.heading("TravelCRM", size="6"),
                     spacing="3",
                     align="center",
