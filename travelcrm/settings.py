@@ -97,6 +97,13 @@ class Settings(BaseSettings):
     login_max_failures: Annotated[int, Field(ge=1, le=100)] = 5
     login_lock_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     session_days: Annotated[int, Field(ge=1, le=365)] = 14
+    access_token_minutes: Annotated[int, Field(ge=1, le=60)] = 15
+    refresh_token_days: Annotated[int, Field(ge=1, le=90)] = 30
+    # Signing keys for API tokens, "kid:secret,kid:secret"; the first signs, all verify (rotation).
+    # Unset: one key derived from SECRET_KEY.
+    jwt_keys: Annotated[
+        SecretStr | None, Field(json_schema_extra=_example("2026-11:<48 random chars>"))
+    ] = None
     git_commit: str | None = None
     build_time: str | None = None
 

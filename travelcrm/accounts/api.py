@@ -11,8 +11,9 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 
 from travelcrm.accounts import services as accounts
-from travelcrm.accounts.schemas import LoginIn, Me, SessionPublic
-from travelcrm.api.auth import SESSION_COOKIE, Identity, current_identity
+from travelcrm.accounts import tokens
+from travelcrm.accounts.schemas import LoginIn, Me, RefreshIn, SessionPublic, TokenOut
+from travelcrm.api.auth import SESSION_COOKIE, Identity, NoAgencySelectedError, current_identity
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.core.clock import as_utc
 from travelcrm.db import system_scope
@@ -177,7 +178,7 @@ def my_sessions(identity: Annotated[Identity, Depends(current_identity)]) -> dic
                 user_agent=row.user_agent,
                 created_at=as_utc(row.created_at),
                 last_seen_at=as_utc(row.last_seen_at),
-                current=row.id == identity.session.id,
+                current=identity.session is not None and row.id == identity.session.id,
             )
             for row in rows
         ]
@@ -191,3 +192,51 @@ def end_session(
     with system_scope() as session:
         accounts.revoke_session(session, user_id=identity.user.id, session_id=session_id)
     return Response(status_code=204)
+
+
+@router.post(
+    "/token",
+    response_model=Envelope[TokenOut],
+    responses=problem_responses(401, 403, 409, 429),
+    summary="API tokens: a 15-minute access token (JWT) and a single-use 30-day refresh token",
+)
+async def token(body: LoginIn, request: Request) -> dict[str, Any]:
+    ip, agent = _client(request)
+
+    def run() -> tokens.TokenPair:
+        with system_scope() as session:
+            result = accounts.sign_in(
+                session,
+                email=body.email,
+                password=body.password,
+                ip=ip,
+                user_agent=agent,
+                browser_session=False,
+            )
+            if result.context is None:
+                raise NoAgencySelectedError(
+                    "This account belongs to several agencies; API tokens for it arrive with "
+                    "agency switching."
+                )
+            return tokens.issue_pair(session, result.context)
+
+    try:
+        pair = await run_in_threadpool(run)
+    except accounts.LockedOutError as exc:
+        exc.extra["headers"] = {"Retry-After": str(exc.retry_after)}
+        raise
+    return envelope(TokenOut(**pair.__dict__))
+
+
+@router.post(
+    "/refresh",
+    response_model=Envelope[TokenOut],
+    responses=problem_responses(401),
+    summary="Rotate a refresh token (reusing one revokes its whole family)",
+)
+async def refresh(body: RefreshIn) -> dict[str, Any]:
+    def run() -> tokens.TokenPair:
+        with system_scope() as session:
+            return tokens.refresh(session, raw_refresh_token=body.refresh_token)
+
+    return envelope(TokenOut(**(await run_in_threadpool(run)).__dict__))

@@ -60,6 +60,22 @@ class AuthSession(SQLModel, table=True):
     revoked_at: datetime | None = utc_datetime(nullable=True)
 
 
+class RefreshToken(SQLModel, table=True):
+    """An API refresh token (30 days, single use). Each use issues the next one in the same
+    family; presenting a used one again revokes the whole family (it was stolen or replayed)."""
+
+    __tablename__ = "refresh_tokens"
+
+    token_hash: str = Field(primary_key=True, max_length=64)
+    family_id: uuid.UUID = Field(index=True)
+    user_id: uuid.UUID = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    agency_id: uuid.UUID = Field(foreign_key="tenants.id")
+    created_at: datetime = utc_datetime(default_now=True)
+    expires_at: datetime = utc_datetime()
+    used_at: datetime | None = utc_datetime(nullable=True)
+    revoked_at: datetime | None = utc_datetime(nullable=True)
+
+
 class EmailToken(SQLModel, table=True):
     """A single-use link sent by email (verify, reset, invite). Stored hashed."""
 

@@ -28,3 +28,14 @@ class SessionPublic(BaseModel):
     created_at: datetime
     last_seen_at: datetime
     current: bool
+
+
+class TokenOut(BaseModel):
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+class RefreshIn(BaseModel):
+    refresh_token: str = Field(min_length=1, max_length=200)

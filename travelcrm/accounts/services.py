@@ -99,8 +99,8 @@ class SignUpResult:
 
 @dataclass(frozen=True)
 class SignInResult:
-    session_token: str  # goes into the HttpOnly cookie, never stored raw
-    session: AuthSession
+    session_token: str  # goes into the HttpOnly cookie, never stored raw ("" for API tokens)
+    session: AuthSession | None
     user: User
     context: TenantContext | None  # None when the user must pick an agency
 
@@ -321,8 +321,11 @@ def sign_in(
     password: str,
     ip: str | None = None,
     user_agent: str | None = None,
+    browser_session: bool = True,
 ) -> SignInResult:
     """Check the password (with the brute-force guard) and open a session.
+
+    `browser_session=False` (API tokens) checks the same way but opens no cookie session.
 
     `session` is a system-scope session: who the user is decides the agency.
     """
@@ -354,8 +357,14 @@ def sign_in(
     if not memberships:
         raise InvalidCredentialsError("This account does not belong to any active agency.")
     now = utcnow()
-    raw = secrets.token_urlsafe(32)
     only = memberships[0] if len(memberships) == 1 else None
+    context = TenantContext(only.tenant_id, user.id, Role(only.role)) if only else None
+    if not browser_session:
+        if context is not None:
+            enter_tenant(session, context.tenant_id)
+            audit.record(session, context, action="auth.token_issued", ip=ip, user_agent=user_agent)
+        return SignInResult(session_token="", session=None, user=user, context=context)
+    raw = secrets.token_urlsafe(32)
     auth_session = AuthSession(
         token_hash=_digest(raw),
         user_id=user.id,
@@ -368,10 +377,8 @@ def sign_in(
     )
     session.add(auth_session)
     session.flush()
-    context = None
-    if only is not None:
-        context = TenantContext(only.tenant_id, user.id, Role(only.role))
-        enter_tenant(session, only.tenant_id)
+    if context is not None:
+        enter_tenant(session, context.tenant_id)
         audit.record(session, context, action="auth.sign_in", ip=ip, user_agent=user_agent)
     return SignInResult(session_token=raw, session=auth_session, user=user, context=context)
 

@@ -10,16 +10,18 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Cookie, Depends
+from fastapi import Cookie, Depends, Header
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from travelcrm.accounts import services as accounts
-from travelcrm.accounts.models import AuthSession, User
+from travelcrm.accounts import tokens
+from travelcrm.accounts.models import AuthSession, Membership, User
 from travelcrm.core.context import tenant_id_var, user_id_var
 from travelcrm.core.errors import DomainError
+from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import system_scope, tenant_scope
+from travelcrm.db import enter_user, system_scope, tenant_scope
 
 SESSION_COOKIE = "travelcrm_session"
 
@@ -39,20 +41,52 @@ class NoAgencySelectedError(DomainError):
 @dataclass(frozen=True)
 class Identity:
     user: User
-    session: AuthSession
+    session: AuthSession | None  # None for API tokens
     context: TenantContext
+
+
+def _from_bearer(token: str) -> tuple[AuthSession | None, User, TenantContext | None]:
+    ctx = tokens.verify_access_token(token)
+    with system_scope() as session:
+        user = session.get(User, ctx.user_id)
+        if user is None or not user.is_active:
+            raise tokens.InvalidAccessTokenError("Your access has ended; sign in again.")
+        enter_user(session, user.id)
+        active = session.exec(
+            select(Membership).where(
+                col(Membership.user_id) == user.id,
+                col(Membership.tenant_id) == ctx.tenant_id,
+                col(Membership.is_active).is_(True),
+            )
+        ).first()
+        if active is None:
+            raise tokens.InvalidAccessTokenError("Your access to this agency has ended.")
+        # the role is read fresh: a demotion applies at once, not when the token expires
+        return None, user, TenantContext(ctx.tenant_id, user.id, Role(active.role))
 
 
 async def current_identity(
     travelcrm_session: Annotated[str | None, Cookie(include_in_schema=False)] = None,
+    authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
 ) -> Identity:
-    if not travelcrm_session:
-        raise NotSignedInError("Sign in first.")
-    token = travelcrm_session
+    """The caller, from `Authorization: Bearer <access token>` or the browser session cookie."""
+    if authorization:
+        scheme, _, bearer = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not bearer:
+            raise NotSignedInError("Use `Authorization: Bearer <access token>`.")
 
-    def resolve() -> tuple[AuthSession, User, TenantContext | None]:
-        with system_scope() as session:
-            return accounts.resolve_session(session, raw_token=token)
+        def resolve() -> tuple[AuthSession | None, User, TenantContext | None]:
+            return _from_bearer(bearer.strip())
+
+    elif travelcrm_session:
+        cookie = travelcrm_session
+
+        def resolve() -> tuple[AuthSession | None, User, TenantContext | None]:
+            with system_scope() as session:
+                return accounts.resolve_session(session, raw_token=cookie)
+
+    else:
+        raise NotSignedInError("Sign in first.")
 
     auth_session, user, ctx = await run_in_threadpool(resolve)
     if ctx is None:

@@ -1,0 +1,183 @@
+"""API tokens: short-lived signed JWT access tokens (HS256, `kid` for key rotation) and
+rotating single-use refresh tokens with family revocation on reuse."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import lru_cache
+
+from joserfc import jws, jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import OctKey
+from sqlmodel import Session, col, select, update
+
+from travelcrm.accounts.models import Membership, RefreshToken, User
+from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.errors import DomainError
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import enter_user
+from travelcrm.settings import Settings, get_settings
+
+ISSUER = "travelcrm"
+AUDIENCE = "travelcrm-api"
+ALGORITHM = "HS256"
+
+
+class InvalidAccessTokenError(DomainError):
+    code = "invalid_token"
+    status = 401
+    title = "Token not accepted"
+
+
+@dataclass(frozen=True)
+class TokenPair:
+    access_token: str
+    refresh_token: str
+    expires_in: int
+    token_type: str = "Bearer"
+
+
+@lru_cache(maxsize=4)
+def _keys(raw: str | None, secret_key: str) -> tuple[tuple[str, OctKey], ...]:
+    if not raw:
+        derived = hmac.new(secret_key.encode(), b"travelcrm-jwt-v1", hashlib.sha256).digest()
+        return (("default", OctKey.import_key(derived)),)
+    keys = []
+    for part in raw.split(","):
+        kid, _, secret = part.strip().partition(":")
+        if not kid or len(secret) < 32:
+            raise ValueError("JWT_KEYS entries are kid:secret with a 32+ character secret")
+        keys.append((kid, OctKey.import_key(secret.encode())))
+    return tuple(keys)
+
+
+def signing_keys(settings: Settings) -> tuple[tuple[str, OctKey], ...]:
+    raw = settings.jwt_keys.get_secret_value() if settings.jwt_keys else None
+    return _keys(raw, settings.secret_key.get_secret_value())
+
+
+def _digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def issue_access_token(ctx: TenantContext, *, settings: Settings | None = None) -> str:
+    settings = settings or get_settings()
+    kid, key = signing_keys(settings)[0]
+    now = int(utcnow().timestamp())
+    claims = {
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "sub": str(ctx.user_id),
+        "tid": str(ctx.tenant_id),
+        "role": ctx.role.value,
+        "iat": now,
+        "nbf": now,
+        "exp": now + settings.access_token_minutes * 60,
+        "jti": uuid.uuid4().hex,
+    }
+    return jwt.encode({"alg": ALGORITHM, "kid": kid, "typ": "JWT"}, claims, key)
+
+
+def verify_access_token(token: str, *, settings: Settings | None = None) -> TenantContext:
+    """The caller's context, or InvalidAccessTokenError for anything not exactly right."""
+    settings = settings or get_settings()
+    keys = dict(signing_keys(settings))
+
+    def refuse(why: str) -> InvalidAccessTokenError:
+        return InvalidAccessTokenError(f"The access token is not valid ({why}).")
+
+    try:
+        header_kid = jws.extract_compact(token.encode()).headers().get("kid")
+    except (JoseError, ValueError, TypeError) as exc:
+        raise refuse("malformed") from exc
+    key = keys.get(str(header_kid))
+    if key is None:
+        raise refuse("unknown key")
+    try:
+        decoded = jwt.decode(token, key, algorithms=[ALGORITHM])
+        jwt.JWTClaimsRegistry(
+            iss={"essential": True, "value": ISSUER},
+            aud={"essential": True, "value": AUDIENCE},
+            exp={"essential": True},
+            sub={"essential": True},
+            tid={"essential": True},
+            role={"essential": True},
+        ).validate(decoded.claims)
+    except JoseError as exc:
+        raise refuse(exc.error if hasattr(exc, "error") else "rejected") from exc
+    claims = decoded.claims
+    try:
+        return TenantContext(
+            tenant_id=uuid.UUID(claims["tid"]),
+            user_id=uuid.UUID(claims["sub"]),
+            role=Role(claims["role"]),
+        )
+    except (ValueError, KeyError) as exc:
+        raise refuse("bad claims") from exc
+
+
+def issue_pair(
+    session: Session, ctx: TenantContext, *, family_id: uuid.UUID | None = None
+) -> TokenPair:
+    settings = get_settings()
+    raw = secrets.token_urlsafe(32)
+    now = utcnow()
+    assert ctx.user_id is not None
+    session.add(
+        RefreshToken(
+            token_hash=_digest(raw),
+            family_id=family_id or uuid.uuid4(),
+            user_id=ctx.user_id,
+            agency_id=ctx.tenant_id,
+            created_at=now,
+            expires_at=now + timedelta(days=settings.refresh_token_days),
+        )
+    )
+    session.flush()
+    return TokenPair(
+        access_token=issue_access_token(ctx, settings=settings),
+        refresh_token=raw,
+        expires_in=settings.access_token_minutes * 60,
+    )
+
+
+def refresh(session: Session, *, raw_refresh_token: str) -> TokenPair:
+    """Rotate: the presented token is used up and the next one issued in its family.
+
+    A token presented a second time revokes its whole family (commit kept past the error).
+    """
+    token = session.get(RefreshToken, _digest(raw_refresh_token))
+    now = utcnow()
+    if token is None or token.revoked_at is not None or as_utc(token.expires_at) <= now:
+        raise InvalidAccessTokenError("The refresh token is not valid; sign in again.")
+    if token.used_at is not None:
+        session.exec(
+            update(RefreshToken)
+            .where(col(RefreshToken.family_id) == token.family_id)
+            .values(revoked_at=now)
+        )
+        session.commit()
+        raise InvalidAccessTokenError(
+            "This refresh token was already used; every token of this sign-in is now revoked."
+        )
+    token.used_at = now
+    session.add(token)
+    user = session.get(User, token.user_id)
+    enter_user(session, token.user_id)
+    membership = session.exec(
+        select(Membership).where(
+            col(Membership.user_id) == token.user_id,
+            col(Membership.tenant_id) == token.agency_id,
+            col(Membership.is_active).is_(True),
+        )
+    ).first()
+    if user is None or not user.is_active or membership is None:
+        raise InvalidAccessTokenError("Your access has ended; sign in again.")
+    ctx = TenantContext(token.agency_id, user.id, Role(membership.role))
+    return issue_pair(session, ctx, family_id=token.family_id)
