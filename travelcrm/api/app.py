@@ -19,6 +19,7 @@ from travelcrm.api.middleware import RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.system.api import router as system_router
+from travelcrm.tenants.api import router as tenant_router
 
 API_PREFIX = "/api"
 CATCH_ALL = f"{API_PREFIX}/{{path:path}}"
@@ -36,7 +37,7 @@ Conventions on every route:
 * Single resources carry an `ETag`; send it back as `If-Match` on updates (412 when stale).
 """
 
-ROUTERS: tuple[APIRouter, ...] = (system_router, auth_router, audit_router)
+ROUTERS: tuple[APIRouter, ...] = (system_router, auth_router, audit_router, tenant_router)
 
 
 def _methods_for_path(api: FastAPI, request: Request) -> list[str]:

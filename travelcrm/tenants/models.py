@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
+from sqlalchemy import Text
 from sqlmodel import Field, SQLModel
 
 from travelcrm.core.ids import new_id
@@ -25,3 +26,10 @@ class Tenant(TenantBase, table=True):
 
     id: uuid.UUID = Field(default_factory=new_id, primary_key=True)
     created_at: datetime = utc_datetime(default_now=True)
+    # settings and branding (what invoices, quotes and the shell show)
+    legal_name: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, sa_type=Text)
+    tax_id: str | None = Field(default=None, max_length=20, description="GSTIN (IN) or EIN (US)")
+    invoice_prefix: str = Field(default="INV", max_length=10)
+    primary_color: str = Field(default="#12A594", max_length=7)
+    updated_at: datetime | None = utc_datetime(nullable=True)

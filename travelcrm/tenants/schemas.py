@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+import uuid
 import zoneinfo
 
-from pydantic import BaseModel, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?$")
 
@@ -51,5 +52,49 @@ class TenantCreate(BaseModel):
     @classmethod
     def _timezone(cls, value: str) -> str:
         if value not in zoneinfo.available_timezones():
+            raise ValueError("use an IANA timezone, e.g. Asia/Kolkata or America/New_York")
+        return value
+
+
+HEX_COLOR = r"^#[0-9A-Fa-f]{6}$"
+INVOICE_PREFIX = r"^[A-Z0-9][A-Z0-9/-]{0,9}$"
+
+
+class TenantSettings(BaseModel):
+    """An agency's settings and branding as the API and pages show them."""
+
+    id: uuid.UUID
+    slug: str
+    name: str
+    country: str
+    default_currency: str
+    timezone: str
+    locale: str
+    legal_name: str | None
+    address: str | None
+    tax_id: str | None
+    invoice_prefix: str
+    primary_color: str
+
+
+class TenantSettingsUpdate(BaseModel):
+    """What owners and admins may change. Unknown fields (id, slug, tenant_id, ...) are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(default=None, min_length=2, max_length=200)
+    legal_name: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=1000)
+    tax_id: str | None = Field(default=None, max_length=20)
+    invoice_prefix: str | None = Field(default=None, pattern=INVOICE_PREFIX)
+    primary_color: str | None = Field(default=None, pattern=HEX_COLOR)
+    default_currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")
+    timezone: str | None = None
+    locale: str | None = Field(default=None, pattern=r"^[a-z]{2}-[A-Z]{2}$")
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        if value is not None and value not in zoneinfo.available_timezones():
             raise ValueError("use an IANA timezone, e.g. Asia/Kolkata or America/New_York")
         return value
