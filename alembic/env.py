@@ -24,6 +24,10 @@ def run_migrations_online() -> None:
         if is_pg:
             connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK_ID})
             connection.commit()
+        else:
+            # SQLite batch migrations rebuild tables (copy, drop, rename): with foreign keys on,
+            # dropping a referenced table fails. Off for the migration, checked afterwards.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
         try:
             context.configure(
                 connection=connection,
@@ -35,7 +39,13 @@ def run_migrations_online() -> None:
             with context.begin_transaction():
                 context.run_migrations()
             connection.commit()
+            if not is_pg:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"migration left broken foreign keys: {broken[:5]}")
         finally:
+            if not is_pg:
+                connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             if is_pg:
                 connection.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_ID})
                 connection.commit()

@@ -68,3 +68,55 @@ def test_sqlite_pragmas_are_set(fresh_database: str) -> None:
 def test_naming_convention_is_applied() -> None:
     metadata = import_models()
     assert metadata.naming_convention == NAMING_CONVENTION
+
+
+def test_upgrade_keeps_existing_agencies_and_their_rows(fresh_database: str) -> None:
+    """`make run` after `git pull`: migrations apply to a database that already has data."""
+    import uuid
+
+    from sqlalchemy import Uuid, bindparam, text
+
+    from alembic import command
+    from travelcrm.db import alembic_config
+
+    engine = _engine(fresh_database)
+    try:
+        command.upgrade(alembic_config(engine), "0004")
+        tenant, user = uuid.uuid4(), uuid.uuid4()
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO tenants (id, slug, name, country, default_currency, timezone, "
+                    "locale, created_at) VALUES (:id, 'old-agency', 'Old Agency', 'IN', 'INR', "
+                    "'Asia/Kolkata', 'en-IN', CURRENT_TIMESTAMP)"
+                ).bindparams(bindparam("id", type_=Uuid())),
+                {"id": tenant},
+            )
+            connection.execute(
+                text(
+                    "INSERT INTO users (id, email, name, is_active, created_at) "
+                    "VALUES (:id, 'old@example.com', 'Old', true, CURRENT_TIMESTAMP)"
+                ).bindparams(bindparam("id", type_=Uuid())),
+                {"id": user},
+            )
+            if connection.dialect.name == "postgresql":
+                connection.execute(
+                    text("SELECT set_config('app.tenant_id', :t, true)"), {"t": str(tenant)}
+                )
+            connection.execute(
+                text(
+                    "INSERT INTO memberships (tenant_id, id, user_id, role, is_active, created_at) "
+                    "VALUES (:t, :id, :u, 'owner', true, CURRENT_TIMESTAMP)"
+                ).bindparams(*(bindparam(name, type_=Uuid()) for name in ("t", "id", "u"))),
+                {"t": tenant, "id": uuid.uuid4(), "u": user},
+            )
+        upgrade_to_head(engine)
+        with engine.connect() as connection:
+            row = connection.execute(
+                text("SELECT invoice_prefix, primary_color FROM tenants WHERE slug = 'old-agency'")
+            ).one()
+            assert tuple(row) == ("INV", "#12A594")
+            if connection.dialect.name == "sqlite":
+                assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+    finally:
+        engine.dispose()
