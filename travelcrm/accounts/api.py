@@ -9,11 +9,27 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
+from sqlmodel import Session
 
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts import tokens
-from travelcrm.accounts.schemas import LoginIn, Me, RefreshIn, SessionPublic, TokenOut
-from travelcrm.api.auth import SESSION_COOKIE, Identity, NoAgencySelectedError, current_identity
+from travelcrm.accounts.models import Membership, User
+from travelcrm.accounts.schemas import (
+    LoginIn,
+    Me,
+    MemberPublic,
+    RefreshIn,
+    RoleChange,
+    SessionPublic,
+    TokenOut,
+)
+from travelcrm.api.auth import (
+    SESSION_COOKIE,
+    Identity,
+    NoAgencySelectedError,
+    current_identity,
+    tenant_session,
+)
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.core.clock import as_utc
 from travelcrm.db import system_scope
@@ -240,3 +256,68 @@ async def refresh(body: RefreshIn) -> dict[str, Any]:
             return tokens.refresh(session, raw_refresh_token=body.refresh_token)
 
     return envelope(TokenOut(**(await run_in_threadpool(run)).__dict__))
+
+
+users_router = APIRouter(prefix="/api/users", tags=["users"])
+
+
+def _member_public(membership: Membership, user: User) -> MemberPublic:
+    return MemberPublic(
+        id=membership.id,
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        role=membership.role,
+        is_active=membership.is_active,
+        created_at=as_utc(membership.created_at),
+    )
+
+
+@users_router.get(
+    "", response_model=Envelope[list[MemberPublic]], responses=problem_responses(401, 403)
+)
+def list_users(
+    identity: Annotated[Identity, Depends(current_identity)],
+    session: Annotated[Session, Depends(tenant_session)],
+) -> dict[str, Any]:
+    members = accounts.list_members(session, identity.context)
+    return envelope([_member_public(m, u) for m, u in members])
+
+
+@users_router.patch(
+    "/{member_id}",
+    response_model=Envelope[MemberPublic],
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Change a person's role in the agency",
+)
+def change_user_role(
+    member_id: uuid.UUID,
+    body: RoleChange,
+    identity: Annotated[Identity, Depends(current_identity)],
+    session: Annotated[Session, Depends(tenant_session)],
+) -> dict[str, Any]:
+    membership = accounts.change_role(
+        session, identity.context, member_id=member_id, role=body.role
+    )
+    ((m, u),) = [
+        (m, u) for m, u in accounts.list_members(session, identity.context) if m.id == membership.id
+    ]
+    return envelope(_member_public(m, u))
+
+
+@users_router.post(
+    "/{member_id}/deactivate",
+    response_model=Envelope[MemberPublic],
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Remove a person from the agency; their sessions and tokens end at once",
+)
+def deactivate_user(
+    member_id: uuid.UUID,
+    identity: Annotated[Identity, Depends(current_identity)],
+    session: Annotated[Session, Depends(tenant_session)],
+) -> dict[str, Any]:
+    membership = accounts.deactivate_member(session, identity.context, member_id=member_id)
+    ((m, u),) = [
+        (m, u) for m, u in accounts.list_members(session, identity.context) if m.id == membership.id
+    ]
+    return envelope(_member_public(m, u))

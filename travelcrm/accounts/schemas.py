@@ -5,7 +5,9 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+from travelcrm.core.permissions import Role
 
 
 class LoginIn(BaseModel):
@@ -39,3 +41,19 @@ class TokenOut(BaseModel):
 
 class RefreshIn(BaseModel):
     refresh_token: str = Field(min_length=1, max_length=200)
+
+
+class MemberPublic(BaseModel):
+    id: uuid.UUID  # the membership id (what /api/users/{id} takes)
+    user_id: uuid.UUID
+    email: str
+    name: str
+    role: str
+    is_active: bool
+    created_at: datetime
+
+
+class RoleChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role: Role

@@ -17,12 +17,26 @@ import redis
 from pydantic import BaseModel, EmailStr, field_validator
 from sqlmodel import Session, col, select, update
 
-from travelcrm.accounts.models import AuthSession, EmailToken, LoginThrottle, Membership, User
+from travelcrm.accounts.models import (
+    AuthSession,
+    EmailToken,
+    LoginThrottle,
+    Membership,
+    RefreshToken,
+    User,
+)
 from travelcrm.accounts.passwords import check_password_rules, hash_password, verify_password
 from travelcrm.audit import services as audit
 from travelcrm.core.clock import as_utc, utcnow
-from travelcrm.core.errors import ConflictError, DomainError, FieldError, NotFoundError
-from travelcrm.core.permissions import Role
+from travelcrm.core.errors import (
+    ConflictError,
+    DomainError,
+    FieldError,
+    NotFoundError,
+    PermissionDeniedError,
+    ValidationFailedError,
+)
+from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import enter_tenant, enter_user
 from travelcrm.settings import get_settings
@@ -457,3 +471,133 @@ def revoke_other_sessions(session: Session, *, user_id: uuid.UUID, keep: uuid.UU
     if keep is not None:
         statement = statement.where(col(AuthSession.id) != keep)
     return int(session.exec(statement).rowcount or 0)
+
+
+# ---- members of an agency (tenant-scoped) ----------------------------------------------------
+
+
+class LastOwnerError(DomainError):
+    code = "last_owner"
+    status = 409
+    title = "An agency needs an owner"
+
+
+def list_members(session: Session, ctx: TenantContext) -> list[tuple[Membership, User]]:
+    require(ctx, Action.USERS_VIEW)
+    statement = (
+        select(Membership, User)
+        .join(User, col(User.id) == col(Membership.user_id))
+        .order_by(col(User.name))
+    )
+    return [(m, u) for m, u in session.exec(statement).all()]
+
+
+def _member(session: Session, member_id: uuid.UUID) -> tuple[Membership, User]:
+    """A membership of the scope's agency; any other id (another agency's too) is not found."""
+    membership = session.exec(select(Membership).where(col(Membership.id) == member_id)).first()
+    user = session.get(User, membership.user_id) if membership else None
+    if membership is None or user is None:
+        raise NotFoundError("User not found in this agency.")
+    return membership, user
+
+
+def _active_owner_count(session: Session) -> int:
+    owners = session.exec(
+        select(Membership).where(
+            col(Membership.role) == Role.OWNER.value, col(Membership.is_active).is_(True)
+        )
+    ).all()
+    return len(owners)
+
+
+def change_role(
+    session: Session, ctx: TenantContext, *, member_id: uuid.UUID, role: Role
+) -> Membership:
+    require(ctx, Action.USERS_CHANGE_ROLE)
+    membership, user = _member(session, member_id)
+    if role is Role.CUSTOMER:
+        raise ValidationFailedError(
+            "Customers use the portal; staff cannot be turned into customers.",
+            errors=[FieldError("role", "not a staff role", "invalid_role")],
+        )
+    touches_owner = Role.OWNER in (role, Role(membership.role))
+    if touches_owner and ctx.role is not Role.OWNER:
+        raise PermissionDeniedError(
+            "Only an owner can make or unmake owners.",
+            extra={"action": Action.USERS_CHANGE_ROLE.value, "role": ctx.role.value},
+        )
+    if (
+        membership.role == Role.OWNER.value
+        and role is not Role.OWNER
+        and membership.is_active
+        and _active_owner_count(session) <= 1
+    ):
+        raise LastOwnerError("This is the agency's last owner; make someone else owner first.")
+    before = membership.role
+    if before != role.value:
+        membership.role = role.value
+        session.add(membership)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            action="user.role_changed",
+            target_type="user",
+            target_id=str(user.id),
+            before={"role": before},
+            after={"role": role.value},
+        )
+    return membership
+
+
+def deactivate_member(session: Session, ctx: TenantContext, *, member_id: uuid.UUID) -> Membership:
+    """Remove a person from the agency; their sessions and API tokens for it end at once."""
+    require(ctx, Action.USERS_DEACTIVATE)
+    membership, user = _member(session, member_id)
+    if user.id == ctx.user_id:
+        raise ValidationFailedError(
+            "You cannot deactivate yourself; ask another owner or admin.",
+            errors=[FieldError("member_id", "is you", "self")],
+        )
+    if membership.role == Role.OWNER.value:
+        if ctx.role is not Role.OWNER:
+            raise PermissionDeniedError(
+                "Only an owner can deactivate an owner.",
+                extra={"action": Action.USERS_DEACTIVATE.value, "role": ctx.role.value},
+            )
+        if membership.is_active and _active_owner_count(session) <= 1:
+            raise LastOwnerError("This is the agency's last owner.")
+    if not membership.is_active:
+        return membership
+    membership.is_active = False
+    session.add(membership)
+    now = utcnow()
+    session.exec(
+        update(AuthSession)
+        .where(
+            col(AuthSession.user_id) == user.id,
+            col(AuthSession.active_tenant_id) == ctx.tenant_id,
+            col(AuthSession.revoked_at).is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    session.exec(
+        update(RefreshToken)
+        .where(
+            col(RefreshToken.user_id) == user.id,
+            col(RefreshToken.agency_id) == ctx.tenant_id,
+            col(RefreshToken.revoked_at).is_(None),
+        )
+        .values(revoked_at=now)
+    )
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="user.deactivated",
+        target_type="user",
+        target_id=str(user.id),
+        before={"active": True},
+        after={"active": False},
+    )
+    return membership

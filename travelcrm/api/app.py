@@ -13,6 +13,7 @@ from starlette.routing import Match, Mount
 
 from travelcrm import __version__
 from travelcrm.accounts.api import router as auth_router
+from travelcrm.accounts.api import users_router
 from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, Problem
 from travelcrm.api.idempotency import IdempotencyMiddleware
 from travelcrm.api.middleware import RequestContextMiddleware
@@ -37,7 +38,13 @@ Conventions on every route:
 * Single resources carry an `ETag`; send it back as `If-Match` on updates (412 when stale).
 """
 
-ROUTERS: tuple[APIRouter, ...] = (system_router, auth_router, audit_router, tenant_router)
+ROUTERS: tuple[APIRouter, ...] = (
+    system_router,
+    auth_router,
+    users_router,
+    audit_router,
+    tenant_router,
+)
 
 
 def _methods_for_path(api: FastAPI, request: Request) -> list[str]:
