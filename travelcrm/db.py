@@ -215,6 +215,14 @@ def system_scope(engine: Engine | None = None) -> AbstractContextManager[Session
     return _unit_of_work(engine, {SYSTEM_INFO: True})
 
 
+def _set_for_transaction(connection: Any, name: str, value: str) -> None:
+    """PostgreSQL: a transaction-local setting that the RLS policies read (no-op elsewhere)."""
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(
+            "SELECT set_config(%(name)s, %(value)s, true)", {"name": name, "value": value}
+        )
+
+
 def _tenant_of(session: OrmSession) -> uuid.UUID | None:
     value = session.info.get(TENANT_INFO)
     return value if isinstance(value, uuid.UUID) else None
@@ -223,11 +231,8 @@ def _tenant_of(session: OrmSession) -> uuid.UUID | None:
 @event.listens_for(Session, "after_begin")
 def _set_tenant_for_transaction(session: OrmSession, _transaction: Any, connection: Any) -> None:
     tenant_id = _tenant_of(session)
-    if tenant_id is not None and connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            "SELECT set_config(%(name)s, %(value)s, true)",
-            {"name": TENANT_SETTING, "value": str(tenant_id)},
-        )
+    if tenant_id is not None:
+        _set_for_transaction(connection, TENANT_SETTING, str(tenant_id))
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -273,20 +278,10 @@ def enter_tenant(session: Session, tenant_id: uuid.UUID) -> None:
     """Switch a system-scope unit of work to one agency (e.g. right after creating it), in the
     same transaction: later queries are filtered by it and PostgreSQL's RLS accepts its rows."""
     session.info[TENANT_INFO] = tenant_id
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            "SELECT set_config(%(name)s, %(value)s, true)",
-            {"name": TENANT_SETTING, "value": str(tenant_id)},
-        )
+    _set_for_transaction(session.connection(), TENANT_SETTING, str(tenant_id))
 
 
 def enter_user(session: Session, user_id: uuid.UUID) -> None:
     """Let this transaction read the user's own memberships across agencies (PostgreSQL policy
     `member_self` on memberships); nothing else of another agency becomes visible."""
-    connection = session.connection()
-    if connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(
-            "SELECT set_config(%(name)s, %(value)s, true)",
-            {"name": USER_SETTING, "value": str(user_id)},
-        )
+    _set_for_transaction(session.connection(), USER_SETTING, str(user_id))

@@ -299,10 +299,7 @@ def change_user_role(
     membership = accounts.change_role(
         session, identity.context, member_id=member_id, role=body.role
     )
-    ((m, u),) = [
-        (m, u) for m, u in accounts.list_members(session, identity.context) if m.id == membership.id
-    ]
-    return envelope(_member_public(m, u))
+    return envelope(_member_public(membership, accounts.member_user(session, membership)))
 
 
 @users_router.post(
@@ -317,7 +314,4 @@ def deactivate_user(
     session: Annotated[Session, Depends(tenant_session)],
 ) -> dict[str, Any]:
     membership = accounts.deactivate_member(session, identity.context, member_id=member_id)
-    ((m, u),) = [
-        (m, u) for m, u in accounts.list_members(session, identity.context) if m.id == membership.id
-    ]
-    return envelope(_member_public(m, u))
+    return envelope(_member_public(membership, accounts.member_user(session, membership)))

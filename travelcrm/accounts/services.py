@@ -501,6 +501,13 @@ def _member(session: Session, member_id: uuid.UUID) -> tuple[Membership, User]:
     return membership, user
 
 
+def member_user(session: Session, membership: Membership) -> User:
+    user = session.get(User, membership.user_id)
+    if user is None:
+        raise NotFoundError("User not found in this agency.")
+    return user
+
+
 def _active_owner_count(session: Session) -> int:
     owners = session.exec(
         select(Membership).where(
