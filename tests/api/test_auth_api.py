@@ -146,3 +146,15 @@ def test_login_form_posts_redirect_with_cookie_or_back_with_the_reason(migrated_
     out = client.post("/api/auth/logout-form", follow_redirects=False)
     assert out.status_code == 303 and out.headers["location"] == "/login"
     assert_problem(client.get("/api/auth/me"), 401, "unauthenticated")
+
+
+def test_unstorable_text_is_a_named_422_not_a_500(migrated_engine) -> None:
+    """Found by the contract fuzzer: a NUL byte in the email crashed PostgreSQL's driver."""
+    client = _client(migrated_engine)
+    for path in ("/api/auth/login", "/api/auth/token"):
+        body = assert_problem(
+            client.post(path, json={"email": "a\x00@example.com", "password": "x"}),
+            422,
+            "validation_failed",
+        )
+        assert body["errors"][0]["field"] == "email"

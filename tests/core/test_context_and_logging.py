@@ -79,3 +79,12 @@ def test_text_log_lines_are_readable_with_ids() -> None:
 def test_redact_handles_several_urls() -> None:
     text = "a redis://:tok@r:6379/0 b postgresql+psycopg://u:p@h/d"
     assert redact(text) == "a redis://:***@r:6379/0 b postgresql+psycopg://u:***@h/d"
+
+
+@pytest.mark.parametrize("bad", ["nul\x00byte", "bell\x07", "lone\udc8fsurrogate", "del\x7f"])
+def test_clean_text_refuses_what_cannot_be_stored(bad: str) -> None:
+    from travelcrm.core.text import clean_text
+
+    with pytest.raises(ValueError):
+        clean_text(bad)
+    assert clean_text("Goa,\tKerala\r\nमुंबई ✈") == "Goa,\tKerala\r\nमुंबई ✈"

@@ -32,6 +32,8 @@ from travelcrm.api.auth import (
 )
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.core.clock import as_utc
+from travelcrm.core.text import CleanStr
+from travelcrm.core.urls import safe_local_path
 from travelcrm.db import system_scope
 from travelcrm.settings import get_settings
 
@@ -111,13 +113,6 @@ async def _end_session(request: Request) -> None:
     await run_in_threadpool(run)
 
 
-def _safe_next(value: str | None) -> str:
-    """Only same-site paths: never redirect a signed-in user to another host."""
-    if value and value.startswith("/") and not value.startswith(("//", "/\\")):
-        return value
-    return "/"
-
-
 @router.post(
     "/login-form",
     status_code=303,
@@ -127,7 +122,7 @@ def _safe_next(value: str | None) -> str:
 )
 async def login_form(
     request: Request,
-    email: Annotated[str, Form(min_length=1, max_length=254)],
+    email: Annotated[CleanStr, Form(min_length=1, max_length=254)],
     password: Annotated[str, Form(min_length=1, max_length=256)],
     next_path: Annotated[str | None, Form(alias="next", max_length=500)] = None,
 ) -> RedirectResponse:
@@ -148,7 +143,7 @@ async def login_form(
     ) as exc:
         query = urlencode({"error": exc.code, "email": email[:254]})
         return RedirectResponse(f"{LOGIN_PAGE}?{query}", status_code=303)
-    response = RedirectResponse(_safe_next(next_path), status_code=303)
+    response = RedirectResponse(safe_local_path(next_path), status_code=303)
     _set_session_cookie(response, result.session_token)
     return response
 

@@ -8,10 +8,11 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from travelcrm.core.permissions import Role
+from travelcrm.core.text import CleanStr
 
 
 class LoginIn(BaseModel):
-    email: str = Field(min_length=3, max_length=254)
+    email: CleanStr = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=256)
 
 
@@ -40,7 +41,7 @@ class TokenOut(BaseModel):
 
 
 class RefreshIn(BaseModel):
-    refresh_token: str = Field(min_length=1, max_length=200)
+    refresh_token: CleanStr = Field(min_length=1, max_length=200)
 
 
 class MemberPublic(BaseModel):

@@ -38,6 +38,7 @@ from travelcrm.core.errors import (
 )
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.text import CleanStr
 from travelcrm.db import enter_tenant, enter_user
 from travelcrm.settings import get_settings
 from travelcrm.tenants.models import Tenant
@@ -91,7 +92,7 @@ class SessionExpiredError(DomainError):
 
 class AgencySignup(BaseModel):
     agency: TenantCreate
-    owner_name: str
+    owner_name: CleanStr
     owner_email: EmailStr
     password: str
 
@@ -495,10 +496,9 @@ def list_members(session: Session, ctx: TenantContext) -> list[tuple[Membership,
 def _member(session: Session, member_id: uuid.UUID) -> tuple[Membership, User]:
     """A membership of the scope's agency; any other id (another agency's too) is not found."""
     membership = session.exec(select(Membership).where(col(Membership.id) == member_id)).first()
-    user = session.get(User, membership.user_id) if membership else None
-    if membership is None or user is None:
+    if membership is None:
         raise NotFoundError("User not found in this agency.")
-    return membership, user
+    return membership, member_user(session, membership)
 
 
 def member_user(session: Session, membership: Membership) -> User:

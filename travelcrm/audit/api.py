@@ -14,6 +14,7 @@ from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.pagination import PageParams, page_params
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
+from travelcrm.core.text import CleanStr
 
 router = APIRouter(prefix="/api/audit-events", tags=["audit"])
 
@@ -28,7 +29,7 @@ def list_audit_events(
     identity: Annotated[Identity, Depends(current_identity)],
     session: Annotated[Session, Depends(tenant_session)],
     page: Annotated[PageParams, Depends(page_params)],
-    action: Annotated[str | None, Query(max_length=64)] = None,
+    action: Annotated[CleanStr | None, Query(max_length=64)] = None,
     actor_user_id: uuid.UUID | None = None,
     since: datetime | None = None,
     until: datetime | None = None,

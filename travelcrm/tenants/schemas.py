@@ -8,12 +8,14 @@ import zoneinfo
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from travelcrm.core.text import CleanStr
+
 SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?$")
 
 
 class TenantCreate(BaseModel):
     slug: str
-    name: str
+    name: CleanStr
     country: str
     default_currency: str
     timezone: str
@@ -82,10 +84,10 @@ class TenantSettingsUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(default=None, min_length=2, max_length=200)
-    legal_name: str | None = Field(default=None, max_length=200)
-    address: str | None = Field(default=None, max_length=1000)
-    tax_id: str | None = Field(default=None, max_length=20)
+    name: CleanStr | None = Field(default=None, min_length=2, max_length=200)
+    legal_name: CleanStr | None = Field(default=None, max_length=200)
+    address: CleanStr | None = Field(default=None, max_length=1000)
+    tax_id: CleanStr | None = Field(default=None, max_length=20)
     invoice_prefix: str | None = Field(default=None, pattern=INVOICE_PREFIX)
     primary_color: str | None = Field(default=None, pattern=HEX_COLOR)
     default_currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$")

@@ -37,11 +37,8 @@ def create_tenant(session: Session, *, data: TenantCreate) -> Tenant:
     return tenant
 
 
-def list_tenants(session: Session) -> list[Tenant]:
-    return list(session.exec(select(Tenant).order_by(Tenant.name)).all())
-
-
-def _own_tenant(session: Session, ctx: TenantContext) -> Tenant:
+def own_tenant(session: Session, ctx: TenantContext) -> Tenant:
+    """The caller's agency (any staff role may see its name, timezone and currency)."""
     tenant = session.get(Tenant, ctx.tenant_id)
     if tenant is None:
         raise NotFoundError("Agency not found.")
@@ -54,7 +51,7 @@ def settings_of(tenant: Tenant) -> TenantSettings:
 
 def get_tenant_settings(session: Session, ctx: TenantContext) -> TenantSettings:
     require(ctx, Action.TENANT_SETTINGS_VIEW)
-    return settings_of(_own_tenant(session, ctx))
+    return settings_of(own_tenant(session, ctx))
 
 
 def update_tenant_settings(
@@ -62,7 +59,7 @@ def update_tenant_settings(
 ) -> TenantSettings:
     """Change the caller's agency settings; the audit log keeps before/after of what changed."""
     require(ctx, Action.TENANT_SETTINGS_EDIT)
-    tenant = _own_tenant(session, ctx)
+    tenant = own_tenant(session, ctx)
     changes: dict[str, Any] = data.model_dump(exclude_unset=True)
     if changes.get("default_currency"):
         changes["default_currency"] = changes["default_currency"].upper()

@@ -7,13 +7,11 @@ from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from urllib.parse import quote
 
-from sqlmodel import select
-
 from travelcrm.accounts import services as accounts
 from travelcrm.api.auth import SESSION_COOKIE
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope
-from travelcrm.tenants.models import Tenant
+from travelcrm.tenants.services import own_tenant
 
 
 @dataclass(frozen=True)
@@ -43,7 +41,7 @@ def identify(cookie_header: str) -> Viewer | None:
             _auth, user, ctx = accounts.resolve_session(session, raw_token=token)
             if ctx is None:
                 return None
-            tenant = session.exec(select(Tenant).where(Tenant.id == ctx.tenant_id)).one()
+            tenant = own_tenant(session, ctx)
             return Viewer(
                 context=ctx, user_name=user.name, email=user.email, agency_name=tenant.name
             )

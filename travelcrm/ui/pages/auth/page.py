@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from travelcrm.core.urls import safe_local_path
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import brand_mark
 from travelcrm.ui.components.forms import native_form
@@ -28,8 +29,7 @@ class LoginState(rx.State):
         params = self.router.url.query_parameters
         self.error = MESSAGES.get(params.get("error", ""), "")
         self.email = params.get("email", "")[:254]
-        nxt = params.get("next", routes.HOME)
-        self.next_path = nxt if nxt.startswith("/") and not nxt.startswith("//") else routes.HOME
+        self.next_path = safe_local_path(params.get("next"), routes.HOME)
         if identify(self.router.headers.cookie) is not None:
             return rx.redirect(self.next_path)
         return None

@@ -10,7 +10,7 @@ from travelcrm.core.clock import to_local, utcnow
 from travelcrm.db import get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services as system_services
-from travelcrm.tenants.models import Tenant
+from travelcrm.tenants.services import own_tenant
 from travelcrm.ui.session import identify, login_url
 
 
@@ -31,9 +31,7 @@ class HomeState(rx.State):
         self.ready = readiness.ready
         self.failing = ", ".join(check.name for check in readiness.failing)
         with Session(engine) as session:
-            tenant = session.get(Tenant, viewer.context.tenant_id)
-        if tenant is None:
-            return rx.redirect(login_url(self.router.url.path))
+            tenant = own_tenant(session, viewer.context)
         local = to_local(utcnow(), tenant.timezone)
         part = "morning" if local.hour < 12 else "afternoon" if local.hour < 17 else "evening"
         self.greeting = f"Good {part}, {viewer.user_name.split()[0]}"
