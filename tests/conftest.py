@@ -131,3 +131,59 @@ def settings_env(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.undo()
     get_settings.cache_clear()
     reset_engine()
+
+
+class SmtpSink:
+    """A real SMTP server on a free local port that keeps what it receives (aiosmtpd)."""
+
+    def __init__(self, refuse_with: str | None = None) -> None:
+        from email import message_from_bytes, policy
+
+        self.messages: list = []
+        self.refuse_with = refuse_with
+        sink = self
+
+        class Handler:
+            async def handle_DATA(self, server, session, envelope):
+                if sink.refuse_with:
+                    return sink.refuse_with
+                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+                return "250 OK"
+
+        import socket
+
+        from aiosmtpd.controller import Controller
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> str:
+        self.controller.start()
+        return f"smtp://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self.controller.stop()
+
+    def to(self, address: str) -> list:
+        return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
+
+    def link(self, address: str, path: str) -> str:
+        """The token of the newest link to `path` mailed to `address`."""
+        import re
+
+        for message in reversed(self.to(address)):
+            text = message.get_body(preferencelist=("plain",)).get_content()
+            found = re.search(rf"https?://[^\s]+{re.escape(path)}\?token=([A-Za-z0-9_-]+)", text)
+            if found:
+                return found.group(1)
+        raise AssertionError(f"no {path} link mailed to {address}")
+
+
+@pytest.fixture
+def smtp_sink(settings_env) -> Iterator[SmtpSink]:
+    sink = SmtpSink()
+    settings_env(smtp_url=sink.start())
+    yield sink
+    sink.stop()

@@ -48,6 +48,7 @@ MODEL_MODULES = (
     "travelcrm.api.models",
     "travelcrm.audit.models",
     "travelcrm.accounts.models",
+    "travelcrm.mail.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level

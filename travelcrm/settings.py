@@ -6,6 +6,7 @@ variable, what is wrong and an example of a good value.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -104,6 +105,21 @@ class Settings(BaseSettings):
     jwt_keys: Annotated[
         SecretStr | None, Field(json_schema_extra=_example("2026-11:<48 random chars>"))
     ] = None
+    # Outgoing mail. Unset: messages are kept in the outbox only (the dev outbox page lists them).
+    smtp_url: Annotated[
+        SecretStr | None,
+        Field(json_schema_extra=_example("smtp+starttls://user:password@smtp.example.com:587")),
+    ] = None
+    mail_from: Annotated[
+        str, Field(min_length=3, json_schema_extra=_example("Sunrise CRM <crm@example.com>"))
+    ] = "TravelCRM <no-reply@travelcrm.localhost>"
+    smtp_timeout_seconds: Annotated[float, Field(ge=1, le=120)] = 15.0
+    # Where links in emails point; unset: http://HOST:PORT.
+    public_url: Annotated[
+        str | None, Field(json_schema_extra=_example("https://crm.example.com"))
+    ] = None
+    # Agencies on subdomains (acme.BASE_DOMAIN); unset: the /t/<slug>/ path prefix.
+    base_domain: Annotated[str | None, Field(json_schema_extra=_example("example.com"))] = None
     git_commit: str | None = None
     build_time: str | None = None
 
@@ -150,6 +166,36 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("smtp_url")
+    @classmethod
+    def _check_smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        if not value.get_secret_value().startswith(("smtp://", "smtps://", "smtp+starttls://")):
+            raise ValueError("must start with smtp://, smtp+starttls:// or smtps://")
+        return value
+
+    @field_validator("public_url")
+    @classmethod
+    def _check_public_url(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must start with http:// or https://")
+        return value.rstrip("/")
+
+    @field_validator("base_domain")
+    @classmethod
+    def _check_base_domain(cls, value: str | None) -> str | None:
+        if not value:
+            return None
+        value = value.strip().lower().lstrip(".")
+        if not re.fullmatch(
+            r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+", value
+        ):
+            raise ValueError("must be a domain name such as example.com")
+        return value
+
     @model_validator(mode="after")
     def _derive_and_check(self) -> Settings:
         self.data_dir = self.data_dir.expanduser().resolve()
@@ -183,6 +229,14 @@ class Settings(BaseSettings):
     @property
     def safe_database_url(self) -> str:
         return mask_url(self.database_url)
+
+    @property
+    def link_base(self) -> str:
+        """The absolute origin that links in emails start with."""
+        if self.public_url:
+            return self.public_url
+        host = "127.0.0.1" if self.host in {"0.0.0.0", "::"} else self.host
+        return f"http://{host}:{self.port}"
 
     @property
     def huey_sqlite_path(self) -> Path:
@@ -221,6 +275,8 @@ def _format_errors(exc: ValidationError) -> str:
             examples = extra.get("examples") if isinstance(extra, dict) else None
             example = str(examples[0]) if isinstance(examples, list) and examples else ""
             shown = "<hidden>" if name == "secret_key" else repr(value)
+            if name == "smtp_url":
+                shown = "<hidden>"
             if name in {"database_url", "redis_url", "reflex_redis_url"} and isinstance(value, str):
                 shown = repr(mask_url(value))
             line = f"  - {name.upper()}={shown}: {message}"

@@ -62,7 +62,11 @@ def test_audit_log_lists_only_the_callers_agency(migrated_engine) -> None:
     client = _client(migrated_engine)
     _login(client, alpha.user.email)
     events = client.get("/api/audit-events").json()["data"]
-    assert events and {e["action"] for e in events} <= {"agency.registered", "auth.sign_in"}
+    assert events and {e["action"] for e in events} <= {
+        "agency.registered",
+        "auth.email_verified",
+        "auth.sign_in",
+    }
     bravo_client = _client(migrated_engine)
     _login(bravo_client, bravo.user.email)
     bravo_ids = {e["id"] for e in bravo_client.get("/api/audit-events").json()["data"]}

@@ -14,6 +14,19 @@ from travelcrm.api.app import create_api
 app = create_api(extra_routers=[make_widget_router(WidgetStore(), with_failing_route=False)])
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
 
+# Operations whose well-formed input can still be refused by design, so "schema-valid request
+# rejected" is not a finding there: a one-time link token that was never issued (400
+# invalid_token), and sign-up, whose timezone must be a real IANA zone and whose names must have
+# letters after trimming (422 names the field).
+REFUSES_UNISSUED_INPUT = {
+    "/api/auth/verify",
+    "/api/auth/password-reset/confirm",
+    "/api/auth/invites/lookup",
+    "/api/auth/invites/accept",
+    "/api/auth/register",
+    "/api/invitations",
+}
+
 
 @schema.parametrize()
 @settings(
@@ -27,4 +40,18 @@ def test_every_operation_honours_its_contract(case, migrated_engine) -> None:
         # A cursor is opaque and signed: a generated string is well-formed per the schema but
         # was never issued, so refusing it (422 invalid_cursor) is the contract, not a bug.
         excluded.append(positive_data_acceptance)
-    case.call_and_validate(excluded_checks=excluded)
+    if case.path in REFUSES_UNISSUED_INPUT:
+        excluded.append(positive_data_acceptance)
+    try:
+        case.call_and_validate(excluded_checks=excluded)
+    finally:
+        _forget_wrong_links()
+
+
+def _forget_wrong_links() -> None:
+    """Generated tokens are wrong links by the hundred; other tests share the client's IP."""
+    from travelcrm.accounts.services import LINK_FAILURE_SCALE, Throttle
+    from travelcrm.db import system_scope
+
+    with system_scope() as session:
+        Throttle(session, "link", "", "testclient", scale=LINK_FAILURE_SCALE).clear()

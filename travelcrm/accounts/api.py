@@ -6,7 +6,7 @@ import uuid
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Form, Request, Response
+from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
 from sqlmodel import Session
@@ -15,44 +15,67 @@ from travelcrm.accounts import services as accounts
 from travelcrm.accounts import tokens
 from travelcrm.accounts.models import Membership, User
 from travelcrm.accounts.schemas import (
+    Accepted,
+    AgencyOut,
+    EmailIn,
+    InviteAcceptIn,
     LoginIn,
     Me,
     MemberPublic,
+    PasswordChangeIn,
     RefreshIn,
+    RegisterOut,
+    ResetConfirmIn,
     RoleChange,
     SessionPublic,
+    SwitchIn,
+    TokenIn,
     TokenOut,
 )
 from travelcrm.api.auth import (
     SESSION_COOKIE,
     Identity,
     NoAgencySelectedError,
+    NotSignedInError,
+    Person,
     current_identity,
+    current_person,
     tenant_session,
 )
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.core.clock import as_utc
+from travelcrm.core.errors import NotFoundError
 from travelcrm.core.text import CleanStr
 from travelcrm.core.urls import safe_local_path
 from travelcrm.db import system_scope
 from travelcrm.settings import get_settings
+from travelcrm.tenants import services as tenants
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 LOGIN_PAGE = "/login"  # travelcrm.ui.routes.LOGIN (the API does not import the UI)
+CHOOSE_AGENCY_PAGE = "/choose-agency"  # travelcrm.ui.routes.CHOOSE_AGENCY
 
 
 def _client(request: Request) -> tuple[str | None, str | None]:
     return (request.client.host if request.client else None), request.headers.get("user-agent")
 
 
-def _me(identity: Identity) -> Me:
+def _me(user: User, ctx: accounts.TenantContext, *, has_avatar: bool = False) -> Me:
     return Me(
-        user_id=identity.user.id,
-        email=identity.user.email,
-        name=identity.user.name,
-        tenant_id=identity.context.tenant_id,
-        role=identity.context.role.value,
+        user_id=user.id,
+        email=user.email,
+        name=user.name,
+        tenant_id=ctx.tenant_id,
+        role=ctx.role.value,
+        phone=user.phone,
+        timezone=user.timezone,
+        has_avatar=has_avatar,
     )
+
+
+def _locked(exc: accounts.LockedOutError) -> accounts.LockedOutError:
+    exc.extra["headers"] = {"Retry-After": str(exc.retry_after)}
+    return exc
 
 
 @router.post(
@@ -67,24 +90,20 @@ async def login(body: LoginIn, request: Request, response: Response) -> dict[str
     def run() -> accounts.SignInResult:
         with system_scope() as session:
             return accounts.sign_in(
-                session, email=body.email, password=body.password, ip=ip, user_agent=agent
+                session,
+                email=body.email,
+                password=body.password,
+                ip=ip,
+                user_agent=agent,
+                agency_id=body.agency_id,
             )
 
     try:
         result = await run_in_threadpool(run)
     except accounts.LockedOutError as exc:
-        exc.extra["headers"] = {"Retry-After": str(exc.retry_after)}
-        raise
+        raise _locked(exc) from None
     _set_session_cookie(response, result.session_token)
-    me = None
-    if result.context is not None:
-        me = Me(
-            user_id=result.user.id,
-            email=result.user.email,
-            name=result.user.name,
-            tenant_id=result.context.tenant_id,
-            role=result.context.role.value,
-        )
+    me = _me(result.user, result.context) if result.context is not None else None
     return envelope(me)
 
 
@@ -125,13 +144,23 @@ async def login_form(
     email: Annotated[CleanStr, Form(min_length=1, max_length=254)],
     password: Annotated[str, Form(min_length=1, max_length=256)],
     next_path: Annotated[str | None, Form(alias="next", max_length=500)] = None,
+    agency: Annotated[str | None, Form(max_length=63, pattern=r"^([a-z0-9][a-z0-9-]*)?$")] = None,
 ) -> RedirectResponse:
     ip, agent = _client(request)
+    login_page = f"/t/{agency}/login" if agency else LOGIN_PAGE
 
     def run() -> accounts.SignInResult:
         with system_scope() as session:
+            agency_id = None
+            if agency:
+                agency_id = tenants.agency_by_slug(session, slug=agency).id
             return accounts.sign_in(
-                session, email=email, password=password, ip=ip, user_agent=agent
+                session,
+                email=email,
+                password=password,
+                ip=ip,
+                user_agent=agent,
+                agency_id=agency_id,
             )
 
     try:
@@ -140,10 +169,17 @@ async def login_form(
         accounts.InvalidCredentialsError,
         accounts.EmailNotVerifiedError,
         accounts.LockedOutError,
+        tenants.AgencySuspendedError,
+        NotFoundError,
     ) as exc:
         query = urlencode({"error": exc.code, "email": email[:254]})
-        return RedirectResponse(f"{LOGIN_PAGE}?{query}", status_code=303)
-    response = RedirectResponse(safe_local_path(next_path), status_code=303)
+        if isinstance(exc, accounts.LockedOutError):
+            query += f"&retry={exc.retry_after}"
+        return RedirectResponse(f"{login_page}?{query}", status_code=303)
+    target = safe_local_path(next_path)
+    if result.context is None:  # in several agencies: choose first, then go on
+        target = f"{CHOOSE_AGENCY_PAGE}?{urlencode({'next': target})}"
+    response = RedirectResponse(target, status_code=303)
     _set_session_cookie(response, result.session_token)
     return response
 
@@ -170,9 +206,11 @@ async def logout(request: Request, response: Response) -> Response:
     return response
 
 
-@router.get("/me", response_model=Envelope[Me], responses=problem_responses(401))
+@router.get("/me", response_model=Envelope[Me], responses=problem_responses(401, 409))
 def me(identity: Annotated[Identity, Depends(current_identity)]) -> dict[str, Any]:
-    return envelope(_me(identity))
+    with system_scope() as session:
+        has_avatar = session.get(accounts.UserAvatar, identity.user.id) is not None
+    return envelope(_me(identity.user, identity.context, has_avatar=has_avatar))
 
 
 @router.get(
@@ -223,19 +261,19 @@ async def token(body: LoginIn, request: Request) -> dict[str, Any]:
                 ip=ip,
                 user_agent=agent,
                 browser_session=False,
+                agency_id=body.agency_id,
             )
             if result.context is None:
                 raise NoAgencySelectedError(
-                    "This account belongs to several agencies; API tokens for it arrive with "
-                    "agency switching."
+                    "This account belongs to several agencies; send `agency_id` "
+                    "(GET /api/auth/agencies lists them)."
                 )
             return tokens.issue_pair(session, result.context)
 
     try:
         pair = await run_in_threadpool(run)
     except accounts.LockedOutError as exc:
-        exc.extra["headers"] = {"Retry-After": str(exc.retry_after)}
-        raise
+        raise _locked(exc) from None
     return envelope(TokenOut(**pair.__dict__))
 
 
@@ -265,6 +303,7 @@ def _member_public(membership: Membership, user: User) -> MemberPublic:
         role=membership.role,
         is_active=membership.is_active,
         created_at=as_utc(membership.created_at),
+        invitation_pending=membership.accepted_at is None,
     )
 
 
@@ -310,3 +349,309 @@ def deactivate_user(
 ) -> dict[str, Any]:
     membership = accounts.deactivate_member(session, identity.context, member_id=member_id)
     return envelope(_member_public(membership, accounts.member_user(session, membership)))
+
+
+# ---- sign-up, verification, password reset ---------------------------------------------------
+
+
+@router.post(
+    "/register",
+    status_code=201,
+    response_model=Envelope[RegisterOut],
+    responses=problem_responses(409, 422),
+    summary="Sign up an agency; its first user is the owner (verification email sent)",
+)
+def register(body: accounts.AgencySignup, request: Request) -> dict[str, Any]:
+    ip, agent = _client(request)
+    with system_scope() as session:
+        result = accounts.register_agency(session, data=body, ip=ip, user_agent=agent)
+        out = RegisterOut(
+            tenant_id=result.tenant.id,
+            slug=result.tenant.slug,
+            user_id=result.user.id,
+            email=result.user.email,
+        )
+    return envelope(out)
+
+
+@router.post(
+    "/verify",
+    response_model=Envelope[Accepted],
+    responses=problem_responses(400, 429),
+    summary="Confirm an email address with the link's token (single use, 24 hours)",
+)
+def verify(body: TokenIn, request: Request) -> dict[str, Any]:
+    ip, _agent = _client(request)
+    try:
+        with system_scope() as session:
+            accounts.verify_email(session, raw_token=body.token, ip=ip)
+    except accounts.LockedOutError as exc:
+        raise _locked(exc) from None
+    return envelope(Accepted(message="Email confirmed. You can sign in now."))
+
+
+SAME_ANSWER = "If an account with that email needs it, a link is on its way."
+
+
+@router.post(
+    "/verify/resend",
+    status_code=202,
+    response_model=Envelope[Accepted],
+    responses=problem_responses(429),
+    summary="Send the verification link again (same answer whether or not the email exists)",
+)
+def resend_verification(body: EmailIn, request: Request) -> dict[str, Any]:
+    ip, _agent = _client(request)
+    try:
+        with system_scope() as session:
+            accounts.resend_verification(session, email=body.email, ip=ip)
+    except accounts.LockedOutError as exc:
+        raise _locked(exc) from None
+    return envelope(Accepted(message=SAME_ANSWER))
+
+
+@router.post(
+    "/password-reset",
+    status_code=202,
+    response_model=Envelope[Accepted],
+    responses=problem_responses(429),
+    summary="Email a password reset link, valid 1 hour (never says whether the email exists)",
+)
+def password_reset(body: EmailIn, request: Request) -> dict[str, Any]:
+    ip, _agent = _client(request)
+    try:
+        with system_scope() as session:
+            accounts.request_password_reset(session, email=body.email, ip=ip)
+    except accounts.LockedOutError as exc:
+        raise _locked(exc) from None
+    return envelope(Accepted(message=SAME_ANSWER))
+
+
+@router.post(
+    "/password-reset/confirm",
+    response_model=Envelope[Accepted],
+    responses=problem_responses(400, 422, 429),
+    summary="Set a new password from a reset link; every session of the user ends",
+)
+def password_reset_confirm(body: ResetConfirmIn, request: Request) -> dict[str, Any]:
+    ip, _agent = _client(request)
+    try:
+        with system_scope() as session:
+            accounts.reset_password(
+                session, raw_token=body.token, new_password=body.password, ip=ip
+            )
+    except accounts.LockedOutError as exc:
+        raise _locked(exc) from None
+    return envelope(Accepted(message="Password changed. Sign in with the new one."))
+
+
+@router.post(
+    "/password",
+    response_model=Envelope[Accepted],
+    responses=problem_responses(401, 422, 429),
+    summary="Change one's own password; other sessions and API tokens end",
+)
+def change_password(
+    body: PasswordChangeIn,
+    request: Request,
+    person: Annotated[Person, Depends(current_person)],
+) -> dict[str, Any]:
+    ip, _agent = _client(request)
+    try:
+        with system_scope() as session:
+            accounts.change_password(
+                session,
+                user_id=person.user.id,
+                current_password=body.current_password,
+                new_password=body.new_password,
+                keep_session=person.session.id if person.session else None,
+                ip=ip,
+            )
+    except accounts.LockedOutError as exc:
+        raise _locked(exc) from None
+    return envelope(Accepted(message="Password changed. Your other sessions were signed out."))
+
+
+# ---- invitations -------------------------------------------------------------------------------
+
+
+@router.post(
+    "/invites/lookup",
+    response_model=Envelope[dict[str, Any]],
+    responses=problem_responses(400),
+    summary="What an invitation is for (does not use it; the token stays out of URLs)",
+)
+def peek_invite(body: TokenIn) -> dict[str, Any]:
+    with system_scope() as session:
+        view = accounts.peek_invite(session, raw_token=body.token)
+    return envelope(view.__dict__)
+
+
+@router.post(
+    "/invites/accept",
+    response_model=Envelope[Me | None],
+    responses=problem_responses(400, 422, 429),
+    summary="Accept an invitation (new people set their password); signs in",
+)
+async def accept_invite(
+    body: InviteAcceptIn, request: Request, response: Response
+) -> dict[str, Any]:
+    ip, agent = _client(request)
+
+    def run() -> accounts.SignInResult:
+        with system_scope() as session:
+            user = accounts.accept_invite(
+                session, raw_token=body.token, name=body.name, password=body.password, ip=ip
+            )
+            return accounts.open_session(session, user=user, ip=ip, user_agent=agent)
+
+    try:
+        result = await run_in_threadpool(run)
+    except accounts.LockedOutError as exc:
+        raise _locked(exc) from None
+    _set_session_cookie(response, result.session_token)
+    return envelope(_me(result.user, result.context) if result.context else None)
+
+
+# ---- profile, avatar, agencies -----------------------------------------------------------------
+
+
+@router.patch(
+    "/me",
+    response_model=Envelope[Me],
+    responses=problem_responses(401, 409, 422),
+    summary="Change one's name, phone or timezone",
+)
+def update_me(
+    body: accounts.ProfileUpdate,
+    request: Request,
+    identity: Annotated[Identity, Depends(current_identity)],
+) -> dict[str, Any]:
+    ip, _agent = _client(request)
+    with system_scope() as session:
+        user = accounts.update_profile(session, user_id=identity.user.id, data=body, ip=ip)
+        has_avatar = session.get(accounts.UserAvatar, user.id) is not None
+    return envelope(_me(user, identity.context, has_avatar=has_avatar))
+
+
+UPLOAD_LIMIT = 5 * 1024 * 1024
+
+
+async def _read_upload(file: UploadFile) -> bytes:
+    return await file.read(
+        UPLOAD_LIMIT + 1
+    )  # one byte more tells "too large" without reading it all
+
+
+@router.put(
+    "/me/avatar",
+    response_model=Envelope[Accepted],
+    responses=problem_responses(401, 422),
+    summary="Upload a picture: PNG, JPEG or WebP up to 5 MB (stored as 200x200, no metadata)",
+)
+async def put_avatar(
+    file: UploadFile, person: Annotated[Person, Depends(current_person)]
+) -> dict[str, Any]:
+    data = await _read_upload(file)
+
+    def run() -> None:
+        with system_scope() as session:
+            accounts.set_avatar(session, user_id=person.user.id, data=data, filename=file.filename)
+
+    await run_in_threadpool(run)
+    return envelope(Accepted(message="Picture saved."))
+
+
+@router.delete("/me/avatar", status_code=204, responses=problem_responses(401))
+def delete_avatar(person: Annotated[Person, Depends(current_person)]) -> Response:
+    with system_scope() as session:
+        accounts.remove_avatar(session, user_id=person.user.id)
+    return Response(status_code=204)
+
+
+def _image_response(content: bytes, content_type: str, sha256: str, request: Request) -> Response:
+    etag = f'"{sha256[:32]}"'
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
+    if request.headers.get("if-none-match") == etag:
+        return Response(status_code=304, headers=headers)
+    return Response(content, media_type=content_type, headers=headers)
+
+
+@router.get(
+    "/avatars/{user_id}",
+    response_class=Response,
+    responses={200: {"content": {"image/webp": {}}}, **problem_responses(401, 404)},
+    summary="A person's picture (oneself, or a colleague in a shared agency)",
+)
+def get_avatar(
+    user_id: uuid.UUID, request: Request, person: Annotated[Person, Depends(current_person)]
+) -> Response:
+    with system_scope() as session:
+        avatar = accounts.get_avatar(session, viewer_id=person.user.id, user_id=user_id)
+        return _image_response(avatar.content, avatar.content_type, avatar.sha256, request)
+
+
+@router.get(
+    "/agencies",
+    response_model=Envelope[list[AgencyOut]],
+    responses=problem_responses(401),
+    summary="The agencies one works in (to pick or switch)",
+)
+def my_agencies(person: Annotated[Person, Depends(current_person)]) -> dict[str, Any]:
+    with system_scope() as session:
+        choices = accounts.my_agencies(session, user_id=person.user.id)
+    current = person.context.tenant_id if person.context else None
+    return envelope(
+        [
+            AgencyOut(
+                tenant_id=c.tenant_id,
+                slug=c.slug,
+                name=c.name,
+                role=c.role,
+                current=c.tenant_id == current,
+            )
+            for c in choices
+        ]
+    )
+
+
+@router.post(
+    "/switch",
+    response_model=Envelope[Me],
+    responses=problem_responses(401, 404, 422),
+    summary="Work in another of one's agencies (browser sessions)",
+)
+def switch_agency(
+    body: SwitchIn, request: Request, person: Annotated[Person, Depends(current_person)]
+) -> dict[str, Any]:
+    if person.session is None:
+        raise NotSignedInError(
+            "API tokens are issued for one agency; ask POST /api/auth/token with `agency_id`."
+        )
+    ip, _agent = _client(request)
+    with system_scope() as session:
+        ctx = accounts.switch_agency(
+            session, auth_session=person.session, tenant_id=body.tenant_id, ip=ip
+        )
+    return envelope(_me(person.user, ctx))
+
+
+invitations_router = APIRouter(prefix="/api/invitations", tags=["users"])
+
+
+@invitations_router.post(
+    "",
+    status_code=201,
+    response_model=Envelope[MemberPublic],
+    responses=problem_responses(401, 403, 409, 422),
+    summary="Invite a person by email with a role (the link is valid 7 days)",
+)
+def invite_user(
+    body: accounts.InviteIn,
+    request: Request,
+    identity: Annotated[Identity, Depends(current_identity)],
+    session: Annotated[Session, Depends(tenant_session)],
+) -> dict[str, Any]:
+    ip, _agent = _client(request)
+    membership, user = accounts.invite_member(session, identity.context, data=body, ip=ip)
+    return envelope(_member_public(membership, user))

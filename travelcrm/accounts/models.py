@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from travelcrm.core.ids import new_id
@@ -40,6 +40,21 @@ class Membership(TenantMixin, table=True):
     role: str = Field(max_length=20)
     is_active: bool = True
     created_at: datetime = utc_datetime(default_now=True)
+    # NULL while an invitation is pending: the person cannot work in the agency until they accept
+    accepted_at: datetime | None = utc_datetime(nullable=True)
+    invited_by: uuid.UUID | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+
+
+class UserAvatar(SQLModel, table=True):
+    """A person's picture, re-encoded on upload (200x200 WebP, no metadata)."""
+
+    __tablename__ = "user_avatars"
+
+    user_id: uuid.UUID = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    content: bytes = Field(sa_type=LargeBinary)
+    content_type: str = Field(max_length=30)
+    sha256: str = Field(max_length=64)
+    updated_at: datetime = utc_datetime(default_now=True)
 
 
 class AuthSession(SQLModel, table=True):

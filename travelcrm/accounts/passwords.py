@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from importlib import resources
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -12,6 +13,21 @@ from travelcrm.settings import get_settings
 
 MIN_LENGTH = 12
 MAX_LENGTH = 256
+COMMON_PASSWORDS_FILE = "common-passwords.txt"
+COMMON_PASSWORD_MESSAGE = "is one of the 10,000 most common passwords"
+
+
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped list (lower-cased, most common first in the file), loaded once."""
+    text = (
+        resources.files("travelcrm.accounts")
+        .joinpath("data", COMMON_PASSWORDS_FILE)
+        .read_text(encoding="utf-8")
+    )
+    return frozenset(
+        line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
 
 
 @lru_cache(maxsize=4)
@@ -38,6 +54,8 @@ def check_password_rules(
         problems.append("must not be your email address")
     if len(set(password)) < 4:
         problems.append("is too repetitive")
+    if password.strip().lower() in common_passwords():
+        problems.append(COMMON_PASSWORD_MESSAGE)
     if problems:
         raise ValidationFailedError(
             f"The password {'; '.join(problems)}.",

@@ -14,6 +14,9 @@ from travelcrm.core.text import CleanStr
 class LoginIn(BaseModel):
     email: CleanStr = Field(min_length=3, max_length=254)
     password: str = Field(min_length=1, max_length=256)
+    agency_id: uuid.UUID | None = Field(
+        default=None, description="Work in this agency (for people in several)"
+    )
 
 
 class Me(BaseModel):
@@ -22,6 +25,59 @@ class Me(BaseModel):
     name: str
     tenant_id: uuid.UUID
     role: str
+    phone: str | None = None
+    timezone: str | None = None
+    has_avatar: bool = False
+
+
+class RegisterOut(BaseModel):
+    tenant_id: uuid.UUID
+    slug: str
+    user_id: uuid.UUID
+    email: str
+    verification_sent: bool = True
+
+
+class TokenIn(BaseModel):
+    token: CleanStr = Field(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+
+
+class EmailIn(BaseModel):
+    email: CleanStr = Field(min_length=3, max_length=254)
+
+
+class Accepted(BaseModel):
+    message: str
+
+
+class ResetConfirmIn(BaseModel):
+    token: CleanStr = Field(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+    password: str = Field(min_length=1, max_length=256)
+
+
+class PasswordChangeIn(BaseModel):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=1, max_length=256)
+
+
+class InviteAcceptIn(BaseModel):
+    token: CleanStr = Field(min_length=10, max_length=200, pattern=r"^[A-Za-z0-9_-]+$")
+    name: CleanStr | None = Field(default=None, max_length=120)
+    password: str | None = Field(default=None, min_length=1, max_length=256)
+
+
+class AgencyOut(BaseModel):
+    tenant_id: uuid.UUID
+    slug: str
+    name: str
+    role: str
+    current: bool
+
+
+class SwitchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tenant_id: uuid.UUID
 
 
 class SessionPublic(BaseModel):
@@ -52,6 +108,7 @@ class MemberPublic(BaseModel):
     role: str
     is_active: bool
     created_at: datetime
+    invitation_pending: bool = False
 
 
 class RoleChange(BaseModel):

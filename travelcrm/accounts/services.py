@@ -14,9 +14,10 @@ from datetime import timedelta
 from typing import cast
 
 import redis
-from pydantic import BaseModel, EmailStr, field_validator
+from pydantic import BaseModel, EmailStr, Field, field_validator
 from sqlmodel import Session, col, select, update
 
+from travelcrm.accounts import emails
 from travelcrm.accounts.models import (
     AuthSession,
     EmailToken,
@@ -24,6 +25,7 @@ from travelcrm.accounts.models import (
     Membership,
     RefreshToken,
     User,
+    UserAvatar,
 )
 from travelcrm.accounts.passwords import check_password_rules, hash_password, verify_password
 from travelcrm.audit import services as audit
@@ -36,17 +38,20 @@ from travelcrm.core.errors import (
     PermissionDeniedError,
     ValidationFailedError,
 )
+from travelcrm.core.images import process_avatar
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.text import CleanStr
 from travelcrm.db import enter_tenant, enter_user
 from travelcrm.settings import get_settings
-from travelcrm.tenants.models import Tenant
+from travelcrm.tenants.models import Tenant, TenantStatus
 from travelcrm.tenants.schemas import TenantCreate
 from travelcrm.tenants.services import create_tenant
 
 VERIFY_TTL = timedelta(hours=24)
 RESET_TTL = timedelta(hours=1)
+INVITE_TTL = timedelta(days=7)
+LINK_FAILURE_SCALE = 10  # wrong links per IP: 10x the sign-in limit
 TOUCH_EVERY = timedelta(minutes=1)
 
 
@@ -92,9 +97,9 @@ class SessionExpiredError(DomainError):
 
 class AgencySignup(BaseModel):
     agency: TenantCreate
-    owner_name: CleanStr
+    owner_name: CleanStr = Field(min_length=1, max_length=120)
     owner_email: EmailStr
-    password: str
+    password: str = Field(min_length=1, max_length=256)
 
     @field_validator("owner_name")
     @classmethod
@@ -169,8 +174,13 @@ def register_agency(
     session.add(user)
     session.flush()
     enter_tenant(session, tenant.id)
-    session.add(Membership(tenant_id=tenant.id, user_id=user.id, role=Role.OWNER.value))
+    session.add(
+        Membership(
+            tenant_id=tenant.id, user_id=user.id, role=Role.OWNER.value, accepted_at=utcnow()
+        )
+    )
     token = _issue_token(session, user=user, purpose="verify", ttl=VERIFY_TTL, tenant_id=None)
+    emails.send_verification(session, to_email=email, name=user.name, token=token)
     ctx = TenantContext(tenant_id=tenant.id, user_id=user.id, role=Role.OWNER)
     audit.record(
         session,
@@ -199,15 +209,160 @@ def _use_token(session: Session, *, raw: str, purpose: str) -> EmailToken:
     return token
 
 
-def verify_email(session: Session, *, raw_token: str) -> User:
-    token = _use_token(session, raw=raw_token, purpose="verify")
+def _guarded_token(session: Session, *, raw: str, purpose: str, ip: str | None) -> EmailToken:
+    """Use a one-time link, with the brute-force guard: wrong links count against the IP."""
+    # Links carry 256 random bits, so guessing is hopeless; the guard stops floods from one IP
+    # (a shared office IP may mistype a few links, hence the wider limit).
+    throttle = Throttle(session, "link", "", ip, scale=LINK_FAILURE_SCALE)
+    throttle.check()
+    try:
+        return _use_token(session, raw=raw, purpose=purpose)
+    except InvalidTokenError:
+        session.rollback()
+        throttle.fail()
+        session.commit()  # the failure must count even though this request fails
+        raise
+
+
+def verify_email(session: Session, *, raw_token: str, ip: str | None = None) -> User:
+    token = _guarded_token(session, raw=raw_token, purpose="verify", ip=ip)
     user = session.get(User, token.user_id)
     if user is None:
         raise InvalidTokenError("This link is not valid. Ask for a new one.")
     user.email_verified_at = user.email_verified_at or utcnow()
     session.add(user)
     session.flush()
+    enter_user(session, user.id)
+    for membership in _memberships(session, user.id):
+        enter_tenant(session, membership.tenant_id)
+        ctx = TenantContext(membership.tenant_id, user.id, Role(membership.role))
+        audit.record(
+            session,
+            ctx,
+            action="auth.email_verified",
+            target_type="user",
+            target_id=str(user.id),
+            ip=ip,
+        )
     return user
+
+
+def _count_request(session: Session, purpose: str, email: str, ip: str | None) -> None:
+    """Requests that send mail (resend, reset) are rate-limited per account+IP: every request
+    counts, and the fifth in the window locks the pair."""
+    throttle = Throttle(session, purpose, email, ip)
+    throttle.check()
+    throttle.fail()
+
+
+def resend_verification(session: Session, *, email: str, ip: str | None = None) -> None:
+    """Send a fresh verification link if the account exists and is unverified.
+
+    The caller's answer is the same either way: it never reveals whether the email exists.
+    """
+    email = normalize_email(email)
+    _count_request(session, "resend", email, ip)
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None or user.email_verified_at is not None or not user.is_active:
+        return
+    token = _issue_token(session, user=user, purpose="verify", ttl=VERIFY_TTL, tenant_id=None)
+    emails.send_verification(session, to_email=user.email, name=user.name, token=token)
+
+
+def request_password_reset(session: Session, *, email: str, ip: str | None = None) -> None:
+    """Mail a reset link (1 hour, single use) if the account exists; silent otherwise."""
+    email = normalize_email(email)
+    _count_request(session, "reset", email, ip)
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None or not user.is_active:
+        return
+    token = _issue_token(session, user=user, purpose="reset", ttl=RESET_TTL, tenant_id=None)
+    emails.send_password_reset(session, to_email=user.email, name=user.name, token=token)
+
+
+def _end_everything(session: Session, *, user_id: uuid.UUID, keep: uuid.UUID | None) -> None:
+    """End the user's sessions (but `keep`) and every API refresh token."""
+    revoke_other_sessions(session, user_id=user_id, keep=keep)
+    session.exec(
+        update(RefreshToken)
+        .where(col(RefreshToken.user_id) == user_id, col(RefreshToken.revoked_at).is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def _audit_everywhere(
+    session: Session,
+    user: User,
+    *,
+    action: str,
+    ip: str | None,
+    user_agent: str | None = None,
+) -> None:
+    """Record an event about a person in each agency they work in."""
+    enter_user(session, user.id)
+    for membership in _memberships(session, user.id):
+        enter_tenant(session, membership.tenant_id)
+        ctx = TenantContext(membership.tenant_id, user.id, Role(membership.role))
+        audit.record(
+            session,
+            ctx,
+            action=action,
+            target_type="user",
+            target_id=str(user.id),
+            ip=ip,
+            user_agent=user_agent,
+        )
+
+
+def reset_password(
+    session: Session, *, raw_token: str, new_password: str, ip: str | None = None
+) -> User:
+    """Set a new password from a reset link; every session and API token of the user ends."""
+    token = _guarded_token(session, raw=raw_token, purpose="reset", ip=ip)
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        raise InvalidTokenError("This link is not valid. Ask for a new one.")
+    check_password_rules(new_password, email=user.email)
+    user.password_hash = hash_password(new_password)
+    # the link arrived by email, so the address is proven
+    user.email_verified_at = user.email_verified_at or utcnow()
+    session.add(user)
+    _end_everything(session, user_id=user.id, keep=None)
+    Throttle(session, "login", user.email, ip).clear()
+    session.flush()
+    _audit_everywhere(session, user, action="auth.password_reset", ip=ip)
+    return user
+
+
+def change_password(
+    session: Session,
+    *,
+    user_id: uuid.UUID,
+    current_password: str,
+    new_password: str,
+    keep_session: uuid.UUID | None,
+    ip: str | None = None,
+) -> None:
+    """Change one's own password; the other sessions and all API tokens end."""
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("User not found.")
+    throttle = Throttle(session, "password", user.email, ip)
+    throttle.check()
+    if not verify_password(user.password_hash, current_password):
+        session.rollback()
+        throttle.fail()
+        session.commit()
+        raise ValidationFailedError(
+            "The current password is not right.",
+            errors=[FieldError("current_password", "is not right", "wrong_password")],
+        )
+    check_password_rules(new_password, email=user.email, field="new_password")
+    user.password_hash = hash_password(new_password)
+    session.add(user)
+    _end_everything(session, user_id=user.id, keep=keep_session)
+    session.flush()
+    _audit_everywhere(session, user, action="auth.password_changed", ip=ip)
 
 
 def add_member(
@@ -234,7 +389,9 @@ def add_member(
         session.add(user)
         session.flush()
     enter_tenant(session, tenant_id)
-    session.add(Membership(tenant_id=tenant_id, user_id=user.id, role=role.value))
+    session.add(
+        Membership(tenant_id=tenant_id, user_id=user.id, role=role.value, accepted_at=utcnow())
+    )
     session.flush()
     return user
 
@@ -257,11 +414,19 @@ class Throttle:
     Counters live in Redis when REDIS_URL is set (shared by every process), else in the database.
     """
 
-    def __init__(self, session: Session, purpose: str, account: str, ip: str | None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        purpose: str,
+        account: str,
+        ip: str | None,
+        *,
+        scale: int = 1,
+    ) -> None:
         settings = get_settings()
         self.session = session
         self.key = _throttle_key(purpose, account, ip)
-        self.max_failures = settings.login_max_failures
+        self.max_failures = settings.login_max_failures * scale
         self.window = timedelta(minutes=settings.login_lock_minutes)
         self.redis = _redis()
 
@@ -322,11 +487,26 @@ class Throttle:
 
 
 def _memberships(session: Session, user_id: uuid.UUID) -> list[Membership]:
-    """All of a user's active memberships, across agencies (a system-scope read)."""
-    statement = select(Membership).where(
-        col(Membership.user_id) == user_id, col(Membership.is_active).is_(True)
+    """A user's working memberships across agencies: active, accepted, in an active agency.
+
+    A system-scope read (the member_self policy lets a user see their own memberships)."""
+    statement = (
+        select(Membership)
+        .join(Tenant, col(Tenant.id) == col(Membership.tenant_id))
+        .where(col(Membership.user_id) == user_id, col(Membership.is_active).is_(True))
+        .where(col(Membership.accepted_at).is_not(None))
+        .where(col(Tenant.status) == TenantStatus.ACTIVE.value)
+        .order_by(col(Tenant.name))
     )
     return list(session.exec(statement).all())
+
+
+def working_membership(
+    session: Session, *, user_id: uuid.UUID, tenant_id: uuid.UUID
+) -> Membership | None:
+    """The user's membership in the agency if they can work there now (active, accepted)."""
+    enter_user(session, user_id)
+    return next((m for m in _memberships(session, user_id) if m.tenant_id == tenant_id), None)
 
 
 def sign_in(
@@ -337,10 +517,13 @@ def sign_in(
     ip: str | None = None,
     user_agent: str | None = None,
     browser_session: bool = True,
+    agency_id: uuid.UUID | None = None,
 ) -> SignInResult:
     """Check the password (with the brute-force guard) and open a session.
 
     `browser_session=False` (API tokens) checks the same way but opens no cookie session.
+    `agency_id` picks the agency (sign-in on an agency's address); without it a person in
+    several agencies chooses after signing in.
 
     `session` is a system-scope session: who the user is decides the agency.
     """
@@ -371,14 +554,39 @@ def sign_in(
     memberships = _memberships(session, user.id)
     if not memberships:
         raise InvalidCredentialsError("This account does not belong to any active agency.")
-    now = utcnow()
     only = memberships[0] if len(memberships) == 1 else None
+    if agency_id is not None:  # signing in on an agency's own address, or asking for a token
+        only = next((m for m in memberships if m.tenant_id == agency_id), None)
+        if only is None:
+            raise InvalidCredentialsError("This account has no access to this agency.")
     context = TenantContext(only.tenant_id, user.id, Role(only.role)) if only else None
     if not browser_session:
         if context is not None:
             enter_tenant(session, context.tenant_id)
             audit.record(session, context, action="auth.token_issued", ip=ip, user_agent=user_agent)
         return SignInResult(session_token="", session=None, user=user, context=context)
+    return open_session(
+        session, user=user, ip=ip, user_agent=user_agent, memberships=memberships, only=only
+    )
+
+
+def open_session(
+    session: Session,
+    *,
+    user: User,
+    ip: str | None = None,
+    user_agent: str | None = None,
+    memberships: list[Membership] | None = None,
+    only: Membership | None = None,
+) -> SignInResult:
+    """Start a browser session for someone whose identity is already proven (password, or an
+    invitation link); with one agency (or `only`) it starts working there."""
+    enter_user(session, user.id)
+    if memberships is None:
+        memberships = _memberships(session, user.id)
+        only = memberships[0] if len(memberships) == 1 else None
+    context = TenantContext(only.tenant_id, user.id, Role(only.role)) if only else None
+    now = utcnow()
     raw = secrets.token_urlsafe(32)
     auth_session = AuthSession(
         token_hash=_digest(raw),
@@ -608,3 +816,349 @@ def deactivate_member(session: Session, ctx: TenantContext, *, member_id: uuid.U
         after={"active": False},
     )
     return membership
+
+
+# ---- invitations ------------------------------------------------------------------------------
+
+
+class InviteIn(BaseModel):
+    """What an inviter may set: nothing else (no tenant, no verified flag) is read."""
+
+    email: EmailStr
+    name: CleanStr = Field(min_length=1, max_length=120)
+    role: Role
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str) -> str:
+        value = value.strip()
+        if not 1 <= len(value) <= 120:
+            raise ValueError("must be 1-120 characters")
+        return value
+
+
+def invite_member(
+    session: Session, ctx: TenantContext, *, data: InviteIn, ip: str | None = None
+) -> tuple[Membership, User]:
+    """Invite a person by email with a role; they join once they accept the link (7 days).
+
+    Inviting someone already invited but not yet joined sends a fresh link.
+    """
+    require(ctx, Action.USERS_INVITE)
+    if data.role is Role.CUSTOMER:
+        raise ValidationFailedError(
+            "Customers get portal access from their customer record, not a staff invitation.",
+            errors=[FieldError("role", "not a staff role", "invalid_role")],
+        )
+    if data.role is Role.OWNER and ctx.role is not Role.OWNER:
+        raise PermissionDeniedError(
+            "Only an owner can invite another owner.",
+            extra={"action": Action.USERS_INVITE.value, "role": ctx.role.value},
+        )
+    email = normalize_email(data.email)
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        user = User(email=email, name=data.name)  # no password until they accept
+        session.add(user)
+        session.flush()
+    membership = session.exec(
+        select(Membership).where(col(Membership.user_id) == user.id)
+    ).first()  # tenant-scoped: this agency's membership only
+    if membership is not None and membership.accepted_at is not None and membership.is_active:
+        raise ConflictError(
+            f"{email} already works in this agency.",
+            errors=[FieldError("email", "already a member", "already_member")],
+        )
+    if membership is None:
+        membership = Membership(
+            tenant_id=ctx.tenant_id, user_id=user.id, role=data.role.value, invited_by=ctx.user_id
+        )
+    else:  # pending, or deactivated earlier: invite again with the new role
+        membership.role, membership.is_active = data.role.value, True
+        membership.accepted_at, membership.invited_by = None, ctx.user_id
+    session.add(membership)
+    session.flush()
+    token = _issue_token(
+        session, user=user, purpose="invite", ttl=INVITE_TTL, tenant_id=ctx.tenant_id
+    )
+    tenant = session.get(Tenant, ctx.tenant_id)
+    inviter = session.get(User, ctx.user_id) if ctx.user_id else None
+    emails.send_invite(
+        session,
+        to_email=email,
+        name=user.name,
+        token=token,
+        agency_name=tenant.name if tenant else "your agency",
+        inviter=inviter.name if inviter else "Your agency",
+        role=data.role.value,
+        agency_id=ctx.tenant_id,
+    )
+    audit.record(
+        session,
+        ctx,
+        action="user.invited",
+        target_type="user",
+        target_id=str(user.id),
+        after={"email": email, "role": data.role.value},
+        ip=ip,
+    )
+    return membership, user
+
+
+@dataclass(frozen=True)
+class InvitationView:
+    email: str
+    name: str
+    agency_name: str
+    role: str
+    needs_password: bool
+
+
+def peek_invite(session: Session, *, raw_token: str) -> InvitationView:
+    """What the invitation page shows before the person accepts (does not use the link)."""
+    token = session.get(EmailToken, _digest(raw_token))
+    if (
+        token is None
+        or token.purpose != "invite"
+        or token.used_at is not None
+        or as_utc(token.expires_at) <= utcnow()
+        or token.invite_tenant_id is None
+    ):
+        raise InvalidTokenError("This invitation is not valid any more. Ask for a new one.")
+    user = session.get(User, token.user_id)
+    tenant = session.get(Tenant, token.invite_tenant_id)
+    if user is None or tenant is None:
+        raise InvalidTokenError("This invitation is not valid any more. Ask for a new one.")
+    enter_tenant(session, tenant.id)
+    membership = session.exec(select(Membership).where(col(Membership.user_id) == user.id)).first()
+    if membership is None or not membership.is_active:
+        raise InvalidTokenError("This invitation was withdrawn.")
+    return InvitationView(
+        email=user.email,
+        name=user.name,
+        agency_name=tenant.name,
+        role=membership.role,
+        needs_password=user.password_hash is None,
+    )
+
+
+def accept_invite(
+    session: Session,
+    *,
+    raw_token: str,
+    name: str | None = None,
+    password: str | None = None,
+    ip: str | None = None,
+) -> User:
+    """Join the agency. A new person sets their name and password here."""
+    token = _guarded_token(session, raw=raw_token, purpose="invite", ip=ip)
+    user = session.get(User, token.user_id)
+    if user is None or token.invite_tenant_id is None or not user.is_active:
+        raise InvalidTokenError("This invitation is not valid any more. Ask for a new one.")
+    if user.password_hash is None:
+        if not password:
+            raise ValidationFailedError(
+                "Choose a password to finish joining.",
+                errors=[FieldError("password", "is required", "missing")],
+            )
+        check_password_rules(password, email=user.email)
+        user.password_hash = hash_password(password)
+    if name and name.strip():
+        user.name = name.strip()[:120]
+    user.email_verified_at = user.email_verified_at or utcnow()  # the link came by email
+    session.add(user)
+    enter_tenant(session, token.invite_tenant_id)
+    membership = session.exec(select(Membership).where(col(Membership.user_id) == user.id)).first()
+    if membership is None or not membership.is_active:
+        raise InvalidTokenError("This invitation was withdrawn.")
+    membership.accepted_at = utcnow()
+    session.add(membership)
+    session.flush()
+    ctx = TenantContext(token.invite_tenant_id, user.id, Role(membership.role))
+    audit.record(
+        session,
+        ctx,
+        action="user.invite_accepted",
+        target_type="user",
+        target_id=str(user.id),
+        after={"role": membership.role},
+        ip=ip,
+    )
+    return user
+
+
+# ---- profile and avatar -----------------------------------------------------------------------
+
+
+class ProfileUpdate(BaseModel):
+    """The fields a person may change about themselves (email, role, verified are not here)."""
+
+    name: CleanStr | None = None
+    phone: CleanStr | None = None
+    timezone: CleanStr | None = None
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, value: str | None) -> str | None:
+        if value is None:
+            return value
+        value = value.strip()
+        if not 1 <= len(value) <= 120:
+            raise ValueError("must be 1-120 characters")
+        return value
+
+    @field_validator("phone")
+    @classmethod
+    def _phone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        cleaned = value.strip()
+        digits = [c for c in cleaned if c.isdigit()]
+        if not 6 <= len(digits) <= 15 or any(c not in "+0123456789 -()." for c in cleaned):
+            raise ValueError("must be a phone number: digits, spaces, + - ( ) and 6-15 digits")
+        return cleaned
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        from zoneinfo import available_timezones
+
+        if value.strip() not in available_timezones():
+            raise ValueError("must be an IANA timezone such as Asia/Kolkata")
+        return value.strip()
+
+
+def update_profile(
+    session: Session, *, user_id: uuid.UUID, data: ProfileUpdate, ip: str | None = None
+) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFoundError("User not found.")
+    changes = data.model_dump(exclude_unset=True)
+    before = {key: getattr(user, key) for key in changes}
+    for key, value in changes.items():
+        if key == "name" and value is None:
+            continue
+        setattr(user, key, value)
+    session.add(user)
+    session.flush()
+    after = {key: getattr(user, key) for key in changes}
+    if before != after:
+        enter_user(session, user.id)
+        for membership in _memberships(session, user.id):
+            enter_tenant(session, membership.tenant_id)
+            ctx = TenantContext(membership.tenant_id, user.id, Role(membership.role))
+            audit.record(
+                session,
+                ctx,
+                action="user.profile_changed",
+                target_type="user",
+                target_id=str(user.id),
+                before=before,
+                after=after,
+                ip=ip,
+            )
+    return user
+
+
+def set_avatar(
+    session: Session, *, user_id: uuid.UUID, data: bytes, filename: str | None = None
+) -> UserAvatar:
+    """Re-encode and store a person's picture (refusals name the reason)."""
+    image = process_avatar(data, filename=filename)
+    avatar = session.get(UserAvatar, user_id) or UserAvatar(
+        user_id=user_id, content=b"", content_type="", sha256=""
+    )
+    avatar.content, avatar.content_type, avatar.sha256 = (
+        image.content,
+        image.content_type,
+        image.sha256,
+    )
+    avatar.updated_at = utcnow()
+    session.add(avatar)
+    session.flush()
+    return avatar
+
+
+def remove_avatar(session: Session, *, user_id: uuid.UUID) -> None:
+    avatar = session.get(UserAvatar, user_id)
+    if avatar is not None:
+        session.delete(avatar)
+        session.flush()
+
+
+def _share_an_agency(session: Session, viewer_id: uuid.UUID, other_id: uuid.UUID) -> bool:
+    """Whether `other_id` works in one of the viewer's agencies (read in each agency's scope)."""
+    enter_user(session, viewer_id)
+    for membership in _memberships(session, viewer_id):
+        enter_tenant(session, membership.tenant_id)
+        colleague = session.exec(
+            select(Membership).where(
+                col(Membership.user_id) == other_id,
+                col(Membership.is_active).is_(True),
+                col(Membership.accepted_at).is_not(None),
+            )
+        ).first()
+        if colleague is not None:
+            return True
+    return False
+
+
+def get_avatar(session: Session, *, viewer_id: uuid.UUID, user_id: uuid.UUID) -> UserAvatar:
+    """A picture, for the person or a colleague in one of their agencies; else not found."""
+    if viewer_id != user_id and not _share_an_agency(session, viewer_id, user_id):
+        raise NotFoundError("Picture not found.")
+    avatar = session.get(UserAvatar, user_id)
+    if avatar is None:
+        raise NotFoundError("Picture not found.")
+    return avatar
+
+
+# ---- agencies of a person; switching ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgencyChoice:
+    tenant_id: uuid.UUID
+    slug: str
+    name: str
+    role: str
+
+
+def my_agencies(session: Session, *, user_id: uuid.UUID) -> list[AgencyChoice]:
+    enter_user(session, user_id)
+    choices = []
+    for membership in _memberships(session, user_id):
+        tenant = session.get(Tenant, membership.tenant_id)
+        if tenant is not None:
+            choices.append(AgencyChoice(tenant.id, tenant.slug, tenant.name, membership.role))
+    return choices
+
+
+def switch_agency(
+    session: Session,
+    *,
+    auth_session: AuthSession,
+    tenant_id: uuid.UUID,
+    ip: str | None = None,
+) -> TenantContext:
+    """Work in another of one's agencies; any other agency id is "not found"."""
+    enter_user(session, auth_session.user_id)
+    membership = next(
+        (m for m in _memberships(session, auth_session.user_id) if m.tenant_id == tenant_id),
+        None,
+    )
+    if membership is None:
+        raise NotFoundError("Agency not found.")
+    live = session.get(AuthSession, auth_session.id)
+    if live is None or live.revoked_at is not None:
+        raise SessionExpiredError("Your session has ended. Please sign in again.")
+    live.active_tenant_id = tenant_id
+    session.add(live)
+    session.flush()
+    ctx = TenantContext(tenant_id, auth_session.user_id, Role(membership.role))
+    enter_tenant(session, tenant_id)
+    audit.record(session, ctx, action="auth.agency_switched", ip=ip)
+    return ctx

@@ -12,14 +12,15 @@ from fastapi_offline import FastAPIOffline
 from starlette.routing import Match, Mount
 
 from travelcrm import __version__
+from travelcrm.accounts.api import invitations_router, users_router
 from travelcrm.accounts.api import router as auth_router
-from travelcrm.accounts.api import users_router
 from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, Problem
 from travelcrm.api.idempotency import IdempotencyMiddleware
 from travelcrm.api.middleware import RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.system.api import router as system_router
+from travelcrm.tenants.api import public_router as agencies_router
 from travelcrm.tenants.api import router as tenant_router
 
 API_PREFIX = "/api"
@@ -42,8 +43,10 @@ ROUTERS: tuple[APIRouter, ...] = (
     system_router,
     auth_router,
     users_router,
+    invitations_router,
     audit_router,
     tenant_router,
+    agencies_router,
 )
 
 

@@ -12,16 +12,16 @@ from typing import Annotated
 
 from fastapi import Cookie, Depends, Header
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts import tokens
-from travelcrm.accounts.models import AuthSession, Membership, User
+from travelcrm.accounts.models import AuthSession, User
 from travelcrm.core.context import tenant_id_var, user_id_var
 from travelcrm.core.errors import DomainError
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import enter_user, system_scope, tenant_scope
+from travelcrm.db import system_scope, tenant_scope
 
 SESSION_COOKIE = "travelcrm_session"
 
@@ -51,24 +51,26 @@ def _from_bearer(token: str) -> tuple[AuthSession | None, User, TenantContext | 
         user = session.get(User, ctx.user_id)
         if user is None or not user.is_active:
             raise tokens.InvalidAccessTokenError("Your access has ended; sign in again.")
-        enter_user(session, user.id)
-        active = session.exec(
-            select(Membership).where(
-                col(Membership.user_id) == user.id,
-                col(Membership.tenant_id) == ctx.tenant_id,
-                col(Membership.is_active).is_(True),
-            )
-        ).first()
+        active = accounts.working_membership(session, user_id=user.id, tenant_id=ctx.tenant_id)
         if active is None:
             raise tokens.InvalidAccessTokenError("Your access to this agency has ended.")
         # the role is read fresh: a demotion applies at once, not when the token expires
         return None, user, TenantContext(ctx.tenant_id, user.id, Role(active.role))
 
 
-async def current_identity(
+@dataclass(frozen=True)
+class Person:
+    """Someone signed in, who may not have picked an agency yet (agency choice, profile)."""
+
+    user: User
+    session: AuthSession | None
+    context: TenantContext | None
+
+
+async def current_person(
     travelcrm_session: Annotated[str | None, Cookie(include_in_schema=False)] = None,
     authorization: Annotated[str | None, Header(include_in_schema=False)] = None,
-) -> Identity:
+) -> Person:
     """The caller, from `Authorization: Bearer <access token>` or the browser session cookie."""
     if authorization:
         scheme, _, bearer = authorization.partition(" ")
@@ -89,11 +91,17 @@ async def current_identity(
         raise NotSignedInError("Sign in first.")
 
     auth_session, user, ctx = await run_in_threadpool(resolve)
-    if ctx is None:
-        raise NoAgencySelectedError("This account belongs to several agencies; pick one.")
-    tenant_id_var.set(str(ctx.tenant_id))
     user_id_var.set(str(user.id))
-    return Identity(user=user, session=auth_session, context=ctx)
+    if ctx is not None:
+        tenant_id_var.set(str(ctx.tenant_id))
+    return Person(user=user, session=auth_session, context=ctx)
+
+
+async def current_identity(person: Annotated[Person, Depends(current_person)]) -> Identity:
+    """The caller working in an agency (409 `agency_not_selected` until they pick one)."""
+    if person.context is None:
+        raise NoAgencySelectedError("This account belongs to several agencies; pick one.")
+    return Identity(user=person.user, session=person.session, context=person.context)
 
 
 def tenant_session(identity: Annotated[Identity, Depends(current_identity)]) -> Iterator[Session]:

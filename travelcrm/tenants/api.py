@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Request, Response, UploadFile
+from fastapi import Path as PathParam
+from fastapi.concurrency import run_in_threadpool
 from sqlmodel import Session
 
 from travelcrm.api.auth import Identity, current_identity, tenant_session
-from travelcrm.api.envelope import Envelope, problem_responses
+from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.core.errors import NotFoundError
+from travelcrm.db import enter_tenant, system_scope, tenant_scope
 from travelcrm.tenants import services
-from travelcrm.tenants.schemas import TenantSettings, TenantSettingsUpdate
+from travelcrm.tenants.schemas import AgencyBrand, TenantSettings, TenantSettingsUpdate
+
+UPLOAD_LIMIT = 5 * 1024 * 1024
 
 router = APIRouter(prefix="/api/tenant", tags=["tenant"])
 
@@ -47,3 +53,69 @@ def update_settings(
     check_if_match(request, current.model_dump(mode="json"))
     updated = services.update_tenant_settings(session, identity.context, data=body)
     return resource_response(request, updated.model_dump(mode="json"))
+
+
+@router.put(
+    "/logo",
+    response_model=Envelope[AgencyBrand],
+    responses=problem_responses(401, 403, 422),
+    summary="Upload the agency logo: PNG, JPEG or WebP up to 5 MB (fit to 400x160, no metadata)",
+)
+async def put_logo(
+    file: UploadFile,
+    identity: Annotated[Identity, Depends(current_identity)],
+) -> dict[str, Any]:
+    data = await file.read(UPLOAD_LIMIT + 1)
+
+    def run() -> AgencyBrand:
+        with tenant_scope(identity.context) as session:
+            services.set_logo(session, identity.context, data=data, filename=file.filename)
+            return services.brand_of(session, services.own_tenant(session, identity.context))
+
+    return envelope(await run_in_threadpool(run))
+
+
+@router.delete("/logo", status_code=204, responses=problem_responses(401, 403))
+def delete_logo(
+    identity: Annotated[Identity, Depends(current_identity)],
+    session: Annotated[Session, Depends(tenant_session)],
+) -> Response:
+    services.remove_logo(session, identity.context)
+    return Response(status_code=204)
+
+
+public_router = APIRouter(prefix="/api/agencies", tags=["agencies"])
+SLUG = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
+
+
+@public_router.get(
+    "/{slug}",
+    response_model=Envelope[AgencyBrand],
+    responses=problem_responses(403, 404),
+    summary="An agency's public branding (name, colour, logo) for its sign-in page",
+)
+def agency_brand(slug: SLUG) -> dict[str, Any]:
+    with system_scope() as session:
+        tenant = services.agency_by_slug(session, slug=slug)
+        enter_tenant(session, tenant.id)
+        return envelope(services.brand_of(session, tenant))
+
+
+@public_router.get(
+    "/{slug}/logo",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}}, **problem_responses(403, 404)},
+    summary="An agency's logo",
+)
+def agency_logo(slug: SLUG, request: Request) -> Response:
+    with system_scope() as session:
+        tenant = services.agency_by_slug(session, slug=slug)
+        enter_tenant(session, tenant.id)
+        logo = services.logo_of(session)
+        if logo is None:
+            raise NotFoundError(f"{tenant.name} has no logo.")
+        etag = f'"{logo.sha256[:32]}"'
+        headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
+        if request.headers.get("if-none-match") == etag:
+            return Response(status_code=304, headers=headers)
+        return Response(logo.content, media_type=logo.content_type, headers=headers)

@@ -14,11 +14,11 @@ SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{1,61}[a-z0-9])?$")
 
 
 class TenantCreate(BaseModel):
-    slug: str
-    name: CleanStr
-    country: str
-    default_currency: str
-    timezone: str
+    slug: str = Field(min_length=1, max_length=63, pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: CleanStr = Field(min_length=2, max_length=200)
+    country: str = Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$")
+    default_currency: str = Field(min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$")
+    timezone: str = Field(min_length=1, max_length=64)
     locale: str = "en-IN"
 
     @field_validator("slug")
@@ -100,3 +100,12 @@ class TenantSettingsUpdate(BaseModel):
         if value is not None and value not in zoneinfo.available_timezones():
             raise ValueError("use an IANA timezone, e.g. Asia/Kolkata or America/New_York")
         return value
+
+
+class AgencyBrand(BaseModel):
+    """What anyone may see of an agency: its sign-in page shows it before sign-in."""
+
+    slug: str
+    name: str
+    primary_color: str
+    logo_url: str | None

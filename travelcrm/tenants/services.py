@@ -5,15 +5,27 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from travelcrm.audit import services as audit
 from travelcrm.core.clock import utcnow
-from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
+from travelcrm.core.errors import (
+    ConflictError,
+    DomainError,
+    FieldError,
+    NotFoundError,
+    ValidationFailedError,
+)
+from travelcrm.core.images import process_logo
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.tenants.models import Tenant
-from travelcrm.tenants.schemas import TenantCreate, TenantSettings, TenantSettingsUpdate
+from travelcrm.tenants.models import BrandAsset, Tenant, TenantStatus
+from travelcrm.tenants.schemas import (
+    AgencyBrand,
+    TenantCreate,
+    TenantSettings,
+    TenantSettingsUpdate,
+)
 
 # Tax ids by country: India's GSTIN (15 characters) and the US EIN (NN-NNNNNNN).
 TAX_ID_RULES = {
@@ -103,3 +115,106 @@ def update_tenant_settings(
             after=after,
         )
     return settings_of(tenant)
+
+
+# ---- the agency's address (before sign-in) and its logo ----------------------------------------
+
+
+class AgencySuspendedError(DomainError):
+    code = "agency_suspended"
+    status = 403
+    title = "Agency suspended"
+
+
+def agency_by_slug(session: Session, *, slug: str) -> Tenant:
+    """The agency at /t/<slug>/ or <slug>.BASE_DOMAIN; unknown or suspended ones are named."""
+    tenant = session.exec(select(Tenant).where(Tenant.slug == slug.strip().lower())).first()
+    if tenant is None:
+        raise NotFoundError(f"There is no agency at the address '{slug[:63]}'.")
+    if tenant.status != TenantStatus.ACTIVE.value:
+        raise AgencySuspendedError(
+            f"{tenant.name} is suspended on TravelCRM. Contact the agency for help."
+        )
+    return tenant
+
+
+def slug_from_host(host: str | None, base_domain: str | None) -> str | None:
+    """`acme` from `acme.example.com[:port]` when BASE_DOMAIN is example.com; else None."""
+    if not host or not base_domain:
+        return None
+    name = host.split(":", 1)[0].strip().lower().rstrip(".")
+    suffix = f".{base_domain}"
+    if not name.endswith(suffix):
+        return None
+    label = name[: -len(suffix)]
+    return label if label and "." not in label and label != "www" else None
+
+
+def set_logo(
+    session: Session, ctx: TenantContext, *, data: bytes, filename: str | None = None
+) -> BrandAsset:
+    require(ctx, Action.TENANT_SETTINGS_EDIT)
+    image = process_logo(data, filename=filename)
+    asset = session.exec(select(BrandAsset).where(col(BrandAsset.kind) == "logo")).first()
+    had_logo = asset is not None
+    if asset is None:
+        asset = BrandAsset(
+            tenant_id=ctx.tenant_id,
+            kind="logo",
+            content=b"",
+            content_type="",
+            sha256="",
+            width=0,
+            height=0,
+        )
+    asset.content, asset.content_type, asset.sha256 = (
+        image.content,
+        image.content_type,
+        image.sha256,
+    )
+    asset.width, asset.height, asset.updated_at = image.width, image.height, utcnow()
+    session.add(asset)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="tenant.logo_changed",
+        target_type="tenant",
+        target_id=str(ctx.tenant_id),
+        before={"logo": "replaced" if had_logo else None},
+        after={"logo": image.sha256[:12], "size": f"{image.width}x{image.height}"},
+    )
+    return asset
+
+
+def remove_logo(session: Session, ctx: TenantContext) -> None:
+    require(ctx, Action.TENANT_SETTINGS_EDIT)
+    asset = session.exec(select(BrandAsset).where(col(BrandAsset.kind) == "logo")).first()
+    if asset is not None:
+        session.delete(asset)
+        session.flush()
+        audit.record(
+            session,
+            ctx,
+            action="tenant.logo_changed",
+            target_type="tenant",
+            target_id=str(ctx.tenant_id),
+            before={"logo": asset.sha256[:12]},
+            after={"logo": None},
+        )
+
+
+def logo_of(session: Session) -> BrandAsset | None:
+    """The scope's agency logo (branding is public: the login page shows it)."""
+    return session.exec(select(BrandAsset).where(col(BrandAsset.kind) == "logo")).first()
+
+
+def brand_of(session: Session, tenant: Tenant) -> AgencyBrand:
+    """Public branding; `session` must be in the agency's scope (the logo is tenant-owned)."""
+    logo = logo_of(session)
+    return AgencyBrand(
+        slug=tenant.slug,
+        name=tenant.name,
+        primary_color=tenant.primary_color,
+        logo_url=f"/api/agencies/{tenant.slug}/logo?v={logo.sha256[:12]}" if logo else None,
+    )
