@@ -169,16 +169,22 @@ class SmtpSink:
     def to(self, address: str) -> list:
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
 
-    def link(self, address: str, path: str) -> str:
-        """The token of the newest link to `path` mailed to `address`."""
+    def link(self, address: str, path: str, *, wait: float = 15.0) -> str:
+        """The token of the newest link to `path` mailed to `address` (waits for a queued job)."""
         import re
+        import time
 
-        for message in reversed(self.to(address)):
-            text = message.get_body(preferencelist=("plain",)).get_content()
-            found = re.search(rf"https?://[^\s]+{re.escape(path)}\?token=([A-Za-z0-9_-]+)", text)
-            if found:
-                return found.group(1)
-        raise AssertionError(f"no {path} link mailed to {address}")
+        deadline = time.monotonic() + wait
+        while True:
+            for message in reversed(self.to(address)):
+                text = message.get_body(preferencelist=("plain",)).get_content()
+                pattern = rf"https?://[^\s]+{re.escape(path)}\?token=([A-Za-z0-9_-]+)"
+                found = re.search(pattern, text)
+                if found:
+                    return found.group(1)
+            if time.monotonic() > deadline:
+                raise AssertionError(f"no {path} link mailed to {address}")
+            time.sleep(0.2)
 
 
 @pytest.fixture

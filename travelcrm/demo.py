@@ -57,7 +57,41 @@ def seed_owners(session: Session) -> None:
         )
 
 
+# More demo sign-ins for the first agency, one per everyday role (development only, like above).
+DEMO_STAFF = (
+    (
+        "sunrise-holidays",
+        "manager@sunrise-holidays.example",
+        "Arjun Mehta",
+        "Sunrise-Manager-2026",
+        Role.MANAGER,
+    ),
+    (
+        "sunrise-holidays",
+        "agent@sunrise-holidays.example",
+        "Kavya Nair",
+        "Sunrise-Agent-2026",
+        Role.AGENT,
+    ),
+)
+
+
+def seed_staff(session: Session) -> None:
+    for slug, email, name, password, role in DEMO_STAFF:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        add_member(
+            session,
+            tenant_id=tenant.id,
+            email=email,
+            name=name,
+            password=password,
+            role=role,
+            verified=True,
+        )
+
+
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
     ("owners-v1", seed_owners),
+    ("staff-v1", seed_staff),
 )

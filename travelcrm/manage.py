@@ -239,7 +239,7 @@ def _wait_ready(settings: Settings, processes: list[subprocess.Popen[bytes]]) ->
 
 
 def cmd_run(settings: Settings, *, host: str, workers: int) -> None:
-    from travelcrm.demo import DEMO_AGENCIES, DEMO_LOGINS
+    from travelcrm.demo import DEMO_AGENCIES, DEMO_LOGINS, DEMO_STAFF
 
     started = time.monotonic()
     cmd_migrate(settings)
@@ -265,7 +265,14 @@ def cmd_run(settings: Settings, *, host: str, workers: int) -> None:
             _say("demo agencies: " + ", ".join(a.name for a in DEMO_AGENCIES))
             if settings.app_env != "prod":
                 for _slug, email, _name, password in DEMO_LOGINS:
-                    _say(f"demo login: {email} / {password}")
+                    _say(f"demo login (owner): {email} / {password}")
+                for _slug, email, _name, password, role in DEMO_STAFF:
+                    _say(f"demo login ({role.value}): {email} / {password}")
+                if settings.app_env == "dev":
+                    _say(
+                        f"mail is not sent in dev: read it at http://localhost:{settings.port}"
+                        "/dev/outbox (set SMTP_URL to send)"
+                    )
             _say("press Ctrl-C to stop")
         while not stopping["now"]:
             for process in processes:

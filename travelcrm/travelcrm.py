@@ -6,10 +6,19 @@ from travelcrm.api.app import create_api
 from travelcrm.bootstrap import configure
 from travelcrm.ui import routes
 from travelcrm.ui.middleware import EventContextMiddleware
-from travelcrm.ui.pages.auth import page as _auth  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.audit import page as _audit  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.auth import choose as _choose  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.auth import links as _links  # noqa: F401  (registers the pages)
+from travelcrm.ui.pages.auth import page as _auth  # noqa: F401  (registers the pages)
+from travelcrm.ui.pages.auth import signup as _signup  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.errors.page import not_found_page
 from travelcrm.ui.pages.home import page as _home  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.outbox import page as _outbox  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.profile import page as _profile  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.sessions import page as _sessions  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.settings import page as _settings  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.system import page as _system  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.users import page as _users  # noqa: F401  (registers the page)
 
 configure()
 

@@ -30,7 +30,20 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def worker(migrated_engine) -> Iterator[None]:
+def mail_sink() -> Iterator[object]:
+    """A real SMTP server for the whole run: the app's mail job delivers to it, tests read it."""
+    from tests.conftest import SmtpSink
+    from travelcrm.settings import get_settings
+
+    sink = SmtpSink()
+    os.environ["SMTP_URL"] = sink.start()
+    get_settings.cache_clear()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def worker(migrated_engine, mail_sink) -> Iterator[None]:
     from tasks.registry import huey
     from travelcrm.db import system_scope
     from travelcrm.demo import SEEDERS
@@ -78,6 +91,21 @@ def browser() -> Iterator[object]:
 def backend_url(harness) -> str:
     host, port = harness.backend.servers[0].sockets[0].getsockname()[:2]
     return f"http://{host}:{port}"
+
+
+def forward_api(page, harness) -> None:
+    """Send the page's /api requests to the backend port, as `make run`'s single port does.
+
+    Cookies do not depend on the port, so the session cookie the API sets works for both."""
+    backend = backend_url(harness)
+    frontend = harness.frontend_url.rstrip("/")
+
+    def forward(route) -> None:
+        # fetched and answered here (not re-routed), so redirects resolve on the page's origin
+        response = route.fetch(url=route.request.url.replace(frontend, backend, 1), max_redirects=0)
+        route.fulfill(response=response)
+
+    page.route(f"{frontend}/api/**", forward)
 
 
 @pytest.fixture

@@ -327,11 +327,13 @@ def list_users(
 def change_user_role(
     member_id: uuid.UUID,
     body: RoleChange,
+    request: Request,
     identity: Annotated[Identity, Depends(current_identity)],
     session: Annotated[Session, Depends(tenant_session)],
 ) -> dict[str, Any]:
+    ip, agent = _client(request)
     membership = accounts.change_role(
-        session, identity.context, member_id=member_id, role=body.role
+        session, identity.context, member_id=member_id, role=body.role, ip=ip, user_agent=agent
     )
     return envelope(_member_public(membership, accounts.member_user(session, membership)))
 
@@ -344,10 +346,14 @@ def change_user_role(
 )
 def deactivate_user(
     member_id: uuid.UUID,
+    request: Request,
     identity: Annotated[Identity, Depends(current_identity)],
     session: Annotated[Session, Depends(tenant_session)],
 ) -> dict[str, Any]:
-    membership = accounts.deactivate_member(session, identity.context, member_id=member_id)
+    ip, agent = _client(request)
+    membership = accounts.deactivate_member(
+        session, identity.context, member_id=member_id, ip=ip, user_agent=agent
+    )
     return envelope(_member_public(membership, accounts.member_user(session, membership)))
 
 

@@ -358,6 +358,7 @@ def change_password(
             errors=[FieldError("current_password", "is not right", "wrong_password")],
         )
     check_password_rules(new_password, email=user.email, field="new_password")
+    throttle.clear()
     user.password_hash = hash_password(new_password)
     session.add(user)
     _end_everything(session, user_id=user.id, keep=keep_session)
@@ -726,7 +727,13 @@ def _active_owner_count(session: Session) -> int:
 
 
 def change_role(
-    session: Session, ctx: TenantContext, *, member_id: uuid.UUID, role: Role
+    session: Session,
+    ctx: TenantContext,
+    *,
+    member_id: uuid.UUID,
+    role: Role,
+    ip: str | None = None,
+    user_agent: str | None = None,
 ) -> Membership:
     require(ctx, Action.USERS_CHANGE_ROLE)
     membership, user = _member(session, member_id)
@@ -761,11 +768,20 @@ def change_role(
             target_id=str(user.id),
             before={"role": before},
             after={"role": role.value},
+            ip=ip,
+            user_agent=user_agent,
         )
     return membership
 
 
-def deactivate_member(session: Session, ctx: TenantContext, *, member_id: uuid.UUID) -> Membership:
+def deactivate_member(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    member_id: uuid.UUID,
+    ip: str | None = None,
+    user_agent: str | None = None,
+) -> Membership:
     """Remove a person from the agency; their sessions and API tokens for it end at once."""
     require(ctx, Action.USERS_DEACTIVATE)
     membership, user = _member(session, member_id)
@@ -814,6 +830,8 @@ def deactivate_member(session: Session, ctx: TenantContext, *, member_id: uuid.U
         target_id=str(user.id),
         before={"active": True},
         after={"active": False},
+        ip=ip,
+        user_agent=user_agent,
     )
     return membership
 
@@ -993,9 +1011,9 @@ def accept_invite(
 class ProfileUpdate(BaseModel):
     """The fields a person may change about themselves (email, role, verified are not here)."""
 
-    name: CleanStr | None = None
-    phone: CleanStr | None = None
-    timezone: CleanStr | None = None
+    name: CleanStr | None = Field(default=None, max_length=120)
+    phone: CleanStr | None = Field(default=None, max_length=20)
+    timezone: CleanStr | None = Field(default=None, max_length=64)
 
     @field_validator("name")
     @classmethod

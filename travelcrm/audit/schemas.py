@@ -26,5 +26,7 @@ class AuditEventPublic(BaseModel):
 class AuditFilter(BaseModel):
     action: str | None = None
     actor_user_id: uuid.UUID | None = None
+    target_type: str | None = None
+    target_id: str | None = None
     since: datetime | None = None
     until: datetime | None = None

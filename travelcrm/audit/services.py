@@ -84,6 +84,10 @@ def list_events(
         statement = statement.where(col(AuditEvent.action) == filters.action)
     if filters.actor_user_id:
         statement = statement.where(col(AuditEvent.actor_user_id) == filters.actor_user_id)
+    if filters.target_type:
+        statement = statement.where(col(AuditEvent.target_type) == filters.target_type)
+    if filters.target_id:
+        statement = statement.where(col(AuditEvent.target_id) == filters.target_id)
     if filters.since:
         statement = statement.where(col(AuditEvent.occurred_at) >= filters.since)
     if filters.until:
@@ -98,6 +102,13 @@ def list_events(
         convert=[_parse_time, uuid.UUID],
     )
     return [to_public(row) for row in rows], next_cursor
+
+
+def list_actions(session: Session, ctx: TenantContext) -> list[str]:
+    """The actions the agency's log holds, for the audit page's filter."""
+    require(ctx, Action.AUDIT_READ)
+    statement = select(AuditEvent.action).distinct().order_by(col(AuditEvent.action))
+    return list(session.exec(statement).all())
 
 
 def _parse_time(value: str) -> datetime:

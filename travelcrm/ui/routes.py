@@ -4,26 +4,58 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from travelcrm.core.permissions import Action, Role, can
+
 HOME = "/"
+USERS = "/users"
+SETTINGS = "/settings"
+AUDIT = "/audit"
+SESSIONS = "/sessions"
 SYSTEM = "/system"
+PROFILE = "/profile"
+DEV_OUTBOX = "/dev/outbox"
 LOGIN = "/login"
+AGENCY_LOGIN = "/t/[slug]/login"  # an agency's own sign-in page (or <slug>.BASE_DOMAIN/login)
+SIGNUP = "/signup"
+VERIFY = "/verify"  # the email links: travelcrm.accounts.emails uses the same paths
+FORGOT_PASSWORD = "/forgot-password"
+RESET_PASSWORD = "/reset-password"
+INVITE = "/invite"
+CHOOSE_AGENCY = "/choose-agency"
 NOT_FOUND = "404"
 
 API_DOCS = "/api/docs"
 API_READY = "/api/ready"
 API_LOGIN_FORM = "/api/auth/login-form"
+API_AGENCIES = "/api/agencies"
 API_LOGOUT_FORM = "/api/auth/logout-form"
+
+
+def agency_login(slug: str) -> str:
+    return AGENCY_LOGIN.replace("[slug]", slug)
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     route: str
-    icon: str
+    icon: str  # a lucide icon name
+    action: Action | None = None  # the permission needed to see it; None: every signed-in person
 
 
 # The sidebar: only pages that exist.
 NAV: tuple[NavItem, ...] = (
     NavItem("Home", HOME, "layout-dashboard"),
-    NavItem("System", SYSTEM, "activity"),
+    NavItem("Users", USERS, "users", Action.USERS_VIEW),
+    NavItem("Settings", SETTINGS, "settings", Action.TENANT_SETTINGS_VIEW),
+    NavItem("Audit log", AUDIT, "scroll-text", Action.AUDIT_READ),
+    NavItem("My sessions", SESSIONS, "monitor-smartphone"),
+    NavItem("System", SYSTEM, "activity", Action.SYSTEM_VIEW),
 )
+
+
+def nav_for(role: Role | None) -> list[NavItem]:
+    """The sidebar entries a role may open (the same permission table the services check)."""
+    return [
+        item for item in NAV if item.action is None or (role is not None and can(role, item.action))
+    ]

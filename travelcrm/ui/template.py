@@ -15,11 +15,28 @@ from travelcrm.ui.shell_state import ShellState
 
 SIDEBAR_WIDTH = "240px"
 
+# The agency's primary colour (Settings), set on the shell as `--brand-color`, and light tints of
+# it for backgrounds (readable with the normal text colour whatever the colour is).
+BRAND = "var(--brand-color, var(--accent-9))"
+BRAND_TINT = f"color-mix(in srgb, {BRAND} 16%, transparent)"
+BRAND_HOVER = f"color-mix(in srgb, {BRAND} 9%, transparent)"
+
+
+def _test_id(item: routes.NavItem) -> str:
+    return "nav-" + (item.route.strip("/") or "home")
+
+
+def _when_allowed(item: routes.NavItem, component: rx.Component) -> rx.Component:
+    """Show a nav entry only to roles that may open the page (ShellState.nav_routes)."""
+    if item.action is None:
+        return component
+    return rx.cond(ShellState.nav_routes.contains(item.route), component)  # type: ignore[attr-defined]
+
 
 def _nav_link(item: routes.NavItem, active: bool) -> rx.Component:
     return rx.link(
         rx.hstack(
-            rx.icon(item.icon, size=18),
+            rx.icon(item.icon, size=18, **({"color": BRAND} if active else {})),
             rx.text(item.label, size="3", weight="medium"),
             spacing="3",
             align="center",
@@ -27,25 +44,43 @@ def _nav_link(item: routes.NavItem, active: bool) -> rx.Component:
             padding_y="8px",
             border_radius="8px",
             width="100%",
-            background=rx.color("accent", 4) if active else "transparent",
-            color=rx.color("accent", 12) if active else rx.color("gray", 12),
-            _hover={"background": rx.color("accent", 3)},
+            background=BRAND_TINT if active else "transparent",
+            color=rx.color("gray", 12),
+            box_shadow=f"inset 3px 0 0 {BRAND}" if active else "none",
+            _hover={"background": BRAND_TINT if active else BRAND_HOVER},
         ),
         href=item.route,
         underline="none",
         width="100%",
-        data_testid=f"nav-{item.label.lower()}",
+        data_testid=_test_id(item),
     )
 
 
 def sidebar(active_route: str) -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            brand_mark(34),
+            rx.cond(
+                ShellState.logo_url != "",
+                rx.image(
+                    src=ShellState.logo_url,
+                    max_height="34px",
+                    max_width="120px",
+                    alt="logo",
+                    data_testid="brand-logo",
+                ),
+                brand_mark(34, test_id="brand-mark"),
+            ),
             rx.vstack(
-                rx.text("TravelCRM", size="4", weight="bold", trim="both"),
-                rx.text("Agency back office", size="1", color=rx.color("gray", 10)),
-                spacing="0",
+                rx.text(
+                    rx.cond(ShellState.agency_name != "", ShellState.agency_name, "TravelCRM"),
+                    size="2",
+                    weight="bold",
+                    trim="both",
+                    data_testid="brand-name",
+                ),
+                rx.text("TravelCRM back office", size="1", color=rx.color("gray", 10)),
+                spacing="1",
+                min_width="0",
             ),
             spacing="3",
             align="center",
@@ -53,7 +88,7 @@ def sidebar(active_route: str) -> rx.Component:
             padding_bottom="16px",
         ),
         rx.text("Workspace", size="1", weight="bold", color=rx.color("gray", 10), padding_x="12px"),
-        *[_nav_link(item, item.route == active_route) for item in routes.NAV],
+        *[_when_allowed(item, _nav_link(item, item.route == active_route)) for item in routes.NAV],
         rx.spacer(),
         rx.divider(),
         rx.link(
@@ -93,8 +128,12 @@ def mobile_nav() -> rx.Component:
             ),
             rx.menu.content(
                 *[
-                    rx.menu.item(
-                        rx.link(item.label, href=item.route, underline="none", width="100%")
+                    _when_allowed(
+                        item,
+                        rx.menu.item(
+                            rx.link(item.label, href=item.route, underline="none", width="100%"),
+                            data_testid="mobile-" + _test_id(item),
+                        ),
                     )
                     for item in routes.NAV
                 ],
@@ -125,6 +164,39 @@ def user_menu() -> rx.Component:
                 padding="6px 12px",
             ),
             rx.menu.separator(),
+            rx.menu.item(
+                rx.link(
+                    rx.hstack(rx.icon("user-round", size=14), "Profile"),
+                    href=routes.PROFILE,
+                    underline="none",
+                    color="inherit",
+                    width="100%",
+                ),
+                data_testid="menu-profile",
+            ),
+            rx.menu.item(
+                rx.link(
+                    rx.hstack(rx.icon("monitor-smartphone", size=14), "My sessions"),
+                    href=routes.SESSIONS,
+                    underline="none",
+                    color="inherit",
+                    width="100%",
+                ),
+            ),
+            rx.cond(
+                ShellState.agency_count > 1,
+                rx.menu.item(
+                    rx.link(
+                        rx.hstack(rx.icon("arrow-left-right", size=14), "Switch agency"),
+                        href=routes.CHOOSE_AGENCY,
+                        underline="none",
+                        color="inherit",
+                        width="100%",
+                    ),
+                    data_testid="menu-switch-agency",
+                ),
+            ),
+            rx.menu.separator(),
             native_form(
                 rx.button(
                     rx.icon("log-out", size=14),
@@ -150,7 +222,13 @@ def topbar(title: str) -> rx.Component:
             ShellState.user_name != "",
             rx.hstack(
                 rx.badge(
-                    ShellState.agency_name, variant="soft", size="2", data_testid="agency-badge"
+                    ShellState.agency_name,
+                    variant="soft",
+                    color_scheme="gray",
+                    size="2",
+                    background=BRAND_TINT,
+                    color=rx.color("gray", 12),
+                    data_testid="agency-badge",
                 ),
                 user_menu(),
                 align="center",
@@ -163,6 +241,7 @@ def topbar(title: str) -> rx.Component:
         height="56px",
         padding_x=["16px", "16px", "28px"],
         border_bottom=f"1px solid {rx.color('gray', 4)}",
+        box_shadow=f"inset 0 3px 0 {BRAND}",
         background=rx.color("gray", 1),
         position="sticky",
         top="0",
@@ -185,6 +264,9 @@ def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Compone
         width="100%",
         align="start",
         background=rx.color("gray", 2),
+        # The agency's primary colour (Settings), read by the brand mark and the accents.
+        style={"--brand-color": ShellState.brand_color},
+        data_testid="shell",
     )
 
 

@@ -73,7 +73,7 @@ def page_header(
 ) -> rx.Component:
     return rx.hstack(
         rx.vstack(
-            rx.heading(title, size="7", weight="bold"),
+            rx.heading(title, size="7", weight="bold", data_testid="page-title"),
             rx.text(subtitle, color=rx.color("gray", 11), size="3"),
             spacing="1",
             align="start",
@@ -87,13 +87,17 @@ def page_header(
     )
 
 
-def brand_mark(size: int = 34) -> rx.Component:
-    """The TravelCRM logo tile (sidebar, sign-in page)."""
+def brand_mark(
+    size: int = 34, *, color: rx.Var[str] | str | None = None, test_id: str | None = None
+) -> rx.Component:
+    """The logo tile (sidebar, sign-in page, settings preview). Inside the staff shell it takes
+    the agency's primary colour (the `--brand-color` the shell sets); `color` overrides it."""
     return rx.center(
         rx.icon("plane", size=round(size * 0.58), color="white"),
         width=f"{size}px",
         height=f"{size}px",
         border_radius=f"{round(size / 4)}px",
-        background=rx.color("accent", 9),
+        background=color if color is not None else "var(--brand-color, var(--accent-9))",
         flex_shrink="0",
+        data_testid=test_id,
     )

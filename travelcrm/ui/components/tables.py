@@ -1,0 +1,122 @@
+"""Tables and what pages show instead of one: an empty state, a loading state, a refusal."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from travelcrm.ui import routes
+
+
+def data_table(
+    columns: list[tuple[str, str]], body: rx.Component, *, test_id: str | None = None
+) -> rx.Component:
+    """A table with a header row; `columns` are (label, text-align). Wide tables scroll
+    sideways inside their card instead of pushing the page wider."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(label, text_align=align, white_space="nowrap")
+                        for label, align in columns
+                    ]
+                )
+            ),
+            body,
+            variant="surface",
+            size="2",
+            width="100%",
+            data_testid=test_id,
+        ),
+        width="100%",
+        overflow_x="auto",
+    )
+
+
+def empty_state(
+    icon: str,
+    title: str,
+    text: rx.Var[str] | str,
+    *actions: rx.Component,
+    test_id: str | None = None,
+) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.center(
+                rx.icon(icon, size=26),
+                width="52px",
+                height="52px",
+                border_radius="14px",
+                background=rx.color("accent", 3),
+                color=rx.color("accent", 11),
+            ),
+            rx.text(title, size="4", weight="bold"),
+            rx.text(text, size="2", color=rx.color("gray", 11), text_align="center"),
+            *actions,
+            spacing="2",
+            align="center",
+            max_width="420px",
+        ),
+        width="100%",
+        padding="40px 16px",
+        border=f"1px dashed {rx.color('gray', 6)}",
+        border_radius="12px",
+        data_testid=test_id,
+    )
+
+
+def loading(label: str = "Loading") -> rx.Component:
+    return rx.center(
+        rx.hstack(
+            rx.spinner(size="3"),
+            rx.text(label, color=rx.color("gray", 11)),
+            spacing="3",
+            align="center",
+        ),
+        padding="48px",
+        width="100%",
+    )
+
+
+def no_access(role: rx.Var[str] | str) -> rx.Component:
+    """Inside the shell, for a page the viewer's role may not open (never a crash)."""
+    return rx.center(
+        rx.vstack(
+            rx.center(
+                rx.icon("lock", size=26),
+                width="52px",
+                height="52px",
+                border_radius="14px",
+                background=rx.color("amber", 3),
+                color=rx.color("amber", 11),
+            ),
+            rx.text("Your role (", role, ") cannot see this page.", size="5", weight="bold"),
+            rx.text(
+                "It is for other roles in your agency. Ask an owner or admin if you need it.",
+                size="2",
+                color=rx.color("gray", 11),
+                text_align="center",
+            ),
+            rx.link(
+                rx.button(rx.icon("house", size=16), "Back to Home", variant="soft"),
+                href=routes.HOME,
+            ),
+            spacing="3",
+            align="center",
+            max_width="460px",
+        ),
+        width="100%",
+        min_height="50vh",
+        data_testid="no-access",
+    )
+
+
+def gated(
+    *,
+    loaded: rx.Var[bool] | bool,
+    allowed: rx.Var[bool] | bool,
+    role: rx.Var[str] | str,
+    content: rx.Component,
+) -> rx.Component:
+    """A page body that waits for its first load, then shows `content` or the refusal."""
+    return rx.cond(loaded, rx.cond(allowed, content, no_access(role)), loading())

@@ -1,0 +1,306 @@
+"""Audit log page state: filtered, cursor-paged events with their before/after values."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from travelcrm.accounts import services as accounts
+from travelcrm.api.pagination import PageParams
+from travelcrm.audit import services as audit
+from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
+from travelcrm.core.errors import DomainError
+from travelcrm.core.permissions import Action, can
+from travelcrm.db import tenant_scope
+from travelcrm.ui.components.devices import describe_user_agent
+from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.session import Viewer, identify, login_url
+
+PAGE_SIZE = 25
+ANY = "any"  # a select's "no filter" value (Radix selects cannot hold "")
+AGENCY_TARGET = "tenant"
+WHEN = "%d %b %Y, %H:%M:%S"
+
+# Actions in words; an unknown action is shown as its code.
+ACTION_LABELS = {
+    "agency.registered": "Agency registered",
+    "auth.sign_in": "Signed in",
+    "auth.sign_in_failed": "Sign-in failed",
+    "auth.token_issued": "API token issued",
+    "tenant.settings_changed": "Settings changed",
+    "user.deactivated": "User deactivated",
+    "user.invited": "User invited",
+    "user.role_changed": "Role changed",
+}
+WARNING_WORDS = ("failed", "deactivated", "revoked", "deleted", "locked")
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+
+
+@dataclass
+class Change:
+    field: str
+    before: str
+    after: str
+
+
+@dataclass
+class EventRow:
+    event_id: str
+    when: str
+    who: str
+    action: str
+    label: str
+    tone: str
+    target: str
+    ip: str
+    device: str  # the user agent in words ("Chrome on Linux"), "" when none was recorded
+    user_agent: str
+    request_id: str
+    changes: list[Change]
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+def action_tone(action: str) -> str:
+    return "red" if any(word in action for word in WARNING_WORDS) else "gray"
+
+
+def _shown(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True, default=str)
+
+
+def changes_of(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Change]:
+    """Field by field, what the event changed (a missing side is shown as "—")."""
+    old, new = before or {}, after or {}
+    return [
+        Change(field=key, before=_shown(old.get(key)), after=_shown(new.get(key)))
+        for key in sorted(old.keys() | new.keys())
+    ]
+
+
+def day_range(since: str, until: str, timezone: str) -> tuple[datetime | None, datetime | None]:
+    """Whole days in the agency's timezone ("YYYY-MM-DD", inclusive) as UTC bounds."""
+    zone = ZoneInfo(timezone)
+
+    def start(day: str) -> datetime | None:
+        try:
+            return datetime.combine(date.fromisoformat(day), time.min, tzinfo=zone)
+        except ValueError:
+            return None
+
+    first = start(since) if since else None
+    last = start(until) if until else None
+    return first, (last + timedelta(days=1) if last else None)
+
+
+def describe_target(
+    target_type: str | None, target_id: str | None, names: dict[str, str], agency: str
+) -> str:
+    if target_type is None:
+        return ""
+    if target_type == "tenant":
+        return agency
+    if target_type == "user" and target_id:
+        return names.get(target_id, f"user {target_id[:8]}")
+    return f"{target_type} {(target_id or '')[:8]}".strip()
+
+
+class AuditState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    role: str = ""
+    timezone: str = ""
+    events: list[EventRow] = []
+    has_more: bool = False
+    open_ids: list[str] = []
+    # filters
+    action: str = ANY
+    actor: str = ANY
+    target: str = ANY
+    since: str = ""
+    until: str = ""
+    action_options: list[Option] = []
+    people_options: list[Option] = []
+    target_options: list[Option] = []
+    _cursor: str | None = None
+    _names: dict[str, str] = {}
+
+    @rx.var
+    def filtered(self) -> bool:
+        return (self.action, self.actor, self.target, self.since, self.until) != (
+            ANY,
+            ANY,
+            ANY,
+            "",
+            "",
+        )
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _filters(self, viewer: Viewer) -> AuditFilter:
+        since, until = day_range(self.since, self.until, viewer.agency_timezone)
+        actor = None
+        if self.actor != ANY:
+            try:
+                actor = uuid.UUID(self.actor)
+            except ValueError:
+                self.actor = ANY
+        target_type, target_id = None, None
+        if self.target == AGENCY_TARGET:
+            target_type = "tenant"
+        elif self.target.startswith("user:"):
+            target_type, target_id = "user", self.target.removeprefix("user:")
+        return AuditFilter(
+            action=None if self.action == ANY else self.action,
+            actor_user_id=actor,
+            target_type=target_type,
+            target_id=target_id,
+            since=since,
+            until=until,
+        )
+
+    def _row(self, event: AuditEventPublic, viewer: Viewer) -> EventRow:
+        actor = str(event.actor_user_id) if event.actor_user_id else None
+        return EventRow(
+            event_id=str(event.id),
+            when=local_time(event.occurred_at, viewer.agency_timezone, WHEN),
+            who=self._names.get(actor, f"user {actor[:8]}") if actor else "System",
+            action=event.action,
+            label=action_label(event.action),
+            tone=action_tone(event.action),
+            target=describe_target(
+                event.target_type, event.target_id, self._names, viewer.agency_name
+            ),
+            ip=event.ip or "—",
+            device=describe_user_agent(event.user_agent).label if event.user_agent else "",
+            user_agent=event.user_agent or "",
+            request_id=event.request_id or "",
+            changes=changes_of(event.before, event.after),
+        )
+
+    def _fetch(self, viewer: Viewer, *, more: bool) -> EventSpec | None:
+        cursor = self._cursor if more else None
+        try:
+            with tenant_scope(viewer.context) as session:
+                events, next_cursor = audit.list_events(
+                    session,
+                    viewer.context,
+                    filters=self._filters(viewer),
+                    page=PageParams(limit=PAGE_SIZE, cursor=cursor),
+                )
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        rows = [self._row(event, viewer) for event in events]
+        self.events = [*self.events, *rows] if more else rows
+        if not more:
+            self.open_ids = []
+        self._cursor = next_cursor
+        self.has_more = next_cursor is not None
+        return None
+
+    def _load_choices(self, viewer: Viewer) -> None:
+        with tenant_scope(viewer.context) as session:
+            actions = audit.list_actions(session, viewer.context)
+            members = (
+                accounts.list_members(session, viewer.context)
+                if can(viewer.context.role, Action.USERS_VIEW)
+                else []
+            )
+        self._names = {str(user.id): user.name for _m, user in members}
+        people = [Option(value=str(user.id), label=user.name) for _m, user in members]
+        self.action_options = [
+            Option(value=ANY, label="All actions"),
+            *[Option(value=a, label=action_label(a)) for a in actions],
+        ]
+        self.people_options = [Option(value=ANY, label="Anyone"), *people]
+        self.target_options = [
+            Option(value=ANY, label="Anything"),
+            Option(value=AGENCY_TARGET, label="The agency (settings)"),
+            *[Option(value=f"user:{p.value}", label=p.label) for p in people],
+        ]
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.role = viewer.context.role.value
+        self.allowed = can(viewer.context.role, Action.AUDIT_READ)
+        self.timezone = viewer.agency_timezone
+        result = None
+        if self.allowed:
+            self._load_choices(viewer)
+            result = self._fetch(viewer, more=False)
+        self.loaded = True
+        return result
+
+    def _refilter(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        return self._fetch(viewer, more=False)
+
+    @rx.event
+    def set_action(self, value: str) -> EventSpec | None:
+        self.action = value
+        return self._refilter()
+
+    @rx.event
+    def set_actor(self, value: str) -> EventSpec | None:
+        self.actor = value
+        return self._refilter()
+
+    @rx.event
+    def set_target(self, value: str) -> EventSpec | None:
+        self.target = value
+        return self._refilter()
+
+    @rx.event
+    def set_since(self, value: str) -> EventSpec | None:
+        self.since = value
+        return self._refilter()
+
+    @rx.event
+    def set_until(self, value: str) -> EventSpec | None:
+        self.until = value
+        return self._refilter()
+
+    @rx.event
+    def clear_filters(self) -> EventSpec | None:
+        self.action, self.actor, self.target, self.since, self.until = ANY, ANY, ANY, "", ""
+        return self._refilter()
+
+    @rx.event
+    def load_more(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        if self._cursor is None:
+            return None
+        return self._fetch(viewer, more=True)
+
+    @rx.event
+    def toggle(self, event_id: str) -> None:
+        if event_id in self.open_ids:
+            self.open_ids = [i for i in self.open_ids if i != event_id]
+        else:
+            self.open_ids = [*self.open_ids, event_id]

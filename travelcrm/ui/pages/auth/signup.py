@@ -1,0 +1,293 @@
+"""Sign up an agency: the agency's address, country, currency, timezone and locale, and its
+first user, the owner. The verification mail goes out; the page then says where to look."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zoneinfo
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+
+from travelcrm.accounts import services as accounts
+from travelcrm.core.errors import DomainError
+from travelcrm.db import system_scope
+from travelcrm.tenants.schemas import TenantCreate
+from travelcrm.ui import routes
+from travelcrm.ui.components.fields import field
+from travelcrm.ui.errors import form_errors
+from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
+from travelcrm.ui.session import client_of
+
+# Country -> (currency, timezone, locale): sensible defaults the person can still change.
+COUNTRIES: dict[str, tuple[str, str, str, str]] = {
+    "IN": ("India", "INR", "Asia/Kolkata", "en-IN"),
+    "US": ("United States", "USD", "America/New_York", "en-US"),
+    "GB": ("United Kingdom", "GBP", "Europe/London", "en-GB"),
+    "AE": ("United Arab Emirates", "AED", "Asia/Dubai", "en-AE"),
+    "SG": ("Singapore", "SGD", "Asia/Singapore", "en-SG"),
+    "AU": ("Australia", "AUD", "Australia/Sydney", "en-AU"),
+    "CA": ("Canada", "CAD", "America/Toronto", "en-CA"),
+    "DE": ("Germany", "EUR", "Europe/Berlin", "de-DE"),
+    "FR": ("France", "EUR", "Europe/Paris", "fr-FR"),
+    "TH": ("Thailand", "THB", "Asia/Bangkok", "th-TH"),
+    "MY": ("Malaysia", "MYR", "Asia/Kuala_Lumpur", "en-MY"),
+    "LK": ("Sri Lanka", "LKR", "Asia/Colombo", "en-LK"),
+    "NP": ("Nepal", "NPR", "Asia/Kathmandu", "en-NP"),
+    "ZA": ("South Africa", "ZAR", "Africa/Johannesburg", "en-ZA"),
+}
+TIMEZONES = sorted(
+    z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+)
+
+
+def suggest_slug(name: str) -> str:
+    """`Sunrise Holidays Pvt. Ltd.` -> `sunrise-holidays-pvt-ltd` (3-63 characters)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:63].strip("-")
+    return slug if len(slug) >= 3 else ""
+
+
+class SignupState(rx.State):
+    slug: str = ""
+    slug_edited: bool = False
+    country: str = "IN"
+    currency: str = "INR"
+    timezone: str = "Asia/Kolkata"
+    locale: str = "en-IN"
+    errors: dict[str, str] = {}
+    summary: str = ""
+    sent_to: str = ""
+    resend_message: str = ""
+    busy: bool = False
+
+    @rx.event
+    def name_changed(self, value: str) -> None:
+        if not self.slug_edited:
+            self.slug = suggest_slug(value)
+
+    @rx.event
+    def set_slug(self, value: str) -> None:
+        self.slug, self.slug_edited = value.strip().lower(), True
+
+    @rx.event
+    def pick_country(self, code: str) -> None:
+        if code in COUNTRIES:
+            _name, self.currency, self.timezone, self.locale = COUNTRIES[code]
+            self.country = code
+
+    @rx.event
+    def set_currency(self, value: str) -> None:
+        self.currency = value.strip().upper()[:3]
+
+    @rx.event
+    def set_timezone(self, value: str) -> None:
+        self.timezone = value
+
+    @rx.event
+    def set_locale(self, value: str) -> None:
+        self.locale = value.strip()[:16]
+
+    @rx.event
+    def submit(self, form: dict[str, Any]) -> None:
+        self.errors, self.summary = {}, ""
+        if form.get("password") != form.get("confirm"):
+            self.errors = {"confirm": "The two passwords differ."}
+            self.summary = "Some fields need attention."
+            return
+        try:
+            data = accounts.AgencySignup(
+                agency=TenantCreate(
+                    slug=self.slug,
+                    name=form.get("agency_name", ""),
+                    country=self.country,
+                    default_currency=self.currency,
+                    timezone=self.timezone,
+                    locale=self.locale,
+                ),
+                owner_name=form.get("owner_name", ""),
+                owner_email=form.get("owner_email", ""),
+                password=form.get("password", ""),
+            )
+            ip, agent = client_of(self.router)
+            with system_scope() as session:
+                accounts.register_agency(session, data=data, ip=ip, user_agent=agent)
+        except (ValidationError, DomainError) as exc:
+            self.summary, errors = form_errors(exc)
+            self.errors = {("agency_name" if k == "name" else k): v for k, v in errors.items()}
+            return
+        self.sent_to = accounts.normalize_email(form.get("owner_email", ""))
+
+    @rx.event
+    def resend(self) -> None:
+        try:
+            with system_scope() as session:
+                accounts.resend_verification(
+                    session, email=self.sent_to, ip=client_of(self.router)[0]
+                )
+        except DomainError as exc:
+            self.resend_message = exc.detail
+            return
+        self.resend_message = "Sent again. It can take a minute to arrive."
+
+
+def _field(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
+    return field(
+        label,
+        control,
+        error=SignupState.errors.get(name, ""),
+        hint=hint,
+        html_for=name,
+        test_id=name,
+    )
+
+
+def _form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            notice(SignupState.summary, test_id="signup-error"),
+            rx.text("Your agency", weight="bold", size="3"),
+            _field(
+                "Agency name",
+                "agency_name",
+                text_input(
+                    "agency_name",
+                    placeholder="Sunrise Holidays",
+                    on_blur=SignupState.name_changed,
+                    required=True,
+                ),
+            ),
+            _field(
+                "Address",
+                "slug",
+                rx.hstack(
+                    rx.text("/t/", color=rx.color("gray", 10), size="2"),
+                    text_input("slug", value=SignupState.slug, on_change=SignupState.set_slug),
+                    align="center",
+                    width="100%",
+                ),
+                "Lowercase letters, digits and hyphens; your team signs in here.",
+            ),
+            rx.grid(
+                _field(
+                    "Country",
+                    "country",
+                    rx.select.root(
+                        rx.select.trigger(width="100%"),
+                        rx.select.content(
+                            *[rx.select.item(v[0], value=k) for k, v in COUNTRIES.items()]
+                        ),
+                        value=SignupState.country,
+                        on_change=SignupState.pick_country,
+                        size="3",
+                    ),
+                ),
+                _field(
+                    "Currency",
+                    "default_currency",
+                    text_input(
+                        "default_currency",
+                        value=SignupState.currency,
+                        on_change=SignupState.set_currency,
+                        max_length=3,
+                    ),
+                ),
+                _field(
+                    "Timezone",
+                    "timezone",
+                    rx.el.select(
+                        *[rx.el.option(z, value=z) for z in TIMEZONES],
+                        value=SignupState.timezone,
+                        on_change=SignupState.set_timezone,
+                        style={
+                            "width": "100%",
+                            "height": "40px",
+                            "border_radius": "6px",
+                            "padding": "0 8px",
+                            "border": "1px solid var(--gray-7)",
+                            "background": "var(--color-surface)",
+                        },
+                        id="timezone",
+                    ),
+                ),
+                _field(
+                    "Locale",
+                    "locale",
+                    text_input(
+                        "locale", value=SignupState.locale, on_change=SignupState.set_locale
+                    ),
+                ),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            rx.separator(size="4"),
+            rx.text("You, the owner", weight="bold", size="3"),
+            _field("Your name", "owner_name", text_input("owner_name", required=True)),
+            _field(
+                "Work email",
+                "owner_email",
+                text_input("owner_email", kind="email", required=True, auto_complete="email"),
+            ),
+            rx.grid(
+                _field(
+                    "Password",
+                    "password",
+                    text_input("password", kind="password", auto_complete="new-password"),
+                    "At least 12 characters.",
+                ),
+                _field(
+                    "Repeat password",
+                    "confirm",
+                    text_input("confirm", kind="password", auto_complete="new-password"),
+                ),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            rx.button(
+                "Create agency", type="submit", size="3", width="100%", data_testid="create-agency"
+            ),
+            footer_links(("Already have an account? Sign in", routes.LOGIN)),
+            spacing="3",
+            width="100%",
+        ),
+        on_submit=SignupState.submit,
+        width="100%",
+    )
+
+
+def _sent() -> rx.Component:
+    return rx.vstack(
+        rx.callout(
+            rx.text(
+                "We sent a link to ",
+                rx.text.strong(SignupState.sent_to),
+                ". Open it to confirm your email, then sign in. It is valid for 24 hours.",
+            ),
+            icon="mail-check",
+            color_scheme="green",
+            width="100%",
+            data_testid="signup-sent",
+        ),
+        rx.hstack(
+            rx.button("Send the link again", variant="soft", on_click=SignupState.resend),
+            rx.link(rx.button("Go to sign in", variant="outline"), href=routes.LOGIN),
+            spacing="3",
+        ),
+        notice(SignupState.resend_message, tone="blue", icon="info"),
+        width="100%",
+        spacing="3",
+    )
+
+
+@rx.page(route=routes.SIGNUP, title="Create your agency · TravelCRM")
+def signup_page() -> rx.Component:
+    return auth_card(
+        rx.cond(SignupState.sent_to != "", _sent(), _form()),
+        title=rx.cond(SignupState.sent_to != "", "Check your email", "Create your agency"),
+        subtitle="Free to start. You can invite your team once you are in.",
+        max_width="560px",
+    )

@@ -1,0 +1,355 @@
+"""Agency settings: legal details, invoicing, region and branding (owners and admins edit;
+managers and finance read)."""
+
+from __future__ import annotations
+
+import zoneinfo
+
+import reflex as rx
+
+from travelcrm.ui import routes
+from travelcrm.ui.components.cards import brand_mark, page_header, section
+from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.tables import gated
+from travelcrm.ui.pages.settings.state import SettingsState
+from travelcrm.ui.shell_state import ShellState
+from travelcrm.ui.template import staff_page
+
+TIMEZONES = sorted(z for z in zoneinfo.available_timezones() if "/" in z and "Etc/" not in z)
+CURRENCIES = ("INR", "USD", "EUR", "GBP", "AED", "SGD", "THB", "AUD", "CAD", "JPY", "LKR", "NPR")
+LOCALES = ("en-IN", "en-US", "en-GB", "hi-IN", "en-AU", "en-SG", "fr-FR", "de-DE", "es-ES")
+
+
+def _text(name: str, **props: object) -> rx.Component:
+    return rx.input(
+        id=name,
+        name=name,
+        value=SettingsState.form[name],
+        on_change=lambda value: SettingsState.set_field(name, value),  # type: ignore[operator]
+        read_only=~SettingsState.can_edit,
+        size="2",
+        width="100%",
+        color_scheme=rx.cond(SettingsState.errors.contains(name), "red", "gray"),  # type: ignore[attr-defined]
+        **props,
+    )
+
+
+def _field(
+    label: str, name: str, control: rx.Component, hint: rx.Var[str] | str = ""
+) -> rx.Component:
+    return field(
+        label,
+        control,
+        error=SettingsState.errors.get(name, ""),
+        hint=hint,
+        html_for=name,
+        test_id=name,
+    )
+
+
+def _options(list_id: str, values: list[str] | tuple[str, ...]) -> rx.Component:
+    return rx.el.datalist(*[rx.el.option(value=v) for v in values], id=list_id)
+
+
+def _agency() -> rx.Component:
+    return section(
+        "Agency",
+        rx.grid(
+            _field("Trading name", "name", _text("name"), "Shown in the app and to customers"),
+            _field("Legal name", "legal_name", _text("legal_name"), "On invoices and contracts"),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="4",
+            width="100%",
+        ),
+        _field(
+            "Registered address",
+            "address",
+            rx.text_area(
+                id="address",
+                name="address",
+                value=SettingsState.form["address"],
+                on_change=lambda value: SettingsState.set_field("address", value),  # type: ignore[operator]
+                read_only=~SettingsState.can_edit,
+                rows="3",
+                width="100%",
+                resize="vertical",
+            ),
+        ),
+    )
+
+
+def _invoicing() -> rx.Component:
+    return section(
+        "Invoicing and tax",
+        rx.grid(
+            _field(
+                "Tax id",
+                "tax_id",
+                _text("tax_id", placeholder="Optional", font_family="monospace"),
+                SettingsState.tax_hint,
+            ),
+            _field(
+                "Invoice prefix",
+                "invoice_prefix",
+                _text("invoice_prefix", max_length=10, font_family="monospace"),
+                "e.g. INV or SH/25 → INV-0001",
+            ),
+            _field(
+                "Default currency",
+                "default_currency",
+                _text("default_currency", max_length=3, custom_attrs={"list": "currencies"}),
+                "ISO 4217, for new quotes and invoices",
+            ),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="4",
+            width="100%",
+        ),
+        _options("currencies", CURRENCIES),
+    )
+
+
+def _region() -> rx.Component:
+    return section(
+        "Region",
+        rx.grid(
+            _field(
+                "Timezone",
+                "timezone",
+                _text("timezone", custom_attrs={"list": "timezones"}),
+                "Dates and times in the back office use it",
+            ),
+            _field(
+                "Locale",
+                "locale",
+                _text("locale", max_length=5, custom_attrs={"list": "locales"}),
+                "Number and date formats, e.g. en-IN",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="4",
+            width="100%",
+        ),
+        rx.text(
+            "Country: ",
+            rx.code(SettingsState.country),
+            " · Address: ",
+            rx.code(SettingsState.slug),
+            " (fixed at sign-up)",
+            size="1",
+            color=rx.color("gray", 10),
+        ),
+        _options("timezones", TIMEZONES),
+        _options("locales", LOCALES),
+    )
+
+
+def _preview() -> rx.Component:
+    """A miniature of the shell in the colour being edited."""
+    color = SettingsState.preview_color
+    return rx.box(
+        rx.hstack(
+            brand_mark(30, color=color),
+            rx.text(SettingsState.form["name"], weight="bold", size="2", trim="both"),
+            spacing="2",
+            align="center",
+        ),
+        rx.hstack(
+            rx.icon("layout-dashboard", size=16, color=color),
+            rx.text("Home", size="2", weight="medium"),
+            spacing="2",
+            align="center",
+            padding="6px 10px",
+            margin_top="12px",
+            border_radius="6px",
+            background=rx.color("gray", 3),
+            box_shadow=rx.Var.create("inset 3px 0 0 ") + color,
+        ),
+        rx.box(
+            "Sample button",
+            display="inline-block",
+            margin_top="12px",
+            padding="4px 12px",
+            border_radius="6px",
+            color="white",
+            font_size="13px",
+            background=color,
+        ),
+        padding="14px",
+        border_radius="10px",
+        border=f"1px solid {rx.color('gray', 5)}",
+        border_top=rx.Var.create("3px solid ") + color,
+        background=rx.color("gray", 1),
+        width="100%",
+        data_testid="brand-preview",
+    )
+
+
+def _branding() -> rx.Component:
+    return section(
+        "Branding",
+        _field(
+            "Primary colour",
+            "primary_color",
+            rx.hstack(
+                rx.el.input(
+                    type="color",
+                    value=SettingsState.preview_color,
+                    on_change=lambda value: SettingsState.set_field("primary_color", value),  # type: ignore[operator]
+                    disabled=~SettingsState.can_edit,
+                    aria_label="Pick the primary colour",
+                    style={
+                        "width": "40px",
+                        "height": "32px",
+                        "padding": "2px",
+                        "border": f"1px solid {rx.color('gray', 6)}",
+                        "border_radius": "6px",
+                        "background": "transparent",
+                        "cursor": "pointer",
+                    },
+                    data_testid="color-picker",
+                ),
+                _text("primary_color", max_length=7, font_family="monospace"),
+                spacing="2",
+                align="center",
+                width="100%",
+            ),
+            "The sidebar mark, the active page and the top bar use it.",
+        ),
+        rx.text("Preview", size="2", weight="medium"),
+        _preview(),
+        rx.cond(SettingsState.can_edit, _logo()),
+    )
+
+
+def _logo() -> rx.Component:
+    return rx.vstack(
+        rx.text("Logo", size="2", weight="medium"),
+        rx.cond(
+            ShellState.logo_url != "",
+            rx.hstack(
+                rx.image(
+                    src=ShellState.logo_url,
+                    max_height="48px",
+                    max_width="200px",
+                    alt="Agency logo",
+                    data_testid="logo-current",
+                ),
+                rx.spacer(),
+                rx.button(
+                    "Remove",
+                    type="button",
+                    variant="soft",
+                    color_scheme="red",
+                    size="1",
+                    on_click=SettingsState.remove_logo,
+                ),
+                width="100%",
+                align="center",
+            ),
+        ),
+        rx.upload(
+            rx.vstack(
+                rx.icon("image-up", size=20, color=rx.color("gray", 10)),
+                rx.text(
+                    rx.cond(
+                        rx.selected_files("logo").length() > 0,
+                        rx.selected_files("logo")[0],
+                        "Drop a PNG, JPEG or WebP (up to 5 MB), or click to choose",
+                    ),
+                    size="2",
+                    color=rx.color("gray", 11),
+                    text_align="center",
+                ),
+                align="center",
+                spacing="1",
+            ),
+            id="logo",
+            multiple=False,
+            accept={
+                "image/png": [".png"],
+                "image/jpeg": [".jpg", ".jpeg"],
+                "image/webp": [".webp"],
+            },
+            border=f"1px dashed {rx.color('gray', 7)}",
+            border_radius="8px",
+            padding="14px",
+            width="100%",
+            data_testid="logo-drop",
+        ),
+        rx.button(
+            rx.icon("upload", size=14),
+            "Upload logo",
+            type="button",
+            size="2",
+            variant="outline",
+            on_click=SettingsState.upload_logo(rx.upload_files(upload_id="logo")),  # type: ignore[operator]
+            data_testid="logo-upload",
+        ),
+        rx.text(
+            "Shown in the sidebar and on your team's sign-in page (fit to 400x160).",
+            size="1",
+            color=rx.color("gray", 10),
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _actions() -> rx.Component:
+    return rx.cond(
+        SettingsState.can_edit,
+        rx.hstack(
+            rx.button(
+                "Discard changes",
+                type="button",
+                variant="soft",
+                color_scheme="gray",
+                on_click=SettingsState.reset_form,
+            ),
+            rx.button(rx.icon("save", size=16), "Save settings", type="submit", data_testid="save"),
+            spacing="3",
+            align="center",
+        ),
+    )
+
+
+def _settings() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            page_header(
+                "Agency settings", "Your agency's details, invoicing and branding.", _actions()
+            ),
+            rx.cond(
+                ~SettingsState.can_edit,
+                rx.callout(
+                    "You can read these settings; owners and admins change them.",
+                    icon="eye",
+                    color_scheme="blue",
+                    width="100%",
+                    data_testid="read-only",
+                ),
+            ),
+            rx.grid(
+                rx.vstack(_agency(), _invoicing(), _region(), spacing="4", width="100%"),
+                rx.box(_branding(), position=["static", "static", "sticky"], top="76px"),
+                columns=rx.breakpoints(initial="1", lg="3fr 2fr"),
+                spacing="4",
+                width="100%",
+                align_items="start",
+            ),
+            spacing="5",
+            width="100%",
+        ),
+        on_submit=SettingsState.save,
+        reset_on_submit=False,
+        width="100%",
+    )
+
+
+@staff_page(route=routes.SETTINGS, title="Settings", on_load=SettingsState.load)
+def settings_page() -> rx.Component:
+    return gated(
+        loaded=SettingsState.loaded,
+        allowed=SettingsState.allowed,
+        role=SettingsState.role,
+        content=_settings(),
+    )

@@ -1,0 +1,198 @@
+"""Agency settings page state: the form over the tenant settings service."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+
+from travelcrm.core.errors import DomainError, ValidationFailedError
+from travelcrm.core.permissions import Action, can
+from travelcrm.db import tenant_scope
+from travelcrm.tenants import services as tenants
+from travelcrm.tenants.schemas import TenantSettings, TenantSettingsUpdate
+from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.shell_state import ShellState, brand_color
+
+FIELDS = (
+    "name",
+    "legal_name",
+    "address",
+    "tax_id",
+    "invoice_prefix",
+    "default_currency",
+    "timezone",
+    "locale",
+    "primary_color",
+)
+OPTIONAL = frozenset({"legal_name", "address", "tax_id"})
+UPPERCASE = frozenset({"tax_id", "invoice_prefix", "default_currency"})
+
+# What a pattern means, in words (pydantic only names the regular expression).
+PATTERN_MESSAGES = {
+    "invoice_prefix": "1-10 capital letters, digits, / or -, starting with a letter or digit",
+    "primary_color": "a colour as #RRGGBB, e.g. #12A594",
+    "default_currency": "a 3-letter ISO 4217 code, e.g. INR or USD",
+    "locale": "language-COUNTRY, e.g. en-IN or en-US",
+}
+
+
+def form_values(settings: TenantSettings) -> dict[str, str]:
+    return {name: getattr(settings, name) or "" for name in FIELDS}
+
+
+def changed_fields(form: dict[str, Any], saved: dict[str, str]) -> dict[str, str | None]:
+    """The edited fields, cleaned: trimmed, upper-cased codes, blank optional fields -> None."""
+    changes: dict[str, str | None] = {}
+    for name in FIELDS:
+        raw = form.get(name)
+        if not isinstance(raw, str):
+            continue
+        value = raw.strip()
+        if name in UPPERCASE:
+            value = value.upper()
+        if value == saved.get(name, ""):
+            continue
+        changes[name] = None if (value == "" and name in OPTIONAL) else value
+    return changes
+
+
+def field_messages(exc: ValidationError) -> dict[str, str]:
+    """Per-field messages from the settings schema's pydantic errors."""
+    messages: dict[str, str] = {}
+    for error in exc.errors():
+        name = str(error["loc"][0]) if error["loc"] else "form"
+        if error["type"] == "string_pattern_mismatch" and name in PATTERN_MESSAGES:
+            message = "Use " + PATTERN_MESSAGES[name] + "."
+        elif error["type"] == "string_too_short" and name == "name":
+            message = "Enter at least 2 characters."
+        else:
+            message = str(error["msg"]).removeprefix("Value error, ")
+        messages.setdefault(name, message)
+    return messages
+
+
+class SettingsState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    can_edit: bool = False
+    role: str = ""
+    slug: str = ""
+    country: str = ""
+    tax_hint: str = ""
+    form: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    _saved: dict[str, str] = {}
+
+    @rx.var
+    def preview_color(self) -> str:
+        """The colour being edited, or the saved one while the entry is not a full #RRGGBB."""
+        typed = self.form.get("primary_color", "")
+        return brand_color(
+            typed if brand_color(typed) == typed else self._saved.get("primary_color")
+        )
+
+    def _show(self, settings: TenantSettings) -> None:
+        self._saved = form_values(settings)
+        self.form = dict(self._saved)
+        self.slug = settings.slug
+        self.country = settings.country
+        rule = tenants.TAX_ID_RULES.get(settings.country)
+        self.tax_hint = f"{rule[1]} ({settings.country})" if rule else "Free format in this country"
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.TENANT_SETTINGS_VIEW)
+        self.can_edit = can(role, Action.TENANT_SETTINGS_EDIT)
+        self.errors = {}
+        if self.allowed:
+            with tenant_scope(viewer.context) as session:
+                self._show(tenants.get_tenant_settings(session, viewer.context))
+        self.loaded = True
+        return None
+
+    @rx.event
+    def set_field(self, name: str, value: str) -> None:
+        if name in FIELDS and isinstance(value, str):
+            self.form[name] = value
+            self.errors.pop(name, None)
+
+    @rx.event
+    def reset_form(self) -> None:
+        self.form = dict(self._saved)
+        self.errors = {}
+
+    @rx.event
+    def save(self, form_data: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        # What the browser shows when Save is pressed (no typing lost to the input debounce).
+        self.form = {**self.form, **{k: v for k, v in form_data.items() if k in FIELDS}}
+        changes = changed_fields(self.form, self._saved)
+        self.errors = {
+            name: "This field is required."
+            for name, value in changes.items()
+            if value == "" and name not in OPTIONAL
+        }
+        if self.errors:
+            return rx.toast.error("Some fields need attention.")
+        if not changes:
+            return rx.toast.info("Nothing changed.")
+        try:
+            data = TenantSettingsUpdate.model_validate(changes)
+        except ValidationError as exc:
+            self.errors = field_messages(exc)
+            return rx.toast.error("Some fields need attention.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                saved = tenants.update_tenant_settings(session, viewer.context, data=data)
+        except ValidationFailedError as exc:
+            self.errors = {e.field: e.message[:1].upper() + e.message[1:] for e in exc.errors}
+            return rx.toast.error(exc.detail)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        self._show(saved)
+        # The shell shows the new name and colour at once.
+        return [rx.toast.success("Settings saved."), ShellState.check]
+
+    @rx.event
+    async def upload_logo(self, files: list[rx.UploadFile]) -> EventSpec | list[EventSpec] | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        if not files:
+            return rx.toast.error("Choose a PNG, JPEG or WebP image first.")
+        upload = files[0]
+        data = await upload.read()
+        try:
+            with tenant_scope(viewer.context) as session:
+                tenants.set_logo(
+                    session, viewer.context, data=data, filename=getattr(upload, "name", None)
+                )
+        except DomainError as exc:
+            reason = exc.errors[0].message if exc.errors else exc.detail
+            return rx.toast.error(reason)
+        return [rx.toast.success("Logo saved."), ShellState.check, rx.clear_selected_files("logo")]
+
+    @rx.event
+    def remove_logo(self) -> EventSpec | list[EventSpec] | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        try:
+            with tenant_scope(viewer.context) as session:
+                tenants.remove_logo(session, viewer.context)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        return [rx.toast.success("Logo removed."), ShellState.check]

@@ -1,0 +1,285 @@
+"""Users: the agency's members, their roles, and deactivation (owners and admins)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.core.permissions import PERMISSIONS, Action, Role
+from travelcrm.ui import routes
+from travelcrm.ui.components.badges import role_badge, yes_no_badge
+from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.pages.users.state import MemberRow, UsersState
+from travelcrm.ui.template import staff_page
+
+COLUMNS = [
+    ("Person", "left"),
+    ("Role", "left"),
+    ("Status", "left"),
+    ("Email", "left"),
+    ("Joined", "left"),
+    ("", "right"),
+]
+
+
+def _person(row: ObjectVar[MemberRow]) -> rx.Component:
+    return rx.hstack(
+        rx.avatar(fallback=row.initials, size="2", radius="full", variant="soft"),
+        rx.vstack(
+            rx.hstack(
+                rx.text(row.name, weight="medium", white_space="nowrap"),
+                rx.cond(row.is_you, rx.badge("You", variant="outline", size="1")),
+                spacing="2",
+                align="center",
+            ),
+            rx.text(row.email, size="1", color=rx.color("gray", 11)),
+            spacing="0",
+            align="start",
+        ),
+        spacing="3",
+        align="center",
+    )
+
+
+def _role(row: ObjectVar[MemberRow]) -> rx.Component:
+    return rx.cond(
+        row.can_change_role,
+        rx.select(
+            UsersState.role_options,
+            value=row.role,
+            on_change=lambda value: UsersState.change_role(row.member_id, value),  # type: ignore[operator]
+            size="2",
+            variant="soft",
+            data_testid="role-select",
+        ),
+        role_badge(row.role),
+    )
+
+
+def _actions(row: ObjectVar[MemberRow]) -> rx.Component:
+    return rx.cond(
+        row.can_deactivate,
+        rx.button(
+            rx.icon("user-x", size=14),
+            "Deactivate",
+            on_click=UsersState.ask_deactivate(row.member_id, row.name),  # type: ignore[operator]
+            color_scheme="red",
+            variant="soft",
+            size="1",
+            data_testid="deactivate",
+        ),
+    )
+
+
+def _invite_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(rx.icon("user-plus", size=16), "Invite", data_testid="invite-open")
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Invite someone"),
+            rx.dialog.description(
+                "They get an email with a link to set their password and join (valid 7 days).",
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.form(
+                rx.vstack(
+                    field(
+                        "Name",
+                        rx.input(
+                            id="invite-name", name="name", size="3", width="100%", required=True
+                        ),
+                        error=UsersState.invite_errors.get("name", ""),
+                        html_for="invite-name",
+                    ),
+                    field(
+                        "Email",
+                        rx.input(
+                            id="invite-email",
+                            name="email",
+                            type="email",
+                            size="3",
+                            width="100%",
+                            required=True,
+                        ),
+                        error=UsersState.invite_errors.get("email", ""),
+                        html_for="invite-email",
+                    ),
+                    field(
+                        "Role",
+                        rx.select(
+                            UsersState.role_options,
+                            value=UsersState.invite_role,
+                            on_change=UsersState.set_invite_role,
+                            size="3",
+                            width="100%",
+                        ),
+                        error=UsersState.invite_errors.get("role", ""),
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Send invitation", type="submit", data_testid="invite-send"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=UsersState.invite,
+                reset_on_submit=False,
+            ),
+            max_width="460px",
+        ),
+        open=UsersState.invite_open,
+        on_open_change=UsersState.set_invite_open,
+    )
+
+
+def _member_row(row: ObjectVar[MemberRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(_person(row)),
+        rx.table.cell(_role(row)),
+        rx.table.cell(
+            rx.cond(
+                row.active,
+                rx.cond(
+                    row.pending,
+                    rx.badge("Invited", color_scheme="blue", variant="soft"),
+                    rx.badge("Active", color_scheme="green", variant="soft"),
+                ),
+                rx.badge("Deactivated", color_scheme="gray", variant="outline"),
+            )
+        ),
+        rx.table.cell(yes_no_badge(row.verified, "Verified", "Not verified", no_color="amber")),
+        rx.table.cell(rx.text(row.joined, white_space="nowrap", size="2")),
+        rx.table.cell(_actions(row), text_align="right"),
+        align="center",
+        opacity=rx.cond(row.active, "1", "0.6"),
+        data_testid="member-row",
+        data_email=row.email,
+    )
+
+
+# The permission table in words (what everyone has, like their own sessions, is left out).
+ACTION_WORDS: dict[Action, str] = {
+    Action.USERS_VIEW: "See users",
+    Action.USERS_INVITE: "Invite",
+    Action.USERS_CHANGE_ROLE: "Change roles",
+    Action.USERS_DEACTIVATE: "Deactivate",
+    Action.TENANT_SETTINGS_VIEW: "Read settings",
+    Action.TENANT_SETTINGS_EDIT: "Edit settings",
+    Action.AUDIT_READ: "Audit log",
+    Action.SYSTEM_VIEW: "System page",
+}
+STAFF = [role for role in Role if role is not Role.CUSTOMER]
+EVERYONE = frozenset.intersection(*(PERMISSIONS[role] for role in STAFF))
+SHOWN_ACTIONS = [action for action in Action if action not in EVERYONE]
+
+
+def _roles_table() -> rx.Component:
+    """Rows: staff roles; columns: what differs between them. Built from PERMISSIONS."""
+
+    def mark(allowed: bool) -> rx.Component:
+        if allowed:
+            return rx.icon("check", size=16, color=rx.color("green", 10))
+        return rx.icon("minus", size=14, color=rx.color("gray", 8))
+
+    body = rx.table.body(
+        *[
+            rx.table.row(
+                rx.table.cell(role_badge(rx.Var.create(role.value))),
+                *[
+                    rx.table.cell(mark(action in PERMISSIONS[role]), text_align="center")
+                    for action in SHOWN_ACTIONS
+                ],
+                align="center",
+            )
+            for role in STAFF
+        ]
+    )
+    columns = [("Role", "left")] + [
+        (ACTION_WORDS.get(action, action.value), "center") for action in SHOWN_ACTIONS
+    ]
+    return data_table(columns, body, test_id="roles-table")
+
+
+def _confirm_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Deactivate " + UsersState.confirm_name + "?"),
+            rx.alert_dialog.description(
+                "They are signed out everywhere at once and can no longer open this agency's "
+                "back office. Their past work and audit history stay.",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Deactivate",
+                        color_scheme="red",
+                        on_click=UsersState.deactivate,
+                        data_testid="confirm-deactivate",
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="16px",
+            ),
+            max_width="460px",
+        ),
+        open=UsersState.confirm_open,
+        on_open_change=UsersState.set_confirm_open,
+    )
+
+
+def _members() -> rx.Component:
+    return rx.vstack(
+        page_header(
+            "Users",
+            "Who works in this agency's back office, and in which role.",
+            rx.cond(UsersState.can_invite, _invite_dialog()),
+        ),
+        section(
+            "Members",
+            rx.cond(
+                UsersState.members.length() > 0,  # type: ignore[attr-defined]
+                data_table(
+                    COLUMNS,
+                    rx.table.body(rx.foreach(UsersState.members, _member_row)),
+                    test_id="members",
+                ),
+                empty_state("users", "No members yet", "People you add appear here."),
+            ),
+            action=rx.text(UsersState.summary, size="2", color=rx.color("gray", 11)),
+        ),
+        section(
+            "What each role may do",
+            rx.text(
+                "Everyone manages their own profile and sessions. Only owners make or unmake "
+                "owners, and an agency always keeps at least one. Deactivated people are signed "
+                "out at once.",
+                size="2",
+                color=rx.color("gray", 11),
+            ),
+            _roles_table(),
+        ),
+        _confirm_dialog(),
+        spacing="5",
+        width="100%",
+    )
+
+
+@staff_page(route=routes.USERS, title="Users", on_load=UsersState.load)
+def users_page() -> rx.Component:
+    return gated(
+        loaded=UsersState.loaded,
+        allowed=UsersState.allowed,
+        role=UsersState.role,
+        content=_members(),
+    )
