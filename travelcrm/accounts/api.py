@@ -73,11 +73,6 @@ def _me(user: User, ctx: accounts.TenantContext, *, has_avatar: bool = False) ->
     )
 
 
-def _locked(exc: accounts.LockedOutError) -> accounts.LockedOutError:
-    exc.extra["headers"] = {"Retry-After": str(exc.retry_after)}
-    return exc
-
-
 @router.post(
     "/login",
     response_model=Envelope[Me | None],
@@ -98,10 +93,7 @@ async def login(body: LoginIn, request: Request, response: Response) -> dict[str
                 agency_id=body.agency_id,
             )
 
-    try:
-        result = await run_in_threadpool(run)
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    result = await run_in_threadpool(run)
     _set_session_cookie(response, result.session_token)
     me = _me(result.user, result.context) if result.context is not None else None
     return envelope(me)
@@ -270,10 +262,7 @@ async def token(body: LoginIn, request: Request) -> dict[str, Any]:
                 )
             return tokens.issue_pair(session, result.context)
 
-    try:
-        pair = await run_in_threadpool(run)
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    pair = await run_in_threadpool(run)
     return envelope(TokenOut(**pair.__dict__))
 
 
@@ -388,11 +377,8 @@ def register(body: accounts.AgencySignup, request: Request) -> dict[str, Any]:
 )
 def verify(body: TokenIn, request: Request) -> dict[str, Any]:
     ip, _agent = _client(request)
-    try:
-        with system_scope() as session:
-            accounts.verify_email(session, raw_token=body.token, ip=ip)
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    with system_scope() as session:
+        accounts.verify_email(session, raw_token=body.token, ip=ip)
     return envelope(Accepted(message="Email confirmed. You can sign in now."))
 
 
@@ -408,11 +394,8 @@ SAME_ANSWER = "If an account with that email needs it, a link is on its way."
 )
 def resend_verification(body: EmailIn, request: Request) -> dict[str, Any]:
     ip, _agent = _client(request)
-    try:
-        with system_scope() as session:
-            accounts.resend_verification(session, email=body.email, ip=ip)
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    with system_scope() as session:
+        accounts.resend_verification(session, email=body.email, ip=ip)
     return envelope(Accepted(message=SAME_ANSWER))
 
 
@@ -425,11 +408,8 @@ def resend_verification(body: EmailIn, request: Request) -> dict[str, Any]:
 )
 def password_reset(body: EmailIn, request: Request) -> dict[str, Any]:
     ip, _agent = _client(request)
-    try:
-        with system_scope() as session:
-            accounts.request_password_reset(session, email=body.email, ip=ip)
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    with system_scope() as session:
+        accounts.request_password_reset(session, email=body.email, ip=ip)
     return envelope(Accepted(message=SAME_ANSWER))
 
 
@@ -441,13 +421,8 @@ def password_reset(body: EmailIn, request: Request) -> dict[str, Any]:
 )
 def password_reset_confirm(body: ResetConfirmIn, request: Request) -> dict[str, Any]:
     ip, _agent = _client(request)
-    try:
-        with system_scope() as session:
-            accounts.reset_password(
-                session, raw_token=body.token, new_password=body.password, ip=ip
-            )
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    with system_scope() as session:
+        accounts.reset_password(session, raw_token=body.token, new_password=body.password, ip=ip)
     return envelope(Accepted(message="Password changed. Sign in with the new one."))
 
 
@@ -463,18 +438,15 @@ def change_password(
     person: Annotated[Person, Depends(current_person)],
 ) -> dict[str, Any]:
     ip, _agent = _client(request)
-    try:
-        with system_scope() as session:
-            accounts.change_password(
-                session,
-                user_id=person.user.id,
-                current_password=body.current_password,
-                new_password=body.new_password,
-                keep_session=person.session.id if person.session else None,
-                ip=ip,
-            )
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    with system_scope() as session:
+        accounts.change_password(
+            session,
+            user_id=person.user.id,
+            current_password=body.current_password,
+            new_password=body.new_password,
+            keep_session=person.session.id if person.session else None,
+            ip=ip,
+        )
     return envelope(Accepted(message="Password changed. Your other sessions were signed out."))
 
 
@@ -511,10 +483,7 @@ async def accept_invite(
             )
             return accounts.open_session(session, user=user, ip=ip, user_agent=agent)
 
-    try:
-        result = await run_in_threadpool(run)
-    except accounts.LockedOutError as exc:
-        raise _locked(exc) from None
+    result = await run_in_threadpool(run)
     _set_session_cookie(response, result.session_token)
     return envelope(_me(result.user, result.context) if result.context else None)
 

@@ -11,7 +11,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import cast
+from typing import Any, cast
 
 import redis
 from pydantic import BaseModel, EmailStr, Field, field_validator
@@ -232,18 +232,7 @@ def verify_email(session: Session, *, raw_token: str, ip: str | None = None) -> 
     user.email_verified_at = user.email_verified_at or utcnow()
     session.add(user)
     session.flush()
-    enter_user(session, user.id)
-    for membership in _memberships(session, user.id):
-        enter_tenant(session, membership.tenant_id)
-        ctx = TenantContext(membership.tenant_id, user.id, Role(membership.role))
-        audit.record(
-            session,
-            ctx,
-            action="auth.email_verified",
-            target_type="user",
-            target_id=str(user.id),
-            ip=ip,
-        )
+    _audit_everywhere(session, user, action="auth.email_verified", ip=ip)
     return user
 
 
@@ -297,6 +286,8 @@ def _audit_everywhere(
     action: str,
     ip: str | None,
     user_agent: str | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
 ) -> None:
     """Record an event about a person in each agency they work in."""
     enter_user(session, user.id)
@@ -309,6 +300,8 @@ def _audit_everywhere(
             action=action,
             target_type="user",
             target_id=str(user.id),
+            before=before,
+            after=after,
             ip=ip,
             user_agent=user_agent,
         )
@@ -1064,20 +1057,9 @@ def update_profile(
     session.flush()
     after = {key: getattr(user, key) for key in changes}
     if before != after:
-        enter_user(session, user.id)
-        for membership in _memberships(session, user.id):
-            enter_tenant(session, membership.tenant_id)
-            ctx = TenantContext(membership.tenant_id, user.id, Role(membership.role))
-            audit.record(
-                session,
-                ctx,
-                action="user.profile_changed",
-                target_type="user",
-                target_id=str(user.id),
-                before=before,
-                after=after,
-                ip=ip,
-            )
+        _audit_everywhere(
+            session, user, action="user.profile_changed", ip=ip, before=before, after=after
+        )
     return user
 
 

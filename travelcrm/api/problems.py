@@ -110,6 +110,8 @@ async def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, DomainError)
     extra = dict(exc.extra)
     headers = extra.pop("headers", None)
+    if exc.status == 429 and "retry_after_seconds" in extra:  # every lockout says when to retry
+        headers = {**(headers or {}), "Retry-After": str(int(extra["retry_after_seconds"]))}
     return problem_response(
         status=exc.status,
         code=exc.code,
