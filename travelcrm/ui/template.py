@@ -257,6 +257,7 @@ def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Compone
             rx.box(content, padding=["16px", "20px", "28px"], width="100%", max_width="1200px"),
             spacing="0",
             width="100%",
+            min_width="0",  # a flex child: without it wide tables widen the page
             min_height="100vh",
             background=rx.color("gray", 1),
         ),
