@@ -165,3 +165,35 @@ def test_unknown_agency_address_says_so(anonymous_page, harness, shot) -> None:
     anonymous_page.goto(f"{front}/t/no-such-agency/login")
     expect(anonymous_page.get_by_test_id("agency-problem")).to_contain_text("no agency")
     shot(anonymous_page, "agency-unknown")
+
+
+def test_someone_in_two_agencies_chooses_then_switches(anonymous_page, harness, shot) -> None:
+    from tests.accounts.test_accounts import _verified
+    from travelcrm.accounts import services as accounts
+    from travelcrm.core.permissions import Role
+    from travelcrm.db import system_scope
+
+    first, second = _verified(), _verified()
+    with system_scope() as session:  # the first owner also works in the second agency
+        accounts.add_member(
+            session,
+            tenant_id=second.tenant.id,
+            email=first.user.email,
+            name=first.user.name,
+            password=PASSWORD,
+            role=Role.MANAGER,
+            verified=True,
+        )
+    front = harness.frontend_url.rstrip("/")
+    page = anonymous_page
+    forward_api(page, harness)
+    page.goto(f"{front}/login")
+    _sign_in(page, first.user.email, PASSWORD)
+    expect(page.get_by_test_id("agency-choice")).to_have_count(2)
+    shot(page, "choose-agency")
+    page.get_by_test_id("agency-choice").filter(has_text=second.tenant.name).click()
+    expect(page.get_by_test_id("brand-name")).to_have_text(second.tenant.name)
+    page.get_by_test_id("user-menu").click()
+    page.get_by_test_id("menu-switch-agency").click()
+    page.get_by_test_id("agency-choice").filter(has_text=first.tenant.name).click()
+    expect(page.get_by_test_id("brand-name")).to_have_text(first.tenant.name)
