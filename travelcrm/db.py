@@ -49,6 +49,8 @@ MODEL_MODULES = (
     "travelcrm.audit.models",
     "travelcrm.accounts.models",
     "travelcrm.mail.models",
+    "travelcrm.suppliers.models",
+    "travelcrm.rates.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level
