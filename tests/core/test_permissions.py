@@ -10,9 +10,24 @@ from travelcrm.core.errors import PermissionDeniedError
 from travelcrm.core.permissions import PERMISSIONS, Action, Role, can, require
 from travelcrm.core.tenancy import TenantContext
 
+RATES_WORK = {Action.SUPPLIERS_VIEW, Action.SUPPLIERS_EDIT, Action.RATES_VIEW, Action.RATES_EDIT}
 EXPECTED_EXTRA = {
-    Role.MANAGER: {Action.USERS_VIEW, Action.TENANT_SETTINGS_VIEW, Action.AUDIT_READ},
-    Role.FINANCE: {Action.TENANT_SETTINGS_VIEW},
+    Role.MANAGER: {
+        Action.USERS_VIEW,
+        Action.TENANT_SETTINGS_VIEW,
+        Action.AUDIT_READ,
+        Action.RATES_PUBLISH,
+        Action.SUPPLIER_BANK_VIEW,
+    }
+    | RATES_WORK,
+    Role.OPERATOR: RATES_WORK | {Action.RATES_PUBLISH},
+    Role.AGENT: {Action.SUPPLIERS_VIEW, Action.RATES_VIEW},
+    Role.FINANCE: {
+        Action.TENANT_SETTINGS_VIEW,
+        Action.SUPPLIERS_VIEW,
+        Action.SUPPLIER_BANK_VIEW,
+        Action.RATES_VIEW,
+    },
 }
 BASICS = {Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN}
 
@@ -33,8 +48,7 @@ def test_require_follows_the_table(role: Role, action: Action) -> None:
 def test_table_shape() -> None:
     assert set(PERMISSIONS) == set(Role)
     assert PERMISSIONS[Role.OWNER] == set(Action) == PERMISSIONS[Role.ADMIN]
-    for role in (Role.AGENT, Role.OPERATOR, Role.CUSTOMER):
-        assert PERMISSIONS[role] == BASICS
+    assert PERMISSIONS[Role.CUSTOMER] == BASICS
     for role, extra in EXPECTED_EXTRA.items():
         assert PERMISSIONS[role] == BASICS | extra
     # admin-only powers stay with owners and admins
@@ -45,3 +59,6 @@ def test_table_shape() -> None:
         Action.SYSTEM_VIEW,
     ):
         assert {r for r in Role if can(r, action)} == {Role.OWNER, Role.ADMIN}
+    # agents and finance read contracts; they never change or publish them
+    for action in (Action.SUPPLIERS_EDIT, Action.RATES_EDIT, Action.RATES_PUBLISH):
+        assert not can(Role.AGENT, action) and not can(Role.FINANCE, action)

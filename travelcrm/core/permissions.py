@@ -35,19 +35,41 @@ class Action(StrEnum):
     TENANT_SETTINGS_VIEW = "tenant.settings.view"
     TENANT_SETTINGS_EDIT = "tenant.settings.edit"
     AUDIT_READ = "audit.read"
+    SUPPLIERS_VIEW = "suppliers.view"
+    SUPPLIERS_EDIT = "suppliers.edit"  # create, change, archive suppliers, contacts, services
+    SUPPLIER_BANK_VIEW = "suppliers.bank.view"  # see (masked) and change bank details
+    RATES_VIEW = "rates.view"  # rate lists, versions, the price lookup
+    RATES_EDIT = "rates.edit"  # drafts: seasons, lines, bulk updates, restrictions, allotments
+    RATES_PUBLISH = "rates.publish"
     SYSTEM_VIEW = "system.view"  # the installation's internals (database, workers, build)
 
 
 _STAFF_BASICS = frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN})
+_RATES_WORK = frozenset(
+    {Action.SUPPLIERS_VIEW, Action.SUPPLIERS_EDIT, Action.RATES_VIEW, Action.RATES_EDIT}
+)
 
 PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.OWNER: frozenset(Action),
     Role.ADMIN: frozenset(Action),
     Role.MANAGER: _STAFF_BASICS
-    | {Action.USERS_VIEW, Action.TENANT_SETTINGS_VIEW, Action.AUDIT_READ},
-    Role.AGENT: _STAFF_BASICS,
-    Role.OPERATOR: _STAFF_BASICS,
-    Role.FINANCE: _STAFF_BASICS | {Action.TENANT_SETTINGS_VIEW},
+    | _RATES_WORK
+    | {
+        Action.USERS_VIEW,
+        Action.TENANT_SETTINGS_VIEW,
+        Action.AUDIT_READ,
+        Action.RATES_PUBLISH,
+        Action.SUPPLIER_BANK_VIEW,
+    },
+    Role.AGENT: _STAFF_BASICS | {Action.SUPPLIERS_VIEW, Action.RATES_VIEW},
+    Role.OPERATOR: _STAFF_BASICS | _RATES_WORK | {Action.RATES_PUBLISH},
+    Role.FINANCE: _STAFF_BASICS
+    | {
+        Action.TENANT_SETTINGS_VIEW,
+        Action.SUPPLIERS_VIEW,
+        Action.SUPPLIER_BANK_VIEW,
+        Action.RATES_VIEW,
+    },
     Role.CUSTOMER: frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN}),
 }
 
