@@ -1,0 +1,193 @@
+"""Builders for rate tests: an agency with a supplier, its services and a rate list."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from tests.accounts.test_accounts import _verified
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import tenant_scope
+from travelcrm.rates import services as rates
+from travelcrm.rates.schemas import LineIn, RateListCreate, SeasonIn
+from travelcrm.suppliers.models import Supplier, SupplierService
+
+
+@dataclass
+class Contract:
+    ctx: TenantContext
+    supplier_id: uuid.UUID
+    room_id: uuid.UUID  # a hotel room category (per-room prices)
+    tour_id: uuid.UUID  # an activity (per-person prices)
+    rate_list_id: uuid.UUID
+    version_id: uuid.UUID
+    peak_id: uuid.UUID
+    lean_id: uuid.UUID
+
+    def lock(self) -> int:
+        with tenant_scope(self.ctx) as session:
+            return rates.get_version(session, self.ctx, self.version_id).lock_version
+
+
+def agency_context(role: Role = Role.OWNER) -> TenantContext:
+    agency = _verified()
+    return TenantContext(agency.tenant.id, agency.user.id, role)
+
+
+def make_supplier(
+    ctx: TenantContext, name: str = "Sea Breeze Resort"
+) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
+    with tenant_scope(ctx) as session:
+        supplier = Supplier(
+            tenant_id=ctx.tenant_id,
+            name=name,
+            kind="hotel",
+            country="IN",
+            city="Goa",
+            default_currency="INR",
+        )
+        session.add(supplier)
+        session.flush()
+        room = SupplierService(
+            tenant_id=ctx.tenant_id,
+            supplier_id=supplier.id,
+            kind="room",
+            name="Deluxe Sea View",
+            meal_plan="CP",
+            max_occupancy=3,
+        )
+        tour = SupplierService(
+            tenant_id=ctx.tenant_id, supplier_id=supplier.id, kind="ticket", name="Dolphin cruise"
+        )
+        session.add_all([room, tour])
+        session.flush()
+        return supplier.id, room.id, tour.id
+
+
+def make_contract(
+    ctx: TenantContext | None = None,
+    *,
+    lean: tuple[date, date] = (date(2027, 4, 1), date(2027, 9, 30)),
+    peak: tuple[date, date] = (date(2027, 10, 1), date(2028, 3, 31)),
+    publish: bool = True,
+) -> Contract:
+    """A hotel contract for 2027-04-01..2028-03-31: double room 6,000 (lean) / 9,000 (peak) net
+    with 20% markup, single 5,000 / 8,000, extra bed for a child 1,500; a cruise per person
+    (adult 2,000, child without bed 1,000) with pax breaks 1-4 and 5-20."""
+    ctx = ctx or agency_context()
+    supplier_id, room_id, tour_id = make_supplier(ctx)
+    with tenant_scope(ctx) as session:
+        rate_list, version = rates.create_rate_list(
+            session,
+            ctx,
+            data=RateListCreate(
+                supplier_id=supplier_id,
+                name="Sea Breeze 2027-28",
+                currency="INR",
+                valid_from=lean[0],
+                valid_to=peak[1],
+                cancellation_tiers=[
+                    {"days_before": 30, "charge_pct": "0"},
+                    {"days_before": 7, "charge_nights": 1},
+                ],  # type: ignore[list-item]
+            ),
+        )
+        lean_season = rates.add_season(
+            session,
+            ctx,
+            version_id=version.id,
+            lock_version=version.lock_version,
+            data=SeasonIn(name="Lean", starts_on=lean[0], ends_on=lean[1]),
+        )
+        peak_season = rates.add_season(
+            session,
+            ctx,
+            version_id=version.id,
+            lock_version=version.lock_version,
+            data=SeasonIn(name="Peak", starts_on=peak[0], ends_on=peak[1]),
+        )
+        lines = []
+        for season, factor in ((lean_season, 0), (peak_season, 1)):
+            lines += [
+                LineIn(
+                    service_id=room_id,
+                    season_id=season.id,
+                    basis="per_room",
+                    occupancy="double",
+                    net=Decimal(6000 + 3000 * factor),
+                    markup_pct=Decimal(20),
+                ),
+                LineIn(
+                    service_id=room_id,
+                    season_id=season.id,
+                    basis="per_room",
+                    occupancy="single",
+                    net=Decimal(5000 + 3000 * factor),
+                    markup_pct=Decimal(20),
+                ),
+                LineIn(
+                    service_id=room_id,
+                    season_id=season.id,
+                    basis="per_room",
+                    occupancy="extra_bed",
+                    age_band="child_with_bed",
+                    net=Decimal(1500),
+                    sell=Decimal(1800),
+                ),
+                LineIn(
+                    service_id=tour_id,
+                    season_id=season.id,
+                    basis="per_person",
+                    pax_min=1,
+                    pax_max=4,
+                    net=Decimal(2000),
+                    sell=Decimal(2500),
+                ),
+                LineIn(
+                    service_id=tour_id,
+                    season_id=season.id,
+                    basis="per_person",
+                    pax_min=5,
+                    pax_max=20,
+                    net=Decimal(1800),
+                    sell=Decimal(2200),
+                ),
+                LineIn(
+                    service_id=tour_id,
+                    season_id=season.id,
+                    basis="per_person",
+                    pax_min=1,
+                    pax_max=4,
+                    age_band="child_without_bed",
+                    net=Decimal(1000),
+                    sell=Decimal(1200),
+                ),
+                LineIn(
+                    service_id=tour_id,
+                    season_id=season.id,
+                    basis="per_person",
+                    pax_min=5,
+                    pax_max=20,
+                    age_band="child_without_bed",
+                    net=Decimal(900),
+                    sell=Decimal(1100),
+                ),
+            ]
+        rates.add_lines(
+            session, ctx, version_id=version.id, lock_version=version.lock_version, lines=lines
+        )
+        if publish:
+            rates.publish(session, ctx, version_id=version.id, lock_version=version.lock_version)
+        return Contract(
+            ctx,
+            supplier_id,
+            room_id,
+            tour_id,
+            rate_list.id,
+            version.id,
+            peak_season.id,
+            lean_season.id,
+        )

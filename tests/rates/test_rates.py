@@ -1,0 +1,391 @@
+"""Rate lists on the run's database: the checks that refuse bad contracts by field and reason,
+drafts and publishing, optimistic locking, bulk changes, the diff, the coverage check, and the
+price lookup with each reason it can refuse."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from pydantic import ValidationError
+
+from tests.rates.factories import Contract, agency_context, make_contract
+from travelcrm.core.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import tenant_scope
+from travelcrm.rates import services as rates
+from travelcrm.rates.schemas import (
+    AgeBandIn,
+    AllotmentIn,
+    BulkChange,
+    LineIn,
+    LinePatch,
+    PriceQuery,
+    RateListCreate,
+    RestrictionIn,
+    SeasonIn,
+    VersionUpdate,
+)
+
+
+def _lock(session, contract: Contract) -> int:
+    return rates.get_version(session, contract.ctx, contract.version_id).lock_version
+
+
+def _quote(contract: Contract, **kwargs) -> rates.PriceQuote:
+    query = PriceQuery(service_id=kwargs.pop("service_id", contract.room_id), **kwargs)
+    with tenant_scope(contract.ctx) as session:
+        return rates.quote_price(session, contract.ctx, query)
+
+
+def _refusal(contract: Contract, **kwargs) -> rates.NoPriceError:
+    with pytest.raises(rates.NoPriceError) as info:
+        _quote(contract, **kwargs)
+    return info.value
+
+
+def test_a_double_room_for_two_nights_across_seasons(migrated_engine) -> None:
+    contract = make_contract()
+    quote = _quote(contract, check_in=date(2027, 9, 30), nights=2, occupancy="double")
+    assert [(n.night, n.net, n.sell) for n in quote.nights] == [
+        (date(2027, 9, 30), Decimal("6000.00"), Decimal("7200.00")),
+        (date(2027, 10, 1), Decimal("9000.00"), Decimal("10800.00")),
+    ]
+    assert (quote.total_net, quote.total_sell, quote.currency) == (
+        Decimal("15000.00"),
+        Decimal("18000.00"),
+        "INR",
+    )
+    family = _quote(
+        contract, check_in=date(2027, 5, 1), occupancy="double", child_ages=[8], children_with_bed=1
+    )
+    assert family.total_net == Decimal("7500.00") and family.total_sell == Decimal("9000.00")
+
+
+def test_per_person_prices_follow_pax_breaks_and_age_bands(migrated_engine) -> None:
+    contract = make_contract()
+    small = _quote(
+        contract, service_id=contract.tour_id, check_in=date(2027, 5, 3), adults=2, child_ages=[7]
+    )
+    assert small.total_net == Decimal("5000.00")  # 2 x 2,000 + 1,000
+    large = _quote(
+        contract, service_id=contract.tour_id, check_in=date(2027, 5, 3), adults=5, child_ages=[1]
+    )
+    assert large.total_net == Decimal("9000.00")  # 5 x 1,800 (6 people); the infant is free
+    too_many = _refusal(contract, service_id=contract.tour_id, check_in=date(2027, 5, 3), adults=25)
+    assert too_many.reason == "no_rate"
+
+
+def test_each_refusal_names_its_reason(migrated_engine) -> None:
+    contract = make_contract()
+    assert _refusal(contract, check_in=date(2026, 1, 1)).reason == "no_rate_list"
+    with tenant_scope(contract.ctx) as session:
+        rates.add_restriction(
+            session,
+            contract.ctx,
+            data=RestrictionIn(
+                supplier_id=contract.supplier_id,
+                kind="stop_sale",
+                starts_on=date(2027, 12, 24),
+                ends_on=date(2027, 12, 26),
+                reason="Full for Christmas",
+            ),
+        )
+        rates.add_restriction(
+            session,
+            contract.ctx,
+            data=RestrictionIn(
+                supplier_id=contract.supplier_id,
+                service_id=contract.room_id,
+                kind="blackout",
+                starts_on=date(2027, 12, 31),
+                ends_on=date(2027, 12, 31),
+            ),
+        )
+        rates.set_allotment(
+            session,
+            contract.ctx,
+            data=AllotmentIn(
+                service_id=contract.room_id,
+                starts_on=date(2027, 11, 1),
+                ends_on=date(2027, 11, 3),
+                units=1,
+            ),
+        )
+    stop = _refusal(contract, check_in=date(2027, 12, 23), nights=3)
+    assert stop.reason == "stop_sale" and "Full for Christmas" in stop.detail
+    assert _refusal(contract, check_in=date(2027, 12, 31)).reason == "blackout"
+    assert _refusal(contract, check_in=date(2027, 11, 1), rooms=2).reason == "allotment_exhausted"
+    assert _quote(contract, check_in=date(2027, 11, 1), rooms=1).total_net == Decimal("9000.00")
+    assert _refusal(contract, check_in=date(2027, 5, 1), occupancy="quad").reason == "no_rate"
+
+
+def test_min_nights_and_weekdays(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    with tenant_scope(contract.ctx) as session:
+        page = rates.list_lines(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            service_id=contract.room_id,
+            season_id=contract.peak_id,
+        )
+        double = next(ln for ln in page.lines if ln.occupancy == "double")
+        rates.update_line(
+            session,
+            contract.ctx,
+            line_id=double.id,
+            data=LinePatch(
+                lock_version=_lock(session, contract), min_nights=3, weekdays=["fri", "sat", "sun"]
+            ),
+        )
+        rates.publish(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            lock_version=_lock(session, contract),
+        )
+    friday = date(2027, 10, 1)
+    assert friday.weekday() == 4
+    assert _refusal(contract, check_in=friday, nights=2).reason == "min_nights"
+    thursday = friday + timedelta(days=6)
+    refusal = _refusal(contract, check_in=thursday, nights=3)
+    assert refusal.reason == "no_rate" and "Thursday" in refusal.detail
+    assert _quote(contract, check_in=friday, nights=3).nights[0].net == Decimal("9000.00")
+
+
+def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    with tenant_scope(contract.ctx) as session:
+        with pytest.raises(ValidationFailedError) as overlap:
+            rates.add_season(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=_lock(session, contract),
+                data=SeasonIn(
+                    name="Festive", starts_on=date(2027, 9, 20), ends_on=date(2027, 10, 5)
+                ),
+            )
+        assert "2027-04-01 to 2027-09-30" in overlap.value.detail and "Lean" in overlap.value.detail
+        with pytest.raises(ValidationFailedError) as outside:
+            rates.add_season(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=_lock(session, contract),
+                data=SeasonIn(
+                    name="Next year", starts_on=date(2028, 4, 1), ends_on=date(2028, 4, 9)
+                ),
+            )
+        assert outside.value.errors[0].code == "season_outside_validity"
+        with pytest.raises(ValidationFailedError) as reversed_:
+            rates.add_season(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=_lock(session, contract),
+                data=SeasonIn(name="Odd", starts_on=date(2027, 6, 9), ends_on=date(2027, 6, 1)),
+            )
+        assert reversed_.value.errors[0].code == "end_before_start"
+        with pytest.raises(ValidationFailedError) as bands:
+            rates.set_age_bands(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=_lock(session, contract),
+                bands=[
+                    AgeBandIn(kind="adult", age_min=12, age_max=99),
+                    AgeBandIn(kind="child_without_bed", age_min=2, age_max=12),
+                ],
+            )
+        assert bands.value.errors[0].code == "ages_overlap"
+        with pytest.raises(ValidationFailedError) as rows:
+            rates.add_lines(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=_lock(session, contract),
+                lines=[
+                    LineIn(
+                        service_id=contract.room_id,
+                        season_id=contract.lean_id,
+                        basis="per_room",
+                        occupancy="double",
+                        net=Decimal(1),
+                    ),
+                    LineIn(
+                        service_id=contract.room_id,
+                        season_id=contract.lean_id,
+                        basis="per_room",
+                        net=Decimal(1),
+                        pax_min=5,
+                        pax_max=2,
+                    ),
+                ],
+            )
+        assert {(e.row, e.field) for e in rows.value.errors} == {(2, "occupancy"), (2, "pax_max")}
+    for bad in ({"net": "-1"}, {"net": "abc"}, {"net": "1.00001"}):
+        with pytest.raises(ValidationError):
+            LineIn(service_id=contract.room_id, season_id=contract.lean_id, basis="per_room", **bad)
+    with pytest.raises(ValidationError):
+        RateListCreate(
+            supplier_id=contract.supplier_id,
+            name="X list",
+            currency="RUPEES",
+            valid_from=date(2027, 1, 1),
+            valid_to=date(2027, 2, 1),
+        )
+
+
+def test_pax_gap_blocks_publishing(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    with tenant_scope(contract.ctx) as session:
+        rates.add_lines(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            lock_version=_lock(session, contract),
+            lines=[
+                LineIn(
+                    service_id=contract.tour_id,
+                    season_id=contract.lean_id,
+                    basis="per_person",
+                    age_band="infant",
+                    pax_min=1,
+                    pax_max=2,
+                    net=Decimal(0),
+                ),
+                LineIn(
+                    service_id=contract.tour_id,
+                    season_id=contract.lean_id,
+                    basis="per_person",
+                    age_band="infant",
+                    pax_min=4,
+                    pax_max=6,
+                    net=Decimal(0),
+                ),
+            ],
+        )
+        issues = rates.coverage(session, contract.ctx, version_id=contract.version_id)
+        assert any(i.code == "pax_gap" and "3-3 people have no price" in i.message for i in issues)
+        with pytest.raises(rates.PublishRefusedError):
+            rates.publish(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=_lock(session, contract),
+            )
+
+
+def test_second_editor_gets_a_conflict_not_an_overwrite(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    read_by_both = contract.lock()
+    with tenant_scope(contract.ctx) as session:
+        line = rates.list_lines(session, contract.ctx, version_id=contract.version_id).lines[0]
+        rates.update_line(
+            session,
+            contract.ctx,
+            line_id=line.id,
+            data=LinePatch(lock_version=read_by_both, net=Decimal(10)),
+        )
+    with tenant_scope(contract.ctx) as session, pytest.raises(rates.StaleVersionError) as info:
+        rates.update_line(
+            session,
+            contract.ctx,
+            line_id=line.id,
+            data=LinePatch(lock_version=read_by_both, net=Decimal(20)),
+        )
+    assert info.value.extra["current_lock_version"] == read_by_both + 1
+
+
+def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine) -> None:
+    contract = make_contract()
+    before = _quote(contract, check_in=date(2027, 5, 1))
+    with tenant_scope(contract.ctx) as session:
+        draft = rates.new_draft(session, contract.ctx, version_id=contract.version_id)
+        with pytest.raises(rates.NotEditableError):
+            rates.update_version(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                data=VersionUpdate(lock_version=9, notes="late change"),
+            )
+        preview = rates.bulk_change(
+            session,
+            contract.ctx,
+            version_id=draft.id,
+            change=BulkChange(
+                lock_version=draft.lock_version,
+                selection={"service_id": contract.room_id},
+                field="net",
+                operation="percent",
+                value=Decimal(10),
+                round_to=Decimal(50),
+            ),
+        )
+        assert not preview.applied and len(preview.rows) == 6
+        assert {(r.old, r.new) for r in preview.rows} >= {
+            (Decimal("6000.0000"), Decimal("6600.00"))
+        }
+        assert (
+            _quote(contract, check_in=date(2027, 5, 1)).total_net == before.total_net
+        )  # preview only
+        applied = rates.bulk_change(
+            session,
+            contract.ctx,
+            version_id=draft.id,
+            change=BulkChange(
+                lock_version=draft.lock_version,
+                selection={"service_id": contract.room_id},
+                field="net",
+                operation="percent",
+                value=Decimal(10),
+                round_to=Decimal(50),
+                dry_run=False,
+            ),
+        )
+        assert applied.applied
+        rates.publish(session, contract.ctx, version_id=draft.id, lock_version=applied.lock_version)
+        old = rates.get_version(session, contract.ctx, contract.version_id)
+        assert old.status == "superseded"
+        rows = rates.diff(
+            session, contract.ctx, old_version_id=contract.version_id, new_version_id=draft.id
+        )
+    assert {r.change for r in rows} == {"changed"} and len(rows) == 6
+    double_lean = next(r for r in rows if "Lean · per_room/double" in r.key)
+    assert (double_lean.old_net, double_lean.new_net) == (
+        Decimal("6000.0000"),
+        Decimal("6600.0000"),
+    )
+    after = _quote(contract, check_in=date(2027, 5, 1))  # the cache was forgotten on publish
+    assert after.total_net == Decimal("6600.00") and after.version_id == draft.id
+
+
+def test_roles_and_other_agencies(migrated_engine) -> None:
+    contract = make_contract()
+    agent = TenantContext(contract.ctx.tenant_id, contract.ctx.user_id, Role.AGENT)
+    with tenant_scope(agent) as session:
+        assert rates.quote_price(
+            session, agent, PriceQuery(service_id=contract.room_id, check_in=date(2027, 5, 1))
+        )
+        with pytest.raises(PermissionDeniedError):
+            rates.new_draft(session, agent, version_id=contract.version_id)
+    stranger = agency_context()
+    with tenant_scope(stranger) as session:
+        for call in (
+            lambda: rates.get_version(session, stranger, contract.version_id),
+            lambda: rates.get_rate_list(session, stranger, contract.rate_list_id),
+            lambda: rates.quote_price(
+                session,
+                stranger,
+                PriceQuery(service_id=contract.room_id, check_in=date(2027, 5, 1)),
+            ),
+            lambda: rates.new_draft(session, stranger, version_id=contract.version_id),
+            lambda: rates.list_lines(session, stranger, version_id=contract.version_id),
+        ):
+            with pytest.raises(NotFoundError):
+                call()
+        assert rates.list_rate_lists(session, stranger) == []

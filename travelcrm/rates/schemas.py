@@ -1,0 +1,207 @@
+"""What the rates API and pages take and show. Create/update schemas list only what a user may
+set (no tenant, id, status or version numbers through them)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from travelcrm.core.text import CleanStr
+from travelcrm.rates.models import AgeBandKind, Market, Occupancy, PricingBasis, RestrictionKind
+
+Price = Decimal  # validated by the fields below: 0 <= price < 10^12, at most 4 decimals
+PRICE = Field(ge=0, lt=Decimal("1e12"), decimal_places=4)
+PERCENT = Field(default=None, ge=-100, le=1000, decimal_places=4)
+CURRENCY = Field(min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$")
+OPTIONAL_CURRENCY = Field(default=None, min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$")
+
+WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+class CancellationTier(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    days_before: int = Field(
+        ge=0, le=730, description="Cancelled this many days or fewer before arrival"
+    )
+    charge_pct: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
+    charge_nights: int | None = Field(default=None, ge=0, le=60)
+
+    @model_validator(mode="after")
+    def _one_charge(self) -> CancellationTier:
+        if (self.charge_pct is None) == (self.charge_nights is None):
+            raise ValueError("give either charge_pct or charge_nights")
+        return self
+
+
+class RateListCreate(BaseModel):
+    supplier_id: uuid.UUID
+    name: CleanStr = Field(min_length=2, max_length=200)
+    market: Market = Market.ALL
+    agent_group: CleanStr | None = Field(default=None, max_length=80)
+    currency: str = CURRENCY
+    valid_from: date
+    valid_to: date
+    cancellation_tiers: list[CancellationTier] = Field(default_factory=list, max_length=20)
+    no_show_charge_pct: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
+    notes: CleanStr | None = Field(default=None, max_length=2000)
+
+
+class VersionUpdate(BaseModel):
+    """The header of a draft version; `lock_version` is the one you read (conflict check)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+    currency: str | None = OPTIONAL_CURRENCY
+    valid_from: date | None = None
+    valid_to: date | None = None
+    cancellation_tiers: list[CancellationTier] | None = Field(default=None, max_length=20)
+    no_show_charge_pct: Decimal | None = Field(default=None, ge=0, le=100, decimal_places=2)
+    notes: CleanStr | None = Field(default=None, max_length=2000)
+
+
+class SeasonIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: CleanStr = Field(min_length=1, max_length=80)
+    starts_on: date
+    ends_on: date
+
+
+class AgeBandIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: AgeBandKind
+    age_min: int = Field(ge=0, le=120)
+    age_max: int = Field(ge=0, le=120)
+
+
+def weekdays_mask(names: list[str]) -> int:
+    mask = 0
+    for name in names:
+        mask |= 1 << WEEKDAY_NAMES.index(name)
+    return mask
+
+
+def weekday_names(mask: int) -> list[str]:
+    return [name for bit, name in enumerate(WEEKDAY_NAMES) if mask & (1 << bit)]
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+def _every_day() -> list[Weekday]:
+    return ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class LineIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: uuid.UUID
+    season_id: uuid.UUID
+    basis: PricingBasis
+    occupancy: Occupancy = Occupancy.ANY
+    age_band: AgeBandKind = AgeBandKind.ADULT
+    pax_min: int = Field(default=1, ge=1, le=999)
+    pax_max: int = Field(default=99, ge=1, le=999)
+    net: Price = PRICE
+    sell: Price | None = Field(default=None, ge=0, lt=Decimal("1e12"), decimal_places=4)
+    markup_pct: Decimal | None = PERCENT
+    weekdays: list[Weekday] = Field(default_factory=lambda: _every_day(), min_length=1)
+    min_nights: int = Field(default=1, ge=1, le=60)
+
+    @field_validator("weekdays")
+    @classmethod
+    def _unique_days(cls, value: list[str]) -> list[str]:
+        return sorted(set(value), key=WEEKDAY_NAMES.index)
+
+
+class LinePatch(BaseModel):
+    """One or more cells of a line; `lock_version` of the version you read."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+    service_id: uuid.UUID | None = None
+    season_id: uuid.UUID | None = None
+    basis: PricingBasis | None = None
+    occupancy: Occupancy | None = None
+    age_band: AgeBandKind | None = None
+    pax_min: int | None = Field(default=None, ge=1, le=999)
+    pax_max: int | None = Field(default=None, ge=1, le=999)
+    net: Price | None = Field(default=None, ge=0, lt=Decimal("1e12"), decimal_places=4)
+    sell: Price | None = Field(default=None, ge=0, lt=Decimal("1e12"), decimal_places=4)
+    markup_pct: Decimal | None = PERCENT
+    weekdays: list[Weekday] | None = Field(default=None, min_length=1)
+    min_nights: int | None = Field(default=None, ge=1, le=60)
+
+
+class LineSelection(BaseModel):
+    """Which lines a bulk change touches: ids, or a filter (service / season), not both empty."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    line_ids: list[uuid.UUID] | None = Field(default=None, max_length=50_000)
+    service_id: uuid.UUID | None = None
+    season_id: uuid.UUID | None = None
+
+
+class BulkChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+    selection: LineSelection
+    field: Literal["net", "sell"] = "net"
+    operation: Literal["percent", "amount", "set"]
+    value: Decimal = Field(ge=Decimal("-1e9"), le=Decimal("1e9"), decimal_places=4)
+    round_to: Decimal | None = Field(
+        default=None, gt=0, le=Decimal("100000"), decimal_places=4, description="e.g. 1, 10, 0.05"
+    )
+    dry_run: bool = True
+
+
+class RestrictionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    supplier_id: uuid.UUID
+    service_id: uuid.UUID | None = None
+    kind: RestrictionKind
+    starts_on: date
+    ends_on: date
+    reason: CleanStr | None = Field(default=None, max_length=200)
+
+
+class AllotmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: uuid.UUID
+    starts_on: date
+    ends_on: date
+    units: int = Field(ge=0, le=10_000)
+    release_days: int = Field(default=0, ge=0, le=365)
+
+
+class PriceQuery(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    service_id: uuid.UUID
+    check_in: date
+    nights: int = Field(default=1, ge=1, le=60)
+    occupancy: Occupancy = Occupancy.DOUBLE
+    rooms: int = Field(default=1, ge=1, le=100)
+    adults: int = Field(default=2, ge=0, le=500)
+    child_ages: list[int] = Field(default_factory=list, max_length=50)
+    children_with_bed: int = Field(default=0, ge=0, le=50)
+    market: Market = Market.ALL
+
+    @field_validator("child_ages")
+    @classmethod
+    def _ages(cls, value: list[int]) -> list[int]:
+        if any(age < 0 or age > 17 for age in value):
+            raise ValueError("child ages are 0-17")
+        return value

@@ -1,0 +1,1655 @@
+"""Rate lists as operators price them: drafts and published versions, seasons, age bands, rate
+lines with their checks, bulk changes with a preview, the diff between versions, the coverage
+check before publishing, blackouts, stop-sales and allotments.
+
+Every function takes a session in the caller's agency scope (`tenant_scope`) and its context;
+edits to a draft name the `lock_version` they read, so two operators never overwrite each other.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from itertools import pairwise
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, delete, select
+
+from travelcrm.audit import services as audit
+from travelcrm.core import cache
+from travelcrm.core.clock import utcnow
+from travelcrm.core.errors import (
+    ConflictError,
+    DomainError,
+    FieldError,
+    NotFoundError,
+    ValidationFailedError,
+)
+from travelcrm.core.money import round_money
+from travelcrm.core.permissions import Action, require
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.rates.models import (
+    ALL_WEEKDAYS,
+    AgeBand,
+    AgeBandKind,
+    Allotment,
+    Occupancy,
+    PricingBasis,
+    RateLine,
+    RateList,
+    RateListVersion,
+    RestrictionKind,
+    Season,
+    SupplierRestriction,
+    VersionStatus,
+)
+from travelcrm.rates.schemas import (
+    AgeBandIn,
+    AllotmentIn,
+    BulkChange,
+    LineIn,
+    LinePatch,
+    LineSelection,
+    PriceQuery,
+    RateListCreate,
+    RestrictionIn,
+    SeasonIn,
+    VersionUpdate,
+    weekdays_mask,
+)
+from travelcrm.suppliers.models import Supplier, SupplierService, SupplierStatus
+
+DEFAULT_AGE_BANDS = (
+    (AgeBandKind.ADULT, 12, 120),
+    (AgeBandKind.CHILD_WITH_BED, 6, 11),
+    (AgeBandKind.CHILD_WITHOUT_BED, 2, 11),
+    (AgeBandKind.INFANT, 0, 1),
+)
+EDITABLE = {VersionStatus.DRAFT.value}
+CACHE_NAMESPACE = "rates"
+
+
+# ---- errors -------------------------------------------------------------------------------------
+
+
+class StaleVersionError(ConflictError):
+    code = "stale_version"
+    title = "Someone else changed this first"
+
+
+class NotEditableError(ConflictError):
+    code = "version_not_editable"
+    title = "This version is read-only"
+
+
+class PublishRefusedError(ValidationFailedError):
+    code = "publish_refused"
+    title = "The list has errors"
+
+
+# ---- lookups (tenant-scoped: another agency's id is simply not found) --------------------------
+
+
+def _get(session: Session, model: Any, item_id: uuid.UUID, what: str) -> Any:
+    row = session.exec(select(model).where(col(model.id) == item_id)).first()
+    if row is None:
+        raise NotFoundError(f"{what} not found.")
+    return row
+
+
+def get_rate_list(session: Session, ctx: TenantContext, rate_list_id: uuid.UUID) -> RateList:
+    require(ctx, Action.RATES_VIEW)
+    return _get(session, RateList, rate_list_id, "Rate list")
+
+
+def get_version(session: Session, ctx: TenantContext, version_id: uuid.UUID) -> RateListVersion:
+    require(ctx, Action.RATES_VIEW)
+    return _get(session, RateListVersion, version_id, "Rate list version")
+
+
+def _draft(session: Session, ctx: TenantContext, version_id: uuid.UUID) -> RateListVersion:
+    require(ctx, Action.RATES_EDIT)
+    version = _get(session, RateListVersion, version_id, "Rate list version")
+    if version.status not in EDITABLE:
+        raise NotEditableError(
+            f"Version {version.number} is {version.status} and read-only; "
+            "start a new draft from it to make changes."
+        )
+    return version
+
+
+def _check_lock(version: RateListVersion, lock_version: int) -> None:
+    if version.lock_version != lock_version:
+        raise StaleVersionError(
+            f"This draft was changed by someone else since you opened it (you have edit "
+            f"{lock_version}, it is now at {version.lock_version}). Reload to see their "
+            "changes, then try again.",
+            extra={"current_lock_version": version.lock_version},
+        )
+
+
+def _touch(session: Session, version: RateListVersion) -> None:
+    version.lock_version += 1
+    session.add(version)
+
+
+def _check_dates(start: date, end: date, *, start_field: str, end_field: str) -> None:
+    if end < start:
+        raise ValidationFailedError(
+            f"The end ({end}) is before the start ({start}).",
+            errors=[
+                FieldError(end_field, f"is before {start_field} ({start})", "end_before_start")
+            ],
+        )
+
+
+# ---- rate lists and versions ------------------------------------------------------------------
+
+
+def create_rate_list(
+    session: Session, ctx: TenantContext, *, data: RateListCreate
+) -> tuple[RateList, RateListVersion]:
+    """A new contract with its first (draft) version and the usual age bands."""
+    require(ctx, Action.RATES_EDIT)
+    supplier = _get(session, Supplier, data.supplier_id, "Supplier")
+    if supplier.status == SupplierStatus.ARCHIVED.value:
+        raise ValidationFailedError(
+            f"{supplier.name} is archived; restore it before adding rate lists.",
+            errors=[FieldError("supplier_id", "is archived", "archived")],
+        )
+    _check_dates(data.valid_from, data.valid_to, start_field="valid_from", end_field="valid_to")
+    if data.market == "agent_group" and not data.agent_group:
+        raise ValidationFailedError(
+            "Name the agent group this list is for.",
+            errors=[
+                FieldError("agent_group", "is required for the agent_group market", "required")
+            ],
+        )
+    rate_list = RateList(
+        tenant_id=ctx.tenant_id,
+        supplier_id=supplier.id,
+        name=data.name.strip(),
+        market=data.market.value,
+        agent_group=data.agent_group if data.market == "agent_group" else None,
+    )
+    session.add(rate_list)
+    session.flush()
+    version = RateListVersion(
+        tenant_id=ctx.tenant_id,
+        rate_list_id=rate_list.id,
+        number=1,
+        currency=data.currency.upper(),
+        valid_from=data.valid_from,
+        valid_to=data.valid_to,
+        cancellation_tiers=[t.model_dump(mode="json") for t in data.cancellation_tiers],
+        no_show_charge_pct=data.no_show_charge_pct,
+        supplier_id=supplier.id,
+        destination_country=supplier.country,
+        destination_city=supplier.city,
+        notes=data.notes,
+        created_by=ctx.user_id,
+    )
+    session.add(version)
+    session.flush()
+    for kind, low, high in DEFAULT_AGE_BANDS:
+        session.add(
+            AgeBand(
+                tenant_id=ctx.tenant_id,
+                version_id=version.id,
+                kind=kind.value,
+                age_min=low,
+                age_max=high,
+            )
+        )
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.list_created",
+        target_type="rate_list",
+        target_id=str(rate_list.id),
+        after={"name": rate_list.name, "supplier": supplier.name, "currency": version.currency},
+    )
+    return rate_list, version
+
+
+def list_rate_lists(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    supplier_id: uuid.UUID | None = None,
+    q: str | None = None,
+) -> list[tuple[RateList, list[RateListVersion]]]:
+    require(ctx, Action.RATES_VIEW)
+    statement = select(RateList).order_by(col(RateList.name))
+    if supplier_id is not None:
+        statement = statement.where(col(RateList.supplier_id) == supplier_id)
+    if q:
+        statement = statement.where(func.lower(col(RateList.name)).contains(q.strip().lower()))
+    lists = list(session.exec(statement.limit(500)).all())
+    versions: dict[uuid.UUID, list[RateListVersion]] = defaultdict(list)
+    if lists:
+        for version in session.exec(
+            select(RateListVersion)
+            .where(col(RateListVersion.rate_list_id).in_([r.id for r in lists]))
+            .order_by(col(RateListVersion.number).desc())
+        ).all():
+            versions[version.rate_list_id].append(version)
+    return [(r, versions[r.id]) for r in lists]
+
+
+def list_versions(
+    session: Session, ctx: TenantContext, rate_list_id: uuid.UUID
+) -> list[RateListVersion]:
+    get_rate_list(session, ctx, rate_list_id)
+    return list(
+        session.exec(
+            select(RateListVersion)
+            .where(col(RateListVersion.rate_list_id) == rate_list_id)
+            .order_by(col(RateListVersion.number).desc())
+        ).all()
+    )
+
+
+def update_version(
+    session: Session, ctx: TenantContext, *, version_id: uuid.UUID, data: VersionUpdate
+) -> RateListVersion:
+    version = _draft(session, ctx, version_id)
+    _check_lock(version, data.lock_version)
+    changes = data.model_dump(exclude_unset=True, exclude={"lock_version"})
+    valid_from = changes.get("valid_from") or version.valid_from
+    valid_to = changes.get("valid_to") or version.valid_to
+    _check_dates(valid_from, valid_to, start_field="valid_from", end_field="valid_to")
+    outside = [
+        s for s in _seasons(session, version.id) if s.starts_on < valid_from or s.ends_on > valid_to
+    ]
+    if outside:
+        raise ValidationFailedError(
+            f"Season {outside[0].name} ({outside[0].starts_on} to {outside[0].ends_on}) would "
+            f"fall outside the validity {valid_from} to {valid_to}.",
+            errors=[FieldError("valid_from", "leaves a season outside", "season_outside")],
+        )
+    before = {}
+    for key, value in changes.items():
+        if key == "currency" and value:
+            value = value.upper()
+        if key == "cancellation_tiers" and value is not None:
+            value = [dict(t) for t in value]
+        before[key] = getattr(version, key)
+        setattr(version, key, value)
+    _touch(session, version)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.version_changed",
+        target_type="rate_list_version",
+        target_id=str(version.id),
+        before={k: str(v) for k, v in before.items()},
+        after={k: str(getattr(version, k)) for k in before},
+    )
+    return version
+
+
+def new_draft(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) -> RateListVersion:
+    """A new draft copied from a version (seasons, age bands, lines); at most one draft."""
+    require(ctx, Action.RATES_EDIT)
+    source = _get(session, RateListVersion, version_id, "Rate list version")
+    existing = session.exec(
+        select(RateListVersion).where(
+            col(RateListVersion.rate_list_id) == source.rate_list_id,
+            col(RateListVersion.status) == VersionStatus.DRAFT.value,
+        )
+    ).first()
+    if existing is not None:
+        raise ConflictError(
+            f"Version {existing.number} is already a draft of this list; edit that one.",
+            extra={"draft_version_id": str(existing.id)},
+        )
+    number = (
+        session.exec(
+            select(func.max(RateListVersion.number)).where(
+                col(RateListVersion.rate_list_id) == source.rate_list_id
+            )
+        ).one()
+        or 0
+    ) + 1
+    draft = RateListVersion(
+        tenant_id=ctx.tenant_id,
+        rate_list_id=source.rate_list_id,
+        number=number,
+        currency=source.currency,
+        valid_from=source.valid_from,
+        valid_to=source.valid_to,
+        cancellation_tiers=list(source.cancellation_tiers),
+        no_show_charge_pct=source.no_show_charge_pct,
+        supplier_id=source.supplier_id,
+        destination_country=source.destination_country,
+        destination_city=source.destination_city,
+        notes=source.notes,
+        created_by=ctx.user_id,
+    )
+    session.add(draft)
+    session.flush()
+    season_map: dict[uuid.UUID, uuid.UUID] = {}
+    for season in _seasons(session, source.id):
+        copy = Season(
+            tenant_id=ctx.tenant_id,
+            version_id=draft.id,
+            name=season.name,
+            starts_on=season.starts_on,
+            ends_on=season.ends_on,
+        )
+        session.add(copy)
+        season_map[season.id] = copy.id
+    for band in _age_bands(session, source.id):
+        session.add(
+            AgeBand(
+                tenant_id=ctx.tenant_id,
+                version_id=draft.id,
+                kind=band.kind,
+                age_min=band.age_min,
+                age_max=band.age_max,
+            )
+        )
+    session.flush()
+    lines = session.exec(select(RateLine).where(col(RateLine.version_id) == source.id)).all()
+    session.add_all(
+        [
+            RateLine(
+                tenant_id=ctx.tenant_id,
+                version_id=draft.id,
+                service_id=line.service_id,
+                season_id=season_map[line.season_id],
+                basis=line.basis,
+                occupancy=line.occupancy,
+                age_band=line.age_band,
+                pax_min=line.pax_min,
+                pax_max=line.pax_max,
+                net=line.net,
+                sell=line.sell,
+                markup_pct=line.markup_pct,
+                weekdays=line.weekdays,
+                min_nights=line.min_nights,
+                position=line.position,
+            )
+            for line in lines
+        ]
+    )
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.draft_started",
+        target_type="rate_list_version",
+        target_id=str(draft.id),
+        after={"from_version": source.number, "number": number, "lines": len(lines)},
+    )
+    return draft
+
+
+# ---- seasons and age bands -------------------------------------------------------------------
+
+
+def _seasons(session: Session, version_id: uuid.UUID) -> list[Season]:
+    return list(
+        session.exec(
+            select(Season)
+            .where(col(Season.version_id) == version_id)
+            .order_by(col(Season.starts_on))
+        ).all()
+    )
+
+
+def _age_bands(session: Session, version_id: uuid.UUID) -> list[AgeBand]:
+    return list(
+        session.exec(
+            select(AgeBand)
+            .where(col(AgeBand.version_id) == version_id)
+            .order_by(col(AgeBand.age_min))
+        ).all()
+    )
+
+
+def list_seasons(session: Session, ctx: TenantContext, version_id: uuid.UUID) -> list[Season]:
+    get_version(session, ctx, version_id)
+    return _seasons(session, version_id)
+
+
+def list_age_bands(session: Session, ctx: TenantContext, version_id: uuid.UUID) -> list[AgeBand]:
+    get_version(session, ctx, version_id)
+    return _age_bands(session, version_id)
+
+
+def _check_season(version: RateListVersion, data: SeasonIn, others: Iterable[Season]) -> None:
+    _check_dates(data.starts_on, data.ends_on, start_field="starts_on", end_field="ends_on")
+    if data.starts_on < version.valid_from or data.ends_on > version.valid_to:
+        raise ValidationFailedError(
+            f"Season {data.name} ({data.starts_on} to {data.ends_on}) is outside the list's "
+            f"validity ({version.valid_from} to {version.valid_to}).",
+            errors=[FieldError("starts_on", "outside the validity", "season_outside_validity")],
+        )
+    for other in others:
+        if data.starts_on <= other.ends_on and other.starts_on <= data.ends_on:
+            raise ValidationFailedError(
+                f"Season {data.name} ({data.starts_on} to {data.ends_on}) overlaps "
+                f"{other.name} ({other.starts_on} to {other.ends_on}).",
+                errors=[FieldError("starts_on", f"overlaps {other.name}", "season_overlap")],
+            )
+
+
+def add_season(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    lock_version: int,
+    data: SeasonIn,
+) -> Season:
+    version = _draft(session, ctx, version_id)
+    _check_lock(version, lock_version)
+    _check_season(version, data, _seasons(session, version.id))
+    season = Season(
+        tenant_id=ctx.tenant_id,
+        version_id=version.id,
+        name=data.name.strip(),
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+    )
+    session.add(season)
+    _touch(session, version)
+    session.flush()
+    return season
+
+
+def update_season(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    season_id: uuid.UUID,
+    lock_version: int,
+    data: SeasonIn,
+) -> Season:
+    season = _get(session, Season, season_id, "Season")
+    version = _draft(session, ctx, season.version_id)
+    _check_lock(version, lock_version)
+    others = [s for s in _seasons(session, version.id) if s.id != season.id]
+    _check_season(version, data, others)
+    season.name, season.starts_on, season.ends_on = data.name.strip(), data.starts_on, data.ends_on
+    session.add(season)
+    _touch(session, version)
+    session.flush()
+    return season
+
+
+def delete_season(
+    session: Session, ctx: TenantContext, *, season_id: uuid.UUID, lock_version: int
+) -> int:
+    """Remove a season and its lines; returns how many lines went with it."""
+    season = _get(session, Season, season_id, "Season")
+    version = _draft(session, ctx, season.version_id)
+    _check_lock(version, lock_version)
+    removed = session.exec(delete(RateLine).where(col(RateLine.season_id) == season.id)).rowcount
+    session.delete(season)
+    _touch(session, version)
+    session.flush()
+    return int(removed or 0)
+
+
+def set_age_bands(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    lock_version: int,
+    bands: Sequence[AgeBandIn],
+) -> list[AgeBand]:
+    """Replace the version's age bands. Children with and without a bed may share ages; no other
+    bands may overlap."""
+    version = _draft(session, ctx, version_id)
+    _check_lock(version, lock_version)
+    errors = []
+    kinds = [b.kind for b in bands]
+    if len(set(kinds)) != len(kinds):
+        errors.append(FieldError("kind", "each band once", "duplicate_band"))
+    for index, band in enumerate(bands):
+        if band.age_max < band.age_min:
+            errors.append(
+                FieldError("age_max", f"{band.kind.value}: below age_min", "ages_reversed", index)
+            )
+    children = {AgeBandKind.CHILD_WITH_BED, AgeBandKind.CHILD_WITHOUT_BED}
+    for i, a in enumerate(bands):
+        for b in bands[i + 1 :]:
+            if {a.kind, b.kind} == children:
+                continue
+            if a.age_min <= b.age_max and b.age_min <= a.age_max:
+                errors.append(
+                    FieldError(
+                        "age_min",
+                        f"{a.kind.value} ({a.age_min}-{a.age_max}) overlaps "
+                        f"{b.kind.value} ({b.age_min}-{b.age_max})",
+                        "ages_overlap",
+                        i,
+                    )
+                )
+    if errors:
+        raise ValidationFailedError(
+            "The age bands " + "; ".join(e.message for e in errors) + ".", errors=errors
+        )
+    session.exec(delete(AgeBand).where(col(AgeBand.version_id) == version.id))
+    rows = [
+        AgeBand(
+            tenant_id=ctx.tenant_id,
+            version_id=version.id,
+            kind=b.kind.value,
+            age_min=b.age_min,
+            age_max=b.age_max,
+        )
+        for b in bands
+    ]
+    session.add_all(rows)
+    _touch(session, version)
+    session.flush()
+    return rows
+
+
+# ---- rate lines ----------------------------------------------------------------------------------
+
+
+def effective_sell(line: RateLine | LineValues, currency: str) -> Decimal:
+    """The sell price: the one given, else net plus markup, else net (no markup)."""
+    if line.sell is not None:
+        return round_money(line.sell, currency)
+    if line.markup_pct is not None:
+        return round_money(line.net * (1 + line.markup_pct / 100), currency)
+    return round_money(line.net, currency)
+
+
+@dataclass
+class LineValues:
+    """A line's values while being checked (a new line, or an existing one with a patch)."""
+
+    service_id: uuid.UUID
+    season_id: uuid.UUID
+    basis: str
+    occupancy: str
+    age_band: str
+    pax_min: int
+    pax_max: int
+    net: Decimal
+    sell: Decimal | None
+    markup_pct: Decimal | None
+    weekdays: int
+    min_nights: int
+
+
+def _line_errors(
+    values: LineValues,
+    *,
+    services: dict[uuid.UUID, SupplierService],
+    seasons: dict[uuid.UUID, Season],
+    bands: set[str],
+    row: int | None = None,
+) -> list[FieldError]:
+    errors = []
+    if values.service_id not in services:
+        errors.append(FieldError("service_id", "is not a service of this supplier", "unknown", row))
+    if values.season_id not in seasons:
+        errors.append(FieldError("season_id", "is not a season of this version", "unknown", row))
+    if values.pax_max < values.pax_min:
+        errors.append(
+            FieldError("pax_max", f"is below pax_min ({values.pax_min})", "pax_reversed", row)
+        )
+    if values.basis == PricingBasis.PER_ROOM.value and values.occupancy == Occupancy.ANY.value:
+        errors.append(
+            FieldError("occupancy", "a per-room price needs an occupancy", "occupancy", row)
+        )
+    if (
+        values.basis != PricingBasis.PER_PERSON.value
+        and values.age_band != AgeBandKind.ADULT.value
+        and values.occupancy != Occupancy.EXTRA_BED.value
+    ):
+        errors.append(
+            FieldError("age_band", "age bands apply to per-person prices", "age_band", row)
+        )
+    if values.age_band not in bands:
+        errors.append(
+            FieldError("age_band", f"{values.age_band} has no age limits in this list", "band", row)
+        )
+    if values.sell is not None and values.markup_pct is not None:
+        errors.append(
+            FieldError("markup_pct", "give a sell price or a markup, not both", "both", row)
+        )
+    if values.weekdays & ALL_WEEKDAYS == 0:
+        errors.append(FieldError("weekdays", "at least one weekday", "weekdays", row))
+    return errors
+
+
+def _context_for(
+    session: Session, version: RateListVersion
+) -> tuple[dict[uuid.UUID, SupplierService], dict[uuid.UUID, Season], set[str]]:
+    services = {
+        s.id: s
+        for s in session.exec(
+            select(SupplierService).where(col(SupplierService.supplier_id) == version.supplier_id)
+        ).all()
+    }
+    seasons = {s.id: s for s in _seasons(session, version.id)}
+    bands = {b.kind for b in _age_bands(session, version.id)}
+    return services, seasons, bands
+
+
+def _pax_gap_errors(session: Session, version_id: uuid.UUID) -> list[FieldError]:
+    """Pax breaks of the same price key must follow on (1-2 then 3-5, not 1-2 then 4-6)."""
+    groups: dict[tuple[Any, ...], list[tuple[int, int]]] = defaultdict(list)
+    for line in session.exec(select(RateLine).where(col(RateLine.version_id) == version_id)):
+        key = (line.service_id, line.season_id, line.basis, line.occupancy, line.age_band)
+        groups[(*key, line.weekdays)].append((line.pax_min, line.pax_max))
+    errors = []
+    for ranges in groups.values():
+        ranges.sort()
+        for (low_a, high_a), (low_b, high_b) in pairwise(ranges):
+            if low_b > high_a + 1:
+                errors.append(
+                    FieldError(
+                        "pax_min",
+                        f"pax break {low_a}-{high_a} is followed by {low_b}-{high_b}: "
+                        f"{high_a + 1}-{low_b - 1} people have no price",
+                        "pax_gap",
+                    )
+                )
+            elif low_b <= high_a:
+                errors.append(
+                    FieldError(
+                        "pax_min",
+                        f"pax breaks {low_a}-{high_a} and {low_b}-{high_b} overlap",
+                        "pax_overlap",
+                    )
+                )
+    return errors
+
+
+def add_lines(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    lock_version: int,
+    lines: Sequence[LineIn],
+) -> list[RateLine]:
+    """Add lines; all or nothing (errors name the row)."""
+    version = _draft(session, ctx, version_id)
+    _check_lock(version, lock_version)
+    services, seasons, bands = _context_for(session, version)
+    errors: list[FieldError] = []
+    rows = []
+    start = session.exec(
+        select(func.coalesce(func.max(RateLine.position), 0)).where(
+            col(RateLine.version_id) == version.id
+        )
+    ).one()
+    for index, line in enumerate(lines):
+        values = LineValues(
+            service_id=line.service_id,
+            season_id=line.season_id,
+            basis=line.basis.value,
+            occupancy=line.occupancy.value,
+            age_band=line.age_band.value,
+            pax_min=line.pax_min,
+            pax_max=line.pax_max,
+            net=line.net,
+            sell=line.sell,
+            markup_pct=line.markup_pct,
+            weekdays=weekdays_mask(list(line.weekdays)),
+            min_nights=line.min_nights,
+        )
+        errors += _line_errors(
+            values, services=services, seasons=seasons, bands=bands, row=index + 1
+        )
+        rows.append(
+            RateLine(
+                tenant_id=ctx.tenant_id,
+                version_id=version.id,
+                position=start + index + 1,
+                **values.__dict__,
+            )
+        )
+    if errors:
+        raise ValidationFailedError(_summary(errors), errors=errors)
+    session.add_all(rows)
+    _touch(session, version)
+    session.flush()
+    return rows
+
+
+def _summary(errors: list[FieldError]) -> str:
+    first = errors[0]
+    where = f"row {first.row}, " if first.row else ""
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return f"{where}{first.field}: {first.message}{more}."
+
+
+def update_line(
+    session: Session, ctx: TenantContext, *, line_id: uuid.UUID, data: LinePatch
+) -> RateLine:
+    """Change cells of one line (the grid's inline edit)."""
+    line = _get(session, RateLine, line_id, "Rate line")
+    version = _draft(session, ctx, line.version_id)
+    _check_lock(version, data.lock_version)
+    changes = data.model_dump(exclude_unset=True, exclude={"lock_version"})
+    if "weekdays" in changes and changes["weekdays"] is not None:
+        changes["weekdays"] = weekdays_mask(changes["weekdays"])
+    for key in ("basis", "occupancy", "age_band"):
+        if changes.get(key) is not None:
+            changes[key] = str(getattr(changes[key], "value", changes[key]))
+    values = LineValues(**{k: getattr(line, k) for k in LineValues.__dataclass_fields__})
+    for key, value in changes.items():
+        if value is None and key not in {"sell", "markup_pct"}:
+            raise ValidationFailedError(
+                f"{key} cannot be empty.", errors=[FieldError(key, "cannot be empty", "required")]
+            )
+        setattr(values, key, value)
+    services, seasons, bands = _context_for(session, version)
+    errors = _line_errors(values, services=services, seasons=seasons, bands=bands)
+    if errors:
+        raise ValidationFailedError(_summary(errors), errors=errors)
+    for key, value in values.__dict__.items():
+        setattr(line, key, value)
+    session.add(line)
+    _touch(session, version)
+    session.flush()
+    return line
+
+
+def delete_lines(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    lock_version: int,
+    line_ids: Sequence[uuid.UUID],
+) -> int:
+    version = _draft(session, ctx, version_id)
+    _check_lock(version, lock_version)
+    removed = session.exec(
+        delete(RateLine).where(
+            col(RateLine.version_id) == version.id, col(RateLine.id).in_(list(line_ids))
+        )
+    ).rowcount
+    _touch(session, version)
+    session.flush()
+    return int(removed or 0)
+
+
+@dataclass(frozen=True)
+class LinePage:
+    lines: list[RateLine]
+    total: int
+    page: int
+    pages: int
+
+
+def list_lines(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    service_id: uuid.UUID | None = None,
+    season_id: uuid.UUID | None = None,
+    page: int = 1,
+    per_page: int = 100,
+) -> LinePage:
+    """A page of lines in the operator's order (server-side paging for the grid)."""
+    get_version(session, ctx, version_id)
+    where = [col(RateLine.version_id) == version_id]
+    if service_id is not None:
+        where.append(col(RateLine.service_id) == service_id)
+    if season_id is not None:
+        where.append(col(RateLine.season_id) == season_id)
+    total = session.exec(select(func.count()).select_from(RateLine).where(*where)).one()
+    per_page = max(1, min(per_page, 1000))
+    pages = max(1, -(-total // per_page))
+    page = max(1, min(page, pages))
+    lines = session.exec(
+        select(RateLine)
+        .where(*where)
+        .order_by(col(RateLine.position), col(RateLine.id))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return LinePage(lines=list(lines), total=total, page=page, pages=pages)
+
+
+# ---- bulk changes ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BulkPreviewRow:
+    line_id: uuid.UUID
+    old: Decimal
+    new: Decimal
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    rows: list[BulkPreviewRow]
+    applied: bool
+    lock_version: int
+
+
+def _selected(session: Session, version_id: uuid.UUID, selection: LineSelection) -> list[RateLine]:
+    if not selection.line_ids and selection.service_id is None and selection.season_id is None:
+        raise ValidationFailedError(
+            "Select lines, or filter by service or season, before a bulk change.",
+            errors=[FieldError("selection", "is empty", "empty_selection")],
+        )
+    statement = select(RateLine).where(col(RateLine.version_id) == version_id)
+    if selection.line_ids:
+        statement = statement.where(col(RateLine.id).in_(selection.line_ids))
+    if selection.service_id is not None:
+        statement = statement.where(col(RateLine.service_id) == selection.service_id)
+    if selection.season_id is not None:
+        statement = statement.where(col(RateLine.season_id) == selection.season_id)
+    return list(session.exec(statement.order_by(col(RateLine.position))).all())
+
+
+def _round_to(value: Decimal, step: Decimal | None, currency: str) -> Decimal:
+    if step:
+        value = (value / step).quantize(Decimal(1), rounding="ROUND_HALF_UP") * step
+    return round_money(value, currency)
+
+
+def bulk_change(
+    session: Session, ctx: TenantContext, *, version_id: uuid.UUID, change: BulkChange
+) -> BulkResult:
+    """Raise/lower by % or an amount, or set a value, optionally rounded to a step; with
+    `dry_run` only the preview (old -> new per line), else applied in this transaction."""
+    version = _draft(session, ctx, version_id)
+    _check_lock(version, change.lock_version)
+    lines = _selected(session, version.id, change.selection)
+    rows = []
+    negative = []
+    for line in lines:
+        old = getattr(line, change.field)
+        base = old if old is not None else effective_sell(line, version.currency)
+        if change.operation == "percent":
+            new = base * (1 + change.value / 100)
+        elif change.operation == "amount":
+            new = base + change.value
+        else:
+            new = change.value
+        new = _round_to(new, change.round_to, version.currency)
+        if new < 0:
+            negative.append(line.position)
+        rows.append(BulkPreviewRow(line_id=line.id, old=base, new=new))
+    if negative:
+        raise ValidationFailedError(
+            f"The change would make {len(negative)} price(s) negative (first: line {negative[0]}).",
+            errors=[FieldError("value", "makes prices negative", "negative_price")],
+        )
+    if change.dry_run:
+        return BulkResult(rows=rows, applied=False, lock_version=version.lock_version)
+    by_id = {row.line_id: row.new for row in rows}
+    for line in lines:
+        setattr(line, change.field, by_id[line.id])
+        if change.field == "sell":
+            line.markup_pct = None
+    session.add_all(lines)
+    _touch(session, version)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.bulk_changed",
+        target_type="rate_list_version",
+        target_id=str(version.id),
+        after={
+            "lines": len(lines),
+            "field": change.field,
+            "operation": change.operation,
+            "value": str(change.value),
+            "round_to": str(change.round_to) if change.round_to else None,
+        },
+    )
+    return BulkResult(rows=rows, applied=True, lock_version=version.lock_version)
+
+
+# ---- coverage check and publishing -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CoverageIssue:
+    severity: str  # "error" blocks publishing, "warning" does not
+    code: str
+    message: str
+    service_id: uuid.UUID | None = None
+    season_id: uuid.UUID | None = None
+    line_ids: list[uuid.UUID] = field(default_factory=list)
+
+
+def _ranges(days: list[date]) -> list[tuple[date, date]]:
+    out: list[tuple[date, date]] = []
+    for day in sorted(days):
+        if out and day == out[-1][1] + timedelta(days=1):
+            out[-1] = (out[-1][0], day)
+        else:
+            out.append((day, day))
+    return out
+
+
+def coverage(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    min_markup_pct: Decimal = Decimal(0),
+) -> list[CoverageIssue]:
+    """What a publish would leave unpriced or underpriced, per service."""
+    version = get_version(session, ctx, version_id)
+    services, seasons, _bands = _context_for(session, version)
+    lines = list(session.exec(select(RateLine).where(col(RateLine.version_id) == version.id)).all())
+    issues: list[CoverageIssue] = []
+    issues += [
+        CoverageIssue("error", error.code, error.message)
+        for error in _pax_gap_errors(session, version.id)
+    ]
+    season_days = {
+        s.id: {s.starts_on + timedelta(days=i) for i in range((s.ends_on - s.starts_on).days + 1)}
+        for s in seasons.values()
+    }
+    validity = [
+        version.valid_from + timedelta(days=i)
+        for i in range((version.valid_to - version.valid_from).days + 1)
+    ]
+    by_service: dict[uuid.UUID, list[RateLine]] = defaultdict(list)
+    for line in lines:
+        by_service[line.service_id].append(line)
+    for service in services.values():
+        if not service.is_active:
+            continue
+        mine = by_service.get(service.id, [])
+        if not mine:
+            issues.append(
+                CoverageIssue("warning", "no_lines", f"{service.name}: no prices.", service.id)
+            )
+            continue
+        covered: set[date] = set()
+        for line in mine:
+            covered |= season_days.get(line.season_id, set())
+        gaps = [d for d in validity if d not in covered]
+        if gaps:
+            spans = ", ".join(f"{a}" if a == b else f"{a} to {b}" for a, b in _ranges(gaps)[:5])
+            issues.append(
+                CoverageIssue(
+                    "warning",
+                    "dates_uncovered",
+                    f"{service.name}: {len(gaps)} day(s) of the validity have no price ({spans}).",
+                    service.id,
+                )
+            )
+        combos = {(ln.basis, ln.occupancy, ln.age_band) for ln in mine}
+        for season_id in {ln.season_id for ln in mine} | set(seasons):
+            present = {
+                (ln.basis, ln.occupancy, ln.age_band) for ln in mine if ln.season_id == season_id
+            }
+            missing = combos - present
+            if missing and season_id in seasons:
+                names = ", ".join(sorted(f"{o}/{a}" for _b, o, a in missing))
+                issues.append(
+                    CoverageIssue(
+                        "warning",
+                        "combination_missing",
+                        f"{service.name}, {seasons[season_id].name}: no price for {names}.",
+                        service.id,
+                        season_id,
+                    )
+                )
+    below = [ln for ln in lines if effective_sell(ln, version.currency) < ln.net]
+    if below:
+        issues.append(
+            CoverageIssue(
+                "error",
+                "sell_below_net",
+                f"{len(below)} line(s) sell below their net price.",
+                line_ids=[ln.id for ln in below],
+            )
+        )
+    if min_markup_pct > 0:
+        thin = [
+            ln
+            for ln in lines
+            if ln.net > 0
+            and (effective_sell(ln, version.currency) - ln.net) / ln.net * 100 < min_markup_pct
+        ]
+        if thin:
+            issues.append(
+                CoverageIssue(
+                    "warning",
+                    "markup_below_floor",
+                    f"{len(thin)} line(s) have a markup under {min_markup_pct}%.",
+                    line_ids=[ln.id for ln in thin],
+                )
+            )
+    return issues
+
+
+def publish(
+    session: Session, ctx: TenantContext, *, version_id: uuid.UUID, lock_version: int
+) -> RateListVersion:
+    """Swap the draft in: the previous published version becomes superseded, in one
+    transaction. Refused while the coverage check finds errors."""
+    require(ctx, Action.RATES_PUBLISH)
+    version = _draft(session, ctx, version_id)
+    _check_lock(version, lock_version)
+    blocking = [i for i in coverage(session, ctx, version_id=version.id) if i.severity == "error"]
+    if not lines_exist(session, version.id):
+        raise PublishRefusedError(
+            "A list with no prices cannot be published.",
+            errors=[FieldError("lines", "none", "no_lines")],
+        )
+    if blocking:
+        raise PublishRefusedError(
+            "Fix these before publishing: " + " ".join(i.message for i in blocking[:5]),
+            errors=[FieldError("lines", i.message, i.code) for i in blocking],
+        )
+    current = session.exec(
+        select(RateListVersion).where(
+            col(RateListVersion.rate_list_id) == version.rate_list_id,
+            col(RateListVersion.status) == VersionStatus.PUBLISHED.value,
+        )
+    ).all()
+    for old in current:
+        old.status = VersionStatus.SUPERSEDED.value
+        session.add(old)
+    version.status = VersionStatus.PUBLISHED.value
+    version.published_at, version.published_by = utcnow(), ctx.user_id
+    _touch(session, version)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.published",
+        target_type="rate_list_version",
+        target_id=str(version.id),
+        before={"published": [o.number for o in current]},
+        after={"published": version.number},
+    )
+    forget_prices(ctx.tenant_id)
+    return version
+
+
+def lines_exist(session: Session, version_id: uuid.UUID) -> bool:
+    return (
+        session.exec(select(RateLine.id).where(col(RateLine.version_id) == version_id)).first()
+        is not None
+    )
+
+
+def unpublish(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) -> RateListVersion:
+    require(ctx, Action.RATES_PUBLISH)
+    version = get_version(session, ctx, version_id)
+    if version.status != VersionStatus.PUBLISHED.value:
+        raise NotEditableError(f"Version {version.number} is not published.")
+    version.status = VersionStatus.UNPUBLISHED.value
+    _touch(session, version)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.unpublished",
+        target_type="rate_list_version",
+        target_id=str(version.id),
+    )
+    forget_prices(ctx.tenant_id)
+    return version
+
+
+# ---- diff ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DiffRow:
+    change: str  # added, removed, changed
+    key: str  # service · season · basis/occupancy/age · pax
+    old_net: Decimal | None
+    new_net: Decimal | None
+    old_sell: Decimal | None
+    new_sell: Decimal | None
+
+
+def _line_key(
+    line: RateLine, services: dict[uuid.UUID, SupplierService], seasons: dict[uuid.UUID, Season]
+) -> str:
+    service = services.get(line.service_id)
+    season = seasons.get(line.season_id)
+    return (
+        f"{service.name if service else line.service_id} · {season.name if season else '?'} · "
+        f"{line.basis}/{line.occupancy}/{line.age_band} · {line.pax_min}-{line.pax_max} pax"
+        + ("" if line.weekdays == ALL_WEEKDAYS else f" · days {line.weekdays:07b}")
+    )
+
+
+def diff(
+    session: Session, ctx: TenantContext, *, old_version_id: uuid.UUID, new_version_id: uuid.UUID
+) -> list[DiffRow]:
+    """Lines added, removed and changed between two versions of the same list (matched by
+    service, season name, basis, occupancy, age band, pax break and weekdays)."""
+    old = get_version(session, ctx, old_version_id)
+    new = get_version(session, ctx, new_version_id)
+    if old.rate_list_id != new.rate_list_id:
+        raise ValidationFailedError(
+            "Both versions must belong to the same rate list.",
+            errors=[FieldError("new_version_id", "another list", "different_list")],
+        )
+    services, _s, _b = _context_for(session, new)
+
+    def keyed(version: RateListVersion) -> dict[str, RateLine]:
+        seasons = {s.id: s for s in _seasons(session, version.id)}
+        lines = session.exec(select(RateLine).where(col(RateLine.version_id) == version.id)).all()
+        return {_line_key(line, services, seasons): line for line in lines}
+
+    before, after = keyed(old), keyed(new)
+    rows = []
+    for key in sorted(before.keys() | after.keys()):
+        a, b = before.get(key), after.get(key)
+        a_sell = effective_sell(a, old.currency) if a else None
+        b_sell = effective_sell(b, new.currency) if b else None
+        if a is None and b is not None:
+            rows.append(DiffRow("added", key, None, b.net, None, b_sell))
+        elif b is None and a is not None:
+            rows.append(DiffRow("removed", key, a.net, None, a_sell, None))
+        elif (
+            a is not None
+            and b is not None
+            and (a.net != b.net or a_sell != b_sell or a.min_nights != b.min_nights)
+        ):
+            rows.append(DiffRow("changed", key, a.net, b.net, a_sell, b_sell))
+    return rows
+
+
+# ---- blackouts, stop-sales, allotments -----------------------------------------------------------
+
+
+def add_restriction(
+    session: Session, ctx: TenantContext, *, data: RestrictionIn
+) -> SupplierRestriction:
+    require(ctx, Action.RATES_EDIT)
+    supplier = _get(session, Supplier, data.supplier_id, "Supplier")
+    if data.service_id is not None:
+        service = _get(session, SupplierService, data.service_id, "Service")
+        if service.supplier_id != supplier.id:
+            raise NotFoundError("Service not found for this supplier.")
+    _check_dates(data.starts_on, data.ends_on, start_field="starts_on", end_field="ends_on")
+    row = SupplierRestriction(
+        tenant_id=ctx.tenant_id,
+        supplier_id=supplier.id,
+        service_id=data.service_id,
+        kind=data.kind.value,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        reason=data.reason,
+    )
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action=f"rates.{data.kind.value}_added",
+        target_type="supplier",
+        target_id=str(supplier.id),
+        after={"from": str(data.starts_on), "to": str(data.ends_on), "reason": data.reason},
+    )
+    forget_prices(ctx.tenant_id)
+    return row
+
+
+def list_restrictions(
+    session: Session, ctx: TenantContext, *, supplier_id: uuid.UUID
+) -> list[SupplierRestriction]:
+    require(ctx, Action.RATES_VIEW)
+    _get(session, Supplier, supplier_id, "Supplier")
+    return list(
+        session.exec(
+            select(SupplierRestriction)
+            .where(col(SupplierRestriction.supplier_id) == supplier_id)
+            .order_by(col(SupplierRestriction.starts_on))
+        ).all()
+    )
+
+
+def delete_restriction(session: Session, ctx: TenantContext, *, restriction_id: uuid.UUID) -> None:
+    require(ctx, Action.RATES_EDIT)
+    row = _get(session, SupplierRestriction, restriction_id, "Restriction")
+    session.delete(row)
+    session.flush()
+    forget_prices(ctx.tenant_id)
+
+
+def set_allotment(session: Session, ctx: TenantContext, *, data: AllotmentIn) -> int:
+    """Units held per date over a range (upsert); returns the number of dates set."""
+    require(ctx, Action.RATES_EDIT)
+    _get(session, SupplierService, data.service_id, "Service")
+    _check_dates(data.starts_on, data.ends_on, start_field="starts_on", end_field="ends_on")
+    days = (data.ends_on - data.starts_on).days + 1
+    if days > 731:
+        raise ValidationFailedError(
+            "Set allotments for at most two years at a time.",
+            errors=[FieldError("ends_on", "more than 731 days after starts_on", "too_long")],
+        )
+    existing = {
+        a.on_date: a
+        for a in session.exec(
+            select(Allotment).where(
+                col(Allotment.service_id) == data.service_id,
+                col(Allotment.on_date) >= data.starts_on,
+                col(Allotment.on_date) <= data.ends_on,
+            )
+        ).all()
+    }
+    for offset in range(days):
+        day = data.starts_on + timedelta(days=offset)
+        row = existing.get(day) or Allotment(
+            tenant_id=ctx.tenant_id, service_id=data.service_id, on_date=day, units=0
+        )
+        row.units, row.release_days = data.units, data.release_days
+        session.add(row)
+    session.flush()
+    forget_prices(ctx.tenant_id)
+    return days
+
+
+def list_allotments(
+    session: Session, ctx: TenantContext, *, service_id: uuid.UUID, month: date
+) -> list[Allotment]:
+    require(ctx, Action.RATES_VIEW)
+    _get(session, SupplierService, service_id, "Service")
+    first = month.replace(day=1)
+    following = (first + timedelta(days=32)).replace(day=1)
+    return list(
+        session.exec(
+            select(Allotment)
+            .where(
+                col(Allotment.service_id) == service_id,
+                col(Allotment.on_date) >= first,
+                col(Allotment.on_date) < following,
+            )
+            .order_by(col(Allotment.on_date))
+        ).all()
+    )
+
+
+def forget_prices(tenant_id: uuid.UUID) -> None:
+    """Published prices or restrictions changed: cached lookups of the agency are void."""
+    cache.bump(f"{CACHE_NAMESPACE}:{tenant_id}")
+
+
+# ---- the price lookup ----------------------------------------------------------------------------
+
+
+class NoPriceError(DomainError):
+    """No price for this request; `reason` says why in a word (stop_sale, blackout,
+    no_rate_list, no_season, min_nights, no_rate, age_not_priced, allotment_exhausted)."""
+
+    code = "no_price"
+    status = 422
+    title = "No price"
+
+    @property
+    def reason(self) -> str:
+        return str(self.extra.get("reason", ""))
+
+
+def _no_price(reason: str, detail: str, night: date | None = None) -> NoPriceError:
+    extra: dict[str, Any] = {"reason": reason}
+    if night is not None:
+        extra["night"] = night.isoformat()
+    return NoPriceError(detail, extra=extra)
+
+
+@dataclass(frozen=True)
+class NightPrice:
+    night: date
+    net: Decimal
+    sell: Decimal
+    line_ids: list[uuid.UUID]
+
+
+@dataclass(frozen=True)
+class PriceQuote:
+    service_id: uuid.UUID
+    currency: str
+    rate_list_id: uuid.UUID
+    version_id: uuid.UUID
+    nights: list[NightPrice]
+    total_net: Decimal
+    total_sell: Decimal
+    cancellation_tiers: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "service_id": str(self.service_id),
+            "currency": self.currency,
+            "rate_list_id": str(self.rate_list_id),
+            "version_id": str(self.version_id),
+            "nights": [
+                {
+                    "night": n.night.isoformat(),
+                    "net": str(n.net),
+                    "sell": str(n.sell),
+                    "line_ids": [str(i) for i in n.line_ids],
+                }
+                for n in self.nights
+            ],
+            "total_net": str(self.total_net),
+            "total_sell": str(self.total_sell),
+            "cancellation_tiers": self.cancellation_tiers,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PriceQuote:
+        return cls(
+            service_id=uuid.UUID(data["service_id"]),
+            currency=data["currency"],
+            rate_list_id=uuid.UUID(data["rate_list_id"]),
+            version_id=uuid.UUID(data["version_id"]),
+            nights=[
+                NightPrice(
+                    night=date.fromisoformat(n["night"]),
+                    net=Decimal(n["net"]),
+                    sell=Decimal(n["sell"]),
+                    line_ids=[uuid.UUID(i) for i in n["line_ids"]],
+                )
+                for n in data["nights"]
+            ],
+            total_net=Decimal(data["total_net"]),
+            total_sell=Decimal(data["total_sell"]),
+            cancellation_tiers=data["cancellation_tiers"],
+        )
+
+
+def _band_of(age: int, bands: list[AgeBand], with_bed: bool) -> str | None:
+    """The age band a child falls in (a bed asked for picks child_with_bed when it fits)."""
+    kinds = {b.kind: b for b in bands}
+    order = (
+        [AgeBandKind.INFANT, AgeBandKind.CHILD_WITH_BED, AgeBandKind.CHILD_WITHOUT_BED]
+        if with_bed
+        else [AgeBandKind.INFANT, AgeBandKind.CHILD_WITHOUT_BED, AgeBandKind.CHILD_WITH_BED]
+    )
+    for kind in order:
+        band = kinds.get(kind.value)
+        if band is not None and band.age_min <= age <= band.age_max:
+            return kind.value
+    adult = kinds.get(AgeBandKind.ADULT.value)
+    if adult is not None and age >= adult.age_min:
+        return AgeBandKind.ADULT.value
+    return None
+
+
+def _night_price(
+    night: date,
+    lines: list[RateLine],
+    *,
+    season_name: str,
+    query: PriceQuery,
+    bands: list[AgeBand],
+    currency: str,
+) -> NightPrice:
+    """Price one night from the lines of its season (weekday and min-nights already checked)."""
+    people: dict[str, int] = defaultdict(int)
+    people[AgeBandKind.ADULT.value] += query.adults
+    beds_left = query.children_with_bed
+    for age in sorted(query.child_ages, reverse=True):
+        band = _band_of(age, bands, with_bed=beds_left > 0)
+        if band is None:
+            raise _no_price(
+                "age_not_priced", f"No age band of this list covers a child of {age}.", night
+            )
+        if band == AgeBandKind.CHILD_WITH_BED.value:
+            beds_left -= 1
+        people[band] += 1
+    total_pax = sum(people.values())
+
+    def pick(candidates: list[RateLine], what: str) -> RateLine:
+        if not candidates:
+            raise _no_price("no_rate", f"No price for {what} in {season_name}.", night)
+        on_day = [ln for ln in candidates if ln.weekdays & (1 << night.weekday())]
+        if not on_day:
+            raise _no_price("no_rate", f"No price for {what} on {night:%A} {night}.", night)
+        staying = [ln for ln in on_day if ln.min_nights <= query.nights]
+        if not staying:
+            needed = min(ln.min_nights for ln in on_day)
+            raise _no_price(
+                "min_nights",
+                f"{season_name} needs at least {needed} nights for {what}; this stay has "
+                f"{query.nights}.",
+                night,
+            )
+        fitting = [ln for ln in staying if ln.pax_min <= total_pax <= ln.pax_max]
+        if not fitting:
+            raise _no_price(
+                "no_rate", f"No price for {what} for {total_pax} people on {night}.", night
+            )
+        return fitting[0]
+
+    bases = {ln.basis for ln in lines}
+    net, sell, used = Decimal(0), Decimal(0), []
+    if PricingBasis.PER_ROOM.value in bases:
+        room = pick(
+            [
+                ln
+                for ln in lines
+                if ln.basis == "per_room" and ln.occupancy == query.occupancy.value
+            ],
+            f"a {query.occupancy.value} room",
+        )
+        net += room.net * query.rooms
+        sell += effective_sell(room, currency) * query.rooms
+        used.append(room.id)
+        for band in (AgeBandKind.CHILD_WITH_BED.value,):
+            if people.get(band):
+                bed = pick(
+                    [
+                        ln
+                        for ln in lines
+                        if ln.occupancy == Occupancy.EXTRA_BED.value and ln.age_band == band
+                    ],
+                    "an extra bed for a child",
+                )
+                net += bed.net * people[band]
+                sell += effective_sell(bed, currency) * people[band]
+                used.append(bed.id)
+    elif PricingBasis.PER_PERSON.value in bases:
+        for band, count in people.items():
+            if not count:
+                continue
+            candidates = [ln for ln in lines if ln.basis == "per_person" and ln.age_band == band]
+            if not candidates and band == AgeBandKind.INFANT.value:
+                continue  # infants travel free unless the contract prices them
+            line = pick(candidates, f"{band.replace('_', ' ')}")
+            net += line.net * count
+            sell += effective_sell(line, currency) * count
+            used.append(line.id)
+    else:
+        line = pick(lines, "the vehicle or group")
+        net, sell = line.net, effective_sell(line, currency)
+        used.append(line.id)
+    return NightPrice(night, round_money(net, currency), round_money(sell, currency), used)
+
+
+def _quote_key(query: PriceQuery) -> str:
+    return ":".join(
+        [
+            str(query.service_id),
+            query.check_in.isoformat(),
+            str(query.nights),
+            query.occupancy.value,
+            str(query.rooms),
+            str(query.adults),
+            ",".join(map(str, sorted(query.child_ages))),
+            str(query.children_with_bed),
+            query.market.value,
+            date.today().isoformat(),  # allotments release by days before arrival
+        ]
+    )
+
+
+def quote_price(
+    session: Session, ctx: TenantContext, query: PriceQuery, *, use_cache: bool = True
+) -> PriceQuote:
+    """Net and sell per night for a service, from published versions only, with the lines
+    used; or `NoPriceError` naming why (stop-sale, blackout, no season, min nights not met,
+    no rate, allotment exhausted). Cached per agency until something is published."""
+    import json
+
+    require(ctx, Action.RATES_VIEW)
+    namespace = f"{CACHE_NAMESPACE}:{ctx.tenant_id}"
+    key = _quote_key(query)
+    generation = cache.generation(namespace) if use_cache else 0
+    if use_cache:
+        hit = cache.get(namespace, key, generation)
+        if hit is not None:
+            data = json.loads(hit)
+            if "error" in data:
+                raise NoPriceError(data["error"]["detail"], extra=data["error"]["extra"])
+            return PriceQuote.from_json(data)
+    try:
+        quote = _quote(session, query)
+    except NoPriceError as exc:
+        if use_cache:
+            payload = {"error": {"detail": exc.detail, "extra": exc.extra}}
+            cache.put(namespace, key, generation, json.dumps(payload))
+        raise
+    if use_cache:
+        cache.put(namespace, key, generation, json.dumps(quote.to_json()))
+    return quote
+
+
+def _quote(session: Session, query: PriceQuery) -> PriceQuote:
+    service = _get(session, SupplierService, query.service_id, "Service")
+    nights = [query.check_in + timedelta(days=i) for i in range(query.nights)]
+    first, last = nights[0], nights[-1]
+    restrictions = session.exec(
+        select(SupplierRestriction).where(
+            col(SupplierRestriction.supplier_id) == service.supplier_id,
+            col(SupplierRestriction.starts_on) <= last,
+            col(SupplierRestriction.ends_on) >= first,
+        )
+    ).all()
+    for restriction in sorted(
+        restrictions, key=lambda r: r.kind != RestrictionKind.STOP_SALE.value
+    ):
+        if restriction.service_id not in (None, service.id):
+            continue
+        night = max(first, restriction.starts_on)
+        word = "stop-sale" if restriction.kind == RestrictionKind.STOP_SALE.value else "blackout"
+        reason = f" ({restriction.reason})" if restriction.reason else ""
+        raise _no_price(
+            restriction.kind,
+            f"{service.name} is under a {word} from {restriction.starts_on} to "
+            f"{restriction.ends_on}{reason}.",
+            night,
+        )
+    markets = [query.market.value] if query.market.value == "all" else [query.market.value, "all"]
+    candidates = session.exec(
+        select(RateListVersion, RateList.market)
+        .join(RateList, col(RateList.id) == col(RateListVersion.rate_list_id))
+        .where(
+            col(RateListVersion.supplier_id) == service.supplier_id,
+            col(RateListVersion.status) == VersionStatus.PUBLISHED.value,
+            col(RateListVersion.valid_from) <= last,
+            col(RateListVersion.valid_to) >= first,
+            col(RateList.market).in_(markets),
+            col(RateList.is_archived).is_(False),
+        )
+    ).all()
+    if not candidates:
+        raise _no_price(
+            "no_rate_list", f"No published rate list of this supplier covers {first}.", first
+        )
+    version_ids = [v.id for v, _m in candidates]
+    seasons = session.exec(select(Season).where(col(Season.version_id).in_(version_ids))).all()
+    lines = session.exec(
+        select(RateLine).where(
+            col(RateLine.version_id).in_(version_ids), col(RateLine.service_id) == service.id
+        )
+    ).all()
+    bands = session.exec(select(AgeBand).where(col(AgeBand.version_id).in_(version_ids))).all()
+    allotments = {
+        a.on_date: a
+        for a in session.exec(
+            select(Allotment).where(
+                col(Allotment.service_id) == service.id,
+                col(Allotment.on_date) >= first,
+                col(Allotment.on_date) <= last,
+            )
+        ).all()
+    }
+    # the most specific market first, then the newest publication
+    ranked = sorted(
+        candidates,
+        key=lambda vm: (vm[1] != query.market.value, -(vm[0].published_at or utcnow()).timestamp()),
+    )
+    today = date.today()
+    priced: list[NightPrice] = []
+    chosen: RateListVersion | None = None
+    for night in nights:
+        version = next((v for v, _m in ranked if v.valid_from <= night <= v.valid_to), None)
+        if version is None:
+            raise _no_price("no_rate_list", f"No published rate list covers {night}.", night)
+        if chosen is None:
+            chosen = version
+        season = next(
+            (
+                s
+                for s in seasons
+                if s.version_id == version.id and s.starts_on <= night <= s.ends_on
+            ),
+            None,
+        )
+        if season is None:
+            raise _no_price("no_season", f"No season of the rate list covers {night}.", night)
+        in_season = [
+            ln for ln in lines if ln.version_id == version.id and ln.season_id == season.id
+        ]
+        allotment = allotments.get(night)
+        if allotment is not None:
+            needed_units = query.rooms
+            released = (night - today).days < allotment.release_days
+            if released or allotment.units - allotment.used < needed_units:
+                why = (
+                    f"released {allotment.release_days} days before arrival"
+                    if released
+                    else f"{max(allotment.units - allotment.used, 0)} left"
+                )
+                raise _no_price(
+                    "allotment_exhausted",
+                    f"No allotment for {service.name} on {night} ({why}).",
+                    night,
+                )
+        version_bands = [b for b in bands if b.version_id == version.id]
+        priced.append(
+            _night_price(
+                night,
+                in_season,
+                season_name=season.name,
+                query=query,
+                bands=version_bands,
+                currency=version.currency,
+            )
+        )
+    assert chosen is not None
+    return PriceQuote(
+        service_id=service.id,
+        currency=chosen.currency,
+        rate_list_id=chosen.rate_list_id,
+        version_id=chosen.id,
+        nights=priced,
+        total_net=sum((n.net for n in priced), Decimal(0)),
+        total_sell=sum((n.sell for n in priced), Decimal(0)),
+        cancellation_tiers=list(chosen.cancellation_tiers),
+    )
