@@ -19,6 +19,8 @@ from travelcrm.api.idempotency import IdempotencyMiddleware
 from travelcrm.api.middleware import RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
+from travelcrm.rates.api import router as rates_router
+from travelcrm.suppliers.api import router as suppliers_router
 from travelcrm.system.api import router as system_router
 from travelcrm.tenants.api import public_router as agencies_router
 from travelcrm.tenants.api import router as tenant_router
@@ -47,6 +49,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     audit_router,
     tenant_router,
     agencies_router,
+    rates_router,
+    suppliers_router,
 )
 
 

@@ -205,3 +205,165 @@ class PriceQuery(BaseModel):
         if any(age < 0 or age > 17 for age in value):
             raise ValueError("child ages are 0-17")
         return value
+
+
+# ---- what the API shows -------------------------------------------------------------------------
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+
+class VersionPublic(_Out):
+    id: uuid.UUID
+    rate_list_id: uuid.UUID
+    number: int
+    status: str
+    currency: str
+    valid_from: date
+    valid_to: date
+    cancellation_tiers: list[dict[str, object]]
+    no_show_charge_pct: Decimal | None
+    lock_version: int
+    notes: str | None
+    published_at: object | None = None
+
+
+class RateListPublic(_Out):
+    id: uuid.UUID
+    supplier_id: uuid.UUID
+    name: str
+    market: str
+    agent_group: str | None
+    versions: list[VersionPublic] = []
+
+
+class SeasonPublic(_Out):
+    id: uuid.UUID
+    name: str
+    starts_on: date
+    ends_on: date
+
+
+class AgeBandPublic(_Out):
+    kind: str
+    age_min: int
+    age_max: int
+
+
+class VersionDetail(VersionPublic):
+    seasons: list[SeasonPublic]
+    age_bands: list[AgeBandPublic]
+
+
+class LinePublic(_Out):
+    id: uuid.UUID
+    service_id: uuid.UUID
+    season_id: uuid.UUID
+    basis: str
+    occupancy: str
+    age_band: str
+    pax_min: int
+    pax_max: int
+    net: Decimal
+    sell: Decimal | None
+    markup_pct: Decimal | None
+    effective_sell: Decimal
+    weekdays: list[str]
+    min_nights: int
+
+
+class LinesIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+    lines: list[LineIn] = Field(min_length=1, max_length=5000)
+
+
+class LineIdsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+    line_ids: list[uuid.UUID] = Field(min_length=1, max_length=50_000)
+
+
+class LockIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+
+
+class SeasonCreate(SeasonIn):
+    lock_version: int = Field(ge=1)
+
+
+class AgeBandsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+    bands: list[AgeBandIn] = Field(min_length=1, max_length=4)
+
+
+class CoverageIssuePublic(_Out):
+    severity: str
+    code: str
+    message: str
+    service_id: uuid.UUID | None
+    season_id: uuid.UUID | None
+    line_ids: list[uuid.UUID]
+
+
+class DiffRowPublic(_Out):
+    change: str
+    key: str
+    old_net: Decimal | None
+    new_net: Decimal | None
+    old_sell: Decimal | None
+    new_sell: Decimal | None
+
+
+class BulkRowPublic(_Out):
+    line_id: uuid.UUID
+    old: Decimal
+    new: Decimal
+
+
+class BulkResultPublic(_Out):
+    applied: bool
+    lock_version: int
+    rows: list[BulkRowPublic]
+
+
+class RestrictionPublic(_Out):
+    id: uuid.UUID
+    supplier_id: uuid.UUID
+    service_id: uuid.UUID | None
+    kind: str
+    starts_on: date
+    ends_on: date
+    reason: str | None
+
+
+class AllotmentPublic(_Out):
+    on_date: date
+    units: int
+    used: int
+    release_days: int
+
+
+class NightPublic(_Out):
+    night: date
+    net: Decimal
+    sell: Decimal
+    line_ids: list[uuid.UUID]
+
+
+class QuotePublic(_Out):
+    service_id: uuid.UUID
+    currency: str
+    rate_list_id: uuid.UUID
+    version_id: uuid.UUID
+    nights: list[NightPublic]
+    total_net: Decimal
+    total_sell: Decimal
+    cancellation_tiers: list[dict[str, object]]
