@@ -167,6 +167,7 @@ def upgrade() -> None:
     with op.batch_alter_table('rate_list_versions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_rate_list_versions_rate_list_id'), ['rate_list_id'], unique=False)
         batch_op.create_index('ix_rate_versions_lookup', ['tenant_id', 'destination_country', 'destination_city', 'valid_from', 'valid_to'], unique=False)
+        batch_op.create_index('ix_rate_versions_supplier', ['tenant_id', 'supplier_id', 'valid_from', 'valid_to'], unique=False)
 
     op.create_table('supplier_restrictions',
     sa.Column('tenant_id', sa.Uuid(), nullable=False),
@@ -268,6 +269,7 @@ def downgrade() -> None:
 
     op.drop_table('supplier_restrictions')
     with op.batch_alter_table('rate_list_versions', schema=None) as batch_op:
+        batch_op.drop_index('ix_rate_versions_supplier')
         batch_op.drop_index('ix_rate_versions_lookup')
         batch_op.drop_index(batch_op.f('ix_rate_list_versions_rate_list_id'))
 

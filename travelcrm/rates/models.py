@@ -91,6 +91,8 @@ class RateListVersion(TenantMixin, table=True):
             "valid_from",
             "valid_to",
         ),
+        # ... and the price of a known service: its supplier's versions valid on a date
+        Index("ix_rate_versions_supplier", "tenant_id", "supplier_id", "valid_from", "valid_to"),
     )
 
     rate_list_id: uuid.UUID = Field(index=True)
