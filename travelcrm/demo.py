@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlmodel import Session, select
 
+from travelcrm.accounts.models import User
 from travelcrm.accounts.services import add_member
 from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import enter_tenant
+from travelcrm.suppliers import services as supplier_services
+from travelcrm.suppliers.schemas import BankDetailsIn, ContactIn, ServiceIn, SupplierCreate
 from travelcrm.system.services import Seeder
 from travelcrm.tenants.models import Tenant
 from travelcrm.tenants.schemas import TenantCreate
@@ -90,8 +98,469 @@ def seed_staff(session: Session) -> None:
         )
 
 
+# ---- suppliers ---------------------------------------------------------------------------------
+# Fake but well-formed: GSTINs carry their PANs, IFSC/SWIFT/IBAN follow their formats.
+
+_ROOMS = "room"
+
+
+def _supplier(
+    name: str,
+    kind: str,
+    city: str,
+    region: str,
+    country: str,
+    currency: str,
+    *,
+    tags: list[str],
+    services: Sequence[tuple[str, str, str | None, int | None]] = (),
+    contacts: Sequence[tuple[str, str, str, str]] = (),
+    bank: dict[str, str] | None = None,
+    status: str = "active",
+    **extra: Any,
+) -> dict[str, Any]:
+    return {
+        "data": {
+            "name": name,
+            "kind": kind,
+            "city": city,
+            "region": region,
+            "country": country,
+            "default_currency": currency,
+            "tags": tags,
+            "status": status,
+            **extra,
+        },
+        "services": services,
+        "contacts": contacts,
+        "bank": bank,
+    }
+
+
+DEMO_SUPPLIERS: dict[str, list[dict[str, Any]]] = {
+    "sunrise-holidays": [
+        # Goa
+        _supplier(
+            "Sea Breeze Beach Resort",
+            "hotel",
+            "Candolim",
+            "Goa",
+            "IN",
+            "INR",
+            tags=["beach", "family", "pool"],
+            legal_name="Sea Breeze Hospitality Pvt Ltd",
+            gstin="30AADCS4821K1Z7",
+            pan="AADCS4821K",
+            address="Candolim Beach Road, Bardez, North Goa 403515",
+            email="reservations@seabreeze-goa.example",
+            phone="+91 832 248 9000",
+            website="https://seabreeze-goa.example",
+            payment_terms="50% on confirmation, balance 7 days before arrival",
+            payment_due_days=7,
+            default_commission_pct="12",
+            services=[
+                (_ROOMS, "Deluxe Garden View", "CP", 3),
+                (_ROOMS, "Deluxe Garden View", "MAP", 3),
+                (_ROOMS, "Deluxe Sea View", "CP", 3),
+                (_ROOMS, "Deluxe Sea View", "MAP", 3),
+                (_ROOMS, "Suite", "CP", 4),
+                (_ROOMS, "Suite", "MAP", 4),
+            ],
+            contacts=[
+                (
+                    "Anita Fernandes",
+                    "reservations",
+                    "anita@seabreeze-goa.example",
+                    "+91 98220 11223",
+                ),
+                ("Rohan Naik", "accounts", "accounts@seabreeze-goa.example", "+91 98220 44556"),
+            ],
+            bank={
+                "account_holder": "Sea Breeze Hospitality Pvt Ltd",
+                "bank_name": "HDFC Bank",
+                "account_number": "50200012344321",
+                "ifsc": "HDFC0000123",
+                "branch": "Panaji",
+            },
+        ),
+        _supplier(
+            "Goa Coastal Cabs",
+            "transport",
+            "Panaji",
+            "Goa",
+            "IN",
+            "INR",
+            tags=["airport transfer", "sightseeing"],
+            legal_name="Goa Coastal Cabs LLP",
+            gstin="30AAJFG7712M1ZQ",
+            pan="AAJFG7712M",
+            email="bookings@goacabs.example",
+            phone="+91 832 242 1100",
+            payment_terms="Monthly statement",
+            payment_due_days=30,
+            default_commission_pct="8",
+            services=[
+                ("vehicle", "Sedan (Swift Dzire)", None, 4),
+                ("vehicle", "Toyota Innova Crysta", None, 6),
+                ("vehicle", "Tempo Traveller", None, 12),
+            ],
+            contacts=[("Sanjay Kamat", "dispatch", "dispatch@goacabs.example", "+91 98231 77889")],
+            bank={
+                "account_holder": "Goa Coastal Cabs LLP",
+                "bank_name": "State Bank of India",
+                "account_number": "34512345678",
+                "ifsc": "SBIN0001234",
+            },
+        ),
+        # Kerala
+        _supplier(
+            "Alleppey Heritage Houseboats",
+            "hotel",
+            "Alappuzha",
+            "Kerala",
+            "IN",
+            "INR",
+            tags=["backwaters", "houseboat"],
+            legal_name="Heritage Backwater Cruises Pvt Ltd",
+            gstin="32AAECH5567P1Z2",
+            pan="AAECH5567P",
+            email="cruise@alleppeyhouseboats.example",
+            phone="+91 477 226 5500",
+            payment_terms="Full payment 15 days before cruise",
+            payment_due_days=15,
+            default_commission_pct="10",
+            services=[
+                (_ROOMS, "Premium 1-Bedroom Houseboat", "AP", 2),
+                (_ROOMS, "Deluxe 2-Bedroom Houseboat", "AP", 4),
+            ],
+            contacts=[
+                ("Thomas Mathew", "sales", "thomas@alleppeyhouseboats.example", "+91 94470 12345")
+            ],
+            bank={
+                "account_holder": "Heritage Backwater Cruises Pvt Ltd",
+                "bank_name": "Federal Bank",
+                "account_number": "12340100056789",
+                "ifsc": "FDRL0001234",
+            },
+        ),
+        _supplier(
+            "Misty Hills Resort Munnar",
+            "hotel",
+            "Munnar",
+            "Kerala",
+            "IN",
+            "INR",
+            tags=["hill station", "tea gardens"],
+            legal_name="Misty Hills Resorts Pvt Ltd",
+            gstin="32AAFCM9012Q1ZK",
+            pan="AAFCM9012Q",
+            email="stay@mistyhills.example",
+            phone="+91 4865 230 400",
+            default_commission_pct="15",
+            services=[
+                (_ROOMS, "Valley View Cottage", "CP", 3),
+                (_ROOMS, "Valley View Cottage", "MAP", 3),
+                (_ROOMS, "Plantation Villa", "MAP", 4),
+            ],
+            contacts=[
+                ("Lakshmi Menon", "reservations", "lakshmi@mistyhills.example", "+91 94461 55667")
+            ],
+        ),
+        _supplier(
+            "Kathakali Kendra Kochi",
+            "activity",
+            "Kochi",
+            "Kerala",
+            "IN",
+            "INR",
+            tags=["culture", "evening"],
+            pan="AAATK3344L",
+            email="tickets@kathakalikendra.example",
+            phone="+91 484 221 7890",
+            services=[
+                ("ticket", "Evening Kathakali show (6 pm)", None, None),
+                ("ticket", "Make-up viewing and show (4:30 pm)", None, None),
+            ],
+        ),
+        # Rajasthan
+        _supplier(
+            "Amber Haveli Jaipur",
+            "hotel",
+            "Jaipur",
+            "Rajasthan",
+            "IN",
+            "INR",
+            tags=["heritage", "city centre"],
+            legal_name="Amber Haveli Hotels Pvt Ltd",
+            gstin="08AABCA2468H1ZR",
+            pan="AABCA2468H",
+            email="frontoffice@amberhaveli.example",
+            phone="+91 141 260 1234",
+            payment_terms="Credit 15 days after check-out",
+            payment_due_days=15,
+            default_commission_pct="10",
+            services=[
+                (_ROOMS, "Heritage Room", "CP", 3),
+                (_ROOMS, "Heritage Room", "MAP", 3),
+                (_ROOMS, "Maharaja Suite", "MAP", 4),
+            ],
+            contacts=[
+                ("Vikram Singh Rathore", "sales", "vikram@amberhaveli.example", "+91 98290 12121")
+            ],
+            bank={
+                "account_holder": "Amber Haveli Hotels Pvt Ltd",
+                "bank_name": "ICICI Bank",
+                "account_number": "001205012345",
+                "ifsc": "ICIC0000012",
+            },
+        ),
+        _supplier(
+            "Lake Pichola Palace",
+            "hotel",
+            "Udaipur",
+            "Rajasthan",
+            "IN",
+            "INR",
+            tags=["heritage", "lake view", "luxury"],
+            legal_name="Pichola Palace Resorts Ltd",
+            gstin="08AADCP1357J1ZD",
+            pan="AADCP1357J",
+            email="reservations@picholapalace.example",
+            phone="+91 294 252 8000",
+            default_commission_pct="10",
+            services=[
+                (_ROOMS, "Lake View Room", "CP", 3),
+                (_ROOMS, "Palace Suite", "MAP", 3),
+            ],
+            contacts=[
+                (
+                    "Meera Shekhawat",
+                    "reservations",
+                    "meera@picholapalace.example",
+                    "+91 98280 34343",
+                )
+            ],
+        ),
+        _supplier(
+            "Rajesh Sharma (licensed guide)",
+            "guide",
+            "Jaipur",
+            "Rajasthan",
+            "IN",
+            "INR",
+            tags=["english", "french"],
+            pan="BQPPS4827K",
+            email="rajesh.guide@example.com",
+            phone="+91 98290 56789",
+            payment_terms="Cash or UPI on the day",
+            services=[
+                ("guide", "Full-day Jaipur city tour (English)", None, 15),
+                ("guide", "Half-day Amber Fort visit (French)", None, 15),
+            ],
+            bank={
+                "account_holder": "Rajesh Sharma",
+                "bank_name": "Punjab National Bank",
+                "account_number": "1234000100056789",
+                "ifsc": "PUNB0123400",
+            },
+        ),
+        _supplier(
+            "Old Town Travels",
+            "transport",
+            "Jaipur",
+            "Rajasthan",
+            "IN",
+            "INR",
+            tags=["sightseeing"],
+            status="inactive",
+            notes="Paused after the 2025 season: vehicles too old.",
+            services=[("vehicle", "Tata Indica", None, 4)],
+        ),
+        # Dubai
+        _supplier(
+            "Marina Pearl Hotel Dubai",
+            "hotel",
+            "Dubai",
+            "Dubai",
+            "AE",
+            "AED",
+            tags=["city", "marina"],
+            legal_name="Marina Pearl Hotel LLC",
+            tax_id="100234567800003",
+            email="groups@marinapearl.example",
+            phone="+971 4 399 1234",
+            payment_terms="Prepayment 21 days before arrival",
+            payment_due_days=21,
+            default_commission_pct="8",
+            services=[
+                (_ROOMS, "Deluxe City View", "CP", 3),
+                (_ROOMS, "Marina View Suite", "MAP", 4),
+            ],
+            contacts=[
+                ("Fatima Al Mansoori", "groups", "fatima@marinapearl.example", "+971 50 123 4567")
+            ],
+            bank={
+                "account_holder": "Marina Pearl Hotel LLC",
+                "bank_name": "Emirates NBD",
+                "account_number": "1012345678901",
+                "swift": "EBILAEAD",
+                "iban": "AE070331234567890123456",
+            },
+        ),
+        _supplier(
+            "Red Dunes Desert Safari",
+            "activity",
+            "Dubai",
+            "Dubai",
+            "AE",
+            "AED",
+            tags=["desert", "adventure"],
+            email="book@reddunes.example",
+            phone="+971 4 288 7777",
+            default_commission_pct="20",
+            services=[
+                ("ticket", "Evening desert safari with BBQ dinner", None, None),
+                ("ticket", "Morning dune bashing and sandboarding", None, None),
+            ],
+        ),
+        _supplier(
+            "Gulf Airport Transfers",
+            "transport",
+            "Dubai",
+            "Dubai",
+            "AE",
+            "AED",
+            tags=["airport transfer"],
+            email="ops@gulftransfers.example",
+            services=[
+                ("vehicle", "Lexus ES sedan", None, 3),
+                ("vehicle", "Toyota HiAce van", None, 10),
+            ],
+        ),
+        # Bali
+        _supplier(
+            "Ubud Jungle Villas",
+            "hotel",
+            "Ubud",
+            "Bali",
+            "ID",
+            "USD",
+            tags=["villa", "honeymoon", "pool"],
+            legal_name="PT Ubud Jungle Villas",
+            email="stay@ubudjungle.example",
+            phone="+62 361 975 123",
+            default_commission_pct="15",
+            services=[
+                (_ROOMS, "One-Bedroom Pool Villa", "CP", 2),
+                (_ROOMS, "Two-Bedroom Family Villa", "CP", 5),
+            ],
+            contacts=[
+                ("Made Wirawan", "reservations", "made@ubudjungle.example", "+62 812 3456 7890")
+            ],
+            bank={
+                "account_holder": "PT Ubud Jungle Villas",
+                "bank_name": "Bank Central Asia",
+                "account_number": "7720123456",
+                "swift": "CENAIDJA",
+            },
+        ),
+        _supplier(
+            "Bali Ubud Discovery Tours",
+            "activity",
+            "Ubud",
+            "Bali",
+            "ID",
+            "IDR",
+            tags=["culture", "trekking"],
+            email="hello@ubuddiscovery.example",
+            services=[
+                ("ticket", "Rice terraces and Monkey Forest day tour", None, None),
+                ("ticket", "Mount Batur sunrise trek", None, None),
+            ],
+        ),
+    ],
+    "blue-horizon-tours": [
+        _supplier(
+            "Sunset Bay Hotel Miami",
+            "hotel",
+            "Miami",
+            "Florida",
+            "US",
+            "USD",
+            tags=["beach"],
+            tax_id="59-1234567",
+            email="sales@sunsetbay.example",
+            default_commission_pct="10",
+            services=[(_ROOMS, "Ocean View King", "EP", 2), (_ROOMS, "Ocean View King", "CP", 2)],
+            contacts=[("Maria Lopez", "sales", "maria@sunsetbay.example", "+1 305 555 0142")],
+            bank={
+                "account_holder": "Sunset Bay Hotel Inc",
+                "bank_name": "JPMorgan Chase",
+                "account_number": "483101234567",
+                "swift": "CHASUS33",
+            },
+        ),
+        _supplier(
+            "Big Apple Coaches",
+            "transport",
+            "New York",
+            "New York",
+            "US",
+            "USD",
+            tags=["coach", "airport transfer"],
+            email="charters@bigapplecoaches.example",
+            services=[("vehicle", "56-seat motorcoach", None, 56)],
+        ),
+    ],
+}
+
+
+def seed_suppliers(session: Session) -> None:
+    """Suppliers with contacts, services and bank details for both demo agencies (written
+    through the services, so the audit log shows them being created)."""
+    for slug, suppliers in DEMO_SUPPLIERS.items():
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        owner_email = next(email for s, email, _n, _p in DEMO_LOGINS if s == slug)
+        owner = session.exec(select(User).where(User.email == owner_email)).one()
+        enter_tenant(session, tenant.id)
+        ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+        for entry in suppliers:
+            supplier = supplier_services.create_supplier(
+                session, ctx, data=SupplierCreate.model_validate(entry["data"])
+            )
+            for kind, name, meal_plan, occupancy in entry["services"]:
+                supplier_services.add_service(
+                    session,
+                    ctx,
+                    supplier_id=supplier.id,
+                    data=ServiceIn.model_validate(
+                        {
+                            "kind": kind,
+                            "name": name,
+                            "meal_plan": meal_plan,
+                            "max_occupancy": occupancy,
+                        }
+                    ),
+                )
+            for name, role, email, phone in entry["contacts"]:
+                supplier_services.add_contact(
+                    session,
+                    ctx,
+                    supplier_id=supplier.id,
+                    data=ContactIn(name=name, role=role, email=email, phone=phone),
+                )
+            if entry["bank"]:
+                supplier_services.set_bank_details(
+                    session,
+                    ctx,
+                    supplier_id=supplier.id,
+                    data=BankDetailsIn.model_validate(entry["bank"]),
+                )
+
+
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
     ("owners-v1", seed_owners),
     ("staff-v1", seed_staff),
+    ("suppliers-v1", seed_suppliers),
 )

@@ -17,7 +17,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
     with system_scope() as session:
         second = apply_demo_seeds(session, SEEDERS)
         slugs = set(session.exec(select(Tenant.slug)).all())
-    assert first == ["agencies-v1", "owners-v1", "staff-v1"]
+    assert first == ["agencies-v1", "owners-v1", "staff-v1", "suppliers-v1"]
     assert second == []
     assert {"sunrise-holidays", "blue-horizon-tours"} <= slugs
     staff = [(slug, email, name, password) for slug, email, name, password, _role in DEMO_STAFF]
@@ -28,3 +28,39 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
         with system_scope() as session:
             tenant = session.get(Tenant, result.context.tenant_id)
             assert tenant is not None and tenant.slug == slug
+
+
+def test_demo_suppliers_belong_to_their_agencies(migrated_engine) -> None:
+    from travelcrm.accounts.models import User
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import tenant_scope
+    from travelcrm.demo import DEMO_SUPPLIERS
+    from travelcrm.suppliers import services as suppliers
+    from travelcrm.suppliers.schemas import SupplierFilter
+
+    with system_scope() as session:
+        apply_demo_seeds(session, SEEDERS)
+    for slug, email, _name, _password in DEMO_LOGINS:
+        with system_scope() as session:
+            tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+            owner = session.exec(select(User).where(User.email == email)).one()
+        ctx = TenantContext(tenant.id, owner.id, Role.OWNER)
+        with tenant_scope(ctx) as session:
+            page = suppliers.list_suppliers(
+                session, ctx, filters=SupplierFilter(status="all"), limit=100
+            )
+            assert sorted(s.name for s in page.items) == sorted(
+                e["data"]["name"] for e in DEMO_SUPPLIERS[slug]
+            )
+            banked = [s for s in page.items if s.bank_details_encrypted]
+            assert banked and all(s.bank_hint and "••••" in s.bank_hint for s in banked)
+            details = suppliers.reveal_bank_details(session, ctx, supplier_id=banked[0].id)
+            assert details.account_number.endswith(banked[0].bank_hint[-4:])
+            rooms = [
+                service
+                for s in page.items
+                for service in suppliers.list_services(session, ctx, supplier_id=s.id)
+                if service.kind == "room"
+            ]
+            assert rooms and all(room.meal_plan for room in rooms)

@@ -1,0 +1,426 @@
+"""Suppliers over REST: list (search, filters, sort, pages), create, read with an ETag, update
+with If-Match (required), delete-or-archive, contacts, services and bank details."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi.responses import JSONResponse
+from sqlmodel import Session
+
+from travelcrm.api.auth import Identity, current_identity, tenant_session
+from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.core.errors import DomainError, FieldError
+from travelcrm.core.permissions import Action, require
+from travelcrm.core.text import CleanStr
+from travelcrm.settings import get_settings
+from travelcrm.suppliers import services
+from travelcrm.suppliers.models import SupplierKind
+from travelcrm.suppliers.schemas import (
+    BankDetailsIn,
+    BankDetailsPublic,
+    BankHint,
+    ContactIn,
+    ContactPublic,
+    ContactUpdate,
+    FilterStatus,
+    RateListSummary,
+    ServiceIn,
+    ServicePublic,
+    ServiceUpdate,
+    SortKey,
+    SupplierCreate,
+    SupplierDeleted,
+    SupplierFilter,
+    SupplierListItem,
+    SupplierPublic,
+    SupplierStatusIn,
+    SupplierUpdate,
+)
+
+router = APIRouter(prefix="/api/suppliers", tags=["suppliers"])
+
+IdentityDep = Annotated[Identity, Depends(current_identity)]
+SessionDep = Annotated[Session, Depends(tenant_session)]
+IF_MATCH_DOC = "The ETag you read (GET); required, so a stale copy never overwrites a newer one"
+
+
+class PreconditionRequiredError(DomainError):
+    code = "precondition_required"
+    status = 428
+    title = "Precondition required"
+
+
+def _client(request: Request) -> tuple[str | None, str | None]:
+    return (request.client.host if request.client else None), request.headers.get("user-agent")
+
+
+def _current(session: Session, identity: Identity, supplier_id: uuid.UUID) -> SupplierPublic:
+    supplier = services.get_supplier(session, identity.context, supplier_id=supplier_id)
+    return services.to_public(supplier, identity.context)
+
+
+def _require_if_match(request: Request, current: SupplierPublic) -> None:
+    if not request.headers.get("if-match"):
+        raise PreconditionRequiredError(
+            "Send the supplier's ETag (from GET) as If-Match, so a change made meanwhile by "
+            "someone else is not overwritten.",
+            errors=[FieldError("If-Match", "required", "missing")],
+        )
+    check_if_match(request, current.model_dump(mode="json"))
+
+
+def _resource(request: Request, supplier: SupplierPublic, *, status_code: int = 200) -> Response:
+    return resource_response(request, supplier.model_dump(mode="json"), status_code=status_code)
+
+
+# ---- suppliers --------------------------------------------------------------------------------
+
+
+@router.get(
+    "",
+    response_model=Envelope[list[SupplierListItem]],
+    responses=problem_responses(401, 403, 422),
+    summary="Suppliers: search, filter, sort; `page` numbers or the `cursor` (meta.total counts)",
+)
+def list_suppliers(
+    identity: IdentityDep,
+    session: SessionDep,
+    q: Annotated[
+        CleanStr | None,
+        Query(max_length=100, description="Name, city, region, legal name or email contain it"),
+    ] = None,
+    kind: SupplierKind | None = None,
+    country: Annotated[str | None, Query(pattern=r"^[A-Za-z]{2}$")] = None,
+    city: Annotated[
+        CleanStr | None, Query(max_length=100, description="City or region contain it")
+    ] = None,
+    status: Annotated[
+        FilterStatus | None,
+        Query(description="Default: active and inactive (archived only when asked)"),
+    ] = None,
+    tag: Annotated[CleanStr | None, Query(max_length=30)] = None,
+    sort: SortKey = "name",
+    page: Annotated[int | None, Query(ge=1, le=100_000, description="1-based page number")] = None,
+    limit: Annotated[int | None, Query(ge=1, description="Page size (capped)")] = None,
+    cursor: Annotated[
+        str | None, Query(max_length=512, description="`next_cursor` of the previous page")
+    ] = None,
+) -> dict[str, Any]:
+    settings = get_settings()
+    size = min(limit or settings.api_page_limit_default, settings.api_page_limit_max)
+    filters = SupplierFilter(q=q, kind=kind, country=country, city=city, status=status, tag=tag)
+    offset = (page - 1) * size if page and not cursor else 0
+    result = services.list_suppliers(
+        session,
+        identity.context,
+        filters=filters,
+        sort=sort,
+        limit=size,
+        offset=offset,
+        cursor=cursor,
+    )
+    meta: dict[str, Any] = {"total": result.total, "limit": size}
+    if page and not cursor:
+        meta["page"] = page
+        meta["pages"] = max(1, -(-result.total // size))
+    else:
+        meta["next_cursor"] = result.next_cursor
+    return envelope([services.to_list_item(s) for s in result.items], **meta)
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=Envelope[SupplierPublic],
+    responses=problem_responses(401, 403, 422),
+    summary="Create a supplier",
+)
+def create_supplier(
+    body: SupplierCreate, request: Request, identity: IdentityDep, session: SessionDep
+) -> Response:
+    supplier = services.create_supplier(session, identity.context, data=body)
+    response = _resource(request, services.to_public(supplier, identity.context), status_code=201)
+    response.headers["Location"] = f"/api/suppliers/{supplier.id}"
+    return response
+
+
+@router.get(
+    "/{supplier_id}",
+    response_model=Envelope[SupplierPublic],
+    responses=problem_responses(401, 403, 404),
+    summary="A supplier, with its ETag (bank details only as a masked hint)",
+)
+def read_supplier(
+    supplier_id: uuid.UUID, request: Request, identity: IdentityDep, session: SessionDep
+) -> Response:
+    return _resource(request, _current(session, identity, supplier_id))
+
+
+@router.patch(
+    "/{supplier_id}",
+    response_model=Envelope[SupplierPublic],
+    responses=problem_responses(401, 403, 404, 409, 412, 422, 428),
+    summary="Change a supplier (If-Match required: 412 when stale, 428 when missing)",
+)
+def update_supplier(
+    supplier_id: uuid.UUID,
+    body: SupplierUpdate,
+    request: Request,
+    identity: IdentityDep,
+    session: SessionDep,
+    if_match: Annotated[str | None, Header(description=IF_MATCH_DOC, max_length=200)] = None,
+) -> Response:
+    require(identity.context, Action.SUPPLIERS_EDIT)  # a refusal before the precondition
+    current = _current(session, identity, supplier_id)
+    _require_if_match(request, current)
+    supplier = services.update_supplier(
+        session,
+        identity.context,
+        supplier_id=supplier_id,
+        data=body,
+        expected_version=current.row_version,
+    )
+    return _resource(request, services.to_public(supplier, identity.context))
+
+
+@router.post(
+    "/{supplier_id}/status",
+    response_model=Envelope[SupplierPublic],
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    summary="Activate or deactivate (activating an archived supplier restores it)",
+)
+def set_status(
+    supplier_id: uuid.UUID,
+    body: SupplierStatusIn,
+    request: Request,
+    identity: IdentityDep,
+    session: SessionDep,
+    if_match: Annotated[
+        str | None, Header(description="Optional: the ETag you read", max_length=200)
+    ] = None,
+) -> Response:
+    current = _current(session, identity, supplier_id)
+    check_if_match(request, current.model_dump(mode="json"))
+    supplier = services.set_status(
+        session,
+        identity.context,
+        supplier_id=supplier_id,
+        status=body.status,
+        expected_version=current.row_version,
+    )
+    return _resource(request, services.to_public(supplier, identity.context))
+
+
+@router.delete(
+    "/{supplier_id}",
+    response_model=Envelope[SupplierDeleted],
+    responses={
+        204: {"description": "Deleted (nothing used it)"},
+        **problem_responses(401, 403, 404),
+    },
+    summary="Delete a supplier; one that rate lists use is archived instead (200 says so)",
+)
+def delete_supplier(supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep) -> Any:
+    outcome = services.delete_supplier(session, identity.context, supplier_id=supplier_id)
+    if outcome.outcome == "deleted":
+        return Response(status_code=204)
+    assert outcome.supplier is not None
+    return envelope(
+        SupplierDeleted(
+            outcome=outcome.outcome,
+            message=outcome.message,
+            supplier=services.to_public(outcome.supplier, identity.context),
+        )
+    )
+
+
+@router.get(
+    "/{supplier_id}/rate-lists",
+    response_model=Envelope[list[RateListSummary]],
+    responses=problem_responses(401, 403, 404),
+    summary="The supplier's rate lists (names and markets)",
+)
+def supplier_rate_lists(
+    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+) -> dict[str, Any]:
+    return envelope(services.rate_lists_of(session, identity.context, supplier_id=supplier_id))
+
+
+# ---- contacts ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{supplier_id}/contacts",
+    response_model=Envelope[list[ContactPublic]],
+    responses=problem_responses(401, 403, 404),
+    summary="The supplier's contacts, primary first",
+)
+def list_contacts(
+    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+) -> dict[str, Any]:
+    rows = services.list_contacts(session, identity.context, supplier_id=supplier_id)
+    return envelope([services.contact_public(c) for c in rows])
+
+
+@router.post(
+    "/{supplier_id}/contacts",
+    status_code=201,
+    response_model=Envelope[ContactPublic],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Add a contact (the first one is primary)",
+)
+def add_contact(
+    supplier_id: uuid.UUID, body: ContactIn, identity: IdentityDep, session: SessionDep
+) -> dict[str, Any]:
+    contact = services.add_contact(session, identity.context, supplier_id=supplier_id, data=body)
+    return envelope(services.contact_public(contact))
+
+
+@router.patch(
+    "/{supplier_id}/contacts/{contact_id}",
+    response_model=Envelope[ContactPublic],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Change a contact, or make it the primary one",
+)
+def update_contact(
+    supplier_id: uuid.UUID,
+    contact_id: uuid.UUID,
+    body: ContactUpdate,
+    identity: IdentityDep,
+    session: SessionDep,
+) -> dict[str, Any]:
+    contact = services.update_contact(
+        session, identity.context, supplier_id=supplier_id, contact_id=contact_id, data=body
+    )
+    return envelope(services.contact_public(contact))
+
+
+@router.delete(
+    "/{supplier_id}/contacts/{contact_id}",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Remove a contact",
+)
+def delete_contact(
+    supplier_id: uuid.UUID, contact_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+) -> Response:
+    services.delete_contact(
+        session, identity.context, supplier_id=supplier_id, contact_id=contact_id
+    )
+    return Response(status_code=204)
+
+
+# ---- services ---------------------------------------------------------------------------------
+
+
+@router.get(
+    "/{supplier_id}/services",
+    response_model=Envelope[list[ServicePublic]],
+    responses=problem_responses(401, 403, 404),
+    summary="What the supplier sells (rooms with meal plans, vehicles, tickets...)",
+)
+def list_services(
+    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+) -> dict[str, Any]:
+    return envelope(services.list_services(session, identity.context, supplier_id=supplier_id))
+
+
+@router.post(
+    "/{supplier_id}/services",
+    status_code=201,
+    response_model=Envelope[ServicePublic],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Add a service (rooms need a meal plan; other kinds have none)",
+)
+def add_service(
+    supplier_id: uuid.UUID, body: ServiceIn, identity: IdentityDep, session: SessionDep
+) -> dict[str, Any]:
+    service = services.add_service(session, identity.context, supplier_id=supplier_id, data=body)
+    return envelope(services.service_public(service))
+
+
+@router.patch(
+    "/{supplier_id}/services/{service_id}",
+    response_model=Envelope[ServicePublic],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Change a service",
+)
+def update_service(
+    supplier_id: uuid.UUID,
+    service_id: uuid.UUID,
+    body: ServiceUpdate,
+    identity: IdentityDep,
+    session: SessionDep,
+) -> dict[str, Any]:
+    service = services.update_service(
+        session, identity.context, supplier_id=supplier_id, service_id=service_id, data=body
+    )
+    return envelope(services.service_public(service))
+
+
+@router.delete(
+    "/{supplier_id}/services/{service_id}",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Delete a service (409 service_in_use while rate lines price it)",
+)
+def delete_service(
+    supplier_id: uuid.UUID, service_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+) -> Response:
+    services.delete_service(
+        session, identity.context, supplier_id=supplier_id, service_id=service_id
+    )
+    return Response(status_code=204)
+
+
+# ---- bank details -----------------------------------------------------------------------------
+
+
+@router.put(
+    "/{supplier_id}/bank-details",
+    response_model=Envelope[BankHint],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Set the bank details (stored encrypted; answered masked)",
+)
+def put_bank_details(
+    supplier_id: uuid.UUID, body: BankDetailsIn, identity: IdentityDep, session: SessionDep
+) -> dict[str, Any]:
+    supplier = services.set_bank_details(
+        session, identity.context, supplier_id=supplier_id, data=body
+    )
+    return envelope(BankHint(has_bank_details=True, bank_hint=supplier.bank_hint))
+
+
+@router.delete(
+    "/{supplier_id}/bank-details",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Remove the bank details",
+)
+def delete_bank_details(
+    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+) -> Response:
+    services.clear_bank_details(session, identity.context, supplier_id=supplier_id)
+    return Response(status_code=204)
+
+
+@router.post(
+    "/{supplier_id}/bank-details/reveal",
+    response_model=Envelope[BankDetailsPublic],
+    responses=problem_responses(401, 403, 404, 409),
+    summary="The full bank details (suppliers.bank.view; every reveal is audited)",
+)
+def reveal_bank_details(
+    supplier_id: uuid.UUID, request: Request, identity: IdentityDep, session: SessionDep
+) -> JSONResponse:
+    ip, agent = _client(request)
+    details = services.reveal_bank_details(
+        session, identity.context, supplier_id=supplier_id, ip=ip, user_agent=agent
+    )
+    return JSONResponse(
+        envelope(details.model_dump(mode="json")), headers={"Cache-Control": "no-store"}
+    )

@@ -1,0 +1,402 @@
+"""Suppliers: hotels, transport, activities, guides, restaurants... Search, filters, sortable
+columns and server-side pages, and the "New supplier" dialog (for those who may edit)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.ui import routes
+from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.grid import option_select, pager
+from travelcrm.ui.components.tables import empty_state, gated
+from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
+from travelcrm.ui.pages.suppliers.text import (
+    COMMON_COUNTRIES,
+    COMMON_CURRENCIES,
+    KIND_ICONS,
+    KIND_LABELS,
+    STATUS_COLORS,
+)
+from travelcrm.ui.template import staff_page
+
+S = SuppliersState
+
+
+def kind_badge(kind: rx.Var[str] | str, label: rx.Var[str] | str) -> rx.Component:
+    return rx.badge(
+        rx.match(
+            kind,
+            *[(k, rx.icon(icon, size=12)) for k, icon in KIND_ICONS.items()],
+            rx.icon("package", size=12),
+        ),
+        label,
+        variant="soft",
+        color_scheme="gray",
+        size="1",
+    )
+
+
+def status_badge(status: rx.Var[str] | str) -> rx.Component:
+    return rx.match(
+        status,
+        *[
+            (value, rx.badge(value.title(), color_scheme=color, variant="soft", size="1"))
+            for value, color in STATUS_COLORS.items()
+        ],
+        rx.badge(status, variant="soft", size="1"),
+    )
+
+
+def _sort_header(label: str, column: str, align: str = "left") -> rx.Component:
+    arrow = rx.cond(
+        S.sort == column,
+        rx.icon("arrow-up", size=13),
+        rx.cond(
+            S.sort == "-" + column,
+            rx.icon("arrow-down", size=13),
+            rx.icon("arrow-up-down", size=13, color=rx.color("gray", 8)),
+        ),
+    )
+    return rx.table.column_header_cell(
+        rx.button(
+            label,
+            arrow,
+            variant="ghost",
+            color_scheme="gray",
+            size="1",
+            on_click=S.sort_by(column),  # type: ignore[operator]
+            style={"font_weight": "600", "color": rx.color("gray", 12), "margin": "0 -8px"},
+            data_testid=f"sort-{column}",
+        ),
+        text_align=align,
+        white_space="nowrap",
+        aria_sort=rx.cond(
+            S.sort == column, "ascending", rx.cond(S.sort == "-" + column, "descending", "none")
+        ),
+    )
+
+
+def _plain_header(label: str, align: str = "left") -> rx.Component:
+    return rx.table.column_header_cell(label, text_align=align, white_space="nowrap")
+
+
+def _row(row: ObjectVar[SupplierRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.link(
+                    rx.text(row.name, weight="medium"),
+                    href=row.href,
+                    underline="hover",
+                    color=rx.color("gray", 12),
+                    data_testid="supplier-link",
+                ),
+                rx.text(row.contact, size="1", color=rx.color("gray", 10)),
+                spacing="0",
+                align="start",
+            )
+        ),
+        rx.table.cell(kind_badge(row.kind, row.kind_label)),
+        rx.table.cell(
+            rx.hstack(
+                rx.text(row.destination, size="2"),
+                rx.code(row.country, size="1", variant="soft", color_scheme="gray"),
+                spacing="2",
+                align="center",
+                white_space="nowrap",
+            )
+        ),
+        rx.table.cell(
+            rx.flex(
+                rx.foreach(
+                    row.tags,
+                    lambda t: rx.badge(t, variant="outline", color_scheme="gray", size="1"),
+                ),
+                wrap="wrap",
+                gap="4px",
+                max_width="220px",
+            )
+        ),
+        rx.table.cell(rx.code(row.currency, size="1", variant="ghost")),
+        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(rx.text(row.updated, size="2", white_space="nowrap")),
+        align="center",
+        opacity=rx.cond(row.status == "active", "1", "0.72"),
+        data_testid="supplier-row",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    _sort_header("Supplier", "name"),
+                    _plain_header("Type"),
+                    _sort_header("Destination", "city"),
+                    _plain_header("Tags"),
+                    _plain_header("Currency"),
+                    _plain_header("Status"),
+                    _sort_header("Updated", "updated"),
+                )
+            ),
+            rx.table.body(rx.foreach(S.rows, _row)),
+            variant="surface",
+            size="2",
+            width="100%",
+            data_testid="suppliers",
+        ),
+        width="100%",
+        overflow_x="auto",
+    )
+
+
+def _filter(label: str, control: rx.Component) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+        control,
+        spacing="1",
+        width="100%",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.card(
+        rx.grid(
+            _filter(
+                "Search",
+                rx.input(
+                    rx.input.slot(rx.icon("search", size=15)),
+                    placeholder="Name, city, legal name or email",
+                    value=S.q,
+                    on_change=S.set_q,
+                    debounce_timeout=350,
+                    size="2",
+                    width="100%",
+                    data_testid="supplier-search",
+                ),
+            ),
+            _filter(
+                "Type",
+                option_select(
+                    S.kind_options, value=S.kind, on_change=S.set_kind, test_id="filter-kind"
+                ),
+            ),
+            _filter(
+                "Country",
+                option_select(
+                    S.country_options,
+                    value=S.country,
+                    on_change=S.set_country,
+                    test_id="filter-country",
+                ),
+            ),
+            _filter(
+                "Status",
+                option_select(
+                    S.status_options,
+                    value=S.status,
+                    on_change=S.set_status,
+                    test_id="filter-status",
+                ),
+            ),
+            _filter(
+                "Tag",
+                option_select(
+                    S.tag_options, value=S.tag, on_change=S.set_tag, test_id="filter-tag"
+                ),
+            ),
+            rx.button(
+                rx.icon("x", size=14),
+                "Clear",
+                variant="soft",
+                color_scheme="gray",
+                on_click=S.clear_filters,
+                disabled=~S.filtered,
+                data_testid="clear-filters",
+            ),
+            columns=rx.breakpoints(initial="1", sm="2", md="3", lg="2fr 1fr 1fr 1fr 1fr auto"),
+            spacing="3",
+            width="100%",
+            align_items="end",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _datalist(list_id: str, values: tuple[str, ...]) -> rx.Component:
+    return rx.el.datalist(*[rx.el.option(value=v) for v in values], id=list_id)
+
+
+def _create_field(
+    label: str, name: str, hint: str = "", required: bool = False, **props: Any
+) -> rx.Component:
+    return field(
+        label,
+        rx.input(
+            id=f"new-{name}",
+            name=name,
+            size="2",
+            width="100%",
+            required=required,
+            **props,
+        ),
+        error=S.create_errors.get(name, ""),
+        hint=hint,
+        html_for=f"new-{name}",
+        test_id=f"new-{name}",
+    )
+
+
+def _create_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(rx.icon("plus", size=16), "New supplier", data_testid="new-supplier")
+        ),
+        rx.dialog.content(
+            rx.dialog.title("New supplier"),
+            rx.dialog.description(
+                "The essentials; business details, contacts, services and bank details "
+                "follow on the supplier's page.",
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.form(
+                rx.vstack(
+                    _create_field("Name", "name", required=True, placeholder="Sea Breeze Resort"),
+                    field(
+                        "Type",
+                        option_select(
+                            [(k, v) for k, v in KIND_LABELS.items()],
+                            value=S.create_kind,
+                            on_change=S.set_create_kind,
+                            test_id="new-kind",
+                        ),
+                        error=S.create_errors.get("kind", ""),
+                    ),
+                    rx.grid(
+                        _create_field("City", "city", placeholder="Candolim"),
+                        _create_field("Region / state", "region", placeholder="Goa"),
+                        _create_field(
+                            "Country",
+                            "country",
+                            "ISO code, e.g. IN",
+                            required=True,
+                            max_length=2,
+                            custom_attrs={"list": "supplier-countries"},
+                        ),
+                        _create_field(
+                            "Currency",
+                            "default_currency",
+                            "ISO code, e.g. INR",
+                            required=True,
+                            max_length=3,
+                            custom_attrs={"list": "supplier-currencies"},
+                        ),
+                        _create_field("Email", "email", type="email"),
+                        _create_field("Phone", "phone"),
+                        columns="2",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    _create_field(
+                        "Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""
+                    ),
+                    _datalist("supplier-countries", COMMON_COUNTRIES),
+                    _datalist("supplier-currencies", COMMON_CURRENCIES),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Add supplier", type="submit", data_testid="create-supplier"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=S.create,
+                reset_on_submit=False,
+            ),
+            max_width="560px",
+        ),
+        open=S.create_open,
+        on_open_change=S.set_create_open,
+    )
+
+
+def _list() -> rx.Component:
+    return rx.vstack(
+        page_header(
+            "Suppliers",
+            "Hotels, transport, activities, guides and restaurants your agency books.",
+            rx.cond(S.can_edit, _create_dialog()),
+        ),
+        rx.cond(
+            ~S.can_edit,
+            rx.callout(
+                "You can look suppliers up; operators, managers, admins and owners change them.",
+                icon="eye",
+                color_scheme="blue",
+                width="100%",
+                data_testid="read-only",
+            ),
+        ),
+        _filters(),
+        section(
+            "All suppliers",
+            rx.cond(
+                S.rows.length() > 0,  # type: ignore[attr-defined]
+                rx.vstack(
+                    _table(),
+                    rx.hstack(
+                        rx.text(S.sort_label, size="2", color=rx.color("gray", 10)),
+                        rx.spacer(),
+                        pager(
+                            label=S.label,
+                            page=S.page,
+                            pages=S.pages,
+                            on_prev=S.prev_page,
+                            on_next=S.next_page,
+                        ),
+                        width="100%",
+                        align="center",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.cond(
+                    S.filtered,
+                    empty_state(
+                        "search-x",
+                        "No suppliers match",
+                        "Nothing fits this search and these filters. Clear them to see all.",
+                        rx.button("Clear filters", variant="soft", on_click=S.clear_filters),
+                        test_id="suppliers-empty",
+                    ),
+                    empty_state(
+                        "building-2",
+                        "No suppliers yet",
+                        "Add the hotels, transport and activities you book, with their contacts "
+                        "and services.",
+                        test_id="suppliers-empty",
+                    ),
+                ),
+            ),
+            action=rx.text(
+                S.count_label, size="2", color=rx.color("gray", 11), data_testid="total"
+            ),
+        ),
+        spacing="5",
+        width="100%",
+    )
+
+
+@staff_page(route=routes.SUPPLIERS, title="Suppliers", on_load=SuppliersState.load)
+def suppliers_page() -> rx.Component:
+    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())

@@ -1,0 +1,319 @@
+"""Suppliers list state: search (debounced in the browser), filters, sortable columns, pages
+from the server ("1-25 of 143"), and the "New supplier" dialog."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+
+from travelcrm.core.errors import DomainError, ValidationFailedError
+from travelcrm.core.permissions import Action, can
+from travelcrm.db import tenant_scope
+from travelcrm.suppliers import services as suppliers
+from travelcrm.suppliers.models import Supplier
+from travelcrm.suppliers.schemas import SortKey, SupplierCreate, SupplierFilter
+from travelcrm.ui import routes
+from travelcrm.ui.components.formats import local_date
+from travelcrm.ui.pages.suppliers.text import (
+    KIND_LABELS,
+    Option,
+    clean_form,
+    field_messages,
+)
+from travelcrm.ui.session import Viewer, identify, login_url
+
+PAGE_SIZE = 25
+ANY = "any"  # a select's "no filter" value (Radix selects cannot hold "")
+STATUS_FILTERS = [
+    Option(ANY, "Active and inactive"),
+    Option("active", "Active"),
+    Option("inactive", "Inactive"),
+    Option("archived", "Archived"),
+    Option("all", "Everything"),
+]
+STATUS_VALUES = {"active", "inactive", "archived", "all"}
+SORTS = {"name", "-name", "city", "-city", "created", "-created", "updated", "-updated"}
+CREATE_FIELDS = (
+    "name",
+    "city",
+    "region",
+    "country",
+    "default_currency",
+    "email",
+    "phone",
+    "tags",
+)
+
+
+@dataclass
+class SupplierRow:
+    supplier_id: str
+    href: str
+    name: str
+    kind: str
+    kind_label: str
+    destination: str
+    country: str
+    tags: list[str]
+    currency: str
+    status: str
+    contact: str
+    updated: str
+
+
+def supplier_row(supplier: Supplier, timezone: str) -> SupplierRow:
+    place = place_of(supplier.city, supplier.region)
+    return SupplierRow(
+        supplier_id=str(supplier.id),
+        href=routes.supplier(supplier.id),
+        name=supplier.name,
+        kind=supplier.kind,
+        kind_label=KIND_LABELS.get(supplier.kind, supplier.kind),
+        destination=place,
+        country=supplier.country,
+        tags=list(supplier.tags or []),
+        currency=supplier.default_currency,
+        status=supplier.status,
+        contact=supplier.email or supplier.phone or "",
+        updated=local_date(supplier.updated_at or supplier.created_at, timezone),
+    )
+
+
+def place_of(*parts: str | None) -> str:
+    """ "Candolim, Goa"; a region named like its city is said once ("Dubai")."""
+    seen: list[str] = []
+    for part in parts:
+        if part and part.casefold() not in (p.casefold() for p in seen):
+            seen.append(part)
+    return ", ".join(seen)
+
+
+def range_label(page: int, size: int, total: int) -> str:
+    """ "1-25 of 143" (or "No suppliers")."""
+    if total == 0:
+        return "No suppliers"
+    first = (page - 1) * size + 1
+    last = min(page * size, total)
+    return f"{first}-{last} of {total:,}"
+
+
+class SuppliersState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    can_edit: bool = False
+    role: str = ""
+    rows: list[SupplierRow] = []
+    # filters, sort and page
+    q: str = ""
+    kind: str = ANY
+    country: str = ANY
+    status: str = ANY
+    tag: str = ANY
+    sort: str = "name"
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    label: str = ""
+    count_label: str = ""
+    kind_options: list[Option] = []
+    country_options: list[Option] = []
+    tag_options: list[Option] = []
+    status_options: list[Option] = STATUS_FILTERS
+    # the "New supplier" dialog
+    create_open: bool = False
+    create_kind: str = "hotel"
+    create_errors: dict[str, str] = {}
+
+    @rx.var
+    def filtered(self) -> bool:
+        return (self.q.strip(), self.kind, self.country, self.status, self.tag) != (
+            "",
+            ANY,
+            ANY,
+            ANY,
+            ANY,
+        )
+
+    @rx.var
+    def sort_label(self) -> str:
+        descending = self.sort.startswith("-")
+        column = self.sort.lstrip("-")
+        if column == "updated":
+            return f"Sorted by last change, {'newest' if descending else 'oldest'} first"
+        words = "destination" if column == "city" else "name"
+        return f"Sorted by {words}, {'Z-A' if descending else 'A-Z'}"
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _filters(self) -> SupplierFilter:
+        return SupplierFilter.model_validate(
+            {
+                "q": self.q.strip()[:100] or None,
+                "kind": self.kind if self.kind in KIND_LABELS else None,
+                "country": None if self.country == ANY else self.country[:2],
+                "status": self.status if self.status in STATUS_VALUES else None,
+                "tag": None if self.tag == ANY else self.tag[:30],
+            }
+        )
+
+    def _fetch(self, viewer: Viewer) -> EventSpec | None:
+        sort = cast(SortKey, self.sort if self.sort in SORTS else "name")
+        try:
+            with tenant_scope(viewer.context) as session:
+                result = suppliers.list_suppliers(
+                    session,
+                    viewer.context,
+                    filters=self._filters(),
+                    sort=sort,
+                    limit=PAGE_SIZE,
+                    offset=(self.page - 1) * PAGE_SIZE,
+                )
+                if not result.items and self.page > 1:  # the page emptied (filters, deletes)
+                    self.page = 1
+                    result = suppliers.list_suppliers(
+                        session,
+                        viewer.context,
+                        filters=self._filters(),
+                        sort=sort,
+                        limit=PAGE_SIZE,
+                    )
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        self.rows = [supplier_row(s, viewer.agency_timezone) for s in result.items]
+        self.total = result.total
+        self.pages = max(1, -(-result.total // PAGE_SIZE))
+        self.label = range_label(self.page, PAGE_SIZE, result.total)
+        self.count_label = f"{result.total:,} supplier{'' if result.total == 1 else 's'}"
+        return None
+
+    def _load_choices(self, viewer: Viewer) -> None:
+        with tenant_scope(viewer.context) as session:
+            tags = suppliers.tag_options(session, viewer.context)
+            countries = suppliers.country_options(session, viewer.context)
+        self.kind_options = [
+            Option(ANY, "All types"),
+            *[Option(k, v) for k, v in KIND_LABELS.items()],
+        ]
+        self.country_options = [Option(ANY, "All countries"), *[Option(c, c) for c in countries]]
+        self.tag_options = [Option(ANY, "All tags"), *[Option(t, t) for t in tags]]
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.SUPPLIERS_VIEW)
+        self.can_edit = can(role, Action.SUPPLIERS_EDIT)
+        result = None
+        if self.allowed:
+            self._load_choices(viewer)
+            result = self._fetch(viewer)
+        self.loaded = True
+        return result
+
+    def _refilter(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.page = 1
+        return self._fetch(viewer)
+
+    @rx.event
+    def set_q(self, value: str) -> EventSpec | None:
+        self.q = str(value)[:100]
+        return self._refilter()
+
+    @rx.event
+    def set_kind(self, value: str) -> EventSpec | None:
+        self.kind = value
+        return self._refilter()
+
+    @rx.event
+    def set_country(self, value: str) -> EventSpec | None:
+        self.country = value
+        return self._refilter()
+
+    @rx.event
+    def set_status(self, value: str) -> EventSpec | None:
+        self.status = value
+        return self._refilter()
+
+    @rx.event
+    def set_tag(self, value: str) -> EventSpec | None:
+        self.tag = value
+        return self._refilter()
+
+    @rx.event
+    def clear_filters(self) -> EventSpec | None:
+        self.q, self.kind, self.country, self.status, self.tag = "", ANY, ANY, ANY, ANY
+        return self._refilter()
+
+    @rx.event
+    def sort_by(self, column: str) -> EventSpec | None:
+        """A column header: first click sorts ascending, the next descending."""
+        if column not in {"name", "city", "updated"}:
+            return None
+        self.sort = f"-{column}" if self.sort == column else column
+        return self._refilter()
+
+    def _go(self, page: int) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.page = min(max(1, page), self.pages)
+        return self._fetch(viewer)
+
+    @rx.event
+    def prev_page(self) -> EventSpec | None:
+        return self._go(self.page - 1)
+
+    @rx.event
+    def next_page(self) -> EventSpec | None:
+        return self._go(self.page + 1)
+
+    # ---- new supplier ---------------------------------------------------------------------
+
+    @rx.event
+    def set_create_open(self, value: bool) -> None:
+        self.create_open, self.create_errors = value, {}
+
+    @rx.event
+    def set_create_kind(self, value: str) -> None:
+        if value in KIND_LABELS:
+            self.create_kind = value
+
+    @rx.event
+    def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.create_errors = {}
+        values = clean_form(form, CREATE_FIELDS)
+        values["kind"] = self.create_kind
+        values.setdefault("tags", [])
+        try:
+            data = SupplierCreate.model_validate(values)
+        except ValidationError as exc:
+            self.create_errors = field_messages(exc)
+            return rx.toast.error("Some fields need attention.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                supplier = suppliers.create_supplier(session, viewer.context, data=data)
+                supplier_id = supplier.id
+        except ValidationFailedError as exc:
+            self.create_errors = {e.field: e.message for e in exc.errors}
+            return rx.toast.error(exc.detail)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        self.create_open = False
+        return [
+            rx.toast.success(f"{data.name} added. Add its contacts and services next."),
+            rx.redirect(routes.supplier(supplier_id)),
+        ]
