@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlmodel import Session, select
 
 from travelcrm.accounts.models import User
 from travelcrm.accounts.services import add_member
+from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import enter_tenant
+from travelcrm.rates import services as rate_services
+from travelcrm.rates.models import Season
+from travelcrm.rates.schemas import (
+    BulkChange,
+    CancellationTier,
+    LineIn,
+    LineSelection,
+    RateListCreate,
+    SeasonIn,
+)
 from travelcrm.suppliers import services as supplier_services
+from travelcrm.suppliers.models import Supplier, SupplierService
 from travelcrm.suppliers.schemas import BankDetailsIn, ContactIn, ServiceIn, SupplierCreate
 from travelcrm.system.services import Seeder
 from travelcrm.tenants.models import Tenant
@@ -558,9 +572,217 @@ def seed_suppliers(session: Session) -> None:
                 )
 
 
+# ---- rate lists --------------------------------------------------------------------------------
+# One published contract per active supplier for the 2026-27 financial year, with the seasons
+# agencies there price by; rooms per room (double, single, child extra bed), transport per
+# vehicle, guides per group, everything else per person (adult, child). One list has a draft.
+
+_YEAR = (date(2026, 4, 1), date(2027, 3, 31))
+_SEASONS: dict[str, list[tuple[str, date, date, Decimal]]] = {
+    "IN": [
+        ("Shoulder", date(2026, 4, 1), date(2026, 5, 31), Decimal("1.0")),
+        ("Monsoon", date(2026, 6, 1), date(2026, 9, 30), Decimal("0.8")),
+        ("High (Oct-Dec)", date(2026, 10, 1), date(2026, 12, 19), Decimal("1.3")),
+        ("Peak (Christmas-New Year)", date(2026, 12, 20), date(2027, 1, 5), Decimal("1.8")),
+        ("High (Jan-Mar)", date(2027, 1, 6), date(2027, 3, 31), Decimal("1.3")),
+    ],
+    "AE": [
+        ("Summer", date(2026, 4, 1), date(2026, 9, 30), Decimal("0.7")),
+        ("Winter (Oct-Dec)", date(2026, 10, 1), date(2026, 12, 19), Decimal("1.2")),
+        ("Festive", date(2026, 12, 20), date(2027, 1, 5), Decimal("1.7")),
+        ("Winter (Jan-Mar)", date(2027, 1, 6), date(2027, 3, 31), Decimal("1.2")),
+    ],
+    "ID": [
+        ("Low (Apr-Jun)", date(2026, 4, 1), date(2026, 6, 30), Decimal("0.9")),
+        ("High", date(2026, 7, 1), date(2026, 8, 31), Decimal("1.4")),
+        ("Shoulder", date(2026, 9, 1), date(2026, 12, 19), Decimal("1.0")),
+        ("Peak", date(2026, 12, 20), date(2027, 1, 5), Decimal("1.6")),
+        ("Low (Jan-Mar)", date(2027, 1, 6), date(2027, 3, 31), Decimal("0.9")),
+    ],
+}
+# a base net price per service kind and currency (a double room, a vehicle day, an adult ticket)
+_BASE: dict[str, dict[str, Decimal]] = {
+    "INR": {
+        "room": Decimal(6500),
+        "vehicle": Decimal(3200),
+        "guide": Decimal(2500),
+        "other": Decimal(1800),
+    },
+    "AED": {
+        "room": Decimal(650),
+        "vehicle": Decimal(250),
+        "guide": Decimal(400),
+        "other": Decimal(220),
+    },
+    "IDR": {
+        "room": Decimal(1850000),
+        "vehicle": Decimal(650000),
+        "guide": Decimal(550000),
+        "other": Decimal(450000),
+    },
+    "USD": {
+        "room": Decimal(180),
+        "vehicle": Decimal(60),
+        "guide": Decimal(50),
+        "other": Decimal(45),
+    },
+}
+
+
+def _demo_lines(
+    services: Sequence[SupplierService], seasons: Sequence[Season], currency: str, country: str
+) -> list[LineIn]:
+    factors = {name: factor for name, _a, _b, factor in _SEASONS.get(country, _SEASONS["IN"])}
+    base = _BASE.get(currency, _BASE["USD"])
+    lines = []
+    for index, service in enumerate(services):
+        step = Decimal(1) + Decimal(index) * Decimal("0.25")  # suites cost more than deluxe
+        for season in seasons:
+            factor = factors.get(season.name, Decimal(1))
+
+            def price(amount: Decimal, f: Decimal = factor, k: Decimal = step) -> Decimal:
+                return round_money(amount * f * k, currency)
+
+            common = {"service_id": service.id, "season_id": season.id}
+            if service.kind == "room":
+                double = price(base["room"])
+                lines += [
+                    LineIn(
+                        **common,
+                        basis="per_room",
+                        occupancy="double",
+                        net=double,
+                        markup_pct=Decimal(20),
+                    ),
+                    LineIn(
+                        **common,
+                        basis="per_room",
+                        occupancy="single",
+                        net=round_money(double * Decimal("0.85"), currency),
+                        markup_pct=Decimal(20),
+                    ),
+                    LineIn(
+                        **common,
+                        basis="per_room",
+                        occupancy="extra_bed",
+                        age_band="child_with_bed",
+                        net=round_money(double * Decimal("0.2"), currency),
+                        markup_pct=Decimal(20),
+                    ),
+                ]
+            elif service.kind == "vehicle":
+                lines.append(
+                    LineIn(
+                        **common,
+                        basis="per_vehicle",
+                        pax_max=service.max_occupancy or 4,
+                        net=price(base["vehicle"]),
+                        markup_pct=Decimal(15),
+                    )
+                )
+            elif service.kind == "guide":
+                lines.append(
+                    LineIn(
+                        **common,
+                        basis="per_group",
+                        pax_max=15,
+                        net=price(base["guide"]),
+                        markup_pct=Decimal(25),
+                    )
+                )
+            else:
+                adult = price(base["other"])
+                lines += [
+                    LineIn(**common, basis="per_person", net=adult, markup_pct=Decimal(25)),
+                    LineIn(
+                        **common,
+                        basis="per_person",
+                        age_band="child_without_bed",
+                        net=round_money(adult / 2, currency),
+                        markup_pct=Decimal(25),
+                    ),
+                ]
+    return lines
+
+
+def seed_rates(session: Session) -> None:
+    """Published 2026-27 contracts for every active demo supplier (through the services)."""
+    for slug in DEMO_SUPPLIERS:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        owner_email = next(email for s, email, _n, _p in DEMO_LOGINS if s == slug)
+        owner = session.exec(select(User).where(User.email == owner_email)).one()
+        enter_tenant(session, tenant.id)
+        ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+        suppliers = session.exec(
+            select(Supplier).where(Supplier.status == "active").order_by(Supplier.name)
+        ).all()
+        for number, supplier in enumerate(suppliers):
+            services = session.exec(
+                select(SupplierService)
+                .where(SupplierService.supplier_id == supplier.id)
+                .order_by(SupplierService.name)
+            ).all()
+            if not services:
+                continue
+            _list, version = rate_services.create_rate_list(
+                session,
+                ctx,
+                data=RateListCreate(
+                    supplier_id=supplier.id,
+                    name=f"{supplier.name} 2026-27",
+                    currency=supplier.default_currency,
+                    valid_from=_YEAR[0],
+                    valid_to=_YEAR[1],
+                    cancellation_tiers=[
+                        CancellationTier(days_before=30, charge_pct=Decimal(0)),
+                        CancellationTier(days_before=15, charge_pct=Decimal(25)),
+                        CancellationTier(days_before=7, charge_nights=1),
+                        CancellationTier(days_before=2, charge_pct=Decimal(100)),
+                    ],
+                    no_show_charge_pct=Decimal(100),
+                ),
+            )
+            seasons = [
+                rate_services.add_season(
+                    session,
+                    ctx,
+                    version_id=version.id,
+                    lock_version=version.lock_version,
+                    data=SeasonIn(name=name, starts_on=start, ends_on=end),
+                )
+                for name, start, end, _f in _SEASONS.get(supplier.country, _SEASONS["IN"])
+            ]
+            rate_services.add_lines(
+                session,
+                ctx,
+                version_id=version.id,
+                lock_version=version.lock_version,
+                lines=_demo_lines(services, seasons, version.currency, supplier.country),
+            )
+            rate_services.publish(
+                session, ctx, version_id=version.id, lock_version=version.lock_version
+            )
+            if number == 0:  # one list with next year's prices being worked on
+                draft = rate_services.new_draft(session, ctx, version_id=version.id)
+                rate_services.bulk_change(
+                    session,
+                    ctx,
+                    version_id=draft.id,
+                    change=BulkChange(
+                        lock_version=draft.lock_version,
+                        selection=LineSelection(service_id=services[0].id),
+                        operation="percent",
+                        value=Decimal(8),
+                        round_to=Decimal(10) if version.currency != "IDR" else Decimal(1000),
+                        dry_run=False,
+                    ),
+                )
+
+
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
     ("owners-v1", seed_owners),
     ("staff-v1", seed_staff),
     ("suppliers-v1", seed_suppliers),
+    ("rates-v1", seed_rates),
 )

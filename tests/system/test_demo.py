@@ -17,7 +17,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
     with system_scope() as session:
         second = apply_demo_seeds(session, SEEDERS)
         slugs = set(session.exec(select(Tenant.slug)).all())
-    assert first == ["agencies-v1", "owners-v1", "staff-v1", "suppliers-v1"]
+    assert first == ["agencies-v1", "owners-v1", "staff-v1", "suppliers-v1", "rates-v1"]
     assert second == []
     assert {"sunrise-holidays", "blue-horizon-tours"} <= slugs
     staff = [(slug, email, name, password) for slug, email, name, password, _role in DEMO_STAFF]
@@ -64,3 +64,42 @@ def test_demo_suppliers_belong_to_their_agencies(migrated_engine) -> None:
                 if service.kind == "room"
             ]
             assert rooms and all(room.meal_plan for room in rooms)
+
+
+def test_demo_rates_are_published_and_priced(migrated_engine) -> None:
+    from datetime import date
+
+    from travelcrm.accounts.models import User
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import tenant_scope
+    from travelcrm.rates import services as rates
+    from travelcrm.rates.schemas import PriceQuery
+    from travelcrm.suppliers.models import Supplier, SupplierService
+
+    with system_scope() as session:
+        apply_demo_seeds(session, SEEDERS)
+    slug, email, _name, _password = DEMO_LOGINS[0]
+    with system_scope() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        owner = session.exec(select(User).where(User.email == email)).one()
+    ctx = TenantContext(tenant.id, owner.id, Role.OWNER)
+    with tenant_scope(ctx) as session:
+        lists = rates.list_rate_lists(session, ctx)
+        assert len(lists) >= 10
+        assert all(any(v.status == "published" for v in versions) for _r, versions in lists)
+        assert any(any(v.status == "draft" for v in versions) for _r, versions in lists)
+        room = session.exec(
+            select(SupplierService)
+            .join(Supplier, Supplier.id == SupplierService.supplier_id)
+            .where(SupplierService.kind == "room", Supplier.country == "IN")
+        ).first()
+        assert room is not None
+        monsoon = rates.quote_price(
+            session, ctx, PriceQuery(service_id=room.id, check_in=date(2026, 7, 10), nights=2)
+        )
+        peak = rates.quote_price(
+            session, ctx, PriceQuery(service_id=room.id, check_in=date(2026, 12, 30), nights=2)
+        )
+        assert monsoon.currency == "INR" and peak.total_net > monsoon.total_net
+        assert monsoon.total_sell > monsoon.total_net
