@@ -73,6 +73,7 @@ test: install
 bench: install
 	$(PY) -m tests.bench.bench_foundation
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_accounts
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_rates
 
 clean:
 	rm -rf .web .reflex $(ARTIFACTS) data/huey.db*

@@ -13,7 +13,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
@@ -22,6 +22,8 @@ from sqlalchemy import Engine, MetaData, create_engine, event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel, col
 
 from alembic import command
@@ -238,11 +240,31 @@ def _set_tenant_for_transaction(session: OrmSession, _transaction: Any, connecti
         _set_for_transaction(connection, TENANT_SETTING, str(tenant_id))
 
 
+def _tenant_tables() -> dict[str, type]:
+    """Tenant-owned ORM classes by table name."""
+    found: dict[str, type] = {}
+    pending: list[type] = list(TenantMixin.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        table = getattr(cls, "__table__", None)
+        if table is not None:
+            found[table.name] = cls
+    return found
+
+
 @event.listens_for(Session, "do_orm_execute")
 def _filter_by_tenant(state: ORMExecuteState) -> None:
     if not (state.is_select or state.is_update or state.is_delete):
         return
     tenant_classes = {m.class_ for m in state.all_mappers if issubclass(m.class_, TenantMixin)}
+    # tables named only in FROM (`select(func.count()).select_from(Model)`, joins) count too
+    by_name = _tenant_tables()
+    statement = cast(ClauseElement, state.statement)
+    for table in find_tables(statement, include_joins=True, include_crud=True):
+        cls = by_name.get(getattr(table, "name", ""))
+        if cls is not None:
+            tenant_classes.add(cls)
     if not tenant_classes:
         return
     tenant_id = _tenant_of(state.session)

@@ -15,8 +15,12 @@ from travelcrm.ui.pages.errors.page import not_found_page
 from travelcrm.ui.pages.home import page as _home  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.outbox import page as _outbox  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.profile import page as _profile  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.rates import list_page as _rate_lists  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.rates import page as _rate_list  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.sessions import page as _sessions  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.settings import page as _settings  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.suppliers import list_page as _suppliers  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.suppliers import page as _supplier  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.system import page as _system  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.users import page as _users  # noqa: F401  (registers the page)
 

@@ -389,3 +389,39 @@ def test_roles_and_other_agencies(migrated_engine) -> None:
             with pytest.raises(NotFoundError):
                 call()
         assert rates.list_rate_lists(session, stranger) == []
+
+
+def test_editing_the_terms_of_a_draft(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    with tenant_scope(contract.ctx) as session:
+        version = rates.update_version(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            data=VersionUpdate(
+                lock_version=_lock(session, contract),
+                cancellation_tiers=[{"days_before": 14, "charge_pct": "50"}],  # type: ignore[list-item]
+                no_show_charge_pct=Decimal(100),
+            ),
+        )
+        assert version.cancellation_tiers == [{"days_before": 14, "charge_pct": "50"}]
+        with pytest.raises(ValidationFailedError) as emptied:
+            rates.update_version(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                data=VersionUpdate(lock_version=_lock(session, contract), valid_from=None),
+            )
+        assert emptied.value.errors[0].field == "valid_from"
+        unchanged = _lock(session, contract)
+        assert (
+            rates.delete_lines(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=unchanged,
+                line_ids=[contract.version_id],
+            )
+            == 0
+        )
+        assert _lock(session, contract) == unchanged  # nothing removed, nothing bumped

@@ -9,6 +9,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.shell_state import DEFAULT_BRAND_COLOR, brand_color, routes_for
 
 EVERYONE = [routes.HOME, routes.SESSIONS]
+RATES_WORK = [routes.HOME, routes.SUPPLIERS, routes.RATES]  # every staff role reads these
 
 
 @pytest.mark.parametrize(
@@ -18,6 +19,8 @@ EVERYONE = [routes.HOME, routes.SESSIONS]
             Role.OWNER,
             [
                 routes.HOME,
+                routes.SUPPLIERS,
+                routes.RATES,
                 routes.USERS,
                 routes.SETTINGS,
                 routes.AUDIT,
@@ -29,6 +32,8 @@ EVERYONE = [routes.HOME, routes.SESSIONS]
             Role.ADMIN,
             [
                 routes.HOME,
+                routes.SUPPLIERS,
+                routes.RATES,
                 routes.USERS,
                 routes.SETTINGS,
                 routes.AUDIT,
@@ -36,10 +41,13 @@ EVERYONE = [routes.HOME, routes.SESSIONS]
                 routes.SYSTEM,
             ],
         ),
-        (Role.MANAGER, [routes.HOME, routes.USERS, routes.SETTINGS, routes.AUDIT, routes.SESSIONS]),
-        (Role.FINANCE, [routes.HOME, routes.SETTINGS, routes.SESSIONS]),
-        (Role.AGENT, EVERYONE),
-        (Role.OPERATOR, EVERYONE),
+        (
+            Role.MANAGER,
+            [*RATES_WORK, routes.USERS, routes.SETTINGS, routes.AUDIT, routes.SESSIONS],
+        ),
+        (Role.FINANCE, [*RATES_WORK, routes.SETTINGS, routes.SESSIONS]),
+        (Role.AGENT, [*RATES_WORK, routes.SESSIONS]),
+        (Role.OPERATOR, [*RATES_WORK, routes.SESSIONS]),
         (None, EVERYONE),
     ],
 )

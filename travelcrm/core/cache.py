@@ -95,4 +95,3 @@ def put(namespace: str, key: str, generation_: int, value: str, ttl_seconds: int
         _local.set(full, value)
         return
     client.set(full, value, ex=ttl_seconds)
-

@@ -142,10 +142,11 @@ class LinePatch(BaseModel):
 
 
 class LineSelection(BaseModel):
-    """Which lines a bulk change touches: ids, or a filter (service / season), not both empty."""
+    """Which lines a bulk change touches: ids, a filter (service / season), or `all_lines`."""
 
     model_config = ConfigDict(extra="forbid")
 
+    all_lines: bool = False
     line_ids: list[uuid.UUID] | None = Field(default=None, max_length=50_000)
     service_id: uuid.UUID | None = None
     season_id: uuid.UUID | None = None

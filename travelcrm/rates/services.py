@@ -186,7 +186,9 @@ def create_rate_list(
         currency=data.currency.upper(),
         valid_from=data.valid_from,
         valid_to=data.valid_to,
-        cancellation_tiers=[t.model_dump(mode="json") for t in data.cancellation_tiers],
+        cancellation_tiers=[
+            t.model_dump(mode="json", exclude_none=True) for t in data.cancellation_tiers
+        ],
         no_show_charge_pct=data.no_show_charge_pct,
         supplier_id=supplier.id,
         destination_country=supplier.country,
@@ -274,12 +276,20 @@ def update_version(
             f"fall outside the validity {valid_from} to {valid_to}.",
             errors=[FieldError("valid_from", "leaves a season outside", "season_outside")],
         )
+    for required in ("currency", "valid_from", "valid_to", "cancellation_tiers"):
+        if required in changes and changes[required] is None:
+            raise ValidationFailedError(
+                f"{required} cannot be emptied.",
+                errors=[FieldError(required, "cannot be empty", "required")],
+            )
+    if "cancellation_tiers" in changes:
+        changes["cancellation_tiers"] = [
+            t.model_dump(mode="json", exclude_none=True) for t in data.cancellation_tiers or []
+        ]
     before = {}
     for key, value in changes.items():
         if key == "currency" and value:
             value = value.upper()
-        if key == "cancellation_tiers" and value is not None:
-            value = [dict(t) for t in value]
         before[key] = getattr(version, key)
         setattr(version, key, value)
     _touch(session, version)
@@ -776,14 +786,18 @@ def delete_lines(
 ) -> int:
     version = _draft(session, ctx, version_id)
     _check_lock(version, lock_version)
-    removed = session.exec(
-        delete(RateLine).where(
-            col(RateLine.version_id) == version.id, col(RateLine.id).in_(list(line_ids))
-        )
-    ).rowcount
-    _touch(session, version)
-    session.flush()
-    return int(removed or 0)
+    removed = int(
+        session.exec(
+            delete(RateLine).where(
+                col(RateLine.version_id) == version.id, col(RateLine.id).in_(list(line_ids))
+            )
+        ).rowcount
+        or 0
+    )
+    if removed:
+        _touch(session, version)
+        session.flush()
+    return removed
 
 
 @dataclass(frozen=True)
@@ -801,12 +815,15 @@ def list_lines(
     version_id: uuid.UUID,
     service_id: uuid.UUID | None = None,
     season_id: uuid.UUID | None = None,
+    line_ids: Sequence[uuid.UUID] | None = None,
     page: int = 1,
     per_page: int = 100,
 ) -> LinePage:
     """A page of lines in the operator's order (server-side paging for the grid)."""
     get_version(session, ctx, version_id)
     where = [col(RateLine.version_id) == version_id]
+    if line_ids is not None:
+        where.append(col(RateLine.id).in_(list(line_ids)))
     if service_id is not None:
         where.append(col(RateLine.service_id) == service_id)
     if season_id is not None:
@@ -843,7 +860,8 @@ class BulkResult:
 
 
 def _selected(session: Session, version_id: uuid.UUID, selection: LineSelection) -> list[RateLine]:
-    if not selection.line_ids and selection.service_id is None and selection.season_id is None:
+    nothing = selection.service_id is None and selection.season_id is None
+    if not selection.all_lines and not selection.line_ids and nothing:
         raise ValidationFailedError(
             "Select lines, or filter by service or season, before a bulk change.",
             errors=[FieldError("selection", "is empty", "empty_selection")],

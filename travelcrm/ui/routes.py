@@ -14,6 +14,10 @@ SESSIONS = "/sessions"
 SYSTEM = "/system"
 PROFILE = "/profile"
 DEV_OUTBOX = "/dev/outbox"
+SUPPLIERS = "/suppliers"
+SUPPLIER = "/suppliers/[id]"
+RATES = "/rates"
+RATE_LIST = "/rates/[id]"
 LOGIN = "/login"
 AGENCY_LOGIN = "/t/[slug]/login"  # an agency's own sign-in page (or <slug>.BASE_DOMAIN/login)
 SIGNUP = "/signup"
@@ -35,6 +39,14 @@ def agency_login(slug: str) -> str:
     return AGENCY_LOGIN.replace("[slug]", slug)
 
 
+def supplier(supplier_id: object) -> str:
+    return SUPPLIER.replace("[id]", str(supplier_id))
+
+
+def rate_list(rate_list_id: object) -> str:
+    return RATE_LIST.replace("[id]", str(rate_list_id))
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -46,6 +58,8 @@ class NavItem:
 # The sidebar: only pages that exist.
 NAV: tuple[NavItem, ...] = (
     NavItem("Home", HOME, "layout-dashboard"),
+    NavItem("Suppliers", SUPPLIERS, "building-2", Action.SUPPLIERS_VIEW),
+    NavItem("Rate lists", RATES, "tags", Action.RATES_VIEW),
     NavItem("Users", USERS, "users", Action.USERS_VIEW),
     NavItem("Settings", SETTINGS, "settings", Action.TENANT_SETTINGS_VIEW),
     NavItem("Audit log", AUDIT, "scroll-text", Action.AUDIT_READ),

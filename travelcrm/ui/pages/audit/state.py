@@ -31,15 +31,44 @@ WHEN = "%d %b %Y, %H:%M:%S"
 # Actions in words; an unknown action is shown as its code.
 ACTION_LABELS = {
     "agency.registered": "Agency registered",
+    "auth.agency_switched": "Switched agency",
+    "auth.email_verified": "Email confirmed",
+    "auth.password_changed": "Password changed",
+    "auth.password_reset": "Password reset",
     "auth.sign_in": "Signed in",
     "auth.sign_in_failed": "Sign-in failed",
     "auth.token_issued": "API token issued",
+    "rates.blackout_added": "Blackout added",
+    "rates.bulk_changed": "Prices changed in bulk",
+    "rates.draft_started": "Rate draft started",
+    "rates.list_created": "Rate list created",
+    "rates.published": "Rates published",
+    "rates.stop_sale_added": "Stop-sale added",
+    "rates.unpublished": "Rates unpublished",
+    "rates.version_changed": "Rate version changed",
+    "supplier.archived": "Supplier archived",
+    "supplier.bank_details_changed": "Bank details changed",
+    "supplier.bank_details_cleared": "Bank details cleared",
+    "supplier.bank_revealed": "Bank details revealed",
+    "supplier.contact_added": "Supplier contact added",
+    "supplier.contact_removed": "Supplier contact removed",
+    "supplier.contact_updated": "Supplier contact changed",
+    "supplier.created": "Supplier created",
+    "supplier.deleted": "Supplier deleted",
+    "supplier.restored": "Supplier restored",
+    "supplier.service_added": "Supplier service added",
+    "supplier.service_removed": "Supplier service removed",
+    "supplier.service_updated": "Supplier service changed",
+    "supplier.updated": "Supplier changed",
+    "tenant.logo_changed": "Logo changed",
     "tenant.settings_changed": "Settings changed",
     "user.deactivated": "User deactivated",
+    "user.invite_accepted": "Invitation accepted",
     "user.invited": "User invited",
+    "user.profile_changed": "Profile changed",
     "user.role_changed": "Role changed",
 }
-WARNING_WORDS = ("failed", "deactivated", "revoked", "deleted", "locked")
+WARNING_WORDS = ("failed", "deactivated", "revoked", "deleted", "locked", "revealed", "reset")
 
 
 @dataclass

@@ -1,0 +1,749 @@
+"""Rates benchmark (issue acceptance figures), on PostgreSQL with row-level security.
+
+Loads 1,000,000 published rate lines (200 suppliers x 5 services x 4 seasons x 250 lines) plus a
+20,000-line draft into a fresh database, then prints, each beside a baseline measured in the
+same run:
+
+- the price lookup (`rates.quote_price` in a `tenant_scope` unit of work, RLS as the app role)
+  p50/p95, uncached and cached (Redis and in-process); targets <= 5 ms and <= 0.2 ms at p95;
+  baseline: a raw single-row SELECT by primary key;
+- EXPLAIN ANALYZE of every query one uncached lookup runs (captured from the engine);
+- the grid's first page (`rates.list_lines`, 100 of 20,000 lines); target <= 100 ms;
+  baseline: a raw `SELECT ... LIMIT 100`;
+- a bulk +10% over 20,000 lines (`rates.bulk_change`), preview and apply; target <= 1 s each;
+  baseline: a raw `UPDATE ... SET net = net * 1.1`.
+
+Run: `make bench` or `.venv/bin/python -m tests.bench.bench_rates` (needs the local PostgreSQL
+and Redis; uses a fresh database, dropped after). Figures, not timed assertions.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import statistics
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any
+
+import sqlalchemy as sa
+
+ADMIN_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
+DB_NAME = f"travelcrm_bench_rates_{secrets.token_hex(4)}"
+
+SUPPLIERS = 200
+SERVICES_PER_SUPPLIER = 5
+CACHED_LOOKUPS = int(os.environ.get("BENCH_CACHED_LOOKUPS", "100000"))
+UNCACHED_LOOKUPS = int(os.environ.get("BENCH_UNCACHED_LOOKUPS", "10000"))
+# stop the uncached run early when lookups are too slow to do 10,000 in a ~10 minute benchmark
+UNCACHED_SECONDS = float(os.environ.get("BENCH_UNCACHED_SECONDS", "240"))  # 0: no limit
+CACHE_POOL = 1_000  # distinct queries filled once, then asked again at random
+GRID_RUNS = 200
+BULK_RUNS = 3
+YEAR = date.today().year + 1  # the contracts' year, all in the future
+
+# (country, city, currency, base net of a standard double per night)
+DESTINATIONS = (
+    ("IN", "Goa", "INR", 6500),
+    ("IN", "Kochi", "INR", 5200),
+    ("IN", "Jaipur", "INR", 5800),
+    ("AE", "Dubai", "AED", 520),
+    ("ID", "Denpasar", "IDR", 1_400_000),
+)
+ROOMS = (("Standard", 1.0), ("Deluxe", 1.3), ("Premium", 1.6), ("Suite", 2.4), ("Villa", 3.2))
+SEASONS = (  # name, start, end (inclusive), factor
+    ("Winter", date(YEAR, 1, 1), date(YEAR, 3, 31), 1.15),
+    ("Summer", date(YEAR, 4, 1), date(YEAR, 6, 30), 0.9),
+    ("Monsoon", date(YEAR, 7, 1), date(YEAR, 9, 30), 0.75),
+    ("Peak", date(YEAR, 10, 1), date(YEAR, 12, 31), 1.4),
+)
+# per-room prices by occupancy, adults; children with a bed pay an extra bed
+OCCUPANCIES = (
+    ("single", "adult", 0.85),
+    ("double", "adult", 1.0),
+    ("triple", "adult", 1.3),
+    ("quad", "adult", 1.55),
+    ("extra_bed", "child_with_bed", 0.2),
+)
+SUN_TO_THU, FRI_SAT = 0b1001111, 0b0110000  # Monday = bit 0
+PAX_BREAKS = tuple((1 + 4 * k, 4 + 4 * k) for k in range(25))  # group rates: 1-4 ... 97-100
+DRAFT_PAX_BREAKS = tuple((k, k) for k in range(1, 101))  # the 20,000-line draft: 1 ... 100
+LINE_COLUMNS = (
+    "tenant_id",
+    "id",
+    "version_id",
+    "service_id",
+    "season_id",
+    "basis",
+    "occupancy",
+    "age_band",
+    "pax_min",
+    "pax_max",
+    "net",
+    "sell",
+    "markup_pct",
+    "weekdays",
+    "min_nights",
+    "position",
+)
+
+
+def _p(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+def _log(message: str) -> None:
+    print(f"  [{time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def main() -> None:
+    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
+    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
+    os.environ.setdefault("DATA_DIR", f"/tmp/{DB_NAME}")
+    os.environ.pop("REDIS_URL", None)
+    try:
+        run()
+    finally:
+        from travelcrm.db import reset_engine
+
+        reset_engine()
+        with admin.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
+        admin.dispose()
+
+
+# ---- data ---------------------------------------------------------------------------------------
+
+
+def _dump(model: Any) -> dict[str, Any]:
+    return model.model_dump()
+
+
+def _insert(connection: sa.Connection, model: Any, rows: list[Any]) -> None:
+    for start in range(0, len(rows), 5000):
+        connection.execute(
+            sa.insert(model.__table__), [_dump(r) for r in rows[start : start + 5000]]
+        )
+
+
+def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str, Any]:
+    """Suppliers, services, published versions and their lines, restrictions, allotments and a
+    20,000-line draft, written as the owner (multi-row INSERT; COPY for the lines)."""
+    from travelcrm.core.clock import utcnow
+    from travelcrm.core.ids import new_id
+    from travelcrm.rates.models import (
+        AgeBand,
+        Allotment,
+        RateList,
+        RateListVersion,
+        Season,
+        SupplierRestriction,
+    )
+    from travelcrm.rates.services import DEFAULT_AGE_BANDS
+    from travelcrm.suppliers.models import Supplier, SupplierService
+
+    rng = random.Random(7)
+    t = tenant_id
+    suppliers, services, lists, versions, bands, seasons = [], [], [], [], [], []
+    restrictions: list[SupplierRestriction] = []
+    allotments: list[Allotment] = []
+    service_rows: list[tuple[SupplierService, RateListVersion, float]] = []
+    season_rows: dict[uuid.UUID, list[tuple[Season, float]]] = {}
+    for i in range(SUPPLIERS):
+        country, city, currency, base = DESTINATIONS[i % len(DESTINATIONS)]
+        supplier = Supplier(
+            tenant_id=t,
+            name=f"{city} Hotel {i:03d}",
+            kind="hotel",
+            city=city,
+            country=country,
+            default_currency=currency,
+        )
+        suppliers.append(supplier)
+        rate_list = RateList(tenant_id=t, supplier_id=supplier.id, name=f"{YEAR} contract")
+        lists.append(rate_list)
+        version = RateListVersion(
+            tenant_id=t,
+            rate_list_id=rate_list.id,
+            number=1,
+            status="published",
+            currency=currency,
+            valid_from=date(YEAR, 1, 1),
+            valid_to=date(YEAR, 12, 31),
+            cancellation_tiers=[{"days_before": 30, "charge_pct": "0"}],
+            supplier_id=supplier.id,
+            destination_country=country,
+            destination_city=city,
+            created_by=user_id,
+            published_at=utcnow(),
+            published_by=user_id,
+        )
+        versions.append(version)
+        bands += [
+            AgeBand(tenant_id=t, version_id=version.id, kind=k.value, age_min=lo, age_max=hi)
+            for k, lo, hi in DEFAULT_AGE_BANDS
+        ]
+        season_rows[version.id] = []
+        for name, start, end, factor in SEASONS:
+            season = Season(
+                tenant_id=t, version_id=version.id, name=name, starts_on=start, ends_on=end
+            )
+            seasons.append(season)
+            season_rows[version.id].append((season, factor))
+        quality = rng.uniform(0.7, 1.6)
+        for name, factor in ROOMS:
+            service = SupplierService(
+                tenant_id=t,
+                supplier_id=supplier.id,
+                kind="room",
+                name=name,
+                meal_plan="CP",
+                max_occupancy=4,
+            )
+            services.append(service)
+            service_rows.append((service, version, base * quality * factor))
+            if i % 5 == 0:  # a fifth of the hotels hold rooms for the agency all year
+                allotments.extend(
+                    Allotment(
+                        tenant_id=t,
+                        service_id=service.id,
+                        on_date=date(YEAR, 1, 1) + timedelta(days=day),
+                        units=10,
+                        used=10 if rng.random() < 0.03 else rng.randrange(0, 6),
+                    )
+                    for day in range(365)
+                )
+        restrictions.append(
+            SupplierRestriction(
+                tenant_id=t,
+                supplier_id=supplier.id,
+                kind="blackout",
+                starts_on=date(YEAR, 12, 31),
+                ends_on=date(YEAR, 12, 31),
+                reason="New Year's Eve gala",
+            )
+        )
+        if i % 10 == 3:
+            start = date(YEAR, 1, 1) + timedelta(days=rng.randrange(350))
+            restrictions.append(
+                SupplierRestriction(
+                    tenant_id=t,
+                    supplier_id=supplier.id,
+                    service_id=services[-1].id,
+                    kind="stop_sale",
+                    starts_on=start,
+                    ends_on=start + timedelta(days=6),
+                    reason="renovation",
+                )
+            )
+    # the grid and bulk target: a draft (version 2) of the first supplier's list
+    draft = RateListVersion(
+        tenant_id=t,
+        rate_list_id=lists[0].id,
+        number=2,
+        status="draft",
+        currency=versions[0].currency,
+        valid_from=date(YEAR, 1, 1),
+        valid_to=date(YEAR, 12, 31),
+        supplier_id=suppliers[0].id,
+        destination_country=versions[0].destination_country,
+        destination_city=versions[0].destination_city,
+        created_by=user_id,
+    )
+    bands += [
+        AgeBand(tenant_id=t, version_id=draft.id, kind=k.value, age_min=lo, age_max=hi)
+        for k, lo, hi in DEFAULT_AGE_BANDS
+    ]
+    season_rows[draft.id] = []
+    for name, start, end, factor in SEASONS:
+        season = Season(tenant_id=t, version_id=draft.id, name=name, starts_on=start, ends_on=end)
+        seasons.append(season)
+        season_rows[draft.id].append((season, factor))
+
+    with owner.begin() as connection:
+        for model, rows in (
+            (Supplier, suppliers),
+            (SupplierService, services),
+            (RateList, lists),
+            (RateListVersion, [*versions, draft]),
+            (AgeBand, bands),
+            (Season, seasons),
+            (SupplierRestriction, restrictions),
+            (Allotment, allotments),
+        ):
+            _insert(connection, model, rows)
+    _log(
+        f"{len(suppliers)} suppliers, {len(services)} services, {len(versions)} published "
+        f"versions + 1 draft, {len(seasons)} seasons, {len(restrictions)} restrictions, "
+        f"{len(allotments):,} allotment days"
+    )
+
+    def lines(
+        version: RateListVersion, items: list[tuple[SupplierService, float]], breaks: Any
+    ) -> Iterator[tuple[Any, ...]]:
+        position = 0
+        for service, base in items:
+            for season, season_factor in season_rows[version.id]:
+                for occupancy, band, occupancy_factor in OCCUPANCIES:
+                    for mask in (SUN_TO_THU, FRI_SAT):
+                        weekend = 1.1 if mask == FRI_SAT else 1.0
+                        min_nights = 2 if season.name == "Peak" and mask == FRI_SAT else 1
+                        for low, high in breaks:
+                            group = 1 - min(low - 1, 40) / 400  # a small group discount
+                            net = base * season_factor * occupancy_factor * weekend * group
+                            position += 1
+                            yield (
+                                tenant_id,
+                                new_id(),
+                                version.id,
+                                service.id,
+                                season.id,
+                                "per_room",
+                                occupancy,
+                                band,
+                                low,
+                                high,
+                                Decimal(round(net, 2)).quantize(Decimal("0.01")),
+                                None,
+                                Decimal(15),
+                                mask,
+                                min_nights,
+                                position,
+                            )
+
+    copy_sql = f"COPY rate_lines ({', '.join(LINE_COLUMNS)}) FROM STDIN"
+    published = draft_count = 0
+    started = time.perf_counter()
+    with owner.begin() as connection:
+        raw = connection.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            # bulk load: skip the per-row foreign-key triggers (the rows above are consistent)
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            with cursor.copy(copy_sql) as copy:
+                for index, version in enumerate(versions):
+                    mine = [(s, base) for s, v, base in service_rows if v.id == version.id]
+                    for row in lines(version, mine, PAX_BREAKS):
+                        copy.write_row(row)
+                        published += 1
+                    if (index + 1) % 40 == 0:
+                        _log(
+                            f"rate lines: {published:,} written "
+                            f"({time.perf_counter() - started:.0f} s)"
+                        )
+                first = [(s, base) for s, v, base in service_rows if v.id == versions[0].id]
+                for row in lines(draft, first, DRAFT_PAX_BREAKS):
+                    copy.write_row(row)
+                    draft_count += 1
+    _log(f"rate lines copied in {time.perf_counter() - started:.0f} s; analysing")
+    with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(sa.text("VACUUM ANALYZE"))
+        total = connection.execute(sa.text("SELECT count(*) FROM rate_lines")).scalar_one()
+        size = connection.execute(
+            sa.text("SELECT pg_size_pretty(pg_total_relation_size('rate_lines'))")
+        ).scalar_one()
+    _log(f"loaded in {time.perf_counter() - started:.0f} s")
+    return {
+        "services": [s for s, _v, _b in service_rows],
+        "published_lines": published,
+        "draft_lines": draft_count,
+        "total_lines": total,
+        "table_size": size,
+        "draft_id": draft.id,
+        "suppliers": len(suppliers),
+        "allotments": len(allotments),
+        "restrictions": len(restrictions),
+    }
+
+
+def random_queries(service_ids: list[uuid.UUID], count: int, seed: int) -> list[Any]:
+    from travelcrm.rates.schemas import PriceQuery
+
+    rng = random.Random(seed)
+    queries = []
+    for _ in range(count):
+        nights = rng.choice((1, 2, 3, 3, 4, 5, 7))
+        occupancy, per_room = rng.choice((("double", 2),) * 5 + (("single", 1), ("triple", 3)))
+        rooms = 1 if rng.random() < 0.8 else 2
+        children = [rng.randrange(2, 12)] if rng.random() < 0.2 else []
+        queries.append(
+            PriceQuery(
+                service_id=rng.choice(service_ids),
+                check_in=date(YEAR, 1, 1) + timedelta(days=rng.randrange(365 - nights + 1)),
+                nights=nights,
+                occupancy=occupancy,
+                rooms=rooms,
+                adults=per_room * rooms,
+                child_ages=children,
+                children_with_bed=1 if children and rng.random() < 0.5 else 0,
+            )
+        )
+    return queries
+
+
+# ---- measuring ----------------------------------------------------------------------------------
+
+
+def _timed(fn: Callable[[], Any], runs: int) -> list[float]:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1000)
+    return times
+
+
+@contextmanager
+def captured(engine: sa.Engine) -> Iterator[list[tuple[str, Any]]]:
+    """The SQL the engine sends while the block runs (the tenant `set_config` left out)."""
+    statements: list[tuple[str, Any]] = []
+
+    def listener(_c: Any, _cur: Any, statement: str, parameters: Any, *_a: Any) -> None:
+        if "set_config" not in statement:
+            statements.append((statement, parameters))
+
+    sa.event.listen(engine, "before_cursor_execute", listener)
+    try:
+        yield statements
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", listener)
+
+
+def explain(engine: sa.Engine, tenant_id: uuid.UUID, statements: list[tuple[str, Any]]) -> str:
+    """EXPLAIN ANALYZE each statement as the app role, tenant set (RLS in the plan)."""
+    out = []
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "SELECT set_config('app.tenant_id', %(t)s, true)", {"t": str(tenant_id)}
+        )
+        for statement, parameters in statements:
+            flat = " ".join(statement.split())
+            out.append(f"  -- {flat[:200]}{'...' if len(flat) > 200 else ''}")
+            rows = connection.exec_driver_sql(
+                "EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) " + statement, parameters
+            ).all()
+            out += [f"     {row[0]}" for row in rows]
+    return "\n".join(out)
+
+
+def run() -> None:
+    from travelcrm.accounts import services as accounts
+    from travelcrm.core import cache
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import get_engine, make_engine, system_scope, tenant_scope, upgrade_to_head
+    from travelcrm.rates import services as rates
+    from travelcrm.rates.schemas import BulkChange, LineSelection
+    from travelcrm.settings import get_settings
+    from travelcrm.tenants.schemas import TenantCreate
+    from travelcrm.tenants.services import create_tenant
+
+    rule = "-" * 96
+    print(rule)
+    print(
+        f"Rates benchmark (PostgreSQL + RLS, {os.cpu_count()} cores, load average "
+        f"{os.getloadavg()[0]:.1f} at start); loading data",
+        flush=True,
+    )
+    run_started = time.perf_counter()
+    upgrade_to_head()
+    settings = get_settings()
+    with system_scope() as session:
+        tenant = create_tenant(
+            session,
+            data=TenantCreate(
+                slug=f"bench-rates-{secrets.token_hex(2)}",
+                name="Bench Rates",
+                country="IN",
+                default_currency="INR",
+                timezone="Asia/Kolkata",
+            ),
+        )
+        user = accounts.add_member(
+            session,
+            tenant_id=tenant.id,
+            email="ops@bench-rates.example",
+            name="Operator",
+            password="Sunrise-Demo-2026",
+            role=Role.OWNER,
+            verified=True,
+        )
+        ctx = TenantContext(tenant.id, user.id, Role.OWNER)
+    owner = make_engine(settings, app_role=False)
+    data = load(owner, ctx.tenant_id, user.id)
+    service_ids = [s.id for s in data["services"]]
+    app = get_engine()
+
+    # ---- baseline: one indexed row by primary key, raw SQL as the owner
+    with owner.connect() as connection:
+        keys = [
+            r[0]
+            for r in connection.execute(
+                sa.text("SELECT id FROM rate_lines TABLESAMPLE SYSTEM (1) LIMIT 5000")
+            )
+        ]
+    pk_sql = sa.text("SELECT * FROM rate_lines WHERE tenant_id = :t AND id = :i")
+
+    def pk_lookup() -> None:
+        with owner.connect() as connection:
+            connection.execute(pk_sql, {"t": ctx.tenant_id, "i": random.choice(keys)}).one()
+
+    _timed(pk_lookup, 500)
+    base_pk = _timed(pk_lookup, 10_000)
+
+    # ---- baseline for the cached lookups: one bare Redis GET of a quote-sized value
+    client = cache._client(REDIS_URL)
+    client.set(f"travelcrm:bench:{ctx.tenant_id}", "x" * 700, ex=600)
+    _timed(lambda: client.get(f"travelcrm:bench:{ctx.tenant_id}"), 500)
+    base_redis = _timed(lambda: client.get(f"travelcrm:bench:{ctx.tenant_id}"), 10_000)
+    client.delete(f"travelcrm:bench:{ctx.tenant_id}")
+
+    outcomes: Counter[str] = Counter()
+
+    def lookup(query: Any, *, use_cache: bool) -> tuple[float, float]:
+        """(quote_price call, whole tenant_scope unit of work) in ms."""
+        start = time.perf_counter()
+        with tenant_scope(ctx) as session:
+            called = time.perf_counter()
+            try:
+                rates.quote_price(session, ctx, query, use_cache=use_cache)
+                outcomes["priced"] += 1
+            except rates.NoPriceError as exc:
+                outcomes[exc.reason] += 1
+            returned = time.perf_counter()
+        return (returned - called) * 1000, (time.perf_counter() - start) * 1000
+
+    def measure(queries: list[Any], *, use_cache: bool, budget: float = 0) -> list[list[float]]:
+        calls: list[float] = []
+        units: list[float] = []
+        started = reported = time.perf_counter()
+        for index, query in enumerate(queries):
+            call, unit = lookup(query, use_cache=use_cache)
+            calls.append(call)
+            units.append(unit)
+            now = time.perf_counter()
+            if now - reported > 30:
+                reported = now
+                _log(f"  {index + 1:,} lookups ({now - started:.0f} s)")
+            if budget and now - started > budget:
+                break
+        return [calls, units]
+
+    # ---- uncached: every lookup reads the database
+    _log(f"uncached lookups: up to {UNCACHED_LOOKUPS:,} within {UNCACHED_SECONDS:.0f} s")
+    measure(random_queries(service_ids, 300, seed=1), use_cache=False)  # warm-up
+    outcomes.clear()
+    uncached = measure(
+        random_queries(service_ids, UNCACHED_LOOKUPS, seed=2),
+        use_cache=False,
+        budget=UNCACHED_SECONDS,
+    )
+    uncached_outcomes = dict(outcomes)
+
+    # ---- cached: a pool of distinct queries asked once (miss + fill), then again at random
+    cached: dict[str, tuple[list[list[float]], list[list[float]]]] = {}
+    pool = random_queries(service_ids, CACHE_POOL, seed=3)
+    for label, redis_url in (("Redis", REDIS_URL), ("in-process", None)):
+        if redis_url:
+            os.environ["REDIS_URL"] = redis_url
+        else:
+            os.environ.pop("REDIS_URL", None)
+        get_settings.cache_clear()
+        cache.bump(f"{rates.CACHE_NAMESPACE}:{ctx.tenant_id}")
+        _log(f"cached lookups ({label}): {CACHE_POOL:,} fills, then {CACHED_LOOKUPS:,} hits")
+        fills = measure(pool, use_cache=True)
+        rng = random.Random(4)
+        hits = measure(
+            [pool[rng.randrange(CACHE_POOL)] for _ in range(CACHED_LOOKUPS)], use_cache=True
+        )
+        cached[label] = (fills, hits)
+    for key in client.scan_iter(f"travelcrm:*:{rates.CACHE_NAMESPACE}:{ctx.tenant_id}*"):
+        client.delete(key)
+    os.environ.pop("REDIS_URL", None)
+    get_settings.cache_clear()
+
+    # ---- plans of one uncached lookup (a priced one with allotments on the way)
+    allotted = data["services"][0].id  # supplier 0 holds an allotment
+    probe = random_queries([allotted], 1, seed=5)[0].model_copy(
+        update={"check_in": date(YEAR, 5, 12), "nights": 3, "child_ages": []}
+    )
+    with captured(app) as lookup_sql, tenant_scope(ctx) as session:
+        probe_quote = rates.quote_price(session, ctx, probe, use_cache=False)
+    lookup_plans = explain(app, ctx.tenant_id, lookup_sql)
+
+    # ---- grid: the first page of 100 of the draft's 20,000 lines
+    _log("grid page and bulk change")
+    draft_id = data["draft_id"]
+
+    def grid_page() -> None:
+        with tenant_scope(ctx) as session:
+            page = rates.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
+            assert len(page.lines) == 100 and page.total == data["draft_lines"]
+
+    grid_raw_sql = sa.text(
+        "SELECT * FROM rate_lines WHERE tenant_id = :t AND version_id = :v LIMIT 100"
+    )
+
+    def grid_raw() -> None:
+        with owner.connect() as connection:
+            rows = connection.execute(grid_raw_sql, {"t": ctx.tenant_id, "v": draft_id}).all()
+            assert len(rows) == 100
+
+    _timed(grid_page, 20)
+    _timed(grid_raw, 20)
+    grid = _timed(grid_page, GRID_RUNS)
+    grid_base = _timed(grid_raw, GRID_RUNS)
+    with captured(app) as grid_sql, tenant_scope(ctx) as session:
+        rates.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
+    grid_plans = explain(app, ctx.tenant_id, grid_sql)
+
+    # ---- bulk +10% over all 20,000 lines (the grid's "select all" sends their ids)
+    with owner.connect() as connection:
+        line_ids = [
+            r[0]
+            for r in connection.execute(
+                sa.text("SELECT id FROM rate_lines WHERE tenant_id = :t AND version_id = :v"),
+                {"t": ctx.tenant_id, "v": draft_id},
+            )
+        ]
+
+    def bulk(dry_run: bool) -> None:
+        with tenant_scope(ctx) as session:
+            version = rates.get_version(session, ctx, draft_id)
+            result = rates.bulk_change(
+                session,
+                ctx,
+                version_id=draft_id,
+                change=BulkChange(
+                    lock_version=version.lock_version,
+                    selection=LineSelection(line_ids=line_ids),
+                    operation="percent",
+                    value=Decimal(10),
+                    dry_run=dry_run,
+                ),
+            )
+            assert len(result.rows) == len(line_ids)
+
+    def bulk_raw() -> None:
+        with owner.begin() as connection:
+            connection.execute(
+                sa.text(
+                    "UPDATE rate_lines SET net = round(net * 1.1, 2) "
+                    "WHERE tenant_id = :t AND version_id = :v"
+                ),
+                {"t": ctx.tenant_id, "v": draft_id},
+            )
+
+    preview = _timed(lambda: bulk(True), BULK_RUNS)
+    apply = _timed(lambda: bulk(False), BULK_RUNS)
+    bulk_base = _timed(bulk_raw, BULK_RUNS)
+    owner.dispose()
+
+    # ---- report
+    pk95 = _p(base_pk, 95)
+
+    def row(label: str, values: list[float], target: str = "", base: float | None = None) -> None:
+        ratio = f"{_p(values, 95) / base:>8.1f}x" if base else f"{'':>9}"
+        print(
+            f"{label:<56}{statistics.median(values):>9.3f}{_p(values, 95):>9.3f}{ratio}   {target}"
+        )
+
+    calls, units = uncached
+    print(rule)
+    print(
+        f"data: {data['suppliers']} suppliers, {len(service_ids):,} services, "
+        f"{data['published_lines']:,} published lines\n  (per service: 4 seasons x 5 occupancies "
+        f"x 2 weekday sets x 25 pax breaks = 1,000) + a {data['draft_lines']:,}-line draft = "
+        f"{data['total_lines']:,} rows ({data['table_size']});\n  {data['restrictions']} "
+        f"restrictions, {data['allotments']:,} allotment days"
+    )
+    print(rule)
+    print(f"{'figure (ms)':<56}{'p50':>9}{'p95':>9}{'p95/base':>9}   target (p95)")
+    row("baseline: raw SELECT by primary key, owner (10,000)", base_pk)
+    row(f"price lookup uncached, quote_price call ({len(calls):,})", calls, "<= 5 ms", pk95)
+    row("  same, whole tenant_scope unit of work", units, "", pk95)
+    row("baseline: bare Redis GET of a 700-byte value (10,000)", base_redis)
+    for label, (fills, hits) in cached.items():
+        base = _p(base_redis, 95) if label == "Redis" else None
+        row(
+            f"price lookup cached, {label}, call ({len(hits[0]):,} hits)",
+            hits[0],
+            "<= 0.2 ms",
+            base,
+        )
+        row("  same, whole tenant_scope unit of work", hits[1], "", base)
+        row(f"  first ask (miss + fill, {len(fills[0]):,} queries), call", fills[0])
+    short = len(calls) < UNCACHED_LOOKUPS
+    print(
+        f"uncached: {len(calls):,} random lookups"
+        + (
+            f" (stopped at the {UNCACHED_SECONDS:.0f} s budget; 10,000 would take "
+            f"~{statistics.mean(units) * 10:.0f} s, 100,000 ~{statistics.mean(units) * 100:.0f} s)"
+            if short
+            else ""
+        )
+        + f"; cached: {CACHE_POOL:,} distinct queries asked once, then {CACHED_LOOKUPS:,} random "
+        "repeats of them (second or later call)"
+    )
+    print(
+        "lookups run as the app role with RLS; call = rates.quote_price inside an open "
+        "tenant_scope; unit of work adds opening it and the commit"
+    )
+    print(
+        "uncached outcomes: "
+        + ", ".join(f"{k} {v:,}" for k, v in sorted(uncached_outcomes.items()))
+    )
+    row("baseline: raw SELECT ... LIMIT 100, owner", grid_base)
+    row(
+        f"grid first page, rates.list_lines (100 of {data['draft_lines']:,})",
+        grid,
+        "<= 100 ms",
+        _p(grid_base, 95),
+    )
+    print(f"{'figure (ms), each run':<56}{'median':>9}{'max':>9}{'max/base':>9}   target (each)")
+
+    def row_max(label: str, values: list[float], target: str = "", base: float = 0) -> None:
+        ratio = f"{max(values) / base:>8.1f}x" if base else f"{'':>9}"
+        runs = ", ".join(f"{v:.0f}" for v in values)
+        print(
+            f"{label:<56}{statistics.median(values):>9.0f}{max(values):>9.0f}{ratio}   "
+            f"{target}{'  ' if target else ''}runs: {runs}"
+        )
+
+    row_max(f"baseline: raw UPDATE net = net * 1.1, owner ({len(line_ids):,})", bulk_base)
+    row_max(
+        f"bulk +10% preview (dry_run), {len(line_ids):,} lines",
+        preview,
+        "<= 1000 ms",
+        max(bulk_base),
+    )
+    row_max(f"bulk +10% apply, {len(line_ids):,} lines", apply, "<= 1000 ms", max(bulk_base))
+    print(rule)
+    print(
+        f"plans of one uncached lookup ({probe.nights} nights from {probe.check_in}, "
+        f"{probe.occupancy.value}, {len(lookup_sql)} queries; "
+        f"total net {probe_quote.total_net} {probe_quote.currency}):"
+    )
+    print(lookup_plans)
+    print("plans of the grid page:")
+    print(grid_plans)
+    print(rule)
+    print(
+        f"whole run {time.perf_counter() - run_started:.0f} s; load average "
+        f"{os.getloadavg()[1]:.1f} over the last 5 minutes (other work on the machine skews p95)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,729 @@
+"""The rate pages: their pure helpers (money, dates, weekday masks, cancellation terms, what a
+typed grid cell means), and their handlers called straight — as a crafted websocket event would
+call them — with another agency's ids, or by an agent who may only read. Nothing changes."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from reflex.istate.data import RouterData
+from sqlmodel import col, select
+
+from tests.accounts.test_accounts import PASSWORD, _verified
+from tests.rates.factories import Contract, make_contract
+from travelcrm.accounts import services as accounts
+from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import system_scope, tenant_scope
+from travelcrm.rates import services as rates
+from travelcrm.rates.models import (
+    AgeBand,
+    RateLine,
+    RateList,
+    RateListVersion,
+    Season,
+    SupplierRestriction,
+)
+from travelcrm.rates.schemas import LinePatch, RestrictionIn, weekdays_mask
+from travelcrm.ui.components.money import DASH, format_amount, format_date, format_money
+from travelcrm.ui.components.money import format_range as money_range
+from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
+from travelcrm.ui.pages.rates.state import RateListState, range_label, sentence
+from travelcrm.ui.pages.rates.text import (
+    GRID_COLUMNS,
+    CellError,
+    blank_fields,
+    cell_patch,
+    cell_text,
+    line_values,
+    month_weeks,
+    parse_cell,
+    parse_tiers,
+    parse_weekdays,
+    shift_month,
+    tiers_lines,
+    tiers_text,
+    values_text,
+    weekdays_text,
+)
+
+# ---- money and dates ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("amount", "currency", "shown"),
+    [
+        (Decimal("9000"), "INR", "₹9,000.00"),
+        ("1234567.891", "INR", "₹1,234,567.89"),
+        ("-50", "USD", "-$50.00"),
+        ("1250.5", "AED", "AED 1,250.50"),
+        ("1000", "JPY", "¥1,000"),
+        ("0.0001", "EUR", "€0.00"),
+        (None, "INR", ""),
+        ("", "INR", ""),
+        ("abc", "INR", ""),
+    ],
+)
+def test_money_has_its_currency_and_thousands_separators(
+    amount: Any, currency: str, shown: str
+) -> None:
+    assert format_money(amount, currency) == shown
+
+
+def test_amounts_and_dates() -> None:
+    assert format_amount(Decimal("9900"), "INR") == "9,900.00"
+    assert format_amount("2.345", "KWD") == "2.345"
+    assert format_date(date(2027, 10, 1)) == "1 Oct 2027"
+    assert money_range(date(2027, 4, 1), date(2028, 3, 31)) == f"1 Apr 2027 {DASH} 31 Mar 2028"
+    assert money_range(None, date(2028, 3, 31)) == "31 Mar 2028"
+    assert format_date(None) == ""
+
+
+# ---- weekdays ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mask", "text"),
+    [
+        (0b1111111, "Every day"),
+        (0b0011111, f"Mon{DASH}Fri"),
+        (0b1100000, "Sat, Sun"),
+        (0b0011101, f"Mon, Wed{DASH}Fri"),
+        (0b1010101, "Mon, Wed, Fri, Sun"),
+        (0b0000011, "Mon, Tue"),
+        (0b1110000, f"Fri{DASH}Sun"),
+        (0, "No days"),
+    ],
+)
+def test_weekday_masks_in_words_and_back(mask: int, text: str) -> None:
+    assert weekdays_text(mask) == text
+    if mask:
+        days = parse_weekdays(text)
+        assert weekdays_mask(days) == mask
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("mon-wed, fri", ["mon", "tue", "wed", "fri"]),
+        ("Monday - Friday", ["mon", "tue", "wed", "thu", "fri"]),
+        ("weekends", ["sat", "sun"]),
+        ("sun sat", ["sat", "sun"]),
+        ("every day", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
+    ],
+)
+def test_typed_weekdays(text: str, days: list[str]) -> None:
+    assert parse_weekdays(text) == days
+
+
+@pytest.mark.parametrize("text", ["Funday", "Fri-Mon", "", " , "])
+def test_bad_weekdays_are_refused_in_words(text: str) -> None:
+    with pytest.raises(CellError):
+        parse_weekdays(text)
+
+
+# ---- cancellation terms -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tiers", "no_show", "text"),
+    [
+        (
+            [{"days_before": 30, "charge_pct": "0"}, {"days_before": 7, "charge_nights": 1}],
+            Decimal("100"),
+            "30+ days: free · 7-29 days: 1 night · no-show 100%",
+        ),
+        (
+            [
+                {"days_before": 0, "charge_pct": "100"},
+                {"days_before": 14, "charge_pct": "50.00"},
+                {"days_before": 7, "charge_nights": 2},
+            ],
+            None,
+            "14+ days: 50% · 7-13 days: 2 nights · 0-6 days: 100%",
+        ),
+        ([{"days_before": 3, "charge_pct": "25.5"}], "", "3+ days: 25.5%"),
+        (
+            [{"days_before": 2, "charge_pct": "0"}, {"days_before": 1, "charge_nights": 1}],
+            None,
+            "2+ days: free · 1 day: 1 night",
+        ),
+        ([], None, "No cancellation terms"),
+        ([], "100", "no-show 100%"),
+    ],
+)
+def test_cancellation_tiers_in_words(tiers: list[dict[str, Any]], no_show: Any, text: str) -> None:
+    assert tiers_text(tiers, no_show) == text
+
+
+def test_the_terms_box_reads_what_it_writes() -> None:
+    tiers = parse_tiers("30: free\n7 days: 1 night; 0: 100 %")
+    assert tiers == [
+        {"days_before": 30, "charge_pct": "0"},
+        {"days_before": 7, "charge_nights": 1},
+        {"days_before": 0, "charge_pct": "100"},
+    ]
+    assert parse_tiers(tiers_lines(tiers)) == tiers
+    assert parse_tiers("  \n") == []
+    with pytest.raises(CellError, match="30: 0%"):
+        parse_tiers("a month before: nothing")
+
+
+# ---- grid cells -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "value"),
+    [
+        ("net", "9,000.50", Decimal("9000.50")),
+        ("net", "₹ 12,000", Decimal("12000")),
+        ("net", "INR 700", Decimal("700")),
+        ("net", "-500", Decimal("-500")),  # the schema refuses it, with its own reason
+        ("sell", "", None),
+        ("markup_pct", "20%", Decimal("20")),
+        ("markup_pct", " ", None),
+        ("pax_min", "3", 3),
+        ("min_nights", "2", 2),
+        ("occupancy", "Extra bed", "extra_bed"),
+        ("basis", "per-room", "per_room"),
+        ("age_band", "child without bed", "child_without_bed"),
+        ("weekdays", f"Mon{DASH}Fri", ["mon", "tue", "wed", "thu", "fri"]),
+    ],
+)
+def test_what_a_typed_cell_means(field: str, text: str, value: Any) -> None:
+    assert parse_cell(field, text) == value
+
+
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        ("net", "", "cannot be empty"),
+        ("net", "nine", "is not a number"),
+        ("net", "NaN", "is not a number"),
+        ("pax_max", "2.5", "is not a whole number"),
+        ("occupancy", "penthouse", "is not one of: any, single, double"),
+        ("service", "x", "cannot be edited here"),
+        ("effective_sell", "5", "cannot be edited here"),
+    ],
+)
+def test_cells_that_mean_nothing_are_refused_in_words(field: str, text: str, message: str) -> None:
+    with pytest.raises(CellError, match=message):
+        parse_cell(field, text)
+
+
+def test_cells_show_what_they_read_back() -> None:
+    for field, _title, _w, editable in GRID_COLUMNS:
+        if not editable or field in {"weekdays", "pax"}:
+            continue
+        sample = {
+            "net": Decimal("9000"),
+            "sell": Decimal("10800.5"),
+            "markup_pct": Decimal("20.0000"),
+            "min_nights": 2,
+            "basis": "per_room",
+            "occupancy": "extra_bed",
+            "age_band": "child_with_bed",
+        }[field]
+        assert parse_cell(field, cell_text(field, sample, "INR")) == sample
+    assert cell_text("net", Decimal("9000"), "INR") == "9,000.00"
+    assert cell_text("markup_pct", Decimal("12.5000"), "INR") == "12.5"
+    assert cell_text("weekdays", 0b0011111, "INR") == f"Mon{DASH}Fri"
+    assert cell_text("sell", None, "INR") == ""
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("1-4", {"pax_min": 1, "pax_max": 4}),
+        (f" 5 {DASH} 20 pax", {"pax_min": 5, "pax_max": 20}),
+        ("2", {"pax_min": 2, "pax_max": 2}),
+        ("5+", {"pax_min": 5, "pax_max": 999}),
+    ],
+)
+def test_the_pax_cell_sets_both_ends(text: str, values: dict[str, int]) -> None:
+    assert cell_patch("pax", text) == values
+    shown = values_text("pax", values, "INR")
+    assert shown == f"{values['pax_min']}-{values['pax_max']}"
+    assert cell_patch("pax", shown) == values
+
+
+def test_a_line_s_values_go_back_as_they_came() -> None:
+    line = RateLine(
+        tenant_id=uuid.uuid4(),
+        version_id=uuid.uuid4(),
+        service_id=uuid.uuid4(),
+        season_id=uuid.uuid4(),
+        basis="per_person",
+        pax_min=5,
+        pax_max=20,
+        net=Decimal("1800.0000"),
+        weekdays=0b1100000,
+    )
+    assert line_values("pax", line) == {"pax_min": 5, "pax_max": 20}
+    assert line_values("net", line) == {"net": "1800.0000"}
+    assert line_values("sell", line) == {"sell": None}
+    assert line_values("weekdays", line) == {"weekdays": ["sat", "sun"]}
+    assert values_text("weekdays", line_values("weekdays", line), "INR") == "Sat, Sun"
+    assert values_text("net", line_values("net", line), "INR") == "1,800.00"
+    with pytest.raises(CellError, match="not a pax range"):
+        cell_patch("pax", "a few")
+
+
+def test_pages_of_lines_and_sentences() -> None:
+    assert range_label(1, 100, 20_000) == "1-100 of 20,000"
+    assert range_label(200, 100, 20_000) == "19,901-20,000 of 20,000"
+    assert range_label(3, 100, 250) == "201-250 of 250"
+    assert range_label(1, 100, 0) == "No lines"
+    assert sentence("enter a value") == "Enter a value."
+    assert sentence("Done.") == "Done."
+
+
+def test_the_calendar_month() -> None:
+    weeks = month_weeks(date(2027, 10, 14))
+    assert weeks[0][0].day == date(2027, 9, 27) and not weeks[0][0].in_month
+    assert weeks[0][4].day == date(2027, 10, 1) and weeks[0][4].in_month
+    assert weeks[-1][-1].day == date(2027, 10, 31)  # a Sunday: no November days
+    assert all(len(week) == 7 for week in weeks)
+    assert sum(d.in_month for week in weeks for d in week) == 31
+    assert shift_month(date(2027, 12, 1), 1) == date(2028, 1, 1)
+    assert shift_month(date(2027, 1, 1), -1) == date(2026, 12, 1)
+
+
+def test_a_list_row_shows_the_published_version_and_the_draft() -> None:
+    rate_list = RateList(
+        tenant_id=uuid.uuid4(), supplier_id=uuid.uuid4(), name="Sea Breeze", market="domestic"
+    )
+
+    def version(number: int, status: str) -> RateListVersion:
+        return RateListVersion(
+            tenant_id=rate_list.tenant_id,
+            rate_list_id=rate_list.id,
+            number=number,
+            status=status,
+            currency="INR",
+            valid_from=date(2027, 4, number),
+            valid_to=date(2028, 3, 31),
+            supplier_id=rate_list.supplier_id,
+            destination_country="IN",
+        )
+
+    row = list_row(rate_list, [version(2, "draft"), version(1, "published")], "Sea Breeze Resort")
+    assert (row.published, row.draft, row.market, row.supplier) == (
+        "v1",
+        "v2 draft",
+        "Domestic",
+        "Sea Breeze Resort",
+    )
+    assert row.validity == f"1 Apr 2027 {DASH} 31 Mar 2028"
+    assert row.href == f"/rates/{rate_list.id}"
+    unpublished = list_row(rate_list, [version(1, "draft")], "Sea Breeze Resort")
+    assert (unpublished.published, unpublished.validity[:10]) == ("", "1 Apr 2027")
+
+
+# ---- handlers called straight ---------------------------------------------------------------
+
+
+def _signed_in(email: str) -> str:
+    with system_scope() as session:
+        result = accounts.sign_in(session, email=email, password=PASSWORD, ip="198.51.100.9")
+        assert result.session is not None
+        return result.session_token
+
+
+def _state(cls: type, token: str, path: str, query: dict[str, str] | None = None) -> Any:
+    state = cls(_reflex_internal_init=True)
+    state.router = RouterData.from_router_data(
+        {
+            "headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"},
+            "pathname": path,
+            "query": query or {},
+        }
+    )
+    return state
+
+
+def _owner_contract(*, publish: bool = False) -> tuple[str, Contract]:
+    agency = _verified()
+    ctx = TenantContext(agency.tenant.id, agency.user.id, Role.OWNER)
+    return agency.user.email, make_contract(ctx, publish=publish)
+
+
+def _snapshot(contract: Contract) -> dict[str, Any]:
+    """Everything of a contract's agency a handler could have touched."""
+    with tenant_scope(contract.ctx) as session:
+        return {
+            "lists": len(session.exec(select(RateList)).all()),
+            "versions": sorted(
+                (v.number, v.status, v.lock_version, str(v.cancellation_tiers))
+                for v in session.exec(select(RateListVersion)).all()
+            ),
+            "seasons": sorted(
+                (s.name, s.starts_on, s.ends_on) for s in session.exec(select(Season)).all()
+            ),
+            "bands": sorted(
+                (b.kind, b.age_min, b.age_max) for b in session.exec(select(AgeBand)).all()
+            ),
+            "lines": sorted(
+                (str(ln.id), ln.net, ln.sell, ln.markup_pct, ln.pax_max, ln.weekdays)
+                for ln in session.exec(select(RateLine)).all()
+            ),
+            "restrictions": sorted(
+                str(r.id) for r in session.exec(select(SupplierRestriction)).all()
+            ),
+        }
+
+
+def _their_line(contract: Contract) -> Any:
+    with tenant_scope(contract.ctx) as session:
+        return session.exec(
+            select(RateLine)
+            .where(col(RateLine.version_id) == contract.version_id)
+            .order_by(col(RateLine.position))
+        ).first()
+
+
+def _id_edits(state: Any, *, line_ids: list[str], season_id: str, restriction_id: str) -> None:
+    """The handlers that act on ids: the grid's rows (set to `line_ids`), a season, a
+    restriction."""
+    cls = RateListState
+    state.row_ids = line_ids
+    state.grid = [[False] + [""] * len(GRID_COLUMNS) for _ in line_ids]
+    state._raw = [{"net": {"net": "1"}} for _ in line_ids]
+    net = 1 + [name for name, *_rest in GRID_COLUMNS].index("net")
+    cls.edit_cell.fn(state, (net, 0), {"kind": "text", "data": "1"})
+    cls.edit_cell.fn(state, (0, 0), {"kind": "boolean", "data": True})
+    state._undo = {
+        "line_id": line_ids[0],
+        "field": "net",
+        "values": {"net": "2"},
+        "where": "Row 1, Net",
+    }
+    cls.undo.fn(state)
+    state._picked = list(line_ids)
+    cls.delete_selected.fn(state)
+    state._picked = list(line_ids)
+    state.bulk_scope, state.bulk_value = "selected", "50"
+    list(cls.bulk_preview.fn(state))
+    state.bulk_ready = True
+    state._bulk_key = state._bulk_settings()  # as if previewed: apply still goes to the service
+    list(cls.bulk_apply.fn(state))
+    state.season_edit_id = season_id
+    cls.save_season.fn(
+        state, {"name": "Hijacked", "starts_on": "2027-04-01", "ends_on": "2027-04-02"}
+    )
+    cls.delete_season.fn(state, season_id)
+    cls.delete_restriction.fn(state, restriction_id)
+
+
+def _version_edits(state: Any, *, season_id: str) -> None:
+    """The handlers that act on the version on screen (`state.version_id`)."""
+    cls = RateListState
+    cls.add_line.fn(
+        state,
+        {"season_id": season_id, "basis": "per_room", "occupancy": "double", "net": "10"},
+    )
+    state.season_edit_id = ""
+    cls.save_season.fn(state, {"name": "Extra", "starts_on": "2027-04-01", "ends_on": "2027-04-02"})
+    cls.save_bands.fn(state, {"adult_min": "1", "adult_max": "2"})
+    cls.save_terms.fn(state, {"terms": "0: 1 night", "currency": "USD"})
+    state.bulk_scope, state.bulk_value, state._only_ids = "filter", "50", []
+    state.filter_service = state.filter_season = "all"
+    list(cls.bulk_preview.fn(state))
+    state.bulk_ready = True
+    state._bulk_key = state._bulk_settings()
+    list(cls.bulk_apply.fn(state))
+    cls.new_draft.fn(state)
+    state.publish_blocked = False
+    list(cls.publish.fn(state))
+
+
+def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
+    email, mine = _owner_contract()
+    _their_email, theirs = _owner_contract()
+    with tenant_scope(theirs.ctx) as session:
+        their_restriction = rates.add_restriction(
+            session,
+            theirs.ctx,
+            data=RestrictionIn(
+                supplier_id=theirs.supplier_id,
+                kind="blackout",
+                starts_on=date(2027, 12, 31),
+                ends_on=date(2027, 12, 31),
+            ),
+        )
+        restriction_id = str(their_restriction.id)
+    before = _snapshot(theirs)
+    token = _signed_in(email)
+
+    # their list by its address: not found, nothing of it in the page's state
+    peek = _state(RateListState, token, "/rates/[id]", {"id": str(theirs.rate_list_id)})
+    RateListState.load.fn(peek)
+    assert peek.loaded and peek.allowed and not peek.found
+    assert peek.versions == [] and peek.grid == [] and peek.list_name == ""
+
+    # my list open; their ids in every handler
+    state = _state(RateListState, token, "/rates/[id]", {"id": str(mine.rate_list_id)})
+    RateListState.load.fn(state)
+    assert state.found and state.editable and len(state.row_ids) == 14
+    mine_before = _snapshot(mine)
+    RateListState.select_version.fn(state, str(theirs.version_id))
+    RateListState.compare_with.fn(state, str(theirs.version_id))
+    assert state.version_id == str(mine.version_id) and not state.diff_open
+    RateListState.open_season.fn(state, str(theirs.peak_id))
+    assert state.season_edit_id == ""  # not one of this version's seasons
+    _id_edits(
+        state,
+        line_ids=[str(_their_line(theirs).id)],
+        season_id=str(theirs.peak_id),
+        restriction_id=restriction_id,
+    )
+    assert _snapshot(theirs) == before
+    assert state.cell_error == "Row 1, Net: Rate line not found."
+    after = _snapshot(mine)  # (delete_lines counts an edit of my draft even with 0 lines)
+    assert {k: v for k, v in after.items() if k != "versions"} == {
+        k: v for k, v in mine_before.items() if k != "versions"
+    }
+    # ... and a page state pointed at their version (it never is: no handler sets it so)
+    state.version_id = str(theirs.version_id)
+    _version_edits(state, season_id=str(theirs.peak_id))
+    RateListState.reload.fn(state)
+    RateListState.open_publish.fn(state)
+    assert _snapshot(theirs) == before
+    assert state.issues == []
+    assert _snapshot(mine)["lines"] == mine_before["lines"]
+
+    # the list page: their supplier is not one to make a list for
+    lists = _state(RateListsState, token, "/rates")
+    RateListsState.load.fn(lists)
+    assert [r.name for r in lists.rows] == ["Sea Breeze 2027-28"]
+    RateListsState.create.fn(
+        lists,
+        {
+            "supplier_id": str(theirs.supplier_id),
+            "name": "Stolen contract",
+            "currency": "INR",
+            "valid_from": "2027-04-01",
+            "valid_to": "2028-03-31",
+        },
+    )
+    assert _snapshot(theirs) == before
+    assert _snapshot(mine)["lists"] == 1
+
+
+def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) -> None:
+    agency = _verified()
+    owner = TenantContext(agency.tenant.id, agency.user.id, Role.OWNER)
+    contract = make_contract(owner, publish=False)
+    with tenant_scope(owner) as session:
+        restriction = rates.add_restriction(
+            session,
+            owner,
+            data=RestrictionIn(
+                supplier_id=contract.supplier_id,
+                kind="stop_sale",
+                starts_on=date(2027, 12, 24),
+                ends_on=date(2027, 12, 25),
+            ),
+        )
+        restriction_id = str(restriction.id)
+    agent_email = f"agent.{agency.tenant.slug}@example.com"
+    with system_scope() as session:
+        accounts.add_member(
+            session,
+            tenant_id=agency.tenant.id,
+            email=agent_email,
+            name="Agent",
+            password=PASSWORD,
+            role=Role.AGENT,
+            verified=True,
+        )
+    before = _snapshot(contract)
+    token = _signed_in(agent_email)
+    state = _state(RateListState, token, "/rates/[id]", {"id": str(contract.rate_list_id)})
+    RateListState.load.fn(state)
+    assert state.found and state.allowed
+    assert (state.can_edit, state.can_publish, state.editable) == (False, False, False)
+    assert all(not column["editable"] for column in state.columns)
+    line_ids = list(state.row_ids)
+    for believes_it_may_edit in (False, True):
+        # even a page state that believed it could edit gets a refusal from the services
+        state.editable = state.can_publish = believes_it_may_edit
+        _id_edits(
+            state,
+            line_ids=line_ids,
+            season_id=str(contract.peak_id),
+            restriction_id=restriction_id,
+        )
+        _version_edits(state, season_id=str(contract.peak_id))
+    assert state.cell_error == "Row 1, Net: Your role (agent) does not allow rates.edit."
+    RateListState.add_restriction.fn(
+        state, {"kind": "blackout", "starts_on": "2027-06-01", "ends_on": "2027-06-02"}
+    )
+    state.cal_service = str(contract.room_id)
+    RateListState.set_allotment.fn(
+        state, {"starts_on": "2027-06-01", "ends_on": "2027-06-30", "units": "5"}
+    )
+    assert _snapshot(contract) == before
+    with tenant_scope(owner) as session:
+        assert (
+            rates.list_allotments(
+                session, owner, service_id=contract.room_id, month=date(2027, 6, 1)
+            )
+            == []
+        )
+    # reading is allowed: the price check answers (nothing is published, so in words why)
+    RateListState.check_price.fn(
+        state, {"service_id": str(contract.room_id), "check_in": "2027-05-01", "nights": "2"}
+    )
+    assert state.quote_reason == "No published rate list"
+    lists = _state(RateListsState, token, "/rates")
+    RateListsState.load.fn(lists)
+    assert lists.allowed and not lists.can_edit and len(lists.rows) == 1
+    RateListsState.set_create_open.fn(lists, True)
+    assert not lists.create_open
+    RateListsState.create.fn(
+        lists,
+        {
+            "supplier_id": str(contract.supplier_id),
+            "name": "Agent's own list",
+            "currency": "INR",
+            "valid_from": "2027-04-01",
+            "valid_to": "2028-03-31",
+        },
+    )
+    assert _snapshot(contract)["lists"] == 1
+
+
+# ---- the owner's grid, against the run's database ---------------------------------------
+
+
+def _open(email: str, contract: Contract) -> Any:
+    state = _state(
+        RateListState, _signed_in(email), "/rates/[id]", {"id": str(contract.rate_list_id)}
+    )
+    RateListState.load.fn(state)
+    assert state.found
+    return state
+
+
+def _column(field: str) -> int:
+    return 1 + [name for name, *_rest in GRID_COLUMNS].index(field)
+
+
+def _type(state: Any, field: str, row: int, text: str) -> None:
+    RateListState.edit_cell.fn(state, (_column(field), row), {"kind": "text", "data": text})
+
+
+def _line(contract: Contract, line_id: str) -> RateLine:
+    with tenant_scope(contract.ctx) as session:
+        return session.exec(select(RateLine).where(col(RateLine.id) == uuid.UUID(line_id))).one()
+
+
+def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    state = _open(email, contract)
+    first = state.row_ids[0]  # the lean double room: 6,000 net, 20% markup
+    assert state.range_text == "1-14 of 14"
+    assert state.grid[0][_column("net")] == "6,000.00"
+    assert state.columns[_column("net")]["title"] == "Net INR"
+
+    _type(state, "net", 0, "-5")
+    assert state.cell_error == "Row 1, Net: cannot be negative."
+    assert state.grid[0][_column("net")] == "6,000.00" and _line(contract, first).net == 6000
+
+    _type(state, "net", 0, "6,500")
+    assert state.cell_error == "" and _line(contract, first).net == Decimal("6500")
+    assert state.grid[0][_column("effective_sell")] == "7,800.00"
+    assert state.undo_label == "Row 1, Net: 6,000.00 → 6,500.00"
+    RateListState.undo.fn(state)
+    assert _line(contract, first).net == Decimal("6000") and state.undo_label == ""
+
+    _type(state, "pax", 0, "5-2")
+    assert state.cell_error == "Row 1, Pax: is below pax_min (5)."
+    _type(state, "weekdays", 0, "Sat, Sun")
+    assert _line(contract, first).weekdays == 0b1100000
+    _type(state, "occupancy", 0, "penthouse")
+    assert state.cell_error.startswith("Row 1, Occupancy: “penthouse” is not one of: any")
+
+    # someone else saves first: the page says so and writes nothing over it
+    with tenant_scope(contract.ctx) as session:
+        rates.update_line(
+            session,
+            contract.ctx,
+            line_id=uuid.UUID(first),
+            data=LinePatch(lock_version=contract.lock(), net=Decimal("7100")),
+        )
+    _type(state, "net", 0, "6,900")
+    assert state.stale and "changed by someone else" in state.cell_error
+    assert _line(contract, first).net == Decimal("7100")
+    RateListState.reload.fn(state)
+    assert not state.stale and state.grid[0][_column("net")] == "7,100.00"
+    _type(state, "net", 0, "6,900")
+    assert _line(contract, first).net == Decimal("6900")
+
+
+def test_coverage_filters_the_grid_and_bulk_changes_every_service(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    state = _open(email, contract)
+    _type(state, "sell", 2, "1,000")  # the extra bed sells below its 1,500 net
+    RateListState.open_publish.fn(state)
+    assert state.publish_open and state.publish_blocked
+    below = next(i for i, issue in enumerate(state.issues) if issue.line_count == 1)
+    assert state.issues[below].severity == "error"
+    RateListState.show_issue.fn(state, below)
+    assert state.tab == "lines" and state.range_text == "1-1 of 1"
+    assert state.only_label.startswith("1 line: 1 line(s) sell below their net price")
+    list(RateListState.publish.fn(state))  # refused while the check finds errors
+    assert _snapshot(contract)["versions"][0][1] == "draft"
+
+    RateListState.clear_filters.fn(state)
+    _type(state, "sell", 2, "")  # sells at net + nothing: no longer below
+    RateListState.set_bulk_open.fn(state, True)
+    RateListState.set_bulk.fn(state, "bulk_value", "10")
+    RateListState.set_bulk.fn(state, "bulk_round", "10")
+    list(RateListState.bulk_preview.fn(state))
+    assert state.bulk_ready and state.bulk_count == 14 and state.bulk_error == ""
+    assert (state.bulk_rows[0].old, state.bulk_rows[0].new) == ("6,000.00", "6,600.00")
+    RateListState.set_bulk.fn(state, "bulk_value", "12")  # changed since the preview
+    list(RateListState.bulk_apply.fn(state))
+    assert state.bulk_error.startswith("Preview the change first")
+    RateListState.set_bulk.fn(state, "bulk_value", "10")
+    list(RateListState.bulk_preview.fn(state))
+    list(RateListState.bulk_apply.fn(state))
+    assert not state.bulk_open
+    nets = [line[1] for line in _snapshot(contract)["lines"]]
+    rooms = ["6600", "5500", "9900", "8800"]  # +10%, rounded to 10
+    beds_and_cruises = ["1650", "2200", "1980", "1100", "990"] * 2
+    assert sorted(nets) == sorted(Decimal(n) for n in rooms + beds_and_cruises)
+    RateListState.open_publish.fn(state)
+    assert not state.publish_blocked
+    list(RateListState.publish.fn(state))
+    assert state.status == "published" and not state.editable
+    assert all(not column["editable"] for column in state.columns)
+
+
+def test_empty_controls_say_required_not_the_schema_s_words(migrated_engine) -> None:
+    assert blank_fields({"a": " ", "b": "x"}, ["a", "b", "c"]) == {
+        "a": "Required.",
+        "c": "Required.",
+    }
+    email, contract = _owner_contract()
+    token = _signed_in(email)
+    lists = _state(RateListsState, token, "/rates")
+    RateListsState.load.fn(lists)
+    RateListsState.create.fn(lists, {"currency": "INR", "terms": "30: free"})
+    assert {k: lists.create_errors[k] for k in ("supplier_id", "name", "valid_from")} == {
+        "supplier_id": "Required.",
+        "name": "Required.",
+        "valid_from": "Required.",
+    }
+    state = _open(email, contract)
+    RateListState.check_price.fn(state, {"nights": "2"})
+    assert state.quote_errors["service_id"] == "Required."
+    RateListState.save_season.fn(state, {"name": "Monsoon"})
+    assert state.season_errors["starts_on"] == "Required."

@@ -1,0 +1,218 @@
+"""Rate lists page state: every list of the agency with its current version, a search, and the
+"New rate list" dialog."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+from sqlmodel import Session, col, select
+
+from travelcrm.core.errors import DomainError
+from travelcrm.core.permissions import Action, can
+from travelcrm.db import tenant_scope
+from travelcrm.rates import services as rates
+from travelcrm.rates.models import Market, RateList, RateListVersion, VersionStatus
+from travelcrm.rates.schemas import RateListCreate
+from travelcrm.suppliers.models import Supplier, SupplierStatus
+from travelcrm.ui import routes
+from travelcrm.ui.components.money import format_range
+from travelcrm.ui.errors import form_errors
+from travelcrm.ui.pages.rates.text import blank_fields, market_label, parse_tiers
+from travelcrm.ui.session import Viewer, identify, login_url
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+
+
+@dataclass
+class RateListRow:
+    list_id: str
+    href: str
+    name: str
+    supplier: str
+    market: str
+    published: str  # "v1" or ""
+    validity: str  # of the published version, else of the newest
+    currency: str
+    draft: str  # "v2 draft" or ""
+    versions: int
+
+
+def list_row(rate_list: RateList, versions: list[RateListVersion], supplier: str) -> RateListRow:
+    """One row: the published version's number and validity (else the newest version's)."""
+    published = next((v for v in versions if v.status == VersionStatus.PUBLISHED.value), None)
+    draft = next((v for v in versions if v.status == VersionStatus.DRAFT.value), None)
+    shown = published or (versions[0] if versions else None)
+    return RateListRow(
+        list_id=str(rate_list.id),
+        href=routes.rate_list(rate_list.id),
+        name=rate_list.name,
+        supplier=supplier,
+        market=market_label(rate_list.market, rate_list.agent_group),
+        published=f"v{published.number}" if published else "",
+        validity=format_range(shown.valid_from, shown.valid_to) if shown else "",
+        currency=shown.currency if shown else "",
+        draft=f"v{draft.number} draft" if draft else "",
+        versions=len(versions),
+    )
+
+
+def supplier_options(session: Session) -> list[Option]:
+    """The agency's suppliers that can take a rate list (not archived), by name."""
+    suppliers = session.exec(
+        select(Supplier)
+        .where(col(Supplier.status) != SupplierStatus.ARCHIVED.value)
+        .order_by(col(Supplier.name))
+        .limit(2000)
+    ).all()
+    return [Option(str(s.id), f"{s.name} · {s.city}" if s.city else s.name) for s in suppliers]
+
+
+def supplier_names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
+    if not ids:
+        return {}
+    rows = session.exec(select(Supplier).where(col(Supplier.id).in_(list(ids)))).all()
+    return {s.id: s.name for s in rows}
+
+
+# Schema fields -> the dialog's controls that show their message.
+FORM_NAMES = {
+    "no_show_charge_pct": "no_show",
+    "cancellation_tiers": "terms",
+    "days_before": "terms",
+    "charge_pct": "terms",
+    "charge_nights": "terms",
+}
+
+MARKETS = [(m.value, market_label(m.value)) for m in Market]
+
+
+class RateListsState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    can_edit: bool = False
+    role: str = ""
+    query: str = ""
+    rows: list[RateListRow] = []
+    summary: str = ""
+    # the "New rate list" dialog
+    create_open: bool = False
+    suppliers: list[Option] = []
+    market: str = Market.ALL.value
+    create_errors: dict[str, str] = {}
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _signed_out(self) -> EventSpec:
+        return rx.redirect(login_url(self.router.url.path))
+
+    def _fill(self, viewer: Viewer) -> None:
+        with tenant_scope(viewer.context) as session:
+            found = rates.list_rate_lists(session, viewer.context, q=self.query or None)
+            names = supplier_names(session, {r.supplier_id for r, _v in found})
+            self.rows = [list_row(r, v, names.get(r.supplier_id, "?")) for r, v in found]
+        count = len(self.rows)
+        self.summary = f"{count} rate list{'s' if count != 1 else ''}" + (
+            f" matching “{self.query}”" if self.query else ""
+        )
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.RATES_VIEW)
+        self.can_edit = can(role, Action.RATES_EDIT)
+        self.create_open = False
+        if self.allowed:
+            self._fill(viewer)
+        self.loaded = True
+        return None
+
+    def _search(self, text: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        if not can(viewer.context.role, Action.RATES_VIEW):
+            return None
+        self.query = text.strip()[:100]
+        self._fill(viewer)
+        return None
+
+    @rx.event
+    def search(self, form: dict[str, str]) -> EventSpec | None:
+        return self._search(str(form.get("q", "")))
+
+    @rx.event
+    def clear_search(self) -> EventSpec | None:
+        return self._search("")
+
+    @rx.event
+    def set_create_open(self, value: bool) -> EventSpec | None:
+        self.create_errors = {}
+        self.market = Market.ALL.value
+        if not value:
+            self.create_open = False
+            return None
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        if not can(viewer.context.role, Action.RATES_EDIT):
+            return rx.toast.error("Your role cannot create rate lists.")
+        with tenant_scope(viewer.context) as session:
+            self.suppliers = supplier_options(session)
+        self.create_open = True
+        return None
+
+    @rx.event
+    def set_market(self, value: str) -> None:
+        self.market = value if value in {m.value for m in Market} else Market.ALL.value
+
+    @rx.event
+    def create(self, form: dict[str, str]) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        self.create_errors = {}
+        try:
+            tiers = parse_tiers(str(form.get("terms", "")))
+        except ValueError as exc:
+            self.create_errors = {"terms": str(exc)}
+            return rx.toast.error("The cancellation terms need attention.")
+        try:
+            no_show = str(form.get("no_show", "")).strip().rstrip("%") or None
+            data = RateListCreate.model_validate(
+                {
+                    "supplier_id": form.get("supplier_id") or None,
+                    "name": form.get("name", ""),
+                    "market": self.market,
+                    "agent_group": (form.get("agent_group") or "").strip() or None,
+                    "currency": str(form.get("currency", "")).strip().upper(),
+                    "valid_from": form.get("valid_from") or None,
+                    "valid_to": form.get("valid_to") or None,
+                    "cancellation_tiers": tiers,
+                    "no_show_charge_pct": no_show,
+                }
+            )
+            with tenant_scope(viewer.context) as session:
+                rate_list, _version = rates.create_rate_list(session, viewer.context, data=data)
+                new_id = rate_list.id
+        except (ValidationError, DomainError) as exc:
+            summary, errors = form_errors(exc)
+            self.create_errors = {FORM_NAMES.get(k, k): v for k, v in errors.items()}
+            if isinstance(exc, ValidationError):
+                required = ["supplier_id", "name", "currency", "valid_from", "valid_to"]
+                self.create_errors |= blank_fields(form, required)
+            return rx.toast.error(summary)
+        self.create_open = False
+        return rx.redirect(routes.rate_list(new_id))

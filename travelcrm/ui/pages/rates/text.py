@@ -1,0 +1,413 @@
+"""Rate lists in words, and the grid's cells parsed back: weekday masks ("Mon-Fri"),
+cancellation tiers ("30+ days: free · 7-29 days: 1 night · no-show 100%"), markets, statuses,
+and what a typed cell means for `LinePatch`. Pure functions (tests/ui/test_rates_pages.py)."""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from travelcrm.rates.models import (
+    ALL_WEEKDAYS,
+    AgeBandKind,
+    Market,
+    Occupancy,
+    PricingBasis,
+    VersionStatus,
+)
+from travelcrm.rates.schemas import WEEKDAY_NAMES
+from travelcrm.ui.components.money import DASH, format_amount
+
+DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+MARKET_LABELS = {
+    Market.ALL.value: "All markets",
+    Market.DOMESTIC.value: "Domestic",
+    Market.INBOUND.value: "Inbound",
+    Market.AGENT_GROUP.value: "Agent group",
+}
+
+STATUS_COLORS = {
+    VersionStatus.DRAFT.value: "amber",
+    VersionStatus.PUBLISHED.value: "green",
+    VersionStatus.SUPERSEDED.value: "gray",
+    VersionStatus.UNPUBLISHED.value: "orange",
+    VersionStatus.ARCHIVED.value: "gray",
+}
+
+NO_PRICE_REASONS = {
+    "stop_sale": "Stop-sale",
+    "blackout": "Blackout",
+    "no_rate_list": "No published rate list",
+    "no_season": "No season",
+    "min_nights": "Minimum stay not met",
+    "no_rate": "No matching price",
+    "age_not_priced": "Child age not priced",
+    "allotment_exhausted": "No allotment left",
+}
+
+
+class CellError(ValueError):
+    """A typed cell that does not parse; the message is shown under the grid."""
+
+
+# ---- weekdays ---------------------------------------------------------------------------------
+
+
+def weekdays_text(mask: int) -> str:
+    """7 bits (Monday = bit 0) in words: "Every day", "Mon-Fri", "Sat, Sun", "Mon, Wed-Fri"."""
+    mask &= ALL_WEEKDAYS
+    if mask == ALL_WEEKDAYS:
+        return "Every day"
+    if mask == 0:
+        return "No days"
+    days = [i for i in range(7) if mask & (1 << i)]
+    runs: list[list[int]] = []
+    for day in days:
+        if runs and day == runs[-1][-1] + 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAY_LABELS[run[0]]}{DASH}{DAY_LABELS[run[-1]]}")
+        else:
+            parts.extend(DAY_LABELS[d] for d in run)
+    return ", ".join(parts)
+
+
+_DAY_WORDS = {label.lower(): i for i, label in enumerate(DAY_LABELS)} | {
+    name: i
+    for i, name in enumerate(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+    )
+}
+
+
+def _day(word: str) -> int:
+    key = word.strip().lower()
+    if key in _DAY_WORDS:
+        return _DAY_WORDS[key]
+    raise CellError(f"“{word.strip()}” is not a weekday (use Mon, Tue … Sun)")
+
+
+def parse_weekdays(text: str) -> list[str]:
+    """ "Mon-Fri", "sat, sun", "Mon-Wed, Fri", "every day", "weekends" -> ["mon", ...]."""
+    cleaned = text.strip().lower()
+    if cleaned in {"every day", "everyday", "all", "daily", "all days"}:
+        return list(WEEKDAY_NAMES)
+    if cleaned in {"weekend", "weekends"}:
+        return ["sat", "sun"]
+    if cleaned in {"weekday", "weekdays"}:
+        return list(WEEKDAY_NAMES[:5])
+    days: set[int] = set()
+    cleaned = re.sub(r"\s*[-" + DASH + r"]\s*", "-", cleaned)
+    for part in re.split(r"[,;/\s]+", cleaned):
+        if not part:
+            continue
+        if "-" in part:
+            start_word, end_word = part.split("-", 1)
+            start, end = _day(start_word), _day(end_word)
+            if end < start:
+                raise CellError(f"“{part}” runs backwards (write it Monday first)")
+            days.update(range(start, end + 1))
+        else:
+            days.add(_day(part))
+    if not days:
+        raise CellError("name at least one weekday")
+    return [WEEKDAY_NAMES[d] for d in sorted(days)]
+
+
+# ---- cancellation terms ---------------------------------------------------------------------
+
+
+def _plain_number(value: Any) -> str:
+    number = Decimal(str(value))
+    text = f"{number:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def _charge(tier: Mapping[str, Any]) -> str:
+    nights = tier.get("charge_nights")
+    if nights is not None:
+        count = int(nights)
+        return "free" if count == 0 else f"{count} night{'s' if count != 1 else ''}"
+    pct = tier.get("charge_pct")
+    if pct is None or Decimal(str(pct)) == 0:
+        return "free"
+    return f"{_plain_number(pct)}%"
+
+
+def tiers_text(
+    tiers: Sequence[Mapping[str, Any]], no_show_pct: Decimal | str | float | None = None
+) -> str:
+    """ "30+ days: free · 7-29 days: 1 night · no-show 100%" (each tier holds from its
+    `days_before` up to the day before the next longer one)."""
+    ordered = sorted(tiers, key=lambda t: int(t.get("days_before", 0)), reverse=True)
+    parts = []
+    upper: int | None = None
+    for tier in ordered:
+        days = int(tier.get("days_before", 0))
+        if upper is None:
+            span = f"{days}+ days"
+        elif upper - 1 <= days:
+            span = f"{days} day{'s' if days != 1 else ''}"
+        else:
+            span = f"{days}-{upper - 1} days"
+        parts.append(f"{span}: {_charge(tier)}")
+        upper = days
+    if no_show_pct is not None and no_show_pct != "":
+        parts.append(f"no-show {_plain_number(no_show_pct)}%")
+    return " · ".join(parts) if parts else "No cancellation terms"
+
+
+def parse_tiers(text: str) -> list[dict[str, Any]]:
+    """The header's terms box, one tier a line: "30: 0%", "7: 1 night", "0: 100%"."""
+    tiers = []
+    for raw in text.replace(";", "\n").splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        match = re.fullmatch(
+            r"(\d+)\s*(?:\+|days?|d)?\s*[:=]\s*(free|\d+(?:\.\d+)?\s*%|\d+\s*nights?)",
+            line,
+            flags=re.IGNORECASE,
+        )
+        if match is None:
+            raise CellError(f"“{line}”: write it as “30: 0%” or “7: 1 night”")
+        days, charge = int(match.group(1)), match.group(2).lower().replace(" ", "")
+        if charge == "free":
+            tiers.append({"days_before": days, "charge_pct": "0"})
+        elif charge.endswith("%"):
+            tiers.append({"days_before": days, "charge_pct": charge.rstrip("%")})
+        else:
+            tiers.append({"days_before": days, "charge_nights": int(charge.rstrip("nights"))})
+    return tiers
+
+
+def tiers_lines(tiers: Sequence[Mapping[str, Any]]) -> str:
+    """Tiers back into the terms box's lines (parse_tiers reads them)."""
+    lines = []
+    for tier in sorted(tiers, key=lambda t: int(t.get("days_before", 0)), reverse=True):
+        if tier.get("charge_nights") is not None:
+            nights = int(tier["charge_nights"])
+            lines.append(f"{tier['days_before']}: {nights} night{'s' if nights != 1 else ''}")
+        else:
+            lines.append(f"{tier['days_before']}: {_plain_number(tier.get('charge_pct', 0))}%")
+    return "\n".join(lines)
+
+
+# ---- labels -------------------------------------------------------------------------------------
+
+
+def market_label(market: str, agent_group: str | None = None) -> str:
+    if market == Market.AGENT_GROUP.value and agent_group:
+        return f"Agent group: {agent_group}"
+    return MARKET_LABELS.get(market, market)
+
+
+def words(value: str) -> str:
+    """An enum value as shown in the grid: "per_room" -> "per room"."""
+    return value.replace("_", " ")
+
+
+CHOICES: dict[str, tuple[str, ...]] = {
+    "basis": tuple(b.value for b in PricingBasis),
+    "occupancy": tuple(o.value for o in Occupancy),
+    "age_band": tuple(a.value for a in AgeBandKind),
+}
+
+
+def parse_choice(field: str, text: str) -> str:
+    """ "Per room", "extra-bed", "child with bed" -> the enum value; refuses others by name."""
+    key = re.sub(r"[\s\-]+", "_", text.strip().lower())
+    if key in CHOICES[field]:
+        return key
+    options = ", ".join(words(v) for v in CHOICES[field])
+    raise CellError(f"“{text.strip()}” is not one of: {options}")
+
+
+# ---- grid cells ---------------------------------------------------------------------------------
+
+# The grid's columns: (field, title, width, editable). Service and season are filters, not cells.
+GRID_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
+    ("service", "Service", 144, False),
+    ("season", "Season", 76, False),
+    ("basis", "Basis", 82, True),
+    ("occupancy", "Occupancy", 80, True),
+    ("age_band", "Age band", 110, True),
+    ("pax", "Pax", 56, True),  # "1-4": pax_min and pax_max in one cell
+    ("net", "Net", 88, True),
+    ("sell", "Sell", 88, True),
+    ("markup_pct", "Markup %", 72, True),
+    ("effective_sell", "Sells at", 88, False),
+    ("weekdays", "Weekdays", 88, True),
+    ("min_nights", "Min stay", 70, True),
+)
+FIELD_TITLES = {name: title for name, title, _w, _e in GRID_COLUMNS}
+FIELD_TITLES |= {"pax_min": "Pax min", "pax_max": "Pax max", "min_nights": "Min stay"}
+
+
+def parse_amount(text: str, *, optional: bool = False, percent: bool = False) -> Decimal | None:
+    cleaned = re.sub(r"[,\s₹$€£¥]|[A-Za-z]{3}(?=\s*\d)", "", text.strip())
+    if percent:
+        cleaned = cleaned.rstrip("%")
+    if cleaned == "":
+        if optional:
+            return None
+        raise CellError("cannot be empty")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise CellError(f"“{text.strip()}” is not a number") from None
+    if not value.is_finite():
+        raise CellError(f"“{text.strip()}” is not a number")
+    return value
+
+
+def _whole(text: str) -> int:
+    cleaned = text.strip().replace(",", "")
+    if not re.fullmatch(r"-?\d+", cleaned):
+        raise CellError(f"“{text.strip()}” is not a whole number")
+    return int(cleaned)
+
+
+def parse_cell(field: str, text: str) -> Any:
+    """What a typed cell means for `LinePatch(field=...)`; `CellError` when it cannot mean
+    anything (range checks are the schema's and the service's)."""
+    if field in CHOICES:
+        return parse_choice(field, text)
+    if field in {"pax_min", "pax_max", "min_nights"}:
+        return _whole(text)
+    if field == "net":
+        return parse_amount(text)
+    if field == "sell":
+        return parse_amount(text, optional=True)
+    if field == "markup_pct":
+        return parse_amount(text, optional=True, percent=True)
+    if field == "weekdays":
+        return parse_weekdays(text)
+    raise CellError(f"{FIELD_TITLES.get(field, field)} cannot be edited here")
+
+
+def parse_pax(text: str) -> tuple[int, int]:
+    """ "1-4" -> (1, 4); "5" -> (5, 5); "5+" -> (5, 999)."""
+    cleaned = re.sub(r"\s*[-" + DASH + r"]\s*", "-", text.strip().lower().removesuffix("pax"))
+    cleaned = cleaned.strip()
+    if re.fullmatch(r"\d+\+", cleaned):
+        return int(cleaned[:-1]), 999
+    if re.fullmatch(r"\d+", cleaned):
+        return int(cleaned), int(cleaned)
+    match = re.fullmatch(r"(\d+)-(\d+)", cleaned)
+    if match is None:
+        raise CellError(f"“{text.strip()}” is not a pax range (write 1-4, 5 or 5+)")
+    return int(match.group(1)), int(match.group(2))
+
+
+def cell_patch(field: str, text: str) -> dict[str, Any]:
+    """The `LinePatch` fields a typed cell sets (the pax cell sets two)."""
+    if field == "pax":
+        low, high = parse_pax(text)
+        return {"pax_min": low, "pax_max": high}
+    return {field: parse_cell(field, text)}
+
+
+def line_values(field: str, line: Any) -> dict[str, Any]:
+    """A line's stored value(s) behind a cell, as `LinePatch` takes them (the undo puts them
+    back): amounts as strings, weekdays as names."""
+    if field == "pax":
+        return {"pax_min": line.pax_min, "pax_max": line.pax_max}
+    value = patch_value(field, getattr(line, field))
+    return {field: str(value) if isinstance(value, Decimal) else value}
+
+
+def values_text(field: str, values: Mapping[str, Any], currency: str) -> str:
+    """What `line_values` look like in their cell."""
+    if field == "pax":
+        return f"{values['pax_min']}-{values['pax_max']}"
+    if field == "weekdays":
+        days = values.get("weekdays") or []
+        return weekdays_text(sum(1 << WEEKDAY_NAMES.index(d) for d in days))
+    return cell_text(field, values.get(field), currency)
+
+
+def cell_text(field: str, value: Any, currency: str) -> str:
+    """A line's value as its grid cell shows it (and `parse_cell` reads it back)."""
+    if value is None:
+        return ""
+    if field in {"net", "sell", "effective_sell"}:
+        return format_amount(value, currency)
+    if field == "markup_pct":
+        return _plain_number(value)
+    if field == "weekdays":
+        return weekdays_text(int(value))
+    if field in CHOICES:
+        return words(str(value))
+    return str(value)
+
+
+def patch_value(field: str, value: Any) -> Any:
+    """A stored line value as `LinePatch` takes it (the undo puts it back)."""
+    if field == "weekdays":
+        return [WEEKDAY_NAMES[i] for i in range(7) if int(value) & (1 << i)]
+    return value
+
+
+# ---- schema messages in words ----------------------------------------------------------------
+
+
+def blank_fields(form: Mapping[str, Any], names: Sequence[str]) -> dict[str, str]:
+    """ "Required." for each named control left empty (the schema would say "UUID input
+    should be a string…" or "Input should be a valid date")."""
+    return {name: "Required." for name in names if not str(form.get(name) or "").strip()}
+
+
+def schema_message(error: Mapping[str, Any]) -> str:
+    """A pydantic error of a cell or form in words."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    if kind in {"greater_than_equal", "greater_than"} and str(ctx.get("ge", ctx.get("gt"))) in {
+        "0",
+        "0.0",
+    }:
+        return "cannot be negative"
+    if kind == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}"
+    if kind in {"less_than", "less_than_equal"}:
+        return f"must be below {ctx.get('lt', ctx.get('le'))}"
+    if kind == "decimal_max_places":
+        return f"at most {ctx.get('decimal_places')} decimals"
+    return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+
+
+# ---- the allotment calendar -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CalendarDay:
+    day: date
+    in_month: bool
+
+
+def month_weeks(month: date) -> list[list[CalendarDay]]:
+    """The weeks (Monday first) that show `month`, with the neighbours' days to fill them."""
+    first = month.replace(day=1)
+    start = first - timedelta(days=first.weekday())
+    last = first.replace(day=calendar.monthrange(first.year, first.month)[1])
+    end = last + timedelta(days=6 - last.weekday())
+    days = [start + timedelta(days=i) for i in range((end - start).days + 1)]
+    return [
+        [CalendarDay(d, d.month == first.month) for d in days[i : i + 7]]
+        for i in range(0, len(days), 7)
+    ]
+
+
+def shift_month(month: date, step: int) -> date:
+    index = month.year * 12 + month.month - 1 + step
+    return date(index // 12, index % 12 + 1, 1)
