@@ -1,5 +1,5 @@
-"""A small cache for derived answers (price lookups): Redis when REDIS_URL is set (shared by every
-process), else in-process (bounded, least recently used first out).
+"""A small cache for derived answers (price lookups): in-process (bounded, least recently used
+first out) in front of Redis when REDIS_URL is set (shared by every process).
 
 Invalidation is by generation: `bump(namespace)` makes every key written under the old
 generation unreachable at once (e.g. when a rate list is published), without scanning keys.
@@ -8,6 +8,7 @@ generation unreachable at once (e.g. when a rate list is published), without sca
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from functools import lru_cache
 from typing import Any, cast
@@ -61,12 +62,24 @@ def _redis() -> redis.Redis | None:
     return _client(url) if url else None
 
 
+GENERATION_TTL = 1.0  # seconds another process may keep using a generation it read
+_seen: dict[str, tuple[int, float]] = {}
+
+
 def generation(namespace: str) -> int:
+    """The namespace's current generation. With Redis, read at most once a second per process
+    (a bump in this process is seen at once; one elsewhere within a second)."""
     client = _redis()
     if client is None:
         return _local.generation(namespace)
+    now = time.monotonic()
+    seen = _seen.get(namespace)
+    if seen is not None and now - seen[1] < GENERATION_TTL:
+        return seen[0]
     value = cast(bytes | None, client.get(f"travelcrm:gen:{namespace}"))
-    return int(value) if value else 0
+    current = int(value) if value else 0
+    _seen[namespace] = (current, now)
+    return current
 
 
 def bump(namespace: str) -> None:
@@ -74,24 +87,30 @@ def bump(namespace: str) -> None:
     _local.bump(namespace)
     client = _redis()
     if client is not None:
-        client.incr(f"travelcrm:gen:{namespace}")
+        current = cast(int, client.incr(f"travelcrm:gen:{namespace}"))
+        _seen[namespace] = (current, time.monotonic())
 
 
 def get(namespace: str, key: str, generation_: int) -> str | None:
     """The cached text (callers serialise to JSON: nothing executable is ever stored)."""
     full = f"travelcrm:c:{namespace}:{generation_}:{key}"
+    value = _local.get(full)  # this process first: keys carry the generation, so never stale
+    if value is not _MISSING:
+        return str(value)
     client = _redis()
     if client is None:
-        value = _local.get(full)
-        return None if value is _MISSING else str(value)
+        return None
     raw = cast(bytes | None, client.get(full))
-    return None if raw is None else raw.decode()
+    if raw is None:
+        return None
+    text = raw.decode()
+    _local.set(full, text)
+    return text
 
 
 def put(namespace: str, key: str, generation_: int, value: str, ttl_seconds: int = 3600) -> None:
     full = f"travelcrm:c:{namespace}:{generation_}:{key}"
+    _local.set(full, value)
     client = _redis()
-    if client is None:
-        _local.set(full, value)
-        return
-    client.set(full, value, ex=ttl_seconds)
+    if client is not None:
+        client.set(full, value, ex=ttl_seconds)

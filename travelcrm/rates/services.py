@@ -17,7 +17,9 @@ from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import bindparam, func
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, delete, select
 
 from travelcrm.audit import services as audit
@@ -859,14 +861,18 @@ class BulkResult:
     lock_version: int
 
 
-def _selected(session: Session, version_id: uuid.UUID, selection: LineSelection) -> list[RateLine]:
+def _selected(session: Session, version_id: uuid.UUID, selection: LineSelection) -> list[Any]:
+    """The selected lines as plain rows (id, position and prices): a bulk change may touch tens
+    of thousands, so no ORM objects."""
     nothing = selection.service_id is None and selection.season_id is None
     if not selection.all_lines and not selection.line_ids and nothing:
         raise ValidationFailedError(
             "Select lines, or filter by service or season, before a bulk change.",
             errors=[FieldError("selection", "is empty", "empty_selection")],
         )
-    statement = select(RateLine).where(col(RateLine.version_id) == version_id)
+    statement: Any = sa_select(  # type: ignore[call-overload]
+        RateLine.id, RateLine.position, RateLine.net, RateLine.sell, RateLine.markup_pct
+    ).where(col(RateLine.version_id) == version_id)
     if selection.line_ids:
         statement = statement.where(col(RateLine.id).in_(selection.line_ids))
     if selection.service_id is not None:
@@ -912,12 +918,20 @@ def bulk_change(
         )
     if change.dry_run:
         return BulkResult(rows=rows, applied=False, lock_version=version.lock_version)
-    by_id = {row.line_id: row.new for row in rows}
-    for line in lines:
-        setattr(line, change.field, by_id[line.id])
-        if change.field == "sell":
-            line.markup_pct = None
-    session.add_all(lines)
+    table = RateLine.__table__  # type: ignore[attr-defined]
+    values: dict[str, Any] = {change.field: bindparam("new_value")}
+    if change.field == "sell":
+        values["markup_pct"] = None
+    session.connection().execute(
+        sa_update(table)
+        .where(
+            table.c.tenant_id == ctx.tenant_id,
+            table.c.version_id == version.id,
+            table.c.id == bindparam("line_id"),
+        )
+        .values(values),
+        [{"line_id": row.line_id, "new_value": row.new} for row in rows],
+    )
     _touch(session, version)
     session.flush()
     audit.record(
@@ -1547,6 +1561,23 @@ def quote_price(
     return quote
 
 
+_PRICING_COLUMNS = (
+    RateLine.id,
+    RateLine.version_id,
+    RateLine.season_id,
+    RateLine.basis,
+    RateLine.occupancy,
+    RateLine.age_band,
+    RateLine.pax_min,
+    RateLine.pax_max,
+    RateLine.net,
+    RateLine.sell,
+    RateLine.markup_pct,
+    RateLine.weekdays,
+    RateLine.min_nights,
+)
+
+
 def _quote(session: Session, query: PriceQuery) -> PriceQuote:
     service = _get(session, SupplierService, query.service_id, "Service")
     nights = [query.check_in + timedelta(days=i) for i in range(query.nights)]
@@ -1590,12 +1621,26 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
             "no_rate_list", f"No published rate list of this supplier covers {first}.", first
         )
     version_ids = [v.id for v, _m in candidates]
-    seasons = session.exec(select(Season).where(col(Season.version_id).in_(version_ids))).all()
-    lines = session.exec(
-        select(RateLine).where(
-            col(RateLine.version_id).in_(version_ids), col(RateLine.service_id) == service.id
+    seasons = session.exec(
+        select(Season).where(
+            col(Season.version_id).in_(version_ids),
+            col(Season.starts_on) <= last,
+            col(Season.ends_on) >= first,
         )
     ).all()
+    # only what can price this stay: its seasons, and the asked occupancy (plus extra beds and
+    # the bases without occupancy); plain rows, not ORM objects: thousands per service exist
+    occupancies = [query.occupancy.value, Occupancy.EXTRA_BED.value, Occupancy.ANY.value]
+    lines_by_season: dict[tuple[uuid.UUID, uuid.UUID], list[Any]] = defaultdict(list)
+    if seasons:
+        statement: Any = sa_select(*_PRICING_COLUMNS).where(  # type: ignore[call-overload]
+            col(RateLine.version_id).in_(version_ids),
+            col(RateLine.service_id) == service.id,
+            col(RateLine.season_id).in_([s.id for s in seasons]),
+            col(RateLine.occupancy).in_(occupancies),
+        )
+        for row in session.exec(statement).all():
+            lines_by_season[(row.version_id, row.season_id)].append(row)
     bands = session.exec(select(AgeBand).where(col(AgeBand.version_id).in_(version_ids))).all()
     allotments = {
         a.on_date: a
@@ -1631,9 +1676,7 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
         )
         if season is None:
             raise _no_price("no_season", f"No season of the rate list covers {night}.", night)
-        in_season = [
-            ln for ln in lines if ln.version_id == version.id and ln.season_id == season.id
-        ]
+        in_season = lines_by_season.get((version.id, season.id), [])
         allotment = allotments.get(night)
         if allotment is not None:
             needed_units = query.rooms
