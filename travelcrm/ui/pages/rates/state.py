@@ -179,20 +179,6 @@ def service_label(service: SupplierService) -> str:
     return f"{service.name} ({service.meal_plan})" if service.meal_plan else service.name
 
 
-def lines_by_id(session: Session, line_ids: list[uuid.UUID]) -> list[RateLine]:
-    """Lines named by id, in the grid's order (the coverage check's "show these lines" and the
-    bulk preview's labels; list_lines filters by service and season only)."""
-    if not line_ids:
-        return []
-    return list(
-        session.exec(
-            select(RateLine)
-            .where(col(RateLine.id).in_(line_ids))
-            .order_by(col(RateLine.position), col(RateLine.id))
-        ).all()
-    )
-
-
 def _uuid(value: str | None) -> uuid.UUID | None:
     try:
         return uuid.UUID(str(value))
@@ -549,8 +535,9 @@ class RateListState(rx.State):
             pages = max(1, -(-total // PER_PAGE))
             page = max(1, min(self.page, pages))
             chunk = [uuid.UUID(i) for i in self._only_ids[(page - 1) * PER_PAGE : page * PER_PAGE]]
-            rates.get_version(session, ctx, version_id)
-            lines = [ln for ln in lines_by_id(session, chunk) if ln.version_id == version_id]
+            lines = rates.list_lines(
+                session, ctx, version_id=version_id, line_ids=chunk, per_page=PER_PAGE
+            ).lines
         else:
             found = rates.list_lines(
                 session,
@@ -984,7 +971,14 @@ class RateListState(rx.State):
         def work(session: Session, ctx: TenantContext) -> list[BulkLine]:
             found = self._bulk_run(session, ctx, dry_run=True)
             shown = found[:PREVIEW_ROWS]
-            known = {str(ln.id): ln for ln in lines_by_id(session, [row.line_id for row in shown])}
+            named = rates.list_lines(
+                session,
+                ctx,
+                version_id=uuid.UUID(self.version_id),
+                line_ids=[row.line_id for row in shown],
+                per_page=PREVIEW_ROWS,
+            ).lines
+            known = {str(ln.id): ln for ln in named}
             self.bulk_count = len(found)
             out = []
             for row in shown:
