@@ -283,6 +283,17 @@ def _filter_by_tenant(state: ORMExecuteState) -> None:
     )
 
 
+def scoped_connection(session: Session) -> tuple[Any, uuid.UUID]:
+    """The unit of work's connection and its agency, for the few hand-built Core statements
+    on hot paths (the price lookup). `Connection.execute` bypasses the ORM filter above, so
+    those statements bind `tenant_id` themselves; on PostgreSQL RLS still backs them up.
+    Refused outside `tenant_scope()` like any other tenant query."""
+    tenant_id = _tenant_of(session)
+    if tenant_id is None:
+        raise UnscopedTenantQueryError("scoped_connection() needs tenant_scope(ctx)")
+    return session.connection(), tenant_id
+
+
 @event.listens_for(Session, "before_flush")
 def _stamp_tenant(session: OrmSession, _context: Any, _instances: Any) -> None:
     tenant_id = _tenant_of(session)

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlmodel import col, select
 
 from tests.rates.factories import make_supplier
@@ -101,9 +102,21 @@ def _shown(page: Page, field: str, row: int) -> Any:
 
 
 def _type_in_cell(page: Page, field: str, row: int, text: str) -> None:
-    x, y = _cell(page, field, row)
-    page.mouse.dblclick(x, y)
+    """Open a cell's editor and type into it.
+
+    The grid may still be re-laying out (rows arriving, a dialog closing) when the test
+    gets here, so the cell's place is measured again before each double-click.
+    """
     editor = page.locator("#portal textarea").first
+    page.get_by_test_id("rate-grid").scroll_into_view_if_needed()
+    for _attempt in range(5):
+        x, y = _cell(page, field, row)
+        page.mouse.dblclick(x, y)
+        try:
+            editor.wait_for(state="visible", timeout=3000)
+            break
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
     expect(editor).to_be_visible(timeout=TIMEOUT)
     editor.fill(text)
     editor.press("Enter")

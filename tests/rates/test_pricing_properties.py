@@ -106,12 +106,22 @@ def test_a_line_applies_only_on_its_weekdays(days: set[str], night: date) -> Non
     weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][night.weekday()]
     if weekday in days:
         price = rates._night_price(
-            night, [line], season_name="Any", query=query, bands=bands, currency="INR"
+            night,
+            rates._SeasonLines([line]),
+            season_name="Any",
+            query=query,
+            bands=bands,
+            currency="INR",
         )
         assert price.net == Decimal("100.00")
     else:
         with pytest.raises(rates.NoPriceError) as info:
             rates._night_price(
-                night, [line], season_name="Any", query=query, bands=bands, currency="INR"
+                night,
+                rates._SeasonLines([line]),
+                season_name="Any",
+                query=query,
+                bands=bands,
+                currency="INR",
             )
         assert info.value.reason == "no_rate"

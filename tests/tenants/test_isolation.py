@@ -25,6 +25,7 @@ from travelcrm.db import (
     get_engine,
     import_models,
     make_engine,
+    scoped_connection,
     system_scope,
     tenant_scope,
 )
@@ -95,6 +96,17 @@ def test_unscoped_queries_on_tenant_rows_are_a_bug(agencies) -> None:
         session.exec(select(AuditEvent)).all()
     with pytest.raises(UnscopedTenantQueryError), Session(get_engine()) as session:
         session.exec(sa.select(sa.func.count()).select_from(AuditEvent)).one()
+
+
+def test_the_scoped_connection_for_hand_built_statements_needs_a_tenant(agencies) -> None:
+    a, _b = agencies
+    with pytest.raises(UnscopedTenantQueryError), Session(get_engine()) as session:
+        scoped_connection(session)
+    with pytest.raises(UnscopedTenantQueryError), system_scope() as session:
+        scoped_connection(session)
+    with tenant_scope(a) as session:
+        _connection, tenant_id = scoped_connection(session)
+        assert tenant_id == a.tenant_id
 
 
 def test_tables_named_only_in_from_are_scoped_too(agencies) -> None:

@@ -12,14 +12,15 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, func
+from sqlalchemy import Numeric, Uuid, and_, any_, bindparam, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, delete, select
 
 from travelcrm.audit import services as audit
@@ -35,6 +36,7 @@ from travelcrm.core.errors import (
 from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import scoped_connection
 from travelcrm.rates.models import (
     ALL_WEEKDAYS,
     AgeBand,
@@ -65,6 +67,16 @@ from travelcrm.rates.schemas import (
     weekdays_mask,
 )
 from travelcrm.suppliers.models import Supplier, SupplierService, SupplierStatus
+
+# Core tables for the hot paths (price lookup, bulk change) that skip the ORM layer
+_svc = SupplierService.__table__  # type: ignore[attr-defined]
+_rst = SupplierRestriction.__table__  # type: ignore[attr-defined]
+_ver = RateListVersion.__table__  # type: ignore[attr-defined]
+_lst = RateList.__table__  # type: ignore[attr-defined]
+_ssn = Season.__table__  # type: ignore[attr-defined]
+_lin = RateLine.__table__  # type: ignore[attr-defined]
+_bnd = AgeBand.__table__  # type: ignore[attr-defined]
+_alt = Allotment.__table__  # type: ignore[attr-defined]
 
 DEFAULT_AGE_BANDS = (
     (AgeBandKind.ADULT, 12, 120),
@@ -862,30 +874,87 @@ class BulkResult:
 
 
 def _selected(session: Session, version_id: uuid.UUID, selection: LineSelection) -> list[Any]:
-    """The selected lines as plain rows (id, position and prices): a bulk change may touch tens
-    of thousands, so no ORM objects."""
+    """The selected lines as plain rows (id, position and prices), in the grid's order: a bulk
+    change may touch tens of thousands, so Core rows on the scoped connection, and the ids as
+    one array parameter on PostgreSQL (in chunks on SQLite) rather than 20,000 placeholders."""
     nothing = selection.service_id is None and selection.season_id is None
     if not selection.all_lines and not selection.line_ids and nothing:
         raise ValidationFailedError(
             "Select lines, or filter by service or season, before a bulk change.",
             errors=[FieldError("selection", "is empty", "empty_selection")],
         )
-    statement: Any = sa_select(  # type: ignore[call-overload]
-        RateLine.id, RateLine.position, RateLine.net, RateLine.sell, RateLine.markup_pct
-    ).where(col(RateLine.version_id) == version_id)
-    if selection.line_ids:
-        statement = statement.where(col(RateLine.id).in_(selection.line_ids))
+    connection, tenant_id = scoped_connection(session)
+    table = _lin
+    statement = sa_select(
+        table.c.id, table.c.position, table.c.net, table.c.sell, table.c.markup_pct
+    ).where(table.c.tenant_id == tenant_id, table.c.version_id == version_id)
     if selection.service_id is not None:
-        statement = statement.where(col(RateLine.service_id) == selection.service_id)
+        statement = statement.where(table.c.service_id == selection.service_id)
     if selection.season_id is not None:
-        statement = statement.where(col(RateLine.season_id) == selection.season_id)
-    return list(session.exec(statement.order_by(col(RateLine.position))).all())
+        statement = statement.where(table.c.season_id == selection.season_id)
+    if not selection.line_ids:
+        return list(connection.execute(statement.order_by(table.c.position)))
+    ids = list(dict.fromkeys(selection.line_ids))
+    if connection.dialect.name == "postgresql":
+        wanted = bindparam("line_ids", ids, type_=postgresql.ARRAY(Uuid()))
+        return list(
+            connection.execute(
+                statement.where(table.c.id == any_(wanted)).order_by(table.c.position)
+            )
+        )
+    rows: list[Any] = []
+    for start in range(0, len(ids), 10_000):  # under SQLite's bound-parameter limit
+        chunk = ids[start : start + 10_000]
+        rows += connection.execute(statement.where(table.c.id.in_(chunk)))
+    return sorted(rows, key=lambda r: r.position)
 
 
 def _round_to(value: Decimal, step: Decimal | None, currency: str) -> Decimal:
     if step:
         value = (value / step).quantize(Decimal(1), rounding="ROUND_HALF_UP") * step
     return round_money(value, currency)
+
+
+def _write_prices(
+    session: Session, version_id: uuid.UUID, field_name: str, rows: list[BulkPreviewRow]
+) -> None:
+    """Store the new prices in one statement: on PostgreSQL an UPDATE joined to the (id, price)
+    pairs passed as two arrays; elsewhere one executemany. A sell set by hand drops the markup."""
+    connection, tenant_id = scoped_connection(session)
+    table = _lin
+    values: dict[str, Any] = {field_name: bindparam("new_value")}
+    if field_name == "sell":
+        values["markup_pct"] = None
+    if connection.dialect.name == "postgresql":
+        pairs = (
+            func.unnest(
+                bindparam("ids", [r.line_id for r in rows], type_=postgresql.ARRAY(Uuid())),
+                bindparam("prices", [r.new for r in rows], type_=postgresql.ARRAY(Numeric(18, 4))),
+            )
+            .table_valued("line_id", "new_value")
+            .render_derived(name="pairs")
+        )
+        values[field_name] = pairs.c.new_value
+        connection.execute(
+            sa_update(table)
+            .where(
+                table.c.tenant_id == tenant_id,
+                table.c.version_id == version_id,
+                table.c.id == pairs.c.line_id,
+            )
+            .values(values)
+        )
+        return
+    connection.execute(
+        sa_update(table)
+        .where(
+            table.c.tenant_id == tenant_id,
+            table.c.version_id == version_id,
+            table.c.id == bindparam("line_id"),
+        )
+        .values(values),
+        [{"line_id": row.line_id, "new_value": row.new} for row in rows],
+    )
 
 
 def bulk_change(
@@ -918,20 +987,7 @@ def bulk_change(
         )
     if change.dry_run:
         return BulkResult(rows=rows, applied=False, lock_version=version.lock_version)
-    table = RateLine.__table__  # type: ignore[attr-defined]
-    values: dict[str, Any] = {change.field: bindparam("new_value")}
-    if change.field == "sell":
-        values["markup_pct"] = None
-    session.connection().execute(
-        sa_update(table)
-        .where(
-            table.c.tenant_id == ctx.tenant_id,
-            table.c.version_id == version.id,
-            table.c.id == bindparam("line_id"),
-        )
-        .values(values),
-        [{"line_id": row.line_id, "new_value": row.new} for row in rows],
-    )
+    _write_prices(session, version.id, change.field, rows)
     _touch(session, version)
     session.flush()
     audit.record(
@@ -1404,7 +1460,7 @@ class PriceQuote:
         )
 
 
-def _band_of(age: int, bands: list[AgeBand], with_bed: bool) -> str | None:
+def _band_of(age: int, bands: Sequence[Any], with_bed: bool) -> str | None:
     """The age band a child falls in (a bed asked for picks child_with_bed when it fits)."""
     kinds = {b.kind: b for b in bands}
     order = (
@@ -1422,13 +1478,56 @@ def _band_of(age: int, bands: list[AgeBand], with_bed: bool) -> str | None:
     return None
 
 
+class _SeasonLines:
+    """A season's lines grouped the ways a night is priced (each group built once per stay)."""
+
+    def __init__(self, lines: Iterable[Any] = ()) -> None:
+        self.lines: list[Any] = list(lines)
+        self._groups: dict[tuple[str, str], list[Any]] = {}
+        self._bases: set[str] | None = None
+
+    def add(self, line: Any) -> None:
+        self.lines.append(line)
+        self._groups.clear()
+        self._bases = None
+
+    @property
+    def bases(self) -> set[str]:
+        if self._bases is None:
+            self._bases = {ln.basis for ln in self.lines}
+        return self._bases
+
+    def group(self, kind: str, value: str) -> list[Any]:
+        """`room`: per-room lines of an occupancy; `bed`: extra beds of an age band;
+        `person`: per-person lines of an age band."""
+        key = (kind, value)
+        found = self._groups.get(key)
+        if found is None:
+            if kind == "room":
+                found = [
+                    ln for ln in self.lines if ln.basis == "per_room" and ln.occupancy == value
+                ]
+            elif kind == "bed":
+                found = [
+                    ln
+                    for ln in self.lines
+                    if ln.occupancy == Occupancy.EXTRA_BED.value and ln.age_band == value
+                ]
+            else:
+                found = [
+                    ln for ln in self.lines if ln.basis == "per_person" and ln.age_band == value
+                ]
+            self._groups[key] = found
+        return found
+
+
 def _night_price(
     night: date,
-    lines: list[RateLine],
+    lines: _SeasonLines,
     *,
     season_name: str,
     query: PriceQuery,
-    bands: list[AgeBand],
+    bands: Sequence[Any],
     currency: str,
 ) -> NightPrice:
     """Price one night from the lines of its season (weekday and min-nights already checked)."""
@@ -1446,7 +1545,7 @@ def _night_price(
         people[band] += 1
     total_pax = sum(people.values())
 
-    def pick(candidates: list[RateLine], what: str) -> RateLine:
+    def pick(candidates: list[Any], what: str) -> Any:
         if not candidates:
             raise _no_price("no_rate", f"No price for {what} in {season_name}.", night)
         on_day = [ln for ln in candidates if ln.weekdays & (1 << night.weekday())]
@@ -1468,30 +1567,16 @@ def _night_price(
             )
         return fitting[0]
 
-    bases = {ln.basis for ln in lines}
+    bases = lines.bases
     net, sell, used = Decimal(0), Decimal(0), []
     if PricingBasis.PER_ROOM.value in bases:
-        room = pick(
-            [
-                ln
-                for ln in lines
-                if ln.basis == "per_room" and ln.occupancy == query.occupancy.value
-            ],
-            f"a {query.occupancy.value} room",
-        )
+        room = pick(lines.group("room", query.occupancy.value), f"a {query.occupancy.value} room")
         net += room.net * query.rooms
         sell += effective_sell(room, currency) * query.rooms
         used.append(room.id)
         for band in (AgeBandKind.CHILD_WITH_BED.value,):
             if people.get(band):
-                bed = pick(
-                    [
-                        ln
-                        for ln in lines
-                        if ln.occupancy == Occupancy.EXTRA_BED.value and ln.age_band == band
-                    ],
-                    "an extra bed for a child",
-                )
+                bed = pick(lines.group("bed", band), "an extra bed for a child")
                 net += bed.net * people[band]
                 sell += effective_sell(bed, currency) * people[band]
                 used.append(bed.id)
@@ -1499,7 +1584,7 @@ def _night_price(
         for band, count in people.items():
             if not count:
                 continue
-            candidates = [ln for ln in lines if ln.basis == "per_person" and ln.age_band == band]
+            candidates = lines.group("person", band)
             if not candidates and band == AgeBandKind.INFANT.value:
                 continue  # infants travel free unless the contract prices them
             line = pick(candidates, f"{band.replace('_', ' ')}")
@@ -1507,7 +1592,7 @@ def _night_price(
             sell += effective_sell(line, currency) * count
             used.append(line.id)
     else:
-        line = pick(lines, "the vehicle or group")
+        line = pick(lines.lines, "the vehicle or group")
         net, sell = line.net, effective_sell(line, currency)
         used.append(line.id)
     return NightPrice(night, round_money(net, currency), round_money(sell, currency), used)
@@ -1561,122 +1646,233 @@ def quote_price(
     return quote
 
 
-_PRICING_COLUMNS = (
-    RateLine.id,
-    RateLine.version_id,
-    RateLine.season_id,
-    RateLine.basis,
-    RateLine.occupancy,
-    RateLine.age_band,
-    RateLine.pax_min,
-    RateLine.pax_max,
-    RateLine.net,
-    RateLine.sell,
-    RateLine.markup_pct,
-    RateLine.weekdays,
-    RateLine.min_nights,
+# The lookup's statements, built once (their compiled form is cached) and run on the unit of
+# work's connection: the ORM layer cost more than the queries themselves. Each binds tenant_id.
+_T: Any = bindparam("tenant_id")
+_FIRST: Any = bindparam("first")
+_LAST: Any = bindparam("last")
+
+# the service, with the blackouts and stop-sales (its own or its supplier's) touching the stay
+# and its allotments on the stay's dates: one round trip; the rows are restrictions x allotments
+# (a handful: any restriction ends the lookup, allotments are one per night at most)
+_LOOKUP_SERVICE = (
+    sa_select(
+        _svc.c.supplier_id,
+        _svc.c.name,
+        _rst.c.kind,
+        _rst.c.starts_on,
+        _rst.c.ends_on,
+        _rst.c.reason,
+        _alt.c.on_date,
+        _alt.c.units,
+        _alt.c.used,
+        _alt.c.release_days,
+    )
+    .select_from(
+        _svc.outerjoin(
+            _rst,
+            and_(
+                _rst.c.tenant_id == _svc.c.tenant_id,
+                _rst.c.supplier_id == _svc.c.supplier_id,
+                or_(_rst.c.service_id.is_(None), _rst.c.service_id == _svc.c.id),
+                _rst.c.starts_on <= _LAST,
+                _rst.c.ends_on >= _FIRST,
+            ),
+        ).outerjoin(
+            _alt,
+            and_(
+                _alt.c.tenant_id == _svc.c.tenant_id,
+                _alt.c.service_id == _svc.c.id,
+                _alt.c.on_date >= _FIRST,
+                _alt.c.on_date <= _LAST,
+            ),
+        )
+    )
+    .where(_svc.c.tenant_id == _T, _svc.c.id == bindparam("service_id"))
+)
+
+# the supplier's published versions valid during the stay, each with its seasons in the stay
+_LOOKUP_VERSIONS = (
+    sa_select(
+        _ver.c.id,
+        _ver.c.rate_list_id,
+        _ver.c.currency,
+        _ver.c.valid_from,
+        _ver.c.valid_to,
+        _ver.c.published_at,
+        _ver.c.cancellation_tiers,
+        _lst.c.market,
+        _ssn.c.id.label("season_id"),
+        _ssn.c.name.label("season_name"),
+        _ssn.c.starts_on,
+        _ssn.c.ends_on,
+    )
+    .select_from(
+        _ver.join(
+            _lst, and_(_lst.c.tenant_id == _ver.c.tenant_id, _lst.c.id == _ver.c.rate_list_id)
+        ).outerjoin(
+            _ssn,
+            and_(
+                _ssn.c.tenant_id == _ver.c.tenant_id,
+                _ssn.c.version_id == _ver.c.id,
+                _ssn.c.starts_on <= _LAST,
+                _ssn.c.ends_on >= _FIRST,
+            ),
+        )
+    )
+    .where(
+        _ver.c.tenant_id == _T,
+        _ver.c.supplier_id == bindparam("supplier_id"),
+        _ver.c.status == VersionStatus.PUBLISHED.value,
+        _ver.c.valid_from <= _LAST,
+        _ver.c.valid_to >= _FIRST,
+        _lst.c.market.in_(bindparam("markets", expanding=True)),
+        _lst.c.is_archived.is_(False),
+    )
+)
+
+# only what can price this stay: its seasons, and the asked occupancy (plus extra beds and the
+# bases without occupancy); plain rows: thousands of lines per service exist
+_LOOKUP_LINES = sa_select(
+    _lin.c.id,
+    _lin.c.version_id,
+    _lin.c.season_id,
+    _lin.c.basis,
+    _lin.c.occupancy,
+    _lin.c.age_band,
+    _lin.c.pax_min,
+    _lin.c.pax_max,
+    _lin.c.net,
+    _lin.c.sell,
+    _lin.c.markup_pct,
+    _lin.c.weekdays,
+    _lin.c.min_nights,
+).where(
+    _lin.c.tenant_id == _T,
+    _lin.c.version_id.in_(bindparam("version_ids", expanding=True)),
+    _lin.c.service_id == bindparam("service_id"),
+    _lin.c.season_id.in_(bindparam("season_ids", expanding=True)),
+    _lin.c.occupancy.in_(bindparam("occupancies", expanding=True)),
+)
+
+_LOOKUP_BANDS = sa_select(_bnd.c.version_id, _bnd.c.kind, _bnd.c.age_min, _bnd.c.age_max).where(
+    _bnd.c.tenant_id == _T, _bnd.c.version_id.in_(bindparam("version_ids", expanding=True))
 )
 
 
+class _Restriction(NamedTuple):
+    kind: str
+    starts_on: date
+    ends_on: date
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """A published version that may price the stay, with its seasons in the stay."""
+
+    id: uuid.UUID
+    rate_list_id: uuid.UUID
+    currency: str
+    valid_from: date
+    valid_to: date
+    published_at: datetime | None
+    cancellation_tiers: list[dict[str, Any]]
+    market: str
+    seasons: list[Any] = field(default_factory=list)
+
+
 def _quote(session: Session, query: PriceQuery) -> PriceQuote:
-    service = _get(session, SupplierService, query.service_id, "Service")
+    connection, tenant_id = scoped_connection(session)
     nights = [query.check_in + timedelta(days=i) for i in range(query.nights)]
     first, last = nights[0], nights[-1]
-    restrictions = session.exec(
-        select(SupplierRestriction).where(
-            col(SupplierRestriction.supplier_id) == service.supplier_id,
-            col(SupplierRestriction.starts_on) <= last,
-            col(SupplierRestriction.ends_on) >= first,
-        )
+    window = {"tenant_id": tenant_id, "first": first, "last": last}
+    service_rows = connection.execute(
+        _LOOKUP_SERVICE, {**window, "service_id": query.service_id}
     ).all()
+    if not service_rows:
+        raise NotFoundError("Service not found.")
+    supplier_id, service_name = service_rows[0].supplier_id, service_rows[0].name
+    restrictions = {
+        (r.kind, r.starts_on, r.ends_on, r.reason) for r in service_rows if r.kind is not None
+    }
+    allotments = {r.on_date: r for r in service_rows if r.on_date is not None}
     for restriction in sorted(
-        restrictions, key=lambda r: r.kind != RestrictionKind.STOP_SALE.value
+        (_Restriction(*r) for r in restrictions),
+        key=lambda r: (r.kind != RestrictionKind.STOP_SALE.value, r.starts_on),
     ):
-        if restriction.service_id not in (None, service.id):
-            continue
         night = max(first, restriction.starts_on)
         word = "stop-sale" if restriction.kind == RestrictionKind.STOP_SALE.value else "blackout"
         reason = f" ({restriction.reason})" if restriction.reason else ""
         raise _no_price(
             restriction.kind,
-            f"{service.name} is under a {word} from {restriction.starts_on} to "
+            f"{service_name} is under a {word} from {restriction.starts_on} to "
             f"{restriction.ends_on}{reason}.",
             night,
         )
     markets = [query.market.value] if query.market.value == "all" else [query.market.value, "all"]
-    candidates = session.exec(
-        select(RateListVersion, RateList.market)
-        .join(RateList, col(RateList.id) == col(RateListVersion.rate_list_id))
-        .where(
-            col(RateListVersion.supplier_id) == service.supplier_id,
-            col(RateListVersion.status) == VersionStatus.PUBLISHED.value,
-            col(RateListVersion.valid_from) <= last,
-            col(RateListVersion.valid_to) >= first,
-            col(RateList.market).in_(markets),
-            col(RateList.is_archived).is_(False),
-        )
-    ).all()
-    if not candidates:
+    by_version: dict[uuid.UUID, _Candidate] = {}
+    for row in connection.execute(
+        _LOOKUP_VERSIONS, {**window, "supplier_id": supplier_id, "markets": markets}
+    ):
+        candidate = by_version.get(row.id)
+        if candidate is None:
+            candidate = by_version[row.id] = _Candidate(
+                row.id,
+                row.rate_list_id,
+                row.currency,
+                row.valid_from,
+                row.valid_to,
+                row.published_at,
+                row.cancellation_tiers,
+                row.market,
+            )
+        if row.season_id is not None:
+            candidate.seasons.append(row)
+    if not by_version:
         raise _no_price(
             "no_rate_list", f"No published rate list of this supplier covers {first}.", first
         )
-    version_ids = [v.id for v, _m in candidates]
-    seasons = session.exec(
-        select(Season).where(
-            col(Season.version_id).in_(version_ids),
-            col(Season.starts_on) <= last,
-            col(Season.ends_on) >= first,
-        )
-    ).all()
-    # only what can price this stay: its seasons, and the asked occupancy (plus extra beds and
-    # the bases without occupancy); plain rows, not ORM objects: thousands per service exist
-    occupancies = [query.occupancy.value, Occupancy.EXTRA_BED.value, Occupancy.ANY.value]
-    lines_by_season: dict[tuple[uuid.UUID, uuid.UUID], list[Any]] = defaultdict(list)
-    if seasons:
-        statement: Any = sa_select(*_PRICING_COLUMNS).where(  # type: ignore[call-overload]
-            col(RateLine.version_id).in_(version_ids),
-            col(RateLine.service_id) == service.id,
-            col(RateLine.season_id).in_([s.id for s in seasons]),
-            col(RateLine.occupancy).in_(occupancies),
-        )
-        for row in session.exec(statement).all():
-            lines_by_season[(row.version_id, row.season_id)].append(row)
-    bands = session.exec(select(AgeBand).where(col(AgeBand.version_id).in_(version_ids))).all()
-    allotments = {
-        a.on_date: a
-        for a in session.exec(
-            select(Allotment).where(
-                col(Allotment.service_id) == service.id,
-                col(Allotment.on_date) >= first,
-                col(Allotment.on_date) <= last,
-            )
-        ).all()
-    }
+    version_ids = list(by_version)
+    season_ids = [s.season_id for c in by_version.values() for s in c.seasons]
+    lines_by_season: dict[tuple[uuid.UUID, uuid.UUID], _SeasonLines] = defaultdict(_SeasonLines)
+    if season_ids:
+        occupancies = [query.occupancy.value, Occupancy.EXTRA_BED.value, Occupancy.ANY.value]
+        for row in connection.execute(
+            _LOOKUP_LINES,
+            {
+                "tenant_id": tenant_id,
+                "version_ids": version_ids,
+                "service_id": query.service_id,
+                "season_ids": season_ids,
+                "occupancies": occupancies,
+            },
+        ):
+            lines_by_season[(row.version_id, row.season_id)].add(row)
+    bands_by_version: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    if query.child_ages:  # adults are adults; the bands only place children
+        for band in connection.execute(
+            _LOOKUP_BANDS, {"tenant_id": tenant_id, "version_ids": version_ids}
+        ):
+            bands_by_version[band.version_id].append(band)
     # the most specific market first, then the newest publication
     ranked = sorted(
-        candidates,
-        key=lambda vm: (vm[1] != query.market.value, -(vm[0].published_at or utcnow()).timestamp()),
+        by_version.values(),
+        key=lambda c: (c.market != query.market.value, -(c.published_at or utcnow()).timestamp()),
     )
     today = date.today()
     priced: list[NightPrice] = []
-    chosen: RateListVersion | None = None
+    chosen: _Candidate | None = None
     for night in nights:
-        version = next((v for v, _m in ranked if v.valid_from <= night <= v.valid_to), None)
+        version = next((c for c in ranked if c.valid_from <= night <= c.valid_to), None)
         if version is None:
             raise _no_price("no_rate_list", f"No published rate list covers {night}.", night)
         if chosen is None:
             chosen = version
-        season = next(
-            (
-                s
-                for s in seasons
-                if s.version_id == version.id and s.starts_on <= night <= s.ends_on
-            ),
-            None,
-        )
+        season = next((s for s in version.seasons if s.starts_on <= night <= s.ends_on), None)
         if season is None:
             raise _no_price("no_season", f"No season of the rate list covers {night}.", night)
-        in_season = lines_by_season.get((version.id, season.id), [])
+        in_season = lines_by_season[(version.id, season.season_id)]
         allotment = allotments.get(night)
         if allotment is not None:
             needed_units = query.rooms
@@ -1689,23 +1885,22 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
                 )
                 raise _no_price(
                     "allotment_exhausted",
-                    f"No allotment for {service.name} on {night} ({why}).",
+                    f"No allotment for {service_name} on {night} ({why}).",
                     night,
                 )
-        version_bands = [b for b in bands if b.version_id == version.id]
         priced.append(
             _night_price(
                 night,
                 in_season,
-                season_name=season.name,
+                season_name=season.season_name,
                 query=query,
-                bands=version_bands,
+                bands=bands_by_version[version.id],
                 currency=version.currency,
             )
         )
     assert chosen is not None
     return PriceQuote(
-        service_id=service.id,
+        service_id=query.service_id,
         currency=chosen.currency,
         rate_list_id=chosen.rate_list_id,
         version_id=chosen.id,
