@@ -425,3 +425,25 @@ def test_editing_the_terms_of_a_draft(migrated_engine) -> None:
             == 0
         )
         assert _lock(session, contract) == unchanged  # nothing removed, nothing bumped
+
+
+def test_what_the_rate_pages_read_about_suppliers_stays_in_the_agency(migrated_engine) -> None:
+    from tests.rates.factories import make_supplier
+    from travelcrm.suppliers import services as suppliers
+
+    contract = make_contract()
+    ctx = contract.ctx
+    spare, spare_room, spare_tour = make_supplier(ctx, name="Archived Lodge")
+    with tenant_scope(ctx) as session:
+        suppliers.delete_supplier(session, ctx, supplier_id=contract.supplier_id)  # archived
+        choices = {s.name for s in rates.supplier_choices(session, ctx)}
+        assert choices == {"Archived Lodge"}  # the archived one can't take a new list
+        names = rates.supplier_names(session, ctx, [contract.supplier_id, spare])
+        assert names == {contract.supplier_id: "Sea Breeze Resort", spare: "Archived Lodge"}
+        priced = [s.id for s in rates.services_to_price(session, ctx, supplier_id=spare)]
+        assert spare_room in priced and spare_tour in priced
+    stranger = agency_context()
+    with tenant_scope(stranger) as session:
+        assert rates.supplier_names(session, stranger, [contract.supplier_id]) == {}
+        assert rates.supplier_choices(session, stranger) == []
+        assert rates.services_to_price(session, stranger, supplier_id=spare) == []

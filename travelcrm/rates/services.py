@@ -259,6 +259,45 @@ def list_rate_lists(
     return [(r, versions[r.id]) for r in lists]
 
 
+def supplier_choices(session: Session, ctx: TenantContext) -> list[Supplier]:
+    """The agency's suppliers that can take a rate list (not archived), by name."""
+    require(ctx, Action.RATES_VIEW)
+    return list(
+        session.exec(
+            select(Supplier)
+            .where(col(Supplier.status) != SupplierStatus.ARCHIVED.value)
+            .order_by(col(Supplier.name))
+            .limit(2000)
+        ).all()
+    )
+
+
+def supplier_names(
+    session: Session, ctx: TenantContext, ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, str]:
+    """Names of the agency's suppliers among `ids` (others' ids are simply absent)."""
+    require(ctx, Action.RATES_VIEW)
+    wanted = list(set(ids))
+    if not wanted:
+        return {}
+    rows = session.exec(select(Supplier.id, Supplier.name).where(col(Supplier.id).in_(wanted)))
+    return dict(rows.all())
+
+
+def services_to_price(
+    session: Session, ctx: TenantContext, *, supplier_id: uuid.UUID
+) -> list[SupplierService]:
+    """The supplier's services by name: what a rate list of it can price."""
+    require(ctx, Action.RATES_VIEW)
+    return list(
+        session.exec(
+            select(SupplierService)
+            .where(col(SupplierService.supplier_id) == supplier_id)
+            .order_by(col(SupplierService.name), col(SupplierService.meal_plan))
+        ).all()
+    )
+
+
 def list_versions(
     session: Session, ctx: TenantContext, rate_list_id: uuid.UUID
 ) -> list[RateListVersion]:

@@ -3,13 +3,11 @@
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 
 import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
-from sqlmodel import Session, col, select
 
 from travelcrm.core.errors import DomainError
 from travelcrm.core.permissions import Action, can
@@ -17,7 +15,6 @@ from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market, RateList, RateListVersion, VersionStatus
 from travelcrm.rates.schemas import RateListCreate
-from travelcrm.suppliers.models import Supplier, SupplierStatus
 from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_range
 from travelcrm.ui.errors import form_errors
@@ -64,24 +61,6 @@ def list_row(rate_list: RateList, versions: list[RateListVersion], supplier: str
     )
 
 
-def supplier_options(session: Session) -> list[Option]:
-    """The agency's suppliers that can take a rate list (not archived), by name."""
-    suppliers = session.exec(
-        select(Supplier)
-        .where(col(Supplier.status) != SupplierStatus.ARCHIVED.value)
-        .order_by(col(Supplier.name))
-        .limit(2000)
-    ).all()
-    return [Option(str(s.id), f"{s.name} · {s.city}" if s.city else s.name) for s in suppliers]
-
-
-def supplier_names(session: Session, ids: set[uuid.UUID]) -> dict[uuid.UUID, str]:
-    if not ids:
-        return {}
-    rows = session.exec(select(Supplier).where(col(Supplier.id).in_(list(ids)))).all()
-    return {s.id: s.name for s in rows}
-
-
 # Schema fields -> the dialog's controls that show their message.
 FORM_NAMES = {
     "no_show_charge_pct": "no_show",
@@ -117,7 +96,8 @@ class RateListsState(rx.State):
     def _fill(self, viewer: Viewer) -> None:
         with tenant_scope(viewer.context) as session:
             found = rates.list_rate_lists(session, viewer.context, q=self.query or None)
-            names = supplier_names(session, {r.supplier_id for r, _v in found})
+            suppliers = (r.supplier_id for r, _v in found)
+            names = rates.supplier_names(session, viewer.context, suppliers)
             self.rows = [list_row(r, v, names.get(r.supplier_id, "?")) for r, v in found]
         count = len(self.rows)
         self.summary = f"{count} rate list{'s' if count != 1 else ''}" + (
@@ -170,7 +150,10 @@ class RateListsState(rx.State):
         if not can(viewer.context.role, Action.RATES_EDIT):
             return rx.toast.error("Your role cannot create rate lists.")
         with tenant_scope(viewer.context) as session:
-            self.suppliers = supplier_options(session)
+            self.suppliers = [
+                Option(str(s.id), f"{s.name} · {s.city}" if s.city else s.name)
+                for s in rates.supplier_choices(session, viewer.context)
+            ]
         self.create_open = True
         return None
 

@@ -21,7 +21,7 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 from sqlalchemy.exc import StatementError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.permissions import Action, can
@@ -49,7 +49,7 @@ from travelcrm.rates.schemas import (
     SeasonIn,
     VersionUpdate,
 )
-from travelcrm.suppliers.models import Supplier, SupplierService
+from travelcrm.suppliers.models import SupplierService
 from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_amount, format_date, format_money, format_range
 from travelcrm.ui.errors import form_errors
@@ -159,20 +159,6 @@ class NightRow:
     night: str
     net: str
     sell: str
-
-
-# ---- reads the page needs beside the services ------------------------------------------------
-
-
-def supplier_services(session: Session, supplier_id: uuid.UUID) -> list[SupplierService]:
-    """The supplier's services by name (the grid's names, filters and forms)."""
-    return list(
-        session.exec(
-            select(SupplierService)
-            .where(col(SupplierService.supplier_id) == supplier_id)
-            .order_by(col(SupplierService.name))
-        ).all()
-    )
 
 
 def service_label(service: SupplierService) -> str:
@@ -449,14 +435,13 @@ class RateListState(rx.State):
 
     def _open_list(self, session: Session, ctx: TenantContext, list_id: uuid.UUID) -> None:
         rate_list = rates.get_rate_list(session, ctx, list_id)
-        supplier = session.exec(select(Supplier).where(col(Supplier.id) == rate_list.supplier_id))
-        found_supplier = supplier.first()
+        names = rates.supplier_names(session, ctx, [rate_list.supplier_id])
         self._list_id, self._supplier_id = str(rate_list.id), str(rate_list.supplier_id)
         self.list_name = rate_list.name
-        self.supplier_name = found_supplier.name if found_supplier else "?"
+        self.supplier_name = names.get(rate_list.supplier_id, "?")
         self.market = market_label(rate_list.market, rate_list.agent_group)
         self._market_value = rate_list.market
-        services = supplier_services(session, rate_list.supplier_id)
+        services = rates.services_to_price(session, ctx, supplier_id=rate_list.supplier_id)
         self.services = [Option(str(s.id), service_label(s)) for s in services]
         self._service_names = {str(s.id): service_label(s) for s in services}
         versions = rates.list_versions(session, ctx, rate_list.id)
