@@ -53,6 +53,7 @@ MODEL_MODULES = (
     "travelcrm.mail.models",
     "travelcrm.suppliers.models",
     "travelcrm.rates.models",
+    "travelcrm.ratesheets.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level

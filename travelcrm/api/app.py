@@ -20,6 +20,7 @@ from travelcrm.api.middleware import RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.rates.api import router as rates_router
+from travelcrm.ratesheets.api import router as ratesheets_router
 from travelcrm.suppliers.api import router as suppliers_router
 from travelcrm.system.api import router as system_router
 from travelcrm.tenants.api import public_router as agencies_router
@@ -50,6 +51,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     tenant_router,
     agencies_router,
     rates_router,
+    ratesheets_router,
     suppliers_router,
 )
 

@@ -359,8 +359,11 @@ def update_version(
     return version
 
 
-def new_draft(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) -> RateListVersion:
-    """A new draft copied from a version (seasons, age bands, lines); at most one draft."""
+def new_draft(
+    session: Session, ctx: TenantContext, *, version_id: uuid.UUID, empty: bool = False
+) -> RateListVersion:
+    """A new draft copied from a version (seasons, age bands, lines; with `empty` only its terms
+    and age bands, for an import to fill); at most one draft."""
     require(ctx, Action.RATES_EDIT)
     source = _get(session, RateListVersion, version_id, "Rate list version")
     existing = session.exec(
@@ -400,7 +403,7 @@ def new_draft(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) ->
     session.add(draft)
     session.flush()
     season_map: dict[uuid.UUID, uuid.UUID] = {}
-    for season in _seasons(session, source.id):
+    for season in [] if empty else _seasons(session, source.id):
         copy = Season(
             tenant_id=ctx.tenant_id,
             version_id=draft.id,
@@ -421,7 +424,11 @@ def new_draft(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) ->
             )
         )
     session.flush()
-    lines = session.exec(select(RateLine).where(col(RateLine.version_id) == source.id)).all()
+    lines = (
+        []
+        if empty
+        else session.exec(select(RateLine).where(col(RateLine.version_id) == source.id)).all()
+    )
     session.add_all(
         [
             RateLine(
@@ -896,6 +903,36 @@ def list_lines(
 
 
 # ---- bulk changes ------------------------------------------------------------------------------
+
+
+def version_lines(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) -> list[Any]:
+    """Every line of a version as plain rows in the operator's order (exports, imports' diff):
+    tens of thousands, so Core rows on the scoped connection rather than ORM objects."""
+    get_version(session, ctx, version_id)
+    connection, tenant_id = scoped_connection(session)
+    table = _lin
+    return list(
+        connection.execute(
+            sa_select(
+                table.c.id,
+                table.c.service_id,
+                table.c.season_id,
+                table.c.basis,
+                table.c.occupancy,
+                table.c.age_band,
+                table.c.pax_min,
+                table.c.pax_max,
+                table.c.net,
+                table.c.sell,
+                table.c.markup_pct,
+                table.c.weekdays,
+                table.c.min_nights,
+                table.c.position,
+            )
+            .where(table.c.tenant_id == tenant_id, table.c.version_id == version_id)
+            .order_by(table.c.position, table.c.id)
+        )
+    )
 
 
 @dataclass(frozen=True)

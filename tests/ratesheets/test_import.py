@@ -1,0 +1,363 @@
+"""Importing the suppliers' own sheets (tests/fixtures/rate_sheets): found, mapped, checked,
+diffed and stored as a new draft; every planted error reported on its row; export then
+re-import gives an empty diff. Runs on SQLite and PostgreSQL (TEST_BACKEND)."""
+
+from __future__ import annotations
+
+import shutil
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pytest
+
+from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
+from tests.rates.factories import agency_context
+from travelcrm.core.errors import ConflictError, NotFoundError, ValidationFailedError
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import tenant_scope
+from travelcrm.rates import services as rates
+from travelcrm.rates.schemas import RateListCreate
+from travelcrm.ratesheets import export
+from travelcrm.ratesheets import services as sheets
+from travelcrm.ratesheets.models import ImportStatus
+from travelcrm.ratesheets.schemas import ImportField, ImportMapping
+from travelcrm.suppliers.models import Supplier, SupplierService
+
+
+@dataclass(frozen=True)
+class Target:
+    ctx: TenantContext
+    supplier_id: uuid.UUID
+    rate_list_id: uuid.UUID
+
+
+def _target(fx: RateSheet, ctx: TenantContext | None = None) -> Target:
+    """The fixture's supplier with its services, and an empty rate list in its currency."""
+    ctx = ctx or agency_context()
+    starts = [date.fromisoformat(line.valid_from) for line in fx.lines]
+    ends = [date.fromisoformat(line.valid_to) for line in fx.lines]
+    with tenant_scope(ctx) as session:
+        supplier = Supplier(
+            tenant_id=ctx.tenant_id,
+            name=fx.supplier.name,
+            kind=fx.supplier.kind,
+            country=fx.supplier.country,
+            city=fx.supplier.city,
+            default_currency=fx.supplier.currency,
+        )
+        session.add(supplier)
+        session.flush()
+        session.add_all(
+            SupplierService(
+                tenant_id=ctx.tenant_id,
+                supplier_id=supplier.id,
+                kind=service.kind,
+                name=service.name,
+                meal_plan=service.meal_plan,
+            )
+            for service in fx.services
+        )
+        session.flush()
+        rate_list, _version = rates.create_rate_list(
+            session,
+            ctx,
+            data=RateListCreate(
+                supplier_id=supplier.id,
+                name=f"{fx.supplier.name} contract",
+                currency=fx.supplier.currency,
+                valid_from=min(starts),
+                valid_to=max(ends),
+            ),
+        )
+        return Target(ctx, supplier.id, rate_list.id)
+
+
+def _stage(target: Target, fx: RateSheet, tmp_path: Path) -> uuid.UUID:
+    upload = tmp_path / f"upload-{uuid.uuid4().hex}"
+    shutil.copyfile(fx.path, upload)
+    with tenant_scope(target.ctx) as session:
+        item = sheets.stage_file(
+            session, target.ctx, rate_list_id=target.rate_list_id, source=upload, file_name=fx.file
+        )
+        return item.id
+
+
+def _run(target: Target, import_id: uuid.UUID, mapping: ImportMapping, **flags: Any) -> Any:
+    with tenant_scope(target.ctx) as session:
+        item = sheets.run(session, target.ctx, import_id=import_id, mapping=mapping, **flags)
+        session.expunge(item)
+        return item
+
+
+def _stored(target: Target, version_id: uuid.UUID) -> set[tuple[Any, ...]]:
+    with tenant_scope(target.ctx) as session:
+        services = {
+            s.id: s
+            for s in rates.services_to_price(session, target.ctx, supplier_id=target.supplier_id)
+        }
+        seasons = {s.id: s for s in rates.list_seasons(session, target.ctx, version_id)}
+        found = set()
+        for row in rates.version_lines(session, target.ctx, version_id=version_id):
+            service, season = services[row.service_id], seasons[row.season_id]
+            found.add(
+                (
+                    service.name,
+                    service.meal_plan,
+                    season.starts_on.isoformat(),
+                    season.ends_on.isoformat(),
+                    row.occupancy,
+                    row.age_band,
+                    row.pax_min,
+                    row.pax_max,
+                    Decimal(row.net).normalize(),
+                )
+            )
+        return found
+
+
+def _expected(fx: RateSheet) -> set[tuple[Any, ...]]:
+    return {
+        (
+            line.service.strip(),
+            line.meal_plan,
+            line.valid_from,
+            line.valid_to,
+            line.occupancy,
+            line.age_band,
+            line.pax_min,
+            line.pax_max,
+            Decimal(line.net).normalize(),
+        )
+        for line in fx.lines
+    }
+
+
+CLEAN = [name for name, fx in MANIFEST.items() if not fx.errors]
+
+
+@pytest.mark.parametrize("name", CLEAN)
+def test_each_supplier_sheet_is_found_checked_and_stored(
+    migrated_engine, tmp_path: Path, name: str
+) -> None:
+    fx = MANIFEST[name]
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    with tenant_scope(target.ctx) as session:
+        shown = sheets.preview(session, target.ctx, import_id=import_id)
+    assert shown.header_row == fx.header_row, "the header row is found under titles and blanks"
+    mapping = ImportMapping.model_validate(fx.mapping)
+
+    checked = _run(target, import_id, mapping, dry_run=True)
+    assert checked.status == ImportStatus.CHECKED.value
+    assert checked.report["errors"] == [], checked.report["errors"][:5]
+    assert checked.lines == fx.expected_lines
+    assert checked.version_id is None  # a dry run stores nothing
+    if fx.day_first is not None:
+        assert checked.report["date_style"]["day_first"] is fx.day_first
+    if fx.decimal_comma is not None:
+        assert checked.report["number_style"]["decimal_comma"] is fx.decimal_comma
+    assert checked.report["diff"]["added"] == fx.expected_lines  # against an empty v1
+
+    committed = _run(target, import_id, mapping, dry_run=False)
+    assert committed.status == ImportStatus.COMMITTED.value
+    assert _stored(target, committed.version_id) == _expected(fx)
+
+
+@pytest.mark.parametrize("name", CLEAN)
+def test_the_suggested_mapping_reads_each_sheet_like_the_operator_would(
+    migrated_engine, tmp_path: Path, name: str
+) -> None:
+    """No hand-made mapping: header names, their variants and wide columns are understood."""
+    fx = MANIFEST[name]
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    with tenant_scope(target.ctx) as session:
+        suggested = sheets.preview(session, target.ctx, import_id=import_id).suggested
+    # what the operator adds: the constants the file lacks (a value every price column of
+    # the sheet shares, like "double" on a sheet titled "double occupancy", is one of them)
+    given = ImportMapping.model_validate(fx.mapping)
+    constants = dict(given.constants)
+    prices = [r for r in given.columns if r.field == ImportField.NET]
+    constants |= {
+        name: value
+        for name, value in prices[0].fixed.items()
+        if all(r.fixed.get(name) == value for r in prices)
+        and not any(name in r.fixed for r in suggested.columns)
+    }
+    mapping = suggested.model_copy(update={"constants": constants})
+    checked = _run(target, import_id, mapping, dry_run=True)
+    assert checked.report["errors"] == [], checked.report["errors"][:5]
+    assert checked.lines == fx.expected_lines
+
+
+def test_planted_errors_are_reported_on_their_rows_and_nothing_is_stored(
+    migrated_engine, tmp_path: Path
+) -> None:
+    fx = next(fx for fx in MANIFEST.values() if fx.errors)
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    refused = _run(target, import_id, mapping, dry_run=False)
+    assert refused.status == ImportStatus.REFUSED.value
+    assert refused.version_id is None
+    errors = refused.report["errors"]
+    warnings = refused.report["warnings"]
+    for planted in fx.errors:
+        if planted.keyword == "duplicate":  # a repeated row is a warning: the first is kept
+            assert any(w["row"] == planted.row and w["code"] == "duplicate" for w in warnings)
+            continue
+        on_row = [e for e in errors if e["row"] == planted.row]
+        assert on_row, f"row {planted.row} ({planted.keyword}) not reported: {errors}"
+        if planted.header:
+            assert any(e["column"] == planted.header for e in on_row), on_row
+        assert any(
+            planted.keyword in e["reason"] or planted.keyword == e["code"] for e in on_row
+        ), on_row
+    reported_rows = {e["row"] for e in errors}
+    assert reported_rows == {p.row for p in fx.errors if p.keyword != "duplicate"}
+    for planted in fx.warnings:
+        assert any(w["row"] == planted.row and planted.keyword in w["reason"] for w in warnings)
+    with tenant_scope(target.ctx) as session:
+        versions = rates.list_versions(session, target.ctx, target.rate_list_id)
+        assert len(versions) == 1  # nothing half-saved
+        failing = sheets.failing_rows_csv(session, target.ctx, import_id=import_id)
+    text = failing.decode("utf-8-sig")
+    assert text.splitlines()[0].endswith(",error")
+    assert len(text.splitlines()) == 1 + len(reported_rows)
+
+
+def test_commit_makes_a_new_draft_of_a_published_list_and_the_diff_shows_changes(
+    migrated_engine, tmp_path: Path
+) -> None:
+    fx = MANIFEST["transport_rajasthan.xlsx"]
+    target = _target(fx)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    first = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=False, replace_draft=True)
+    with tenant_scope(target.ctx) as session:
+        version = rates.get_version(session, target.ctx, first.version_id)
+        rates.publish(session, target.ctx, version_id=version.id, lock_version=version.lock_version)
+    again = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=True)
+    diff = again.report["diff"]
+    assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 0)
+    assert diff["unchanged"] == fx.expected_lines
+    # the supplier raises one price by half: a change with its %, and a warning past 30%
+    raised = tmp_path / "raised.xlsx"
+    book = openpyxl.load_workbook(fx.path)
+    sheet = book.worksheets[0]
+    column = next(c.column for c in sheet[fx.header_row + 1] if c.value == "Per Day (300 km)")
+    cell = sheet.cell(row=fx.header_row + 2, column=column)
+    old = Decimal(str(cell.value))
+    cell.value = float(old * Decimal("1.5"))
+    book.save(raised)
+    with tenant_scope(target.ctx) as session:
+        item = sheets.stage_file(
+            session,
+            target.ctx,
+            rate_list_id=target.rate_list_id,
+            source=raised,
+            file_name="raised.xlsx",
+        )
+        raised_id = item.id
+    stored = _run(target, raised_id, mapping, dry_run=False)
+    assert stored.status == ImportStatus.COMMITTED.value
+    diff = stored.report["diff"]
+    assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 1)
+    change = next(r for r in diff["rows"] if r["change"] == "changed")
+    assert change["pct"] == "50.0" and change["row"] == fx.header_row + 2
+    assert any(
+        w["code"] == "price_jump" and w["row"] == change["row"] for w in stored.report["warnings"]
+    )
+    with tenant_scope(target.ctx) as session:
+        draft = rates.get_version(session, target.ctx, stored.version_id)
+        assert draft.status == "draft" and draft.number == 2
+    # a second commit while that draft exists is a conflict unless it replaces the draft
+    with pytest.raises(ConflictError):
+        _run(target, _stage(target, fx, tmp_path), mapping, dry_run=False)
+    replaced = _run(
+        target, _stage(target, fx, tmp_path), mapping, dry_run=False, replace_draft=True
+    )
+    assert replaced.version_id == stored.version_id
+
+
+def test_the_template_is_saved_and_suggested_for_the_next_sheet(
+    migrated_engine, tmp_path: Path
+) -> None:
+    fx = MANIFEST["hotel_dubai_titles_merged.xlsx"]
+    target = _target(fx)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    custom = mapping.model_copy(update={"constants": {ImportField.CURRENCY: "AED"}})
+    _run(target, _stage(target, fx, tmp_path), custom, dry_run=False)
+    next_id = _stage(target, fx, tmp_path)
+    with tenant_scope(target.ctx) as session:
+        shown = sheets.preview(session, target.ctx, import_id=next_id)
+    assert shown.from_template or shown.suggested.constants == custom.constants
+    assert shown.suggested.constants == custom.constants
+
+
+def test_mapping_without_a_service_or_price_is_refused_before_reading(
+    migrated_engine, tmp_path: Path
+) -> None:
+    fx = MANIFEST["activities_bali.csv"]
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    with pytest.raises(ValidationFailedError) as refused:
+        _run(target, import_id, ImportMapping(header_row=0, columns=[]), dry_run=True)
+    assert "service" in refused.value.detail and "net price" in refused.value.detail
+
+
+def test_another_agency_cannot_see_or_run_an_import(migrated_engine, tmp_path: Path) -> None:
+    fx = MANIFEST["activities_bali.csv"]
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    stranger = agency_context()
+    with tenant_scope(stranger) as session:
+        with pytest.raises(NotFoundError):
+            sheets.get_import(session, stranger, import_id=import_id)
+        with pytest.raises(NotFoundError):
+            sheets.run(
+                session,
+                stranger,
+                import_id=import_id,
+                mapping=ImportMapping.model_validate(fx.mapping),
+            )
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_export_then_reimport_gives_an_empty_diff(
+    migrated_engine, tmp_path: Path, file_format: str
+) -> None:
+    fx = MANIFEST["hotel_goa_seasons_wide.xlsx"]
+    target = _target(fx)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    stored = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=False)
+    with tenant_scope(target.ctx) as session:
+        version = rates.get_version(session, target.ctx, stored.version_id)
+        rates.publish(session, target.ctx, version_id=version.id, lock_version=version.lock_version)
+        exported = export.export_version(
+            session,
+            target.ctx,
+            rate_list_id=target.rate_list_id,
+            file_format=file_format,  # type: ignore[arg-type]
+        )
+    path = tmp_path / exported.file_name
+    path.write_bytes(exported.content)
+    with tenant_scope(target.ctx) as session:
+        item = sheets.stage_file(
+            session,
+            target.ctx,
+            rate_list_id=target.rate_list_id,
+            source=path,
+            file_name=exported.file_name,
+        )
+        suggested = sheets.preview(session, target.ctx, import_id=item.id).suggested
+        import_id = item.id
+    again = _run(target, import_id, suggested, dry_run=True)
+    assert again.report["errors"] == []
+    diff = again.report["diff"]
+    assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 0), diff["rows"][:5]
+    assert diff["unchanged"] == fx.expected_lines

@@ -1,0 +1,872 @@
+"""From a raw sheet to candidate rate lines: find the header, suggest a mapping, unpivot.
+
+Nothing here touches the database: the lines come out with names (service, season) that the
+services resolve against the supplier and the rate list, and every problem comes out as a
+`RowProblem` naming the row as the user sees it in their spreadsheet (1-based) and the column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from travelcrm.rates.schemas import WEEKDAY_NAMES
+from travelcrm.ratesheets import values
+from travelcrm.ratesheets.reading import RawSheet
+from travelcrm.ratesheets.schemas import PRICE_FIELDS, ColumnRule, ImportField, ImportMapping
+
+HEADER_SCAN_ROWS = 40
+
+# ---- header vocabulary -------------------------------------------------------------------------
+
+
+def _norm(text: Any) -> str:
+    """Lower case, punctuation as spaces, single spaces: 'Room-Type:' -> 'room type'."""
+    return " ".join(re.sub(r"[^0-9a-z%+/&]+", " ", str(text).lower()).split())
+
+
+_ALIASES: dict[ImportField, tuple[str, ...]] = {
+    ImportField.SERVICE: (
+        "room category",
+        "room categories",
+        "room type",
+        "room types",
+        "category",
+        "room",
+        "rooms",
+        "accommodation",
+        "unit type",
+        "vehicle",
+        "vehicle type",
+        "vehicles",
+        "car type",
+        "car",
+        "cab type",
+        "coach",
+        "activity",
+        "activities",
+        "tour",
+        "tours",
+        "excursion",
+        "excursions",
+        "sightseeing",
+        "service",
+        "services",
+        "product",
+        "ticket",
+        "tickets",
+        "experience",
+    ),
+    ImportField.MEAL_PLAN: (
+        "meal plan",
+        "meal plans",
+        "meal",
+        "meals",
+        "plan",
+        "mp",
+        "board",
+        "board basis",
+        "map/cp/ap",
+        "cp/map/ap",
+        "ep/cp/map/ap",
+        "cp/map",
+        "map/cp",
+    ),
+    ImportField.SEASON: ("season", "season name", "seasons", "period name"),
+    ImportField.VALID_FROM: (
+        "valid from",
+        "from",
+        "from date",
+        "start",
+        "start date",
+        "date from",
+        "period from",
+        "stay from",
+        "wef",
+        "w e f",
+        "effective from",
+    ),
+    ImportField.VALID_TO: (
+        "valid to",
+        "valid till",
+        "valid until",
+        "valid upto",
+        "to",
+        "till",
+        "until",
+        "upto",
+        "to date",
+        "end",
+        "end date",
+        "date to",
+        "period to",
+        "stay to",
+    ),
+    ImportField.BASIS: ("basis", "pricing basis", "rate basis", "price basis", "charge basis"),
+    ImportField.OCCUPANCY: ("occupancy", "occ", "room occupancy", "sharing"),
+    ImportField.AGE_BAND: ("age band", "pax type", "guest type", "age group", "passenger type"),
+    ImportField.PAX: (
+        "pax",
+        "pax break",
+        "pax slab",
+        "slab",
+        "no of pax",
+        "no of persons",
+        "persons",
+        "group size",
+        "seats",
+        "capacity",
+    ),
+    ImportField.PAX_MIN: ("min pax", "pax from", "minimum pax"),
+    ImportField.PAX_MAX: ("max pax", "pax to", "maximum pax"),
+    ImportField.NET: (
+        "net",
+        "net rate",
+        "net rates",
+        "net price",
+        "net cost",
+        "rate",
+        "rates",
+        "price",
+        "cost",
+        "buy",
+        "buy rate",
+        "buying price",
+        "contract rate",
+        "contracted rate",
+        "tariff",
+        "amount",
+        "per day",
+        "per vehicle",
+        "per person",
+        "per room",
+    ),
+    ImportField.SELL: ("sell", "sell rate", "selling rate", "selling price", "sale price"),
+    ImportField.MARKUP: ("markup", "markup %", "mark up", "mark up %", "margin %", "margin"),
+    ImportField.MIN_NIGHTS: (
+        "min nights",
+        "minimum nights",
+        "min night",
+        "min stay",
+        "minimum stay",
+        "mlos",
+        "min los",
+    ),
+    ImportField.WEEKDAYS: ("days", "weekdays", "applicable days", "day of week", "valid days"),
+    ImportField.CURRENCY: ("currency", "curr", "ccy", "cur"),
+}
+_FIELD_BY_ALIAS = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+# header words that mean "a price column standing for this occupancy / age band"
+_MONTHS = {
+    m: i
+    for i, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for m in names
+}
+_MONTH_HEADER = re.compile(r"^([a-z]{3,9})[\s\-/']*(\d{2}|\d{4})$")
+_EXTRA_PRICE_WORDS = re.compile(r"\b(extra km|per km|km|extra hour|hours?)\b")
+
+
+def _field_of(header: str) -> ImportField | None:
+    """The field a header names, from the aliases ('Room Type' -> service)."""
+    text = _norm(header)
+    if not text:
+        return None
+    found = _FIELD_BY_ALIAS.get(text)
+    if found is not None:
+        return found
+    # "Net Rate (INR)", "Rate per night", "Valid From (dd/mm/yyyy)": the words before a bracket
+    head = _norm(re.split(r"[(\[]", str(header))[0])
+    return _FIELD_BY_ALIAS.get(head)
+
+
+def _price_kind(header: str) -> dict[ImportField, str] | None:
+    """What a wide price column stands for ('Dbl' -> double occupancy; 'CWB' -> child with
+    bed; 'Apr-27' -> that month), or None when the header is not such a column."""
+    text = str(header).strip()
+    if not text:
+        return None
+    try:
+        return {ImportField.OCCUPANCY: values.parse_occupancy(text)}
+    except ValueError:
+        pass
+    band: str | None
+    try:
+        band = values.parse_age_band(re.split(r"[(\[]", text)[0].strip() or text)
+    except ValueError:
+        # a plain "Child (4-11)" price column: tickets and meals have no bed to speak of
+        band = "child_without_bed" if re.match(r"(child|chd|kid)", _norm(text)) else None
+    if band is not None:
+        return {ImportField.AGE_BAND: band}
+    month = _month_range(text)
+    if month is not None:
+        return {
+            ImportField.VALID_FROM: month[0].isoformat(),
+            ImportField.VALID_TO: month[1].isoformat(),
+        }
+    return None
+
+
+def _month_range(text: Any) -> tuple[date, date] | None:
+    if isinstance(text, datetime | date):
+        start = date(text.year, text.month, 1)
+    else:
+        found = _MONTH_HEADER.match(_norm(text).replace(" ", "-", 1) if text else "")
+        if not found or found.group(1) not in _MONTHS:
+            return None
+        year = int(found.group(2))
+        start = date(year + 2000 if year < 100 else year, _MONTHS[found.group(1)], 1)
+    following = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return start, following - timedelta(days=1)
+
+
+_RANGE_IN_TEXT = re.compile(
+    r"(?P<start>\d{1,2}[\s\-/.]*(?:[A-Za-z]{3,9}|\d{1,2})[\s\-/.,]*\d{2,4})\s*"
+    r"(?:-|\u2013|\u2014|to|till|until)\s*"
+    r"(?P<end>\d{1,2}[\s\-/.]*(?:[A-Za-z]{3,9}|\d{1,2})[\s\-/.,]*\d{2,4})",
+    re.IGNORECASE,
+)
+
+
+def _group_meaning(label: str, *, day_first: bool) -> dict[ImportField, str]:
+    """A column group's label ('Peak 01 Oct 27 - 19 Dec 27', 'Festive', 'Apr-27') as fixed
+    values: a season name, a date range, or both."""
+    text = label.strip()
+    fixed: dict[ImportField, str] = {}
+    month = _month_range(text)
+    if month is not None:
+        return {
+            ImportField.VALID_FROM: month[0].isoformat(),
+            ImportField.VALID_TO: month[1].isoformat(),
+        }
+    found = _RANGE_IN_TEXT.search(text)
+    if found:
+        try:
+            start = values.parse_date(found.group("start"), day_first=day_first)
+            end = values.parse_date(found.group("end"), day_first=day_first)
+        except ValueError:
+            found = None
+        else:
+            fixed[ImportField.VALID_FROM] = start.isoformat()
+            fixed[ImportField.VALID_TO] = end.isoformat()
+    name = (text[: found.start()] if found else text).strip(" :-\u2013(|,")
+    name = re.sub(r"\s*\bseason\b\s*$", "", name, flags=re.IGNORECASE).strip()
+    if name:
+        fixed[ImportField.SEASON] = name
+    return fixed
+
+
+# ---- header row and suggestions ------------------------------------------------------------------
+
+
+def _is_text(cell: Any) -> bool:
+    return isinstance(cell, str) and bool(cell.strip()) and not _looks_numeric(cell)
+
+
+def _looks_numeric(text: str) -> bool:
+    return bool(re.fullmatch(r"[\s₹$€£]*[-+(]?[\d.,\s]+\)?[\s%]*", text))
+
+
+def find_header_row(sheet: RawSheet) -> int:
+    """The header row: among the first rows, the one naming the most known fields or price
+    columns (title rows, merged banners and blank lines above it don't); else the first row
+    with the most text cells that has data below it."""
+    best, best_score = 0, (-1, -1)
+    for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
+        texts = [c for c in row if _is_text(c) or isinstance(c, datetime | date)]
+        if len(texts) < 2:
+            continue
+        known = sum(
+            1
+            for c in texts
+            if (isinstance(c, str) and (_field_of(c) or _price_kind(c))) or _month_range(c)
+        )
+        score = (known, len(texts))
+        if score > best_score:
+            best, best_score = index, score
+    return best
+
+
+def _header_cells(sheet: RawSheet, header_row: int) -> list[tuple[str, str | None]]:
+    """Each column's own header and the label of its column group, if any.
+
+    A two-row header has group labels in the row above ("Peak 01 Oct - 19 Dec" merged across
+    its Single/Dbl/Triple columns, or written once over the first of them); a column whose
+    header is merged down from that row ("Room Category" over both rows) is its own header,
+    not a group."""
+    header = sheet.rows[header_row] if header_row < len(sheet.rows) else []
+    above = sheet.rows[header_row - 1] if header_row > 0 else []
+    width = max(len(header), len(above))
+    own = [_cell_text(header[i]) if i < len(header) else "" for i in range(width)]
+    groups: list[str | None] = [None] * width
+    if not above:
+        return list(zip(own, groups, strict=True))
+    merged_above = [m for m in sheet.merged if m[0] <= header_row - 1 <= m[2]]
+    down: set[int] = set()
+    for _r0, c0, r1, c1 in merged_above:
+        label = _cell_text(above[c0]) if c0 < len(above) else ""
+        if r1 >= header_row:  # merged down into the header row: the column's own header
+            for column in range(c0, min(c1 + 1, width)):
+                down.add(column)
+                own[column] = own[column] or label
+        elif label and c1 > c0:
+            for column in range(c0, min(c1 + 1, width)):
+                groups[column] = label
+    for column in range(width):
+        text = _cell_text(above[column]) if column < len(above) else ""
+        if text and not own[column] and column not in down and groups[column] is None:
+            own[column] = text  # written over an empty header cell: its own header
+            down.add(column)
+    if any(g is not None for g in groups):
+        return list(zip(own, groups, strict=True))
+    # unmerged group labels: written once over the first column of a run of headed columns
+    starts = [
+        c
+        for c in range(width)
+        if c not in down and c < len(above) and _cell_text(above[c]) and own[c]
+    ]
+    if len(starts) >= 2 and not any(_field_of(_cell_text(above[c])) for c in starts):
+        for position, start in enumerate(starts):
+            stop = starts[position + 1] if position + 1 < len(starts) else width
+            for column in range(start, stop):
+                if column not in down and own[column]:
+                    groups[column] = _cell_text(above[start])
+    return list(zip(own, groups, strict=True))
+
+
+@dataclass(frozen=True)
+class Column:
+    index: int
+    header: str  # as shown: "Peak 01 Oct 27 - 19 Dec 27 · Dbl" for grouped headers
+    samples: list[str]
+
+
+def columns_of(sheet: RawSheet, header_row: int) -> list[Column]:
+    """The sheet's columns under the header: their shown names and a few sample values."""
+    cells = _header_cells(sheet, header_row)
+    width = max((len(r) for r in sheet.rows[header_row : header_row + 200]), default=0)
+    columns = []
+    for index in range(width):
+        name, group = cells[index] if index < len(cells) else ("", None)
+        if group and group != name:
+            name = f"{group} · {name}" if name else group
+        samples = [
+            _cell_text(r[index])
+            for r in sheet.rows[header_row + 1 : header_row + 60]
+            if index < len(r) and r[index] is not None
+        ][:5]
+        if name or samples:
+            columns.append(Column(index, name or f"Column {_letters(index)}", samples))
+    return columns
+
+
+def _letters(index: int) -> str:
+    name = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        name = chr(65 + rest) + name
+    return name
+
+
+def _cell_text(cell: Any) -> str:
+    if cell is None:
+        return ""
+    if isinstance(cell, datetime):
+        return cell.date().isoformat() if cell.time() == datetime.min.time() else cell.isoformat()
+    if isinstance(cell, date):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell).strip()
+
+
+def suggest_mapping(
+    sheet: RawSheet,
+    *,
+    header_row: int | None = None,
+    template: ImportMapping | None = None,
+    day_first: bool = True,
+) -> ImportMapping:
+    """A mapping to start from: the supplier's saved template where its headers are found
+    again, else from header names and their common variants; wide price columns say what
+    they stand for (occupancy, age band, season group, month)."""
+    row = find_header_row(sheet) if header_row is None else header_row
+    columns = columns_of(sheet, row)
+    if template is not None:
+        by_header = {_norm(rule.header): rule for rule in template.columns if rule.header}
+        if sum(1 for c in columns if _norm(c.header) in by_header) >= max(2, len(by_header) // 2):
+            kept = [
+                by_header[_norm(c.header)].model_copy(
+                    update={"column": c.index, "header": c.header}
+                )
+                for c in columns
+                if _norm(c.header) in by_header
+            ]
+            return template.model_copy(
+                update={"sheet": sheet.name, "header_row": row, "columns": kept}
+            )
+    cells = _header_cells(sheet, row)
+    rules: list[ColumnRule] = []
+    taken: set[ImportField] = set()
+    for column in columns:
+        own, group = cells[column.index] if column.index < len(cells) else ("", None)
+        rule = _suggest(column, own, group, taken, day_first=day_first)
+        if rule is not None:
+            rules.append(rule)
+            if not rule.fixed and rule.field not in PRICE_FIELDS:
+                taken.add(rule.field)
+    return ImportMapping(sheet=sheet.name, header_row=row, columns=rules)
+
+
+def _suggest(
+    column: Column,
+    own: str,
+    group: str | None,
+    taken: set[ImportField],
+    *,
+    day_first: bool,
+) -> ColumnRule | None:
+    fixed: dict[ImportField, str] = {}
+    if group:
+        fixed.update(_group_meaning(group, day_first=day_first))
+    named = _field_of(own)
+    # a named column under a group label is one of the group's prices ("Peak · Rate")
+    if named is not None and named not in taken and (named in PRICE_FIELDS or not group):
+        return ColumnRule(column=column.index, header=column.header, field=named, fixed=fixed)
+    if _EXTRA_PRICE_WORDS.search(_norm(own)):
+        return None  # per-km / per-hour extras: no field of ours prices them
+    kind = _price_kind(own)
+    if kind is not None:
+        fixed.update(kind)
+        return ColumnRule(
+            column=column.index, header=column.header, field=ImportField.NET, fixed=fixed
+        )
+    if fixed and column.samples:
+        return ColumnRule(
+            column=column.index, header=column.header, field=ImportField.NET, fixed=fixed
+        )
+    return None
+
+
+# ---- rows -> lines -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int  # as the user sees it in the spreadsheet (1-based)
+    column: str  # the column's header ("" for the whole row)
+    reason: str
+    code: str = "invalid"
+
+
+@dataclass
+class SheetLine:
+    """A rate line as the sheet gives it, names not yet resolved."""
+
+    row: int
+    service: str
+    meal_plan: str | None = None
+    season: str | None = None
+    valid_from: date | None = None
+    valid_to: date | None = None
+    basis: str | None = None
+    occupancy: str | None = None
+    age_band: str | None = None
+    pax_min: int = 1
+    pax_max: int = 99
+    net: Decimal = Decimal(0)
+    sell: Decimal | None = None
+    markup_pct: Decimal | None = None
+    min_nights: int = 1
+    weekdays: list[str] = field(default_factory=lambda: list(WEEKDAY_NAMES))
+    currency: str | None = None
+    columns: dict[str, str] = field(default_factory=dict)  # field -> header, for messages
+
+
+@dataclass
+class SheetResult:
+    lines: list[SheetLine]
+    errors: list[RowProblem]
+    warnings: list[RowProblem]
+    rows_read: int
+    date_style: values.DateStyle | None
+    number_style: values.NumberStyle | None
+
+
+_ROW_FIELDS = (
+    ImportField.SERVICE,
+    ImportField.MEAL_PLAN,
+    ImportField.SEASON,
+    ImportField.VALID_FROM,
+    ImportField.VALID_TO,
+    ImportField.BASIS,
+    ImportField.OCCUPANCY,
+    ImportField.AGE_BAND,
+    ImportField.PAX,
+    ImportField.PAX_MIN,
+    ImportField.PAX_MAX,
+    ImportField.MIN_NIGHTS,
+    ImportField.WEEKDAYS,
+    ImportField.CURRENCY,
+)
+
+
+def _date_samples(sheet: RawSheet, mapping: ImportMapping) -> list[str]:
+    wanted = [
+        r.column
+        for r in mapping.columns
+        if r.field in (ImportField.VALID_FROM, ImportField.VALID_TO)
+    ]
+    samples = [
+        c
+        for row in sheet.rows[mapping.header_row + 1 :]
+        for i in wanted
+        if i < len(row) and isinstance((c := row[i]), str)
+    ]
+    samples += [r.header for r in mapping.columns if r.fixed]
+    return samples
+
+
+def _amount_samples(sheet: RawSheet, mapping: ImportMapping) -> list[str]:
+    wanted = [r.column for r in mapping.columns if r.field in PRICE_FIELDS]
+    return [
+        c
+        for row in sheet.rows[mapping.header_row + 1 : mapping.header_row + 5001]
+        for i in wanted
+        if i < len(row) and isinstance((c := row[i]), str)
+    ]
+
+
+def build_lines(
+    sheet: RawSheet,
+    mapping: ImportMapping,
+    *,
+    default_day_first: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+) -> SheetResult:
+    """Every data row under the header as lines (one per price column group), with each
+    problem named by row and column; blank rows and notes under the table are skipped."""
+    errors: list[RowProblem] = []
+    warnings: list[RowProblem] = []
+    date_style: values.DateStyle | None = None
+    number_style: values.NumberStyle | None = None
+    if mapping.day_first is None:
+        try:
+            date_style = values.decide_date_style(
+                _date_samples(sheet, mapping), default_day_first=default_day_first
+            )
+        except ValueError as exc:
+            errors.append(RowProblem(0, "", f"Dates: {exc}.", "mixed_dates"))
+            date_style = values.DateStyle(default_day_first, "mixed; see the error")
+        day_first = date_style.day_first
+    else:
+        day_first = mapping.day_first
+    if mapping.decimal_comma is None:
+        try:
+            number_style = values.decide_number_style(_amount_samples(sheet, mapping))
+        except ValueError as exc:
+            errors.append(RowProblem(0, "", f"Amounts: {exc}.", "mixed_numbers"))
+            number_style = values.NumberStyle(False, "mixed; see the error")
+        decimal_comma = number_style.decimal_comma
+    else:
+        decimal_comma = mapping.decimal_comma
+
+    row_rules = {r.field: r for r in mapping.columns if r.field in _ROW_FIELDS and not r.fixed}
+    groups: dict[tuple[tuple[str, str], ...], list[ColumnRule]] = {}
+    for rule in mapping.columns:
+        if rule.field in PRICE_FIELDS:
+            key = tuple(sorted((k.value, v) for k, v in rule.fixed.items()))
+            groups.setdefault(key, []).append(rule)
+    constants = dict(mapping.constants)
+    # a fixed value of a group is parsed once, with the row's parsers
+    lines: list[SheetLine] = []
+    data = sheet.rows[mapping.header_row + 1 :]
+    total = len(data)
+    rows_read = 0
+    for offset, row in enumerate(data):
+        if progress is not None and offset % 2000 == 0:
+            progress(offset, total)
+        number = mapping.header_row + offset + 2
+        filled = [c for c in row if c is not None and c != ""]
+        if not filled:
+            continue
+        prices_present = any(
+            _get(row, rule.column) is not None for rules in groups.values() for rule in rules
+        )
+        if not prices_present:
+            if len(filled) > 1 and any(_get(row, r.column) is not None for r in row_rules.values()):
+                warnings.append(RowProblem(number, "", "no price in this row; skipped", "no_price"))
+            continue  # a note under the table, a sub-heading
+        rows_read += 1
+        base = SheetLine(row=number, service="")
+        problems: list[RowProblem] = []
+        for name, text in constants.items():
+            _apply(base, name, text, "(constant)", number, problems, day_first, decimal_comma)
+        for name, rule in row_rules.items():
+            cell = _get(row, rule.column)
+            if cell is not None:
+                _apply(base, name, cell, rule.header, number, problems, day_first, decimal_comma)
+        if not base.service:
+            header = (
+                row_rules[ImportField.SERVICE].header if ImportField.SERVICE in row_rules else ""
+            )
+            problems.append(
+                RowProblem(
+                    number, header, "the service (room, vehicle, activity) is empty", "required"
+                )
+            )
+        for key, rules in groups.items():
+            cells = [(rule, _get(row, rule.column)) for rule in rules]
+            if all(cell is None for _rule, cell in cells):
+                continue  # no price for this occupancy / season on this row
+            line = _copy(base)
+            group_problems: list[RowProblem] = []
+            for fixed_name, text in key:
+                _apply(
+                    line,
+                    ImportField(fixed_name),
+                    text,
+                    rules[0].header,
+                    number,
+                    group_problems,
+                    day_first,
+                    decimal_comma,
+                )
+            has_net = False
+            for rule, cell in cells:
+                if cell is None:
+                    continue
+                _apply(
+                    line,
+                    rule.field,
+                    cell,
+                    rule.header,
+                    number,
+                    group_problems,
+                    day_first,
+                    decimal_comma,
+                )
+                has_net = has_net or rule.field == ImportField.NET
+            if not has_net and not group_problems:
+                header = next(
+                    (r.header for r in rules if r.field == ImportField.NET), rules[0].header
+                )
+                group_problems.append(
+                    RowProblem(number, header, "the net price is empty", "required")
+                )
+            if line.valid_from and line.valid_to and line.valid_to < line.valid_from:
+                group_problems.append(
+                    RowProblem(
+                        number,
+                        line.columns.get(ImportField.VALID_TO.value, ""),
+                        f"ends ({line.valid_to:%d %b %Y}) before it starts "
+                        f"({line.valid_from:%d %b %Y})",
+                        "range",
+                    )
+                )
+            if group_problems:
+                problems += group_problems
+            else:
+                lines.append(line)
+        errors += _unique(problems)
+    if progress is not None:
+        progress(total, total)
+    return SheetResult(lines, errors, warnings, rows_read, date_style, number_style)
+
+
+def _unique(problems: list[RowProblem]) -> list[RowProblem]:
+    return list(dict.fromkeys(problems))
+
+
+def _get(row: Sequence[Any], index: int) -> Any:
+    if index >= len(row):
+        return None
+    cell = row[index]
+    if cell is None or (isinstance(cell, str) and not cell.strip()):
+        return None
+    return cell
+
+
+def _copy(line: SheetLine) -> SheetLine:
+    return SheetLine(
+        **{**line.__dict__, "weekdays": list(line.weekdays), "columns": dict(line.columns)}
+    )
+
+
+def _apply(
+    line: SheetLine,
+    name: ImportField,
+    cell: Any,
+    header: str,
+    row: int,
+    problems: list[RowProblem],
+    day_first: bool,
+    decimal_comma: bool,
+) -> None:
+    """Parse one cell into the line's field; a bad value becomes a problem on (row, header)."""
+    try:
+        _PARSERS[name](line, cell, day_first, decimal_comma)
+    except ValueError as exc:
+        problems.append(RowProblem(row, header, str(exc), name.value))
+        return
+    line.columns[name.value] = header
+
+
+def _text(cell: Any) -> str:
+    return " ".join(_cell_text(cell).split())
+
+
+def _set_service(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.service = _text(cell)
+
+
+def _set_meal_plan(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.meal_plan = values.parse_meal_plan(cell)
+
+
+def _set_season(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.season = _text(cell)
+
+
+def _set_from(line: SheetLine, cell: Any, day_first: bool, _c: bool) -> None:
+    line.valid_from = values.parse_date(cell, day_first=day_first)
+
+
+def _set_to(line: SheetLine, cell: Any, day_first: bool, _c: bool) -> None:
+    line.valid_to = values.parse_date(cell, day_first=day_first)
+
+
+def _set_basis(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.basis = values.parse_basis(cell)
+
+
+def _set_occupancy(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.occupancy = values.parse_occupancy(cell)
+
+
+def _set_age_band(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.age_band = values.parse_age_band(cell)
+
+
+def _set_pax(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.pax_min, line.pax_max = values.parse_pax(cell)
+
+
+def _set_pax_min(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.pax_min = values.parse_int(cell, what="people")
+
+
+def _set_pax_max(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.pax_max = values.parse_int(cell, what="people")
+
+
+def _price(cell: Any, line: SheetLine, decimal_comma: bool) -> Decimal:
+    amount, currency = values.parse_amount(cell, decimal_comma=decimal_comma)
+    if amount < 0:
+        raise ValueError(f"{_text(cell)} is negative; prices can't be")
+    if currency is not None:
+        if line.currency is not None and line.currency != currency:
+            raise ValueError(f"{_text(cell)} is in {currency}, but this line is in {line.currency}")
+        line.currency = currency
+    return amount
+
+
+def _set_net(line: SheetLine, cell: Any, _d: bool, decimal_comma: bool) -> None:
+    line.net = _price(cell, line, decimal_comma)
+
+
+def _set_sell(line: SheetLine, cell: Any, _d: bool, decimal_comma: bool) -> None:
+    line.sell = _price(cell, line, decimal_comma)
+
+
+def _set_markup(line: SheetLine, cell: Any, _d: bool, decimal_comma: bool) -> None:
+    line.markup_pct = values.parse_percent(cell, decimal_comma=decimal_comma)
+
+
+def _set_min_nights(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    nights = values.parse_int(cell, what="nights")
+    if not 1 <= nights <= 60:
+        raise ValueError(f"{nights} minimum nights is outside 1-60")
+    line.min_nights = nights
+
+
+def _set_weekdays(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.weekdays = values.parse_weekdays(cell)
+
+
+def _set_currency(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+    line.currency = values.parse_currency(cell)
+
+
+def _ignore(_line: SheetLine, _cell: Any, _d: bool, _c: bool) -> None:
+    return None
+
+
+_PARSERS: dict[ImportField, Callable[[SheetLine, Any, bool, bool], None]] = {
+    ImportField.SERVICE: _set_service,
+    ImportField.MEAL_PLAN: _set_meal_plan,
+    ImportField.SEASON: _set_season,
+    ImportField.VALID_FROM: _set_from,
+    ImportField.VALID_TO: _set_to,
+    ImportField.BASIS: _set_basis,
+    ImportField.OCCUPANCY: _set_occupancy,
+    ImportField.AGE_BAND: _set_age_band,
+    ImportField.PAX: _set_pax,
+    ImportField.PAX_MIN: _set_pax_min,
+    ImportField.PAX_MAX: _set_pax_max,
+    ImportField.NET: _set_net,
+    ImportField.SELL: _set_sell,
+    ImportField.MARKUP: _set_markup,
+    ImportField.MIN_NIGHTS: _set_min_nights,
+    ImportField.WEEKDAYS: _set_weekdays,
+    ImportField.CURRENCY: _set_currency,
+    ImportField.IGNORE: _ignore,
+}
+
+
+def mapped_fields(mapping: ImportMapping) -> set[ImportField]:
+    """Every field the mapping gives a value for (columns, fixed values and constants)."""
+    found = {r.field for r in mapping.columns}
+    found |= {k for r in mapping.columns for k in r.fixed}
+    found |= set(mapping.constants)
+    return found
+
+
+def missing_required(mapping: ImportMapping) -> list[str]:
+    """What a mapping lacks before anything can be read: a service and a net price, and a
+    season (name or dates) for each line."""
+    fields = mapped_fields(mapping)
+    missing = []
+    if ImportField.SERVICE not in fields:
+        missing.append("service (room, vehicle or activity)")
+    if ImportField.NET not in fields:
+        missing.append("net price")
+    if ImportField.SEASON not in fields and not (
+        {ImportField.VALID_FROM, ImportField.VALID_TO} <= fields
+    ):
+        missing.append("season, or valid from and valid to")
+    return missing
+
+
+def headers(rules: Iterable[ColumnRule]) -> list[str]:
+    return [r.header for r in rules]

@@ -1,0 +1,1059 @@
+"""Importing a supplier's rate sheet into a rate list: stage the file, preview and map it, check
+every row (dry run: errors, warnings, diff against the published version), then commit all or
+nothing into a new draft version; the mapping becomes the supplier's template.
+
+A run reads the staged file again (the upload is kept under DATA_DIR until the import is
+committed or dropped), so a dry run and its commit see exactly the same bytes (checksum).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import itertools
+import re
+import shutil
+import time
+import uuid
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import insert as sa_insert
+from sqlmodel import Session, col, select
+
+from travelcrm.audit import services as audit
+from travelcrm.core.clock import utcnow
+from travelcrm.core.errors import (
+    ConflictError,
+    DomainError,
+    FieldError,
+    NotFoundError,
+    ValidationFailedError,
+)
+from travelcrm.core.ids import new_id
+from travelcrm.core.jobs import enqueue_after_commit
+from travelcrm.core.money import round_money
+from travelcrm.core.permissions import Action, require
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import scoped_connection, tenant_scope
+from travelcrm.rates import services as rates
+from travelcrm.rates.models import (
+    AgeBandKind,
+    Occupancy,
+    PricingBasis,
+    RateLine,
+    RateList,
+    RateListVersion,
+    Season,
+    VersionStatus,
+)
+from travelcrm.rates.schemas import weekdays_mask
+from travelcrm.ratesheets import mapping as sheetmap
+from travelcrm.ratesheets.models import ImportStatus, ImportTemplate, RateImport
+from travelcrm.ratesheets.reading import RawSheet, Workbook, read_workbook
+from travelcrm.ratesheets.schemas import ImportMapping
+from travelcrm.settings import get_settings
+from travelcrm.suppliers.models import ServiceKind, Supplier, SupplierService
+
+PREVIEW_ROWS = 25
+REPORT_LIMIT = 1000  # problems and diff rows kept in the report (counts are always complete)
+PRICE_JUMP_PCT = Decimal(30)  # a price up more than this vs the current version is a warning
+
+# the service kind decides the pricing basis when the sheet does not say
+_BASIS_BY_KIND = {
+    ServiceKind.ROOM.value: PricingBasis.PER_ROOM.value,
+    ServiceKind.VEHICLE.value: PricingBasis.PER_VEHICLE.value,
+}
+
+
+# ---- staging and preview -------------------------------------------------------------------------
+
+
+def _upload_dir(tenant_id: uuid.UUID) -> Path:
+    folder = get_settings().data_dir / "imports" / str(tenant_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _get_import(session: Session, import_id: uuid.UUID) -> RateImport:
+    found = session.exec(select(RateImport).where(col(RateImport.id) == import_id)).first()
+    if found is None:
+        raise NotFoundError("Import not found.")
+    return found
+
+
+def get_import(session: Session, ctx: TenantContext, *, import_id: uuid.UUID) -> RateImport:
+    require(ctx, Action.RATES_VIEW)
+    return _get_import(session, import_id)
+
+
+def list_imports(
+    session: Session, ctx: TenantContext, *, rate_list_id: uuid.UUID, limit: int = 50
+) -> list[RateImport]:
+    """The list's import history, newest first."""
+    require(ctx, Action.RATES_VIEW)
+    rates.get_rate_list(session, ctx, rate_list_id)
+    return list(
+        session.exec(
+            select(RateImport)
+            .where(col(RateImport.rate_list_id) == rate_list_id)
+            .order_by(col(RateImport.created_at).desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def stage_file(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    rate_list_id: uuid.UUID,
+    source: Path,
+    file_name: str,
+) -> RateImport:
+    """Check an uploaded file (size, kind, safety; refused with the reason) and keep it for
+    the import's runs. The caller's temporary file may be removed afterwards."""
+    require(ctx, Action.RATES_EDIT)
+    rate_list = rates.get_rate_list(session, ctx, rate_list_id)
+    workbook = read_workbook(source, file_name)
+    item = RateImport(
+        tenant_id=ctx.tenant_id,
+        rate_list_id=rate_list.id,
+        supplier_id=rate_list.supplier_id,
+        file_name=Path(file_name).name[-255:] or "upload",
+        checksum=workbook.checksum,
+        size_bytes=source.stat().st_size,
+        kind=workbook.kind,
+        stored_as="",
+        status=ImportStatus.STAGED.value,
+        stage="uploaded",
+        created_by=ctx.user_id,
+    )
+    target = _upload_dir(ctx.tenant_id) / f"{item.id}.{workbook.kind}"
+    shutil.copyfile(source, target)
+    item.stored_as = str(target)
+    session.add(item)
+    session.flush()
+    return item
+
+
+@dataclass(frozen=True)
+class SheetPreview:
+    sheets: list[str]
+    sheet: str
+    header_row: int
+    rows: list[list[str]]  # the first rows as text, from the top of the sheet
+    first_row: int  # 0-based index of rows[0]
+    columns: list[sheetmap.Column]
+    suggested: ImportMapping
+    from_template: bool
+    encoding: str | None
+    delimiter: str | None
+
+
+def _workbook(item: RateImport) -> Workbook:
+    path = Path(item.stored_as)
+    if not path.exists():
+        raise ConflictError("The uploaded file is no longer kept; upload it again.")
+    return read_workbook(path, item.file_name)
+
+
+def _sheet(workbook: Workbook, name: str | None) -> RawSheet:
+    if name is None:
+        return next((s for s in workbook.sheets if s.rows), workbook.sheets[0])
+    for sheet in workbook.sheets:
+        if sheet.name == name:
+            return sheet
+    names = ", ".join(s.name for s in workbook.sheets)
+    raise ValidationFailedError(
+        f"The workbook has no sheet {name!r} (it has {names}).",
+        errors=[FieldError("sheet", f"no sheet {name!r}", "unknown_sheet")],
+    )
+
+
+def _template(session: Session, supplier_id: uuid.UUID) -> ImportMapping | None:
+    found = session.exec(
+        select(ImportTemplate).where(col(ImportTemplate.supplier_id) == supplier_id)
+    ).first()
+    if found is None:
+        return None
+    try:
+        return ImportMapping.model_validate(found.mapping)
+    except ValidationError:
+        return None  # an old shape: suggest afresh
+
+
+def _day_first_default(session: Session, supplier_id: uuid.UUID) -> bool:
+    supplier = session.exec(select(Supplier).where(col(Supplier.id) == supplier_id)).first()
+    return not (supplier and supplier.country in {"US", "PH", "CA"})
+
+
+def preview(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    import_id: uuid.UUID,
+    sheet: str | None = None,
+    header_row: int | None = None,
+) -> SheetPreview:
+    """The first rows of a sheet, its header row (found, or as corrected) and a suggested
+    mapping (the supplier's template where its headers are found again)."""
+    require(ctx, Action.RATES_VIEW)
+    item = _get_import(session, import_id)
+    workbook = _workbook(item)
+    raw = _sheet(workbook, sheet)
+    found = sheetmap.find_header_row(raw) if header_row is None else header_row
+    if found >= max(len(raw.rows), 1):
+        raise ValidationFailedError(
+            f"Row {found + 1} is past the end of the sheet ({len(raw.rows)} rows).",
+            errors=[FieldError("header_row", "past the end of the sheet", "range")],
+        )
+    template = _template(session, item.supplier_id)
+    day_first = _day_first_default(session, item.supplier_id)
+    suggested = sheetmap.suggest_mapping(
+        raw, header_row=found, template=template, day_first=day_first
+    )
+    plain = sheetmap.suggest_mapping(raw, header_row=found, day_first=day_first)
+    shown = raw.rows[: max(PREVIEW_ROWS, found + 10)]
+    return SheetPreview(
+        sheets=[s.name for s in workbook.sheets],
+        sheet=raw.name,
+        header_row=found,
+        rows=[[sheetmap._cell_text(c) for c in r] for r in shown],
+        first_row=0,
+        columns=sheetmap.columns_of(raw, found),
+        suggested=suggested,
+        from_template=template is not None and suggested.columns != plain.columns,
+        encoding=workbook.encoding,
+        delimiter=workbook.delimiter,
+    )
+
+
+# ---- checking ------------------------------------------------------------------------------------
+
+
+@dataclass
+class Problem:
+    row: int
+    column: str
+    reason: str
+    code: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "reason": self.reason, "code": self.code}
+
+
+@dataclass
+class ResolvedLine:
+    row: int
+    service_id: uuid.UUID
+    service_name: str
+    season_name: str
+    starts_on: date
+    ends_on: date
+    basis: str
+    occupancy: str
+    age_band: str
+    pax_min: int
+    pax_max: int
+    net: Decimal
+    sell: Decimal | None
+    markup_pct: Decimal | None
+    weekdays: int
+    min_nights: int
+
+    def key(self) -> tuple[Any, ...]:
+        return (
+            self.service_id,
+            self.season_name.lower(),
+            self.basis,
+            self.occupancy,
+            self.age_band,
+            self.pax_min,
+            self.pax_max,
+            self.weekdays,
+        )
+
+
+@dataclass
+class Checked:
+    lines: list[ResolvedLine]
+    seasons: list[tuple[str, date, date]]
+    errors: list[Problem]
+    warnings: list[Problem]
+    rows_read: int
+    report: dict[str, Any]
+
+
+def _problem(p: sheetmap.RowProblem) -> Problem:
+    return Problem(p.row, p.column, p.reason, p.code)
+
+
+def _service_index(
+    services: Iterable[SupplierService],
+) -> dict[str, list[SupplierService]]:
+    index: dict[str, list[SupplierService]] = defaultdict(list)
+    for service in services:
+        index[" ".join(service.name.lower().split())].append(service)
+    return index
+
+
+def _resolve_service(
+    line: sheetmap.SheetLine,
+    index: dict[str, list[SupplierService]],
+    supplier_name: str,
+) -> SupplierService | str:
+    named = index.get(" ".join(line.service.lower().split()), [])
+    if not named:
+        close = difflib.get_close_matches(line.service.lower(), list(index), n=1, cutoff=0.75)
+        hint = ""
+        if close:
+            hint = f" (did you mean {index[close[0]][0].name!r}?)"
+        return f"{line.service!r} is not a service of {supplier_name}{hint}"
+    if line.meal_plan is None:
+        if len(named) == 1:
+            return named[0]
+        plans = "/".join(sorted(s.meal_plan or "-" for s in named))
+        return f"{line.service!r} comes with several meal plans ({plans}); map the meal plan"
+    for service in named:
+        if (service.meal_plan or "") == line.meal_plan:
+            return service
+    plans = ", ".join(sorted(s.meal_plan or "none" for s in named))
+    return f"{named[0].name} has no {line.meal_plan} meal plan (it has {plans})"
+
+
+def _range_name(start: date, end: date) -> str:
+    return f"{start:%d %b %Y} - {end:%d %b %Y}"
+
+
+def check(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    item: RateImport,
+    mapping: ImportMapping,
+    progress: Callable[[int, str], None] | None = None,
+) -> Checked:
+    """Read the staged file with the mapping; resolve services and seasons against the list;
+    every problem by row and column; warnings; the diff against the current version."""
+    rate_list = rates.get_rate_list(session, ctx, item.rate_list_id)
+    base = _base_version(session, rate_list)
+    missing = sheetmap.missing_required(mapping)
+    if missing:
+        raise ValidationFailedError(
+            "Map these before checking the file: " + ", ".join(missing) + ".",
+            errors=[FieldError("mapping", f"{m} is not mapped", "unmapped") for m in missing],
+        )
+    if progress:
+        progress(5, "reading the file")
+    raw = _sheet(_workbook(item), mapping.sheet)
+    if mapping.header_row >= len(raw.rows):
+        raise ValidationFailedError(
+            "The header row is past the end of the sheet.",
+            errors=[FieldError("header_row", "past the end of the sheet", "range")],
+        )
+
+    def step(done: int, total: int) -> None:
+        if progress and total:
+            progress(10 + int(60 * done / total), f"checking rows ({done:,} of {total:,})")
+
+    built = sheetmap.build_lines(
+        raw,
+        mapping,
+        default_day_first=_day_first_default(session, item.supplier_id),
+        progress=step,
+    )
+    errors = [_problem(p) for p in built.errors]
+    warnings = [_problem(p) for p in built.warnings]
+    if progress:
+        progress(72, "matching services and seasons")
+    supplier = session.exec(select(Supplier).where(col(Supplier.id) == rate_list.supplier_id)).one()
+    services = rates.services_to_price(session, ctx, supplier_id=rate_list.supplier_id)
+    index = _service_index(services)
+    base_seasons = rates.list_seasons(session, ctx, base.id)
+    by_name: dict[str, list[Season]] = defaultdict(list)
+    for season in base_seasons:
+        by_name[season.name.lower()].append(season)
+    by_dates = {(s.starts_on, s.ends_on): s.name for s in base_seasons}
+    bands = {b.kind for b in rates.list_age_bands(session, ctx, base.id)}
+    resolved: list[ResolvedLine] = []
+    seasons: dict[tuple[date, date], str] = {}
+    first_row: dict[tuple[Any, ...], int] = {}
+    for line in built.lines:
+        found = _resolve_line(
+            line,
+            index=index,
+            supplier=supplier,
+            by_name=by_name,
+            by_dates=by_dates,
+            version=base,
+            bands=bands,
+        )
+        if isinstance(found, Problem):
+            errors.append(found)
+            continue
+        earlier = first_row.get(found.key())
+        if earlier is not None:
+            warnings.append(
+                Problem(line.row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
+            )
+            continue
+        first_row[found.key()] = line.row
+        seasons.setdefault((found.starts_on, found.ends_on), found.season_name)
+        resolved.append(found)
+        sell = found.sell
+        if sell is None and found.markup_pct is not None:
+            sell = found.net * (1 + found.markup_pct / 100)
+        if sell is not None and sell < found.net:
+            warnings.append(
+                Problem(
+                    line.row,
+                    line.columns.get("sell", line.columns.get("markup_pct", "")),
+                    f"sells below net ({sell:.2f} < {found.net:.2f})",
+                    "below_net",
+                )
+            )
+    errors += _season_errors(seasons, base)
+    errors += _pax_errors(resolved)
+    if built.rows_read and not resolved and not errors:
+        errors.append(Problem(0, "", "no row of the file gave a rate line", "no_rows"))
+    if not built.rows_read:
+        errors.append(
+            Problem(0, "", "no data rows under the header row; is the header row right?", "no_rows")
+        )
+    if progress:
+        progress(85, "comparing with the current version")
+    difference = _diff(session, ctx, base, resolved, services)
+    for row in difference["rows"]:
+        pct = row.get("pct")
+        if row["change"] == "changed" and pct is not None and Decimal(pct) > PRICE_JUMP_PCT:
+            warnings.append(
+                Problem(
+                    row["row"],
+                    row.get("column", ""),
+                    f"net up {pct}% on the current version ({row['old_net']} -> {row['new_net']})",
+                    "price_jump",
+                )
+            )
+    errors.sort(key=lambda p: (p.row, p.column))
+    warnings.sort(key=lambda p: (p.row, p.column))
+    report = {
+        "rows_read": built.rows_read,
+        "lines": len(resolved),
+        "errors": [p.to_json() for p in errors[:REPORT_LIMIT]],
+        "warnings": [p.to_json() for p in warnings[:REPORT_LIMIT]],
+        "error_count": len(errors),
+        "warning_count": len(warnings),
+        "date_style": (
+            {"day_first": built.date_style.day_first, "evidence": built.date_style.evidence}
+            if built.date_style
+            else {"day_first": mapping.day_first, "evidence": "set by hand"}
+        ),
+        "number_style": (
+            {
+                "decimal_comma": built.number_style.decimal_comma,
+                "evidence": built.number_style.evidence,
+            }
+            if built.number_style
+            else {"decimal_comma": mapping.decimal_comma, "evidence": "set by hand"}
+        ),
+        "seasons": [
+            {"name": name, "starts_on": start.isoformat(), "ends_on": end.isoformat()}
+            for (start, end), name in sorted(seasons.items())
+        ],
+        "base_version": base.number,
+        "diff": {k: v for k, v in difference.items() if k != "rows"}
+        | {"rows": difference["rows"][:REPORT_LIMIT]},
+    }
+    return Checked(
+        resolved,
+        sorted(((name, s, e) for (s, e), name in seasons.items()), key=lambda t: t[1]),
+        errors,
+        warnings,
+        built.rows_read,
+        report,
+    )
+
+
+def _base_version(session: Session, rate_list: RateList) -> RateListVersion:
+    """What the import is compared with and copies terms from: the published version, else
+    the newest one."""
+    versions = session.exec(
+        select(RateListVersion)
+        .where(col(RateListVersion.rate_list_id) == rate_list.id)
+        .order_by(col(RateListVersion.number).desc())
+    ).all()
+    published = [v for v in versions if v.status == VersionStatus.PUBLISHED.value]
+    return published[0] if published else versions[0]
+
+
+def _resolve_line(
+    line: sheetmap.SheetLine,
+    *,
+    index: dict[str, list[SupplierService]],
+    supplier: Supplier,
+    by_name: dict[str, list[Season]],
+    by_dates: dict[tuple[date, date], str],
+    version: RateListVersion,
+    bands: set[str],
+) -> ResolvedLine | Problem:
+    service_column = line.columns.get("service", "")
+    service = _resolve_service(line, index, supplier.name)
+    if isinstance(service, str):
+        return Problem(line.row, service_column, service, "service")
+    # the season: dates from the sheet (named by the sheet, or by the list's season with those
+    # dates), else the list's season of that name
+    if line.valid_from and line.valid_to:
+        start, end = line.valid_from, line.valid_to
+        name = line.season or by_dates.get((start, end)) or _range_name(start, end)
+    elif line.season:
+        named = by_name.get(line.season.lower())
+        if not named:
+            known = ", ".join(sorted({s[0].name for s in by_name.values()})) or "none yet"
+            return Problem(
+                line.row,
+                line.columns.get("season", ""),
+                f"no season named {line.season!r} in this list (its seasons: {known}); "
+                "map the dates instead",
+                "season",
+            )
+        start, end, name = named[0].starts_on, named[0].ends_on, named[0].name
+    else:
+        column = line.columns.get("valid_from") or line.columns.get("valid_to") or ""
+        return Problem(line.row, column, "the season's dates are incomplete", "season")
+    if start < version.valid_from or end > version.valid_to:
+        return Problem(
+            line.row,
+            line.columns.get("valid_from", line.columns.get("season", "")),
+            f"{_range_name(start, end)} is outside the list's validity "
+            f"({_range_name(version.valid_from, version.valid_to)})",
+            "validity",
+        )
+    if line.currency is not None and line.currency != version.currency:
+        return Problem(
+            line.row,
+            line.columns.get("net", line.columns.get("currency", "")),
+            f"prices in {line.currency}, but the list is in {version.currency}",
+            "currency",
+        )
+    basis = line.basis or _BASIS_BY_KIND.get(service.kind, PricingBasis.PER_PERSON.value)
+    age_band = line.age_band or AgeBandKind.ADULT.value
+    occupancy = line.occupancy
+    if basis == PricingBasis.PER_ROOM.value:
+        if age_band != AgeBandKind.ADULT.value and occupancy in (None, Occupancy.ANY.value):
+            occupancy = Occupancy.EXTRA_BED.value  # a child's price on a per-room contract
+        if occupancy in (None, Occupancy.ANY.value):
+            return Problem(
+                line.row,
+                line.columns.get("net", ""),
+                "a per-room price needs its occupancy (single, double ...)",
+                "occupancy",
+            )
+    else:
+        occupancy = occupancy or Occupancy.ANY.value
+    if age_band not in bands:
+        return Problem(
+            line.row,
+            line.columns.get("age_band", line.columns.get("net", "")),
+            f"the list has no age limits for {age_band.replace('_', ' ')}",
+            "age_band",
+        )
+    if line.pax_min > line.pax_max:
+        return Problem(line.row, line.columns.get("pax", ""), "pax break is reversed", "pax")
+    if line.sell is not None and line.markup_pct is not None:
+        return Problem(
+            line.row, line.columns.get("markup_pct", ""), "give a sell price or a markup", "both"
+        )
+    assert occupancy is not None
+    return ResolvedLine(
+        row=line.row,
+        service_id=service.id,
+        service_name=service.name + (f" ({service.meal_plan})" if service.meal_plan else ""),
+        season_name=name,
+        starts_on=start,
+        ends_on=end,
+        basis=basis,
+        occupancy=occupancy,
+        age_band=age_band,
+        pax_min=line.pax_min,
+        pax_max=line.pax_max,
+        net=round_money(line.net, version.currency),
+        sell=round_money(line.sell, version.currency) if line.sell is not None else None,
+        markup_pct=line.markup_pct,
+        weekdays=weekdays_mask(line.weekdays),
+        min_nights=line.min_nights,
+    )
+
+
+def _season_errors(
+    seasons: dict[tuple[date, date], str], version: RateListVersion
+) -> list[Problem]:
+    ranges = sorted(seasons.items())
+    errors = []
+    for ((a_start, a_end), a_name), ((b_start, b_end), b_name) in itertools.pairwise(ranges):
+        if b_start <= a_end:
+            errors.append(
+                Problem(
+                    0,
+                    "",
+                    f"seasons overlap: {a_name} ({_range_name(a_start, a_end)}) and {b_name} "
+                    f"({_range_name(b_start, b_end)})",
+                    "season_overlap",
+                )
+            )
+    return errors
+
+
+def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
+    groups: dict[tuple[Any, ...], list[tuple[int, int, int]]] = defaultdict(list)
+    for line in lines:
+        key = (*line.key()[:5], line.weekdays)
+        groups[key].append((line.pax_min, line.pax_max, line.row))
+    errors = []
+    for ranges in groups.values():
+        ranges.sort()
+        for (low_a, high_a, row_a), (low_b, high_b, row_b) in itertools.pairwise(ranges):
+            if low_b > high_a + 1:
+                errors.append(
+                    Problem(
+                        row_b,
+                        "",
+                        f"pax break {low_a}-{high_a} (row {row_a}) is followed by {low_b}-{high_b}:"
+                        f" {high_a + 1}-{low_b - 1} people have no price",
+                        "pax_gap",
+                    )
+                )
+            elif low_b <= high_a:
+                errors.append(
+                    Problem(
+                        row_b,
+                        "",
+                        f"pax break {low_b}-{high_b} overlaps {low_a}-{high_a} (row {row_a})",
+                        "pax_overlap",
+                    )
+                )
+    return errors
+
+
+def _diff(
+    session: Session,
+    ctx: TenantContext,
+    base: RateListVersion,
+    lines: list[ResolvedLine],
+    services: list[SupplierService],
+) -> dict[str, Any]:
+    """Added, removed and changed lines against the base version, with the % change, and a
+    summary per service and season."""
+    names = {s.id: s.name + (f" ({s.meal_plan})" if s.meal_plan else "") for s in services}
+    seasons = {s.id: s.name for s in rates.list_seasons(session, ctx, base.id)}
+    current: dict[tuple[Any, ...], Any] = {}
+    for old in rates.version_lines(session, ctx, version_id=base.id):
+        key = (
+            old.service_id,
+            seasons.get(old.season_id, "?").lower(),
+            old.basis,
+            old.occupancy,
+            old.age_band,
+            old.pax_min,
+            old.pax_max,
+            old.weekdays,
+        )
+        current[key] = old
+    rows: list[dict[str, Any]] = []
+    summary: dict[tuple[str, str], dict[str, Any]] = {}
+    counts = {"added": 0, "removed": 0, "changed": 0, "unchanged": 0}
+
+    def bucket(service: str, season: str) -> dict[str, Any]:
+        return summary.setdefault(
+            (service, season),
+            {"service": service, "season": season, "added": 0, "removed": 0, "changed": 0},
+        )
+
+    seen = set()
+    for line in lines:
+        key = line.key()
+        seen.add(key)
+        old = current.get(key)
+        label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
+        if old is None:
+            counts["added"] += 1
+            bucket(line.service_name, line.season_name)["added"] += 1
+            rows.append(
+                {
+                    "change": "added",
+                    "row": line.row,
+                    "service": line.service_name,
+                    "season": line.season_name,
+                    "line": label,
+                    "old_net": None,
+                    "new_net": str(line.net),
+                    "pct": None,
+                }
+            )
+        elif old.net != line.net:
+            counts["changed"] += 1
+            pct = (
+                ((line.net - old.net) / old.net * 100).quantize(Decimal("0.1")) if old.net else None
+            )
+            bucket(line.service_name, line.season_name)["changed"] += 1
+            rows.append(
+                {
+                    "change": "changed",
+                    "row": line.row,
+                    "service": line.service_name,
+                    "season": line.season_name,
+                    "line": label,
+                    "old_net": str(old.net),
+                    "new_net": str(line.net),
+                    "pct": str(pct) if pct is not None else None,
+                }
+            )
+        else:
+            counts["unchanged"] += 1
+    for key, old in current.items():
+        if key in seen:
+            continue
+        counts["removed"] += 1
+        service = names.get(old.service_id, "?")
+        season = seasons.get(old.season_id, "?")
+        bucket(service, season)["removed"] += 1
+        rows.append(
+            {
+                "change": "removed",
+                "row": 0,
+                "service": service,
+                "season": season,
+                "line": _label(old.basis, old.occupancy, old.age_band, old.pax_min, old.pax_max),
+                "old_net": str(old.net),
+                "new_net": None,
+                "pct": None,
+            }
+        )
+    return {
+        "against_version": base.number,
+        **counts,
+        "by_group": sorted(summary.values(), key=lambda g: (g["service"], g["season"])),
+        "rows": rows,
+    }
+
+
+def _label(basis: str, occupancy: str, age_band: str, pax_min: int, pax_max: int) -> str:
+    parts = [basis.replace("_", " ")]
+    if occupancy != Occupancy.ANY.value:
+        parts.append(occupancy.replace("_", " "))
+    if age_band != AgeBandKind.ADULT.value:
+        parts.append(age_band.replace("_", " "))
+    if (pax_min, pax_max) != (1, 99):
+        parts.append(f"{pax_min}-{pax_max} pax")
+    return " · ".join(parts)
+
+
+# ---- running -----------------------------------------------------------------------------------
+
+
+def run(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    import_id: uuid.UUID,
+    mapping: ImportMapping,
+    dry_run: bool = True,
+    replace_draft: bool = False,
+    progress: Callable[[int, str], None] | None = None,
+) -> RateImport:
+    """Check the staged file; without `dry_run` and with no errors, store its lines as a new
+    draft version (all or nothing) and save the mapping as the supplier's template."""
+    require(ctx, Action.RATES_EDIT)
+    item = _get_import(session, import_id)
+    if item.status == ImportStatus.COMMITTED.value:
+        raise ConflictError("This import is already committed; upload the file again to redo it.")
+    item.mapping = mapping.model_dump(mode="json")
+    item.dry_run = dry_run
+    item.replace_draft = replace_draft
+    checked = check(session, ctx, item=item, mapping=mapping, progress=progress)
+    item.rows_read = checked.rows_read
+    item.lines = len(checked.lines)
+    item.error_count = len(checked.errors)
+    item.warning_count = len(checked.warnings)
+    item.report = checked.report
+    item.finished_at = utcnow()
+    item.progress = 100
+    if checked.errors:
+        item.status = ImportStatus.REFUSED.value if not dry_run else ImportStatus.CHECKED.value
+        item.stage = f"{len(checked.errors):,} errors: nothing stored"
+        session.add(item)
+        session.flush()
+        return item
+    if dry_run:
+        item.status = ImportStatus.CHECKED.value
+        item.stage = f"checked: {len(checked.lines):,} lines ready"
+        session.add(item)
+        session.flush()
+        return item
+    if progress:
+        progress(90, "storing the new draft")
+    draft = _store(session, ctx, item=item, checked=checked, replace_draft=replace_draft)
+    _save_template(session, ctx, supplier_id=item.supplier_id, mapping=mapping)
+    item.status = ImportStatus.COMMITTED.value
+    item.version_id = draft.id
+    item.stage = f"stored {len(checked.lines):,} lines in draft v{draft.number}"
+    session.add(item)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.imported",
+        target_type="rate_list",
+        target_id=str(item.rate_list_id),
+        after={
+            "file": item.file_name,
+            "checksum": item.checksum,
+            "rows": checked.rows_read,
+            "lines": len(checked.lines),
+            "warnings": len(checked.warnings),
+            "version": draft.number,
+        },
+    )
+    return item
+
+
+def _store(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    item: RateImport,
+    checked: Checked,
+    replace_draft: bool,
+) -> RateListVersion:
+    rate_list = rates.get_rate_list(session, ctx, item.rate_list_id)
+    existing = session.exec(
+        select(RateListVersion).where(
+            col(RateListVersion.rate_list_id) == rate_list.id,
+            col(RateListVersion.status) == VersionStatus.DRAFT.value,
+        )
+    ).first()
+    # an empty draft (a new list's first version) is simply filled
+    if existing is not None and not replace_draft and rates.lines_exist(session, existing.id):
+        raise ConflictError(
+            f"Version {existing.number} is already a draft of this list. Publish or delete it "
+            "first, or import with “replace the draft” to overwrite its lines.",
+            extra={"draft_version_id": str(existing.id)},
+        )
+    if existing is not None:
+        draft = existing
+        connection, tenant_id = scoped_connection(session)
+        table = RateLine.__table__  # type: ignore[attr-defined]
+        connection.execute(
+            table.delete().where(table.c.tenant_id == tenant_id, table.c.version_id == draft.id)
+        )
+        for season in rates.list_seasons(session, ctx, draft.id):
+            session.delete(season)
+        session.flush()
+    else:
+        base = _base_version(session, rate_list)
+        draft = rates.new_draft(session, ctx, version_id=base.id, empty=True)
+    season_ids: dict[tuple[date, date], uuid.UUID] = {}
+    for name, start, end in checked.seasons:
+        season = Season(
+            tenant_id=ctx.tenant_id,
+            version_id=draft.id,
+            name=name[:80],
+            starts_on=start,
+            ends_on=end,
+        )
+        session.add(season)
+        season_ids[(start, end)] = season.id
+    session.flush()
+    connection, tenant_id = scoped_connection(session)
+    rows = [
+        {
+            "tenant_id": tenant_id,
+            "id": new_id(),
+            "version_id": draft.id,
+            "service_id": line.service_id,
+            "season_id": season_ids[(line.starts_on, line.ends_on)],
+            "basis": line.basis,
+            "occupancy": line.occupancy,
+            "age_band": line.age_band,
+            "pax_min": line.pax_min,
+            "pax_max": line.pax_max,
+            "net": line.net,
+            "sell": line.sell,
+            "markup_pct": line.markup_pct,
+            "weekdays": line.weekdays,
+            "min_nights": line.min_nights,
+            "position": position,
+        }
+        for position, line in enumerate(checked.lines, start=1)
+    ]
+    table = RateLine.__table__  # type: ignore[attr-defined]
+    for chunk in range(0, len(rows), 5000):
+        connection.execute(sa_insert(table), rows[chunk : chunk + 5000])
+    draft.lock_version += 1
+    session.add(draft)
+    session.flush()
+    return draft
+
+
+def _save_template(
+    session: Session, ctx: TenantContext, *, supplier_id: uuid.UUID, mapping: ImportMapping
+) -> None:
+    found = session.exec(
+        select(ImportTemplate).where(col(ImportTemplate.supplier_id) == supplier_id)
+    ).first()
+    data = mapping.model_dump(mode="json")
+    if found is None:
+        found = ImportTemplate(tenant_id=ctx.tenant_id, supplier_id=supplier_id, mapping=data)
+    found.mapping = data
+    found.updated_at = utcnow()
+    found.updated_by = ctx.user_id
+    session.add(found)
+    session.flush()
+
+
+def failing_rows_csv(session: Session, ctx: TenantContext, *, import_id: uuid.UUID) -> bytes:
+    """The rows that failed, as they are in the file, with an added "error" column (UTF-8 with
+    a BOM so Excel opens it right)."""
+    require(ctx, Action.RATES_VIEW)
+    item = _get_import(session, import_id)
+    mapping = ImportMapping.model_validate(item.mapping)
+    raw = _sheet(_workbook(item), mapping.sheet)
+    reasons: dict[int, list[str]] = defaultdict(list)
+    for problem in item.report.get("errors", []):
+        column = f"{problem['column']}: " if problem["column"] else ""
+        reasons[int(problem["row"])].append(column + problem["reason"])
+    out = io.StringIO()
+    writer = csv.writer(out)
+    header = raw.rows[mapping.header_row] if mapping.header_row < len(raw.rows) else []
+    writer.writerow(["row", *[sheetmap._cell_text(c) for c in header], "error"])
+    if 0 in reasons:
+        writer.writerow(["", *[""] * len(header), "; ".join(reasons.pop(0))])
+    for number in sorted(reasons):
+        cells = raw.rows[number - 1] if 0 < number <= len(raw.rows) else []
+        writer.writerow(
+            [number, *[_neutral(sheetmap._cell_text(c)) for c in cells], "; ".join(reasons[number])]
+        )
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?")
+
+
+def _neutral(text: str) -> str:
+    """A cell that a spreadsheet would run as a formula is written as text (numbers stay)."""
+    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+# ---- small files now, large ones on the worker -----------------------------------------------
+
+INLINE_LIMIT_BYTES = 512 * 1024  # above this a run goes to the worker, with a progress bar
+JOB_NAME = "run_rate_import"
+
+
+def start(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    import_id: uuid.UUID,
+    mapping: ImportMapping,
+    dry_run: bool = True,
+    replace_draft: bool = False,
+) -> RateImport:
+    """Run an import now (small files) or queue it for the worker (large ones; the page shows
+    its progress and survives a reload). Either way the import row tells where it stands."""
+    require(ctx, Action.RATES_EDIT)
+    item = _get_import(session, import_id)
+    if item.status in (ImportStatus.QUEUED.value, ImportStatus.RUNNING.value):
+        raise ConflictError("This import is already running; wait for its report.")
+    if item.size_bytes <= INLINE_LIMIT_BYTES:
+        return run(
+            session,
+            ctx,
+            import_id=import_id,
+            mapping=mapping,
+            dry_run=dry_run,
+            replace_draft=replace_draft,
+        )
+    if sheetmap.missing_required(mapping):
+        # refuse now rather than on the worker
+        check(session, ctx, item=item, mapping=mapping)
+    item.mapping = mapping.model_dump(mode="json")
+    item.dry_run = dry_run
+    item.replace_draft = replace_draft
+    item.status = ImportStatus.QUEUED.value
+    item.stage = "waiting for the worker"
+    item.progress = 0
+    session.add(item)
+    session.flush()
+    enqueue_after_commit(
+        session,
+        JOB_NAME,
+        tenant_id=str(ctx.tenant_id),
+        user_id=str(ctx.user_id),
+        role=ctx.role.value,
+        import_id=str(item.id),
+    )
+    return item
+
+
+def run_queued(ctx: TenantContext, *, import_id: uuid.UUID) -> str:
+    """The worker's side: run a queued import in its own unit of work, writing progress as it
+    goes (each update committed on its own, so the page sees it); a run that breaks is marked
+    failed with the reason, and nothing of it is stored."""
+    with tenant_scope(ctx) as session:
+        item = _get_import(session, import_id)
+        if item.status != ImportStatus.QUEUED.value:
+            return item.status  # a repeated delivery
+        item.status = ImportStatus.RUNNING.value
+        item.stage = "starting"
+        mapping = ImportMapping.model_validate(item.mapping)
+        dry_run, replace_draft = item.dry_run, item.replace_draft
+
+    last = [0.0]
+
+    def progress(percent: int, stage: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.5 and percent < 100:
+            return
+        last[0] = now
+        with tenant_scope(ctx) as progress_session:
+            found = _get_import(progress_session, import_id)
+            found.progress, found.stage = percent, stage[:80]
+
+    try:
+        with tenant_scope(ctx) as session:
+            done = run(
+                session,
+                ctx,
+                import_id=import_id,
+                mapping=mapping,
+                dry_run=dry_run,
+                replace_draft=replace_draft,
+                progress=progress,
+            )
+            return done.status
+    except DomainError as exc:
+        reason = exc.detail
+    except Exception as exc:
+        _fail(ctx, import_id, "the import broke; the team has been told")
+        raise exc
+    _fail(ctx, import_id, reason)
+    return ImportStatus.FAILED.value
+
+
+def _fail(ctx: TenantContext, import_id: uuid.UUID, reason: str) -> None:
+    with tenant_scope(ctx) as session:
+        item = _get_import(session, import_id)
+        item.status = ImportStatus.FAILED.value
+        item.failure = reason[:1000]
+        item.stage = "failed: nothing stored"
+        item.finished_at = utcnow()
