@@ -17,6 +17,7 @@ from travelcrm.ui.pages.outbox import page as _outbox  # noqa: F401  (registers 
 from travelcrm.ui.pages.profile import page as _profile  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.rates import list_page as _rate_lists  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.rates import page as _rate_list  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.ratesheets import page as _rate_import  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.sessions import page as _sessions  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.settings import page as _settings  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.suppliers import list_page as _suppliers  # noqa: F401  (registers the page)

@@ -218,6 +218,7 @@ def test_planted_errors_are_reported_on_their_rows_and_nothing_is_stored(
         assert any(
             planted.keyword in e["reason"] or planted.keyword == e["code"] for e in on_row
         ), on_row
+    assert len(errors) == len([p for p in fx.errors if p.keyword != "duplicate"])  # one each
     reported_rows = {e["row"] for e in errors}
     assert reported_rows == {p.row for p in fx.errors if p.keyword != "duplicate"}
     for planted in fx.warnings:

@@ -87,6 +87,20 @@ def _rezip(
     return target
 
 
+@pytest.fixture
+def isolated(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The files read in the child process (the path for XLS and unusual XLSX)."""
+    calls: list[Path] = []
+    real = reading._read_isolated
+
+    def spy(path: Path) -> list[RawSheet]:
+        calls.append(path)
+        return real(path)
+
+    monkeypatch.setattr(reading, "_read_isolated", spy)
+    return calls
+
+
 def _member(path: Path, name: str) -> bytes:
     with zipfile.ZipFile(path) as archive:
         return archive.read(name)
@@ -102,7 +116,10 @@ def _record(kind: int, body: bytes = b"") -> bytes:
     return struct.pack("<HH", kind, len(body)) + body
 
 
-def _biff(sheets: list[tuple[str, list[tuple[int, int, object, int]], list[tuple[int, ...]]]]):
+_Cell = tuple[int, int, str | float, int]  # row, column, value, XF (1 shows a date)
+
+
+def _biff(sheets: list[tuple[str, list[_Cell], list[tuple[int, int, int, int]]]]) -> bytes:
     """A Workbook stream: `sheets` are (name, cells as (row, col, value, xf), merged ranges)."""
     bof = struct.pack("<HHHHII", 0x0600, 0x0005, 0, 1997, 0, 0)
     head = [_record(0x0809, bof)]
@@ -282,10 +299,12 @@ def test_single_column_csv(tmp_path: Path) -> None:
 # ---- XLSX ---------------------------------------------------------------------------------------
 
 
-def test_xlsx_with_a_merged_title_dates_and_numbers(tmp_path: Path) -> None:
+def test_xlsx_with_a_merged_title_dates_and_numbers(tmp_path: Path, isolated: list[Path]) -> None:
     path = _xlsx(tmp_path)
 
     workbook = _read(path)
+
+    assert isolated == []  # vetted, so read in-process
 
     assert (workbook.kind, workbook.encoding, workbook.delimiter) == ("xlsx", None, None)
     assert workbook.checksum == hashlib.sha256(path.read_bytes()).hexdigest()
@@ -349,7 +368,9 @@ def test_the_kind_comes_from_the_content_not_the_name(tmp_path: Path) -> None:
     assert _read(path).kind == "xlsx"
 
 
-def test_xlsx_without_cell_references_is_read_in_a_child_process(tmp_path: Path) -> None:
+def test_xlsx_without_cell_references_is_read_in_a_child_process(
+    tmp_path: Path, isolated: list[Path]
+) -> None:
     """Cells without r="A1" are placed by calamine itself; they are read in the isolated path."""
     source = _xlsx(tmp_path)
     sheet_xml = _member(source, "xl/worksheets/sheet1.xml")
@@ -359,6 +380,7 @@ def test_xlsx_without_cell_references_is_read_in_a_child_process(tmp_path: Path)
 
     [sheet] = _read(path).sheets
 
+    assert isolated == [path]
     assert sheet.rows == _read(source).sheets[0].rows
     assert sheet.merged == [(0, 0, 0, 5)]
 
@@ -394,8 +416,8 @@ def test_workbook_without_data_is_empty(tmp_path: Path) -> None:
 # ---- XLS ----------------------------------------------------------------------------------------
 
 
-def test_xls_is_read_with_merges_dates_and_numbers(tmp_path: Path) -> None:
-    rates = [
+def test_xls_is_read_with_merges_dates_and_numbers(tmp_path: Path, isolated: list[Path]) -> None:
+    rates: list[_Cell] = [
         (0, 0, "Hotel Rates 2027", 0),
         (1, 0, "Hotel", 0),
         (1, 1, "Price", 0),
@@ -410,6 +432,7 @@ def test_xls_is_read_with_merges_dates_and_numbers(tmp_path: Path) -> None:
     workbook = _read(path)
 
     assert (workbook.kind, workbook.encoding, workbook.delimiter) == ("xls", None, None)
+    assert isolated == [path]
     assert [s.name for s in workbook.sheets] == ["Rates", "Notes"]
     rates_sheet = workbook.sheets[0]
     assert rates_sheet.merged == [(0, 0, 0, 2)]
@@ -435,7 +458,7 @@ def test_ole2_header_alone_is_corrupt(tmp_path: Path) -> None:
 
 def test_xls_whose_cells_would_exhaust_memory_costs_only_the_child(tmp_path: Path) -> None:
     """Calamine aborts on these; the child dies, the caller gets a refusal."""
-    far = [(0, 0, 1.0, 0), (65535, 65535, 1.0, 0)]
+    far: list[_Cell] = [(0, 0, 1.0, 0), (65535, 65535, 1.0, 0)]
     path = _write(tmp_path, "bomb.xls", _cfb({"Workbook": _biff([("S", far, [])])}))
 
     _refused(path, "corrupt")
@@ -601,6 +624,17 @@ def test_xml_entity_declarations(tmp_path: Path, encoding: str) -> None:
     )
 
     assert "<!ENTITY>" in _refused(path, "xml_entities")
+
+
+def test_xlsx_missing_its_workbook_part_is_corrupt(tmp_path: Path) -> None:
+    source = _xlsx(tmp_path)
+    path = tmp_path / "parts.xlsx"
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(path, "w") as new:
+        for info in old.infolist():
+            if info.filename != "xl/workbook.xml":
+                new.writestr(info.filename, old.read(info.filename))
+
+    _refused(path, "corrupt")
 
 
 def test_damaged_xlsx_is_corrupt(tmp_path: Path) -> None:

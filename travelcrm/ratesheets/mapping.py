@@ -531,19 +531,23 @@ _ROW_FIELDS = (
 )
 
 
-def _date_samples(sheet: RawSheet, mapping: ImportMapping) -> list[str]:
+def _date_samples(sheet: RawSheet, mapping: ImportMapping) -> list[tuple[str, str]]:
+    """The date texts of the file with where they are (the evidence names the row)."""
     wanted = [
         r.column
         for r in mapping.columns
         if r.field in (ImportField.VALID_FROM, ImportField.VALID_TO)
     ]
+    first = mapping.header_row + 1
     samples = [
-        c
-        for row in sheet.rows[mapping.header_row + 1 :]
+        (c, f"row {first + offset + 1}")
+        for offset, row in enumerate(sheet.rows[first:])
         for i in wanted
         if i < len(row) and isinstance((c := row[i]), str)
     ]
-    samples += [r.header for r in mapping.columns if r.fixed]
+    samples += [
+        (r.header, f"the header of column {_letters(r.column)}") for r in mapping.columns if r.fixed
+    ]
     return samples
 
 
@@ -635,6 +639,7 @@ def build_lines(
                     number, header, "the service (room, vehicle, activity) is empty", "required"
                 )
             )
+        row_problems: list[RowProblem] = []
         for key, rules in groups.items():
             cells = [(rule, _get(row, rule.column)) for rule in rules]
             if all(cell is None for _rule, cell in cells):
@@ -685,10 +690,10 @@ def build_lines(
                     )
                 )
             if group_problems:
-                problems += group_problems
-            else:
+                row_problems += group_problems
+            elif not problems:  # a row whose own cells failed gives no line at all
                 lines.append(line)
-        errors += _unique(problems)
+        errors += _unique(problems + row_problems)
     if progress is not None:
         progress(total, total)
     return SheetResult(lines, errors, warnings, rows_read, date_style, number_style)

@@ -3,9 +3,10 @@
 Knows nothing about rates. The kind comes from the content, never from the file name. XLSX parts
 are checked before any parser sees them (zip bombs, external links, XML entity declarations, and
 the cell extent of every sheet, because calamine allocates a dense grid over the used range and a
-tiny file naming cell XFD1048576 would abort the process). Workbooks that cannot be vetted that
-way (every XLS, and XLSX written in unusual ways) are read by calamine in a child process with
-memory and time limits, so a hostile file can cost at most that process.
+tiny file naming cell XFD1048576 would abort the process; styled empty cells count too).
+Workbooks that cannot be vetted that way (every XLS, and XLSX written in unusual ways) are read
+by calamine in a child process with memory and time limits, so a hostile file can cost at most
+that process.
 """
 
 from __future__ import annotations
@@ -41,6 +42,8 @@ MAX_COMPRESSION_RATIO = 200  # per zip member (uncompressed/compressed), for mem
 
 _RATIO_MIN_BYTES: Final = 1024 * 1024
 _MAX_ZIP_MEMBERS: Final = 10_000
+_MAX_MERGED_RANGES: Final = 100_000
+_MAX_PLAIN_PART_BYTES: Final = 16 * 1024 * 1024  # workbook.xml, styles.xml, relationships
 _CHUNK: Final = 1024 * 1024  # zip parts are scanned in pieces of this size
 _MAX_OPEN_TAG: Final = 1024 * 1024  # a longer start tag ends the cheap cell accounting
 _SNIFF_CHARS: Final = 64 * 1024
@@ -126,7 +129,8 @@ class RawSheet:
     """One sheet's cells, top-left at rows[0][0].
 
     Values are str (stripped, never ""), int, float, datetime.datetime, datetime.date, bool or
-    None. Rows may differ in length. `merged` holds (first_row, first_col, last_row, last_col),
+    None; a time of day or a duration comes as text ("14:00", "26:30:00"). Rows may differ in
+    length. `merged` holds (first_row, first_col, last_row, last_col),
     0-based and inclusive; only the top-left cell of a merged range holds its value.
     """
 
@@ -209,7 +213,7 @@ def _not_a_spreadsheet(what: str) -> SheetRejectedError:
             "This file is not a spreadsheet: it holds binary data that is neither an Excel "
             "workbook nor CSV text."
         )
-    elif what.startswith(("an OpenDocument", "an Excel", "a web page")):
+    elif what.startswith(("an OpenDocument spreadsheet", "an Excel", "a web page")):
         message = f"This file is {what}, not an .xlsx, .xls or .csv file; {_TRY_AGAIN}"
     else:
         message = f"This file is {what}, not a spreadsheet."
@@ -317,6 +321,7 @@ class _PartScan:
     regular: bool = True  # every cell tag starts `<c r="..."`, so the extent below is complete
     max_row: int = 0
     max_col: int = 0
+    merges: int = 0
     strings: int = 0
 
 
@@ -352,7 +357,10 @@ def _vet_archive(archive: zipfile.ZipFile) -> bool:
     members = archive.infolist()
     names = {info.filename.lower(): info for info in members}
     if "[content_types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _not_a_spreadsheet(_zip_contents(archive, names))
+        what = _zip_contents(archive, names)
+        if what == "a ZIP archive" and any(name.startswith("xl/") for name in names):
+            raise SheetRejectedError(_DAMAGED, code="corrupt")  # a workbook missing parts
+        raise _not_a_spreadsheet(what)
     if len(members) > _MAX_ZIP_MEMBERS:
         raise SheetRejectedError(
             f"The workbook is made of {len(members):,} parts, far more than Excel writes; "
@@ -380,8 +388,13 @@ def _vet_archive(archive: zipfile.ZipFile) -> bool:
     if any(name.startswith("xl/externallinks/") for name in names):
         raise SheetRejectedError(_EXTERNAL, code="external_links")
 
-    regular = True
-    cells = 0
+    # Calamine also loads these whole; oversized ones are left to the child's memory limit.
+    regular = not any(
+        info.file_size > _MAX_PLAIN_PART_BYTES
+        for name, info in names.items()
+        if name in {"xl/workbook.xml", "xl/styles.xml"} or name.endswith(".rels")
+    )
+    cells = merges = 0
     for info in members:
         if info.is_dir():
             continue
@@ -391,8 +404,11 @@ def _vet_archive(archive: zipfile.ZipFile) -> bool:
         if scan.is_sheet:
             regular = regular and scan.regular
             cells += scan.max_row * scan.max_col
+            merges += scan.merges
             if cells > MAX_CELLS:
                 raise _too_many_cells(cells, MAX_CELLS)
+            if merges > _MAX_MERGED_RANGES:
+                raise _too_many_cells(merges, _MAX_MERGED_RANGES, what="merged ranges")
 
     rels = names.get("xl/_rels/workbook.xml.rels")
     if rels is not None and _links_externally(archive, rels):
@@ -471,6 +487,8 @@ def _scan_window(window: bytes, scan: _PartScan) -> None:
     if _PREFIXED_CELL_RE.search(window):
         scan.regular = False  # <x:c ...>: cells in a prefixed namespace
         return
+    if b"mergeCell" in window:
+        scan.merges += window.count(b"<mergeCell ")
     if refs:
         scan.max_col = max(scan.max_col, *(_column_number(c) for c in {c for c, _ in refs}))
         scan.max_row = max(scan.max_row, *map(int, {r for _, r in refs}))
@@ -635,7 +653,10 @@ def _read_isolated(path: Path) -> list[RawSheet]:
 
 
 def _child_main() -> None:
-    """Entry point of the child process: argv is (path, max_cells); JSON goes to stdout."""
+    """Entry point of the child process (argv: source root, path, max_cells).
+
+    Writes the sheets as JSON to stdout, or a refusal and exit status _CHILD_REJECTED_EXIT.
+    """
     import resource
 
     for limit, value in (

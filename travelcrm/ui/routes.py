@@ -18,6 +18,7 @@ SUPPLIERS = "/suppliers"
 SUPPLIER = "/suppliers/[id]"
 RATES = "/rates"
 RATE_LIST = "/rates/[id]"
+RATE_IMPORT = "/rates/[id]/import"
 LOGIN = "/login"
 AGENCY_LOGIN = "/t/[slug]/login"  # an agency's own sign-in page (or <slug>.BASE_DOMAIN/login)
 SIGNUP = "/signup"
@@ -45,6 +46,10 @@ def supplier(supplier_id: object) -> str:
 
 def rate_list(rate_list_id: object) -> str:
     return RATE_LIST.replace("[id]", str(rate_list_id))
+
+
+def rate_import(rate_list_id: object) -> str:
+    return RATE_IMPORT.replace("[id]", str(rate_list_id))
 
 
 @dataclass(frozen=True)

@@ -41,6 +41,7 @@ ACTION_LABELS = {
     "rates.blackout_added": "Blackout added",
     "rates.bulk_changed": "Prices changed in bulk",
     "rates.draft_started": "Rate draft started",
+    "rates.imported": "Rate sheet imported",
     "rates.list_created": "Rate list created",
     "rates.published": "Rates published",
     "rates.stop_sale_added": "Stop-sale added",

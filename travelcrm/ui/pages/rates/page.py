@@ -104,6 +104,55 @@ def _compare_menu() -> rx.Component:
     )
 
 
+def _sheet_menu() -> rx.Component:
+    """Spreadsheets: import a supplier's sheet (editors), export the version on screen."""
+    return rx.menu.root(
+        rx.menu.trigger(
+            rx.button(
+                rx.icon("file-spreadsheet", size=16),
+                "Spreadsheet",
+                rx.icon("chevron-down", size=14),
+                variant="soft",
+                color_scheme="gray",
+                data_testid="sheet-menu",
+            )
+        ),
+        rx.menu.content(
+            rx.cond(
+                S.can_edit,
+                rx.menu.item(
+                    rx.icon("upload", size=14),
+                    "Import a supplier's sheet…",
+                    on_click=rx.redirect(S.import_url),
+                    data_testid="open-import",
+                ),
+            ),
+            rx.menu.separator(),
+            rx.menu.item(
+                rx.icon("download", size=14),
+                "Export this version (XLSX)",
+                on_click=S.export_sheet("xlsx", "ours"),  # type: ignore[operator]
+                data_testid="export-xlsx",
+            ),
+            rx.menu.item(
+                rx.icon("download", size=14),
+                "Export this version (CSV)",
+                on_click=S.export_sheet("csv", "ours"),  # type: ignore[operator]
+            ),
+            rx.menu.item(
+                rx.icon("download", size=14),
+                "Export, one sheet per season (XLSX)",
+                on_click=S.export_sheet("xlsx", "seasons"),  # type: ignore[operator]
+            ),
+            rx.menu.item(
+                rx.icon("download", size=14),
+                "Export in the supplier's layout (XLSX)",
+                on_click=S.export_sheet("xlsx", "supplier"),  # type: ignore[operator]
+            ),
+        ),
+    )
+
+
 def _header_actions() -> rx.Component:
     return rx.hstack(
         rx.cond(
@@ -137,6 +186,7 @@ def _header_actions() -> rx.Component:
             ),
         ),
         _compare_menu(),
+        _sheet_menu(),
         rx.cond(
             S.is_draft & S.can_publish,
             rx.button(

@@ -49,7 +49,9 @@ from travelcrm.rates.schemas import (
     SeasonIn,
     VersionUpdate,
 )
+from travelcrm.ratesheets import export
 from travelcrm.suppliers.models import SupplierService
+from travelcrm.ui import routes
 from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_amount, format_date, format_money, format_range
 from travelcrm.ui.errors import form_errors
@@ -350,6 +352,7 @@ class RateListState(rx.State):
 
     # backend only
     _list_id: str = ""
+    import_url: str = ""
     _supplier_id: str = ""
     _market_value: str = ""
     _service_names: dict[str, str] = {}
@@ -437,6 +440,7 @@ class RateListState(rx.State):
         rate_list = rates.get_rate_list(session, ctx, list_id)
         names = rates.supplier_names(session, ctx, [rate_list.supplier_id])
         self._list_id, self._supplier_id = str(rate_list.id), str(rate_list.supplier_id)
+        self.import_url = routes.rate_import(rate_list.id)
         self.list_name = rate_list.name
         self.supplier_name = names.get(rate_list.supplier_id, "?")
         self.market = market_label(rate_list.market, rate_list.agent_group)
@@ -1023,6 +1027,31 @@ class RateListState(rx.State):
         self.bulk_open, self.bulk_ready, self.bulk_rows = False, False, []
         self._undo, self.undo_label = {}, ""
         yield rx.toast.success(f"Changed {count} line{'s' if count != 1 else ''}.")
+
+    # ---- spreadsheets -------------------------------------------------------------------------
+
+    @rx.event
+    def export_sheet(self, file_format: str, layout: str) -> Any:
+        """The version on screen as a file: our layout, one sheet per season, or the
+        supplier's saved layout."""
+        list_id, version = _uuid(self._list_id), self.version_number
+
+        def work(session: Session, ctx: TenantContext) -> export.ExportFile:
+            assert list_id is not None
+            return export.export_version(
+                session,
+                ctx,
+                rate_list_id=list_id,
+                version_number=version or None,
+                file_format="csv" if file_format == "csv" else "xlsx",
+                layout="supplier" if layout == "supplier" else "ours",
+                sheet_per_season=layout == "seasons",
+            )
+
+        found, problem = self._run(work, edit=False)
+        if problem is not None or found is None:
+            return problem
+        return rx.download(data=found.content, filename=found.file_name)
 
     # ---- versions: new draft, terms, publish, diff -------------------------------------------
 
