@@ -74,6 +74,7 @@ bench: install
 	$(PY) -m tests.bench.bench_foundation
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_accounts
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_rates
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_ratesheets
 
 clean:
 	rm -rf .web .reflex $(ARTIFACTS) data/huey.db*

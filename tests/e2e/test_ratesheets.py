@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_rates import TIMEOUT, _owner_context, _url
@@ -63,6 +64,18 @@ def test_a_wide_hotel_sheet_from_upload_to_a_stored_draft(
     expect(history).to_contain_text("stored", timeout=TIMEOUT)
     expect(history).to_contain_text(str(fx.expected_lines))
     shot(page, "import-0-upload-and-history")
+
+    # the rate list's Spreadsheet menu exports the version on screen, and leads to the import
+    page.goto(_url(harness, f"/rates/{target.rate_list_id}"))
+    page.get_by_test_id("sheet-menu").click(timeout=TIMEOUT)
+    with page.expect_download(timeout=TIMEOUT) as download:
+        page.get_by_test_id("export-xlsx").click()
+    saved = download.value.path()
+    book = openpyxl.load_workbook(saved)
+    assert book.worksheets[0].max_row == fx.expected_lines + 1
+    page.get_by_test_id("sheet-menu").click()
+    page.get_by_test_id("open-import").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("Import a rate sheet", timeout=TIMEOUT)
     with tenant_scope(target.ctx) as session:
         versions = rates.list_versions(session, target.ctx, target.rate_list_id)
         assert len(versions) == 1 and versions[0].status == "draft"

@@ -8,8 +8,10 @@ committed or dropped), so a dry run and its commit see exactly the same bytes (c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import difflib
+import gc
 import io
 import itertools
 import re
@@ -17,15 +19,19 @@ import shutil
 import time
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import bindparam, func
 from sqlalchemy import insert as sa_insert
+from sqlalchemy import select as sa_select
+from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, select
 
 from travelcrm.audit import services as audit
@@ -65,12 +71,19 @@ from travelcrm.suppliers.models import ServiceKind, Supplier, SupplierService
 PREVIEW_ROWS = 25
 REPORT_LIMIT = 1000  # problems and diff rows kept in the report (counts are always complete)
 PRICE_JUMP_PCT = Decimal(30)  # a price up more than this vs the current version is a warning
+_UNNEST_CHUNK = 20_000  # rate lines per INSERT on PostgreSQL
 
 # the service kind decides the pricing basis when the sheet does not say
 _BASIS_BY_KIND = {
     ServiceKind.ROOM.value: PricingBasis.PER_ROOM.value,
     ServiceKind.VEHICLE.value: PricingBasis.PER_VEHICLE.value,
 }
+# enum values compared once per line
+_ADULT = AgeBandKind.ADULT.value
+_ANY = Occupancy.ANY.value
+_EXTRA_BED = Occupancy.EXTRA_BED.value
+_PER_ROOM = PricingBasis.PER_ROOM.value
+_PER_PERSON = PricingBasis.PER_PERSON.value
 
 
 # ---- staging and preview -------------------------------------------------------------------------
@@ -250,7 +263,7 @@ class Problem:
         return {"row": self.row, "column": self.column, "reason": self.reason, "code": self.code}
 
 
-@dataclass
+@dataclass(slots=True)
 class ResolvedLine:
     row: int
     service_id: uuid.UUID
@@ -268,9 +281,10 @@ class ResolvedLine:
     markup_pct: Decimal | None
     weekdays: int
     min_nights: int
+    _key: tuple[Any, ...] = field(init=False, repr=False, compare=False)
 
-    def key(self) -> tuple[Any, ...]:
-        return (
+    def __post_init__(self) -> None:
+        self._key = (
             self.service_id,
             self.season_name.lower(),
             self.basis,
@@ -280,6 +294,10 @@ class ResolvedLine:
             self.pax_max,
             self.weekdays,
         )
+
+    def key(self) -> tuple[Any, ...]:
+        """What makes a line the same line in two versions (set once: the lines don't change)."""
+        return self._key
 
 
 @dataclass
@@ -329,8 +347,70 @@ def _resolve_service(
     return f"{named[0].name} has no {line.meal_plan} meal plan (it has {plans})"
 
 
+@lru_cache(maxsize=4096)
 def _range_name(start: date, end: date) -> str:
     return f"{start:%d %b %Y} - {end:%d %b %Y}"
+
+
+@dataclass(frozen=True, slots=True)
+class _ServiceRef:
+    """What a resolved line needs of a supplier service (read off the ORM object once)."""
+
+    id: uuid.UUID
+    label: str  # "Deluxe Sea View (MAP)"
+    basis: str  # the default pricing basis of its kind
+
+
+class _Resolver:
+    """Resolves the sheet's lines against the supplier's services and the list's seasons and
+    terms. Thousands of lines share a few service names and weekday sets: each is looked up
+    once."""
+
+    def __init__(
+        self,
+        *,
+        index: dict[str, list[SupplierService]],
+        supplier: Supplier,
+        by_name: dict[str, list[Season]],
+        by_dates: dict[tuple[date, date], str],
+        version: RateListVersion,
+        bands: set[str],
+    ) -> None:
+        self.index = index
+        self.supplier_name = supplier.name
+        self.by_name = by_name
+        self.by_dates = by_dates
+        self.valid_from = version.valid_from
+        self.valid_to = version.valid_to
+        self.currency = version.currency
+        self.bands = bands
+        self._services: dict[tuple[str, str | None], _ServiceRef | str] = {}
+        self._weekdays: dict[tuple[str, ...], int] = {}
+
+    def service(self, line: sheetmap.SheetLine) -> _ServiceRef | str:
+        """The service a line names, or why none (the answer depends on its name and meal
+        plan only)."""
+        key = (line.service, line.meal_plan)
+        found = self._services.get(key)
+        if found is None:
+            service = _resolve_service(line, self.index, self.supplier_name)
+            if isinstance(service, str):
+                found = service
+            else:
+                found = _ServiceRef(
+                    service.id,
+                    service.name + (f" ({service.meal_plan})" if service.meal_plan else ""),
+                    _BASIS_BY_KIND.get(service.kind, _PER_PERSON),
+                )
+            self._services[key] = found
+        return found
+
+    def weekdays(self, names: list[str]) -> int:
+        key = tuple(names)
+        mask = self._weekdays.get(key)
+        if mask is None:
+            mask = self._weekdays[key] = weekdays_mask(names)
+        return mask
 
 
 def check(
@@ -383,29 +463,30 @@ def check(
         by_name[season.name.lower()].append(season)
     by_dates = {(s.starts_on, s.ends_on): s.name for s in base_seasons}
     bands = {b.kind for b in rates.list_age_bands(session, ctx, base.id)}
+    resolver = _Resolver(
+        index=index,
+        supplier=supplier,
+        by_name=by_name,
+        by_dates=by_dates,
+        version=base,
+        bands=bands,
+    )
     resolved: list[ResolvedLine] = []
     seasons: dict[tuple[date, date], str] = {}
     first_row: dict[tuple[Any, ...], int] = {}
     for line in built.lines:
-        found = _resolve_line(
-            line,
-            index=index,
-            supplier=supplier,
-            by_name=by_name,
-            by_dates=by_dates,
-            version=base,
-            bands=bands,
-        )
+        found = _resolve_line(line, resolver)
         if isinstance(found, Problem):
             errors.append(found)
             continue
-        earlier = first_row.get(found.key())
+        key = found.key()
+        earlier = first_row.get(key)
         if earlier is not None:
             warnings.append(
                 Problem(line.row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
             )
             continue
-        first_row[found.key()] = line.row
+        first_row[key] = line.row
         seasons.setdefault((found.starts_on, found.ends_on), found.season_name)
         resolved.append(found)
         sell = found.sell
@@ -494,29 +575,19 @@ def _base_version(session: Session, rate_list: RateList) -> RateListVersion:
     return published[0] if published else versions[0]
 
 
-def _resolve_line(
-    line: sheetmap.SheetLine,
-    *,
-    index: dict[str, list[SupplierService]],
-    supplier: Supplier,
-    by_name: dict[str, list[Season]],
-    by_dates: dict[tuple[date, date], str],
-    version: RateListVersion,
-    bands: set[str],
-) -> ResolvedLine | Problem:
-    service_column = line.columns.get("service", "")
-    service = _resolve_service(line, index, supplier.name)
+def _resolve_line(line: sheetmap.SheetLine, resolver: _Resolver) -> ResolvedLine | Problem:
+    service = resolver.service(line)
     if isinstance(service, str):
-        return Problem(line.row, service_column, service, "service")
+        return Problem(line.row, line.columns.get("service", ""), service, "service")
     # the season: dates from the sheet (named by the sheet, or by the list's season with those
     # dates), else the list's season of that name
     if line.valid_from and line.valid_to:
         start, end = line.valid_from, line.valid_to
-        name = line.season or by_dates.get((start, end)) or _range_name(start, end)
+        name = line.season or resolver.by_dates.get((start, end)) or _range_name(start, end)
     elif line.season:
-        named = by_name.get(line.season.lower())
+        named = resolver.by_name.get(line.season.lower())
         if not named:
-            known = ", ".join(sorted({s[0].name for s in by_name.values()})) or "none yet"
+            known = ", ".join(sorted({s[0].name for s in resolver.by_name.values()})) or "none yet"
             return Problem(
                 line.row,
                 line.columns.get("season", ""),
@@ -528,28 +599,29 @@ def _resolve_line(
     else:
         column = line.columns.get("valid_from") or line.columns.get("valid_to") or ""
         return Problem(line.row, column, "the season's dates are incomplete", "season")
-    if start < version.valid_from or end > version.valid_to:
+    if start < resolver.valid_from or end > resolver.valid_to:
         return Problem(
             line.row,
             line.columns.get("valid_from", line.columns.get("season", "")),
             f"{_range_name(start, end)} is outside the list's validity "
-            f"({_range_name(version.valid_from, version.valid_to)})",
+            f"({_range_name(resolver.valid_from, resolver.valid_to)})",
             "validity",
         )
-    if line.currency is not None and line.currency != version.currency:
+    currency = resolver.currency
+    if line.currency is not None and line.currency != currency:
         return Problem(
             line.row,
             line.columns.get("net", line.columns.get("currency", "")),
-            f"prices in {line.currency}, but the list is in {version.currency}",
+            f"prices in {line.currency}, but the list is in {currency}",
             "currency",
         )
-    basis = line.basis or _BASIS_BY_KIND.get(service.kind, PricingBasis.PER_PERSON.value)
-    age_band = line.age_band or AgeBandKind.ADULT.value
+    basis = line.basis or service.basis
+    age_band = line.age_band or _ADULT
     occupancy = line.occupancy
-    if basis == PricingBasis.PER_ROOM.value:
-        if age_band != AgeBandKind.ADULT.value and occupancy in (None, Occupancy.ANY.value):
-            occupancy = Occupancy.EXTRA_BED.value  # a child's price on a per-room contract
-        if occupancy in (None, Occupancy.ANY.value):
+    if basis == _PER_ROOM:
+        if age_band != _ADULT and occupancy in (None, _ANY):
+            occupancy = _EXTRA_BED  # a child's price on a per-room contract
+        if occupancy in (None, _ANY):
             return Problem(
                 line.row,
                 line.columns.get("net", ""),
@@ -557,8 +629,8 @@ def _resolve_line(
                 "occupancy",
             )
     else:
-        occupancy = occupancy or Occupancy.ANY.value
-    if age_band not in bands:
+        occupancy = occupancy or _ANY
+    if age_band not in resolver.bands:
         return Problem(
             line.row,
             line.columns.get("age_band", line.columns.get("net", "")),
@@ -575,7 +647,7 @@ def _resolve_line(
     return ResolvedLine(
         row=line.row,
         service_id=service.id,
-        service_name=service.name + (f" ({service.meal_plan})" if service.meal_plan else ""),
+        service_name=service.label,
         season_name=name,
         starts_on=start,
         ends_on=end,
@@ -584,10 +656,10 @@ def _resolve_line(
         age_band=age_band,
         pax_min=line.pax_min,
         pax_max=line.pax_max,
-        net=round_money(line.net, version.currency),
-        sell=round_money(line.sell, version.currency) if line.sell is not None else None,
+        net=round_money(line.net, currency),
+        sell=round_money(line.sell, currency) if line.sell is not None else None,
         markup_pct=line.markup_pct,
-        weekdays=weekdays_mask(line.weekdays),
+        weekdays=resolver.weekdays(line.weekdays),
         min_nights=line.min_nights,
     )
 
@@ -650,7 +722,8 @@ def _diff(
     services: list[SupplierService],
 ) -> dict[str, Any]:
     """Added, removed and changed lines against the base version, with the % change, and a
-    summary per service and season."""
+    summary per service and season. `rows` holds the first REPORT_LIMIT changes (what the
+    report keeps) and every changed line after them (their price jumps are warnings)."""
     names = {s.id: s.name + (f" ({s.meal_plan})" if s.meal_plan else "") for s in services}
     seasons = {s.id: s.name for s in rates.list_seasons(session, ctx, base.id)}
     current: dict[tuple[Any, ...], Any] = {}
@@ -671,20 +744,28 @@ def _diff(
     counts = {"added": 0, "removed": 0, "changed": 0, "unchanged": 0}
 
     def bucket(service: str, season: str) -> dict[str, Any]:
-        return summary.setdefault(
-            (service, season),
-            {"service": service, "season": season, "added": 0, "removed": 0, "changed": 0},
-        )
+        found = summary.get((service, season))
+        if found is None:
+            found = summary[(service, season)] = {
+                "service": service,
+                "season": season,
+                "added": 0,
+                "removed": 0,
+                "changed": 0,
+            }
+        return found
 
     seen = set()
     for line in lines:
         key = line.key()
         seen.add(key)
         old = current.get(key)
-        label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
         if old is None:
             counts["added"] += 1
             bucket(line.service_name, line.season_name)["added"] += 1
+            if len(rows) >= REPORT_LIMIT:
+                continue
+            label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
             rows.append(
                 {
                     "change": "added",
@@ -703,6 +784,7 @@ def _diff(
                 ((line.net - old.net) / old.net * 100).quantize(Decimal("0.1")) if old.net else None
             )
             bucket(line.service_name, line.season_name)["changed"] += 1
+            label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
             rows.append(
                 {
                     "change": "changed",
@@ -724,6 +806,8 @@ def _diff(
         service = names.get(old.service_id, "?")
         season = seasons.get(old.season_id, "?")
         bucket(service, season)["removed"] += 1
+        if len(rows) >= REPORT_LIMIT:
+            continue
         rows.append(
             {
                 "change": "removed",
@@ -758,6 +842,20 @@ def _label(basis: str, occupancy: str, age_band: str, pax_min: int, pax_max: int
 # ---- running -----------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Checking and storing a sheet allocate hundreds of thousands of small objects and free
+    them by reference counting; the cyclic GC would only rescan them, again and again (as
+    reading does while it builds the grid). It runs again afterwards."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def run(
     session: Session,
     ctx: TenantContext,
@@ -777,7 +875,8 @@ def run(
     item.mapping = mapping.model_dump(mode="json")
     item.dry_run = dry_run
     item.replace_draft = replace_draft
-    checked = check(session, ctx, item=item, mapping=mapping, progress=progress)
+    with _gc_paused():
+        checked = check(session, ctx, item=item, mapping=mapping, progress=progress)
     item.rows_read = checked.rows_read
     item.lines = len(checked.lines)
     item.error_count = len(checked.errors)
@@ -799,7 +898,8 @@ def run(
         return item
     if progress:
         progress(90, "storing the new draft")
-    draft = _store(session, ctx, item=item, checked=checked, replace_draft=replace_draft)
+    with _gc_paused():
+        draft = _store(session, ctx, item=item, checked=checked, replace_draft=replace_draft)
     _save_template(session, ctx, supplier_id=item.supplier_id, mapping=mapping)
     item.status = ImportStatus.COMMITTED.value
     item.version_id = draft.id
@@ -872,11 +972,12 @@ def _store(
         season_ids[(start, end)] = season.id
     session.flush()
     connection, tenant_id = scoped_connection(session)
+    version_id = draft.id
     rows = [
         {
             "tenant_id": tenant_id,
             "id": new_id(),
-            "version_id": draft.id,
+            "version_id": version_id,
             "service_id": line.service_id,
             "season_id": season_ids[(line.starts_on, line.ends_on)],
             "basis": line.basis,
@@ -894,12 +995,44 @@ def _store(
         for position, line in enumerate(checked.lines, start=1)
     ]
     table = RateLine.__table__  # type: ignore[attr-defined]
-    for chunk in range(0, len(rows), 5000):
-        connection.execute(sa_insert(table), rows[chunk : chunk + 5000])
+    if connection.dialect.name == "postgresql":
+        _insert_unnested(connection, table, rows)
+    else:
+        for chunk in range(0, len(rows), 5000):
+            connection.execute(sa_insert(table), rows[chunk : chunk + 5000])
     draft.lock_version += 1
     session.add(draft)
     session.flush()
     return draft
+
+
+def _insert_unnested(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL: the rows as one `INSERT ... SELECT FROM unnest(arrays)` per chunk rather
+    than one INSERT per row. Each value goes through its column type's bind processing (the
+    arrays are of the column types), and row-level security and the foreign keys check every
+    row as they would for single INSERTs."""
+    if not rows:
+        return
+    names = list(rows[0])
+    for start in range(0, len(rows), _UNNEST_CHUNK):
+        chunk = rows[start : start + _UNNEST_CHUNK]
+        source = (
+            func.unnest(
+                *(
+                    bindparam(
+                        f"new_{name}",
+                        [row[name] for row in chunk],
+                        type_=postgresql.ARRAY(table.c[name].type),
+                    )
+                    for name in names
+                )
+            )
+            .table_valued(*names)
+            .render_derived(name="new_lines")
+        )
+        connection.execute(
+            sa_insert(table).from_select(names, sa_select(*(source.c[name] for name in names)))
+        )
 
 
 def _save_template(
