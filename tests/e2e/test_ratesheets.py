@@ -4,6 +4,7 @@ Screenshots of the mapping, dry-run and diff screens land in tests/e2e/screensho
 
 from __future__ import annotations
 
+import io
 import re
 from typing import Any
 
@@ -70,8 +71,8 @@ def test_a_wide_hotel_sheet_from_upload_to_a_stored_draft(
     page.get_by_test_id("sheet-menu").click(timeout=TIMEOUT)
     with page.expect_download(timeout=TIMEOUT) as download:
         page.get_by_test_id("export-xlsx").click()
-    saved = download.value.path()
-    book = openpyxl.load_workbook(saved)
+    assert download.value.suggested_filename.endswith("-v1.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert book.worksheets[0].max_row == fx.expected_lines + 1
     page.get_by_test_id("sheet-menu").click()
     page.get_by_test_id("open-import").click()

@@ -601,8 +601,34 @@ def build_lines(
         if rule.field in PRICE_FIELDS:
             key = tuple(sorted((k.value, v) for k, v in rule.fixed.items()))
             groups.setdefault(key, []).append(rule)
-    constants = dict(mapping.constants)
-    # a fixed value of a group is parsed once, with the row's parsers
+    # constants and the fixed values of each column group are parsed once, not per row: a
+    # bad one is reported once (row 0, its column); lines then copy the parsed values
+    blank = SheetLine(row=0, service="")
+    once: list[RowProblem] = []
+    for name, text in mapping.constants.items():
+        _apply(blank, name, text, "(constant)", 0, once, day_first, decimal_comma)
+    fixed_values: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+    for key, rules in groups.items():
+        parsed = SheetLine(row=0, service="")
+        for fixed_name, text in key:
+            _apply(
+                parsed,
+                ImportField(fixed_name),
+                text,
+                rules[0].header,
+                0,
+                once,
+                day_first,
+                decimal_comma,
+            )
+        fixed_values[key] = {
+            attr: value
+            for attr, value in parsed.__dict__.items()
+            if attr not in ("row", "columns") and value != getattr(_EMPTY, attr)
+        } | {"_columns": parsed.columns}
+    errors += _unique(once)
+    if once:
+        return SheetResult([], errors, warnings, 0, date_style, number_style)
     lines: list[SheetLine] = []
     data = sheet.rows[mapping.header_row + 1 :]
     total = len(data)
@@ -622,10 +648,9 @@ def build_lines(
                 warnings.append(RowProblem(number, "", "no price in this row; skipped", "no_price"))
             continue  # a note under the table, a sub-heading
         rows_read += 1
-        base = SheetLine(row=number, service="")
+        base = _copy(blank)
+        base.row = number
         problems: list[RowProblem] = []
-        for name, text in constants.items():
-            _apply(base, name, text, "(constant)", number, problems, day_first, decimal_comma)
         for name, rule in row_rules.items():
             cell = _get(row, rule.column)
             if cell is not None:
@@ -646,17 +671,12 @@ def build_lines(
                 continue  # no price for this occupancy / season on this row
             line = _copy(base)
             group_problems: list[RowProblem] = []
-            for fixed_name, text in key:
-                _apply(
-                    line,
-                    ImportField(fixed_name),
-                    text,
-                    rules[0].header,
-                    number,
-                    group_problems,
-                    day_first,
-                    decimal_comma,
-                )
+            fixed = fixed_values[key]
+            for attr, value in fixed.items():
+                if attr == "_columns":
+                    line.columns.update(value)
+                else:
+                    setattr(line, attr, list(value) if isinstance(value, list) else value)
             has_net = False
             for rule, cell in cells:
                 if cell is None:
@@ -710,6 +730,9 @@ def _get(row: Sequence[Any], index: int) -> Any:
     if cell is None or (isinstance(cell, str) and not cell.strip()):
         return None
     return cell
+
+
+_EMPTY = SheetLine(row=0, service="")
 
 
 def _copy(line: SheetLine) -> SheetLine:

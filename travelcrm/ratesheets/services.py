@@ -550,8 +550,16 @@ def check(
             for (start, end), name in sorted(seasons.items())
         ],
         "base_version": base.number,
-        "diff": {k: v for k, v in difference.items() if k != "rows"}
-        | {"rows": difference["rows"][:REPORT_LIMIT]},
+        "diff": {k: v for k, v in difference.items() if k not in ("rows", "by_group")}
+        | {
+            "rows": difference["rows"][:REPORT_LIMIT],
+            # the busiest service/season groups first; the count says how many there are
+            "by_group": sorted(
+                difference["by_group"],
+                key=lambda g: -(g["added"] + g["changed"] + g["removed"]),
+            )[:REPORT_LIMIT],
+            "groups": len(difference["by_group"]),
+        },
     }
     return Checked(
         resolved,
