@@ -18,10 +18,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, Literal
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.worksheet.worksheet import Worksheet
 from sqlmodel import Session, col, select
 
 from travelcrm.core.errors import NotFoundError, ValidationFailedError
@@ -31,7 +27,7 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import AgeBandKind, Occupancy, RateListVersion
 from travelcrm.rates.schemas import weekday_names
-from travelcrm.ratesheets import values
+from travelcrm.ratesheets import values, xlsx
 from travelcrm.ratesheets.models import ImportTemplate
 from travelcrm.ratesheets.schemas import PRICE_FIELDS, ImportField, ImportMapping
 
@@ -272,57 +268,6 @@ def _money_format(currency: str) -> str:
     return f'"{mark}"{number}'
 
 
-_HEADER_FONT = Font(bold=True, color="FFFFFF")
-_HEADER_FILL = PatternFill("solid", fgColor="1F4E79")
-
-
-def _xlsx_sheet(
-    book: Workbook,
-    title: str,
-    header: list[str],
-    rows: Iterable[list[Any]],
-    money_columns: set[int],
-    currency: str,
-) -> None:
-    sheet: Worksheet = book.create_sheet(title=_sheet_title(title))
-    sheet.freeze_panes = "A2"
-    for index, name in enumerate(header, start=1):
-        letter = _letter(index)
-        sheet.column_dimensions[letter].width = max(10, min(40, len(name) + 4))
-    cells = []
-    for name in header:
-        cell = WriteOnlyCell(sheet, value=neutralise(name))
-        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
-        cell.alignment = Alignment(vertical="center", wrap_text=True)
-        cells.append(cell)
-    sheet.append(cells)
-    money = _money_format(currency)
-    for row in rows:
-        out: list[Any] = []
-        for index, value in enumerate(row):
-            if isinstance(value, str):
-                cell = WriteOnlyCell(sheet, value=neutralise(value))
-                cell.data_type = "s"  # never a formula
-            elif isinstance(value, date):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = "dd-mmm-yyyy"
-            elif isinstance(value, Decimal):
-                cell = WriteOnlyCell(sheet, value=value)
-                cell.number_format = money if index in money_columns else "0.00"
-            else:
-                cell = WriteOnlyCell(sheet, value=value)
-            out.append(cell)
-        sheet.append(out)
-
-
-def _letter(index: int) -> str:
-    name = ""
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _sheet_title(text: str) -> str:
     cleaned = re.sub(r"[\[\]:*?/\\]", " ", text).strip() or "Rates"
     return cleaned[:31]
@@ -395,13 +340,26 @@ def export_version(
     if file_format == "csv":
         rows_out: Iterator[list[Any]] = (row for _title, rows in groups for row in rows)
         return ExportFile(_csv(header, rows_out), f"{name}.csv", "text/csv; charset=utf-8")
-    book = Workbook(write_only=True)
+    widths = [max(10.0, min(40.0, len(h) + 4.0)) for h in header]
+    titles: set[str] = set()
+    sheets = []
     for title, rows in groups:
-        _xlsx_sheet(book, title, header, rows, price_columns, currency)
-    buffer = io.BytesIO()
-    book.save(buffer)
+        shown = _sheet_title(title)
+        while shown in titles:  # sheet names are unique (31 characters at most)
+            shown = shown[:28] + f" {len(titles)}"
+        titles.add(shown)
+        neutral = ([neutralise(v) if isinstance(v, str) else v for v in row] for row in rows)
+        sheets.append(
+            xlsx.Sheet(
+                title=shown,
+                header=[neutralise(h) for h in header],
+                rows=neutral,
+                money_columns=frozenset(price_columns),
+                widths=widths,
+            )
+        )
     return ExportFile(
-        buffer.getvalue(),
+        xlsx.write(sheets, money_format=_money_format(currency)),
         f"{name}.xlsx",
         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
