@@ -166,12 +166,11 @@ async def create_import(
                 item = sheets.stage_file(
                     session, ctx, rate_list_id=rate_list_id, source=path, file_name=file_name
                 )
-                mapping = given or sheets.preview(session, ctx, import_id=item.id).suggested
                 done = sheets.start(
                     session,
                     ctx,
                     import_id=item.id,
-                    mapping=mapping,
+                    mapping=given,
                     dry_run=dry_run,
                     replace_draft=replace_draft,
                 )
@@ -250,13 +249,11 @@ def preview_import(
 def commit_import(
     import_id: uuid.UUID, body: CommitIn, identity: Who, session: Db, response: Response
 ) -> dict[str, Any]:
-    item = sheets.get_import(session, identity.context, import_id=import_id)
-    mapping = body.mapping or ImportMapping.model_validate(item.mapping or {})
     done = sheets.start(
         session,
         identity.context,
         import_id=import_id,
-        mapping=mapping,
+        mapping=body.mapping,
         dry_run=False,
         replace_draft=body.replace_draft,
     )

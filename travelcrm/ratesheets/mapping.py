@@ -8,11 +8,13 @@ services resolve against the supplier and the rate list, and every problem comes
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
+
+from openpyxl.utils import get_column_letter
 
 from travelcrm.rates.schemas import WEEKDAY_NAMES
 from travelcrm.ratesheets import values
@@ -316,14 +318,14 @@ def _header_cells(sheet: RawSheet, header_row: int) -> list[tuple[str, str | Non
     header = sheet.rows[header_row] if header_row < len(sheet.rows) else []
     above = sheet.rows[header_row - 1] if header_row > 0 else []
     width = max(len(header), len(above))
-    own = [_cell_text(header[i]) if i < len(header) else "" for i in range(width)]
+    own = [cell_text(header[i]) if i < len(header) else "" for i in range(width)]
     groups: list[str | None] = [None] * width
     if not above:
         return list(zip(own, groups, strict=True))
     merged_above = [m for m in sheet.merged if m[0] <= header_row - 1 <= m[2]]
     down: set[int] = set()
     for _r0, c0, r1, c1 in merged_above:
-        label = _cell_text(above[c0]) if c0 < len(above) else ""
+        label = cell_text(above[c0]) if c0 < len(above) else ""
         if r1 >= header_row:  # merged down into the header row: the column's own header
             for column in range(c0, min(c1 + 1, width)):
                 down.add(column)
@@ -332,7 +334,7 @@ def _header_cells(sheet: RawSheet, header_row: int) -> list[tuple[str, str | Non
             for column in range(c0, min(c1 + 1, width)):
                 groups[column] = label
     for column in range(width):
-        text = _cell_text(above[column]) if column < len(above) else ""
+        text = cell_text(above[column]) if column < len(above) else ""
         if text and not own[column] and column not in down and groups[column] is None:
             own[column] = text  # written over an empty header cell: its own header
             down.add(column)
@@ -342,14 +344,14 @@ def _header_cells(sheet: RawSheet, header_row: int) -> list[tuple[str, str | Non
     starts = [
         c
         for c in range(width)
-        if c not in down and c < len(above) and _cell_text(above[c]) and own[c]
+        if c not in down and c < len(above) and cell_text(above[c]) and own[c]
     ]
-    if len(starts) >= 2 and not any(_field_of(_cell_text(above[c])) for c in starts):
+    if len(starts) >= 2 and not any(_field_of(cell_text(above[c])) for c in starts):
         for position, start in enumerate(starts):
             stop = starts[position + 1] if position + 1 < len(starts) else width
             for column in range(start, stop):
                 if column not in down and own[column]:
-                    groups[column] = _cell_text(above[start])
+                    groups[column] = cell_text(above[start])
     return list(zip(own, groups, strict=True))
 
 
@@ -370,25 +372,16 @@ def columns_of(sheet: RawSheet, header_row: int) -> list[Column]:
         if group and group != name:
             name = f"{group} · {name}" if name else group
         samples = [
-            _cell_text(r[index])
+            cell_text(r[index])
             for r in sheet.rows[header_row + 1 : header_row + 60]
             if index < len(r) and r[index] is not None
         ][:5]
         if name or samples:
-            columns.append(Column(index, name or f"Column {_letters(index)}", samples))
+            columns.append(Column(index, name or f"Column {get_column_letter(index + 1)}", samples))
     return columns
 
 
-def _letters(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
-def _cell_text(cell: Any) -> str:
+def cell_text(cell: Any) -> str:
     if cell is None:
         return ""
     if isinstance(cell, datetime):
@@ -546,7 +539,9 @@ def _date_samples(sheet: RawSheet, mapping: ImportMapping) -> list[tuple[str, st
         if i < len(row) and isinstance((c := row[i]), str)
     ]
     samples += [
-        (r.header, f"the header of column {_letters(r.column)}") for r in mapping.columns if r.fixed
+        (r.header, f"the header of column {get_column_letter(r.column + 1)}")
+        for r in mapping.columns
+        if r.fixed
     ]
     return samples
 
@@ -761,7 +756,7 @@ def _apply(
 
 
 def _text(cell: Any) -> str:
-    return " ".join(_cell_text(cell).split())
+    return " ".join(cell_text(cell).split())
 
 
 def _set_service(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
@@ -894,7 +889,3 @@ def missing_required(mapping: ImportMapping) -> list[str]:
     ):
         missing.append("season, or valid from and valid to")
     return missing
-
-
-def headers(rules: Iterable[ColumnRule]) -> list[str]:
-    return [r.header for r in rules]

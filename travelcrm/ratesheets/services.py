@@ -14,7 +14,6 @@ import difflib
 import gc
 import io
 import itertools
-import re
 import shutil
 import time
 import uuid
@@ -62,6 +61,7 @@ from travelcrm.rates.models import (
 )
 from travelcrm.rates.schemas import weekdays_mask
 from travelcrm.ratesheets import mapping as sheetmap
+from travelcrm.ratesheets.export import neutralise
 from travelcrm.ratesheets.models import ImportStatus, ImportTemplate, RateImport
 from travelcrm.ratesheets.reading import RawSheet, Workbook, read_workbook
 from travelcrm.ratesheets.schemas import ImportMapping
@@ -163,7 +163,6 @@ class SheetPreview:
     sheet: str
     header_row: int
     rows: list[list[str]]  # the first rows as text, from the top of the sheet
-    first_row: int  # 0-based index of rows[0]
     columns: list[sheetmap.Column]
     suggested: ImportMapping
     from_template: bool
@@ -239,8 +238,7 @@ def preview(
         sheets=[s.name for s in workbook.sheets],
         sheet=raw.name,
         header_row=found,
-        rows=[[sheetmap._cell_text(c) for c in r] for r in shown],
-        first_row=0,
+        rows=[[sheetmap.cell_text(c) for c in r] for r in shown],
         columns=sheetmap.columns_of(raw, found),
         suggested=suggested,
         from_template=template is not None and suggested.columns != plain.columns,
@@ -1073,25 +1071,19 @@ def failing_rows_csv(session: Session, ctx: TenantContext, *, import_id: uuid.UU
     out = io.StringIO()
     writer = csv.writer(out)
     header = raw.rows[mapping.header_row] if mapping.header_row < len(raw.rows) else []
-    writer.writerow(["row", *[sheetmap._cell_text(c) for c in header], "error"])
+    writer.writerow(["row", *[sheetmap.cell_text(c) for c in header], "error"])
     if 0 in reasons:
         writer.writerow(["", *[""] * len(header), "; ".join(reasons.pop(0))])
     for number in sorted(reasons):
         cells = raw.rows[number - 1] if 0 < number <= len(raw.rows) else []
         writer.writerow(
-            [number, *[_neutral(sheetmap._cell_text(c)) for c in cells], "; ".join(reasons[number])]
+            [
+                number,
+                *[neutralise(sheetmap.cell_text(c)) for c in cells],
+                "; ".join(reasons[number]),
+            ]
         )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-_NUMBER = re.compile(r"[-+]?\d[\d,]*(\.\d+)?")
-
-
-def _neutral(text: str) -> str:
-    """A cell that a spreadsheet would run as a formula is written as text (numbers stay)."""
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _NUMBER.fullmatch(text):
-        return "'" + text
-    return text
 
 
 # ---- small files now, large ones on the worker -----------------------------------------------
@@ -1105,14 +1097,22 @@ def start(
     ctx: TenantContext,
     *,
     import_id: uuid.UUID,
-    mapping: ImportMapping,
+    mapping: ImportMapping | None = None,
     dry_run: bool = True,
     replace_draft: bool = False,
 ) -> RateImport:
     """Run an import now (small files) or queue it for the worker (large ones; the page shows
-    its progress and survives a reload). Either way the import row tells where it stands."""
+    its progress and survives a reload). Either way the import row tells where it stands.
+    Without a mapping: the one its last run used, else the suggested one (the supplier's
+    template where its headers are found again)."""
     require(ctx, Action.RATES_EDIT)
     item = _get_import(session, import_id)
+    if mapping is None:
+        mapping = (
+            ImportMapping.model_validate(item.mapping)
+            if item.mapping
+            else preview(session, ctx, import_id=import_id).suggested
+        )
     if item.status in (ImportStatus.QUEUED.value, ImportStatus.RUNNING.value):
         raise ConflictError("This import is already running; wait for its report.")
     if item.size_bytes <= INLINE_LIMIT_BYTES:

@@ -19,6 +19,8 @@ from decimal import Decimal
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from openpyxl.utils import get_column_letter
+
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RELS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 PACKAGE_RELS = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -38,15 +40,6 @@ class Sheet:
     widths: Sequence[float] = ()
 
 
-def _letters(index: int) -> str:
-    name = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
-
-
 def _text(value: str) -> str:
     clean = _XML_UNSAFE.sub("", value)
     space = ' xml:space="preserve"' if clean[:1].isspace() or clean[-1:].isspace() else ""
@@ -54,7 +47,7 @@ def _text(value: str) -> str:
 
 
 def _sheet_xml(sheet: Sheet) -> bytes:
-    columns = [_letters(i) for i in range(max(len(sheet.header), 1))]
+    columns = [get_column_letter(i + 1) for i in range(max(len(sheet.header), 1))]
     parts = [
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n',
         f'<worksheet xmlns="{MAIN}" xmlns:r="{RELS}">',
@@ -82,7 +75,7 @@ def _sheet_xml(sheet: Sheet) -> bytes:
         for i, value in enumerate(row):
             if value is None or value == "":
                 continue
-            ref = f"{columns[i] if i < len(columns) else _letters(i)}{number}"
+            ref = f"{columns[i] if i < len(columns) else get_column_letter(i + 1)}{number}"
             if isinstance(value, str):
                 cells.append(f'<c r="{ref}" t="inlineStr">{_text(value)}</c>')
             elif isinstance(value, bool):

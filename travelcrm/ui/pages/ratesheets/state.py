@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import reflex as rx
+from openpyxl.utils import get_column_letter
 from reflex.event import EventSpec
 from sqlmodel import Session
 
@@ -125,14 +126,6 @@ class PreviewRow:
     number: str
     cells: list[str]
     is_header: bool
-
-
-def _letter(index: int) -> str:
-    name, index = "", index + 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        name = chr(65 + rest) + name
-    return name
 
 
 def _meaning(rule: ColumnRule | None) -> str:
@@ -434,7 +427,7 @@ class RateImportState(rx.State):
         self.columns = [
             ColumnChoice(
                 index=c.index,
-                letter=_letter(c.index),
+                letter=get_column_letter(c.index + 1),
                 header=c.header,
                 samples=" · ".join(s[:24] for s in c.samples[:3]),
                 field=rules[c.index].field.value if c.index in rules else "ignore",
