@@ -67,16 +67,19 @@ def test_a_wide_hotel_sheet_from_upload_to_a_stored_draft(
     shot(page, "import-0-upload-and-history")
 
     # the rate list's Spreadsheet menu exports the version on screen, and leads to the import
-    page.goto(_url(harness, f"/rates/{target.rate_list_id}"))
+    # (each from a freshly loaded page: a menu reopened while it closes can miss the click)
+    list_page = _url(harness, f"/rates/{target.rate_list_id}")
+    page.goto(list_page)
+    page.get_by_test_id("sheet-menu").click(timeout=TIMEOUT)
+    page.get_by_test_id("open-import").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("Import a rate sheet", timeout=TIMEOUT)
+    page.goto(list_page)
     page.get_by_test_id("sheet-menu").click(timeout=TIMEOUT)
     with page.expect_download(timeout=TIMEOUT) as download:
         page.get_by_test_id("export-xlsx").click()
     assert download.value.suggested_filename.endswith("-v1.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(download.value.path().read_bytes()))
     assert book.worksheets[0].max_row == fx.expected_lines + 1
-    page.get_by_test_id("sheet-menu").click()
-    page.get_by_test_id("open-import").click()
-    expect(page.get_by_test_id("page-title")).to_have_text("Import a rate sheet", timeout=TIMEOUT)
     with tenant_scope(target.ctx) as session:
         versions = rates.list_versions(session, target.ctx, target.rate_list_id)
         assert len(versions) == 1 and versions[0].status == "draft"
