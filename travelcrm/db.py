@@ -18,12 +18,14 @@ from typing import Any, cast
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Engine, MetaData, Row, Select, Table, create_engine, event
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql.selectable import Alias, SelectBase
 from sqlalchemy.sql.util import find_tables
+from sqlalchemy.sql.visitors import iterate
 from sqlmodel import Session, SQLModel, col
 
 from alembic import command
@@ -241,8 +243,15 @@ def _set_tenant_for_transaction(session: OrmSession, _transaction: Any, connecti
         _set_for_transaction(connection, TENANT_SETTING, str(tenant_id))
 
 
+_tenant_tables_cache: tuple[int, dict[str, type]] = (-1, {})
+
+
 def _tenant_tables() -> dict[str, type]:
-    """Tenant-owned ORM classes by table name."""
+    """Tenant-owned ORM classes by table name (recomputed only when a model is added)."""
+    global _tenant_tables_cache
+    known = len(SQLModel.metadata.tables)
+    if _tenant_tables_cache[0] == known:
+        return _tenant_tables_cache[1]
     found: dict[str, type] = {}
     pending: list[type] = list(TenantMixin.__subclasses__())
     while pending:
@@ -251,6 +260,7 @@ def _tenant_tables() -> dict[str, type]:
         table = getattr(cls, "__table__", None)
         if table is not None:
             found[table.name] = cls
+    _tenant_tables_cache = (known, found)
     return found
 
 
@@ -293,6 +303,32 @@ def scoped_connection(session: Session) -> tuple[Any, uuid.UUID]:
     if tenant_id is None:
         raise UnscopedTenantQueryError("scoped_connection() needs tenant_scope(ctx)")
     return session.connection(), tenant_id
+
+
+def scoped_rows(session: Session, statement: Select[Any]) -> list[Row[Any]]:
+    """Plain rows of a Core select for list pages, without ORM objects: each tenant table the
+    statement reads gets `tenant_id = <the scope's agency>` added here (the ORM filter does
+    not see Core statements), and on PostgreSQL RLS backs it up. Refused outside
+    `tenant_scope()`. Skipping hydration is what keeps a scoped list close to raw SQL."""
+    connection, tenant_id = scoped_connection(session)
+    by_name = _tenant_tables()
+    tenant_names = set(by_name)
+    for element in iterate(statement):
+        nested = element is not statement and isinstance(element, SelectBase)
+        if (
+            nested
+            and {t.name for t in find_tables(cast(ClauseElement, element)) if isinstance(t, Table)}
+            & tenant_names
+        ):
+            raise UnscopedTenantQueryError(
+                "scoped_rows() filters the tables in FROM; a subquery reads a tenant table"
+            )
+    # with no subquery on tenant tables, every table or alias found is in the top FROM
+    for table in find_tables(statement, include_aliases=True):
+        underlying = table.element if isinstance(table, Alias) else table
+        if isinstance(underlying, Table) and underlying.name in tenant_names:
+            statement = statement.where(table.c.tenant_id == tenant_id)
+    return list(connection.execute(statement).all())
 
 
 @event.listens_for(Session, "before_flush")

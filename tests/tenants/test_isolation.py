@@ -26,6 +26,7 @@ from travelcrm.db import (
     import_models,
     make_engine,
     scoped_connection,
+    scoped_rows,
     system_scope,
     tenant_scope,
 )
@@ -120,6 +121,30 @@ def test_tables_named_only_in_from_are_scoped_too(agencies) -> None:
         assert counted == 2
         ids = session.exec(sa.select(sa.literal(1)).select_from(AuditEvent)).all()
         assert len(ids) == 2
+
+
+def test_plain_rows_for_lists_are_filtered_to_the_scope(agencies) -> None:
+    """`scoped_rows` runs Core statements the ORM filter never sees: it adds the agency
+    itself (on SQLite nothing else stands behind it), joins included."""
+    a, b = agencies
+    _record(a, "auth.sign_in", 2)
+    b_ids = _record(b, "auth.sign_in", 3)
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    other = table.alias("other")
+    with tenant_scope(a) as session:
+        rows = scoped_rows(session, sa.select(table.c.id, table.c.tenant_id))
+        assert len(rows) == 2 and {r.tenant_id for r in rows} == {a.tenant_id}
+        assert not scoped_rows(session, sa.select(table.c.id).where(table.c.id == b_ids[0]))
+        joined = sa.select(table.c.id).join(other, other.c.action == table.c.action)
+        assert len(scoped_rows(session, joined)) == 4  # 2 x 2, never B's 3
+        nested = sa.select(sa.func.count()).select_from(sa.select(table.c.id).subquery())
+        with pytest.raises(UnscopedTenantQueryError, match="subquery"):
+            scoped_rows(session, nested)
+        counted = sa.select(sa.func.count()).select_from(table).scalar_subquery()
+        with pytest.raises(UnscopedTenantQueryError, match="subquery"):
+            scoped_rows(session, sa.select(table.c.id, counted))
+    with pytest.raises(UnscopedTenantQueryError), system_scope() as session:
+        scoped_rows(session, sa.select(table.c.id))
 
 
 def test_reading_the_audit_log_needs_the_permission(agencies) -> None:

@@ -10,7 +10,7 @@ import base64
 import hashlib
 import hmac
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Annotated, Any, TypeVar
 
@@ -87,11 +87,13 @@ def keyset_page(
     params: PageParams,
     convert: Sequence[Any] = (),
     descending: bool = False,
+    rows_of: Callable[[Any], Sequence[Any]] | None = None,
 ) -> tuple[list[T], str | None]:
     """Run `statement` ordered by `order_by` after the cursor; `key(row)` gives the row's key.
 
     `convert` optionally turns the cursor's JSON values back into column types (e.g. UUID);
-    `descending` pages newest-first.
+    `descending` pages newest-first; `rows_of(statement)` runs it instead of the session
+    (e.g. `db.scoped_rows` for plain rows without ORM objects).
     """
     if params.cursor:
         values = decode_cursor(params.cursor)
@@ -115,7 +117,8 @@ def keyset_page(
         )
         statement = statement.where(after)
     ordering = [c.desc() for c in order_by] if descending else list(order_by)
-    rows = list(session.exec(statement.order_by(*ordering).limit(params.limit + 1)).all())
+    final = statement.order_by(*ordering).limit(params.limit + 1)
+    rows = list(rows_of(final) if rows_of else session.exec(final).all())
     next_cursor = None
     if len(rows) > params.limit:
         rows = rows[: params.limit]

@@ -8,6 +8,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from travelcrm.api.pagination import PageParams, keyset_page
@@ -17,6 +18,7 @@ from travelcrm.core.clock import as_utc
 from travelcrm.core.context import request_id_var
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import scoped_rows
 
 # Values never written to the log, whatever a caller passes in before/after.
 _REDACTED_KEYS = frozenset({"password", "password_hash", "secret", "token", "bank_account"})
@@ -58,7 +60,8 @@ def record(
     return event
 
 
-def to_public(event: AuditEvent) -> AuditEventPublic:
+def to_public(event: AuditEvent | Any) -> AuditEventPublic:
+    """From a model or a plain row of its columns."""
     return AuditEventPublic(
         id=event.id,
         occurred_at=as_utc(event.occurred_at),
@@ -77,29 +80,33 @@ def to_public(event: AuditEvent) -> AuditEventPublic:
 def list_events(
     session: Session, ctx: TenantContext, *, filters: AuditFilter, page: PageParams
 ) -> tuple[list[AuditEventPublic], str | None]:
-    """Newest first, filtered, cursor-paged. The tenant scope is applied by the session."""
+    """Newest first, filtered, cursor-paged; plain rows (no ORM objects) filtered to the
+    scope's agency by `scoped_rows`."""
     require(ctx, Action.AUDIT_READ)
-    statement = select(AuditEvent)
+    table = AuditEvent.__table__  # type: ignore[attr-defined]
+    statement = sa.select(*table.c)
     if filters.action:
-        statement = statement.where(col(AuditEvent.action) == filters.action)
+        statement = statement.where(table.c.action == filters.action)
     if filters.actor_user_id:
-        statement = statement.where(col(AuditEvent.actor_user_id) == filters.actor_user_id)
+        statement = statement.where(table.c.actor_user_id == filters.actor_user_id)
     if filters.target_type:
-        statement = statement.where(col(AuditEvent.target_type) == filters.target_type)
+        statement = statement.where(table.c.target_type == filters.target_type)
     if filters.target_id:
-        statement = statement.where(col(AuditEvent.target_id) == filters.target_id)
+        statement = statement.where(table.c.target_id == filters.target_id)
     if filters.since:
-        statement = statement.where(col(AuditEvent.occurred_at) >= filters.since)
+        statement = statement.where(table.c.occurred_at >= filters.since)
     if filters.until:
-        statement = statement.where(col(AuditEvent.occurred_at) < filters.until)
+        statement = statement.where(table.c.occurred_at < filters.until)
+    rows: list[Any]
     rows, next_cursor = keyset_page(
         session,
-        statement,
-        order_by=[col(AuditEvent.occurred_at), col(AuditEvent.id)],
+        statement,  # type: ignore[arg-type]  # plain rows, run by rows_of
+        order_by=[table.c.occurred_at, table.c.id],
         key=lambda e: [as_utc(e.occurred_at).isoformat(), str(e.id)],
         params=page,
         descending=True,
         convert=[_parse_time, uuid.UUID],
+        rows_of=lambda final: scoped_rows(session, final),
     )
     return [to_public(row) for row in rows], next_cursor
 
