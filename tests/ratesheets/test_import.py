@@ -232,6 +232,78 @@ def test_planted_errors_are_reported_on_their_rows_and_nothing_is_stored(
     assert len(text.splitlines()) == 1 + len(reported_rows)
 
 
+def _staged_path(target: Target, import_id: uuid.UUID) -> Path:
+    with tenant_scope(target.ctx) as session:
+        return Path(sheets.get_import(session, target.ctx, import_id=import_id).stored_as)
+
+
+def test_the_commit_stores_what_its_dry_run_checked_without_reading_the_file_again(
+    migrated_engine, tmp_path: Path
+) -> None:
+    fx = MANIFEST["transport_rajasthan.xlsx"]
+    target = _target(fx)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    import_id = _stage(target, fx, tmp_path)
+    assert _run(target, import_id, mapping, dry_run=True).status == ImportStatus.CHECKED.value
+    staged = _staged_path(target, import_id)
+    kept = Path(str(staged) + ".checked")
+    assert kept.exists()
+    staged.unlink()  # the commit does not need the file: the dry run's lines are kept
+    committed = _run(target, import_id, mapping, dry_run=False)
+    assert committed.status == ImportStatus.COMMITTED.value
+    assert committed.lines == fx.expected_lines
+    assert _stored(target, committed.version_id) == _expected(fx)
+    assert not kept.exists()
+
+
+def test_a_kept_dry_run_is_checked_again_when_the_services_changed(
+    migrated_engine, tmp_path: Path
+) -> None:
+    fx = MANIFEST["transport_rajasthan.xlsx"]
+    target = _target(fx)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    import_id = _stage(target, fx, tmp_path)
+    _run(target, import_id, mapping, dry_run=True)
+    renamed = fx.services[0].name
+    with tenant_scope(target.ctx) as session:
+        for service in rates.services_to_price(
+            session, target.ctx, supplier_id=target.supplier_id
+        ):
+            if service.name == renamed:
+                service.name = renamed + " (old)"
+                session.add(service)
+    refused = _run(target, import_id, mapping, dry_run=False)
+    assert refused.status == ImportStatus.REFUSED.value
+    assert any(renamed in e["reason"] for e in refused.report["errors"])
+
+
+@pytest.mark.parametrize("tamper", ["signature", "mapping"])
+def test_a_tampered_kept_dry_run_or_another_mapping_is_checked_again(
+    migrated_engine, tmp_path: Path, tamper: str
+) -> None:
+    fx = MANIFEST["transport_rajasthan.xlsx"]
+    target = _target(fx)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    import_id = _stage(target, fx, tmp_path)
+    _run(target, import_id, mapping, dry_run=True)
+    kept = Path(str(_staged_path(target, import_id)) + ".checked")
+    if tamper == "signature":
+        blob = bytearray(kept.read_bytes())
+        blob[-10] ^= 0xFF
+        kept.write_bytes(bytes(blob))
+    else:  # a mapping that reads no service column cannot reuse the kept lines
+        mapping = mapping.model_copy(
+            update={"columns": [c for c in mapping.columns if c.field != ImportField.SERVICE]}
+        )
+    if tamper == "mapping":
+        with pytest.raises(ValidationFailedError, match="service"):
+            _run(target, import_id, mapping, dry_run=False)
+        return
+    committed = _run(target, import_id, mapping, dry_run=False)
+    assert committed.status == ImportStatus.COMMITTED.value
+    assert _stored(target, committed.version_id) == _expected(fx)
+
+
 def test_commit_makes_a_new_draft_of_a_published_list_and_the_diff_shows_changes(
     migrated_engine, tmp_path: Path
 ) -> None:

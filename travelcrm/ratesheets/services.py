@@ -12,8 +12,12 @@ import contextlib
 import csv
 import difflib
 import gc
+import hashlib
+import hmac
 import io
 import itertools
+import operator
+import pickle
 import shutil
 import time
 import uuid
@@ -27,10 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func
 from sqlalchemy import insert as sa_insert
-from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql
 from sqlmodel import Session, col, select
 
 from travelcrm.audit import services as audit
@@ -300,12 +301,47 @@ class ResolvedLine:
 
 @dataclass
 class Checked:
-    lines: list[ResolvedLine]
+    lines: list[ResolvedLine]  # empty when read back from a kept dry run: `columns` holds them
     seasons: list[tuple[str, date, date]]
     errors: list[Problem]
     warnings: list[Problem]
     rows_read: int
     report: dict[str, Any]
+    columns: dict[str, list[Any]] | None = None
+    count: int = -1
+
+    def __post_init__(self) -> None:
+        if self.count < 0:
+            self.count = len(self.lines)
+
+    def line_columns(self) -> dict[str, list[Any]]:
+        """What storing needs of the lines, a list per field (in the lines' order)."""
+        if self.columns is None:
+            if self.lines:
+                per_field = zip(*map(_stored_values, self.lines), strict=True)
+                self.columns = dict(zip(_STORED_FIELDS, map(list, per_field), strict=True))
+            else:
+                self.columns = {name: [] for name in _STORED_FIELDS}
+        return self.columns
+
+
+# the fields of a resolved line that a rate line stores (with its season's dates)
+_STORED_FIELDS = (
+    "service_id",
+    "starts_on",
+    "ends_on",
+    "basis",
+    "occupancy",
+    "age_band",
+    "pax_min",
+    "pax_max",
+    "net",
+    "sell",
+    "markup_pct",
+    "weekdays",
+    "min_nights",
+)
+_stored_values = operator.attrgetter(*_STORED_FIELDS)
 
 
 def _problem(p: sheetmap.RowProblem) -> Problem:
@@ -411,6 +447,51 @@ class _Resolver:
         return mask
 
 
+@dataclass
+class _Against:
+    """What a check resolves the sheet against: the list, the version it is compared with,
+    the supplier and its services, that version's seasons and age bands."""
+
+    rate_list: RateList
+    base: RateListVersion
+    supplier: Supplier
+    services: list[SupplierService]
+    seasons: list[Season]
+    bands: set[str]
+
+    def fingerprint(self) -> str:
+        """Changes when anything a check read of the database changes (a renamed service, an
+        edited version, a new season...): a kept dry run is then checked again."""
+        parts: list[Any] = [
+            self.rate_list.id,
+            self.base.id,
+            self.base.lock_version,
+            self.base.status,
+            self.supplier.name,
+            self.supplier.country,
+            sorted(self.bands),
+        ]
+        parts += sorted(
+            (str(v.id), v.name, v.kind, v.meal_plan, v.is_active) for v in self.services
+        )
+        parts += sorted((str(x.id), x.name, x.starts_on, x.ends_on) for x in self.seasons)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _against(session: Session, ctx: TenantContext, item: RateImport) -> _Against:
+    rate_list = rates.get_rate_list(session, ctx, item.rate_list_id)
+    base = _base_version(session, rate_list)
+    supplier = session.exec(select(Supplier).where(col(Supplier.id) == rate_list.supplier_id)).one()
+    return _Against(
+        rate_list=rate_list,
+        base=base,
+        supplier=supplier,
+        services=list(rates.services_to_price(session, ctx, supplier_id=rate_list.supplier_id)),
+        seasons=list(rates.list_seasons(session, ctx, base.id)),
+        bands={b.kind for b in rates.list_age_bands(session, ctx, base.id)},
+    )
+
+
 def check(
     session: Session,
     ctx: TenantContext,
@@ -418,11 +499,12 @@ def check(
     item: RateImport,
     mapping: ImportMapping,
     progress: Callable[[int, str], None] | None = None,
+    against: _Against | None = None,
 ) -> Checked:
     """Read the staged file with the mapping; resolve services and seasons against the list;
     every problem by row and column; warnings; the diff against the current version."""
-    rate_list = rates.get_rate_list(session, ctx, item.rate_list_id)
-    base = _base_version(session, rate_list)
+    against = against or _against(session, ctx, item)
+    base = against.base
     missing = sheetmap.missing_required(mapping)
     if missing:
         raise ValidationFailedError(
@@ -452,22 +534,18 @@ def check(
     warnings = [_problem(p) for p in built.warnings]
     if progress:
         progress(72, "matching services and seasons")
-    supplier = session.exec(select(Supplier).where(col(Supplier.id) == rate_list.supplier_id)).one()
-    services = rates.services_to_price(session, ctx, supplier_id=rate_list.supplier_id)
-    index = _service_index(services)
-    base_seasons = rates.list_seasons(session, ctx, base.id)
+    services = against.services
     by_name: dict[str, list[Season]] = defaultdict(list)
-    for season in base_seasons:
+    for season in against.seasons:
         by_name[season.name.lower()].append(season)
-    by_dates = {(s.starts_on, s.ends_on): s.name for s in base_seasons}
-    bands = {b.kind for b in rates.list_age_bands(session, ctx, base.id)}
+    by_dates = {(s.starts_on, s.ends_on): s.name for s in against.seasons}
     resolver = _Resolver(
-        index=index,
-        supplier=supplier,
+        index=_service_index(services),
+        supplier=against.supplier,
         by_name=by_name,
         by_dates=by_dates,
         version=base,
-        bands=bands,
+        bands=against.bands,
     )
     resolved: list[ResolvedLine] = []
     seasons: dict[tuple[date, date], str] = {}
@@ -567,6 +645,78 @@ def check(
         built.rows_read,
         report,
     )
+
+
+# ---- a dry run kept for its commit ------------------------------------------------------------
+
+
+def _kept_path(item: RateImport) -> Path:
+    return Path(item.stored_as + ".checked")
+
+
+def _kept_key(item: RateImport, mapping: ImportMapping, against: _Against) -> str:
+    """The same bytes, read with the same mapping, against the same database state."""
+    text = mapping.model_dump_json() + item.checksum + against.fingerprint()
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _signature(payload: bytes) -> bytes:
+    secret = get_settings().secret_key.get_secret_value().encode()
+    return hmac.new(secret, b"travelcrm-checked-v1" + payload, hashlib.sha256).digest()
+
+
+def _keep_checked(
+    item: RateImport, mapping: ImportMapping, against: _Against, checked: Checked
+) -> None:
+    """A clean dry run's lines, kept beside the staged file (signed) so that committing the
+    same import does not read and check the whole file again."""
+    payload = pickle.dumps(
+        {
+            "key": _kept_key(item, mapping, against),
+            "columns": checked.line_columns(),
+            "count": checked.count,
+            "seasons": checked.seasons,
+            "warnings": [(p.row, p.column, p.reason, p.code) for p in checked.warnings],
+            "rows_read": checked.rows_read,
+            "report": checked.report,
+        },
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    path = _kept_path(item)
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(_signature(payload) + payload)
+    partial.replace(path)
+
+
+def _kept_checked(item: RateImport, mapping: ImportMapping, against: _Against) -> Checked | None:
+    """The kept dry run if it still holds (signature, file, mapping and database state the
+    same), else None: the commit checks again."""
+    path = _kept_path(item)
+    try:
+        blob = path.read_bytes()
+    except OSError:
+        return None
+    signature, payload = blob[:32], blob[32:]
+    if not hmac.compare_digest(signature, _signature(payload)):
+        return None
+    kept = pickle.loads(payload)
+    if kept["key"] != _kept_key(item, mapping, against):
+        return None
+    return Checked(
+        lines=[],
+        columns=kept["columns"],
+        count=kept["count"],
+        seasons=kept["seasons"],
+        errors=[],
+        warnings=[Problem(*values) for values in kept["warnings"]],
+        rows_read=kept["rows_read"],
+        report=kept["report"],
+    )
+
+
+def _drop_kept(item: RateImport) -> None:
+    with contextlib.suppress(OSError):
+        _kept_path(item).unlink()
 
 
 def _base_version(session: Session, rate_list: RateList) -> RateListVersion:
@@ -881,10 +1031,17 @@ def run(
     item.mapping = mapping.model_dump(mode="json")
     item.dry_run = dry_run
     item.replace_draft = replace_draft
-    with _gc_paused():
-        checked = check(session, ctx, item=item, mapping=mapping, progress=progress)
+    against = _against(session, ctx, item)
+    checked = None if dry_run else _kept_checked(item, mapping, against)
+    if checked is None:
+        with _gc_paused():
+            checked = check(
+                session, ctx, item=item, mapping=mapping, progress=progress, against=against
+            )
+        if dry_run and not checked.errors:
+            _keep_checked(item, mapping, against, checked)
     item.rows_read = checked.rows_read
-    item.lines = len(checked.lines)
+    item.lines = checked.count
     item.error_count = len(checked.errors)
     item.warning_count = len(checked.warnings)
     item.report = checked.report
@@ -898,7 +1055,7 @@ def run(
         return item
     if dry_run:
         item.status = ImportStatus.CHECKED.value
-        item.stage = f"checked: {len(checked.lines):,} lines ready"
+        item.stage = f"checked: {checked.count:,} lines ready"
         session.add(item)
         session.flush()
         return item
@@ -907,9 +1064,10 @@ def run(
     with _gc_paused():
         draft = _store(session, ctx, item=item, checked=checked, replace_draft=replace_draft)
     _save_template(session, ctx, supplier_id=item.supplier_id, mapping=mapping)
+    _drop_kept(item)
     item.status = ImportStatus.COMMITTED.value
     item.version_id = draft.id
-    item.stage = f"stored {len(checked.lines):,} lines in draft v{draft.number}"
+    item.stage = f"stored {checked.count:,} lines in draft v{draft.number}"
     session.add(item)
     session.flush()
     audit.record(
@@ -922,7 +1080,7 @@ def run(
             "file": item.file_name,
             "checksum": item.checksum,
             "rows": checked.rows_read,
-            "lines": len(checked.lines),
+            "lines": checked.count,
             "warnings": len(checked.warnings),
             "version": draft.number,
         },
@@ -978,32 +1136,24 @@ def _store(
         season_ids[(start, end)] = season.id
     session.flush()
     connection, tenant_id = scoped_connection(session)
-    version_id = draft.id
-    rows = [
-        {
-            "tenant_id": tenant_id,
-            "id": new_id(),
-            "version_id": version_id,
-            "service_id": line.service_id,
-            "season_id": season_ids[(line.starts_on, line.ends_on)],
-            "basis": line.basis,
-            "occupancy": line.occupancy,
-            "age_band": line.age_band,
-            "pax_min": line.pax_min,
-            "pax_max": line.pax_max,
-            "net": line.net,
-            "sell": line.sell,
-            "markup_pct": line.markup_pct,
-            "weekdays": line.weekdays,
-            "min_nights": line.min_nights,
-            "position": position,
-        }
-        for position, line in enumerate(checked.lines, start=1)
-    ]
+    columns = checked.line_columns()
+    arrays: dict[str, list[Any]] = {
+        "id": [new_id() for _ in range(checked.count)],
+        "service_id": columns["service_id"],
+        "season_id": [
+            season_ids[span] for span in zip(columns["starts_on"], columns["ends_on"], strict=True)
+        ],
+    } | {name: columns[name] for name in _STORED_FIELDS[3:]}
     table = RateLine.__table__  # type: ignore[attr-defined]
+    constants = {"tenant_id": tenant_id, "version_id": draft.id}
     if connection.dialect.name == "postgresql":
-        _insert_unnested(connection, table, rows)
+        _insert_unnested(connection, table, constants, arrays, ordinal="position")
     else:
+        names = list(arrays)
+        rows = [
+            constants | {"position": position} | dict(zip(names, row, strict=True))
+            for position, row in enumerate(zip(*arrays.values(), strict=True), start=1)
+        ]
         for chunk in range(0, len(rows), 5000):
             connection.execute(sa_insert(table), rows[chunk : chunk + 5000])
     draft.lock_version += 1
@@ -1012,33 +1162,38 @@ def _store(
     return draft
 
 
-def _insert_unnested(connection: Any, table: Any, rows: list[dict[str, Any]]) -> None:
-    """PostgreSQL: the rows as one `INSERT ... SELECT FROM unnest(arrays)` per chunk rather
-    than one INSERT per row. Each value goes through its column type's bind processing (the
-    arrays are of the column types), and row-level security and the foreign keys check every
-    row as they would for single INSERTs."""
-    if not rows:
+def _insert_unnested(
+    connection: Any,
+    table: Any,
+    constants: dict[str, Any],
+    arrays: dict[str, list[Any]],
+    *,
+    ordinal: str,
+) -> None:
+    """PostgreSQL: rows as one `INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY` per
+    chunk rather than one INSERT per row: `constants` are the same on every row, `arrays`
+    hold a value per row (sent in psycopg's binary format, `%(name)b`: no text quoting of
+    20,000 values a column), `ordinal` gets the row's 1-based number. Row-level security and
+    the foreign keys check every row as they would for single INSERTs."""
+    count = len(next(iter(arrays.values()), []))
+    if not count:
         return
-    names = list(rows[0])
-    for start in range(0, len(rows), _UNNEST_CHUNK):
-        chunk = rows[start : start + _UNNEST_CHUNK]
-        source = (
-            func.unnest(
-                *(
-                    bindparam(
-                        f"new_{name}",
-                        [row[name] for row in chunk],
-                        type_=postgresql.ARRAY(table.c[name].type),
-                    )
-                    for name in names
-                )
-            )
-            .table_valued(*names)
-            .render_derived(name="new_lines")
-        )
-        connection.execute(
-            sa_insert(table).from_select(names, sa_select(*(source.c[name] for name in names)))
-        )
+    dialect = connection.dialect
+
+    def sql_type(name: str) -> str:
+        return str(table.c[name].type.compile(dialect=dialect))
+
+    given = ", ".join(f"%(c_{name})s::{sql_type(name)}" for name in constants)
+    unnested = ", ".join(f"%(a_{name})b::{sql_type(name)}[]" for name in arrays)
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join([*constants, *arrays, ordinal])}) "
+        f"SELECT {given}, {', '.join(arrays)}, n + %(offset)s "
+        f"FROM unnest({unnested}) WITH ORDINALITY AS new_rows({', '.join(arrays)}, n)"
+    )
+    fixed = {f"c_{name}": value for name, value in constants.items()}
+    for start in range(0, count, _UNNEST_CHUNK):
+        chunk = {f"a_{name}": v[start : start + _UNNEST_CHUNK] for name, v in arrays.items()}
+        connection.exec_driver_sql(statement, fixed | chunk | {"offset": start})
 
 
 def _save_template(
