@@ -502,8 +502,9 @@ def report(results: list[dict[str, Any]], written: dict[int, tuple[int, int]], t
         "  dry run = stage_file (vet, read, keep the upload) + run(dry_run=True); commit = "
         "run(dry_run=False)\n  of that same import, as in the browser (it stores the lines the "
         "dry run kept); direct commit = run(dry_run=False)\n  with no dry run before it (the "
-        "API's dry_run=false: it checks the file, then stores);\n  x pandas = seconds / pandas.read_excel(calamine) of the same "
-        "file; 10,000-row figures: median of runs;\n  peak memory: ru_maxrss of the backend's own "
+        "API's dry_run=false: it checks the file, then stores);\n  x pandas = seconds / "
+        "pandas.read_excel(calamine) of the same file;\n  10,000-row figures: median of runs; "
+        "peak memory: ru_maxrss of the backend's own "
         "process after the 100,000-row dry run and commit (imports and the 10,000-row runs "
         "included)"
     )

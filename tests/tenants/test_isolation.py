@@ -7,6 +7,7 @@ import os
 import secrets
 import uuid
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -253,6 +254,25 @@ def test_every_tenant_table_has_rls_enabled_and_forced(migrated_engine) -> None:
     assert set(catalog) == tenant_tables
     for table, (enabled, forced, policies) in catalog.items():
         assert enabled and forced and policies >= 1, table
+
+
+def test_every_tenant_row_is_tied_to_its_agency_by_a_foreign_key(migrated_engine) -> None:
+    """A key to `tenants`, or (bulk child rows) a composite key on `tenant_id` to a
+    tenant-owned parent that has one: in the migrated database, on both backends."""
+    inspector = sa.inspect(get_engine())
+    metadata = import_models()
+    tenant_tables = {t.name for t in metadata.sorted_tables if "tenant_id" in t.c}
+
+    def keys(table: str) -> list[dict[str, Any]]:
+        return [
+            k for k in inspector.get_foreign_keys(table) if "tenant_id" in k["constrained_columns"]
+        ]
+
+    direct = {t for t in tenant_tables if any(k["referred_table"] == "tenants" for k in keys(t))}
+    for table in sorted(tenant_tables - direct):
+        parents = {k["referred_table"] for k in keys(table)} & direct
+        assert parents, f"{table}: tenant_id is tied to no agency"
+    assert "rate_lines" not in direct  # its agency is proven through its version
 
 
 @pg_only

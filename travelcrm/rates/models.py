@@ -14,7 +14,7 @@ from sqlalchemy import JSON, Index, UniqueConstraint
 from sqlmodel import Field
 
 from travelcrm.core.sqltypes import amount, utc_datetime
-from travelcrm.core.tenancy import TenantMixin, tenant_fk
+from travelcrm.core.tenancy import TenantChildMixin, TenantMixin, tenant_fk
 
 
 class Market(StrEnum):
@@ -139,7 +139,7 @@ class AgeBand(TenantMixin, table=True):
     age_max: int  # inclusive
 
 
-class RateLine(TenantMixin, table=True):
+class RateLine(TenantChildMixin, table=True):
     __tablename__ = "rate_lines"
     __table_args__ = (
         tenant_fk("version_id", "rate_list_versions", ondelete="CASCADE"),

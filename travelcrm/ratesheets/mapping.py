@@ -598,24 +598,16 @@ def build_lines(
             groups.setdefault(key, []).append(rule)
     # constants and the fixed values of each column group are parsed once, not per row: a
     # bad one is reported once (row 0, its column); lines then copy the parsed values
+    reader = _Reader(day_first, decimal_comma)
     blank = SheetLine(row=0, service="")
     once: list[RowProblem] = []
     for name, text in mapping.constants.items():
-        _apply(blank, name, text, "(constant)", 0, once, day_first, decimal_comma)
+        reader.apply(blank, name, text, "(constant)", 0, once)
     fixed_values: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
     for key, rules in groups.items():
         parsed = SheetLine(row=0, service="")
         for fixed_name, text in key:
-            _apply(
-                parsed,
-                ImportField(fixed_name),
-                text,
-                rules[0].header,
-                0,
-                once,
-                day_first,
-                decimal_comma,
-            )
+            reader.apply(parsed, ImportField(fixed_name), text, rules[0].header, 0, once)
         fixed_values[key] = {
             attr: value
             for attr, value in parsed.__dict__.items()
@@ -649,7 +641,7 @@ def build_lines(
         for name, rule in row_rules.items():
             cell = _get(row, rule.column)
             if cell is not None:
-                _apply(base, name, cell, rule.header, number, problems, day_first, decimal_comma)
+                reader.apply(base, name, cell, rule.header, number, problems)
         if not base.service:
             header = (
                 row_rules[ImportField.SERVICE].header if ImportField.SERVICE in row_rules else ""
@@ -676,16 +668,7 @@ def build_lines(
             for rule, cell in cells:
                 if cell is None:
                     continue
-                _apply(
-                    line,
-                    rule.field,
-                    cell,
-                    rule.header,
-                    number,
-                    group_problems,
-                    day_first,
-                    decimal_comma,
-                )
+                reader.apply(line, rule.field, cell, rule.header, number, group_problems)
                 has_net = has_net or rule.field == ImportField.NET
             if not has_net and not group_problems:
                 header = next(
@@ -731,82 +714,69 @@ _EMPTY = SheetLine(row=0, service="")
 
 
 def _copy(line: SheetLine) -> SheetLine:
-    return SheetLine(
-        **{**line.__dict__, "weekdays": list(line.weekdays), "columns": dict(line.columns)}
-    )
+    """A copy for the next line of a row (its own `columns`; `weekdays` is only ever
+    replaced, never changed in place, so it is shared)."""
+    copied = object.__new__(SheetLine)
+    copied.__dict__.update(line.__dict__)
+    copied.columns = dict(line.columns)
+    return copied
 
 
-def _apply(
-    line: SheetLine,
-    name: ImportField,
-    cell: Any,
-    header: str,
-    row: int,
-    problems: list[RowProblem],
-    day_first: bool,
-    decimal_comma: bool,
-) -> None:
-    """Parse one cell into the line's field; a bad value becomes a problem on (row, header)."""
-    try:
-        _PARSERS[name](line, cell, day_first, decimal_comma)
-    except ValueError as exc:
-        problems.append(RowProblem(row, header, str(exc), name.value))
-        return
-    line.columns[name.value] = header
+class _Reader:
+    """Parses cells into lines. Sheets repeat their values (a date on a thousand rows, a
+    price on hundreds): each distinct cell of a field is parsed once, and its value or its
+    problem reused."""
+
+    def __init__(self, day_first: bool, decimal_comma: bool) -> None:
+        self.day_first = day_first
+        self.decimal_comma = decimal_comma
+        self._parsed: dict[tuple[ImportField, type, Any], tuple[bool, Any]] = {}
+
+    def apply(
+        self,
+        line: SheetLine,
+        name: ImportField,
+        cell: Any,
+        header: str,
+        row: int,
+        problems: list[RowProblem],
+    ) -> None:
+        """Parse one cell into the line's field; a bad value becomes a problem on (row,
+        header)."""
+        key = (name, type(cell), cell)  # 1, 1.0 and True are equal keys, not equal cells
+        found = self._parsed.get(key)
+        if found is None:
+            try:
+                found = (True, _VALUES[name](cell, self.day_first, self.decimal_comma))
+            except ValueError as exc:
+                found = (False, str(exc))
+            self._parsed[key] = found
+        ok, value = found
+        if not ok:
+            problems.append(RowProblem(row, header, value, name.value))
+            return
+        try:
+            _SETTERS[name](line, value, cell)
+        except ValueError as exc:
+            problems.append(RowProblem(row, header, str(exc), name.value))
+            return
+        line.columns[name.value] = header
 
 
 def _text(cell: Any) -> str:
     return " ".join(cell_text(cell).split())
 
 
-def _set_service(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.service = _text(cell)
-
-
-def _set_meal_plan(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.meal_plan = values.parse_meal_plan(cell)
-
-
-def _set_season(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.season = _text(cell)
-
-
-def _set_from(line: SheetLine, cell: Any, day_first: bool, _c: bool) -> None:
-    line.valid_from = values.parse_date(cell, day_first=day_first)
-
-
-def _set_to(line: SheetLine, cell: Any, day_first: bool, _c: bool) -> None:
-    line.valid_to = values.parse_date(cell, day_first=day_first)
-
-
-def _set_basis(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.basis = values.parse_basis(cell)
-
-
-def _set_occupancy(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.occupancy = values.parse_occupancy(cell)
-
-
-def _set_age_band(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.age_band = values.parse_age_band(cell)
-
-
-def _set_pax(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.pax_min, line.pax_max = values.parse_pax(cell)
-
-
-def _set_pax_min(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.pax_min = values.parse_int(cell, what="people")
-
-
-def _set_pax_max(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.pax_max = values.parse_int(cell, what="people")
-
-
-def _price(cell: Any, line: SheetLine, decimal_comma: bool) -> Decimal:
+def _price(cell: Any, _d: bool, decimal_comma: bool) -> tuple[Decimal, str | None]:
     amount, currency = values.parse_amount(cell, decimal_comma=decimal_comma)
     if amount < 0:
         raise ValueError(f"{_text(cell)} is negative; prices can't be")
+    return amount, currency
+
+
+def _priced(line: SheetLine, value: tuple[Decimal, str | None], cell: Any) -> Decimal:
+    """The amount, the line taking the currency it is written in (one currency a line)."""
+    amount, currency = value
     if currency is not None:
         if line.currency is not None and line.currency != currency:
             raise ValueError(f"{_text(cell)} is in {currency}, but this line is in {line.currency}")
@@ -814,56 +784,79 @@ def _price(cell: Any, line: SheetLine, decimal_comma: bool) -> Decimal:
     return amount
 
 
-def _set_net(line: SheetLine, cell: Any, _d: bool, decimal_comma: bool) -> None:
-    line.net = _price(cell, line, decimal_comma)
-
-
-def _set_sell(line: SheetLine, cell: Any, _d: bool, decimal_comma: bool) -> None:
-    line.sell = _price(cell, line, decimal_comma)
-
-
-def _set_markup(line: SheetLine, cell: Any, _d: bool, decimal_comma: bool) -> None:
-    line.markup_pct = values.parse_percent(cell, decimal_comma=decimal_comma)
-
-
-def _set_min_nights(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
+def _min_nights(cell: Any, _d: bool, _c: bool) -> int:
     nights = values.parse_int(cell, what="nights")
     if not 1 <= nights <= 60:
         raise ValueError(f"{nights} minimum nights is outside 1-60")
-    line.min_nights = nights
+    return nights
 
 
-def _set_weekdays(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.weekdays = values.parse_weekdays(cell)
+# a cell's value for each field: pure (cell, day_first, decimal_comma) -> value
+_VALUES: dict[ImportField, Callable[[Any, bool, bool], Any]] = {
+    ImportField.SERVICE: lambda cell, _d, _c: _text(cell),
+    ImportField.MEAL_PLAN: lambda cell, _d, _c: values.parse_meal_plan(cell),
+    ImportField.SEASON: lambda cell, _d, _c: _text(cell),
+    ImportField.VALID_FROM: lambda cell, day_first, _c: values.parse_date(
+        cell, day_first=day_first
+    ),
+    ImportField.VALID_TO: lambda cell, day_first, _c: values.parse_date(cell, day_first=day_first),
+    ImportField.BASIS: lambda cell, _d, _c: values.parse_basis(cell),
+    ImportField.OCCUPANCY: lambda cell, _d, _c: values.parse_occupancy(cell),
+    ImportField.AGE_BAND: lambda cell, _d, _c: values.parse_age_band(cell),
+    ImportField.PAX: lambda cell, _d, _c: values.parse_pax(cell),
+    ImportField.PAX_MIN: lambda cell, _d, _c: values.parse_int(cell, what="people"),
+    ImportField.PAX_MAX: lambda cell, _d, _c: values.parse_int(cell, what="people"),
+    ImportField.NET: _price,
+    ImportField.SELL: _price,
+    ImportField.MARKUP: lambda cell, _d, decimal_comma: values.parse_percent(
+        cell, decimal_comma=decimal_comma
+    ),
+    ImportField.MIN_NIGHTS: _min_nights,
+    ImportField.WEEKDAYS: lambda cell, _d, _c: values.parse_weekdays(cell),
+    ImportField.CURRENCY: lambda cell, _d, _c: values.parse_currency(cell),
+    ImportField.IGNORE: lambda _cell, _d, _c: None,
+}
 
 
-def _set_currency(line: SheetLine, cell: Any, _d: bool, _c: bool) -> None:
-    line.currency = values.parse_currency(cell)
+def _set_pax(line: SheetLine, value: tuple[int, int], _cell: Any) -> None:
+    line.pax_min, line.pax_max = value
 
 
-def _ignore(_line: SheetLine, _cell: Any, _d: bool, _c: bool) -> None:
-    return None
+def _set_net(line: SheetLine, value: tuple[Decimal, str | None], cell: Any) -> None:
+    line.net = _priced(line, value, cell)
 
 
-_PARSERS: dict[ImportField, Callable[[SheetLine, Any, bool, bool], None]] = {
-    ImportField.SERVICE: _set_service,
-    ImportField.MEAL_PLAN: _set_meal_plan,
-    ImportField.SEASON: _set_season,
-    ImportField.VALID_FROM: _set_from,
-    ImportField.VALID_TO: _set_to,
-    ImportField.BASIS: _set_basis,
-    ImportField.OCCUPANCY: _set_occupancy,
-    ImportField.AGE_BAND: _set_age_band,
+def _set_sell(line: SheetLine, value: tuple[Decimal, str | None], cell: Any) -> None:
+    line.sell = _priced(line, value, cell)
+
+
+def _setter(attr: str) -> Callable[[SheetLine, Any, Any], None]:
+    def set_value(line: SheetLine, value: Any, _cell: Any) -> None:
+        setattr(line, attr, value)
+
+    return set_value
+
+
+# how a parsed value goes into a line (values shared between lines are never changed in place)
+_SETTERS: dict[ImportField, Callable[[SheetLine, Any, Any], None]] = {
+    ImportField.SERVICE: _setter("service"),
+    ImportField.MEAL_PLAN: _setter("meal_plan"),
+    ImportField.SEASON: _setter("season"),
+    ImportField.VALID_FROM: _setter("valid_from"),
+    ImportField.VALID_TO: _setter("valid_to"),
+    ImportField.BASIS: _setter("basis"),
+    ImportField.OCCUPANCY: _setter("occupancy"),
+    ImportField.AGE_BAND: _setter("age_band"),
     ImportField.PAX: _set_pax,
-    ImportField.PAX_MIN: _set_pax_min,
-    ImportField.PAX_MAX: _set_pax_max,
+    ImportField.PAX_MIN: _setter("pax_min"),
+    ImportField.PAX_MAX: _setter("pax_max"),
     ImportField.NET: _set_net,
     ImportField.SELL: _set_sell,
-    ImportField.MARKUP: _set_markup,
-    ImportField.MIN_NIGHTS: _set_min_nights,
-    ImportField.WEEKDAYS: _set_weekdays,
-    ImportField.CURRENCY: _set_currency,
-    ImportField.IGNORE: _ignore,
+    ImportField.MARKUP: _setter("markup_pct"),
+    ImportField.MIN_NIGHTS: _setter("min_nights"),
+    ImportField.WEEKDAYS: _setter("weekdays"),
+    ImportField.CURRENCY: _setter("currency"),
+    ImportField.IGNORE: lambda _line, _value, _cell: None,
 }
 
 
