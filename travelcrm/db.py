@@ -56,6 +56,8 @@ MODEL_MODULES = (
     "travelcrm.suppliers.models",
     "travelcrm.rates.models",
     "travelcrm.ratesheets.models",
+    "travelcrm.customers.models",
+    "travelcrm.queries.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level

@@ -11,18 +11,32 @@ from travelcrm.core.permissions import PERMISSIONS, Action, Role, can, require
 from travelcrm.core.tenancy import TenantContext
 
 RATES_WORK = {Action.SUPPLIERS_VIEW, Action.SUPPLIERS_EDIT, Action.RATES_VIEW, Action.RATES_EDIT}
+SALES_WORK = {
+    Action.CUSTOMERS_VIEW,
+    Action.CUSTOMERS_EDIT,
+    Action.QUERIES_VIEW,
+    Action.QUERIES_EDIT,
+}
 EXPECTED_EXTRA = {
     Role.MANAGER: {
+        Action.CUSTOMERS_MERGE,
+        Action.QUERIES_VIEW_ALL,
+        Action.QUERIES_ASSIGN,
+        Action.QUERIES_SETTINGS,
         Action.USERS_VIEW,
         Action.TENANT_SETTINGS_VIEW,
         Action.AUDIT_READ,
         Action.RATES_PUBLISH,
         Action.SUPPLIER_BANK_VIEW,
     }
-    | RATES_WORK,
-    Role.OPERATOR: RATES_WORK | {Action.RATES_PUBLISH},
-    Role.AGENT: {Action.SUPPLIERS_VIEW, Action.RATES_VIEW},
+    | RATES_WORK
+    | SALES_WORK,
+    Role.OPERATOR: RATES_WORK | {Action.RATES_PUBLISH, Action.CUSTOMERS_VIEW},
+    Role.AGENT: {Action.SUPPLIERS_VIEW, Action.RATES_VIEW} | SALES_WORK,
     Role.FINANCE: {
+        Action.CUSTOMERS_VIEW,
+        Action.QUERIES_VIEW,
+        Action.QUERIES_VIEW_ALL,
         Action.TENANT_SETTINGS_VIEW,
         Action.SUPPLIERS_VIEW,
         Action.SUPPLIER_BANK_VIEW,
@@ -62,3 +76,6 @@ def test_table_shape() -> None:
     # agents and finance read contracts; they never change or publish them
     for action in (Action.SUPPLIERS_EDIT, Action.RATES_EDIT, Action.RATES_PUBLISH):
         assert not can(Role.AGENT, action) and not can(Role.FINANCE, action)
+    # agents work their queries; reassigning, merging and the rules are for managers up
+    for action in (Action.QUERIES_ASSIGN, Action.CUSTOMERS_MERGE, Action.QUERIES_SETTINGS):
+        assert {r for r in Role if can(r, action)} == {Role.OWNER, Role.ADMIN, Role.MANAGER}

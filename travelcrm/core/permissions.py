@@ -42,9 +42,21 @@ class Action(StrEnum):
     RATES_EDIT = "rates.edit"  # drafts: seasons, lines, bulk updates, restrictions, allotments
     RATES_PUBLISH = "rates.publish"
     SYSTEM_VIEW = "system.view"  # the installation's internals (database, workers, build)
+    CUSTOMERS_VIEW = "customers.view"
+    CUSTOMERS_EDIT = "customers.edit"  # create and change customers and travellers
+    CUSTOMERS_MERGE = "customers.merge"
+    QUERIES_VIEW = "queries.view"  # the agent's own and unassigned ones (all if the agency says)
+    QUERIES_EDIT = "queries.edit"  # create, note, move through the pipeline
+    QUERIES_VIEW_ALL = "queries.view_all"  # every query, whoever it is assigned to
+    QUERIES_ASSIGN = "queries.assign"  # reassign by hand, the workload page
+    QUERIES_SETTINGS = "queries.settings"  # assignment rule, business hours, SLA, lost reasons
 
 
 _STAFF_BASICS = frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN})
+_SALES_WORK = frozenset(
+    {Action.CUSTOMERS_VIEW, Action.CUSTOMERS_EDIT, Action.QUERIES_VIEW, Action.QUERIES_EDIT}
+)
+_SALES_READ = frozenset({Action.CUSTOMERS_VIEW, Action.QUERIES_VIEW, Action.QUERIES_VIEW_ALL})
 _RATES_WORK = frozenset(
     {Action.SUPPLIERS_VIEW, Action.SUPPLIERS_EDIT, Action.RATES_VIEW, Action.RATES_EDIT}
 )
@@ -54,16 +66,22 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
     Role.ADMIN: frozenset(Action),
     Role.MANAGER: _STAFF_BASICS
     | _RATES_WORK
+    | _SALES_WORK
     | {
+        Action.CUSTOMERS_MERGE,
+        Action.QUERIES_VIEW_ALL,
+        Action.QUERIES_ASSIGN,
+        Action.QUERIES_SETTINGS,
         Action.USERS_VIEW,
         Action.TENANT_SETTINGS_VIEW,
         Action.AUDIT_READ,
         Action.RATES_PUBLISH,
         Action.SUPPLIER_BANK_VIEW,
     },
-    Role.AGENT: _STAFF_BASICS | {Action.SUPPLIERS_VIEW, Action.RATES_VIEW},
-    Role.OPERATOR: _STAFF_BASICS | _RATES_WORK | {Action.RATES_PUBLISH},
+    Role.AGENT: _STAFF_BASICS | _SALES_WORK | {Action.SUPPLIERS_VIEW, Action.RATES_VIEW},
+    Role.OPERATOR: _STAFF_BASICS | _RATES_WORK | {Action.RATES_PUBLISH, Action.CUSTOMERS_VIEW},
     Role.FINANCE: _STAFF_BASICS
+    | _SALES_READ
     | {
         Action.TENANT_SETTINGS_VIEW,
         Action.SUPPLIERS_VIEW,

@@ -420,6 +420,7 @@ class _Resolver:
         self.bands = bands
         self._services: dict[tuple[str, str | None], _ServiceRef | str] = {}
         self._weekdays: dict[tuple[str, ...], int] = {}
+        self._money: dict[Decimal, Decimal] = {}
 
     def service(self, line: sheetmap.SheetLine) -> _ServiceRef | str:
         """The service a line names, or why none (the answer depends on its name and meal
@@ -438,6 +439,14 @@ class _Resolver:
                 )
             self._services[key] = found
         return found
+
+    def money(self, amount: Decimal) -> Decimal:
+        """Rounded to the list's currency; a sheet repeats its prices, so each is rounded once
+        (and the lines share the result)."""
+        rounded = self._money.get(amount)
+        if rounded is None:
+            rounded = self._money[amount] = round_money(amount, self.currency)
+        return rounded
 
     def weekdays(self, names: list[str]) -> int:
         key = tuple(names)
@@ -800,23 +809,23 @@ def _resolve_line(line: sheetmap.SheetLine, resolver: _Resolver) -> ResolvedLine
             line.row, line.columns.get("markup_pct", ""), "give a sell price or a markup", "both"
         )
     assert occupancy is not None
-    return ResolvedLine(
-        row=line.row,
-        service_id=service.id,
-        service_name=service.label,
-        season_name=name,
-        starts_on=start,
-        ends_on=end,
-        basis=basis,
-        occupancy=occupancy,
-        age_band=age_band,
-        pax_min=line.pax_min,
-        pax_max=line.pax_max,
-        net=round_money(line.net, currency),
-        sell=round_money(line.sell, currency) if line.sell is not None else None,
-        markup_pct=line.markup_pct,
-        weekdays=resolver.weekdays(line.weekdays),
-        min_nights=line.min_nights,
+    return ResolvedLine(  # positional: the fields' order (hot: a call per line)
+        line.row,
+        service.id,
+        service.label,
+        name,
+        start,
+        end,
+        basis,
+        occupancy,
+        age_band,
+        line.pax_min,
+        line.pax_max,
+        resolver.money(line.net),
+        resolver.money(line.sell) if line.sell is not None else None,
+        line.markup_pct,
+        resolver.weekdays(line.weekdays),
+        line.min_nights,
     )
 
 

@@ -42,6 +42,7 @@ ACTION_LABELS = {
     "rates.bulk_changed": "Prices changed in bulk",
     "rates.draft_started": "Rate draft started",
     "rates.imported": "Rate sheet imported",
+    "customers.merged": "Customers merged",
     "rates.list_created": "Rate list created",
     "rates.published": "Rates published",
     "rates.stop_sale_added": "Stop-sale added",

@@ -1,0 +1,219 @@
+"""What a user may send and what they get back for queries. Create/update schemas hold only
+what a user may set (no tenant, id, number, status or SLA fields)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from travelcrm.queries.machine import QueryChannel, QueryStatus
+from travelcrm.queries.models import AssignmentRule
+from travelcrm.queries.sla import Priority
+from travelcrm.suppliers.schemas import (
+    Currency,
+    Email,
+    Name,
+    Phone,
+    Tag,
+    Text30,
+    Text80,
+    Text100,
+    Text200,
+    Text5000,
+)
+
+Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+ExternalRef = Annotated[
+    str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9._:/@#-]+$")
+]
+
+
+class ContactIn(BaseModel):
+    """Who is asking, when no customer id is given: attached to the customer with this email
+    or phone, else a new customer."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Name
+    email: Email | None = None
+    phone: Phone | None = None
+
+
+class QueryCreate(BaseModel):
+    """A travel enquiry. Give dates (`start_date`, `end_date`) or a month and nights; children
+    need their ages; a budget needs its currency."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    customer_id: uuid.UUID | None = None
+    contact: ContactIn | None = None
+    destinations: list[Text100] = Field(min_length=1, max_length=10)
+    start_date: date | None = None
+    end_date: date | None = None
+    travel_month: Month | None = None
+    nights: int | None = Field(default=None, ge=1, le=90)
+    adults: int = Field(default=1, ge=0, le=99)
+    children: int = Field(default=0, ge=0, le=20)
+    child_ages: list[int] = Field(default_factory=list, max_length=20)
+    budget: Decimal | None = Field(default=None, ge=0, max_digits=14, decimal_places=2)
+    budget_currency: Currency | None = None
+    hotel_category: Text30 | None = None
+    interests: list[Tag] = Field(default_factory=list, max_length=15)
+    language: Text30 | None = None
+    priority: Priority = Priority.NORMAL
+    notes: Text5000 | None = None
+    external_ref: ExternalRef | None = None
+    submit: bool = True  # staff: False keeps it a draft
+
+
+class QueryPublic(BaseModel):
+    id: uuid.UUID
+    number: int
+    reference: str  # "Q-1042"
+    customer_id: uuid.UUID
+    customer_name: str
+    status: QueryStatus
+    source: QueryChannel
+    external_ref: str | None
+    priority: Priority
+    title: str
+    destinations: list[str]
+    start_date: date | None
+    end_date: date | None
+    travel_month: str | None
+    nights: int | None
+    adults: int
+    children: int
+    child_ages: list[int]
+    budget: Decimal | None
+    budget_currency: str | None
+    hotel_category: str | None
+    interests: list[str]
+    language: str | None
+    notes: str | None
+    assigned_to: uuid.UUID | None
+    assigned_to_name: str | None
+    assigned_at: datetime | None
+    lost_reason: str | None
+    response_due_at: datetime | None
+    first_response_at: datetime | None
+    breached: bool
+    sla_label: str | None  # "2h 10m left", "breached 35m ago"
+    row_version: int
+    created_at: datetime
+    updated_at: datetime | None
+    allowed_next: list[QueryStatus]
+
+
+class QueryListItem(BaseModel):
+    id: uuid.UUID
+    reference: str
+    title: str
+    customer_id: uuid.UUID
+    customer_name: str
+    status: QueryStatus
+    source: QueryChannel
+    priority: Priority
+    assigned_to: uuid.UUID | None
+    assigned_to_name: str | None
+    response_due_at: datetime | None
+    breached: bool
+    created_at: datetime
+    row_version: int
+
+
+class QueryFilter(BaseModel):
+    """`assigned`: "me", "unassigned" or a member's id; `view` is a saved filter."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: list[QueryStatus] = Field(default_factory=list)
+    assigned: Literal["me", "unassigned"] | uuid.UUID | None = None
+    source: QueryChannel | None = None
+    priority: Priority | None = None
+    breaching: bool = False
+    open_only: bool = False
+    customer_id: uuid.UUID | None = None
+    q: Text100 | None = None
+    view: Literal["my_open", "breaching", "unassigned"] | None = None
+
+
+class TransitionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    to: QueryStatus
+    row_version: int = Field(ge=1)
+    reason: Text200 | None = None  # lost: one of the agency's lost reasons
+
+
+class AssignIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    user_id: uuid.UUID
+    row_version: int = Field(ge=1)
+
+
+class NoteIn(BaseModel):
+    """A note (`@Name` tells that colleague) or a logged call; either may be the reply the
+    SLA is waiting for."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["note", "call", "email"] = "note"
+    body: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    counts_as_reply: bool = False  # a call or email to the customer answers the SLA
+
+
+class TimelineItem(BaseModel):
+    id: uuid.UUID
+    kind: str
+    body: str | None
+    data: dict[str, object]
+    actor_user_id: uuid.UUID | None
+    actor_name: str | None
+    occurred_at: datetime
+
+
+class QuerySettingsIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    assignment_rule: AssignmentRule
+    agents_see_all: bool = False
+    working_days: list[Annotated[int, Field(ge=0, le=6)]] = Field(min_length=1, max_length=7)
+    opens: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
+    closes: Annotated[str, StringConstraints(pattern=r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$")]
+    holidays: list[date] = Field(default_factory=list, max_length=100)
+    first_response_hours: dict[Priority, Annotated[float, Field(gt=0, le=720)]] = Field(
+        default_factory=dict
+    )
+    follow_up_hours: dict[Priority, Annotated[float, Field(gt=0, le=720)]] = Field(
+        default_factory=dict
+    )
+
+
+class AgentProfileIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    skills: list[Text80] = Field(default_factory=list, max_length=30)
+    workload_cap: int = Field(default=25, ge=1, le=500)
+    on_leave_until: date | None = None
+
+
+class WorkloadRow(BaseModel):
+    user_id: uuid.UUID
+    name: str
+    online: bool
+    on_leave: bool
+    open_queries: int
+    breaching: int
+    oldest_waiting_at: datetime | None
+    workload_cap: int
+
+
+class QueryCreated(BaseModel):
+    query: QueryPublic
+    created: bool  # False: an earlier query with this external_ref

@@ -1,0 +1,1175 @@
+"""Queries: capture (staff, portal, API idempotent on `external_ref`, inbound email), the status
+machine with optimistic locking, automatic assignment by the agency's rule (round robin,
+lowest workload, skills) among online agents, SLA due times in the agency's business hours,
+the timeline (notes, calls, @mentions), the list with saved filters, and the workload view."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
+
+from travelcrm.accounts.models import AuthSession, Membership, User
+from travelcrm.api.pagination import PageParams, keyset_page
+from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
+from travelcrm.core.permissions import Action, Role, can, require
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.customers import services as customers
+from travelcrm.customers.models import Customer
+from travelcrm.customers.schemas import CustomerCreate
+from travelcrm.db import scoped_rows
+from travelcrm.mail.services import queue_email
+from travelcrm.queries import machine
+from travelcrm.queries.machine import (
+    OPEN_STATUSES,
+    QueryChannel,
+    QueryStatus,
+    TransitionError,
+    allowed_next,
+    check_transition,
+)
+from travelcrm.queries.models import (
+    AgentProfile,
+    AssignmentRule,
+    LostReason,
+    Query,
+    QuerySettings,
+    TimelineEvent,
+)
+from travelcrm.queries.schemas import (
+    AgentProfileIn,
+    NoteIn,
+    QueryCreate,
+    QueryFilter,
+    QueryListItem,
+    QueryPublic,
+    QuerySettingsIn,
+    TimelineItem,
+    WorkloadRow,
+)
+from travelcrm.queries.sla import (
+    BusinessCalendar,
+    Priority,
+    SlaKind,
+    SlaPolicy,
+    sla_status,
+)
+from travelcrm.tenants.models import Tenant
+
+ONLINE_WINDOW = timedelta(minutes=10)  # an agent seen this recently is online
+DEFAULT_WORKLOAD_CAP = 25
+DEFAULT_LOST_REASONS = (
+    "Price too high",
+    "Booked with another agency",
+    "Dates or plans changed",
+    "No response from the customer",
+    "Trip cancelled",
+)
+# an agent's open work: what counts against the workload cap
+_WORKING = (QueryStatus.ASSIGNED.value, QueryStatus.QUOTED.value, QueryStatus.ON_HOLD.value)
+_AWAITING_REPLY = (
+    QueryStatus.PENDING.value,
+    QueryStatus.ASSIGNED.value,
+    QueryStatus.QUOTED.value,
+)
+_MENTION = re.compile(r"@([A-Za-z][\w.'-]*(?: [A-Z][\w.'-]*)?)")
+
+
+class QueryVersionConflictError(ConflictError):
+    code = "version_conflict"
+
+
+class TransitionRefusedError(ConflictError):
+    code = "transition_not_allowed"
+
+
+def reference(number: int) -> str:
+    return f"Q-{number}"
+
+
+# ---- settings, calendar, lost reasons ----------------------------------------------------------
+
+
+def query_settings(session: Session, ctx: TenantContext) -> QuerySettings:
+    """The agency's query rules (a row with the defaults is made on first use)."""
+    found = session.exec(select(QuerySettings)).first()
+    if found is None:
+        found = QuerySettings(tenant_id=ctx.tenant_id)
+        session.add(found)
+        session.add_all(
+            LostReason(tenant_id=ctx.tenant_id, label=label, position=i)
+            for i, label in enumerate(DEFAULT_LOST_REASONS)
+        )
+        session.flush()
+    return found
+
+
+def _clock(text: str) -> time:
+    return time(0) if text == "24:00" else time.fromisoformat(text)
+
+
+def calendar_of(settings: QuerySettings, timezone: str) -> BusinessCalendar:
+    return BusinessCalendar(
+        timezone=timezone,
+        working_days=frozenset(settings.working_days),
+        opens=_clock(settings.opens),
+        closes=_clock(settings.closes),
+        holidays=frozenset(date.fromisoformat(d) for d in settings.holidays),
+    )
+
+
+def policy_of(settings: QuerySettings) -> SlaPolicy:
+    def targets(hours: dict[str, float]) -> Any:
+        if not hours:
+            return SlaPolicy().first_response
+        base = dict(SlaPolicy().first_response)
+        base.update({Priority(k): timedelta(hours=v) for k, v in hours.items()})
+        return base
+
+    return SlaPolicy(
+        first_response=targets(settings.first_response_hours),
+        follow_up=targets(settings.follow_up_hours),
+    )
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a unit of work needs to place queries in time: the agency's settings, its
+    calendar and SLA policy."""
+
+    settings: QuerySettings
+    calendar: BusinessCalendar
+    policy: SlaPolicy
+    timezone: str
+
+
+def rules(session: Session, ctx: TenantContext) -> Rules:
+    settings = query_settings(session, ctx)
+    tenant = session.get(Tenant, ctx.tenant_id)
+    timezone = tenant.timezone if tenant else "UTC"
+    return Rules(settings, calendar_of(settings, timezone), policy_of(settings), timezone)
+
+
+def update_settings(
+    session: Session, ctx: TenantContext, *, data: QuerySettingsIn
+) -> QuerySettings:
+    require(ctx, Action.QUERIES_SETTINGS)
+    settings = query_settings(session, ctx)
+    settings.assignment_rule = data.assignment_rule.value
+    settings.agents_see_all = data.agents_see_all
+    settings.working_days = sorted(set(data.working_days))
+    settings.opens, settings.closes = data.opens, data.closes
+    settings.holidays = sorted({d.isoformat() for d in data.holidays})
+    settings.first_response_hours = {k.value: v for k, v in data.first_response_hours.items()}
+    settings.follow_up_hours = {k.value: v for k, v in data.follow_up_hours.items()}
+    tenant = session.get(Tenant, ctx.tenant_id)
+    try:  # the calendar and the policy check themselves (hours, order of priorities)
+        calendar_of(settings, tenant.timezone if tenant else "UTC")
+        policy_of(settings)
+    except ValueError as exc:
+        raise ValidationFailedError(
+            f"These settings do not work: {exc}.",
+            errors=[FieldError("settings", str(exc), "invalid")],
+        ) from None
+    settings.updated_at = utcnow()
+    session.add(settings)
+    session.flush()
+    return settings
+
+
+def lost_reasons(session: Session, ctx: TenantContext) -> list[str]:
+    query_settings(session, ctx)
+    found = session.exec(
+        select(LostReason)
+        .where(col(LostReason.is_active).is_(True))
+        .order_by(col(LostReason.position), col(LostReason.label))
+    )
+    return [r.label for r in found]
+
+
+def add_lost_reason(session: Session, ctx: TenantContext, *, label: str) -> LostReason:
+    require(ctx, Action.QUERIES_SETTINGS)
+    query_settings(session, ctx)
+    label = " ".join(label.split())
+    existing = session.exec(select(LostReason).where(col(LostReason.label) == label)).first()
+    if existing is not None:
+        existing.is_active = True
+        session.add(existing)
+        session.flush()
+        return existing
+    reason = LostReason(tenant_id=ctx.tenant_id, label=label, position=100)
+    session.add(reason)
+    session.flush()
+    return reason
+
+
+# ---- capture -----------------------------------------------------------------------------------
+
+
+def _local_today(timezone: str, now: datetime) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def _check_trip(data: QueryCreate, today: date) -> None:
+    """Every problem of the trip at once, each on its field."""
+    errors: list[FieldError] = []
+    if data.start_date and data.start_date < today:
+        errors.append(FieldError("start_date", "is in the past", "past"))
+    if data.end_date and not data.start_date:
+        errors.append(FieldError("start_date", "give the start date with the end date", "required"))
+    if data.start_date and data.end_date and data.end_date < data.start_date:
+        errors.append(FieldError("end_date", "ends before it starts", "range"))
+    if data.travel_month and data.travel_month < today.strftime("%Y-%m"):
+        errors.append(FieldError("travel_month", "is in the past", "past"))
+    if not data.start_date and not data.travel_month:
+        errors.append(FieldError("start_date", "give the dates, or a month and nights", "required"))
+    if data.adults + data.children == 0:
+        errors.append(FieldError("adults", "at least one traveller", "no_travellers"))
+    if len(data.child_ages) != data.children:
+        errors.append(
+            FieldError(
+                "child_ages",
+                f"give an age for each child ({data.children} children, "
+                f"{len(data.child_ages)} ages)",
+                "child_age_missing",
+            )
+        )
+    for i, age in enumerate(data.child_ages):
+        if not 0 <= age <= 17:
+            errors.append(
+                FieldError(f"child_ages.{i}", f"{age} is not a child's age (0-17)", "age")
+            )
+    if data.budget is not None and not data.budget_currency:
+        errors.append(FieldError("budget_currency", "a budget needs its currency", "required"))
+    if data.customer_id is None and data.contact is None:
+        errors.append(FieldError("contact", "give the customer, or their name and email/phone"))
+    if data.contact is not None and not (data.contact.email or data.contact.phone):
+        errors.append(FieldError("contact.email", "give an email or a phone", "required"))
+    if errors:
+        raise ValidationFailedError(
+            "The query has problems: " + "; ".join(f"{e.field} {e.message}" for e in errors) + ".",
+            errors=errors,
+        )
+
+
+def _title(data: QueryCreate) -> str:
+    where = ", ".join(data.destinations[:3])
+    if data.start_date and data.end_date:
+        nights = (data.end_date - data.start_date).days
+        when = f"{nights} night{'s' if nights != 1 else ''}"
+    elif data.nights:
+        when = f"{data.nights} night{'s' if data.nights != 1 else ''}"
+    else:
+        when = ""
+    who = f"{data.adults} adult{'s' if data.adults != 1 else ''}"
+    if data.children:
+        who += f" + {data.children} child{'ren' if data.children != 1 else ''}"
+    return ", ".join(p for p in (where, when, who) if p)[:200]
+
+
+def _customer_for(session: Session, ctx: TenantContext, data: QueryCreate) -> Customer:
+    if data.customer_id is not None:
+        customer = customers.get_customer(session, ctx, customer_id=data.customer_id)
+        if customer.merged_into_id is not None:
+            return customers.get_customer(session, ctx, customer_id=customer.merged_into_id)
+        return customer
+    contact = data.contact
+    assert contact is not None
+    region = session.get(Tenant, ctx.tenant_id).country  # type: ignore[union-attr]
+    email = customers.normalize_email(contact.email)
+    phone = customers.normalize_phone(contact.phone, region=region, field="contact.phone")
+    matches = customers.find_duplicates(session, ctx, email=email, phones=[phone] if phone else [])
+    if matches:  # a known email or phone: that customer's query
+        return customers.get_customer(session, ctx, customer_id=matches[0].id)
+    return customers.create_customer(
+        session,
+        ctx,
+        data=CustomerCreate(name=contact.name, email=email, phone=phone, allow_duplicate=True),
+    )
+
+
+def _next_number(session: Session, settings: QuerySettings) -> int:
+    """The agency's next query number; the settings row is locked until commit so two
+    queries never get the same number (PostgreSQL; SQLite writes one at a time)."""
+    locked = session.exec(
+        select(QuerySettings).where(col(QuerySettings.id) == settings.id).with_for_update()
+    ).one()
+    locked.counter += 1
+    session.add(locked)
+    return locked.counter
+
+
+def create_query(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    data: QueryCreate,
+    channel: QueryChannel = QueryChannel.STAFF,
+    now: datetime | None = None,
+) -> tuple[Query, bool]:
+    """A new query and True; or, when `external_ref` was already used by this channel, that
+    query and False (retries of the same call create nothing)."""
+    if channel is QueryChannel.STAFF or channel is QueryChannel.API:
+        require(ctx, Action.QUERIES_EDIT)
+    now = now or utcnow()
+    if data.external_ref:
+        earlier = session.exec(
+            select(Query).where(
+                col(Query.source) == channel.value, col(Query.external_ref) == data.external_ref
+            )
+        ).first()
+        if earlier is not None:
+            return earlier, False
+    found = rules(session, ctx)
+    _check_trip(data, _local_today(found.timezone, now))
+    customer = _customer_for(session, ctx, data)
+    status = machine.initial_status(channel)
+    if channel is QueryChannel.STAFF and data.submit:
+        status = QueryStatus.PENDING
+    nights = data.nights
+    if data.start_date and data.end_date:
+        nights = (data.end_date - data.start_date).days or nights
+    query = Query(
+        tenant_id=ctx.tenant_id,
+        number=_next_number(session, found.settings),
+        customer_id=customer.id,
+        status=status.value,
+        source=channel.value,
+        external_ref=data.external_ref,
+        priority=data.priority.value,
+        title=_title(data),
+        destinations=data.destinations,
+        start_date=data.start_date,
+        end_date=data.end_date,
+        travel_month=data.travel_month
+        or (data.start_date.strftime("%Y-%m") if data.start_date else None),
+        nights=nights,
+        adults=data.adults,
+        children=data.children,
+        child_ages=data.child_ages,
+        budget=data.budget,
+        budget_currency=data.budget_currency,
+        hotel_category=data.hotel_category,
+        interests=data.interests,
+        language=data.language,
+        notes=data.notes,
+        created_by=ctx.user_id if channel is QueryChannel.STAFF else None,
+        created_at=now,
+    )
+    session.add(query)
+    session.flush()
+    _event(session, ctx, query, "created", f"Query received ({channel.value}).", now=now)
+    if status is QueryStatus.PENDING:
+        _submitted(session, ctx, query, found, now)
+    return query, True
+
+
+def _submitted(
+    session: Session, ctx: TenantContext, query: Query, found: Rules, now: datetime
+) -> None:
+    """A query waiting for the agency: its first-response clock starts, then assignment."""
+    query.submitted_at = now
+    query.response_due_at = found.policy.due_at(
+        found.calendar, SlaKind.FIRST_RESPONSE, Priority(query.priority), now
+    )
+    session.add(query)
+    auto_assign(session, ctx, [query], now=now, found=found)
+
+
+def submit_query(
+    session: Session, ctx: TenantContext, *, query_id: uuid.UUID, row_version: int
+) -> Query:
+    return transition(
+        session, ctx, query_id=query_id, to=QueryStatus.PENDING, row_version=row_version
+    )
+
+
+# ---- reading -----------------------------------------------------------------------------------
+
+
+def _sees_all(session: Session, ctx: TenantContext) -> bool:
+    if can(ctx.role, Action.QUERIES_VIEW_ALL):
+        return True
+    return query_settings(session, ctx).agents_see_all
+
+
+def get_query(session: Session, ctx: TenantContext, *, query_id: uuid.UUID) -> Query:
+    """The query, if the caller may see it (agents: theirs and unassigned ones, unless the
+    agency lets agents see all); else "not found"."""
+    require(ctx, Action.QUERIES_VIEW)
+    query = session.exec(select(Query).where(col(Query.id) == query_id)).first()
+    if query is None or not _visible(session, ctx, query):
+        raise NotFoundError("Query not found.")
+    return query
+
+
+def _visible(session: Session, ctx: TenantContext, query: Query) -> bool:
+    if query.assigned_to is None or query.assigned_to == ctx.user_id:
+        return True
+    return _sees_all(session, ctx)
+
+
+def _names(session: Session, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    wanted = {u for u in user_ids if u is not None}
+    if not wanted:
+        return {}
+    found = session.exec(select(User.id, User.name).where(col(User.id).in_(wanted)))
+    return dict(found.all())
+
+
+def to_public(
+    session: Session, ctx: TenantContext, query: Query, *, now: datetime | None = None
+) -> QueryPublic:
+    now = now or utcnow()
+    found = rules(session, ctx)
+    customer = session.exec(select(Customer).where(col(Customer.id) == query.customer_id)).one()
+    names = _names(session, [query.assigned_to])
+    breached, label = _sla(query, found.calendar, now)
+    return QueryPublic(
+        id=query.id,
+        number=query.number,
+        reference=reference(query.number),
+        customer_id=query.customer_id,
+        customer_name=customer.name,
+        status=QueryStatus(query.status),
+        source=QueryChannel(query.source),
+        external_ref=query.external_ref,
+        priority=Priority(query.priority),
+        title=query.title,
+        destinations=query.destinations,
+        start_date=query.start_date,
+        end_date=query.end_date,
+        travel_month=query.travel_month,
+        nights=query.nights,
+        adults=query.adults,
+        children=query.children,
+        child_ages=query.child_ages,
+        budget=query.budget,
+        budget_currency=query.budget_currency,
+        hotel_category=query.hotel_category,
+        interests=query.interests,
+        language=query.language,
+        notes=query.notes,
+        assigned_to=query.assigned_to,
+        assigned_to_name=names.get(query.assigned_to) if query.assigned_to else None,
+        assigned_at=query.assigned_at,
+        lost_reason=query.lost_reason,
+        response_due_at=query.response_due_at,
+        first_response_at=query.first_response_at,
+        breached=breached,
+        sla_label=label,
+        row_version=query.row_version,
+        created_at=query.created_at,
+        updated_at=query.updated_at,
+        allowed_next=sorted(allowed_next(query.status)),
+    )
+
+
+def _sla(query: Any, calendar: BusinessCalendar, now: datetime) -> tuple[bool, str | None]:
+    if query.response_due_at is None or query.status not in _AWAITING_REPLY:
+        return False, None
+    status = sla_status(calendar, as_utc(query.response_due_at), now)
+    return status.breached, status.label
+
+
+@dataclass(frozen=True)
+class QueryPage:
+    items: list[QueryListItem]
+    next_cursor: str | None
+
+
+def list_queries(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    filters: QueryFilter,
+    page: PageParams,
+    now: datetime | None = None,
+) -> QueryPage:
+    """Newest first, filtered; one statement for the rows (customer names joined) and one for
+    the assignees' names, whatever the page size."""
+    require(ctx, Action.QUERIES_VIEW)
+    now = now or utcnow()
+    q = Query.__table__  # type: ignore[attr-defined]
+    c = Customer.__table__  # type: ignore[attr-defined]
+    statement = sa.select(
+        q.c.id,
+        q.c.number,
+        q.c.title,
+        q.c.customer_id,
+        c.c.name.label("customer_name"),
+        q.c.status,
+        q.c.source,
+        q.c.priority,
+        q.c.assigned_to,
+        q.c.response_due_at,
+        q.c.breached_at,
+        q.c.created_at,
+        q.c.row_version,
+    ).join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
+    view = filters.view
+    statuses = [s.value for s in filters.status]
+    if view == "my_open" or view == "breaching" or filters.open_only:
+        statuses = statuses or [s.value for s in OPEN_STATUSES]
+    if statuses:
+        statement = statement.where(q.c.status.in_(statuses))
+    assigned = filters.assigned
+    if view == "my_open":
+        assigned = "me"
+    if view == "unassigned":
+        assigned = "unassigned"
+        statement = statement.where(q.c.status == QueryStatus.PENDING.value)
+    if assigned == "me":
+        statement = statement.where(q.c.assigned_to == ctx.user_id)
+    elif assigned == "unassigned":
+        statement = statement.where(q.c.assigned_to.is_(None))
+    elif isinstance(assigned, uuid.UUID):
+        statement = statement.where(q.c.assigned_to == assigned)
+    if not _sees_all(session, ctx):
+        statement = statement.where(
+            sa.or_(q.c.assigned_to.is_(None), q.c.assigned_to == ctx.user_id)
+        )
+    if filters.breaching or view == "breaching":
+        statement = statement.where(q.c.response_due_at < now, q.c.status.in_(_AWAITING_REPLY))
+    if filters.source:
+        statement = statement.where(q.c.source == filters.source.value)
+    if filters.priority:
+        statement = statement.where(q.c.priority == filters.priority.value)
+    if filters.customer_id:
+        statement = statement.where(q.c.customer_id == filters.customer_id)
+    if filters.q:
+        text = filters.q.strip()
+        number = text.upper().removeprefix("Q-")
+        matches = [
+            q.c.title.contains(text, autoescape=True),
+            c.c.name_key.contains(customers.name_key(text), autoescape=True),
+        ]
+        if number.isdigit():
+            matches.append(q.c.number == int(number))
+        statement = statement.where(sa.or_(*matches))
+    rows: list[Any]
+    rows, next_cursor = keyset_page(
+        session,
+        statement,  # type: ignore[arg-type]  # plain rows, run by rows_of
+        order_by=[q.c.created_at, q.c.id],
+        key=lambda r: [as_utc(r.created_at).isoformat(), str(r.id)],
+        params=page,
+        descending=True,
+        convert=[datetime.fromisoformat, uuid.UUID],
+        rows_of=lambda final: scoped_rows(session, final),
+    )
+    names = _names(session, [r.assigned_to for r in rows])
+    items = [
+        QueryListItem(
+            id=r.id,
+            reference=reference(r.number),
+            title=r.title,
+            customer_id=r.customer_id,
+            customer_name=r.customer_name,
+            status=QueryStatus(r.status),
+            source=QueryChannel(r.source),
+            priority=Priority(r.priority),
+            assigned_to=r.assigned_to,
+            assigned_to_name=names.get(r.assigned_to) if r.assigned_to else None,
+            response_due_at=r.response_due_at,
+            breached=bool(
+                r.response_due_at is not None
+                and r.status in _AWAITING_REPLY
+                and as_utc(r.response_due_at) < now
+            ),
+            created_at=r.created_at,
+            row_version=r.row_version,
+        )
+        for r in rows
+    ]
+    return QueryPage(items, next_cursor)
+
+
+# ---- the pipeline ------------------------------------------------------------------------------
+
+
+def _locked(session: Session, ctx: TenantContext, query_id: uuid.UUID, row_version: int) -> Query:
+    """The query to change, locked for this transaction, at the version the caller read."""
+    query = get_query(session, ctx, query_id=query_id)
+    locked = session.exec(select(Query).where(col(Query.id) == query.id).with_for_update()).one()
+    session.refresh(locked)
+    if locked.row_version != row_version:
+        raise QueryVersionConflictError(
+            f"Someone else changed {reference(locked.number)} since you opened it (it is now "
+            f"{machine.label(locked.status).lower()}); reload and try again.",
+            extra={"current_version": locked.row_version, "status": locked.status},
+        )
+    return locked
+
+
+def transition(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    query_id: uuid.UUID,
+    to: QueryStatus,
+    row_version: int,
+    reason: str | None = None,
+    now: datetime | None = None,
+) -> Query:
+    """Move a query along the pipeline; refused moves name the allowed next states; two
+    people moving the same query at once: the second gets a conflict."""
+    require(ctx, Action.QUERIES_EDIT)
+    now = now or utcnow()
+    query = _locked(session, ctx, query_id, row_version)
+    current = QueryStatus(query.status)
+    try:
+        check_transition(current, to, reason=reason, lost_reasons=lost_reasons(session, ctx))
+    except TransitionError as exc:
+        raise TransitionRefusedError(
+            str(exc) + ".",
+            errors=[
+                FieldError("to" if exc.code == "not_allowed" else "reason", str(exc), exc.code)
+            ],
+            extra={"allowed": [s.value for s in exc.allowed], "reasons": exc.reasons},
+        ) from None
+    found = rules(session, ctx)
+    taking = to is QueryStatus.ASSIGNED and current is not QueryStatus.ON_HOLD
+    if taking and query.assigned_to is None:
+        query.assigned_to, query.assigned_at = ctx.user_id, now
+    if to is QueryStatus.ON_HOLD:
+        query.on_hold_from = current.value
+    if to is QueryStatus.LOST:
+        query.lost_reason = (reason or "").strip()
+    if to in (QueryStatus.WON, QueryStatus.LOST, QueryStatus.CANCELLED):
+        query.closed_at = now
+        query.response_due_at = None
+    query.status = to.value
+    query.row_version += 1
+    query.updated_at = now
+    session.add(query)
+    body = f"{machine.label(current)} → {machine.label(to)}"
+    if reason:
+        body += f" ({reason.strip()})"
+    _event(session, ctx, query, "status", body, data={"from": current.value, "to": to.value})
+    if to is QueryStatus.PENDING:
+        query.assigned_to = None
+        query.assigned_at = None
+        query.lost_reason = None
+        query.closed_at = None
+        if current is QueryStatus.DRAFT or current is QueryStatus.LOST:
+            _submitted(session, ctx, query, found, now)
+    session.flush()
+    return query
+
+
+def reassign(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    query_id: uuid.UUID,
+    user_id: uuid.UUID,
+    row_version: int,
+    now: datetime | None = None,
+) -> Query:
+    """A manager gives the query to a colleague (an active agent, manager, admin or owner of
+    this agency; anyone else is "not found")."""
+    require(ctx, Action.QUERIES_ASSIGN)
+    now = now or utcnow()
+    query = _locked(session, ctx, query_id, row_version)
+    if QueryStatus(query.status) not in OPEN_STATUSES:
+        raise TransitionRefusedError(
+            f"{reference(query.number)} is {machine.label(query.status).lower()}; only open "
+            "queries can be assigned."
+        )
+    member = session.exec(
+        select(Membership).where(
+            col(Membership.user_id) == user_id,
+            col(Membership.is_active).is_(True),
+            col(Membership.accepted_at).is_not(None),
+            col(Membership.role).in_(_ASSIGNABLE_ROLES),
+        )
+    ).first()
+    if member is None:
+        raise NotFoundError("No such colleague in this agency.")
+    name = _names(session, [user_id]).get(user_id, "a colleague")
+    _assign(session, ctx, query, user_id, f"assigned by hand to {name}", now)
+    session.flush()
+    return query
+
+
+_ASSIGNABLE_ROLES = (Role.AGENT.value, Role.MANAGER.value, Role.ADMIN.value, Role.OWNER.value)
+
+
+def _assign(
+    session: Session,
+    ctx: TenantContext,
+    query: Query,
+    user_id: uuid.UUID,
+    reason: str,
+    now: datetime,
+) -> None:
+    query.assigned_to, query.assigned_at = user_id, now
+    if query.status in (QueryStatus.PENDING.value, QueryStatus.DRAFT.value):
+        query.status = QueryStatus.ASSIGNED.value
+    query.row_version += 1
+    query.updated_at = now
+    session.add(query)
+    _event(session, ctx, query, "assignment", reason, data={"user_id": str(user_id)}, now=now)
+
+
+# ---- automatic assignment ----------------------------------------------------------------------
+
+
+@dataclass
+class _Agent:
+    user_id: uuid.UUID
+    name: str
+    online: bool
+    on_leave: bool
+    cap: int
+    load: int
+    skills: frozenset[str]
+    last_assigned_at: datetime | None
+    profile: AgentProfile | None
+
+
+def _agents(session: Session, ctx: TenantContext, now: datetime, timezone: str) -> list[_Agent]:
+    """The agency's active agents with what assignment weighs: online (a browser session seen
+    in the last 10 minutes), leave, cap, open workload, skills, their last turn."""
+    members = session.exec(
+        select(Membership.user_id, User.name)
+        .join(User, col(User.id) == col(Membership.user_id))
+        .where(
+            col(Membership.role) == Role.AGENT.value,
+            col(Membership.is_active).is_(True),
+            col(Membership.accepted_at).is_not(None),
+        )
+    ).all()
+    if not members:
+        return []
+    ids = [m[0] for m in members]
+    online = set(
+        session.exec(
+            select(AuthSession.user_id).where(
+                col(AuthSession.user_id).in_(ids),
+                col(AuthSession.active_tenant_id) == ctx.tenant_id,
+                col(AuthSession.revoked_at).is_(None),
+                col(AuthSession.expires_at) > now,
+                col(AuthSession.last_seen_at) >= now - ONLINE_WINDOW,
+            )
+        ).all()
+    )
+    loads = dict(
+        session.exec(
+            select(Query.assigned_to, sa.func.count())
+            .where(col(Query.assigned_to).in_(ids), col(Query.status).in_(_WORKING))
+            .group_by(col(Query.assigned_to))
+        ).all()
+    )
+    profiles = {
+        p.user_id: p
+        for p in session.exec(select(AgentProfile).where(col(AgentProfile.user_id).in_(ids)))
+    }
+    today = _local_today(timezone, now)
+    agents = []
+    for user_id, name in members:
+        profile = profiles.get(user_id)
+        agents.append(
+            _Agent(
+                user_id=user_id,
+                name=name,
+                online=user_id in online,
+                on_leave=bool(
+                    profile and profile.on_leave_until and profile.on_leave_until >= today
+                ),
+                cap=profile.workload_cap if profile else DEFAULT_WORKLOAD_CAP,
+                load=int(loads.get(user_id, 0)),
+                skills=frozenset(s.lower() for s in (profile.skills if profile else [])),
+                last_assigned_at=as_utc(profile.last_assigned_at)
+                if profile and profile.last_assigned_at
+                else None,
+                profile=profile,
+            )
+        )
+    return agents
+
+
+def _tags(query: Query) -> frozenset[str]:
+    tags = {d.lower() for d in query.destinations} | {i.lower() for i in query.interests}
+    if query.language:
+        tags.add(query.language.lower())
+    return frozenset(tags)
+
+
+_NEVER = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
+
+
+def choose_agent(
+    agents: Sequence[_Agent], rule: AssignmentRule, tags: frozenset[str]
+) -> tuple[_Agent | None, str]:
+    """The agent for one query by the rule, and why (who was skipped and for what)."""
+    skipped = []
+    eligible = []
+    for agent in agents:
+        if agent.on_leave:
+            skipped.append(f"{agent.name}: on leave")
+        elif not agent.online:
+            skipped.append(f"{agent.name}: offline")
+        elif agent.load >= agent.cap:
+            skipped.append(f"{agent.name}: at cap ({agent.cap})")
+        else:
+            eligible.append(agent)
+    note = f", skipped {'; '.join(skipped)}" if skipped else ""
+    if not eligible:
+        return None, "waiting: no agent available" + note
+    label = rule.value.replace("_", " ")
+    pool = eligible
+    if rule is AssignmentRule.SKILL:
+        matching = [a for a in eligible if a.skills & tags]
+        if matching:
+            pool = matching
+            shared = tags & frozenset().union(*(a.skills for a in matching))
+            label = "skills (" + ", ".join(sorted(shared)) + ")"
+        else:
+            label = "skills: no match, lowest workload"
+    if rule is AssignmentRule.ROUND_ROBIN:
+        chosen = min(pool, key=lambda a: (a.last_assigned_at or _NEVER, a.name))
+    else:
+        chosen = min(pool, key=lambda a: (a.load, a.last_assigned_at or _NEVER, a.name))
+    return chosen, label + note
+
+
+def auto_assign(
+    session: Session,
+    ctx: TenantContext,
+    queries: Sequence[Query],
+    *,
+    now: datetime | None = None,
+    found: Rules | None = None,
+) -> int:
+    """Assign pending, unassigned queries by the agency's rule; those no agent can take wait
+    (with the reason on their timeline). Returns how many were assigned."""
+    now = now or utcnow()
+    found = found or rules(session, ctx)
+    waiting = [
+        q for q in queries if q.assigned_to is None and q.status == QueryStatus.PENDING.value
+    ]
+    if not waiting:
+        return 0
+    agents = _agents(session, ctx, now, found.timezone)
+    rule = AssignmentRule(found.settings.assignment_rule)
+    done = 0
+    for query in waiting:
+        agent, why = choose_agent(agents, rule, _tags(query))
+        if agent is None:
+            _event(session, ctx, query, "assignment", why, now=now)
+            continue
+        _assign(session, ctx, query, agent.user_id, why, now)
+        agent.load += 1
+        agent.last_assigned_at = now
+        profile = agent.profile or AgentProfile(tenant_id=ctx.tenant_id, user_id=agent.user_id)
+        agent.profile = profile
+        profile.last_assigned_at = now
+        session.add(profile)
+        done += 1
+    session.flush()
+    return done
+
+
+def assign_waiting(session: Session, ctx: TenantContext, *, now: datetime | None = None) -> int:
+    """The queue of unassigned pending queries, oldest first (when an agent comes online)."""
+    waiting = session.exec(
+        select(Query)
+        .where(col(Query.status) == QueryStatus.PENDING.value, col(Query.assigned_to).is_(None))
+        .order_by(col(Query.created_at))
+        .limit(500)
+    ).all()
+    return auto_assign(session, ctx, waiting, now=now)
+
+
+def set_agent_profile(
+    session: Session, ctx: TenantContext, *, user_id: uuid.UUID, data: AgentProfileIn
+) -> AgentProfile:
+    require(ctx, Action.QUERIES_SETTINGS)
+    member = session.exec(select(Membership).where(col(Membership.user_id) == user_id)).first()
+    if member is None:
+        raise NotFoundError("No such colleague in this agency.")
+    profile = session.exec(
+        select(AgentProfile).where(col(AgentProfile.user_id) == user_id)
+    ).first() or AgentProfile(tenant_id=ctx.tenant_id, user_id=user_id)
+    profile.skills = list(dict.fromkeys(s.strip().lower() for s in data.skills if s.strip()))
+    profile.workload_cap = data.workload_cap
+    profile.on_leave_until = data.on_leave_until
+    session.add(profile)
+    session.flush()
+    return profile
+
+
+# ---- timeline ----------------------------------------------------------------------------------
+
+
+def _event(
+    session: Session,
+    ctx: TenantContext,
+    query: Query,
+    kind: str,
+    body: str | None,
+    *,
+    data: dict[str, Any] | None = None,
+    now: datetime | None = None,
+) -> TimelineEvent:
+    event = customers.add_event(
+        session, ctx, subject_type="query", subject_id=query.id, kind=kind, body=body, data=data
+    )
+    if now is not None:
+        event.occurred_at = now
+    return event
+
+
+def add_note(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    query_id: uuid.UUID,
+    data: NoteIn,
+    now: datetime | None = None,
+) -> TimelineEvent:
+    """A note or a logged call/email on the query. `@Name` mentions tell those colleagues by
+    email. A call or email to the customer by the assignee answers the SLA: the follow-up
+    clock starts."""
+    require(ctx, Action.QUERIES_EDIT)
+    now = now or utcnow()
+    query = get_query(session, ctx, query_id=query_id)
+    mentioned = _mentions(session, data.body)
+    event = _event(
+        session,
+        ctx,
+        query,
+        data.kind,
+        data.body.strip(),
+        data={"mentions": [str(u.id) for u in mentioned]},
+        now=now,
+    )
+    if data.counts_as_reply and query.status in _AWAITING_REPLY:
+        found = rules(session, ctx)
+        if query.first_response_at is None:
+            query.first_response_at = now
+        query.response_due_at = found.policy.due_at(
+            found.calendar, SlaKind.FOLLOW_UP, Priority(query.priority), now
+        )
+        query.breached_at = None
+        query.escalation_level = 0
+        query.updated_at = now
+        session.add(query)
+    author = (
+        _names(session, [ctx.user_id]).get(ctx.user_id, "A colleague")
+        if ctx.user_id
+        else "A colleague"
+    )
+    for user in mentioned:
+        if user.id == ctx.user_id:
+            continue
+        queue_email(
+            session,
+            kind="mention",
+            to_email=user.email,
+            to_name=user.name,
+            subject=f"{author} mentioned you on {reference(query.number)}",
+            text_body=f"{author} wrote on {reference(query.number)} ({query.title}):\n\n"
+            f"{data.body.strip()}\n",
+            agency_id=ctx.tenant_id,
+        )
+    session.flush()
+    return event
+
+
+def _mentions(session: Session, body: str) -> list[User]:
+    """Colleagues named `@First` or `@First Last` (active members of this agency)."""
+    wanted = {m.lower() for m in _MENTION.findall(body)}
+    if not wanted:
+        return []
+    members = session.exec(
+        select(User)
+        .join(Membership, col(Membership.user_id) == col(User.id))
+        .where(col(Membership.is_active).is_(True))
+    ).all()
+    found = []
+    for user in members:
+        full = user.name.lower()
+        first = full.split()[0] if full.split() else full
+        if full in wanted or first in wanted or any(w.startswith(full) for w in wanted):
+            found.append(user)
+    return found
+
+
+def timeline(
+    session: Session, ctx: TenantContext, *, subject_type: str, subject_id: uuid.UUID
+) -> list[TimelineItem]:
+    """Newest first."""
+    if subject_type == "query":
+        get_query(session, ctx, query_id=subject_id)
+    else:
+        customers.get_customer(session, ctx, customer_id=subject_id)
+    events = session.exec(
+        select(TimelineEvent)
+        .where(
+            col(TimelineEvent.subject_type) == subject_type,
+            col(TimelineEvent.subject_id) == subject_id,
+        )
+        .order_by(col(TimelineEvent.occurred_at).desc())
+        .limit(500)
+    ).all()
+    names = _names(session, [e.actor_user_id for e in events])
+    return [
+        TimelineItem(
+            id=e.id,
+            kind=e.kind,
+            body=e.body,
+            data=e.data,
+            actor_user_id=e.actor_user_id,
+            actor_name=names.get(e.actor_user_id) if e.actor_user_id else None,
+            occurred_at=e.occurred_at,
+        )
+        for e in events
+    ]
+
+
+# ---- SLA breaches ------------------------------------------------------------------------------
+
+
+def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None = None) -> int:
+    """Flag the agency's queries whose reply is overdue (one UPDATE over the due-time index),
+    tell the assignee at once and the managers when still unanswered an hour later."""
+    now = now or utcnow()
+    q = Query.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
+    newly = connection.execute(
+        sa.update(q)
+        .where(
+            q.c.tenant_id == ctx.tenant_id,
+            q.c.response_due_at < now,
+            q.c.breached_at.is_(None),
+            q.c.status.in_(_AWAITING_REPLY),
+        )
+        .values(breached_at=now, escalation_level=1)
+        .returning(q.c.id, q.c.number, q.c.title, q.c.assigned_to)
+    ).all()
+    escalate = connection.execute(
+        sa.update(q)
+        .where(
+            q.c.tenant_id == ctx.tenant_id,
+            q.c.breached_at < now - timedelta(hours=1),
+            q.c.escalation_level == 1,
+            q.c.status.in_(_AWAITING_REPLY),
+        )
+        .values(escalation_level=2)
+        .returning(q.c.id, q.c.number, q.c.title, q.c.assigned_to)
+    ).all()
+    if not newly and not escalate:
+        return 0
+    people = {
+        u.id: u
+        for u in session.exec(
+            select(User).where(col(User.id).in_({r.assigned_to for r in newly if r.assigned_to}))
+        )
+    }
+    for row in newly:
+        _timeline_row(session, ctx, row.id, "sla", "First response overdue: SLA breached.", now)
+        agent = people.get(row.assigned_to) if row.assigned_to else None
+        if agent is not None:
+            queue_email(
+                session,
+                kind="sla_breach",
+                to_email=agent.email,
+                to_name=agent.name,
+                subject=f"{reference(row.number)} is overdue",
+                text_body=f"{reference(row.number)} ({row.title}) is waiting for a reply past its "
+                "SLA.\n",
+                agency_id=ctx.tenant_id,
+            )
+    if escalate:
+        managers = session.exec(
+            select(User)
+            .join(Membership, col(Membership.user_id) == col(User.id))
+            .where(col(Membership.role) == Role.MANAGER.value, col(Membership.is_active).is_(True))
+        ).all()
+        listing = "\n".join(f"- {reference(r.number)}: {r.title}" for r in escalate)
+        for row in escalate:
+            _timeline_row(session, ctx, row.id, "sla", "Still overdue: managers told.", now)
+        for manager in managers:
+            queue_email(
+                session,
+                kind="sla_escalation",
+                to_email=manager.email,
+                to_name=manager.name,
+                subject=f"{len(escalate)} queries still overdue",
+                text_body=f"These queries are more than an hour past their SLA:\n{listing}\n",
+                agency_id=ctx.tenant_id,
+            )
+    session.flush()
+    return len(newly)
+
+
+def _timeline_row(
+    session: Session,
+    ctx: TenantContext,
+    query_id: uuid.UUID,
+    kind: str,
+    body: str,
+    now: datetime,
+) -> None:
+    session.add(
+        TimelineEvent(
+            tenant_id=ctx.tenant_id,
+            subject_type="query",
+            subject_id=query_id,
+            kind=kind,
+            body=body,
+            occurred_at=now,
+        )
+    )
+
+
+# ---- workload ----------------------------------------------------------------------------------
+
+
+def workload(
+    session: Session, ctx: TenantContext, *, now: datetime | None = None
+) -> list[WorkloadRow]:
+    """Per agent: open queries, how many breach their SLA, the oldest waiting one."""
+    require(ctx, Action.QUERIES_ASSIGN)
+    now = now or utcnow()
+    found = rules(session, ctx)
+    agents = _agents(session, ctx, now, found.timezone)
+    ids = [a.user_id for a in agents]
+    stats: dict[uuid.UUID, tuple[int, datetime | None]] = defaultdict(lambda: (0, None))
+    if ids:
+        for user_id, breaching, oldest in session.exec(
+            select(
+                Query.assigned_to,
+                sa.func.count().filter(col(Query.response_due_at) < now),
+                sa.func.min(Query.created_at),
+            )
+            .where(col(Query.assigned_to).in_(ids), col(Query.status).in_(_AWAITING_REPLY))
+            .group_by(col(Query.assigned_to))
+        ).all():
+            if user_id is not None:
+                stats[user_id] = (int(breaching), oldest)
+    return [
+        WorkloadRow(
+            user_id=a.user_id,
+            name=a.name,
+            online=a.online,
+            on_leave=a.on_leave,
+            open_queries=a.load,
+            breaching=stats[a.user_id][0],
+            oldest_waiting_at=stats[a.user_id][1],
+            workload_cap=a.cap,
+        )
+        for a in sorted(agents, key=lambda a: a.name)
+    ]
