@@ -408,3 +408,18 @@ def test_duplicates_are_caught_and_merging_moves_the_history(migrated_engine) ->
             session, owner, filters=CustomerFilter(q="vikram"), page=PAGE
         )
         assert [c.id for c in listed.items] == [twin.id]  # the merged one is hidden
+
+
+def test_the_minutely_sweep_assigns_waiting_queries_and_flags_overdue_ones(
+    migrated_engine,
+) -> None:
+    owner = agency_context()
+    monday = datetime(2026, 12, 7, 10, tzinfo=IST).astimezone(UTC)
+    waiting, _ = _create(owner, priority=Priority.URGENT, now=monday)
+    assert waiting.assigned_to is None  # nobody online
+    arjun = member(owner, "Arjun Das", seen=monday + timedelta(minutes=5))
+    done = queries.sweep(now=monday + timedelta(minutes=6))
+    assert done["agencies"] >= 1 and done["assigned"] >= 1
+    assert _get(owner, waiting.id).assigned_to == arjun.user_id
+    queries.sweep(now=monday + timedelta(hours=2))
+    assert _get(owner, waiting.id).breached_at is not None

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, Text, UniqueConstraint, text
 from sqlmodel import Field
 
 from travelcrm.core.sqltypes import amount, utc_datetime
@@ -34,7 +34,14 @@ class Query(TenantMixin, table=True):
         # the list page: newest first within a status, an agent's queue, the SLA scan
         Index("ix_queries_tenant_status_created", "tenant_id", "status", "created_at"),
         Index("ix_queries_tenant_assignee_status", "tenant_id", "assigned_to", "status"),
-        Index("ix_queries_tenant_due", "tenant_id", "response_due_at"),
+        # the breach scan: replies due and not yet flagged (partial: breached rows drop out)
+        Index(
+            "ix_queries_tenant_due",
+            "tenant_id",
+            "response_due_at",
+            postgresql_where=text("breached_at IS NULL"),
+            sqlite_where=text("breached_at IS NULL"),
+        ),
         Index("ix_queries_tenant_created", "tenant_id", "created_at"),
     )
 

@@ -26,7 +26,7 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customers
 from travelcrm.customers.models import Customer
 from travelcrm.customers.schemas import CustomerCreate
-from travelcrm.db import scoped_rows
+from travelcrm.db import scoped_rows, session_scope, tenant_scope
 from travelcrm.mail.services import queue_email
 from travelcrm.queries import machine
 from travelcrm.queries.machine import (
@@ -63,7 +63,7 @@ from travelcrm.queries.sla import (
     SlaPolicy,
     sla_status,
 )
-from travelcrm.tenants.models import Tenant
+from travelcrm.tenants.models import Tenant, TenantStatus
 
 ONLINE_WINDOW = timedelta(minutes=10)  # an agent seen this recently is online
 DEFAULT_WORKLOAD_CAP = 25
@@ -1173,3 +1173,23 @@ def workload(
         )
         for a in sorted(agents, key=lambda a: a.name)
     ]
+
+
+# ---- the minutely sweep ------------------------------------------------------------------------
+
+
+def sweep(*, now: datetime | None = None) -> dict[str, int]:
+    """For every active agency, in its own scope: hand waiting queries to agents who came
+    online, then flag and report overdue replies. Run each minute by the job worker."""
+    now = now or utcnow()
+    with session_scope() as session:
+        agencies = session.exec(
+            select(Tenant.id).where(col(Tenant.status) == TenantStatus.ACTIVE.value)
+        ).all()
+    assigned = breached = 0
+    for tenant_id in agencies:
+        ctx = TenantContext(tenant_id, None, Role.OWNER)  # the system, acting for the agency
+        with tenant_scope(ctx) as session:
+            assigned += assign_waiting(session, ctx, now=now)
+            breached += scan_breaches(session, ctx, now=now)
+    return {"agencies": len(agencies), "assigned": assigned, "breached": breached}
