@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from travelcrm.accounts.models import User
 from travelcrm.accounts.services import add_member
+from travelcrm.core.clock import utcnow
 from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.customers import services as customer_services
+from travelcrm.customers.schemas import CustomerCreate
 from travelcrm.db import enter_tenant
+from travelcrm.queries import services as query_services
+from travelcrm.queries.machine import QueryChannel, QueryStatus
+from travelcrm.queries.schemas import AgentProfileIn, NoteIn, QueryCreate
+from travelcrm.queries.sla import Priority
 from travelcrm.rates import services as rate_services
 from travelcrm.rates.models import Season
 from travelcrm.rates.schemas import (
@@ -779,10 +787,246 @@ def seed_rates(session: Session) -> None:
                 )
 
 
+# ---- customers and queries ---------------------------------------------------------------------
+
+# Four more agents for the first agency (with Kavya: five), each with skills and a cap.
+DEMO_AGENTS = (
+    ("rohan@sunrise-holidays.example", "Rohan Gupta", ["goa", "kerala", "beaches"]),
+    ("sana@sunrise-holidays.example", "Sana Qureshi", ["dubai", "bali", "honeymoon"]),
+    ("vikram@sunrise-holidays.example", "Vikram Singh", ["rajasthan", "heritage", "hindi"]),
+    ("ananya@sunrise-holidays.example", "Ananya Bose", ["kerala", "bengali", "family"]),
+)
+DEMO_AGENT_PASSWORD = "Sunrise-Agent-2026"
+_FIRST = [
+    "Aarav",
+    "Vivaan",
+    "Aditya",
+    "Vihaan",
+    "Arjun",
+    "Sai",
+    "Reyansh",
+    "Ayaan",
+    "Krishna",
+    "Ishaan",
+    "Ananya",
+    "Diya",
+    "Aadhya",
+    "Saanvi",
+    "Pari",
+    "Anika",
+    "Navya",
+    "Myra",
+    "Sara",
+    "Ira",
+    "Rahul",
+    "Neha",
+    "Karan",
+    "Pooja",
+    "Amit",
+    "Sneha",
+    "Rohit",
+    "Kiran",
+    "Meera",
+    "Nikhil",
+]
+_LAST = [
+    "Sharma",
+    "Verma",
+    "Iyer",
+    "Nair",
+    "Reddy",
+    "Patel",
+    "Shah",
+    "Mehta",
+    "Kapoor",
+    "Malhotra",
+    "Gupta",
+    "Bose",
+    "Das",
+    "Rao",
+    "Menon",
+    "Pillai",
+    "Joshi",
+    "Kulkarni",
+    "Chopra",
+    "Bhat",
+]
+_TRIPS = (
+    (["Goa"], ["beaches", "nightlife"]),
+    (["Kerala"], ["backwaters", "family"]),
+    (["Rajasthan"], ["heritage", "culture"]),
+    (["Dubai"], ["shopping", "family"]),
+    (["Bali"], ["honeymoon", "beaches"]),
+    (["Kashmir"], ["mountains", "family"]),
+    (["Andaman"], ["beaches", "diving"]),
+    (["Singapore", "Malaysia"], ["family", "theme parks"]),
+)
+
+
+def seed_agents(session: Session) -> None:
+    tenant = session.exec(select(Tenant).where(Tenant.slug == "sunrise-holidays")).one()
+    for email, name, skills in DEMO_AGENTS:
+        user = add_member(
+            session,
+            tenant_id=tenant.id,
+            email=email,
+            name=name,
+            password=DEMO_AGENT_PASSWORD,
+            role=Role.AGENT,
+            verified=True,
+        )
+        ctx = TenantContext(tenant.id, None, Role.OWNER)
+        enter_tenant(session, tenant.id)
+        query_services.set_agent_profile(
+            session, ctx, user_id=user.id, data=AgentProfileIn(skills=skills, workload_cap=40)
+        )
+
+
+def seed_queries(session: Session) -> None:
+    """200 customers and 300 queries over the last 60 days, from every source, in every
+    status, spread over the five agents (through the services, so SLA times and timelines are
+    what the app itself would have made)."""
+    rng = random.Random(2026)
+    tenant = session.exec(select(Tenant).where(Tenant.slug == "sunrise-holidays")).one()
+    enter_tenant(session, tenant.id)
+    manager = session.exec(
+        select(User).where(User.email == "manager@sunrise-holidays.example")
+    ).one()
+    ctx = TenantContext(tenant.id, manager.id, Role.MANAGER)
+    agents = [
+        u.id
+        for u in session.exec(
+            select(User).where(
+                col(User.email).in_(
+                    ["agent@sunrise-holidays.example", *(e for e, _n, _s in DEMO_AGENTS)]
+                )
+            )
+        )
+    ]
+    now = utcnow()
+    people = []
+    for i in range(200):
+        name = f"{rng.choice(_FIRST)} {rng.choice(_LAST)}"
+        people.append(
+            customer_services.create_customer(
+                session,
+                ctx,
+                data=CustomerCreate(
+                    name=name,
+                    email=f"{name.lower().replace(' ', '.')}{i}@example.com",
+                    phone=f"+9198{rng.randrange(10_000_000, 99_999_999)}",
+                    city=rng.choice(["Mumbai", "Pune", "Bengaluru", "Delhi", "Chennai"]),
+                    country="IN",
+                    tags=rng.sample(["repeat", "corporate", "vip", "honeymoon", "family"], k=1),
+                    allow_duplicate=True,
+                ),
+            )
+        )
+    reasons = query_services.lost_reasons(session, ctx)
+    channels = [QueryChannel.STAFF] * 5 + [QueryChannel.PORTAL] * 3 + [QueryChannel.EMAIL] * 2
+    for n in range(300):
+        created = now - timedelta(days=60 * (300 - n) / 300, minutes=rng.randrange(600))
+        places, interests = rng.choice(_TRIPS)
+        start = (created + timedelta(days=rng.randrange(30, 200))).date()
+        children = rng.choice([0, 0, 1, 2])
+        channel = rng.choice(channels)
+        query, _ = query_services.create_query(
+            session,
+            ctx,
+            data=QueryCreate(
+                customer_id=rng.choice(people).id,
+                destinations=places,
+                start_date=start,
+                end_date=start + timedelta(days=rng.choice([3, 4, 5, 6, 7, 9])),
+                adults=rng.choice([1, 2, 2, 2, 3, 4]),
+                children=children,
+                child_ages=[rng.randrange(2, 15) for _ in range(children)],
+                budget=Decimal(rng.randrange(40, 400) * 1000),
+                budget_currency="INR",
+                hotel_category=rng.choice(["3 star", "4 star", "5 star", None]),
+                interests=interests,
+                priority=rng.choice(
+                    [Priority.NORMAL] * 6 + [Priority.HIGH] * 3 + [Priority.URGENT]
+                ),
+                external_ref=f"web-{n}" if channel is not QueryChannel.STAFF else None,
+            ),
+            channel=channel,
+            now=created,
+        )
+        fate = rng.random() if n < 280 else 0.0  # the newest twenty wait to be picked up
+        if fate < 0.08:
+            continue  # pending, unassigned
+        version = query_services.reassign(
+            session,
+            ctx,
+            query_id=query.id,
+            user_id=rng.choice(agents),
+            row_version=query.row_version,
+            now=created + timedelta(minutes=5),
+        ).row_version
+        step = created + timedelta(hours=rng.randrange(1, 30))
+        if fate < 0.75 or step > now:
+            if fate > 0.4:  # the agent called back
+                query_services.add_note(
+                    session,
+                    ctx,
+                    query_id=query.id,
+                    data=NoteIn(
+                        kind="call",
+                        body="Called the customer; sending options.",
+                        counts_as_reply=True,
+                    ),
+                    now=min(step, now),
+                )
+            for target, share in (
+                (QueryStatus.QUOTED, 0.45),
+                (QueryStatus.ON_HOLD, 0.55),
+            ):
+                if fate > share and fate < share + 0.1 and step <= now:
+                    version = query_services.transition(
+                        session, ctx, query_id=query.id, to=target, row_version=version, now=step
+                    ).row_version
+            continue
+        version = query_services.transition(
+            session, ctx, query_id=query.id, to=QueryStatus.QUOTED, row_version=version, now=step
+        ).row_version
+        closed = min(step + timedelta(days=rng.randrange(1, 10)), now)
+        if fate < 0.88:
+            query_services.transition(
+                session,
+                ctx,
+                query_id=query.id,
+                to=QueryStatus.WON,
+                row_version=version,
+                now=closed,
+            )
+        elif fate < 0.97:
+            query_services.transition(
+                session,
+                ctx,
+                query_id=query.id,
+                to=QueryStatus.LOST,
+                row_version=version,
+                reason=rng.choice(reasons),
+                now=closed,
+            )
+        else:
+            query_services.transition(
+                session,
+                ctx,
+                query_id=query.id,
+                to=QueryStatus.CANCELLED,
+                row_version=version,
+                now=closed,
+            )
+
+
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
     ("owners-v1", seed_owners),
     ("staff-v1", seed_staff),
     ("suppliers-v1", seed_suppliers),
     ("rates-v1", seed_rates),
+    ("agents-v1", seed_agents),
+    ("queries-v1", seed_queries),
 )

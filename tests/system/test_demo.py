@@ -17,7 +17,15 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
     with system_scope() as session:
         second = apply_demo_seeds(session, SEEDERS)
         slugs = set(session.exec(select(Tenant.slug)).all())
-    assert first == ["agencies-v1", "owners-v1", "staff-v1", "suppliers-v1", "rates-v1"]
+    assert first == [
+        "agencies-v1",
+        "owners-v1",
+        "staff-v1",
+        "suppliers-v1",
+        "rates-v1",
+        "agents-v1",
+        "queries-v1",
+    ]
     assert second == []
     assert {"sunrise-holidays", "blue-horizon-tours"} <= slugs
     staff = [(slug, email, name, password) for slug, email, name, password, _role in DEMO_STAFF]
@@ -103,3 +111,26 @@ def test_demo_rates_are_published_and_priced(migrated_engine) -> None:
         )
         assert monsoon.currency == "INR" and peak.total_net > monsoon.total_net
         assert monsoon.total_sell > monsoon.total_net
+
+
+def test_demo_queries_cover_every_status_source_and_agent(migrated_engine) -> None:
+    from collections import Counter
+
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.customers.models import Customer
+    from travelcrm.db import tenant_scope
+    from travelcrm.queries.models import Query
+
+    with system_scope() as session:
+        apply_demo_seeds(session, SEEDERS)
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "sunrise-holidays")).one()
+    ctx = TenantContext(tenant.id, None, Role.OWNER)
+    with tenant_scope(ctx) as session:
+        found = session.exec(select(Query)).all()
+        customers = session.exec(select(Customer)).all()
+    assert len(found) == 300 and len(customers) == 200
+    statuses = Counter(q.status for q in found)
+    assert {"pending", "assigned", "quoted", "won", "lost", "on_hold", "cancelled"} <= set(statuses)
+    assert {q.source for q in found} == {"staff", "portal", "email"}
+    assert len({q.assigned_to for q in found if q.assigned_to}) == 5  # the five agents
