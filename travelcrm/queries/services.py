@@ -21,6 +21,7 @@ from travelcrm.accounts.models import AuthSession, Membership, User
 from travelcrm.api.pagination import PageParams, keyset_page
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
+from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, Role, can, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customers
@@ -219,8 +220,9 @@ def _local_today(timezone: str, now: datetime) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
 
 
-def _check_trip(data: QueryCreate, today: date) -> None:
-    """Every problem of the trip at once, each on its field."""
+def _check_trip(data: QueryCreate, today: date, *, dates_required: bool = True) -> None:
+    """Every problem of the trip at once, each on its field. An emailed enquiry may come
+    without dates (`dates_required=False`): a person reads the mail and adds them."""
     errors: list[FieldError] = []
     if data.start_date and data.start_date < today:
         errors.append(FieldError("start_date", "is in the past", "past"))
@@ -230,7 +232,7 @@ def _check_trip(data: QueryCreate, today: date) -> None:
         errors.append(FieldError("end_date", "ends before it starts", "range"))
     if data.travel_month and data.travel_month < today.strftime("%Y-%m"):
         errors.append(FieldError("travel_month", "is in the past", "past"))
-    if not data.start_date and not data.travel_month:
+    if dates_required and not data.start_date and not data.travel_month:
         errors.append(FieldError("start_date", "give the dates, or a month and nights", "required"))
     if data.adults + data.children == 0:
         errors.append(FieldError("adults", "at least one traveller", "no_travellers"))
@@ -330,7 +332,11 @@ def create_query(
         if earlier is not None:
             return earlier, False
     found = rules(session, ctx)
-    _check_trip(data, _local_today(found.timezone, now))
+    _check_trip(
+        data,
+        _local_today(found.timezone, now),
+        dates_required=channel is not QueryChannel.EMAIL,
+    )
     customer = _customer_for(session, ctx, data)
     status = machine.initial_status(channel)
     if channel is QueryChannel.STAFF and data.submit:
@@ -479,6 +485,45 @@ def _sla(query: Any, calendar: BusinessCalendar, now: datetime) -> tuple[bool, s
         return False, None
     status = sla_status(calendar, as_utc(query.response_due_at), now)
     return status.breached, status.label
+
+
+def sla_labels(
+    session: Session,
+    ctx: TenantContext,
+    items: Iterable[QueryListItem],
+    *,
+    now: datetime | None = None,
+) -> dict[uuid.UUID, str]:
+    """The SLA clock of listed queries in business time ("2h 10m left", "breached 35m ago"),
+    by id; queries not waiting for a reply have none."""
+    require(ctx, Action.QUERIES_VIEW)
+    now = now or utcnow()
+    calendar = rules(session, ctx).calendar
+    labels = {}
+    for item in items:
+        _breached, label = _sla(item, calendar, now)
+        if label:
+            labels[item.id] = label
+    return labels
+
+
+def colleagues(session: Session, ctx: TenantContext) -> list[tuple[uuid.UUID, str]]:
+    """(user id, name) of the members a query can be assigned to, by name: the reassign
+    choice, and names for the timeline's assignments."""
+    require(ctx, Action.QUERIES_VIEW)
+    return [
+        (user_id, name)
+        for user_id, name in session.exec(
+            select(Membership.user_id, User.name)
+            .join(User, col(User.id) == col(Membership.user_id))
+            .where(
+                col(Membership.is_active).is_(True),
+                col(Membership.accepted_at).is_not(None),
+                col(Membership.role).in_(_ASSIGNABLE_ROLES),
+            )
+            .order_by(col(User.name))
+        ).all()
+    ]
 
 
 @dataclass(frozen=True)
@@ -851,9 +896,11 @@ def auto_assign(
     *,
     now: datetime | None = None,
     found: Rules | None = None,
+    note_waiting: bool = True,
 ) -> int:
-    """Assign pending, unassigned queries by the agency's rule; those no agent can take wait
-    (with the reason on their timeline). Returns how many were assigned."""
+    """Assign pending, unassigned queries by the agency's rule; those no agent can take wait,
+    with the reason on their timeline (once: `note_waiting=False` when the queue is retried).
+    Returns how many were assigned."""
     now = now or utcnow()
     found = found or rules(session, ctx)
     waiting = [
@@ -863,21 +910,49 @@ def auto_assign(
         return 0
     agents = _agents(session, ctx, now, found.timezone)
     rule = AssignmentRule(found.settings.assignment_rule)
+    events: list[dict[str, Any]] = []
     done = 0
     for query in waiting:
         agent, why = choose_agent(agents, rule, _tags(query))
+        data: dict[str, Any] = {}
         if agent is None:
-            _event(session, ctx, query, "assignment", why, now=now)
-            continue
-        _assign(session, ctx, query, agent.user_id, why, now)
-        agent.load += 1
-        agent.last_assigned_at = now
-        profile = agent.profile or AgentProfile(tenant_id=ctx.tenant_id, user_id=agent.user_id)
-        agent.profile = profile
-        profile.last_assigned_at = now
-        session.add(profile)
-        done += 1
+            if not note_waiting:
+                continue
+        else:
+            query.assigned_to, query.assigned_at = agent.user_id, now
+            query.status = QueryStatus.ASSIGNED.value
+            query.row_version += 1
+            query.updated_at = now
+            session.add(query)
+            data = {"user_id": str(agent.user_id)}
+            agent.load += 1
+            agent.last_assigned_at = now
+            done += 1
+        events.append(
+            {
+                "tenant_id": ctx.tenant_id,
+                "id": new_id(),
+                "subject_type": "query",
+                "subject_id": query.id,
+                "kind": "assignment",
+                "actor_user_id": ctx.user_id,
+                "body": why,
+                "data": data,
+                "occurred_at": now,
+            }
+        )
+    for agent in agents:  # whose turn it was, for round robin
+        if agent.last_assigned_at == now:
+            profile = agent.profile or AgentProfile(tenant_id=ctx.tenant_id, user_id=agent.user_id)
+            agent.profile = profile
+            profile.last_assigned_at = now
+            session.add(profile)
     session.flush()
+    if events:  # one statement for the timeline, not an ORM object each
+        session.connection().execute(
+            sa.insert(TimelineEvent.__table__),  # type: ignore[attr-defined]
+            events,
+        )
     return done
 
 
@@ -889,7 +964,7 @@ def assign_waiting(session: Session, ctx: TenantContext, *, now: datetime | None
         .order_by(col(Query.created_at))
         .limit(500)
     ).all()
-    return auto_assign(session, ctx, waiting, now=now)
+    return auto_assign(session, ctx, waiting, now=now, note_waiting=False)
 
 
 def set_agent_profile(
@@ -1072,35 +1147,60 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
     ).all()
     if not newly and not escalate:
         return 0
-    people = {
-        u.id: u
-        for u in session.exec(
-            select(User).where(col(User.id).in_({r.assigned_to for r in newly if r.assigned_to}))
-        )
-    }
-    for row in newly:
-        _timeline_row(session, ctx, row.id, "sla", "First response overdue: SLA breached.", now)
-        agent = people.get(row.assigned_to) if row.assigned_to else None
-        if agent is not None:
-            queue_email(
-                session,
-                kind="sla_breach",
-                to_email=agent.email,
-                to_name=agent.name,
-                subject=f"{reference(row.number)} is overdue",
-                text_body=f"{reference(row.number)} ({row.title}) is waiting for a reply past its "
-                "SLA.\n",
-                agency_id=ctx.tenant_id,
+    events = TimelineEvent.__table__  # type: ignore[attr-defined]
+    connection.execute(
+        sa.insert(events),
+        [
+            {
+                "tenant_id": ctx.tenant_id,
+                "id": new_id(),
+                "subject_type": "query",
+                "subject_id": row.id,
+                "kind": "sla",
+                "body": body,
+                "data": {},
+                "occurred_at": now,
+            }
+            for rows, body in (
+                (newly, "Reply overdue: SLA breached; the assignee was told."),
+                (escalate, "Still overdue an hour later: the managers were told."),
             )
+            for row in rows
+        ],
+    )
+    # one message per person, listing their queries (not one per query)
+    by_agent: dict[uuid.UUID, list[Any]] = defaultdict(list)
+    for row in newly:
+        if row.assigned_to:
+            by_agent[row.assigned_to].append(row)
+    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(set(by_agent))))}
+    for user_id, rows in by_agent.items():
+        agent = people.get(user_id)
+        if agent is None:
+            continue
+        listing = "\n".join(f"- {reference(r.number)}: {r.title}" for r in rows[:50])
+        more = f"\n... and {len(rows) - 50} more" if len(rows) > 50 else ""
+        queue_email(
+            session,
+            kind="sla_breach",
+            to_email=agent.email,
+            to_name=agent.name,
+            subject=(
+                f"{reference(rows[0].number)} is overdue"
+                if len(rows) == 1
+                else f"{len(rows)} of your queries are overdue"
+            ),
+            text_body=f"Waiting for your reply past their SLA:\n{listing}{more}\n",
+            agency_id=ctx.tenant_id,
+        )
     if escalate:
         managers = session.exec(
             select(User)
             .join(Membership, col(Membership.user_id) == col(User.id))
             .where(col(Membership.role) == Role.MANAGER.value, col(Membership.is_active).is_(True))
         ).all()
-        listing = "\n".join(f"- {reference(r.number)}: {r.title}" for r in escalate)
-        for row in escalate:
-            _timeline_row(session, ctx, row.id, "sla", "Still overdue: managers told.", now)
+        listing = "\n".join(f"- {reference(r.number)}: {r.title}" for r in escalate[:50])
+        more = f"\n... and {len(escalate) - 50} more" if len(escalate) > 50 else ""
         for manager in managers:
             queue_email(
                 session,
@@ -1108,31 +1208,11 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
                 to_email=manager.email,
                 to_name=manager.name,
                 subject=f"{len(escalate)} queries still overdue",
-                text_body=f"These queries are more than an hour past their SLA:\n{listing}\n",
+                text_body=f"More than an hour past their SLA:\n{listing}{more}\n",
                 agency_id=ctx.tenant_id,
             )
     session.flush()
     return len(newly)
-
-
-def _timeline_row(
-    session: Session,
-    ctx: TenantContext,
-    query_id: uuid.UUID,
-    kind: str,
-    body: str,
-    now: datetime,
-) -> None:
-    session.add(
-        TimelineEvent(
-            tenant_id=ctx.tenant_id,
-            subject_type="query",
-            subject_id=query_id,
-            kind=kind,
-            body=body,
-            occurred_at=now,
-        )
-    )
 
 
 # ---- workload ----------------------------------------------------------------------------------
