@@ -25,6 +25,23 @@ def send_email(message_id: str) -> str:
         return message.status
 
 
+@task(huey, retries=0)
+def send_emails(message_ids: list[str]) -> int:
+    """A batch of queued messages (a job's notifications); one that fails for a reason that may
+    pass is handed to `send_email` with its own retries."""
+    sent = 0
+    for message_id in message_ids:
+        try:
+            with session_scope() as session:
+                services.deliver(session, message_id=uuid.UUID(message_id), settings=get_settings())
+            sent += 1
+        except services.MailDeliveryError as exc:
+            if not exc.permanent:
+                send_email.schedule(args=(message_id,), delay=30)
+            logger.warning("could not send %s: %s", message_id, exc.detail)
+    return sent
+
+
 @huey.periodic_task(crontab(minute="*/5"), name="requeue_stuck_mail")
 def requeue_stuck_mail() -> None:
     with session_scope() as session:
@@ -34,3 +51,4 @@ def requeue_stuck_mail() -> None:
 
 
 register("send_email", send_email)
+register("send_emails", send_emails)

@@ -139,8 +139,7 @@ def run() -> None:
                     priority, title, destinations, adults, children, child_ages, interests,
                     assigned_to, response_due_at, escalation_level, row_version, created_at)
                 SELECT t.id, gen_random_uuid(), g, cu.id,
-                    CASE WHEN g % 500 = 0 THEN 'pending'
-                         ELSE (ARRAY['assigned','quoted','on_hold','assigned'])[1 + g % 4] END,
+                    (ARRAY['assigned','quoted','on_hold','assigned'])[1 + g % 4],
                     (ARRAY['staff','portal','email','api'])[1 + g % 4],
                     (ARRAY['normal','normal','high','urgent'])[1 + (g / 4) % 4],
                     'Trip ' || g || ', Goa, 5 nights', '["Goa"]', 2, 0, '[]', '[]',
@@ -170,7 +169,16 @@ def run() -> None:
             ),
             {"agents": AGENTS_PER_AGENCY},
         )
-        c.execute(sa.text("UPDATE query_settings SET counter = 0"))
+        # each agency's query settings (made on first use; made here, as a live system has them)
+        c.execute(
+            sa.text(
+                "INSERT INTO query_settings (tenant_id, id, assignment_rule, agents_see_all, "
+                "working_days, opens, closes, holidays, first_response_hours, "
+                "follow_up_hours, counter) SELECT id, gen_random_uuid(), 'round_robin', false, "
+                "'[0, 1, 2, 3, 4]', '09:00', '18:00', '[]', '{}', '{}', :n FROM tenants"
+            ),
+            {"n": PER_AGENCY},
+        )
         c.execute(sa.text("ANALYZE"))
     _log(f"data made in {time.perf_counter() - started:.0f} s")
 

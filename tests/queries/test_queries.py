@@ -376,6 +376,7 @@ def test_the_breach_scan_flags_overdue_queries_and_tells_the_agent_then_the_mana
         ).all()
     kinds = sorted(m.kind for m in mails)
     assert kinds == ["sla_breach", "sla_escalation"]
+    assert {m.status for m in mails} == {"captured"}  # delivered by the batch job (no SMTP)
     assert [e.kind for e in _events(owner, query.id)].count("sla") == 2
 
 

@@ -10,15 +10,19 @@ from __future__ import annotations
 import smtplib
 import ssl
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from email.message import EmailMessage
 from email.utils import formataddr, make_msgid
 from urllib.parse import unquote, urlsplit
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import ExternalServiceError
+from travelcrm.core.ids import new_id
 from travelcrm.core.jobs import enqueue_after_commit
 from travelcrm.mail.models import MailStatus, OutboxMessage
 from travelcrm.settings import Settings
@@ -57,6 +61,46 @@ def queue_email(
     session.flush()
     enqueue_after_commit(session, "send_email", message_id=str(message.id))
     return message
+
+
+@dataclass(frozen=True)
+class Mail:
+    """One message for `queue_emails`."""
+
+    kind: str
+    to_email: str
+    subject: str
+    text_body: str
+    to_name: str | None = None
+    agency_id: uuid.UUID | None = None
+
+
+def queue_emails(session: Session, messages: Sequence[Mail]) -> list[uuid.UUID]:
+    """Many messages at once (a job's notifications): stored in one statement and handed to
+    the worker as one job after commit; a message that fails is retried on its own."""
+    if not messages:
+        return []
+    now = utcnow()
+    ids = [new_id() for _ in messages]
+    rows = [
+        {
+            "id": message_id,
+            "kind": m.kind,
+            "agency_id": m.agency_id,
+            "to_email": m.to_email,
+            "to_name": m.to_name,
+            "subject": m.subject[:200],
+            "text_body": m.text_body,
+            "html_body": None,
+            "status": MailStatus.QUEUED.value,
+            "attempts": 0,
+            "created_at": now,
+        }
+        for message_id, m in zip(ids, messages, strict=True)
+    ]
+    session.connection().execute(sa.insert(OutboxMessage.__table__), rows)  # type: ignore[attr-defined]
+    enqueue_after_commit(session, "send_emails", message_ids=[str(i) for i in ids])
+    return ids
 
 
 def _build(message: OutboxMessage, settings: Settings) -> EmailMessage:

@@ -28,7 +28,7 @@ from travelcrm.customers import services as customers
 from travelcrm.customers.models import Customer
 from travelcrm.customers.schemas import CustomerCreate
 from travelcrm.db import scoped_rows, session_scope, tenant_scope
-from travelcrm.mail.services import queue_email
+from travelcrm.mail.services import Mail, queue_email, queue_emails
 from travelcrm.queries import machine
 from travelcrm.queries.machine import (
     OPEN_STATUSES,
@@ -1117,6 +1117,11 @@ def timeline(
 # ---- SLA breaches ------------------------------------------------------------------------------
 
 
+def _listing(rows: Sequence[Any], limit: int = 50) -> str:
+    shown = "\n".join(f"- {reference(r.number)}: {r.title}" for r in rows[:limit])
+    return shown + (f"\n... and {len(rows) - limit} more" if len(rows) > limit else "")
+
+
 def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None = None) -> int:
     """Flag the agency's queries whose reply is overdue (one UPDATE over the due-time index),
     tell the assignee at once and the managers when still unanswered an hour later."""
@@ -1168,7 +1173,8 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
             for row in rows
         ],
     )
-    # one message per person, listing their queries (not one per query)
+    # one message per person, listing their queries (not one per query), sent as one job
+    mails: list[Mail] = []
     by_agent: dict[uuid.UUID, list[Any]] = defaultdict(list)
     for row in newly:
         if row.assigned_to:
@@ -1178,20 +1184,19 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
         agent = people.get(user_id)
         if agent is None:
             continue
-        listing = "\n".join(f"- {reference(r.number)}: {r.title}" for r in rows[:50])
-        more = f"\n... and {len(rows) - 50} more" if len(rows) > 50 else ""
-        queue_email(
-            session,
-            kind="sla_breach",
-            to_email=agent.email,
-            to_name=agent.name,
-            subject=(
-                f"{reference(rows[0].number)} is overdue"
-                if len(rows) == 1
-                else f"{len(rows)} of your queries are overdue"
-            ),
-            text_body=f"Waiting for your reply past their SLA:\n{listing}{more}\n",
-            agency_id=ctx.tenant_id,
+        mails.append(
+            Mail(
+                kind="sla_breach",
+                to_email=agent.email,
+                to_name=agent.name,
+                subject=(
+                    f"{reference(rows[0].number)} is overdue"
+                    if len(rows) == 1
+                    else f"{len(rows)} of your queries are overdue"
+                ),
+                text_body=f"Waiting for your reply past their SLA:\n{_listing(rows)}\n",
+                agency_id=ctx.tenant_id,
+            )
         )
     if escalate:
         managers = session.exec(
@@ -1199,18 +1204,18 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
             .join(Membership, col(Membership.user_id) == col(User.id))
             .where(col(Membership.role) == Role.MANAGER.value, col(Membership.is_active).is_(True))
         ).all()
-        listing = "\n".join(f"- {reference(r.number)}: {r.title}" for r in escalate[:50])
-        more = f"\n... and {len(escalate) - 50} more" if len(escalate) > 50 else ""
-        for manager in managers:
-            queue_email(
-                session,
+        mails += [
+            Mail(
                 kind="sla_escalation",
                 to_email=manager.email,
                 to_name=manager.name,
                 subject=f"{len(escalate)} queries still overdue",
-                text_body=f"More than an hour past their SLA:\n{listing}{more}\n",
+                text_body=f"More than an hour past their SLA:\n{_listing(escalate)}\n",
                 agency_id=ctx.tenant_id,
             )
+            for manager in managers
+        ]
+    queue_emails(session, mails)
     session.flush()
     return len(newly)
 
