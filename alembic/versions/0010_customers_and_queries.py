@@ -168,6 +168,7 @@ def upgrade() -> None:
     with op.batch_alter_table('queries', schema=None) as batch_op:
         batch_op.create_index('ix_queries_tenant_assignee_status', ['tenant_id', 'assigned_to', 'status'], unique=False)
         batch_op.create_index('ix_queries_tenant_created', ['tenant_id', 'created_at'], unique=False)
+        batch_op.create_index('ix_queries_tenant_escalation', ['tenant_id', 'breached_at'], unique=False, postgresql_where=sa.text('escalation_level = 1'), sqlite_where=sa.text('escalation_level = 1'))
         batch_op.create_index('ix_queries_tenant_due', ['tenant_id', 'response_due_at'], unique=False, postgresql_where=sa.text('breached_at IS NULL'), sqlite_where=sa.text('breached_at IS NULL'))
         batch_op.create_index('ix_queries_tenant_status_created', ['tenant_id', 'status', 'created_at'], unique=False)
 
@@ -205,6 +206,7 @@ def downgrade() -> None:
     with op.batch_alter_table('queries', schema=None) as batch_op:
         batch_op.drop_index('ix_queries_tenant_status_created')
         batch_op.drop_index('ix_queries_tenant_due')
+        batch_op.drop_index('ix_queries_tenant_escalation')
         batch_op.drop_index('ix_queries_tenant_created')
         batch_op.drop_index('ix_queries_tenant_assignee_status')
 

@@ -43,6 +43,14 @@ class Query(TenantMixin, table=True):
             sqlite_where=text("breached_at IS NULL"),
         ),
         Index("ix_queries_tenant_created", "tenant_id", "created_at"),
+        # the escalation step: breached replies whose managers are not told yet
+        Index(
+            "ix_queries_tenant_escalation",
+            "tenant_id",
+            "breached_at",
+            postgresql_where=text("escalation_level = 1"),
+            sqlite_where=text("escalation_level = 1"),
+        ),
     )
 
     number: int  # per agency: "Q-1042"

@@ -1117,6 +1117,86 @@ def timeline(
 # ---- SLA breaches ------------------------------------------------------------------------------
 
 
+# PostgreSQL: a time-ordered UUID (v7) per row, like core.ids.new_id
+_UUID7_SQL = (
+    "encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
+    "substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) "
+    "from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid"
+)
+
+
+def _flag(
+    connection: Any,
+    ctx: TenantContext,
+    now: datetime,
+    condition: Any,
+    values: dict[str, Any],
+    note: str,
+) -> list[Any]:
+    """Update the agency's queries matching `condition` and put `note` on each one's
+    timeline; the rows (id, number, title, assignee) back. On PostgreSQL one statement does
+    both (a data-modifying CTE), elsewhere the notes follow in one insert."""
+    q = Query.__table__  # type: ignore[attr-defined]
+    update = (
+        sa.update(q)
+        .where(q.c.tenant_id == ctx.tenant_id, condition)
+        .values(**values)
+        .returning(q.c.id, q.c.number, q.c.title, q.c.assigned_to)
+    )
+    if connection.dialect.name == "postgresql":
+        flagged = update.cte("flagged")
+        events = TimelineEvent.__table__  # type: ignore[attr-defined]
+        noted = (
+            sa.insert(events)
+            .from_select(
+                [
+                    "tenant_id",
+                    "id",
+                    "subject_type",
+                    "subject_id",
+                    "kind",
+                    "body",
+                    "data",
+                    "occurred_at",
+                ],
+                sa.select(
+                    sa.literal(ctx.tenant_id, sa.Uuid()),
+                    sa.literal_column(_UUID7_SQL),
+                    sa.literal("query"),
+                    flagged.c.id,
+                    sa.literal("sla"),
+                    sa.literal(note),
+                    sa.literal_column("'{}'::json"),
+                    sa.literal(now, sa.DateTime(timezone=True)),
+                ),
+            )
+            .cte("noted")
+        )
+        statement = sa.select(
+            flagged.c.id, flagged.c.number, flagged.c.title, flagged.c.assigned_to
+        ).add_cte(noted)
+        return list(connection.execute(statement).all())
+    rows = list(connection.execute(update).all())
+    if rows:
+        connection.execute(
+            sa.insert(TimelineEvent.__table__),  # type: ignore[attr-defined]
+            [
+                {
+                    "tenant_id": ctx.tenant_id,
+                    "id": new_id(),
+                    "subject_type": "query",
+                    "subject_id": row.id,
+                    "kind": "sla",
+                    "body": note,
+                    "data": {},
+                    "occurred_at": now,
+                }
+                for row in rows
+            ],
+        )
+    return rows
+
+
 def _listing(rows: Sequence[Any], limit: int = 50) -> str:
     shown = "\n".join(f"- {reference(r.number)}: {r.title}" for r in rows[:limit])
     return shown + (f"\n... and {len(rows) - limit} more" if len(rows) > limit else "")
@@ -1128,51 +1208,25 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
     now = now or utcnow()
     q = Query.__table__  # type: ignore[attr-defined]
     connection = session.connection()
-    newly = connection.execute(
-        sa.update(q)
-        .where(
-            q.c.tenant_id == ctx.tenant_id,
-            q.c.response_due_at < now,
-            q.c.breached_at.is_(None),
-            q.c.status.in_(_AWAITING_REPLY),
-        )
-        .values(breached_at=now, escalation_level=1)
-        .returning(q.c.id, q.c.number, q.c.title, q.c.assigned_to)
-    ).all()
-    escalate = connection.execute(
-        sa.update(q)
-        .where(
-            q.c.tenant_id == ctx.tenant_id,
-            q.c.breached_at < now - timedelta(hours=1),
-            q.c.escalation_level == 1,
-            q.c.status.in_(_AWAITING_REPLY),
-        )
-        .values(escalation_level=2)
-        .returning(q.c.id, q.c.number, q.c.title, q.c.assigned_to)
-    ).all()
+    awaiting = q.c.status.in_(_AWAITING_REPLY)
+    newly = _flag(
+        connection,
+        ctx,
+        now,
+        sa.and_(q.c.response_due_at < now, q.c.breached_at.is_(None), awaiting),
+        {"breached_at": now, "escalation_level": 1},
+        "Reply overdue: SLA breached; the assignee was told.",
+    )
+    escalate = _flag(
+        connection,
+        ctx,
+        now,
+        sa.and_(q.c.escalation_level == 1, q.c.breached_at < now - timedelta(hours=1), awaiting),
+        {"escalation_level": 2},
+        "Still overdue an hour later: the managers were told.",
+    )
     if not newly and not escalate:
         return 0
-    events = TimelineEvent.__table__  # type: ignore[attr-defined]
-    connection.execute(
-        sa.insert(events),
-        [
-            {
-                "tenant_id": ctx.tenant_id,
-                "id": new_id(),
-                "subject_type": "query",
-                "subject_id": row.id,
-                "kind": "sla",
-                "body": body,
-                "data": {},
-                "occurred_at": now,
-            }
-            for rows, body in (
-                (newly, "Reply overdue: SLA breached; the assignee was told."),
-                (escalate, "Still overdue an hour later: the managers were told."),
-            )
-            for row in rows
-        ],
-    )
     # one message per person, listing their queries (not one per query), sent as one job
     mails: list[Mail] = []
     by_agent: dict[uuid.UUID, list[Any]] = defaultdict(list)
