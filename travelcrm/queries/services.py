@@ -902,12 +902,12 @@ def auto_assign(
     with the reason on their timeline (once: `note_waiting=False` when the queue is retried).
     Returns how many were assigned."""
     now = now or utcnow()
-    found = found or rules(session, ctx)
     waiting = [
         q for q in queries if q.assigned_to is None and q.status == QueryStatus.PENDING.value
     ]
     if not waiting:
         return 0
+    found = found or rules(session, ctx)
     agents = _agents(session, ctx, now, found.timezone)
     rule = AssignmentRule(found.settings.assignment_rule)
     events: list[dict[str, Any]] = []
@@ -1233,7 +1233,11 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
     for row in newly:
         if row.assigned_to:
             by_agent[row.assigned_to].append(row)
-    people = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(set(by_agent))))}
+    people = (
+        {u.id: u for u in session.exec(select(User).where(col(User.id).in_(set(by_agent))))}
+        if by_agent
+        else {}
+    )
     for user_id, rows in by_agent.items():
         agent = people.get(user_id)
         if agent is None:
