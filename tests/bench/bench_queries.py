@@ -145,7 +145,7 @@ def run() -> None:
                     'Trip ' || g || ', Goa, 5 nights', '["Goa"]', 2, 0, '[]', '[]',
                     NULL,
                     CASE WHEN g % 100 = 0 THEN now() - interval '1 minute'
-                         ELSE now() + (g % 72) * interval '1 hour' END,
+                         ELSE now() + (1 + g % 72) * interval '1 hour' END,
                     0, 1, now() - (g * interval '1 minute')
                 FROM tenants t CROSS JOIN generate_series(1, :n) g
                 JOIN (SELECT tenant_id, id,
