@@ -153,6 +153,7 @@ def stage_file(
     target = _upload_dir(ctx.tenant_id) / f"{item.id}.{workbook.kind}"
     shutil.copyfile(source, target)
     item.stored_as = str(target)
+    _remember(item.stored_as, workbook)
     session.add(item)
     session.flush()
     return item
@@ -171,11 +172,27 @@ class SheetPreview:
     delimiter: str | None
 
 
+# The last workbook read, kept in this process: a staged file is read at upload, then again by
+# its preview and its dry run, usually in the same process within seconds. Staged files never
+# change (their checksum is part of the key); another process simply reads the file.
+_last_read: dict[tuple[str, str], Workbook] = {}
+
+
+def _remember(stored_as: str, workbook: Workbook) -> None:
+    _last_read.clear()
+    _last_read[(stored_as, workbook.checksum)] = workbook
+
+
 def _workbook(item: RateImport) -> Workbook:
+    kept = _last_read.get((item.stored_as, item.checksum))
+    if kept is not None:
+        return kept
     path = Path(item.stored_as)
     if not path.exists():
         raise ConflictError("The uploaded file is no longer kept; upload it again.")
-    return read_workbook(path, item.file_name)
+    workbook = read_workbook(path, item.file_name)
+    _remember(item.stored_as, workbook)
+    return workbook
 
 
 def _sheet(workbook: Workbook, name: str | None) -> RawSheet:
@@ -724,6 +741,7 @@ def _kept_checked(item: RateImport, mapping: ImportMapping, against: _Against) -
 
 
 def _drop_kept(item: RateImport) -> None:
+    _last_read.pop((item.stored_as, item.checksum), None)
     with contextlib.suppress(OSError):
         _kept_path(item).unlink()
 
