@@ -865,6 +865,14 @@ _TRIPS = (
 
 def seed_agents(session: Session) -> None:
     tenant = session.exec(select(Tenant).where(Tenant.slug == "sunrise-holidays")).one()
+    kavya = session.exec(select(User).where(User.email == "agent@sunrise-holidays.example")).one()
+    enter_tenant(session, tenant.id)
+    query_services.set_agent_profile(
+        session,
+        TenantContext(tenant.id, None, Role.OWNER),
+        user_id=kavya.id,
+        data=AgentProfileIn(skills=["goa", "dubai", "family"], workload_cap=40),
+    )
     for email, name, skills in DEMO_AGENTS:
         user = add_member(
             session,
@@ -953,9 +961,9 @@ def seed_queries(session: Session) -> None:
             channel=channel,
             now=created,
         )
-        fate = rng.random() if n < 280 else 0.0  # the newest twenty wait to be picked up
-        if fate < 0.08:
-            continue  # pending, unassigned
+        if n >= 290:
+            continue  # the newest ten wait to be picked up (pending, unassigned)
+        fate = rng.random()
         version = query_services.reassign(
             session,
             ctx,
@@ -986,6 +994,20 @@ def seed_queries(session: Session) -> None:
                     version = query_services.transition(
                         session, ctx, query_id=query.id, to=target, row_version=version, now=step
                     ).row_version
+            if rng.random() < 0.92:  # most open queries were followed up lately
+                latest = now - timedelta(hours=rng.randrange(1, 20))
+                if latest > step:
+                    query_services.add_note(
+                        session,
+                        ctx,
+                        query_id=query.id,
+                        data=NoteIn(
+                            kind="email",
+                            body="Sent the revised options; waiting to hear back.",
+                            counts_as_reply=True,
+                        ),
+                        now=latest,
+                    )
             continue
         version = query_services.transition(
             session, ctx, query_id=query.id, to=QueryStatus.QUOTED, row_version=version, now=step

@@ -595,7 +595,7 @@ def list_queries(
         text = filters.q.strip()
         number = text.upper().removeprefix("Q-")
         matches = [
-            q.c.title.contains(text, autoescape=True),
+            q.c.title.icontains(text, autoescape=True),
             c.c.name_key.contains(customers.name_key(text), autoescape=True),
         ]
         if number.isdigit():
@@ -651,7 +651,7 @@ def _locked(session: Session, ctx: TenantContext, query_id: uuid.UUID, row_versi
         raise QueryVersionConflictError(
             f"Someone else changed {reference(locked.number)} since you opened it (it is now "
             f"{machine.label(locked.status).lower()}); reload and try again.",
-            extra={"current_version": locked.row_version, "status": locked.status},
+            extra={"current_version": locked.row_version, "current_status": locked.status},
         )
     return locked
 
@@ -935,7 +935,7 @@ def auto_assign(
                 "subject_type": "query",
                 "subject_id": query.id,
                 "kind": "assignment",
-                "actor_user_id": ctx.user_id,
+                "actor_user_id": None,  # the system assigns, not the person who saved
                 "body": why,
                 "data": data,
                 "occurred_at": now,
