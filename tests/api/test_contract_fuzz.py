@@ -7,12 +7,20 @@ from __future__ import annotations
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.transport.serialization import serialize_binary
 
 from tests.api.conftest import WidgetStore, make_widget_router
 from travelcrm.api.app import create_api
 
 app = create_api(extra_routers=[make_widget_router(WidgetStore(), with_failing_route=False)])
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
+
+
+@schemathesis.serializer("message/rfc822")
+def _raw_email(ctx, value) -> bytes:
+    """Inbound email takes the raw .eml as the request body."""
+    return serialize_binary(value)
+
 
 # Operations whose well-formed input can still be refused by design, so "schema-valid request
 # rejected" is not a finding there: a one-time link token that was never issued (400

@@ -266,9 +266,7 @@ def test_a_kept_dry_run_is_checked_again_when_the_services_changed(
     _run(target, import_id, mapping, dry_run=True)
     renamed = fx.services[0].name
     with tenant_scope(target.ctx) as session:
-        for service in rates.services_to_price(
-            session, target.ctx, supplier_id=target.supplier_id
-        ):
+        for service in rates.services_to_price(session, target.ctx, supplier_id=target.supplier_id):
             if service.name == renamed:
                 service.name = renamed + " (old)"
                 session.add(service)

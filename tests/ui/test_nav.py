@@ -9,45 +9,42 @@ from travelcrm.ui import routes
 from travelcrm.ui.shell_state import DEFAULT_BRAND_COLOR, brand_color, routes_for
 
 EVERYONE = [routes.HOME, routes.SESSIONS]
-RATES_WORK = [routes.HOME, routes.SUPPLIERS, routes.RATES]  # every staff role reads these
+RATES_WORK = [routes.SUPPLIERS, routes.RATES]  # every staff role reads these
+SALES = [routes.QUERIES, routes.CUSTOMERS]
+ALL = [
+    routes.HOME,
+    *SALES,
+    routes.QUERY_WORKLOAD,
+    *RATES_WORK,
+    routes.USERS,
+    routes.SETTINGS,
+    routes.AUDIT,
+    routes.SESSIONS,
+    routes.SYSTEM,
+]
 
 
 @pytest.mark.parametrize(
     ("role", "expected"),
     [
-        (
-            Role.OWNER,
-            [
-                routes.HOME,
-                routes.SUPPLIERS,
-                routes.RATES,
-                routes.USERS,
-                routes.SETTINGS,
-                routes.AUDIT,
-                routes.SESSIONS,
-                routes.SYSTEM,
-            ],
-        ),
-        (
-            Role.ADMIN,
-            [
-                routes.HOME,
-                routes.SUPPLIERS,
-                routes.RATES,
-                routes.USERS,
-                routes.SETTINGS,
-                routes.AUDIT,
-                routes.SESSIONS,
-                routes.SYSTEM,
-            ],
-        ),
+        (Role.OWNER, ALL),
+        (Role.ADMIN, ALL),
         (
             Role.MANAGER,
-            [*RATES_WORK, routes.USERS, routes.SETTINGS, routes.AUDIT, routes.SESSIONS],
+            [
+                routes.HOME,
+                *SALES,
+                routes.QUERY_WORKLOAD,
+                *RATES_WORK,
+                routes.USERS,
+                routes.SETTINGS,
+                routes.AUDIT,
+                routes.SESSIONS,
+            ],
         ),
-        (Role.FINANCE, [*RATES_WORK, routes.SETTINGS, routes.SESSIONS]),
-        (Role.AGENT, [*RATES_WORK, routes.SESSIONS]),
-        (Role.OPERATOR, [*RATES_WORK, routes.SESSIONS]),
+        (Role.FINANCE, [routes.HOME, *SALES, *RATES_WORK, routes.SETTINGS, routes.SESSIONS]),
+        (Role.AGENT, [routes.HOME, *SALES, *RATES_WORK, routes.SESSIONS]),
+        (Role.OPERATOR, [routes.HOME, routes.CUSTOMERS, *RATES_WORK, routes.SESSIONS]),
         (None, EVERYONE),
     ],
 )

@@ -19,6 +19,9 @@ from travelcrm.api.idempotency import IdempotencyMiddleware
 from travelcrm.api.middleware import RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
+from travelcrm.customers.api import router as customers_router
+from travelcrm.queries.api import public_router as enquiries_router
+from travelcrm.queries.api import router as queries_router
 from travelcrm.rates.api import router as rates_router
 from travelcrm.ratesheets.api import router as ratesheets_router
 from travelcrm.suppliers.api import router as suppliers_router
@@ -53,6 +56,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     rates_router,
     ratesheets_router,
     suppliers_router,
+    customers_router,
+    queries_router,
+    enquiries_router,
 )
 
 

@@ -48,7 +48,8 @@ def decode_cursor(cursor: str) -> list[Any]:
         payload = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     except (ValueError, TypeError):
         raise invalid() from None
-    if not signature or not hmac.compare_digest(signature, _sign(payload)):
+    # bytes: compare_digest refuses str with non-ASCII characters (a forged cursor may have them)
+    if not signature or not hmac.compare_digest(signature.encode(), _sign(payload).encode()):
         raise invalid()
     try:
         values = json.loads(payload)

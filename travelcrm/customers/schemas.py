@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
+from travelcrm.core.clock import as_utc
 from travelcrm.customers.models import CustomerKind
 from travelcrm.suppliers.schemas import (
     Country,
@@ -23,6 +24,9 @@ from travelcrm.suppliers.schemas import (
     Text1000,
     Text5000,
 )
+
+# Times in answers are UTC with their zone ("...Z"), also where SQLite hands them back naive.
+UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 class CustomerCreate(BaseModel):
@@ -66,8 +70,9 @@ class CustomerUpdate(BaseModel):
     country: Country | None = None
     nationality: Country | None = None
     date_of_birth: date | None = None
-    preferences: dict[str, Text200] | SkipJsonSchema[None] = Field(default=None, max_length=30)
-    tags: list[Tag] | SkipJsonSchema[None] = Field(default=None, max_length=20)
+    # the length limits sit on the value type: a null (kept as "unchanged") has no length
+    preferences: Annotated[dict[str, Text200], Field(max_length=30)] | SkipJsonSchema[None] = None
+    tags: Annotated[list[Tag], Field(max_length=20)] | SkipJsonSchema[None] = None
     notes: Text5000 | None = None
 
 
@@ -89,8 +94,8 @@ class CustomerPublic(BaseModel):
     notes: str | None
     merged_into_id: uuid.UUID | None
     row_version: int
-    created_at: datetime
-    updated_at: datetime | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime | None
 
 
 class CustomerListItem(BaseModel):
@@ -102,7 +107,7 @@ class CustomerListItem(BaseModel):
     city: str | None
     country: str | None
     tags: list[str]
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class CustomerFilter(BaseModel):

@@ -4,12 +4,14 @@ what a user may set (no tenant, id, number, status or SLA fields)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
+from travelcrm.core.money import round_money
+from travelcrm.customers.schemas import UtcDatetime
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.models import AssignmentRule
 from travelcrm.queries.sla import Priority
@@ -97,16 +99,23 @@ class QueryPublic(BaseModel):
     notes: str | None
     assigned_to: uuid.UUID | None
     assigned_to_name: str | None
-    assigned_at: datetime | None
+    assigned_at: UtcDatetime | None
     lost_reason: str | None
-    response_due_at: datetime | None
-    first_response_at: datetime | None
+    response_due_at: UtcDatetime | None
+    first_response_at: UtcDatetime | None
     breached: bool
     sla_label: str | None  # "2h 10m left", "breached 35m ago"
     row_version: int
-    created_at: datetime
-    updated_at: datetime | None
+    created_at: UtcDatetime
+    updated_at: UtcDatetime | None
     allowed_next: list[QueryStatus]
+
+    @model_validator(mode="after")
+    def _budget_in_minor_units(self) -> QueryPublic:
+        """The budget as money of its currency (`150000.00`), however the database holds it."""
+        if self.budget is not None and self.budget_currency:
+            self.budget = round_money(self.budget, self.budget_currency)
+        return self
 
 
 class QueryListItem(BaseModel):
@@ -120,9 +129,9 @@ class QueryListItem(BaseModel):
     priority: Priority
     assigned_to: uuid.UUID | None
     assigned_to_name: str | None
-    response_due_at: datetime | None
+    response_due_at: UtcDatetime | None
     breached: bool
-    created_at: datetime
+    created_at: UtcDatetime
     row_version: int
 
 
@@ -175,7 +184,7 @@ class TimelineItem(BaseModel):
     data: dict[str, object]
     actor_user_id: uuid.UUID | None
     actor_name: str | None
-    occurred_at: datetime
+    occurred_at: UtcDatetime
 
 
 class QuerySettingsIn(BaseModel):
@@ -210,7 +219,7 @@ class WorkloadRow(BaseModel):
     on_leave: bool
     open_queries: int
     breaching: int
-    oldest_waiting_at: datetime | None
+    oldest_waiting_at: UtcDatetime | None
     workload_cap: int
 
 

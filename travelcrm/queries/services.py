@@ -201,6 +201,11 @@ def add_lost_reason(session: Session, ctx: TenantContext, *, label: str) -> Lost
     require(ctx, Action.QUERIES_SETTINGS)
     query_settings(session, ctx)
     label = " ".join(label.split())
+    if not label or len(label) > 120 or not label.isprintable():
+        raise ValidationFailedError(
+            "A lost reason is 1 to 120 printable characters.",
+            errors=[FieldError("label", "1 to 120 printable characters", "invalid")],
+        )
     existing = session.exec(select(LostReason).where(col(LostReason.label) == label)).first()
     if existing is not None:
         existing.is_active = True
@@ -965,6 +970,17 @@ def assign_waiting(session: Session, ctx: TenantContext, *, now: datetime | None
         .limit(500)
     ).all()
     return auto_assign(session, ctx, waiting, now=now, note_waiting=False)
+
+
+def agent_profiles(
+    session: Session, ctx: TenantContext, *, user_ids: Sequence[uuid.UUID]
+) -> dict[uuid.UUID, AgentProfile]:
+    """The saved assignment profiles of these colleagues (skills, cap, leave)."""
+    require(ctx, Action.QUERIES_SETTINGS)
+    if not user_ids:
+        return {}
+    found = session.exec(select(AgentProfile).where(col(AgentProfile.user_id).in_(user_ids)))
+    return {p.user_id: p for p in found}
 
 
 def set_agent_profile(

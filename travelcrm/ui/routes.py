@@ -19,6 +19,14 @@ SUPPLIER = "/suppliers/[id]"
 RATES = "/rates"
 RATE_LIST = "/rates/[id]"
 RATE_IMPORT = "/rates/[id]/import"
+QUERIES = "/queries"
+QUERY_BOARD = "/queries/board"
+QUERY_NEW = "/queries/new"
+QUERY_WORKLOAD = "/queries/workload"
+QUERY_SETTINGS = "/queries/settings"
+QUERY = "/queries/[id]"
+CUSTOMERS = "/customers"
+CUSTOMER = "/customers/[id]"
 LOGIN = "/login"
 AGENCY_LOGIN = "/t/[slug]/login"  # an agency's own sign-in page (or <slug>.BASE_DOMAIN/login)
 SIGNUP = "/signup"
@@ -52,6 +60,19 @@ def rate_import(rate_list_id: object) -> str:
     return RATE_IMPORT.replace("[id]", str(rate_list_id))
 
 
+def query(query_id: object) -> str:
+    return QUERY.replace("[id]", str(query_id))
+
+
+def customer(customer_id: object) -> str:
+    return CUSTOMER.replace("[id]", str(customer_id))
+
+
+def new_query_for(customer_id: object) -> str:
+    """The new-query form with this customer already chosen."""
+    return f"{QUERY_NEW}?customer={customer_id}"
+
+
 @dataclass(frozen=True)
 class NavItem:
     label: str
@@ -63,6 +84,9 @@ class NavItem:
 # The sidebar: only pages that exist.
 NAV: tuple[NavItem, ...] = (
     NavItem("Home", HOME, "layout-dashboard"),
+    NavItem("Queries", QUERIES, "inbox", Action.QUERIES_VIEW),
+    NavItem("Customers", CUSTOMERS, "contact", Action.CUSTOMERS_VIEW),
+    NavItem("Workload", QUERY_WORKLOAD, "chart-bar-big", Action.QUERIES_ASSIGN),
     NavItem("Suppliers", SUPPLIERS, "building-2", Action.SUPPLIERS_VIEW),
     NavItem("Rate lists", RATES, "tags", Action.RATES_VIEW),
     NavItem("Users", USERS, "users", Action.USERS_VIEW),

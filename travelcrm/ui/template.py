@@ -23,7 +23,7 @@ BRAND_HOVER = f"color-mix(in srgb, {BRAND} 9%, transparent)"
 
 
 def _test_id(item: routes.NavItem) -> str:
-    return "nav-" + (item.route.strip("/") or "home")
+    return "nav-" + (item.route.strip("/").replace("/", "-") or "home")
 
 
 def _when_allowed(item: routes.NavItem, component: rx.Component) -> rx.Component:
@@ -272,13 +272,15 @@ def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Compone
 
 
 def staff_page(
-    *, route: str, title: str, on_load: Any = None
+    *, route: str, title: str, on_load: Any = None, nav_route: str | None = None
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
-    """Register a page inside the staff shell: `@staff_page(route=routes.HOME, title="Home")`."""
+    """Register a page inside the staff shell: `@staff_page(route=routes.HOME, title="Home")`.
+    `nav_route`: the sidebar entry to light when it is not the page's own (a query's page
+    lights "Queries")."""
 
     def decorate(content: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         def page() -> rx.Component:
-            return shell(content(), title=title, active_route=route)
+            return shell(content(), title=title, active_route=nav_route or route)
 
         page.__name__ = content.__name__
         # Every staff page first checks the session (back to login without one).

@@ -1,0 +1,297 @@
+"""Customers and queries in a real browser: create a customer (a second one with the same email
+shows the duplicate), add a traveller, capture a query for them (a missing child's age is named
+on its field), see it assigned to the online agent with its SLA clock, log a call, move it on
+the board by drag and drop (a refused move names the allowed states; "Lost" asks why), find it
+in the list, and the managers' workload page. Screenshots: customer-duplicates, customer, query-new,
+query-detail, queries-board, queries-list, queries-workload."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import date
+from typing import Any
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import backend_url
+from travelcrm.demo import DEMO_LOGINS, DEMO_STAFF
+
+TIMEOUT = 20_000
+TOP = {"x": 60, "y": 24}  # where a card is dropped: the top of a column (they can be tall)
+OWNER_EMAIL = DEMO_LOGINS[0][1]
+AGENT = next((e, p) for _s, e, _n, p, role in DEMO_STAFF if role.value == "agent")
+
+
+def _url(harness: Any, path: str) -> str:
+    return harness.frontend_url.rstrip("/") + path
+
+
+def _toast(page: Page, text: str | re.Pattern[str]) -> None:
+    expect(page.locator("[data-sonner-toast]").filter(has_text=text).first).to_be_visible(
+        timeout=TIMEOUT
+    )
+
+
+def _settle(page: Page) -> None:
+    """Before a screenshot: no toasts over the content, no hover, scrolled to the top."""
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=TIMEOUT)
+    page.mouse.move(0, 0)
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_timeout(300)
+
+
+def _online_agent(name: str) -> None:
+    """A colleague with the agent role and a browser session seen just now: assignment takes
+    online agents only."""
+    from sqlmodel import select
+
+    from tests.queries.factories import member
+    from travelcrm.accounts.models import User
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import system_scope
+    from travelcrm.tenants.models import Tenant
+
+    with system_scope() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "sunrise-holidays")).one()
+        owner = session.exec(select(User).where(User.email == OWNER_EMAIL)).one()
+    member(TenantContext(tenant.id, owner.id, Role.OWNER), name, role=Role.AGENT, online=True)
+
+
+def test_a_customer_and_their_query_from_capture_to_the_board(page, harness, shot) -> None:
+    tag = secrets.token_hex(2)
+    agent_name = f"Aadil Online {tag}"
+    _online_agent(agent_name)
+    customer = f"Meera Iyer {tag}"
+    email = f"meera.{tag}@example.com"
+    phone = f"+91 98{secrets.randbelow(10**8):08d}"
+
+    # A new customer, then the same email again: the dialog offers the existing one.
+    page.goto(_url(harness, "/customers"))
+    expect(page.get_by_test_id("page-title")).to_have_text("Customers", timeout=TIMEOUT)
+    page.get_by_test_id("new-customer").click()
+    page.locator("#new-name").fill(customer)
+    page.locator("#new-email").fill(email)
+    page.locator("#new-phone").fill(phone)
+    page.locator("#new-city").fill("Chennai")
+    page.locator("#new-tags").fill("family, repeat")
+    page.get_by_test_id("create-customer").click()
+    expect(page.get_by_test_id("page-title")).to_have_text(customer, timeout=TIMEOUT)
+    expect(page).to_have_url(re.compile(r"/customers/[0-9a-f-]{36}$"))
+    customer_url = page.url
+
+    page.goto(_url(harness, "/customers"))
+    page.get_by_test_id("new-customer").click()
+    page.locator("#new-name").fill("Meera I.")
+    page.locator("#new-email").fill(email.upper())
+    page.get_by_test_id("create-customer").click()
+    duplicates = page.get_by_test_id("duplicates")
+    expect(duplicates).to_contain_text(customer, timeout=TIMEOUT)
+    expect(duplicates).to_contain_text("Same email")
+    expect(page.get_by_test_id("create-anyway")).to_be_visible()
+    _settle(page)
+    shot(page, "customer-duplicates")
+    page.get_by_test_id("open-duplicate").click()
+    expect(page.get_by_test_id("page-title")).to_have_text(customer, timeout=TIMEOUT)
+    assert page.url == customer_url
+
+    # A traveller on the customer's page.
+    page.get_by_test_id("add-traveller").click()
+    page.locator("#traveller-name").fill("Anika Iyer")
+    page.locator("#traveller-relation").fill("daughter")
+    page.locator("#traveller-date_of_birth").fill("2018-04-02")
+    page.get_by_test_id("save-traveller").click()
+    _toast(page, "Anika Iyer added.")
+    expect(page.get_by_test_id("traveller-row")).to_contain_text("daughter", timeout=TIMEOUT)
+    _settle(page)
+    shot(page, "customer")
+
+    # A query for them: the customer is already chosen; a child without an age is refused.
+    page.get_by_test_id("new-query-for-customer").click()
+    expect(page.get_by_test_id("page-title")).to_have_text("New query", timeout=TIMEOUT)
+    expect(page.get_by_test_id("chosen-customer")).to_have_text(customer, timeout=TIMEOUT)
+    year = date.today().year + 1
+    page.locator("#q-destinations").fill("Goa, Kerala")
+    page.locator("#q-start_date").fill(f"{year}-02-10")
+    page.locator("#q-end_date").fill(f"{year}-02-16")
+    page.locator("#q-adults").fill("2")
+    page.locator("#q-children").fill("1")
+    expect(page.get_by_test_id("child-age")).to_have_count(1, timeout=TIMEOUT)
+    page.locator("#q-budget").fill("180000")
+    page.locator("#q-interests").fill("beaches, backwaters")
+    page.locator("#q-notes").fill("Called from the website; prefers a pool villa.")
+    page.get_by_test_id("submit-query").click()
+    expect(page.get_by_test_id("error-q-child_ages")).to_be_visible(timeout=TIMEOUT)
+    page.get_by_test_id("child-age").fill("7")
+    _settle(page)
+    shot(page, "query-new")
+    page.get_by_test_id("submit-query").click()
+    _toast(page, re.compile(r"Q-\d+ submitted and assigned to "))
+    expect(page).to_have_url(re.compile(r"/queries/[0-9a-f-]{36}$"), timeout=TIMEOUT)
+    query_url = page.url
+    title = page.get_by_test_id("page-title")
+    expect(title).to_have_text(re.compile(r"^Q-\d+$"), timeout=TIMEOUT)
+    reference = title.inner_text()
+
+    # The query page: assigned to an online agent, the SLA clock running.
+    header = page.get_by_test_id("query-header")
+    expect(header).to_contain_text(customer)
+    expect(page.get_by_test_id("reassign")).not_to_have_text("Reassign to…")
+    expect(page.get_by_test_id("sla-clock")).to_have_text(re.compile(r"^\S+( \S+)? left$"))
+    expect(page.get_by_test_id("query-details")).to_contain_text("1 child")
+    timeline = page.get_by_test_id("timeline")
+    expect(timeline).to_contain_text("Assigned to ")
+    expect(timeline).to_contain_text("round robin")
+
+    # A call that answers the customer: logged, on the timeline.
+    page.get_by_test_id("note-kind-call").click()
+    expect(page.get_by_test_id("counts-as-reply")).to_be_checked()
+    page.get_by_test_id("note-body").fill("Called Meera: sending three Goa options by evening.")
+    page.get_by_test_id("add-note").click()
+    _toast(page, "Call logged.")
+    expect(timeline.get_by_test_id("timeline-entry").first).to_contain_text(
+        "Call logged", timeout=TIMEOUT
+    )
+    expect(timeline).to_contain_text("sending three Goa options")
+    expect(page.get_by_test_id("note-body")).to_have_value("")  # ready for the next one
+    expect(page.get_by_test_id("counts-as-reply")).to_be_checked()
+    _settle(page)
+    shot(page, "query-detail")
+
+    # The board: drag the card from Assigned to Quoted.
+    page.goto(_url(harness, "/queries/board"))
+    card = page.get_by_test_id("board-card").filter(has_text=reference)
+    assigned = page.get_by_test_id("column-assigned")
+    quoted = page.get_by_test_id("column-quoted")
+    expect(assigned.get_by_test_id("board-card").filter(has_text=reference)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    card.drag_to(quoted, target_position=TOP)
+    _toast(page, f"{reference} moved to Quoted.")
+    expect(quoted.get_by_test_id("board-card").filter(has_text=reference)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    expect(assigned.get_by_test_id("board-card").filter(has_text=reference)).to_have_count(0)
+
+    # A move the status machine refuses: the toast names the allowed states.
+    card.drag_to(page.get_by_test_id("column-pending"), target_position=TOP)
+    _toast(page, re.compile(rf"{reference} cannot move: .*allowed: assigned, .*won"))
+    expect(quoted.get_by_test_id("board-card").filter(has_text=reference)).to_be_visible()
+    _settle(page)
+    shot(page, "queries-board")
+
+    # The list finds it by reference, with its status and assignee.
+    page.goto(_url(harness, "/queries"))
+    expect(page.get_by_test_id("page-title")).to_have_text("Queries", timeout=TIMEOUT)
+    page.get_by_test_id("view-all").click()
+    page.get_by_test_id("query-search").fill(reference)
+    rows = page.get_by_test_id("query-row")
+    expect(rows).to_have_count(1, timeout=TIMEOUT)
+    expect(rows.first).to_contain_text(customer)
+    expect(rows.first).to_contain_text("Quoted")
+    page.get_by_test_id("query-search").fill("")
+    expect(rows.first).to_be_visible(timeout=TIMEOUT)
+    _settle(page)
+    shot(page, "queries-list")
+
+    # Lost, with its move menu: the reason is asked for, then it sits in the Lost column.
+    page.goto(_url(harness, "/queries/board"))
+    card = page.get_by_test_id("board-card").filter(has_text=reference)
+    card.get_by_test_id("card-menu").click()
+    page.get_by_test_id("move-lost").click()
+    page.get_by_role("dialog").get_by_text("Price too high").click()
+    page.get_by_test_id("confirm-lost").click()
+    _toast(page, f"{reference} moved to Lost.")
+    lost = page.get_by_test_id("column-lost")
+    expect(lost.get_by_test_id("board-card").filter(has_text=reference)).to_be_visible(
+        timeout=TIMEOUT
+    )
+    page.goto(query_url)
+    expect(page.get_by_test_id("query-details")).to_contain_text("Price too high", timeout=TIMEOUT)
+    expect(page.get_by_test_id("move-pending")).to_have_text("Reopen")
+
+    # The customer's page lists the query.
+    page.goto(customer_url)
+    expect(page.get_by_test_id("customer-query").filter(has_text=reference)).to_contain_text(
+        "Lost", timeout=TIMEOUT
+    )
+
+
+def test_the_workload_page_compares_agents(page, harness, shot) -> None:
+    name = f"Aadil Online {secrets.token_hex(2)}"
+    _online_agent(name)
+    page.goto(_url(harness, "/queries/workload"))
+    expect(page.get_by_test_id("page-title")).to_have_text("Workload", timeout=TIMEOUT)
+    row = page.get_by_test_id("agent-row").filter(has_text=name)
+    expect(row).to_be_visible(timeout=TIMEOUT)
+    expect(row.get_by_test_id("presence")).to_have_text("Online")
+    expect(page.get_by_test_id("workload-chart")).to_be_visible()
+    expect(page.locator(".recharts-bar-rectangle").first).to_be_visible(timeout=TIMEOUT)
+    _settle(page)
+    shot(page, "queries-workload")
+
+
+def test_an_agent_starts_with_their_own_queries(browser, harness) -> None:
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    response = context.request.post(
+        f"{backend_url(harness)}/api/auth/login", data={"email": AGENT[0], "password": AGENT[1]}
+    )
+    assert response.status == 200, response.text()
+    page = context.new_page()
+    try:
+        page.goto(_url(harness, "/queries"))
+        expect(page.get_by_test_id("page-title")).to_have_text("Queries", timeout=TIMEOUT)
+        expect(page.get_by_test_id("view-my_open")).to_have_attribute("data-state", "on")
+        expect(page.get_by_test_id("nav-queries")).to_be_visible()
+        expect(page.get_by_test_id("nav-customers")).to_be_visible()
+        expect(page.get_by_test_id("nav-queries-workload")).to_have_count(0)
+        page.goto(_url(harness, "/queries/workload"))
+        expect(page.get_by_test_id("no-access")).to_be_visible(timeout=TIMEOUT)
+    finally:
+        context.close()
+
+
+def test_a_manager_keeps_holidays_and_lost_reasons_in_the_query_settings(browser, harness, shot):
+    from datetime import timedelta
+
+    tag = secrets.token_hex(2)
+    manager = next((e, p) for _s, e, _n, p, role in DEMO_STAFF if role.value == "manager")
+    day = date(date.today().year + 1, 1, 1) + timedelta(days=secrets.randbelow(360))
+    label = f"{day:%a}, {day.day} {day:%b %Y}"
+    reason = f"Chose a cheaper package {tag}"
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    response = context.request.post(
+        f"{backend_url(harness)}/api/auth/login", data={"email": manager[0], "password": manager[1]}
+    )
+    assert response.status == 200, response.text()
+    page = context.new_page()
+    try:
+        page.goto(_url(harness, "/queries/workload"))
+        page.get_by_test_id("query-settings").click()
+        expect(page.get_by_test_id("page-title")).to_have_text("Query settings", timeout=TIMEOUT)
+        expect(page.get_by_test_id("agent-row").first).to_be_visible(timeout=TIMEOUT)
+
+        # a holiday: on the page at once, kept when saved
+        page.get_by_test_id("new-holiday").fill(day.isoformat())
+        page.get_by_test_id("add-holiday").click()
+        expect(page.get_by_test_id("holiday").filter(has_text=label)).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_test_id("unsaved")).to_be_visible()
+        page.get_by_test_id("save-settings").click()
+        _toast(page, "Query settings saved.")
+        expect(page.get_by_test_id("unsaved")).to_have_count(0)
+
+        # a lost reason: added at once
+        page.get_by_test_id("new-reason").fill(reason)
+        page.get_by_test_id("add-reason").click()
+        _toast(page, "added to the lost reasons")
+        expect(page.get_by_test_id("new-reason")).to_have_value("")
+
+        page.reload()
+        expect(page.get_by_test_id("holiday").filter(has_text=label)).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_test_id("lost-reason").filter(has_text=reason)).to_be_visible()
+        expect(page.get_by_test_id("rule-round_robin")).to_have_attribute("data-state", "checked")
+        _settle(page)
+        shot(page, "queries-settings")
+    finally:
+        context.close()

@@ -1,0 +1,752 @@
+"""The query, customer and query-settings pages' handlers called straight — as a crafted
+websocket event would call them — with another agency's ids, by an agent on the managers'
+handlers, and from a browser whose session ended. Nothing changes; another agency's ids are
+"not found" and nothing of theirs reaches the page's state; the signed-out go to the login page.
+
+The handlers run on real state objects, against the run's database, with the session cookie in
+the router data exactly as the websocket connection carries it."""
+
+from __future__ import annotations
+
+import dataclasses
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pytest
+from pydantic import ValidationError
+from reflex.event import EventSpec
+from reflex.istate.data import RouterData
+from sqlmodel import select
+
+from tests.accounts.test_accounts import PASSWORD, _verified
+from tests.queries.factories import trip
+from travelcrm.accounts import services as accounts
+from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.core.errors import FieldError, ValidationFailedError
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.customers import services as customers
+from travelcrm.customers.models import Customer, Traveller
+from travelcrm.customers.schemas import CustomerCreate, TravellerIn
+from travelcrm.db import system_scope, tenant_scope
+from travelcrm.queries import services as queries
+from travelcrm.queries.models import AgentProfile, LostReason, Query, QuerySettings, TimelineEvent
+from travelcrm.queries.schemas import QuerySettingsIn
+from travelcrm.ui.pages.customers.list_state import CustomersState
+from travelcrm.ui.pages.customers.state import CustomerState, TravellerRow
+from travelcrm.ui.pages.queries.board_state import BoardState
+from travelcrm.ui.pages.queries.list_state import QueriesState
+from travelcrm.ui.pages.queries.new_state import NewQueryState
+from travelcrm.ui.pages.queries.settings_state import (
+    AgentRow,
+    QuerySettingsState,
+    clock_text,
+    holiday,
+    schema_messages,
+    service_messages,
+    targets_of,
+)
+from travelcrm.ui.pages.queries.state import QueryState
+from travelcrm.ui.pages.queries.workload_state import WorkloadState
+
+# ---- plumbing ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Agency:
+    owner: TenantContext
+    email: str
+    slug: str
+
+
+@dataclass(frozen=True)
+class Data:
+    """One agency's customer (with a traveller and a duplicate) and a pending query."""
+
+    customer_id: uuid.UUID
+    duplicate_id: uuid.UUID
+    traveller_id: uuid.UUID
+    query_id: uuid.UUID
+    name: str
+
+
+def _agency() -> Agency:
+    result = _verified()
+    owner = TenantContext(result.tenant.id, result.user.id, Role.OWNER)
+    return Agency(owner, result.user.email, result.tenant.slug)
+
+
+def _colleague(agency: Agency, role: Role, name: str) -> tuple[str, TenantContext]:
+    email = f"{role.value}.{secrets.token_hex(3)}.{agency.slug}@example.com"
+    with system_scope() as session:
+        user = accounts.add_member(
+            session,
+            tenant_id=agency.owner.tenant_id,
+            email=email,
+            name=name,
+            password=PASSWORD,
+            role=role,
+            verified=True,
+        )
+        return email, TenantContext(agency.owner.tenant_id, user.id, role)
+
+
+def _data(ctx: TenantContext, name: str) -> Data:
+    email = f"{name.split()[0].lower()}.{secrets.token_hex(3)}@example.com"
+    with tenant_scope(ctx) as session:
+        customer = customers.create_customer(
+            session, ctx, data=CustomerCreate(name=name, email=email, city="Pune")
+        )
+        duplicate = customers.create_customer(
+            session,
+            ctx,
+            data=CustomerCreate(name=f"{name} (2)", email=email, allow_duplicate=True),
+        )
+        traveller = customers.add_traveller(
+            session, ctx, customer_id=customer.id, data=TravellerIn(name=f"{name} junior")
+        )
+        query, _created = queries.create_query(
+            session, ctx, data=trip(contact=None, customer_id=customer.id)
+        )
+        return Data(customer.id, duplicate.id, traveller.id, query.id, name)
+
+
+def _snapshot(ctx: TenantContext) -> dict[str, Any]:
+    """Everything of an agency the handlers here could touch."""
+    with tenant_scope(ctx) as session:
+        return {
+            "queries": sorted(
+                (str(q.id), q.status, str(q.assigned_to), q.row_version, q.lost_reason)
+                for q in session.exec(select(Query))
+            ),
+            "events": len(session.exec(select(TimelineEvent)).all()),
+            "customers": sorted(
+                (str(c.id), c.name, c.city, c.row_version, str(c.merged_into_id))
+                for c in session.exec(select(Customer))
+            ),
+            "travellers": sorted(
+                (str(t.id), str(t.customer_id)) for t in session.exec(select(Traveller))
+            ),
+            "reasons": sorted((r.label, r.is_active) for r in session.exec(select(LostReason))),
+            "settings": [
+                (
+                    s.assignment_rule,
+                    s.agents_see_all,
+                    s.working_days,
+                    s.opens,
+                    s.closes,
+                    s.holidays,
+                    s.first_response_hours,
+                    s.follow_up_hours,
+                )
+                for s in session.exec(select(QuerySettings))
+            ],
+            "profiles": sorted(
+                (str(p.user_id), p.skills, p.workload_cap, p.on_leave_until)
+                for p in session.exec(select(AgentProfile))
+            ),
+        }
+
+
+def _signed_in(email: str) -> str:
+    with system_scope() as session:
+        result = accounts.sign_in(session, email=email, password=PASSWORD, ip="198.51.100.9")
+        assert result.session is not None
+        return result.session_token
+
+
+def _state(
+    cls: type,
+    token: str,
+    path: str,
+    *,
+    route: str | None = None,
+    params: dict[str, str] | None = None,
+    query: str = "",
+) -> Any:
+    state = cls(_reflex_internal_init=True)
+    state.router = RouterData.from_router_data(
+        {
+            "headers": {
+                "cookie": f"{SESSION_COOKIE}={token}" if token else "",
+                "origin": "http://x",
+            },
+            "pathname": route or path,
+            "asPath": path + (f"?{query}" if query else ""),
+            "query": params or {},
+        }
+    )
+    return state
+
+
+def _specs(result: Any) -> list[EventSpec]:
+    if result is None:
+        return []
+    return [s for s in (result if isinstance(result, list) else [result]) if s is not None]
+
+
+def _said(result: Any) -> str:
+    """What the handler's toasts say (their text sits in the spec's arguments)."""
+    return " ".join(str(arg) for spec in _specs(result) for _name, arg in spec.args)
+
+
+def _redirect(result: Any) -> str:
+    for spec in _specs(result):
+        if spec.handler.fn.__qualname__ == "_redirect":
+            return str(spec.args[0][1]._var_value)
+    return ""
+
+
+def _no_leak(state: Any, *needles: object, sent: tuple[str, ...] = ()) -> None:
+    """None of another agency's names or ids in any of the page state's variables (but those
+    in `sent`: what the caller itself gave, e.g. the id in the address, or a state set up by
+    the test)."""
+    cls = type(state)
+    backend = [n for n in cls.__annotations__ if n.startswith("_") and not n.startswith("__")]
+    names = [n for n in (*cls.base_vars, *backend) if n != "router" and n not in sent]
+    text = repr({name: getattr(state, name) for name in names})
+    for needle in needles:
+        assert str(needle) not in text, f"{needle} leaked into {cls.__name__}"
+
+
+def _theirs(data: Data, *more: object) -> tuple[object, ...]:
+    return (
+        data.name,
+        data.customer_id,
+        data.duplicate_id,
+        data.traveller_id,
+        data.query_id,
+        *more,
+    )
+
+
+# ---- another agency's ids -----------------------------------------------------------------------
+
+
+def test_query_pages_answer_not_found_for_another_agencys_ids(migrated_engine) -> None:
+    mine, theirs = _agency(), _agency()
+    tag = secrets.token_hex(3)
+    my_data = _data(mine.owner, f"Mira {tag}")
+    their_data = _data(theirs.owner, f"Zara {tag}")
+    _email, their_agent = _colleague(theirs, Role.AGENT, f"Theo {tag}")
+    leaks = _theirs(their_data, f"Theo {tag}", their_agent.user_id)
+    before, mine_before = _snapshot(theirs.owner), _snapshot(mine.owner)
+    token = _signed_in(mine.email)
+
+    # their query by its address: not found, nothing of it on the page
+    page = _state(
+        QueryState,
+        token,
+        f"/queries/{their_data.query_id}",
+        route="/queries/[id]",
+        params={"id": str(their_data.query_id)},
+    )
+    QueryState.load.fn(page)
+    assert page.loaded and page.allowed and not page.found
+    assert (page.reference, page.title, page.timeline, page.colleagues) == ("", "", [], [])
+    # every handler of the page, at their id (and their version: only the agency refuses)
+    page.version = 1
+    QueryState.tick.fn(page)
+    said = [
+        _said(QueryState.move.fn(page, "assigned")),
+        _said(QueryState.move.fn(page, "won")),
+        _said(QueryState.reassign.fn(page, str(their_agent.user_id))),
+        _said(QueryState.reassign.fn(page, str(mine.owner.user_id))),
+        _said(QueryState.add_note.fn(page, {"body": "Sent three Goa options."})),
+    ]
+    assert all("Query not found." in s for s in said), said
+    QueryState.move.fn(page, "lost")  # asks why, with my agency's reasons
+    QueryState.set_lost_reason.fn(page, "Price too high")
+    assert "Query not found." in _said(QueryState.confirm_lost.fn(page))
+    QueryState.move.fn(page, "cancelled")
+    assert "Query not found." in _said(QueryState.confirm_cancel.fn(page))
+    assert not page.found
+    _no_leak(page, *leaks, sent=("query_id",))
+
+    # my query: their agent is no colleague of mine
+    mine_page = _state(
+        QueryState,
+        token,
+        f"/queries/{my_data.query_id}",
+        route="/queries/[id]",
+        params={"id": str(my_data.query_id)},
+    )
+    QueryState.load.fn(mine_page)
+    assert mine_page.found and mine_page.can_assign
+    said_reassign = _said(QueryState.reassign.fn(mine_page, str(their_agent.user_id)))
+    assert "No such colleague in this agency." in said_reassign
+    _no_leak(mine_page, *leaks)
+
+    # the board: their query is no card of mine, by drop or by a state that says it is
+    board = _state(BoardState, token, "/queries/board")
+    BoardState.load.fn(board)
+    assert BoardState.move.fn(board, "quoted", str(their_data.query_id)) is None
+    board._lost_query = str(their_data.query_id)
+    board.reasons, board.lost_reason = ["Price too high"], "Price too high"
+    assert "no longer on the board" in _said(BoardState.confirm_lost.fn(board))
+    mine_card = board.cards["pending"][0]
+    board.cards["pending"] = [dataclasses.replace(mine_card, query_id=str(their_data.query_id))]
+    assert "Query not found." in _said(
+        BoardState.move.fn(board, "assigned", str(their_data.query_id))
+    )
+    _no_leak(board, *leaks, sent=("_lost_query",))
+
+    # the list: their queries are not found by any filter or search
+    listing = _state(QueriesState, token, "/queries")
+    QueriesState.load.fn(listing)
+    QueriesState.set_view.fn(listing, "all")
+    assert [r.query_id for r in listing.rows] == [str(my_data.query_id)]
+    QueriesState.set_q.fn(listing, "Zara")
+    assert listing.rows == []
+    QueriesState.set_status.fn(listing, "pending")
+    QueriesState.clear_filters.fn(listing)
+    listing._cursor = "forged"
+    QueriesState.load_more.fn(listing)
+    _no_leak(listing, *leaks)
+
+    # a new query: their customer is neither offered nor taken
+    new = _state(
+        NewQueryState,
+        token,
+        "/queries/new",
+        query=f"customer={their_data.customer_id}",
+    )
+    NewQueryState.load.fn(new)
+    assert new.allowed and new.customer_id == "" and new.customer_name == ""
+    NewQueryState.search_customers.fn(new, "Zara")
+    assert new.matches == []
+    NewQueryState.pick_customer.fn(new, str(their_data.customer_id))
+    assert new.customer_id == ""
+    _no_leak(new, *leaks)
+    new.customer_id, new.customer_name = str(their_data.customer_id), "Zara"
+    year = date.today().year + 1
+    form = {
+        "destinations": "Goa",
+        "start_date": f"{year}-02-10",
+        "end_date": f"{year}-02-15",
+        "adults": "2",
+    }
+    assert "Customer not found." in _said(NewQueryState.save.fn(new, form))
+
+    # the workload: my agency's agents only
+    workload = _state(WorkloadState, token, "/queries/workload")
+    WorkloadState.load.fn(workload)
+    WorkloadState.refresh.fn(workload)
+    assert workload.allowed
+    _no_leak(workload, *leaks)
+
+    assert _snapshot(theirs.owner) == before
+    assert _snapshot(mine.owner)["queries"] == mine_before["queries"]
+
+
+def test_customer_pages_answer_not_found_for_another_agencys_ids(migrated_engine) -> None:
+    mine, theirs = _agency(), _agency()
+    tag = secrets.token_hex(3)
+    my_data = _data(mine.owner, f"Mira {tag}")
+    their_data = _data(theirs.owner, f"Zara {tag}")
+    leaks = _theirs(their_data, f"Zara {tag} junior")
+    before, mine_before = _snapshot(theirs.owner), _snapshot(mine.owner)
+    token = _signed_in(mine.email)
+
+    # their customer by its address: not found, nothing of them on the page
+    page = _state(
+        CustomerState,
+        token,
+        f"/customers/{their_data.customer_id}",
+        route="/customers/[id]",
+        params={"id": str(their_data.customer_id)},
+    )
+    CustomerState.load.fn(page)
+    assert page.loaded and page.allowed and not page.found
+    assert (page.name, page.facts, page.travellers, page.queries) == ("", [], [], [])
+    page.version = 1
+    said = [
+        _said(CustomerState.save.fn(page, {"name": "Hijacked", "city": "Goa"})),
+        _said(CustomerState.add_traveller.fn(page, {"name": "Intruder"})),
+        _said(CustomerState.set_merge_open.fn(page, True)),
+        _said(CustomerState.set_merge_q.fn(page, "Zara")),
+    ]
+    assert all("Customer not found." in s for s in said), said
+    assert not page.merge_open and page.candidates == []
+    assert "not in this list" in _said(
+        CustomerState.remove_traveller.fn(page, str(their_data.traveller_id))
+    )
+    page.travellers = [TravellerRow(str(their_data.traveller_id), "Zara junior", "", "", "")]
+    assert "not found" in _said(
+        CustomerState.remove_traveller.fn(page, str(their_data.traveller_id))
+    )
+    page.merge_pick = str(their_data.duplicate_id)
+    assert "Customer not found." in _said(CustomerState.merge.fn(page))
+    _no_leak(page, *leaks, sent=("customer_id", "travellers", "merge_pick"))
+
+    # my customer: their customers are no duplicates, their traveller is not mine to remove
+    mine_page = _state(
+        CustomerState,
+        token,
+        f"/customers/{my_data.customer_id}",
+        route="/customers/[id]",
+        params={"id": str(my_data.customer_id)},
+    )
+    CustomerState.load.fn(mine_page)
+    assert mine_page.found and mine_page.can_merge
+    CustomerState.set_merge_open.fn(mine_page, True)
+    assert [c.customer_id for c in mine_page.candidates] == [str(my_data.duplicate_id)]
+    CustomerState.set_merge_q.fn(mine_page, "Zara")
+    CustomerState.pick_duplicate.fn(mine_page, str(their_data.customer_id))
+    assert mine_page.merge_pick == ""
+    mine_page.merge_pick = str(their_data.customer_id)
+    assert "Customer not found." in _said(CustomerState.merge.fn(mine_page))
+    mine_page.travellers = [
+        *mine_page.travellers,
+        TravellerRow(str(their_data.traveller_id), "Zara junior", "", "", ""),
+    ]
+    assert "Traveller not found." in _said(
+        CustomerState.remove_traveller.fn(mine_page, str(their_data.traveller_id))
+    )
+    _no_leak(mine_page, *leaks, sent=("merge_pick",))
+
+    # the list: searching finds none of theirs
+    listing = _state(CustomersState, token, "/customers")
+    CustomersState.load.fn(listing)
+    assert {r.customer_id for r in listing.rows} == {
+        str(my_data.customer_id),
+        str(my_data.duplicate_id),
+    }
+    CustomersState.set_q.fn(listing, "Zara")
+    assert listing.rows == []
+    listing._cursor = "forged"
+    CustomersState.load_more.fn(listing)
+    _no_leak(listing, *leaks)
+
+    assert _snapshot(theirs.owner) == before
+    after = _snapshot(mine.owner)
+    assert (after["customers"], after["travellers"]) == (
+        mine_before["customers"],
+        mine_before["travellers"],
+    )
+
+
+def test_settings_handlers_refuse_another_agencys_agent(migrated_engine) -> None:
+    mine, theirs = _agency(), _agency()
+    tag = secrets.token_hex(3)
+    manager_email, _manager = _colleague(mine, Role.MANAGER, f"Manu {tag}")
+    _email, their_agent = _colleague(theirs, Role.AGENT, f"Theo {tag}")
+    before = _snapshot(theirs.owner)
+    page = _state(QuerySettingsState, _signed_in(manager_email), "/queries/settings")
+    QuerySettingsState.load.fn(page)
+    assert page.allowed and page.agents == []
+    page.agents = [
+        AgentRow(str(their_agent.user_id), "Theo", False, False, "goa", "3", "", ""),
+    ]
+    said = _said(QuerySettingsState.save_agent.fn(page, str(their_agent.user_id)))
+    assert "No such colleague in this agency." in said
+    assert _snapshot(theirs.owner) == before
+    with tenant_scope(mine.owner) as session:
+        assert session.exec(select(AgentProfile)).all() == []
+
+
+# ---- an agent on the managers' handlers ---------------------------------------------------------
+
+
+def test_an_agent_is_refused_the_managers_handlers(migrated_engine) -> None:
+    agency = _agency()
+    tag = secrets.token_hex(3)
+    data = _data(agency.owner, f"Mira {tag}")
+    agent_email, _agent = _colleague(agency, Role.AGENT, f"Kavya {tag}")
+    _email, colleague = _colleague(agency, Role.AGENT, f"Cara {tag}")
+    with tenant_scope(agency.owner) as session:
+        queries.query_settings(session, agency.owner)  # the defaults, saved
+    before = _snapshot(agency.owner)
+    token = _signed_in(agent_email)
+    refused = "Your role (agent) does not allow"
+
+    # reassigning an (unassigned, so visible) query
+    page = _state(
+        QueryState,
+        token,
+        f"/queries/{data.query_id}",
+        route="/queries/[id]",
+        params={"id": str(data.query_id)},
+    )
+    QueryState.load.fn(page)
+    assert page.found and not page.can_assign
+    assert refused in _said(QueryState.reassign.fn(page, str(colleague.user_id)))
+
+    # merging a duplicate customer
+    customer = _state(
+        CustomerState,
+        token,
+        f"/customers/{data.customer_id}",
+        route="/customers/[id]",
+        params={"id": str(data.customer_id)},
+    )
+    CustomerState.load.fn(customer)
+    assert customer.found and not customer.can_merge
+    customer.merge_pick, customer.merge_pick_name = str(data.duplicate_id), "Mira (2)"
+    assert refused in _said(CustomerState.merge.fn(customer))
+
+    # the workload page
+    workload = _state(WorkloadState, token, "/queries/workload")
+    WorkloadState.load.fn(workload)
+    assert not workload.allowed and workload.agents == []
+    WorkloadState.refresh.fn(workload)
+    assert workload.agents == []
+
+    # the settings page: nothing shown, and a state that believes it may save is refused
+    settings = _state(QuerySettingsState, token, "/queries/settings")
+    QuerySettingsState.load.fn(settings)
+    assert settings.loaded and not settings.allowed
+    assert (settings.reasons, settings.agents, settings.holidays) == ([], [], [])
+    settings.allowed = True
+    settings.rule, settings.working_days = "skill", [0, 1, 2, 3, 4, 5]
+    settings.opens, settings.closes = "08:00", "20:00"
+    settings.first_response = targets_of({})
+    settings.follow_up = targets_of({})
+    assert refused in _said(QuerySettingsState.save.fn(settings))
+    assert refused in _said(QuerySettingsState.add_reason.fn(settings, {"reason": "Too far"}))
+    settings.agents = [
+        AgentRow(str(colleague.user_id), "Cara", True, False, "goa", "1", "2030-01-01", "")
+    ]
+    assert refused in _said(QuerySettingsState.save_agent.fn(settings, str(colleague.user_id)))
+    QuerySettingsState.discard.fn(settings)
+    assert settings.reasons == []
+
+    assert _snapshot(agency.owner) == before
+
+
+# ---- a manager on the settings page -------------------------------------------------------------
+
+
+def test_the_settings_page_shows_saves_and_names_what_is_wrong(migrated_engine) -> None:
+    agency = _agency()
+    tag = secrets.token_hex(3)
+    manager_email, _manager = _colleague(agency, Role.MANAGER, f"Manu {tag}")
+    _email, agent = _colleague(agency, Role.AGENT, f"Kavya {tag}")
+    token = _signed_in(manager_email)
+    page = _state(QuerySettingsState, token, "/queries/settings")
+    QuerySettingsState.load.fn(page)
+    assert page.allowed and not page.dirty
+    assert (page.rule, page.working_days, page.opens, page.closes) == (
+        "round_robin",
+        [0, 1, 2, 3, 4],
+        "09:00",
+        "18:00",
+    )
+    assert page.first_response == {"urgent": "1", "high": "4", "normal": "24", "low": "48"}
+    assert "Price too high" in page.reasons and page.timezone == "Asia/Kolkata"
+    assert [(a.name, a.cap, a.skills) for a in page.agents] == [(f"Kavya {tag}", "25", "")]
+
+    # edits stay on the page until saved; holidays are checked as they are added
+    QuerySettingsState.set_rule.fn(page, "skill")
+    QuerySettingsState.set_rule.fn(page, "by_magic")
+    QuerySettingsState.toggle_day.fn(page, 5)
+    QuerySettingsState.toggle_day.fn(page, 9)
+    QuerySettingsState.set_agents_see_all.fn(page, True)
+    QuerySettingsState.add_holiday.fn(page)
+    assert page.errors["holidays"] == "Choose the date to add."
+    for day in ("2027-12-25", "2027-01-26", "2027-12-25"):
+        QuerySettingsState.set_new_holiday.fn(page, day)
+        QuerySettingsState.add_holiday.fn(page)
+    assert page.errors["holidays"] == "Sat, 25 Dec 2027 is a holiday already."
+    assert [h.day for h in page.holidays] == ["2027-01-26", "2027-12-25"]
+    QuerySettingsState.set_target.fn(page, "first_response", "low", "0.5")
+    assert page.dirty and page.rule == "skill" and page.working_days == [0, 1, 2, 3, 4, 5]
+
+    # the service's check: a lower priority may not have a shorter target
+    assert "need attention" in _said(QuerySettingsState.save.fn(page))
+    assert page.errors["first_response"].startswith("The low target (30m) is shorter than")
+    QuerySettingsState.set_target.fn(page, "first_response", "low", "abc")
+    QuerySettingsState.set_opens.fn(page, "9am")
+    QuerySettingsState.save.fn(page)
+    assert page.errors["first_response.low"] == "Give hours above 0 and at most 720."
+    assert page.errors["opens"] == "Use a time as HH:MM, e.g. 09:00."
+    QuerySettingsState.set_opens.fn(page, "18:00")
+    QuerySettingsState.set_closes.fn(page, "09:00")
+    QuerySettingsState.set_target.fn(page, "first_response", "low", "72")
+    QuerySettingsState.save.fn(page)
+    assert page.errors == {
+        "hours": "Opening must be before closing (closing at 00:00 is midnight)."
+    }
+    QuerySettingsState.set_opens.fn(page, "08:30")
+    QuerySettingsState.set_closes.fn(page, "00:00")
+    assert "Query settings saved." in _said(QuerySettingsState.save.fn(page))
+    assert page.errors == {} and not page.dirty
+
+    # a fresh page reads it all back
+    again = _state(QuerySettingsState, token, "/queries/settings")
+    QuerySettingsState.load.fn(again)
+    assert (again.rule, again.agents_see_all, again.working_days) == (
+        "skill",
+        True,
+        [0, 1, 2, 3, 4, 5],
+    )
+    assert (again.opens, again.closes) == ("08:30", "00:00")
+    assert [h.label for h in again.holidays] == ["Tue, 26 Jan 2027", "Sat, 25 Dec 2027"]
+    assert again.first_response["low"] == "72"
+    QuerySettingsState.remove_holiday.fn(again, "2027-01-26")
+    assert again.dirty
+    QuerySettingsState.discard.fn(again)
+    assert len(again.holidays) == 2 and not again.dirty
+
+    # lost reasons: added at once, tidied, not twice
+    QuerySettingsState.add_reason.fn(page, {"reason": "   "})
+    assert page.reason_error.startswith("Write the reason")
+    said = _said(QuerySettingsState.add_reason.fn(page, {"reason": "  Chose a   cheaper package"}))
+    assert "added to the lost reasons" in said and "Chose a cheaper package" in page.reasons
+    QuerySettingsState.add_reason.fn(page, {"reason": "Chose a cheaper package"})
+    assert page.reason_error == "That reason is on the list already."
+    QuerySettingsState.add_reason.fn(page, {"reason": "x" * 121})
+    assert page.reason_error == "At most 120 characters."
+
+    # an agent's profile, row by row
+    user_id = str(agent.user_id)
+    QuerySettingsState.set_agent_field.fn(page, user_id, "cap", "0")
+    QuerySettingsState.save_agent.fn(page, user_id)
+    assert page.agents[0].error == "The workload cap is a whole number from 1 to 500."
+    QuerySettingsState.set_agent_field.fn(page, user_id, "skills", "Goa, Kerala, goa, Hindi")
+    QuerySettingsState.set_agent_field.fn(page, user_id, "cap", "12")
+    QuerySettingsState.set_agent_field.fn(page, user_id, "leave_until", "2030-01-31")
+    QuerySettingsState.set_agent_field.fn(page, user_id, "name", "Renamed")
+    assert page.agents[0].error == "" and page.agents[0].name == f"Kavya {tag}"
+    assert f"Kavya {tag}'s profile saved." in _said(QuerySettingsState.save_agent.fn(page, user_id))
+    assert (page.agents[0].skills, page.agents[0].cap, page.agents[0].leave_until) == (
+        "goa, kerala, hindi",
+        "12",
+        "2030-01-31",
+    )
+    assert page.agents[0].on_leave
+    assert "not in this list" in _said(QuerySettingsState.save_agent.fn(page, "not-an-id"))
+
+
+def test_the_settings_words() -> None:
+    assert targets_of({"urgent": 0.5}) == {
+        "urgent": "0.5",
+        "high": "4",
+        "normal": "24",
+        "low": "48",
+    }
+    assert clock_text("24:00") == "00:00" and clock_text("18:30") == "18:30"
+    assert holiday(date(2026, 10, 2)).label == "Fri, 2 Oct 2026"
+    with pytest.raises(ValidationError) as info:
+        QuerySettingsIn.model_validate(
+            {
+                "assignment_rule": "skill",
+                "working_days": [],
+                "opens": "9",
+                "closes": "18:00",
+                "holidays": ["someday"],
+                "first_response_hours": {"urgent": "0"},
+            }
+        )
+    assert schema_messages(info.value) == {
+        "working_days": "Choose at least one working day.",
+        "opens": "Use a time as HH:MM, e.g. 09:00.",
+        "holidays": "At most 100 holidays, each a date.",
+        "first_response.urgent": "Give hours above 0 and at most 720.",
+        "first_response": "Urgent: give hours above 0, at most 720.",
+    }
+    problem = ValidationFailedError(
+        "These settings do not work: follow-up: missing a target for low.",
+        errors=[FieldError("settings", "follow-up: missing a target for low")],
+    )
+    assert service_messages(problem) == {"follow_up": "Missing a target for low."}
+    odd = ValidationFailedError("These settings do not work: unknown timezone 'Mars/Base'.")
+    assert service_messages(odd) == {
+        "settings": "These settings do not work: unknown timezone 'Mars/Base'."
+    }
+
+
+# ---- signed out, or the session ended -----------------------------------------------------------
+
+HANDLERS: list[tuple[type, str, tuple[Any, ...]]] = [
+    (QueriesState, "load", ()),
+    (QueriesState, "set_view", ("all",)),
+    (QueriesState, "set_q", ("goa",)),
+    (QueriesState, "set_status", ("pending",)),
+    (QueriesState, "clear_filters", ()),
+    (QueriesState, "load_more", ()),
+    (QueryState, "load", ()),
+    (QueryState, "tick", ()),
+    (QueryState, "move", ("won",)),
+    (QueryState, "confirm_lost", ()),
+    (QueryState, "confirm_cancel", ()),
+    (QueryState, "reassign", ("{user}",)),
+    (QueryState, "add_note", ({"body": "hello"},)),
+    (BoardState, "load", ()),
+    (BoardState, "move", ("won", "{query}")),
+    (BoardState, "confirm_lost", ()),
+    (NewQueryState, "load", ()),
+    (NewQueryState, "search_customers", ("Mira",)),
+    (NewQueryState, "save", ({"destinations": "Goa"},)),
+    (WorkloadState, "load", ()),
+    (WorkloadState, "refresh", ()),
+    (CustomersState, "load", ()),
+    (CustomersState, "set_q", ("Mira",)),
+    (CustomersState, "load_more", ()),
+    (CustomersState, "create", ({"name": "Someone New"},)),
+    (CustomerState, "load", ()),
+    (CustomerState, "save", ({"name": "Renamed"},)),
+    (CustomerState, "add_traveller", ({"name": "Anika"},)),
+    (CustomerState, "remove_traveller", ("{traveller}",)),
+    (CustomerState, "set_merge_open", (True,)),
+    (CustomerState, "set_merge_q", ("Mira",)),
+    (CustomerState, "merge", ()),
+    (QuerySettingsState, "load", ()),
+    (QuerySettingsState, "discard", ()),
+    (QuerySettingsState, "save", ()),
+    (QuerySettingsState, "add_reason", ({"reason": "Too far"},)),
+    (QuerySettingsState, "save_agent", ("{user}",)),
+]
+
+
+@pytest.fixture(scope="module")
+def ended(migrated_engine) -> tuple[Agency, Data, str]:
+    """An agency with data, and the owner's session token after signing out."""
+    agency = _agency()
+    data = _data(agency.owner, f"Mira {secrets.token_hex(3)}")
+    token = _signed_in(agency.email)
+    with system_scope() as session:
+        accounts.sign_out(session, raw_token=token)
+    return agency, data, token
+
+
+@pytest.mark.parametrize("how", ["signed-out", "ended"])
+@pytest.mark.parametrize(
+    ("cls", "name", "args"), HANDLERS, ids=[f"{c.__name__}.{n}" for c, n, _a in HANDLERS]
+)
+def test_signed_out_or_ended_sessions_go_to_login(
+    ended: tuple[Agency, Data, str], how: str, cls: type, name: str, args: tuple[Any, ...]
+) -> None:
+    agency, data, token = ended
+    before = _snapshot(agency.owner)
+    ids = {
+        "{user}": str(agency.owner.user_id),
+        "{query}": str(data.query_id),
+        "{traveller}": str(data.traveller_id),
+    }
+    subject = data.customer_id if cls is CustomerState else data.query_id
+    state = _state(
+        cls,
+        token if how == "ended" else "",
+        "/work",
+        params={"id": str(subject)},
+    )
+    # as if the page had been open with data before the session ended
+    if cls in (CustomerState, NewQueryState):
+        state.customer_id = str(data.customer_id)
+    if cls is QueryState:
+        state.query_id, state.version, state.lost_reason = str(data.query_id), 1, "x"
+    if cls is CustomerState:
+        state.version, state.merge_pick = 1, str(data.duplicate_id)
+        state.travellers = [TravellerRow(str(data.traveller_id), "Mira junior", "", "", "")]
+    if cls is QuerySettingsState:
+        state.agents = [AgentRow(ids["{user}"], "Priya", True, False, "", "5", "", "")]
+    if cls in (QueriesState, CustomersState):
+        state._cursor = "next"
+    real = [ids.get(a, a) if isinstance(a, str) else a for a in args]
+    result = getattr(cls, name).fn(state, *real)
+    assert _redirect(result) == "/login?next=/work"
+    assert _snapshot(agency.owner) == before

@@ -1,0 +1,241 @@
+"""Customers: the people and companies the agency sells to, found by name, email or phone; the
+"New customer" dialog warns about customers who already have the email or phone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.ui import routes
+from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.pages.customers.list_state import CustomerRow, CustomersState, DuplicateRow
+from travelcrm.ui.template import staff_page
+
+S = CustomersState
+
+
+def _row(row: ObjectVar[CustomerRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.hstack(
+                rx.cond(
+                    row.kind == "company",
+                    rx.icon("building-2", size=14, color=rx.color("gray", 10)),
+                    rx.icon("user-round", size=14, color=rx.color("gray", 10)),
+                ),
+                rx.link(
+                    rx.text(row.name, weight="medium"),
+                    href=row.href,
+                    underline="hover",
+                    color=rx.color("gray", 12),
+                    data_testid="customer-link",
+                ),
+                spacing="2",
+                align="center",
+            )
+        ),
+        rx.table.cell(rx.text(row.email, size="2")),
+        rx.table.cell(rx.text(row.phone, size="2", white_space="nowrap")),
+        rx.table.cell(rx.text(row.place, size="2")),
+        rx.table.cell(
+            rx.flex(
+                rx.foreach(
+                    row.tags,
+                    lambda t: rx.badge(t, variant="outline", color_scheme="gray", size="1"),
+                ),
+                wrap="wrap",
+                gap="4px",
+            )
+        ),
+        rx.table.cell(rx.text(row.created, size="2", white_space="nowrap")),
+        align="center",
+        data_testid="customer-row",
+    )
+
+
+def _create_field(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
+    return field(
+        label,
+        rx.input(id=f"new-{name}", name=name, size="2", width="100%", **props),
+        error=S.create_errors.get(name, ""),
+        hint=hint,
+        html_for=f"new-{name}",
+        test_id=f"new-{name}",
+    )
+
+
+def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
+    return rx.hstack(
+        rx.vstack(
+            rx.text(row.name, size="2", weight="bold"),
+            rx.text(row.detail, size="1", color=rx.color("gray", 11)),
+            spacing="0",
+            align="start",
+            min_width="0",
+        ),
+        rx.cond(
+            row.matched != "",
+            rx.badge(row.matched, color_scheme="amber", variant="soft", size="1"),
+        ),
+        rx.spacer(),
+        rx.link(
+            rx.button("Open", size="1", variant="soft", type="button"),
+            href=row.href,
+            data_testid="open-duplicate",
+        ),
+        align="center",
+        width="100%",
+        data_testid="duplicate",
+    )
+
+
+def _duplicates() -> rx.Component:
+    return rx.cond(
+        S.duplicates.length() > 0,  # type: ignore[attr-defined]
+        rx.callout.root(
+            rx.callout.icon(rx.icon("users-round")),
+            rx.callout.text(
+                "Already a customer? These have the same email or phone.", weight="medium"
+            ),
+            rx.vstack(rx.foreach(S.duplicates, _duplicate), spacing="2", width="100%"),
+            rx.button(
+                "Create anyway",
+                type="button",
+                size="1",
+                variant="outline",
+                color_scheme="amber",
+                on_click=S.create_anyway,
+                width="fit-content",
+                data_testid="create-anyway",
+            ),
+            color_scheme="amber",
+            width="100%",
+            data_testid="duplicates",
+        ),
+    )
+
+
+def create_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(rx.icon("user-plus", size=16), "New customer", data_testid="new-customer")
+        ),
+        rx.dialog.content(
+            rx.dialog.title("New customer"),
+            rx.dialog.description(
+                "Phones are stored with their country code; one without it is read as the "
+                "agency's country.",
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.form(
+                rx.vstack(
+                    _create_field("Name", "name", required=True, placeholder="Priya Sharma"),
+                    rx.grid(
+                        _create_field("Email", "email", type="email"),
+                        _create_field("Phone", "phone", placeholder="+91 98123 45678"),
+                        _create_field("City", "city"),
+                        _create_field("Country", "country", "ISO code, e.g. IN", max_length=2),
+                        columns="2",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    _create_field("Company", "company", "For business travellers"),
+                    _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),
+                    _duplicates(),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Add customer", type="submit", data_testid="create-customer"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                key=S.create_key,
+                on_submit=S.create,
+                reset_on_submit=False,
+            ),
+            max_width="560px",
+        ),
+        open=S.create_open,
+        on_open_change=S.set_create_open,
+    )
+
+
+def _list() -> rx.Component:
+    return rx.vstack(
+        page_header(
+            "Customers",
+            "The people and companies you sell to, with their travellers and queries.",
+            rx.cond(S.can_create, create_dialog()),
+        ),
+        section(
+            "Customers",
+            rx.input(
+                rx.input.slot(rx.icon("search", size=15)),
+                placeholder="Name, email or phone",
+                value=S.q,
+                on_change=S.set_q,
+                debounce_timeout=350,
+                size="2",
+                width=["100%", "100%", "340px"],
+                data_testid="customer-search",
+            ),
+            rx.cond(
+                S.rows.length() > 0,  # type: ignore[attr-defined]
+                rx.vstack(
+                    data_table(
+                        [
+                            ("Name", "left"),
+                            ("Email", "left"),
+                            ("Phone", "left"),
+                            ("City", "left"),
+                            ("Tags", "left"),
+                            ("Added", "left"),
+                        ],
+                        rx.table.body(rx.foreach(S.rows, _row)),
+                        test_id="customers",
+                    ),
+                    rx.cond(
+                        S.has_more,
+                        rx.center(
+                            rx.button(
+                                rx.icon("chevrons-down", size=14),
+                                "Load more",
+                                variant="soft",
+                                on_click=S.load_more,
+                                data_testid="load-more",
+                            ),
+                            width="100%",
+                        ),
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                empty_state(
+                    "contact",
+                    "No customers here",
+                    rx.cond(
+                        S.q != "",
+                        "Nobody matches this name, email or phone.",
+                        "Customers are added with their first query, or here.",
+                    ),
+                    test_id="customers-empty",
+                ),
+            ),
+        ),
+        spacing="5",
+        width="100%",
+    )
+
+
+@staff_page(route=routes.CUSTOMERS, title="Customers", on_load=CustomersState.load)
+def customers_page() -> rx.Component:
+    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())

@@ -1,0 +1,204 @@
+"""Customers list state: search by name, email or phone, newest first, more by cursor; the
+"New customer" dialog, which shows the customers that already have this email or phone
+(open one of them, or create anyway)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+
+from travelcrm.api.pagination import PageParams
+from travelcrm.core.errors import DomainError, ValidationFailedError
+from travelcrm.core.permissions import Action, can
+from travelcrm.customers import services as customers
+from travelcrm.customers.schemas import CustomerCreate, CustomerFilter, CustomerListItem
+from travelcrm.db import tenant_scope
+from travelcrm.ui import routes
+from travelcrm.ui.components.formats import local_date
+from travelcrm.ui.pages.customers.text import readable_phone
+from travelcrm.ui.pages.suppliers.list_state import place_of
+from travelcrm.ui.pages.suppliers.text import clean_form, field_messages
+from travelcrm.ui.session import Viewer, identify, login_url
+
+PAGE_SIZE = 50
+CREATE_FIELDS = ("name", "company", "email", "phone", "city", "country", "tags")
+
+
+@dataclass
+class CustomerRow:
+    customer_id: str
+    href: str
+    name: str
+    kind: str
+    email: str
+    phone: str
+    place: str
+    tags: list[str]
+    created: str
+
+
+@dataclass
+class DuplicateRow:
+    customer_id: str
+    href: str
+    name: str
+    detail: str  # "priya@example.com · +919812345678"
+    matched: str  # "Same email and phone" ("" for a customer found by name)
+
+
+def customer_row(item: CustomerListItem, timezone: str) -> CustomerRow:
+    return CustomerRow(
+        customer_id=str(item.id),
+        href=routes.customer(item.id),
+        name=item.name,
+        kind=item.kind,
+        email=item.email or "",
+        phone=readable_phone(item.phone),
+        place=place_of(item.city, item.country),
+        tags=list(item.tags),
+        created=local_date(item.created_at, timezone),
+    )
+
+
+def duplicate_rows(matches: list[dict[str, Any]]) -> list[DuplicateRow]:
+    """The matches a `DuplicateCustomerError` carries, for the dialog."""
+    rows = []
+    for match in matches:
+        on = [str(m) for m in match.get("matched_on") or []]
+        rows.append(
+            DuplicateRow(
+                customer_id=str(match.get("id", "")),
+                href=routes.customer(match.get("id", "")),
+                name=str(match.get("name", "")),
+                detail=" · ".join(
+                    v for v in (match.get("email"), readable_phone(match.get("phone"))) if v
+                ),
+                matched=("Same " + " and ".join(on)) if on else "",
+            )
+        )
+    return rows
+
+
+def customer_input(form: dict[str, Any]) -> dict[str, Any]:
+    values = clean_form(form, CREATE_FIELDS)
+    if values.get("email"):
+        values["email"] = str(values["email"]).lower()
+    values.setdefault("tags", [])
+    return {k: v for k, v in values.items() if v is not None}
+
+
+class CustomersState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    can_create: bool = False
+    role: str = ""
+    q: str = ""
+    rows: list[CustomerRow] = []
+    has_more: bool = False
+    _cursor: str | None = None
+    # the "New customer" dialog
+    create_open: bool = False
+    create_errors: dict[str, str] = {}
+    duplicates: list[DuplicateRow] = []
+    create_key: int = 0
+    _pending: dict[str, Any] = {}
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _fetch(self, viewer: Viewer, *, more: bool = False) -> EventSpec | None:
+        try:
+            with tenant_scope(viewer.context) as session:
+                page = customers.list_customers(
+                    session,
+                    viewer.context,
+                    filters=CustomerFilter(q=self.q.strip()[:100] or None),
+                    page=PageParams(limit=PAGE_SIZE, cursor=self._cursor if more else None),
+                )
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        rows = [customer_row(c, viewer.agency_timezone) for c in page.items]
+        self.rows = [*self.rows, *rows] if more else rows
+        self._cursor = page.next_cursor
+        self.has_more = page.next_cursor is not None
+        return None
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.CUSTOMERS_VIEW)
+        self.can_create = can(role, Action.CUSTOMERS_EDIT)
+        self.create_open = False
+        result = self._fetch(viewer) if self.allowed else None
+        self.loaded = True
+        return result
+
+    @rx.event
+    def set_q(self, value: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.q = str(value)[:100]
+        return self._fetch(viewer)
+
+    @rx.event
+    def load_more(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        return self._fetch(viewer, more=True) if self._cursor else None
+
+    # ---- new customer ---------------------------------------------------------------------------
+
+    @rx.event
+    def set_create_open(self, value: bool) -> None:
+        self.create_open = bool(value)
+        self.create_errors, self.duplicates, self._pending = {}, [], {}
+        self.create_key += 1
+
+    def _create(self, values: dict[str, Any], *, anyway: bool) -> EventSpec | list[EventSpec]:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.create_errors = {}
+        try:
+            data = CustomerCreate.model_validate({**values, "allow_duplicate": anyway})
+        except ValidationError as exc:
+            self.create_errors = field_messages(exc)
+            return rx.toast.error("Some fields need attention.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                customer = customers.create_customer(session, viewer.context, data=data)
+                customer_id = customer.id
+        except customers.DuplicateCustomerError as exc:
+            self._pending = values
+            self.duplicates = duplicate_rows(list(exc.extra.get("matches") or []))
+            return rx.toast.warning(exc.detail)
+        except ValidationFailedError as exc:
+            self.create_errors = {
+                e.field: e.message[:1].upper() + e.message[1:] for e in exc.errors
+            }
+            return rx.toast.error(exc.detail)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        self.create_open, self.duplicates, self._pending = False, [], {}
+        return [rx.toast.success(f"{data.name} added."), rx.redirect(routes.customer(customer_id))]
+
+    @rx.event
+    def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec]:
+        self.duplicates = []
+        return self._create(customer_input(form), anyway=False)
+
+    @rx.event
+    def create_anyway(self) -> EventSpec | list[EventSpec] | None:
+        if not self._pending:
+            return None
+        return self._create(self._pending, anyway=True)

@@ -1,0 +1,493 @@
+"""A customer: details (edited against the version this page read), travellers, their queries
+and the timeline; "New query" for them, and merging a duplicate into them (managers)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.ui import routes
+from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.pages.customers.list_state import DuplicateRow
+from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
+from travelcrm.ui.pages.queries.parts import sla_chip, status_badge, timeline
+from travelcrm.ui.pages.queries.text import QueryRow
+from travelcrm.ui.template import staff_page
+
+S = CustomerState
+
+
+# ---- header ------------------------------------------------------------------------------------
+
+
+def _header() -> rx.Component:
+    return rx.vstack(
+        rx.link(
+            rx.hstack(rx.icon("arrow-left", size=14), "Customers", spacing="1", align="center"),
+            href=routes.CUSTOMERS,
+            size="2",
+            color=rx.color("gray", 11),
+            underline="hover",
+        ),
+        rx.hstack(
+            rx.center(
+                rx.cond(
+                    S.kind == "company",
+                    rx.icon("building-2", size=24),
+                    rx.icon("user-round", size=24),
+                ),
+                width="52px",
+                height="52px",
+                border_radius="14px",
+                background=rx.color("accent", 3),
+                color=rx.color("accent", 11),
+                flex_shrink="0",
+            ),
+            rx.vstack(
+                rx.heading(S.name, size="7", weight="bold", data_testid="page-title"),
+                rx.flex(
+                    rx.foreach(
+                        S.tags,
+                        lambda t: rx.badge(t, variant="soft", color_scheme="gray", size="1"),
+                    ),
+                    gap="4px",
+                    wrap="wrap",
+                ),
+                spacing="1",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.hstack(
+                rx.cond(S.can_edit, _edit_dialog()),
+                rx.cond(S.can_merge, _merge_dialog()),
+                rx.cond(
+                    S.can_query,
+                    rx.link(
+                        rx.button(rx.icon("plus", size=16), "New query"),
+                        href=S.new_query_href,
+                        data_testid="new-query-for-customer",
+                    ),
+                ),
+                spacing="2",
+                wrap="wrap",
+            ),
+            spacing="4",
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.cond(
+            S.merged_into != "",
+            rx.callout(
+                rx.text(
+                    "This customer was merged into another one. ",
+                    rx.link("Open that customer", href=S.merged_into),
+                    ".",
+                ),
+                icon="git-merge",
+                color_scheme="amber",
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+# ---- details -----------------------------------------------------------------------------------
+
+
+def _fact(row: ObjectVar[Fact]) -> rx.Component:
+    return rx.data_list.item(
+        rx.data_list.label(row.label, min_width="110px"), rx.data_list.value(row.value)
+    )
+
+
+def _details() -> rx.Component:
+    return section(
+        "Details",
+        rx.cond(
+            S.facts.length() > 0,  # type: ignore[attr-defined]
+            rx.data_list.root(rx.foreach(S.facts, _fact), size="2", data_testid="customer-facts"),
+            rx.text("No contact details yet.", size="2", color=rx.color("gray", 10)),
+        ),
+        rx.cond(
+            S.notes != "",
+            rx.text(S.notes, size="2", white_space="pre-wrap", color=rx.color("gray", 11)),
+        ),
+    )
+
+
+def _edit_input(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
+    return field(
+        label,
+        rx.input(
+            id=f"edit-{name}",
+            name=name,
+            default_value=S.form[name],
+            width="100%",
+            **props,
+        ),
+        error=S.errors.get(name, ""),
+        hint=hint,
+        html_for=f"edit-{name}",
+        test_id=f"edit-{name}",
+    )
+
+
+def _edit_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("pencil", size=14),
+                "Edit",
+                variant="soft",
+                color_scheme="gray",
+                data_testid="edit-customer",
+            )
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Edit customer"),
+            rx.form(
+                rx.vstack(
+                    _edit_input("Name", "name", required=True),
+                    rx.grid(
+                        _edit_input("Email", "email", type="email"),
+                        _edit_input("Phone", "phone"),
+                        _edit_input("Other phone", "alt_phone"),
+                        _edit_input("Company", "company"),
+                        _edit_input("City", "city"),
+                        _edit_input("Country", "country", "ISO code", max_length=2),
+                        _edit_input("Nationality", "nationality", "ISO code", max_length=2),
+                        _edit_input("Tags", "tags", "Comma-separated"),
+                        columns="2",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    _edit_input("Address", "address"),
+                    field(
+                        "Notes",
+                        rx.text_area(
+                            name="notes", default_value=S.form["notes"], rows="3", width="100%"
+                        ),
+                        error=S.errors.get("notes", ""),
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Save", type="submit", data_testid="save-customer"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                key=S.edit_key,
+                on_submit=S.save,
+                reset_on_submit=False,
+            ),
+            max_width="600px",
+        ),
+        open=S.edit_open,
+        on_open_change=S.set_edit_open,
+    )
+
+
+# ---- travellers --------------------------------------------------------------------------------
+
+
+def _traveller(row: ObjectVar[TravellerRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(row.name, weight="medium", white_space="nowrap")),
+        rx.table.cell(rx.text(row.relation, size="2")),
+        rx.table.cell(rx.text(row.born, size="2", white_space="nowrap")),
+        rx.table.cell(rx.text(row.nationality, size="2")),
+        rx.table.cell(
+            rx.cond(
+                S.can_edit,
+                rx.icon_button(
+                    rx.icon("trash-2", size=14),
+                    variant="ghost",
+                    color_scheme="red",
+                    size="1",
+                    aria_label="Remove",
+                    on_click=S.remove_traveller(row.traveller_id),  # type: ignore[operator]
+                    data_testid="remove-traveller",
+                ),
+            ),
+            text_align="right",
+        ),
+        align="center",
+        data_testid="traveller-row",
+    )
+
+
+def _traveller_dialog() -> rx.Component:
+    def text(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
+        return field(
+            label,
+            rx.input(id=f"traveller-{name}", name=name, width="100%", **props),
+            error=S.traveller_errors.get(name, ""),
+            hint=hint,
+            html_for=f"traveller-{name}",
+            test_id=f"traveller-{name}",
+        )
+
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Add a traveller"),
+            rx.form(
+                rx.vstack(
+                    text("Name", "name", required=True),
+                    rx.grid(
+                        text("Relation", "relation", "spouse, child, parent, colleague"),
+                        text("Date of birth", "date_of_birth", type="date"),
+                        text("Nationality", "nationality", "ISO code, e.g. IN", max_length=2),
+                        columns="3",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    text("Notes", "notes", "Passport, diet, mobility..."),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button("Add traveller", type="submit", data_testid="save-traveller"),
+                        justify="end",
+                        width="100%",
+                    ),
+                    spacing="3",
+                    width="100%",
+                ),
+                on_submit=S.add_traveller,
+                reset_on_submit=False,
+            ),
+            max_width="560px",
+        ),
+        open=S.traveller_open,
+        on_open_change=S.set_traveller_open,
+    )
+
+
+def _travellers() -> rx.Component:
+    return section(
+        "Travellers",
+        rx.cond(
+            S.travellers.length() > 0,  # type: ignore[attr-defined]
+            data_table(
+                [
+                    ("Name", "left"),
+                    ("Relation", "left"),
+                    ("Born", "left"),
+                    ("Nationality", "left"),
+                    ("", "right"),
+                ],
+                rx.table.body(rx.foreach(S.travellers, _traveller)),
+                test_id="travellers",
+            ),
+            rx.text(
+                "Family members or colleagues who travel with them.",
+                size="2",
+                color=rx.color("gray", 10),
+            ),
+        ),
+        _traveller_dialog(),
+        action=rx.cond(
+            S.can_edit,
+            rx.button(
+                rx.icon("plus", size=14),
+                "Add",
+                size="1",
+                variant="soft",
+                on_click=S.set_traveller_open(True),  # type: ignore[operator]
+                data_testid="add-traveller",
+            ),
+        ),
+    )
+
+
+# ---- queries and timeline ----------------------------------------------------------------------
+
+
+def _query(row: ObjectVar[QueryRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.link(rx.text(row.reference, weight="bold"), href=row.href, underline="hover")
+        ),
+        rx.table.cell(rx.text(row.title, size="2")),
+        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(rx.text(row.assignee, size="2", white_space="nowrap")),
+        rx.table.cell(sla_chip(row.sla, row.sla_tone)),
+        rx.table.cell(rx.text(row.created, size="2", white_space="nowrap")),
+        align="center",
+        data_testid="customer-query",
+    )
+
+
+def _queries() -> rx.Component:
+    return section(
+        "Queries",
+        rx.cond(
+            S.queries.length() > 0,  # type: ignore[attr-defined]
+            data_table(
+                [
+                    ("Query", "left"),
+                    ("Trip", "left"),
+                    ("Status", "left"),
+                    ("Assignee", "left"),
+                    ("SLA", "left"),
+                    ("Created", "left"),
+                ],
+                rx.table.body(rx.foreach(S.queries, _query)),
+                test_id="customer-queries",
+            ),
+            rx.text("No queries yet.", size="2", color=rx.color("gray", 10)),
+        ),
+    )
+
+
+# ---- merge -------------------------------------------------------------------------------------
+
+
+def _candidate(row: ObjectVar[DuplicateRow]) -> rx.Component:
+    chosen = S.merge_pick == row.customer_id
+    return rx.hstack(
+        rx.vstack(
+            rx.text(row.name, size="2", weight="bold"),
+            rx.text(row.detail, size="1", color=rx.color("gray", 11)),
+            spacing="0",
+            align="start",
+            min_width="0",
+        ),
+        rx.cond(
+            row.matched != "",
+            rx.badge(row.matched, color_scheme="amber", variant="soft", size="1"),
+        ),
+        rx.spacer(),
+        rx.button(
+            rx.cond(chosen, "Chosen", "Choose"),
+            size="1",
+            variant=rx.cond(chosen, "solid", "soft"),
+            on_click=S.pick_duplicate(row.customer_id),  # type: ignore[operator]
+            data_testid="pick-duplicate",
+        ),
+        align="center",
+        width="100%",
+        padding="6px 8px",
+        border_radius="8px",
+        background=rx.cond(chosen, rx.color("accent", 3), "transparent"),
+        data_testid="merge-candidate",
+    )
+
+
+def _merge_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.trigger(
+            rx.button(
+                rx.icon("git-merge", size=14),
+                "Merge duplicate",
+                variant="soft",
+                color_scheme="gray",
+                data_testid="merge-customer",
+            )
+        ),
+        rx.dialog.content(
+            rx.dialog.title("Merge a duplicate into ", S.name),
+            rx.dialog.description(
+                "The duplicate's queries, travellers and timeline move here, blank details are "
+                "filled from it, and it is kept marked as merged.",
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.vstack(
+                rx.input(
+                    rx.input.slot(rx.icon("search", size=15)),
+                    placeholder="Find another customer by name, email or phone",
+                    value=S.merge_q,
+                    on_change=S.set_merge_q,
+                    debounce_timeout=300,
+                    width="100%",
+                    data_testid="merge-search",
+                ),
+                rx.cond(
+                    S.candidates.length() > 0,  # type: ignore[attr-defined]
+                    rx.vstack(rx.foreach(S.candidates, _candidate), spacing="1", width="100%"),
+                    rx.text(
+                        "No customer shares this email or phone; search by name.",
+                        size="2",
+                        color=rx.color("gray", 10),
+                    ),
+                ),
+                rx.hstack(
+                    rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                    rx.button(
+                        "Merge into ",
+                        S.name,
+                        color_scheme="orange",
+                        disabled=S.merge_pick == "",
+                        on_click=S.merge,
+                        data_testid="confirm-merge",
+                    ),
+                    justify="end",
+                    spacing="3",
+                    width="100%",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            max_width="560px",
+        ),
+        open=S.merge_open,
+        on_open_change=S.set_merge_open,
+    )
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+
+def _customer() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        rx.grid(
+            rx.vstack(_details(), _travellers(), spacing="4", width="100%"),
+            rx.vstack(
+                _queries(),
+                section("Timeline", rx.box(timeline(S.timeline), width="100%")),
+                spacing="4",
+                width="100%",
+            ),
+            columns=rx.breakpoints(initial="1", lg="2fr 3fr"),
+            spacing="4",
+            width="100%",
+            align_items="start",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _not_found() -> rx.Component:
+    return empty_state(
+        "search-x",
+        "Customer not found",
+        "The link may be for another agency.",
+        rx.link(rx.button("Back to customers", variant="soft"), href=routes.CUSTOMERS),
+        test_id="customer-not-found",
+    )
+
+
+@staff_page(
+    route=routes.CUSTOMER, title="Customer", on_load=CustomerState.load, nav_route=routes.CUSTOMERS
+)
+def customer_page() -> rx.Component:
+    return gated(
+        loaded=S.loaded,
+        allowed=S.allowed,
+        role=S.role,
+        content=rx.cond(S.found, _customer(), _not_found()),
+    )

@@ -1,0 +1,399 @@
+"""A customer's page state: details (changed against the version this page read), travellers,
+their queries, the timeline, and merging a duplicate into this customer (managers).
+
+Every handler identifies the viewer again and calls the customer and query services in the
+viewer's agency: ids from another agency are "not found", whatever the browser sends."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+
+from travelcrm.api.pagination import PageParams
+from travelcrm.core.errors import DomainError, NotFoundError, ValidationFailedError
+from travelcrm.core.permissions import Action, can
+from travelcrm.customers import services as customers
+from travelcrm.customers.models import Customer
+from travelcrm.customers.schemas import (
+    CustomerFilter,
+    CustomerUpdate,
+    TravellerIn,
+    TravellerPublic,
+)
+from travelcrm.db import tenant_scope
+from travelcrm.queries import services as queries
+from travelcrm.queries.schemas import QueryFilter
+from travelcrm.ui import routes
+from travelcrm.ui.components.formats import local_date
+from travelcrm.ui.components.money import format_date
+from travelcrm.ui.pages.customers.list_state import DuplicateRow, duplicate_rows
+from travelcrm.ui.pages.customers.text import readable_phone
+from travelcrm.ui.pages.queries.text import (
+    QueryRow,
+    TimelineRow,
+    parse_uuid,
+    query_row,
+    timeline_row,
+)
+from travelcrm.ui.pages.suppliers.text import as_text, clean_form, field_messages
+from travelcrm.ui.session import Viewer, identify, login_url
+
+EDIT_FIELDS = (
+    "name",
+    "company",
+    "email",
+    "phone",
+    "alt_phone",
+    "address",
+    "city",
+    "country",
+    "nationality",
+    "tags",
+    "notes",
+)
+TRAVELLER_FIELDS = ("name", "relation", "date_of_birth", "nationality", "notes")
+QUERY_LIMIT = 50
+
+
+@dataclass
+class Fact:
+    label: str
+    value: str
+
+
+@dataclass
+class TravellerRow:
+    traveller_id: str
+    name: str
+    relation: str
+    born: str
+    nationality: str
+
+
+def traveller_row(traveller: TravellerPublic) -> TravellerRow:
+    return TravellerRow(
+        traveller_id=str(traveller.id),
+        name=traveller.name,
+        relation=traveller.relation or "",
+        born=format_date(traveller.date_of_birth),
+        nationality=traveller.nationality or "",
+    )
+
+
+def facts_of(customer: Customer, timezone: str) -> list[Fact]:
+    rows = [
+        ("Email", customer.email or ""),
+        ("Phone", readable_phone(customer.phone)),
+        ("Other phone", readable_phone(customer.alt_phone)),
+        ("Company", customer.company or ""),
+        ("Address", customer.address or ""),
+        ("City", ", ".join(p for p in (customer.city, customer.country) if p)),
+        ("Nationality", customer.nationality or ""),
+        ("Born", format_date(customer.date_of_birth)),
+        ("Customer since", local_date(customer.created_at, timezone)),
+    ]
+    return [Fact(label, value) for label, value in rows if value]
+
+
+def _sentence(message: str) -> str:
+    return message[:1].upper() + message[1:]
+
+
+class CustomerState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    found: bool = False
+    role: str = ""
+    can_edit: bool = False
+    can_merge: bool = False
+    can_query: bool = False
+    customer_id: str = ""
+    name: str = ""
+    kind: str = "person"
+    tags: list[str] = []
+    notes: str = ""
+    facts: list[Fact] = []
+    merged_into: str = ""  # the customer this one was merged into (its page)
+    new_query_href: str = ""
+    version: int = 0
+    travellers: list[TravellerRow] = []
+    queries: list[QueryRow] = []
+    timeline: list[TimelineRow] = []
+    # edit
+    edit_open: bool = False
+    edit_key: int = 0
+    form: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    # travellers
+    traveller_open: bool = False
+    traveller_errors: dict[str, str] = {}
+    # merge
+    merge_open: bool = False
+    merge_q: str = ""
+    candidates: list[DuplicateRow] = []
+    merge_pick: str = ""
+    merge_pick_name: str = ""
+
+    # ---- plumbing -------------------------------------------------------------------------------
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _signed_out(self) -> EventSpec:
+        return rx.redirect(login_url(self.router.url.path))
+
+    def _id(self) -> uuid.UUID:
+        customer_id = parse_uuid(self.customer_id)
+        if customer_id is None:
+            raise NotFoundError("Customer not found.")
+        return customer_id
+
+    def _fill(self, viewer: Viewer) -> None:
+        ctx, tz = viewer.context, viewer.agency_timezone
+        with tenant_scope(ctx) as session:
+            customer = customers.get_customer(session, ctx, customer_id=self._id())
+            travellers = customers.list_travellers(session, ctx, customer_id=customer.id)
+            events = queries.timeline(session, ctx, subject_type="customer", subject_id=customer.id)
+            rows = []
+            if can(ctx.role, Action.QUERIES_VIEW):
+                page = queries.list_queries(
+                    session,
+                    ctx,
+                    filters=QueryFilter(customer_id=customer.id),
+                    page=PageParams(limit=QUERY_LIMIT, cursor=None),
+                )
+                labels = queries.sla_labels(session, ctx, page.items)
+                rows = [query_row(i, labels.get(i.id, ""), tz) for i in page.items]
+            self.name, self.kind = customer.name, customer.kind
+            self.tags, self.notes = list(customer.tags), customer.notes or ""
+            self.facts = facts_of(customer, tz)
+            self.merged_into = (
+                routes.customer(customer.merged_into_id) if customer.merged_into_id else ""
+            )
+            self.version = customer.row_version
+            self.form = {name: as_text(getattr(customer, name)) for name in EDIT_FIELDS}
+        self.new_query_href = routes.new_query_for(self.customer_id)
+        self.travellers = [traveller_row(t) for t in travellers]
+        self.queries = rows
+        self.timeline = [timeline_row(e, {}, tz) for e in events]
+
+    def _refresh(self, viewer: Viewer) -> None:
+        try:
+            self._fill(viewer)
+        except NotFoundError:
+            self.found = False
+
+    def _failed(self, viewer: Viewer, exc: DomainError) -> EventSpec:
+        self._refresh(viewer)
+        return rx.toast.error(exc.detail)
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.CUSTOMERS_VIEW)
+        self.can_edit = can(role, Action.CUSTOMERS_EDIT)
+        self.can_merge = can(role, Action.CUSTOMERS_MERGE)
+        self.can_query = can(role, Action.QUERIES_EDIT)
+        self.customer_id = str(self.router.page.params.get("id", "") or "")[:64]
+        self.edit_open = self.traveller_open = self.merge_open = False
+        self.found = False
+        if self.allowed:
+            try:
+                self._fill(viewer)
+                self.found = True
+            except NotFoundError:
+                self.found = False
+        self.loaded = True
+        return None
+
+    # ---- details --------------------------------------------------------------------------------
+
+    @rx.event
+    def set_edit_open(self, value: bool) -> None:
+        self.edit_open, self.errors = bool(value), {}
+        self.edit_key += 1
+
+    @rx.event
+    def save(self, form: dict[str, Any]) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        values = clean_form(form, EDIT_FIELDS)
+        saved = clean_form(self.form, EDIT_FIELDS)
+        changes = {k: v for k, v in values.items() if v != saved.get(k)}
+        if "name" in changes and not changes["name"]:
+            changes["name"] = ""  # the schema says the name is required
+        self.errors = {}
+        if not changes:
+            self.edit_open = False
+            return rx.toast.info("Nothing changed.")
+        try:
+            data = CustomerUpdate.model_validate({**changes, "row_version": self.version})
+            with tenant_scope(viewer.context) as session:
+                customers.update_customer(
+                    session, viewer.context, customer_id=self._id(), data=data
+                )
+        except ValidationError as exc:
+            self.errors = field_messages(exc)
+            return rx.toast.error("Some fields need attention.")
+        except ValidationFailedError as exc:
+            self.errors = {e.field: _sentence(e.message) for e in exc.errors}
+            return rx.toast.error(exc.detail)
+        except DomainError as exc:  # a conflict: someone else changed it meanwhile
+            self.edit_open = False
+            return self._failed(viewer, exc)
+        self.edit_open = False
+        self._refresh(viewer)
+        return rx.toast.success("Customer saved.")
+
+    # ---- travellers -----------------------------------------------------------------------------
+
+    @rx.event
+    def set_traveller_open(self, value: bool) -> None:
+        self.traveller_open, self.traveller_errors = bool(value), {}
+
+    @rx.event
+    def add_traveller(self, form: dict[str, Any]) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        values = {k: v for k, v in clean_form(form, TRAVELLER_FIELDS).items() if v is not None}
+        if values.get("nationality"):
+            values["nationality"] = str(values["nationality"]).upper()
+        self.traveller_errors = {}
+        try:
+            data = TravellerIn.model_validate(values)
+            with tenant_scope(viewer.context) as session:
+                customers.add_traveller(session, viewer.context, customer_id=self._id(), data=data)
+        except ValidationError as exc:
+            self.traveller_errors = field_messages(exc)
+            return rx.toast.error("Some fields need attention.")
+        except ValidationFailedError as exc:
+            self.traveller_errors = {e.field: _sentence(e.message) for e in exc.errors}
+            return rx.toast.error(exc.detail)
+        except DomainError as exc:
+            self.traveller_open = False
+            return self._failed(viewer, exc)
+        self.traveller_open = False
+        self._refresh(viewer)
+        return rx.toast.success(f"{data.name} added.")
+
+    @rx.event
+    def remove_traveller(self, traveller_id: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        target = parse_uuid(traveller_id)
+        row = next((t for t in self.travellers if t.traveller_id == traveller_id), None)
+        if target is None or row is None:
+            return rx.toast.error("That traveller is not in this list; reload the page.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                customers.remove_traveller(
+                    session, viewer.context, customer_id=self._id(), traveller_id=target
+                )
+        except DomainError as exc:
+            return self._failed(viewer, exc)
+        self._refresh(viewer)
+        return rx.toast.success(f"{row.name} removed.")
+
+    # ---- merge ----------------------------------------------------------------------------------
+
+    def _candidates(self, viewer: Viewer) -> None:
+        """Customers with this one's email or phone first; then those matching the search."""
+        ctx = viewer.context
+        this = self._id()
+        with tenant_scope(ctx) as session:
+            customer = customers.get_customer(session, ctx, customer_id=this)
+            phones = [p for p in (customer.phone, customer.alt_phone) if p]
+            matches = customers.find_duplicates(
+                session, ctx, email=customer.email, phones=phones, exclude=this
+            )
+            found = [m.model_dump(mode="json") for m in matches]
+            text = self.merge_q.strip()
+            if len(text) >= 2:
+                page = customers.list_customers(
+                    session,
+                    ctx,
+                    filters=CustomerFilter(q=text[:100]),
+                    page=PageParams(limit=10, cursor=None),
+                )
+                seen = {m["id"] for m in found} | {str(this)}
+                found += [
+                    {
+                        "id": str(c.id),
+                        "name": c.name,
+                        "email": c.email,
+                        "phone": c.phone,
+                        "matched_on": [],
+                    }
+                    for c in page.items
+                    if str(c.id) not in seen
+                ]
+        self.candidates = duplicate_rows(found)
+
+    @rx.event
+    def set_merge_open(self, value: bool) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        self.merge_open = bool(value)
+        self.merge_q, self.merge_pick, self.merge_pick_name, self.candidates = "", "", "", []
+        if self.merge_open:
+            try:
+                self._candidates(viewer)
+            except DomainError as exc:
+                self.merge_open = False
+                return rx.toast.error(exc.detail)
+        return None
+
+    @rx.event
+    def set_merge_q(self, value: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        self.merge_q = str(value)[:100]
+        try:
+            self._candidates(viewer)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        return None
+
+    @rx.event
+    def pick_duplicate(self, customer_id: str) -> None:
+        row = next((c for c in self.candidates if c.customer_id == customer_id), None)
+        if row is not None:
+            self.merge_pick, self.merge_pick_name = row.customer_id, row.name
+
+    @rx.event
+    def merge(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        duplicate = parse_uuid(self.merge_pick)
+        if duplicate is None:
+            return rx.toast.error("Choose the duplicate to merge into this customer.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                customers.merge_customers(
+                    session,
+                    viewer.context,
+                    keep_id=self._id(),
+                    duplicate_id=duplicate,
+                    row_version=self.version,
+                )
+        except DomainError as exc:
+            self.merge_open = False
+            return self._failed(viewer, exc)
+        self.merge_open = False
+        self._refresh(viewer)
+        return rx.toast.success(f"{self.merge_pick_name} merged into {self.name}.")

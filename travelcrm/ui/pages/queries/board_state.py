@@ -1,0 +1,163 @@
+"""Board state: open and recently closed queries in a column per status. A card dropped on
+another column (or moved with its menu) goes through the status machine at the version the
+board read: a refused move says which states are allowed, "Lost" asks for the reason first,
+and a query someone else changed meanwhile is a conflict (the board reloads)."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from travelcrm.api.pagination import PageParams
+from travelcrm.core.errors import DomainError
+from travelcrm.core.permissions import Action, can
+from travelcrm.db import tenant_scope
+from travelcrm.queries import services as queries
+from travelcrm.queries.machine import CLOSED_STATUSES, QueryStatus
+from travelcrm.queries.schemas import QueryFilter
+from travelcrm.ui.pages.queries.text import (
+    BOARD_COLUMNS,
+    MOVE_ORDER,
+    STATUS_WORDS,
+    QueryRow,
+    parse_uuid,
+    query_row,
+)
+from travelcrm.ui.session import Viewer, identify, login_url
+
+OPEN_LIMIT = 20  # cards per open column (the newest; the list has them all)
+CLOSED_LIMIT = 10  # won and lost: the most recent ones
+TARGETS = frozenset(s.value for s in MOVE_ORDER)
+
+
+class BoardState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    can_move: bool = False
+    can_create: bool = False
+    role: str = ""
+    cards: dict[str, list[QueryRow]] = {s.value: [] for s in BOARD_COLUMNS}
+    more: dict[str, bool] = {s.value: False for s in BOARD_COLUMNS}
+    # the "Why was it lost?" dialog
+    lost_open: bool = False
+    lost_reference: str = ""
+    lost_reason: str = ""
+    reasons: list[str] = []
+    _lost_query: str = ""
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _fill(self, viewer: Viewer) -> EventSpec | None:
+        ctx = viewer.context
+        cards: dict[str, list[QueryRow]] = {}
+        more: dict[str, bool] = {}
+        try:
+            with tenant_scope(ctx) as session:
+                for status in BOARD_COLUMNS:
+                    limit = CLOSED_LIMIT if status in CLOSED_STATUSES else OPEN_LIMIT
+                    page = queries.list_queries(
+                        session,
+                        ctx,
+                        filters=QueryFilter(status=[status]),
+                        page=PageParams(limit=limit, cursor=None),
+                    )
+                    labels = queries.sla_labels(session, ctx, page.items)
+                    cards[status.value] = [
+                        query_row(i, labels.get(i.id, ""), viewer.agency_timezone)
+                        for i in page.items
+                    ]
+                    more[status.value] = page.next_cursor is not None
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        self.cards, self.more = cards, more
+        return None
+
+    def _card(self, query_id: str) -> QueryRow | None:
+        return next(
+            (c for column in self.cards.values() for c in column if c.query_id == query_id), None
+        )
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.QUERIES_VIEW)
+        self.can_move = can(role, Action.QUERIES_EDIT)
+        self.can_create = self.can_move
+        self.lost_open = False
+        result = self._fill(viewer) if self.allowed else None
+        self.loaded = True
+        return result
+
+    def _move(
+        self, viewer: Viewer, card: QueryRow, to: QueryStatus, reason: str | None = None
+    ) -> EventSpec | list[EventSpec]:
+        query_id = parse_uuid(card.query_id)
+        if query_id is None:
+            return rx.toast.error("That query is not on this board; reload the page.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                queries.transition(
+                    session,
+                    viewer.context,
+                    query_id=query_id,
+                    to=to,
+                    row_version=card.row_version,
+                    reason=reason,
+                )
+        except queries.QueryVersionConflictError as exc:
+            self._fill(viewer)
+            return rx.toast.error(exc.detail)
+        except queries.TransitionRefusedError as exc:
+            return rx.toast.error(f"{card.reference} cannot move: {exc.detail}")
+        except DomainError as exc:
+            self._fill(viewer)
+            return rx.toast.error(exc.detail)
+        self._fill(viewer)
+        return rx.toast.success(f"{card.reference} moved to {STATUS_WORDS[to.value]}.")
+
+    @rx.event
+    def move(self, to: str, query_id: str) -> EventSpec | list[EventSpec] | None:
+        """A card dropped on the `to` column (or moved with its menu)."""
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        card = self._card(str(query_id))
+        if card is None or to not in TARGETS or card.status == to:
+            return None  # not a card of this board (a dropped text, a stale id), or no move
+        if to == QueryStatus.LOST.value:
+            try:
+                with tenant_scope(viewer.context) as session:
+                    self.reasons = queries.lost_reasons(session, viewer.context)
+            except DomainError as exc:
+                return rx.toast.error(exc.detail)
+            self._lost_query, self.lost_reference = card.query_id, card.reference
+            self.lost_reason = ""
+            self.lost_open = True
+            return None
+        return self._move(viewer, card, QueryStatus(to))
+
+    @rx.event
+    def set_lost_open(self, value: bool) -> None:
+        self.lost_open = bool(value)
+
+    @rx.event
+    def set_lost_reason(self, value: str) -> None:
+        self.lost_reason = value if value in self.reasons else ""
+
+    @rx.event
+    def confirm_lost(self) -> EventSpec | list[EventSpec] | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        if not self.lost_reason:
+            return rx.toast.error("Choose why it was lost.")
+        card = self._card(self._lost_query)
+        self.lost_open = False
+        if card is None:
+            return rx.toast.error("That query is no longer on the board; reload the page.")
+        return self._move(viewer, card, QueryStatus.LOST, self.lost_reason)

@@ -1,0 +1,220 @@
+"""Queries: travel enquiries, newest first, behind saved filters ("My open", "Breaching SLA",
+"Unassigned", "All"), with a search and a status filter; the board and "New query" are a click
+away."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.ui import routes
+from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.grid import option_select
+from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.pages.queries.list_state import QueriesState
+from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge
+from travelcrm.ui.pages.queries.text import QueryRow
+from travelcrm.ui.template import staff_page
+
+S = QueriesState
+
+VIEW_LABELS = (
+    ("my_open", "My open"),
+    ("breaching", "Breaching SLA"),
+    ("unassigned", "Unassigned"),
+    ("all", "All"),
+)
+
+
+def list_or_board(current: str) -> rx.Component:
+    """The two ways to see queries, as a switch at the top of both pages."""
+
+    def choice(label: str, icon: str, href: str, key: str) -> rx.Component:
+        active = key == current
+        return rx.link(
+            rx.button(
+                rx.icon(icon, size=14),
+                label,
+                variant="solid" if active else "soft",
+                color_scheme="teal" if active else "gray",
+                size="2",
+            ),
+            href=href,
+            data_testid=f"switch-{key}",
+        )
+
+    return rx.hstack(
+        choice("List", "list", routes.QUERIES, "list"),
+        choice("Board", "kanban", routes.QUERY_BOARD, "board"),
+        spacing="1",
+    )
+
+
+def new_query_button() -> rx.Component:
+    return rx.link(
+        rx.button(rx.icon("plus", size=16), "New query", size="2"),
+        href=routes.QUERY_NEW,
+        data_testid="new-query",
+    )
+
+
+def _row(row: ObjectVar[QueryRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.link(
+                rx.text(row.reference, weight="bold", white_space="nowrap"),
+                href=row.href,
+                underline="hover",
+                data_testid="query-link",
+            )
+        ),
+        rx.table.cell(
+            rx.link(
+                rx.text(row.title, size="2"),
+                href=row.href,
+                underline="none",
+                color=rx.color("gray", 12),
+            ),
+            max_width="280px",
+        ),
+        rx.table.cell(
+            rx.link(
+                row.customer_name,
+                href=row.customer_href,
+                size="2",
+                underline="hover",
+                color=rx.color("gray", 12),
+            )
+        ),
+        rx.table.cell(status_badge(row.status)),
+        rx.table.cell(priority_badge(row.priority)),
+        rx.table.cell(
+            rx.cond(
+                row.assignee != "",
+                rx.text(row.assignee, size="2", white_space="nowrap"),
+                rx.text("Unassigned", size="2", color=rx.color("gray", 10)),
+            )
+        ),
+        rx.table.cell(sla_chip(row.sla, row.sla_tone)),
+        rx.table.cell(rx.text(row.created, size="2", white_space="nowrap")),
+        align="center",
+        data_testid="query-row",
+    )
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.segmented_control.root(
+            *[
+                rx.segmented_control.item(label, value=value, data_testid=f"view-{value}")
+                for value, label in VIEW_LABELS
+            ],
+            value=S.view,
+            on_change=S.set_view,
+            size="2",
+        ),
+        rx.spacer(),
+        rx.input(
+            rx.input.slot(rx.icon("search", size=15)),
+            placeholder="Reference, title or customer",
+            value=S.q,
+            on_change=S.set_q,
+            debounce_timeout=350,
+            size="2",
+            width=["100%", "100%", "260px"],
+            data_testid="query-search",
+        ),
+        rx.box(
+            option_select(
+                S.status_options, value=S.status, on_change=S.set_status, test_id="filter-status"
+            ),
+            width=["100%", "100%", "180px"],
+        ),
+        gap="12px",
+        wrap="wrap",
+        align="center",
+        width="100%",
+    )
+
+
+def _table() -> rx.Component:
+    return rx.vstack(
+        data_table(
+            [
+                ("Reference", "left"),
+                ("Title", "left"),
+                ("Customer", "left"),
+                ("Status", "left"),
+                ("Priority", "left"),
+                ("Assignee", "left"),
+                ("SLA", "left"),
+                ("Created", "left"),
+            ],
+            rx.table.body(rx.foreach(S.rows, _row)),
+            test_id="queries",
+        ),
+        rx.cond(
+            S.has_more,
+            rx.center(
+                rx.button(
+                    rx.icon("chevrons-down", size=14),
+                    "Load more",
+                    variant="soft",
+                    on_click=S.load_more,
+                    data_testid="load-more",
+                ),
+                width="100%",
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _list() -> rx.Component:
+    return rx.vstack(
+        page_header(
+            "Queries",
+            "Travel enquiries from staff, the portal, the API and email, with their SLA clocks.",
+            list_or_board("list"),
+            rx.cond(S.can_create, new_query_button()),
+        ),
+        section(
+            "Queries",
+            _filters(),
+            rx.cond(
+                S.rows.length() > 0,  # type: ignore[attr-defined]
+                _table(),
+                rx.cond(
+                    S.filtered,
+                    empty_state(
+                        "search-x",
+                        "No queries match",
+                        "Nothing fits this search and status. Clear them to see the rest.",
+                        rx.button("Clear filters", variant="soft", on_click=S.clear_filters),
+                        test_id="queries-empty",
+                    ),
+                    empty_state(
+                        "inbox",
+                        "Nothing here",
+                        rx.match(
+                            S.view,
+                            ("my_open", "No open queries are assigned to you."),
+                            ("breaching", "No query is past its SLA. Well done."),
+                            ("unassigned", "Every pending query has someone on it."),
+                            "No queries yet. New ones arrive from the portal, the API and email, "
+                            "or add one yourself.",
+                        ),
+                        test_id="queries-empty",
+                    ),
+                ),
+            ),
+        ),
+        spacing="5",
+        width="100%",
+    )
+
+
+@staff_page(route=routes.QUERIES, title="Queries", on_load=QueriesState.load)
+def queries_page() -> rx.Component:
+    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())

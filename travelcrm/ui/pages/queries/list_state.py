@@ -1,0 +1,127 @@
+"""Queries list state: the saved filters ("My open", "Breaching SLA", "Unassigned", "All"), a
+search and a status filter, newest first, more rows by cursor ("Load more")."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from travelcrm.api.pagination import PageParams
+from travelcrm.core.errors import DomainError
+from travelcrm.core.permissions import Action, Role, can
+from travelcrm.db import tenant_scope
+from travelcrm.queries import services as queries
+from travelcrm.queries.schemas import QueryFilter
+from travelcrm.ui.pages.queries.text import STATUS_WORDS, Option, QueryRow, query_row
+from travelcrm.ui.session import Viewer, identify, login_url
+
+PAGE_SIZE = 50
+ANY = "any"
+VIEWS = ("my_open", "breaching", "unassigned", "all")
+STATUS_OPTIONS = [Option(ANY, "Any status"), *[Option(k, v) for k, v in STATUS_WORDS.items()]]
+
+
+def default_view(role: Role) -> str:
+    """Agents start with their own open queries; those who oversee everyone with all."""
+    return "all" if can(role, Action.QUERIES_VIEW_ALL) else "my_open"
+
+
+def query_filter(view: str, status: str, q: str) -> QueryFilter:
+    return QueryFilter.model_validate(
+        {
+            "view": view if view in ("my_open", "breaching", "unassigned") else None,
+            "status": [status] if status in STATUS_WORDS else [],
+            "q": q.strip()[:100] or None,
+        }
+    )
+
+
+class QueriesState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    can_create: bool = False
+    role: str = ""
+    view: str = "all"
+    q: str = ""
+    status: str = ANY
+    status_options: list[Option] = STATUS_OPTIONS
+    rows: list[QueryRow] = []
+    has_more: bool = False
+    _cursor: str | None = None
+
+    @rx.var
+    def filtered(self) -> bool:
+        return self.q.strip() != "" or self.status != ANY
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _fetch(self, viewer: Viewer, *, more: bool = False) -> EventSpec | None:
+        cursor = self._cursor if more else None
+        try:
+            with tenant_scope(viewer.context) as session:
+                page = queries.list_queries(
+                    session,
+                    viewer.context,
+                    filters=query_filter(self.view, self.status, self.q),
+                    page=PageParams(limit=PAGE_SIZE, cursor=cursor),
+                )
+                labels = queries.sla_labels(session, viewer.context, page.items)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        rows = [query_row(i, labels.get(i.id, ""), viewer.agency_timezone) for i in page.items]
+        self.rows = [*self.rows, *rows] if more else rows
+        self._cursor = page.next_cursor
+        self.has_more = page.next_cursor is not None
+        return None
+
+    def _again(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        return self._fetch(viewer)
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.QUERIES_VIEW)
+        self.can_create = can(role, Action.QUERIES_EDIT)
+        if not self.loaded:  # the first visit; later visits keep the chosen filter
+            self.view = default_view(role)
+        result = self._fetch(viewer) if self.allowed else None
+        self.loaded = True
+        return result
+
+    @rx.event
+    def set_view(self, value: str | list[str]) -> EventSpec | None:
+        value = value if isinstance(value, str) else (value[0] if value else "all")
+        self.view = value if value in VIEWS else "all"
+        return self._again()
+
+    @rx.event
+    def set_q(self, value: str) -> EventSpec | None:
+        self.q = str(value)[:100]
+        return self._again()
+
+    @rx.event
+    def set_status(self, value: str) -> EventSpec | None:
+        self.status = value if value in STATUS_WORDS else ANY
+        return self._again()
+
+    @rx.event
+    def clear_filters(self) -> EventSpec | None:
+        self.q, self.status = "", ANY
+        return self._again()
+
+    @rx.event
+    def load_more(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        if not self._cursor:
+            return None
+        return self._fetch(viewer, more=True)

@@ -1,0 +1,217 @@
+"""New query state: the customer (found by name, email or phone, or a new one), the trip (dates,
+or a month and nights), travellers with one age per child, budget, preferences; saved as a
+draft or submitted (then assigned at once when an agent is free). Problems show on their
+fields, all at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+
+from travelcrm.api.pagination import PageParams
+from travelcrm.core.errors import DomainError, NotFoundError, ValidationFailedError
+from travelcrm.core.permissions import Action, can
+from travelcrm.customers import services as customers
+from travelcrm.customers.schemas import CustomerFilter
+from travelcrm.db import tenant_scope
+from travelcrm.queries import services as queries
+from travelcrm.queries.schemas import QueryCreate
+from travelcrm.tenants.services import own_tenant
+from travelcrm.ui import routes
+from travelcrm.ui.pages.customers.text import readable_phone
+from travelcrm.ui.pages.queries.text import parse_uuid, query_field, query_input
+from travelcrm.ui.session import Viewer, identify, login_url
+
+MAX_CHILDREN = 10
+MATCHES = 8
+
+
+@dataclass
+class CustomerOption:
+    customer_id: str
+    name: str
+    detail: str  # "priya@example.com · +919812345678 · Mumbai"
+
+
+def customer_option(item: Any) -> CustomerOption:
+    detail = " · ".join(p for p in (item.email, readable_phone(item.phone), item.city) if p)
+    return CustomerOption(customer_id=str(item.id), name=item.name, detail=detail)
+
+
+def schema_messages(exc: ValidationError) -> dict[str, str]:
+    """Pydantic's complaints, one per form control ("child_ages.1" shows at "child_ages")."""
+    messages: dict[str, str] = {}
+    for error in exc.errors():
+        loc = ".".join(str(p) for p in error.get("loc", ()))
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        field = query_field(loc or "form")
+        if field == "child_ages":
+            message = "give each child's age in years (0-17)"
+        messages.setdefault(field, message[:1].upper() + message[1:])
+    return messages
+
+
+def service_messages(exc: ValidationFailedError) -> dict[str, str]:
+    messages: dict[str, str] = {}
+    for problem in exc.errors:
+        text = problem.message[:1].upper() + problem.message[1:]
+        messages.setdefault(query_field(problem.field), text)
+    return messages
+
+
+class NewQueryState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    role: str = ""
+    form_key: int = 0
+    # the customer: one found, or a new one typed in
+    new_customer: bool = False
+    customer_id: str = ""
+    customer_name: str = ""
+    customer_detail: str = ""
+    customer_q: str = ""
+    matches: list[CustomerOption] = []
+    # the trip
+    by_month: bool = False
+    children: int = 0
+    currency: str = "INR"
+    errors: dict[str, str] = {}
+    _submit: bool = True
+
+    @rx.var
+    def child_slots(self) -> list[int]:
+        return list(range(self.children))
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _choose(self, option: CustomerOption) -> None:
+        self.customer_id, self.customer_name = option.customer_id, option.name
+        self.customer_detail = option.detail
+        self.customer_q, self.matches = "", []
+        self.new_customer = False
+        self.errors.pop("customer", None)
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.QUERIES_EDIT)
+        self.form_key += 1
+        self.new_customer, self.by_month, self.children, self.errors = False, False, 0, {}
+        self.customer_id = self.customer_name = self.customer_detail = self.customer_q = ""
+        self.matches = []
+        if self.allowed:
+            wanted = parse_uuid(self.router.url.query_parameters.get("customer", ""))
+            try:
+                with tenant_scope(viewer.context) as session:
+                    self.currency = own_tenant(session, viewer.context).default_currency
+                    if wanted is not None:
+                        found = customers.get_customer(session, viewer.context, customer_id=wanted)
+                        self._choose(customer_option(found))
+            except NotFoundError:
+                pass  # a stale link: choose the customer by hand
+        self.loaded = True
+        return None
+
+    # ---- the customer ---------------------------------------------------------------------------
+
+    @rx.event
+    def search_customers(self, value: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.customer_q = str(value)[:100]
+        text = self.customer_q.strip()
+        if len(text) < 2:
+            self.matches = []
+            return None
+        try:
+            with tenant_scope(viewer.context) as session:
+                page = customers.list_customers(
+                    session,
+                    viewer.context,
+                    filters=CustomerFilter(q=text),
+                    page=PageParams(limit=MATCHES, cursor=None),
+                )
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        self.matches = [customer_option(c) for c in page.items]
+        return None
+
+    @rx.event
+    def pick_customer(self, customer_id: str) -> None:
+        option = next((m for m in self.matches if m.customer_id == customer_id), None)
+        if option is not None:
+            self._choose(option)
+
+    @rx.event
+    def clear_customer(self) -> None:
+        self.customer_id = self.customer_name = self.customer_detail = ""
+
+    @rx.event
+    def set_new_customer(self, value: bool) -> None:
+        self.new_customer = bool(value)
+        self.errors.pop("customer", None)
+
+    # ---- the trip -------------------------------------------------------------------------------
+
+    @rx.event
+    def set_dates_mode(self, value: str | list[str]) -> None:
+        self.by_month = (value if isinstance(value, str) else "") == "month"
+
+    @rx.event
+    def set_children(self, value: str) -> None:
+        text = str(value).strip()
+        self.children = min(int(text), MAX_CHILDREN) if text.isdigit() else 0
+
+    @rx.event
+    def set_submit(self, value: bool) -> None:
+        """Which button sent the form (its click comes before the submit)."""
+        self._submit = bool(value)
+
+    @rx.event
+    def save(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        self.errors = {}
+        if not self.new_customer and not self.customer_id:
+            self.errors = {"customer": "Find the customer, or add a new one."}
+            return rx.toast.error("Who is asking? Choose the customer first.")
+        values = query_input(
+            form,
+            customer_id=self.customer_id,
+            new_customer=self.new_customer,
+            by_month=self.by_month,
+            children=self.children,
+            submit=self._submit,
+        )
+        try:
+            data = QueryCreate.model_validate(values)
+        except ValidationError as exc:
+            self.errors = schema_messages(exc)
+            return rx.toast.error("Some fields need attention.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                query, _created = queries.create_query(session, viewer.context, data=data)
+                public = queries.to_public(session, viewer.context, query)
+        except ValidationFailedError as exc:
+            self.errors = service_messages(exc)
+            return rx.toast.error("Some fields need attention.")
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        if not data.submit:
+            said = f"{public.reference} saved as a draft."
+        elif public.assigned_to_name:
+            said = f"{public.reference} submitted and assigned to {public.assigned_to_name}."
+        else:
+            said = f"{public.reference} submitted; it waits for a free agent."
+        return [rx.toast.success(said), rx.redirect(routes.query(public.id))]

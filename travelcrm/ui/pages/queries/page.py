@@ -1,0 +1,403 @@
+"""A query: reference, status, SLA clock and assignee up top with the moves its status allows
+(and reassignment for managers), the trip's details, and the activity timeline with a form to
+add a note or log a call or email."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.ui import routes
+from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.tables import empty_state, gated
+from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge, timeline
+from travelcrm.ui.pages.queries.state import Detail, Move, QueryState
+from travelcrm.ui.template import staff_page
+
+S = QueryState
+
+
+# ---- header ------------------------------------------------------------------------------------
+
+
+def _move_button(move: ObjectVar[Move], index: rx.Var[int]) -> rx.Component:
+    return rx.button(
+        rx.match(
+            move.icon,
+            *[
+                (name, rx.icon(name, size=14))
+                for name in (
+                    "send",
+                    "rotate-ccw",
+                    "user-minus",
+                    "play",
+                    "hand",
+                    "file-check",
+                    "pause",
+                    "trophy",
+                    "thumbs-down",
+                    "ban",
+                    "undo-2",
+                )
+            ],
+            rx.icon("arrow-right", size=14),
+        ),
+        move.label,
+        variant=rx.cond(index == 0, "solid", "soft"),  # the usual next step
+        color_scheme=rx.match(
+            move.tone,
+            ("green", "green"),
+            ("red", "red"),
+            ("orange", "orange"),
+            "teal",
+        ),
+        size="2",
+        on_click=S.move(move.target),  # type: ignore[operator]
+        data_testid=f"move-{move.target}",
+    )
+
+
+def _reassign() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(placeholder="Reassign to…", data_testid="reassign"),
+        rx.select.content(
+            rx.select.group(
+                rx.select.label("Reassign to"),
+                rx.foreach(S.colleagues, lambda c: rx.select.item(c.label, value=c.value)),
+            )
+        ),
+        value=S.assignee_id,
+        on_change=S.reassign,
+        size="2",
+    )
+
+
+def _fact(icon: str, label: str, content: rx.Component) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.icon(icon, size=13),
+            rx.text(label, size="1", weight="medium"),
+            spacing="1",
+            align="center",
+            color=rx.color("gray", 10),
+        ),
+        content,
+        spacing="1",
+        align="start",
+        min_width="0",
+    )
+
+
+def _header() -> rx.Component:
+    return rx.vstack(
+        rx.link(
+            rx.hstack(rx.icon("arrow-left", size=14), "Queries", spacing="1", align="center"),
+            href=routes.QUERIES,
+            size="2",
+            color=rx.color("gray", 11),
+            underline="hover",
+            data_testid="back-to-queries",
+        ),
+        rx.hstack(
+            rx.heading(S.reference, size="7", weight="bold", data_testid="page-title"),
+            status_badge(S.status, size="2"),
+            priority_badge(S.priority),
+            spacing="3",
+            align="center",
+            wrap="wrap",
+        ),
+        rx.text(S.title, size="3", color=rx.color("gray", 11)),
+        rx.card(
+            rx.flex(
+                _fact(
+                    "user-round",
+                    "Customer",
+                    rx.link(
+                        S.customer_name,
+                        href=S.customer_href,
+                        weight="medium",
+                        size="3",
+                        data_testid="query-customer",
+                    ),
+                ),
+                _fact(
+                    "timer",
+                    "Reply SLA",
+                    rx.cond(
+                        S.sla != "",
+                        sla_chip(S.sla, S.sla_tone, size="2", test_id="sla-clock"),
+                        rx.text(
+                            "No reply owed",
+                            size="2",
+                            color=rx.color("gray", 10),
+                            data_testid="sla-clock",
+                        ),
+                    ),
+                ),
+                _fact(
+                    "user-check",
+                    "Assignee",
+                    rx.cond(
+                        S.can_assign & S.is_open,
+                        _reassign(),
+                        rx.text(
+                            rx.cond(S.assignee != "", S.assignee, "Unassigned"),
+                            size="3",
+                            weight="medium",
+                        ),
+                    ),
+                ),
+                rx.spacer(),
+                rx.cond(
+                    S.can_edit & (S.moves.length() > 0),  # type: ignore[attr-defined]
+                    rx.flex(rx.foreach(S.moves, _move_button), gap="8px", wrap="wrap"),
+                ),
+                gap="28px",
+                wrap="wrap",
+                align="center",
+                width="100%",
+            ),
+            size="2",
+            width="100%",
+            data_testid="query-header",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+# ---- details and timeline ----------------------------------------------------------------------
+
+
+def _detail(row: ObjectVar[Detail]) -> rx.Component:
+    return rx.data_list.item(
+        rx.data_list.label(row.label, min_width="110px"),
+        rx.data_list.value(row.value),
+    )
+
+
+def _details() -> rx.Component:
+    return section(
+        "Trip",
+        rx.data_list.root(rx.foreach(S.details, _detail), size="2", data_testid="query-details"),
+        rx.cond(
+            S.notes != "",
+            rx.box(
+                rx.text(
+                    "Notes from the enquiry", size="1", weight="bold", color=rx.color("gray", 10)
+                ),
+                rx.text(S.notes, size="2", white_space="pre-wrap"),
+                padding="10px 12px",
+                border_radius="8px",
+                background=rx.color("gray", 2),
+                width="100%",
+            ),
+        ),
+    )
+
+
+def _note_form() -> rx.Component:
+    return rx.form(
+        rx.vstack(
+            rx.segmented_control.root(
+                rx.segmented_control.item(
+                    rx.hstack(rx.icon("sticky-note", size=13), "Note", spacing="1", align="center"),
+                    value="note",
+                ),
+                rx.segmented_control.item(
+                    rx.hstack(rx.icon("phone-call", size=13), "Call", spacing="1", align="center"),
+                    value="call",
+                    data_testid="note-kind-call",
+                ),
+                rx.segmented_control.item(
+                    rx.hstack(rx.icon("mail", size=13), "Email", spacing="1", align="center"),
+                    value="email",
+                ),
+                value=S.note_kind,
+                on_change=S.set_note_kind,
+                size="1",
+            ),
+            rx.text_area(
+                name="body",
+                placeholder=rx.match(
+                    S.note_kind,
+                    ("call", "What was said on the call"),
+                    ("email", "What the email said"),
+                    "A note for colleagues; @Name tells them",
+                ),
+                rows="3",
+                width="100%",
+                resize="vertical",
+                data_testid="note-body",
+            ),
+            rx.cond(
+                S.note_error != "",
+                rx.text(S.note_error, size="1", color=rx.color("red", 11)),
+            ),
+            rx.hstack(
+                rx.text(
+                    rx.flex(
+                        rx.checkbox(
+                            checked=S.counts_as_reply,
+                            on_change=S.set_counts_as_reply,
+                            data_testid="counts-as-reply",
+                        ),
+                        "Counts as a reply to the customer (restarts the SLA clock)",
+                        spacing="2",
+                        align="center",
+                    ),
+                    as_="label",
+                    size="2",
+                ),
+                rx.spacer(),
+                rx.button(
+                    rx.match(S.note_kind, ("call", "Log call"), ("email", "Log email"), "Add note"),
+                    type="submit",
+                    size="2",
+                    data_testid="add-note",
+                ),
+                width="100%",
+                align="center",
+                wrap="wrap",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        key=S.note_key,
+        on_submit=S.add_note,
+        # cleared by remounting (`note_key`): a DOM reset would also untick the Radix checkbox
+        reset_on_submit=False,
+        width="100%",
+        padding="12px",
+        border=f"1px solid {rx.color('gray', 5)}",
+        border_radius="10px",
+        background=rx.color("gray", 2),
+    )
+
+
+def _activity() -> rx.Component:
+    return section(
+        "Activity",
+        rx.cond(S.can_edit, _note_form()),
+        rx.box(timeline(S.timeline), width="100%", data_testid="timeline"),
+    )
+
+
+# ---- dialogs -----------------------------------------------------------------------------------
+
+
+def _lost_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Why was ", S.reference, " lost?"),
+            rx.dialog.description(
+                "The reason goes on the timeline and into the won/lost reports.",
+                size="2",
+                margin_bottom="12px",
+            ),
+            rx.radio_group.root(
+                rx.vstack(
+                    rx.foreach(
+                        S.reasons,
+                        lambda r: rx.text(
+                            rx.flex(rx.radio_group.item(value=r), r, spacing="2"),
+                            as_="label",
+                            size="2",
+                        ),
+                    ),
+                    spacing="2",
+                ),
+                value=S.lost_reason,
+                on_change=S.set_lost_reason,
+            ),
+            rx.hstack(
+                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Mark as lost",
+                    color_scheme="red",
+                    disabled=S.lost_reason == "",
+                    on_click=S.confirm_lost,
+                    data_testid="confirm-lost",
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="440px",
+        ),
+        open=S.lost_open,
+        on_open_change=S.set_lost_open,
+    )
+
+
+def _cancel_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Cancel ", S.reference, "?"),
+            rx.alert_dialog.description(
+                "For duplicates, spam and tests: a cancelled query is closed for good "
+                "(a customer who went elsewhere is lost, not cancelled).",
+                size="2",
+            ),
+            rx.hstack(
+                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.action(
+                    rx.button(
+                        "Cancel query",
+                        color_scheme="red",
+                        on_click=S.confirm_cancel,
+                        data_testid="confirm-cancel",
+                    )
+                ),
+                spacing="3",
+                justify="end",
+                margin_top="16px",
+            ),
+            max_width="460px",
+        ),
+        open=S.cancel_open,
+        on_open_change=S.set_cancel_open,
+    )
+
+
+# ---- the page ----------------------------------------------------------------------------------
+
+
+def _query() -> rx.Component:
+    return rx.vstack(
+        _header(),
+        rx.grid(
+            _details(),
+            _activity(),
+            columns=rx.breakpoints(initial="1", lg="2fr 3fr"),
+            spacing="4",
+            width="100%",
+            align_items="start",
+        ),
+        _lost_dialog(),
+        _cancel_dialog(),
+        # the SLA clock is read again each minute while the page is open
+        rx.moment(interval=60_000, on_change=S.tick, display="none"),
+        spacing="4",
+        width="100%",
+    )
+
+
+def _not_found() -> rx.Component:
+    return empty_state(
+        "search-x",
+        "Query not found",
+        "It may be assigned to someone else, or the link is not for this agency.",
+        rx.link(rx.button("Back to queries", variant="soft"), href=routes.QUERIES),
+        test_id="query-not-found",
+    )
+
+
+@staff_page(route=routes.QUERY, title="Query", on_load=QueryState.load, nav_route=routes.QUERIES)
+def query_page() -> rx.Component:
+    return gated(
+        loaded=S.loaded,
+        allowed=S.allowed,
+        role=S.role,
+        content=rx.cond(S.found, _query(), _not_found()),
+    )

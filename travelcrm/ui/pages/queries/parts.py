@@ -1,0 +1,141 @@
+"""Pieces the query and customer pages share: status and priority badges, the SLA chip and the
+activity timeline."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.ui.pages.queries.text import (
+    PRIORITY_COLORS,
+    PRIORITY_LABELS,
+    STATUS_COLORS,
+    STATUS_WORDS,
+    TimelineRow,
+)
+
+TIMELINE_ICONS = {
+    "note": ("sticky-note", "amber"),
+    "call": ("phone-call", "green"),
+    "email": ("mail", "blue"),
+    "status": ("arrow-right-left", "violet"),
+    "assignment": ("user-check", "cyan"),
+    "sla": ("alarm-clock", "red"),
+    "created": ("circle-plus", "gray"),
+    "merged": ("git-merge", "orange"),
+}
+
+
+def status_badge(status: rx.Var[str] | str, size: str = "1") -> rx.Component:
+    return rx.match(
+        status,
+        *[
+            (value, rx.badge(STATUS_WORDS[value], color_scheme=color, variant="soft", size=size))
+            for value, color in STATUS_COLORS.items()
+        ],
+        rx.badge(status, variant="soft", size=size),
+    )
+
+
+def priority_badge(priority: rx.Var[str] | str) -> rx.Component:
+    return rx.match(
+        priority,
+        *[
+            (
+                value,
+                rx.badge(
+                    *([rx.icon("flame", size=11)] if value in ("urgent", "high") else []),
+                    PRIORITY_LABELS[value],
+                    color_scheme=PRIORITY_COLORS[value],
+                    variant="soft" if value in ("urgent", "high") else "outline",
+                    size="1",
+                ),
+            )
+            for value in PRIORITY_LABELS
+        ],
+        rx.badge(priority, variant="outline", size="1"),
+    )
+
+
+def sla_chip(
+    label: rx.Var[str] | str, tone: rx.Var[str] | str, *, size: str = "1", test_id: str = "sla"
+) -> rx.Component:
+    """ "2h 10m left" (grey; amber within the hour) or "breached 35m ago" (red)."""
+    return rx.cond(
+        rx.Var.create(label) != "",
+        rx.badge(
+            rx.cond(
+                rx.Var.create(tone) == "red",
+                rx.icon("alarm-clock", size=12),
+                rx.icon("timer", size=12),
+            ),
+            label,
+            color_scheme=rx.match(tone, ("red", "red"), ("amber", "amber"), "gray"),
+            variant=rx.cond(rx.Var.create(tone) == "red", "solid", "soft"),
+            size=size,
+            white_space="nowrap",
+            data_testid=test_id,
+        ),
+        rx.text("—", size="1", color=rx.color("gray", 9)),
+    )
+
+
+def _timeline_icon(kind: rx.Var[str]) -> rx.Component:
+    def tile(icon: str, color: str) -> rx.Component:
+        return rx.center(
+            rx.icon(icon, size=14),
+            width="28px",
+            height="28px",
+            border_radius="50%",
+            background=rx.color(color, 3),
+            color=rx.color(color, 11),
+            flex_shrink="0",
+        )
+
+    return rx.match(
+        kind,
+        *[(k, tile(icon, color)) for k, (icon, color) in TIMELINE_ICONS.items()],
+        tile("circle-dot", "gray"),
+    )
+
+
+def timeline_entry(row: ObjectVar[TimelineRow]) -> rx.Component:
+    return rx.hstack(
+        _timeline_icon(row.kind),
+        rx.vstack(
+            rx.hstack(
+                rx.text(row.title, size="2", weight="bold"),
+                rx.text("·", size="1", color=rx.color("gray", 9)),
+                rx.text(row.actor, size="1", color=rx.color("gray", 11)),
+                rx.spacer(),
+                rx.text(row.when, size="1", color=rx.color("gray", 10), white_space="nowrap"),
+                spacing="2",
+                align="center",
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.cond(
+                row.body != "",
+                rx.text(row.body, size="2", white_space="pre-wrap", color=rx.color("gray", 12)),
+            ),
+            spacing="1",
+            align="start",
+            width="100%",
+            min_width="0",
+        ),
+        spacing="3",
+        align="start",
+        width="100%",
+        padding_y="10px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_testid="timeline-entry",
+    )
+
+
+def timeline(rows: rx.Var[list[TimelineRow]] | list[TimelineRow]) -> rx.Component:
+    items = rx.Var.create(rows)
+    return rx.cond(
+        items.length() > 0,  # type: ignore[attr-defined]
+        rx.vstack(rx.foreach(items, timeline_entry), spacing="0", width="100%"),
+        rx.text("Nothing yet.", size="2", color=rx.color("gray", 10)),
+    )

@@ -1,0 +1,459 @@
+"""Query settings state (managers and up): the assignment rule, whether agents see every query,
+business hours and holidays, SLA targets per priority (saved together with "Save settings"),
+the lost reasons (added at once), and each agent's profile (skills, workload cap, leave; saved
+row by row).
+
+Every handler that reads or writes identifies the viewer again and calls the query services in
+the viewer's agency: they refuse a role without `queries.settings`, and a colleague's id from
+another agency is "not found"."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+from sqlmodel import Session
+
+from travelcrm.core.errors import DomainError, ValidationFailedError
+from travelcrm.core.permissions import Action, can
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import tenant_scope
+from travelcrm.queries import services as queries
+from travelcrm.queries.models import QuerySettings
+from travelcrm.queries.schemas import AgentProfileIn, QuerySettingsIn
+from travelcrm.queries.sla import DEFAULT_TARGETS, WEEKDAY_NAMES, Priority
+from travelcrm.ui.pages.queries.text import parse_uuid, split_list
+from travelcrm.ui.session import Viewer, identify, login_url
+
+KINDS = ("first_response", "follow_up")
+PRIORITIES = tuple(p.value for p in Priority)
+RULES = ("round_robin", "least_loaded", "skill")
+MAX_HOLIDAYS = 100
+REASON_LENGTH = 120
+
+
+@dataclass
+class Holiday:
+    day: str  # ISO, as saved
+    label: str  # "Fri, 25 Dec 2026"
+
+
+@dataclass
+class AgentRow:
+    user_id: str
+    name: str
+    online: bool
+    on_leave: bool  # today
+    skills: str  # "goa, kerala, hindi"
+    cap: str
+    leave_until: str  # ISO or ""
+    error: str
+
+
+def hours_text(value: float) -> str:
+    """4.0 -> "4", 1.5 -> "1.5"."""
+    return f"{value:g}"
+
+
+def holiday(day: date) -> Holiday:
+    return Holiday(day=day.isoformat(), label=f"{day:%a}, {day.day} {day:%b %Y}")
+
+
+def targets_of(saved: dict[str, float]) -> dict[str, str]:
+    """The hours per priority as the form shows them (the defaults where none were saved)."""
+    return {
+        p.value: hours_text(saved.get(p.value, DEFAULT_TARGETS[p].total_seconds() / 3600))
+        for p in Priority
+    }
+
+
+def clock_text(value: str) -> str:
+    """A time input cannot hold "24:00"; "00:00" as a closing time means the same."""
+    return "00:00" if value == "24:00" else value
+
+
+def settings_input(
+    *,
+    rule: str,
+    agents_see_all: bool,
+    working_days: list[int],
+    opens: str,
+    closes: str,
+    holidays: list[str],
+    first_response: dict[str, str],
+    follow_up: dict[str, str],
+) -> dict[str, Any]:
+    """The form as `QuerySettingsIn` input (hours stay text: the schema names what is wrong)."""
+
+    def hours(values: dict[str, str]) -> dict[str, str]:
+        return {p: str(values.get(p, "")).strip().replace(",", ".") for p in PRIORITIES}
+
+    return {
+        "assignment_rule": rule,
+        "agents_see_all": agents_see_all,
+        "working_days": sorted(set(working_days)),
+        "opens": opens.strip(),
+        "closes": closes.strip(),
+        "holidays": sorted(set(holidays)),
+        "first_response_hours": hours(first_response),
+        "follow_up_hours": hours(follow_up),
+    }
+
+
+def _sentence(message: str) -> str:
+    message = message.strip().removeprefix("Value error, ")
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else message + "."
+
+
+def schema_messages(exc: ValidationError) -> dict[str, str]:
+    """The schema's complaints, in words, on the control that shows them: "opens", "closes",
+    "working_days", "holidays", and "first_response.urgent" (with the group's first message
+    at "first_response")."""
+    messages: dict[str, str] = {}
+    for error in exc.errors():
+        loc = [str(p) for p in error.get("loc", ())]
+        name = loc[0] if loc else "settings"
+        if name in ("first_response_hours", "follow_up_hours"):
+            kind = name.removesuffix("_hours")
+            priority = loc[1] if len(loc) > 1 else ""
+            messages.setdefault(f"{kind}.{priority}", "Give hours above 0 and at most 720.")
+            messages.setdefault(kind, f"{priority.capitalize()}: give hours above 0, at most 720.")
+        elif name in ("opens", "closes"):
+            messages.setdefault(name, "Use a time as HH:MM, e.g. 09:00.")
+        elif name == "working_days":
+            messages.setdefault(name, "Choose at least one working day.")
+        elif name == "holidays":
+            messages.setdefault(name, f"At most {MAX_HOLIDAYS} holidays, each a date.")
+        else:
+            messages.setdefault("settings", _sentence(str(error.get("msg", "is not valid"))))
+    return messages
+
+
+def service_messages(exc: ValidationFailedError) -> dict[str, str]:
+    """The service's checks of the calendar and the SLA policy, on the section they concern."""
+    messages: dict[str, str] = {}
+    for text in [e.message for e in exc.errors] or [exc.detail]:
+        if text.startswith("first response:"):
+            messages["first_response"] = _sentence(text.removeprefix("first response:"))
+        elif text.startswith("follow-up:"):
+            messages["follow_up"] = _sentence(text.removeprefix("follow-up:"))
+        elif text.startswith("opening hours:"):
+            messages["hours"] = "Opening must be before closing (closing at 00:00 is midnight)."
+        else:
+            messages["settings"] = _sentence(text)
+    return messages
+
+
+def agent_input(row: AgentRow) -> dict[str, Any]:
+    cap = row.cap.strip()
+    return {
+        "skills": split_list(row.skills, lower=True),
+        "workload_cap": int(cap) if cap.isdigit() else cap,
+        "on_leave_until": row.leave_until.strip() or None,
+    }
+
+
+def agent_message(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    field = str(error["loc"][0]) if error.get("loc") else ""
+    return {
+        "workload_cap": "The workload cap is a whole number from 1 to 500.",
+        "on_leave_until": "On leave until: choose a date, or leave it empty.",
+        "skills": "Up to 30 skills of at most 80 characters each.",
+    }.get(field, _sentence(str(error.get("msg", "is not valid"))))
+
+
+class QuerySettingsState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    role: str = ""
+    timezone: str = ""
+    # the settings, saved together
+    rule: str = "round_robin"
+    agents_see_all: bool = False
+    working_days: list[int] = []
+    opens: str = "09:00"
+    closes: str = "18:00"
+    holidays: list[Holiday] = []
+    new_holiday: str = ""
+    first_response: dict[str, str] = {}
+    follow_up: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    dirty: bool = False
+    # lost reasons, added at once
+    reasons: list[str] = []
+    new_reason: str = ""
+    reason_error: str = ""
+    reason_key: int = 0
+    # agents' profiles, saved per row
+    agents: list[AgentRow] = []
+    _saved: dict[str, Any] = {}
+
+    # ---- plumbing -------------------------------------------------------------------------------
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _signed_out(self) -> EventSpec:
+        return rx.redirect(login_url(self.router.url.path))
+
+    def _values(self) -> dict[str, Any]:
+        return settings_input(
+            rule=self.rule,
+            agents_see_all=self.agents_see_all,
+            working_days=self.working_days,
+            opens=self.opens,
+            closes=self.closes,
+            holidays=[h.day for h in self.holidays],
+            first_response=self.first_response,
+            follow_up=self.follow_up,
+        )
+
+    def _changed(self) -> None:
+        self.dirty = self._values() != self._saved
+
+    def _show(self, settings: QuerySettings) -> None:
+        self.rule = settings.assignment_rule
+        self.agents_see_all = settings.agents_see_all
+        self.working_days = sorted(settings.working_days)
+        self.opens, self.closes = settings.opens, clock_text(settings.closes)
+        self.holidays = [holiday(date.fromisoformat(d)) for d in sorted(settings.holidays)]
+        self.first_response = targets_of(settings.first_response_hours)
+        self.follow_up = targets_of(settings.follow_up_hours)
+        self.errors, self.new_holiday = {}, ""
+        self._saved = self._values()
+        self.dirty = False
+
+    def _fill(self, viewer: Viewer) -> None:
+        ctx = viewer.context
+        with tenant_scope(ctx) as session:
+            settings = queries.query_settings(session, ctx)
+            self._show(settings)
+            self.reasons = queries.lost_reasons(session, ctx)
+            self._fill_agents(session, ctx)
+
+    def _fill_agents(self, session: Session, ctx: TenantContext) -> None:
+        rows = queries.workload(session, ctx)
+        saved = queries.agent_profiles(session, ctx, user_ids=[r.user_id for r in rows])
+        agents = []
+        for r in rows:
+            profile = saved.get(r.user_id)
+            leave = profile.on_leave_until if profile else None
+            agents.append(
+                AgentRow(
+                    user_id=str(r.user_id),
+                    name=r.name,
+                    online=r.online,
+                    on_leave=r.on_leave,
+                    skills=", ".join(profile.skills) if profile else "",
+                    cap=str(r.workload_cap),
+                    leave_until=leave.isoformat() if leave else "",
+                    error="",
+                )
+            )
+        self.agents = agents
+
+    # ---- loading --------------------------------------------------------------------------------
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        role = viewer.context.role
+        self.role = role.value
+        self.timezone = viewer.agency_timezone
+        self.allowed = can(role, Action.QUERIES_SETTINGS)
+        self.new_reason, self.reason_error = "", ""
+        result = None
+        if self.allowed:
+            try:
+                self._fill(viewer)
+            except DomainError as exc:
+                result = rx.toast.error(exc.detail)
+        self.loaded = True
+        return result
+
+    # ---- the settings form (kept here until saved) ---------------------------------------------
+
+    @rx.event
+    def set_rule(self, value: str) -> None:
+        if value in RULES:
+            self.rule = value
+            self._changed()
+
+    @rx.event
+    def set_agents_see_all(self, value: bool) -> None:
+        self.agents_see_all = bool(value)
+        self._changed()
+
+    @rx.event
+    def toggle_day(self, day: int) -> None:
+        if not isinstance(day, int) or not 0 <= day < len(WEEKDAY_NAMES):
+            return
+        days = set(self.working_days)
+        days.symmetric_difference_update({day})
+        self.working_days = sorted(days)
+        self.errors.pop("working_days", None)
+        self._changed()
+
+    @rx.event
+    def set_opens(self, value: str) -> None:
+        self.opens = str(value)[:5]
+        self.errors.pop("opens", None)
+        self.errors.pop("hours", None)
+        self._changed()
+
+    @rx.event
+    def set_closes(self, value: str) -> None:
+        self.closes = str(value)[:5]
+        self.errors.pop("closes", None)
+        self.errors.pop("hours", None)
+        self._changed()
+
+    @rx.event
+    def set_new_holiday(self, value: str) -> None:
+        self.new_holiday = str(value)[:10]
+        self.errors.pop("holidays", None)
+
+    @rx.event
+    def add_holiday(self) -> None:
+        try:
+            day = date.fromisoformat(self.new_holiday.strip())
+        except ValueError:
+            self.errors["holidays"] = "Choose the date to add."
+            return
+        if any(h.day == day.isoformat() for h in self.holidays):
+            self.errors["holidays"] = f"{holiday(day).label} is a holiday already."
+            return
+        if len(self.holidays) >= MAX_HOLIDAYS:
+            self.errors["holidays"] = f"At most {MAX_HOLIDAYS} holidays; remove past ones first."
+            return
+        self.holidays = sorted([*self.holidays, holiday(day)], key=lambda h: h.day)
+        self.new_holiday = ""
+        self.errors.pop("holidays", None)
+        self._changed()
+
+    @rx.event
+    def remove_holiday(self, day: str) -> None:
+        self.holidays = [h for h in self.holidays if h.day != day]
+        self._changed()
+
+    @rx.event
+    def set_target(self, kind: str, priority: str, value: str) -> None:
+        if kind not in KINDS or priority not in PRIORITIES:
+            return
+        targets = self.first_response if kind == "first_response" else self.follow_up
+        targets[priority] = str(value)[:8]
+        self.errors.pop(f"{kind}.{priority}", None)
+        self.errors.pop(kind, None)
+        self._changed()
+
+    @rx.event
+    def discard(self) -> EventSpec | None:
+        """Back to what is saved."""
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        if not can(viewer.context.role, Action.QUERIES_SETTINGS):
+            return None
+        try:
+            with tenant_scope(viewer.context) as session:
+                self._show(queries.query_settings(session, viewer.context))
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        return None
+
+    @rx.event
+    def save(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        self.errors = {}
+        try:
+            data = QuerySettingsIn.model_validate(self._values())
+        except ValidationError as exc:
+            self.errors = schema_messages(exc)
+            return rx.toast.error("Some settings need attention.")
+        try:
+            with tenant_scope(viewer.context) as session:
+                saved = queries.update_settings(session, viewer.context, data=data)
+                self._show(saved)
+        except ValidationFailedError as exc:
+            self.errors = service_messages(exc)
+            return rx.toast.error("Some settings need attention.")
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        return rx.toast.success("Query settings saved.")
+
+    # ---- lost reasons ---------------------------------------------------------------------------
+
+    @rx.event
+    def set_new_reason(self, value: str) -> None:
+        self.new_reason = str(value)[: REASON_LENGTH + 1]
+        self.reason_error = ""
+
+    @rx.event
+    def add_reason(self, form: dict[str, Any] | None = None) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        label = " ".join(str((form or {}).get("reason", self.new_reason) or "").split())
+        if not label:
+            self.reason_error = "Write the reason, e.g. Chose a cheaper package."
+            return None
+        if len(label) > REASON_LENGTH:
+            self.reason_error = f"At most {REASON_LENGTH} characters."
+            return None
+        if label in self.reasons:
+            self.reason_error = "That reason is on the list already."
+            return None
+        try:
+            with tenant_scope(viewer.context) as session:
+                queries.add_lost_reason(session, viewer.context, label=label)
+                self.reasons = queries.lost_reasons(session, viewer.context)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        self.new_reason, self.reason_error = "", ""
+        self.reason_key += 1
+        return rx.toast.success(f"“{label}” added to the lost reasons.")
+
+    # ---- agents' profiles -----------------------------------------------------------------------
+
+    @rx.event
+    def set_agent_field(self, user_id: str, name: str, value: str) -> None:
+        if name not in ("skills", "cap", "leave_until"):
+            return
+        for row in self.agents:
+            if row.user_id == user_id:
+                setattr(row, name, str(value)[:2000])
+                row.error = ""
+        self.agents = list(self.agents)
+
+    @rx.event
+    def save_agent(self, user_id: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        target = parse_uuid(user_id)
+        row = next((a for a in self.agents if a.user_id == user_id), None)
+        if target is None or row is None:
+            return rx.toast.error("That agent is not in this list; reload the page.")
+        try:
+            data = AgentProfileIn.model_validate(agent_input(row))
+        except ValidationError as exc:
+            row.error = agent_message(exc)
+            self.agents = list(self.agents)
+            return rx.toast.error(f"{row.name}: {row.error}")
+        try:
+            with tenant_scope(viewer.context) as session:
+                queries.set_agent_profile(session, viewer.context, user_id=target, data=data)
+                self._fill_agents(session, viewer.context)
+        except DomainError as exc:
+            return rx.toast.error(exc.detail)
+        return rx.toast.success(f"{row.name}'s profile saved.")

@@ -1,0 +1,403 @@
+"""A query's page state: the header (status, SLA clock, assignee), the moves its status allows
+(at the version this page read: a change made meanwhile elsewhere is a conflict, never
+overwritten), reassignment for managers, the details, and the timeline with its note / call
+form.
+
+Every handler identifies the viewer again and calls the query services in the viewer's agency:
+an id from another agency, or a query an agent may not see, is "not found"."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import reflex as rx
+from pydantic import ValidationError
+from reflex.event import EventSpec
+
+from travelcrm.core.errors import DomainError, NotFoundError
+from travelcrm.core.permissions import Action, can
+from travelcrm.db import tenant_scope
+from travelcrm.queries import services as queries
+from travelcrm.queries.machine import OPEN_STATUSES, QueryStatus
+from travelcrm.queries.schemas import NoteIn, QueryPublic
+from travelcrm.ui import routes
+from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.components.money import format_money, format_range
+from travelcrm.ui.pages.queries.text import (
+    PRIORITY_LABELS,
+    STATUS_WORDS,
+    Option,
+    TimelineRow,
+    parse_uuid,
+    sla_tone,
+    timeline_row,
+)
+from travelcrm.ui.session import Viewer, identify, login_url
+
+NOTE_KINDS = ("note", "call", "email")
+OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
+# the buttons, the usual next step first
+MOVE_ORDER = (
+    QueryStatus.WON,
+    QueryStatus.QUOTED,
+    QueryStatus.ASSIGNED,
+    QueryStatus.PENDING,
+    QueryStatus.ON_HOLD,
+    QueryStatus.LOST,
+    QueryStatus.CANCELLED,
+)
+SOURCE_LABELS = {"staff": "Staff", "portal": "Customer portal", "api": "API", "email": "Email"}
+
+
+@dataclass
+class Detail:
+    label: str
+    value: str
+
+
+@dataclass
+class Move:
+    target: str
+    label: str  # the button: "Mark quoted", "Put on hold", "Unassign"...
+    icon: str
+    tone: str  # a colour scheme
+
+
+def move_of(current: str, to: QueryStatus) -> Move:
+    """The button for a move, in words that fit where the query is."""
+    words = {
+        QueryStatus.PENDING: (
+            ("Submit", "send")
+            if current == QueryStatus.DRAFT.value
+            else ("Reopen", "rotate-ccw")
+            if current == QueryStatus.LOST.value
+            else ("Unassign", "user-minus")
+        ),
+        QueryStatus.ASSIGNED: (
+            ("Resume", "play") if current == QueryStatus.ON_HOLD.value else ("Take it", "hand")
+        ),
+        QueryStatus.QUOTED: ("Mark quoted", "file-check"),
+        QueryStatus.ON_HOLD: ("Put on hold", "pause"),
+        QueryStatus.WON: ("Won", "trophy"),
+        QueryStatus.LOST: ("Lost", "thumbs-down"),
+        QueryStatus.CANCELLED: ("Cancel query", "ban"),
+    }
+    if current == QueryStatus.QUOTED.value and to is QueryStatus.ASSIGNED:
+        words[QueryStatus.ASSIGNED] = ("Back to working", "undo-2")
+    if current == QueryStatus.ON_HOLD.value and to is QueryStatus.QUOTED:
+        words[QueryStatus.QUOTED] = ("Resume as quoted", "play")
+    label, icon = words[to]
+    tone = {
+        QueryStatus.WON: "green",
+        QueryStatus.LOST: "red",
+        QueryStatus.CANCELLED: "red",
+        QueryStatus.ON_HOLD: "orange",
+    }.get(to, "teal")
+    return Move(target=to.value, label=label, icon=icon, tone=tone)
+
+
+def details_of(query: QueryPublic, timezone: str) -> list[Detail]:
+    """The trip in words, only what is known."""
+    if query.start_date:
+        when = format_range(query.start_date, query.end_date)
+        if query.nights:
+            when += f" ({query.nights} night{'s' if query.nights != 1 else ''})"
+    elif query.travel_month:
+        year, month = query.travel_month.split("-")
+        when = date(int(year), int(month), 1).strftime("%b %Y")
+        if query.nights:
+            when += f", {query.nights} night{'s' if query.nights != 1 else ''}"
+    else:
+        when = ""
+    who = f"{query.adults} adult{'s' if query.adults != 1 else ''}"
+    if query.children:
+        ages = ", ".join(str(a) for a in query.child_ages)
+        who += f", {query.children} child{'ren' if query.children != 1 else ''} ({ages})"
+    budget = (
+        format_money(query.budget, query.budget_currency)
+        if query.budget is not None and query.budget_currency
+        else ""
+    )
+    rows = [
+        ("Destinations", ", ".join(query.destinations)),
+        ("When", when),
+        ("Travellers", who),
+        ("Budget", budget),
+        ("Hotel", query.hotel_category or ""),
+        ("Interests", ", ".join(query.interests)),
+        ("Language", query.language or ""),
+        ("Priority", PRIORITY_LABELS.get(query.priority.value, query.priority.value)),
+        ("Source", SOURCE_LABELS.get(query.source.value, query.source.value)),
+        ("External ref", query.external_ref or ""),
+        ("Received", local_time(query.created_at, timezone)),
+        ("Reply due", local_time(query.response_due_at, timezone)),
+        ("Lost because", query.lost_reason or ""),
+    ]
+    return [Detail(label, value) for label, value in rows if value]
+
+
+class QueryState(rx.State):
+    loaded: bool = False
+    allowed: bool = False
+    found: bool = False
+    role: str = ""
+    can_edit: bool = False
+    can_assign: bool = False
+    query_id: str = ""
+    # the header
+    reference: str = ""
+    title: str = ""
+    status: str = ""
+    status_label: str = ""
+    priority: str = ""
+    sla: str = ""
+    sla_tone: str = ""
+    assignee: str = ""
+    customer_name: str = ""
+    customer_href: str = ""
+    version: int = 0
+    moves: list[Move] = []
+    details: list[Detail] = []
+    notes: str = ""
+    timeline: list[TimelineRow] = []
+    # reassign (managers)
+    colleagues: list[Option] = []
+    assignee_id: str = ""
+    # the note / call form
+    note_kind: str = "note"
+    counts_as_reply: bool = False
+    note_error: str = ""
+    note_key: int = 0
+    # lost: the reason; cancel: a confirmation
+    lost_open: bool = False
+    reasons: list[str] = []
+    lost_reason: str = ""
+    cancel_open: bool = False
+
+    @rx.var
+    def is_open(self) -> bool:
+        """Still being worked on: it can be reassigned."""
+        return self.status in OPEN_VALUES
+
+    # ---- plumbing -------------------------------------------------------------------------------
+
+    def _viewer(self) -> Viewer | None:
+        return identify(self.router.headers.cookie)
+
+    def _signed_out(self) -> EventSpec:
+        return rx.redirect(login_url(self.router.url.path))
+
+    def _id(self) -> uuid.UUID:
+        query_id = parse_uuid(self.query_id)
+        if query_id is None:
+            raise NotFoundError("Query not found.")
+        return query_id
+
+    def _fill(self, viewer: Viewer) -> None:
+        ctx = viewer.context
+        with tenant_scope(ctx) as session:
+            query = queries.get_query(session, ctx, query_id=self._id())
+            public = queries.to_public(session, ctx, query)
+            events = queries.timeline(session, ctx, subject_type="query", subject_id=query.id)
+            people = queries.colleagues(session, ctx)
+        names = {str(user_id): name for user_id, name in people}
+        self.reference, self.title = public.reference, public.title
+        self.status = public.status.value
+        self.status_label = STATUS_WORDS.get(self.status, self.status)
+        self.priority = public.priority.value
+        self.sla = public.sla_label or ""
+        self.sla_tone = sla_tone(public.breached, public.response_due_at) if self.sla else ""
+        self.assignee = public.assigned_to_name or ""
+        self.assignee_id = str(public.assigned_to or "")
+        self.customer_name = public.customer_name
+        self.customer_href = routes.customer(public.customer_id)
+        self.version = public.row_version
+        self.moves = [
+            move_of(self.status, to) for to in MOVE_ORDER if to in set(public.allowed_next)
+        ]
+        self.details = details_of(public, viewer.agency_timezone)
+        self.notes = public.notes or ""
+        self.timeline = [timeline_row(e, names, viewer.agency_timezone) for e in events]
+        self.colleagues = [Option(str(user_id), name) for user_id, name in people]
+
+    def _refresh(self, viewer: Viewer) -> None:
+        try:
+            self._fill(viewer)
+        except NotFoundError:
+            self.found = False  # e.g. reassigned away from an agent who may not see it now
+
+    def _failed(self, viewer: Viewer, exc: DomainError) -> EventSpec:
+        self._refresh(viewer)
+        return rx.toast.error(exc.detail)
+
+    # ---- loading --------------------------------------------------------------------------------
+
+    @rx.event
+    def load(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        role = viewer.context.role
+        self.role = role.value
+        self.allowed = can(role, Action.QUERIES_VIEW)
+        self.can_edit = can(role, Action.QUERIES_EDIT)
+        self.can_assign = can(role, Action.QUERIES_ASSIGN)
+        self.query_id = str(self.router.page.params.get("id", "") or "")[:64]
+        self.lost_open = self.cancel_open = False
+        self.note_kind, self.counts_as_reply, self.note_error = "note", False, ""
+        self.found = False
+        if self.allowed:
+            try:
+                self._fill(viewer)
+                self.found = True
+            except NotFoundError:
+                self.found = False
+        self.loaded = True
+        return None
+
+    @rx.event
+    def tick(self, _value: Any = None) -> EventSpec | None:
+        """The SLA clock, read again (each minute while the page is open)."""
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        if self.found:
+            self._refresh(viewer)
+        return None
+
+    # ---- moves ----------------------------------------------------------------------------------
+
+    def _transition(
+        self, viewer: Viewer, to: QueryStatus, reason: str | None = None
+    ) -> EventSpec | None:
+        try:
+            with tenant_scope(viewer.context) as session:
+                queries.transition(
+                    session,
+                    viewer.context,
+                    query_id=self._id(),
+                    to=to,
+                    row_version=self.version,
+                    reason=reason,
+                )
+        except DomainError as exc:  # refused (names the allowed moves), conflict, not found
+            return self._failed(viewer, exc)
+        self._refresh(viewer)
+        return rx.toast.success(f"{self.reference} is {STATUS_WORDS[to.value].lower()} now.")
+
+    @rx.event
+    def move(self, to: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        if to not in STATUS_WORDS:
+            return None
+        if to == QueryStatus.LOST.value:
+            try:
+                with tenant_scope(viewer.context) as session:
+                    self.reasons = queries.lost_reasons(session, viewer.context)
+            except DomainError as exc:
+                return rx.toast.error(exc.detail)
+            self.lost_reason, self.lost_open = "", True
+            return None
+        if to == QueryStatus.CANCELLED.value:
+            self.cancel_open = True
+            return None
+        return self._transition(viewer, QueryStatus(to))
+
+    @rx.event
+    def set_lost_open(self, value: bool) -> None:
+        self.lost_open = bool(value)
+
+    @rx.event
+    def set_lost_reason(self, value: str) -> None:
+        self.lost_reason = value if value in self.reasons else ""
+
+    @rx.event
+    def confirm_lost(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        if not self.lost_reason:
+            return rx.toast.error("Choose why it was lost.")
+        self.lost_open = False
+        return self._transition(viewer, QueryStatus.LOST, self.lost_reason)
+
+    @rx.event
+    def set_cancel_open(self, value: bool) -> None:
+        self.cancel_open = bool(value)
+
+    @rx.event
+    def confirm_cancel(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        self.cancel_open = False
+        return self._transition(viewer, QueryStatus.CANCELLED)
+
+    @rx.event
+    def reassign(self, user_id: str) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        target = parse_uuid(user_id)
+        if target is None or user_id == self.assignee_id:
+            return None
+        try:
+            with tenant_scope(viewer.context) as session:
+                queries.reassign(
+                    session,
+                    viewer.context,
+                    query_id=self._id(),
+                    user_id=target,
+                    row_version=self.version,
+                )
+        except DomainError as exc:
+            return self._failed(viewer, exc)
+        self._refresh(viewer)
+        return rx.toast.success(f"{self.reference} is with {self.assignee} now.")
+
+    # ---- notes and calls ------------------------------------------------------------------------
+
+    @rx.event
+    def set_note_kind(self, value: str | list[str]) -> None:
+        kind = value if isinstance(value, str) else ""
+        self.note_kind = kind if kind in NOTE_KINDS else "note"
+        # a call or an email is usually the reply the customer waits for; a note is not
+        self.counts_as_reply = self.note_kind != "note"
+
+    @rx.event
+    def set_counts_as_reply(self, value: bool) -> None:
+        self.counts_as_reply = bool(value)
+
+    @rx.event
+    def add_note(self, form: dict[str, Any]) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return self._signed_out()
+        self.note_error = ""
+        body = str(form.get("body") or "").strip()
+        try:
+            data = NoteIn.model_validate(
+                {
+                    "kind": self.note_kind if self.note_kind in NOTE_KINDS else "note",
+                    "body": body,
+                    "counts_as_reply": self.counts_as_reply,
+                }
+            )
+        except ValidationError:
+            self.note_error = "Write what was said (up to 5,000 characters)."
+            return None
+        try:
+            with tenant_scope(viewer.context) as session:
+                queries.add_note(session, viewer.context, query_id=self._id(), data=data)
+        except DomainError as exc:
+            return self._failed(viewer, exc)
+        said = {"note": "Note added.", "call": "Call logged.", "email": "Email logged."}
+        self.note_key += 1
+        self.counts_as_reply = self.note_kind != "note"
+        self._refresh(viewer)
+        return rx.toast.success(said[data.kind])

@@ -1,0 +1,260 @@
+"""Words, colours and rows the query and customer pages share: status and priority labels, the
+SLA chip's tone, list rows and timeline entries in words, and the new-query form read into the
+schema's input (blank -> null, numbers as numbers, lists split on commas)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.queries.machine import STATUS_LABELS, QueryStatus, allowed_next
+from travelcrm.queries.schemas import QueryListItem, TimelineItem
+from travelcrm.queries.sla import Priority
+from travelcrm.ui import routes
+from travelcrm.ui.components.formats import local_date, local_time
+
+STATUS_COLORS = {
+    QueryStatus.DRAFT.value: "gray",
+    QueryStatus.PENDING.value: "amber",
+    QueryStatus.ASSIGNED.value: "blue",
+    QueryStatus.QUOTED.value: "violet",
+    QueryStatus.ON_HOLD.value: "orange",
+    QueryStatus.WON.value: "green",
+    QueryStatus.LOST.value: "red",
+    QueryStatus.CANCELLED.value: "gray",
+}
+STATUS_WORDS = {s.value: label for s, label in STATUS_LABELS.items()}
+PRIORITY_LABELS = {
+    Priority.URGENT.value: "Urgent",
+    Priority.HIGH.value: "High",
+    Priority.NORMAL.value: "Normal",
+    Priority.LOW.value: "Low",
+}
+PRIORITY_COLORS = {"urgent": "red", "high": "orange", "normal": "gray", "low": "gray"}
+# The board's columns, left to right (drafts live in the list; cancelled ones are left off).
+BOARD_COLUMNS = (
+    QueryStatus.PENDING,
+    QueryStatus.ASSIGNED,
+    QueryStatus.QUOTED,
+    QueryStatus.ON_HOLD,
+    QueryStatus.WON,
+    QueryStatus.LOST,
+)
+MOVE_ORDER = (*BOARD_COLUMNS, QueryStatus.CANCELLED)
+SOON = timedelta(hours=1)
+ANY = "any"  # a select's "no choice" value (Radix selects cannot hold "")
+HOTEL_CATEGORIES = (
+    "3 star",
+    "4 star",
+    "5 star",
+    "Boutique",
+    "Homestay",
+    "Villa",
+)  # an SLA clock with less left than this shows amber
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+
+
+@dataclass
+class QueryRow:
+    query_id: str
+    href: str
+    reference: str
+    title: str
+    customer_name: str
+    customer_href: str
+    status: str
+    status_label: str
+    priority: str
+    priority_label: str
+    assignee: str
+    sla: str  # "2h 10m left", "breached 35m ago", "" when no reply is owed
+    sla_short: str  # for cards: "2h 10m left", "35m late"
+    sla_tone: str  # "red" breached, "amber" due within the hour, "gray"
+    created: str
+    row_version: int
+    moves: list[str]  # the statuses it may move to next, in board order
+
+
+def short_sla(label: str) -> str:
+    """ "breached 35m ago" -> "35m late" (board cards are narrow); time left stays as it is."""
+    if label.startswith("breached"):
+        overdue = label.removeprefix("breached").removesuffix("ago").strip()
+        return f"{overdue} late" if overdue else "late"
+    return label
+
+
+def sla_tone(breached: bool, due: datetime | None, now: datetime | None = None) -> str:
+    if breached:
+        return "red"
+    if due is not None and as_utc(due) - (now or utcnow()) < SOON:
+        return "amber"
+    return "gray"
+
+
+def query_row(
+    item: QueryListItem, sla: str, timezone: str, now: datetime | None = None
+) -> QueryRow:
+    return QueryRow(
+        query_id=str(item.id),
+        href=routes.query(item.id),
+        reference=item.reference,
+        title=item.title,
+        customer_name=item.customer_name,
+        customer_href=routes.customer(item.customer_id),
+        status=item.status.value,
+        status_label=STATUS_WORDS.get(item.status.value, item.status.value),
+        priority=item.priority.value,
+        priority_label=PRIORITY_LABELS.get(item.priority.value, item.priority.value),
+        assignee=item.assigned_to_name or "",
+        sla=sla,
+        sla_short=short_sla(sla),
+        sla_tone=sla_tone(item.breached, item.response_due_at, now) if sla else "",
+        created=local_date(item.created_at, timezone),
+        row_version=item.row_version,
+        moves=[s.value for s in MOVE_ORDER if s in allowed_next(item.status)],
+    )
+
+
+# ---- the timeline ------------------------------------------------------------------------------
+
+
+@dataclass
+class TimelineRow:
+    event_id: str
+    kind: str  # picks the icon: note, call, email, status, assignment, sla, created, merged
+    title: str
+    body: str
+    actor: str
+    when: str
+
+
+_KIND_TITLES = {
+    "note": "Note",
+    "call": "Call logged",
+    "email": "Email logged",
+    "status": "Status changed",
+    "sla": "SLA",
+    "created": "Created",
+    "merged": "Merged",
+}
+
+
+def timeline_row(item: TimelineItem, names: dict[str, str], timezone: str) -> TimelineRow:
+    """One entry in words. Assignments name the colleague (`names`: user id -> name) and keep
+    the reason ("round robin", "skills (goa)", "waiting: no agent available...")."""
+    title = _KIND_TITLES.get(item.kind, item.kind.replace("_", " ").capitalize())
+    body = item.body or ""
+    if item.kind == "assignment":
+        user_id = str(item.data.get("user_id") or "")
+        if user_id:
+            title = f"Assigned to {names.get(user_id, 'a colleague')}"
+        elif body.startswith("waiting"):
+            title, body = "Waiting for an agent", body.removeprefix("waiting: ")
+        else:
+            title = "Assignment"
+    return TimelineRow(
+        event_id=str(item.id),
+        kind=item.kind,
+        title=title,
+        body=body,
+        actor=item.actor_name or "TravelCRM",
+        when=local_time(item.occurred_at, timezone),
+    )
+
+
+# ---- form values -------------------------------------------------------------------------------
+
+
+def split_list(text: str, *, lower: bool = False) -> list[str]:
+    """ "Goa, Kerala" -> ["Goa", "Kerala"] (blanks and repeats dropped)."""
+    parts = [p.strip() for p in text.replace(";", ",").split(",")]
+    if lower:
+        parts = [p.lower() for p in parts]
+    return list(dict.fromkeys(p for p in parts if p))
+
+
+def number_or_text(text: str) -> Any:
+    """A whole number as a number; anything else stays text so the schema names the field."""
+    text = text.strip()
+    if not text:
+        return None
+    return int(text) if text.isdigit() else text
+
+
+def query_input(
+    form: dict[str, Any],
+    *,
+    customer_id: str,
+    new_customer: bool,
+    by_month: bool,
+    children: int,
+    submit: bool,
+) -> dict[str, Any]:
+    """The new-query form as `QueryCreate` input."""
+
+    def text(name: str) -> str:
+        return str(form.get(name) or "").strip()
+
+    values: dict[str, Any] = {
+        "destinations": split_list(text("destinations")),
+        "adults": number_or_text(text("adults")) if text("adults") else 0,
+        "children": children,
+        "child_ages": [number_or_text(text(f"child_age_{i}")) for i in range(children)],
+        "budget": text("budget").replace(",", "") or None,
+        "budget_currency": text("budget_currency").upper() or None,
+        "hotel_category": None if text("hotel_category") in ("", ANY) else text("hotel_category"),
+        "interests": split_list(text("interests"), lower=True),
+        "priority": text("priority") or Priority.NORMAL.value,
+        "notes": text("notes") or None,
+        "submit": submit,
+    }
+    if by_month:
+        values["travel_month"] = text("travel_month") or None
+        values["nights"] = number_or_text(text("nights"))
+    else:
+        values["start_date"] = text("start_date") or None
+        values["end_date"] = text("end_date") or None
+    if new_customer:
+        values["contact"] = {
+            "name": text("contact_name"),
+            "email": text("contact_email").lower() or None,
+            "phone": text("contact_phone") or None,
+        }
+    elif customer_id:
+        values["customer_id"] = customer_id
+    return values
+
+
+# Schema and service field names -> the form control that shows the message.
+QUERY_FIELD_NAMES = {
+    "name": "contact_name",
+    "email": "contact_email",
+    "phone": "contact_phone",
+    "contact": "customer",
+    "customer_id": "customer",
+}
+
+
+def query_field(field: str) -> str:
+    """ "child_ages.1" -> "child_ages", "contact.email" -> "contact_email"."""
+    parts = [p for p in field.split(".") if not p.isdigit()]
+    if not parts:
+        return "form"
+    if parts[0] == "contact" and len(parts) > 1:
+        return f"contact_{parts[-1]}"
+    return QUERY_FIELD_NAMES.get(parts[0], parts[0])
+
+
+def parse_uuid(value: object) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
