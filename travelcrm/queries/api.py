@@ -13,8 +13,6 @@ query.
 
 from __future__ import annotations
 
-import hashlib
-import re
 import uuid
 from collections.abc import Mapping
 from datetime import date
@@ -56,9 +54,6 @@ from travelcrm.db import system_scope, tenant_scope
 from travelcrm.queries import services
 from travelcrm.queries.inbound import (
     MAX_EMAIL_BYTES,
-    InboundEmailError,
-    InboundEnquiry,
-    parse_enquiry_email,
 )
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.models import QuerySettings
@@ -92,7 +87,6 @@ SAME_QUERY: dict[int | str, dict[str, Any]] = {
     200: {"description": "The `external_ref` was already used: the earlier query"}
 }
 EMAIL_MEDIA_TYPES = ("message/rfc822", "application/octet-stream")  # the raw .eml either way
-TO_BE_CONFIRMED = "To be confirmed"
 SLUG = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]
 
 
@@ -174,24 +168,6 @@ class EnquiryRateLimitedError(DomainError):
     title = "Too many enquiries"
 
 
-class EmailTooLargeError(DomainError):
-    code = "too_large"
-    status = 413
-    title = "Email too large"
-
-
-class EmailMalformedError(DomainError):
-    code = "malformed"
-    status = 422
-    title = "Not a readable email"
-
-
-class EmailWithoutSenderError(DomainError):
-    code = "no_sender"
-    status = 422
-    title = "No sender"
-
-
 class UnsupportedEmailTypeError(DomainError):
     code = "unsupported_media_type"
     status = 415
@@ -200,13 +176,6 @@ class UnsupportedEmailTypeError(DomainError):
 
 class ExternalRefTakenError(ConflictError):
     code = "external_ref_taken"
-
-
-_EMAIL_REFUSALS: Mapping[str, type[DomainError]] = {
-    "too_large": EmailTooLargeError,
-    "malformed": EmailMalformedError,
-    "no_sender": EmailWithoutSenderError,
-}
 
 
 # ---- helpers ----------------------------------------------------------------------------------
@@ -341,7 +310,6 @@ _EMAIL_BODY = {
         },
     }
 }
-_EXTERNAL_REF = re.compile(r"^[A-Za-z0-9._:/@#-]{1,120}$")
 
 
 async def _read_email(request: Request) -> bytes:
@@ -355,66 +323,13 @@ async def _read_email(request: Request) -> bytes:
     limit = f"{MAX_EMAIL_BYTES // (1024 * 1024)} MB"
     length = request.headers.get("content-length", "")
     if length.isdigit() and int(length) > MAX_EMAIL_BYTES:
-        raise EmailTooLargeError(f"The email is over the {limit} limit.")
+        raise services.EmailTooLargeError(f"The email is over the {limit} limit.")
     raw = bytearray()
     async for chunk in request.stream():
         raw += chunk
         if len(raw) > MAX_EMAIL_BYTES:
-            raise EmailTooLargeError(f"The email is over the {limit} limit.")
+            raise services.EmailTooLargeError(f"The email is over the {limit} limit.")
     return bytes(raw)
-
-
-def _message_ref(enquiry: InboundEnquiry, raw: bytes) -> str:
-    """The Message-ID without its brackets; a digest of it when it does not fit an
-    `external_ref`, and of the whole email when it has none (a resent copy is the same mail)."""
-    if enquiry.message_id:
-        ref = enquiry.message_id.strip().strip("<>").strip()
-        if _EXTERNAL_REF.fullmatch(ref):
-            return ref
-        return "sha256:" + hashlib.sha256(enquiry.message_id.encode()).hexdigest()
-    return "sha256:" + hashlib.sha256(raw).hexdigest()
-
-
-def _email_notes(enquiry: InboundEnquiry) -> str | None:
-    parts = [f"Subject: {enquiry.subject}" if enquiry.subject else "", enquiry.text]
-    if enquiry.attachments:
-        names = ", ".join(a.filename or a.content_type for a in enquiry.attachments[:10])
-        parts.append(f"Attachments (not kept): {names}")
-    notes = "\n\n".join(p for p in parts if p)
-    return (notes[:4990] + "\n[...]" if len(notes) > 5000 else notes) or None
-
-
-def _email_contact(enquiry: InboundEnquiry) -> ContactIn:
-    local = enquiry.sender_email.partition("@")[0]
-    for name in (enquiry.sender_name, local):
-        if not name:
-            continue
-        try:
-            return ContactIn(name=name, email=enquiry.sender_email)
-        except PydanticValidationError:
-            continue
-    raise EmailWithoutSenderError(
-        f"The sender's address ({enquiry.sender_email[:254]}) cannot be stored for a customer."
-    )
-
-
-def _email_query(enquiry: InboundEnquiry, raw: bytes) -> QueryCreate:
-    """What the email says, for a person to confirm: the sender, the text as notes, the
-    traveller counts when they are clear; no destination or dates yet."""
-    hints = enquiry.hints
-    children, ages = hints.children or 0, list(hints.child_ages)
-    if not (0 < children <= 20 and len(ages) == children):
-        children, ages = 0, []
-    adults = hints.adults if hints.adults and hints.adults <= 99 else 1
-    return QueryCreate(
-        contact=_email_contact(enquiry),
-        destinations=[TO_BE_CONFIRMED],
-        adults=adults,
-        children=children,
-        child_ages=ages,
-        notes=_email_notes(enquiry),
-        external_ref=_message_ref(enquiry, raw),
-    )
 
 
 @router.post(
@@ -432,11 +347,7 @@ async def inbound_email(request: Request, identity: Who) -> Response:
 
     def run() -> tuple[QueryPublic, bool]:
         try:
-            enquiry = parse_enquiry_email(raw, max_bytes=MAX_EMAIL_BYTES)
-        except InboundEmailError as exc:
-            raise _EMAIL_REFUSALS[exc.code](str(exc)) from None
-        try:
-            data = _email_query(enquiry, raw)
+            data = services.query_from_email(raw)
         except PydanticValidationError as exc:
             raise _from_pydantic(exc) from None
         return _capture(identity.context, data, QueryChannel.EMAIL)

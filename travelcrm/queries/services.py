@@ -5,22 +5,30 @@ the timeline (notes, calls, @mentions), the list with saved filters, and the wor
 
 from __future__ import annotations
 
+import hashlib
 import re
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
+from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session, col, select
 
 from travelcrm.accounts.models import AuthSession, Membership, User
 from travelcrm.api.pagination import PageParams, keyset_page
 from travelcrm.core.clock import as_utc, utcnow
-from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
+from travelcrm.core.errors import (
+    ConflictError,
+    DomainError,
+    FieldError,
+    NotFoundError,
+    ValidationFailedError,
+)
 from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, Role, can, require
 from travelcrm.core.tenancy import TenantContext
@@ -30,6 +38,12 @@ from travelcrm.customers.schemas import CustomerCreate
 from travelcrm.db import scoped_rows, session_scope, tenant_scope
 from travelcrm.mail.services import Mail, queue_email, queue_emails
 from travelcrm.queries import machine
+from travelcrm.queries.inbound import (
+    MAX_EMAIL_BYTES,
+    InboundEmailError,
+    InboundEnquiry,
+    parse_enquiry_email,
+)
 from travelcrm.queries.machine import (
     OPEN_STATUSES,
     QueryChannel,
@@ -48,6 +62,7 @@ from travelcrm.queries.models import (
 )
 from travelcrm.queries.schemas import (
     AgentProfileIn,
+    ContactIn,
     NoteIn,
     QueryCreate,
     QueryFilter,
@@ -1352,3 +1367,97 @@ def sweep(*, now: datetime | None = None) -> dict[str, int]:
             assigned += assign_waiting(session, ctx, now=now)
             breached += scan_breaches(session, ctx, now=now)
     return {"agencies": len(agencies), "assigned": assigned, "breached": breached}
+
+
+# ---- enquiries by email ------------------------------------------------------------------------
+
+TO_BE_CONFIRMED = "To be confirmed"
+_EXTERNAL_REF = re.compile(r"^[A-Za-z0-9._:/@#-]{1,120}$")
+
+
+class EmailTooLargeError(DomainError):
+    code = "too_large"
+    status = 413
+    title = "Email too large"
+
+
+class EmailMalformedError(DomainError):
+    code = "malformed"
+    status = 422
+    title = "Not a readable email"
+
+
+class EmailWithoutSenderError(DomainError):
+    code = "no_sender"
+    status = 422
+    title = "No sender"
+
+
+_EMAIL_REFUSALS: Mapping[str, type[DomainError]] = {
+    "too_large": EmailTooLargeError,
+    "malformed": EmailMalformedError,
+    "no_sender": EmailWithoutSenderError,
+}
+
+
+def _message_ref(enquiry: InboundEnquiry, raw: bytes) -> str:
+    """The Message-ID without its brackets; a digest of it when it does not fit an
+    `external_ref`, and of the whole email when it has none (a resent copy is the same mail)."""
+    if enquiry.message_id:
+        ref = enquiry.message_id.strip().strip("<>").strip()
+        if _EXTERNAL_REF.fullmatch(ref):
+            return ref
+        return "sha256:" + hashlib.sha256(enquiry.message_id.encode()).hexdigest()
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def _email_notes(enquiry: InboundEnquiry) -> str | None:
+    parts = [f"Subject: {enquiry.subject}" if enquiry.subject else "", enquiry.text]
+    if enquiry.attachments:
+        names = ", ".join(a.filename or a.content_type for a in enquiry.attachments[:10])
+        parts.append(f"Attachments (not kept): {names}")
+    notes = "\n\n".join(p for p in parts if p)
+    return (notes[:4990] + "\n[...]" if len(notes) > 5000 else notes) or None
+
+
+def _email_contact(enquiry: InboundEnquiry) -> ContactIn:
+    local = enquiry.sender_email.partition("@")[0]
+    for name in (enquiry.sender_name, local):
+        if not name:
+            continue
+        try:
+            return ContactIn(name=name, email=enquiry.sender_email)
+        except PydanticValidationError:
+            continue
+    raise EmailWithoutSenderError(
+        f"The sender's address ({enquiry.sender_email[:254]}) cannot be stored for a customer."
+    )
+
+
+def _email_query(enquiry: InboundEnquiry, raw: bytes) -> QueryCreate:
+    """What the email says, for a person to confirm: the sender, the text as notes, the
+    traveller counts when they are clear; no destination or dates yet."""
+    hints = enquiry.hints
+    children, ages = hints.children or 0, list(hints.child_ages)
+    if not (0 < children <= 20 and len(ages) == children):
+        children, ages = 0, []
+    adults = hints.adults if hints.adults and hints.adults <= 99 else 1
+    return QueryCreate(
+        contact=_email_contact(enquiry),
+        destinations=[TO_BE_CONFIRMED],
+        adults=adults,
+        children=children,
+        child_ages=ages,
+        notes=_email_notes(enquiry),
+        external_ref=_message_ref(enquiry, raw),
+    )
+
+
+def query_from_email(raw: bytes) -> QueryCreate:
+    """The query an enquiry email (raw .eml) asks for; refused with the reason (too large,
+    malformed, no sender) as a domain error."""
+    try:
+        enquiry = parse_enquiry_email(raw, max_bytes=MAX_EMAIL_BYTES)
+    except InboundEmailError as exc:
+        raise _EMAIL_REFUSALS[exc.code](str(exc)) from None
+    return _email_query(enquiry, raw)
