@@ -54,16 +54,28 @@ def upgrade() -> None:
 
     if not _is_pg():
         return
+    # Roles are cluster-wide: databases migrated at the same moment (parallel test workers, a
+    # fresh cluster) race to create it, and the loser of that race must not fail.
     op.execute(
         f"""
         DO $$ BEGIN
             IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{APP_DB_ROLE}') THEN
                 CREATE ROLE {APP_DB_ROLE} NOLOGIN NOBYPASSRLS;
             END IF;
+        EXCEPTION WHEN duplicate_object OR unique_violation THEN
+            NULL;  -- created by a concurrent migration of another database
         END $$
         """
     )
-    op.execute(f"GRANT {APP_DB_ROLE} TO CURRENT_USER")
+    op.execute(
+        f"""
+        DO $$ BEGIN
+            GRANT {APP_DB_ROLE} TO CURRENT_USER;
+        EXCEPTION WHEN unique_violation THEN
+            NULL;  -- granted by a concurrent migration of another database
+        END $$
+        """
+    )
     op.execute(f"GRANT USAGE ON SCHEMA public TO {APP_DB_ROLE}")
     op.execute(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {APP_DB_ROLE}")
     op.execute(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {APP_DB_ROLE}")
