@@ -12,20 +12,22 @@ import threading
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any, cast
 
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, MetaData, Row, Select, Table, create_engine, event
+from sqlalchemy import Column, Engine, MetaData, Row, Select, Table, create_engine, event
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
-from sqlalchemy.sql.elements import ClauseElement
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ClauseElement
 from sqlalchemy.sql.selectable import Alias, SelectBase
 from sqlalchemy.sql.util import find_tables
-from sqlalchemy.sql.visitors import iterate
 from sqlmodel import Session, SQLModel, col
 
 from alembic import command
@@ -93,6 +95,49 @@ def _pg_set_app_role(dbapi_connection: Any, _record: ConnectionPoolEntry) -> Non
     dbapi_connection.commit()
 
 
+# The agency of the unit of work being opened in this context (None: system or no scope). A
+# connection checked out of the pool while it is set starts its first transaction already
+# scoped to that agency; see `_pg_checkout`.
+_checkout_tenant: ContextVar[uuid.UUID | None] = ContextVar(
+    "travelcrm_checkout_tenant", default=None
+)
+_CHECKOUT_INFO = "travelcrm_checkout_tenant"
+
+
+def _pg_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any) -> None:
+    """Every checkout of an app-role connection runs `set_config('app.tenant_id', ..., true)`
+    for the unit of work being opened, or '' (sees nothing) outside a tenant scope. That one
+    round trip is also the liveness check (it replaces `pool_pre_ping`: a dead connection raises
+    DisconnectionError and the pool reconnects), and it opens the unit of work's first
+    transaction, so the setting is transaction-local as before: it ends with that transaction
+    and never travels with a pooled connection (nor through a transaction-mode pooler).
+    `_set_tenant_for_transaction` then skips its own set_config when the transaction is still
+    this one and the agency is the same."""
+    tenant_id = _checkout_tenant.get()
+    try:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(
+            "SELECT set_config(%s, %s, true)",
+            (TENANT_SETTING, str(tenant_id) if tenant_id is not None else ""),
+        )
+        cursor.close()
+    except Exception as exc:  # a dropped or broken connection: let the pool replace it
+        raise DisconnectionError(str(exc)) from exc
+    record.info[_CHECKOUT_INFO] = tenant_id
+
+
+def _scoped_at_checkout(connection: Any, tenant_id: uuid.UUID) -> bool:
+    """Whether the connection's open transaction is the one `_pg_checkout` scoped to this
+    agency (psycopg: still in that transaction, nothing committed or rolled back since)."""
+    if connection.info.get(_CHECKOUT_INFO) != tenant_id:
+        return False
+    dbapi = connection.connection.dbapi_connection
+    pgconn = getattr(dbapi, "pgconn", None)
+    return (
+        pgconn is not None and pgconn.transaction_status == 2
+    )  # psycopg pq.TransactionStatus.INTRANS
+
+
 def make_engine(settings: Settings, *, app_role: bool = True) -> Engine:
     """The app's engine; `app_role=False` gives the owner's engine that migrations use."""
     url = settings.database_url
@@ -112,11 +157,12 @@ def make_engine(settings: Settings, *, app_role: bool = True) -> Engine:
         url,
         pool_size=settings.db_pool_size,
         max_overflow=settings.db_pool_size,
-        pool_pre_ping=True,
+        pool_pre_ping=not app_role,  # the app role's checkout hook pings as it scopes
         pool_recycle=1800,
     )
     if app_role:
         event.listen(engine, "connect", _pg_set_app_role)
+        event.listen(engine, "checkout", _pg_checkout)
     return engine
 
 
@@ -141,13 +187,20 @@ def reset_engine() -> None:
 @contextmanager
 def _unit_of_work(engine: Engine | None, info: dict[str, Any]) -> Iterator[Session]:
     """Commits on success, rolls back on error, always closes."""
-    with Session(engine or get_engine(), expire_on_commit=False, info=info) as session:
-        try:
-            yield session
-            session.commit()
-        except BaseException:
-            session.rollback()
-            raise
+    # not a Token reset: a FastAPI dependency may leave this block in another context copy;
+    # where the value is not seen, `_set_tenant_for_transaction` sets the agency itself
+    previous = _checkout_tenant.get()
+    _checkout_tenant.set(info.get(TENANT_INFO))
+    try:
+        with Session(engine or get_engine(), expire_on_commit=False, info=info) as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+    finally:
+        _checkout_tenant.set(previous)
 
 
 def session_scope(engine: Engine | None = None) -> AbstractContextManager[Session]:
@@ -241,7 +294,7 @@ def _tenant_of(session: OrmSession) -> uuid.UUID | None:
 @event.listens_for(Session, "after_begin")
 def _set_tenant_for_transaction(session: OrmSession, _transaction: Any, connection: Any) -> None:
     tenant_id = _tenant_of(session)
-    if tenant_id is not None:
+    if tenant_id is not None and not _scoped_at_checkout(connection, tenant_id):
         _set_for_transaction(connection, TENANT_SETTING, str(tenant_id))
 
 
@@ -264,6 +317,18 @@ def _tenant_tables() -> dict[str, type]:
             found[table.name] = cls
     _tenant_tables_cache = (known, found)
     return found
+
+
+def _tenant_table_names() -> frozenset[str]:
+    tables = _tenant_tables()
+    names = _tenant_names_cache.get(id(tables))
+    if names is None:
+        _tenant_names_cache.clear()
+        names = _tenant_names_cache[id(tables)] = frozenset(tables)
+    return names
+
+
+_tenant_names_cache: dict[int, frozenset[str]] = {}
 
 
 @event.listens_for(Session, "do_orm_execute")
@@ -307,30 +372,67 @@ def scoped_connection(session: Session) -> tuple[Any, uuid.UUID]:
     return session.connection(), tenant_id
 
 
+def _scope_targets(statement: Select[Any], tenant_names: frozenset[str]) -> list[Any]:
+    """The tenant tables and aliases of tenant tables that a statement reads at its top level,
+    in one walk of the statement (list pages run this on every request). An alias is filtered
+    as itself, never through its table (that would add the bare table to FROM); a nested
+    select (subquery, CTE, scalar or `IN (SELECT ...)`) that reads a tenant table is refused,
+    since a filter added to the outer WHERE cannot reach inside it."""
+    found: dict[int, Any] = {}
+    stack = list(statement.get_children())
+    while stack:
+        element = stack.pop()
+        if isinstance(element, Table):
+            if element.name in tenant_names:
+                found[id(element)] = element
+            continue
+        if isinstance(element, Alias) and isinstance(element.element, Table):
+            if element.element.name in tenant_names:
+                found[id(element)] = element
+            continue
+        if isinstance(element, SelectBase):
+            read = {t.name for t in find_tables(element) if isinstance(t, Table)}
+            if read & tenant_names:
+                raise UnscopedTenantQueryError(
+                    "scoped_rows() filters the tables in FROM; a subquery reads a tenant table"
+                )
+            continue
+        stack.extend(element.get_children())
+    return list(found.values())
+
+
 def scoped_rows(session: Session, statement: Select[Any]) -> list[Row[Any]]:
     """Plain rows of a Core select for list pages, without ORM objects: each tenant table the
     statement reads gets `tenant_id = <the scope's agency>` added here (the ORM filter does
     not see Core statements), and on PostgreSQL RLS backs it up. Refused outside
     `tenant_scope()`. Skipping hydration is what keeps a scoped list close to raw SQL."""
     connection, tenant_id = scoped_connection(session)
-    by_name = _tenant_tables()
-    tenant_names = set(by_name)
-    for element in iterate(statement):
-        nested = element is not statement and isinstance(element, SelectBase)
-        if (
-            nested
-            and {t.name for t in find_tables(cast(ClauseElement, element)) if isinstance(t, Table)}
-            & tenant_names
-        ):
-            raise UnscopedTenantQueryError(
-                "scoped_rows() filters the tables in FROM; a subquery reads a tenant table"
-            )
-    # with no subquery on tenant tables, every table or alias found is in the top FROM
-    for table in find_tables(statement, include_aliases=True):
-        underlying = table.element if isinstance(table, Alias) else table
-        if isinstance(underlying, Table) and underlying.name in tenant_names:
+    targets = _scope_targets(statement, _tenant_table_names())
+    present = _filtered_already(statement, tenant_id)
+    for table in targets:
+        if id(table) not in present:
             statement = statement.where(table.c.tenant_id == tenant_id)
     return list(connection.execute(statement).all())
+
+
+def _filtered_already(statement: Select[Any], tenant_id: uuid.UUID) -> set[int]:
+    """The FROM objects (by id) that the statement's own top-level WHERE already pins to this
+    agency with `<from>.tenant_id == <bound value>`: a list service that writes the filter
+    itself (it also steers the planner to the `(tenant_id, ...)` indexes) is checked here, not
+    filtered twice, which spares re-keying the statement on every request."""
+    pinned: set[int] = set()
+    for criterion in statement._where_criteria:
+        if (
+            isinstance(criterion, BinaryExpression)
+            and criterion.operator is operators.eq
+            and isinstance(criterion.left, Column)
+            and criterion.left.name == "tenant_id"
+            and isinstance(criterion.right, BindParameter)
+            and criterion.right.callable is None
+            and criterion.right.value == tenant_id
+        ):
+            pinned.add(id(criterion.left.table))
+    return pinned
 
 
 @event.listens_for(Session, "before_flush")

@@ -144,6 +144,21 @@ def test_plain_rows_for_lists_are_filtered_to_the_scope(agencies) -> None:
         counted = sa.select(sa.func.count()).select_from(table).scalar_subquery()
         with pytest.raises(UnscopedTenantQueryError, match="subquery"):
             scoped_rows(session, sa.select(table.c.id, counted))
+        inside = sa.select(table.c.id).where(table.c.id.in_(sa.select(other.c.id)))
+        with pytest.raises(UnscopedTenantQueryError, match="subquery"):
+            scoped_rows(session, inside)
+        # a filter written in for this agency is kept as is; one naming another agency is not
+        # taken for the scope's: the scope's own is added beside it (so nothing comes back)
+        pinned = sa.select(table.c.id).where(table.c.tenant_id == a.tenant_id)
+        assert len(scoped_rows(session, pinned)) == 2
+        assert not scoped_rows(
+            session, sa.select(table.c.id).where(table.c.tenant_id == b.tenant_id)
+        )
+        either = sa.or_(table.c.tenant_id == a.tenant_id, table.c.tenant_id == b.tenant_id)
+        assert len(scoped_rows(session, sa.select(table.c.id).where(either))) == 2
+        # an alias alone is filtered as itself: no bare table added to FROM, no cross product
+        assert len(scoped_rows(session, sa.select(other.c.id))) == 2
+        assert scoped_rows(session, sa.select(sa.func.count()).select_from(other)) == [(2,)]
     with pytest.raises(UnscopedTenantQueryError), system_scope() as session:
         scoped_rows(session, sa.select(table.c.id))
 

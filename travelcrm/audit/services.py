@@ -84,7 +84,8 @@ def list_events(
     scope's agency by `scoped_rows`."""
     require(ctx, Action.AUDIT_READ)
     table = AuditEvent.__table__  # type: ignore[attr-defined]
-    statement = sa.select(*table.c)
+    # the agency written in: scoped_rows checks it (and adds it wherever it is missing)
+    statement = sa.select(*table.c).where(table.c.tenant_id == ctx.tenant_id)
     if filters.action:
         statement = statement.where(table.c.action == filters.action)
     if filters.actor_user_id:

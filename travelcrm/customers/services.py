@@ -215,7 +215,8 @@ def list_customers(
     require(ctx, Action.CUSTOMERS_VIEW)
     table = Customer.__table__  # type: ignore[attr-defined]
     statement = sa.select(*(table.c[name] for name in _LIST_COLUMNS)).where(
-        table.c.merged_into_id.is_(None)
+        table.c.tenant_id == ctx.tenant_id,  # written in; scoped_rows checks it
+        table.c.merged_into_id.is_(None),
     )
     if filters.q:
         text = filters.q.strip()

@@ -581,6 +581,8 @@ def list_queries(
         q.c.created_at,
         q.c.row_version,
     ).join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
+    # the agency written in (scoped_rows checks it rather than adding it again)
+    statement = statement.where(q.c.tenant_id == ctx.tenant_id, c.c.tenant_id == ctx.tenant_id)
     view = filters.view
     statuses = [s.value for s in filters.status]
     if view == "my_open" or view == "breaching" or filters.open_only:
