@@ -114,16 +114,30 @@ def _pg_checkout(dbapi_connection: Any, record: ConnectionPoolEntry, _proxy: Any
     `_set_tenant_for_transaction` then skips its own set_config when the transaction is still
     this one and the agency is the same."""
     tenant_id = _checkout_tenant.get()
+    # a UUID re-parsed, so only hex digits and dashes reach the query text
+    value = str(uuid.UUID(str(tenant_id))) if tenant_id is not None else ""
     try:
-        cursor = dbapi_connection.cursor()
-        cursor.execute(
-            "SELECT set_config(%s, %s, true)",
-            (TENANT_SETTING, str(tenant_id) if tenant_id is not None else ""),
-        )
-        cursor.close()
+        _begin_scoped(dbapi_connection, value)
     except Exception as exc:  # a dropped or broken connection: let the pool replace it
         raise DisconnectionError(str(exc)) from exc
     record.info[_CHECKOUT_INFO] = tenant_id
+
+
+def _begin_scoped(dbapi_connection: Any, value: str) -> None:
+    """BEGIN and the transaction-local set_config in one round trip: one simple-protocol query
+    sent through psycopg's libpq connection. psycopg reads the server's transaction status,
+    so it sends no BEGIN of its own before the next query, and commits or rolls back this
+    transaction as its own."""
+    from psycopg import pq
+
+    pgconn = dbapi_connection.pgconn
+    if pgconn.transaction_status != pq.TransactionStatus.IDLE:
+        raise DisconnectionError("connection checked out inside a transaction")
+    result = pgconn.exec_(f"BEGIN; SELECT set_config('{TENANT_SETTING}', '{value}', true)".encode())
+    if result.status != pq.ExecStatus.TUPLES_OK:
+        raise DisconnectionError(
+            (result.error_message or pgconn.error_message).decode(errors="replace")
+        )
 
 
 def _scoped_at_checkout(connection: Any, tenant_id: uuid.UUID) -> bool:

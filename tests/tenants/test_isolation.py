@@ -313,3 +313,48 @@ def test_raw_sql_as_the_app_role_sees_nothing_without_a_tenant(agencies) -> None
                 "VALUES (%(t)s, gen_random_uuid(), now(), 'forged')",
                 {"t": str(b.tenant_id)},
             )
+
+
+@pg_only
+def test_a_checkout_scopes_each_unit_of_work_and_nothing_outlives_it(agencies) -> None:
+    """The pool's checkout opens the first transaction already set to the unit of work's
+    agency; a later transaction of the same session is set again; after the unit of work, and
+    outside any scope, the setting is empty (a query sees nothing)."""
+    a, b = agencies
+    _record(a, "checkout.a", 2)
+    _record(b, "checkout.b", 1)
+    setting = "SELECT current_setting('app.tenant_id', true)"
+    for ctx, expected in ((a, 2), (b, 1), (a, 2)):
+        with tenant_scope(ctx) as session:
+            assert session.connection().exec_driver_sql(setting).scalar() == str(ctx.tenant_id)
+            assert session.exec(select(AuditEvent)).all().__len__() == expected
+            session.commit()  # the next statement runs in a new transaction, set again
+            assert session.connection().exec_driver_sql(setting).scalar() == str(ctx.tenant_id)
+            count = "SELECT count(*) FROM audit_events"
+            assert session.connection().exec_driver_sql(count).scalar() == expected
+        with get_engine().connect() as connection:  # the same pooled connections, no scope
+            assert connection.exec_driver_sql(setting).scalar() in ("", None)
+            assert connection.exec_driver_sql("SELECT count(*) FROM audit_events").scalar() == 0
+    with system_scope() as session:
+        assert session.connection().exec_driver_sql(setting).scalar() in ("", None)
+
+
+@pg_only
+def test_a_connection_killed_in_the_pool_is_replaced_at_checkout(agencies) -> None:
+    """The checkout's scoping query is the pool's liveness check: a connection whose server
+    process died while it sat in the pool is thrown away and a new one serves the request."""
+    a, _ = agencies
+    _record(a, "checkout.alive", 1)
+    engine = get_engine()
+    with engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar()
+    owner = make_engine(get_settings(), app_role=False)
+    try:
+        with owner.connect() as connection:
+            connection.execute(sa.text("SELECT pg_terminate_backend(:p)"), {"p": pid})
+    finally:
+        owner.dispose()
+    for _ in range(engine.pool.size() + 1):  # whichever pooled connection comes out
+        with tenant_scope(a) as session:
+            assert len(session.exec(select(AuditEvent)).all()) == 1
+            assert session.connection().exec_driver_sql("SELECT pg_backend_pid()").scalar() != pid
