@@ -496,6 +496,17 @@ class SheetLine:
     columns: dict[str, str] = field(default_factory=dict)  # field -> header, for messages
 
 
+@dataclass(frozen=True, slots=True)
+class _GroupPlan:
+    """One column group of a mapping (an occupancy, a season...) as `build_lines` uses it."""
+
+    fixed: list[tuple[str, Any]]  # the group's fixed values, parsed: (line attribute, value)
+    fixed_columns: dict[str, str]  # and the headers they are reported under
+    cells: list[tuple[int, ImportField, str]]  # its price columns: (column, field, header)
+    net_header: str  # where "the net price is empty" is reported
+    dates_fixed: bool  # whether the group sets the dates (then each line's range is checked)
+
+
 @dataclass
 class SheetResult:
     lines: list[SheetLine]
@@ -616,6 +627,23 @@ def build_lines(
     errors += _unique(once)
     if once:
         return SheetResult([], errors, warnings, 0, date_style, number_style)
+    # what each column group needs per row, worked out once: its fixed values, and its price
+    # columns as (column, field, header)
+    plans = [
+        _GroupPlan(
+            fixed=[
+                (attr, value) for attr, value in fixed_values[key].items() if attr != "_columns"
+            ],
+            fixed_columns=fixed_values[key]["_columns"],
+            cells=[(rule.column, rule.field, rule.header) for rule in rules],
+            net_header=next(
+                (r.header for r in rules if r.field == ImportField.NET), rules[0].header
+            ),
+            dates_fixed=bool({"valid_from", "valid_to"} & set(fixed_values[key])),
+        )
+        for key, rules in groups.items()
+    ]
+    price_columns = sorted({column for plan in plans for column, _f, _h in plan.cells})
     lines: list[SheetLine] = []
     data = sheet.rows[mapping.header_row + 1 :]
     total = len(data)
@@ -627,10 +655,8 @@ def build_lines(
         filled = [c for c in row if c is not None and c != ""]
         if not filled:
             continue
-        prices_present = any(
-            _get(row, rule.column) is not None for rules in groups.values() for rule in rules
-        )
-        if not prices_present:
+        price_cells = {column: _get(row, column) for column in price_columns}
+        if all(cell is None for cell in price_cells.values()):
             if len(filled) > 1 and any(_get(row, r.column) is not None for r in row_rules.values()):
                 warnings.append(RowProblem(number, "", "no price in this row; skipped", "no_price"))
             continue  # a note under the table, a sub-heading
@@ -652,32 +678,34 @@ def build_lines(
                 )
             )
         row_problems: list[RowProblem] = []
-        for key, rules in groups.items():
-            cells = [(rule, _get(row, rule.column)) for rule in rules]
-            if all(cell is None for _rule, cell in cells):
+        row_dates_reversed = bool(
+            base.valid_from and base.valid_to and base.valid_to < base.valid_from
+        )
+        for plan in plans:
+            present = [
+                (price_cells[column], name, header)
+                for column, name, header in plan.cells
+                if price_cells[column] is not None
+            ]
+            if not present:
                 continue  # no price for this occupancy / season on this row
             line = _copy(base)
             group_problems: list[RowProblem] = []
-            fixed = fixed_values[key]
-            for attr, value in fixed.items():
-                if attr == "_columns":
-                    line.columns.update(value)
-                else:
-                    setattr(line, attr, list(value) if isinstance(value, list) else value)
+            if plan.fixed_columns:
+                line.columns.update(plan.fixed_columns)
+            for attr, value in plan.fixed:
+                setattr(line, attr, list(value) if isinstance(value, list) else value)
             has_net = False
-            for rule, cell in cells:
-                if cell is None:
-                    continue
-                reader.apply(line, rule.field, cell, rule.header, number, group_problems)
-                has_net = has_net or rule.field == ImportField.NET
+            for cell, name, header in present:
+                reader.apply(line, name, cell, header, number, group_problems)
+                has_net = has_net or name is ImportField.NET
             if not has_net and not group_problems:
-                header = next(
-                    (r.header for r in rules if r.field == ImportField.NET), rules[0].header
-                )
                 group_problems.append(
-                    RowProblem(number, header, "the net price is empty", "required")
+                    RowProblem(number, plan.net_header, "the net price is empty", "required")
                 )
-            if line.valid_from and line.valid_to and line.valid_to < line.valid_from:
+            if (plan.dates_fixed or row_dates_reversed) and (
+                line.valid_from and line.valid_to and line.valid_to < line.valid_from
+            ):
                 group_problems.append(
                     RowProblem(
                         number,
@@ -753,14 +781,18 @@ class _Reader:
             self._parsed[key] = found
         ok, value = found
         if not ok:
-            problems.append(RowProblem(row, header, value, name.value))
+            problems.append(RowProblem(row, header, value, _FIELD_NAME[name]))
             return
         try:
             _SETTERS[name](line, value, cell)
         except ValueError as exc:
-            problems.append(RowProblem(row, header, str(exc), name.value))
+            problems.append(RowProblem(row, header, str(exc), _FIELD_NAME[name]))
             return
-        line.columns[name.value] = header
+        line.columns[_FIELD_NAME[name]] = header
+
+
+# a field's name as lines and problems record it (an enum's `.value` is slow on a hot path)
+_FIELD_NAME: dict[ImportField, str] = {f: f.value for f in ImportField}
 
 
 def _text(cell: Any) -> str:

@@ -21,14 +21,14 @@ import pickle
 import shutil
 import time
 import uuid
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import insert as sa_insert
@@ -279,8 +279,10 @@ class Problem:
         return {"row": self.row, "column": self.column, "reason": self.reason, "code": self.code}
 
 
-@dataclass(slots=True)
-class ResolvedLine:
+class ResolvedLine(NamedTuple):
+    """A sheet line resolved against the list: a tuple (hot: one per line, 400,000 for a big
+    sheet), so making one is cheap and the columns to store are a transposition."""
+
     row: int
     service_id: uuid.UUID
     service_name: str
@@ -297,23 +299,19 @@ class ResolvedLine:
     markup_pct: Decimal | None
     weekdays: int
     min_nights: int
-    _key: tuple[Any, ...] = field(init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._key = (
-            self.service_id,
-            self.season_name.lower(),
-            self.basis,
-            self.occupancy,
-            self.age_band,
-            self.pax_min,
-            self.pax_max,
-            self.weekdays,
-        )
+    season_key: str  # the season's name, lower case: lines match by it
 
     def key(self) -> tuple[Any, ...]:
-        """What makes a line the same line in two versions (set once: the lines don't change)."""
-        return self._key
+        """What makes a line the same line in two versions."""
+        return _line_key(self)
+
+
+# service, season, basis, occupancy, age band, pax break, weekdays
+_line_key = operator.itemgetter(1, 16, 6, 7, 8, 9, 10, 14)
+# the same without the pax break: lines whose pax breaks must not overlap nor leave gaps
+_pax_group_key = operator.itemgetter(1, 16, 6, 7, 8, 14)
+# service and season names: the diff's summary groups
+_line_group = operator.itemgetter(2, 3)
 
 
 @dataclass
@@ -335,8 +333,12 @@ class Checked:
         """What storing needs of the lines, a list per field (in the lines' order)."""
         if self.columns is None:
             if self.lines:
-                per_field = zip(*map(_stored_values, self.lines), strict=True)
-                self.columns = dict(zip(_STORED_FIELDS, map(list, per_field), strict=True))
+                self.columns = {
+                    name: list(
+                        map(operator.itemgetter(ResolvedLine._fields.index(name)), self.lines)
+                    )
+                    for name in _STORED_FIELDS
+                }
             else:
                 self.columns = {name: [] for name in _STORED_FIELDS}
         return self.columns
@@ -358,7 +360,6 @@ _STORED_FIELDS = (
     "weekdays",
     "min_nights",
 )
-_stored_values = operator.attrgetter(*_STORED_FIELDS)
 
 
 def _problem(p: sheetmap.RowProblem) -> Problem:
@@ -844,6 +845,7 @@ def _resolve_line(line: sheetmap.SheetLine, resolver: _Resolver) -> ResolvedLine
         line.markup_pct,
         resolver.weekdays(line.weekdays),
         line.min_nights,
+        name.lower(),
     )
 
 
@@ -867,10 +869,14 @@ def _season_errors(
 
 
 def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
+    """Pax breaks of the same line that overlap or leave a gap. The lines are unique by key
+    (duplicates were dropped), so with a single pax break in the whole sheet no two lines
+    can share a group: nothing to compare (most sheets have no pax breaks at all)."""
+    if len({(line.pax_min, line.pax_max) for line in lines}) <= 1:
+        return []
     groups: dict[tuple[Any, ...], list[tuple[int, int, int]]] = defaultdict(list)
     for line in lines:
-        key = (*line.key()[:5], line.weekdays)
-        groups[key].append((line.pax_min, line.pax_max, line.row))
+        groups[_pax_group_key(line)].append((line.pax_min, line.pax_max, line.row))
     errors = []
     for ranges in groups.values():
         ranges.sort()
@@ -938,14 +944,15 @@ def _diff(
             }
         return found
 
-    seen = set()
-    for line in lines:
-        key = line.key()
-        seen.add(key)
-        old = current.get(key)
+    keys = list(map(_line_key, lines))
+    olds = list(map(current.get, keys)) if current else [None] * len(lines)
+    added = [line for line, old in zip(lines, olds, strict=True) if old is None]
+    counts["added"] = len(added)
+    for (service, season), count in Counter(map(_line_group, added)).items():
+        bucket(service, season)["added"] += count
+    seen = set(keys) if current else set()
+    for line, old in zip(lines, olds, strict=True):
         if old is None:
-            counts["added"] += 1
-            bucket(line.service_name, line.season_name)["added"] += 1
             if len(rows) >= REPORT_LIMIT:
                 continue
             label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
@@ -1199,9 +1206,12 @@ def _insert_unnested(
 ) -> None:
     """PostgreSQL: rows as one `INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY` per
     chunk rather than one INSERT per row: `constants` are the same on every row, `arrays`
-    hold a value per row (sent in psycopg's binary format, `%(name)b`: no text quoting of
-    20,000 values a column), `ordinal` gets the row's 1-based number. Row-level security and
-    the foreign keys check every row as they would for single INSERTs."""
+    hold a value per row, `ordinal` gets the row's 1-based number. A column of dates,
+    numbers or codes travels as one comma-separated text value that the server splits and
+    casts (`string_to_array(...)::numeric[]`), which spares building an array element by
+    element in Python; ids (their binary form is cheaper than their text) and text that
+    could hold the separator go as binary arrays. Row-level security and the foreign keys
+    check every row as they would for single INSERTs."""
     count = len(next(iter(arrays.values()), []))
     if not count:
         return
@@ -1210,8 +1220,14 @@ def _insert_unnested(
     def sql_type(name: str) -> str:
         return str(table.c[name].type.compile(dialect=dialect))
 
+    joined = {name: _joinable(values) for name, values in arrays.items()}
     given = ", ".join(f"%(c_{name})s::{sql_type(name)}" for name in constants)
-    unnested = ", ".join(f"%(a_{name})b::{sql_type(name)}[]" for name in arrays)
+    unnested = ", ".join(
+        f"string_to_array(%(a_{name})s, ',', '')::{sql_type(name)}[]"
+        if joined[name]
+        else f"%(a_{name})b::{sql_type(name)}[]"
+        for name in arrays
+    )
     statement = (
         f"INSERT INTO {table.name} ({', '.join([*constants, *arrays, ordinal])}) "
         f"SELECT {given}, {', '.join(arrays)}, n + %(offset)s "
@@ -1219,8 +1235,36 @@ def _insert_unnested(
     )
     fixed = {f"c_{name}": value for name, value in constants.items()}
     for start in range(0, count, _UNNEST_CHUNK):
-        chunk = {f"a_{name}": v[start : start + _UNNEST_CHUNK] for name, v in arrays.items()}
+        chunk = {
+            f"a_{name}": (
+                ",".join(map(_as_text, values[start : start + _UNNEST_CHUNK]))
+                if joined[name]
+                else values[start : start + _UNNEST_CHUNK]
+            )
+            for name, values in arrays.items()
+        }
         connection.exec_driver_sql(statement, fixed | chunk | {"offset": start})
+
+
+# the types whose text form never holds a comma nor is empty (None is sent as '', SQL NULL);
+# not UUIDs: str() of 400,000 ids costs more than their binary form
+_PLAIN_TEXT_TYPES = frozenset({type(None), date, Decimal, int})
+
+
+def _joinable(values: list[Any]) -> bool:
+    """Whether a column can travel as comma-separated text: dates, numbers, and codes (a
+    text value that is not empty and holds no comma, quote or backslash)."""
+    types = set(map(type, values))
+    if not types <= _PLAIN_TEXT_TYPES | {str}:
+        return False  # bool, datetime, bytes...: their text is not the column's input form
+    if str in types:
+        codes = {v for v in values if type(v) is str}
+        return all(code and not any(c in code for c in ',"\\') for code in codes)
+    return True
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)
 
 
 def _save_template(
