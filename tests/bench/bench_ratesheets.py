@@ -21,8 +21,8 @@ the same run, prints:
   (`export.export_version`); target <= 10 s; baseline: openpyxl write_only writing the same
   100,000 rows as plain values.
 
-On PostgreSQL each timed figure starts after a `VACUUM ANALYZE` as the owner (background
-autovacuum on two cores, and fresh tables without statistics, would otherwise blur it).
+On PostgreSQL each timed figure starts after `ANALYZE` and `CHECKPOINT` as the owner (fresh
+tables without statistics, and the previous figure's dirty pages, would otherwise blur it).
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_ratesheets` (needs the local
 PostgreSQL; a fresh database and a temporary folder, removed after; about 4 minutes). Figures,
@@ -309,10 +309,10 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
             }
 
     def settle() -> None:
-        """PostgreSQL: VACUUM ANALYZE as the owner before a timed figure. On two cores,
-        autovacuum working through the rows the previous figure wrote would otherwise land in
-        this one, and a table of services created a moment ago, with no statistics yet, gets
-        its foreign-key checks planned on the wrong index (a live database has them)."""
+        """PostgreSQL: ANALYZE and CHECKPOINT as the owner before a timed figure. A table of
+        services created a moment ago, with no statistics yet, gets its foreign-key checks
+        planned on the wrong index (a live database has them), and the previous figure's
+        dirty pages would otherwise be written during this one."""
         if backend != "PostgreSQL":
             return
         from travelcrm.db import make_engine
@@ -321,7 +321,8 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
         owner = make_engine(get_settings(), app_role=False)
         try:
             with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("VACUUM ANALYZE")
+                connection.exec_driver_sql("ANALYZE")
+                connection.exec_driver_sql("CHECKPOINT")
         finally:
             owner.dispose()
 
