@@ -582,14 +582,13 @@ def check(
         if isinstance(found, Problem):
             errors.append(found)
             continue
-        key = found.key()
-        earlier = first_row.get(key)
-        if earlier is not None:
+        known = len(first_row)
+        earlier = first_row.setdefault(_line_key(found), line.row)  # one hash of the key
+        if len(first_row) == known:
             warnings.append(
                 Problem(line.row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
             )
             continue
-        first_row[key] = line.row
         seasons.setdefault((found.starts_on, found.ends_on), found.season_name)
         resolved.append(found)
         sell = found.sell
