@@ -147,9 +147,11 @@ def _scoped_at_checkout(connection: Any, tenant_id: uuid.UUID) -> bool:
         return False
     dbapi = connection.connection.dbapi_connection
     pgconn = getattr(dbapi, "pgconn", None)
-    return (
-        pgconn is not None and pgconn.transaction_status == 2
-    )  # psycopg pq.TransactionStatus.INTRANS
+    if pgconn is None:
+        return False
+    from psycopg import pq
+
+    return bool(pgconn.transaction_status == pq.TransactionStatus.INTRANS)
 
 
 def make_engine(settings: Settings, *, app_role: bool = True) -> Engine:
@@ -312,7 +314,8 @@ def _set_tenant_for_transaction(session: OrmSession, _transaction: Any, connecti
         _set_for_transaction(connection, TENANT_SETTING, str(tenant_id))
 
 
-_tenant_tables_cache: tuple[int, dict[str, type]] = (-1, {})
+# (tables known to the metadata, tenant classes by table name, their table names)
+_tenant_tables_cache: tuple[int, dict[str, type], frozenset[str]] = (-1, {}, frozenset())
 
 
 def _tenant_tables() -> dict[str, type]:
@@ -329,20 +332,13 @@ def _tenant_tables() -> dict[str, type]:
         table = getattr(cls, "__table__", None)
         if table is not None:
             found[table.name] = cls
-    _tenant_tables_cache = (known, found)
+    _tenant_tables_cache = (known, found, frozenset(found))
     return found
 
 
 def _tenant_table_names() -> frozenset[str]:
-    tables = _tenant_tables()
-    names = _tenant_names_cache.get(id(tables))
-    if names is None:
-        _tenant_names_cache.clear()
-        names = _tenant_names_cache[id(tables)] = frozenset(tables)
-    return names
-
-
-_tenant_names_cache: dict[int, frozenset[str]] = {}
+    _tenant_tables()  # brings the cache up to date
+    return _tenant_tables_cache[2]
 
 
 @event.listens_for(Session, "do_orm_execute")

@@ -504,7 +504,6 @@ class _GroupPlan:
     fixed_columns: dict[str, str]  # and the headers they are reported under
     cells: list[tuple[int, ImportField, str]]  # its price columns: (column, field, header)
     net_header: str  # where "the net price is empty" is reported
-    dates_fixed: bool  # whether the group sets the dates (then each line's range is checked)
 
 
 @dataclass
@@ -639,7 +638,6 @@ def build_lines(
             net_header=next(
                 (r.header for r in rules if r.field == ImportField.NET), rules[0].header
             ),
-            dates_fixed=bool({"valid_from", "valid_to"} & set(fixed_values[key])),
         )
         for key, rules in groups.items()
     ]
@@ -678,9 +676,6 @@ def build_lines(
                 )
             )
         row_problems: list[RowProblem] = []
-        row_dates_reversed = bool(
-            base.valid_from and base.valid_to and base.valid_to < base.valid_from
-        )
         for plan in plans:
             present = [
                 (price_cells[column], name, header)
@@ -703,9 +698,7 @@ def build_lines(
                 group_problems.append(
                     RowProblem(number, plan.net_header, "the net price is empty", "required")
                 )
-            if (plan.dates_fixed or row_dates_reversed) and (
-                line.valid_from and line.valid_to and line.valid_to < line.valid_from
-            ):
+            if line.valid_from and line.valid_to and line.valid_to < line.valid_from:
                 group_problems.append(
                     RowProblem(
                         number,

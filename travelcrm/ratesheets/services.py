@@ -301,12 +301,9 @@ class ResolvedLine(NamedTuple):
     min_nights: int
     season_key: str  # the season's name, lower case: lines match by it
 
-    def key(self) -> tuple[Any, ...]:
-        """What makes a line the same line in two versions."""
-        return _line_key(self)
 
-
-# service, season, basis, occupancy, age band, pax break, weekdays
+# what makes a line the same line in two versions: service, season, basis, occupancy, age
+# band, pax break, weekdays
 _line_key = operator.itemgetter(1, 16, 6, 7, 8, 9, 10, 14)
 # the same without the pax break: lines whose pax breaks must not overlap nor leave gaps
 _pax_group_key = operator.itemgetter(1, 16, 6, 7, 8, 14)
