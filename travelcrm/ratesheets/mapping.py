@@ -7,6 +7,7 @@ services resolve against the supplier and the rate list, and every problem comes
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -16,12 +17,13 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from travelcrm.rates.schemas import WEEKDAY_NAMES
+from travelcrm.rates.schemas import WEEKDAY_NAMES, weekdays_mask
 from travelcrm.ratesheets import values
 from travelcrm.ratesheets.reading import RawSheet
 from travelcrm.ratesheets.schemas import PRICE_FIELDS, ColumnRule, ImportField, ImportMapping
 
 HEADER_SCAN_ROWS = 40
+ALL_WEEKDAYS = (1 << len(WEEKDAY_NAMES)) - 1
 
 # ---- header vocabulary -------------------------------------------------------------------------
 
@@ -474,7 +476,8 @@ class RowProblem:
 
 @dataclass
 class SheetLine:
-    """A rate line as the sheet gives it, names not yet resolved."""
+    """What the constants of a mapping (or a column group's fixed values) say of a line,
+    names not yet resolved; `LINE_FIELDS` lists its fields in a line's order."""
 
     row: int
     service: str
@@ -487,33 +490,96 @@ class SheetLine:
     age_band: str | None = None
     pax_min: int = 1
     pax_max: int = 99
+    min_nights: int = 1
+    weekdays: int = ALL_WEEKDAYS  # a mask: bit 0 Monday ... bit 6 Sunday
+    currency: str | None = None
     net: Decimal = Decimal(0)
     sell: Decimal | None = None
     markup_pct: Decimal | None = None
-    min_nights: int = 1
-    weekdays: list[str] = field(default_factory=lambda: list(WEEKDAY_NAMES))
-    currency: str | None = None
     columns: dict[str, str] = field(default_factory=dict)  # field -> header, for messages
+
+
+# a line as `build_lines` gives it is a list of these values, in this order (hot: a list per
+# line, 400,000 for a big sheet, where an object per line costs twice as much)
+LINE_FIELDS = (
+    "service",
+    "meal_plan",
+    "season",
+    "valid_from",
+    "valid_to",
+    "basis",
+    "occupancy",
+    "age_band",
+    "pax_min",
+    "pax_max",
+    "min_nights",
+    "weekdays",
+    "currency",
+    "net",
+    "sell",
+    "markup_pct",
+)
+(
+    SERVICE,
+    MEAL_PLAN,
+    SEASON,
+    VALID_FROM,
+    VALID_TO,
+    BASIS,
+    OCCUPANCY,
+    AGE_BAND,
+    PAX_MIN,
+    PAX_MAX,
+    MIN_NIGHTS,
+    WEEKDAYS,
+    CURRENCY,
+    NET,
+    SELL,
+    MARKUP,
+) = range(len(LINE_FIELDS))
+_line_values = operator.attrgetter(*LINE_FIELDS)
 
 
 @dataclass(frozen=True, slots=True)
 class _GroupPlan:
     """One column group of a mapping (an occupancy, a season...) as `build_lines` uses it."""
 
-    fixed: list[tuple[str, Any]]  # the group's fixed values, parsed: (line attribute, value)
+    fixed: list[tuple[int, Any]]  # the group's fixed values, parsed: (index in a line, value)
     fixed_columns: dict[str, str]  # and the headers they are reported under
     cells: list[tuple[int, ImportField, str]]  # its price columns: (column, field, header)
     net_header: str  # where "the net price is empty" is reported
 
 
+# (the line's row, its values in LINE_FIELDS' order, its column group, the sheet's row)
+Line = tuple[int, list[Any], int, Sequence[Any]]
+
+
 @dataclass
 class SheetResult:
-    lines: list[SheetLine]
+    lines: list[Line]
     errors: list[RowProblem]
     warnings: list[RowProblem]
     rows_read: int
     date_style: values.DateStyle | None
     number_style: values.NumberStyle | None
+    constant_columns: dict[str, str] = field(default_factory=dict)
+    row_rules: list[tuple[ImportField, int, str]] = field(default_factory=list)
+    plans: list[_GroupPlan] = field(default_factory=list)
+
+    def columns_of(self, plan: int, row: Sequence[Any]) -> dict[str, str]:
+        """Which header each field of a line came from (for its messages): worked out again
+        from its row only when a message needs it. A line came out of its row only when every
+        cell it read was good, so each filled cell it read gave its field."""
+        columns = dict(self.constant_columns)
+        for name, column, header in self.row_rules:
+            if _get(row, column) is not None:
+                columns[_FIELD_NAME[name]] = header
+        group = self.plans[plan]
+        columns.update(group.fixed_columns)
+        for column, name, header in group.cells:
+            if _get(row, column) is not None:
+                columns[_FIELD_NAME[name]] = header
+        return columns
 
 
 _ROW_FIELDS = (
@@ -607,115 +673,183 @@ def build_lines(
             key = tuple(sorted((k.value, v) for k, v in rule.fixed.items()))
             groups.setdefault(key, []).append(rule)
     # constants and the fixed values of each column group are parsed once, not per row: a
-    # bad one is reported once (row 0, its column); lines then copy the parsed values
+    # bad one is reported once (row 0, its column); lines then start from the parsed values
     reader = _Reader(day_first, decimal_comma)
     blank = SheetLine(row=0, service="")
     once: list[RowProblem] = []
     for name, text in mapping.constants.items():
         reader.apply(blank, name, text, "(constant)", 0, once)
-    fixed_values: dict[tuple[tuple[str, str], ...], dict[str, Any]] = {}
+    plans: list[_GroupPlan] = []
     for key, rules in groups.items():
         parsed = SheetLine(row=0, service="")
         for fixed_name, text in key:
             reader.apply(parsed, ImportField(fixed_name), text, rules[0].header, 0, once)
-        fixed_values[key] = {
-            attr: value
-            for attr, value in parsed.__dict__.items()
-            if attr not in ("row", "columns") and value != getattr(_EMPTY, attr)
-        } | {"_columns": parsed.columns}
+        plans.append(
+            _GroupPlan(
+                fixed=[
+                    (index, value)
+                    for index, (value, empty) in enumerate(
+                        zip(_line_values(parsed), _line_values(_EMPTY), strict=True)
+                    )
+                    if value != empty
+                ],
+                fixed_columns=parsed.columns,
+                cells=[(rule.column, rule.field, rule.header) for rule in rules],
+                net_header=next(
+                    (r.header for r in rules if r.field == ImportField.NET), rules[0].header
+                ),
+            )
+        )
     errors += _unique(once)
     if once:
         return SheetResult([], errors, warnings, 0, date_style, number_style)
-    # what each column group needs per row, worked out once: its fixed values, and its price
-    # columns as (column, field, header)
-    plans = [
-        _GroupPlan(
-            fixed=[
-                (attr, value) for attr, value in fixed_values[key].items() if attr != "_columns"
-            ],
-            fixed_columns=fixed_values[key]["_columns"],
-            cells=[(rule.column, rule.field, rule.header) for rule in rules],
-            net_header=next(
-                (r.header for r in rules if r.field == ImportField.NET), rules[0].header
-            ),
-        )
-        for key, rules in groups.items()
+    row_cells = [(name, rule.column, rule.header) for name, rule in row_rules.items()]
+    result = SheetResult(
+        [], errors, warnings, 0, date_style, number_style, blank.columns, row_cells, plans
+    )
+    # what a row's cells do, worked out once: (field, column, header, its name in problems,
+    # where its value goes in a line: an index, or two for a pax break)
+    targets = [
+        (name, column, header, _FIELD_NAME[name], _TARGETS[name])
+        for name, column, header in row_cells
     ]
+    service_header = (
+        row_rules[ImportField.SERVICE].header if ImportField.SERVICE in row_rules else ""
+    )
     price_columns = sorted({column for plan in plans for column, _f, _h in plan.cells})
-    lines: list[SheetLine] = []
+    group_cells = [
+        (
+            index,
+            plan.fixed,
+            [
+                (price_columns.index(column), name, header, _FIELD_NAME[name], _TARGETS[name])
+                for column, name, header in plan.cells
+            ],
+            plan.net_header,
+        )
+        for index, plan in enumerate(plans)
+    ]
+    width = 1 + max([*price_columns, *(column for _n, column, _h in row_cells)])
+    take_prices = operator.itemgetter(*price_columns)
+    several_prices = len(price_columns) > 1
+    start = list(_line_values(blank))
+    lines = result.lines
+    parsed_cells = reader.parsed
+    parse = reader.parse
     data = sheet.rows[mapping.header_row + 1 :]
     total = len(data)
     rows_read = 0
+    padding = [None] * width
     for offset, row in enumerate(data):
         if progress is not None and offset % 2000 == 0:
             progress(offset, total)
+        if len(row) < width:
+            row = [*row, *padding[len(row) :]]
+        taken = take_prices(row)
+        prices = [
+            None if cell is None or (cell.__class__ is str and not cell.strip()) else cell
+            for cell in (taken if several_prices else (taken,))
+        ]
         number = mapping.header_row + offset + 2
-        filled = [c for c in row if c is not None and c != ""]
-        if not filled:
-            continue
-        price_cells = {column: _get(row, column) for column in price_columns}
-        if all(cell is None for cell in price_cells.values()):
-            if len(filled) > 1 and any(_get(row, r.column) is not None for r in row_rules.values()):
+        if prices.count(None) == len(prices):
+            filled = [c for c in row if c is not None and c != ""]
+            if len(filled) > 1 and any(
+                _get(row, column) is not None for _n, column, _h in row_cells
+            ):
                 warnings.append(RowProblem(number, "", "no price in this row; skipped", "no_price"))
-            continue  # a note under the table, a sub-heading
+            continue  # blank, a note under the table, a sub-heading
         rows_read += 1
-        base = _copy(blank)
-        base.row = number
+        values_ = start.copy()
         problems: list[RowProblem] = []
-        for name, rule in row_rules.items():
-            cell = _get(row, rule.column)
-            if cell is not None:
-                reader.apply(base, name, cell, rule.header, number, problems)
-        if not base.service:
-            header = (
-                row_rules[ImportField.SERVICE].header if ImportField.SERVICE in row_rules else ""
-            )
+        for name, column, header, code, target in targets:
+            cell = row[column]
+            if cell is None or (cell.__class__ is str and not cell.strip()):
+                continue
+            found = parsed_cells.get((name, cell.__class__, cell))
+            if found is None:
+                found = parse(name, cell)
+            ok, value = found
+            if not ok:
+                problems.append(RowProblem(number, header, value, code))
+            elif target.__class__ is int:
+                values_[target] = value
+            else:  # a pax break: two values
+                values_[target[0]], values_[target[1]] = value
+        if not values_[SERVICE]:
             problems.append(
                 RowProblem(
-                    number, header, "the service (room, vehicle, activity) is empty", "required"
+                    number,
+                    service_header,
+                    "the service (room, vehicle, activity) is empty",
+                    "required",
                 )
             )
         row_problems: list[RowProblem] = []
-        for plan in plans:
-            present = [
-                (price_cells[column], name, header)
-                for column, name, header in plan.cells
-                if price_cells[column] is not None
-            ]
-            if not present:
-                continue  # no price for this occupancy / season on this row
-            line = _copy(base)
-            group_problems: list[RowProblem] = []
-            if plan.fixed_columns:
-                line.columns.update(plan.fixed_columns)
-            for attr, value in plan.fixed:
-                setattr(line, attr, list(value) if isinstance(value, list) else value)
+        for plan_index, fixed, cells, net_header in group_cells:
+            line: list[Any] | None = None
             has_net = False
-            for cell, name, header in present:
-                reader.apply(line, name, cell, header, number, group_problems)
-                has_net = has_net or name is ImportField.NET
+            group_problems: list[RowProblem] = []
+            for position, name, header, code, target in cells:
+                cell = prices[position]
+                if cell is None:
+                    continue
+                if line is None:
+                    line = values_.copy()
+                    for index, value in fixed:
+                        line[index] = value
+                if name is ImportField.NET:
+                    has_net = True
+                found = parsed_cells.get((name, cell.__class__, cell))
+                if found is None:
+                    found = parse(name, cell)
+                ok, value = found
+                if not ok:
+                    group_problems.append(RowProblem(number, header, value, code))
+                    continue
+                if target == MARKUP:
+                    line[MARKUP] = value
+                    continue
+                amount, currency = value  # a price: its amount, and its currency if written
+                if currency is not None:
+                    if line[CURRENCY] is not None and line[CURRENCY] != currency:
+                        group_problems.append(
+                            RowProblem(
+                                number,
+                                header,
+                                f"{_text(cell)} is in {currency}, but this line is in "
+                                f"{line[CURRENCY]}",
+                                code,
+                            )
+                        )
+                        continue
+                    line[CURRENCY] = currency
+                line[target] = amount
+            if line is None:
+                continue  # no price for this occupancy / season on this row
             if not has_net and not group_problems:
                 group_problems.append(
-                    RowProblem(number, plan.net_header, "the net price is empty", "required")
+                    RowProblem(number, net_header, "the net price is empty", "required")
                 )
-            if line.valid_from and line.valid_to and line.valid_to < line.valid_from:
+            valid_from, valid_to = line[VALID_FROM], line[VALID_TO]
+            if valid_from and valid_to and valid_to < valid_from:
                 group_problems.append(
                     RowProblem(
                         number,
-                        line.columns.get(ImportField.VALID_TO.value, ""),
-                        f"ends ({line.valid_to:%d %b %Y}) before it starts "
-                        f"({line.valid_from:%d %b %Y})",
+                        result.columns_of(plan_index, row).get(ImportField.VALID_TO.value, ""),
+                        f"ends ({valid_to:%d %b %Y}) before it starts ({valid_from:%d %b %Y})",
                         "range",
                     )
                 )
             if group_problems:
                 row_problems += group_problems
             elif not problems:  # a row whose own cells failed gives no line at all
-                lines.append(line)
-        errors += _unique(problems + row_problems)
+                lines.append((number, line, plan_index, row))
+        if problems or row_problems:
+            errors += _unique(problems + row_problems)
     if progress is not None:
         progress(total, total)
-    return SheetResult(lines, errors, warnings, rows_read, date_style, number_style)
+    result.rows_read = rows_read
+    return result
 
 
 def _unique(problems: list[RowProblem]) -> list[RowProblem]:
@@ -734,24 +868,25 @@ def _get(row: Sequence[Any], index: int) -> Any:
 _EMPTY = SheetLine(row=0, service="")
 
 
-def _copy(line: SheetLine) -> SheetLine:
-    """A copy for the next line of a row (its own `columns`; `weekdays` is only ever
-    replaced, never changed in place, so it is shared)."""
-    copied = object.__new__(SheetLine)
-    copied.__dict__.update(line.__dict__)
-    copied.columns = dict(line.columns)
-    return copied
-
-
 class _Reader:
-    """Parses cells into lines. Sheets repeat their values (a date on a thousand rows, a
-    price on hundreds): each distinct cell of a field is parsed once, and its value or its
-    problem reused."""
+    """Parses cells. Sheets repeat their values (a date on a thousand rows, a price on
+    hundreds): each distinct cell of a field is parsed once, and its value or its problem
+    reused."""
 
     def __init__(self, day_first: bool, decimal_comma: bool) -> None:
         self.day_first = day_first
         self.decimal_comma = decimal_comma
-        self._parsed: dict[tuple[ImportField, type, Any], tuple[bool, Any]] = {}
+        # (field, the cell's type, the cell) -> (True, value) or (False, why not); 1, 1.0 and
+        # True are equal keys but not equal cells
+        self.parsed: dict[tuple[ImportField, type, Any], tuple[bool, Any]] = {}
+
+    def parse(self, name: ImportField, cell: Any) -> tuple[bool, Any]:
+        try:
+            found = (True, _VALUES[name](cell, self.day_first, self.decimal_comma))
+        except ValueError as exc:
+            found = (False, str(exc))
+        self.parsed[(name, type(cell), cell)] = found
+        return found
 
     def apply(
         self,
@@ -762,16 +897,11 @@ class _Reader:
         row: int,
         problems: list[RowProblem],
     ) -> None:
-        """Parse one cell into the line's field; a bad value becomes a problem on (row,
-        header)."""
-        key = (name, type(cell), cell)  # 1, 1.0 and True are equal keys, not equal cells
-        found = self._parsed.get(key)
+        """Parse one cell (a constant, a column group's fixed value) into the line's field; a
+        bad value becomes a problem on (row, header)."""
+        found = self.parsed.get((name, type(cell), cell))
         if found is None:
-            try:
-                found = (True, _VALUES[name](cell, self.day_first, self.decimal_comma))
-            except ValueError as exc:
-                found = (False, str(exc))
-            self._parsed[key] = found
+            found = self.parse(name, cell)
         ok, value = found
         if not ok:
             problems.append(RowProblem(row, header, value, _FIELD_NAME[name]))
@@ -786,6 +916,10 @@ class _Reader:
 
 # a field's name as lines and problems record it (an enum's `.value` is slow on a hot path)
 _FIELD_NAME: dict[ImportField, str] = {f: f.value for f in ImportField}
+# where a field's value goes in a line (a pax break fills two places)
+_TARGETS: dict[ImportField, Any] = {
+    f: LINE_FIELDS.index(f.value) for f in ImportField if f.value in LINE_FIELDS
+} | {ImportField.PAX: (PAX_MIN, PAX_MAX)}
 
 
 def _text(cell: Any) -> str:
@@ -837,7 +971,7 @@ _VALUES: dict[ImportField, Callable[[Any, bool, bool], Any]] = {
         cell, decimal_comma=decimal_comma
     ),
     ImportField.MIN_NIGHTS: _min_nights,
-    ImportField.WEEKDAYS: lambda cell, _d, _c: values.parse_weekdays(cell),
+    ImportField.WEEKDAYS: lambda cell, _d, _c: weekdays_mask(values.parse_weekdays(cell)),
     ImportField.CURRENCY: lambda cell, _d, _c: values.parse_currency(cell),
     ImportField.IGNORE: lambda _cell, _d, _c: None,
 }

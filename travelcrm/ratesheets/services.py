@@ -22,7 +22,7 @@ import shutil
 import time
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -60,7 +60,6 @@ from travelcrm.rates.models import (
     Season,
     VersionStatus,
 )
-from travelcrm.rates.schemas import weekdays_mask
 from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets.export import neutralise
 from travelcrm.ratesheets.models import ImportStatus, ImportTemplate, RateImport
@@ -302,6 +301,7 @@ class ResolvedLine(NamedTuple):
     season_key: str  # the season's name, lower case: lines match by it
 
 
+_new_line = ResolvedLine._make  # (hot: no keyword handling)
 # what makes a line the same line in two versions: service, season, basis, occupancy, age
 # band, pax break, weekdays
 _line_key = operator.itemgetter(1, 16, 6, 7, 8, 9, 10, 14)
@@ -373,27 +373,28 @@ def _service_index(
 
 
 def _resolve_service(
-    line: sheetmap.SheetLine,
+    name: str,
+    meal_plan: str | None,
     index: dict[str, list[SupplierService]],
     supplier_name: str,
 ) -> SupplierService | str:
-    named = index.get(" ".join(line.service.lower().split()), [])
+    named = index.get(" ".join(name.lower().split()), [])
     if not named:
-        close = difflib.get_close_matches(line.service.lower(), list(index), n=1, cutoff=0.75)
+        close = difflib.get_close_matches(name.lower(), list(index), n=1, cutoff=0.75)
         hint = ""
         if close:
             hint = f" (did you mean {index[close[0]][0].name!r}?)"
-        return f"{line.service!r} is not a service of {supplier_name}{hint}"
-    if line.meal_plan is None:
+        return f"{name!r} is not a service of {supplier_name}{hint}"
+    if meal_plan is None:
         if len(named) == 1:
             return named[0]
         plans = "/".join(sorted(s.meal_plan or "-" for s in named))
-        return f"{line.service!r} comes with several meal plans ({plans}); map the meal plan"
+        return f"{name!r} comes with several meal plans ({plans}); map the meal plan"
     for service in named:
-        if (service.meal_plan or "") == line.meal_plan:
+        if (service.meal_plan or "") == meal_plan:
             return service
     plans = ", ".join(sorted(s.meal_plan or "none" for s in named))
-    return f"{named[0].name} has no {line.meal_plan} meal plan (it has {plans})"
+    return f"{named[0].name} has no {meal_plan} meal plan (it has {plans})"
 
 
 @lru_cache(maxsize=4096)
@@ -410,10 +411,43 @@ class _ServiceRef:
     basis: str  # the default pricing basis of its kind
 
 
+@dataclass(frozen=True, slots=True)
+class _Refusal:
+    """Why lines with these values can't be stored; `column` picks where to report it from the
+    line's columns (field -> header)."""
+
+    reason: str
+    code: str
+    column: Callable[[dict[str, str]], str]
+
+    def problem(self, row: int, columns: dict[str, str]) -> Problem:
+        return Problem(row, self.column(columns), self.reason, self.code)
+
+
+def _season_column(columns: dict[str, str]) -> str:
+    return columns.get("season", "")
+
+
+def _dates_column(columns: dict[str, str]) -> str:
+    return columns.get("valid_from") or columns.get("valid_to") or ""
+
+
+def _validity_column(columns: dict[str, str]) -> str:
+    return columns.get("valid_from", columns.get("season", ""))
+
+
+def _net_column(columns: dict[str, str]) -> str:
+    return columns.get("net", "")
+
+
+def _age_band_column(columns: dict[str, str]) -> str:
+    return columns.get("age_band", columns.get("net", ""))
+
+
 class _Resolver:
     """Resolves the sheet's lines against the supplier's services and the list's seasons and
-    terms. Thousands of lines share a few service names and weekday sets: each is looked up
-    once."""
+    terms. Thousands of lines share a few services, seasons and terms: each is resolved once
+    (or refused once), and a line is put together from the answers."""
 
     def __init__(
         self,
@@ -424,6 +458,7 @@ class _Resolver:
         by_dates: dict[tuple[date, date], str],
         version: RateListVersion,
         bands: set[str],
+        columns_of: Callable[[int, Sequence[Any]], dict[str, str]],
     ) -> None:
         self.index = index
         self.supplier_name = supplier.name
@@ -433,17 +468,17 @@ class _Resolver:
         self.valid_to = version.valid_to
         self.currency = version.currency
         self.bands = bands
+        self.columns_of = columns_of
         self._services: dict[tuple[str, str | None], _ServiceRef | str] = {}
-        self._weekdays: dict[tuple[str, ...], int] = {}
+        self._seasons: dict[tuple[Any, ...], tuple[date, date, str, str] | _Refusal] = {}
+        self._terms: dict[tuple[Any, ...], tuple[str, str, str] | _Refusal] = {}
         self._money: dict[Decimal, Decimal] = {}
 
-    def service(self, line: sheetmap.SheetLine) -> _ServiceRef | str:
-        """The service a line names, or why none (the answer depends on its name and meal
-        plan only)."""
-        key = (line.service, line.meal_plan)
-        found = self._services.get(key)
+    def service(self, name: str, meal_plan: str | None) -> _ServiceRef | str:
+        """The service a line names, or why none."""
+        found = self._services.get((name, meal_plan))
         if found is None:
-            service = _resolve_service(line, self.index, self.supplier_name)
+            service = _resolve_service(name, meal_plan, self.index, self.supplier_name)
             if isinstance(service, str):
                 found = service
             else:
@@ -452,7 +487,80 @@ class _Resolver:
                     service.name + (f" ({service.meal_plan})" if service.meal_plan else ""),
                     _BASIS_BY_KIND.get(service.kind, _PER_PERSON),
                 )
-            self._services[key] = found
+            self._services[(name, meal_plan)] = found
+        return found
+
+    def season(
+        self, valid_from: date | None, valid_to: date | None, season: str | None
+    ) -> tuple[date, date, str, str] | _Refusal:
+        """(start, end, name, name in lower case: lines match by it), or why not: dates from
+        the sheet (named by the sheet, or by the list's season with those dates), else the
+        list's season of that name; inside the list's validity."""
+        key = (valid_from, valid_to, season)
+        found = self._seasons.get(key)
+        if found is not None:
+            return found
+        if valid_from and valid_to:
+            start, end = valid_from, valid_to
+            name = season or self.by_dates.get((start, end)) or _range_name(start, end)
+        elif season:
+            named = self.by_name.get(season.lower())
+            if not named:
+                known = ", ".join(sorted({s[0].name for s in self.by_name.values()})) or "none yet"
+                found = _Refusal(
+                    f"no season named {season!r} in this list (its seasons: {known}); "
+                    "map the dates instead",
+                    "season",
+                    _season_column,
+                )
+            else:
+                start, end, name = named[0].starts_on, named[0].ends_on, named[0].name
+        else:
+            found = _Refusal("the season's dates are incomplete", "season", _dates_column)
+        if found is None:
+            if start < self.valid_from or end > self.valid_to:
+                found = _Refusal(
+                    f"{_range_name(start, end)} is outside the list's validity "
+                    f"({_range_name(self.valid_from, self.valid_to)})",
+                    "validity",
+                    _validity_column,
+                )
+            else:
+                found = (start, end, name, name.lower())
+        self._seasons[key] = found
+        return found
+
+    def terms(
+        self, basis: str | None, default_basis: str, occupancy: str | None, age_band: str | None
+    ) -> tuple[str, str, str] | _Refusal:
+        """(basis, occupancy, age band) as stored, or why not."""
+        key = (basis, default_basis, occupancy, age_band)
+        found = self._terms.get(key)
+        if found is not None:
+            return found
+        basis = basis or default_basis
+        age_band = age_band or _ADULT
+        if basis == _PER_ROOM:
+            if age_band != _ADULT and occupancy in (None, _ANY):
+                occupancy = _EXTRA_BED  # a child's price on a per-room contract
+            if occupancy in (None, _ANY):
+                found = _Refusal(
+                    "a per-room price needs its occupancy (single, double ...)",
+                    "occupancy",
+                    _net_column,
+                )
+        else:
+            occupancy = occupancy or _ANY
+        if found is None and age_band not in self.bands:
+            found = _Refusal(
+                f"the list has no age limits for {age_band.replace('_', ' ')}",
+                "age_band",
+                _age_band_column,
+            )
+        if found is None:
+            assert occupancy is not None
+            found = (basis, occupancy, age_band)
+        self._terms[key] = found
         return found
 
     def money(self, amount: Decimal) -> Decimal:
@@ -463,12 +571,89 @@ class _Resolver:
             rounded = self._money[amount] = round_money(amount, self.currency)
         return rounded
 
-    def weekdays(self, names: list[str]) -> int:
-        key = tuple(names)
-        mask = self._weekdays.get(key)
-        if mask is None:
-            mask = self._weekdays[key] = weekdays_mask(names)
-        return mask
+    def line(self, line: sheetmap.Line) -> ResolvedLine | Problem:
+        """One line of the sheet resolved, or its first problem (in the order: service,
+        season, validity, currency, occupancy, age band, pax break, sell or markup)."""
+        row, values, plan, cells = line
+        (
+            service_name,
+            meal_plan,
+            season_name,
+            valid_from,
+            valid_to,
+            basis,
+            occupancy,
+            age_band,
+            pax_min,
+            pax_max,
+            min_nights,
+            weekdays,
+            currency,
+            net,
+            sell,
+            markup,
+        ) = values  # sheetmap.LINE_FIELDS
+        service = self._services.get((service_name, meal_plan))
+        if service is None:
+            service = self.service(service_name, meal_plan)
+        if service.__class__ is str:
+            columns = self.columns_of(plan, cells)
+            return Problem(row, columns.get("service", ""), service, "service")
+        season = self._seasons.get((valid_from, valid_to, season_name))
+        if season is None:
+            season = self.season(valid_from, valid_to, season_name)
+        if season.__class__ is _Refusal:
+            return season.problem(row, self.columns_of(plan, cells))
+        if currency is not None and currency != self.currency:
+            columns = self.columns_of(plan, cells)
+            return Problem(
+                row,
+                columns.get("net", columns.get("currency", "")),
+                f"prices in {currency}, but the list is in {self.currency}",
+                "currency",
+            )
+        assert isinstance(service, _ServiceRef)
+        terms = self._terms.get((basis, service.basis, occupancy, age_band))
+        if terms is None:
+            terms = self.terms(basis, service.basis, occupancy, age_band)
+        if terms.__class__ is _Refusal:
+            return terms.problem(row, self.columns_of(plan, cells))
+        if pax_min > pax_max:
+            columns = self.columns_of(plan, cells)
+            return Problem(row, columns.get("pax", ""), "pax break is reversed", "pax")
+        if sell is not None:
+            if markup is not None:
+                columns = self.columns_of(plan, cells)
+                return Problem(
+                    row, columns.get("markup_pct", ""), "give a sell price or a markup", "both"
+                )
+            sell = self.money(sell)
+        rounded = self._money.get(net)
+        if rounded is None:
+            rounded = self.money(net)
+        start, end, season_name, key = season  # type: ignore[misc]
+        basis, occupancy, age_band = terms  # type: ignore[misc]
+        return _new_line(
+            (
+                row,
+                service.id,
+                service.label,
+                season_name,
+                start,
+                end,
+                basis,
+                occupancy,
+                age_band,
+                pax_min,
+                pax_max,
+                rounded,
+                sell,
+                markup,
+                weekdays,
+                min_nights,
+                key,
+            )
+        )
 
 
 @dataclass
@@ -570,32 +755,38 @@ def check(
         by_dates=by_dates,
         version=base,
         bands=against.bands,
+        columns_of=built.columns_of,
     )
+    resolve = resolver.line
     resolved: list[ResolvedLine] = []
     seasons: dict[tuple[date, date], str] = {}
     first_row: dict[tuple[Any, ...], int] = {}
     for line in built.lines:
-        found = _resolve_line(line, resolver)
-        if isinstance(found, Problem):
+        found = resolve(line)
+        if found.__class__ is Problem:
             errors.append(found)
             continue
+        assert isinstance(found, ResolvedLine)
         known = len(first_row)
-        earlier = first_row.setdefault(_line_key(found), line.row)  # one hash of the key
+        earlier = first_row.setdefault(_line_key(found), found.row)  # one hash of the key
         if len(first_row) == known:
             warnings.append(
-                Problem(line.row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
+                Problem(found.row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
             )
             continue
         seasons.setdefault((found.starts_on, found.ends_on), found.season_name)
         resolved.append(found)
         sell = found.sell
-        if sell is None and found.markup_pct is not None:
+        if sell is None:
+            if found.markup_pct is None:
+                continue
             sell = found.net * (1 + found.markup_pct / 100)
-        if sell is not None and sell < found.net:
+        if sell < found.net:
+            columns = built.columns_of(line[2], line[3])
             warnings.append(
                 Problem(
-                    line.row,
-                    line.columns.get("sell", line.columns.get("markup_pct", "")),
+                    found.row,
+                    columns.get("sell", columns.get("markup_pct", "")),
                     f"sells below net ({sell:.2f} < {found.net:.2f})",
                     "below_net",
                 )
@@ -753,96 +944,6 @@ def _base_version(session: Session, rate_list: RateList) -> RateListVersion:
     ).all()
     published = [v for v in versions if v.status == VersionStatus.PUBLISHED.value]
     return published[0] if published else versions[0]
-
-
-def _resolve_line(line: sheetmap.SheetLine, resolver: _Resolver) -> ResolvedLine | Problem:
-    service = resolver.service(line)
-    if isinstance(service, str):
-        return Problem(line.row, line.columns.get("service", ""), service, "service")
-    # the season: dates from the sheet (named by the sheet, or by the list's season with those
-    # dates), else the list's season of that name
-    if line.valid_from and line.valid_to:
-        start, end = line.valid_from, line.valid_to
-        name = line.season or resolver.by_dates.get((start, end)) or _range_name(start, end)
-    elif line.season:
-        named = resolver.by_name.get(line.season.lower())
-        if not named:
-            known = ", ".join(sorted({s[0].name for s in resolver.by_name.values()})) or "none yet"
-            return Problem(
-                line.row,
-                line.columns.get("season", ""),
-                f"no season named {line.season!r} in this list (its seasons: {known}); "
-                "map the dates instead",
-                "season",
-            )
-        start, end, name = named[0].starts_on, named[0].ends_on, named[0].name
-    else:
-        column = line.columns.get("valid_from") or line.columns.get("valid_to") or ""
-        return Problem(line.row, column, "the season's dates are incomplete", "season")
-    if start < resolver.valid_from or end > resolver.valid_to:
-        return Problem(
-            line.row,
-            line.columns.get("valid_from", line.columns.get("season", "")),
-            f"{_range_name(start, end)} is outside the list's validity "
-            f"({_range_name(resolver.valid_from, resolver.valid_to)})",
-            "validity",
-        )
-    currency = resolver.currency
-    if line.currency is not None and line.currency != currency:
-        return Problem(
-            line.row,
-            line.columns.get("net", line.columns.get("currency", "")),
-            f"prices in {line.currency}, but the list is in {currency}",
-            "currency",
-        )
-    basis = line.basis or service.basis
-    age_band = line.age_band or _ADULT
-    occupancy = line.occupancy
-    if basis == _PER_ROOM:
-        if age_band != _ADULT and occupancy in (None, _ANY):
-            occupancy = _EXTRA_BED  # a child's price on a per-room contract
-        if occupancy in (None, _ANY):
-            return Problem(
-                line.row,
-                line.columns.get("net", ""),
-                "a per-room price needs its occupancy (single, double ...)",
-                "occupancy",
-            )
-    else:
-        occupancy = occupancy or _ANY
-    if age_band not in resolver.bands:
-        return Problem(
-            line.row,
-            line.columns.get("age_band", line.columns.get("net", "")),
-            f"the list has no age limits for {age_band.replace('_', ' ')}",
-            "age_band",
-        )
-    if line.pax_min > line.pax_max:
-        return Problem(line.row, line.columns.get("pax", ""), "pax break is reversed", "pax")
-    if line.sell is not None and line.markup_pct is not None:
-        return Problem(
-            line.row, line.columns.get("markup_pct", ""), "give a sell price or a markup", "both"
-        )
-    assert occupancy is not None
-    return ResolvedLine(  # positional: the fields' order (hot: a call per line)
-        line.row,
-        service.id,
-        service.label,
-        name,
-        start,
-        end,
-        basis,
-        occupancy,
-        age_band,
-        line.pax_min,
-        line.pax_max,
-        resolver.money(line.net),
-        resolver.money(line.sell) if line.sell is not None else None,
-        line.markup_pct,
-        resolver.weekdays(line.weekdays),
-        line.min_nights,
-        name.lower(),
-    )
 
 
 def _season_errors(
