@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import difflib
+import functools
 import gc
 import hashlib
 import hmac
@@ -26,7 +27,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -299,14 +299,17 @@ class ResolvedLine(NamedTuple):
     weekdays: int
     min_nights: int
     season_key: str  # the season's name, lower case: lines match by it
+    service_no: int  # the service's number in the check (keys hash it, not the slower UUID)
 
 
-_new_line = ResolvedLine._make  # (hot: no keyword handling)
+_new_line = functools.partial(tuple.__new__, ResolvedLine)  # (hot: `_make` is slower)
 # what makes a line the same line in two versions: service, season, basis, occupancy, age
 # band, pax break, weekdays
-_line_key = operator.itemgetter(1, 16, 6, 7, 8, 9, 10, 14)
+_line_key = operator.itemgetter(17, 16, 6, 7, 8, 9, 10, 14)
 # the same without the pax break: lines whose pax breaks must not overlap nor leave gaps
-_pax_group_key = operator.itemgetter(1, 16, 6, 7, 8, 14)
+_pax_group_key = operator.itemgetter(17, 16, 6, 7, 8, 14)
+_line_dates = operator.itemgetter(4, 5)
+_line_season = operator.itemgetter(3)
 # service and season names: the diff's summary groups
 _line_group = operator.itemgetter(2, 3)
 
@@ -372,6 +375,10 @@ def _service_index(
     return index
 
 
+def _numbered(services: list[SupplierService]) -> dict[uuid.UUID, int]:
+    return {service.id: number for number, service in enumerate(services)}
+
+
 def _resolve_service(
     name: str,
     meal_plan: str | None,
@@ -397,7 +404,7 @@ def _resolve_service(
     return f"{named[0].name} has no {meal_plan} meal plan (it has {plans})"
 
 
-@lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=4096)
 def _range_name(start: date, end: date) -> str:
     return f"{start:%d %b %Y} - {end:%d %b %Y}"
 
@@ -409,6 +416,7 @@ class _ServiceRef:
     id: uuid.UUID
     label: str  # "Deluxe Sea View (MAP)"
     basis: str  # the default pricing basis of its kind
+    number: int  # its place in the supplier's services (`_numbered`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -452,7 +460,7 @@ class _Resolver:
     def __init__(
         self,
         *,
-        index: dict[str, list[SupplierService]],
+        services: list[SupplierService],
         supplier: Supplier,
         by_name: dict[str, list[Season]],
         by_dates: dict[tuple[date, date], str],
@@ -460,7 +468,8 @@ class _Resolver:
         bands: set[str],
         columns_of: Callable[[int, Sequence[Any]], dict[str, str]],
     ) -> None:
-        self.index = index
+        self.index = _service_index(services)
+        self.numbers = _numbered(services)
         self.supplier_name = supplier.name
         self.by_name = by_name
         self.by_dates = by_dates
@@ -486,6 +495,7 @@ class _Resolver:
                     service.id,
                     service.name + (f" ({service.meal_plan})" if service.meal_plan else ""),
                     _BASIS_BY_KIND.get(service.kind, _PER_PERSON),
+                    self.numbers[service.id],
                 )
             self._services[(name, meal_plan)] = found
         return found
@@ -596,13 +606,13 @@ class _Resolver:
         service = self._services.get((service_name, meal_plan))
         if service is None:
             service = self.service(service_name, meal_plan)
-        if service.__class__ is str:
+        if isinstance(service, str):
             columns = self.columns_of(plan, cells)
             return Problem(row, columns.get("service", ""), service, "service")
         season = self._seasons.get((valid_from, valid_to, season_name))
         if season is None:
             season = self.season(valid_from, valid_to, season_name)
-        if season.__class__ is _Refusal:
+        if isinstance(season, _Refusal):
             return season.problem(row, self.columns_of(plan, cells))
         if currency is not None and currency != self.currency:
             columns = self.columns_of(plan, cells)
@@ -612,11 +622,10 @@ class _Resolver:
                 f"prices in {currency}, but the list is in {self.currency}",
                 "currency",
             )
-        assert isinstance(service, _ServiceRef)
         terms = self._terms.get((basis, service.basis, occupancy, age_band))
         if terms is None:
             terms = self.terms(basis, service.basis, occupancy, age_band)
-        if terms.__class__ is _Refusal:
+        if isinstance(terms, _Refusal):
             return terms.problem(row, self.columns_of(plan, cells))
         if pax_min > pax_max:
             columns = self.columns_of(plan, cells)
@@ -631,8 +640,8 @@ class _Resolver:
         rounded = self._money.get(net)
         if rounded is None:
             rounded = self.money(net)
-        start, end, season_name, key = season  # type: ignore[misc]
-        basis, occupancy, age_band = terms  # type: ignore[misc]
+        start, end, season_name, key = season
+        basis, occupancy, age_band = terms
         return _new_line(
             (
                 row,
@@ -652,6 +661,7 @@ class _Resolver:
                 weekdays,
                 min_nights,
                 key,
+                service.number,
             )
         )
 
@@ -749,7 +759,7 @@ def check(
         by_name[season.name.lower()].append(season)
     by_dates = {(s.starts_on, s.ends_on): s.name for s in against.seasons}
     resolver = _Resolver(
-        index=_service_index(services),
+        services=services,
         supplier=against.supplier,
         by_name=by_name,
         by_dates=by_dates,
@@ -759,14 +769,12 @@ def check(
     )
     resolve = resolver.line
     resolved: list[ResolvedLine] = []
-    seasons: dict[tuple[date, date], str] = {}
     first_row: dict[tuple[Any, ...], int] = {}
     for line in built.lines:
         found = resolve(line)
-        if found.__class__ is Problem:
+        if isinstance(found, Problem):
             errors.append(found)
             continue
-        assert isinstance(found, ResolvedLine)
         known = len(first_row)
         earlier = first_row.setdefault(_line_key(found), found.row)  # one hash of the key
         if len(first_row) == known:
@@ -774,7 +782,6 @@ def check(
                 Problem(found.row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
             )
             continue
-        seasons.setdefault((found.starts_on, found.ends_on), found.season_name)
         resolved.append(found)
         sell = found.sell
         if sell is None:
@@ -791,6 +798,10 @@ def check(
                     "below_net",
                 )
             )
+    # each season's dates with the name its first line gives them
+    backwards = resolved[::-1]
+    seasons = dict(zip(map(_line_dates, backwards), map(_line_season, backwards), strict=True))
+    del backwards
     errors += _season_errors(seasons, base)
     errors += _pax_errors(resolved)
     if built.rows_read and not resolved and not errors:
@@ -1013,9 +1024,10 @@ def _diff(
     names = {s.id: s.name + (f" ({s.meal_plan})" if s.meal_plan else "") for s in services}
     seasons = {s.id: s.name for s in rates.list_seasons(session, ctx, base.id)}
     current: dict[tuple[Any, ...], Any] = {}
+    numbers = _numbered(services)
     for old in rates.version_lines(session, ctx, version_id=base.id):
         key = (
-            old.service_id,
+            numbers.get(old.service_id, old.service_id),
             seasons.get(old.season_id, "?").lower(),
             old.basis,
             old.occupancy,
@@ -1041,14 +1053,20 @@ def _diff(
             }
         return found
 
-    keys = list(map(_line_key, lines))
-    olds = list(map(current.get, keys)) if current else [None] * len(lines)
-    added = [line for line, old in zip(lines, olds, strict=True) if old is None]
+    if current:
+        keys = list(map(_line_key, lines))
+        olds = list(map(current.get, keys))
+        added = [line for line, old in zip(lines, olds, strict=True) if old is None]
+        compared: Iterable[tuple[ResolvedLine, Any]] = zip(lines, olds, strict=True)
+        seen = set(keys)
+    else:  # a first version: every line is added, and the report shows the first ones
+        added = lines
+        compared = zip(lines[:REPORT_LIMIT], itertools.repeat(None))
+        seen = set()
     counts["added"] = len(added)
     for (service, season), count in Counter(map(_line_group, added)).items():
         bucket(service, season)["added"] += count
-    seen = set(keys) if current else set()
-    for line, old in zip(lines, olds, strict=True):
+    for line, old in compared:
         if old is None:
             if len(rows) >= REPORT_LIMIT:
                 continue
@@ -1162,15 +1180,15 @@ def run(
     item.mapping = mapping.model_dump(mode="json")
     item.dry_run = dry_run
     item.replace_draft = replace_draft
-    against = _against(session, ctx, item)
-    checked = None if dry_run else _kept_checked(item, mapping, against)
-    if checked is None:
-        with _gc_paused():
+    with _gc_paused():  # (the staged sheet's cells are in memory: a collection scans them all)
+        against = _against(session, ctx, item)
+        checked = None if dry_run else _kept_checked(item, mapping, against)
+        if checked is None:
             checked = check(
                 session, ctx, item=item, mapping=mapping, progress=progress, against=against
             )
-        if dry_run and not checked.errors:
-            _keep_checked(item, mapping, against, checked)
+            if dry_run and not checked.errors:
+                _keep_checked(item, mapping, against, checked)
     item.rows_read = checked.rows_read
     item.lines = checked.count
     item.error_count = len(checked.errors)
