@@ -745,11 +745,8 @@ def build_lines(
             progress(offset, total)
         if len(row) < width:
             row = [*row, *padding[len(row) :]]
-        taken = take_prices(row)
-        prices = [
-            None if cell is None or (cell.__class__ is str and not cell.strip()) else cell
-            for cell in (taken if several_prices else (taken,))
-        ]
+        # (a raw sheet's text is stripped and never "": an empty cell is None)
+        prices = take_prices(row) if several_prices else (take_prices(row),)
         number = mapping.header_row + offset + 2
         if prices.count(None) == len(prices):
             filled = [c for c in row if c is not None and c != ""]
@@ -763,7 +760,7 @@ def build_lines(
         problems: list[RowProblem] = []
         for name, column, header, code, target in targets:
             cell = row[column]
-            if cell is None or (cell.__class__ is str and not cell.strip()):
+            if cell is None:
                 continue
             found = parsed_cells.get((name, cell.__class__, cell))
             if found is None:
@@ -784,11 +781,11 @@ def build_lines(
                     "required",
                 )
             )
-        row_problems: list[RowProblem] = []
+        row_problems: list[RowProblem] = []  # its column groups' problems
         for plan_index, fixed, cells, net_header in group_cells:
             line: list[Any] | None = None
             has_net = False
-            group_problems: list[RowProblem] = []
+            known = len(row_problems)
             for position, name, header, code, target in cells:
                 cell = prices[position]
                 if cell is None:
@@ -804,7 +801,7 @@ def build_lines(
                     found = parse(name, cell)
                 ok, value = found
                 if not ok:
-                    group_problems.append(RowProblem(number, header, value, code))
+                    row_problems.append(RowProblem(number, header, value, code))
                     continue
                 if target == MARKUP:
                     line[MARKUP] = value
@@ -812,7 +809,7 @@ def build_lines(
                 amount, currency = value  # a price: its amount, and its currency if written
                 if currency is not None:
                     if line[CURRENCY] is not None and line[CURRENCY] != currency:
-                        group_problems.append(
+                        row_problems.append(
                             RowProblem(
                                 number,
                                 header,
@@ -826,13 +823,13 @@ def build_lines(
                 line[target] = amount
             if line is None:
                 continue  # no price for this occupancy / season on this row
-            if not has_net and not group_problems:
-                group_problems.append(
+            if not has_net and len(row_problems) == known:
+                row_problems.append(
                     RowProblem(number, net_header, "the net price is empty", "required")
                 )
             valid_from, valid_to = line[VALID_FROM], line[VALID_TO]
             if valid_from and valid_to and valid_to < valid_from:
-                group_problems.append(
+                row_problems.append(
                     RowProblem(
                         number,
                         result.columns_of(plan_index, row).get(ImportField.VALID_TO.value, ""),
@@ -840,9 +837,8 @@ def build_lines(
                         "range",
                     )
                 )
-            if group_problems:
-                row_problems += group_problems
-            elif not problems:  # a row whose own cells failed gives no line at all
+            if len(row_problems) == known and not problems:
+                # (a row whose own cells failed gives no line at all)
                 lines.append((number, line, plan_index, row))
         if problems or row_problems:
             errors += _unique(problems + row_problems)

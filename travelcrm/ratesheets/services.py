@@ -14,6 +14,7 @@ import difflib
 import functools
 import gc
 import hashlib
+import heapq
 import hmac
 import io
 import itertools
@@ -481,6 +482,10 @@ class _Resolver:
         self._services: dict[tuple[str, str | None], _ServiceRef | str] = {}
         self._seasons: dict[tuple[Any, ...], tuple[date, date, str, str] | _Refusal] = {}
         self._terms: dict[tuple[Any, ...], tuple[str, str, str] | _Refusal] = {}
+        # the answers that are no refusal, for `resolve`'s quick path
+        self._good_services: dict[tuple[str, str | None], _ServiceRef] = {}
+        self._good_seasons: dict[tuple[Any, ...], tuple[date, date, str, str]] = {}
+        self._good_terms: dict[tuple[Any, ...], tuple[str, str, str]] = {}
         self._money: dict[Decimal, Decimal] = {}
 
     def service(self, name: str, meal_plan: str | None) -> _ServiceRef | str:
@@ -497,6 +502,7 @@ class _Resolver:
                     _BASIS_BY_KIND.get(service.kind, _PER_PERSON),
                     self.numbers[service.id],
                 )
+                self._good_services[(name, meal_plan)] = found
             self._services[(name, meal_plan)] = found
         return found
 
@@ -536,7 +542,7 @@ class _Resolver:
                     _validity_column,
                 )
             else:
-                found = (start, end, name, name.lower())
+                found = self._good_seasons[key] = (start, end, name, name.lower())
         self._seasons[key] = found
         return found
 
@@ -569,7 +575,7 @@ class _Resolver:
             )
         if found is None:
             assert occupancy is not None
-            found = (basis, occupancy, age_band)
+            found = self._good_terms[key] = (basis, occupancy, age_band)
         self._terms[key] = found
         return found
 
@@ -580,6 +586,109 @@ class _Resolver:
         if rounded is None:
             rounded = self._money[amount] = round_money(amount, self.currency)
         return rounded
+
+    def resolve(
+        self, lines: list[sheetmap.Line], errors: list[Problem], warnings: list[Problem]
+    ) -> list[ResolvedLine]:
+        """The sheet's lines resolved (a line repeating an earlier one is dropped, with a
+        warning); problems to `errors`, warnings (duplicates, sold below net) to `warnings`.
+
+        Hot: a call for all the lines. A line whose service, season, terms and prices were
+        all seen before is put together here from the answers; any other goes through `line`
+        (which answers, remembers, or names the problem)."""
+        services, seasons, terms_of = self._good_services, self._good_seasons, self._good_terms
+        money, currency_of_list = self._money, self.currency
+        resolved: list[ResolvedLine] = []
+        first_row: dict[tuple[Any, ...], int] = {}
+        for line in lines:
+            row, values, plan, cells = line
+            (
+                service_name,
+                meal_plan,
+                season_name,
+                valid_from,
+                valid_to,
+                basis,
+                occupancy,
+                age_band,
+                pax_min,
+                pax_max,
+                min_nights,
+                weekdays,
+                currency,
+                net,
+                sell,
+                markup,
+            ) = values  # sheetmap.LINE_FIELDS
+            service = services.get((service_name, meal_plan))
+            season = seasons.get((valid_from, valid_to, season_name))
+            terms = (
+                terms_of.get((basis, service.basis, occupancy, age_band))
+                if service is not None
+                else None
+            )
+            rounded = money.get(net)
+            if (
+                season is None
+                or terms is None
+                or rounded is None
+                or (currency is not None and currency != currency_of_list)
+                or pax_min > pax_max
+                or (sell is not None and (markup is not None or sell not in money))
+            ):
+                found = self.line(line)
+                if isinstance(found, Problem):
+                    errors.append(found)
+                    continue
+            else:
+                assert service is not None
+                found = _new_line(
+                    (
+                        row,
+                        service.id,
+                        service.label,
+                        season[2],
+                        season[0],
+                        season[1],
+                        terms[0],
+                        terms[1],
+                        terms[2],
+                        pax_min,
+                        pax_max,
+                        rounded,
+                        None if sell is None else money[sell],
+                        markup,
+                        weekdays,
+                        min_nights,
+                        season[3],
+                        service.number,
+                    )
+                )
+            known = len(first_row)
+            earlier = first_row.setdefault(_line_key(found), row)  # one hash of the key
+            if len(first_row) == known:
+                warnings.append(
+                    Problem(row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
+                )
+                continue
+            resolved.append(found)
+            if found.sell is not None:
+                selling = found.sell
+            elif markup is not None:
+                selling = found.net * (1 + markup / 100)
+            else:
+                continue
+            if selling < found.net:
+                columns = self.columns_of(plan, cells)
+                warnings.append(
+                    Problem(
+                        row,
+                        columns.get("sell", columns.get("markup_pct", "")),
+                        f"sells below net ({selling:.2f} < {found.net:.2f})",
+                        "below_net",
+                    )
+                )
+        return resolved
 
     def line(self, line: sheetmap.Line) -> ResolvedLine | Problem:
         """One line of the sheet resolved, or its first problem (in the order: service,
@@ -767,37 +876,7 @@ def check(
         bands=against.bands,
         columns_of=built.columns_of,
     )
-    resolve = resolver.line
-    resolved: list[ResolvedLine] = []
-    first_row: dict[tuple[Any, ...], int] = {}
-    for line in built.lines:
-        found = resolve(line)
-        if isinstance(found, Problem):
-            errors.append(found)
-            continue
-        known = len(first_row)
-        earlier = first_row.setdefault(_line_key(found), found.row)  # one hash of the key
-        if len(first_row) == known:
-            warnings.append(
-                Problem(found.row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
-            )
-            continue
-        resolved.append(found)
-        sell = found.sell
-        if sell is None:
-            if found.markup_pct is None:
-                continue
-            sell = found.net * (1 + found.markup_pct / 100)
-        if sell < found.net:
-            columns = built.columns_of(line[2], line[3])
-            warnings.append(
-                Problem(
-                    found.row,
-                    columns.get("sell", columns.get("markup_pct", "")),
-                    f"sells below net ({sell:.2f} < {found.net:.2f})",
-                    "below_net",
-                )
-            )
+    resolved = resolver.resolve(built.lines, errors, warnings)
     # each season's dates with the name its first line gives them
     backwards = resolved[::-1]
     seasons = dict(zip(map(_line_dates, backwards), map(_line_season, backwards), strict=True))
@@ -851,16 +930,8 @@ def check(
             for (start, end), name in sorted(seasons.items())
         ],
         "base_version": base.number,
-        "diff": {k: v for k, v in difference.items() if k not in ("rows", "by_group")}
-        | {
-            "rows": difference["rows"][:REPORT_LIMIT],
-            # the busiest service/season groups first; the count says how many there are
-            "by_group": sorted(
-                difference["by_group"],
-                key=lambda g: -(g["added"] + g["changed"] + g["removed"]),
-            )[:REPORT_LIMIT],
-            "groups": len(difference["by_group"]),
-        },
+        # the busiest service/season groups first; the count says how many there are
+        "diff": difference | {"rows": difference["rows"][:REPORT_LIMIT]},
     }
     return Checked(
         resolved,
@@ -1038,21 +1109,9 @@ def _diff(
         )
         current[key] = old
     rows: list[dict[str, Any]] = []
-    summary: dict[tuple[str, str], dict[str, Any]] = {}
     counts = {"added": 0, "removed": 0, "changed": 0, "unchanged": 0}
-
-    def bucket(service: str, season: str) -> dict[str, Any]:
-        found = summary.get((service, season))
-        if found is None:
-            found = summary[(service, season)] = {
-                "service": service,
-                "season": season,
-                "added": 0,
-                "removed": 0,
-                "changed": 0,
-            }
-        return found
-
+    changed: Counter[tuple[str, str]] = Counter()  # per (service, season)
+    removed: Counter[tuple[str, str]] = Counter()
     if current:
         keys = list(map(_line_key, lines))
         olds = list(map(current.get, keys))
@@ -1064,8 +1123,7 @@ def _diff(
         compared = zip(lines[:REPORT_LIMIT], itertools.repeat(None))
         seen = set()
     counts["added"] = len(added)
-    for (service, season), count in Counter(map(_line_group, added)).items():
-        bucket(service, season)["added"] += count
+    added_to = Counter(map(_line_group, added))
     for line, old in compared:
         if old is None:
             if len(rows) >= REPORT_LIMIT:
@@ -1088,7 +1146,7 @@ def _diff(
             pct = (
                 ((line.net - old.net) / old.net * 100).quantize(Decimal("0.1")) if old.net else None
             )
-            bucket(line.service_name, line.season_name)["changed"] += 1
+            changed[(line.service_name, line.season_name)] += 1
             label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
             rows.append(
                 {
@@ -1110,7 +1168,7 @@ def _diff(
         counts["removed"] += 1
         service = names.get(old.service_id, "?")
         season = seasons.get(old.season_id, "?")
-        bucket(service, season)["removed"] += 1
+        removed[(service, season)] += 1
         if len(rows) >= REPORT_LIMIT:
             continue
         rows.append(
@@ -1128,8 +1186,34 @@ def _diff(
     return {
         "against_version": base.number,
         **counts,
-        "by_group": sorted(summary.values(), key=lambda g: (g["service"], g["season"])),
+        **_busiest_groups(added_to, changed, removed),
         "rows": rows,
+    }
+
+
+def _busiest_groups(
+    added: Counter[tuple[str, str]],
+    changed: Counter[tuple[str, str]],
+    removed: Counter[tuple[str, str]],
+) -> dict[str, Any]:
+    """The summary per service and season: the REPORT_LIMIT busiest groups (most changes,
+    then by name), and how many groups changed in all."""
+    total = added.copy()
+    total.update(changed)
+    total.update(removed)
+    busiest = heapq.nsmallest(REPORT_LIMIT, total.items(), key=lambda kv: (-kv[1], kv[0]))
+    return {
+        "by_group": [
+            {
+                "service": group[0],
+                "season": group[1],
+                "added": added[group],
+                "removed": removed[group],
+                "changed": changed[group],
+            }
+            for group, _count in busiest
+        ],
+        "groups": len(total),
     }
 
 
