@@ -19,6 +19,7 @@ import gc
 import hashlib
 import io
 import json
+import operator
 import os
 import re
 import subprocess
@@ -101,6 +102,7 @@ _ENTITY_RE: Final = re.compile(
 _CELL_REF_RE: Final = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
 _CELL_TAG_RE: Final = re.compile(rb"<c[\s/>]")
 _PREFIXED_CELL_RE: Final = re.compile(rb":c[\s/>]")
+_letters, _digits = operator.itemgetter(0), operator.itemgetter(1)  # of a _CELL_REF_RE match
 _UTF16_STARTS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\x00", b"\x00<")
 
 
@@ -489,9 +491,9 @@ def _scan_window(window: bytes, scan: _PartScan) -> None:
         return
     if b"mergeCell" in window:
         scan.merges += window.count(b"<mergeCell ")
-    if refs:
-        scan.max_col = max(scan.max_col, *(_column_number(c) for c in {c for c, _ in refs}))
-        scan.max_row = max(scan.max_row, *map(int, {r for _, r in refs}))
+    if refs:  # (the distinct letters and numbers first: a sheet repeats them on every row)
+        scan.max_col = max(scan.max_col, *map(_column_number, set(map(_letters, refs))))
+        scan.max_row = max(scan.max_row, *map(int, set(map(_digits, refs))))
 
 
 def _column_number(letters: bytes) -> int:
