@@ -335,3 +335,19 @@ def test_signed_out_callers_get_401(alpha: Agency) -> None:
         anonymous.post("/api/customers", json={"name": "X Y"}),
     ):
         assert_problem(response, 401, "unauthenticated")
+
+
+@pytest.mark.parametrize("value", [0, 1_700_000_000, 12.5])
+def test_a_birthday_sent_as_a_number_is_refused(alpha: Agency, value: float) -> None:
+    """pydantic would read a number as seconds since 1970; a date is written as text."""
+    refused = alpha.owner.post("/api/customers", json={"name": "Asha Rao", "date_of_birth": value})
+    problem = assert_problem(refused, 422, "validation_failed")
+    assert problem["errors"][0]["field"] == "date_of_birth"
+    assert "YYYY-MM-DD" in problem["errors"][0]["message"]
+    cid = alpha.customer()["id"]
+    refused = alpha.owner.post(
+        f"/api/customers/{cid}/travellers", json={"name": "Kabir Rao", "date_of_birth": value}
+    )
+    assert assert_problem(refused, 422, "validation_failed")["errors"][0]["field"] == (
+        "date_of_birth"
+    )

@@ -7,7 +7,7 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from travelcrm.core.clock import as_utc
@@ -29,6 +29,18 @@ from travelcrm.suppliers.schemas import (
 UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 
+def _date_text(value: Any) -> Any:
+    """A date comes as "YYYY-MM-DD": a number (which pydantic would read as seconds since
+    1970) is refused."""
+    if isinstance(value, int | float):
+        raise ValueError("a date is written as YYYY-MM-DD")
+    return value
+
+
+# a date a user sends (birthdays): written as text, never a number
+DateIn = Annotated[date, BeforeValidator(_date_text)]
+
+
 class CustomerCreate(BaseModel):
     """A new customer. Phones are checked and stored in E.164 (`+919812345678`); a number
     without a country code is read in the agency's country. `allow_duplicate` creates it even
@@ -46,7 +58,7 @@ class CustomerCreate(BaseModel):
     city: Text100 | None = None
     country: Country | None = None
     nationality: Country | None = None
-    date_of_birth: date | None = None
+    date_of_birth: DateIn | None = None
     preferences: dict[str, Text200] = Field(default_factory=dict, max_length=30)
     tags: list[Tag] = Field(default_factory=list, max_length=20)
     notes: Text5000 | None = None
@@ -69,7 +81,7 @@ class CustomerUpdate(BaseModel):
     city: Text100 | None = None
     country: Country | None = None
     nationality: Country | None = None
-    date_of_birth: date | None = None
+    date_of_birth: DateIn | None = None
     # the length limits sit on the value type: a null (kept as "unchanged") has no length
     preferences: Annotated[dict[str, Text200], Field(max_length=30)] | SkipJsonSchema[None] = None
     tags: Annotated[list[Tag], Field(max_length=20)] | SkipJsonSchema[None] = None
@@ -133,7 +145,7 @@ class TravellerIn(BaseModel):
 
     name: Name
     relation: Text80 | None = None
-    date_of_birth: date | None = None
+    date_of_birth: DateIn | None = None
     nationality: Country | None = None
     notes: Text1000 | None = None
 
