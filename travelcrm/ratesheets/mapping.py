@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter
 
@@ -501,24 +501,28 @@ class SheetLine:
 
 # a line as `build_lines` gives it is a list of these values, in this order (hot: a list per
 # line, 400,000 for a big sheet, where an object per line costs twice as much)
-LINE_FIELDS = (
-    "service",
-    "meal_plan",
-    "season",
-    "valid_from",
-    "valid_to",
-    "basis",
-    "occupancy",
-    "age_band",
-    "pax_min",
-    "pax_max",
-    "min_nights",
-    "weekdays",
-    "currency",
-    "net",
-    "sell",
-    "markup_pct",
-)
+class LineValues(NamedTuple):
+    """A line's values by name (where speed does not matter: a line itself is a list)."""
+
+    service: str
+    meal_plan: str | None
+    season: str | None
+    valid_from: date | None
+    valid_to: date | None
+    basis: str | None
+    occupancy: str | None
+    age_band: str | None
+    pax_min: int
+    pax_max: int
+    min_nights: int
+    weekdays: int
+    currency: str | None
+    net: Decimal
+    sell: Decimal | None
+    markup_pct: Decimal | None
+
+
+LINE_FIELDS = LineValues._fields
 (
     SERVICE,
     MEAL_PLAN,

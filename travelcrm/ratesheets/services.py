@@ -694,61 +694,33 @@ class _Resolver:
         """One line of the sheet resolved, or its first problem (in the order: service,
         season, validity, currency, occupancy, age band, pax break, sell or markup)."""
         row, values, plan, cells = line
-        (
-            service_name,
-            meal_plan,
-            season_name,
-            valid_from,
-            valid_to,
-            basis,
-            occupancy,
-            age_band,
-            pax_min,
-            pax_max,
-            min_nights,
-            weekdays,
-            currency,
-            net,
-            sell,
-            markup,
-        ) = values  # sheetmap.LINE_FIELDS
-        service = self._services.get((service_name, meal_plan))
-        if service is None:
-            service = self.service(service_name, meal_plan)
+        v = sheetmap.LineValues._make(values)  # (not hot: a line met for the first time)
+        service = self.service(v.service, v.meal_plan)
         if isinstance(service, str):
             columns = self.columns_of(plan, cells)
             return Problem(row, columns.get("service", ""), service, "service")
-        season = self._seasons.get((valid_from, valid_to, season_name))
-        if season is None:
-            season = self.season(valid_from, valid_to, season_name)
+        season = self.season(v.valid_from, v.valid_to, v.season)
         if isinstance(season, _Refusal):
             return season.problem(row, self.columns_of(plan, cells))
-        if currency is not None and currency != self.currency:
+        if v.currency is not None and v.currency != self.currency:
             columns = self.columns_of(plan, cells)
             return Problem(
                 row,
                 columns.get("net", columns.get("currency", "")),
-                f"prices in {currency}, but the list is in {self.currency}",
+                f"prices in {v.currency}, but the list is in {self.currency}",
                 "currency",
             )
-        terms = self._terms.get((basis, service.basis, occupancy, age_band))
-        if terms is None:
-            terms = self.terms(basis, service.basis, occupancy, age_band)
+        terms = self.terms(v.basis, service.basis, v.occupancy, v.age_band)
         if isinstance(terms, _Refusal):
             return terms.problem(row, self.columns_of(plan, cells))
-        if pax_min > pax_max:
+        if v.pax_min > v.pax_max:
             columns = self.columns_of(plan, cells)
             return Problem(row, columns.get("pax", ""), "pax break is reversed", "pax")
-        if sell is not None:
-            if markup is not None:
-                columns = self.columns_of(plan, cells)
-                return Problem(
-                    row, columns.get("markup_pct", ""), "give a sell price or a markup", "both"
-                )
-            sell = self.money(sell)
-        rounded = self._money.get(net)
-        if rounded is None:
-            rounded = self.money(net)
+        if v.sell is not None and v.markup_pct is not None:
+            columns = self.columns_of(plan, cells)
+            return Problem(
+                row, columns.get("markup_pct", ""), "give a sell price or a markup", "both"
+            )
         start, end, season_name, key = season
         basis, occupancy, age_band = terms
         return _new_line(
@@ -762,13 +734,13 @@ class _Resolver:
                 basis,
                 occupancy,
                 age_band,
-                pax_min,
-                pax_max,
-                rounded,
-                sell,
-                markup,
-                weekdays,
-                min_nights,
+                v.pax_min,
+                v.pax_max,
+                self.money(v.net),
+                None if v.sell is None else self.money(v.sell),
+                v.markup_pct,
+                v.weekdays,
+                v.min_nights,
                 key,
                 service.number,
             )
