@@ -1,6 +1,7 @@
-"""Storing lines on PostgreSQL: columns sent as comma-joined text or binary arrays come back
-exactly (NULLs, codes, numbers, dates, ids), and text that could hold the separator is never
-joined."""
+"""Storing lines on PostgreSQL: columns sent as comma-joined text or binary arrays, as one
+constant or through a dictionary of repeated ids come back exactly (NULLs, codes, numbers,
+dates, ids); text that could hold the separator is never joined; ids made by the server form
+one time-ordered UUIDv7 run."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from decimal import Decimal
 import pytest
 import sqlalchemy as sa
 
+from travelcrm.core.ids import id_run, run_ids
 from travelcrm.db import make_engine
-from travelcrm.ratesheets.services import _insert_unnested, _joinable
+from travelcrm.ratesheets.services import _dictionary, _insert_unnested, _joinable
 from travelcrm.settings import get_settings
 
 
@@ -31,9 +33,25 @@ def test_only_plain_values_are_joined_as_text() -> None:
     assert not _joinable([True, False])  # bool's text is not an int's
 
 
-@pytest.mark.skipif(os.environ.get("TEST_BACKEND") != "postgres", reason="PostgreSQL's unnest")
-def test_every_column_comes_back_as_it_was_sent(migrated_engine) -> None:
-    owner = make_engine(get_settings(), app_role=False)
+def test_repeated_ids_are_numbered_in_a_dictionary_by_identity() -> None:
+    a, b = uuid.uuid4(), uuid.uuid4()
+    assert _dictionary([a, b, a, a, b, a, b, b]) == ([a, b], [1, 2, 1, 1, 2, 1, 2, 2])
+    twin = uuid.UUID(int=a.int)  # equal to a, another object: listed again, still right
+    distinct, numbers = _dictionary([a, twin, a, twin, a, twin, a, twin])
+    assert [distinct[n - 1] for n in numbers] == [a] * 8
+    assert _dictionary([uuid.uuid4() for _ in range(8)]) is None  # too few repeats to pay
+
+
+def test_an_id_run_counts_up_in_the_uuid7_layout() -> None:
+    first = id_run(1000)
+    ids = run_ids(first, 1000)
+    assert ids[0] == first and len(set(ids)) == 1000 and ids == sorted(ids)
+    assert all(i.version == 7 and i.variant == uuid.RFC_4122 for i in ids)
+    with pytest.raises(ValueError):
+        id_run(0)
+
+
+def _probe_table(owner: sa.Engine) -> tuple[sa.MetaData, sa.Table]:
     name = f"store_probe_{secrets.token_hex(3)}"
     metadata = sa.MetaData()
     table = sa.Table(
@@ -47,9 +65,17 @@ def test_every_column_comes_back_as_it_was_sent(migrated_engine) -> None:
         sa.Column("pax_min", sa.Integer),
         sa.Column("code", sa.String(40)),
         sa.Column("note", sa.String(40)),
+        sa.Column("service_id", sa.Uuid),
         sa.Column("position", sa.Integer),
     )
     metadata.create_all(owner)
+    return metadata, table
+
+
+@pytest.mark.skipif(os.environ.get("TEST_BACKEND") != "postgres", reason="PostgreSQL's unnest")
+def test_every_column_comes_back_as_it_was_sent(migrated_engine) -> None:
+    owner = make_engine(get_settings(), app_role=False)
+    metadata, table = _probe_table(owner)
     tenant = uuid.uuid4()
     count = 5
     arrays = {
@@ -60,6 +86,7 @@ def test_every_column_comes_back_as_it_was_sent(migrated_engine) -> None:
         "pax_min": [1, 2, None, 4, 99],
         "code": ["per_room", "double", "extra_bed", "single", "per_room"],
         "note": ["a, b", 'say "hi"', None, "back\\slash", "plain"],
+        "service_id": [None] * count,
     }
     try:
         with owner.begin() as connection:
@@ -72,3 +99,40 @@ def test_every_column_comes_back_as_it_was_sent(migrated_engine) -> None:
     assert all(r.tenant_id == tenant for r in rows)
     for column, sent in arrays.items():
         assert [getattr(r, column) for r in rows] == sent, column
+
+
+@pytest.mark.skipif(os.environ.get("TEST_BACKEND") != "postgres", reason="PostgreSQL's unnest")
+def test_constants_repeated_ids_and_new_ids_come_back_row_by_row(migrated_engine) -> None:
+    """Columns whose values are all the same go once, repeated ids through a dictionary, over
+    more than one chunk; the server's ids are one run, in the rows' order."""
+    owner = make_engine(get_settings(), app_role=False)
+    metadata, table = _probe_table(owner)
+    services = [uuid.uuid4() for _ in range(3)]
+    count = 25_000  # two chunks
+    arrays = {
+        "service_id": [services[k % 3] for k in range(count)],
+        "code": ["per_room"] * count,  # the same on every row
+        "sell": [None] * count,
+        "net": [Decimal(1000 + k % 7) for k in range(count)],
+        "starts_on": [date(2027, 4, 1)] * count,
+    }
+    try:
+        with owner.begin() as connection:
+            _insert_unnested(
+                connection,
+                table,
+                {"tenant_id": uuid.uuid4()},
+                arrays,
+                ordinal="position",
+                new_ids="id",
+            )
+            rows = connection.execute(sa.select(table).order_by(table.c.position)).all()
+    finally:
+        metadata.drop_all(owner)
+        owner.dispose()
+    assert [r.position for r in rows] == list(range(1, count + 1))
+    for column, sent in arrays.items():
+        assert [getattr(r, column) for r in rows] == sent, column
+    ids = [r.id for r in rows]
+    assert ids == run_ids(ids[0], count)  # one run, counting up with the rows
+    assert all(i.version == 7 for i in ids)

@@ -44,7 +44,7 @@ from travelcrm.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
-from travelcrm.core.ids import new_id
+from travelcrm.core.ids import id_run, run_ids
 from travelcrm.core.jobs import enqueue_after_commit
 from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Action, require
@@ -1343,17 +1343,17 @@ def _store(
     connection, tenant_id = scoped_connection(session)
     columns = checked.line_columns()
     arrays: dict[str, list[Any]] = {
-        "id": [new_id() for _ in range(checked.count)],
         "service_id": columns["service_id"],
-        "season_id": [
-            season_ids[span] for span in zip(columns["starts_on"], columns["ends_on"], strict=True)
-        ],
+        "season_id": list(
+            map(season_ids.__getitem__, zip(columns["starts_on"], columns["ends_on"], strict=True))
+        ),
     } | {name: columns[name] for name in _STORED_FIELDS[3:]}
     table = RateLine.__table__  # type: ignore[attr-defined]
     constants = {"tenant_id": tenant_id, "version_id": draft.id}
     if connection.dialect.name == "postgresql":
-        _insert_unnested(connection, table, constants, arrays, ordinal="position")
+        _insert_unnested(connection, table, constants, arrays, ordinal="position", new_ids="id")
     else:
+        arrays = {"id": run_ids(id_run(checked.count), checked.count)} | arrays
         names = list(arrays)
         rows = [
             constants | {"position": position} | dict(zip(names, row, strict=True))
@@ -1374,15 +1374,24 @@ def _insert_unnested(
     arrays: dict[str, list[Any]],
     *,
     ordinal: str,
+    new_ids: str | None = None,
 ) -> None:
     """PostgreSQL: rows as one `INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY` per
-    chunk rather than one INSERT per row: `constants` are the same on every row, `arrays`
-    hold a value per row, `ordinal` gets the row's 1-based number. A column of dates,
-    numbers or codes travels as one comma-separated text value that the server splits and
-    casts (`string_to_array(...)::numeric[]`), which spares building an array element by
-    element in Python; ids (their binary form is cheaper than their text) and text that
-    could hold the separator go as binary arrays. Row-level security and the foreign keys
-    check every row as they would for single INSERTs."""
+    chunk rather than one INSERT per row. `constants` are the same on every row, `arrays` hold
+    a value per row, `ordinal` gets the row's 1-based number and `new_ids` (a column) a run of
+    new ids made by the server (`core.ids.id_run`). What is sent is kept small, because
+    building it in Python is most of the cost:
+
+    - an array whose values are all the same is sent once, as a constant;
+    - ids that repeat (a service's, a season's) are sent once each, in a dictionary, and each
+      row gets its id's number in it;
+    - a column of dates, numbers or codes travels as one comma-separated text value that the
+      server splits and casts (`string_to_array(...)::numeric[]`), which spares building an
+      array element by element; other ids and text that could hold the separator go as
+      binary arrays.
+
+    Row-level security and the foreign keys check every row as they would for single
+    INSERTs."""
     count = len(next(iter(arrays.values()), []))
     if not count:
         return
@@ -1391,30 +1400,73 @@ def _insert_unnested(
     def sql_type(name: str) -> str:
         return str(table.c[name].type.compile(dialect=dialect))
 
-    joined = {name: _joinable(values) for name, values in arrays.items()}
-    given = ", ".join(f"%(c_{name})s::{sql_type(name)}" for name in constants)
-    unnested = ", ".join(
-        f"string_to_array(%(a_{name})s, ',', '')::{sql_type(name)}[]"
-        if joined[name]
-        else f"%(a_{name})b::{sql_type(name)}[]"
-        for name in arrays
-    )
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join([*constants, *arrays, ordinal])}) "
-        f"SELECT {given}, {', '.join(arrays)}, n + %(offset)s "
-        f"FROM unnest({unnested}) WITH ORDINALITY AS new_rows({', '.join(arrays)}, n)"
-    )
     fixed = {f"c_{name}": value for name, value in constants.items()}
-    for start in range(0, count, _UNNEST_CHUNK):
-        chunk = {
-            f"a_{name}": (
-                ",".join(map(_as_text, values[start : start + _UNNEST_CHUNK]))
-                if joined[name]
-                else values[start : start + _UNNEST_CHUNK]
+    selected = {name: f"%(c_{name})s::{sql_type(name)}" for name in constants}
+    per_row: dict[str, str] = {}  # unnested column -> the array it comes from
+    plain: dict[str, tuple[list[Any], bool]] = {}  # -> (values, sent as joined text)
+    coded: dict[str, list[int]] = {}
+    for name, values in arrays.items():
+        first = values[0]
+        codes = _dictionary(values) if isinstance(first, uuid.UUID) else None
+        if codes is not None and len(codes[0]) > 1:
+            # (each distinct object once: a check's repeated ids are the same object)
+            fixed[f"d_{name}"], coded[name] = codes
+            selected[name] = f"(%(d_{name})b::{sql_type(name)}[])[{name}]"
+            per_row[name] = f"string_to_array(%(a_{name})s, ',')::int[]"
+        elif codes is not None or values.count(first) == count:
+            fixed[f"c_{name}"] = first
+            selected[name] = f"%(c_{name})s::{sql_type(name)}"
+        else:
+            joined = _joinable(values)
+            plain[name] = (values, joined)
+            selected[name] = name
+            per_row[name] = (
+                f"string_to_array(%(a_{name})s, ',', '')::{sql_type(name)}[]"
+                if joined
+                else f"%(a_{name})b::{sql_type(name)}[]"
             )
-            for name, values in arrays.items()
-        }
-        connection.exec_driver_sql(statement, fixed | chunk | {"offset": start})
+    if new_ids is not None:
+        first_id = id_run(count)
+        low = first_id.int & ((1 << 64) - 1)
+        fixed |= {"id_head": first_id.hex[:16], "id_low": low - (1 << 64)}  # as a bigint
+        selected[new_ids] = "(%(id_head)s || to_hex(%(id_low)s::bigint + n - 1 + %(offset)s))::uuid"
+    selected[ordinal] = "n + %(offset)s"
+    if per_row:
+        source = (
+            f"unnest({', '.join(per_row.values())}) WITH ORDINALITY "
+            f"AS new_rows({', '.join(per_row)}, n)"
+        )
+    else:
+        source = "generate_series(1, %(rows)s::int) AS n"
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(selected)}) "
+        f"SELECT {', '.join(selected.values())} FROM {source}"
+    )
+    for start in range(0, count, _UNNEST_CHUNK):
+        stop = min(start + _UNNEST_CHUNK, count)
+        chunk: dict[str, Any] = {"offset": start}
+        if not per_row:
+            chunk["rows"] = stop - start
+        for name, (values, joined) in plain.items():
+            part = values[start:stop]
+            # (str is C-fast; None is the only value it would spell wrong)
+            chunk[f"a_{name}"] = (
+                ",".join(map(_as_text if None in part else str, part)) if joined else part
+            )
+        for name, numbers in coded.items():
+            chunk[f"a_{name}"] = ",".join(map(str, numbers[start:stop]))
+        connection.exec_driver_sql(statement, fixed | chunk)
+
+
+def _dictionary(values: list[Any]) -> tuple[list[Any], list[int]] | None:
+    """(each distinct object, each value's 1-based number in that list), or None when few
+    values repeat. Objects are told apart by identity (C-fast where UUID's hash is Python): an
+    equal value held in two objects is simply listed twice."""
+    objects = dict(zip(map(id, values), values, strict=True))
+    if len(objects) * 4 > len(values):
+        return None
+    number = {key: k for k, key in enumerate(objects, start=1)}
+    return list(objects.values()), list(map(number.__getitem__, map(id, values)))
 
 
 # the types whose text form never holds a comma nor is empty (None is sent as '', SQL NULL);
