@@ -9,13 +9,17 @@ from decimal import Decimal
 
 import pytest
 from pydantic import ValidationError
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import col, select
 
 from tests.rates.factories import Contract, agency_context, make_contract
 from travelcrm.core.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
+from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
+from travelcrm.rates.models import RateLine
 from travelcrm.rates.schemas import (
     AgeBandIn,
     AllotmentIn,
@@ -447,3 +451,21 @@ def test_what_the_rate_pages_read_about_suppliers_stays_in_the_agency(migrated_e
         assert rates.supplier_names(session, stranger, [contract.supplier_id]) == {}
         assert rates.supplier_choices(session, stranger) == []
         assert rates.services_to_price(session, stranger, supplier_id=spare) == []
+
+
+def test_a_line_of_one_version_cannot_name_another_versions_season(migrated_engine) -> None:
+    """The database's own key: a line's season is a season of the line's version (a draft
+    copies its seasons; the published version's season is not one of the draft's)."""
+    contract = make_contract()
+    with tenant_scope(contract.ctx) as session:
+        draft = rates.new_draft(session, contract.ctx, version_id=contract.version_id)
+        copied = session.exec(select(RateLine).where(col(RateLine.version_id) == draft.id)).first()
+        assert copied is not None
+        draft_id = draft.id
+    with pytest.raises(IntegrityError), tenant_scope(contract.ctx) as session:
+        stray = RateLine.model_validate(
+            copied.model_dump() | {"id": new_id(), "season_id": contract.peak_id}
+        )
+        assert stray.version_id == draft_id
+        session.add(stray)
+        session.flush()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, UniqueConstraint
+from sqlalchemy import JSON, ForeignKeyConstraint, Index, UniqueConstraint
 from sqlmodel import Field
 
 from travelcrm.core.sqltypes import amount, utc_datetime
@@ -118,7 +118,11 @@ class RateListVersion(TenantMixin, table=True):
 
 class Season(TenantMixin, table=True):
     __tablename__ = "rate_seasons"
-    __table_args__ = (tenant_fk("version_id", "rate_list_versions", ondelete="CASCADE"),)
+    __table_args__ = (
+        tenant_fk("version_id", "rate_list_versions", ondelete="CASCADE"),
+        # what a rate line's key names: a season of that version
+        UniqueConstraint("tenant_id", "version_id", "id"),
+    )
 
     version_id: uuid.UUID = Field(index=True)
     name: str = Field(max_length=80)
@@ -142,8 +146,13 @@ class AgeBand(TenantMixin, table=True):
 class RateLine(TenantChildMixin, table=True):
     __tablename__ = "rate_lines"
     __table_args__ = (
-        tenant_fk("version_id", "rate_list_versions", ondelete="CASCADE"),
-        tenant_fk("season_id", "rate_seasons", ondelete="CASCADE"),
+        # one key proves the version and that the season is one of its seasons (the season's
+        # own key proves the version; a version's deletion reaches its lines through them)
+        ForeignKeyConstraint(
+            ["tenant_id", "version_id", "season_id"],
+            ["rate_seasons.tenant_id", "rate_seasons.version_id", "rate_seasons.id"],
+            ondelete="CASCADE",
+        ),
         tenant_fk("service_id", "supplier_services"),
         # what the lookup and the grid read: a version's lines of a service in a season
         Index("ix_rate_lines_lookup", "tenant_id", "version_id", "service_id", "season_id"),
