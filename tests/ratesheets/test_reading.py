@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import builtins
 import hashlib
+import itertools
 import pickle
 import re
 import struct
@@ -15,6 +16,8 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from travelcrm.core.errors import FieldError
 from travelcrm.ratesheets import reading
@@ -699,3 +702,32 @@ def test_refusal_carries_its_code_and_survives_pickling() -> None:
     assert (copy.code, copy.detail, copy.errors) == ("empty", "The file is empty.", error.errors)
     assert error.errors == [FieldError("file", "The file is empty.", "empty")]
     assert str(error) == "The file is empty."
+
+
+def _cells(refs: list[tuple[int, int]]) -> bytes:
+    def letters(col: int) -> str:
+        text = ""
+        while col:
+            col, rest = divmod(col - 1, 26)
+            text = chr(65 + rest) + text
+        return text
+
+    return b"".join(f'<c r="{letters(c)}{r}"><v>1</v></c>'.encode() for c, r in refs)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(1, 16384), st.integers(1, 1_048_576)), min_size=1, max_size=40),
+    st.lists(st.integers(0, 40), max_size=4),
+)
+def test_a_sheets_extent_is_its_largest_row_and_column_in_any_order(
+    refs: list[tuple[int, int]], cuts: list[int]
+) -> None:
+    """Cells in any order, split over any number of pieces of the stream: the extent is the
+    largest row number and column, whatever their widths and wherever they come."""
+    scan = reading._PartScan(is_sheet=True)
+    bounds = [0, *sorted(c for c in cuts if c < len(refs)), len(refs)]
+    for start, stop in itertools.pairwise(bounds):
+        reading._scan_window(b"<sheetData><row>" + _cells(refs[start:stop]) + b"</row>", scan)
+    assert scan.regular
+    assert (scan.max_row, scan.max_col) == (max(r for _, r in refs), max(c for c, _ in refs))
