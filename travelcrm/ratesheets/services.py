@@ -33,6 +33,7 @@ from typing import Any, NamedTuple
 
 from pydantic import ValidationError
 from sqlalchemy import insert as sa_insert
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from travelcrm.audit import services as audit
@@ -333,15 +334,10 @@ class Checked:
     def line_columns(self) -> dict[str, list[Any]]:
         """What storing needs of the lines, a list per field (in the lines' order)."""
         if self.columns is None:
-            if self.lines:
-                self.columns = {
-                    name: list(
-                        map(operator.itemgetter(ResolvedLine._fields.index(name)), self.lines)
-                    )
-                    for name in _STORED_FIELDS
-                }
-            else:
-                self.columns = {name: [] for name in _STORED_FIELDS}
+            fields = list(zip(*self.lines, strict=True)) or [()] * len(ResolvedLine._fields)
+            self.columns = {
+                name: list(fields[ResolvedLine._fields.index(name)]) for name in _STORED_FIELDS
+            }
         return self.columns
 
 
@@ -367,25 +363,47 @@ def _problem(p: sheetmap.RowProblem) -> Problem:
     return Problem(p.row, p.column, p.reason, p.code)
 
 
-def _service_index(
-    services: Iterable[SupplierService],
-) -> dict[str, list[SupplierService]]:
-    index: dict[str, list[SupplierService]] = defaultdict(list)
+class _Service(NamedTuple):
+    """What a check reads of a supplier service (columns, not ORM objects: a thousand of
+    them are read for every check)."""
+
+    id: uuid.UUID
+    name: str
+    meal_plan: str | None
+    kind: str
+    is_active: bool
+
+
+def _services_to_price(session: Session, supplier_id: uuid.UUID) -> list[_Service]:
+    """The supplier's services, in `rates.services_to_price`'s order, as plain rows on the
+    scoped connection."""
+    connection, tenant_id = scoped_connection(session)
+    table = SupplierService.__table__  # type: ignore[attr-defined]
+    rows = connection.execute(
+        sa_select(table.c.id, table.c.name, table.c.meal_plan, table.c.kind, table.c.is_active)
+        .where(table.c.tenant_id == tenant_id, table.c.supplier_id == supplier_id)
+        .order_by(table.c.name, table.c.meal_plan)
+    )
+    return list(map(_Service._make, rows))
+
+
+def _service_index(services: Iterable[_Service]) -> dict[str, list[_Service]]:
+    index: dict[str, list[_Service]] = defaultdict(list)
     for service in services:
         index[" ".join(service.name.lower().split())].append(service)
     return index
 
 
-def _numbered(services: list[SupplierService]) -> dict[uuid.UUID, int]:
+def _numbered(services: list[_Service]) -> dict[uuid.UUID, int]:
     return {service.id: number for number, service in enumerate(services)}
 
 
 def _resolve_service(
     name: str,
     meal_plan: str | None,
-    index: dict[str, list[SupplierService]],
+    index: dict[str, list[_Service]],
     supplier_name: str,
-) -> SupplierService | str:
+) -> _Service | str:
     named = index.get(" ".join(name.lower().split()), [])
     if not named:
         close = difflib.get_close_matches(name.lower(), list(index), n=1, cutoff=0.75)
@@ -461,7 +479,7 @@ class _Resolver:
     def __init__(
         self,
         *,
-        services: list[SupplierService],
+        services: list[_Service],
         supplier: Supplier,
         by_name: dict[str, list[Season]],
         by_dates: dict[tuple[date, date], str],
@@ -755,7 +773,7 @@ class _Against:
     rate_list: RateList
     base: RateListVersion
     supplier: Supplier
-    services: list[SupplierService]
+    services: list[_Service]
     seasons: list[Season]
     bands: set[str]
 
@@ -771,10 +789,8 @@ class _Against:
             self.supplier.country,
             sorted(self.bands),
         ]
-        parts += sorted(
-            (str(v.id), v.name, v.kind, v.meal_plan, v.is_active) for v in self.services
-        )
-        parts += sorted((str(x.id), x.name, x.starts_on, x.ends_on) for x in self.seasons)
+        parts += sorted((v.id.int, v.name, v.kind, v.meal_plan, v.is_active) for v in self.services)
+        parts += sorted((x.id.int, x.name, x.starts_on, x.ends_on) for x in self.seasons)
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -786,7 +802,7 @@ def _against(session: Session, ctx: TenantContext, item: RateImport) -> _Against
         rate_list=rate_list,
         base=base,
         supplier=supplier,
-        services=list(rates.services_to_price(session, ctx, supplier_id=rate_list.supplier_id)),
+        services=_services_to_price(session, rate_list.supplier_id),
         seasons=list(rates.list_seasons(session, ctx, base.id)),
         bands={b.kind for b in rates.list_age_bands(session, ctx, base.id)},
     )
@@ -1059,7 +1075,7 @@ def _diff(
     ctx: TenantContext,
     base: RateListVersion,
     lines: list[ResolvedLine],
-    services: list[SupplierService],
+    services: list[_Service],
 ) -> dict[str, Any]:
     """Added, removed and changed lines against the base version, with the % change, and a
     summary per service and season. `rows` holds the first REPORT_LIMIT changes (what the
