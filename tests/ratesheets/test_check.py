@@ -33,6 +33,9 @@ ROWS = [
     ["Dolphin cruise", "", "Peak", "", "", "1-4", "2000", "", "-10"],  # 11: below net (markup)
     ["Dolphin crooze", "", "Peak", "", "", "5-20", "1800", "", ""],  # 12: no such service
     ["Deluxe Sea View", "CP", "Lean", "Double", "", "", "6000", "", ""],  # 13: repeats row 2
+    # amounts no price column holds (NUMERIC(18, 4)): a row error, not a failed check
+    ["Deluxe Sea View", "CP", "Peak", "Double", "", "", "250000000000000", "", ""],  # 14
+    ["Deluxe Sea View", "CP", "Lean", "Double", "", "", "6000", "", "1" + "0" * 300],  # 15
 ]
 MAPPING = ImportMapping(
     header_row=0,
@@ -103,7 +106,15 @@ def test_each_problem_is_on_its_row_and_in_the_column_it_came_from(checked: dict
     assert _on(errors, 6) == [("Markup %", "both")]
     assert _on(errors, 12) == [("Room", "service")]
     assert "did you mean 'Dolphin cruise'" in next(e["reason"] for e in errors if e["row"] == 12)
-    assert {e["row"] for e in errors} == {3, 4, 5, 6, 12}
+    assert _on(errors, 14) == [("Net", "net")]
+    assert "250000000000000 is too large for a price" in next(
+        e["reason"] for e in errors if e["row"] == 14
+    )
+    assert _on(errors, 15) == [("Markup %", "markup_pct")]
+    assert "10000000000000000000… (301 characters) is too large" in next(
+        e["reason"] for e in errors if e["row"] == 15
+    )
+    assert {e["row"] for e in errors} == {3, 4, 5, 6, 12, 14, 15}
     warnings = checked["warnings"]
     assert _on(warnings, 8) == [("Sell", "below_net")]
     assert _on(warnings, 9) == [("Sell", "below_net")]

@@ -604,6 +604,22 @@ _ROW_FIELDS = (
 )
 
 
+def _texts(rows: list[list[Any]], columns: list[int]) -> list[tuple[int, str]]:
+    """(offset of the row, text) of the text cells in `columns`, row by row. Quick for the
+    usual workbook, whose dates and prices are real dates and numbers, not text."""
+    found: list[tuple[int, int, str]] = []
+    for place, column in enumerate(columns):
+        try:
+            cells = list(map(operator.itemgetter(column), rows))
+        except IndexError:  # ragged rows (a CSV)
+            cells = [row[column] if column < len(row) else None for row in rows]
+        if str in set(map(type, cells)):
+            found += [(k, place, c) for k, c in enumerate(cells) if type(c) is str]
+    if len(columns) > 1:
+        found.sort(key=operator.itemgetter(0, 1))
+    return [(k, c) for k, _place, c in found]
+
+
 def _date_samples(sheet: RawSheet, mapping: ImportMapping) -> list[tuple[str, str]]:
     """The date texts of the file with where they are (the evidence names the row)."""
     wanted = [
@@ -612,12 +628,7 @@ def _date_samples(sheet: RawSheet, mapping: ImportMapping) -> list[tuple[str, st
         if r.field in (ImportField.VALID_FROM, ImportField.VALID_TO)
     ]
     first = mapping.header_row + 1
-    samples = [
-        (c, f"row {first + offset + 1}")
-        for offset, row in enumerate(sheet.rows[first:])
-        for i in wanted
-        if i < len(row) and isinstance((c := row[i]), str)
-    ]
+    samples = [(c, f"row {first + offset + 1}") for offset, c in _texts(sheet.rows[first:], wanted)]
     samples += [
         (r.header, f"the header of column {get_column_letter(r.column + 1)}")
         for r in mapping.columns
@@ -628,12 +639,8 @@ def _date_samples(sheet: RawSheet, mapping: ImportMapping) -> list[tuple[str, st
 
 def _amount_samples(sheet: RawSheet, mapping: ImportMapping) -> list[str]:
     wanted = [r.column for r in mapping.columns if r.field in PRICE_FIELDS]
-    return [
-        c
-        for row in sheet.rows[mapping.header_row + 1 : mapping.header_row + 5001]
-        for i in wanted
-        if i < len(row) and isinstance((c := row[i]), str)
-    ]
+    rows = sheet.rows[mapping.header_row + 1 : mapping.header_row + 5001]
+    return [c for _offset, c in _texts(rows, wanted)]
 
 
 def build_lines(
@@ -926,11 +933,32 @@ def _text(cell: Any) -> str:
     return " ".join(cell_text(cell).split())
 
 
+# what an amount column (NUMERIC(18, 4)) holds: 14 digits before the decimal mark
+_TOO_LARGE = Decimal(10) ** 14
+
+
+def _shown(cell: Any) -> str:
+    """The cell's text for a message, cut short if long (a 300-digit number, say)."""
+    text = _text(cell)
+    return text if len(text) <= 24 else f"{text[:20]}… ({len(text)} characters)"
+
+
 def _price(cell: Any, _d: bool, decimal_comma: bool) -> tuple[Decimal, str | None]:
     amount, currency = values.parse_amount(cell, decimal_comma=decimal_comma)
     if amount < 0:
         raise ValueError(f"{_text(cell)} is negative; prices can't be")
+    if amount >= _TOO_LARGE:
+        raise ValueError(
+            f"{_shown(cell)} is too large for a price (at most 14 digits before the decimal mark)"
+        )
     return amount, currency
+
+
+def _markup(cell: Any, _d: bool, decimal_comma: bool) -> Decimal:
+    percent = values.parse_percent(cell, decimal_comma=decimal_comma)
+    if abs(percent) >= _TOO_LARGE:
+        raise ValueError(f"{_shown(cell)} is too large for a markup percentage")
+    return percent
 
 
 def _priced(line: SheetLine, value: tuple[Decimal, str | None], cell: Any) -> Decimal:
@@ -967,9 +995,7 @@ _VALUES: dict[ImportField, Callable[[Any, bool, bool], Any]] = {
     ImportField.PAX_MAX: lambda cell, _d, _c: values.parse_int(cell, what="people"),
     ImportField.NET: _price,
     ImportField.SELL: _price,
-    ImportField.MARKUP: lambda cell, _d, decimal_comma: values.parse_percent(
-        cell, decimal_comma=decimal_comma
-    ),
+    ImportField.MARKUP: _markup,
     ImportField.MIN_NIGHTS: _min_nights,
     ImportField.WEEKDAYS: lambda cell, _d, _c: weekdays_mask(values.parse_weekdays(cell)),
     ImportField.CURRENCY: lambda cell, _d, _c: values.parse_currency(cell),
