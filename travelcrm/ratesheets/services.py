@@ -638,21 +638,33 @@ class _Resolver:
                 sell,
                 markup,
             ) = values  # sheetmap.LINE_FIELDS
+            # (each answer met for the first time is worked out, and remembered if good)
             service = services.get((service_name, meal_plan))
+            if service is None:
+                self.service(service_name, meal_plan)
+                service = services.get((service_name, meal_plan))
             season = seasons.get((valid_from, valid_to, season_name))
-            terms = (
-                terms_of.get((basis, service.basis, occupancy, age_band))
-                if service is not None
-                else None
-            )
+            if season is None:
+                self.season(valid_from, valid_to, season_name)
+                season = seasons.get((valid_from, valid_to, season_name))
+            terms = None
+            if service is not None:
+                terms = terms_of.get((basis, service.basis, occupancy, age_band))
+                if terms is None:
+                    self.terms(basis, service.basis, occupancy, age_band)
+                    terms = terms_of.get((basis, service.basis, occupancy, age_band))
             rounded = money.get(net)
+            if rounded is None and net is not None:
+                rounded = self.money(net)
+            if sell is not None and sell not in money:
+                self.money(sell)
             if (
                 season is None
                 or terms is None
                 or rounded is None
                 or (currency is not None and currency != currency_of_list)
                 or pax_min > pax_max
-                or (sell is not None and (markup is not None or sell not in money))
+                or (sell is not None and markup is not None)
             ):
                 found = self.line(line)
                 if isinstance(found, Problem):
