@@ -2,8 +2,8 @@
 every row (dry run: errors, warnings, diff against the published version), then commit all or
 nothing into a new draft version; the mapping becomes the supplier's template.
 
-A run reads the staged file again (the upload is kept under DATA_DIR until the import is
-committed or dropped), so a dry run and its commit see exactly the same bytes (checksum).
+A run reads the staged file again (the upload is kept under DATA_DIR while the import may
+need it: see `retention`), so a dry run and its commit see exactly the same bytes (checksum).
 """
 
 from __future__ import annotations
@@ -182,6 +182,11 @@ _last_read: dict[tuple[str, str], Workbook] = {}
 def _remember(stored_as: str, workbook: Workbook) -> None:
     _last_read.clear()
     _last_read[(stored_as, workbook.checksum)] = workbook
+
+
+def forget_workbook(stored_as: str, checksum: str) -> None:
+    """Drop this process's read of an import's file (the file is going)."""
+    _last_read.pop((stored_as, checksum), None)
 
 
 def _workbook(item: RateImport) -> Workbook:
@@ -1011,7 +1016,7 @@ def _kept_checked(item: RateImport, mapping: ImportMapping, against: _Against) -
 
 
 def _drop_kept(item: RateImport) -> None:
-    _last_read.pop((item.stored_as, item.checksum), None)
+    forget_workbook(item.stored_as, item.checksum)
     with contextlib.suppress(OSError):
         _kept_path(item).unlink()
 
