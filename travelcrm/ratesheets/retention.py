@@ -69,7 +69,7 @@ def forget_uploads(
             col(RateImport.checksum),
             col(RateImport.created_at),
             col(RateImport.finished_at),
-        ).where(col(RateImport.stored_as) != "")
+        ).where(col(RateImport.tenant_id) == ctx.tenant_id, col(RateImport.stored_as) != "")
     ).all()  # (not the reports: an agency's history holds thousands)
     done = Forgotten()
     named: set[str] = set()
