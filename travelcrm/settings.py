@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     login_max_failures: Annotated[int, Field(ge=1, le=100)] = 5
     login_lock_minutes: Annotated[int, Field(ge=1, le=1440)] = 15
     session_days: Annotated[int, Field(ge=1, le=365)] = 14
-    # an uploaded rate sheet not run for this long is removed (a committed one at once)
+    # an uploaded rate sheet not run for this long is removed (a committed one an hour after)
     upload_retention_days: Annotated[int, Field(ge=1, le=3650)] = 7
     access_token_minutes: Annotated[int, Field(ge=1, le=60)] = 15
     refresh_token_days: Annotated[int, Field(ge=1, le=90)] = 30

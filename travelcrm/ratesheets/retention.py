@@ -32,7 +32,6 @@ COMMITTED_KEPT_FOR = timedelta(hours=1)
 ORPHAN_AFTER = timedelta(days=1)
 # what a run still needs: its file stays whatever its age
 _IN_USE = frozenset({ImportStatus.QUEUED.value, ImportStatus.RUNNING.value})
-_SUFFIXES = ("", ".checked", ".partial")  # the upload, its kept dry run, one being written
 
 
 @dataclass(frozen=True)
@@ -72,11 +71,12 @@ def forget_uploads(
         ).where(col(RateImport.tenant_id) == ctx.tenant_id, col(RateImport.stored_as) != "")
     ).all()  # (not the reports: an agency's history holds thousands)
     done = Forgotten()
-    named: set[str] = set()
+    named: set[str] = set()  # file names (DATA_DIR may have moved since the upload)
     unused: list[uuid.UUID] = []
     for import_id, status, stored_as, checksum, created_at, finished_at in imports:
-        upload = Path(stored_as)
-        named.add(upload.name)
+        files = services.upload_files(stored_as)
+        upload = files[0]
+        named.update(path.name for path in files)
         if status in _IN_USE or not upload.exists():
             continue
         committed = status == ImportStatus.COMMITTED.value
@@ -84,8 +84,8 @@ def forget_uploads(
         if last_used > now - (COMMITTED_KEPT_FOR if committed else kept_for):
             continue
         services.forget_workbook(stored_as, checksum)
-        for suffix in _SUFFIXES:
-            done += _remove(Path(stored_as + suffix))
+        for path in files:
+            done += _remove(path)
         if not committed:
             unused.append(import_id)
     if unused:
@@ -94,11 +94,10 @@ def forget_uploads(
             .where(col(RateImport.tenant_id) == ctx.tenant_id, col(RateImport.id).in_(unused))
             .values(stage=f"file removed after {kept_for.days} days unused; upload it again")
         )
-    folder = get_settings().data_dir / "imports" / str(ctx.tenant_id)
+    folder = services.upload_dir(ctx.tenant_id)
     if folder.is_dir():
         for path in folder.iterdir():
-            base = path.name.removesuffix(".partial").removesuffix(".checked")
-            if base in named or not path.is_file():
+            if path.name in named or not path.is_file():
                 continue
             changed = datetime.fromtimestamp(path.stat().st_mtime, UTC)
             if changed < now - ORPHAN_AFTER:

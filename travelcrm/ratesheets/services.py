@@ -91,10 +91,14 @@ _PER_PERSON = PricingBasis.PER_PERSON.value
 # ---- staging and preview -------------------------------------------------------------------------
 
 
-def _upload_dir(tenant_id: uuid.UUID) -> Path:
-    folder = get_settings().data_dir / "imports" / str(tenant_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def upload_dir(tenant_id: uuid.UUID) -> Path:
+    """Where the agency's uploads are kept (see `retention`)."""
+    return get_settings().data_dir / "imports" / str(tenant_id)
+
+
+def upload_files(stored_as: str) -> tuple[Path, Path, Path]:
+    """An upload's files: the upload, its kept dry run, and that dry run being written."""
+    return Path(stored_as), Path(stored_as + ".checked"), Path(stored_as + ".partial")
 
 
 def _get_import(session: Session, import_id: uuid.UUID) -> RateImport:
@@ -151,7 +155,9 @@ def stage_file(
         stage="uploaded",
         created_by=ctx.user_id,
     )
-    target = _upload_dir(ctx.tenant_id) / f"{item.id}.{workbook.kind}"
+    folder = upload_dir(ctx.tenant_id)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{item.id}.{workbook.kind}"
     shutil.copyfile(source, target)
     item.stored_as = str(target)
     _remember(item.stored_as, workbook)
@@ -952,7 +958,7 @@ def check(
 
 
 def _kept_path(item: RateImport) -> Path:
-    return Path(item.stored_as + ".checked")
+    return upload_files(item.stored_as)[1]
 
 
 def _kept_key(item: RateImport, mapping: ImportMapping, against: _Against) -> str:
@@ -983,8 +989,7 @@ def _keep_checked(
         },
         protocol=pickle.HIGHEST_PROTOCOL,
     )
-    path = _kept_path(item)
-    partial = path.with_suffix(".partial")
+    _upload, path, partial = upload_files(item.stored_as)
     partial.write_bytes(_signature(payload) + payload)
     partial.replace(path)
 
