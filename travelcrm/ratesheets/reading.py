@@ -19,7 +19,6 @@ import gc
 import hashlib
 import io
 import json
-import operator
 import os
 import re
 import subprocess
@@ -99,10 +98,12 @@ _ENTITY_RE: Final = re.compile(
     rb"<\x00?!\x00?(?:D\x00?O\x00?C\x00?T\x00?Y\x00?P\x00?E|E\x00?N\x00?T\x00?I\x00?T\x00?Y)",
     re.IGNORECASE,
 )
-_CELL_REF_RE: Final = re.compile(rb'<c r="([A-Za-z]+)([0-9]+)"')
+# a cell reference's row number, and its column letters (two passes, each giving plain bytes:
+# a match's tuple would be a tracked object, and 100,000 of them set off the cyclic GC)
+_CELL_ROW_RE: Final = re.compile(rb'<c r="[A-Za-z]+([0-9]+)"')
+_CELL_COLUMN_RE: Final = re.compile(rb'<c r="([A-Za-z]+)[0-9]')
 _CELL_TAG_RE: Final = re.compile(rb"<c[\s/>]")
 _PREFIXED_CELL_RE: Final = re.compile(rb":c[\s/>]")
-_letters, _digits = operator.itemgetter(0), operator.itemgetter(1)  # of a _CELL_REF_RE match
 _UTF16_STARTS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\x00", b"\x00<")
 
 
@@ -482,8 +483,8 @@ def _scan_window(window: bytes, scan: _PartScan) -> None:
             scan.regular = False
     if not scan.regular:
         return
-    refs = _CELL_REF_RE.findall(window)
-    if window.count(b"<c") != len(refs) and len(_CELL_TAG_RE.findall(window)) != len(refs):
+    rows = _CELL_ROW_RE.findall(window)
+    if window.count(b"<c") != len(rows) and len(_CELL_TAG_RE.findall(window)) != len(rows):
         scan.regular = False  # a cell without a leading r="..." (calamine places those itself)
         return
     if _PREFIXED_CELL_RE.search(window):
@@ -491,9 +492,11 @@ def _scan_window(window: bytes, scan: _PartScan) -> None:
         return
     if b"mergeCell" in window:
         scan.merges += window.count(b"<mergeCell ")
-    if refs:  # (the distinct letters and numbers first: a sheet repeats them on every row)
-        scan.max_col = max(scan.max_col, *map(_column_number, set(map(_letters, refs))))
-        scan.max_row = max(scan.max_row, *map(int, set(map(_digits, refs))))
+    if rows:  # (the distinct letters and numbers first: a sheet repeats them on every row)
+        # every cell tag is a whole reference here, so the letters are those same cells'
+        columns = set(_CELL_COLUMN_RE.findall(window))
+        scan.max_col = max(scan.max_col, *map(_column_number, columns))
+        scan.max_row = max(scan.max_row, *map(int, set(rows)))
 
 
 def _column_number(letters: bytes) -> int:

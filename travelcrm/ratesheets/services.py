@@ -1274,7 +1274,9 @@ def run(
     item.mapping = mapping.model_dump(mode="json")
     item.dry_run = dry_run
     item.replace_draft = replace_draft
-    with _gc_paused():  # (the staged sheet's cells are in memory: a collection scans them all)
+    # (the staged sheet's cells are in memory: a collection would scan them all, and the
+    # check's lines too; those are let go before the collector runs again)
+    with _gc_paused():
         against = _against(session, ctx, item)
         checked = None if dry_run else _kept_checked(item, mapping, against)
         if checked is None:
@@ -1283,6 +1285,12 @@ def run(
             )
             if dry_run and not checked.errors:
                 _keep_checked(item, mapping, against, checked)
+        draft = None
+        if not dry_run and not checked.errors:
+            if progress:
+                progress(90, "storing the new draft")
+            draft = _store(session, ctx, item=item, checked=checked, replace_draft=replace_draft)
+        checked.lines, checked.columns = [], None
     item.rows_read = checked.rows_read
     item.lines = checked.count
     item.error_count = len(checked.errors)
@@ -1296,16 +1304,12 @@ def run(
         session.add(item)
         session.flush()
         return item
-    if dry_run:
+    if draft is None:
         item.status = ImportStatus.CHECKED.value
         item.stage = f"checked: {checked.count:,} lines ready"
         session.add(item)
         session.flush()
         return item
-    if progress:
-        progress(90, "storing the new draft")
-    with _gc_paused():
-        draft = _store(session, ctx, item=item, checked=checked, replace_draft=replace_draft)
     _save_template(session, ctx, supplier_id=item.supplier_id, mapping=mapping)
     _drop_kept(item)
     item.status = ImportStatus.COMMITTED.value
