@@ -102,7 +102,8 @@ _ENTITY_RE: Final = re.compile(
 # a match's tuple would be a tracked object, and 100,000 of them set off the cyclic GC)
 _CELL_ROW_RE: Final = re.compile(rb'<c r="[A-Za-z]+([0-9]+)"')
 _CELL_COLUMN_RE: Final = re.compile(rb'<c r="([A-Za-z]+)[0-9]')
-_CELL_TAG_RE: Final = re.compile(rb"<c[\s/>]")
+# a cell tag that does not start with its whole reference (`<col` and `<cols` are no cells)
+_UNREFERENCED_CELL_RE: Final = re.compile(rb'<c(?! r="[A-Za-z]+[0-9]+")[\s/>]')
 _PREFIXED_CELL_RE: Final = re.compile(rb":c[\s/>]")
 _UTF16_STARTS: Final = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, b"<\x00", b"\x00<")
 
@@ -471,7 +472,8 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, strings: bool
 
 
 def _scan_window(window: bytes, scan: _PartScan) -> None:
-    if (b"<!" in window or (scan.wide and b"<\x00!" in window)) and _ENTITY_RE.search(window):
+    # (a lone "!" is rare in a part and found at memchr speed; "<" is everywhere)
+    if b"!" in window and _ENTITY_RE.search(window):
         raise SheetRejectedError(_ENTITIES, code="xml_entities")
     if scan.strings_part:
         scan.strings += window.count(b"<si") + window.count(b":si")
@@ -483,8 +485,7 @@ def _scan_window(window: bytes, scan: _PartScan) -> None:
             scan.regular = False
     if not scan.regular:
         return
-    rows = _CELL_ROW_RE.findall(window)
-    if window.count(b"<c") != len(rows) and len(_CELL_TAG_RE.findall(window)) != len(rows):
+    if _UNREFERENCED_CELL_RE.search(window):
         scan.regular = False  # a cell without a leading r="..." (calamine places those itself)
         return
     if _PREFIXED_CELL_RE.search(window):
@@ -492,6 +493,7 @@ def _scan_window(window: bytes, scan: _PartScan) -> None:
         return
     if b"mergeCell" in window:
         scan.merges += window.count(b"<mergeCell ")
+    rows = _CELL_ROW_RE.findall(window)
     if rows:  # (the distinct letters and numbers first: a sheet repeats them on every row)
         # every cell tag is a whole reference here, so the letters are those same cells'
         columns = set(_CELL_COLUMN_RE.findall(window))

@@ -315,6 +315,7 @@ class ResolvedLine(NamedTuple):
     service_no: int  # the service's number in the check (keys hash it, not the slower UUID)
 
 
+_UNSET: Any = object()  # no value seen yet
 _new_line = functools.partial(tuple.__new__, ResolvedLine)  # (hot: `_make` is slower)
 # what makes a line the same line in two versions: service, season, basis, occupancy, age
 # band, pax break, weekdays
@@ -628,7 +629,14 @@ class _Resolver:
         services, seasons, terms_of = self._good_services, self._good_seasons, self._good_terms
         money, currency_of_list = self._money, self.currency
         resolved: list[ResolvedLine] = []
-        first_row: dict[tuple[Any, ...], int] = {}
+        first_row: dict[tuple[Any, ...], ResolvedLine] = {}
+        # a row's lines (and often the next rows') name the same service and season, as the
+        # very same objects (`build_lines` shares them): those are looked up once per run of
+        # lines, not per line
+        service_of: tuple[Any, Any] = (_UNSET, _UNSET)
+        season_of: tuple[Any, Any, Any] = (_UNSET, _UNSET, _UNSET)
+        service: _ServiceRef | None = None
+        season: tuple[date, date, str, str] | None = None
         for line in lines:
             row, values, plan, cells = line
             (
@@ -650,14 +658,22 @@ class _Resolver:
                 markup,
             ) = values  # sheetmap.LINE_FIELDS
             # (each answer met for the first time is worked out, and remembered if good)
-            service = services.get((service_name, meal_plan))
-            if service is None:
-                self.service(service_name, meal_plan)
-                service = services.get((service_name, meal_plan))
-            season = seasons.get((valid_from, valid_to, season_name))
-            if season is None:
-                self.season(valid_from, valid_to, season_name)
-                season = seasons.get((valid_from, valid_to, season_name))
+            if service_name is not service_of[0] or meal_plan is not service_of[1]:
+                service_of = (service_name, meal_plan)
+                service = services.get(service_of)
+                if service is None:
+                    self.service(service_name, meal_plan)
+                    service = services.get(service_of)
+            if (
+                valid_from is not season_of[0]
+                or valid_to is not season_of[1]
+                or season_name is not season_of[2]
+            ):
+                season_of = (valid_from, valid_to, season_name)
+                season = seasons.get(season_of)
+                if season is None:
+                    self.season(valid_from, valid_to, season_name)
+                    season = seasons.get(season_of)
             terms = None
             if service is not None:
                 terms = terms_of.get((basis, service.basis, occupancy, age_band))
@@ -705,11 +721,12 @@ class _Resolver:
                         service.number,
                     )
                 )
-            known = len(first_row)
-            earlier = first_row.setdefault(_line_key(found), row)  # one hash of the key
-            if len(first_row) == known:
+            earlier = first_row.setdefault(_line_key(found), found)  # one hash of the key
+            if earlier is not found:
                 warnings.append(
-                    Problem(row, "", f"repeats row {earlier}; the first one is kept", "duplicate")
+                    Problem(
+                        row, "", f"repeats row {earlier[0]}; the first one is kept", "duplicate"
+                    )
                 )
                 continue
             resolved.append(found)
@@ -1211,7 +1228,8 @@ def _busiest_groups(
     total = added.copy()
     total.update(changed)
     total.update(removed)
-    busiest = heapq.nsmallest(REPORT_LIMIT, total.items(), key=lambda kv: (-kv[1], kv[0]))
+    # (most changes first, then by name: the pairs are made in C, with no key function)
+    busiest = heapq.nsmallest(REPORT_LIMIT, zip(map(operator.neg, total.values()), total))
     return {
         "by_group": [
             {
@@ -1221,7 +1239,7 @@ def _busiest_groups(
                 "removed": removed[group],
                 "changed": changed[group],
             }
-            for group, _count in busiest
+            for _count, group in busiest
         ],
         "groups": len(total),
     }
