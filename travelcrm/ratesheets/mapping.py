@@ -733,7 +733,14 @@ def build_lines(
             index,
             plan.fixed,
             [
-                (price_columns.index(column), name, header, _FIELD_NAME[name], _TARGETS[name])
+                (
+                    price_columns.index(column),
+                    name,
+                    header,
+                    _FIELD_NAME[name],
+                    _TARGETS[name],
+                    name is ImportField.NET,
+                )
                 for column, name, header in plan.cells
             ],
             plan.net_header,
@@ -751,14 +758,14 @@ def build_lines(
     total = len(data)
     rows_read = 0
     padding = [None] * width
-    for offset, row in enumerate(data):
-        if progress is not None and offset % 2000 == 0:
-            progress(offset, total)
+    first = mapping.header_row + 2  # the first data row's number
+    for number, row in enumerate(data, start=first):
+        if progress is not None and (number - first) % 2000 == 0:
+            progress(number - first, total)
         if len(row) < width:
             row = [*row, *padding[len(row) :]]
         # (a raw sheet's text is stripped and never "": an empty cell is None)
         prices = take_prices(row) if several_prices else (take_prices(row),)
-        number = mapping.header_row + offset + 2
         if prices.count(None) == len(prices):
             filled = [c for c in row if c is not None and c != ""]
             if len(filled) > 1 and any(
@@ -797,7 +804,7 @@ def build_lines(
             line: list[Any] | None = None
             has_net = False
             known = len(row_problems)
-            for position, name, header, code, target in cells:
+            for position, name, header, code, target, is_net in cells:
                 cell = prices[position]
                 if cell is None:
                     continue
@@ -805,7 +812,7 @@ def build_lines(
                     line = values_.copy()
                     for index, value in fixed:
                         line[index] = value
-                if name is ImportField.NET:
+                if is_net:
                     has_net = True
                 found = parsed_cells.get((name, cell.__class__, cell))
                 if found is None:
