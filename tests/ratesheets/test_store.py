@@ -1,7 +1,8 @@
 """Storing lines on PostgreSQL: columns sent as comma-joined text or binary arrays, as one
 constant or through a dictionary of repeated ids come back exactly (NULLs, codes, numbers,
 dates, ids); text that could hold the separator is never joined; ids made by the server form
-one time-ordered UUIDv7 run."""
+one time-ordered UUIDv7 run. Elsewhere (SQLite), rows bound once per distinct object through
+the driver's executemany come back exactly too (on both backends: the helper is generic)."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ import pytest
 import sqlalchemy as sa
 
 from travelcrm.core.ids import id_run, run_ids
+from travelcrm.core.sqltypes import Amount
 from travelcrm.db import make_engine
-from travelcrm.ratesheets.services import _dictionary, _insert_unnested, _joinable
+from travelcrm.ratesheets.services import _dictionary, _insert_bound, _insert_unnested, _joinable
 from travelcrm.settings import get_settings
 
 
@@ -135,4 +137,56 @@ def test_constants_repeated_ids_and_new_ids_come_back_row_by_row(migrated_engine
         assert [getattr(r, column) for r in rows] == sent, column
     ids = [r.id for r in rows]
     assert ids == run_ids(ids[0], count)  # one run, counting up with the rows
+    assert all(i.version == 7 for i in ids)
+
+
+def test_rows_bound_once_per_object_come_back_as_they_were_sent(migrated_engine) -> None:
+    """Each column's values go through its type's bind processor once per distinct object
+    (a repeated object, and an equal value in another object, both come back right), the
+    new ids are one run in the rows' order, over more than one executemany."""
+    owner = make_engine(get_settings(), app_role=False)
+    metadata = sa.MetaData()
+    table = sa.Table(
+        f"bound_probe_{secrets.token_hex(3)}",
+        metadata,
+        sa.Column("tenant_id", sa.Uuid, nullable=False),
+        sa.Column("id", sa.Uuid, primary_key=True),
+        sa.Column("service_id", sa.Uuid),
+        sa.Column("starts_on", sa.Date),
+        sa.Column("net", Amount()),
+        sa.Column("sell", Amount(), nullable=True),
+        sa.Column("pax_min", sa.Integer),
+        sa.Column("code", sa.String(40)),
+        sa.Column("position", sa.Integer),
+    )
+    metadata.create_all(owner)
+    services = [uuid.uuid4() for _ in range(3)]
+    twin = uuid.UUID(int=services[0].int)  # equal to the first, another object
+    count = 20_003  # two chunks
+    net = Decimal("1250.5")
+    arrays = {
+        "service_id": [twin if k % 10 == 0 else services[k % 3] for k in range(count)],
+        "starts_on": [date(2027, 4, 1 + k % 28) for k in range(count)],
+        "net": [net if k % 2 else Decimal(1000 + k % 7) / 3 for k in range(count)],
+        "sell": [None if k % 5 else Decimal("99999.9999") for k in range(count)],
+        "pax_min": [1 + k % 4 for k in range(count)],
+        "code": ["per_room" if k % 2 else 'a, "b"' for k in range(count)],
+    }
+    tenant = uuid.uuid4()
+    try:
+        with owner.begin() as connection:
+            _insert_bound(
+                connection, table, {"tenant_id": tenant}, arrays, ordinal="position", new_ids="id"
+            )
+            rows = connection.execute(sa.select(table).order_by(table.c.position)).all()
+    finally:
+        metadata.drop_all(owner)
+        owner.dispose()
+    assert [r.position for r in rows] == list(range(1, count + 1))
+    assert all(r.tenant_id == tenant for r in rows)
+    assert [r.net for r in rows] == [n.quantize(Decimal("0.0001")) for n in arrays.pop("net")]
+    for column, sent in arrays.items():
+        assert [getattr(r, column) for r in rows] == sent, column
+    ids = [r.id for r in rows]
+    assert ids == run_ids(ids[0], count)
     assert all(i.version == 7 for i in ids)

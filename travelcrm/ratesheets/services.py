@@ -32,7 +32,6 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from pydantic import ValidationError
-from sqlalchemy import insert as sa_insert
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
@@ -73,7 +72,7 @@ from travelcrm.suppliers.models import ServiceKind, Supplier, SupplierService
 PREVIEW_ROWS = 25
 REPORT_LIMIT = 1000  # problems and diff rows kept in the report (counts are always complete)
 PRICE_JUMP_PCT = Decimal(30)  # a price up more than this vs the current version is a warning
-_UNNEST_CHUNK = 20_000  # rate lines per INSERT on PostgreSQL
+_UNNEST_CHUNK = 20_000  # rate lines per INSERT on PostgreSQL (per executemany elsewhere)
 
 # the service kind decides the pricing basis when the sheet does not say
 _BASIS_BY_KIND = {
@@ -322,8 +321,6 @@ _new_line = functools.partial(tuple.__new__, ResolvedLine)  # (hot: `_make` is s
 _line_key = operator.itemgetter(17, 16, 6, 7, 8, 9, 10, 14)
 # the same without the pax break: lines whose pax breaks must not overlap nor leave gaps
 _pax_group_key = operator.itemgetter(17, 16, 6, 7, 8, 14)
-_line_dates = operator.itemgetter(4, 5)
-_line_season = operator.itemgetter(3)
 # service and season names: the diff's summary groups
 _line_group = operator.itemgetter(2, 3)
 
@@ -517,6 +514,8 @@ class _Resolver:
         self._good_seasons: dict[tuple[Any, ...], tuple[date, date, str, str]] = {}
         self._good_terms: dict[tuple[Any, ...], tuple[str, str, str]] = {}
         self._money: dict[Decimal, Decimal] = {}
+        # each season's dates with the name the first line resolved with them gives them
+        self.season_names: dict[tuple[date, date], str] = {}
 
     def service(self, name: str, meal_plan: str | None) -> _ServiceRef | str:
         """The service a line names, or why none."""
@@ -637,6 +636,7 @@ class _Resolver:
         season_of: tuple[Any, Any, Any] = (_UNSET, _UNSET, _UNSET)
         service: _ServiceRef | None = None
         season: tuple[date, date, str, str] | None = None
+        season_names, named_from, named_to = self.season_names, _UNSET, _UNSET
         for line in lines:
             row, values, plan, cells = line
             (
@@ -730,6 +730,9 @@ class _Resolver:
                 )
                 continue
             resolved.append(found)
+            if found[4] is not named_from or found[5] is not named_to:
+                named_from, named_to = found[4], found[5]
+                season_names.setdefault((named_from, named_to), found[3])
             if found.sell is not None:
                 selling = found.sell
             elif markup is not None:
@@ -905,10 +908,7 @@ def check(
         columns_of=built.columns_of,
     )
     resolved = resolver.resolve(built.lines, errors, warnings)
-    # each season's dates with the name its first line gives them
-    backwards = resolved[::-1]
-    seasons = dict(zip(map(_line_dates, backwards), map(_line_season, backwards), strict=True))
-    del backwards
+    seasons = resolver.season_names
     errors += _season_errors(seasons, base)
     errors += _pax_errors(resolved)
     if built.rows_read and not resolved and not errors:
@@ -1229,7 +1229,9 @@ def _busiest_groups(
     total.update(changed)
     total.update(removed)
     # (most changes first, then by name: the pairs are made in C, with no key function)
-    busiest = heapq.nsmallest(REPORT_LIMIT, zip(map(operator.neg, total.values()), total))
+    busiest = heapq.nsmallest(
+        REPORT_LIMIT, zip(map(operator.neg, total.values()), total, strict=True)
+    )
     return {
         "by_group": [
             {
@@ -1413,14 +1415,7 @@ def _store(
     if connection.dialect.name == "postgresql":
         _insert_unnested(connection, table, constants, arrays, ordinal="position", new_ids="id")
     else:
-        arrays = {"id": run_ids(id_run(checked.count), checked.count)} | arrays
-        names = list(arrays)
-        rows = [
-            constants | {"position": position} | dict(zip(names, row, strict=True))
-            for position, row in enumerate(zip(*arrays.values(), strict=True), start=1)
-        ]
-        for chunk in range(0, len(rows), 5000):
-            connection.execute(sa_insert(table), rows[chunk : chunk + 5000])
+        _insert_bound(connection, table, constants, arrays, ordinal="position", new_ids="id")
     draft.lock_version += 1
     session.add(draft)
     session.flush()
@@ -1516,6 +1511,65 @@ def _insert_unnested(
         for name, numbers in coded.items():
             chunk[f"a_{name}"] = ",".join(map(str, numbers[start:stop]))
         connection.exec_driver_sql(statement, fixed | chunk)
+
+
+def _insert_bound(
+    connection: Any,
+    table: Any,
+    constants: dict[str, Any],
+    arrays: dict[str, list[Any]],
+    *,
+    ordinal: str,
+    new_ids: str,
+) -> None:
+    """Other databases (SQLite): the rows through the driver's executemany, each value bound
+    as SQLAlchemy would bind it (its column type's bind processor) but each distinct object
+    only once, where SQLAlchemy's insert works each row out on its own (most of a commit's
+    time). `constants`, `arrays`, `ordinal` and `new_ids` as for `_insert_unnested`."""
+    count = len(next(iter(arrays.values()), []))
+    if not count:
+        return
+    dialect = connection.dialect
+
+    def processor(name: str) -> Callable[[Any], Any] | None:
+        bind: Callable[[Any], Any] | None = table.c[name].type._cached_bind_processor(dialect)
+        return bind
+
+    def bound(name: str, value: Any) -> Any:
+        process = processor(name)
+        return value if process is None else process(value)
+
+    columns: dict[str, Iterable[Any]] = {
+        name: itertools.repeat(bound(name, value), count) for name, value in constants.items()
+    }
+    first = id_run(count)
+    process_id = processor(new_ids)
+    if process_id is not None and process_id(first) == f"{first.int:032x}":
+        # (the usual form on SQLite, 32 hex digits: spelled without making each UUID)
+        columns[new_ids] = map("{:032x}".format, range(first.int, first.int + count))
+    else:
+        ids = run_ids(first, count)
+        columns[new_ids] = ids if process_id is None else map(process_id, ids)
+    for name, values in arrays.items():
+        process = processor(name)
+        if process is None:
+            columns[name] = values
+            continue
+        # (each distinct object once, told apart by identity: a check shares its objects)
+        distinct = dict(zip(map(id, values), values, strict=True))
+        done = {key: process(value) for key, value in distinct.items()}
+        columns[name] = map(done.__getitem__, map(id, values))
+    columns[ordinal] = range(1, count + 1)
+    # (written out: a compiled insert would order its columns, and add those with defaults)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    rows = zip(*columns.values(), strict=True)
+    while chunk := list(itertools.islice(rows, _UNNEST_CHUNK)):
+        connection.exec_driver_sql(statement, chunk)
 
 
 def _dictionary(values: list[Any]) -> tuple[list[Any], list[int]] | None:
