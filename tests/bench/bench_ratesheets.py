@@ -31,6 +31,7 @@ not timed assertions.
 
 from __future__ import annotations
 
+import gc
 import io
 import json
 import os
@@ -331,6 +332,17 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
         assert len(frame) > 0
         return seconds
 
+    # the cyclic GC's pauses, summed: a full collection now and then (its moment depends on
+    # everything the process allocated before) is most of the run-to-run noise of a figure
+    collecting = {"since": 0.0, "total": 0.0}
+
+    def gc_timer(phase: str, _info: dict[str, Any]) -> None:
+        if phase == "start":
+            collecting["since"] = time.perf_counter()
+        else:
+            collecting["total"] += time.perf_counter() - collecting["since"]
+
+    gc.callbacks.append(gc_timer)
     results: dict[str, Any] = {"backend": backend, "sizes": []}
     # warm-up: first calls import and prepare what every later call reuses
     warm = folder / "sheet-1.xlsx"
@@ -347,16 +359,20 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
         _log(f"{backend}: {rows:,} rows, {runs} run(s) of each figure")
         figure: dict[str, Any] = {"rows": rows, "lines": rows * len(OCCUPANCY_FACTORS)}
         rss_before = _rss_mb()
-        stage_s, preview_s, dry_s, lines = [], [], [], 0
+        stage_s, preview_s, dry_s, gc_s, lines = [], [], [], [], 0
         for _ in range(runs):
             settle()
             start = time.perf_counter()
+            collected = collecting["total"]
             import_id = stage(rate_list_id, path)
             staged = time.perf_counter()
+            in_stage = collecting["total"] - collected
             mapping = mapping_for(import_id)
             previewed = time.perf_counter()
+            collected = collecting["total"]
             checked = run(import_id, mapping, dry_run=True)
             done = time.perf_counter()
+            gc_s.append(in_stage + collecting["total"] - collected)
             stage_s.append(staged - start)
             preview_s.append(previewed - staged)
             dry_s.append(staged - start + done - previewed)  # the preview is not part of it
@@ -388,6 +404,7 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
             "stage": stage_s,
             "preview": preview_s,
             "dry": dry_s,
+            "dry_gc": gc_s,
             "commit": commit_s,
             "direct": direct_s,
             "commit_stage": commit_stage,
@@ -568,7 +585,8 @@ def report(results: list[dict[str, Any]], written: dict[int, tuple[int, int]], t
                 "  dry run (stage_file + run dry_run=True)",
                 dry,
                 pandas,
-                f"<= 3x: {verdict(dry <= 3 * pandas)}",
+                f"<= 3x: {verdict(dry <= 3 * pandas)}  (cyclic GC pauses in it: "
+                f"{statistics.median(size['dry_gc']):.2f} s)",
             )
             row(
                 "  commit of the dry-run import (run dry_run=False)",

@@ -233,6 +233,12 @@ def _template(session: Session, supplier_id: uuid.UUID) -> ImportMapping | None:
 
 def _day_first_default(session: Session, supplier_id: uuid.UUID) -> bool:
     supplier = session.exec(select(Supplier).where(col(Supplier.id) == supplier_id)).first()
+    return _day_first_for(supplier)
+
+
+def _day_first_for(supplier: Supplier | None) -> bool:
+    """Where the supplier is, dates are written day first unless it is one of the few
+    countries that write the month first."""
     return not (supplier and supplier.country in {"US", "PH", "CA"})
 
 
@@ -343,9 +349,12 @@ class Checked:
     def line_columns(self) -> dict[str, list[Any]]:
         """What storing needs of the lines, a list per field (in the lines' order)."""
         if self.columns is None:
-            fields = list(zip(*self.lines, strict=True)) or [()] * len(ResolvedLine._fields)
+            # (the lines laid end to end, then every n-th value: C-fast, where transposing
+            # makes a tuple per field and copies each)
+            width = len(ResolvedLine._fields)
+            values = list(itertools.chain.from_iterable(self.lines))
             self.columns = {
-                name: list(fields[ResolvedLine._fields.index(name)]) for name in _STORED_FIELDS
+                name: values[ResolvedLine._fields.index(name) :: width] for name in _STORED_FIELDS
             }
         return self.columns
 
@@ -733,12 +742,9 @@ class _Resolver:
             if found[4] is not named_from or found[5] is not named_to:
                 named_from, named_to = found[4], found[5]
                 season_names.setdefault((named_from, named_to), found[3])
-            if found.sell is not None:
-                selling = found.sell
-            elif markup is not None:
-                selling = found.net * (1 + markup / 100)
-            else:
-                continue
+            if sell is None and markup is None:
+                continue  # (the usual line: nothing sold, nothing to warn of)
+            selling = found.sell if found.sell is not None else found.net * (1 + markup / 100)
             if selling < found.net:
                 columns = self.columns_of(plan, cells)
                 warnings.append(
@@ -886,7 +892,7 @@ def check(
     built = sheetmap.build_lines(
         raw,
         mapping,
-        default_day_first=_day_first_default(session, item.supplier_id),
+        default_day_first=_day_first_for(against.supplier),
         progress=step,
     )
     errors = [_problem(p) for p in built.errors]
@@ -919,7 +925,7 @@ def check(
         )
     if progress:
         progress(85, "comparing with the current version")
-    difference = _diff(session, ctx, base, resolved, services)
+    difference = _diff(session, ctx, base, resolved, services, against.seasons)
     for row in difference["rows"]:
         pct = row.get("pct")
         if row["change"] == "changed" and pct is not None and Decimal(pct) > PRICE_JUMP_PCT:
@@ -1115,12 +1121,14 @@ def _diff(
     base: RateListVersion,
     lines: list[ResolvedLine],
     services: list[_Service],
+    base_seasons: list[Season],
 ) -> dict[str, Any]:
     """Added, removed and changed lines against the base version, with the % change, and a
-    summary per service and season. `rows` holds the first REPORT_LIMIT changes (what the
-    report keeps) and every changed line after them (their price jumps are warnings)."""
+    summary per service and season (`base_seasons`: the base version's, as the check read
+    them). `rows` holds the first REPORT_LIMIT changes (what the report keeps) and every
+    changed line after them (their price jumps are warnings)."""
     names = {s.id: s.name + (f" ({s.meal_plan})" if s.meal_plan else "") for s in services}
-    seasons = {s.id: s.name for s in rates.list_seasons(session, ctx, base.id)}
+    seasons = {s.id: s.name for s in base_seasons}
     current: dict[tuple[Any, ...], Any] = {}
     numbers = _numbered(services)
     for old in rates.version_lines(session, ctx, version_id=base.id):
