@@ -5,6 +5,7 @@ PostgreSQL (TEST_BACKEND)."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import AgeBandKind
 from travelcrm.rates.schemas import AgeBandIn
+from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets import services as sheets
+from travelcrm.ratesheets.reading import RawSheet
 from travelcrm.ratesheets.schemas import ColumnRule, ImportField, ImportMapping
 
 HEADER = ["Room", "Meal", "Season", "Occupancy", "Age", "Pax", "Net", "Sell", "Markup %"]
@@ -133,3 +136,43 @@ def test_the_good_rows_are_the_lines_and_the_diff_compares_them(checked: dict) -
     assert diff["groups"] == len(diff["by_group"])
     busiest = [g["added"] + g["changed"] + g["removed"] for g in diff["by_group"]]
     assert busiest == sorted(busiest, reverse=True)
+
+
+def test_a_column_group_whose_own_dates_are_reversed_is_an_error_on_each_of_its_rows() -> None:
+    """The dates a column group's header gives are checked for each line of that group (the
+    row's own dates once per row); the other group's lines of the row are kept."""
+    sheet = RawSheet(
+        "Rates",
+        [
+            ["Room", "Jul-Jun", "Apr-Jun"],
+            ["Deluxe Sea View", 100.0, 200.0],
+            ["Premier Suite", 300.0, None],
+        ],
+    )
+    mapping = ImportMapping(
+        header_row=0,
+        columns=[
+            ColumnRule(column=0, header="Room", field=ImportField.SERVICE),
+            ColumnRule(
+                column=1,
+                header="Jul-Jun",
+                field=ImportField.NET,
+                fixed={ImportField.VALID_FROM: "2027-07-01", ImportField.VALID_TO: "2027-06-30"},
+            ),
+            ColumnRule(
+                column=2,
+                header="Apr-Jun",
+                field=ImportField.NET,
+                fixed={ImportField.VALID_FROM: "2027-04-01", ImportField.VALID_TO: "2027-06-30"},
+            ),
+        ],
+        constants={ImportField.CURRENCY: "INR"},
+    )
+    built = sheetmap.build_lines(sheet, mapping)
+    assert [(p.row, p.column, p.code) for p in built.errors] == [
+        (2, "Jul-Jun", "range"),
+        (3, "Jul-Jun", "range"),
+    ]
+    assert "ends (30 Jun 2027) before it starts (01 Jul 2027)" in built.errors[0].reason
+    kept = [(row, values[sheetmap.VALID_FROM]) for row, values, _plan, _cells in built.lines]
+    assert kept == [(2, date(2027, 4, 1))]

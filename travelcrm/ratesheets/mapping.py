@@ -732,6 +732,8 @@ def build_lines(
         (
             index,
             plan.fixed,
+            # (does the group fix a date? if not, its lines have the row's dates)
+            any(place in (VALID_FROM, VALID_TO) for place, _value in plan.fixed),
             [
                 (
                     price_columns.index(column),
@@ -800,7 +802,8 @@ def build_lines(
                 )
             )
         row_problems: list[RowProblem] = []  # its column groups' problems
-        for plan_index, fixed, cells, net_header in group_cells:
+        row_reversed = _reversed(values_)
+        for plan_index, fixed, fixes_dates, cells, net_header in group_cells:
             line: list[Any] | None = None
             has_net = False
             known = len(row_problems)
@@ -845,8 +848,8 @@ def build_lines(
                 row_problems.append(
                     RowProblem(number, net_header, "the net price is empty", "required")
                 )
-            valid_from, valid_to = line[VALID_FROM], line[VALID_TO]
-            if valid_from and valid_to and valid_to < valid_from:
+            if _reversed(line) if fixes_dates else row_reversed:
+                valid_from, valid_to = line[VALID_FROM], line[VALID_TO]
                 row_problems.append(
                     RowProblem(
                         number,
@@ -864,6 +867,12 @@ def build_lines(
         progress(total, total)
     result.rows_read = rows_read
     return result
+
+
+def _reversed(line: list[Any]) -> bool:
+    """Does the line end before it starts?"""
+    valid_from, valid_to = line[VALID_FROM], line[VALID_TO]
+    return bool(valid_from and valid_to and valid_to < valid_from)
 
 
 def _unique(problems: list[RowProblem]) -> list[RowProblem]:
