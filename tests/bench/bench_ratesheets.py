@@ -22,7 +22,9 @@ the same run, prints:
   100,000 rows as plain values.
 
 On PostgreSQL each timed figure starts after `ANALYZE` and `CHECKPOINT` as the owner (fresh
-tables without statistics, and the previous figure's dirty pages, would otherwise blur it).
+tables without statistics, and the previous figure's dirty pages, would otherwise blur it); the
+10,000-row dry runs follow one such pause together (after an ANALYZE, the next statements
+rebuild the server's cached table data, ~20 ms, which a live server does not pay per request).
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_ratesheets` (needs the local
 PostgreSQL; a fresh database and a temporary folder, removed after; about 4 minutes). Figures,
@@ -360,8 +362,8 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
         figure: dict[str, Any] = {"rows": rows, "lines": rows * len(OCCUPANCY_FACTORS)}
         rss_before = _rss_mb()
         stage_s, preview_s, dry_s, gc_s, lines = [], [], [], [], 0
+        settle()  # (once: the first run after it rebuilds the server's caches of the tables)
         for _ in range(runs):
-            settle()
             start = time.perf_counter()
             collected = collecting["total"]
             import_id = stage(rate_list_id, path)
