@@ -327,6 +327,7 @@ _new_line = functools.partial(tuple.__new__, ResolvedLine)  # (hot: `_make` is s
 _line_key = operator.itemgetter(17, 16, 6, 7, 8, 9, 10, 14)
 # the same without the pax break: lines whose pax breaks must not overlap nor leave gaps
 _pax_group_key = operator.itemgetter(17, 16, 6, 7, 8, 14)
+_pax_break = operator.itemgetter(9, 10)
 # service and season names: the diff's summary groups
 _line_group = operator.itemgetter(2, 3)
 
@@ -1084,7 +1085,7 @@ def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
     """Pax breaks of the same line that overlap or leave a gap. The lines are unique by key
     (duplicates were dropped), so with a single pax break in the whole sheet no two lines
     can share a group: nothing to compare (most sheets have no pax breaks at all)."""
-    if len({(line.pax_min, line.pax_max) for line in lines}) <= 1:
+    if len(set(map(_pax_break, lines))) <= 1:
         return []
     groups: dict[tuple[Any, ...], list[tuple[int, int, int]]] = defaultdict(list)
     for line in lines:
