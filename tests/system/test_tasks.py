@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -49,6 +50,15 @@ def _letters(task_name: str) -> list[DeadLetter]:
         return list(session.exec(select(DeadLetter).where(DeadLetter.task_name == task_name)))
 
 
+def _letters_once_written(task_name: str, timeout: float = 10) -> list[DeadLetter]:
+    """A failed task's dead letters. Huey stores the failure (what `.get()` raises) before its
+    post-execute hook writes the letter, so the caller may look a moment too soon."""
+    deadline = time.monotonic() + timeout
+    while not (letters := _letters(task_name)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return letters
+
+
 def test_task_that_fails_twice_then_succeeds(queue: Huey) -> None:
     attempts: list[str | None] = []
     name = f"flaky_{secrets.token_hex(3)}"
@@ -82,7 +92,7 @@ def test_task_that_fails_for_good_lands_in_dead_letters(queue: Huey) -> None:
     with pytest.raises(TaskException):
         result.get(blocking=True, timeout=20)
     assert len(calls) == 3
-    letters = _letters(name)
+    letters = _letters_once_written(name)
     assert len(letters) == 1
     letter = letters[0]
     assert letter.attempts == 3
@@ -105,7 +115,7 @@ def test_permanent_external_error_skips_retries(queue: Huey) -> None:
     with pytest.raises(TaskException):
         wrapped().get(blocking=True, timeout=20)
     assert len(calls) == 1
-    (letter,) = _letters(name)
+    (letter,) = _letters_once_written(name)
     assert letter.error_type == "ExternalServiceError"
     assert letter.attempts == 1
 
