@@ -78,8 +78,11 @@ def harness(worker, tmp_path_factory) -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # every assertion waits as long as the tests' own TIMEOUT (Playwright's default is 5 s, which
+    # a loaded CI machine sometimes needs more than for a page's state to arrive)
+    expect.set_options(timeout=20_000)
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
