@@ -1534,14 +1534,17 @@ def _insert_bound(
     """Other databases (SQLite): the rows through the driver's executemany, each value bound
     as SQLAlchemy would bind it (its column type's bind processor) but each distinct object
     only once, where SQLAlchemy's insert works each row out on its own (most of a commit's
-    time). `constants`, `arrays`, `ordinal` and `new_ids` as for `_insert_unnested`."""
+    time). `constants`, `arrays`, `ordinal` and `new_ids` as for `_insert_unnested`; no
+    column default is applied, so every column must be given."""
     count = len(next(iter(arrays.values()), []))
     if not count:
         return
     dialect = connection.dialect
 
     def processor(name: str) -> Callable[[Any], Any] | None:
-        bind: Callable[[Any], Any] | None = table.c[name].type._cached_bind_processor(dialect)
+        bind: Callable[[Any], Any] | None = (
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        )
         return bind
 
     def bound(name: str, value: Any) -> Any:
