@@ -296,40 +296,72 @@ class Problem:
         return {"row": self.row, "column": self.column, "reason": self.reason, "code": self.code}
 
 
-class ResolvedLine(NamedTuple):
-    """A sheet line resolved against the list: a tuple (hot: one per line, 400,000 for a big
-    sheet), so making one is cheap and the columns to store are a transposition."""
-
-    row: int
-    service_id: uuid.UUID
-    service_name: str
-    season_name: str
-    starts_on: date
-    ends_on: date
-    basis: str
-    occupancy: str
-    age_band: str
-    pax_min: int
-    pax_max: int
-    net: Decimal
-    sell: Decimal | None
-    markup_pct: Decimal | None
-    weekdays: int
-    min_nights: int
-    season_key: str  # the season's name, lower case: lines match by it
-    service_no: int  # the service's number in the check (keys hash it, not the slower UUID)
+# A sheet line resolved against the list is a plain tuple of these fields, in this order
+# (hot: one per line, 400,000 for a big sheet, and a NamedTuple takes twice as long to make);
+# the columns to store are slices of the lines laid end to end.
+RESOLVED_FIELDS = (
+    "row",
+    "service_id",
+    "service_name",
+    "season_name",
+    "starts_on",
+    "ends_on",
+    "basis",
+    "occupancy",
+    "age_band",
+    "pax_min",
+    "pax_max",
+    "net",
+    "sell",
+    "markup_pct",
+    "weekdays",
+    "min_nights",
+    "season_key",  # the season's name, lower case: lines match by it
+    "service_no",  # the service's number in the check (keys hash it, not the slower UUID)
+)
+(
+    _L_ROW,
+    _L_SERVICE_ID,
+    _L_SERVICE_NAME,
+    _L_SEASON_NAME,
+    _L_STARTS_ON,
+    _L_ENDS_ON,
+    _L_BASIS,
+    _L_OCCUPANCY,
+    _L_AGE_BAND,
+    _L_PAX_MIN,
+    _L_PAX_MAX,
+    _L_NET,
+    _L_SELL,
+    _L_MARKUP,
+    _L_WEEKDAYS,
+    _L_MIN_NIGHTS,
+    _L_SEASON_KEY,
+    _L_SERVICE_NO,
+) = range(len(RESOLVED_FIELDS))
+ResolvedLine = tuple[Any, ...]
 
 
 _UNSET: Any = object()  # no value seen yet
-_new_line = functools.partial(tuple.__new__, ResolvedLine)  # (hot: `_make` is slower)
 # what makes a line the same line in two versions: service, season, basis, occupancy, age
 # band, pax break, weekdays
-_line_key = operator.itemgetter(17, 16, 6, 7, 8, 9, 10, 14)
+_line_key = operator.itemgetter(
+    _L_SERVICE_NO,
+    _L_SEASON_KEY,
+    _L_BASIS,
+    _L_OCCUPANCY,
+    _L_AGE_BAND,
+    _L_PAX_MIN,
+    _L_PAX_MAX,
+    _L_WEEKDAYS,
+)
 # the same without the pax break: lines whose pax breaks must not overlap nor leave gaps
-_pax_group_key = operator.itemgetter(17, 16, 6, 7, 8, 14)
-_pax_break = operator.itemgetter(9, 10)
+_pax_group_key = operator.itemgetter(
+    _L_SERVICE_NO, _L_SEASON_KEY, _L_BASIS, _L_OCCUPANCY, _L_AGE_BAND, _L_WEEKDAYS
+)
+_pax_break = operator.itemgetter(_L_PAX_MIN, _L_PAX_MAX)
 # service and season names: the diff's summary groups
-_line_group = operator.itemgetter(2, 3)
+_line_group = operator.itemgetter(_L_SERVICE_NAME, _L_SEASON_NAME)
 
 
 @dataclass
@@ -352,10 +384,10 @@ class Checked:
         if self.columns is None:
             # (the lines laid end to end, then every n-th value: C-fast, where transposing
             # makes a tuple per field and copies each)
-            width = len(ResolvedLine._fields)
+            width = len(RESOLVED_FIELDS)
             values = list(itertools.chain.from_iterable(self.lines))
             self.columns = {
-                name: values[ResolvedLine._fields.index(name) :: width] for name in _STORED_FIELDS
+                name: values[RESOLVED_FIELDS.index(name) :: width] for name in _STORED_FIELDS
             }
         return self.columns
 
@@ -709,50 +741,52 @@ class _Resolver:
                     continue
             else:
                 assert service is not None
-                found = _new_line(
-                    (
-                        row,
-                        service.id,
-                        service.label,
-                        season[2],
-                        season[0],
-                        season[1],
-                        terms[0],
-                        terms[1],
-                        terms[2],
-                        pax_min,
-                        pax_max,
-                        rounded,
-                        None if sell is None else money[sell],
-                        markup,
-                        weekdays,
-                        min_nights,
-                        season[3],
-                        service.number,
-                    )
+                found = (
+                    row,
+                    service.id,
+                    service.label,
+                    season[2],
+                    season[0],
+                    season[1],
+                    terms[0],
+                    terms[1],
+                    terms[2],
+                    pax_min,
+                    pax_max,
+                    rounded,
+                    None if sell is None else money[sell],
+                    markup,
+                    weekdays,
+                    min_nights,
+                    season[3],
+                    service.number,
                 )
             earlier = first_row.setdefault(_line_key(found), found)  # one hash of the key
             if earlier is not found:
                 warnings.append(
                     Problem(
-                        row, "", f"repeats row {earlier[0]}; the first one is kept", "duplicate"
+                        row,
+                        "",
+                        f"repeats row {earlier[_L_ROW]}; the first one is kept",
+                        "duplicate",
                     )
                 )
                 continue
             resolved.append(found)
-            if found[4] is not named_from or found[5] is not named_to:
-                named_from, named_to = found[4], found[5]
-                season_names.setdefault((named_from, named_to), found[3])
+            if found[_L_STARTS_ON] is not named_from or found[_L_ENDS_ON] is not named_to:
+                named_from, named_to = found[_L_STARTS_ON], found[_L_ENDS_ON]
+                season_names.setdefault((named_from, named_to), found[_L_SEASON_NAME])
             if sell is None and markup is None:
                 continue  # (the usual line: nothing sold, nothing to warn of)
-            selling = found.sell if found.sell is not None else found.net * (1 + markup / 100)
-            if selling < found.net:
+            net = found[_L_NET]
+            selling = found[_L_SELL] if found[_L_SELL] is not None else net * (1 + markup / 100)
+            if selling < net:
                 columns = self.columns_of(plan, cells)
                 warnings.append(
                     Problem(
                         row,
                         columns.get("sell", columns.get("markup_pct", "")),
-                        f"sells below net ({selling:.2f} < {found.net:.2f})",
+                        f"sells below net ({selling:.2f} < {net:.2f})",
                         "below_net",
                     )
                 )
@@ -791,27 +825,25 @@ class _Resolver:
             )
         start, end, season_name, key = season
         basis, occupancy, age_band = terms
-        return _new_line(
-            (
-                row,
-                service.id,
-                service.label,
-                season_name,
-                start,
-                end,
-                basis,
-                occupancy,
-                age_band,
-                v.pax_min,
-                v.pax_max,
-                self.money(v.net),
-                None if v.sell is None else self.money(v.sell),
-                v.markup_pct,
-                v.weekdays,
-                v.min_nights,
-                key,
-                service.number,
-            )
+        return (
+            row,
+            service.id,
+            service.label,
+            season_name,
+            start,
+            end,
+            basis,
+            occupancy,
+            age_band,
+            v.pax_min,
+            v.pax_max,
+            self.money(v.net),
+            None if v.sell is None else self.money(v.sell),
+            v.markup_pct,
+            v.weekdays,
+            v.min_nights,
+            key,
+            service.number,
         )
 
 
@@ -1089,7 +1121,7 @@ def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
         return []
     groups: dict[tuple[Any, ...], list[tuple[int, int, int]]] = defaultdict(list)
     for line in lines:
-        groups[_pax_group_key(line)].append((line.pax_min, line.pax_max, line.row))
+        groups[_pax_group_key(line)].append((line[_L_PAX_MIN], line[_L_PAX_MAX], line[_L_ROW]))
     errors = []
     for ranges in groups.values():
         ranges.sort()
@@ -1161,38 +1193,35 @@ def _diff(
     counts["added"] = len(added)
     added_to = Counter(map(_line_group, added))
     for line, old in compared:
+        net = line[_L_NET]
         if old is None:
             if len(rows) >= REPORT_LIMIT:
                 continue
-            label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
             rows.append(
                 {
                     "change": "added",
-                    "row": line.row,
-                    "service": line.service_name,
-                    "season": line.season_name,
-                    "line": label,
+                    "row": line[_L_ROW],
+                    "service": line[_L_SERVICE_NAME],
+                    "season": line[_L_SEASON_NAME],
+                    "line": _line_label(line),
                     "old_net": None,
-                    "new_net": str(line.net),
+                    "new_net": str(net),
                     "pct": None,
                 }
             )
-        elif old.net != line.net:
+        elif old.net != net:
             counts["changed"] += 1
-            pct = (
-                ((line.net - old.net) / old.net * 100).quantize(Decimal("0.1")) if old.net else None
-            )
-            changed[(line.service_name, line.season_name)] += 1
-            label = _label(line.basis, line.occupancy, line.age_band, line.pax_min, line.pax_max)
+            pct = ((net - old.net) / old.net * 100).quantize(Decimal("0.1")) if old.net else None
+            changed[_line_group(line)] += 1
             rows.append(
                 {
                     "change": "changed",
-                    "row": line.row,
-                    "service": line.service_name,
-                    "season": line.season_name,
-                    "line": label,
+                    "row": line[_L_ROW],
+                    "service": line[_L_SERVICE_NAME],
+                    "season": line[_L_SEASON_NAME],
+                    "line": _line_label(line),
                     "old_net": str(old.net),
-                    "new_net": str(line.net),
+                    "new_net": str(net),
                     "pct": str(pct) if pct is not None else None,
                 }
             )
@@ -1254,6 +1283,12 @@ def _busiest_groups(
         ],
         "groups": len(total),
     }
+
+
+def _line_label(line: ResolvedLine) -> str:
+    return _label(
+        line[_L_BASIS], line[_L_OCCUPANCY], line[_L_AGE_BAND], line[_L_PAX_MIN], line[_L_PAX_MAX]
+    )
 
 
 def _label(basis: str, occupancy: str, age_band: str, pax_min: int, pax_max: int) -> str:
