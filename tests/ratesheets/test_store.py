@@ -53,7 +53,11 @@ def test_an_id_run_counts_up_in_the_uuid7_layout() -> None:
         id_run(0)
 
 
-def _probe_table(owner: sa.Engine) -> tuple[sa.MetaData, sa.Table]:
+def _probe_table(
+    owner: sa.Engine, amount: sa.types.TypeEngine[Decimal] | None = None
+) -> tuple[sa.MetaData, sa.Table]:
+    """A table with a column of each kind a rate line has (`amount`: the amounts' type)."""
+    amount = amount if amount is not None else sa.Numeric(14, 2)
     name = f"store_probe_{secrets.token_hex(3)}"
     metadata = sa.MetaData()
     table = sa.Table(
@@ -62,8 +66,8 @@ def _probe_table(owner: sa.Engine) -> tuple[sa.MetaData, sa.Table]:
         sa.Column("tenant_id", sa.Uuid, nullable=False),
         sa.Column("id", sa.Uuid, primary_key=True),
         sa.Column("starts_on", sa.Date),
-        sa.Column("net", sa.Numeric(14, 2)),
-        sa.Column("sell", sa.Numeric(14, 2)),
+        sa.Column("net", amount),
+        sa.Column("sell", amount),
         sa.Column("pax_min", sa.Integer),
         sa.Column("code", sa.String(40)),
         sa.Column("note", sa.String(40)),
@@ -145,21 +149,7 @@ def test_rows_bound_once_per_object_come_back_as_they_were_sent(migrated_engine)
     (a repeated object, and an equal value in another object, both come back right), the
     new ids are one run in the rows' order, over more than one executemany."""
     owner = make_engine(get_settings(), app_role=False)
-    metadata = sa.MetaData()
-    table = sa.Table(
-        f"bound_probe_{secrets.token_hex(3)}",
-        metadata,
-        sa.Column("tenant_id", sa.Uuid, nullable=False),
-        sa.Column("id", sa.Uuid, primary_key=True),
-        sa.Column("service_id", sa.Uuid),
-        sa.Column("starts_on", sa.Date),
-        sa.Column("net", Amount()),
-        sa.Column("sell", Amount(), nullable=True),
-        sa.Column("pax_min", sa.Integer),
-        sa.Column("code", sa.String(40)),
-        sa.Column("position", sa.Integer),
-    )
-    metadata.create_all(owner)
+    metadata, table = _probe_table(owner, Amount())
     services = [uuid.uuid4() for _ in range(3)]
     twin = uuid.UUID(int=services[0].int)  # equal to the first, another object
     count = 20_003  # two chunks
@@ -171,6 +161,7 @@ def test_rows_bound_once_per_object_come_back_as_they_were_sent(migrated_engine)
         "sell": [None if k % 5 else Decimal("99999.9999") for k in range(count)],
         "pax_min": [1 + k % 4 for k in range(count)],
         "code": ["per_room" if k % 2 else 'a, "b"' for k in range(count)],
+        "note": [None] * count,
     }
     tenant = uuid.uuid4()
     try:
