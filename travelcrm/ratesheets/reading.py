@@ -320,7 +320,6 @@ class _PartScan:
     """What one zip part showed while streaming through it."""
 
     strings_part: bool = False  # xl/sharedStrings.xml: count its <si> entries
-    wide: bool = False
     is_sheet: bool = False
     regular: bool = True  # every cell tag starts `<c r="..."`, so the extent below is complete
     max_row: int = 0
@@ -452,7 +451,6 @@ def _scan_part(archive: zipfile.ZipFile, info: zipfile.ZipInfo, *, strings: bool
             if first:
                 first = False
                 head = window[:4096]
-                scan.wide = b"\x00" in head  # UTF-16 text (or binary): look for wide tokens too
                 if head.lstrip(codecs.BOM_UTF8).startswith(_UTF16_STARTS):
                     scan.is_sheet, scan.regular = True, False  # UTF-16 XML: not measured here
             last = window.rfind(b"<")
