@@ -39,9 +39,10 @@ def _choose(page: Page, test_id: str, option: str) -> None:
 
 
 def _settle(page: Page) -> None:
-    """Before a screenshot: no toasts over the content, no hover, scrolled to the top."""
-    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=TIMEOUT)
+    """Before a screenshot: no toasts over the content, no hover, scrolled to the top. The
+    pointer leaves first: a toast under it (the last click's button) pauses its timer."""
     page.mouse.move(0, 0)
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=TIMEOUT)
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_timeout(200)
 
