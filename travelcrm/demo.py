@@ -767,8 +767,13 @@ def seed_rates(session: Session) -> None:
                 lock_version=version.lock_version,
                 lines=_demo_lines(services, seasons, version.currency, supplier.country),
             )
-            rate_services.publish(
-                session, ctx, version_id=version.id, lock_version=version.lock_version
+            gaps = rate_services.coverage(session, ctx, version_id=version.id)
+            rate_services.publish(  # the demo's operator accepts its lists' known gaps
+                session,
+                ctx,
+                version_id=version.id,
+                lock_version=version.lock_version,
+                acknowledged=[i.key for i in gaps if i.severity == "confirm"],
             )
             if number == 0:  # one list with next year's prices being worked on
                 draft = rate_services.new_draft(session, ctx, version_id=version.id)

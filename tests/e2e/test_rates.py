@@ -156,6 +156,15 @@ def _add_season(page: Page, name: str, start: str, end: str) -> None:
     dialog.get_by_test_id("season-save").click()
 
 
+def _confirm_gaps(page: Page) -> None:
+    boxes = page.get_by_test_id("issue-confirm")
+    expect(boxes.first).to_be_visible(timeout=TIMEOUT)
+    for box in boxes.all():
+        box.click()
+    expect(page.get_by_test_id("publish-to-confirm")).to_have_count(0)
+    expect(page.get_by_test_id("publish-confirm")).to_be_enabled()
+
+
 def test_a_rate_list_from_first_draft_to_a_second_published_version(
     page: Page, harness: Any, shot: Any, supplier: tuple[TenantContext, str]
 ) -> None:
@@ -250,6 +259,12 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     # ---- publish v1 (the coverage check first) -----------------------------------------
     page.get_by_test_id("publish-open").click()
     expect(page.get_by_test_id("coverage")).to_be_visible(timeout=TIMEOUT)
+    # each gap the check asks about is ticked before "Publish" is allowed
+    expect(page.get_by_test_id("publish-confirm")).to_be_disabled()
+    expect(page.get_by_test_id("publish-to-confirm")).to_be_visible()
+    _quiet(page)
+    shot(page, "rate-publish-confirm-gaps")
+    _confirm_gaps(page)
     page.get_by_test_id("publish-confirm").click()
     _toast(page, "v1 is published")
     expect(page.get_by_test_id("version-status")).to_have_text("published")
@@ -264,6 +279,8 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
         "6,600.00 → 7,000.00", timeout=TIMEOUT
     )
     page.get_by_test_id("publish-open").click()
+    expect(page.get_by_test_id("coverage")).to_be_visible(timeout=TIMEOUT)
+    _confirm_gaps(page)
     page.get_by_test_id("publish-confirm").click()
     _toast(page, "v2 is published")
 

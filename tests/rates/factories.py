@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from tests.accounts.test_accounts import _verified
 from travelcrm.core.permissions import Role
@@ -180,7 +181,7 @@ def make_contract(
             session, ctx, version_id=version.id, lock_version=version.lock_version, lines=lines
         )
         if publish:
-            rates.publish(session, ctx, version_id=version.id, lock_version=version.lock_version)
+            publish_accepting_gaps(session, ctx, version.id, version.lock_version)
         return Contract(
             ctx,
             supplier_id,
@@ -191,3 +192,18 @@ def make_contract(
             peak_season.id,
             lean_season.id,
         )
+
+
+def publish_accepting_gaps(
+    session: Any, ctx: TenantContext, version_id: uuid.UUID, lock_version: int
+) -> Any:
+    """Publish as an operator who reads the coverage check and confirms each gap it asks
+    about (unpriced dates, single rooms, children): what a publish needs besides no errors."""
+    gaps = rates.coverage(session, ctx, version_id=version_id)
+    return rates.publish(
+        session,
+        ctx,
+        version_id=version_id,
+        lock_version=lock_version,
+        acknowledged=[i.key for i in gaps if i.severity == "confirm"],
+    )

@@ -112,7 +112,23 @@ def test_a_contract_over_rest(migrated_engine) -> None:
     lock += 1
     stale = client.post(f"/api/rate-versions/{vid}/publish", json={"lock_version": lock - 1})
     assert_problem(stale, 409, "stale_version")
-    published = client.post(f"/api/rate-versions/{vid}/publish", json={"lock_version": lock})
+    # the single room and both child bands are unpriced: each is confirmed before publishing
+    check = client.get(f"/api/rate-versions/{vid}/coverage").json()["data"]
+    confirm = sorted(i["key"] for i in check if i["severity"] == "confirm")
+    assert {i["code"] for i in check if i["severity"] == "confirm"} == {
+        "single_missing",
+        "child_missing",
+    }
+    refused = client.post(
+        f"/api/rate-versions/{vid}/publish",
+        json={"lock_version": lock, "acknowledged": confirm[:-1]},
+    )
+    body = assert_problem(refused, 422, "publish_refused")
+    assert body["unacknowledged"] == confirm[-1:]
+    assert [e["field"] for e in body["errors"]] == ["acknowledged"]
+    published = client.post(
+        f"/api/rate-versions/{vid}/publish", json={"lock_version": lock, "acknowledged": confirm}
+    )
     assert published.status_code == 200, published.text
     quote = client.post(
         "/api/price-quotes",

@@ -12,7 +12,12 @@ from pydantic import ValidationError
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
-from tests.rates.factories import Contract, agency_context, make_contract
+from tests.rates.factories import (
+    Contract,
+    agency_context,
+    make_contract,
+    publish_accepting_gaps,
+)
 from travelcrm.core.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
 from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Role
@@ -145,12 +150,7 @@ def test_min_nights_and_weekdays(migrated_engine) -> None:
                 lock_version=_lock(session, contract), min_nights=3, weekdays=["fri", "sat", "sun"]
             ),
         )
-        rates.publish(
-            session,
-            contract.ctx,
-            version_id=contract.version_id,
-            lock_version=_lock(session, contract),
-        )
+        publish_accepting_gaps(session, contract.ctx, contract.version_id, _lock(session, contract))
     friday = date(2027, 10, 1)
     assert friday.weekday() == 4
     assert _refusal(contract, check_in=friday, nights=2).reason == "min_nights"
@@ -352,7 +352,7 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
             ),
         )
         assert applied.applied
-        rates.publish(session, contract.ctx, version_id=draft.id, lock_version=applied.lock_version)
+        publish_accepting_gaps(session, contract.ctx, draft.id, applied.lock_version)
         old = rates.get_version(session, contract.ctx, contract.version_id)
         assert old.status == "superseded"
         rows = rates.diff(
@@ -469,3 +469,80 @@ def test_a_line_of_one_version_cannot_name_another_versions_season(migrated_engi
         assert stray.version_id == draft_id
         session.add(stray)
         session.flush()
+
+
+def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engine) -> None:
+    """Unpriced days inside the validity and a room sold for two without a single or child
+    price block publishing until the operator confirms each; the confirmations are audited."""
+    from travelcrm.api.pagination import PageParams
+    from travelcrm.audit.schemas import AuditFilter
+    from travelcrm.audit.services import list_events
+
+    contract = make_contract(publish=False)
+    with tenant_scope(contract.ctx) as session:
+        version = rates.get_version(session, contract.ctx, contract.version_id)
+        # the validity grows by 92 days past the last season: those days have no price
+        rates.update_version(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            data=VersionUpdate(lock_version=version.lock_version, valid_to=date(2028, 6, 30)),
+        )
+        single = next(
+            ln
+            for ln in rates.list_lines(session, contract.ctx, version_id=contract.version_id).lines
+            if ln.occupancy == "single" and ln.season_id == contract.peak_id
+        )
+        rates.delete_lines(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            lock_version=_lock(session, contract),
+            line_ids=[single.id],
+        )
+        issues = rates.coverage(session, contract.ctx, version_id=contract.version_id)
+        asked = [i for i in issues if i.severity == "confirm"]
+        by_code: dict[str, list[str]] = {}
+        for issue in asked:
+            by_code.setdefault(issue.code, []).append(issue.message)
+        assert sorted(by_code["dates_uncovered"]) == [
+            "Deluxe Sea View: 91 days of the validity have no price (1 Apr to 30 Jun 2028).",
+            "Dolphin cruise: 91 days of the validity have no price (1 Apr to 30 Jun 2028).",
+        ]
+        assert by_code["single_missing"] == [
+            "Deluxe Sea View, Peak: double rooms are priced but single rooms are not."
+        ]
+        # the room's children without a bed have no price in either season
+        assert {i.season_id for i in asked if i.subject == "child_without_bed"} == {
+            contract.lean_id,
+            contract.peak_id,
+        }
+        keys = sorted(i.key for i in asked)
+        assert len(keys) == len(set(keys)) == len(asked)
+        lock = _lock(session, contract)
+        with pytest.raises(rates.PublishRefusedError) as refused:
+            rates.publish(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=lock,
+                acknowledged=keys[1:],
+            )
+        assert refused.value.extra["unacknowledged"] == keys[:1]
+        assert [e.code for e in refused.value.errors] == ["not_acknowledged"]
+        assert rates.get_version(session, contract.ctx, contract.version_id).status == "draft"
+        rates.publish(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            lock_version=lock,
+            acknowledged=[*keys, "an/unknown/key/"],
+        )
+        events, _cursor = list_events(
+            session,
+            contract.ctx,
+            filters=AuditFilter(action="rates.published"),
+            page=PageParams(limit=5, cursor=None),
+        )
+    (event,) = events
+    assert sorted(event.after["acknowledged"]) == sorted(i.message for i in asked)

@@ -702,6 +702,17 @@ def test_coverage_filters_the_grid_and_bulk_changes_every_service(migrated_engin
     assert sorted(nets) == sorted(Decimal(n) for n in rooms + beds_and_cruises)
     RateListState.open_publish.fn(state)
     assert not state.publish_blocked
+    asked = [n for n, issue in enumerate(state.issues) if issue.severity == "confirm"]
+    assert asked and state.to_confirm == len(asked)
+    for number in asked[:-1]:
+        RateListState.confirm_issue.fn(state, number, True)
+    list(RateListState.publish.fn(state))  # one gap not confirmed: nothing happens
+    assert state.status == "draft" and state.to_confirm == 1
+    RateListState.confirm_issue.fn(state, asked[-1], True)
+    RateListState.confirm_issue.fn(state, asked[0], False)  # taken back
+    assert state.to_confirm == 1
+    RateListState.confirm_issue.fn(state, asked[0], True)
+    assert state.to_confirm == 0
     list(RateListState.publish.fn(state))
     assert state.status == "published" and not state.editable
     assert all(not column["editable"] for column in state.columns)

@@ -28,8 +28,8 @@ from travelcrm.rates.schemas import (
     LinePatch,
     LinePublic,
     LinesIn,
-    LockIn,
     PriceQuery,
+    PublishIn,
     QuotePublic,
     RateListCreate,
     RateListPublic,
@@ -161,10 +161,16 @@ def new_draft(version_id: uuid.UUID, identity: Who, session: Db) -> dict[str, An
     response_model=Envelope[VersionDetail],
     responses=WRITE,
     summary="Publish the draft (the previous published version is superseded atomically)",
+    description="Refused (422 `publish_refused`) while the coverage check finds errors, or "
+    "while a gap of severity `confirm` is not named in `acknowledged`.",
 )
-def publish(version_id: uuid.UUID, body: LockIn, identity: Who, session: Db) -> dict[str, Any]:
+def publish(version_id: uuid.UUID, body: PublishIn, identity: Who, session: Db) -> dict[str, Any]:
     version = rates.publish(
-        session, identity.context, version_id=version_id, lock_version=body.lock_version
+        session,
+        identity.context,
+        version_id=version_id,
+        lock_version=body.lock_version,
+        acknowledged=body.acknowledged,
     )
     return envelope(_detail(session, identity, version))
 

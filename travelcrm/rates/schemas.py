@@ -6,9 +6,16 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
 
 from travelcrm.core.text import CleanStr
 from travelcrm.rates.models import AgeBandKind, Market, Occupancy, PricingBasis, RestrictionKind
@@ -288,12 +295,6 @@ class LineIdsIn(BaseModel):
     line_ids: list[uuid.UUID] = Field(min_length=1, max_length=50_000)
 
 
-class LockIn(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    lock_version: int = Field(ge=1)
-
-
 class SeasonCreate(SeasonIn):
     lock_version: int = Field(ge=1)
 
@@ -305,9 +306,25 @@ class AgeBandsIn(BaseModel):
     bands: list[AgeBandIn] = Field(min_length=1, max_length=4)
 
 
+class PublishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    lock_version: int = Field(ge=1)
+    acknowledged: list[Annotated[str, StringConstraints(max_length=200)]] = Field(
+        default_factory=list,
+        max_length=2000,
+        description="The `key` of each coverage issue of severity `confirm` the operator "
+        "accepts (unpriced dates, single rooms, children); recorded in the audit log.",
+    )
+
+
 class CoverageIssuePublic(_Out):
-    severity: str
+    severity: str = Field(
+        description="`error` blocks publishing; `confirm` blocks it until acknowledged by "
+        "its `key`; `warning` does not block"
+    )
     code: str
+    key: str
     message: str
     service_id: uuid.UUID | None
     season_id: uuid.UUID | None

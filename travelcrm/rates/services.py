@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -1088,12 +1088,31 @@ def bulk_change(
 
 @dataclass(frozen=True)
 class CoverageIssue:
-    severity: str  # "error" blocks publishing, "warning" does not
+    """One finding of the coverage check. `severity`: "error" blocks publishing; "confirm"
+    blocks it until the operator acknowledges this very issue (by its `key`, recorded in the
+    audit log); "warning" is shown and does not block."""
+
+    severity: str
     code: str
     message: str
     service_id: uuid.UUID | None = None
     season_id: uuid.UUID | None = None
     line_ids: list[uuid.UUID] = field(default_factory=list)
+    subject: str = ""  # what within the service and season (e.g. "single", "child_with_bed")
+
+    @property
+    def key(self) -> str:
+        """Stable while the draft's gap stays the same: what an acknowledgement names."""
+        return "/".join(
+            [self.code, str(self.service_id or ""), str(self.season_id or ""), self.subject]
+        )
+
+
+# what a room a list sells implies must be priced too, in the operator's words
+_CHILD_WORDS = {
+    AgeBandKind.CHILD_WITH_BED.value: "a child with an extra bed",
+    AgeBandKind.CHILD_WITHOUT_BED.value: "a child without a bed",
+}
 
 
 def _ranges(days: list[date]) -> list[tuple[date, date]]:
@@ -1115,7 +1134,7 @@ def coverage(
 ) -> list[CoverageIssue]:
     """What a publish would leave unpriced or underpriced, per service."""
     version = get_version(session, ctx, version_id)
-    services, seasons, _bands = _context_for(session, version)
+    services, seasons, bands = _context_for(session, version)
     lines = list(session.exec(select(RateLine).where(col(RateLine.version_id) == version.id)).all())
     issues: list[CoverageIssue] = []
     issues += [
@@ -1147,21 +1166,30 @@ def coverage(
             covered |= season_days.get(line.season_id, set())
         gaps = [d for d in validity if d not in covered]
         if gaps:
-            spans = ", ".join(f"{a}" if a == b else f"{a} to {b}" for a, b in _ranges(gaps)[:5])
+            spans = ", ".join(_span(a, b) for a, b in _ranges(gaps)[:5])
+            more = " and more" if len(_ranges(gaps)) > 5 else ""
+            days = "day" if len(gaps) == 1 else "days"
             issues.append(
                 CoverageIssue(
-                    "warning",
+                    "confirm",
                     "dates_uncovered",
-                    f"{service.name}: {len(gaps)} day(s) of the validity have no price ({spans}).",
+                    f"{service.name}: {len(gaps)} {days} of the validity have no price "
+                    f"({spans}{more}).",
                     service.id,
                 )
             )
+        issues += _sold_but_unpriced(service, mine, seasons, bands)
         combos = {(ln.basis, ln.occupancy, ln.age_band) for ln in mine}
         for season_id in {ln.season_id for ln in mine} | set(seasons):
             present = {
                 (ln.basis, ln.occupancy, ln.age_band) for ln in mine if ln.season_id == season_id
             }
-            missing = combos - present
+            # single rooms and children are asked for above, each to acknowledge
+            missing = {
+                (b, o, a)
+                for b, o, a in combos - present
+                if o != Occupancy.SINGLE.value and a not in _CHILD_WORDS
+            }
             if missing and season_id in seasons:
                 names = ", ".join(sorted(f"{o}/{a}" for _b, o, a in missing))
                 issues.append(
@@ -1202,24 +1230,116 @@ def coverage(
     return issues
 
 
+def _span(first: date, last: date) -> str:
+    if first == last:
+        return f"{first:%-d %b %Y}"
+    if first.year == last.year:
+        return f"{first:%-d %b} to {last:%-d %b %Y}"
+    return f"{first:%-d %b %Y} to {last:%-d %b %Y}"
+
+
+def _sold_but_unpriced(
+    service: SupplierService,
+    lines: list[RateLine],
+    seasons: dict[uuid.UUID, Season],
+    bands: set[str],
+) -> list[CoverageIssue]:
+    """Per season: a room sold for two with no single price, and each child band the list
+    defines with no price for a service sold per room or per person. A quote for such a
+    party would find no price, so each is acknowledged before publishing."""
+    found: list[CoverageIssue] = []
+    by_season: dict[uuid.UUID, list[RateLine]] = defaultdict(list)
+    for line in lines:
+        by_season[line.season_id].append(line)
+    for season_id, mine in by_season.items():
+        season = seasons.get(season_id)
+        if season is None:
+            continue
+        where = f"{service.name}, {season.name}"
+        rooms = {ln.occupancy for ln in mine if ln.basis == PricingBasis.PER_ROOM.value}
+        if Occupancy.DOUBLE.value in rooms and Occupancy.SINGLE.value not in rooms:
+            found.append(
+                CoverageIssue(
+                    "confirm",
+                    "single_missing",
+                    f"{where}: double rooms are priced but single rooms are not.",
+                    service.id,
+                    season_id,
+                    subject=Occupancy.SINGLE.value,
+                )
+            )
+        sold = {ln.basis for ln in mine}
+        priced_bands = {ln.age_band for ln in mine}
+        child_bands = [band for band in _CHILD_WORDS if band in bands]
+        if PricingBasis.PER_ROOM.value in sold:
+            # a room's children: an extra bed, or sharing the bed, each its own price
+            found.extend(
+                CoverageIssue(
+                    "confirm",
+                    "child_missing",
+                    f"{where}: no price for {_CHILD_WORDS[band]}, though the list has that "
+                    "age band.",
+                    service.id,
+                    season_id,
+                    subject=band,
+                )
+                for band in child_bands
+                if band not in priced_bands
+            )
+        elif (
+            PricingBasis.PER_PERSON.value in sold
+            and child_bands
+            and not priced_bands & set(child_bands)  # per person: any child price will do
+        ):
+            found.append(
+                CoverageIssue(
+                    "confirm",
+                    "child_missing",
+                    f"{where}: no price for children, though the list has child age bands.",
+                    service.id,
+                    season_id,
+                    subject="child",
+                )
+            )
+    return found
+
+
 def publish(
-    session: Session, ctx: TenantContext, *, version_id: uuid.UUID, lock_version: int
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    lock_version: int,
+    acknowledged: Collection[str] = (),
 ) -> RateListVersion:
     """Swap the draft in: the previous published version becomes superseded, in one
-    transaction. Refused while the coverage check finds errors."""
+    transaction. Refused while the coverage check finds errors, and while any gap it asks to
+    confirm (unpriced dates, single rooms, children) is not in `acknowledged` (the issues'
+    keys); the acknowledged gaps are written to the audit log with the publication."""
     require(ctx, Action.RATES_PUBLISH)
     version = _draft(session, ctx, version_id)
     _check_lock(version, lock_version)
-    blocking = [i for i in coverage(session, ctx, version_id=version.id) if i.severity == "error"]
     if not lines_exist(session, version.id):
         raise PublishRefusedError(
             "A list with no prices cannot be published.",
             errors=[FieldError("lines", "none", "no_lines")],
         )
+    found = coverage(session, ctx, version_id=version.id)
+    blocking = [i for i in found if i.severity == "error"]
     if blocking:
         raise PublishRefusedError(
             "Fix these before publishing: " + " ".join(i.message for i in blocking[:5]),
             errors=[FieldError("lines", i.message, i.code) for i in blocking],
+        )
+    to_confirm = [i for i in found if i.severity == "confirm"]
+    unconfirmed = [i for i in to_confirm if i.key not in set(acknowledged)]
+    if unconfirmed:
+        count = len(unconfirmed)
+        raise PublishRefusedError(
+            f"{count} gap{'s' if count != 1 else ''} in this list must be confirmed before "
+            "publishing: " + " ".join(i.message for i in unconfirmed[:5]),
+            errors=[FieldError("acknowledged", i.message, "not_acknowledged") for i in unconfirmed],
+            extra={"unacknowledged": [i.key for i in unconfirmed]},
         )
     current = session.exec(
         select(RateListVersion).where(
@@ -1241,7 +1361,10 @@ def publish(
         target_type="rate_list_version",
         target_id=str(version.id),
         before={"published": [o.number for o in current]},
-        after={"published": version.number},
+        after={
+            "published": version.number,
+            "acknowledged": [i.message for i in to_confirm],
+        },
     )
     forget_prices(ctx.tenant_id)
     return version

@@ -353,12 +353,30 @@ def _terms_dialog() -> rx.Component:
 
 def _issue(issue: ObjectVar[IssueRow], index: rx.Var[int]) -> rx.Component:
     return rx.hstack(
-        rx.cond(
-            issue.severity == "error",
-            rx.badge(rx.icon("circle-x", size=12), "Error", color_scheme="red"),
+        rx.match(
+            issue.severity,
+            ("error", rx.badge(rx.icon("circle-x", size=12), "Error", color_scheme="red")),
+            (
+                "confirm",
+                rx.badge(rx.icon("circle-help", size=12), "Confirm", color_scheme="orange"),
+            ),
             rx.badge(rx.icon("triangle-alert", size=12), "Warning", color_scheme="amber"),
         ),
-        rx.text(issue.message, size="2", flex="1"),
+        rx.vstack(
+            rx.text(issue.message, size="2"),
+            rx.cond(
+                issue.severity == "confirm",
+                rx.checkbox(
+                    "Publish with this gap",
+                    checked=issue.confirmed,
+                    on_change=lambda value: S.confirm_issue(index, value),  # type: ignore[operator]
+                    size="1",
+                    data_testid="issue-confirm",
+                ),
+            ),
+            spacing="1",
+            flex="1",
+        ),
         rx.cond(
             issue.can_show,
             rx.button(
@@ -383,8 +401,10 @@ def _publish_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title("Publish v", S.version_number, "?"),
             rx.dialog.description(
-                "The coverage check first. Errors block publishing; warnings do not. Publishing "
-                "replaces the current published version for every new quote.",
+                "The coverage check first. Errors block publishing; each gap marked Confirm "
+                "is published only once you tick it (your confirmation is kept in the audit "
+                "log); warnings do not block. Publishing replaces the current published "
+                "version for every new quote.",
                 size="2",
             ),
             rx.box(
@@ -412,6 +432,19 @@ def _publish_dialog() -> rx.Component:
                         size="2",
                         data_testid="publish-blocked",
                     ),
+                    rx.cond(
+                        S.to_confirm > 0,
+                        rx.text(
+                            rx.cond(
+                                S.to_confirm == 1,
+                                "Tick the gap above to publish with it.",
+                                f"Tick each gap above to publish with them ({S.to_confirm} left).",
+                            ),
+                            color=rx.color("orange", 11),
+                            size="2",
+                            data_testid="publish-to-confirm",
+                        ),
+                    ),
                 ),
                 rx.spacer(),
                 rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
@@ -419,7 +452,7 @@ def _publish_dialog() -> rx.Component:
                     rx.cond(S.publish_running, rx.spinner(size="1"), rx.icon("rocket", size=14)),
                     "Publish",
                     on_click=S.publish,
-                    disabled=S.publish_blocked | S.publish_running,
+                    disabled=S.publish_blocked | (S.to_confirm > 0) | S.publish_running,
                     color_scheme="green",
                     data_testid="publish-confirm",
                 ),

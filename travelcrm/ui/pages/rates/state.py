@@ -10,6 +10,7 @@ agency scope, so ids from another agency are simply not found. Edits name the ve
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import uuid
 from collections.abc import Callable, Iterator
@@ -107,12 +108,14 @@ class BandRow:
 
 @dataclass
 class IssueRow:
-    severity: str  # error | warning
+    severity: str  # error (blocks) | confirm (blocks until ticked) | warning
     message: str
     service_id: str
     season_id: str
     line_count: int
     can_show: bool
+    key: str = ""  # what the publish names when the operator confirms this gap
+    confirmed: bool = False
 
 
 @dataclass
@@ -327,6 +330,7 @@ class RateListState(rx.State):
     publish_checked: bool = False
     publish_blocked: bool = False
     publish_running: bool = False
+    to_confirm: int = 0  # gaps still to tick before "Publish" is allowed
     issues: list[IssueRow] = []
     # diff
     diff_open: bool = False
@@ -1153,17 +1157,33 @@ class RateListState(rx.State):
                 season_id=str(i.season_id or ""),
                 line_count=len(i.line_ids),
                 can_show=bool(i.line_ids or i.service_id or i.season_id),
+                key=i.key,
             )
             for i in found
         ]
         self._issue_lines = [[str(x) for x in i.line_ids] for i in found]
         self.publish_blocked = any(i.severity == "error" for i in found)
+        self.to_confirm = sum(i.severity == "confirm" for i in found)
         self.publish_checked, self.publish_open = True, True
         return None
 
     @rx.event
     def set_publish_open(self, value: bool) -> None:
         self.publish_open = value and self.publish_checked
+
+    @rx.event
+    def confirm_issue(self, index: int, value: bool) -> None:
+        """The operator accepts (or takes back) one gap the coverage check asks about."""
+        try:
+            number = int(index)
+        except (TypeError, ValueError):
+            return
+        if not 0 <= number < len(self.issues) or self.issues[number].severity != "confirm":
+            return
+        rows = list(self.issues)
+        rows[number] = dataclasses.replace(rows[number], confirmed=bool(value))
+        self.issues = rows
+        self.to_confirm = sum(i.severity == "confirm" and not i.confirmed for i in rows)
 
     @rx.event
     def show_issue(self, index: int) -> EventSpec | None:
@@ -1190,15 +1210,20 @@ class RateListState(rx.State):
 
     @rx.event
     def publish(self) -> Iterator[EventSpec | None]:
-        if self.publish_blocked or not self.can_publish:
+        if self.publish_blocked or self.to_confirm or not self.can_publish:
             return
         self.publish_running = True
         yield None
         version_id = uuid.UUID(self.version_id)
+        confirmed = [i.key for i in self.issues if i.severity == "confirm" and i.confirmed]
 
         def work(session: Session, ctx: TenantContext) -> int:
             version = rates.publish(
-                session, ctx, version_id=version_id, lock_version=self.lock_version
+                session,
+                ctx,
+                version_id=version_id,
+                lock_version=self.lock_version,
+                acknowledged=confirmed,
             )
             self._fill_versions(rates.list_versions(session, ctx, version.rate_list_id))
             self._show_version(session, ctx, version)
