@@ -28,6 +28,7 @@ from travelcrm.rates.models import Season
 from travelcrm.rates.schemas import (
     BulkChange,
     CancellationTier,
+    DateRange,
     LineIn,
     LineSelection,
     RateListCreate,
@@ -756,7 +757,7 @@ def seed_rates(session: Session) -> None:
                     ctx,
                     version_id=version.id,
                     lock_version=version.lock_version,
-                    data=SeasonIn(name=name, starts_on=start, ends_on=end),
+                    data=SeasonIn(name=name, ranges=[DateRange(starts_on=start, ends_on=end)]),
                 )
                 for name, start, end, _f in _SEASONS.get(supplier.country, _SEASONS["IN"])
             ]

@@ -323,3 +323,54 @@ def test_an_agent_reads_and_quotes_but_cannot_edit(migrated_engine) -> None:
         ),
     ]:
         assert_problem(agent.request(method, url, json=body), 403, "permission_denied")
+
+
+def test_a_season_of_several_date_ranges_over_rest(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    client = _client_for(contract)
+    version = client.get(f"/api/rate-versions/{contract.version_id}").json()["data"]
+    lean = next(s for s in version["seasons"] if s["name"] == "Lean")
+    assert lean["ranges"] == [{"starts_on": "2027-04-01", "ends_on": "2027-09-30"}]
+    # Lean gives up its monsoon months to a new season, and keeps two ranges
+    shrunk = client.patch(
+        f"/api/rate-seasons/{lean['id']}",
+        json={
+            "lock_version": version["lock_version"],
+            "name": "Lean",
+            "ranges": [
+                {"starts_on": "2027-09-01", "ends_on": "2027-09-30"},
+                {"starts_on": "2027-04-01", "ends_on": "2027-06-30"},
+            ],
+        },
+    )
+    assert shrunk.status_code == 200, shrunk.text
+    assert shrunk.json()["data"]["ranges"] == [
+        {"starts_on": "2027-04-01", "ends_on": "2027-06-30"},
+        {"starts_on": "2027-09-01", "ends_on": "2027-09-30"},
+    ]
+    bad = client.post(
+        f"/api/rate-versions/{contract.version_id}/seasons",
+        json={
+            "lock_version": version["lock_version"] + 1,
+            "name": "Monsoon",
+            "ranges": [
+                {"starts_on": "2027-07-01", "ends_on": "2027-08-31"},
+                {"starts_on": "2027-09-15", "ends_on": "2027-09-10"},
+            ],
+        },
+    )
+    body = assert_problem(bad, 422, "validation_failed")
+    assert [(e["row"], e["field"], e["code"]) for e in body["errors"]] == [
+        (1, "ends_on", "end_before_start")
+    ]
+    made = client.post(
+        f"/api/rate-versions/{contract.version_id}/seasons",
+        json={
+            "lock_version": version["lock_version"] + 1,
+            "name": "Monsoon",
+            "starts_on": "2027-07-01",
+            "ends_on": "2027-08-31",
+        },
+    )
+    assert made.status_code == 201, made.text
+    assert made.json()["data"]["ranges"] == [{"starts_on": "2027-07-01", "ends_on": "2027-08-31"}]

@@ -173,7 +173,9 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
                     name="Festive", starts_on=date(2027, 9, 20), ends_on=date(2027, 10, 5)
                 ),
             )
-        assert "2027-04-01 to 2027-09-30" in overlap.value.detail and "Lean" in overlap.value.detail
+        assert "overlaps Lean (1 Apr to 30 Sep 2027)" in overlap.value.detail
+        assert "overlaps Peak (1 Oct 2027 to 31 Mar 2028)" in overlap.value.detail
+        assert [e.code for e in overlap.value.errors] == ["season_overlap", "season_overlap"]
         with pytest.raises(ValidationFailedError) as outside:
             rates.add_season(
                 session,
@@ -546,3 +548,116 @@ def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engin
         )
     (event,) = events
     assert sorted(event.after["acknowledged"]) == sorted(i.message for i in asked)
+
+
+def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated_engine) -> None:
+    """ "Peak" is 1 Oct-19 Dec and 6 Jan-31 Mar; "Festive" (20 Dec-5 Jan) sits between: each
+    night takes the season whose range holds it, and a draft copies the ranges."""
+    from travelcrm.rates.schemas import DateRange
+
+    contract = make_contract(publish=False)
+    with tenant_scope(contract.ctx) as session:
+        peak = rates.update_season(
+            session,
+            contract.ctx,
+            season_id=contract.peak_id,
+            lock_version=_lock(session, contract),
+            data=SeasonIn(
+                name="Peak",
+                ranges=[
+                    DateRange(starts_on=date(2028, 1, 6), ends_on=date(2028, 3, 31)),
+                    DateRange(starts_on=date(2027, 10, 1), ends_on=date(2027, 12, 19)),
+                ],
+            ),
+        )
+        assert (peak.starts_on, peak.ends_on) == (date(2027, 10, 1), date(2028, 3, 31))
+        with pytest.raises(ValidationFailedError) as clash:
+            rates.add_season(
+                session,
+                contract.ctx,
+                version_id=contract.version_id,
+                lock_version=_lock(session, contract),
+                data=SeasonIn(
+                    name="Festive",
+                    ranges=[
+                        DateRange(starts_on=date(2027, 12, 20), ends_on=date(2028, 1, 6)),
+                        DateRange(starts_on=date(2027, 12, 24), ends_on=date(2027, 12, 26)),
+                    ],
+                ),
+            )
+        # each problem on its range: the second range of Peak, and its own first range
+        assert [(e.row, e.message) for e in clash.value.errors] == [
+            (0, "overlaps Peak (6 Jan to 31 Mar 2028)"),
+            (1, "overlaps this season's dates 20 Dec 2027 to 6 Jan 2028"),
+        ]
+        festive = rates.add_season(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            lock_version=_lock(session, contract),
+            data=SeasonIn(
+                name="Festive",
+                ranges=[DateRange(starts_on=date(2027, 12, 20), ends_on=date(2028, 1, 5))],
+            ),
+        )
+        rates.add_lines(
+            session,
+            contract.ctx,
+            version_id=contract.version_id,
+            lock_version=_lock(session, contract),
+            lines=[
+                LineIn(
+                    service_id=contract.room_id,
+                    season_id=festive.id,
+                    basis=occupancy_basis,
+                    occupancy=occupancy,
+                    net=Decimal(net),
+                    markup_pct=Decimal(20),
+                )
+                for occupancy_basis, occupancy, net in (
+                    ("per_room", "double", 15000),
+                    ("per_room", "single", 12000),
+                )
+            ],
+        )
+        assert rates.season_ranges(session, contract.ctx, contract.version_id)[peak.id] == [
+            (date(2027, 10, 1), date(2027, 12, 19)),
+            (date(2028, 1, 6), date(2028, 3, 31)),
+        ]
+        assert not [
+            i
+            for i in rates.coverage(session, contract.ctx, version_id=contract.version_id)
+            if i.code == "dates_uncovered" and i.service_id == contract.room_id
+        ]
+        publish_accepting_gaps(session, contract.ctx, contract.version_id, _lock(session, contract))
+        draft = rates.new_draft(session, contract.ctx, version_id=contract.version_id)
+        copied = rates.season_ranges(session, contract.ctx, draft.id)
+        names = {s.id: s.name for s in rates.list_seasons(session, contract.ctx, draft.id)}
+        assert sorted((names[k], v) for k, v in copied.items()) == [
+            ("Festive", [(date(2027, 12, 20), date(2028, 1, 5))]),
+            ("Lean", [(date(2027, 4, 1), date(2027, 9, 30))]),
+            (
+                "Peak",
+                [(date(2027, 10, 1), date(2027, 12, 19)), (date(2028, 1, 6), date(2028, 3, 31))],
+            ),
+        ]
+    stay = _quote(contract, check_in=date(2027, 12, 18), nights=4, occupancy="double")
+    assert [n.net for n in stay.nights] == [Decimal("9000.00")] * 2 + [Decimal("15000.00")] * 2
+    back = _quote(contract, check_in=date(2028, 1, 5), nights=2, occupancy="double")
+    assert [n.net for n in back.nights] == [Decimal("15000.00"), Decimal("9000.00")]
+    # with Festive gone from a new version, the gap between Peak's ranges has no season
+    with tenant_scope(contract.ctx) as session:
+        rates.delete_season(
+            session,
+            contract.ctx,
+            season_id=next(k for k, v in names.items() if v == "Festive"),
+            lock_version=rates.get_version(session, contract.ctx, draft.id).lock_version,
+        )
+        publish_accepting_gaps(
+            session,
+            contract.ctx,
+            draft.id,
+            rates.get_version(session, contract.ctx, draft.id).lock_version,
+        )
+    refused = _refusal(contract, check_in=date(2027, 12, 19), nights=2, occupancy="double")
+    assert refused.reason == "no_season" and refused.extra["night"] == "2027-12-20"

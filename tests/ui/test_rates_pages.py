@@ -33,7 +33,7 @@ from travelcrm.rates.schemas import LinePatch, RestrictionIn, weekdays_mask
 from travelcrm.ui.components.money import DASH, format_amount, format_date, format_money
 from travelcrm.ui.components.money import format_range as money_range
 from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
-from travelcrm.ui.pages.rates.state import RateListState, range_label, sentence
+from travelcrm.ui.pages.rates.state import RangeSlot, RateListState, range_label, sentence
 from travelcrm.ui.pages.rates.text import (
     GRID_COLUMNS,
     CellError,
@@ -413,9 +413,8 @@ def _id_edits(state: Any, *, line_ids: list[str], season_id: str, restriction_id
     state._bulk_key = state._bulk_settings()  # as if previewed: apply still goes to the service
     list(cls.bulk_apply.fn(state))
     state.season_edit_id = season_id
-    cls.save_season.fn(
-        state, {"name": "Hijacked", "starts_on": "2027-04-01", "ends_on": "2027-04-02"}
-    )
+    state.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
+    cls.save_season.fn(state, {"name": "Hijacked"})
     cls.delete_season.fn(state, season_id)
     cls.delete_restriction.fn(state, restriction_id)
 
@@ -428,7 +427,8 @@ def _version_edits(state: Any, *, season_id: str) -> None:
         {"season_id": season_id, "basis": "per_room", "occupancy": "double", "net": "10"},
     )
     state.season_edit_id = ""
-    cls.save_season.fn(state, {"name": "Extra", "starts_on": "2027-04-01", "ends_on": "2027-04-02"})
+    state.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
+    cls.save_season.fn(state, {"name": "Extra"})
     cls.save_bands.fn(state, {"adult_min": "1", "adult_max": "2"})
     cls.save_terms.fn(state, {"terms": "0: 1 night", "currency": "USD"})
     state.bulk_scope, state.bulk_value, state._only_ids = "filter", "50", []
@@ -736,5 +736,40 @@ def test_empty_controls_say_required_not_the_schema_s_words(migrated_engine) -> 
     state = _open(email, contract)
     RateListState.check_price.fn(state, {"nights": "2"})
     assert state.quote_errors["service_id"] == "Required."
-    RateListState.save_season.fn(state, {"name": "Monsoon"})
-    assert state.season_errors["starts_on"] == "Required."
+    RateListState.open_season.fn(state, "")
+    RateListState.add_range.fn(state)
+    RateListState.set_range.fn(state, 1, "starts_on", "2027-07-01")
+    RateListState.save_season.fn(state, {"name": ""})
+    assert state.season_errors["name"] == "Required."
+    assert [slot.error for slot in state.season_slots] == ["Both dates are required."] * 2
+
+
+def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    state = _open(email, contract)
+    lean = next(row for row in state.seasons if row.name == "Lean")
+    assert lean.dates == "1 Apr 2027 – 30 Sep 2027" and lean.nights == 183
+    RateListState.open_season.fn(state, lean.season_id)
+    assert [(s.starts_on, s.ends_on) for s in state.season_slots] == [("2027-04-01", "2027-09-30")]
+    RateListState.set_range.fn(state, 0, "ends_on", "2027-06-30")
+    RateListState.add_range.fn(state)
+    RateListState.set_range.fn(state, 1, "starts_on", "2027-09-01")
+    RateListState.set_range.fn(state, 1, "ends_on", "2027-10-10")  # into Peak
+    RateListState.add_range.fn(state)
+    RateListState.set_range.fn(state, 2, "starts_on", "2027-08-10")
+    RateListState.set_range.fn(state, 2, "ends_on", "2027-08-01")  # reversed
+    RateListState.save_season.fn(state, {"name": "Lean"})
+    assert state.season_open
+    assert [s.error for s in state.season_slots] == [
+        "",
+        "Overlaps Peak (1 Oct 2027 to 31 Mar 2028).",
+        "Before the start.",
+    ]
+    RateListState.remove_range.fn(state, 2)
+    RateListState.set_range.fn(state, 1, "ends_on", "2027-09-30")
+    assert [s.error for s in state.season_slots] == ["", ""]
+    RateListState.save_season.fn(state, {"name": "Lean"})
+    assert not state.season_open
+    lean = next(row for row in state.seasons if row.name == "Lean")
+    assert lean.dates == "1 Apr 2027 – 30 Jun 2027, 1 Sep 2027 – 30 Sep 2027"
+    assert lean.nights == 91 + 30

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.rates import services as rates
-from travelcrm.rates.models import RateLine, RateListVersion
+from travelcrm.rates.models import RateLine, RateListVersion, Season
 from travelcrm.rates.schemas import (
     AgeBandPublic,
     AgeBandsIn,
@@ -23,6 +23,7 @@ from travelcrm.rates.schemas import (
     BulkChange,
     BulkResultPublic,
     CoverageIssuePublic,
+    DateRange,
     DiffRowPublic,
     LineIdsIn,
     LinePatch,
@@ -70,12 +71,23 @@ def _line(line: RateLine, currency: str) -> LinePublic:
     )
 
 
+def _season(season: Season, spans: list[tuple[date, date]]) -> SeasonPublic:
+    return SeasonPublic(
+        id=season.id,
+        name=season.name,
+        starts_on=season.starts_on,
+        ends_on=season.ends_on,
+        ranges=[DateRange(starts_on=start, ends_on=end) for start, end in spans],
+    )
+
+
 def _detail(session: Session, identity: Identity, version: RateListVersion) -> VersionDetail:
     seasons = rates.list_seasons(session, identity.context, version.id)
+    ranges = rates.season_ranges(session, identity.context, version.id)
     bands = rates.list_age_bands(session, identity.context, version.id)
     return VersionDetail(
         **VersionPublic.model_validate(version).model_dump(),
-        seasons=[SeasonPublic.model_validate(s) for s in seasons],
+        seasons=[_season(s, ranges.get(s.id, [])) for s in seasons],
         age_bands=[AgeBandPublic.model_validate(b) for b in bands],
     )
 
@@ -219,9 +231,9 @@ def add_season(
         identity.context,
         version_id=version_id,
         lock_version=body.lock_version,
-        data=SeasonIn(name=body.name, starts_on=body.starts_on, ends_on=body.ends_on),
+        data=SeasonIn(name=body.name, ranges=body.ranges),
     )
-    return envelope(SeasonPublic.model_validate(season))
+    return envelope(_season(season, sorted((r.starts_on, r.ends_on) for r in body.ranges)))
 
 
 @router.patch("/rate-seasons/{season_id}", response_model=Envelope[SeasonPublic], responses=WRITE)
@@ -233,9 +245,9 @@ def update_season(
         identity.context,
         season_id=season_id,
         lock_version=body.lock_version,
-        data=SeasonIn(name=body.name, starts_on=body.starts_on, ends_on=body.ends_on),
+        data=SeasonIn(name=body.name, ranges=body.ranges),
     )
-    return envelope(SeasonPublic.model_validate(season))
+    return envelope(_season(season, sorted((r.starts_on, r.ends_on) for r in body.ranges)))
 
 
 @router.delete("/rate-seasons/{season_id}", status_code=204, responses=WRITE)

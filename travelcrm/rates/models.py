@@ -117,15 +117,41 @@ class RateListVersion(TenantMixin, table=True):
 
 
 class Season(TenantMixin, table=True):
+    """A named season ("Peak") of a version: one or more date ranges (`SeasonRange`) that share
+    its prices. `starts_on`/`ends_on` are the first and last day of its ranges (kept by the
+    services for ordering and a quick first filter; the ranges say which days it covers)."""
+
     __tablename__ = "rate_seasons"
     __table_args__ = (
         tenant_fk("version_id", "rate_list_versions", ondelete="CASCADE"),
-        # what a rate line's key names: a season of that version
+        # what a rate line's and a range's key name: a season of that version
         UniqueConstraint("tenant_id", "version_id", "id"),
     )
 
     version_id: uuid.UUID = Field(index=True)
     name: str = Field(max_length=80)
+    starts_on: date
+    ends_on: date  # inclusive
+
+
+class SeasonRange(TenantChildMixin, table=True):
+    """One date range of a season ("Peak": 20 Dec-5 Jan and 1-15 Apr). The ranges of a version
+    never overlap (the services check), so a night falls in at most one season."""
+
+    __tablename__ = "rate_season_ranges"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["tenant_id", "version_id", "season_id"],
+            ["rate_seasons.tenant_id", "rate_seasons.version_id", "rate_seasons.id"],
+            ondelete="CASCADE",
+        ),
+        # the lookup: a version's ranges touching a stay
+        Index("ix_rate_season_ranges_lookup", "tenant_id", "version_id", "starts_on"),
+        Index("ix_rate_season_ranges_season", "tenant_id", "season_id"),
+    )
+
+    version_id: uuid.UUID
+    season_id: uuid.UUID
     starts_on: date
     ends_on: date  # inclusive
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -72,12 +72,46 @@ class VersionUpdate(BaseModel):
     notes: CleanStr | None = Field(default=None, max_length=2000)
 
 
+class DateRange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    starts_on: date
+    ends_on: date = Field(description="Inclusive")
+
+
+MAX_SEASON_RANGES = 24
+
+
 class SeasonIn(BaseModel):
+    """A season: a name and one or more date ranges sharing its prices ("Peak": 20 Dec-5 Jan
+    and 1-15 Apr). One range may be given as `starts_on`/`ends_on` instead of `ranges`."""
+
     model_config = ConfigDict(extra="forbid")
 
     name: CleanStr = Field(min_length=1, max_length=80)
-    starts_on: date
-    ends_on: date
+    ranges: list[DateRange] = Field(min_length=1, max_length=MAX_SEASON_RANGES)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_range_shorthand(cls, data: Any) -> Any:
+        if (
+            isinstance(data, dict)
+            and "ranges" not in data
+            and ("starts_on" in data or "ends_on" in data)
+        ):
+            data = dict(data)
+            data["ranges"] = [
+                {"starts_on": data.pop("starts_on", None), "ends_on": data.pop("ends_on", None)}
+            ]
+        return data
+
+    @property
+    def starts_on(self) -> date:
+        return min(r.starts_on for r in self.ranges)
+
+    @property
+    def ends_on(self) -> date:
+        return max(r.ends_on for r in self.ranges)
 
 
 class AgeBandIn(BaseModel):
@@ -249,8 +283,9 @@ class RateListPublic(_Out):
 class SeasonPublic(_Out):
     id: uuid.UUID
     name: str
-    starts_on: date
-    ends_on: date
+    starts_on: date = Field(description="The first day of its first range")
+    ends_on: date = Field(description="The last day of its last range")
+    ranges: list[DateRange]
 
 
 class AgeBandPublic(_Out):

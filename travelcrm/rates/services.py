@@ -49,6 +49,7 @@ from travelcrm.rates.models import (
     RateListVersion,
     RestrictionKind,
     Season,
+    SeasonRange,
     SupplierRestriction,
     VersionStatus,
 )
@@ -74,6 +75,7 @@ _rst = SupplierRestriction.__table__  # type: ignore[attr-defined]
 _ver = RateListVersion.__table__  # type: ignore[attr-defined]
 _lst = RateList.__table__  # type: ignore[attr-defined]
 _ssn = Season.__table__  # type: ignore[attr-defined]
+_rng = SeasonRange.__table__  # type: ignore[attr-defined]
 _lin = RateLine.__table__  # type: ignore[attr-defined]
 _bnd = AgeBand.__table__  # type: ignore[attr-defined]
 _alt = Allotment.__table__  # type: ignore[attr-defined]
@@ -403,6 +405,7 @@ def new_draft(
     session.add(draft)
     session.flush()
     season_map: dict[uuid.UUID, uuid.UUID] = {}
+    ranges_of = {} if empty else _ranges_of(session, source.id)
     for season in [] if empty else _seasons(session, source.id):
         copy = Season(
             tenant_id=ctx.tenant_id,
@@ -413,6 +416,20 @@ def new_draft(
         )
         session.add(copy)
         season_map[season.id] = copy.id
+    session.flush()
+    session.add_all(
+        [
+            SeasonRange(
+                tenant_id=ctx.tenant_id,
+                version_id=draft.id,
+                season_id=season_map[season_id],
+                starts_on=start,
+                ends_on=end,
+            )
+            for season_id, spans in ranges_of.items()
+            for start, end in spans
+        ]
+    )
     for band in _age_bands(session, source.id):
         session.add(
             AgeBand(
@@ -491,26 +508,109 @@ def list_seasons(session: Session, ctx: TenantContext, version_id: uuid.UUID) ->
     return _seasons(session, version_id)
 
 
+def _ranges_of(session: Session, version_id: uuid.UUID) -> dict[uuid.UUID, list[tuple[date, date]]]:
+    found: dict[uuid.UUID, list[tuple[date, date]]] = defaultdict(list)
+    for span in session.exec(
+        select(SeasonRange)
+        .where(col(SeasonRange.version_id) == version_id)
+        .order_by(col(SeasonRange.starts_on))
+    ).all():
+        found[span.season_id].append((span.starts_on, span.ends_on))
+    return dict(found)
+
+
+def season_ranges(
+    session: Session, ctx: TenantContext, version_id: uuid.UUID
+) -> dict[uuid.UUID, list[tuple[date, date]]]:
+    """Each season's date ranges (first first), by season id."""
+    get_version(session, ctx, version_id)
+    return _ranges_of(session, version_id)
+
+
+def season_days(spans: Iterable[tuple[date, date]]) -> set[date]:
+    return {
+        start + timedelta(days=i) for start, end in spans for i in range((end - start).days + 1)
+    }
+
+
 def list_age_bands(session: Session, ctx: TenantContext, version_id: uuid.UUID) -> list[AgeBand]:
     get_version(session, ctx, version_id)
     return _age_bands(session, version_id)
 
 
-def _check_season(version: RateListVersion, data: SeasonIn, others: Iterable[Season]) -> None:
-    _check_dates(data.starts_on, data.ends_on, start_field="starts_on", end_field="ends_on")
-    if data.starts_on < version.valid_from or data.ends_on > version.valid_to:
-        raise ValidationFailedError(
-            f"Season {data.name} ({data.starts_on} to {data.ends_on}) is outside the list's "
-            f"validity ({version.valid_from} to {version.valid_to}).",
-            errors=[FieldError("starts_on", "outside the validity", "season_outside_validity")],
-        )
-    for other in others:
-        if data.starts_on <= other.ends_on and other.starts_on <= data.ends_on:
-            raise ValidationFailedError(
-                f"Season {data.name} ({data.starts_on} to {data.ends_on}) overlaps "
-                f"{other.name} ({other.starts_on} to {other.ends_on}).",
-                errors=[FieldError("starts_on", f"overlaps {other.name}", "season_overlap")],
+def _check_season(
+    version: RateListVersion,
+    data: SeasonIn,
+    others: Iterable[tuple[str, list[tuple[date, date]]]],
+) -> None:
+    """Every problem of the season's ranges at once, each on its range (`row`): reversed,
+    outside the list's validity, overlapping one another or another season's range."""
+    errors: list[FieldError] = []
+    spans = [(r.starts_on, r.ends_on) for r in data.ranges]
+    for index, (start, end) in enumerate(spans):
+        if end < start:
+            errors.append(FieldError("ends_on", "before the start", "end_before_start", index))
+            continue
+        if start < version.valid_from or end > version.valid_to:
+            errors.append(
+                FieldError(
+                    "starts_on" if start < version.valid_from else "ends_on",
+                    f"outside the list's validity ({_span(version.valid_from, version.valid_to)})",
+                    "season_outside_validity",
+                    index,
+                )
             )
+        for other_index, (o_start, o_end) in enumerate(spans[:index]):
+            if start <= o_end and o_start <= end:
+                errors.append(
+                    FieldError(
+                        "starts_on",
+                        f"overlaps this season's dates {_span(o_start, o_end)}"
+                        + (f" (dates {other_index + 1})" if len(spans) > 2 else ""),
+                        "season_overlap",
+                        index,
+                    )
+                )
+        for name, other_spans in others:
+            for o_start, o_end in other_spans:
+                if start <= o_end and o_start <= end:
+                    errors.append(
+                        FieldError(
+                            "starts_on",
+                            f"overlaps {name} ({_span(o_start, o_end)})",
+                            "season_overlap",
+                            index,
+                        )
+                    )
+    if errors:
+        said = "; ".join(
+            (f"dates {e.row + 1}: " if len(spans) > 1 and e.row is not None else "") + e.message
+            for e in errors
+        )
+        raise ValidationFailedError(f"Season {data.name}: {said}.", errors=errors)
+
+
+def _other_seasons(
+    session: Session, version_id: uuid.UUID, but: uuid.UUID | None = None
+) -> list[tuple[str, list[tuple[date, date]]]]:
+    ranges = _ranges_of(session, version_id)
+    return [(s.name, ranges.get(s.id, [])) for s in _seasons(session, version_id) if s.id != but]
+
+
+def _set_ranges(session: Session, season: Season, data: SeasonIn) -> None:
+    session.exec(delete(SeasonRange).where(col(SeasonRange.season_id) == season.id))
+    session.add_all(
+        [
+            SeasonRange(
+                tenant_id=season.tenant_id,
+                version_id=season.version_id,
+                season_id=season.id,
+                starts_on=r.starts_on,
+                ends_on=r.ends_on,
+            )
+            for r in sorted(data.ranges, key=lambda r: r.starts_on)
+        ]
+    )
 
 
 def add_season(
@@ -523,7 +623,7 @@ def add_season(
 ) -> Season:
     version = _draft(session, ctx, version_id)
     _check_lock(version, lock_version)
-    _check_season(version, data, _seasons(session, version.id))
+    _check_season(version, data, _other_seasons(session, version.id))
     season = Season(
         tenant_id=ctx.tenant_id,
         version_id=version.id,
@@ -532,6 +632,8 @@ def add_season(
         ends_on=data.ends_on,
     )
     session.add(season)
+    session.flush()
+    _set_ranges(session, season, data)
     _touch(session, version)
     session.flush()
     return season
@@ -548,10 +650,10 @@ def update_season(
     season = _get(session, Season, season_id, "Season")
     version = _draft(session, ctx, season.version_id)
     _check_lock(version, lock_version)
-    others = [s for s in _seasons(session, version.id) if s.id != season.id]
-    _check_season(version, data, others)
+    _check_season(version, data, _other_seasons(session, version.id, but=season.id))
     season.name, season.starts_on, season.ends_on = data.name.strip(), data.starts_on, data.ends_on
     session.add(season)
+    _set_ranges(session, season, data)
     _touch(session, version)
     session.flush()
     return season
@@ -560,11 +662,12 @@ def update_season(
 def delete_season(
     session: Session, ctx: TenantContext, *, season_id: uuid.UUID, lock_version: int
 ) -> int:
-    """Remove a season and its lines; returns how many lines went with it."""
+    """Remove a season, its dates and its lines; returns how many lines went with it."""
     season = _get(session, Season, season_id, "Season")
     version = _draft(session, ctx, season.version_id)
     _check_lock(version, lock_version)
     removed = session.exec(delete(RateLine).where(col(RateLine.season_id) == season.id)).rowcount
+    session.exec(delete(SeasonRange).where(col(SeasonRange.season_id) == season.id))
     session.delete(season)
     _touch(session, version)
     session.flush()
@@ -1141,10 +1244,8 @@ def coverage(
         CoverageIssue("error", error.code, error.message)
         for error in _pax_gap_errors(session, version.id)
     ]
-    season_days = {
-        s.id: {s.starts_on + timedelta(days=i) for i in range((s.ends_on - s.starts_on).days + 1)}
-        for s in seasons.values()
-    }
+    ranges = _ranges_of(session, version.id)
+    days_of = {s.id: season_days(ranges.get(s.id, [])) for s in seasons.values()}
     validity = [
         version.valid_from + timedelta(days=i)
         for i in range((version.valid_to - version.valid_from).days + 1)
@@ -1163,7 +1264,7 @@ def coverage(
             continue
         covered: set[date] = set()
         for line in mine:
-            covered |= season_days.get(line.season_id, set())
+            covered |= days_of.get(line.season_id, set())
         gaps = [d for d in validity if d not in covered]
         if gaps:
             spans = ", ".join(_span(a, b) for a, b in _ranges(gaps)[:5])
@@ -1903,21 +2004,23 @@ _LOOKUP_VERSIONS = (
         _lst.c.market,
         _ssn.c.id.label("season_id"),
         _ssn.c.name.label("season_name"),
-        _ssn.c.starts_on,
-        _ssn.c.ends_on,
+        _rng.c.starts_on,
+        _rng.c.ends_on,
     )
     .select_from(
         _ver.join(
             _lst, and_(_lst.c.tenant_id == _ver.c.tenant_id, _lst.c.id == _ver.c.rate_list_id)
-        ).outerjoin(
-            _ssn,
+        )
+        .outerjoin(
+            _rng,
             and_(
-                _ssn.c.tenant_id == _ver.c.tenant_id,
-                _ssn.c.version_id == _ver.c.id,
-                _ssn.c.starts_on <= _LAST,
-                _ssn.c.ends_on >= _FIRST,
+                _rng.c.tenant_id == _ver.c.tenant_id,
+                _rng.c.version_id == _ver.c.id,
+                _rng.c.starts_on <= _LAST,
+                _rng.c.ends_on >= _FIRST,
             ),
         )
+        .outerjoin(_ssn, and_(_ssn.c.tenant_id == _rng.c.tenant_id, _ssn.c.id == _rng.c.season_id))
     )
     .where(
         _ver.c.tenant_id == _T,
@@ -2033,7 +2136,8 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
             "no_rate_list", f"No published rate list of this supplier covers {first}.", first
         )
     version_ids = list(by_version)
-    season_ids = [s.season_id for c in by_version.values() for s in c.seasons]
+    # a season's ranges in the stay are a row each: its id once
+    season_ids = list({s.season_id: None for c in by_version.values() for s in c.seasons})
     lines_by_season: dict[tuple[uuid.UUID, uuid.UUID], _SeasonLines] = defaultdict(_SeasonLines)
     if season_ids:
         occupancies = [query.occupancy.value, Occupancy.EXTRA_BED.value, Occupancy.ANY.value]

@@ -10,10 +10,12 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.rates.models import RestrictionKind
+from travelcrm.rates.schemas import MAX_SEASON_RANGES
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.grid import option_select, pager, sheet
+from travelcrm.ui.components.money import DASH
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.rates.state import (
     ALL,
@@ -27,6 +29,7 @@ from travelcrm.ui.pages.rates.state import (
     DiffLine,
     IssueRow,
     NightRow,
+    RangeSlot,
     RateListState,
     RestrictionRow,
     SeasonRow,
@@ -1163,6 +1166,50 @@ def _season_row(row: ObjectVar[SeasonRow]) -> rx.Component:
     )
 
 
+def _range_slot(slot: ObjectVar[RangeSlot], index: rx.Var[int]) -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.input(
+                type="date",
+                value=slot.starts_on,
+                on_change=lambda v: S.set_range(index, "starts_on", v),  # type: ignore[operator]
+                aria_label="Starts on",
+                data_testid="season-start",
+            ),
+            rx.text(DASH, color=MUTED),
+            rx.input(
+                type="date",
+                value=slot.ends_on,
+                on_change=lambda v: S.set_range(index, "ends_on", v),  # type: ignore[operator]
+                aria_label="Ends on (inclusive)",
+                data_testid="season-end",
+            ),
+            rx.cond(
+                S.season_slots.length() > 1,  # type: ignore[attr-defined]
+                rx.icon_button(
+                    rx.icon("x", size=12),
+                    type="button",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=S.remove_range(index),  # type: ignore[operator]
+                    aria_label="Remove these dates",
+                    data_testid="season-remove-range",
+                ),
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.cond(
+            slot.error != "",
+            rx.text(slot.error, size="1", color=rx.color("red", 11), data_testid="range-error"),
+        ),
+        spacing="1",
+        width="100%",
+        data_testid="season-range",
+    )
+
+
 def _season_dialog() -> rx.Component:
     errors = S.season_errors
     return rx.dialog.root(
@@ -1181,30 +1228,25 @@ def _season_dialog() -> rx.Component:
                         ),
                         error=errors.get("name", ""),
                     ),
-                    rx.grid(
-                        field(
-                            "Starts on",
-                            rx.input(
-                                name="starts_on",
-                                type="date",
-                                default_value=S.season_form["starts_on"],
-                                data_testid="season-start",
-                            ),
-                            error=errors.get("starts_on", ""),
+                    rx.text("Dates", size="2", weight="medium"),
+                    rx.text(
+                        "A season may have several date ranges with the same prices (Peak at "
+                        "New Year and again at Easter).",
+                        size="1",
+                        color=MUTED,
+                    ),
+                    rx.foreach(S.season_slots, _range_slot),
+                    rx.cond(
+                        S.season_slots.length() < MAX_SEASON_RANGES,  # type: ignore[attr-defined]
+                        rx.button(
+                            rx.icon("plus", size=12),
+                            "Add dates",
+                            type="button",
+                            size="1",
+                            variant="soft",
+                            on_click=S.add_range,
+                            data_testid="season-add-range",
                         ),
-                        field(
-                            "Ends on (inclusive)",
-                            rx.input(
-                                name="ends_on",
-                                type="date",
-                                default_value=S.season_form["ends_on"],
-                                data_testid="season-end",
-                            ),
-                            error=errors.get("ends_on", ""),
-                        ),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
                     ),
                     rx.cond(
                         errors.contains("form"),  # type: ignore[attr-defined]

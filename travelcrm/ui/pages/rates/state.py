@@ -13,6 +13,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import uuid
+from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -40,6 +41,7 @@ from travelcrm.rates.models import (
     VersionStatus,
 )
 from travelcrm.rates.schemas import (
+    MAX_SEASON_RANGES,
     AgeBandIn,
     AllotmentIn,
     BulkChange,
@@ -92,10 +94,19 @@ T = TypeVar("T")
 class SeasonRow:
     season_id: str
     name: str
-    dates: str  # "1 Oct 2027 - 31 Mar 2028"
+    dates: str  # "1 Oct 2027 - 19 Dec 2027, 6 Jan 2028 - 31 Mar 2028"
     starts_on: str  # ISO, for the edit form
     ends_on: str
     nights: int
+
+
+@dataclass
+class RangeSlot:
+    """One date range of the season being edited (ISO dates from the date inputs)."""
+
+    starts_on: str = ""
+    ends_on: str = ""
+    error: str = ""
 
 
 @dataclass
@@ -285,6 +296,7 @@ class RateListState(rx.State):
     season_edit_id: str = ""
     season_form: dict[str, str] = {}
     season_errors: dict[str, str] = {}
+    season_slots: list[RangeSlot] = []
     bands: list[BandRow] = []
     band_errors: dict[str, str] = {}
     band_message: str = ""
@@ -361,6 +373,7 @@ class RateListState(rx.State):
     _market_value: str = ""
     _service_names: dict[str, str] = {}
     _season_names: dict[str, str] = {}
+    _season_spans: dict[str, list[tuple[str, str]]] = {}
     _raw: list[dict[str, dict[str, Any]]] = []
     _picked: list[str] = []
     _only_ids: list[str] = []
@@ -495,17 +508,22 @@ class RateListState(rx.State):
     def _fill_seasons(self, session: Session, ctx: TenantContext) -> None:
         version_id = uuid.UUID(self.version_id)
         seasons = rates.list_seasons(session, ctx, version_id)
+        spans = rates.season_ranges(session, ctx, version_id)
         self.seasons = [
             SeasonRow(
                 season_id=str(s.id),
                 name=s.name,
-                dates=format_range(s.starts_on, s.ends_on),
+                dates=", ".join(format_range(a, b) for a, b in spans.get(s.id, [])),
                 starts_on=s.starts_on.isoformat(),
                 ends_on=s.ends_on.isoformat(),
-                nights=(s.ends_on - s.starts_on).days + 1,
+                nights=len(rates.season_days(spans.get(s.id, []))),
             )
             for s in seasons
         ]
+        self._season_spans = {
+            str(s.id): [(a.isoformat(), b.isoformat()) for a, b in spans.get(s.id, [])]
+            for s in seasons
+        }
         self.season_options = [Option(str(s.id), s.name) for s in seasons]
         self._season_names = {str(s.id): s.name for s in seasons}
         kinds = {b.kind: b for b in rates.list_age_bands(session, ctx, version_id)}
@@ -1288,11 +1306,9 @@ class RateListState(rx.State):
     def open_season(self, season_id: str) -> None:
         row = next((s for s in self.seasons if s.season_id == season_id), None)
         self.season_edit_id = row.season_id if row else ""
-        self.season_form = (
-            {"name": row.name, "starts_on": row.starts_on, "ends_on": row.ends_on}
-            if row
-            else {"name": "", "starts_on": "", "ends_on": ""}
-        )
+        self.season_form = {"name": row.name if row else ""}
+        spans = self._season_spans.get(row.season_id, []) if row else []
+        self.season_slots = [RangeSlot(a, b) for a, b in spans] or [RangeSlot()]
         self.season_errors = {}
         self.season_open = self.editable
 
@@ -1301,20 +1317,68 @@ class RateListState(rx.State):
         self.season_open = value and self.editable
 
     @rx.event
+    def add_range(self) -> None:
+        """Another date range of the same season ("Peak" again in April)."""
+        if len(self.season_slots) < MAX_SEASON_RANGES:
+            self.season_slots = [*self.season_slots, RangeSlot()]
+
+    @rx.event
+    def remove_range(self, index: int) -> None:
+        slots = list(self.season_slots)
+        if len(slots) > 1 and 0 <= int(index) < len(slots):
+            del slots[int(index)]
+            self.season_slots = slots
+
+    @rx.event
+    def set_range(self, index: int, which: str, value: str) -> None:
+        slots = list(self.season_slots)
+        number = int(index)
+        if not 0 <= number < len(slots) or which not in {"starts_on", "ends_on"}:
+            return
+        slots[number] = dataclasses.replace(slots[number], **{which: str(value)}, error="")
+        self.season_slots = slots
+
+    def _slot_errors(self, errors: dict[int, str]) -> None:
+        self.season_slots = [
+            dataclasses.replace(slot, error=errors.get(n, ""))
+            for n, slot in enumerate(self.season_slots)
+        ]
+
+    @rx.event
     def save_season(self, form: dict[str, Any]) -> EventSpec | None:
+        """Every problem at once: the name at its field, each range's at its row."""
         self.season_errors = {}
+        self.season_slots = self.season_slots or [RangeSlot()]
+        self._slot_errors({})
+        slots = self.season_slots
+        name = str(form.get("name", "")).strip()
         try:
             data = SeasonIn.model_validate(
                 {
-                    "name": form.get("name", ""),
-                    "starts_on": form.get("starts_on") or None,
-                    "ends_on": form.get("ends_on") or None,
+                    "name": name,
+                    "ranges": [
+                        {"starts_on": slot.starts_on or None, "ends_on": slot.ends_on or None}
+                        for slot in slots
+                    ],
                 }
             )
         except ValidationError as exc:
-            summary, errors = form_errors(exc)
-            self.season_errors = errors | blank_fields(form, ["name", "starts_on", "ends_on"])
-            return rx.toast.error(summary)
+            slot_errors: dict[int, str] = {}
+            for error in exc.errors():
+                loc = error.get("loc", ())
+                if loc[:1] == ("ranges",) and len(loc) > 1 and isinstance(loc[1], int):
+                    slot = slots[loc[1]]
+                    slot_errors[loc[1]] = (
+                        "Both dates are required."
+                        if not slot.starts_on or not slot.ends_on
+                        else "Not a date."
+                    )
+                elif loc[:1] == ("name",):
+                    self.season_errors["name"] = (
+                        "Required." if not name else form_errors(exc)[1].get("name", "Not valid.")
+                    )
+            self._slot_errors(slot_errors)
+            return rx.toast.error("Some fields need attention.")
         version_id = uuid.UUID(self.version_id)
         season_id = _uuid(self.season_edit_id)
 
@@ -1333,8 +1397,17 @@ class RateListState(rx.State):
         try:
             _r, problem = self._run(work, edit=True, raise_invalid=True)
         except ValidationFailedError as exc:
-            # the service names both ranges ("… overlaps Peak (1 Oct 2027 to 31 Mar 2028)")
-            self.season_errors = {"form": exc.detail}
+            # the service names each range's problem ("overlaps Peak (1 Oct to 19 Dec 2027)");
+            # the rows are in the order given, which the slots keep
+            by_row: dict[int, list[str]] = defaultdict(list)
+            for problem_ in exc.errors:
+                if problem_.row is not None:
+                    by_row[problem_.row].append(
+                        problem_.message[:1].upper() + problem_.message[1:] + "."
+                    )
+            self._slot_errors({n: " ".join(m) for n, m in by_row.items()})
+            if not by_row:
+                self.season_errors = {"form": exc.detail}
             return rx.toast.error(exc.detail)
         if problem is not None:
             return problem
