@@ -653,6 +653,13 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
             season_id=next(k for k, v in names.items() if v == "Festive"),
             lock_version=rates.get_version(session, contract.ctx, draft.id).lock_version,
         )
+        changes = rates.diff(
+            session, contract.ctx, old_version_id=contract.version_id, new_version_id=draft.id
+        )
+        assert [(r.change, r.key, r.old_ranges, r.new_ranges) for r in changes][:1] == [
+            ("removed", "season · Festive", [(date(2027, 12, 20), date(2028, 1, 5))], None)
+        ]
+        assert sorted(r.change for r in changes[1:]) == ["removed", "removed"]  # its two lines
         publish_accepting_gaps(
             session,
             contract.ctx,

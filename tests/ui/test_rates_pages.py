@@ -748,7 +748,7 @@ def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated
     email, contract = _owner_contract()
     state = _open(email, contract)
     lean = next(row for row in state.seasons if row.name == "Lean")
-    assert lean.dates == "1 Apr 2027 – 30 Sep 2027" and lean.nights == 183
+    assert lean.dates == f"1 Apr 2027 {DASH} 30 Sep 2027" and lean.nights == 183
     RateListState.open_season.fn(state, lean.season_id)
     assert [(s.starts_on, s.ends_on) for s in state.season_slots] == [("2027-04-01", "2027-09-30")]
     RateListState.set_range.fn(state, 0, "ends_on", "2027-06-30")
@@ -771,5 +771,5 @@ def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated
     RateListState.save_season.fn(state, {"name": "Lean"})
     assert not state.season_open
     lean = next(row for row in state.seasons if row.name == "Lean")
-    assert lean.dates == "1 Apr 2027 – 30 Jun 2027, 1 Sep 2027 – 30 Sep 2027"
+    assert lean.dates == f"1 Apr 2027 {DASH} 30 Jun 2027, 1 Sep 2027 {DASH} 30 Sep 2027"
     assert lean.nights == 91 + 30

@@ -373,6 +373,19 @@ class DiffRowPublic(_Out):
     new_net: Decimal | None
     old_sell: Decimal | None
     new_sell: Decimal | None
+    old_ranges: list[DateRange] | None = Field(
+        default=None, description="A season's dates before (rows keyed `season · <name>`)"
+    )
+    new_ranges: list[DateRange] | None = None
+
+    @field_validator("old_ranges", "new_ranges", mode="before")
+    @classmethod
+    def _spans(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [
+                {"starts_on": v[0], "ends_on": v[1]} if isinstance(v, tuple) else v for v in value
+            ]
+        return value
 
 
 class BulkRowPublic(_Out):

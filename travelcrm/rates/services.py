@@ -1503,11 +1503,13 @@ def unpublish(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) ->
 @dataclass(frozen=True)
 class DiffRow:
     change: str  # added, removed, changed
-    key: str  # service · season · basis/occupancy/age · pax
+    key: str  # service · season · basis/occupancy/age · pax; or "season · Peak" for its dates
     old_net: Decimal | None
     new_net: Decimal | None
     old_sell: Decimal | None
     new_sell: Decimal | None
+    old_ranges: list[tuple[date, date]] | None = None  # a season's dates, before and after
+    new_ranges: list[tuple[date, date]] | None = None
 
 
 def _line_key(
@@ -1542,7 +1544,7 @@ def diff(
         return {_line_key(line, services, seasons): line for line in lines}
 
     before, after = keyed(old), keyed(new)
-    rows = []
+    rows = _season_changes(session, old, new)
     for key in sorted(before.keys() | after.keys()):
         a, b = before.get(key), after.get(key)
         a_sell = effective_sell(a, old.currency) if a else None
@@ -1557,6 +1559,37 @@ def diff(
             and (a.net != b.net or a_sell != b_sell or a.min_nights != b.min_nights)
         ):
             rows.append(DiffRow("changed", key, a.net, b.net, a_sell, b_sell))
+    return rows
+
+
+def _season_changes(session: Session, old: RateListVersion, new: RateListVersion) -> list[DiffRow]:
+    """Seasons (matched by name) added, removed or given other dates."""
+
+    def dated(version: RateListVersion) -> dict[str, tuple[str, list[tuple[date, date]]]]:
+        ranges = _ranges_of(session, version.id)
+        return {
+            s.name.lower(): (s.name, ranges.get(s.id, [])) for s in _seasons(session, version.id)
+        }
+
+    before, after = dated(old), dated(new)
+    rows = []
+    for key in sorted(before.keys() | after.keys()):
+        a, b = before.get(key), after.get(key)
+        name = (b or a or ("", []))[0]
+        if a is None or b is None or a[1] != b[1]:
+            change = "added" if a is None else "removed" if b is None else "changed"
+            rows.append(
+                DiffRow(
+                    change,
+                    f"season · {name}",
+                    None,
+                    None,
+                    None,
+                    None,
+                    a[1] if a else None,
+                    b[1] if b else None,
+                )
+            )
     return rows
 
 

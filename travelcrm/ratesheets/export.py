@@ -107,18 +107,21 @@ def _lines(session: Session, ctx: TenantContext, version: RateListVersion) -> li
         s.id: s for s in rates.services_to_price(session, ctx, supplier_id=version.supplier_id)
     }
     seasons = {s.id: s for s in rates.list_seasons(session, ctx, version.id)}
-    found = []
+    ranges = rates.season_ranges(session, ctx, version.id)
+    found: list[_Line] = []
     for row in rates.version_lines(session, ctx, version_id=version.id):
         service = services[row.service_id]
         season = seasons[row.season_id]
         days = weekday_names(row.weekdays)
-        found.append(
+        # a season of several date ranges: a row per range, as suppliers write it (the import
+        # merges rows of one season name back into one season)
+        found.extend(
             _Line(
                 service=service.name,
                 meal_plan=service.meal_plan or "",
                 season=season.name,
-                starts_on=season.starts_on,
-                ends_on=season.ends_on,
+                starts_on=starts_on,
+                ends_on=ends_on,
                 basis=row.basis,
                 occupancy=row.occupancy,
                 age_band=row.age_band,
@@ -130,6 +133,7 @@ def _lines(session: Session, ctx: TenantContext, version: RateListVersion) -> li
                 min_nights=row.min_nights,
                 days="All" if len(days) == 7 else ", ".join(d.title() for d in days),
             )
+            for starts_on, ends_on in ranges.get(season.id) or [(season.starts_on, season.ends_on)]
         )
     return found
 

@@ -498,8 +498,19 @@ def _diff_row(row: ObjectVar[DiffLine]) -> rx.Component:
             )
         ),
         rx.table.cell(rx.text(row.key, size="2")),
-        rx.table.cell(_change(row.old_net, row.new_net), text_align="right"),
-        rx.table.cell(_change(row.old_sell, row.new_sell), text_align="right"),
+        rx.cond(
+            (row.old_dates != "") | (row.new_dates != ""),
+            rx.table.cell(
+                _change(row.old_dates, row.new_dates),
+                col_span=2,
+                text_align="right",
+                data_testid="diff-dates",
+            ),
+            rx.fragment(
+                rx.table.cell(_change(row.old_net, row.new_net), text_align="right"),
+                rx.table.cell(_change(row.old_sell, row.new_sell), text_align="right"),
+            ),
+        ),
         background=rx.match(
             row.change,
             *[(kind, rx.color(tone, 2)) for kind, tone in DIFF_TONES.items()],

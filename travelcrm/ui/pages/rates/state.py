@@ -137,6 +137,8 @@ class DiffLine:
     new_net: str
     old_sell: str
     new_sell: str
+    old_dates: str = ""  # a season's dates (its row has no prices)
+    new_dates: str = ""
 
 
 @dataclass
@@ -1283,6 +1285,8 @@ class RateListState(rx.State):
                 new_net=format_amount(r.new_net, self.currency),
                 old_sell=format_amount(r.old_sell, self.currency),
                 new_sell=format_amount(r.new_sell, self.currency),
+                old_dates=", ".join(format_range(a, b) for a, b in r.old_ranges or []),
+                new_dates=", ".join(format_range(a, b) for a, b in r.new_ranges or []),
             )
             for r in rows
         ]
