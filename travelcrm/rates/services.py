@@ -633,6 +633,12 @@ def set_age_bands(
 # ---- rate lines ----------------------------------------------------------------------------------
 
 
+def unit_net(line: RateLine | LineValues, currency: str) -> Decimal:
+    """The net of one unit (room, person, vehicle) in the currency's minor units: a stay of
+    several units costs this times their number, as the sell price does."""
+    return round_money(line.net, currency)
+
+
 def effective_sell(line: RateLine | LineValues, currency: str) -> Decimal:
     """The sell price: the one given, else net plus markup, else net (no markup)."""
     if line.sell is not None:
@@ -1637,6 +1643,13 @@ def _night_price(
         ages[band].append(age)
     total_pax = sum(people.values())
 
+    def unpriced(band: str, how: str) -> NoPriceError:
+        who = " and ".join(str(a) for a in ages[band])
+        children = "a child" if len(ages[band]) == 1 else "children"
+        return _no_price(
+            "age_not_priced", f"No price for {children} of {who}{how} in {season_name}.", night
+        )
+
     def pick(candidates: list[Any], what: str) -> Any:
         if not candidates:
             raise _no_price("no_rate", f"No price for {what} in {season_name}.", night)
@@ -1663,13 +1676,13 @@ def _night_price(
     net, sell, used = Decimal(0), Decimal(0), []
     if PricingBasis.PER_ROOM.value in bases:
         room = pick(lines.group("room", query.occupancy.value), f"a {query.occupancy.value} room")
-        net += room.net * query.rooms
+        net += unit_net(room, currency) * query.rooms
         sell += effective_sell(room, currency) * query.rooms
         used.append(room.id)
         for band in (AgeBandKind.CHILD_WITH_BED.value,):
             if people.get(band):
                 bed = pick(lines.group("bed", band), "an extra bed for a child")
-                net += bed.net * people[band]
+                net += unit_net(bed, currency) * people[band]
                 sell += effective_sell(bed, currency) * people[band]
                 used.append(bed.id)
         # a child without a bed shares the room: priced by the list's line for their band (as
@@ -1681,15 +1694,9 @@ def _night_price(
             if not candidates:
                 if band == AgeBandKind.INFANT.value:
                     continue  # infants stay free unless the contract prices them
-                who = " and ".join(str(a) for a in ages[band])
-                raise _no_price(
-                    "age_not_priced",
-                    f"No price for {'a child' if len(ages[band]) == 1 else 'children'} of {who} "
-                    f"without a bed in {season_name}.",
-                    night,
-                )
+                raise unpriced(band, " without a bed")
             line = pick(candidates, f"a {band.replace('_', ' ')}")
-            net += line.net * people[band]
+            net += unit_net(line, currency) * people[band]
             sell += effective_sell(line, currency) * people[band]
             used.append(line.id)
     elif PricingBasis.PER_PERSON.value in bases:
@@ -1699,13 +1706,15 @@ def _night_price(
             candidates = lines.group("person", band)
             if not candidates and band == AgeBandKind.INFANT.value:
                 continue  # infants travel free unless the contract prices them
+            if not candidates and ages.get(band) and band != AgeBandKind.ADULT.value:
+                raise unpriced(band, "")
             line = pick(candidates, f"{band.replace('_', ' ')}")
-            net += line.net * count
+            net += unit_net(line, currency) * count
             sell += effective_sell(line, currency) * count
             used.append(line.id)
     else:
         line = pick(lines.lines, "the vehicle or group")
-        net, sell = line.net, effective_sell(line, currency)
+        net, sell = unit_net(line, currency), effective_sell(line, currency)
         used.append(line.id)
     return NightPrice(night, round_money(net, currency), round_money(sell, currency), used)
 
@@ -1999,11 +2008,12 @@ def _quote(session: Session, query: PriceQuery, *, on: date) -> PriceQuote:
             needed_units = query.rooms
             released = (night - on).days < allotment.release_days
             if released or allotment.units - allotment.used < needed_units:
-                why = (
-                    f"released {allotment.release_days} days before arrival"
-                    if released
-                    else f"{max(allotment.units - allotment.used, 0)} left"
-                )
+                if night < on:
+                    why = "the night is past"
+                elif released:
+                    why = f"released {allotment.release_days} days before arrival"
+                else:
+                    why = f"{max(allotment.units - allotment.used, 0)} left"
                 raise _no_price(
                     "allotment_exhausted",
                     f"No allotment for {service_name} on {night} ({why}).",
