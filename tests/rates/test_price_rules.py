@@ -122,6 +122,49 @@ def test_of_two_lists_for_one_market_the_most_recently_published_wins(
     assert quote.published_at == frozen_clock.now
 
 
+def test_each_night_takes_the_first_list_covering_it_in_one_currency_only(
+    migrated_engine, frozen_clock: FrozenClock
+) -> None:
+    ctx = agency_context()
+    supplier_id, room_id, _tour = make_supplier(ctx)
+    spring = (("All year", date(2027, 4, 1), date(2027, 6, 30)),)
+    make_list(ctx, supplier_id, name="Taj 2027", lines=_double(room_id, 6000))
+    make_list(
+        ctx,
+        supplier_id,
+        name="Taj Inbound spring",
+        market=Market.INBOUND,
+        seasons=spring,
+        lines=_double(room_id, 7000),
+    )
+    usd = make_list(
+        ctx,
+        supplier_id,
+        name="Taj USD spring",
+        market=Market.DOMESTIC,
+        currency="USD",
+        seasons=spring,
+        lines=_double(room_id, 80),
+    )
+    # the inbound list ends on 30 June: its nights, then the all-markets list's
+    quote = _quote(ctx, room_id, market="inbound", check_in=date(2027, 6, 29), nights=3)
+    assert [n.net for n in quote.nights] == [Decimal(7000), Decimal(7000), Decimal(6000)]
+    assert (quote.rate_list_name, quote.total_net) == ("Taj Inbound spring", Decimal(20000))
+    # a dollar list's nights and a rupee list's nights are not added up
+    mixed = _refusal(ctx, room_id, market="domestic", check_in=date(2027, 6, 30), nights=2)
+    assert (mixed.reason, mixed.extra["night"]) == ("mixed_currencies", "2027-07-01")
+    assert mixed.detail == (
+        "'Taj USD spring' prices 2027-06-30 in USD but 'Taj 2027' prices 2027-07-01 in INR; "
+        "quote the nights separately."
+    )
+    inside = _quote(ctx, room_id, market="domestic", check_in=date(2027, 6, 29), nights=2)
+    assert (inside.currency, inside.total_net, inside.rate_list_id) == (
+        "USD",
+        Decimal("160.00"),
+        usd.rate_list_id,
+    )
+
+
 # ---- vehicles and groups ------------------------------------------------------------------
 
 

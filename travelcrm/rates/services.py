@@ -1465,7 +1465,8 @@ def forget_prices(tenant_id: uuid.UUID) -> None:
 
 class NoPriceError(DomainError):
     """No price for this request; `reason` says why in a word (stop_sale, blackout,
-    no_rate_list, no_season, min_nights, no_rate, age_not_priced, allotment_exhausted)."""
+    no_rate_list, no_season, min_nights, no_rate, age_not_priced, allotment_exhausted,
+    mixed_currencies)."""
 
     code = "no_price"
     status = 422
@@ -1999,6 +2000,14 @@ def _quote(session: Session, query: PriceQuery, *, on: date) -> PriceQuote:
             raise _no_price("no_rate_list", f"No published rate list covers {night}.", night)
         if chosen is None:
             chosen = version
+        elif version.currency != chosen.currency:  # a total of rupees and dollars means nothing
+            raise _no_price(
+                "mixed_currencies",
+                f"'{chosen.rate_list_name}' prices {first} in {chosen.currency} but "
+                f"'{version.rate_list_name}' prices {night} in {version.currency}; quote the "
+                "nights separately.",
+                night,
+            )
         season = next((s for s in version.seasons if s.starts_on <= night <= s.ends_on), None)
         if season is None:
             raise _no_price("no_season", f"No season of the rate list covers {night}.", night)

@@ -49,6 +49,7 @@ NO_PRICE_REASONS = {
     "no_rate": "No matching price",
     "age_not_priced": "Child age not priced",
     "allotment_exhausted": "No allotment left",
+    "mixed_currencies": "Lists in different currencies",
 }
 
 
