@@ -402,7 +402,7 @@ def test_an_allotment_is_released_by_the_agency_s_own_date(
         )
     _allot(contract, night, units=2, release_days=7)
     _allot(contract, date(2027, 11, 1), units=1, release_days=0)
-    frozen_clock.now = datetime(2027, 11, 3, 18, 0, tzinfo=UTC)  # 23:30 on the 3rd in Kolkata
+    frozen_clock.move_to(datetime(2027, 11, 3, 18, 0, tzinfo=UTC))  # 23:30 on the 3rd in Kolkata
     assert _quote(ctx, contract.room_id, check_in=night).total_net == Decimal("9000.00")
     assert _quote(ctx, contract.room_id, check_in=night, rooms=2).total_net == Decimal(18000)
     frozen_clock.advance(timedelta(hours=1))  # still the 3rd in UTC, the 4th in Kolkata
@@ -418,5 +418,5 @@ def test_an_allotment_is_released_by_the_agency_s_own_date(
     assert _refusal(ctx, contract.room_id, check_in=date(2027, 11, 1)).detail == (
         "No allotment for Deluxe Sea View on 2027-11-01 (the night is past)."
     )
-    frozen_clock.now = datetime(2027, 10, 31, 12, 0, tzinfo=UTC)
+    frozen_clock.move_to(datetime(2027, 10, 31, 12, 0, tzinfo=UTC))
     assert _quote(ctx, contract.room_id, check_in=date(2027, 11, 1)).total_net == Decimal(9000)

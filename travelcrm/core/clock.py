@@ -12,16 +12,20 @@ from zoneinfo import ZoneInfo
 
 
 class FrozenClock:
-    """A clock that reads one instant until moved on (`advance`)."""
+    """A clock that reads one instant until moved (`advance`, `move_to`)."""
 
     def __init__(self, at: datetime) -> None:
+        self.now = at
+        self.move_to(at)
+
+    def move_to(self, at: datetime) -> datetime:
         if at.tzinfo is None:
             raise ValueError("a frozen clock needs a timezone-aware instant")
         self.now = at.astimezone(UTC)
+        return self.now
 
     def advance(self, by: timedelta) -> datetime:
-        self.now += by
-        return self.now
+        return self.move_to(self.now + by)
 
 
 _frozen: FrozenClock | None = None

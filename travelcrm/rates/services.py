@@ -1723,6 +1723,7 @@ def _night_price(
 def _quote_key(query: PriceQuery, on: date) -> str:
     return ":".join(
         [
+            "2",  # the layout of the cached answer (2: with the list's name and market)
             str(query.service_id),
             query.check_in.isoformat(),
             str(query.nights),
