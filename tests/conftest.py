@@ -100,6 +100,21 @@ def session(migrated_engine) -> Iterator:
         db_session.rollback()
 
 
+FROZEN_AT = "2027-03-01T12:00:00+00:00"  # noon UTC: 1 March from UTC-11 to UTC+11
+
+
+@pytest.fixture
+def frozen_clock() -> Iterator:
+    """The app clock stopped at `FROZEN_AT` (before the 2027-28 contracts the rate tests price)
+    for one test; move it with `.advance(timedelta(...))`. Tests never depend on today's date."""
+    from datetime import datetime
+
+    from travelcrm.core.clock import frozen
+
+    with frozen(datetime.fromisoformat(FROZEN_AT)) as clock:
+        yield clock
+
+
 @pytest.fixture
 def fresh_database() -> Iterator[str]:
     """An empty database of the run's kind (for migration tests); dropped afterwards."""

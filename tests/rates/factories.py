@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -13,6 +14,7 @@ from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
+from travelcrm.rates.models import Market
 from travelcrm.rates.schemas import LineIn, RateListCreate, SeasonIn
 from travelcrm.suppliers.models import Supplier, SupplierService
 
@@ -207,3 +209,69 @@ def publish_accepting_gaps(
         lock_version=lock_version,
         acknowledged=[i.key for i in gaps if i.severity == "confirm"],
     )
+
+
+@dataclass
+class PriceList:
+    rate_list_id: uuid.UUID
+    version_id: uuid.UUID
+    season_ids: dict[str, uuid.UUID]
+
+
+def add_service(ctx: TenantContext, supplier_id: uuid.UUID, *, kind: str, name: str) -> uuid.UUID:
+    with tenant_scope(ctx) as session:
+        service = SupplierService(
+            tenant_id=ctx.tenant_id, supplier_id=supplier_id, kind=kind, name=name
+        )
+        session.add(service)
+        session.flush()
+        return service.id
+
+
+def make_list(
+    ctx: TenantContext,
+    supplier_id: uuid.UUID,
+    *,
+    name: str,
+    lines: Callable[[dict[str, uuid.UUID]], list[LineIn]],
+    market: Market = Market.ALL,
+    currency: str = "INR",
+    seasons: Sequence[tuple[str, date, date]] = (
+        ("All year", date(2027, 4, 1), date(2028, 3, 31)),
+    ),
+    publish: bool = True,
+) -> PriceList:
+    """A rate list of `supplier_id` valid over its seasons, with `lines(season ids by name)`."""
+    with tenant_scope(ctx) as session:
+        rate_list, version = rates.create_rate_list(
+            session,
+            ctx,
+            data=RateListCreate(
+                supplier_id=supplier_id,
+                name=name,
+                market=market,
+                currency=currency,
+                valid_from=min(s[1] for s in seasons),
+                valid_to=max(s[2] for s in seasons),
+            ),
+        )
+        season_ids = {
+            season_name: rates.add_season(
+                session,
+                ctx,
+                version_id=version.id,
+                lock_version=version.lock_version,
+                data=SeasonIn(name=season_name, starts_on=start, ends_on=end),
+            ).id
+            for season_name, start, end in seasons
+        }
+        rates.add_lines(
+            session,
+            ctx,
+            version_id=version.id,
+            lock_version=version.lock_version,
+            lines=lines(season_ids),
+        )
+        if publish:
+            publish_accepting_gaps(session, ctx, version.id, version.lock_version)
+        return PriceList(rate_list.id, version.id, season_ids)

@@ -136,6 +136,10 @@ def test_a_contract_over_rest(migrated_engine) -> None:
     )
     assert quote.status_code == 200, quote.text
     assert quote.json()["data"]["total_sell"] == "10000.00"
+    assert (quote.json()["data"]["rate_list_name"], quote.json()["data"]["market"]) == (
+        "Palm Grove 2027",
+        "all",
+    )
     none = client.post(
         "/api/price-quotes", json={"service_id": str(room_id), "check_in": "2028-05-01"}
     )

@@ -87,7 +87,7 @@ def test_per_person_prices_follow_pax_breaks_and_age_bands(migrated_engine) -> N
     assert too_many.reason == "no_rate"
 
 
-def test_each_refusal_names_its_reason(migrated_engine) -> None:
+def test_each_refusal_names_its_reason(migrated_engine, frozen_clock) -> None:
     contract = make_contract()
     assert _refusal(contract, check_in=date(2026, 1, 1)).reason == "no_rate_list"
     with tenant_scope(contract.ctx) as session:

@@ -5,7 +5,7 @@ call them — with another agency's ids, or by an agent who may only read. Nothi
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,7 +14,7 @@ from reflex.istate.data import RouterData
 from sqlmodel import col, select
 
 from tests.accounts.test_accounts import PASSWORD, _verified
-from tests.rates.factories import Contract, make_contract
+from tests.rates.factories import Contract, make_contract, make_list
 from travelcrm.accounts import services as accounts
 from travelcrm.api.auth import SESSION_COOKIE
 from travelcrm.core.permissions import Role
@@ -23,13 +23,14 @@ from travelcrm.db import system_scope, tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
     AgeBand,
+    Market,
     RateLine,
     RateList,
     RateListVersion,
     Season,
     SupplierRestriction,
 )
-from travelcrm.rates.schemas import LinePatch, RestrictionIn, weekdays_mask
+from travelcrm.rates.schemas import LineIn, LinePatch, RestrictionIn, weekdays_mask
 from travelcrm.ui.components.money import DASH, format_amount, format_date, format_money
 from travelcrm.ui.components.money import format_range as money_range
 from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
@@ -773,3 +774,70 @@ def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated
     lean = next(row for row in state.seasons if row.name == "Lean")
     assert lean.dates == f"1 Apr 2027 {DASH} 30 Jun 2027, 1 Sep 2027 {DASH} 30 Sep 2027"
     assert lean.nights == 91 + 30
+
+
+# ---- the price check: which list priced it, and a child it cannot price ---------------------
+
+
+def test_the_price_check_names_the_list_that_priced_it_and_refuses_an_unpriced_child(
+    migrated_engine, frozen_clock
+) -> None:
+    email, contract = _owner_contract(publish=True)  # "Sea Breeze 2027-28", all markets
+    ctx = contract.ctx
+    frozen_clock.advance(timedelta(hours=8))  # 20:00 UTC: already 2 March in Kolkata
+
+    def room_at(net: int):
+        return lambda seasons: [
+            LineIn(
+                service_id=contract.room_id,
+                season_id=seasons["All year"],
+                basis="per_room",
+                occupancy="double",
+                net=Decimal(net),
+            )
+        ]
+
+    inbound = make_list(
+        ctx,
+        contract.supplier_id,
+        name="Taj Inbound 2027",
+        market=Market.INBOUND,
+        lines=room_at(7000),
+    )
+    domestic = make_list(  # a draft: it prices nothing yet
+        ctx,
+        contract.supplier_id,
+        name="Domestic 2027",
+        market=Market.DOMESTIC,
+        lines=room_at(5000),
+        publish=False,
+    )
+    ask = {"service_id": str(contract.room_id), "check_in": "2027-05-01", "nights": "2"}
+
+    def check(rate_list_id: uuid.UUID, **form: str) -> Any:
+        state = _state(RateListState, _signed_in(email), "/rates/[id]", {"id": str(rate_list_id)})
+        RateListState.load.fn(state)
+        RateListState.check_price.fn(state, ask | form)
+        return state
+
+    # on the inbound list's page the inbound list prices it, though the other is also on sale
+    state = check(inbound.rate_list_id, adults="2")
+    assert (state.quote_error, state.quote_total_net) == ("", "₹14,000.00")
+    assert state.quote_source == (
+        "Priced from 'Taj Inbound 2027' (inbound market), published 2 Mar 2027."
+    )
+    # a domestic buyer has no published list of their own: the all-markets list prices it
+    state = check(domestic.rate_list_id, adults="2")
+    assert state.quote_total_net == "₹12,000.00"
+    assert state.quote_source == (
+        "Priced from 'Sea Breeze 2027-28' (all markets), published 1 Mar 2027."
+    )
+    assert state.quote_note.startswith("Cancellation: ")
+    # a 5-year-old sharing the bed: the room has no price for them, so the check says so
+    state = check(contract.rate_list_id, adults="2", child_ages="5")
+    assert state.quote_rows == [] and state.quote_total_net == "" and state.quote_source == ""
+    assert state.quote_reason == "Child age not priced"
+    assert state.quote_error == "No price for a child of 5 without a bed in Lean."
+    # with the bed asked for an 8-year-old, the extra bed is priced
+    state = check(contract.rate_list_id, adults="2", child_ages="8", children_with_bed="1")
+    assert (state.quote_error, state.quote_total_net) == ("", "₹15,000.00")

@@ -5,8 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-# Minor units per ISO 4217 for the currencies agencies quote in; others default to 2.
-_MINOR_UNITS = {"JPY": 0, "KRW": 0, "VND": 0, "IDR": 2, "KWD": 3, "BHD": 3, "OMR": 3, "JOD": 3}
+# ISO 4217 minor units (the maintenance agency's list of active codes): every
+# currency whose minor unit is not 2. All others (INR, USD, EUR, IDR, ...) have 2.
+_MINOR_UNITS = {
+    **dict.fromkeys(
+        ("BIF", "CLP", "DJF", "GNF", "ISK", "JPY", "KMF", "KRW", "PYG", "RWF", "UGX", "UYI"),
+        0,
+    ),
+    **dict.fromkeys(("VND", "VUV", "XAF", "XOF", "XPF"), 0),
+    **dict.fromkeys(("BHD", "IQD", "JOD", "KWD", "LYD", "OMR", "TND"), 3),
+    **dict.fromkeys(("CLF", "UYW"), 4),
+}
 
 
 class CurrencyMismatchError(ValueError):
@@ -16,6 +25,7 @@ class CurrencyMismatchError(ValueError):
 
 
 def minor_units(currency: str) -> int:
+    """Digits after the decimal point of `currency` (ISO 4217): JPY 0, INR 2, KWD 3."""
     return _MINOR_UNITS.get(currency.upper(), 2)
 
 

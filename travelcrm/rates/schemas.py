@@ -4,7 +4,7 @@ set (no tenant, id, status or version numbers through them)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -433,3 +433,6 @@ class QuotePublic(_Out):
     total_net: Decimal
     total_sell: Decimal
     cancellation_tiers: list[dict[str, object]]
+    rate_list_name: str = Field(description="the list that priced the first night")
+    market: str = Field(description="that list's market (a specific one wins over `all`)")
+    published_at: datetime | None = None

@@ -25,7 +25,7 @@ from sqlmodel import Session, col, delete, select
 
 from travelcrm.audit import services as audit
 from travelcrm.core import cache
-from travelcrm.core.clock import utcnow
+from travelcrm.core.clock import as_utc, today, utcnow
 from travelcrm.core.errors import (
     ConflictError,
     DomainError,
@@ -42,6 +42,7 @@ from travelcrm.rates.models import (
     AgeBand,
     AgeBandKind,
     Allotment,
+    Market,
     Occupancy,
     PricingBasis,
     RateLine,
@@ -68,6 +69,7 @@ from travelcrm.rates.schemas import (
     weekdays_mask,
 )
 from travelcrm.suppliers.models import Supplier, SupplierService, SupplierStatus
+from travelcrm.tenants.services import own_tenant
 
 # Core tables for the hot paths (price lookup, bulk change) that skip the ORM layer
 _svc = SupplierService.__table__  # type: ignore[attr-defined]
@@ -732,6 +734,12 @@ def set_age_bands(
 
 
 # ---- rate lines ----------------------------------------------------------------------------------
+
+
+def unit_net(line: RateLine | LineValues, currency: str) -> Decimal:
+    """The net of one unit (room, person, vehicle) in the currency's minor units: a stay of
+    several units costs this times their number, as the sell price does."""
+    return round_money(line.net, currency)
 
 
 def effective_sell(line: RateLine | LineValues, currency: str) -> Decimal:
@@ -1714,7 +1722,8 @@ def forget_prices(tenant_id: uuid.UUID) -> None:
 
 class NoPriceError(DomainError):
     """No price for this request; `reason` says why in a word (stop_sale, blackout,
-    no_rate_list, no_season, min_nights, no_rate, age_not_priced, allotment_exhausted)."""
+    no_rate_list, no_season, min_nights, no_rate, age_not_priced, allotment_exhausted,
+    mixed_currencies)."""
 
     code = "no_price"
     status = 422
@@ -1750,6 +1759,10 @@ class PriceQuote:
     total_net: Decimal
     total_sell: Decimal
     cancellation_tiers: list[dict[str, Any]]
+    # which list priced it (of several covering the stay: see `_rank`), in its own words
+    rate_list_name: str = ""
+    market: str = Market.ALL.value
+    published_at: datetime | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -1757,6 +1770,9 @@ class PriceQuote:
             "currency": self.currency,
             "rate_list_id": str(self.rate_list_id),
             "version_id": str(self.version_id),
+            "rate_list_name": self.rate_list_name,
+            "market": self.market,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
             "nights": [
                 {
                     "night": n.night.isoformat(),
@@ -1790,6 +1806,11 @@ class PriceQuote:
             total_net=Decimal(data["total_net"]),
             total_sell=Decimal(data["total_sell"]),
             cancellation_tiers=data["cancellation_tiers"],
+            rate_list_name=data.get("rate_list_name", ""),
+            market=data.get("market", Market.ALL.value),
+            published_at=(
+                datetime.fromisoformat(data["published_at"]) if data.get("published_at") else None
+            ),
         )
 
 
@@ -1866,6 +1887,7 @@ def _night_price(
     """Price one night from the lines of its season (weekday and min-nights already checked)."""
     people: dict[str, int] = defaultdict(int)
     people[AgeBandKind.ADULT.value] += query.adults
+    ages: dict[str, list[int]] = defaultdict(list)  # the children's ages in each band
     beds_left = query.children_with_bed
     for age in sorted(query.child_ages, reverse=True):
         band = _band_of(age, bands, with_bed=beds_left > 0)
@@ -1876,7 +1898,15 @@ def _night_price(
         if band == AgeBandKind.CHILD_WITH_BED.value:
             beds_left -= 1
         people[band] += 1
+        ages[band].append(age)
     total_pax = sum(people.values())
+
+    def unpriced(band: str, how: str) -> NoPriceError:
+        who = " and ".join(str(a) for a in ages[band])
+        children = "a child" if len(ages[band]) == 1 else "children"
+        return _no_price(
+            "age_not_priced", f"No price for {children} of {who}{how} in {season_name}.", night
+        )
 
     def pick(candidates: list[Any], what: str) -> Any:
         if not candidates:
@@ -1904,15 +1934,29 @@ def _night_price(
     net, sell, used = Decimal(0), Decimal(0), []
     if PricingBasis.PER_ROOM.value in bases:
         room = pick(lines.group("room", query.occupancy.value), f"a {query.occupancy.value} room")
-        net += room.net * query.rooms
+        net += unit_net(room, currency) * query.rooms
         sell += effective_sell(room, currency) * query.rooms
         used.append(room.id)
         for band in (AgeBandKind.CHILD_WITH_BED.value,):
             if people.get(band):
                 bed = pick(lines.group("bed", band), "an extra bed for a child")
-                net += bed.net * people[band]
+                net += unit_net(bed, currency) * people[band]
                 sell += effective_sell(bed, currency) * people[band]
                 used.append(bed.id)
+        # a child without a bed shares the room: priced by the list's line for their band (as
+        # an extra-bed or a per-person line), free only if an infant the list does not price
+        for band in (AgeBandKind.CHILD_WITHOUT_BED.value, AgeBandKind.INFANT.value):
+            if not people.get(band):
+                continue
+            candidates = lines.group("bed", band) or lines.group("person", band)
+            if not candidates:
+                if band == AgeBandKind.INFANT.value:
+                    continue  # infants stay free unless the contract prices them
+                raise unpriced(band, " without a bed")
+            line = pick(candidates, f"a {band.replace('_', ' ')}")
+            net += unit_net(line, currency) * people[band]
+            sell += effective_sell(line, currency) * people[band]
+            used.append(line.id)
     elif PricingBasis.PER_PERSON.value in bases:
         for band, count in people.items():
             if not count:
@@ -1920,20 +1964,23 @@ def _night_price(
             candidates = lines.group("person", band)
             if not candidates and band == AgeBandKind.INFANT.value:
                 continue  # infants travel free unless the contract prices them
+            if not candidates and ages.get(band) and band != AgeBandKind.ADULT.value:
+                raise unpriced(band, "")
             line = pick(candidates, f"{band.replace('_', ' ')}")
-            net += line.net * count
+            net += unit_net(line, currency) * count
             sell += effective_sell(line, currency) * count
             used.append(line.id)
     else:
         line = pick(lines.lines, "the vehicle or group")
-        net, sell = line.net, effective_sell(line, currency)
+        net, sell = unit_net(line, currency), effective_sell(line, currency)
         used.append(line.id)
     return NightPrice(night, round_money(net, currency), round_money(sell, currency), used)
 
 
-def _quote_key(query: PriceQuery) -> str:
+def _quote_key(query: PriceQuery, on: date) -> str:
     return ":".join(
         [
+            "2",  # the layout of the cached answer (2: with the list's name and market)
             str(query.service_id),
             query.check_in.isoformat(),
             str(query.nights),
@@ -1943,7 +1990,7 @@ def _quote_key(query: PriceQuery) -> str:
             ",".join(map(str, sorted(query.child_ages))),
             str(query.children_with_bed),
             query.market.value,
-            date.today().isoformat(),  # allotments release by days before arrival
+            on.isoformat(),  # the agency's today: allotments release by days before arrival
         ]
     )
 
@@ -1957,8 +2004,9 @@ def quote_price(
     import json
 
     require(ctx, Action.RATES_VIEW)
+    on = today(own_tenant(session, ctx).timezone)
     namespace = f"{CACHE_NAMESPACE}:{ctx.tenant_id}"
-    key = _quote_key(query)
+    key = _quote_key(query, on)
     generation = cache.generation(namespace) if use_cache else 0
     if use_cache:
         hit = cache.get(namespace, key, generation)
@@ -1968,7 +2016,7 @@ def quote_price(
                 raise NoPriceError(data["error"]["detail"], extra=data["error"]["extra"])
             return PriceQuote.from_json(data)
     try:
-        quote = _quote(session, query)
+        quote = _quote(session, query, on=on)
     except NoPriceError as exc:
         if use_cache:
             payload = {"error": {"detail": exc.detail, "extra": exc.extra}}
@@ -2035,6 +2083,7 @@ _LOOKUP_VERSIONS = (
         _ver.c.published_at,
         _ver.c.cancellation_tiers,
         _lst.c.market,
+        _lst.c.name.label("rate_list_name"),
         _ssn.c.id.label("season_id"),
         _ssn.c.name.label("season_name"),
         _rng.c.starts_on,
@@ -2114,10 +2163,21 @@ class _Candidate:
     published_at: datetime | None
     cancellation_tiers: list[dict[str, Any]]
     market: str
+    rate_list_name: str
     seasons: list[Any] = field(default_factory=list)
 
 
-def _quote(session: Session, query: PriceQuery) -> PriceQuote:
+def _rank(candidates: Iterable[_Candidate], market: str) -> list[_Candidate]:
+    """Of the lists covering a night, the first prices it: a list of the asked market before
+    one for all markets, then the most recently published."""
+    return sorted(
+        candidates,
+        key=lambda c: (c.market != market, -as_utc(c.published_at or utcnow()).timestamp()),
+    )
+
+
+def _quote(session: Session, query: PriceQuery, *, on: date) -> PriceQuote:
+    """The lookup itself; `on` is the agency's date (allotments release before arrival)."""
     connection, tenant_id = scoped_connection(session)
     nights = [query.check_in + timedelta(days=i) for i in range(query.nights)]
     first, last = nights[0], nights[-1]
@@ -2161,6 +2221,7 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
                 row.published_at,
                 row.cancellation_tiers,
                 row.market,
+                row.rate_list_name,
             )
         if row.season_id is not None:
             candidate.seasons.append(row)
@@ -2191,12 +2252,7 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
             _LOOKUP_BANDS, {"tenant_id": tenant_id, "version_ids": version_ids}
         ):
             bands_by_version[band.version_id].append(band)
-    # the most specific market first, then the newest publication
-    ranked = sorted(
-        by_version.values(),
-        key=lambda c: (c.market != query.market.value, -(c.published_at or utcnow()).timestamp()),
-    )
-    today = date.today()
+    ranked = _rank(by_version.values(), query.market.value)
     priced: list[NightPrice] = []
     chosen: _Candidate | None = None
     for night in nights:
@@ -2205,6 +2261,14 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
             raise _no_price("no_rate_list", f"No published rate list covers {night}.", night)
         if chosen is None:
             chosen = version
+        elif version.currency != chosen.currency:  # a total of rupees and dollars means nothing
+            raise _no_price(
+                "mixed_currencies",
+                f"'{chosen.rate_list_name}' prices {first} in {chosen.currency} but "
+                f"'{version.rate_list_name}' prices {night} in {version.currency}; quote the "
+                "nights separately.",
+                night,
+            )
         season = next((s for s in version.seasons if s.starts_on <= night <= s.ends_on), None)
         if season is None:
             raise _no_price("no_season", f"No season of the rate list covers {night}.", night)
@@ -2212,13 +2276,14 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
         allotment = allotments.get(night)
         if allotment is not None:
             needed_units = query.rooms
-            released = (night - today).days < allotment.release_days
+            released = (night - on).days < allotment.release_days
             if released or allotment.units - allotment.used < needed_units:
-                why = (
-                    f"released {allotment.release_days} days before arrival"
-                    if released
-                    else f"{max(allotment.units - allotment.used, 0)} left"
-                )
+                if night < on:
+                    why = "the night is past"
+                elif released:
+                    why = f"released {allotment.release_days} days before arrival"
+                else:
+                    why = f"{max(allotment.units - allotment.used, 0)} left"
                 raise _no_price(
                     "allotment_exhausted",
                     f"No allotment for {service_name} on {night} ({why}).",
@@ -2244,4 +2309,7 @@ def _quote(session: Session, query: PriceQuery) -> PriceQuote:
         total_net=sum((n.net for n in priced), Decimal(0)),
         total_sell=sum((n.sell for n in priced), Decimal(0)),
         cancellation_tiers=list(chosen.cancellation_tiers),
+        rate_list_name=chosen.rate_list_name,
+        market=chosen.market,
+        published_at=as_utc(chosen.published_at) if chosen.published_at else None,
     )

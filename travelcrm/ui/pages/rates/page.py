@@ -1780,6 +1780,7 @@ def _price_tab() -> rx.Component:
                     ),
                     test_id="quote",
                 ),
+                rx.text(S.quote_source, size="2", data_testid="quote-source"),
                 rx.text(S.quote_note, size="1", color=MUTED),
                 spacing="2",
                 width="100%",

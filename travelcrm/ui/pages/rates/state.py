@@ -25,6 +25,7 @@ from reflex.event import EventSpec
 from sqlalchemy.exc import StatementError
 from sqlmodel import Session
 
+from travelcrm.core.clock import to_local, today
 from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
@@ -71,6 +72,7 @@ from travelcrm.ui.pages.rates.text import (
     month_weeks,
     parse_cell,
     parse_tiers,
+    priced_from,
     schema_message,
     shift_month,
     tiers_lines,
@@ -364,6 +366,7 @@ class RateListState(rx.State):
     quote_total_net: str = ""
     quote_total_sell: str = ""
     quote_note: str = ""
+    quote_source: str = ""  # which list priced it (a specific market's before all markets')
     quote_reason: str = ""
     quote_error: str = ""
     quote_errors: dict[str, str] = {}
@@ -373,6 +376,7 @@ class RateListState(rx.State):
     import_url: str = ""
     _supplier_id: str = ""
     _market_value: str = ""
+    _timezone: str = "UTC"  # the agency's: its "today" opens the allotment calendar
     _service_names: dict[str, str] = {}
     _season_names: dict[str, str] = {}
     _season_spans: dict[str, list[tuple[str, str]]] = {}
@@ -432,6 +436,7 @@ class RateListState(rx.State):
         self.diff_open = self.publish_open = self.bulk_open = self.add_open = False
         self.season_open = self.terms_open = self.delete_open = False
         self.quote_rows, self.quote_error, self.quote_reason, self.quote_note = [], "", "", ""
+        self.quote_source = ""
         self.restrictions, self.cal_weeks = [], []
 
     @rx.event
@@ -441,6 +446,7 @@ class RateListState(rx.State):
             return self._signed_out()
         ctx = viewer.context
         self._reset()
+        self._timezone = viewer.agency_timezone
         self.role = ctx.role.value
         self.allowed = can(ctx.role, Action.RATES_VIEW)
         self.can_edit = can(ctx.role, Action.RATES_EDIT)
@@ -473,9 +479,10 @@ class RateListState(rx.State):
         if versions:
             self._show_version(session, ctx, versions[0])
         self._fill_restrictions(session, ctx)
-        first = versions[0].valid_from if versions else date.today()
+        now = today(self._timezone)
+        first = versions[0].valid_from if versions else now
         self.cal_service = self.services[0].value if self.services else ""
-        self._fill_calendar(session, ctx, max(first, date.today()).replace(day=1))
+        self._fill_calendar(session, ctx, max(first, now).replace(day=1))
 
     def _fill_versions(self, versions: list[RateListVersion]) -> None:
         self.versions = [Option(str(v.id), f"v{v.number} · {v.status}") for v in versions]
@@ -1552,7 +1559,7 @@ class RateListState(rx.State):
 
     @rx.event
     def calendar_step(self, step: int) -> EventSpec | None:
-        month = date.fromisoformat(self.cal_month) if self.cal_month else date.today()
+        month = date.fromisoformat(self.cal_month) if self.cal_month else today(self._timezone)
         return self._calendar(shift_month(month, max(-12, min(12, int(step)))))
 
     @rx.event
@@ -1639,7 +1646,7 @@ class RateListState(rx.State):
     @rx.event
     def check_price(self, form: dict[str, Any]) -> EventSpec | None:
         self.quote_rows, self.quote_error, self.quote_reason, self.quote_errors = [], "", "", {}
-        self.quote_total_net = self.quote_total_sell = self.quote_note = ""
+        self.quote_total_net = self.quote_total_sell = self.quote_note = self.quote_source = ""
         try:
             ages = [
                 int(a)
@@ -1698,12 +1705,13 @@ class RateListState(rx.State):
         ]
         self.quote_total_net = format_money(quote.total_net, quote.currency)
         self.quote_total_sell = format_money(quote.total_sell, quote.currency)
-        terms = tiers_text(quote.cancellation_tiers)
-        self.quote_note = (
-            "From the published version"
-            + (" of this list" if str(quote.rate_list_id) == self._list_id else " of another list")
-            + f". Cancellation: {terms}."
+        published = (
+            to_local(quote.published_at, viewer.agency_timezone).date()
+            if quote.published_at
+            else None
         )
+        self.quote_source = priced_from(quote.rate_list_name, quote.market, published)
+        self.quote_note = f"Cancellation: {tiers_text(quote.cancellation_tiers)}."
         return None
 
     # ---- what the page shows about the version ------------------------------------------------

@@ -49,6 +49,7 @@ NO_PRICE_REASONS = {
     "no_rate": "No matching price",
     "age_not_priced": "Child age not priced",
     "allotment_exhausted": "No allotment left",
+    "mixed_currencies": "Lists in different currencies",
 }
 
 
@@ -210,6 +211,14 @@ def market_label(market: str, agent_group: str | None = None) -> str:
     if market == Market.AGENT_GROUP.value and agent_group:
         return f"Agent group: {agent_group}"
     return MARKET_LABELS.get(market, market)
+
+
+def priced_from(name: str, market: str, published_on: date | None) -> str:
+    """Which list a price check used, in words: "Priced from 'Taj Inbound 2027' (inbound
+    market), published 3 Mar 2027." (the market named as the list's page names it)."""
+    where = "all markets" if market == Market.ALL.value else f"{words(market)} market"
+    when = f", published {published_on.day} {published_on:%b %Y}" if published_on else ""
+    return f"Priced from '{name}' ({where}){when}."
 
 
 def words(value: str) -> str:
