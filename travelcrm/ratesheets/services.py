@@ -288,6 +288,11 @@ def preview(
     )
 
 
+def unmapped_in_words(mapping: ImportMapping) -> list[str]:
+    """The required fields a mapping leaves unmapped, as the page names them."""
+    return sheetmap.missing_required(mapping)
+
+
 def require_mapped(mapping: ImportMapping) -> None:
     """Refuse a mapping that leaves a required field unmapped, naming each one."""
     missing = sheetmap.unmapped_required(mapping)
