@@ -784,12 +784,21 @@ class SheetScore:
     data_rows: int  # filled rows under the header (up to SCORE_ROWS)
 
 
+# an amount or a date written as text: "AED 1,350", "Rs. 12.500,00", "01-Apr-27", "31.05.2027"
+_NUMBERISH = re.compile(
+    r"[^\W\d]{0,3}\.?\s?[₹$€£]?\s?[-+(]?\d[\d.,\s]*\)?\s?(%|[^\W\d]{0,3})"
+    r"|\d{1,2}[-/.\s][^\W\d]{3,9}[-/.\s]\d{2,4}"
+    r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
+)
+
+
 def _is_number(cell: Any) -> bool:
+    """A number or a date, or text that writes one."""
     if isinstance(cell, bool):
         return False
     if isinstance(cell, int | float | Decimal | datetime | date):
         return True
-    return isinstance(cell, str) and any(ch.isdigit() for ch in cell) and _looks_numeric(cell)
+    return isinstance(cell, str) and bool(_NUMBERISH.fullmatch(cell.strip()))
 
 
 def score_sheet(sheet: RawSheet) -> SheetScore:
