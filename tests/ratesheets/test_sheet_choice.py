@@ -63,6 +63,8 @@ def test_an_empty_first_sheet_or_a_notes_sheet_is_passed_over() -> None:
     assert sheetmap.best_sheet([empty, notes, table]).name == "Tariff"
     assert sheetmap.best_sheet([empty, notes]).name == "Notes"  # it has rows, at least
     assert sheetmap.best_sheet([empty]).name == "Sheet1"
+    title_only = RawSheet("Title", [["Tariff 2027"]], [])
+    assert sheetmap.best_sheet([empty, title_only]).name == "Title"
 
 
 def test_the_preview_opens_the_rates_sheet_and_the_operator_can_pick_another(

@@ -829,7 +829,7 @@ def best_sheet(sheets: Sequence[RawSheet]) -> RawSheet:
     if len(sheets) == 1:
         return sheets[0]
     scores = score_sheets(sheets)
-    top = max(range(len(sheets)), key=lambda i: (scores[i].score, -i))
+    top = max(range(len(sheets)), key=lambda i: (scores[i].score, bool(sheets[i].rows), -i))
     return sheets[top]
 
 
