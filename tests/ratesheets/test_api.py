@@ -156,11 +156,100 @@ def test_another_agencys_imports_and_lists_are_not_found(migrated_engine) -> Non
         ("get", f"/api/rate-imports/{their_import}/preview"),
         ("get", f"/api/rate-imports/{their_import}/failing-rows"),
         ("post", f"/api/rate-imports/{their_import}/commit"),
+        ("post", f"/api/rate-imports/{their_import}/dry-run"),
+        ("get", f"/api/rate-imports/{their_import}/mapping"),
+        ("put", f"/api/rate-imports/{their_import}/mapping"),
         ("get", f"/api/rate-lists/{theirs.rate_list_id}/imports"),
         ("get", f"/api/rate-lists/{theirs.rate_list_id}/export"),
         ("get", f"/api/rate-imports/{uuid.uuid4()}"),
     ):
-        response = client.request(method, url, json={} if method == "post" else None)
+        body = {"post": {}, "put": fx.mapping}.get(method)
+        response = client.request(method, url, json=body)
         assert_problem(response, 404, "not_found")
     refused = _upload(client, theirs.rate_list_id, fx.path)
     assert_problem(refused, 404, "not_found")
+
+
+def test_an_upload_with_required_fields_unmapped_is_staged_then_mapped_checked_and_committed(
+    migrated_engine,
+) -> None:
+    """The Cover sheet asked for maps no service and no season: the file is staged all the
+    same (201) with its preview, the suggested mapping and what is unmapped; the dry run and
+    the commit are refused (422, naming the fields) until the mapping is completed."""
+    fx = MANIFEST["hotel_cover_sheet.xlsx"]
+    target = _target(fx)
+    client = _client(target.ctx)
+    staged = _upload(client, target.rate_list_id, fx.path, sheet="Cover")
+    assert staged.status_code == 201, staged.text
+    data = staged.json()["data"]
+    import_id = data["id"]
+    assert staged.headers["location"] == f"/api/rate-imports/{import_id}"
+    assert data["status"] == "staged" and data["version_id"] is None
+    # (its "Rates | room rates per night" contents line reads as a price column)
+    assert data["unmapped_required"] == ["service", "season"]
+    preview = data["preview"]
+    assert preview["sheet"] == "Cover" and preview["rows"][0][0] == "Hilltop Kandy Resort"
+    assert preview["unmapped_required"] == data["unmapped_required"]
+    scores = {s["name"]: s["score"] for s in preview["sheet_scores"]}
+    assert list(scores) == ["Cover", "Rates", "Terms"] and max(scores, key=scores.get) == "Rates"
+    history = client.get(f"/api/rate-lists/{target.rate_list_id}/imports").json()["data"]
+    assert [h["id"] for h in history] == [import_id]
+
+    for step in ("dry-run", "commit"):
+        refused = client.post(f"/api/rate-imports/{import_id}/{step}", json={})
+        body = assert_problem(refused, 422, "validation_failed")
+        assert [e["field"] for e in body["errors"]] == ["mapping.service", "mapping.season"]
+        assert "service" in body["detail"] and "valid from" in body["detail"]
+    assert client.get(f"/api/rate-imports/{import_id}").json()["data"]["status"] == "staged"
+
+    # the suggested mapping of the rates sheet, read from the staged file
+    rates_sheet = client.get(f"/api/rate-imports/{import_id}/preview?sheet=Rates").json()["data"]
+    assert rates_sheet["header_row"] == fx.header_row and rates_sheet["unmapped_required"] == []
+    put = client.put(f"/api/rate-imports/{import_id}/mapping", json=rates_sheet["suggested"])
+    assert put.status_code == 200, put.text
+    assert put.json()["data"]["unmapped_required"] == []
+    assert put.json()["data"]["mapping"]["sheet"] == "Rates"
+    kept = client.get(f"/api/rate-imports/{import_id}/mapping").json()["data"]
+    assert kept["mapping"] == put.json()["data"]["mapping"]
+
+    checked = client.post(f"/api/rate-imports/{import_id}/dry-run", json={})
+    assert checked.status_code == 200, checked.text
+    report = checked.json()["data"]
+    assert report["status"] == "checked" and report["report"]["errors"] == []
+    assert report["lines"] == fx.expected_lines
+    committed = client.post(f"/api/rate-imports/{import_id}/commit", json={})
+    assert committed.status_code == 200, committed.text
+    assert committed.json()["data"]["status"] == "committed"
+    again = client.put(f"/api/rate-imports/{import_id}/mapping", json=rates_sheet["suggested"])
+    assert_problem(again, 409, "conflict")
+
+
+def test_an_upload_without_a_mapping_opens_the_rates_sheet_and_checks_it(migrated_engine) -> None:
+    fx = MANIFEST["hotel_cover_sheet.xlsx"]
+    target = _target(fx)
+    client = _client(target.ctx)
+    checked = _upload(client, target.rate_list_id, fx.path)
+    assert checked.status_code == 200, checked.text
+    data = checked.json()["data"]
+    assert data["status"] == "checked" and data["unmapped_required"] == []
+    assert data["preview"]["sheet"] == data["mapping"]["sheet"] == "Rates"
+    assert data["report"]["errors"] == [] and data["lines"] == fx.expected_lines
+
+
+def test_a_given_mapping_missing_the_dates_is_staged_naming_them(migrated_engine) -> None:
+    fx = MANIFEST["transport_rajasthan.xlsx"]
+    target = _target(fx)
+    client = _client(target.ctx)
+    without_end = dict(fx.mapping)
+    without_end["columns"] = [c for c in fx.mapping["columns"] if c["field"] != "valid_to"]
+    staged = _upload(client, target.rate_list_id, fx.path, mapping=json.dumps(without_end))
+    assert staged.status_code == 201, staged.text
+    data = staged.json()["data"]
+    assert data["unmapped_required"] == ["valid_to"]
+    refused = client.post(f"/api/rate-imports/{data['id']}/dry-run", json={})
+    body = assert_problem(refused, 422, "validation_failed")
+    assert [e["field"] for e in body["errors"]] == ["mapping.valid_to"]
+    # given with the dry run itself
+    checked = client.post(f"/api/rate-imports/{data['id']}/dry-run", json={"mapping": fx.mapping})
+    assert checked.status_code == 200, checked.text
+    assert checked.json()["data"]["lines"] == fx.expected_lines

@@ -2,8 +2,11 @@
 
 `POST /api/rate-lists/{id}/imports` takes the supplier's file (multipart, up to 50 MB, refused
 by its Content-Length before the body is read), a mapping (or the supplier's saved template, or
-the suggested one) and `dry_run`; small files answer with the report at once, large ones with
-202 and the import to poll (`GET /api/rate-imports/{id}`: status, progress, report).
+the suggested one), a `sheet` and `dry_run`; small files answer with the report at once, large
+ones with 202 and the import to poll (`GET /api/rate-imports/{id}`: status, progress, report).
+When the mapping leaves a required field unmapped the file is still staged: 201 with the
+preview, the suggested mapping and `unmapped_required`; `PUT /api/rate-imports/{id}/mapping`
+completes it, then `POST .../dry-run` or `.../commit` (both 422 while fields are unmapped).
 """
 
 from __future__ import annotations
@@ -31,9 +34,12 @@ from travelcrm.ratesheets.reading import MAX_FILE_BYTES, SheetRejectedError
 from travelcrm.ratesheets.schemas import (
     ColumnPublic,
     CommitIn,
+    DryRunIn,
     ImportMapping,
     RateImportPublic,
     SheetPreviewPublic,
+    SheetScorePublic,
+    StagedImportPublic,
 )
 
 router = APIRouter(prefix="/api", tags=["rate sheets"])
@@ -61,6 +67,12 @@ _UPLOAD_BODY = {
                             "type": "string",
                             "description": "an ImportMapping as JSON; default: the supplier's "
                             "saved template, else the suggested mapping",
+                        },
+                        "sheet": {
+                            "type": "string",
+                            "maxLength": 100,
+                            "description": "the workbook's sheet to read; default: the "
+                            "mapping's, else the sheet that looks most like a rate table",
                         },
                         "dry_run": {"type": "boolean", "default": True},
                         "replace_draft": {"type": "boolean", "default": False},
@@ -144,10 +156,68 @@ async def _receive(request: Request) -> tuple[Path, str, dict[str, Any]]:
         await form.close()
 
 
+def _sheet_name(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    text = str(value)
+    if len(text) > 100:
+        raise ValidationFailedError(
+            "The sheet name is too long.",
+            errors=[FieldError("sheet", "at most 100 characters", "too_long")],
+        )
+    return text
+
+
+def _preview_public(found: sheets.SheetPreview) -> SheetPreviewPublic:
+    return SheetPreviewPublic(
+        sheets=found.sheets,
+        sheet=found.sheet,
+        sheet_scores=[
+            SheetScorePublic(
+                name=s.name,
+                score=s.score,
+                header_row=s.header_row,
+                known_headers=s.known_headers,
+                numeric_share=s.numeric_share,
+                data_rows=s.data_rows,
+            )
+            for s in found.scores
+        ],
+        header_row=found.header_row,
+        rows=found.rows,
+        columns=[
+            ColumnPublic(index=c.index, header=c.header, samples=c.samples) for c in found.columns
+        ],
+        suggested=found.suggested,
+        from_template=found.from_template,
+        unmapped_required=found.unmapped_required,
+        encoding=found.encoding,
+        delimiter=found.delimiter,
+    )
+
+
+def _staged_public(staged: sheets.Staged) -> StagedImportPublic:
+    return StagedImportPublic(
+        **_public(staged.item).model_dump(),
+        preview=_preview_public(staged.preview),
+        mapping=staged.mapping,
+        unmapped_required=staged.unmapped_required,
+    )
+
+
 @router.post(
     "/rate-lists/{rate_list_id}/imports",
-    response_model=Envelope[RateImportPublic],
-    responses={202: {"description": "Queued: poll the import"}, **WRITE},
+    response_model=Envelope[StagedImportPublic],
+    status_code=200,
+    responses={
+        201: {
+            "description": "Staged: required fields are unmapped (see unmapped_required); "
+            "complete the mapping, then dry-run or commit",
+            "model": Envelope[StagedImportPublic],
+        },
+        202: {"description": "Queued: poll the import"},
+        **WRITE,
+    },
     openapi_extra=_UPLOAD_BODY,
     summary="Import a supplier's sheet into a rate list (dry run by default)",
 )
@@ -158,23 +228,24 @@ async def create_import(
     dry_run = _flag(fields.get("dry_run"), "dry_run", True)
     replace_draft = _flag(fields.get("replace_draft"), "replace_draft", False)
     given = _mapping(fields.get("mapping"))
+    sheet = _sheet_name(fields.get("sheet"))
 
-    def run() -> RateImportPublic:
+    def run() -> StagedImportPublic:
         ctx = identity.context
         try:
             with tenant_scope(ctx) as session:
-                item = sheets.stage_file(
-                    session, ctx, rate_list_id=rate_list_id, source=path, file_name=file_name
-                )
-                done = sheets.start(
+                staged = sheets.upload(
                     session,
                     ctx,
-                    import_id=item.id,
+                    rate_list_id=rate_list_id,
+                    source=path,
+                    file_name=file_name,
                     mapping=given,
+                    sheet=sheet,
                     dry_run=dry_run,
                     replace_draft=replace_draft,
                 )
-                return _public(done)
+                return _staged_public(staged)
         finally:
             path.unlink(missing_ok=True)
 
@@ -182,7 +253,52 @@ async def create_import(
     if public.status == ImportStatus.QUEUED.value:
         response.status_code = 202
         response.headers["Location"] = f"/api/rate-imports/{public.id}"
+    elif public.status == ImportStatus.STAGED.value:
+        response.status_code = 201
+        response.headers["Location"] = f"/api/rate-imports/{public.id}"
     return envelope(public)
+
+
+@router.get(
+    "/rate-imports/{import_id}/mapping",
+    response_model=Envelope[StagedImportPublic],
+    responses=problem_responses(401, 403, 404, 409),
+    summary="The mapping an import runs with, its preview and what is still unmapped",
+)
+def get_mapping(import_id: uuid.UUID, identity: Who, session: Db) -> dict[str, Any]:
+    staged = sheets.mapping_state(session, identity.context, import_id=import_id)
+    return envelope(_staged_public(staged))
+
+
+@router.put(
+    "/rate-imports/{import_id}/mapping",
+    response_model=Envelope[StagedImportPublic],
+    responses=WRITE,
+    summary="Set the mapping of a staged import (it may still leave fields unmapped)",
+)
+def put_mapping(
+    import_id: uuid.UUID, body: ImportMapping, identity: Who, session: Db
+) -> dict[str, Any]:
+    sheets.set_mapping(session, identity.context, import_id=import_id, mapping=body)
+    staged = sheets.mapping_state(session, identity.context, import_id=import_id)
+    return envelope(_staged_public(staged))
+
+
+@router.post(
+    "/rate-imports/{import_id}/dry-run",
+    response_model=Envelope[RateImportPublic],
+    responses={202: {"description": "Queued: poll the import"}, **WRITE},
+    summary="Check a staged import (nothing stored); 422 while required fields are unmapped",
+)
+def dry_run_import(
+    import_id: uuid.UUID, body: DryRunIn, identity: Who, session: Db, response: Response
+) -> dict[str, Any]:
+    done = sheets.start(
+        session, identity.context, import_id=import_id, mapping=body.mapping, dry_run=True
+    )
+    if done.status == ImportStatus.QUEUED.value:
+        response.status_code = 202
+    return envelope(_public(done))
 
 
 @router.get(
@@ -222,22 +338,7 @@ def preview_import(
     found = sheets.preview(
         session, identity.context, import_id=import_id, sheet=sheet, header_row=header_row
     )
-    return envelope(
-        SheetPreviewPublic(
-            sheets=found.sheets,
-            sheet=found.sheet,
-            header_row=found.header_row,
-            rows=found.rows,
-            columns=[
-                ColumnPublic(index=c.index, header=c.header, samples=c.samples)
-                for c in found.columns
-            ],
-            suggested=found.suggested,
-            from_template=found.from_template,
-            encoding=found.encoding,
-            delimiter=found.delimiter,
-        )
-    )
+    return envelope(_preview_public(found))
 
 
 @router.post(

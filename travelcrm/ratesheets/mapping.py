@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Sequence
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -29,8 +30,17 @@ ALL_WEEKDAYS = (1 << len(WEEKDAY_NAMES)) - 1
 
 
 def _norm(text: Any) -> str:
-    """Lower case, punctuation as spaces, single spaces: 'Room-Type:' -> 'room type'."""
-    return " ".join(re.sub(r"[^0-9a-z%+/&]+", " ", str(text).lower()).split())
+    """Lower case without accents, punctuation as spaces, single spaces: 'Room-Type:' ->
+    'room type', 'Gültig ab' -> 'gultig ab', 'Größe' -> 'grosse'."""
+    folded = unicodedata.normalize("NFKD", str(text).casefold())
+    if not folded.isascii():
+        folded = "".join(c for c in folded if not unicodedata.combining(c))
+    return " ".join(re.sub(r"[^0-9a-z%+/&]+", " ", folded).split())
+
+
+# Header words in the languages suppliers write in: English, German, French, Spanish,
+# Italian, Portuguese and Indonesian, written as `_norm` gives them (no accents). Each field's
+# aliases list English first, then one line per language in that order.
 
 
 _ALIASES: dict[ImportField, tuple[str, ...]] = {
@@ -163,7 +173,314 @@ _ALIASES: dict[ImportField, tuple[str, ...]] = {
     ImportField.WEEKDAYS: ("days", "weekdays", "applicable days", "day of week", "valid days"),
     ImportField.CURRENCY: ("currency", "curr", "ccy", "cur"),
 }
-_FIELD_BY_ALIAS = {alias: name for name, aliases in _ALIASES.items() for alias in aliases}
+# the same fields in the other languages: field -> language (ISO 639-1) -> header words
+LANGUAGES = ("de", "fr", "es", "it", "pt", "id")
+_TRANSLATED: dict[ImportField, dict[str, tuple[str, ...]]] = {
+    ImportField.SERVICE: {
+        "de": (
+            "zimmer",
+            "zimmertyp",
+            "zimmerart",
+            "zimmerkategorie",
+            "kategorie",
+            "fahrzeug",
+            "fahrzeugtyp",
+            "fahrzeugart",
+            "fahrzeuge",
+            "aktivitat",
+            "ausflug",
+            "ausfluge",
+            "leistung",
+            "leistungen",
+            "unterkunft",
+        ),
+        "fr": (
+            "chambre",
+            "chambres",
+            "type de chambre",
+            "categorie de chambre",
+            "categorie",
+            "vehicule",
+            "type de vehicule",
+            "activite",
+            "prestation",
+            "produit",
+            "hebergement",
+        ),
+        "es": (
+            "habitacion",
+            "tipo de habitacion",
+            "categoria de habitacion",
+            "categoria",
+            "vehiculo",
+            "tipo de vehiculo",
+            "actividad",
+            "excursion",
+            "servicio",
+            "producto",
+            "alojamiento",
+        ),
+        "it": (
+            "camera",
+            "tipo camera",
+            "tipologia camera",
+            "tipologia",
+            "categoria camera",
+            "veicolo",
+            "tipo veicolo",
+            "mezzo",
+            "attivita",
+            "escursione",
+            "servizio",
+            "prodotto",
+            "sistemazione",
+        ),
+        "pt": (
+            "quarto",
+            "tipo de quarto",
+            "categoria de quarto",
+            "veiculo",
+            "tipo de veiculo",
+            "atividade",
+            "passeio",
+            "servico",
+            "produto",
+            "acomodacao",
+        ),
+        "id": (
+            "kamar",
+            "tipe kamar",
+            "jenis kamar",
+            "kategori kamar",
+            "kategori",
+            "kendaraan",
+            "jenis kendaraan",
+            "tipe kendaraan",
+            "mobil",
+            "aktivitas",
+            "kegiatan",
+            "layanan",
+            "produk",
+            "akomodasi",
+        ),
+    },
+    ImportField.MEAL_PLAN: {
+        "de": ("verpflegung", "verpflegungsart", "mahlzeiten"),
+        "fr": ("pension", "formule", "formule repas", "plan repas", "repas"),
+        "es": ("regimen", "regimen alimenticio", "plan de comidas", "comidas"),
+        "it": ("trattamento", "pasti", "piano pasti"),
+        "pt": ("regime", "regime alimentar", "plano de refeicoes", "refeicoes", "pensao"),
+        "id": ("paket makan", "makan", "rencana makan"),
+    },
+    ImportField.SEASON: {
+        "de": ("saison", "saisonname", "saisonzeit"),
+        "fr": ("saison", "nom de saison"),
+        "es": ("temporada", "nombre de temporada"),
+        "it": ("stagione", "stagionalita"),
+        "pt": ("temporada", "estacao", "epoca"),
+        "id": ("musim", "nama musim"),
+    },
+    ImportField.VALID_FROM: {
+        "de": ("gultig ab", "gultig von", "ab", "von", "ab datum", "datum von", "beginn"),
+        "fr": ("valable du", "valable a partir du", "valide du", "du", "a partir du", "debut"),
+        "es": ("valido desde", "desde", "fecha desde", "fecha inicio", "fecha de inicio"),
+        "it": ("valido dal", "valido da", "dal", "data inizio", "inizio"),
+        "pt": ("valido de", "de", "data inicio", "data de inicio", "inicio", "vigencia de"),
+        "id": ("berlaku dari", "berlaku mulai", "dari", "mulai", "tanggal mulai", "awal"),
+    },
+    ImportField.VALID_TO: {
+        "de": ("gultig bis", "bis", "bis datum", "datum bis", "ende"),
+        "fr": ("valable au", "valable jusqu au", "valide au", "au", "jusqu au", "fin"),
+        "es": ("valido hasta", "hasta", "fecha hasta", "fecha fin", "fecha de fin"),
+        "it": ("valido al", "valido fino al", "al", "fino al", "data fine", "fine"),
+        "pt": ("valido ate", "ate", "data fim", "data final", "fim", "vigencia ate"),
+        "id": ("berlaku sampai", "berlaku hingga", "sampai", "hingga", "tanggal akhir", "akhir"),
+    },
+    ImportField.BASIS: {
+        "de": ("preisbasis", "abrechnung", "abrechnungsart", "berechnung"),
+        "fr": ("base", "base tarifaire", "base de prix"),
+        "es": ("base de precio", "base de tarifa", "tipo de tarifa"),
+        "it": ("base tariffaria", "base di prezzo"),
+        "pt": ("base de preco", "base tarifaria"),
+        "id": ("dasar harga", "basis harga"),
+    },
+    ImportField.OCCUPANCY: {
+        "de": ("belegung", "zimmerbelegung"),
+        "fr": ("occupation", "occupation de la chambre"),
+        "es": ("ocupacion",),
+        "it": ("occupazione",),
+        "pt": ("ocupacao",),
+        "id": ("okupansi", "hunian"),
+    },
+    ImportField.AGE_BAND: {
+        "de": ("altersgruppe", "gasttyp", "reisendentyp"),
+        "fr": ("tranche d age", "type de passager", "categorie d age"),
+        "es": ("tipo de pasajero", "grupo de edad", "rango de edad"),
+        "it": ("fascia d eta", "fascia eta", "tipo passeggero"),
+        "pt": ("faixa etaria", "tipo de passageiro"),
+        "id": ("kelompok umur", "jenis tamu"),
+    },
+    ImportField.PAX: {
+        "de": ("personen", "anzahl personen", "personenzahl", "gruppengrosse", "sitzplatze"),
+        "fr": ("personnes", "nombre de personnes", "nb pax", "places", "taille du groupe"),
+        "es": ("personas", "numero de personas", "plazas", "tamano del grupo"),
+        "it": ("persone", "numero persone", "posti", "numero pax"),
+        "pt": ("pessoas", "numero de pessoas", "lugares"),
+        "id": ("jumlah orang", "orang", "jumlah pax", "kursi"),
+    },
+    ImportField.PAX_MIN: {
+        "de": ("min personen", "mindestteilnehmer"),
+        "fr": ("pax minimum", "minimum de personnes"),
+        "es": ("pax minimo", "minimo de personas"),
+        "it": ("pax minimo", "minimo persone"),
+        "pt": ("pax minimo", "minimo de pessoas"),
+        "id": ("pax minimal", "minimal orang"),
+    },
+    ImportField.PAX_MAX: {
+        "de": ("max personen", "hochstteilnehmer"),
+        "fr": ("pax maximum", "maximum de personnes"),
+        "es": ("pax maximo", "maximo de personas"),
+        "it": ("pax massimo", "massimo persone"),
+        "pt": ("pax maximo", "maximo de pessoas"),
+        "id": ("pax maksimal", "maksimal orang"),
+    },
+    ImportField.NET: {
+        "de": (
+            "preis",
+            "netto",
+            "nettopreis",
+            "netto preis",
+            "nettorate",
+            "tarif",
+            "kosten",
+            "betrag",
+            "einkaufspreis",
+            "tagespreis",
+            "pro tag",
+            "preis pro tag",
+            "pro fahrzeug",
+            "pro person",
+            "pro zimmer",
+        ),
+        "fr": (
+            "prix",
+            "prix net",
+            "tarif net",
+            "cout",
+            "montant",
+            "par jour",
+            "prix par jour",
+            "par vehicule",
+            "par personne",
+            "par chambre",
+        ),
+        "es": (
+            "precio",
+            "precio neto",
+            "tarifa",
+            "tarifa neta",
+            "neto",
+            "costo",
+            "coste",
+            "importe",
+            "por dia",
+            "precio por dia",
+            "por vehiculo",
+            "por persona",
+            "por habitacion",
+        ),
+        "it": (
+            "prezzo",
+            "prezzo netto",
+            "tariffa",
+            "tariffa netta",
+            "importo",
+            "al giorno",
+            "per giorno",
+            "per veicolo",
+            "per persona",
+            "per camera",
+        ),
+        "pt": (
+            "preco",
+            "preco liquido",
+            "tarifa liquida",
+            "liquido",
+            "custo",
+            "valor",
+            "diaria",
+            "por veiculo",
+            "por pessoa",
+            "por quarto",
+        ),
+        "id": (
+            "harga",
+            "harga net",
+            "harga nett",
+            "biaya",
+            "per hari",
+            "harga per hari",
+            "per kendaraan",
+            "per orang",
+            "per kamar",
+        ),
+    },
+    ImportField.SELL: {
+        "de": ("verkaufspreis", "verkauf", "vk preis"),
+        "fr": ("prix de vente", "vente"),
+        "es": ("precio de venta", "venta", "pvp"),
+        "it": ("prezzo di vendita", "vendita"),
+        "pt": ("preco de venda", "venda"),
+        "id": ("harga jual",),
+    },
+    ImportField.MARKUP: {
+        "de": ("aufschlag", "aufschlag %", "marge"),
+        "fr": ("majoration", "marge %"),
+        "es": ("margen", "margen %", "recargo"),
+        "it": ("margine", "margine %", "ricarico"),
+        "pt": ("margem", "margem %"),
+        "id": ("keuntungan", "margin keuntungan"),
+    },
+    ImportField.MIN_NIGHTS: {
+        "de": ("mindestaufenthalt", "mindestnachte", "min nachte"),
+        "fr": ("sejour minimum", "nuits minimum", "min nuits"),
+        "es": ("estancia minima", "noches minimas", "min noches"),
+        "it": ("soggiorno minimo", "notti minime", "min notti"),
+        "pt": ("estadia minima", "noites minimas", "min noites"),
+        "id": ("minimal menginap", "min malam", "minimum malam"),
+    },
+    ImportField.WEEKDAYS: {
+        "de": ("tage", "wochentage", "gultige tage"),
+        "fr": ("jours", "jours de la semaine", "jours valables"),
+        "es": ("dias", "dias de la semana", "dias validos"),
+        "it": ("giorni", "giorni della settimana", "giorni validi"),
+        "pt": ("dias da semana", "dias validos"),
+        "id": ("hari", "hari berlaku"),
+    },
+    ImportField.CURRENCY: {
+        "de": ("wahrung",),
+        "fr": ("devise", "monnaie"),
+        "es": ("moneda", "divisa"),
+        "it": ("valuta",),
+        "pt": ("moeda",),
+        "id": ("mata uang",),
+    },
+}
+
+
+def _vocabulary() -> dict[str, ImportField]:
+    """Each header word and the one field it names (a word naming two fields is a mistake in
+    the tables above, refused at import time)."""
+    found: dict[str, ImportField] = {}
+    words = [(name, a) for name, aliases in _ALIASES.items() for a in aliases]
+    words += [(name, a) for name, by in _TRANSLATED.items() for ws in by.values() for a in ws]
+    for name, alias in words:
+        if found.setdefault(alias, name) != name:
+            raise RuntimeError(f"the header word {alias!r} names {found[alias]} and {name}")
+    return found
+
+
+_FIELD_BY_ALIAS = _vocabulary()
 # header words that mean "a price column standing for this occupancy / age band"
 _MONTHS = {
     m: i
@@ -187,7 +504,135 @@ _MONTHS = {
     for m in names
 }
 _MONTH_HEADER = re.compile(r"^([a-z]{3,9})[\s\-/']*(\d{2}|\d{4})$")
-_EXTRA_PRICE_WORDS = re.compile(r"\b(extra km|per km|km|extra hour|hours?)\b")
+# per-km / per-hour extras (no field of ours prices them), in each language
+_EXTRA_PRICE_WORDS = re.compile(
+    r"\b(km|kms|kilometers?|kilometres?|kilometer|hours?|stunden?|heures?|horas?|ora|ore|jam)\b"
+)
+# header words of a wide price column: what the column stands for (an occupancy, an age band),
+# in the other languages; English ones are read by `values` ("Dbl", "CWB"...)
+_SINGLE = {ImportField.OCCUPANCY: "single"}
+_DOUBLE = {ImportField.OCCUPANCY: "double"}
+_TRIPLE = {ImportField.OCCUPANCY: "triple"}
+_EXTRA_BED = {ImportField.OCCUPANCY: "extra_bed"}
+_ADULT = {ImportField.AGE_BAND: "adult"}
+_CHILD_WITH_BED = {ImportField.AGE_BAND: "child_with_bed"}
+_CHILD_NO_BED = {ImportField.AGE_BAND: "child_without_bed"}
+_PRICE_COLUMN_WORDS: dict[str, dict[ImportField, str]] = {
+    word: meaning
+    for meaning, words in (
+        (
+            _SINGLE,
+            (
+                "einzelzimmer",
+                "ez",
+                "einzel",
+                "einzelbelegung",
+                "simple",
+                "chambre simple",
+                "chambre individuelle",
+                "individuelle",
+                "individual",
+                "habitacion individual",
+                "sencilla",
+                "singola",
+                "camera singola",
+                "uso singola",
+                "quarto individual",
+                "kamar single",
+                "tunggal",
+            ),
+        ),
+        (
+            _DOUBLE,
+            (
+                "doppelzimmer",
+                "dz",
+                "doppel",
+                "doppelbelegung",
+                "chambre double",
+                "doble",
+                "habitacion doble",
+                "doppia",
+                "camera doppia",
+                "duplo",
+                "quarto duplo",
+                "kamar double",
+                "ganda",
+            ),
+        ),
+        (
+            _TRIPLE,
+            (
+                "dreibettzimmer",
+                "dreibett",
+                "dreifach",
+                "chambre triple",
+                "habitacion triple",
+                "tripla",
+                "camera tripla",
+                "triplo",
+                "quarto triplo",
+                "kamar triple",
+            ),
+        ),
+        (
+            _EXTRA_BED,
+            (
+                "zustellbett",
+                "extrabett",
+                "lit supplementaire",
+                "lit d appoint",
+                "cama extra",
+                "cama supletoria",
+                "letto aggiunto",
+                "letto supplementare",
+                "cama adicional",
+                "tempat tidur tambahan",
+                "kasur tambahan",
+            ),
+        ),
+        (_ADULT, ("erwachsene", "erwachsener", "adulte", "adultes", "adulto", "adultos")),
+        (_ADULT, ("adulti", "dewasa")),
+        (
+            _CHILD_WITH_BED,
+            (
+                "kind mit bett",
+                "kind mit zustellbett",
+                "enfant avec lit",
+                "nino con cama",
+                "bambino con letto",
+                "crianca com cama",
+                "anak dengan tempat tidur",
+                "anak dengan kasur",
+            ),
+        ),
+        (
+            _CHILD_NO_BED,
+            (
+                "kind",
+                "kinder",
+                "kind ohne bett",
+                "enfant",
+                "enfants",
+                "enfant sans lit",
+                "nino",
+                "ninos",
+                "nino sin cama",
+                "bambino",
+                "bambini",
+                "bambino senza letto",
+                "crianca",
+                "criancas",
+                "crianca sem cama",
+                "anak",
+                "anak anak",
+                "anak tanpa tempat tidur",
+                "anak tanpa kasur",
+            ),
+        ),
+    )
+    for word in words
+}
 
 
 def _field_of(header: str) -> ImportField | None:
@@ -209,6 +654,11 @@ def _price_kind(header: str) -> dict[ImportField, str] | None:
     text = str(header).strip()
     if not text:
         return None
+    words = _PRICE_COLUMN_WORDS.get(_norm(text)) or _PRICE_COLUMN_WORDS.get(
+        _norm(re.split(r"[(\[]", text)[0])
+    )
+    if words is not None:  # "Doppelzimmer", "Enfant (4-11 ans)"
+        return dict(words)
     try:
         return {ImportField.OCCUPANCY: values.parse_occupancy(text)}
     except ValueError:
@@ -294,6 +744,11 @@ def find_header_row(sheet: RawSheet) -> int:
     """The header row: among the first rows, the one naming the most known fields or price
     columns (title rows, merged banners and blank lines above it don't); else the first row
     with the most text cells that has data below it."""
+    return _header_scan(sheet)[0]
+
+
+def _header_scan(sheet: RawSheet) -> tuple[int, int]:
+    """(the header row, how many of its cells name a known field or price column)."""
     best, best_score = 0, (-1, -1)
     for index, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
         texts = [c for c in row if _is_text(c) or isinstance(c, datetime | date)]
@@ -307,7 +762,75 @@ def find_header_row(sheet: RawSheet) -> int:
         score = (known, len(texts))
         if score > best_score:
             best, best_score = index, score
-    return best
+    return best, max(best_score[0], 0)
+
+
+# ---- which sheet of a workbook holds the rates ---------------------------------------------------
+
+SCORE_ROWS = 200  # data rows looked at under the header, per sheet
+
+
+@dataclass(frozen=True)
+class SheetScore:
+    """How much a sheet looks like a rate table (0-100): header cells naming known fields,
+    numbers in the rows under it, and how many rows there are. A cover, notes or terms sheet
+    scores low."""
+
+    name: str
+    score: int
+    header_row: int
+    known_headers: int
+    numeric_share: float  # of the filled cells under the header (first rows)
+    data_rows: int  # filled rows under the header (up to SCORE_ROWS)
+
+
+# an amount or a date written as text: "AED 1,350", "Rs. 12.500,00", "01-Apr-27", "31.05.2027"
+_NUMBERISH = re.compile(
+    r"[^\W\d]{0,3}\.?\s?[₹$€£]?\s?[-+(]?\d[\d.,\s]*\)?\s?(%|[^\W\d]{0,3})"
+    r"|\d{1,2}[-/.\s][^\W\d]{3,9}[-/.\s]\d{2,4}"
+    r"|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}"
+)
+
+
+def _is_number(cell: Any) -> bool:
+    """A number or a date, or text that writes one."""
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int | float | Decimal | datetime | date):
+        return True
+    return isinstance(cell, str) and bool(_NUMBERISH.fullmatch(cell.strip()))
+
+
+def score_sheet(sheet: RawSheet) -> SheetScore:
+    """Score one sheet: up to 60 for known header cells (a rate table names 3-6 of them), 25
+    for the share of numbers under the header, 15 for having rows (30 or more)."""
+    row, known = _header_scan(sheet)
+    below = [r for r in sheet.rows[row + 1 : row + 1 + SCORE_ROWS] if any(_filled(r))]
+    cells = [c for r in below for c in r if c is not None and c != ""]
+    numeric = sum(1 for c in cells if _is_number(c)) / len(cells) if cells else 0.0
+    score = 10 * min(known, 6) + round(25 * numeric) + round(15 * min(len(below), 30) / 30)
+    if not below:
+        score = min(score, 10 * min(known, 6))
+    return SheetScore(sheet.name, score, row, known, round(numeric, 2), len(below))
+
+
+def _filled(row: Sequence[Any]) -> Iterator[bool]:
+    return (c is not None and c != "" for c in row)
+
+
+def score_sheets(sheets: Sequence[RawSheet]) -> list[SheetScore]:
+    """Every sheet's score, in the workbook's order."""
+    return [score_sheet(s) for s in sheets]
+
+
+def best_sheet(sheets: Sequence[RawSheet]) -> RawSheet:
+    """The sheet that looks most like a rate table (the first of equals; a workbook's only
+    sheet, even an empty one)."""
+    if len(sheets) == 1:
+        return sheets[0]
+    scores = score_sheets(sheets)
+    top = max(range(len(sheets)), key=lambda i: (scores[i].score, bool(sheets[i].rows), -i))
+    return sheets[top]
 
 
 def _header_cells(sheet: RawSheet, header_row: int) -> list[tuple[str, str | None]]:
@@ -1069,17 +1592,31 @@ def mapped_fields(mapping: ImportMapping) -> set[ImportField]:
     return found
 
 
-def missing_required(mapping: ImportMapping) -> list[str]:
-    """What a mapping lacks before anything can be read: a service and a net price, and a
-    season (name or dates) for each line."""
+def unmapped_required(mapping: ImportMapping) -> list[ImportField]:
+    """The required fields a mapping leaves unmapped: a service, a net price, and for each
+    line a season name or both validity dates ("season" when none of the three is mapped,
+    else the missing date)."""
     fields = mapped_fields(mapping)
-    missing = []
-    if ImportField.SERVICE not in fields:
-        missing.append("service (room, vehicle or activity)")
-    if ImportField.NET not in fields:
-        missing.append("net price")
-    if ImportField.SEASON not in fields and not (
-        {ImportField.VALID_FROM, ImportField.VALID_TO} <= fields
-    ):
-        missing.append("season, or valid from and valid to")
+    missing = [f for f in (ImportField.SERVICE, ImportField.NET) if f not in fields]
+    dates = (ImportField.VALID_FROM, ImportField.VALID_TO)
+    if ImportField.SEASON not in fields and not set(dates) <= fields:
+        if fields.isdisjoint(dates):
+            missing.append(ImportField.SEASON)
+        else:
+            missing += [f for f in dates if f not in fields]
     return missing
+
+
+REQUIRED_LABELS: dict[ImportField, str] = {
+    ImportField.SERVICE: "service (room, vehicle or activity)",
+    ImportField.NET: "net price",
+    ImportField.SEASON: "season, or valid from and valid to",
+    ImportField.VALID_FROM: "valid from",
+    ImportField.VALID_TO: "valid to",
+}
+
+
+def missing_required(mapping: ImportMapping) -> list[str]:
+    """What a mapping lacks before anything can be read, in words: a service and a net price,
+    and a season (name or dates) for each line."""
+    return [REQUIRED_LABELS[f] for f in unmapped_required(mapping)]

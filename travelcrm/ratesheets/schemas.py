@@ -103,16 +103,48 @@ class ColumnPublic(BaseModel):
     samples: list[str]
 
 
+class SheetScorePublic(BaseModel):
+    name: str
+    score: int = Field(description="0-100: how much the sheet looks like a rate table")
+    header_row: int = Field(description="0-based, the header row found on it")
+    known_headers: int = Field(description="header cells naming a known field")
+    numeric_share: float = Field(description="share of numbers in the rows under the header")
+    data_rows: int
+
+
 class SheetPreviewPublic(BaseModel):
     sheets: list[str]
-    sheet: str
+    sheet: str = Field(description="the sheet shown: the one asked for, else the best scored")
+    sheet_scores: list[SheetScorePublic] = Field(description="every sheet, in workbook order")
     header_row: int
     rows: list[list[str]]
     columns: list[ColumnPublic]
     suggested: ImportMapping
     from_template: bool
+    unmapped_required: list[ImportField] = Field(
+        description="required fields the suggested mapping leaves unmapped ('season': a "
+        "season, or valid_from and valid_to)"
+    )
     encoding: str | None
     delimiter: str | None
+
+
+class StagedImportPublic(RateImportPublic):
+    """An upload's answer: the import, and when its mapping is incomplete (status "staged")
+    the preview to map it from and what is still unmapped."""
+
+    preview: SheetPreviewPublic | None = None
+    mapping: ImportMapping = Field(description="the mapping the import runs with")
+    unmapped_required: list[ImportField] = Field(
+        description="required fields still unmapped; a dry run or commit is refused (422) "
+        "until they are mapped (PUT .../mapping)"
+    )
+
+
+class DryRunIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    mapping: ImportMapping | None = Field(default=None, description="default: the import's")
 
 
 class CommitIn(BaseModel):

@@ -65,7 +65,7 @@ from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets.export import neutralise
 from travelcrm.ratesheets.models import ImportStatus, ImportTemplate, RateImport
 from travelcrm.ratesheets.reading import RawSheet, Workbook, read_workbook
-from travelcrm.ratesheets.schemas import ImportMapping
+from travelcrm.ratesheets.schemas import ImportField, ImportMapping
 from travelcrm.settings import get_settings
 from travelcrm.suppliers.models import ServiceKind, Supplier, SupplierService
 
@@ -176,6 +176,8 @@ class SheetPreview:
     from_template: bool
     encoding: str | None
     delimiter: str | None
+    scores: list[sheetmap.SheetScore]  # every sheet's, in the workbook's order
+    unmapped_required: list[ImportField]  # what the suggested mapping leaves unmapped
 
 
 # The last workbook read, kept in this process: a staged file is read at upload, then again by
@@ -207,8 +209,10 @@ def _workbook(item: RateImport) -> Workbook:
 
 
 def _sheet(workbook: Workbook, name: str | None) -> RawSheet:
+    """The named sheet, or the one that looks most like a rate table (a cover sheet first in
+    the workbook is passed over)."""
     if name is None:
-        return next((s for s in workbook.sheets if s.rows), workbook.sheets[0])
+        return sheetmap.best_sheet(workbook.sheets)
     for sheet in workbook.sheets:
         if sheet.name == name:
             return sheet
@@ -279,7 +283,134 @@ def preview(
         from_template=template is not None and suggested.columns != plain.columns,
         encoding=workbook.encoding,
         delimiter=workbook.delimiter,
+        scores=sheetmap.score_sheets(workbook.sheets),
+        unmapped_required=sheetmap.unmapped_required(suggested),
     )
+
+
+def unmapped_in_words(mapping: ImportMapping) -> list[str]:
+    """The required fields a mapping leaves unmapped, as the page names them."""
+    return sheetmap.missing_required(mapping)
+
+
+def require_mapped(mapping: ImportMapping) -> None:
+    """Refuse a mapping that leaves a required field unmapped, naming each one."""
+    missing = sheetmap.unmapped_required(mapping)
+    if missing:
+        raise ValidationFailedError(
+            "Map these before checking the file: "
+            + ", ".join(sheetmap.REQUIRED_LABELS[f] for f in missing)
+            + ".",
+            errors=[
+                FieldError(
+                    f"mapping.{f.value}", f"{sheetmap.REQUIRED_LABELS[f]} is not mapped", "unmapped"
+                )
+                for f in missing
+            ],
+        )
+
+
+def _editable(item: RateImport) -> None:
+    if item.status == ImportStatus.COMMITTED.value:
+        raise ConflictError("This import is already committed; upload the file again to redo it.")
+    if item.status in (ImportStatus.QUEUED.value, ImportStatus.RUNNING.value):
+        raise ConflictError("This import is already running; wait for its report.")
+
+
+def set_mapping(
+    session: Session, ctx: TenantContext, *, import_id: uuid.UUID, mapping: ImportMapping
+) -> RateImport:
+    """Keep a mapping on a staged (or checked) import for its next dry run or commit; it may
+    still leave required fields unmapped (`preview_for` says which)."""
+    require(ctx, Action.RATES_EDIT)
+    item = _get_import(session, import_id)
+    _editable(item)
+    raw = _sheet(_workbook(item), mapping.sheet)
+    if mapping.header_row >= max(len(raw.rows), 1):
+        raise ValidationFailedError(
+            f"Row {mapping.header_row + 1} is past the end of the sheet ({len(raw.rows)} rows).",
+            errors=[FieldError("header_row", "past the end of the sheet", "range")],
+        )
+    item.mapping = mapping.model_copy(update={"sheet": raw.name}).model_dump(mode="json")
+    _drop_kept(item)
+    if item.status != ImportStatus.STAGED.value:
+        item.status, item.stage = ImportStatus.STAGED.value, "mapping changed"
+        item.report, item.error_count, item.warning_count = {}, 0, 0
+        item.rows_read, item.lines, item.finished_at = 0, 0, None
+    session.add(item)
+    session.flush()
+    return item
+
+
+@dataclass(frozen=True)
+class Staged:
+    """An import and what its mapping still lacks (nothing: it was run)."""
+
+    item: RateImport
+    preview: SheetPreview
+    mapping: ImportMapping
+    unmapped_required: list[ImportField]
+
+
+def mapping_state(session: Session, ctx: TenantContext, *, import_id: uuid.UUID) -> Staged:
+    """An import with its preview (on its mapping's sheet and header row), the mapping it
+    will run with (its own, else the suggested one) and the required fields still unmapped."""
+    item = get_import(session, ctx, import_id=import_id)
+    own = ImportMapping.model_validate(item.mapping) if item.mapping else None
+    shown = preview(
+        session,
+        ctx,
+        import_id=import_id,
+        sheet=own.sheet if own else None,
+        header_row=own.header_row if own else None,
+    )
+    mapping = own or shown.suggested
+    return Staged(item, shown, mapping, sheetmap.unmapped_required(mapping))
+
+
+def upload(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    rate_list_id: uuid.UUID,
+    source: Path,
+    file_name: str,
+    mapping: ImportMapping | None = None,
+    sheet: str | None = None,
+    dry_run: bool = True,
+    replace_draft: bool = False,
+) -> Staged:
+    """Stage a file and, when its mapping (the given one, else the supplier's template or
+    the suggested one, on `sheet` or the sheet that looks most like a rate table) maps every
+    required field, run it (dry run or commit; large files queued). Otherwise the import
+    stays staged with that mapping, for the caller to complete."""
+    item = stage_file(session, ctx, rate_list_id=rate_list_id, source=source, file_name=file_name)
+    if mapping is not None and sheet is not None and mapping.sheet is None:
+        mapping = mapping.model_copy(update={"sheet": sheet})
+    shown = preview(
+        session,
+        ctx,
+        import_id=item.id,
+        sheet=mapping.sheet if mapping else sheet,
+        header_row=mapping.header_row if mapping else None,
+    )
+    mapping = mapping or shown.suggested
+    missing = sheetmap.unmapped_required(mapping)
+    if missing:
+        item.mapping = mapping.model_copy(update={"sheet": shown.sheet}).model_dump(mode="json")
+        item.stage = "waiting for a mapping"
+        session.add(item)
+        session.flush()
+        return Staged(item, shown, mapping, missing)
+    done = start(
+        session,
+        ctx,
+        import_id=item.id,
+        mapping=mapping,
+        dry_run=dry_run,
+        replace_draft=replace_draft,
+    )
+    return Staged(done, shown, mapping, [])
 
 
 # ---- checking ------------------------------------------------------------------------------------
@@ -903,12 +1034,7 @@ def check(
     every problem by row and column; warnings; the diff against the current version."""
     against = against or _against(session, ctx, item)
     base = against.base
-    missing = sheetmap.missing_required(mapping)
-    if missing:
-        raise ValidationFailedError(
-            "Map these before checking the file: " + ", ".join(missing) + ".",
-            errors=[FieldError("mapping", f"{m} is not mapped", "unmapped") for m in missing],
-        )
+    require_mapped(mapping)
     if progress:
         progress(5, "reading the file")
     raw = _sheet(_workbook(item), mapping.sheet)
@@ -1734,9 +1860,7 @@ def start(
             dry_run=dry_run,
             replace_draft=replace_draft,
         )
-    if sheetmap.missing_required(mapping):
-        # refuse now rather than on the worker
-        check(session, ctx, item=item, mapping=mapping)
+    require_mapped(mapping)  # refuse now rather than on the worker
     item.mapping = mapping.model_dump(mode="json")
     item.dry_run = dry_run
     item.replace_draft = replace_draft

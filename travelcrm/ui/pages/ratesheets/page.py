@@ -8,13 +8,16 @@ from typing import Any
 
 import reflex as rx
 
+from travelcrm.ratesheets.schemas import ImportField
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.ratesheets.state import (
+    AGE_BAND_OPTIONS,
     BASIS_OPTIONS,
     FIELD_OPTIONS,
+    MEAL_PLAN_OPTIONS,
     OCCUPANCY_OPTIONS,
     STEPS,
     ChangeRow,
@@ -225,39 +228,78 @@ def _column_row(column: ColumnChoice) -> rx.Component:
     )
 
 
+def _constant(label: str, control: rx.Component, hint: str = "") -> rx.Component:
+    parts = [rx.text(label, size="2", weight="medium"), control]
+    if hint:
+        parts.append(rx.text(hint, size="1", color=MUTED))
+    return rx.vstack(*parts, spacing="1")
+
+
+def _choose(field: ImportField, options: list[tuple[str, str]], value: Any) -> rx.Component:
+    return option_select(
+        options,
+        value=value,
+        on_change=lambda v: S.set_constant(field.value, v),  # type: ignore[operator]
+        test_id=f"constant-{field.value.replace('_', '-')}",
+    )
+
+
+def _typed(field: ImportField, value: Any, *, kind: str = "text", **props: Any) -> rx.Component:
+    return rx.input(
+        default_value=value,
+        key=value,
+        on_blur=lambda v: S.set_constant(field.value, v),  # type: ignore[operator]
+        type=kind,
+        data_testid=f"constant-{field.value.replace('_', '-')}",
+        **props,
+    )
+
+
 def _constants() -> rx.Component:
+    """A value for every line, for each field the file does not give."""
     return rx.grid(
-        rx.vstack(
-            rx.text("Currency of the prices", size="2", weight="medium"),
-            rx.input(
-                value=S.constant_currency,
-                on_change=S.set_constant_currency,
-                max_length=3,
-                width="100px",
-                data_testid="constant-currency",
-            ),
-            rx.text("Used when a cell carries no currency.", size="1", color=MUTED),
-            spacing="1",
+        _constant(
+            "Currency of the prices",
+            _typed(ImportField.CURRENCY, S.constant_currency, max_length=3, width="100px"),
+            "Used when a cell carries no currency.",
         ),
-        rx.vstack(
-            rx.text("Pricing basis", size="2", weight="medium"),
-            option_select(BASIS_OPTIONS, value=S.constant_basis, on_change=S.set_constant_basis),
-            spacing="1",
+        _constant("Pricing basis", _choose(ImportField.BASIS, BASIS_OPTIONS, S.constant_basis)),
+        _constant(
+            "Occupancy for every price",
+            _choose(ImportField.OCCUPANCY, OCCUPANCY_OPTIONS, S.constant_occupancy),
+            "For sheets priced for one occupancy only.",
         ),
-        rx.vstack(
-            rx.text("Occupancy for every price", size="2", weight="medium"),
-            option_select(
-                OCCUPANCY_OPTIONS,
-                value=S.constant_occupancy,
-                on_change=S.set_constant_occupancy,
-                test_id="constant-occupancy",
-            ),
-            rx.text("For sheets priced for one occupancy only.", size="1", color=MUTED),
-            spacing="1",
+        _constant(
+            "Meal plan", _choose(ImportField.MEAL_PLAN, MEAL_PLAN_OPTIONS, S.constant_meal_plan)
         ),
-        columns=rx.breakpoints(initial="1", md="3"),
+        _constant("Guest", _choose(ImportField.AGE_BAND, AGE_BAND_OPTIONS, S.constant_age_band)),
+        _constant(
+            "Season name",
+            _typed(ImportField.SEASON, S.constant_season, placeholder="Peak"),
+            "For a sheet of one season.",
+        ),
+        _constant(
+            "Valid from",
+            _typed(ImportField.VALID_FROM, S.constant_valid_from, kind="date"),
+            "For a sheet of one period.",
+        ),
+        _constant("Valid to", _typed(ImportField.VALID_TO, S.constant_valid_to, kind="date")),
+        _constant(
+            "Pax break",
+            _typed(ImportField.PAX, S.constant_pax, placeholder="1-2, 10+", width="120px"),
+        ),
+        _constant(
+            "Minimum nights",
+            _typed(ImportField.MIN_NIGHTS, S.constant_min_nights, kind="number", min=1, max=60),
+        ),
+        _constant(
+            "Days of the week",
+            _typed(ImportField.WEEKDAYS, S.constant_weekdays, placeholder="Mon-Thu"),
+        ),
+        columns=rx.breakpoints(initial="1", sm="2", md="3", lg="4"),
         spacing="4",
         width="100%",
+        data_testid="constants",
     )
 
 
@@ -274,12 +316,12 @@ def _map() -> rx.Component:
                     S.sheets.length() > 1,  # type: ignore[attr-defined]
                     rx.hstack(
                         rx.text("Sheet", size="2", color=MUTED),
-                        rx.select(
-                            S.sheets,
+                        option_select(
+                            S.sheet_options,
                             value=S.sheet,
                             on_change=S.pick_sheet,
-                            size="2",
-                            data_testid="sheet-select",
+                            test_id="sheet-select",
+                            width="260px",
                         ),
                         align="center",
                     ),
@@ -337,6 +379,17 @@ def _map() -> rx.Component:
             rx.divider(),
             rx.text("Values the file lacks", size="2", weight="bold"),
             _constants(),
+            rx.cond(
+                S.unmapped.length() > 0,  # type: ignore[attr-defined]
+                rx.callout(
+                    "Still to map before the check: " + S.unmapped.join(", "),  # type: ignore[attr-defined]
+                    icon="info",
+                    color_scheme="amber",
+                    size="1",
+                    data_testid="unmapped",
+                ),
+                rx.fragment(),
+            ),
             rx.cond(
                 S.mapping_error != "",
                 rx.callout(S.mapping_error, icon="circle-alert", color_scheme="red", size="1"),

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -23,11 +24,12 @@ from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
-from travelcrm.rates.models import Occupancy, PricingBasis
+from travelcrm.rates.models import AgeBandKind, Occupancy, PricingBasis
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus, RateImport
 from travelcrm.ratesheets.reading import MAX_FILE_BYTES
 from travelcrm.ratesheets.schemas import ColumnRule, ImportField, ImportMapping
+from travelcrm.suppliers.models import MealPlan
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.session import Viewer, identify, login_url
@@ -62,6 +64,43 @@ BASIS_OPTIONS = [(AUTO, "From the service (room: per room ...)")] + [
 OCCUPANCY_OPTIONS = [(AUTO, "From the file")] + [
     (o.value, o.value.replace("_", " ").capitalize()) for o in Occupancy if o != Occupancy.ANY
 ]
+MEAL_PLAN_OPTIONS = [
+    (AUTO, "From the file"),
+    (MealPlan.EP.value, "Room only (EP)"),
+    (MealPlan.CP.value, "Breakfast (CP)"),
+    (MealPlan.MAP.value, "Half board (MAP)"),
+    (MealPlan.AP.value, "Full board (AP)"),
+    (MealPlan.AI.value, "All inclusive (AI)"),
+]
+AGE_BAND_OPTIONS = [
+    (AUTO, "From the file (adult)"),
+    (AgeBandKind.ADULT.value, "Adult"),
+    (AgeBandKind.CHILD_WITH_BED.value, "Child with bed"),
+    (AgeBandKind.CHILD_WITHOUT_BED.value, "Child without bed"),
+    (AgeBandKind.INFANT.value, "Infant"),
+]
+# the constants the page sets (what a mapping's `constants` may hold, short of the service and
+# the prices themselves): the state var holding each; selects hold AUTO for "not set"
+CONSTANT_VARS: dict[ImportField, str] = {
+    ImportField.CURRENCY: "constant_currency",
+    ImportField.BASIS: "constant_basis",
+    ImportField.OCCUPANCY: "constant_occupancy",
+    ImportField.AGE_BAND: "constant_age_band",
+    ImportField.MEAL_PLAN: "constant_meal_plan",
+    ImportField.SEASON: "constant_season",
+    ImportField.VALID_FROM: "constant_valid_from",
+    ImportField.VALID_TO: "constant_valid_to",
+    ImportField.PAX: "constant_pax",
+    ImportField.MIN_NIGHTS: "constant_min_nights",
+    ImportField.WEEKDAYS: "constant_weekdays",
+}
+_SELECTS: dict[ImportField, list[tuple[str, str]]] = {
+    ImportField.BASIS: BASIS_OPTIONS,
+    ImportField.OCCUPANCY: OCCUPANCY_OPTIONS,
+    ImportField.AGE_BAND: AGE_BAND_OPTIONS,
+    ImportField.MEAL_PLAN: MEAL_PLAN_OPTIONS,
+}
+_DATES = (ImportField.VALID_FROM, ImportField.VALID_TO)
 STEPS = [
     ("upload", "Upload"),
     ("map", "Map columns"),
@@ -122,6 +161,12 @@ class HistoryRow:
 
 
 @dataclass
+class SheetOption:
+    value: str  # the sheet's name
+    label: str  # "Rates · looks like a rate table"
+
+
+@dataclass
 class PreviewRow:
     number: str
     cells: list[str]
@@ -169,6 +214,7 @@ class RateImportState(rx.State):
     file_name: str = ""
     file_note: str = ""  # "XLSX · 3 sheets" / "CSV · cp1252 · ';'"
     sheets: list[str] = []
+    sheet_options: list[SheetOption] = []
     sheet: str = ""
     header_row: str = "1"  # 1-based, as the spreadsheet shows it
     preview: list[PreviewRow] = []
@@ -178,7 +224,16 @@ class RateImportState(rx.State):
     constant_currency: str = ""
     constant_basis: str = AUTO
     constant_occupancy: str = AUTO
+    constant_age_band: str = AUTO
+    constant_meal_plan: str = AUTO
+    constant_season: str = ""
+    constant_valid_from: str = ""  # ISO, as a date input gives it
+    constant_valid_to: str = ""
+    constant_pax: str = ""  # "1-2", "10+"
+    constant_min_nights: str = ""
+    constant_weekdays: str = ""  # "Mon-Thu"
     mapping_error: str = ""
+    unmapped: list[str] = []  # the required fields still unmapped, in words
 
     running: bool = False
     progress: int = 0
@@ -248,10 +303,10 @@ class RateImportState(rx.State):
     def _clear(self) -> None:
         self.step, self.import_id, self.file_name, self.file_note = "upload", "", "", ""
         self.sheets, self.sheet, self.header_row = [], "", "1"
+        self.sheet_options = []
         self.preview, self.preview_width, self.columns = [], 0, []
-        self.from_template, self.mapping_error = False, ""
-        self.constant_currency, self.constant_basis = self.currency, AUTO
-        self.constant_occupancy = AUTO
+        self.from_template, self.mapping_error, self.unmapped = False, "", []
+        self._set_constants({})
         self._mapping = {}
         self._clear_report()
 
@@ -393,6 +448,14 @@ class RateImportState(rx.State):
             session, ctx, import_id=uuid.UUID(self.import_id), sheet=sheet, header_row=header_row
         )
         self.sheets, self.sheet = shown.sheets, shown.sheet
+        best = max(shown.scores, key=lambda s: s.score) if shown.scores else None
+        self.sheet_options = [
+            SheetOption(
+                s.name,
+                s.name + (" · looks like the rates" if s is best and len(shown.scores) > 1 else ""),
+            )
+            for s in shown.scores
+        ]
         self.header_row = str(shown.header_row + 1)
         kind = (self.file_name.rsplit(".", 1)[-1] if "." in self.file_name else "").upper()
         notes = [kind or "File"]
@@ -416,11 +479,20 @@ class RateImportState(rx.State):
         self.from_template = shown.from_template and keep is None
         self._mapping = mapping.model_dump(mode="json")
         self._fill_columns(shown.columns, mapping)
-        constants = mapping.constants
-        self.constant_currency = constants.get(ImportField.CURRENCY, self.currency)
-        self.constant_basis = constants.get(ImportField.BASIS, AUTO)
-        self.constant_occupancy = constants.get(ImportField.OCCUPANCY, AUTO)
+        self._set_constants(mapping.constants)
+        self._show_unmapped()
         self.step = "map" if self.step == "upload" else self.step
+
+    def _set_constants(self, constants: dict[ImportField, str]) -> None:
+        for name, var in CONSTANT_VARS.items():
+            empty = AUTO if name in _SELECTS else ""
+            setattr(self, var, constants.get(name, empty))
+        if ImportField.CURRENCY not in constants:
+            self.constant_currency = self.currency
+
+    def _show_unmapped(self) -> None:
+        mapping = self._current_mapping()
+        self.unmapped = sheets.unmapped_in_words(mapping)
 
     def _fill_columns(self, columns: list[Any], mapping: ImportMapping) -> None:
         rules = {r.column: r for r in mapping.columns}
@@ -480,32 +552,42 @@ class RateImportState(rx.State):
                 choice.meaning = _meaning(next((r for r in rules if r.column == index), None))
         self.columns = list(self.columns)
         self.mapping_error = ""
+        self._show_unmapped()
 
     @rx.event
-    def set_constant_currency(self, value: str) -> None:
-        self.constant_currency = value.strip().upper()[:3]
-
-    @rx.event
-    def set_constant_basis(self, value: str) -> None:
-        self.constant_basis = value
-
-    @rx.event
-    def set_constant_occupancy(self, value: str) -> None:
-        self.constant_occupancy = value
+    def set_constant(self, field: str, value: str) -> EventSpec | None:
+        """A value for every line, for what the file does not say (a select's AUTO, or an
+        empty box, clears it)."""
+        try:
+            name = ImportField(field)
+        except ValueError:
+            return rx.toast.error("That is not a field of a rate line.")
+        var = CONSTANT_VARS.get(name)
+        if var is None:
+            return rx.toast.error("That field cannot be set for every line.")
+        text = str(value).strip()[:100]
+        if name in _SELECTS:
+            if text not in {v for v, _label in _SELECTS[name]}:
+                return rx.toast.error("Choose one of the listed values.")
+        elif name == ImportField.CURRENCY:
+            text = text.upper()[:3]
+        elif name in _DATES and text:
+            try:
+                text = date.fromisoformat(text).isoformat()
+            except ValueError:
+                return rx.toast.error("Pick a date (year-month-day).")
+        setattr(self, var, text)
+        self.mapping_error = ""
+        self._show_unmapped()
+        return None
 
     def _current_mapping(self) -> ImportMapping:
         mapping = ImportMapping.model_validate(self._mapping)
-        constants: dict[ImportField, str] = {
-            k: v
-            for k, v in mapping.constants.items()
-            if k not in (ImportField.CURRENCY, ImportField.BASIS, ImportField.OCCUPANCY)
-        }
-        if self.constant_currency:
-            constants[ImportField.CURRENCY] = self.constant_currency
-        if self.constant_basis != AUTO:
-            constants[ImportField.BASIS] = self.constant_basis
-        if self.constant_occupancy != AUTO:
-            constants[ImportField.OCCUPANCY] = self.constant_occupancy
+        constants = {k: v for k, v in mapping.constants.items() if k not in CONSTANT_VARS}
+        for name, var in CONSTANT_VARS.items():
+            value = getattr(self, var)
+            if value and value != AUTO:
+                constants[name] = value
         return mapping.model_copy(update={"constants": constants})
 
     # ---- step 3: check, and step 4: commit --------------------------------------------------
