@@ -199,9 +199,11 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     _add_season(page, "Peak", "2027-10-01", "2028-03-31")
     _toast(page, "Season Peak saved.")
     _add_season(page, "Diwali", "2027-10-25", "2027-11-05")
-    expect(page.get_by_test_id("season-error")).to_contain_text(
-        "overlaps Peak (2027-10-01 to 2028-03-31)", timeout=TIMEOUT
+    expect(page.get_by_test_id("range-error")).to_have_text(
+        "Overlaps Peak (1 Oct 2027 to 31 Mar 2028).", timeout=TIMEOUT
     )
+    _quiet(page)
+    shot(page, "rate-season-overlap")
     page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
     expect(page.get_by_test_id("season-row")).to_have_count(2)
 
