@@ -1061,8 +1061,13 @@ def bulk_change(
             f"The change would make {len(negative)} price(s) negative (first: line {negative[0]}).",
             errors=[FieldError("value", "makes prices negative", "negative_price")],
         )
-    if change.dry_run:
+    if change.dry_run:  # a preview may show that nothing matches
         return BulkResult(rows=rows, applied=False, lock_version=version.lock_version)
+    if not rows:
+        raise ValidationFailedError(
+            "No line matches this selection: nothing was changed.",
+            errors=[FieldError("selection", "matches no line", "no_match")],
+        )
     _write_prices(session, version.id, change.field, rows)
     _touch(session, version)
     session.flush()
