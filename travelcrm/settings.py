@@ -80,6 +80,10 @@ class Settings(BaseSettings):
         int, Field(ge=10, le=86400, json_schema_extra=_example("180"))
     ] = 180
     ready_cache_seconds: Annotated[float, Field(ge=0, le=60, json_schema_extra=_example("1"))] = 1.0
+    # how long a cached price lookup may be reused at most (a change voids it at once); 0: off
+    cache_ttl_seconds: Annotated[
+        float, Field(ge=0, le=86400, json_schema_extra=_example("300"))
+    ] = 300.0
     log_level: Annotated[
         Literal["DEBUG", "INFO", "WARNING", "ERROR"], Field(json_schema_extra=_example("INFO"))
     ] = "INFO"

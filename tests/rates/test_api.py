@@ -378,3 +378,26 @@ def test_a_season_of_several_date_ranges_over_rest(migrated_engine) -> None:
     )
     assert made.status_code == 201, made.text
     assert made.json()["data"]["ranges"] == [{"starts_on": "2027-07-01", "ends_on": "2027-08-31"}]
+
+
+def test_a_bulk_change_whose_selection_matches_no_line_is_refused(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    client = _client_for(contract)
+    _supplier, other_room, _tour = make_supplier(contract.ctx, "Palm Grove")  # no lines
+    lock = contract.lock()
+    change = {
+        "lock_version": lock,
+        "selection": {"service_id": str(other_room)},
+        "operation": "percent",
+        "value": "10",
+    }
+    preview = client.post(f"/api/rate-versions/{contract.version_id}/bulk", json=change)
+    assert preview.status_code == 200, preview.text  # a preview may show that nothing matches
+    assert preview.json()["data"]["rows"] == [] and not preview.json()["data"]["applied"]
+    applied = client.post(
+        f"/api/rate-versions/{contract.version_id}/bulk", json={**change, "dry_run": False}
+    )
+    body = assert_problem(applied, 422, "validation_failed")
+    assert body["detail"] == "No line matches this selection: nothing was changed."
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("selection", "no_match")]
+    assert contract.lock() == lock  # the version was not touched

@@ -253,3 +253,29 @@ def test_a_given_mapping_missing_the_dates_is_staged_naming_them(migrated_engine
     checked = client.post(f"/api/rate-imports/{data['id']}/dry-run", json={"mapping": fx.mapping})
     assert checked.status_code == 200, checked.text
     assert checked.json()["data"]["lines"] == fx.expected_lines
+
+
+def test_a_deeply_nested_mapping_is_refused_not_a_server_error(migrated_engine) -> None:
+    fx = MANIFEST["activities_bali.csv"]
+    target = _target(fx)
+    client = _client(target.ctx)
+    nested = '{"columns": ' + "[" * 1000 + "]" * 1000 + "}"
+    upload = _upload(client, target.rate_list_id, fx.path, mapping=nested)
+    body = assert_problem(upload, 422, "validation_failed")
+    assert "nested" in body["detail"]
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("mapping", "too_deep")]
+    deep_object = "{" + '"a": {' * 1000 + "}" * 1001
+    assert_problem(
+        _upload(client, target.rate_list_id, fx.path, mapping=deep_object),
+        422,
+        "validation_failed",
+    )
+    import_id = _upload(client, target.rate_list_id, fx.path).json()["data"]["id"]
+    commit = client.post(
+        f"/api/rate-imports/{import_id}/commit",
+        content='{"mapping": ' + nested + "}",
+        headers={"content-type": "application/json"},
+    )
+    body = assert_problem(commit, 422, "validation_failed")
+    assert "nested" in body["detail"]
+    assert [(e["field"], e["code"]) for e in body["errors"]] == [("body", "too_deep")]

@@ -16,7 +16,7 @@ from travelcrm.accounts.api import invitations_router, users_router
 from travelcrm.accounts.api import router as auth_router
 from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, Problem
 from travelcrm.api.idempotency import IdempotencyMiddleware
-from travelcrm.api.middleware import RequestContextMiddleware
+from travelcrm.api.middleware import JsonDepthMiddleware, RequestContextMiddleware
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.customers.api import router as customers_router
@@ -43,6 +43,7 @@ Conventions on every route:
   the first response (`Idempotent-Replayed: true`).
 * Lists use `limit` and an opaque `cursor`; the next page's cursor is `meta.next_cursor`.
 * Single resources carry an `ETag`; send it back as `If-Match` on updates (412 when stale).
+* JSON nested more than 64 levels deep is refused (422, `too_deep`) before it is parsed.
 """
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -150,7 +151,9 @@ def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
 
     api.openapi = _problem_openapi(api)  # type: ignore[method-assign]
 
-    # Outermost first: request context wraps idempotency, so replays carry a request id too.
+    # Outermost first: request context wraps idempotency, so replays carry a request id too;
+    # a JSON body nested too deep is refused before idempotency or a handler parses it.
     api.add_middleware(IdempotencyMiddleware)
+    api.add_middleware(JsonDepthMiddleware)
     api.add_middleware(RequestContextMiddleware)
     return api

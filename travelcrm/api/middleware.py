@@ -10,6 +10,8 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from travelcrm.api.problems import problem_response
 from travelcrm.core.context import bound, new_request_id, valid_request_id
+from travelcrm.core.errors import ValidationFailedError
+from travelcrm.core.jsondepth import check_depth
 
 logger = logging.getLogger("travelcrm.api")
 access_logger = logging.getLogger("travelcrm.access")
@@ -75,3 +77,62 @@ class RequestContextMiddleware:
                         "duration_ms": round((time.perf_counter() - start) * 1000, 2),
                     },
                 )
+
+
+def _is_json(content_type: str | None) -> bool:
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
+
+
+class JsonDepthMiddleware:
+    """A JSON request body nested deeper than `MAX_JSON_DEPTH` is answered with a 422 problem
+    before any handler parses it (Python's `json` recurses per level: a thousand `[` would
+    otherwise end as a RecursionError). The body is read here and handed on unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (
+            scope["type"] != "http"
+            or not scope["path"].startswith("/api")
+            or scope["method"] in ("GET", "HEAD", "OPTIONS")
+            or not _is_json(_header(scope, b"content-type"))
+        ):
+            await self.app(scope, receive, send)
+            return
+        chunks: list[bytes] = []
+        while True:
+            message = await receive()
+            if message["type"] != "http.request":  # the client went away
+                await self.app(scope, receive, send)
+                return
+            chunks.append(message.get("body", b""))
+            if not message.get("more_body", False):
+                break
+        body = b"".join(chunks)
+        try:
+            check_depth(body, field="body")
+        except ValidationFailedError as exc:
+            response = problem_response(
+                status=exc.status,
+                code=exc.code,
+                title=exc.title,
+                detail=exc.detail,
+                instance=scope["path"],
+                errors=[error.as_dict() for error in exc.errors],
+            )
+            await response(scope, receive, send)
+            return
+        delivered = False
+
+        async def replay() -> Message:
+            nonlocal delivered
+            if not delivered:
+                delivered = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        await self.app(scope, replay, send)

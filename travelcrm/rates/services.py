@@ -1172,8 +1172,13 @@ def bulk_change(
             f"The change would make {len(negative)} price(s) negative (first: line {negative[0]}).",
             errors=[FieldError("value", "makes prices negative", "negative_price")],
         )
-    if change.dry_run:
+    if change.dry_run:  # a preview may show that nothing matches
         return BulkResult(rows=rows, applied=False, lock_version=version.lock_version)
+    if not rows:
+        raise ValidationFailedError(
+            "No line matches this selection: nothing was changed.",
+            errors=[FieldError("selection", "matches no line", "no_match")],
+        )
     _write_prices(session, version.id, change.field, rows)
     _touch(session, version)
     session.flush()
@@ -1475,7 +1480,7 @@ def publish(
             "acknowledged": [i.message for i in to_confirm],
         },
     )
-    forget_prices(ctx.tenant_id)
+    forget_prices(session, ctx.tenant_id)
     return version
 
 
@@ -1501,7 +1506,7 @@ def unpublish(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) ->
         target_type="rate_list_version",
         target_id=str(version.id),
     )
-    forget_prices(ctx.tenant_id)
+    forget_prices(session, ctx.tenant_id)
     return version
 
 
@@ -1633,7 +1638,7 @@ def add_restriction(
         target_id=str(supplier.id),
         after={"from": str(data.starts_on), "to": str(data.ends_on), "reason": data.reason},
     )
-    forget_prices(ctx.tenant_id)
+    forget_prices(session, ctx.tenant_id)
     return row
 
 
@@ -1656,7 +1661,7 @@ def delete_restriction(session: Session, ctx: TenantContext, *, restriction_id: 
     row = _get(session, SupplierRestriction, restriction_id, "Restriction")
     session.delete(row)
     session.flush()
-    forget_prices(ctx.tenant_id)
+    forget_prices(session, ctx.tenant_id)
 
 
 def set_allotment(session: Session, ctx: TenantContext, *, data: AllotmentIn) -> int:
@@ -1688,7 +1693,7 @@ def set_allotment(session: Session, ctx: TenantContext, *, data: AllotmentIn) ->
         row.units, row.release_days = data.units, data.release_days
         session.add(row)
     session.flush()
-    forget_prices(ctx.tenant_id)
+    forget_prices(session, ctx.tenant_id)
     return days
 
 
@@ -1712,9 +1717,11 @@ def list_allotments(
     )
 
 
-def forget_prices(tenant_id: uuid.UUID) -> None:
-    """Published prices or restrictions changed: cached lookups of the agency are void."""
-    cache.bump(f"{CACHE_NAMESPACE}:{tenant_id}")
+def forget_prices(session: Session, tenant_id: uuid.UUID) -> None:
+    """Published prices, restrictions or allotments changed: the agency's cached lookups are
+    void once this transaction commits (voided before, a lookup landing in between would
+    cache the old rows as current)."""
+    cache.bump_after_commit(session, f"{CACHE_NAMESPACE}:{tenant_id}")
 
 
 # ---- the price lookup ----------------------------------------------------------------------------
@@ -2000,16 +2007,19 @@ def quote_price(
 ) -> PriceQuote:
     """Net and sell per night for a service, from published versions only, with the lines
     used; or `NoPriceError` naming why (stop-sale, blackout, no season, min nights not met,
-    no rate, allotment exhausted). Cached per agency until something is published."""
+    no rate, allotment exhausted). Cached per agency until a publish, restriction or allotment
+    change commits (and at most CACHE_TTL_SECONDS)."""
     import json
 
     require(ctx, Action.RATES_VIEW)
     on = today(own_tenant(session, ctx).timezone)
     namespace = f"{CACHE_NAMESPACE}:{ctx.tenant_id}"
     key = _quote_key(query, on)
-    generation = cache.generation(namespace) if use_cache else 0
-    if use_cache:
-        hit = cache.get(namespace, key, generation)
+    generation: str | None = None
+    # Read before any query of the lookup (see core.cache); skipped in a session that changed
+    # prices and has not committed: it sees rows that no one else may be answered from yet.
+    if use_cache and not cache.pending(session, namespace):
+        generation, hit = cache.lookup(namespace, key)
         if hit is not None:
             data = json.loads(hit)
             if "error" in data:
@@ -2018,12 +2028,10 @@ def quote_price(
     try:
         quote = _quote(session, query, on=on)
     except NoPriceError as exc:
-        if use_cache:
-            payload = {"error": {"detail": exc.detail, "extra": exc.extra}}
-            cache.put(namespace, key, generation, json.dumps(payload))
+        payload = {"error": {"detail": exc.detail, "extra": exc.extra}}
+        cache.store(namespace, key, generation, json.dumps(payload))
         raise
-    if use_cache:
-        cache.put(namespace, key, generation, json.dumps(quote.to_json()))
+    cache.store(namespace, key, generation, json.dumps(quote.to_json()))
     return quote
 
 

@@ -26,6 +26,7 @@ from starlette.datastructures import UploadFile
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.core.errors import FieldError, ValidationFailedError
+from travelcrm.core.jsondepth import check_depth
 from travelcrm.db import tenant_scope
 from travelcrm.ratesheets import export
 from travelcrm.ratesheets import services as sheets
@@ -104,6 +105,7 @@ def _flag(value: Any, name: str, default: bool) -> bool:
 def _mapping(value: Any) -> ImportMapping | None:
     if value is None or value == "":
         return None
+    check_depth(str(value), field="mapping")  # json.loads recurses once per level
     try:
         return ImportMapping.model_validate(json.loads(str(value)))
     except (ValueError, ValidationError) as exc:
