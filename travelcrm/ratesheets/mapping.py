@@ -17,6 +17,7 @@ from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter
 
+from travelcrm.rates.pricewords import PriceWord, PriceWords, no_price_reason, price_word
 from travelcrm.rates.schemas import WEEKDAY_NAMES, weekdays_mask
 from travelcrm.ratesheets import values
 from travelcrm.ratesheets.reading import RawSheet
@@ -649,9 +650,12 @@ def build_lines(
     *,
     default_day_first: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    price_words: PriceWords | None = None,
 ) -> SheetResult:
     """Every data row under the header as lines (one per price column group), with each
-    problem named by row and column; blank rows and notes under the table are skipped."""
+    problem named by row and column; blank rows and notes under the table are skipped.
+    `price_words`: the agency's words for 0 and for no price in price cells (a no-price word
+    gives no line, and a warning naming its row and column)."""
     errors: list[RowProblem] = []
     warnings: list[RowProblem] = []
     date_style: values.DateStyle | None = None
@@ -685,7 +689,7 @@ def build_lines(
             groups.setdefault(key, []).append(rule)
     # constants and the fixed values of each column group are parsed once, not per row: a
     # bad one is reported once (row 0, its column); lines then start from the parsed values
-    reader = _Reader(day_first, decimal_comma)
+    reader = _Reader(day_first, decimal_comma, price_words)
     blank = SheetLine(row=0, service="")
     once: list[RowProblem] = []
     for name, text in mapping.constants.items():
@@ -805,7 +809,7 @@ def build_lines(
         row_reversed = _reversed(values_)
         for plan_index, fixed, fixes_dates, cells, net_header in group_cells:
             line: list[Any] | None = None
-            has_net = False
+            has_net = no_price = False
             known = len(row_problems)
             for position, name, header, code, target, is_net in cells:
                 cell = prices[position]
@@ -823,6 +827,13 @@ def build_lines(
                 ok, value = found
                 if not ok:
                     row_problems.append(RowProblem(number, header, value, code))
+                    continue
+                if value is NO_PRICE:
+                    no_price = no_price or is_net
+                    what = "no line" if is_net else "the line has no sell price"
+                    warnings.append(
+                        RowProblem(number, header, f"{no_price_reason(cell)}; {what}", "no_price")
+                    )
                     continue
                 if target == MARKUP:
                     line[MARKUP] = value
@@ -842,7 +853,7 @@ def build_lines(
                         continue
                     line[CURRENCY] = currency
                 line[target] = amount
-            if line is None:
+            if line is None or no_price:
                 continue  # no price for this occupancy / season on this row
             if not has_net and len(row_problems) == known:
                 row_problems.append(
@@ -889,6 +900,9 @@ def _get(row: Sequence[Any], index: int) -> Any:
 
 
 _EMPTY = SheetLine(row=0, service="")
+# a price cell saying there is no price ("On request"): no line, a warning
+NO_PRICE: Any = object()
+_PRICES = frozenset({ImportField.NET, ImportField.SELL})
 
 
 class _Reader:
@@ -896,18 +910,29 @@ class _Reader:
     hundreds): each distinct cell of a field is parsed once, and its value or its problem
     reused."""
 
-    def __init__(self, day_first: bool, decimal_comma: bool) -> None:
+    def __init__(
+        self, day_first: bool, decimal_comma: bool, words: PriceWords | None = None
+    ) -> None:
         self.day_first = day_first
         self.decimal_comma = decimal_comma
+        self.words = words
         # (field, the cell's type, the cell) -> (True, value) or (False, why not); 1, 1.0 and
         # True are equal keys but not equal cells
         self.parsed: dict[tuple[ImportField, type, Any], tuple[bool, Any]] = {}
 
     def parse(self, name: ImportField, cell: Any) -> tuple[bool, Any]:
-        try:
-            found = (True, _VALUES[name](cell, self.day_first, self.decimal_comma))
-        except ValueError as exc:
-            found = (False, str(exc))
+        meaning = None
+        if self.words is not None and name in _PRICES:
+            meaning = price_word(cell, self.words)
+        if meaning is PriceWord.ZERO:
+            found: tuple[bool, Any] = (True, (Decimal(0), None))
+        elif meaning is PriceWord.NO_PRICE:
+            found = (True, NO_PRICE)
+        else:
+            try:
+                found = (True, _VALUES[name](cell, self.day_first, self.decimal_comma))
+            except ValueError as exc:
+                found = (False, str(exc))
         self.parsed[(name, type(cell), cell)] = found
         return found
 
@@ -926,6 +951,8 @@ class _Reader:
         if found is None:
             found = self.parse(name, cell)
         ok, value = found
+        if value is NO_PRICE:
+            ok, value = False, f"{no_price_reason(cell)}; give an amount here"
         if not ok:
             problems.append(RowProblem(row, header, value, _FIELD_NAME[name]))
             return

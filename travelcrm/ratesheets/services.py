@@ -61,6 +61,7 @@ from travelcrm.rates.models import (
     Season,
     VersionStatus,
 )
+from travelcrm.rates.pricewords import PriceWords
 from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets.export import neutralise
 from travelcrm.ratesheets.models import ImportStatus, ImportTemplate, RateImport
@@ -858,6 +859,7 @@ class _Against:
     services: list[_Service]
     seasons: list[Season]
     bands: set[str]
+    words: PriceWords  # the agency's words for 0 and for no price in price cells
 
     def fingerprint(self) -> str:
         """Changes when anything a check read of the database changes (a renamed service, an
@@ -870,6 +872,8 @@ class _Against:
             self.supplier.name,
             self.supplier.country,
             sorted(self.bands),
+            self.words.zero,
+            self.words.no_price,
         ]
         parts += sorted((v.id.int, v.name, v.kind, v.meal_plan, v.is_active) for v in self.services)
         parts += sorted((x.id.int, x.name, x.starts_on, x.ends_on) for x in self.seasons)
@@ -887,6 +891,7 @@ def _against(session: Session, ctx: TenantContext, item: RateImport) -> _Against
         services=_services_to_price(session, rate_list.supplier_id),
         seasons=list(rates.list_seasons(session, ctx, base.id)),
         bands={b.kind for b in rates.list_age_bands(session, ctx, base.id)},
+        words=rates.price_words(session),
     )
 
 
@@ -927,6 +932,7 @@ def check(
         mapping,
         default_day_first=_day_first_for(against.supplier),
         progress=step,
+        price_words=against.words,
     )
     errors = [_problem(p) for p in built.errors]
     warnings = [_problem(p) for p in built.warnings]

@@ -1,0 +1,123 @@
+"""Words in price cells, text rows in and under the table, errors naming every row they are
+about, and round trips keeping text as it was (issue 18: 2, 9, 10, 11), through the fixture
+sheets (tests/fixtures/rate_sheets): a dry run, then a commit, giving exactly the expected lines
+and warnings. Runs on SQLite and PostgreSQL (TEST_BACKEND)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
+from tests.ratesheets.test_import import _expected, _run, _stage, _stored, _target
+from travelcrm.db import tenant_scope
+from travelcrm.rates import services as rates
+from travelcrm.rates.pricewords import default_price_words
+from travelcrm.rates.schemas import PriceWordsIn
+from travelcrm.ratesheets import mapping as sheetmap
+from travelcrm.ratesheets.models import ImportStatus
+from travelcrm.ratesheets.reading import read_workbook
+from travelcrm.ratesheets.schemas import ImportMapping
+
+
+def _warned(report: dict, code: str) -> set[tuple[int, str]]:  # type: ignore[type-arg]
+    return {(w["row"], w["column"]) for w in report["warnings"] if w["code"] == code}
+
+
+def _import_exactly(fx: RateSheet, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Dry run then commit; both give exactly the fixture's lines, and no error."""
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    checked = _run(target, import_id, mapping, dry_run=True)
+    assert checked.status == ImportStatus.CHECKED.value
+    assert checked.report["errors"] == [], checked.report["errors"][:5]
+    assert checked.lines == fx.expected_lines
+    committed = _run(target, import_id, mapping, dry_run=False)
+    assert committed.status == ImportStatus.COMMITTED.value
+    assert _stored(target, committed.version_id) == _expected(fx)
+    return target, import_id, checked, committed
+
+
+def test_words_in_price_cells_give_0_or_no_line_with_a_warning(migrated_engine, tmp_path) -> None:
+    fx = MANIFEST["hotel_price_words.xlsx"]
+    _, _, checked, committed = _import_exactly(fx, tmp_path)
+    zero_lines = [line for line in fx.lines if Decimal(line.net) == 0]
+    assert len(zero_lines) == 10  # Complimentary, FOC, Incl., Gratis, inclus, Grátis...
+    no_price = {(w.row, w.header) for w in fx.warnings}
+    assert len(no_price) == 10
+    for report in (checked.report, committed.report):
+        assert _warned(report, "no_price") == no_price
+    reasons = [w["reason"] for w in checked.report["warnings"] if w["code"] == "no_price"]
+    assert any(r.startswith("'On request' is not a price") for r in reasons), reasons
+
+
+def test_the_agencys_own_words_decide_and_a_kept_dry_run_is_checked_again(
+    migrated_engine, tmp_path
+) -> None:
+    fx = MANIFEST["hotel_price_words.xlsx"]
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    assert _run(target, import_id, mapping, dry_run=True).report["errors"] == []
+    with tenant_scope(target.ctx) as session:  # "FOC" is no longer a word of this agency
+        words = rates.get_price_words(session, target.ctx)
+        rates.update_price_words(
+            session,
+            target.ctx,
+            data=PriceWordsIn(
+                zero=[w for w in words.zero if w not in ("FOC", "F.O.C.")],
+                no_price=words.no_price,
+            ),
+        )
+    refused = _run(target, import_id, mapping, dry_run=False)  # checked again, not kept
+    assert refused.status == ImportStatus.REFUSED.value
+    errors = {(e["row"], e["column"], e["code"]) for e in refused.report["errors"]}
+    rows = {line_row for line_row, _h in _planted_zero(fx, "FOC", "F.O.C.")}
+    assert errors == {(row, "Extra Bed", "net") for row in rows}
+
+
+def _planted_zero(fx: RateSheet, *words: str) -> set[tuple[int, str]]:
+    from tests.fixtures.rate_sheets import make
+
+    return {
+        (number, "Extra Bed")
+        for number, row in make.WORDS.numbered()
+        if not isinstance(row, make.Note)
+        and isinstance(row[3][2], make.Word)
+        and row[3][2].text in words
+    }
+
+
+def _mapping() -> ImportMapping:
+    return ImportMapping.model_validate(
+        {
+            "header_row": 0,
+            "columns": [
+                {"column": 0, "header": "Room Type", "field": "service"},
+                {"column": 1, "header": "Meal Plan", "field": "meal_plan"},
+                {"column": 2, "header": "Valid From", "field": "valid_from"},
+                {"column": 3, "header": "Valid To", "field": "valid_to"},
+                {"column": 4, "header": "Single", "field": "net", "fixed": {"occupancy": "single"}},
+                {"column": 5, "header": "Double", "field": "net", "fixed": {"occupancy": "double"}},
+            ],
+            "constants": {"currency": "INR", "basis": "per_room"},
+        }
+    )
+
+
+def test_a_blank_price_cell_is_never_0(tmp_path: Path) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "Room Type,Meal Plan,Valid From,Valid To,Single,Double\n"
+        "Deluxe,CP,2027-04-01,2027-09-30,,5000\n"
+        "Deluxe,MAP,2027-04-01,2027-09-30,  ,\u00a0\n"
+        "Suite,CP,2027-04-01,2027-09-30,Complimentary,\n",
+        encoding="utf-8",
+    )
+    built = sheetmap.build_lines(
+        read_workbook(path, "rates.csv").sheets[0], _mapping(), price_words=default_price_words()
+    )
+    nets = [(line[0], line[1][sheetmap.OCCUPANCY], line[1][sheetmap.NET]) for line in built.lines]
+    assert nets == [(2, "double", Decimal(5000)), (4, "single", Decimal(0))]
+    assert built.errors == []
