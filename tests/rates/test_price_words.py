@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError
 from sqlmodel import select
 
 from tests.api.test_envelope_and_problems import assert_problem
@@ -92,6 +93,7 @@ def test_the_defaults_are_one_list_per_meaning_and_no_word_means_both() -> None:
     zero = {word_key(w) for w in DEFAULT_ZERO_WORDS}
     no_price = {word_key(w) for w in DEFAULT_NO_PRICE_WORDS}
     assert not zero & no_price
+    assert len(zero) == len(DEFAULT_ZERO_WORDS) and len(no_price) == len(DEFAULT_NO_PRICE_WORDS)
     assert "" not in zero | no_price
 
 
@@ -150,12 +152,12 @@ def test_an_agency_starts_with_the_defaults_and_keeps_its_own_lists(migrated_eng
     assert _words(other)[2] is True  # another agency still has the defaults
     with tenant_scope(ctx) as session, pytest.raises(ValidationFailedError) as refused:
         rates.update_price_words(
-            session, ctx, data=PriceWordsIn(zero=["Free", "2 for 1"], no_price=["free."])
+            session, ctx, data=PriceWordsIn(zero=["Free", "Gratis"], no_price=["free.", "NA"])
         )
-    assert {(e.field, e.code) for e in refused.value.errors} == {
-        ("zero", "digit"),
-        ("no_price", "both"),
-    }
+    assert [(e.field, e.code) for e in refused.value.errors] == [("no_price", "both")]
+    with pytest.raises(ValidationError):  # an amount is no word
+        PriceWordsIn(zero=["2 for 1"], no_price=[])
+    assert _words(ctx)[:2] == (["Comp", "FOC"], ["Ask us", "N/A"])  # unchanged
     agent = TenantContext(ctx.tenant_id, ctx.user_id, Role.AGENT)
     with tenant_scope(agent) as session, pytest.raises(PermissionDeniedError):
         rates.update_price_words(session, agent, data=PriceWordsIn(zero=[], no_price=[]))

@@ -43,8 +43,7 @@ DEFAULT_ZERO_WORDS: tuple[str, ...] = (
     "Complimentary",
     "Free",
     "Free of charge",
-    "FOC",
-    "F.O.C.",
+    "FOC",  # F.O.C. too: dots don't count
     "Incl.",
     "Included",
     "Inclusive",
@@ -64,17 +63,13 @@ DEFAULT_ZERO_WORDS: tuple[str, ...] = (
     "Gratuito",
     "Incluido",
     "Sin cargo",
-    "Cortesía",
+    "Cortesía",  # Portuguese "cortesia" too: accents don't count
     # Italian
     "Incluso",
     "Omaggio",
-    # Portuguese
-    "Grátis",
-    "Incluído",
-    "Cortesia",
-    # Indonesian
+    # Portuguese: "grátis", "incluído", "cortesia" match the words above (accents don't count)
+    # Indonesian ("gratis" is above)
     "Termasuk",
-    "Gratis",
 )
 DEFAULT_NO_PRICE_WORDS: tuple[str, ...] = (
     # English
@@ -82,9 +77,7 @@ DEFAULT_NO_PRICE_WORDS: tuple[str, ...] = (
     "Upon request",
     "N/A",
     "NA",
-    "-",
-    "\u2014",  # em dash
-    "\u2013",  # en dash
+    "-",  # any dash alone: hyphen, en dash, em dash, minus, "--"
     "TBA",
     "TBC",
     "Not available",

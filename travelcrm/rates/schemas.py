@@ -378,7 +378,7 @@ class QuotePublic(_Out):
     cancellation_tiers: list[dict[str, object]]
 
 
-PriceWordText = Annotated[str, Field(min_length=1, max_length=40)]
+PriceWordText = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^0-9]+$")]
 
 
 class PriceWordsIn(BaseModel):

@@ -2071,18 +2071,12 @@ def get_price_words(session: Session, ctx: TenantContext) -> PriceWordsPublic:
 def update_price_words(
     session: Session, ctx: TenantContext, *, data: PriceWordsIn
 ) -> PriceWordsPublic:
-    """Replace the agency's price words (both lists). A word may not hold a digit, and may not
-    mean both 0 and no price."""
+    """Replace the agency's price words (both lists; `PriceWordsIn` refuses digits). A word may
+    not mean both 0 and no price."""
     require(ctx, Action.RATES_EDIT)
     zero, no_price = clean_words(data.zero), clean_words(data.no_price)
-    errors = [
-        FieldError(name, f"{word!r} holds a digit; price words are words", "digit")
-        for name, words in (("zero", zero), ("no_price", no_price))
-        for word in words
-        if any(c.isdigit() for c in word)
-    ]
     both = {word_key(w) for w in zero} & {word_key(w) for w in no_price}
-    errors += [
+    errors = [
         FieldError("no_price", f"{w!r} is also in the words for 0; keep it in one list", "both")
         for w in no_price
         if word_key(w) in both
