@@ -15,6 +15,7 @@ from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import default_price_words
 from travelcrm.rates.schemas import PriceWordsIn
 from travelcrm.ratesheets import mapping as sheetmap
+from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.reading import read_workbook
 from travelcrm.ratesheets.schemas import ImportMapping
@@ -121,3 +122,61 @@ def test_a_blank_price_cell_is_never_0(tmp_path: Path) -> None:
     nets = [(line[0], line[1][sheetmap.OCCUPANCY], line[1][sheetmap.NET]) for line in built.lines]
     assert nets == [(2, "double", Decimal(5000)), (4, "single", Decimal(0))]
     assert built.errors == []
+
+
+# ---- 9. errors about several rows name each row -----------------------------------------------
+
+
+def test_overlapping_seasons_are_an_error_on_each_row_naming_the_other(
+    migrated_engine, tmp_path
+) -> None:
+    fx = MANIFEST["hotel_overlapping_seasons.xlsx"]
+    target = _target(fx)
+    import_id = _stage(target, fx, tmp_path)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    checked = _run(target, import_id, mapping, dry_run=True)
+    refused = _run(target, import_id, mapping, dry_run=False)
+    assert refused.status == ImportStatus.REFUSED.value and refused.version_id is None
+    for report in (checked.report, refused.report):
+        errors = report["errors"]
+        assert {e["code"] for e in errors} == {"season_overlap"}
+        assert 0 not in {e["row"] for e in errors}
+        assert {e["row"] for e in errors} == {p.row for p in fx.errors}
+    # Heritage Room's rows 4 (lean), 5 (Diwali), 6 (peak); the suite's 7 (lean), 8 (peak)
+    reasons = {(e["row"], e["reason"]) for e in checked.report["errors"]}
+    diwali, lean = "season 20 Sep 2027 - 31 Oct 2027", "season 01 Apr 2027 - 30 Sep 2027"
+    assert (4, f"{lean} overlaps {diwali} (row 5)") in reasons
+    assert (7, f"{lean} overlaps {diwali} (row 5)") in reasons
+    assert (5, f"{diwali} overlaps {lean} (row 4)") in reasons
+    assert sum(row == 5 for row, _reason in reasons) == 2  # Diwali overlaps lean and peak
+    with tenant_scope(target.ctx) as session:
+        failing = sheets.failing_rows_csv(session, target.ctx, import_id=import_id)
+    lines = failing.decode("utf-8-sig").splitlines()
+    assert [line.split(",")[0] for line in lines[1:]] == ["4", "5", "6", "7", "8"]
+
+
+def _line(row: int, low: int, high: int) -> tuple[object, ...]:
+    line: list[object] = [None] * len(sheets.RESOLVED_FIELDS)
+    for name, value in (
+        ("row", row),
+        ("service_no", 0),
+        ("season_key", "lean"),
+        ("basis", "per_person"),
+        ("occupancy", "any"),
+        ("age_band", "adult"),
+        ("weekdays", 127),
+        ("pax_min", low),
+        ("pax_max", high),
+    ):
+        line[sheets.RESOLVED_FIELDS.index(name)] = value
+    return tuple(line)
+
+
+def test_pax_breaks_that_overlap_or_leave_a_gap_are_an_error_on_both_rows() -> None:
+    errors = sheets._pax_errors([_line(14, 1, 5), _line(15, 4, 8), _line(16, 12, 20)])
+    assert [(p.row, p.code, p.reason) for p in errors] == [
+        (14, "pax_overlap", "pax break 1-5 overlaps 4-8 (row 15)"),
+        (15, "pax_overlap", "pax break 4-8 overlaps 1-5 (row 14)"),
+        (15, "pax_gap", "pax break 4-8 is followed by 12-20 (row 16): 9-11 people have no price"),
+        (16, "pax_gap", "pax break 4-8 (row 15) is followed by 12-20: 9-11 people have no price"),
+    ]
