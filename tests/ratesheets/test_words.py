@@ -180,3 +180,50 @@ def test_pax_breaks_that_overlap_or_leave_a_gap_are_an_error_on_both_rows() -> N
         (15, "pax_gap", "pax break 4-8 is followed by 12-20 (row 16): 9-11 people have no price"),
         (16, "pax_gap", "pax break 4-8 (row 15) is followed by 12-20: 9-11 people have no price"),
     ]
+
+
+# ---- 10. text rows in or under the table ------------------------------------------------------
+
+
+def test_text_rows_in_and_under_the_table_are_warnings_never_lines(
+    migrated_engine, tmp_path
+) -> None:
+    fx = MANIFEST["hotel_text_rows.xlsx"]
+    _, _, checked, committed = _import_exactly(fx, tmp_path)
+    notes = {(w.row, "") for w in fx.warnings}
+    assert len(notes) == 5
+    for report in (checked.report, committed.report):
+        assert _warned(report, "text_row") == notes
+    reasons = {w["row"]: w["reason"] for w in checked.report["warnings"]}
+    assert reasons[4] == "text, not a rate line: 'Validity: 1 Apr 2027 - 30 Sep 2027'"
+    assert reasons[7] == "text, not a rate line: 'Note: MAP includes dinner at the coffee shop'"
+    assert reasons[12] == "text, not a rate line: 'Rates are subject to change'"
+
+
+def test_a_note_in_a_price_column_is_a_warning_and_real_rows_keep_their_errors(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "rates.csv"
+    path.write_text(
+        "Room Type,Meal Plan,Valid From,Valid To,Single,Double\n"
+        "Deluxe,CP,2027-04-01,2027-09-30,4000,5000\n"
+        ",,,,Rates are subject to change,\n"  # 3: a note in a price column
+        "Deluxe,MAP,2027-04-01,2027-09-30,call us,6000\n"  # 4: a bad price
+        "Suite,CP,2027-04-01,2027-09-30,,\n"  # 5: a real row with no price
+        ",CP,2027-04-01,2027-09-30,4000,\n"  # 6: no room type
+        "Valid for stays till 30 Sep 2027\n",  # 7: under the table
+        encoding="utf-8",
+    )
+    built = sheetmap.build_lines(
+        read_workbook(path, "rates.csv").sheets[0], _mapping(), price_words=default_price_words()
+    )
+    assert [line[0] for line in built.lines] == [2, 2, 4]  # (row 4: its good double price)
+    assert [(p.row, p.column, p.code) for p in built.errors] == [
+        (4, "Single", "net"),
+        (6, "Room Type", "required"),
+    ]
+    assert [(p.row, p.code) for p in built.warnings] == [
+        (3, "text_row"),
+        (5, "no_price"),
+        (7, "text_row"),
+    ]

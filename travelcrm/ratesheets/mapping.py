@@ -774,7 +774,9 @@ def build_lines(
         prices = take_prices(row) if several_prices else (take_prices(row),)
         if prices.count(None) == len(prices):
             filled = [c for c in row if c is not None and c != ""]
-            if len(filled) > 1 and any(
+            if _is_note(filled):
+                warnings.append(_note(number, filled))
+            elif len(filled) > 1 and any(
                 _get(row, column) is not None for _n, column, _h in row_cells
             ):
                 warnings.append(RowProblem(number, "", "no price in this row; skipped", "no_price"))
@@ -873,11 +875,27 @@ def build_lines(
                 # (a row whose own cells failed gives no line at all)
                 lines.append((number, line, plan_index, row))
         if problems or row_problems:
+            filled = [c for c in row if c is not None and c != ""]
+            if not values_[SERVICE] and _is_note(filled):  # a note written in a price column
+                warnings.append(_note(number, filled))
+                continue
             errors += _unique(problems + row_problems)
     if progress is not None:
         progress(total, total)
     result.rows_read = rows_read
     return result
+
+
+def _is_note(filled: list[Any]) -> bool:
+    """A row of text in one or two cells, in or under the table: "Rates are subject to
+    change", "Validity: 1 Apr - 30 Sep", "Note: | MAP includes dinner"."""
+    return 0 < len(filled) <= 2 and all(_is_text(cell) for cell in filled)
+
+
+def _note(row: int, filled: list[Any]) -> RowProblem:
+    text = " ".join(_text(cell) for cell in filled)
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    return RowProblem(row, "", f"text, not a rate line: {shown!r}", "text_row")
 
 
 def _reversed(line: list[Any]) -> bool:
