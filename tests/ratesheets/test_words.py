@@ -5,20 +5,30 @@ and warnings. Runs on SQLite and PostgreSQL (TEST_BACKEND)."""
 
 from __future__ import annotations
 
+import io
+import uuid
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+import openpyxl
+import pytest
+
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.ratesheets.test_import import _expected, _run, _stage, _stored, _target
+from tests.rates.factories import agency_context
+from tests.ratesheets.test_import import Target, _expected, _run, _stage, _stored, _target
+from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import default_price_words
-from travelcrm.rates.schemas import PriceWordsIn
+from travelcrm.rates.schemas import LineIn, PriceWordsIn, RateListCreate, SeasonIn
+from travelcrm.ratesheets import export, values
 from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.reading import read_workbook
 from travelcrm.ratesheets.schemas import ImportMapping
+from travelcrm.suppliers.models import Supplier, SupplierService
 
 
 def _warned(report: dict, code: str) -> set[tuple[int, str]]:  # type: ignore[type-arg]
@@ -227,3 +237,145 @@ def test_a_note_in_a_price_column_is_a_warning_and_real_rows_keep_their_errors(
         (5, "no_price"),
         (7, "text_row"),
     ]
+
+
+# ---- 11. round trips keep text as it was ------------------------------------------------------
+
+NAMES = ("=Sea View Room", "+Plus Suite", "@Home Villa", "-Lake Cottage", "'Tis Cabin", "Plain")
+
+
+def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
+    ctx = agency_context()
+    with tenant_scope(ctx) as session:
+        supplier = Supplier(
+            tenant_id=ctx.tenant_id,
+            name="=HYPERLINK Resort",
+            kind="hotel",
+            country="IN",
+            city="Goa",
+            default_currency="INR",
+        )
+        session.add(supplier)
+        session.flush()
+        services = [
+            SupplierService(
+                tenant_id=ctx.tenant_id, supplier_id=supplier.id, kind="room", name=name
+            )
+            for name in NAMES
+        ]
+        session.add_all(services)
+        session.flush()
+        rate_list, version = rates.create_rate_list(
+            session,
+            ctx,
+            data=RateListCreate(
+                supplier_id=supplier.id,
+                name="Round trip",
+                currency="INR",
+                valid_from=date(2027, 4, 1),
+                valid_to=date(2028, 3, 31),
+            ),
+        )
+        seasons = [
+            rates.add_season(
+                session,
+                ctx,
+                version_id=version.id,
+                lock_version=version.lock_version,
+                data=SeasonIn(name=name, starts_on=start, ends_on=end),
+            )
+            for name, start, end in (
+                ("-Lean-", date(2027, 4, 1), date(2027, 9, 30)),
+                ("'Peak'", date(2027, 10, 1), date(2028, 3, 31)),
+            )
+        ]
+        rates.add_lines(
+            session,
+            ctx,
+            version_id=version.id,
+            lock_version=version.lock_version,
+            lines=[
+                LineIn(
+                    service_id=service.id,
+                    season_id=season.id,
+                    basis="per_room",
+                    occupancy="double",
+                    net=Decimal(4000 + 100 * n),
+                )
+                for n, service in enumerate(services)
+                for season in seasons
+            ],
+        )
+        rates.publish(session, ctx, version_id=version.id, lock_version=version.lock_version)
+        return ctx, rate_list.id
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_an_export_imported_again_keeps_names_as_they_were(
+    migrated_engine, tmp_path: Path, file_format: str
+) -> None:
+    ctx, rate_list_id = _list_with_formula_like_names()
+    with tenant_scope(ctx) as session:
+        exported = export.export_version(
+            session,
+            ctx,
+            rate_list_id=rate_list_id,
+            file_format=file_format,  # type: ignore[arg-type]
+        )
+    text = _exported_text(exported.content, file_format)
+    assert "'=Sea View Room" in text and "''Tis Cabin" not in text  # neutralised on the way out
+    path = tmp_path / exported.file_name
+    path.write_bytes(exported.content)
+    with tenant_scope(ctx) as session:
+        item = sheets.stage_file(
+            session, ctx, rate_list_id=rate_list_id, source=path, file_name=exported.file_name
+        )
+        suggested = sheets.preview(session, ctx, import_id=item.id).suggested
+        target = Target(ctx, uuid.uuid4(), rate_list_id)
+    checked = _run(target, item.id, suggested, dry_run=True)
+    assert checked.report["errors"] == [], checked.report["errors"][:3]
+    diff = checked.report["diff"]
+    assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (0, 0, 0, 12)
+    assert {s["name"] for s in checked.report["seasons"]} == {"-Lean-", "'Peak'"}
+    committed = _run(target, item.id, suggested, dry_run=False)
+    with tenant_scope(ctx) as session:
+        names = {s.name for s in rates.list_seasons(session, ctx, committed.version_id)}
+    assert names == {"-Lean-", "'Peak'"}
+
+
+def _exported_text(content: bytes, file_format: str) -> str:
+    if file_format == "csv":
+        return content.decode("utf-8-sig")
+    book = openpyxl.load_workbook(io.BytesIO(content), read_only=True)
+    return "\n".join(str(cell) for sheet in book.worksheets for row in sheet.values for cell in row)
+
+
+def test_only_the_exports_apostrophe_is_taken_off() -> None:
+    assert [values.unneutralise(t) for t in ("'=A", "'+A", "'-A", "'@A", "'\tA", "'\rA")] == [
+        "=A",
+        "+A",
+        "-A",
+        "@A",
+        "\tA",
+        "\rA",
+    ]
+    for kept in ("'Tis", "'", "''=A", "=A", "'5", "Rock 'n' roll"):
+        assert values.unneutralise(kept) == kept
+    for text in (*NAMES, "-5", "=1+1", "\tTab"):
+        assert values.unneutralise(export.neutralise(text)) == text
+
+
+def test_a_sheet_written_like_our_export_gives_the_names_without_its_apostrophes(
+    migrated_engine, tmp_path: Path
+) -> None:
+    fx = MANIFEST["hotel_exported_names.xlsx"]
+    target, _, _, committed = _import_exactly(fx, tmp_path)
+    with tenant_scope(target.ctx) as session:
+        services = rates.services_to_price(session, target.ctx, supplier_id=target.supplier_id)
+        priced = {
+            s.name
+            for s in services
+            for line in rates.version_lines(session, target.ctx, version_id=committed.version_id)
+            if line.service_id == s.id
+        }
+    assert priced == {"=Sea View Room", "+Plus Suite", "-Lake Cottage", "@Home Villa", "'Tis Cabin"}

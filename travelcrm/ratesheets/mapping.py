@@ -994,6 +994,12 @@ def _text(cell: Any) -> str:
     return " ".join(cell_text(cell).split())
 
 
+def _name(cell: Any) -> str:
+    """A service's or a season's name as written (less the apostrophe our export puts before
+    text like "=Sea View", so that a round trip keeps names as they were)."""
+    return _text(values.unneutralise(cell) if isinstance(cell, str) else cell)
+
+
 # what an amount column (NUMERIC(18, 4)) holds: 14 digits before the decimal mark
 _TOO_LARGE = Decimal(10) ** 14
 
@@ -1041,9 +1047,9 @@ def _min_nights(cell: Any, _d: bool, _c: bool) -> int:
 
 # a cell's value for each field: pure (cell, day_first, decimal_comma) -> value
 _VALUES: dict[ImportField, Callable[[Any, bool, bool], Any]] = {
-    ImportField.SERVICE: lambda cell, _d, _c: _text(cell),
+    ImportField.SERVICE: lambda cell, _d, _c: _name(cell),
     ImportField.MEAL_PLAN: lambda cell, _d, _c: values.parse_meal_plan(cell),
-    ImportField.SEASON: lambda cell, _d, _c: _text(cell),
+    ImportField.SEASON: lambda cell, _d, _c: _name(cell),
     ImportField.VALID_FROM: lambda cell, day_first, _c: values.parse_date(
         cell, day_first=day_first
     ),
