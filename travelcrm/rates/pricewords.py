@@ -105,6 +105,7 @@ _DASHES = "-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
 # punctuation trimmed around a word (dashes are kept: "-" alone is a word)
 _AROUND = " \t\r\n.,;:!?*()[]{}\"'`\u00b4\u2018\u2019\u201c\u201d\u00ab\u00bb"
 _SPACES = re.compile(r"\s+")
+_DIGIT = re.compile(r"[0-9]")  # a price word has none (`PriceWordsIn` refuses them)
 
 
 def word_key(text: str) -> str:
@@ -150,8 +151,8 @@ _DEFAULTS = PriceWords(DEFAULT_ZERO_WORDS, DEFAULT_NO_PRICE_WORDS)
 
 def price_word(value: Any, words: PriceWords) -> PriceWord | None:
     """What a price cell's word means, or None when the cell is no such word (a number, a blank,
-    anything else: the amount parser has the last word on those)."""
-    if not isinstance(value, str) or not value.strip():
+    text with a digit, anything else: the amount parser has the last word on those)."""
+    if not isinstance(value, str) or not value.strip() or _DIGIT.search(value):
         return None
     return words.meaning(value)
 
