@@ -204,8 +204,8 @@ def test_what_a_typed_cell_means(field: str, text: str, value: Any) -> None:
     ("field", "text", "message"),
     [
         ("net", "", "cannot be empty"),
-        ("net", "nine", "is not a number"),
-        ("net", "NaN", "is not a number"),
+        ("net", "9ine", "is not a number"),  # (text without a digit may be a price word)
+        ("net", "1.2.3", "is not a number"),
         ("pax_max", "2.5", "is not a whole number"),
         ("occupancy", "penthouse", "is not one of: any, single, double"),
         ("service", "x", "cannot be edited here"),
@@ -623,6 +623,23 @@ def _type(state: Any, field: str, row: int, text: str) -> None:
 def _line(contract: Contract, line_id: str) -> RateLine:
     with tenant_scope(contract.ctx) as session:
         return session.exec(select(RateLine).where(col(RateLine.id) == uuid.UUID(line_id))).one()
+
+
+def test_the_grid_reads_price_words_like_the_import(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    state = _open(email, contract)
+    first = state.row_ids[0]
+    _type(state, "net", 0, "FOC")
+    assert state.cell_error == "" and _line(contract, first).net == 0
+    assert state.grid[0][_column("net")] == "0.00"
+    _type(state, "net", 0, "on request")
+    assert state.cell_error == (
+        "Row 1, Net: 'on request' is not a price (no price for this cell): this cell needs a "
+        "price, or delete the line."
+    )
+    _type(state, "net", 0, "call us")
+    assert state.cell_error.startswith("Row 1, Net: 'call us' is not a price (write an amount")
+    assert _line(contract, first).net == 0
 
 
 def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None:

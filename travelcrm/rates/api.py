@@ -8,11 +8,12 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.etag import check_if_match, resource_response
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import RateLine, RateListVersion, Season
 from travelcrm.rates.schemas import (
@@ -30,6 +31,8 @@ from travelcrm.rates.schemas import (
     LinePublic,
     LinesIn,
     PriceQuery,
+    PriceWordsIn,
+    PriceWordsPublic,
     PublishIn,
     QuotePublic,
     RateListCreate,
@@ -418,3 +421,30 @@ def set_allotments(body: AllotmentIn, identity: Who, session: Db) -> dict[str, A
 def price_quote(body: PriceQuery, identity: Who, session: Db) -> dict[str, Any]:
     quote = rates.quote_price(session, identity.context, body)
     return envelope(QuotePublic.model_validate(quote))
+
+
+@router.get(
+    "/rate-price-words",
+    response_model=Envelope[PriceWordsPublic],
+    responses=problem_responses(401, 403),
+    summary="The words price cells may hold instead of an amount: for 0 (Complimentary, FOC) "
+    "and for no price (On request, N/A); the built-in multilingual ones until changed",
+)
+def read_price_words(request: Request, identity: Who, session: Db) -> Response:
+    current = rates.get_price_words(session, identity.context)
+    return resource_response(request, current.model_dump(mode="json"))
+
+
+@router.put(
+    "/rate-price-words",
+    response_model=Envelope[PriceWordsPublic],
+    responses=problem_responses(401, 403, 412, 422),
+    summary="Replace the agency's price words (both lists; send the ETag you read as If-Match)",
+)
+def update_price_words(
+    body: PriceWordsIn, request: Request, identity: Who, session: Db
+) -> Response:
+    current = rates.get_price_words(session, identity.context)
+    check_if_match(request, current.model_dump(mode="json"))
+    updated = rates.update_price_words(session, identity.context, data=body)
+    return resource_response(request, updated.model_dump(mode="json"))

@@ -233,3 +233,17 @@ class Allotment(TenantMixin, table=True):
     units: int
     used: int = 0
     release_days: int = 0
+
+
+class RatePriceWords(TenantMixin, table=True):
+    """The words an agency's suppliers write in price cells for 0 ("Complimentary") and for no
+    price ("On request"); one row, made when the agency first saves its own. Without it the
+    multilingual defaults of `rates.pricewords` apply."""
+
+    __tablename__ = "rate_price_words"
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    zero_words: list[str] = Field(default_factory=list, sa_type=JSON)
+    no_price_words: list[str] = Field(default_factory=list, sa_type=JSON)
+    updated_at: datetime = utc_datetime(default_now=True)
+    updated_by: uuid.UUID | None = None

@@ -22,6 +22,14 @@ from travelcrm.rates.models import AgeBandKind, Market, Occupancy, PricingBasis,
 
 Price = Decimal  # validated by the fields below: 0 <= price < 10^12, at most 4 decimals
 PRICE = Field(ge=0, lt=Decimal("1e12"), decimal_places=4)
+Amount = Annotated[Decimal, Field(ge=0, lt=Decimal("1e12"), decimal_places=4)]
+# a price cell may hold a word instead ("FOC" is 0, "On request" no price): text without a
+# digit, resolved by the service against the agency's price words (`rates.pricewords`)
+PriceWordCell = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[^0-9]+$")]
+PRICE_OR_WORD = Field(
+    union_mode="left_to_right",
+    description="An amount, or a price word of the agency (e.g. FOC for 0)",
+)
 PERCENT = Field(default=None, ge=-100, le=1000, decimal_places=4)
 CURRENCY = Field(min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$")
 OPTIONAL_CURRENCY = Field(default=None, min_length=3, max_length=3, pattern=r"^[A-Za-z]{3}$")
@@ -150,8 +158,8 @@ class LineIn(BaseModel):
     age_band: AgeBandKind = AgeBandKind.ADULT
     pax_min: int = Field(default=1, ge=1, le=999)
     pax_max: int = Field(default=99, ge=1, le=999)
-    net: Price = PRICE
-    sell: Price | None = Field(default=None, ge=0, lt=Decimal("1e12"), decimal_places=4)
+    net: Amount | PriceWordCell = PRICE_OR_WORD
+    sell: Amount | PriceWordCell | None = Field(default=None, union_mode="left_to_right")
     markup_pct: Decimal | None = PERCENT
     weekdays: list[Weekday] = Field(default_factory=lambda: _every_day(), min_length=1)
     min_nights: int = Field(default=1, ge=1, le=60)
@@ -175,8 +183,8 @@ class LinePatch(BaseModel):
     age_band: AgeBandKind | None = None
     pax_min: int | None = Field(default=None, ge=1, le=999)
     pax_max: int | None = Field(default=None, ge=1, le=999)
-    net: Price | None = Field(default=None, ge=0, lt=Decimal("1e12"), decimal_places=4)
-    sell: Price | None = Field(default=None, ge=0, lt=Decimal("1e12"), decimal_places=4)
+    net: Amount | PriceWordCell | None = Field(default=None, union_mode="left_to_right")
+    sell: Amount | PriceWordCell | None = Field(default=None, union_mode="left_to_right")
     markup_pct: Decimal | None = PERCENT
     weekdays: list[Weekday] | None = Field(default=None, min_length=1)
     min_nights: int | None = Field(default=None, ge=1, le=60)
@@ -436,3 +444,21 @@ class QuotePublic(_Out):
     rate_list_name: str = Field(description="the list that priced the first night")
     market: str = Field(description="that list's market (a specific one wins over `all`)")
     published_at: datetime | None = None
+
+
+PriceWordText = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^0-9]+$")]
+
+
+class PriceWordsIn(BaseModel):
+    """The words an agency's suppliers write in price cells: `zero` means a price of 0
+    ("Complimentary", "FOC"), `no_price` means no price for that cell ("On request", "N/A").
+    Matched whole-cell, ignoring case, accents, dots and surrounding punctuation."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    zero: list[PriceWordText] = Field(max_length=200)
+    no_price: list[PriceWordText] = Field(max_length=200)
+
+
+class PriceWordsPublic(PriceWordsIn):
+    is_default: bool = Field(description="True while the agency uses the built-in words")

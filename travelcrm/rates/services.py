@@ -48,11 +48,21 @@ from travelcrm.rates.models import (
     RateLine,
     RateList,
     RateListVersion,
+    RatePriceWords,
     RestrictionKind,
     Season,
     SeasonRange,
     SupplierRestriction,
     VersionStatus,
+)
+from travelcrm.rates.pricewords import (
+    PriceWord,
+    PriceWords,
+    clean_words,
+    default_price_words,
+    no_price_reason,
+    price_word,
+    word_key,
 )
 from travelcrm.rates.schemas import (
     AgeBandIn,
@@ -62,6 +72,8 @@ from travelcrm.rates.schemas import (
     LinePatch,
     LineSelection,
     PriceQuery,
+    PriceWordsIn,
+    PriceWordsPublic,
     RateListCreate,
     RestrictionIn,
     SeasonIn,
@@ -874,7 +886,10 @@ def add_lines(
             col(RateLine.version_id) == version.id
         )
     ).one()
+    words = _words_if_needed(session, [p for line in lines for p in (line.net, line.sell)])
     for index, line in enumerate(lines):
+        net = _price_of(line.net, "net", words, errors, index + 1)
+        sell = _price_of(line.sell, "sell", words, errors, index + 1)
         values = LineValues(
             service_id=line.service_id,
             season_id=line.season_id,
@@ -883,8 +898,8 @@ def add_lines(
             age_band=line.age_band.value,
             pax_min=line.pax_min,
             pax_max=line.pax_max,
-            net=line.net,
-            sell=line.sell,
+            net=Decimal(0) if net is None else net,
+            sell=sell,
             markup_pct=line.markup_pct,
             weekdays=weekdays_mask(list(line.weekdays)),
             min_nights=line.min_nights,
@@ -908,6 +923,44 @@ def add_lines(
     return rows
 
 
+def _words_if_needed(session: Session, prices: Iterable[Any]) -> PriceWords | None:
+    """The agency's price words, read only when a price was given as text."""
+    if any(isinstance(price, str) for price in prices):
+        return price_words(session)
+    return None
+
+
+def _price_of(
+    value: Decimal | str | None,
+    field: str,
+    words: PriceWords | None,
+    errors: list[FieldError],
+    row: int | None = None,
+) -> Decimal | None:
+    """A price given to the grid or the API: an amount, or a price word of the agency ("FOC"
+    is 0; "On request" is refused: a line needs its price). A refusal goes to `errors`."""
+    if not isinstance(value, str):
+        return value
+    meaning = price_word(value, words or default_price_words())
+    if meaning is PriceWord.ZERO:
+        return Decimal(0)
+    if meaning is PriceWord.NO_PRICE:
+        instead = "leave it empty" if field == "sell" else "delete the line"
+        reason = f"{no_price_reason(value)}: this cell needs a price, or {instead}"
+        errors.append(FieldError(field, reason, "no_price", row))
+    else:
+        errors.append(
+            FieldError(
+                field,
+                f"{value.strip()!r} is not a price (write an amount, or a price word such as "
+                "FOC for 0)",
+                "not_a_price",
+                row,
+            )
+        )
+    return None
+
+
 def _summary(errors: list[FieldError]) -> str:
     first = errors[0]
     where = f"row {first.row}, " if first.row else ""
@@ -928,6 +981,13 @@ def update_line(
     for key in ("basis", "occupancy", "age_band"):
         if changes.get(key) is not None:
             changes[key] = str(getattr(changes[key], "value", changes[key]))
+    words = _words_if_needed(session, [changes.get("net"), changes.get("sell")])
+    price_errors: list[FieldError] = []
+    for key in ("net", "sell"):
+        if changes.get(key) is not None:
+            changes[key] = _price_of(changes[key], key, words, price_errors)
+    if price_errors:
+        raise ValidationFailedError(_summary(price_errors), errors=price_errors)
     values = LineValues(**{k: getattr(line, k) for k in LineValues.__dataclass_fields__})
     for key, value in changes.items():
         if value is None and key not in {"sell", "markup_pct"}:
@@ -2321,3 +2381,62 @@ def _quote(session: Session, query: PriceQuery, *, on: date) -> PriceQuote:
         market=chosen.market,
         published_at=as_utc(chosen.published_at) if chosen.published_at else None,
     )
+
+
+# ---- price words ------------------------------------------------------------------------------
+
+
+def price_words(session: Session) -> PriceWords:
+    """The words the agency's price cells may hold for 0 and for no price (its own list once
+    saved, else the multilingual defaults). Read in the session's agency."""
+    found = session.exec(select(RatePriceWords)).first()
+    if found is None:
+        return default_price_words()
+    return PriceWords(tuple(found.zero_words), tuple(found.no_price_words))
+
+
+def get_price_words(session: Session, ctx: TenantContext) -> PriceWordsPublic:
+    require(ctx, Action.RATES_VIEW)
+    found = session.exec(select(RatePriceWords)).first()
+    words = price_words(session)
+    return PriceWordsPublic(
+        zero=list(words.zero), no_price=list(words.no_price), is_default=found is None
+    )
+
+
+def update_price_words(
+    session: Session, ctx: TenantContext, *, data: PriceWordsIn
+) -> PriceWordsPublic:
+    """Replace the agency's price words (both lists; `PriceWordsIn` refuses digits). A word may
+    not mean both 0 and no price."""
+    require(ctx, Action.RATES_EDIT)
+    zero, no_price = clean_words(data.zero), clean_words(data.no_price)
+    both = {word_key(w) for w in zero} & {word_key(w) for w in no_price}
+    errors = [
+        FieldError("no_price", f"{w!r} is also in the words for 0; keep it in one list", "both")
+        for w in no_price
+        if word_key(w) in both
+    ]
+    if errors:
+        raise ValidationFailedError(
+            errors[0].message[:1].upper() + errors[0].message[1:] + ".", errors=errors
+        )
+    before = get_price_words(session, ctx)
+    found = session.exec(select(RatePriceWords)).first()
+    if found is None:
+        found = RatePriceWords(tenant_id=ctx.tenant_id)
+    found.zero_words, found.no_price_words = zero, no_price
+    found.updated_at = utcnow()
+    found.updated_by = ctx.user_id
+    session.add(found)
+    session.flush()
+    audit.record(
+        session,
+        ctx,
+        action="rates.price_words_changed",
+        target_type="rate_price_words",
+        target_id=str(found.id),
+        before={"zero": before.zero, "no_price": before.no_price},
+        after={"zero": zero, "no_price": no_price},
+    )
+    return PriceWordsPublic(zero=zero, no_price=no_price, is_default=False)

@@ -51,7 +51,7 @@ OUR_COLUMNS = (
     "Days",
     "Currency",
 )
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = values.FORMULA_START  # (the import takes the apostrophe off again)
 _PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
 _CURRENCY_MARK = {"INR": "₹", "USD": "$", "EUR": "€", "GBP": "£", "IDR": "Rp ", "AED": "AED "}
 

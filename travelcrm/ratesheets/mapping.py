@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from openpyxl.utils import get_column_letter
 
+from travelcrm.rates.pricewords import PriceWord, PriceWords, no_price_reason, price_word
 from travelcrm.rates.schemas import WEEKDAY_NAMES, weekdays_mask
 from travelcrm.ratesheets import values
 from travelcrm.ratesheets.reading import RawSheet
@@ -1172,9 +1173,12 @@ def build_lines(
     *,
     default_day_first: bool = True,
     progress: Callable[[int, int], None] | None = None,
+    price_words: PriceWords | None = None,
 ) -> SheetResult:
     """Every data row under the header as lines (one per price column group), with each
-    problem named by row and column; blank rows and notes under the table are skipped."""
+    problem named by row and column; blank rows and notes under the table are skipped.
+    `price_words`: the agency's words for 0 and for no price in price cells (a no-price word
+    gives no line, and a warning naming its row and column)."""
     errors: list[RowProblem] = []
     warnings: list[RowProblem] = []
     date_style: values.DateStyle | None = None
@@ -1208,7 +1212,7 @@ def build_lines(
             groups.setdefault(key, []).append(rule)
     # constants and the fixed values of each column group are parsed once, not per row: a
     # bad one is reported once (row 0, its column); lines then start from the parsed values
-    reader = _Reader(day_first, decimal_comma)
+    reader = _Reader(day_first, decimal_comma, price_words)
     blank = SheetLine(row=0, service="")
     once: list[RowProblem] = []
     for name, text in mapping.constants.items():
@@ -1293,7 +1297,9 @@ def build_lines(
         prices = take_prices(row) if several_prices else (take_prices(row),)
         if prices.count(None) == len(prices):
             filled = [c for c in row if c is not None and c != ""]
-            if len(filled) > 1 and any(
+            if _is_note(filled):
+                warnings.append(_note(number, filled))
+            elif len(filled) > 1 and any(
                 _get(row, column) is not None for _n, column, _h in row_cells
             ):
                 warnings.append(RowProblem(number, "", "no price in this row; skipped", "no_price"))
@@ -1328,7 +1334,7 @@ def build_lines(
         row_reversed = _reversed(values_)
         for plan_index, fixed, fixes_dates, cells, net_header in group_cells:
             line: list[Any] | None = None
-            has_net = False
+            has_net = no_price = False
             known = len(row_problems)
             for position, name, header, code, target, is_net in cells:
                 cell = prices[position]
@@ -1346,6 +1352,13 @@ def build_lines(
                 ok, value = found
                 if not ok:
                     row_problems.append(RowProblem(number, header, value, code))
+                    continue
+                if value is NO_PRICE:
+                    no_price = no_price or is_net
+                    what = "no line" if is_net else "the line has no sell price"
+                    warnings.append(
+                        RowProblem(number, header, f"{no_price_reason(cell)}; {what}", "no_price")
+                    )
                     continue
                 if target == MARKUP:
                     line[MARKUP] = value
@@ -1365,7 +1378,7 @@ def build_lines(
                         continue
                     line[CURRENCY] = currency
                 line[target] = amount
-            if line is None:
+            if line is None or no_price:
                 continue  # no price for this occupancy / season on this row
             if not has_net and len(row_problems) == known:
                 row_problems.append(
@@ -1385,11 +1398,27 @@ def build_lines(
                 # (a row whose own cells failed gives no line at all)
                 lines.append((number, line, plan_index, row))
         if problems or row_problems:
+            filled = [c for c in row if c is not None and c != ""]
+            if not values_[SERVICE] and _is_note(filled):  # a note written in a price column
+                warnings.append(_note(number, filled))
+                continue
             errors += _unique(problems + row_problems)
     if progress is not None:
         progress(total, total)
     result.rows_read = rows_read
     return result
+
+
+def _is_note(filled: list[Any]) -> bool:
+    """A row of text in one or two cells, in or under the table: "Rates are subject to
+    change", "Validity: 1 Apr - 30 Sep", "Note: | MAP includes dinner"."""
+    return 0 < len(filled) <= 2 and all(_is_text(cell) for cell in filled)
+
+
+def _note(row: int, filled: list[Any]) -> RowProblem:
+    text = " ".join(_text(cell) for cell in filled)
+    shown = text if len(text) <= 80 else text[:77] + "..."
+    return RowProblem(row, "", f"text, not a rate line: {shown!r}", "text_row")
 
 
 def _reversed(line: list[Any]) -> bool:
@@ -1412,6 +1441,9 @@ def _get(row: Sequence[Any], index: int) -> Any:
 
 
 _EMPTY = SheetLine(row=0, service="")
+# a price cell saying there is no price ("On request"): no line, a warning
+NO_PRICE: Any = object()
+_PRICES = frozenset({ImportField.NET, ImportField.SELL})
 
 
 class _Reader:
@@ -1419,18 +1451,29 @@ class _Reader:
     hundreds): each distinct cell of a field is parsed once, and its value or its problem
     reused."""
 
-    def __init__(self, day_first: bool, decimal_comma: bool) -> None:
+    def __init__(
+        self, day_first: bool, decimal_comma: bool, words: PriceWords | None = None
+    ) -> None:
         self.day_first = day_first
         self.decimal_comma = decimal_comma
+        self.words = words
         # (field, the cell's type, the cell) -> (True, value) or (False, why not); 1, 1.0 and
         # True are equal keys but not equal cells
         self.parsed: dict[tuple[ImportField, type, Any], tuple[bool, Any]] = {}
 
     def parse(self, name: ImportField, cell: Any) -> tuple[bool, Any]:
-        try:
-            found = (True, _VALUES[name](cell, self.day_first, self.decimal_comma))
-        except ValueError as exc:
-            found = (False, str(exc))
+        meaning = None
+        if self.words is not None and name in _PRICES:
+            meaning = price_word(cell, self.words)
+        if meaning is PriceWord.ZERO:
+            found: tuple[bool, Any] = (True, (Decimal(0), None))
+        elif meaning is PriceWord.NO_PRICE:
+            found = (True, NO_PRICE)
+        else:
+            try:
+                found = (True, _VALUES[name](cell, self.day_first, self.decimal_comma))
+            except ValueError as exc:
+                found = (False, str(exc))
         self.parsed[(name, type(cell), cell)] = found
         return found
 
@@ -1449,6 +1492,8 @@ class _Reader:
         if found is None:
             found = self.parse(name, cell)
         ok, value = found
+        if value is NO_PRICE:
+            ok, value = False, f"{no_price_reason(cell)}; give an amount here"
         if not ok:
             problems.append(RowProblem(row, header, value, _FIELD_NAME[name]))
             return
@@ -1470,6 +1515,12 @@ _TARGETS: dict[ImportField, Any] = {
 
 def _text(cell: Any) -> str:
     return " ".join(cell_text(cell).split())
+
+
+def _name(cell: Any) -> str:
+    """A service's or a season's name as written (less the apostrophe our export puts before
+    text like "=Sea View", so that a round trip keeps names as they were)."""
+    return _text(values.unneutralise(cell) if isinstance(cell, str) else cell)
 
 
 # what an amount column (NUMERIC(18, 4)) holds: 14 digits before the decimal mark
@@ -1519,9 +1570,9 @@ def _min_nights(cell: Any, _d: bool, _c: bool) -> int:
 
 # a cell's value for each field: pure (cell, day_first, decimal_comma) -> value
 _VALUES: dict[ImportField, Callable[[Any, bool, bool], Any]] = {
-    ImportField.SERVICE: lambda cell, _d, _c: _text(cell),
+    ImportField.SERVICE: lambda cell, _d, _c: _name(cell),
     ImportField.MEAL_PLAN: lambda cell, _d, _c: values.parse_meal_plan(cell),
-    ImportField.SEASON: lambda cell, _d, _c: _text(cell),
+    ImportField.SEASON: lambda cell, _d, _c: _name(cell),
     ImportField.VALID_FROM: lambda cell, day_first, _c: values.parse_date(
         cell, day_first=day_first
     ),

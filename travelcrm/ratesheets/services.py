@@ -61,6 +61,7 @@ from travelcrm.rates.models import (
     Season,
     VersionStatus,
 )
+from travelcrm.rates.pricewords import PriceWords
 from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets.export import neutralise
 from travelcrm.ratesheets.models import ImportStatus, ImportTemplate, RateImport
@@ -989,6 +990,7 @@ class _Against:
     services: list[_Service]
     seasons: list[Season]
     bands: set[str]
+    words: PriceWords  # the agency's words for 0 and for no price in price cells
 
     def fingerprint(self) -> str:
         """Changes when anything a check read of the database changes (a renamed service, an
@@ -1001,6 +1003,8 @@ class _Against:
             self.supplier.name,
             self.supplier.country,
             sorted(self.bands),
+            self.words.zero,
+            self.words.no_price,
         ]
         parts += sorted((v.id.int, v.name, v.kind, v.meal_plan, v.is_active) for v in self.services)
         parts += sorted((x.id.int, x.name, x.starts_on, x.ends_on) for x in self.seasons)
@@ -1018,6 +1022,7 @@ def _against(session: Session, ctx: TenantContext, item: RateImport) -> _Against
         services=_services_to_price(session, rate_list.supplier_id),
         seasons=list(rates.list_seasons(session, ctx, base.id)),
         bands={b.kind for b in rates.list_age_bands(session, ctx, base.id)},
+        words=rates.price_words(session),
     )
 
 
@@ -1053,6 +1058,7 @@ def check(
         mapping,
         default_day_first=_day_first_for(against.supplier),
         progress=step,
+        price_words=against.words,
     )
     errors = [_problem(p) for p in built.errors]
     warnings = [_problem(p) for p in built.warnings]
@@ -1074,7 +1080,7 @@ def check(
     )
     resolved = resolver.resolve(built.lines, errors, warnings)
     seasons = resolver.season_names
-    errors += _season_errors(seasons, base)
+    errors += _season_errors(seasons, resolved)
     errors += _pax_errors(resolved)
     if built.rows_read and not resolved and not errors:
         errors.append(Problem(0, "", "no row of the file gave a rate line", "no_rows"))
@@ -1221,28 +1227,52 @@ def _base_version(session: Session, rate_list: RateList) -> RateListVersion:
 
 
 def _season_errors(
-    seasons: dict[tuple[date, date], str], version: RateListVersion
+    seasons: dict[tuple[date, date], str], lines: list[ResolvedLine]
 ) -> list[Problem]:
-    ranges = sorted(seasons.items())
+    """Seasons of the sheet that overlap: every row with a line in one of them gets an error
+    naming the other season and the first row that has it."""
+    ranges = sorted(seasons)
+    pairs = []
+    for index, (start, end) in enumerate(ranges):
+        for other in ranges[index + 1 :]:
+            if other[0] > end:
+                break  # (sorted by start: no later one starts inside this one)
+            pairs.append(((start, end), other))
+    if not pairs:
+        return []
+    wanted = {key for pair in pairs for key in pair}
+    rows_of: dict[tuple[date, date], dict[int, None]] = defaultdict(dict)
+    for line in lines:
+        key = (line[_L_STARTS_ON], line[_L_ENDS_ON])
+        if key in wanted:
+            rows_of[key][line[_L_ROW]] = None
+
+    def label(dates: tuple[date, date]) -> str:
+        name, written = seasons[dates], _range_name(*dates)
+        return name if name == written else f"{name} ({written})"
+
     errors = []
-    for ((a_start, a_end), a_name), ((b_start, b_end), b_name) in itertools.pairwise(ranges):
-        if b_start <= a_end:
-            errors.append(
-                Problem(
-                    0,
-                    "",
-                    f"seasons overlap: {a_name} ({_range_name(a_start, a_end)}) and {b_name} "
-                    f"({_range_name(b_start, b_end)})",
-                    "season_overlap",
+    for one, other in pairs:
+        for this, that in ((one, other), (other, one)):
+            first = next(iter(rows_of[that]))
+            for row in rows_of[this]:
+                where = "this row" if row == first else f"row {first}"
+                errors.append(
+                    Problem(
+                        row,
+                        "",
+                        f"season {label(this)} overlaps season {label(that)} ({where})",
+                        "season_overlap",
+                    )
                 )
-            )
     return errors
 
 
 def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
-    """Pax breaks of the same line that overlap or leave a gap. The lines are unique by key
-    (duplicates were dropped), so with a single pax break in the whole sheet no two lines
-    can share a group: nothing to compare (most sheets have no pax breaks at all)."""
+    """Pax breaks of the same line that overlap or leave a gap, as an error on each of the two
+    rows, naming the other. The lines are unique by key (duplicates were dropped), so with a
+    single pax break in the whole sheet no two lines can share a group: nothing to compare
+    (most sheets have no pax breaks at all)."""
     if len(set(map(_pax_break, lines))) <= 1:
         return []
     groups: dict[tuple[Any, ...], list[tuple[int, int, int]]] = defaultdict(list)
@@ -1252,24 +1282,33 @@ def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
     for ranges in groups.values():
         ranges.sort()
         for (low_a, high_a, row_a), (low_b, high_b, row_b) in itertools.pairwise(ranges):
+            a, b = f"{low_a}-{high_a}", f"{low_b}-{high_b}"
+            where_a = "this row" if row_a == row_b else f"row {row_a}"
+            where_b = "this row" if row_a == row_b else f"row {row_b}"
             if low_b > high_a + 1:
+                missing = f"{high_a + 1}-{low_b - 1} people have no price"
+                errors.append(
+                    Problem(
+                        row_a,
+                        "",
+                        f"pax break {a} is followed by {b} ({where_b}): {missing}",
+                        "pax_gap",
+                    )
+                )
                 errors.append(
                     Problem(
                         row_b,
                         "",
-                        f"pax break {low_a}-{high_a} (row {row_a}) is followed by {low_b}-{high_b}:"
-                        f" {high_a + 1}-{low_b - 1} people have no price",
+                        f"pax break {a} ({where_a}) is followed by {b}: {missing}",
                         "pax_gap",
                     )
                 )
             elif low_b <= high_a:
                 errors.append(
-                    Problem(
-                        row_b,
-                        "",
-                        f"pax break {low_b}-{high_b} overlaps {low_a}-{high_a} (row {row_a})",
-                        "pax_overlap",
-                    )
+                    Problem(row_a, "", f"pax break {a} overlaps {b} ({where_b})", "pax_overlap")
+                )
+                errors.append(
+                    Problem(row_b, "", f"pax break {b} overlaps {a} ({where_a})", "pax_overlap")
                 )
     return errors
 

@@ -33,6 +33,7 @@ from travelcrm.suppliers.models import MealPlan
 from travelcrm.suppliers.schemas import CURRENCIES
 
 __all__ = [
+    "FORMULA_START",
     "DateStyle",
     "NumberStyle",
     "Sample",
@@ -50,6 +51,7 @@ __all__ = [
     "parse_pax",
     "parse_percent",
     "parse_weekdays",
+    "unneutralise",
 ]
 
 # A sample of a column: its text, or (text, where) with `where` like "row 14" (an int n: "row n").
@@ -80,6 +82,21 @@ def _sample(sample: Any) -> tuple[str, str] | None:
         where = sample[1]
         return sample[0].strip(), f"row {where}" if isinstance(where, int) else str(where)
     return None  # not text (an Excel date or number): nothing to decide from
+
+
+# ---- text our export neutralised ----------------------------------------------------------------
+
+# what spreadsheet programs run as a formula when a cell starts with it; the export writes such
+# text with a leading apostrophe (`export.neutralise`), and the import takes it off again
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unneutralise(text: str) -> str:
+    """The text as it was before the export neutralised it: "'=Sea View" -> "=Sea View". Any
+    other apostrophe is the supplier's own and stays ("'Tis the season")."""
+    if text[:1] == "'" and text[1:2] in FORMULA_START and len(text) > 1:
+        return text[1:]
+    return text
 
 
 # ---- dates ------------------------------------------------------------------------------------

@@ -44,6 +44,7 @@ ACTION_LABELS = {
     "rates.imported": "Rate sheet imported",
     "customers.merged": "Customers merged",
     "rates.list_created": "Rate list created",
+    "rates.price_words_changed": "Price words changed",
     "rates.published": "Rates published",
     "rates.stop_sale_added": "Stop-sale added",
     "rates.unpublished": "Rates unpublished",

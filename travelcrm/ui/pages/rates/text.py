@@ -294,6 +294,8 @@ def parse_cell(field: str, text: str) -> Any:
         return parse_choice(field, text)
     if field in {"pax_min", "pax_max", "min_nights"}:
         return _whole(text)
+    if field in {"net", "sell"} and text.strip() and not any(c.isdigit() for c in text):
+        return text.strip()  # a price word ("FOC"): the service reads it with the agency's words
     if field == "net":
         return parse_amount(text)
     if field == "sell":

@@ -27,6 +27,7 @@ from travelcrm.ui.pages.ratesheets.state import (
     ProblemRow,
     RateImportState,
 )
+from travelcrm.ui.pages.ratesheets.words import PriceWordsState, price_words_section
 from travelcrm.ui.shell_state import ShellState
 from travelcrm.ui.template import shell
 
@@ -739,7 +740,12 @@ def _content() -> rx.Component:
                 _progress(),
                 rx.match(
                     S.step,
-                    ("upload", rx.vstack(_upload(), _history(), spacing="4", width="100%")),
+                    (
+                        "upload",
+                        rx.vstack(
+                            _upload(), _history(), price_words_section(), spacing="4", width="100%"
+                        ),
+                    ),
                     ("map", _map()),
                     ("report", _report()),
                     ("done", _done()),
@@ -775,5 +781,5 @@ def rate_import_page() -> rx.Component:
 rx.page(
     route=routes.RATE_IMPORT,
     title="Import a rate sheet · TravelCRM",
-    on_load=[ShellState.check, RateImportState.load],
+    on_load=[ShellState.check, RateImportState.load, PriceWordsState.load],
 )(rate_import_page)
