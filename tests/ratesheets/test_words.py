@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.rates.factories import agency_context
+from tests.rates.factories import agency_context, publish_accepting_gaps
 from tests.ratesheets.test_import import Target, _expected, _run, _stage, _stored, _target
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
@@ -306,7 +306,7 @@ def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
                 for season in seasons
             ],
         )
-        rates.publish(session, ctx, version_id=version.id, lock_version=version.lock_version)
+        publish_accepting_gaps(session, ctx, version.id, version.lock_version)
         return ctx, rate_list.id
 
 

@@ -4,10 +4,12 @@ clickable (and nothing but http(s) made a link)."""
 from __future__ import annotations
 
 import secrets
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session
 
 from travelcrm.accounts.emails import VERIFY_PATH
+from travelcrm.core.clock import frozen
 from travelcrm.db import system_scope
 from travelcrm.mail.services import queue_email
 from travelcrm.ui.pages.outbox.state import (
@@ -78,13 +80,20 @@ def _queue(session: Session, subject: str, text: str) -> str:
 def test_newest_first_and_the_open_message_stays_open(migrated_engine) -> None:
     tag = secrets.token_hex(3)
     link = f"http://localhost:3000{VERIFY_PATH}?token={tag}"
-    with system_scope() as session:
-        older = _queue(session, f"Older {tag}", "Nothing to click.")
-    with system_scope() as session:
-        newer = _queue(session, f"Confirm {tag}", f"Confirm:\n{link}\n")
-
-    with system_scope() as session:
-        view = outbox_view(session, pick_newest=True)
+    # the outbox is the whole run's: this test's mail is sent later than any other test's
+    # (some run on a clock frozen in 2027), so its newest is the outbox's newest
+    clock = frozen(datetime(2100, 1, 1, 9, tzinfo=UTC))
+    moved = clock.__enter__()
+    try:
+        with system_scope() as session:
+            older = _queue(session, f"Older {tag}", "Nothing to click.")
+        moved.advance(timedelta(seconds=1))
+        with system_scope() as session:
+            newer = _queue(session, f"Confirm {tag}", f"Confirm:\n{link}\n")
+        with system_scope() as session:
+            view = outbox_view(session, pick_newest=True)
+    finally:
+        clock.__exit__(None, None, None)
     assert view.messages[0].message_id == newer
     assert [m.message_id for m in view.messages].index(older) > 0
     assert view.selected_id == newer
@@ -92,7 +101,7 @@ def test_newest_first_and_the_open_message_stays_open(migrated_engine) -> None:
     assert view.selected["to"].startswith("Asha Verma <")
     assert view.selected["html"] == "yes"
     assert [p.href for p in view.body if p.href] == [link]
-    assert view.messages[0].ago == "just now"
+    assert view.messages[0].ago == "just now"  # as of the clock it was read by
     assert view.messages[0].when.endswith("UTC")
 
     with system_scope() as session:
