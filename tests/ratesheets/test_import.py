@@ -100,22 +100,24 @@ def _stored(target: Target, version_id: uuid.UUID) -> set[tuple[Any, ...]]:
             s.id: s
             for s in rates.services_to_price(session, target.ctx, supplier_id=target.supplier_id)
         }
-        seasons = {s.id: s for s in rates.list_seasons(session, target.ctx, version_id)}
+        ranges = rates.season_ranges(session, target.ctx, version_id)
         found = set()
         for row in rates.version_lines(session, target.ctx, version_id=version_id):
-            service, season = services[row.service_id], seasons[row.season_id]
-            found.add(
+            service = services[row.service_id]
+            # a line of a season of several date ranges prices each: a row of the sheet each
+            found.update(
                 (
                     service.name,
                     service.meal_plan,
-                    season.starts_on.isoformat(),
-                    season.ends_on.isoformat(),
+                    start.isoformat(),
+                    end.isoformat(),
                     row.occupancy,
                     row.age_band,
                     row.pax_min,
                     row.pax_max,
                     Decimal(row.net).normalize(),
                 )
+                for start, end in ranges[row.season_id]
             )
         return found
 

@@ -688,6 +688,51 @@ def delete_season(
     return int(removed or 0)
 
 
+def replace_seasons(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    version_id: uuid.UUID,
+    seasons: Sequence[tuple[str, Sequence[tuple[date, date]]]],
+) -> dict[tuple[date, date], uuid.UUID]:
+    """An import's seasons for a draft (checked by the import): the draft's lines and seasons
+    go, each season is stored with its date ranges; returns each range's season id."""
+    version = _draft(session, ctx, version_id)
+    connection, tenant_id = scoped_connection(session)
+    for table in (RateLine.__table__, SeasonRange.__table__, Season.__table__):  # type: ignore[attr-defined]
+        connection.execute(
+            table.delete().where(table.c.tenant_id == tenant_id, table.c.version_id == version.id)
+        )
+    session.expire_all()
+    ids: dict[tuple[date, date], uuid.UUID] = {}
+    for name, spans in seasons:
+        season = Season(
+            tenant_id=ctx.tenant_id,
+            version_id=version.id,
+            name=name[:80],
+            starts_on=min(a for a, _b in spans),
+            ends_on=max(b for _a, b in spans),
+        )
+        session.add(season)
+        for start, end in spans:
+            ids[(start, end)] = season.id
+    session.flush()
+    session.add_all(
+        [
+            SeasonRange(
+                tenant_id=ctx.tenant_id,
+                version_id=version.id,
+                season_id=season_id,
+                starts_on=start,
+                ends_on=end,
+            )
+            for (start, end), season_id in ids.items()
+        ]
+    )
+    session.flush()
+    return ids
+
+
 def set_age_bands(
     session: Session,
     ctx: TenantContext,

@@ -931,29 +931,41 @@ def suggest_mapping(
     they stand for (occupancy, age band, season group, month)."""
     row = find_header_row(sheet) if header_row is None else header_row
     columns = columns_of(sheet, row)
+    cells = _header_cells(sheet, row)
+    rules: list[ColumnRule] = []
+    taken: set[ImportField] = set()
+    base: ImportMapping | None = None
     if template is not None:
         by_header = {_norm(rule.header): rule for rule in template.columns if rule.header}
         if sum(1 for c in columns if _norm(c.header) in by_header) >= max(2, len(by_header) // 2):
-            kept = [
+            base = template
+            rules = [
                 by_header[_norm(c.header)].model_copy(
                     update={"column": c.index, "header": c.header}
                 )
                 for c in columns
                 if _norm(c.header) in by_header
             ]
-            return template.model_copy(
-                update={"sheet": sheet.name, "header_row": row, "columns": kept}
-            )
-    cells = _header_cells(sheet, row)
-    rules: list[ColumnRule] = []
-    taken: set[ImportField] = set()
+            taken = {r.field for r in rules if not r.fixed and r.field not in PRICE_FIELDS}
+    known = {r.column for r in rules}
+    fields = {r.field for r in rules}
+    if base is not None and ImportField.SERVICE in fields and fields & PRICE_FIELDS:
+        # the template reads this sheet: the columns it leaves out, the operator left out
+        return base.model_copy(update={"sheet": sheet.name, "header_row": row, "columns": rules})
+    # the headers the template does not know (another layout of the same supplier, such as
+    # our own export of its list) are read from their names
     for column in columns:
+        if column.index in known:
+            continue
         own, group = cells[column.index] if column.index < len(cells) else ("", None)
         rule = _suggest(column, own, group, taken, day_first=day_first)
         if rule is not None:
             rules.append(rule)
             if not rule.fixed and rule.field not in PRICE_FIELDS:
                 taken.add(rule.field)
+    rules.sort(key=lambda r: r.column)
+    if base is not None:
+        return base.model_copy(update={"sheet": sheet.name, "header_row": row, "columns": rules})
     return ImportMapping(sheet=sheet.name, header_row=row, columns=rules)
 
 

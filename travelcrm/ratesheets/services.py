@@ -25,7 +25,7 @@ import time
 import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -669,6 +669,7 @@ class _Resolver:
         version: RateListVersion,
         bands: set[str],
         columns_of: Callable[[int, Sequence[Any]], dict[str, str]],
+        ranges: dict[uuid.UUID, list[tuple[date, date]]] | None = None,
     ) -> None:
         self.index = _service_index(services)
         self.numbers = _numbered(services)
@@ -690,6 +691,10 @@ class _Resolver:
         self._money: dict[Decimal, Decimal] = {}
         # each season's dates with the name the first line resolved with them gives them
         self.season_names: dict[tuple[date, date], str] = {}
+        self.ranges = ranges or {}
+        # rows whose line is another date range of a season met before (not a line of their
+        # own: the season gets the range), by range
+        self.range_rows: dict[tuple[date, date], list[int]] = defaultdict(list)
 
     def service(self, name: str, meal_plan: str | None) -> _ServiceRef | str:
         """The service a line names, or why none."""
@@ -733,7 +738,10 @@ class _Resolver:
                     _season_column,
                 )
             else:
-                start, end, name = named[0].starts_on, named[0].ends_on, named[0].name
+                spans = self.ranges.get(named[0].id) or [(named[0].starts_on, named[0].ends_on)]
+                (start, end), name = spans[0], named[0].name
+                for span in spans[1:]:  # the season's other ranges come with it
+                    self.season_names.setdefault(span, name)
         else:
             found = _Refusal("the season's dates are incomplete", "season", _dates_column)
         if found is None:
@@ -895,6 +903,14 @@ class _Resolver:
                 )
             earlier = first_row.setdefault(_line_key(found), found)  # one hash of the key
             if earlier is not found:
+                if (
+                    earlier[_L_STARTS_ON] != found[_L_STARTS_ON]
+                    or earlier[_L_ENDS_ON] != found[_L_ENDS_ON]
+                ):
+                    # the same season name with other dates: another range of that season
+                    # ("Peak" at New Year and again at Easter), which has one price
+                    self._another_range(found, earlier, errors, self.columns_of(plan, cells))
+                    continue
                 warnings.append(
                     Problem(
                         row,
@@ -923,6 +939,38 @@ class _Resolver:
                     )
                 )
         return resolved
+
+    def _another_range(
+        self,
+        found: ResolvedLine,
+        earlier: ResolvedLine,
+        errors: list[Problem],
+        columns: dict[str, str],
+    ) -> None:
+        """`found` names a season met before with other dates: the season gets these dates
+        too, and the line must price them as it priced the first range."""
+        span = (found[_L_STARTS_ON], found[_L_ENDS_ON])
+        self.season_names.setdefault(span, earlier[_L_SEASON_NAME])
+        self.range_rows[span].append(found[_L_ROW])
+        same = (
+            found[_L_NET] == earlier[_L_NET]
+            and found[_L_SELL] == earlier[_L_SELL]
+            and found[_L_MARKUP] == earlier[_L_MARKUP]
+            and found[_L_MIN_NIGHTS] == earlier[_L_MIN_NIGHTS]
+        )
+        if not same:
+            errors.append(
+                Problem(
+                    found[_L_ROW],
+                    columns.get("net", ""),
+                    f"{earlier[_L_SEASON_NAME]} ({_range_name(*span)}) is priced "
+                    f"{found[_L_NET]:,.2f} here but {earlier[_L_NET]:,.2f} on row "
+                    f"{earlier[_L_ROW]} ({_range_name(earlier[_L_STARTS_ON], earlier[_L_ENDS_ON])})"
+                    ": the date ranges of one season share its prices; give these dates "
+                    "another season name",
+                    "season_prices_differ",
+                )
+            )
 
     def line(self, line: sheetmap.Line) -> ResolvedLine | Problem:
         """One line of the sheet resolved, or its first problem (in the order: service,
@@ -991,6 +1039,8 @@ class _Against:
     seasons: list[Season]
     bands: set[str]
     words: PriceWords  # the agency's words for 0 and for no price in price cells
+    # each season's date ranges (a season may have several: "Peak" at New Year and Easter)
+    ranges: dict[uuid.UUID, list[tuple[date, date]]] = field(default_factory=dict)
 
     def fingerprint(self) -> str:
         """Changes when anything a check read of the database changes (a renamed service, an
@@ -1007,7 +1057,10 @@ class _Against:
             self.words.no_price,
         ]
         parts += sorted((v.id.int, v.name, v.kind, v.meal_plan, v.is_active) for v in self.services)
-        parts += sorted((x.id.int, x.name, x.starts_on, x.ends_on) for x in self.seasons)
+        parts += sorted(
+            (x.id.int, x.name, x.starts_on, x.ends_on, self.ranges.get(x.id, []))
+            for x in self.seasons
+        )
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
 
@@ -1023,6 +1076,7 @@ def _against(session: Session, ctx: TenantContext, item: RateImport) -> _Against
         seasons=list(rates.list_seasons(session, ctx, base.id)),
         bands={b.kind for b in rates.list_age_bands(session, ctx, base.id)},
         words=rates.price_words(session),
+        ranges=rates.season_ranges(session, ctx, base.id),
     )
 
 
@@ -1068,19 +1122,24 @@ def check(
     by_name: dict[str, list[Season]] = defaultdict(list)
     for season in against.seasons:
         by_name[season.name.lower()].append(season)
-    by_dates = {(s.starts_on, s.ends_on): s.name for s in against.seasons}
+    by_dates = {
+        span: s.name
+        for s in against.seasons
+        for span in against.ranges.get(s.id) or [(s.starts_on, s.ends_on)]
+    }
     resolver = _Resolver(
         services=services,
         supplier=against.supplier,
         by_name=by_name,
         by_dates=by_dates,
+        ranges=against.ranges,
         version=base,
         bands=against.bands,
         columns_of=built.columns_of,
     )
     resolved = resolver.resolve(built.lines, errors, warnings)
     seasons = resolver.season_names
-    errors += _season_errors(seasons, resolved)
+    errors += _season_errors(seasons, resolved, resolver.range_rows)
     errors += _pax_errors(resolved)
     if built.rows_read and not resolved and not errors:
         errors.append(Problem(0, "", "no row of the file gave a rate line", "no_rows"))
@@ -1226,8 +1285,19 @@ def _base_version(session: Session, rate_list: RateList) -> RateListVersion:
     return published[0] if published else versions[0]
 
 
+def _by_name(seasons: Iterable[Sequence[Any]]) -> list[tuple[str, list[tuple[date, date]]]]:
+    """The check's (name, start, end) per range as one season per name (case aside: lines
+    match seasons by name in lower case), each with its ranges in order."""
+    grouped: dict[str, tuple[str, list[tuple[date, date]]]] = {}
+    for name, start, end in seasons:
+        grouped.setdefault(str(name).lower(), (str(name), []))[1].append((start, end))
+    return [(name, sorted(spans)) for name, spans in grouped.values()]
+
+
 def _season_errors(
-    seasons: dict[tuple[date, date], str], lines: list[ResolvedLine]
+    seasons: dict[tuple[date, date], str],
+    lines: list[ResolvedLine],
+    range_rows: dict[tuple[date, date], list[int]] | None = None,
 ) -> list[Problem]:
     """Seasons of the sheet that overlap: every row with a line in one of them gets an error
     naming the other season and the first row that has it."""
@@ -1246,6 +1316,10 @@ def _season_errors(
         key = (line[_L_STARTS_ON], line[_L_ENDS_ON])
         if key in wanted:
             rows_of[key][line[_L_ROW]] = None
+    for key, rows in (range_rows or {}).items():
+        if key in wanted:
+            for row in rows:
+                rows_of[key][row] = None
 
     def label(dates: tuple[date, date]) -> str:
         name, written = seasons[dates], _range_name(*dates)
@@ -1254,7 +1328,9 @@ def _season_errors(
     errors = []
     for one, other in pairs:
         for this, that in ((one, other), (other, one)):
-            first = next(iter(rows_of[that]))
+            if not rows_of[that]:
+                continue  # (a season's range from the list itself, no row of the sheet)
+            first = next(iter(sorted(rows_of[that])))
             for row in rows_of[this]:
                 where = "this row" if row == first else f"row {first}"
                 errors.append(
@@ -1587,30 +1663,14 @@ def _store(
             extra={"draft_version_id": str(existing.id)},
         )
     if existing is not None:
-        draft = existing
-        connection, tenant_id = scoped_connection(session)
-        table = RateLine.__table__  # type: ignore[attr-defined]
-        connection.execute(
-            table.delete().where(table.c.tenant_id == tenant_id, table.c.version_id == draft.id)
-        )
-        for season in rates.list_seasons(session, ctx, draft.id):
-            session.delete(season)
-        session.flush()
+        draft = existing  # its lines and seasons give way to the sheet's (replace_seasons)
     else:
         base = _base_version(session, rate_list)
         draft = rates.new_draft(session, ctx, version_id=base.id, empty=True)
-    season_ids: dict[tuple[date, date], uuid.UUID] = {}
-    for name, start, end in checked.seasons:
-        season = Season(
-            tenant_id=ctx.tenant_id,
-            version_id=draft.id,
-            name=name[:80],
-            starts_on=start,
-            ends_on=end,
-        )
-        session.add(season)
-        season_ids[(start, end)] = season.id
-    session.flush()
+    # one season per name, with each of its date ranges
+    season_ids = rates.replace_seasons(
+        session, ctx, version_id=draft.id, seasons=_by_name(checked.seasons)
+    )
     connection, tenant_id = scoped_connection(session)
     columns = checked.line_columns()
     arrays: dict[str, list[Any]] = {
