@@ -33,8 +33,6 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("optional", sa.Boolean(), nullable=False, server_default=sa.false())
         )
-    with op.batch_alter_table("rate_lines") as batch:
-        batch.alter_column("optional", server_default=None)  # the models give the default
 
 
 def downgrade() -> None:

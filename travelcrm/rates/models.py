@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, ForeignKeyConstraint, Index, UniqueConstraint, false
 from sqlmodel import Field
 
 from travelcrm.core.sqltypes import amount, utc_datetime
@@ -224,7 +224,8 @@ class RateLine(TenantChildMixin, table=True):
     # a surcharge on top of the base price ("Driver allowance", "Toll"), with its own basis;
     # NULL for the base price. Optional ones are added only when the query names them.
     supplement: str | None = Field(default=None, max_length=60)
-    optional: bool = False
+    # a server default too: the import and the benchmarks write lines with Core inserts
+    optional: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     occupancy: str = Field(default=Occupancy.ANY.value, max_length=10)
     age_band: str = Field(default=AgeBandKind.ADULT.value, max_length=20)
     pax_min: int = 1
