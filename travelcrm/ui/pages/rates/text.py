@@ -299,10 +299,7 @@ def parse_choice(field: str, text: str) -> str:
 GRID_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("service", "Service", 144, False),
     ("season", "Season", 76, False),
-    ("basis", "Basis", 130, True),
-    ("supplement", "Supplement", 110, True),  # empty: the base price
-    ("optional", "Optional", 64, True),  # a supplement added only when asked
-    ("capacity", "Seats", 56, True),  # per vehicle; empty: the service's
+    ("basis", "Basis", 124, True),
     ("occupancy", "Occupancy", 80, True),
     ("age_band", "Age band", 110, True),
     ("pax", "Pax", 56, True),  # "1-4": pax_min and pax_max in one cell
@@ -312,6 +309,9 @@ GRID_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("effective_sell", "Sells at", 88, False),
     ("weekdays", "Weekdays", 88, True),
     ("min_nights", "Min stay", 70, True),
+    ("capacity", "Seats", 56, True),  # per vehicle; empty: the service's
+    ("supplement", "Supplement", 120, True),  # empty: the base price
+    ("optional", "Optional", 68, True),  # a supplement added only when asked
 )
 FIELD_TITLES = {name: title for name, title, _w, _e in GRID_COLUMNS}
 FIELD_TITLES |= {"pax_min": "Pax min", "pax_max": "Pax max", "min_nights": "Min stay"}
