@@ -380,3 +380,44 @@ def test_a_price_per_km_scales_with_the_distance_and_the_vehicles(
     assert priced.parts[0].units == vehicles
     assert priced.net == one_km.net * km * vehicles == round_money(net, currency) * km * vehicles
     assert priced.sell == one_km.sell * km * vehicles
+
+
+def test_a_cab_list_is_not_missing_rooms_or_children_and_its_draft_keeps_seats_and_supplements(
+    migrated_engine, frozen_clock
+) -> None:
+    ctx = agency_context()
+    supplier_id, _room, _tour = make_supplier(ctx, "Rajasthan Cabs")
+    sedan = _service(ctx, supplier_id, "Sedan", seats=4)
+
+    def lines(seasons: dict[str, uuid.UUID]) -> list[LineIn]:
+        common = {"service_id": sedan, "season_id": seasons["All year"]}
+        return [
+            LineIn(**common, basis="per_km", capacity=3, net=Decimal(14)),
+            LineIn(
+                **common,
+                basis="per_person",
+                supplement="Monument fees",
+                optional=True,
+                net=Decimal(500),
+            ),
+        ]
+
+    priced = make_list(ctx, supplier_id, name="Cabs 2027", lines=lines, publish=False)
+    with tenant_scope(ctx) as session:
+        issues = rates.coverage(session, ctx, version_id=priced.version_id)
+        mine = [i for i in issues if i.service_id == sedan]
+        assert [(i.severity, i.code) for i in mine] == []
+        version = rates.get_version(session, ctx, priced.version_id)
+        rates.publish(
+            session,
+            ctx,
+            version_id=priced.version_id,
+            lock_version=version.lock_version,
+            acknowledged=[i.key for i in issues if i.severity == "confirm"],
+        )
+        draft = rates.new_draft(session, ctx, version_id=priced.version_id)
+        copied = rates.list_lines(session, ctx, version_id=draft.id, service_id=sedan).lines
+    assert [(ln.basis, ln.capacity, ln.supplement, ln.optional) for ln in copied] == [
+        ("per_km", 3, None, False),
+        ("per_person", None, "Monument fees", True),
+    ]
