@@ -793,6 +793,113 @@ def seed_rates(session: Session) -> None:
                 )
 
 
+# A cab operator's contract as Rajasthan cab companies price it: a car by the km or by the day
+# (seats decide how many cars a party needs), the driver's allowance on top of every car-day,
+# night driving when asked for, and the airport run one way per car.
+_CAB_SERVICES = (
+    # name, seats, per km, per day
+    ("Sedan (Dzire)", 4, Decimal(14), Decimal(2800)),
+    ("SUV (Innova Crysta)", 6, Decimal(18), Decimal(3600)),
+    ("Tempo Traveller", 12, Decimal(26), None),
+)
+_CAB_AIRPORT = ("Jaipur airport transfer (sedan)", 4, Decimal(1500))
+
+
+def seed_transport_rates(session: Session) -> None:
+    """ "Rajasthan Cabs 2026-27" for the first agency: priced per km, per day and per transfer,
+    with a mandatory and an optional supplement; published (its gaps confirmed)."""
+    slug, owner_email, _name, _password = DEMO_LOGINS[0]
+    tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+    owner = session.exec(select(User).where(User.email == owner_email)).one()
+    enter_tenant(session, tenant.id)
+    ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+    supplier = supplier_services.create_supplier(
+        session,
+        ctx,
+        data=SupplierCreate.model_validate(
+            {
+                "name": "Rajasthan Cabs",
+                "kind": "transport",
+                "city": "Jaipur",
+                "region": "Rajasthan",
+                "country": "IN",
+                "default_currency": "INR",
+                "tags": ["sightseeing", "airport transfer", "outstation"],
+                "email": "dispatch@rajasthancabs.example",
+                "phone": "+91 141 510 2200",
+                "payment_terms": "Monthly statement",
+                "payment_due_days": 30,
+            }
+        ),
+    )
+    services = {
+        name: supplier_services.add_service(
+            session,
+            ctx,
+            supplier_id=supplier.id,
+            data=ServiceIn(kind="vehicle", name=name, max_occupancy=seats),
+        ).id
+        for name, seats, *_prices in (*_CAB_SERVICES, _CAB_AIRPORT)
+    }
+    _list, version = rate_services.create_rate_list(
+        session,
+        ctx,
+        data=RateListCreate(
+            supplier_id=supplier.id,
+            name="Rajasthan Cabs 2026-27",
+            currency="INR",
+            valid_from=_YEAR[0],
+            valid_to=_YEAR[1],
+            cancellation_tiers=[CancellationTier(days_before=1, charge_pct=Decimal(100))],
+        ),
+    )
+    season = rate_services.add_season(
+        session,
+        ctx,
+        version_id=version.id,
+        lock_version=version.lock_version,
+        data=SeasonIn(name="All year", ranges=[DateRange(starts_on=_YEAR[0], ends_on=_YEAR[1])]),
+    )
+    markup = {"markup_pct": Decimal(15)}
+    lines: list[LineIn] = []
+    for name, _seats, per_km, per_day in _CAB_SERVICES:
+        common = {"service_id": services[name], "season_id": season.id}
+        lines.append(LineIn(**common, basis="per_km", net=per_km, **markup))
+        if per_day is not None:
+            lines.append(LineIn(**common, basis="per_vehicle", net=per_day, **markup))
+        lines += [
+            LineIn(**common, basis="per_vehicle", supplement="Driver allowance", net=Decimal(400)),
+            LineIn(
+                **common,
+                basis="per_vehicle",
+                supplement="Night driving",
+                optional=True,
+                net=Decimal(300),
+            ),
+        ]
+    airport, _seats, one_way = _CAB_AIRPORT
+    lines.append(
+        LineIn(
+            service_id=services[airport],
+            season_id=season.id,
+            basis="per_transfer",
+            net=one_way,
+            **markup,
+        )
+    )
+    rate_services.add_lines(
+        session, ctx, version_id=version.id, lock_version=version.lock_version, lines=lines
+    )
+    gaps = rate_services.coverage(session, ctx, version_id=version.id)
+    rate_services.publish(
+        session,
+        ctx,
+        version_id=version.id,
+        lock_version=version.lock_version,
+        acknowledged=[i.key for i in gaps if i.severity == "confirm"],
+    )
+
+
 # ---- customers and queries ---------------------------------------------------------------------
 
 # Four more agents for the first agency (with Kavya: five), each with skills and a cap.
@@ -1055,6 +1162,7 @@ SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("staff-v1", seed_staff),
     ("suppliers-v1", seed_suppliers),
     ("rates-v1", seed_rates),
+    ("transport-rates-v1", seed_transport_rates),
     ("agents-v1", seed_agents),
     ("queries-v1", seed_queries),
 )

@@ -1,7 +1,9 @@
 """Rates benchmark (issue acceptance figures), on PostgreSQL with row-level security.
 
-Loads 1,000,000 published rate lines (200 suppliers x 5 services x 4 seasons x 250 lines) plus a
-20,000-line draft into a fresh database, then prints, each beside a baseline measured in the
+Loads 1,000,000 published rate lines (200 suppliers x 5 services x 4 seasons x 250 lines) plus
+a cab service priced per km (4 seasons x 2 weekday masks x 25 pax breaks, and a driver's
+allowance) at every tenth supplier (4,080 lines), and a 20,000-line draft into a fresh database
+(`BENCH_SUPPLIERS=10` for a smoke run), then prints, each beside a baseline measured in the
 same run:
 
 - the price lookup (`rates.quote_price` in a `tenant_scope` unit of work, RLS as the app role)
@@ -40,7 +42,8 @@ ADMIN_URL = os.environ.get(
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
 DB_NAME = f"travelcrm_bench_rates_{secrets.token_hex(4)}"
 
-SUPPLIERS = 200
+SUPPLIERS = int(os.environ.get("BENCH_SUPPLIERS", "200"))
+VEHICLE_QUERIES = 0.1  # the share of lookups that price a cab's day by the km
 SERVICES_PER_SUPPLIER = 5
 CACHED_LOOKUPS = int(os.environ.get("BENCH_CACHED_LOOKUPS", "100000"))
 UNCACHED_LOOKUPS = int(os.environ.get("BENCH_UNCACHED_LOOKUPS", "10000"))
@@ -93,6 +96,9 @@ LINE_COLUMNS = (
     "markup_pct",
     "weekdays",
     "min_nights",
+    "capacity",
+    "supplement",
+    "optional",
     "position",
 )
 
@@ -148,6 +154,7 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
         RateList,
         RateListVersion,
         Season,
+        SeasonRange,
         SupplierRestriction,
     )
     from travelcrm.rates.services import DEFAULT_AGE_BANDS
@@ -159,6 +166,8 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
     restrictions: list[SupplierRestriction] = []
     allotments: list[Allotment] = []
     service_rows: list[tuple[SupplierService, RateListVersion, float]] = []
+    vehicle_rows: list[tuple[SupplierService, RateListVersion, float]] = []
+    ranges: list[SeasonRange] = []
     season_rows: dict[uuid.UUID, list[tuple[Season, float]]] = {}
     for i in range(SUPPLIERS):
         country, city, currency, base = DESTINATIONS[i % len(DESTINATIONS)]
@@ -200,8 +209,23 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
                 tenant_id=t, version_id=version.id, name=name, starts_on=start, ends_on=end
             )
             seasons.append(season)
+            ranges.append(
+                SeasonRange(
+                    tenant_id=t,
+                    version_id=version.id,
+                    season_id=season.id,
+                    starts_on=start,
+                    ends_on=end,
+                )
+            )
             season_rows[version.id].append((season, factor))
         quality = rng.uniform(0.7, 1.6)
+        if i % 10 == 7:  # a hotel that also runs cabs: a sedan by the km
+            sedan = SupplierService(
+                tenant_id=t, supplier_id=supplier.id, kind="vehicle", name="Sedan", max_occupancy=4
+            )
+            services.append(sedan)
+            vehicle_rows.append((sedan, version, base / 450 * quality))
         for name, factor in ROOMS:
             service = SupplierService(
                 tenant_id=t,
@@ -269,6 +293,11 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
     for name, start, end, factor in SEASONS:
         season = Season(tenant_id=t, version_id=draft.id, name=name, starts_on=start, ends_on=end)
         seasons.append(season)
+        ranges.append(
+            SeasonRange(
+                tenant_id=t, version_id=draft.id, season_id=season.id, starts_on=start, ends_on=end
+            )
+        )
         season_rows[draft.id].append((season, factor))
 
     with owner.begin() as connection:
@@ -279,6 +308,7 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
             (RateListVersion, [*versions, draft]),
             (AgeBand, bands),
             (Season, seasons),
+            (SeasonRange, ranges),
             (SupplierRestriction, restrictions),
             (Allotment, allotments),
         ):
@@ -319,11 +349,72 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
                                 Decimal(15),
                                 mask,
                                 min_nights,
+                                None,
+                                None,
+                                False,
                                 position,
                             )
 
+    def km_lines(
+        version: RateListVersion, items: list[tuple[SupplierService, float]], start: int
+    ) -> Iterator[tuple[Any, ...]]:
+        """A cab's price per km by season, weekday and pax break, and a driver's allowance per
+        vehicle per day on top (its own line per season)."""
+        position = start
+        for service, per_km in items:
+            for season, season_factor in season_rows[version.id]:
+                for mask in (SUN_TO_THU, FRI_SAT):
+                    weekend = 1.1 if mask == FRI_SAT else 1.0
+                    for low, high in PAX_BREAKS:
+                        position += 1
+                        yield (
+                            tenant_id,
+                            new_id(),
+                            version.id,
+                            service.id,
+                            season.id,
+                            "per_km",
+                            "any",
+                            "adult",
+                            low,
+                            high,
+                            Decimal(round(per_km * season_factor * weekend, 2)).quantize(
+                                Decimal("0.01")
+                            ),
+                            None,
+                            Decimal(15),
+                            mask,
+                            1,
+                            None,
+                            None,
+                            False,
+                            position,
+                        )
+                position += 1
+                yield (
+                    tenant_id,
+                    new_id(),
+                    version.id,
+                    service.id,
+                    season.id,
+                    "per_vehicle",
+                    "any",
+                    "adult",
+                    1,
+                    999,
+                    Decimal(round(per_km * 30, 2)).quantize(Decimal("0.01")),
+                    None,
+                    None,
+                    SUN_TO_THU | FRI_SAT,
+                    1,
+                    None,
+                    "Driver allowance",
+                    False,
+                    position,
+                )
+
     copy_sql = f"COPY rate_lines ({', '.join(LINE_COLUMNS)}) FROM STDIN"
-    published = draft_count = 0
+    published = draft_count = per_km_lines = 0
     started = time.perf_counter()
     with owner.begin() as connection:
         raw = connection.connection.driver_connection
@@ -337,6 +428,11 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
                     for row in lines(version, mine, PAX_BREAKS):
                         copy.write_row(row)
                         published += 1
+                    cabs = [(s, per_km) for s, v, per_km in vehicle_rows if v.id == version.id]
+                    for row in km_lines(version, cabs, start=published):
+                        copy.write_row(row)
+                        published += 1
+                        per_km_lines += 1
                     if (index + 1) % 40 == 0:
                         _log(
                             f"rate lines: {published:,} written "
@@ -356,7 +452,9 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
     _log(f"loaded in {time.perf_counter() - started:.0f} s")
     return {
         "services": [s for s, _v, _b in service_rows],
+        "vehicles": [s for s, _v, _b in vehicle_rows],
         "published_lines": published,
+        "per_km_lines": per_km_lines,
         "draft_lines": draft_count,
         "total_lines": total,
         "table_size": size,
@@ -367,13 +465,31 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
     }
 
 
-def random_queries(service_ids: list[uuid.UUID], count: int, seed: int) -> list[Any]:
+def random_queries(
+    service_ids: list[uuid.UUID],
+    count: int,
+    seed: int,
+    vehicle_ids: list[uuid.UUID] | None = None,
+) -> list[Any]:
+    """Stays at the hotels' rooms; with `vehicle_ids`, a share of cab days priced by the km
+    (up to 12 people: up to 3 sedans; 40-400 km a day)."""
     from travelcrm.rates.schemas import PriceQuery
 
     rng = random.Random(seed)
     queries = []
     for _ in range(count):
         nights = rng.choice((1, 2, 3, 3, 4, 5, 7))
+        if vehicle_ids and rng.random() < VEHICLE_QUERIES:
+            queries.append(
+                PriceQuery(
+                    service_id=rng.choice(vehicle_ids),
+                    check_in=date(YEAR, 1, 1) + timedelta(days=rng.randrange(365 - nights + 1)),
+                    nights=nights,
+                    adults=rng.randrange(1, 13),
+                    km=rng.randrange(40, 401),
+                )
+            )
+            continue
         occupancy, per_room = rng.choice((("double", 2),) * 5 + (("single", 1), ("triple", 3)))
         rooms = 1 if rng.random() < 0.8 else 2
         children = [rng.randrange(2, 12)] if rng.random() < 0.2 else []
@@ -483,6 +599,7 @@ def run() -> None:
     owner = make_engine(settings, app_role=False)
     data = load(owner, ctx.tenant_id, user.id)
     service_ids = [s.id for s in data["services"]]
+    vehicle_ids = [s.id for s in data["vehicles"]]
     app = get_engine()
 
     # ---- baseline: one indexed row by primary key, raw SQL as the owner
@@ -542,10 +659,12 @@ def run() -> None:
 
     # ---- uncached: every lookup reads the database
     _log(f"uncached lookups: up to {UNCACHED_LOOKUPS:,} within {UNCACHED_SECONDS:.0f} s")
-    measure(random_queries(service_ids, 300, seed=1), use_cache=False)  # warm-up
+    measure(
+        random_queries(service_ids, 300, seed=1, vehicle_ids=vehicle_ids), use_cache=False
+    )  # warm-up
     outcomes.clear()
     uncached = measure(
-        random_queries(service_ids, UNCACHED_LOOKUPS, seed=2),
+        random_queries(service_ids, UNCACHED_LOOKUPS, seed=2, vehicle_ids=vehicle_ids),
         use_cache=False,
         budget=UNCACHED_SECONDS,
     )
@@ -553,7 +672,7 @@ def run() -> None:
 
     # ---- cached: a pool of distinct queries asked once (miss + fill), then again at random
     cached: dict[str, tuple[list[list[float]], list[list[float]]]] = {}
-    pool = random_queries(service_ids, CACHE_POOL, seed=3)
+    pool = random_queries(service_ids, CACHE_POOL, seed=3, vehicle_ids=vehicle_ids)
     for label, redis_url in (("Redis", REDIS_URL), ("in-process", None)):
         if redis_url:
             os.environ["REDIS_URL"] = redis_url
@@ -664,7 +783,9 @@ def run() -> None:
     print(
         f"data: {data['suppliers']} suppliers, {len(service_ids):,} services, "
         f"{data['published_lines']:,} published lines\n  (per service: 4 seasons x 5 occupancies "
-        f"x 2 weekday sets x 25 pax breaks = 1,000) + a {data['draft_lines']:,}-line draft = "
+        f"x 2 weekday sets x 25 pax breaks = 1,000), of which {data['per_km_lines']:,} price "
+        f"{len(vehicle_ids)} cab service(s) per km ({VEHICLE_QUERIES:.0%} of the lookups)\n  "
+        f"+ a {data['draft_lines']:,}-line draft = "
         f"{data['total_lines']:,} rows ({data['table_size']});\n  {data['restrictions']} "
         f"restrictions, {data['allotments']:,} allotment days"
     )

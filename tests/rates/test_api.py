@@ -18,6 +18,7 @@ from travelcrm.api.app import create_api
 from travelcrm.core.permissions import Role
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.rates.models import RateLine, SupplierRestriction
+from travelcrm.suppliers.models import SupplierService
 
 
 def _client_for(contract: Contract, role: Role = Role.OWNER) -> TestClient:
@@ -401,3 +402,98 @@ def test_a_bulk_change_whose_selection_matches_no_line_is_refused(migrated_engin
     assert body["detail"] == "No line matches this selection: nothing was changed."
     assert [(e["field"], e["code"]) for e in body["errors"]] == [("selection", "no_match")]
     assert contract.lock() == lock  # the version was not touched
+
+
+def test_vehicle_prices_over_rest_per_km_with_seats_and_supplements(
+    migrated_engine, frozen_clock
+) -> None:
+    contract = make_contract(publish=False)
+    client = _client_for(contract)
+    supplier_id, _room, _tour = make_supplier(contract.ctx, "Rajasthan Cabs")
+    with tenant_scope(contract.ctx) as session:
+        innova = SupplierService(
+            tenant_id=contract.ctx.tenant_id,
+            supplier_id=supplier_id,
+            kind="vehicle",
+            name="Innova",
+            max_occupancy=6,
+        )
+        session.add(innova)
+        session.flush()
+        innova_id = str(innova.id)
+    created = client.post(
+        "/api/rate-lists",
+        json={
+            "supplier_id": str(supplier_id),
+            "name": "Rajasthan Cabs 2027",
+            "currency": "INR",
+            "valid_from": "2027-04-01",
+            "valid_to": "2027-04-30",
+        },
+    ).json()["data"]
+    vid, lock = created["id"], created["lock_version"]
+    season = client.post(
+        f"/api/rate-versions/{vid}/seasons",
+        json={
+            "lock_version": lock,
+            "name": "April",
+            "starts_on": "2027-04-01",
+            "ends_on": "2027-04-30",
+        },
+    ).json()["data"]["id"]
+    lock += 1
+    common = {"service_id": innova_id, "season_id": season}
+    added = client.post(
+        f"/api/rate-versions/{vid}/lines",
+        json={
+            "lock_version": lock,
+            "lines": [
+                {**common, "basis": "per_km", "capacity": 7, "net": "18"},
+                {**common, "basis": "per_vehicle", "supplement": "Driver allowance", "net": 400},
+                {
+                    **common,
+                    "basis": "per_vehicle",
+                    "supplement": "Night driving",
+                    "optional": True,
+                    "net": 300,
+                },
+            ],
+        },
+    )
+    assert added.status_code == 201, added.text
+    lock += 1
+    km, allowance, night = added.json()["data"]
+    assert (km["basis"], km["capacity"], km["supplement"], km["optional"]) == (
+        "per_km",
+        7,
+        None,
+        False,
+    )
+    assert (night["supplement"], night["optional"]) == ("Night driving", True)
+    wrong = client.patch(
+        f"/api/rate-lines/{allowance['id']}",
+        json={"lock_version": lock, "basis": "per_group", "capacity": 4},
+    )
+    assert [e["field"] for e in assert_problem(wrong, 422, "validation_failed")["errors"]] == [
+        "capacity"
+    ]
+    seats = client.patch(f"/api/rate-lines/{km['id']}", json={"lock_version": lock, "capacity": 6})
+    assert seats.status_code == 200, seats.text
+    assert seats.json()["data"]["capacity"] == 6
+    lock += 1
+    published = client.post(f"/api/rate-versions/{vid}/publish", json={"lock_version": lock})
+    assert published.status_code == 200, published.text
+    asked = {"service_id": innova_id, "check_in": "2027-04-10", "adults": 7}
+    missing = client.post("/api/price-quotes", json=asked)
+    assert assert_problem(missing, 422, "no_price")["reason"] == "quantity_missing"
+    quote = client.post(
+        "/api/price-quotes", json={**asked, "km": 300, "supplements": ["Night driving"]}
+    )
+    assert quote.status_code == 200, quote.text
+    data = quote.json()["data"]
+    assert data["total_net"] == str(2 * 300 * 18 + 2 * 400 + 2 * 300) + ".00"
+    assert [(p["what"], p["quantity"], p["units"]) for p in data["nights"][0]["parts"]] == [
+        ("Innova", "300", 2),
+        ("Driver allowance", "1", 2),
+        ("Night driving", "1", 2),
+    ]

@@ -302,3 +302,56 @@ def test_another_agencys_list_is_not_found(migrated_engine, tmp_path: Path) -> N
             )
     with tenant_scope(stranger) as session, pytest.raises(NotFoundError):
         export.export_version(session, stranger, rate_list_id=uuid.uuid4())
+
+
+def test_our_layout_writes_bases_in_words_with_seats_and_supplements(migrated_engine) -> None:
+    from decimal import Decimal
+
+    from tests.rates.factories import make_list, make_supplier
+    from travelcrm.rates.schemas import LineIn
+    from travelcrm.suppliers.models import SupplierService
+
+    ctx = agency_context()
+    supplier_id, _room, _tour = make_supplier(ctx, "Rajasthan Cabs")
+    with tenant_scope(ctx) as session:
+        car = SupplierService(
+            tenant_id=ctx.tenant_id, supplier_id=supplier_id, kind="vehicle", name="Innova"
+        )
+        session.add(car)
+        session.flush()
+        car_id = car.id
+    priced = make_list(
+        ctx,
+        supplier_id,
+        name="Cabs 2027",
+        lines=lambda seasons: [
+            LineIn(
+                service_id=car_id,
+                season_id=seasons["All year"],
+                basis="per_km",
+                capacity=6,
+                net=Decimal(18),
+            ),
+            LineIn(
+                service_id=car_id,
+                season_id=seasons["All year"],
+                basis="per_vehicle",
+                supplement="=Night driving",  # user text: never a formula
+                optional=True,
+                net=Decimal(300),
+            ),
+        ],
+    )
+    with tenant_scope(ctx) as session:
+        exported = export.export_version(
+            session, ctx, rate_list_id=priced.rate_list_id, file_format="csv"
+        )
+    header, *rows = _csv_rows(exported)
+    assert header == list(export.OUR_COLUMNS)
+    picked = [
+        [row[header.index(c)] for c in ("Basis", "Seats", "Supplement", "Optional")] for row in rows
+    ]
+    assert picked == [
+        ["Per vehicle per km", "6", "", ""],
+        ["Per vehicle per day", "", "'=Night driving", "Yes"],
+    ]

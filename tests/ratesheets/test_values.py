@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from travelcrm.rates.models import AgeBandKind, Occupancy, PricingBasis
+from travelcrm.rates.models import BASIS_WORDS, AgeBandKind, Occupancy, PricingBasis
 from travelcrm.ratesheets.values import (
     DateStyle,
     NumberStyle,
@@ -807,6 +807,11 @@ def test_refused_meal_plans(value: str, message: str) -> None:
         *[(v, PricingBasis.PER_ROOM) for v in ("Per room", "per room per night", "PRPN")],
         *[(v, PricingBasis.PER_VEHICLE) for v in ("Per vehicle", "per car", "per cab")],
         *[(v, PricingBasis.PER_GROUP) for v in ("Per group", "per_group")],
+        *[(v, PricingBasis.PER_KM) for v in ("Per vehicle per km", "per KM", "/km")],
+        *[(v, PricingBasis.PER_HOUR) for v in ("Per vehicle per hour", "hourly", "per hr")],
+        *[(v, PricingBasis.PER_TRANSFER) for v in ("Per vehicle one way", "One-way")],
+        *[(v, PricingBasis.PER_RETURN_TRANSFER) for v in ("Per vehicle return", "Round trip")],
+        (BASIS_WORDS["per_vehicle"], PricingBasis.PER_VEHICLE),  # what the export writes
     ],
 )
 def test_pricing_bases(value: str, expected: PricingBasis) -> None:
@@ -817,7 +822,8 @@ def test_refused_basis() -> None:
     _refused(
         parse_basis,
         "per night",
-        "'per night' is not a pricing basis (use Per person, Per room, Per vehicle or Per group)",
+        "'per night' is not a pricing basis (use Per person, Per room, Per vehicle (per day, "
+        "per km, per hour, one way or return) or Per group)",
     )
 
 

@@ -23,6 +23,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
         "staff-v1",
         "suppliers-v1",
         "rates-v1",
+        "transport-rates-v1",
         "agents-v1",
         "queries-v1",
     ]
@@ -58,8 +59,9 @@ def test_demo_suppliers_belong_to_their_agencies(migrated_engine) -> None:
             page = suppliers.list_suppliers(
                 session, ctx, filters=SupplierFilter(status="all"), limit=100
             )
+            cabs = ["Rajasthan Cabs"] if slug == DEMO_LOGINS[0][0] else []  # transport-rates-v1
             assert sorted(s.name for s in page.items) == sorted(
-                e["data"]["name"] for e in DEMO_SUPPLIERS[slug]
+                [*(e["data"]["name"] for e in DEMO_SUPPLIERS[slug]), *cabs]
             )
             banked = [s for s in page.items if s.bank_details_encrypted]
             assert banked and all(s.bank_hint and "••••" in s.bank_hint for s in banked)
@@ -111,6 +113,17 @@ def test_demo_rates_are_published_and_priced(migrated_engine) -> None:
         )
         assert monsoon.currency == "INR" and peak.total_net > monsoon.total_net
         assert monsoon.total_sell > monsoon.total_net
+        # the cab contract: by the km (7 people fill two 6-seat SUVs) or by the day, with the
+        # driver's allowance per car-day, night driving when asked
+        suv = session.exec(
+            select(SupplierService).where(SupplierService.name == "SUV (Innova Crysta)")
+        ).one()
+        day = {"service_id": suv.id, "check_in": date(2026, 11, 2), "adults": 7}
+        by_km = rates.quote_price(session, ctx, PriceQuery(**day, km=300))
+        assert by_km.rate_list_name == "Rajasthan Cabs 2026-27"
+        assert by_km.total_net == 2 * 300 * 18 + 2 * 400
+        by_day = rates.quote_price(session, ctx, PriceQuery(**day, supplements=["Night driving"]))
+        assert by_day.total_net == 2 * 3600 + 2 * 400 + 2 * 300
 
 
 def test_demo_queries_cover_every_status_source_and_agent(migrated_engine) -> None:

@@ -31,6 +31,7 @@ from travelcrm.rates.models import (
     SupplierRestriction,
 )
 from travelcrm.rates.schemas import LineIn, LinePatch, RestrictionIn, weekdays_mask
+from travelcrm.suppliers.models import SupplierService
 from travelcrm.ui.components.money import DASH, format_amount, format_date, format_money
 from travelcrm.ui.components.money import format_range as money_range
 from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
@@ -192,6 +193,14 @@ def test_the_terms_box_reads_what_it_writes() -> None:
         ("min_nights", "2", 2),
         ("occupancy", "Extra bed", "extra_bed"),
         ("basis", "per-room", "per_room"),
+        ("basis", "Per vehicle per km", "per_km"),
+        ("basis", "per vehicle return", "per_return_transfer"),
+        ("capacity", " 6 ", 6),
+        ("capacity", "", None),
+        ("supplement", " Driver allowance ", "Driver allowance"),
+        ("supplement", "", None),
+        ("optional", "Yes", True),
+        ("optional", "", False),
         ("age_band", "child without bed", "child_without_bed"),
         ("weekdays", f"Mon{DASH}Fri", ["mon", "tue", "wed", "thu", "fri"]),
     ],
@@ -208,6 +217,9 @@ def test_what_a_typed_cell_means(field: str, text: str, value: Any) -> None:
         ("net", "1.2.3", "is not a number"),
         ("pax_max", "2.5", "is not a whole number"),
         ("occupancy", "penthouse", "is not one of: any, single, double"),
+        ("basis", "per mile", "is not one of: Per person, Per room, Per vehicle per day"),
+        ("capacity", "six", "is not a whole number"),
+        ("optional", "maybe", "is not yes or no"),
         ("service", "x", "cannot be edited here"),
         ("effective_sell", "5", "cannot be edited here"),
     ],
@@ -226,15 +238,20 @@ def test_cells_show_what_they_read_back() -> None:
             "sell": Decimal("10800.5"),
             "markup_pct": Decimal("20.0000"),
             "min_nights": 2,
-            "basis": "per_room",
+            "basis": "per_hour",
             "occupancy": "extra_bed",
             "age_band": "child_with_bed",
+            "capacity": 12,
+            "supplement": "Night driving",
+            "optional": True,
         }[field]
         assert parse_cell(field, cell_text(field, sample, "INR")) == sample
     assert cell_text("net", Decimal("9000"), "INR") == "9,000.00"
     assert cell_text("markup_pct", Decimal("12.5000"), "INR") == "12.5"
     assert cell_text("weekdays", 0b0011111, "INR") == f"Mon{DASH}Fri"
     assert cell_text("sell", None, "INR") == ""
+    assert cell_text("basis", "per_km", "INR") == "Per vehicle per km"
+    assert cell_text("optional", False, "INR") == ""
 
 
 @pytest.mark.parametrize(
@@ -858,3 +875,90 @@ def test_the_price_check_names_the_list_that_priced_it_and_refuses_an_unpriced_c
     # with the bed asked for an 8-year-old, the extra bed is priced
     state = check(contract.rate_list_id, adults="2", child_ages="8", children_with_bed="1")
     assert (state.quote_error, state.quote_total_net) == ("", "₹15,000.00")
+
+
+def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_parts(
+    migrated_engine, frozen_clock
+) -> None:
+    email, contract = _owner_contract()
+    ctx = contract.ctx
+    with tenant_scope(ctx) as session:
+        car = SupplierService(
+            tenant_id=ctx.tenant_id,
+            supplier_id=contract.supplier_id,
+            kind="vehicle",
+            name="Innova",
+            max_occupancy=6,
+        )
+        session.add(car)
+        session.flush()
+        car_id = car.id
+        rates.add_lines(
+            session,
+            ctx,
+            version_id=contract.version_id,
+            lock_version=contract.lock(),
+            lines=[
+                LineIn(
+                    service_id=car_id,
+                    season_id=season,
+                    basis="per_km",
+                    net=Decimal(18),
+                )
+                for season in (contract.lean_id, contract.peak_id)
+            ]
+            + [
+                LineIn(
+                    service_id=car_id,
+                    season_id=season,
+                    basis="per_vehicle",
+                    supplement="Driver allowance",
+                    net=Decimal(400),
+                )
+                for season in (contract.lean_id, contract.peak_id)
+            ],
+        )
+    state = _open(email, contract)
+    RateListState.filter_by_service.fn(state, str(car_id))
+    assert state.range_text == "1-4 of 4"
+    assert state.grid[0][_column("basis")] == "Per vehicle per km"
+    assert state.grid[2][_column("supplement")] == "Driver allowance"
+    assert state.grid[0][_column("capacity")] == ""  # the service's 6 seats
+
+    _type(state, "capacity", 0, "4")
+    assert state.cell_error == ""
+    assert _line(contract, state.row_ids[0]).capacity == 4
+    assert state.undo_label == "Row 1, Seats: empty → 4"
+    RateListState.undo.fn(state)
+    assert _line(contract, state.row_ids[0]).capacity is None
+    _type(state, "capacity", 1, "7")
+    _type(state, "basis", 1, "per group")  # a group has no seats: refused, line unchanged
+    assert state.cell_error == (
+        "Row 2, Basis: seats apply to prices per vehicle (per day, km, hour or transfer)."
+    )
+    assert _line(contract, state.row_ids[1]).basis == "per_km"
+
+    # published, the price check asks a vehicle's distance and names each part
+    with tenant_scope(ctx) as session:
+        gaps = rates.coverage(session, ctx, version_id=contract.version_id)
+        rates.publish(
+            session,
+            ctx,
+            version_id=contract.version_id,
+            lock_version=contract.lock(),
+            acknowledged=[i.key for i in gaps if i.severity == "confirm"],
+        )
+    state = _open(email, contract)
+    assert not state.pc_vehicle
+    RateListState.set_pc_service.fn(state, str(car_id))
+    assert state.pc_vehicle
+    ask = {"service_id": str(car_id), "check_in": "2027-05-01", "adults": "7"}
+    RateListState.check_price.fn(state, ask)
+    assert state.quote_reason == "Distance or hours needed"
+    assert state.quote_error == "A price per km needs the distance of the day."
+    RateListState.check_price.fn(state, ask | {"km": "300", "basis": "any"})
+    assert state.quote_total_net == "₹11,600.00"  # 2 cars x 300 km x 18 + 2 x 400
+    assert state.quote_rows[0].parts == (
+        "Innova, 300 km \u00d7 ₹18.00 \u00d7 2 vehicles + "
+        "Driver allowance, ₹400.00 \u00d7 2 vehicles"
+    )

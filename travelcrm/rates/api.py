@@ -71,6 +71,9 @@ def _line(line: RateLine, currency: str) -> LinePublic:
         effective_sell=rates.effective_sell(line, currency),
         weekdays=weekday_names(line.weekdays),
         min_nights=line.min_nights,
+        capacity=line.capacity,
+        supplement=line.supplement,
+        optional=line.optional,
     )
 
 

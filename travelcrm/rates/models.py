@@ -10,7 +10,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKeyConstraint, Index, UniqueConstraint
+from sqlalchemy import JSON, ForeignKeyConstraint, Index, UniqueConstraint, false
 from sqlmodel import Field
 
 from travelcrm.core.sqltypes import amount, utc_datetime
@@ -33,10 +33,41 @@ class VersionStatus(StrEnum):
 
 
 class PricingBasis(StrEnum):
-    PER_PERSON = "per_person"
-    PER_ROOM = "per_room"
-    PER_VEHICLE = "per_vehicle"
-    PER_GROUP = "per_group"
+    """What one price buys. A "day" is the stay's unit: a night for rooms, a day for transport
+    and activities. The vehicle bases count vehicles from the party and the line's capacity."""
+
+    PER_PERSON = "per_person"  # per person per night/day
+    PER_ROOM = "per_room"  # per room per night
+    PER_VEHICLE = "per_vehicle"  # per vehicle per day
+    PER_GROUP = "per_group"  # the whole party (up to its pax break) per day
+    PER_KM = "per_km"  # per vehicle per km driven
+    PER_HOUR = "per_hour"  # per vehicle per hour
+    PER_TRANSFER = "per_transfer"  # per vehicle, one way
+    PER_RETURN_TRANSFER = "per_return_transfer"  # per vehicle, there and back
+
+
+# the bases priced per vehicle: the party fills ceil(pax / capacity) vehicles
+VEHICLE_BASES = frozenset(
+    {
+        PricingBasis.PER_VEHICLE.value,
+        PricingBasis.PER_KM.value,
+        PricingBasis.PER_HOUR.value,
+        PricingBasis.PER_TRANSFER.value,
+        PricingBasis.PER_RETURN_TRANSFER.value,
+    }
+)
+
+# the operator's words for each basis: the grid, the price check and the export use these
+BASIS_WORDS = {
+    PricingBasis.PER_PERSON.value: "Per person",
+    PricingBasis.PER_ROOM.value: "Per room",
+    PricingBasis.PER_VEHICLE.value: "Per vehicle per day",
+    PricingBasis.PER_GROUP.value: "Per group",
+    PricingBasis.PER_KM.value: "Per vehicle per km",
+    PricingBasis.PER_HOUR.value: "Per vehicle per hour",
+    PricingBasis.PER_TRANSFER.value: "Per vehicle one way",
+    PricingBasis.PER_RETURN_TRANSFER.value: "Per vehicle return",
+}
 
 
 class Occupancy(StrEnum):
@@ -187,7 +218,14 @@ class RateLine(TenantChildMixin, table=True):
     version_id: uuid.UUID
     service_id: uuid.UUID
     season_id: uuid.UUID
-    basis: str = Field(max_length=12)
+    basis: str = Field(max_length=20)
+    # seats per vehicle (vehicle bases only); NULL: the service's max_occupancy, else one vehicle
+    capacity: int | None = None
+    # a surcharge on top of the base price ("Driver allowance", "Toll"), with its own basis;
+    # NULL for the base price. Optional ones are added only when the query names them.
+    supplement: str | None = Field(default=None, max_length=60)
+    # a server default too: the import and the benchmarks write lines with Core inserts
+    optional: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     occupancy: str = Field(default=Occupancy.ANY.value, max_length=10)
     age_band: str = Field(default=AgeBandKind.ADULT.value, max_length=20)
     pax_min: int = 1

@@ -163,6 +163,23 @@ class LineIn(BaseModel):
     markup_pct: Decimal | None = PERCENT
     weekdays: list[Weekday] = Field(default_factory=lambda: _every_day(), min_length=1)
     min_nights: int = Field(default=1, ge=1, le=60)
+    capacity: int | None = Field(
+        default=None,
+        ge=1,
+        le=100,
+        description="Seats per vehicle (vehicle bases only); empty: the service's seats",
+    )
+    supplement: CleanStr | None = Field(
+        default=None,
+        max_length=60,
+        description='A surcharge\'s name ("Driver allowance"); empty for the base price',
+    )
+    optional: bool = Field(default=False, description="A supplement added only when asked")
+
+    @field_validator("supplement")
+    @classmethod
+    def _blank_is_base(cls, value: str | None) -> str | None:
+        return value or None
 
     @field_validator("weekdays")
     @classmethod
@@ -188,6 +205,14 @@ class LinePatch(BaseModel):
     markup_pct: Decimal | None = PERCENT
     weekdays: list[Weekday] | None = Field(default=None, min_length=1)
     min_nights: int | None = Field(default=None, ge=1, le=60)
+    capacity: int | None = Field(default=None, ge=1, le=100)
+    supplement: CleanStr | None = Field(default=None, max_length=60)
+    optional: bool | None = None
+
+    @field_validator("supplement")
+    @classmethod
+    def _blank_is_base(cls, value: str | None) -> str | None:
+        return value or None
 
 
 class LineSelection(BaseModel):
@@ -248,6 +273,23 @@ class PriceQuery(BaseModel):
     child_ages: list[int] = Field(default_factory=list, max_length=50)
     children_with_bed: int = Field(default=0, ge=0, le=50)
     market: Market = Market.ALL
+    basis: PricingBasis | None = Field(
+        default=None,
+        description="How the service is bought when its list prices it several ways (per km "
+        "or per day; shared per person or a private vehicle); empty: the list's first way",
+    )
+    km: int | None = Field(default=None, ge=1, le=5000, description="Distance per day")
+    hours: Decimal | None = Field(
+        default=None, gt=0, le=24, decimal_places=2, description="Hours per day"
+    )
+    transfers: int = Field(
+        default=1, ge=1, le=20, description="Legs per day (one way) or returns per day"
+    )
+    supplements: list[Annotated[str, StringConstraints(max_length=60)]] = Field(
+        default_factory=list,
+        max_length=20,
+        description='Optional supplements wanted, by name ("Night driving")',
+    )
 
     @field_validator("child_ages")
     @classmethod
@@ -322,6 +364,9 @@ class LinePublic(_Out):
     effective_sell: Decimal
     weekdays: list[str]
     min_nights: int
+    capacity: int | None
+    supplement: str | None
+    optional: bool
 
 
 class LinesIn(BaseModel):
@@ -425,11 +470,23 @@ class AllotmentPublic(_Out):
     release_days: int
 
 
+class PricePartPublic(_Out):
+    what: str = Field(description="the service, a supplement's name or an age band")
+    basis: str
+    quantity: Decimal = Field(description="km, hours or legs per vehicle; 1 for a day")
+    units: int = Field(description="vehicles, rooms or people (1 for a group)")
+    unit_net: Decimal
+    net: Decimal
+    sell: Decimal
+    line_id: uuid.UUID
+
+
 class NightPublic(_Out):
     night: date
     net: Decimal
     sell: Decimal
     line_ids: list[uuid.UUID]
+    parts: list[PricePartPublic] = []
 
 
 class QuotePublic(_Out):

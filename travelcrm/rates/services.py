@@ -39,6 +39,8 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import scoped_connection
 from travelcrm.rates.models import (
     ALL_WEEKDAYS,
+    BASIS_WORDS,
+    VEHICLE_BASES,
     AgeBand,
     AgeBandKind,
     Allotment,
@@ -477,6 +479,9 @@ def new_draft(
                 markup_pct=line.markup_pct,
                 weekdays=line.weekdays,
                 min_nights=line.min_nights,
+                capacity=line.capacity,
+                supplement=line.supplement,
+                optional=line.optional,
                 position=line.position,
             )
             for line in lines
@@ -824,6 +829,9 @@ class LineValues:
     markup_pct: Decimal | None
     weekdays: int
     min_nights: int
+    capacity: int | None = None
+    supplement: str | None = None
+    optional: bool = False
 
 
 def _line_errors(
@@ -865,6 +873,17 @@ def _line_errors(
         )
     if values.weekdays & ALL_WEEKDAYS == 0:
         errors.append(FieldError("weekdays", "at least one weekday", "weekdays", row))
+    if values.capacity is not None and values.basis not in VEHICLE_BASES:
+        errors.append(
+            FieldError(
+                "capacity",
+                "seats apply to prices per vehicle (per day, km, hour or transfer)",
+                "capacity",
+                row,
+            )
+        )
+    if values.optional and not values.supplement:
+        errors.append(FieldError("optional", "only a supplement can be optional", "optional", row))
     return errors
 
 
@@ -887,7 +906,7 @@ def _pax_gap_errors(session: Session, version_id: uuid.UUID) -> list[FieldError]
     groups: dict[tuple[Any, ...], list[tuple[int, int]]] = defaultdict(list)
     for line in session.exec(select(RateLine).where(col(RateLine.version_id) == version_id)):
         key = (line.service_id, line.season_id, line.basis, line.occupancy, line.age_band)
-        groups[(*key, line.weekdays)].append((line.pax_min, line.pax_max))
+        groups[(*key, line.supplement, line.weekdays)].append((line.pax_min, line.pax_max))
     errors = []
     for ranges in groups.values():
         ranges.sort()
@@ -948,6 +967,9 @@ def add_lines(
             markup_pct=line.markup_pct,
             weekdays=weekdays_mask(list(line.weekdays)),
             min_nights=line.min_nights,
+            capacity=line.capacity,
+            supplement=line.supplement,
+            optional=line.optional,
         )
         errors += _line_errors(
             values, services=services, seasons=seasons, bands=bands, row=index + 1
@@ -1035,7 +1057,7 @@ def update_line(
         raise ValidationFailedError(_summary(price_errors), errors=price_errors)
     values = LineValues(**{k: getattr(line, k) for k in LineValues.__dataclass_fields__})
     for key, value in changes.items():
-        if value is None and key not in {"sell", "markup_pct"}:
+        if value is None and key not in {"sell", "markup_pct", "capacity", "supplement"}:
             raise ValidationFailedError(
                 f"{key} cannot be empty.", errors=[FieldError(key, "cannot be empty", "required")]
             )
@@ -1143,6 +1165,9 @@ def version_lines(session: Session, ctx: TenantContext, *, version_id: uuid.UUID
                 table.c.markup_pct,
                 table.c.weekdays,
                 table.c.min_nights,
+                table.c.capacity,
+                table.c.supplement,
+                table.c.optional,
                 table.c.position,
             )
             .where(table.c.tenant_id == tenant_id, table.c.version_id == version_id)
@@ -1397,20 +1422,30 @@ def coverage(
                     service.id,
                 )
             )
-        issues += _sold_but_unpriced(service, mine, seasons, bands)
-        combos = {(ln.basis, ln.occupancy, ln.age_band) for ln in mine}
+        # supplements are surcharges on top: they leave no party unpriced
+        issues += _sold_but_unpriced(
+            service, [ln for ln in mine if not ln.supplement], seasons, bands
+        )
+        combos = {(ln.basis, ln.occupancy, ln.age_band, ln.supplement or "") for ln in mine}
         for season_id in {ln.season_id for ln in mine} | set(seasons):
             present = {
-                (ln.basis, ln.occupancy, ln.age_band) for ln in mine if ln.season_id == season_id
+                (ln.basis, ln.occupancy, ln.age_band, ln.supplement or "")
+                for ln in mine
+                if ln.season_id == season_id
             }
             # single rooms and children are asked for above, each to acknowledge
             missing = {
-                (b, o, a)
-                for b, o, a in combos - present
+                (b, o, a, extra)
+                for b, o, a, extra in combos - present
                 if o != Occupancy.SINGLE.value and a not in _CHILD_WORDS
             }
             if missing and season_id in seasons:
-                names = ", ".join(sorted(f"{o}/{a}" for _b, o, a in missing))
+                names = ", ".join(
+                    sorted(
+                        extra or (f"{o}/{a}" if o != Occupancy.ANY.value else BASIS_WORDS[b])
+                        for b, o, a, extra in missing
+                    )
+                )
                 issues.append(
                     CoverageIssue(
                         "warning",
@@ -1637,7 +1672,8 @@ def _line_key(
     season = seasons.get(line.season_id)
     return (
         f"{service.name if service else line.service_id} · {season.name if season else '?'} · "
-        f"{line.basis}/{line.occupancy}/{line.age_band} · {line.pax_min}-{line.pax_max} pax"
+        + (f"{line.supplement} · " if line.supplement else "")
+        + f"{line.basis}/{line.occupancy}/{line.age_band} · {line.pax_min}-{line.pax_max} pax"
         + ("" if line.weekdays == ALL_WEEKDAYS else f" · days {line.weekdays:07b}")
     )
 
@@ -1835,7 +1871,7 @@ def forget_prices(session: Session, tenant_id: uuid.UUID) -> None:
 class NoPriceError(DomainError):
     """No price for this request; `reason` says why in a word (stop_sale, blackout,
     no_rate_list, no_season, min_nights, no_rate, age_not_priced, allotment_exhausted,
-    mixed_currencies)."""
+    mixed_currencies, quantity_missing)."""
 
     code = "no_price"
     status = 422
@@ -1854,11 +1890,52 @@ def _no_price(reason: str, detail: str, night: date | None = None) -> NoPriceErr
 
 
 @dataclass(frozen=True)
+class PricePart:
+    """One line's share of a night: `unit_net` x `quantity` (km, hours or legs per vehicle;
+    1 for a day or a night) x `units` (vehicles, rooms or people; 1 for a group)."""
+
+    what: str  # the service, a supplement's name, a room or an age band
+    basis: str
+    quantity: Decimal
+    units: int
+    unit_net: Decimal
+    net: Decimal
+    sell: Decimal
+    line_id: uuid.UUID
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "what": self.what,
+            "basis": self.basis,
+            "quantity": str(self.quantity),
+            "units": self.units,
+            "unit_net": str(self.unit_net),
+            "net": str(self.net),
+            "sell": str(self.sell),
+            "line_id": str(self.line_id),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> PricePart:
+        return cls(
+            what=data["what"],
+            basis=data["basis"],
+            quantity=Decimal(data["quantity"]),
+            units=int(data["units"]),
+            unit_net=Decimal(data["unit_net"]),
+            net=Decimal(data["net"]),
+            sell=Decimal(data["sell"]),
+            line_id=uuid.UUID(data["line_id"]),
+        )
+
+
+@dataclass(frozen=True)
 class NightPrice:
     night: date
     net: Decimal
     sell: Decimal
     line_ids: list[uuid.UUID]
+    parts: list[PricePart] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -1891,6 +1968,7 @@ class PriceQuote:
                     "net": str(n.net),
                     "sell": str(n.sell),
                     "line_ids": [str(i) for i in n.line_ids],
+                    "parts": [p.to_json() for p in n.parts],
                 }
                 for n in self.nights
             ],
@@ -1912,6 +1990,7 @@ class PriceQuote:
                     net=Decimal(n["net"]),
                     sell=Decimal(n["sell"]),
                     line_ids=[uuid.UUID(i) for i in n["line_ids"]],
+                    parts=[PricePart.from_json(p) for p in n.get("parts", [])],
                 )
                 for n in data["nights"]
             ],
@@ -1959,32 +2038,91 @@ class _SeasonLines:
 
     @property
     def bases(self) -> set[str]:
+        """The bases of the base prices (supplements come on top of one of them)."""
         if self._bases is None:
-            self._bases = {ln.basis for ln in self.lines}
+            self._bases = {ln.basis for ln in self.lines if not ln.supplement}
         return self._bases
 
     def group(self, kind: str, value: str) -> list[Any]:
-        """`room`: per-room lines of an occupancy; `bed`: extra beds of an age band;
-        `person`: per-person lines of an age band."""
+        """Base prices: `room`: per-room lines of an occupancy; `bed`: extra beds of an age
+        band; `person`: per-person lines of an age band; `basis`: the lines of a basis.
+        `supplement`: the lines of a supplement, by its name."""
         key = (kind, value)
         found = self._groups.get(key)
         if found is None:
-            if kind == "room":
-                found = [
-                    ln for ln in self.lines if ln.basis == "per_room" and ln.occupancy == value
-                ]
-            elif kind == "bed":
-                found = [
-                    ln
-                    for ln in self.lines
-                    if ln.occupancy == Occupancy.EXTRA_BED.value and ln.age_band == value
-                ]
+            if kind == "supplement":
+                found = [ln for ln in self.lines if ln.supplement == value]
             else:
-                found = [
-                    ln for ln in self.lines if ln.basis == "per_person" and ln.age_band == value
-                ]
+                base = [ln for ln in self.lines if not ln.supplement]
+                if kind == "room":
+                    found = [ln for ln in base if ln.basis == "per_room" and ln.occupancy == value]
+                elif kind == "bed":
+                    found = [
+                        ln
+                        for ln in base
+                        if ln.occupancy == Occupancy.EXTRA_BED.value and ln.age_band == value
+                    ]
+                elif kind == "basis":
+                    found = [ln for ln in base if ln.basis == value]
+                else:
+                    found = [ln for ln in base if ln.basis == "per_person" and ln.age_band == value]
             self._groups[key] = found
         return found
+
+    def supplements(self) -> list[str]:
+        """The supplements' names in the operator's order."""
+        return list(dict.fromkeys(ln.supplement for ln in self.lines if ln.supplement))
+
+
+# without `basis` in the query, the first of these the service is priced by; a distance or
+# hours given pick the price per km or per hour over the price per day
+_BASIS_ORDER = (
+    PricingBasis.PER_ROOM.value,
+    PricingBasis.PER_PERSON.value,
+    PricingBasis.PER_VEHICLE.value,
+    PricingBasis.PER_TRANSFER.value,
+    PricingBasis.PER_RETURN_TRANSFER.value,
+    PricingBasis.PER_KM.value,
+    PricingBasis.PER_HOUR.value,
+    PricingBasis.PER_GROUP.value,
+)
+
+
+def _basis_for(bases: set[str], query: PriceQuery) -> str | None:
+    if query.basis is not None:
+        return query.basis.value
+    if not bases & {PricingBasis.PER_ROOM.value, PricingBasis.PER_PERSON.value}:
+        if query.km is not None and PricingBasis.PER_KM.value in bases:
+            return PricingBasis.PER_KM.value
+        if query.hours is not None and PricingBasis.PER_HOUR.value in bases:
+            return PricingBasis.PER_HOUR.value
+    return next((b for b in _BASIS_ORDER if b in bases), None)
+
+
+def vehicles_needed(people: int, capacity: int | None) -> int:
+    """Vehicles a party fills: ceil(people / seats); with no seats known, one."""
+    if not capacity:
+        return 1
+    return max(1, -(-people // capacity))
+
+
+def _quantity(basis: str, query: PriceQuery, night: date) -> Decimal:
+    """What one vehicle is priced by in a day: km, hours, legs; 1 for the other bases."""
+    if basis == PricingBasis.PER_KM.value:
+        if query.km is None:
+            raise _no_price(
+                "quantity_missing", "A price per km needs the distance of the day.", night
+            )
+        return Decimal(query.km)
+    if basis == PricingBasis.PER_HOUR.value:
+        if query.hours is None:
+            raise _no_price(
+                "quantity_missing", "A price per hour needs the hours of the day.", night
+            )
+        return query.hours
+    if basis in (PricingBasis.PER_TRANSFER.value, PricingBasis.PER_RETURN_TRANSFER.value):
+        return Decimal(query.transfers)
+    return Decimal(1)
 
 
 def _night_price(
@@ -1995,8 +2133,12 @@ def _night_price(
     query: PriceQuery,
     bands: Sequence[Any],
     currency: str,
+    service_name: str = "",
+    seats: int | None = None,
 ) -> NightPrice:
-    """Price one night from the lines of its season (weekday and min-nights already checked)."""
+    """Price one night (or day) from the lines of its season (weekday and min-nights already
+    checked): the base price by one basis, then the supplements that apply. `seats` is the
+    service's seats per vehicle, for vehicle lines without a capacity of their own."""
     people: dict[str, int] = defaultdict(int)
     people[AgeBandKind.ADULT.value] += query.adults
     ages: dict[str, list[int]] = defaultdict(list)  # the children's ages in each band
@@ -2012,6 +2154,7 @@ def _night_price(
         people[band] += 1
         ages[band].append(age)
     total_pax = sum(people.values())
+    what_service = service_name or "the vehicle or group"
 
     def unpriced(band: str, how: str) -> NoPriceError:
         who = " and ".join(str(a) for a in ages[band])
@@ -2019,6 +2162,15 @@ def _night_price(
         return _no_price(
             "age_not_priced", f"No price for {children} of {who}{how} in {season_name}.", night
         )
+
+    def fits(candidates: list[Any]) -> list[Any]:
+        return [
+            ln
+            for ln in candidates
+            if ln.weekdays & (1 << night.weekday())
+            and ln.min_nights <= query.nights
+            and ln.pax_min <= total_pax <= ln.pax_max
+        ]
 
     def pick(candidates: list[Any], what: str) -> Any:
         if not candidates:
@@ -2042,19 +2194,35 @@ def _night_price(
             )
         return fitting[0]
 
-    bases = lines.bases
-    net, sell, used = Decimal(0), Decimal(0), []
-    if PricingBasis.PER_ROOM.value in bases:
+    parts: list[PricePart] = []
+
+    def add(line: Any, what: str, units: int, quantity: Decimal = Decimal(1)) -> None:
+        unit = unit_net(line, currency)
+        parts.append(
+            PricePart(
+                what=what,
+                basis=line.basis,
+                quantity=quantity,
+                units=units,
+                unit_net=unit,
+                net=round_money(unit * quantity * units, currency),
+                sell=round_money(effective_sell(line, currency) * quantity * units, currency),
+                line_id=line.id,
+            )
+        )
+
+    def vehicle_units(line: Any, fallback: int | None) -> int:
+        return vehicles_needed(total_pax, line.capacity or fallback or seats)
+
+    basis = _basis_for(lines.bases, query)
+    base_capacity: int | None = None
+    if basis == PricingBasis.PER_ROOM.value:
         room = pick(lines.group("room", query.occupancy.value), f"a {query.occupancy.value} room")
-        net += unit_net(room, currency) * query.rooms
-        sell += effective_sell(room, currency) * query.rooms
-        used.append(room.id)
+        add(room, f"{query.occupancy.value} room", query.rooms)
         for band in (AgeBandKind.CHILD_WITH_BED.value,):
             if people.get(band):
                 bed = pick(lines.group("bed", band), "an extra bed for a child")
-                net += unit_net(bed, currency) * people[band]
-                sell += effective_sell(bed, currency) * people[band]
-                used.append(bed.id)
+                add(bed, "extra bed", people[band])
         # a child without a bed shares the room: priced by the list's line for their band (as
         # an extra-bed or a per-person line), free only if an infant the list does not price
         for band in (AgeBandKind.CHILD_WITHOUT_BED.value, AgeBandKind.INFANT.value):
@@ -2066,10 +2234,8 @@ def _night_price(
                     continue  # infants stay free unless the contract prices them
                 raise unpriced(band, " without a bed")
             line = pick(candidates, f"a {band.replace('_', ' ')}")
-            net += unit_net(line, currency) * people[band]
-            sell += effective_sell(line, currency) * people[band]
-            used.append(line.id)
-    elif PricingBasis.PER_PERSON.value in bases:
+            add(line, band.replace("_", " "), people[band])
+    elif basis == PricingBasis.PER_PERSON.value:
         for band, count in people.items():
             if not count:
                 continue
@@ -2079,20 +2245,57 @@ def _night_price(
             if not candidates and ages.get(band) and band != AgeBandKind.ADULT.value:
                 raise unpriced(band, "")
             line = pick(candidates, f"{band.replace('_', ' ')}")
-            net += unit_net(line, currency) * count
-            sell += effective_sell(line, currency) * count
-            used.append(line.id)
+            add(line, band.replace("_", " "), count)
+    elif basis is None:
+        pick([], what_service)
     else:
-        line = pick(lines.lines, "the vehicle or group")
-        net, sell = unit_net(line, currency), effective_sell(line, currency)
-        used.append(line.id)
-    return NightPrice(night, round_money(net, currency), round_money(sell, currency), used)
+        words = BASIS_WORDS.get(basis, basis).lower()
+        line = pick(lines.group("basis", basis), f"{what_service} ({words})")
+        if basis in VEHICLE_BASES:
+            base_capacity = line.capacity or seats
+            add(line, what_service, vehicle_units(line, None), _quantity(basis, query, night))
+        else:  # a group: one price for the party its pax break allows
+            add(line, what_service, 1)
+    # supplements, each with its own basis: mandatory ones whenever a line of theirs fits the
+    # night and the party, optional ones only when asked for by name
+    asked = {name.casefold(): name for name in query.supplements}
+    offered = lines.supplements()
+    unknown = set(asked) - {name.casefold() for name in offered}
+    if unknown:
+        name = asked[sorted(unknown)[0]]
+        raise _no_price("no_rate", f"No price for {name} in {season_name}.", night)
+    for name in offered:
+        candidates = lines.group("supplement", name)
+        if all(ln.optional for ln in candidates) and name.casefold() not in asked:
+            continue
+        fitting = fits(candidates)
+        if not fitting:
+            continue
+        line = fitting[0]
+        if line.basis in VEHICLE_BASES:
+            units = vehicle_units(line, base_capacity)
+            add(line, name, units, _quantity(line.basis, query, night))
+        elif line.basis == PricingBasis.PER_ROOM.value:
+            add(line, name, query.rooms)
+        elif line.basis == PricingBasis.PER_PERSON.value:
+            add(line, name, total_pax - people.get(AgeBandKind.INFANT.value, 0))
+        else:
+            add(line, name, 1)
+    net = sum((p.net for p in parts), Decimal(0))
+    sell = sum((p.sell for p in parts), Decimal(0))
+    return NightPrice(
+        night,
+        round_money(net, currency),
+        round_money(sell, currency),
+        [p.line_id for p in parts],
+        parts,
+    )
 
 
 def _quote_key(query: PriceQuery, on: date) -> str:
     return ":".join(
         [
-            "2",  # the layout of the cached answer (2: with the list's name and market)
+            "3",  # the cached answer's layout (3: with each night's parts; 2: list's name)
             str(query.service_id),
             query.check_in.isoformat(),
             str(query.nights),
@@ -2102,6 +2305,11 @@ def _quote_key(query: PriceQuery, on: date) -> str:
             ",".join(map(str, sorted(query.child_ages))),
             str(query.children_with_bed),
             query.market.value,
+            query.basis.value if query.basis else "",
+            str(query.km or ""),
+            str(query.hours or ""),
+            str(query.transfers),
+            ",".join(sorted(name.casefold() for name in query.supplements)),
             on.isoformat(),  # the agency's today: allotments release by days before arrival
         ]
     )
@@ -2153,6 +2361,7 @@ _LOOKUP_SERVICE = (
     sa_select(
         _svc.c.supplier_id,
         _svc.c.name,
+        _svc.c.max_occupancy,
         _rst.c.kind,
         _rst.c.starts_on,
         _rst.c.ends_on,
@@ -2244,6 +2453,9 @@ _LOOKUP_LINES = sa_select(
     _lin.c.markup_pct,
     _lin.c.weekdays,
     _lin.c.min_nights,
+    _lin.c.capacity,
+    _lin.c.supplement,
+    _lin.c.optional,
 ).where(
     _lin.c.tenant_id == _T,
     _lin.c.version_id.in_(bindparam("version_ids", expanding=True)),
@@ -2301,6 +2513,7 @@ def _quote(session: Session, query: PriceQuery, *, on: date) -> PriceQuote:
     if not service_rows:
         raise NotFoundError("Service not found.")
     supplier_id, service_name = service_rows[0].supplier_id, service_rows[0].name
+    seats = service_rows[0].max_occupancy
     restrictions = {
         (r.kind, r.starts_on, r.ends_on, r.reason) for r in service_rows if r.kind is not None
     }
@@ -2410,6 +2623,8 @@ def _quote(session: Session, query: PriceQuery, *, on: date) -> PriceQuote:
                 query=query,
                 bands=bands_by_version[version.id],
                 currency=version.currency,
+                service_name=service_name,
+                seats=seats,
             )
         )
     assert chosen is not None

@@ -25,7 +25,7 @@ from travelcrm.core.money import minor_units
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.rates import services as rates
-from travelcrm.rates.models import AgeBandKind, Occupancy, RateListVersion
+from travelcrm.rates.models import BASIS_WORDS, AgeBandKind, Occupancy, RateListVersion
 from travelcrm.rates.schemas import weekday_names
 from travelcrm.ratesheets import values, xlsx
 from travelcrm.ratesheets.models import ImportTemplate
@@ -50,6 +50,9 @@ OUR_COLUMNS = (
     "Min Nights",
     "Days",
     "Currency",
+    "Seats",  # per vehicle (vehicle bases); empty: the service's
+    "Supplement",  # empty: the base price
+    "Optional",  # "Yes": a supplement added only when asked
 )
 _FORMULA_START = values.FORMULA_START  # (the import takes the apostrophe off again)
 _PLAIN_NUMBER = re.compile(r"[-+]?\d+(\.\d+)?")
@@ -87,6 +90,9 @@ class _Line:
     markup_pct: Decimal | None
     min_nights: int
     days: str
+    capacity: int | None = None
+    supplement: str | None = None
+    optional: bool = False
 
 
 def _version(
@@ -132,6 +138,9 @@ def _lines(session: Session, ctx: TenantContext, version: RateListVersion) -> li
                 markup_pct=row.markup_pct,
                 min_nights=row.min_nights,
                 days="All" if len(days) == 7 else ", ".join(d.title() for d in days),
+                capacity=row.capacity,
+                supplement=row.supplement,
+                optional=bool(row.optional),
             )
             for starts_on, ends_on in ranges.get(season.id) or [(season.starts_on, season.ends_on)]
         )
@@ -146,6 +155,10 @@ def _words(value: str) -> str:
     return value.replace("_", " ").capitalize()
 
 
+def _basis(line: _Line) -> str:
+    return BASIS_WORDS.get(line.basis, _words(line.basis))
+
+
 def _occupancy(line: _Line) -> str:
     return "" if line.occupancy == Occupancy.ANY.value else _words(line.occupancy)
 
@@ -157,7 +170,7 @@ def _our_row(line: _Line, currency: str) -> list[Any]:
         line.season,
         line.starts_on,
         line.ends_on,
-        _words(line.basis),
+        _basis(line),
         _occupancy(line),
         _words(line.age_band),
         _pax(line),
@@ -167,6 +180,9 @@ def _our_row(line: _Line, currency: str) -> list[Any]:
         line.min_nights,
         line.days,
         currency,
+        line.capacity,
+        line.supplement or "",
+        "Yes" if line.optional else "",
     ]
 
 
@@ -207,7 +223,7 @@ def _row_value(line: _Line, name: ImportField) -> Any:
         ImportField.SEASON: line.season,
         ImportField.VALID_FROM: line.starts_on,
         ImportField.VALID_TO: line.ends_on,
-        ImportField.BASIS: _words(line.basis),
+        ImportField.BASIS: _basis(line),
         ImportField.OCCUPANCY: ""
         if line.occupancy == Occupancy.ANY.value
         else _words(line.occupancy),

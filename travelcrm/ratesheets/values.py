@@ -970,7 +970,7 @@ _MEAL_PLANS = _Labels.build(
 _BASES = _Labels.build(
     "pricing basis",
     "pricing bases",
-    "Per person, Per room, Per vehicle or Per group",
+    "Per person, Per room, Per vehicle (per day, per km, per hour, one way or return) or Per group",
     {
         PricingBasis.PER_PERSON: (
             "pp",
@@ -1010,6 +1010,39 @@ _BASES = _Labels.build(
             "/vehicle",
         ),
         PricingBasis.PER_GROUP: ("per group", "group", "per batch", "/group"),
+        PricingBasis.PER_KM: (
+            "per km",
+            "per vehicle per km",
+            "per car per km",
+            "per kilometre",
+            "per kilometer",
+            "rate per km",
+            "/km",
+        ),
+        PricingBasis.PER_HOUR: (
+            "per hour",
+            "per vehicle per hour",
+            "per car per hour",
+            "per hr",
+            "hourly",
+            "/hour",
+            "/hr",
+        ),
+        PricingBasis.PER_TRANSFER: (
+            "per transfer",
+            "per vehicle one way",
+            "per car one way",
+            "one way",
+            "one way transfer",
+        ),
+        PricingBasis.PER_RETURN_TRANSFER: (
+            "per return transfer",
+            "per vehicle return",
+            "per car return",
+            "return transfer",
+            "round trip",
+            "two way",
+        ),
     },
 )
 
@@ -1035,7 +1068,7 @@ def parse_meal_plan(value: Any) -> str:
 
 def parse_basis(value: Any) -> str:
     """A `PricingBasis` value: per person ("PP", "per pax", "pppn"), per room ("PRPN"), per
-    vehicle ("per car", "per cab") or per group."""
+    vehicle ("per car", "per cab"; "per km", "per hour", "one way", "return") or per group."""
     return _BASES.parse(value)
 
 

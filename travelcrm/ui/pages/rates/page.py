@@ -22,6 +22,7 @@ from travelcrm.ui.pages.rates.state import (
     BAND_OPTIONS,
     BASIS_OPTIONS,
     OCCUPANCY_OPTIONS,
+    PC_ANY_BASIS,
     PREVIEW_ROWS,
     BandRow,
     BulkLine,
@@ -671,6 +672,22 @@ def _add_line_dialog() -> rx.Component:
                         num("Min nights", "min_nights", "1"),
                         num("Weekdays", "weekdays", "Every day"),
                         columns="4",
+                        spacing="3",
+                        width="100%",
+                    ),
+                    rx.grid(
+                        num("Seats per vehicle", "capacity", placeholder="the service's"),
+                        num("Supplement", "supplement", placeholder="empty: the base price"),
+                        field(
+                            "Added",
+                            rx.checkbox(
+                                "Only when asked",
+                                name="optional",
+                                data_testid="add-optional",
+                            ),
+                            error=errors.get("optional", ""),
+                        ),
+                        columns="3",
                         spacing="3",
                         width="100%",
                     ),
@@ -1673,7 +1690,13 @@ def _restrictions_tab() -> rx.Component:
 
 def _night(row: ObjectVar[NightRow]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.text(row.night, size="2")),
+        rx.table.cell(
+            rx.text(row.night, size="2"),
+            rx.cond(
+                row.parts != "",
+                rx.text(row.parts, size="1", color=MUTED, data_testid="quote-parts"),
+            ),
+        ),
         rx.table.cell(rx.text(row.net, size="2"), text_align="right"),
         rx.table.cell(rx.text(row.sell, size="2", weight="medium"), text_align="right"),
         data_testid="quote-night",
@@ -1713,6 +1736,7 @@ def _price_tab() -> rx.Component:
                             S.services,
                             name="service_id",
                             placeholder="Service",
+                            on_change=S.set_pc_service,
                             test_id="pc-service",
                         ),
                         error=errors.get("service_id", ""),
@@ -1739,6 +1763,27 @@ def _price_tab() -> rx.Component:
                     columns=rx.breakpoints(
                         initial="1", md="220px 150px 64px 120px 64px 64px 100px 84px"
                     ),
+                    spacing="3",
+                    align="start",
+                    width="100%",
+                ),
+                rx.grid(
+                    field(
+                        "Priced",
+                        option_select(
+                            _opts(BASIS_OPTIONS),
+                            name="basis",
+                            first=(PC_ANY_BASIS, "As the list sells it"),
+                            default_value=PC_ANY_BASIS,
+                            test_id="pc-basis",
+                        ),
+                        error=errors.get("basis", ""),
+                    ),
+                    rx.cond(S.pc_vehicle, small("Km per day", "km", "", "e.g. 300")),
+                    rx.cond(S.pc_vehicle, small("Hours per day", "hours", "", "e.g. 4")),
+                    rx.cond(S.pc_vehicle, small("Transfers per day", "transfers", "1")),
+                    small("Supplements", "supplements", "", "e.g. Night driving"),
+                    columns=rx.breakpoints(initial="1", md="200px 100px 100px 120px 220px"),
                     spacing="3",
                     align="start",
                     width="100%",

@@ -32,6 +32,7 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
+    BASIS_WORDS,
     AgeBandKind,
     Market,
     Occupancy,
@@ -54,7 +55,7 @@ from travelcrm.rates.schemas import (
     VersionUpdate,
 )
 from travelcrm.ratesheets import export
-from travelcrm.suppliers.models import SupplierService
+from travelcrm.suppliers.models import ServiceKind, SupplierService
 from travelcrm.ui import routes
 from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_amount, format_date, format_money, format_range
@@ -67,11 +68,13 @@ from travelcrm.ui.pages.rates.text import (
     blank_fields,
     cell_patch,
     cell_text,
+    choice_words,
     line_values,
     market_label,
     month_weeks,
     parse_cell,
     parse_tiers,
+    part_text,
     priced_from,
     schema_message,
     shift_month,
@@ -179,6 +182,7 @@ class NightRow:
     night: str
     net: str
     sell: str
+    parts: str = ""  # "Innova, 300 km x ₹18.00 x 2 vehicles + Driver allowance, ..."
 
 
 def service_label(service: SupplierService) -> str:
@@ -224,10 +228,15 @@ def field_message(exc: Exception, field: str) -> str:
 
 
 def line_label(line: RateLine, services: dict[str, str], seasons: dict[str, str]) -> str:
+    what = (
+        words(line.occupancy)
+        if line.occupancy != Occupancy.ANY.value
+        else choice_words("basis", line.basis)
+    )
     return (
         f"{services.get(str(line.service_id), '?')} · {seasons.get(str(line.season_id), '?')} · "
-        f"{words(line.occupancy) if line.occupancy != 'any' else words(line.basis)} · "
-        f"{words(line.age_band)} · {line.pax_min}-{line.pax_max} pax"
+        + (f"{line.supplement} · " if line.supplement else "")
+        + f"{what} · {words(line.age_band)} · {line.pax_min}-{line.pax_max} pax"
     )
 
 
@@ -257,7 +266,8 @@ def _choices(values: list[str]) -> list[Option]:
     return [Option(v, words(v)) for v in values]
 
 
-BASIS_OPTIONS = _choices([b.value for b in PricingBasis])
+BASIS_OPTIONS = [Option(b.value, BASIS_WORDS[b.value]) for b in PricingBasis]
+PC_ANY_BASIS = "any"  # the price check's "as the list sells it" (a select's value is not "")
 OCCUPANCY_OPTIONS = _choices([o.value for o in Occupancy])
 BAND_OPTIONS = _choices([a.value for a in AgeBandKind])
 BAND_LABELS = {
@@ -362,6 +372,9 @@ class RateListState(rx.State):
     cal_weeks: list[list[DayCell]] = []
     allot_errors: dict[str, str] = {}
     # price check
+    pc_service: str = ""
+    pc_vehicle: bool = False  # the service checked is a vehicle: km, hours and transfers asked
+    _vehicle_ids: list[str] = []
     quote_rows: list[NightRow] = []
     quote_total_net: str = ""
     quote_total_sell: str = ""
@@ -473,6 +486,7 @@ class RateListState(rx.State):
         services = rates.services_to_price(session, ctx, supplier_id=rate_list.supplier_id)
         self.services = [Option(str(s.id), service_label(s)) for s in services]
         self._service_names = {str(s.id): service_label(s) for s in services}
+        self._vehicle_ids = [str(s.id) for s in services if s.kind == ServiceKind.VEHICLE.value]
         versions = rates.list_versions(session, ctx, rate_list.id)
         self._fill_versions(versions)
         self.found = True
@@ -813,6 +827,9 @@ class RateListState(rx.State):
                     "pax_min": form.get("pax_min") or 1,
                     "pax_max": form.get("pax_max") or 99,
                     "min_nights": form.get("min_nights") or 1,
+                    "capacity": form.get("capacity") or None,
+                    "supplement": form.get("supplement") or None,
+                    "optional": bool(form.get("optional")),
                     **typed,
                 }
             )
@@ -1644,6 +1661,11 @@ class RateListState(rx.State):
     # ---- price check ----------------------------------------------------------------------
 
     @rx.event
+    def set_pc_service(self, value: str) -> None:
+        self.pc_service = value if value in self._service_names else ""
+        self.pc_vehicle = self.pc_service in self._vehicle_ids
+
+    @rx.event
     def check_price(self, form: dict[str, Any]) -> EventSpec | None:
         self.quote_rows, self.quote_error, self.quote_reason, self.quote_errors = [], "", "", {}
         self.quote_total_net = self.quote_total_sell = self.quote_note = self.quote_source = ""
@@ -1673,6 +1695,17 @@ class RateListState(rx.State):
                     "child_ages": ages,
                     "children_with_bed": form.get("children_with_bed") or 0,
                     "market": market,
+                    "basis": None
+                    if form.get("basis") in (None, "", PC_ANY_BASIS)
+                    else form.get("basis"),
+                    "km": form.get("km") or None,
+                    "hours": form.get("hours") or None,
+                    "transfers": form.get("transfers") or 1,
+                    "supplements": [
+                        name.strip()
+                        for name in str(form.get("supplements", "")).split(",")
+                        if name.strip()
+                    ],
                 }
             )
         except ValidationError as exc:
@@ -1700,6 +1733,7 @@ class RateListState(rx.State):
                 night=f"{n.night:%a} {format_date(n.night)}",
                 net=format_money(n.net, quote.currency),
                 sell=format_money(n.sell, quote.currency),
+                parts=" + ".join(part_text(p, quote.currency) for p in n.parts),
             )
             for n in quote.nights
         ]

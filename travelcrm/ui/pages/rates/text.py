@@ -14,6 +14,8 @@ from typing import Any
 
 from travelcrm.rates.models import (
     ALL_WEEKDAYS,
+    BASIS_WORDS,
+    VEHICLE_BASES,
     AgeBandKind,
     Market,
     Occupancy,
@@ -21,7 +23,7 @@ from travelcrm.rates.models import (
     VersionStatus,
 )
 from travelcrm.rates.schemas import WEEKDAY_NAMES
-from travelcrm.ui.components.money import DASH, format_amount
+from travelcrm.ui.components.money import DASH, format_amount, format_money
 
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -50,6 +52,7 @@ NO_PRICE_REASONS = {
     "age_not_priced": "Child age not priced",
     "allotment_exhausted": "No allotment left",
     "mixed_currencies": "Lists in different currencies",
+    "quantity_missing": "Distance or hours needed",
 }
 
 
@@ -233,12 +236,60 @@ CHOICES: dict[str, tuple[str, ...]] = {
 }
 
 
+# what a vehicle basis counts per vehicle, in words (1 km, 2.5 hours, 2 transfers)
+_PER_VEHICLE_UNITS = {
+    PricingBasis.PER_KM.value: ("km", "km"),
+    PricingBasis.PER_HOUR.value: ("hour", "hours"),
+    PricingBasis.PER_TRANSFER.value: ("transfer", "transfers"),
+    PricingBasis.PER_RETURN_TRANSFER.value: ("return transfer", "return transfers"),
+}
+_UNITS = {
+    PricingBasis.PER_ROOM.value: ("room", "rooms"),
+    PricingBasis.PER_PERSON.value: ("person", "people"),
+}
+
+
+TIMES = "\u00d7"  # the multiplication sign of "300 km x ₹18.00 x 2 vehicles"
+
+
+def part_text(part: Any, currency: str) -> str:
+    """A quote's part in words: "Innova, 300 km x ₹18.00 x 2 vehicles", "Driver allowance,
+    ₹400.00 x 2 vehicles", "adult, ₹1,200.00 x 2 people", "Guide fee, ₹1,000.00 per group"
+    (with a real multiplication sign)."""
+    price = format_money(part.unit_net, currency)
+    if part.basis == PricingBasis.PER_GROUP.value:
+        return f"{part.what}, {price} per group"
+    if part.basis in VEHICLE_BASES:
+        one, many = "vehicle", "vehicles"
+    else:
+        one, many = _UNITS.get(part.basis, ("unit", "units"))
+    count = f"{part.units} {one if part.units == 1 else many}"
+    per = _PER_VEHICLE_UNITS.get(part.basis)
+    if per is None:
+        return f"{part.what}, {price} {TIMES} {count}"
+    amount = _plain_number(part.quantity)
+    unit = per[0] if part.quantity == 1 else per[1]
+    return f"{part.what}, {amount} {unit} {TIMES} {price} {TIMES} {count}"
+
+
+def choice_words(field: str, value: str) -> str:
+    """A choice as the grid shows it: a basis in the operator's words ("Per vehicle per km"),
+    the others as "extra bed"."""
+    if field == "basis":
+        return BASIS_WORDS.get(value, words(value))
+    return words(value)
+
+
 def parse_choice(field: str, text: str) -> str:
-    """ "Per room", "extra-bed", "child with bed" -> the enum value; refuses others by name."""
+    """ "Per room", "extra-bed", "child with bed", "per vehicle per km" -> the enum value;
+    refuses others by name."""
     key = re.sub(r"[\s\-]+", "_", text.strip().lower())
     if key in CHOICES[field]:
         return key
-    options = ", ".join(words(v) for v in CHOICES[field])
+    for value in CHOICES[field]:
+        if key == re.sub(r"[\s\-]+", "_", choice_words(field, value).lower()):
+            return value
+    options = ", ".join(choice_words(field, v) for v in CHOICES[field])
     raise CellError(f"“{text.strip()}” is not one of: {options}")
 
 
@@ -248,7 +299,7 @@ def parse_choice(field: str, text: str) -> str:
 GRID_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("service", "Service", 144, False),
     ("season", "Season", 76, False),
-    ("basis", "Basis", 82, True),
+    ("basis", "Basis", 124, True),
     ("occupancy", "Occupancy", 80, True),
     ("age_band", "Age band", 110, True),
     ("pax", "Pax", 56, True),  # "1-4": pax_min and pax_max in one cell
@@ -258,6 +309,9 @@ GRID_COLUMNS: tuple[tuple[str, str, int, bool], ...] = (
     ("effective_sell", "Sells at", 88, False),
     ("weekdays", "Weekdays", 88, True),
     ("min_nights", "Min stay", 70, True),
+    ("capacity", "Seats", 56, True),  # per vehicle; empty: the service's
+    ("supplement", "Supplement", 120, True),  # empty: the base price
+    ("optional", "Optional", 68, True),  # a supplement added only when asked
 )
 FIELD_TITLES = {name: title for name, title, _w, _e in GRID_COLUMNS}
 FIELD_TITLES |= {"pax_min": "Pax min", "pax_max": "Pax max", "min_nights": "Min stay"}
@@ -287,11 +341,24 @@ def _whole(text: str) -> int:
     return int(cleaned)
 
 
+YES_WORDS = {"yes", "y", "true", "optional", "1", "✓"}
+NO_WORDS = {"", "no", "n", "false", "mandatory", "0"}
+
+
 def parse_cell(field: str, text: str) -> Any:
     """What a typed cell means for `LinePatch(field=...)`; `CellError` when it cannot mean
     anything (range checks are the schema's and the service's)."""
     if field in CHOICES:
         return parse_choice(field, text)
+    if field == "capacity":
+        return _whole(text) if text.strip() else None
+    if field == "supplement":
+        return text.strip() or None
+    if field == "optional":
+        answer = text.strip().lower()
+        if answer in YES_WORDS | NO_WORDS:
+            return answer in YES_WORDS
+        raise CellError(f"“{text.strip()}” is not yes or no")
     if field in {"pax_min", "pax_max", "min_nights"}:
         return _whole(text)
     if field in {"net", "sell"} and text.strip() and not any(c.isdigit() for c in text):
@@ -358,8 +425,10 @@ def cell_text(field: str, value: Any, currency: str) -> str:
         return _plain_number(value)
     if field == "weekdays":
         return weekdays_text(int(value))
+    if field == "optional":
+        return "yes" if value else ""
     if field in CHOICES:
-        return words(str(value))
+        return choice_words(field, str(value))
     return str(value)
 
 
