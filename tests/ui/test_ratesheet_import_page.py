@@ -152,7 +152,7 @@ def test_the_constants_a_file_lacks_are_set_on_the_page(migrated_engine, tmp_pat
     # refused, in words, and nothing changed
     for field, value in (
         ("valid_from", "31/02/2027"),
-        ("basis", "per_km"),
+        ("basis", "per_camel"),
         ("meal_plan", "Breakfast"),
         ("service", "Sedan"),
         ("nonsense", "x"),
