@@ -6,13 +6,13 @@ allowance) at every tenth supplier (4,080 lines), and a 20,000-line draft into a
 (`BENCH_SUPPLIERS=10` for a smoke run), then prints, each beside a baseline measured in the
 same run:
 
-- the price lookup (`rates.quote_price` in a `tenant_scope` unit of work, RLS as the app role)
+- the price lookup (`pricing.quote_price` in a `tenant_scope` unit of work, RLS as the app role)
   p50/p95, uncached and cached (Redis and in-process); targets <= 5 ms and <= 0.2 ms at p95;
   baseline: a raw single-row SELECT by primary key;
 - EXPLAIN ANALYZE of every query one uncached lookup runs (captured from the engine);
-- the grid's first page (`rates.list_lines`, 100 of 20,000 lines); target <= 100 ms;
+- the grid's first page (`rate_lines.list_lines`, 100 of 20,000 lines); target <= 100 ms;
   baseline: a raw `SELECT ... LIMIT 100`;
-- a bulk +10% over 20,000 lines (`rates.bulk_change`), preview and apply; target <= 1 s each;
+- a bulk +10% over 20,000 lines (`rate_lines.bulk_change`), preview and apply; target <= 1 s each;
   baseline: a raw `UPDATE ... SET net = net * 1.1`.
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_rates` (needs the local PostgreSQL
@@ -559,6 +559,8 @@ def run() -> None:
     from travelcrm.core.permissions import Role
     from travelcrm.core.tenancy import TenantContext
     from travelcrm.db import get_engine, make_engine, system_scope, tenant_scope, upgrade_to_head
+    from travelcrm.rates import lines as rate_lines
+    from travelcrm.rates import pricing
     from travelcrm.rates import services as rates
     from travelcrm.rates.schemas import BulkChange, LineSelection
     from travelcrm.settings import get_settings
@@ -634,9 +636,9 @@ def run() -> None:
         with tenant_scope(ctx) as session:
             called = time.perf_counter()
             try:
-                rates.quote_price(session, ctx, query, use_cache=use_cache)
+                pricing.quote_price(session, ctx, query, use_cache=use_cache)
                 outcomes["priced"] += 1
-            except rates.NoPriceError as exc:
+            except pricing.NoPriceError as exc:
                 outcomes[exc.reason] += 1
             returned = time.perf_counter()
         return (returned - called) * 1000, (time.perf_counter() - start) * 1000
@@ -679,7 +681,7 @@ def run() -> None:
         else:
             os.environ.pop("REDIS_URL", None)
         get_settings.cache_clear()
-        cache.bump(f"{rates.CACHE_NAMESPACE}:{ctx.tenant_id}")
+        cache.bump(f"{pricing.CACHE_NAMESPACE}:{ctx.tenant_id}")
         _log(f"cached lookups ({label}): {CACHE_POOL:,} fills, then {CACHED_LOOKUPS:,} hits")
         fills = measure(pool, use_cache=True)
         rng = random.Random(4)
@@ -687,7 +689,7 @@ def run() -> None:
             [pool[rng.randrange(CACHE_POOL)] for _ in range(CACHED_LOOKUPS)], use_cache=True
         )
         cached[label] = (fills, hits)
-    for key in client.scan_iter(f"travelcrm:*:{rates.CACHE_NAMESPACE}:{ctx.tenant_id}*"):
+    for key in client.scan_iter(f"travelcrm:*:{pricing.CACHE_NAMESPACE}:{ctx.tenant_id}*"):
         client.delete(key)
     os.environ.pop("REDIS_URL", None)
     get_settings.cache_clear()
@@ -698,7 +700,7 @@ def run() -> None:
         update={"check_in": date(YEAR, 5, 12), "nights": 3, "child_ages": []}
     )
     with captured(app) as lookup_sql, tenant_scope(ctx) as session:
-        probe_quote = rates.quote_price(session, ctx, probe, use_cache=False)
+        probe_quote = pricing.quote_price(session, ctx, probe, use_cache=False)
     lookup_plans = explain(app, ctx.tenant_id, lookup_sql)
 
     # ---- grid: the first page of 100 of the draft's 20,000 lines
@@ -707,7 +709,7 @@ def run() -> None:
 
     def grid_page() -> None:
         with tenant_scope(ctx) as session:
-            page = rates.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
+            page = rate_lines.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
             assert len(page.lines) == 100 and page.total == data["draft_lines"]
 
     grid_raw_sql = sa.text(
@@ -724,7 +726,7 @@ def run() -> None:
     grid = _timed(grid_page, GRID_RUNS)
     grid_base = _timed(grid_raw, GRID_RUNS)
     with captured(app) as grid_sql, tenant_scope(ctx) as session:
-        rates.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
+        rate_lines.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
     grid_plans = explain(app, ctx.tenant_id, grid_sql)
 
     # ---- bulk +10% over all 20,000 lines (the grid's "select all" sends their ids)
@@ -740,7 +742,7 @@ def run() -> None:
     def bulk(dry_run: bool) -> None:
         with tenant_scope(ctx) as session:
             version = rates.get_version(session, ctx, draft_id)
-            result = rates.bulk_change(
+            result = rate_lines.bulk_change(
                 session,
                 ctx,
                 version_id=draft_id,
@@ -818,7 +820,7 @@ def run() -> None:
         "repeats of them (second or later call)"
     )
     print(
-        "lookups run as the app role with RLS; call = rates.quote_price inside an open "
+        "lookups run as the app role with RLS; call = pricing.quote_price inside an open "
         "tenant_scope; unit of work adds opening it and the commit"
     )
     print(
@@ -827,7 +829,7 @@ def run() -> None:
     )
     row("baseline: raw SELECT ... LIMIT 100, owner", grid_base)
     row(
-        f"grid first page, rates.list_lines (100 of {data['draft_lines']:,})",
+        f"grid first page, rate_lines.list_lines (100 of {data['draft_lines']:,})",
         grid,
         "<= 100 ms",
         _p(grid_base, 95),

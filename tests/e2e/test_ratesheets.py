@@ -15,6 +15,7 @@ from tests.e2e.test_rates import TIMEOUT, _owner_context, _url
 from tests.fixtures.rate_sheets.manifest import MANIFEST
 from tests.ratesheets.test_import import _target
 from travelcrm.db import tenant_scope
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 
 
@@ -83,7 +84,7 @@ def test_a_wide_hotel_sheet_from_upload_to_a_stored_draft(
     with tenant_scope(target.ctx) as session:
         versions = rates.list_versions(session, target.ctx, target.rate_list_id)
         assert len(versions) == 1 and versions[0].status == "draft"
-        lines = rates.version_lines(session, target.ctx, version_id=versions[0].id)
+        lines = rate_lines.version_lines(session, target.ctx, version_id=versions[0].id)
         assert len(lines) == fx.expected_lines
 
 

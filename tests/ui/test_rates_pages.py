@@ -20,6 +20,8 @@ from travelcrm.api.auth import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
+from travelcrm.rates import availability
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
     AgeBand,
@@ -464,7 +466,7 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
     email, mine = _owner_contract()
     _their_email, theirs = _owner_contract()
     with tenant_scope(theirs.ctx) as session:
-        their_restriction = rates.add_restriction(
+        their_restriction = availability.add_restriction(
             session,
             theirs.ctx,
             data=RestrictionIn(
@@ -538,7 +540,7 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
     owner = TenantContext(agency.tenant.id, agency.user.id, Role.OWNER)
     contract = make_contract(owner, publish=False)
     with tenant_scope(owner) as session:
-        restriction = rates.add_restriction(
+        restriction = availability.add_restriction(
             session,
             owner,
             data=RestrictionIn(
@@ -589,7 +591,7 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
     assert _snapshot(contract) == before
     with tenant_scope(owner) as session:
         assert (
-            rates.list_allotments(
+            availability.list_allotments(
                 session, owner, service_id=contract.room_id, month=date(2027, 6, 1)
             )
             == []
@@ -687,7 +689,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
 
     # someone else saves first: the page says so and writes nothing over it
     with tenant_scope(contract.ctx) as session:
-        rates.update_line(
+        rate_lines.update_line(
             session,
             contract.ctx,
             line_id=uuid.UUID(first),
@@ -893,7 +895,7 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
         session.add(car)
         session.flush()
         car_id = car.id
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             ctx,
             version_id=contract.version_id,

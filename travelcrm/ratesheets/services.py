@@ -50,6 +50,7 @@ from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import scoped_connection, tenant_scope
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
     AgeBandKind,
@@ -1405,7 +1406,7 @@ def _diff(
     seasons = {s.id: s.name for s in base_seasons}
     current: dict[tuple[Any, ...], Any] = {}
     numbers = _numbered(services)
-    for old in rates.version_lines(session, ctx, version_id=base.id):
+    for old in rate_lines.version_lines(session, ctx, version_id=base.id):
         key = (
             numbers.get(old.service_id, old.service_id),
             seasons.get(old.season_id, "?").lower(),
