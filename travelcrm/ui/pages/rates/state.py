@@ -695,7 +695,7 @@ class RateListState(rx.State):
         where = f"Row {(self.page - 1) * PER_PAGE + row + 1}, {title}"
         self.cell_notice = ""
         try:
-            values = cell_patch(field, text)
+            values = cell_patch(field, text, self.currency)
             patch = LinePatch.model_validate({"lock_version": self.lock_version, **values})
         except CellError as exc:
             self.cell_error = refusal(where, str(exc))
@@ -814,7 +814,9 @@ class RateListState(rx.State):
         for name in ("net", "sell", "markup_pct", "weekdays"):
             raw = str(form.get(name, "") or "")
             try:
-                typed[name] = parse_cell(name, raw or ("Every day" if name == "weekdays" else ""))
+                typed[name] = parse_cell(
+                    name, raw or ("Every day" if name == "weekdays" else ""), self.currency
+                )
             except CellError as exc:
                 self.add_errors[name] = sentence(str(exc))
         if self.add_errors:
@@ -941,7 +943,7 @@ class RateListState(rx.State):
                 "field": self.bulk_field,
                 "operation": self.bulk_op,
                 "value": value,
-                "round_to": parse_cell("sell", self.bulk_round),
+                "round_to": parse_cell("sell", self.bulk_round, self.currency),
                 "dry_run": dry_run,
             }
         )
