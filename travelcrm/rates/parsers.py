@@ -69,6 +69,8 @@ _CURRENCY_SYMBOLS = {
     "€": "EUR",
     "eur": "EUR",
     "£": "GBP",
+    "¥": "JPY",  # (as the app writes yen; a yuan sheet writes CNY)
+    "jpy": "JPY",
     "gbp": "GBP",
     "sgd": "SGD",
     "s$": "SGD",

@@ -6,11 +6,11 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from itertools import pairwise
-from typing import Any
+from typing import Any, NamedTuple
 
 from travelcrm.core.errors import (
     FieldError,
@@ -66,6 +66,89 @@ class LineValues:
     optional: bool = False
 
 
+class LineProblem(NamedTuple):
+    """What is wrong with one of a line's values: the line's `field`, a `reason` to show beside
+    it and a stable `code`. The grid and the API put it on the field; the import on the column
+    the value came from."""
+
+    field: str
+    reason: str
+    code: str
+
+
+def term_problems(
+    basis: str, occupancy: str, age_band: str, bands: Collection[str]
+) -> list[LineProblem]:
+    """A line's basis, occupancy and age band together: a room's price names its occupancy, an
+    age band is for prices per person (or an extra bed), and the list gives that band's ages."""
+    found = []
+    if basis == PricingBasis.PER_ROOM.value and occupancy == Occupancy.ANY.value:
+        found.append(
+            LineProblem(
+                "occupancy",
+                "a per-room price needs its occupancy (single, double ...)",
+                "occupancy",
+            )
+        )
+    if (
+        basis != PricingBasis.PER_PERSON.value
+        and age_band != AgeBandKind.ADULT.value
+        and occupancy != Occupancy.EXTRA_BED.value
+    ):
+        found.append(
+            LineProblem(
+                "age_band",
+                "age bands are for prices per person or for an extra bed",
+                "age_band",
+            )
+        )
+    if age_band not in bands:
+        found.append(
+            LineProblem(
+                "age_band", f"the list has no age limits for {age_band.replace('_', ' ')}", "band"
+            )
+        )
+    return found
+
+
+def value_problems(
+    *,
+    basis: str,
+    pax_min: int,
+    pax_max: int,
+    sell: Decimal | None,
+    markup_pct: Decimal | None,
+    weekdays: int,
+    capacity: int | None = None,
+    supplement: str | None = None,
+    optional: bool = False,
+) -> list[LineProblem]:
+    """The rest of a line's values: a pax break in order, a sell price or a markup (not both),
+    a weekday at least, seats only on a price per vehicle, optional only for a supplement."""
+    found = []
+    if pax_max < pax_min:
+        found.append(
+            LineProblem(
+                "pax_max", f"the pax break is reversed ({pax_min} is more than {pax_max})", "pax"
+            )
+        )
+    if sell is not None and markup_pct is not None:
+        found.append(LineProblem("markup_pct", "give a sell price or a markup, not both", "both"))
+    if weekdays & ALL_WEEKDAYS == 0:
+        found.append(LineProblem("weekdays", "name at least one weekday", "weekdays"))
+    if capacity is not None and basis not in VEHICLE_BASES:
+        found.append(
+            LineProblem(
+                "capacity",
+                "seats apply to prices per vehicle (per day, km, hour or transfer)",
+                "capacity",
+            )
+        )
+    if optional and not supplement:
+        found.append(LineProblem("optional", "only a supplement can be optional", "optional"))
+    return found
+
+
 def line_errors(
     values: LineValues,
     *,
@@ -74,48 +157,25 @@ def line_errors(
     bands: set[str],
     row: int | None = None,
 ) -> list[FieldError]:
+    """Every problem of a line of the grid or the API, each on its field (and `row`)."""
     errors = []
     if values.service_id not in services:
         errors.append(FieldError("service_id", "is not a service of this supplier", "unknown", row))
     if values.season_id not in seasons:
         errors.append(FieldError("season_id", "is not a season of this version", "unknown", row))
-    if values.pax_max < values.pax_min:
-        errors.append(
-            FieldError("pax_max", f"is below pax_min ({values.pax_min})", "pax_reversed", row)
-        )
-    if values.basis == PricingBasis.PER_ROOM.value and values.occupancy == Occupancy.ANY.value:
-        errors.append(
-            FieldError("occupancy", "a per-room price needs an occupancy", "occupancy", row)
-        )
-    if (
-        values.basis != PricingBasis.PER_PERSON.value
-        and values.age_band != AgeBandKind.ADULT.value
-        and values.occupancy != Occupancy.EXTRA_BED.value
-    ):
-        errors.append(
-            FieldError("age_band", "age bands apply to per-person prices", "age_band", row)
-        )
-    if values.age_band not in bands:
-        errors.append(
-            FieldError("age_band", f"{values.age_band} has no age limits in this list", "band", row)
-        )
-    if values.sell is not None and values.markup_pct is not None:
-        errors.append(
-            FieldError("markup_pct", "give a sell price or a markup, not both", "both", row)
-        )
-    if values.weekdays & ALL_WEEKDAYS == 0:
-        errors.append(FieldError("weekdays", "at least one weekday", "weekdays", row))
-    if values.capacity is not None and values.basis not in VEHICLE_BASES:
-        errors.append(
-            FieldError(
-                "capacity",
-                "seats apply to prices per vehicle (per day, km, hour or transfer)",
-                "capacity",
-                row,
-            )
-        )
-    if values.optional and not values.supplement:
-        errors.append(FieldError("optional", "only a supplement can be optional", "optional", row))
+    problems = term_problems(values.basis, values.occupancy, values.age_band, bands)
+    problems += value_problems(
+        basis=values.basis,
+        pax_min=values.pax_min,
+        pax_max=values.pax_max,
+        sell=values.sell,
+        markup_pct=values.markup_pct,
+        weekdays=values.weekdays,
+        capacity=values.capacity,
+        supplement=values.supplement,
+        optional=values.optional,
+    )
+    errors += [FieldError(p.field, p.reason, p.code, row) for p in problems]
     return errors
 
 
@@ -132,31 +192,49 @@ def line_key(
     )
 
 
+class PaxClash(NamedTuple):
+    """Two pax breaks of one price that do not follow on: `kind` "gap" (`missing` people have
+    no price) or "overlap"; `first` and `second` say where each break came from."""
+
+    kind: str
+    first: tuple[int, int, Any]
+    second: tuple[int, int, Any]
+    missing: tuple[int, int] | None
+
+
+def pax_clashes(ranges: Iterable[tuple[int, int, Any]]) -> list[PaxClash]:
+    """Pax breaks (low, high, where) of the same price must follow on: 1-2 then 3-5, not 1-2
+    then 4-6 (3 people have no price) nor 1-4 then 3-6 (3 and 4 have two)."""
+    found = []
+    for a, b in pairwise(sorted(ranges, key=lambda r: (r[0], r[1]))):
+        if b[0] > a[1] + 1:
+            found.append(PaxClash("gap", a, b, (a[1] + 1, b[0] - 1)))
+        elif b[0] <= a[1]:
+            found.append(PaxClash("overlap", a, b, None))
+    return found
+
+
 def pax_gap_errors(lines: Iterable[Any]) -> list[FieldError]:
-    """Pax breaks of the same price key must follow on (1-2 then 3-5, not 1-2 then 4-6)."""
-    groups: dict[tuple[Any, ...], list[tuple[int, int]]] = defaultdict(list)
+    """The grid's and the API's words for `pax_clashes` among a version's lines."""
+    groups: dict[tuple[Any, ...], list[tuple[int, int, Any]]] = defaultdict(list)
     for line in lines:
         key = (line.service_id, line.season_id, line.basis, line.occupancy, line.age_band)
-        groups[(*key, line.supplement, line.weekdays)].append((line.pax_min, line.pax_max))
+        groups[(*key, line.supplement, line.weekdays)].append((line.pax_min, line.pax_max, None))
     errors = []
     for ranges in groups.values():
-        ranges.sort()
-        for (low_a, high_a), (low_b, high_b) in pairwise(ranges):
-            if low_b > high_a + 1:
+        for clash in pax_clashes(ranges):
+            a, b = f"{clash.first[0]}-{clash.first[1]}", f"{clash.second[0]}-{clash.second[1]}"
+            if clash.missing is not None:
+                low, high = clash.missing
                 errors.append(
                     FieldError(
                         "pax_min",
-                        f"pax break {low_a}-{high_a} is followed by {low_b}-{high_b}: "
-                        f"{high_a + 1}-{low_b - 1} people have no price",
+                        f"pax break {a} is followed by {b}: {low}-{high} people have no price",
                         "pax_gap",
                     )
                 )
-            elif low_b <= high_a:
+            else:
                 errors.append(
-                    FieldError(
-                        "pax_min",
-                        f"pax breaks {low_a}-{high_a} and {low_b}-{high_b} overlap",
-                        "pax_overlap",
-                    )
+                    FieldError("pax_min", f"pax breaks {a} and {b} overlap", "pax_overlap")
                 )
     return errors

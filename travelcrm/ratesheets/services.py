@@ -51,6 +51,7 @@ from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import scoped_connection, tenant_scope
 from travelcrm.rates import lines as rate_lines
+from travelcrm.rates import rules
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
     AgeBandKind,
@@ -768,25 +769,16 @@ class _Resolver:
             return found
         basis = basis or default_basis
         age_band = age_band or _ADULT
-        if basis == _PER_ROOM:
-            if age_band != _ADULT and occupancy in (None, _ANY):
-                occupancy = _EXTRA_BED  # a child's price on a per-room contract
-            if occupancy in (None, _ANY):
-                found = _Refusal(
-                    "a per-room price needs its occupancy (single, double ...)",
-                    "occupancy",
-                    _net_column,
-                )
+        if basis == _PER_ROOM and age_band != _ADULT and occupancy in (None, _ANY):
+            occupancy = _EXTRA_BED  # a child's price on a per-room contract
+        occupancy = occupancy or _ANY
+        # the grid's and the API's rule (`rates.rules`), its first problem on its column
+        problems = rules.term_problems(basis, occupancy, age_band, self.bands)
+        if problems:
+            field, reason, _code = problems[0]
+            column = _net_column if field == "occupancy" else _age_band_column
+            found = _Refusal(reason, field, column)
         else:
-            occupancy = occupancy or _ANY
-        if found is None and age_band not in self.bands:
-            found = _Refusal(
-                f"the list has no age limits for {age_band.replace('_', ' ')}",
-                "age_band",
-                _age_band_column,
-            )
-        if found is None:
-            assert occupancy is not None
             found = self._good_terms[key] = (basis, occupancy, age_band)
         self._terms[key] = found
         return found
@@ -875,6 +867,7 @@ class _Resolver:
                 or (currency is not None and currency != currency_of_list)
                 or pax_min > pax_max
                 or (sell is not None and markup is not None)
+                or not weekdays
             ):
                 found = self.line(line)
                 if isinstance(found, Problem):
@@ -996,14 +989,19 @@ class _Resolver:
         terms = self.terms(v.basis, service.basis, v.occupancy, v.age_band)
         if isinstance(terms, _Refusal):
             return terms.problem(row, self.columns_of(plan, cells))
-        if v.pax_min > v.pax_max:
+        problems = rules.value_problems(
+            basis=terms[0],
+            pax_min=v.pax_min,
+            pax_max=v.pax_max,
+            sell=v.sell,
+            markup_pct=v.markup_pct,
+            weekdays=v.weekdays,
+        )
+        if problems:
+            field, reason, code = problems[0]
             columns = self.columns_of(plan, cells)
-            return Problem(row, columns.get("pax", ""), "pax break is reversed", "pax")
-        if v.sell is not None and v.markup_pct is not None:
-            columns = self.columns_of(plan, cells)
-            return Problem(
-                row, columns.get("markup_pct", ""), "give a sell price or a markup", "both"
-            )
+            where = {"pax_max": "pax"}.get(field, field)
+            return Problem(row, columns.get(where, ""), reason, code)
         start, end, season_name, key = season
         basis, occupancy, age_band = terms
         return (
@@ -1357,13 +1355,13 @@ def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
         groups[_pax_group_key(line)].append((line[_L_PAX_MIN], line[_L_PAX_MAX], line[_L_ROW]))
     errors = []
     for ranges in groups.values():
-        ranges.sort()
-        for (low_a, high_a, row_a), (low_b, high_b, row_b) in itertools.pairwise(ranges):
+        for clash in rules.pax_clashes(ranges):  # the grid's rule, on each row involved
+            (low_a, high_a, row_a), (low_b, high_b, row_b) = clash.first, clash.second
             a, b = f"{low_a}-{high_a}", f"{low_b}-{high_b}"
             where_a = "this row" if row_a == row_b else f"row {row_a}"
             where_b = "this row" if row_a == row_b else f"row {row_b}"
-            if low_b > high_a + 1:
-                missing = f"{high_a + 1}-{low_b - 1} people have no price"
+            if clash.missing is not None:
+                missing = f"{clash.missing[0]}-{clash.missing[1]} people have no price"
                 errors.append(
                     Problem(
                         row_a,
@@ -1380,7 +1378,7 @@ def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
                         "pax_gap",
                     )
                 )
-            elif low_b <= high_a:
+            else:
                 errors.append(
                     Problem(row_a, "", f"pax break {a} overlaps {b} ({where_b})", "pax_overlap")
                 )
