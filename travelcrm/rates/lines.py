@@ -22,7 +22,7 @@ from travelcrm.core.errors import (
 )
 from travelcrm.core.money import round_money
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import scoped_connection
+from travelcrm.db import bulk_insert, scoped_connection
 from travelcrm.rates.models import (
     RateLine,
 )
@@ -264,6 +264,31 @@ def list_lines(
 
 
 # ---- bulk changes ------------------------------------------------------------------------------
+
+
+def store_lines(
+    session: Session, ctx: TenantContext, *, version_id: uuid.UUID, columns: dict[str, list[Any]]
+) -> int:
+    """An import's checked lines into a draft, column by column (a value per line in each of
+    `columns`: service_id, season_id and the line's values; `position` follows their order):
+    one bulk insert of up to 400,000 lines. The import has applied `rules` to each; the keys
+    to the services and the seasons (of this version) hold here too. Returns how many."""
+    version = editable_draft(session, ctx, version_id)
+    count = len(next(iter(columns.values()), []))
+    if count:
+        connection, tenant_id = scoped_connection(session)
+        bulk_insert(
+            connection,
+            _lin,
+            {"tenant_id": tenant_id, "version_id": version.id},
+            columns,
+            ordinal="position",
+            new_ids="id",
+        )
+    version.lock_version += 1
+    session.add(version)
+    session.flush()
+    return count
 
 
 def version_lines(session: Session, ctx: TenantContext, *, version_id: uuid.UUID) -> list[Any]:
