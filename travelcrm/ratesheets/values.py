@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from travelcrm.rates.models import AgeBandKind, Occupancy, PricingBasis
+from travelcrm.rates.models import VEHICLE_BASES, AgeBandKind, Occupancy, PricingBasis
 from travelcrm.rates.parsers import (
     AMOUNT,
     LONGEST_LABEL,
@@ -769,9 +769,11 @@ _SEATS_IN_BASIS = re.compile(
 # what is left of the brackets once the seats are taken out: "(per car, )", "()"
 _EMPTY_PARENS = re.compile(r"\(\s*[,;/]*\s*\)")
 _DANGLING = re.compile(r"\s*[,;/]+\s*(?=\))|(?<=\()\s*[,;/]+\s*|\s*[,;/]+\s*$")
-# the words of a basis cell that say only who shares the service ("Private (per km)",
-# "Shared (per group)"): the bracket's basis is the one meant
-_SHARING = frozenset({"private", "private car", "private vehicle", "shared", "sharing"})
+# the words of a basis cell that say only who shares the service: the bracket's basis is the
+# one meant when it agrees ("Private (per km)": a car for the party, priced per km; "Shared
+# (per group)"), refused when it does not ("Private (per person)")
+_PRIVATE = frozenset({"private", "private car", "private vehicle"})
+_SHARED = frozenset({"shared", "sharing"})
 
 
 def parse_basis_and_seats(value: Any) -> tuple[str, int | None]:
@@ -798,9 +800,12 @@ def parse_basis_and_seats(value: Any) -> tuple[str, int | None]:
 
 def _basis_of(text: str) -> str:
     match = _LABEL_PARENS.fullmatch(text.strip())
-    if match is not None and _label_key(match[1]) in _SHARING:
-        inner = _BASES.table.get(_label_key(match[2]))
-        if inner is not None:
+    if match is not None:
+        head, inner = _label_key(match[1]), _BASES.table.get(_label_key(match[2]))
+        if inner is not None and (
+            (head in _PRIVATE and inner in VEHICLE_BASES)
+            or (head in _SHARED and inner not in VEHICLE_BASES)
+        ):
             return inner
     return _BASES.parse(text)
 
