@@ -19,8 +19,8 @@ import openpyxl
 import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.ratesheets.test_import import Target, _run, _stage, _target
 from tests.rates.factories import publish_accepting_gaps
+from tests.ratesheets.test_import import Target, _run, _stage, _target
 from travelcrm.db import tenant_scope
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
