@@ -311,3 +311,39 @@ def test_a_supplement_changed_on_the_next_sheet_is_a_line_added_and_one_removed(
     assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (1, 1, 0, 1)
     lines = {row["change"]: row["line"] for row in diff["rows"]}
     assert lines == {"added": "Parking · per transfer", "removed": "Tolls · per transfer"}
+
+
+def test_other_seats_or_a_supplement_made_optional_on_the_next_sheet_are_changes(
+    migrated_engine, tmp_path: Path
+) -> None:
+    first = _check_small(
+        tmp_path,
+        [
+            ["Toyota Avanza", "Per km", 6, None, None, 4_500],
+            ["Toyota Avanza", "Per hour", 6, "Night driving", "No", 75_000],
+            ["Toyota Hiace Commuter", "Per km", 14, None, None, 7_500],
+        ],
+    )
+    target = first["target"]
+    committed = _run(target, first["id"], first["mapping"], dry_run=False)
+    with tenant_scope(target.ctx) as session:
+        version = rates.get_version(session, target.ctx, committed.version_id)
+        publish_accepting_gaps(session, target.ctx, version.id, version.lock_version)
+    fx = _small_sheet(
+        tmp_path,
+        [
+            ["Toyota Avanza", "Per km", 7, None, None, 4_500],
+            ["Toyota Avanza", "Per hour", 6, "Night driving", "Yes", 75_000],
+            ["Toyota Hiace Commuter", "Per km", 14, None, None, 7_500],
+        ],
+    )
+    with tenant_scope(target.ctx) as session:
+        item = sheets.stage_file(
+            session,
+            target.ctx,
+            rate_list_id=target.rate_list_id,
+            source=tmp_path / fx.file,
+            file_name=fx.file,
+        )
+    diff = _run(target, item.id, first["mapping"], dry_run=True).report["diff"]
+    assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (0, 0, 2, 1)

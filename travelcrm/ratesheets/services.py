@@ -1483,7 +1483,11 @@ def _diff(
                     "pct": None,
                 }
             )
-        elif old.net != net:
+        elif (
+            old.net != net
+            or old.capacity != line[_L_CAPACITY]
+            or bool(old.optional) != line[_L_OPTIONAL]
+        ):  # (a price, the seats, or whether a supplement is optional)
             counts["changed"] += 1
             pct = ((net - old.net) / old.net * 100).quantize(Decimal("0.1")) if old.net else None
             changed[_line_group(line)] += 1
