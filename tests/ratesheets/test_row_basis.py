@@ -347,3 +347,33 @@ def test_other_seats_or_a_supplement_made_optional_on_the_next_sheet_are_changes
         )
     diff = _run(target, item.id, first["mapping"], dry_run=True).report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (0, 0, 2, 1)
+
+
+def test_a_dash_or_base_in_the_supplement_column_is_the_base_price(
+    migrated_engine, tmp_path: Path
+) -> None:
+    found = _check_small(
+        tmp_path,
+        [
+            ["Toyota Avanza", "Per km", 6, "-", None, 4_500],
+            ["Toyota Hiace Commuter", "Per km", 14, "Base", "No", 7_500],
+            ["Toyota Hiace Commuter", "Per km", 14, "x" * 61, None, 500],
+        ],
+    )
+    errors = [(e["row"], e["column"]) for e in found["report"]["errors"]]
+    assert errors == [(4, "Supplement")]  # 61 characters: longer than a line keeps
+    assert found["report"]["lines"] == 2
+    mapping = found["mapping"]
+    # without the bad row, the two lines are stored as base prices
+    sheet = _small_sheet(tmp_path, [["Toyota Avanza", "Per km", 6, "-", None, 4_500]])
+    target = found["target"]
+    with tenant_scope(target.ctx) as session:
+        item = sheets.stage_file(
+            session,
+            target.ctx,
+            rate_list_id=target.rate_list_id,
+            source=tmp_path / sheet.file,
+            file_name=sheet.file,
+        )
+    committed = _run(target, item.id, mapping, dry_run=False)
+    assert [line[3] for line in _stored(target, committed.version_id)] == [None]

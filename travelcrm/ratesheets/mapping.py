@@ -1633,9 +1633,12 @@ def _priced(line: SheetLine, value: tuple[Decimal, str | None], cell: Any) -> De
     return amount
 
 
-def _supplement(cell: Any, _d: bool, _c: bool) -> str:
-    """A supplement's name as written ("Driver allowance"); a rate line keeps 60 characters."""
+def _supplement(cell: Any, _d: bool, _c: bool) -> str | None:
+    """A supplement's name as written ("Driver allowance"), or None where the cell says the
+    row is the base price ("-", "None", "Base"); a rate line keeps 60 characters."""
     name = _name(cell)
+    if name.casefold() in _NO_SUPPLEMENT:
+        return None
     if len(name) > _LONGEST_SUPPLEMENT:
         raise ValueError(
             f"{_shown(cell)} is too long for a supplement's name (at most "
@@ -1645,6 +1648,7 @@ def _supplement(cell: Any, _d: bool, _c: bool) -> str:
 
 
 _LONGEST_SUPPLEMENT = 60
+_NO_SUPPLEMENT = frozenset({"-", "\u2013", "\u2014", "none", "nil", "n/a", "base", "base price"})
 
 
 def _min_nights(cell: Any, _d: bool, _c: bool) -> int:
