@@ -12,7 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from travelcrm.rates.models import BASIS_WORDS, AgeBandKind, Occupancy, PricingBasis
+from travelcrm.rates.models import (
+    BASIS_WORDS,
+    VEHICLE_BASES,
+    AgeBandKind,
+    Occupancy,
+    PricingBasis,
+)
 from travelcrm.ratesheets.values import (
     DateStyle,
     NumberStyle,
@@ -22,13 +28,16 @@ from travelcrm.ratesheets.values import (
     parse_age_band,
     parse_amount,
     parse_basis,
+    parse_basis_and_seats,
     parse_currency,
     parse_date,
     parse_int,
     parse_meal_plan,
     parse_occupancy,
+    parse_optional,
     parse_pax,
     parse_percent,
+    parse_seats,
     parse_weekdays,
 )
 from travelcrm.suppliers.models import MealPlan
@@ -826,6 +835,109 @@ def test_refused_basis() -> None:
         "'per night' is not a pricing basis (use Per person, Per room, Per vehicle (per day, "
         "per km, per hour, one way or return) or Per group)",
     )
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("Shared (per person)", (PricingBasis.PER_PERSON, None)),
+        ("Shared", (PricingBasis.PER_PERSON, None)),
+        ("SIC", (PricingBasis.PER_PERSON, None)),
+        ("Private (per car, up to 6)", (PricingBasis.PER_VEHICLE, 6)),
+        ("Private car (max 6 pax)", (PricingBasis.PER_VEHICLE, 6)),
+        ("per vehicle (6 seats)", (PricingBasis.PER_VEHICLE, 6)),
+        ("Per vehicle, max. 4", (PricingBasis.PER_VEHICLE, 4)),
+        ("Private (per boat, up to 10)", (PricingBasis.PER_VEHICLE, 10)),
+        ("Private", (PricingBasis.PER_VEHICLE, None)),
+        ("Private (per km)", (PricingBasis.PER_KM, None)),  # the bracket says how a car is priced
+        ("per km (up to 4 pax)", (PricingBasis.PER_KM, 4)),
+        ("One way transfer (7 seater)", (PricingBasis.PER_TRANSFER, 7)),
+        ("Round trip, max 12", (PricingBasis.PER_RETURN_TRANSFER, 12)),
+        ("per hour", (PricingBasis.PER_HOUR, None)),
+    ],
+)
+def test_a_basis_cell_names_the_basis_and_the_seats(
+    value: str, expected: tuple[PricingBasis, int | None]
+) -> None:
+    assert parse_basis_and_seats(value) == (expected[0].value, expected[1])
+    assert parse_basis(value) == expected[0].value
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("Private (per person)", "'Private (per person)' is not a pricing basis"),
+        ("up to 6", "'up to 6' names seats but no basis (e.g. per vehicle)"),
+        ("Private (per car, up to 200)", "names 200 seats; a vehicle has 1-100"),
+    ],
+)
+def test_refused_basis_and_seats(value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        parse_basis_and_seats(value)
+
+
+_SEAT_FORMS = (
+    "{basis} (up to {n})",
+    "{basis} (max {n} pax)",
+    "{basis}, max. {n}",
+    "{basis} ({n} seats)",
+    "{basis} ({n}-seater)",
+    "Private ({basis}, up to {n})",
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    word=st.sampled_from(sorted(BASIS_WORDS.items())),
+    form=st.sampled_from(_SEAT_FORMS),
+    seats=st.integers(min_value=1, max_value=100),
+    upper=st.booleans(),
+)
+def test_any_basis_word_with_seats_written_any_way_reads_back_both(
+    word: tuple[str, str], form: str, seats: int, upper: bool
+) -> None:
+    """Each basis as the grid and the export word it, with seats written as suppliers write
+    them: the basis and the seats come back; without the seats, the basis and no seats."""
+    basis, words = word
+    if form.startswith("Private") and basis not in VEHICLE_BASES:
+        return  # "Private (per person)" contradicts itself (refused above)
+    text = form.format(basis=words, n=seats)
+    text = text.upper() if upper else text
+    assert parse_basis_and_seats(text) == (basis, seats)
+    assert parse_basis_and_seats(words.upper() if upper else words) == (basis, None)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [(6, 6), (6.0, 6), ("6", 6), ("6 seats", 6), ("6-seater", 6), ("up to 6", 6), ("max 6 pax", 6)],
+)
+def test_seats(value: Any, expected: int) -> None:
+    assert parse_seats(value) == expected
+
+
+@pytest.mark.parametrize("value", [0, "0", 101, "six", "6.5"])
+def test_refused_seats(value: Any) -> None:
+    with pytest.raises(ValueError, match="seats"):
+        parse_seats(value)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        *[(v, True) for v in ("Yes", "y", "X", "Optional", "optional", True, 1, "fakultativ")],
+        *[(v, True) for v in ("optionnel", "Opcional", "facoltativo", "opsional", "ja")],
+        *[(v, False) for v in ("No", "n", "Mandatory", "Compulsory", False, 0, "included")],
+        *[(v, False) for v in ("obligatoire", "obligatorio", "wajib", "nein")],
+    ],
+)
+def test_optional_cells(value: Any, expected: bool) -> None:
+    assert parse_optional(value) is expected
+
+
+@pytest.mark.parametrize("value", ["maybe", "On request later", 2, None])
+def test_refused_optional_cells(value: Any) -> None:
+    with pytest.raises(ValueError, match="is not yes or no"):
+        parse_optional(value)
 
 
 @pytest.mark.parametrize(

@@ -191,8 +191,9 @@ def test_the_constants_a_file_lacks_are_set_on_the_page(migrated_engine, tmp_pat
 
 def test_the_page_offers_every_constant_a_mapping_can_hold() -> None:
     """Every field a mapping's constants may give all lines (all but the service and the
-    prices, and the pax ends that the pax break sets), each with its control: dates with a
-    date input, basis, occupancy, guest and meal plan as selects in words."""
+    prices, the pax ends that the pax break sets, and a supplement's name and optional flag,
+    which are per row), each with its control: dates with a date input, basis, occupancy,
+    guest and meal plan as selects in words."""
     assert set(CONSTANT_VARS) == set(ImportField) - {
         ImportField.SERVICE,
         ImportField.NET,
@@ -200,6 +201,8 @@ def test_the_page_offers_every_constant_a_mapping_can_hold() -> None:
         ImportField.MARKUP,
         ImportField.PAX_MIN,
         ImportField.PAX_MAX,
+        ImportField.SUPPLEMENT,
+        ImportField.OPTIONAL,
         ImportField.IGNORE,
     }
     rendered = str(_constants().render())

@@ -217,7 +217,11 @@ def _matches(line: _Line, fixed: dict[ImportField, str], day_first: bool) -> boo
     return True
 
 
-def _row_value(line: _Line, name: ImportField) -> Any:
+def _row_value(line: _Line, name: ImportField, seats_in_basis: bool = False) -> Any:
+    """A row field's cell; `seats_in_basis`: the layout has no seats column, so the basis
+    says them ("Per vehicle per day (6 seats)", which the import reads back)."""
+    if name == ImportField.BASIS and seats_in_basis and line.capacity is not None:
+        return f"{_basis(line)} ({line.capacity} seats)"
     return {
         ImportField.SERVICE: line.service,
         ImportField.MEAL_PLAN: line.meal_plan,
@@ -234,6 +238,9 @@ def _row_value(line: _Line, name: ImportField) -> Any:
         ImportField.PAX_MAX: line.pax_max,
         ImportField.MIN_NIGHTS: line.min_nights,
         ImportField.WEEKDAYS: line.days,
+        ImportField.CAPACITY: line.capacity,
+        ImportField.SUPPLEMENT: line.supplement or "",
+        ImportField.OPTIONAL: "Yes" if line.optional else "",
     }.get(name, "")
 
 
@@ -253,10 +260,11 @@ def _supplier_rows(
     columns = sorted(template.columns, key=lambda r: r.column)
     day_first = template.day_first if template.day_first is not None else True
     row_fields = [r for r in columns if r.field not in PRICE_FIELDS and not r.fixed]
+    seats_in_basis = ImportField.CAPACITY not in {r.field for r in row_fields}
     rows: dict[tuple[Any, ...], list[Any]] = {}
     unplaced = []
     for line in lines:
-        key = tuple(_row_value(line, r.field) for r in row_fields)
+        key = tuple(_row_value(line, r.field, seats_in_basis) for r in row_fields)
         if ImportField.CURRENCY in {r.field for r in row_fields}:
             key = tuple(currency if v == "" else v for v in key)
         placed = False
@@ -268,7 +276,7 @@ def _supplier_rows(
                 [
                     currency
                     if r.field == ImportField.CURRENCY
-                    else (_row_value(line, r.field) if r in row_fields else None)
+                    else (_row_value(line, r.field, seats_in_basis) if r in row_fields else None)
                     for r in columns
                 ],
             )

@@ -133,8 +133,6 @@ _ALIASES: dict[ImportField, tuple[str, ...]] = {
         "no of persons",
         "persons",
         "group size",
-        "seats",
-        "capacity",
     ),
     ImportField.PAX_MIN: ("min pax", "pax from", "minimum pax"),
     ImportField.PAX_MAX: ("max pax", "pax to", "maximum pax"),
@@ -173,6 +171,28 @@ _ALIASES: dict[ImportField, tuple[str, ...]] = {
     ),
     ImportField.WEEKDAYS: ("days", "weekdays", "applicable days", "day of week", "valid days"),
     ImportField.CURRENCY: ("currency", "curr", "ccy", "cur"),
+    # ("max pax" stays the top of a pax break)
+    ImportField.CAPACITY: (
+        "seats",
+        "no of seats",
+        "seating capacity",
+        "capacity",
+        "vehicle capacity",
+        "up to",
+    ),
+    ImportField.SUPPLEMENT: (
+        "supplement",
+        "supplements",
+        "supplement name",
+        "surcharge",
+        "surcharges",
+        "extra",
+        "extras",
+        "add on",
+        "add ons",
+    ),
+    # ("on request" is a price word: a price cell saying there is no price)
+    ImportField.OPTIONAL: ("optional", "is optional"),
 }
 # the same fields in the other languages: field -> language (ISO 639-1) -> header words
 LANGUAGES = ("de", "fr", "es", "it", "pt", "id")
@@ -322,12 +342,12 @@ _TRANSLATED: dict[ImportField, dict[str, tuple[str, ...]]] = {
         "id": ("kelompok umur", "jenis tamu"),
     },
     ImportField.PAX: {
-        "de": ("personen", "anzahl personen", "personenzahl", "gruppengrosse", "sitzplatze"),
-        "fr": ("personnes", "nombre de personnes", "nb pax", "places", "taille du groupe"),
-        "es": ("personas", "numero de personas", "plazas", "tamano del grupo"),
-        "it": ("persone", "numero persone", "posti", "numero pax"),
-        "pt": ("pessoas", "numero de pessoas", "lugares"),
-        "id": ("jumlah orang", "orang", "jumlah pax", "kursi"),
+        "de": ("personen", "anzahl personen", "personenzahl", "gruppengrosse"),
+        "fr": ("personnes", "nombre de personnes", "nb pax", "taille du groupe"),
+        "es": ("personas", "numero de personas", "tamano del grupo"),
+        "it": ("persone", "numero persone", "numero pax"),
+        "pt": ("pessoas", "numero de pessoas"),
+        "id": ("jumlah orang", "orang", "jumlah pax"),
     },
     ImportField.PAX_MIN: {
         "de": ("min personen", "mindestteilnehmer"),
@@ -465,6 +485,30 @@ _TRANSLATED: dict[ImportField, dict[str, tuple[str, ...]]] = {
         "it": ("valuta",),
         "pt": ("moeda",),
         "id": ("mata uang",),
+    },
+    ImportField.CAPACITY: {
+        "de": ("sitze", "sitzplatze", "kapazitat"),
+        "fr": ("places", "capacite"),
+        "es": ("plazas", "capacidad"),
+        "it": ("posti", "capacita"),
+        "pt": ("lugares", "capacidade"),
+        "id": ("kursi", "kapasitas"),
+    },
+    ImportField.SUPPLEMENT: {
+        "de": ("zuschlag", "zuschlage"),
+        "fr": ("supplement", "supplements"),
+        "es": ("suplemento", "suplementos"),
+        "it": ("supplemento", "supplementi"),
+        "pt": ("suplemento", "suplementos"),
+        "id": ("biaya tambahan",),
+    },
+    ImportField.OPTIONAL: {
+        "de": ("fakultativ",),
+        "fr": ("optionnel", "facultatif"),
+        "es": ("opcional",),
+        "it": ("facoltativo", "opzionale"),
+        "pt": ("opcional",),
+        "id": ("opsional",),
     },
 }
 
@@ -1032,6 +1076,10 @@ class SheetLine:
     net: Decimal = Decimal(0)
     sell: Decimal | None = None
     markup_pct: Decimal | None = None
+    capacity: int | None = None  # seats per vehicle, from a seats column or constant
+    supplement: str | None = None  # a surcharge's name; None for the base price
+    optional: bool = False
+    seats: int | None = None  # the seats a basis cell names ("per car, up to 6")
     columns: dict[str, str] = field(default_factory=dict)  # field -> header, for messages
 
 
@@ -1056,6 +1104,10 @@ class LineValues(NamedTuple):
     net: Decimal
     sell: Decimal | None
     markup_pct: Decimal | None
+    capacity: int | None
+    supplement: str | None
+    optional: bool
+    seats: int | None  # a seats column or constant (`capacity`) wins over these
 
 
 LINE_FIELDS = LineValues._fields
@@ -1076,6 +1128,10 @@ LINE_FIELDS = LineValues._fields
     NET,
     SELL,
     MARKUP,
+    CAPACITY,
+    SUPPLEMENT,
+    OPTIONAL,
+    SEATS,
 ) = range(len(LINE_FIELDS))
 _line_values = operator.attrgetter(*LINE_FIELDS)
 
@@ -1137,6 +1193,9 @@ _ROW_FIELDS = (
     ImportField.MIN_NIGHTS,
     ImportField.WEEKDAYS,
     ImportField.CURRENCY,
+    ImportField.CAPACITY,
+    ImportField.SUPPLEMENT,
+    ImportField.OPTIONAL,
 )
 
 
@@ -1519,10 +1578,11 @@ class _Reader:
 
 # a field's name as lines and problems record it (an enum's `.value` is slow on a hot path)
 _FIELD_NAME: dict[ImportField, str] = {f: f.value for f in ImportField}
-# where a field's value goes in a line (a pax break fills two places)
+# where a field's value goes in a line (a pax break fills two places, and so does a basis with
+# the seats written in it)
 _TARGETS: dict[ImportField, Any] = {
     f: LINE_FIELDS.index(f.value) for f in ImportField if f.value in LINE_FIELDS
-} | {ImportField.PAX: (PAX_MIN, PAX_MAX)}
+} | {ImportField.PAX: (PAX_MIN, PAX_MAX), ImportField.BASIS: (BASIS, SEATS)}
 
 
 def _text(cell: Any) -> str:
@@ -1573,6 +1633,24 @@ def _priced(line: SheetLine, value: tuple[Decimal, str | None], cell: Any) -> De
     return amount
 
 
+def _supplement(cell: Any, _d: bool, _c: bool) -> str | None:
+    """A supplement's name as written ("Driver allowance"), or None where the cell says the
+    row is the base price ("-", "None", "Base"); a rate line keeps 60 characters."""
+    name = _name(cell)
+    if name.casefold() in _NO_SUPPLEMENT:
+        return None
+    if len(name) > _LONGEST_SUPPLEMENT:
+        raise ValueError(
+            f"{_shown(cell)} is too long for a supplement's name (at most "
+            f"{_LONGEST_SUPPLEMENT} characters)"
+        )
+    return name
+
+
+_LONGEST_SUPPLEMENT = 60
+_NO_SUPPLEMENT = frozenset({"-", "\u2013", "\u2014", "none", "nil", "n/a", "base", "base price"})
+
+
 def _min_nights(cell: Any, _d: bool, _c: bool) -> int:
     nights = values.parse_int(cell, what="nights")
     if not 1 <= nights <= 60:
@@ -1589,7 +1667,7 @@ _VALUES: dict[ImportField, Callable[[Any, bool, bool], Any]] = {
         cell, day_first=day_first
     ),
     ImportField.VALID_TO: lambda cell, day_first, _c: values.parse_date(cell, day_first=day_first),
-    ImportField.BASIS: lambda cell, _d, _c: values.parse_basis(cell),
+    ImportField.BASIS: lambda cell, _d, _c: values.parse_basis_and_seats(cell),
     ImportField.OCCUPANCY: lambda cell, _d, _c: values.parse_occupancy(cell),
     ImportField.AGE_BAND: lambda cell, _d, _c: values.parse_age_band(cell),
     ImportField.PAX: lambda cell, _d, _c: values.parse_pax(cell),
@@ -1601,12 +1679,19 @@ _VALUES: dict[ImportField, Callable[[Any, bool, bool], Any]] = {
     ImportField.MIN_NIGHTS: _min_nights,
     ImportField.WEEKDAYS: lambda cell, _d, _c: weekdays_mask(values.parse_weekdays(cell)),
     ImportField.CURRENCY: lambda cell, _d, _c: values.parse_currency(cell),
+    ImportField.CAPACITY: lambda cell, _d, _c: values.parse_seats(cell),
+    ImportField.SUPPLEMENT: _supplement,
+    ImportField.OPTIONAL: lambda cell, _d, _c: values.parse_optional(cell),
     ImportField.IGNORE: lambda _cell, _d, _c: None,
 }
 
 
 def _set_pax(line: SheetLine, value: tuple[int, int], _cell: Any) -> None:
     line.pax_min, line.pax_max = value
+
+
+def _set_basis(line: SheetLine, value: tuple[str, int | None], _cell: Any) -> None:
+    line.basis, line.seats = value
 
 
 def _set_net(line: SheetLine, value: tuple[Decimal, str | None], cell: Any) -> None:
@@ -1631,7 +1716,7 @@ _SETTERS: dict[ImportField, Callable[[SheetLine, Any, Any], None]] = {
     ImportField.SEASON: _setter("season"),
     ImportField.VALID_FROM: _setter("valid_from"),
     ImportField.VALID_TO: _setter("valid_to"),
-    ImportField.BASIS: _setter("basis"),
+    ImportField.BASIS: _set_basis,
     ImportField.OCCUPANCY: _setter("occupancy"),
     ImportField.AGE_BAND: _setter("age_band"),
     ImportField.PAX: _set_pax,
@@ -1643,6 +1728,9 @@ _SETTERS: dict[ImportField, Callable[[SheetLine, Any, Any], None]] = {
     ImportField.MIN_NIGHTS: _setter("min_nights"),
     ImportField.WEEKDAYS: _setter("weekdays"),
     ImportField.CURRENCY: _setter("currency"),
+    ImportField.CAPACITY: _setter("capacity"),
+    ImportField.SUPPLEMENT: _setter("supplement"),
+    ImportField.OPTIONAL: _setter("optional"),
     ImportField.IGNORE: lambda _line, _value, _cell: None,
 }
 

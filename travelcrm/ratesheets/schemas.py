@@ -30,6 +30,9 @@ class ImportField(StrEnum):
     MIN_NIGHTS = "min_nights"
     WEEKDAYS = "weekdays"  # "Mon-Thu", "Fri, Sat", "All"
     CURRENCY = "currency"
+    CAPACITY = "capacity"  # seats per vehicle (vehicle bases): "6", "6 seats", "up to 6"
+    SUPPLEMENT = "supplement"  # a surcharge's name ("Driver allowance"); empty: the base price
+    OPTIONAL = "optional"  # a supplement added only when asked: "Yes"/"Optional" vs "No"
     IGNORE = "ignore"
 
 

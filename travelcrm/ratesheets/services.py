@@ -53,6 +53,7 @@ from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import rules
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
+    VEHICLE_BASES,
     AgeBandKind,
     Occupancy,
     PricingBasis,
@@ -449,6 +450,9 @@ RESOLVED_FIELDS = (
     "min_nights",
     "season_key",  # the season's name, lower case: lines match by it
     "service_no",  # the service's number in the check (keys hash it, not the slower UUID)
+    "capacity",  # seats per vehicle (vehicle bases); None: the service's
+    "supplement",  # a surcharge's name; None for the base price
+    "optional",
 )
 (
     _L_ROW,
@@ -469,16 +473,20 @@ RESOLVED_FIELDS = (
     _L_MIN_NIGHTS,
     _L_SEASON_KEY,
     _L_SERVICE_NO,
+    _L_CAPACITY,
+    _L_SUPPLEMENT,
+    _L_OPTIONAL,
 ) = range(len(RESOLVED_FIELDS))
 ResolvedLine = tuple[Any, ...]
 
 
 _UNSET: Any = object()  # no value seen yet
-# what makes a line the same line in two versions: service, season, basis, occupancy, age
-# band, pax break, weekdays
+# what makes a line the same line in two versions: service, season, supplement, basis,
+# occupancy, age band, pax break, weekdays (as `rates.rules.line_key` for the grid)
 _line_key = operator.itemgetter(
     _L_SERVICE_NO,
     _L_SEASON_KEY,
+    _L_SUPPLEMENT,
     _L_BASIS,
     _L_OCCUPANCY,
     _L_AGE_BAND,
@@ -488,7 +496,7 @@ _line_key = operator.itemgetter(
 )
 # the same without the pax break: lines whose pax breaks must not overlap nor leave gaps
 _pax_group_key = operator.itemgetter(
-    _L_SERVICE_NO, _L_SEASON_KEY, _L_BASIS, _L_OCCUPANCY, _L_AGE_BAND, _L_WEEKDAYS
+    _L_SERVICE_NO, _L_SEASON_KEY, _L_SUPPLEMENT, _L_BASIS, _L_OCCUPANCY, _L_AGE_BAND, _L_WEEKDAYS
 )
 _pax_break = operator.itemgetter(_L_PAX_MIN, _L_PAX_MAX)
 # service and season names: the diff's summary groups
@@ -538,6 +546,9 @@ _STORED_FIELDS = (
     "markup_pct",
     "weekdays",
     "min_nights",
+    "capacity",
+    "supplement",
+    "optional",
 )
 
 
@@ -651,6 +662,11 @@ def _net_column(columns: dict[str, str]) -> str:
 
 def _age_band_column(columns: dict[str, str]) -> str:
     return columns.get("age_band", columns.get("net", ""))
+
+
+# where a line's problem with one of its values is reported: the column the value came from
+# (seats written in the basis cell: the basis column)
+_PROBLEM_COLUMNS = {"pax_max": ("pax", "pax_max"), "capacity": ("capacity", "basis")}
 
 
 class _Resolver:
@@ -828,7 +844,13 @@ class _Resolver:
                 net,
                 sell,
                 markup,
+                capacity,
+                supplement,
+                optional,
+                seats,
             ) = values  # sheetmap.LINE_FIELDS
+            if capacity is None:
+                capacity = seats  # (a seats column or constant wins over the basis cell's)
             # (each answer met for the first time is worked out, and remembered if good)
             if service_name is not service_of[0] or meal_plan is not service_of[1]:
                 service_of = (service_name, meal_plan)
@@ -860,6 +882,8 @@ class _Resolver:
             if (
                 season is None
                 or terms is None
+                or (capacity is not None and terms[0] not in VEHICLE_BASES)
+                or (optional and not supplement)
                 or rounded is None
                 or (currency is not None and currency != currency_of_list)
                 or pax_min > pax_max
@@ -891,6 +915,9 @@ class _Resolver:
                     min_nights,
                     season[3],
                     service.number,
+                    capacity,
+                    supplement,
+                    optional,
                 )
             earlier = first_row.setdefault(_line_key(found), found)  # one hash of the key
             if earlier is not found:
@@ -986,6 +1013,7 @@ class _Resolver:
         terms = self.terms(v.basis, service.basis, v.occupancy, v.age_band)
         if isinstance(terms, _Refusal):
             return terms.problem(row, self.columns_of(plan, cells))
+        capacity = v.seats if v.capacity is None else v.capacity
         problems = rules.value_problems(
             basis=terms[0],
             pax_min=v.pax_min,
@@ -993,12 +1021,17 @@ class _Resolver:
             sell=v.sell,
             markup_pct=v.markup_pct,
             weekdays=v.weekdays,
+            capacity=capacity,
+            supplement=v.supplement,
+            optional=v.optional,
         )
         if problems:
             field, reason, code = problems[0]
             columns = self.columns_of(plan, cells)
-            where = {"pax_max": "pax"}.get(field, field)
-            return Problem(row, columns.get(where, ""), reason, code)
+            where = next(
+                (columns[c] for c in _PROBLEM_COLUMNS.get(field, (field,)) if c in columns), ""
+            )
+            return Problem(row, where, reason, code)
         start, end, season_name, key = season
         basis, occupancy, age_band = terms
         return (
@@ -1020,6 +1053,9 @@ class _Resolver:
             v.min_nights,
             key,
             service.number,
+            capacity,
+            v.supplement,
+            v.optional,
         )
 
 
@@ -1212,7 +1248,7 @@ def _kept_key(item: RateImport, mapping: ImportMapping, against: _Against) -> st
 
 def _signature(payload: bytes) -> bytes:
     secret = get_settings().secret_key.get_secret_value().encode()
-    return hmac.new(secret, b"travelcrm-checked-v1" + payload, hashlib.sha256).digest()
+    return hmac.new(secret, b"travelcrm-checked-v2" + payload, hashlib.sha256).digest()
 
 
 def _keep_checked(
@@ -1405,6 +1441,7 @@ def _diff(
         key = (
             numbers.get(old.service_id, old.service_id),
             seasons.get(old.season_id, "?").lower(),
+            old.supplement,
             old.basis,
             old.occupancy,
             old.age_band,
@@ -1446,7 +1483,11 @@ def _diff(
                     "pct": None,
                 }
             )
-        elif old.net != net:
+        elif (
+            old.net != net
+            or old.capacity != line[_L_CAPACITY]
+            or bool(old.optional) != line[_L_OPTIONAL]
+        ):  # (a price, the seats, or whether a supplement is optional)
             counts["changed"] += 1
             pct = ((net - old.net) / old.net * 100).quantize(Decimal("0.1")) if old.net else None
             changed[_line_group(line)] += 1
@@ -1479,7 +1520,9 @@ def _diff(
                 "row": 0,
                 "service": service,
                 "season": season,
-                "line": _label(old.basis, old.occupancy, old.age_band, old.pax_min, old.pax_max),
+                "line": _label(
+                    old.basis, old.occupancy, old.age_band, old.pax_min, old.pax_max, old.supplement
+                ),
                 "old_net": str(old.net),
                 "new_net": None,
                 "pct": None,
@@ -1524,12 +1567,25 @@ def _busiest_groups(
 
 def _line_label(line: ResolvedLine) -> str:
     return _label(
-        line[_L_BASIS], line[_L_OCCUPANCY], line[_L_AGE_BAND], line[_L_PAX_MIN], line[_L_PAX_MAX]
+        line[_L_BASIS],
+        line[_L_OCCUPANCY],
+        line[_L_AGE_BAND],
+        line[_L_PAX_MIN],
+        line[_L_PAX_MAX],
+        line[_L_SUPPLEMENT],
     )
 
 
-def _label(basis: str, occupancy: str, age_band: str, pax_min: int, pax_max: int) -> str:
-    parts = [basis.replace("_", " ")]
+def _label(
+    basis: str,
+    occupancy: str,
+    age_band: str,
+    pax_min: int,
+    pax_max: int,
+    supplement: str | None = None,
+) -> str:
+    parts = [supplement] if supplement else []
+    parts.append(basis.replace("_", " "))
     if occupancy != Occupancy.ANY.value:
         parts.append(occupancy.replace("_", " "))
     if age_band != AgeBandKind.ADULT.value:

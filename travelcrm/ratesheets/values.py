@@ -26,7 +26,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
-from travelcrm.rates.models import AgeBandKind, Occupancy, PricingBasis
+from travelcrm.rates.models import VEHICLE_BASES, AgeBandKind, Occupancy, PricingBasis
 from travelcrm.rates.parsers import (
     AMOUNT,
     LONGEST_LABEL,
@@ -52,13 +52,16 @@ __all__ = [
     "parse_age_band",
     "parse_amount",
     "parse_basis",
+    "parse_basis_and_seats",
     "parse_currency",
     "parse_date",
     "parse_int",
     "parse_meal_plan",
     "parse_occupancy",
+    "parse_optional",
     "parse_pax",
     "parse_percent",
+    "parse_seats",
     "parse_weekdays",
     "unneutralise",
 ]
@@ -655,6 +658,14 @@ _BASES = _Labels.build(
             "pax",
             "/person",
             "/pax",
+            # an activity's "shared" option: a seat among other guests, priced per person
+            "shared",
+            "sharing",
+            "shared tour",
+            "shared basis",
+            "sic",
+            "seat in coach",
+            "join in",
         ),
         PricingBasis.PER_ROOM: (
             "per room",
@@ -676,6 +687,12 @@ _BASES = _Labels.build(
             "per vehicle per day",
             "vehicle",
             "/vehicle",
+            # an activity's "private" option is a car (or boat) for the party alone
+            "private",
+            "private car",
+            "private vehicle",
+            "private tour",
+            "private basis",
         ),
         PricingBasis.PER_GROUP: ("per group", "group", "per batch", "/group"),
         PricingBasis.PER_KM: (
@@ -736,8 +753,104 @@ def parse_meal_plan(value: Any) -> str:
 
 def parse_basis(value: Any) -> str:
     """A `PricingBasis` value: per person ("PP", "per pax", "pppn"), per room ("PRPN"), per
-    vehicle ("per car", "per cab"; "per km", "per hour", "one way", "return") or per group."""
-    return _BASES.parse(value)
+    vehicle ("per car", "per cab"; "per km", "per hour", "one way", "return") or per group;
+    seats written with it are read by `parse_basis_and_seats`."""
+    return parse_basis_and_seats(value)[0]
+
+
+MAX_SEATS = 100  # a vehicle's seats, as the grid takes them
+_SEAT_WORD = r"(?:seats?|seater|pax|persons?|people|passengers?|guests?)"
+# seats written in a basis cell: "up to 6", "max 6 pax", "max. 6", "6 seats", "6-seater"
+_SEATS_IN_BASIS = re.compile(
+    r"(?:\b(?:up\s*to|upto|max(?:imum)?\.?|till)\s*([0-9]{1,3})(?:\s*" + _SEAT_WORD + r")?\b"
+    r"|\b([0-9]{1,3})\s*-?\s*" + _SEAT_WORD + r"\b)",
+    re.IGNORECASE,
+)
+# what is left of the brackets once the seats are taken out: "(per car, )", "()"
+_EMPTY_PARENS = re.compile(r"\(\s*[,;/]*\s*\)")
+_DANGLING = re.compile(r"\s*[,;/]+\s*(?=\))|(?<=\()\s*[,;/]+\s*|\s*[,;/]+\s*$")
+# the words of a basis cell that say only who shares the service: the bracket's basis is the
+# one meant when it agrees ("Private (per km)": a car for the party, priced per km; "Shared
+# (per group)"), refused when it does not ("Private (per person)")
+_PRIVATE = frozenset({"private", "private car", "private vehicle"})
+_SHARED = frozenset({"shared", "sharing"})
+
+
+def parse_basis_and_seats(value: Any) -> tuple[str, int | None]:
+    """A `PricingBasis` value and the seats a basis cell names with it, or None: "Shared (per
+    person)" -> per person; "Private (per car, up to 6)", "Private car (max 6 pax)", "per
+    vehicle (6 seats)" -> per vehicle with 6 seats; "Private (per km)" -> per km."""
+    if isinstance(value, str):
+        found = _BASES.table.get(value.strip().lower())
+        if found is not None:
+            return found, None
+        seats = _SEATS_IN_BASIS.search(value)
+        if seats is None:
+            return _basis_of(value), None
+        count = int(seats[1] or seats[2])
+        if not 1 <= count <= MAX_SEATS:
+            raise ValueError(f"{shown(value)} names {count} seats; a vehicle has 1-{MAX_SEATS}")
+        rest = value[: seats.start()] + value[seats.end() :]
+        rest = _EMPTY_PARENS.sub("", _DANGLING.sub("", rest)).strip()
+        if not rest:
+            raise ValueError(f"{shown(value)} names seats but no basis (e.g. per vehicle)")
+        return _basis_of(rest), count
+    return _BASES.parse(value), None
+
+
+def _basis_of(text: str) -> str:
+    match = _LABEL_PARENS.fullmatch(text.strip())
+    if match is not None:
+        head, inner = _label_key(match[1]), _BASES.table.get(_label_key(match[2]))
+        if inner is not None and (
+            (head in _PRIVATE and inner in VEHICLE_BASES)
+            or (head in _SHARED and inner not in VEHICLE_BASES)
+        ):
+            return inner
+    return _BASES.parse(text)
+
+
+def parse_seats(value: Any) -> int:
+    """A vehicle's seats: 6, "6", "6 seats", "6-seater", "up to 6", "max 6 pax"."""
+    if isinstance(value, str):
+        seats = _SEATS_IN_BASIS.fullmatch(value.strip())
+        count = int(seats[1] or seats[2]) if seats is not None else parse_int(value, what="seats")
+    else:
+        count = parse_int(value, what="seats")
+    if not 1 <= count <= MAX_SEATS:
+        raise ValueError(f"{count} seats is outside 1-{MAX_SEATS}")
+    return count
+
+
+_YES = frozenset(
+    {
+        "yes", "y", "true", "x", "1", "optional", "opt", "on request",
+        "ja", "fakultativ", "oui", "optionnel", "facultatif", "si", "sí", "opcional",
+        "facoltativo", "opzionale", "sim", "ya", "opsional",
+    }
+)  # fmt: skip
+_NO = frozenset(
+    {
+        "no", "n", "false", "0", "-", "mandatory", "compulsory", "obligatory", "included",
+        "nein", "obligatorisch", "pflicht", "non", "obligatoire", "obligatorio", "obbligatorio",
+        "não", "nao", "obrigatório", "obrigatorio", "tidak", "wajib",
+    }
+)  # fmt: skip
+
+
+def parse_optional(value: Any) -> bool:
+    """Is a supplement optional (added only when asked)? "Yes", "Optional", "x" -> True;
+    "No", "Mandatory", "Compulsory" -> False; in the suppliers' languages too."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    text = " ".join(str(value).strip().lower().split()) if value is not None else ""
+    if text in _YES:
+        return True
+    if text in _NO:
+        return False
+    raise ValueError(f"{shown(value)} is not yes or no (optional: Yes/Optional, else No/Mandatory)")
 
 
 def parse_currency(value: Any) -> str:

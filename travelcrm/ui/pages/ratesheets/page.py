@@ -297,6 +297,11 @@ def _constants() -> rx.Component:
             "Days of the week",
             _typed(ImportField.WEEKDAYS, S.constant_weekdays, placeholder="Mon-Thu"),
         ),
+        _constant(
+            "Seats per vehicle",
+            _typed(ImportField.CAPACITY, S.constant_capacity, kind="number", min=1, max=100),
+            "For prices per vehicle; a Seats column, or seats in the basis, say it per row.",
+        ),
         columns=rx.breakpoints(initial="1", sm="2", md="3", lg="4"),
         spacing="4",
         width="100%",

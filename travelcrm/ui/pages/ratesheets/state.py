@@ -56,6 +56,9 @@ FIELD_LABELS: dict[str, str] = {
     ImportField.MIN_NIGHTS.value: "Minimum nights",
     ImportField.WEEKDAYS.value: "Days of the week",
     ImportField.CURRENCY.value: "Currency",
+    ImportField.CAPACITY.value: "Seats per vehicle",
+    ImportField.SUPPLEMENT.value: "Supplement (driver allowance, tolls ...)",
+    ImportField.OPTIONAL.value: "Optional supplement (yes / no)",
 }
 FIELD_OPTIONS = list(FIELD_LABELS.items())
 BASIS_OPTIONS = [(AUTO, "From the service (room: per room ...)")] + [
@@ -93,6 +96,7 @@ CONSTANT_VARS: dict[ImportField, str] = {
     ImportField.PAX: "constant_pax",
     ImportField.MIN_NIGHTS: "constant_min_nights",
     ImportField.WEEKDAYS: "constant_weekdays",
+    ImportField.CAPACITY: "constant_capacity",
 }
 _SELECTS: dict[ImportField, list[tuple[str, str]]] = {
     ImportField.BASIS: BASIS_OPTIONS,
@@ -232,6 +236,7 @@ class RateImportState(rx.State):
     constant_pax: str = ""  # "1-2", "10+"
     constant_min_nights: str = ""
     constant_weekdays: str = ""  # "Mon-Thu"
+    constant_capacity: str = ""  # seats per vehicle
     mapping_error: str = ""
     unmapped: list[str] = []  # the required fields still unmapped, in words
 
