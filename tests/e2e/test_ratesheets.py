@@ -122,6 +122,8 @@ REAL_CONTRACTS = [
     "hotel_text_rows.xlsx",
     "hotel_exported_names.xlsx",
     "hotel_season_ranges.xlsx",
+    "activities_ubud_shared_private.xlsx",
+    "transport_bali_supplements.xlsx",
 ]
 
 
