@@ -49,7 +49,7 @@ from travelcrm.rates.schemas import (
     PriceQuery,
 )
 from travelcrm.suppliers.models import SupplierService
-from travelcrm.tenants.services import own_tenant
+from travelcrm.tenants.services import agency_timezone
 
 # Core tables for the hot paths (price lookup, bulk change) that skip the ORM layer
 _svc = SupplierService.__table__  # type: ignore[attr-defined]
@@ -532,7 +532,7 @@ def quote_price(
     import json
 
     require(ctx, Action.RATES_VIEW)
-    on = today(own_tenant(session, ctx).timezone)
+    on = today(agency_timezone(session, ctx))
     namespace = f"{CACHE_NAMESPACE}:{ctx.tenant_id}"
     key = _quote_key(query, on)
     generation: str | None = None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import time
+import uuid
 from typing import Any
 
 from sqlmodel import Session, col, select
@@ -57,6 +59,24 @@ def own_tenant(session: Session, ctx: TenantContext) -> Tenant:
     return tenant
 
 
+# an agency's timezone by agency, read at most once a minute per process: the price lookup
+# needs the agency's "today" before it may answer from its cache, and a cached answer should
+# not wait for a database round trip (a change is seen here at once, elsewhere within a minute)
+TIMEZONE_SECONDS = 60.0
+_timezones: dict[uuid.UUID, tuple[str, float]] = {}
+
+
+def agency_timezone(session: Session, ctx: TenantContext) -> str:
+    """The caller's agency's IANA timezone, from a per-process memory of a minute."""
+    now = time.monotonic()
+    known = _timezones.get(ctx.tenant_id)
+    if known is not None and now - known[1] < TIMEZONE_SECONDS:
+        return known[0]
+    timezone = own_tenant(session, ctx).timezone
+    _timezones[ctx.tenant_id] = (timezone, now)
+    return timezone
+
+
 def settings_of(tenant: Tenant) -> TenantSettings:
     return TenantSettings.model_validate(tenant, from_attributes=True)
 
@@ -105,6 +125,7 @@ def update_tenant_settings(
         tenant.updated_at = utcnow()
         session.add(tenant)
         session.flush()
+        _timezones.pop(tenant.id, None)
         audit.record(
             session,
             ctx,
