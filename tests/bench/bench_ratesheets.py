@@ -398,6 +398,23 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
             commit_s.append(committed - done)
             whole_s.append(committed - start)
         assert lines == figure["lines"], (lines, figure)
+        if os.environ.get("BENCH_PROFILE") == "1" and period_count == SIZES[0]:
+            # where the whole import's time goes: one more, untimed, under cProfile (stderr)
+            import cProfile
+            import pstats
+
+            profiled_list = target(f"{rows:,} rows, profiled")
+            profile = cProfile.Profile()
+            profile.enable()
+            profiled_id = stage(profiled_list, path)
+            profiled_mapping = mapping_for(profiled_id)
+            run(profiled_id, profiled_mapping, dry_run=True)
+            run(profiled_id, profiled_mapping, dry_run=False)
+            profile.disable()
+            print(f"---- profile: {backend}, whole import of {rows:,} rows", file=sys.stderr)
+            stats = pstats.Stats(profile, stream=sys.stderr)
+            stats.sort_stats("cumulative").print_stats(60)
+            stats.sort_stats("tottime").print_stats(30)
         # and a commit with no dry run before it (the API's dry_run=false): checks, then stores
         direct_list = target(f"{rows:,} rows, direct")
         settle()
