@@ -739,6 +739,24 @@ def profiled(ctx: Any, queries: list[Any], label: str) -> None:
     stats.sort_stats("tottime").print_stats(25)
 
 
+def cache_only(namespace: str, keys: list[str], count: int) -> list[float]:
+    """The cache's own share of a hit, in ms: `cache.lookup` (Redis: the one MGET; embedded:
+    the generation file and the LRU) and the JSON decode of the entry, for keys already
+    filled; no agency row, no database, no PriceQuote rebuilt."""
+    from travelcrm.core import cache
+
+    assert keys, "nothing cached"
+    rng = random.Random(8)
+
+    def one() -> None:
+        generation, hit = cache.lookup(namespace, rng.choice(keys))
+        assert generation is not None and hit is not None
+        json.loads(hit)
+
+    _timed(one, 500)
+    return _timed(one, count)
+
+
 def redis_hits(spec_path: Path, out: Path) -> None:
     """The child of the Redis figure: another process than the one that filled the cache (same
     DATABASE_URL and REDIS_URL), asking the filled queries again. Writes its timings to `out`."""
@@ -764,6 +782,9 @@ def redis_hits(spec_path: Path, out: Path) -> None:
         ctx, [pool[rng.randrange(len(pool))] for _ in range(spec["count"])], use_cache=True
     )
     profiled(ctx, pool, "Redis hit, another process")
+    namespace = f"travelcrm:c:rates:{ctx.tenant_id}:"
+    keys = [k.decode()[len(namespace) :] for k in client.scan_iter(f"{namespace}*", count=1000)]
+    own = cache_only(f"rates:{ctx.tenant_id}", keys, spec["count"])
     out.write_text(
         json.dumps(
             {
@@ -771,6 +792,7 @@ def redis_hits(spec_path: Path, out: Path) -> None:
                 "calls": hits[0],
                 "units": hits[1],
                 "get": get,
+                "cache_only": own,
                 "misses": read_lines,
                 "statements": statements,
             }
@@ -827,6 +849,9 @@ def embedded(out: Path) -> None:
         ctx, [pool[rng.randrange(CACHE_POOL)] for _ in range(CACHED_LOOKUPS)], use_cache=True
     )
     profiled(ctx, pool, "in-process hit, embedded default")
+    prefix = f"{rates_namespace}\x00"
+    keys = [k[len(prefix) :] for k in list(cache._local.entries) if k.startswith(prefix)]
+    own = cache_only(rates_namespace, keys, CACHED_LOOKUPS)
     out.write_text(
         json.dumps(
             {
@@ -837,6 +862,7 @@ def embedded(out: Path) -> None:
                 "uncached": uncached,
                 "fills": fills,
                 "hits": hits,
+                "cache_only": own,
                 "misses": read_lines,
                 "statements": statements,
             }
@@ -1084,6 +1110,12 @@ def run() -> None:
         _p(other_get, 95),
     )
     row("  same, whole tenant_scope unit of work", other["units"], "", _p(other_get, 95))
+    row(
+        "  of which the cache itself (cache.lookup + json.loads, no DB)",
+        other["cache_only"],
+        "",
+        _p(other_get, 95),
+    )
     row(f"baseline: raw Redis GET, 700 B, this process ({len(base_redis):,})", base_redis)
     row(
         f"lookup Redis hit, the filling process, call ({len(same[0]):,})",
@@ -1118,6 +1150,12 @@ def run() -> None:
         _p(emb["pk"], 95),
     )
     row("  same, whole tenant_scope unit of work", emb["hits"][1], "", _p(emb["pk"], 95))
+    row(
+        "  of which the cache itself (cache.lookup + json.loads, no DB)",
+        emb["cache_only"],
+        "",
+        _p(emb["pk"], 95),
+    )
     row(f"lookup in-process first ask (miss + fill, {CACHE_POOL:,}), call", emb["fills"][0])
     print(
         f"  checked untimed: pool queries that read rate_lines {emb['misses']}/{CACHE_POOL}; "
@@ -1127,7 +1165,9 @@ def run() -> None:
         "the in-process layer exists only on the embedded default (SQLite without Redis): the "
         "<= 0.2 ms\n  in-process figure applies there only. With REDIS_URL set every lookup goes "
         "to Redis (target <= 1 ms);\n  PostgreSQL without Redis caches nothing (every lookup is "
-        "the uncached figure)."
+        "the uncached figure).\n  A hit's time beyond 'the cache itself' is quote_price's read of "
+        "the agency's row (for its timezone):\n  one statement, and on PostgreSQL the connection's "
+        "checkout (BEGIN + set_config); BENCH_PROFILE=1 shows it."
     )
     short = len(calls) < UNCACHED_LOOKUPS
     print(
