@@ -7,12 +7,15 @@ PostgreSQL uses a connection pool. `DATABASE_URL` picks.
 from __future__ import annotations
 
 import importlib
+import itertools
 import logging
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, cast
 
@@ -31,6 +34,7 @@ from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel, col
 
 from alembic import command
+from travelcrm.core.ids import id_run, run_ids
 from travelcrm.core.tenancy import TENANT_SETTING, USER_SETTING, TenantContext, TenantMixin
 from travelcrm.settings import PROJECT_ROOT, Settings, get_settings
 
@@ -472,3 +476,212 @@ def enter_user(session: Session, user_id: uuid.UUID) -> None:
     """Let this transaction read the user's own memberships across agencies (PostgreSQL policy
     `member_self` on memberships); nothing else of another agency becomes visible."""
     _set_for_transaction(session.connection(), USER_SETTING, str(user_id))
+
+
+# ---- bulk inserts -------------------------------------------------------------------------------
+
+BULK_CHUNK = 20_000  # rows per INSERT on PostgreSQL (per executemany elsewhere)
+
+
+def bulk_insert(
+    connection: Any,
+    table: Any,
+    constants: dict[str, Any],
+    arrays: dict[str, list[Any]],
+    *,
+    ordinal: str,
+    new_ids: str,
+) -> None:
+    """Tens of thousands of rows of `table` at once, the fastest way the database allows:
+    `constants` are the same on every row, `arrays` hold a value per row, `ordinal` gets each
+    row's 1-based number and `new_ids` a run of new time-ordered ids (`core.ids.id_run`). The
+    caller's domain owns the table: nothing is checked here, no column default is applied."""
+    if connection.dialect.name == "postgresql":
+        insert_unnested(connection, table, constants, arrays, ordinal=ordinal, new_ids=new_ids)
+    else:
+        insert_bound(connection, table, constants, arrays, ordinal=ordinal, new_ids=new_ids)
+
+
+def insert_unnested(
+    connection: Any,
+    table: Any,
+    constants: dict[str, Any],
+    arrays: dict[str, list[Any]],
+    *,
+    ordinal: str,
+    new_ids: str | None = None,
+) -> None:
+    """PostgreSQL: rows as one `INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY` per
+    chunk rather than one INSERT per row. `constants` are the same on every row, `arrays` hold
+    a value per row, `ordinal` gets the row's 1-based number and `new_ids` (a column) a run of
+    new ids made by the server (`core.ids.id_run`). What is sent is kept small, because
+    building it in Python is most of the cost:
+
+    - an array whose values are all the same is sent once, as a constant;
+    - ids that repeat (a service's, a season's) are sent once each, in a dictionary, and each
+      row gets its id's number in it;
+    - a column of dates, numbers or codes travels as one comma-separated text value that the
+      server splits and casts (`string_to_array(...)::numeric[]`), which spares building an
+      array element by element; other ids and text that could hold the separator go as
+      binary arrays.
+
+    Row-level security and the foreign keys check every row as they would for single
+    INSERTs."""
+    count = len(next(iter(arrays.values()), []))
+    if not count:
+        return
+    dialect = connection.dialect
+
+    def sql_type(name: str) -> str:
+        return str(table.c[name].type.compile(dialect=dialect))
+
+    fixed = {f"c_{name}": value for name, value in constants.items()}
+    selected = {name: f"%(c_{name})s::{sql_type(name)}" for name in constants}
+    per_row: dict[str, str] = {}  # unnested column -> the array it comes from
+    plain: dict[str, tuple[list[Any], bool]] = {}  # -> (values, sent as joined text)
+    coded: dict[str, list[int]] = {}
+    for name, values in arrays.items():
+        first = values[0]
+        codes = _dictionary(values) if isinstance(first, uuid.UUID) else None
+        if codes is not None and len(codes[0]) > 1:
+            # (each distinct object once: a check's repeated ids are the same object)
+            fixed[f"d_{name}"], coded[name] = codes
+            selected[name] = f"(%(d_{name})b::{sql_type(name)}[])[{name}]"
+            per_row[name] = f"string_to_array(%(a_{name})s, ',')::int[]"
+        elif codes is not None or values.count(first) == count:
+            fixed[f"c_{name}"] = first
+            selected[name] = f"%(c_{name})s::{sql_type(name)}"
+        else:
+            joined = _joinable(values)
+            plain[name] = (values, joined)
+            selected[name] = name
+            per_row[name] = (
+                f"string_to_array(%(a_{name})s, ',', '')::{sql_type(name)}[]"
+                if joined
+                else f"%(a_{name})b::{sql_type(name)}[]"
+            )
+    if new_ids is not None:
+        first_id = id_run(count)
+        low = first_id.int & ((1 << 64) - 1)
+        fixed |= {"id_head": first_id.hex[:16], "id_low": low - (1 << 64)}  # as a bigint
+        selected[new_ids] = "(%(id_head)s || to_hex(%(id_low)s::bigint + n - 1 + %(offset)s))::uuid"
+    selected[ordinal] = "n + %(offset)s"
+    if per_row:
+        source = (
+            f"unnest({', '.join(per_row.values())}) WITH ORDINALITY "
+            f"AS new_rows({', '.join(per_row)}, n)"
+        )
+    else:
+        source = "generate_series(1, %(rows)s::int) AS n"
+    statement = (
+        f"INSERT INTO {table.name} ({', '.join(selected)}) "
+        f"SELECT {', '.join(selected.values())} FROM {source}"
+    )
+    for start in range(0, count, BULK_CHUNK):
+        stop = min(start + BULK_CHUNK, count)
+        chunk: dict[str, Any] = {"offset": start}
+        if not per_row:
+            chunk["rows"] = stop - start
+        for name, (values, joined) in plain.items():
+            part = values[start:stop]
+            # (str is C-fast; None is the only value it would spell wrong)
+            chunk[f"a_{name}"] = (
+                ",".join(map(_as_text if None in part else str, part)) if joined else part
+            )
+        for name, numbers in coded.items():
+            chunk[f"a_{name}"] = ",".join(map(str, numbers[start:stop]))
+        connection.exec_driver_sql(statement, fixed | chunk)
+
+
+def insert_bound(
+    connection: Any,
+    table: Any,
+    constants: dict[str, Any],
+    arrays: dict[str, list[Any]],
+    *,
+    ordinal: str,
+    new_ids: str,
+) -> None:
+    """Other databases (SQLite): the rows through the driver's executemany, each value bound
+    as SQLAlchemy would bind it (its column type's bind processor) but each distinct object
+    only once, where SQLAlchemy's insert works each row out on its own (most of a commit's
+    time). `constants`, `arrays`, `ordinal` and `new_ids` as for `insert_unnested`; no
+    column default is applied, so every column must be given."""
+    count = len(next(iter(arrays.values()), []))
+    if not count:
+        return
+    dialect = connection.dialect
+
+    def processor(name: str) -> Callable[[Any], Any] | None:
+        bind: Callable[[Any], Any] | None = (
+            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        )
+        return bind
+
+    def bound(name: str, value: Any) -> Any:
+        process = processor(name)
+        return value if process is None else process(value)
+
+    columns: dict[str, Iterable[Any]] = {
+        name: itertools.repeat(bound(name, value), count) for name, value in constants.items()
+    }
+    first = id_run(count)
+    process_id = processor(new_ids)
+    if process_id is not None and process_id(first) == f"{first.int:032x}":
+        # (the usual form on SQLite, 32 hex digits: spelled without making each UUID)
+        columns[new_ids] = map("{:032x}".format, range(first.int, first.int + count))
+    else:
+        ids = run_ids(first, count)
+        columns[new_ids] = ids if process_id is None else map(process_id, ids)
+    for name, values in arrays.items():
+        process = processor(name)
+        if process is None:
+            columns[name] = values
+            continue
+        # (each distinct object once, told apart by identity: a check shares its objects)
+        distinct = dict(zip(map(id, values), values, strict=True))
+        done = {key: process(value) for key, value in distinct.items()}
+        columns[name] = map(done.__getitem__, map(id, values))
+    columns[ordinal] = range(1, count + 1)
+    # (written out: a compiled insert would order its columns, and add those with defaults)
+    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    quote = dialect.identifier_preparer.quote
+    statement = (
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
+        f"VALUES ({', '.join([mark] * len(columns))})"
+    )
+    rows = zip(*columns.values(), strict=True)
+    while chunk := list(itertools.islice(rows, BULK_CHUNK)):
+        connection.exec_driver_sql(statement, chunk)
+
+
+def _dictionary(values: list[Any]) -> tuple[list[Any], list[int]] | None:
+    """(each distinct object, each value's 1-based number in that list), or None when few
+    values repeat. Objects are told apart by identity (C-fast where UUID's hash is Python): an
+    equal value held in two objects is simply listed twice."""
+    objects = dict(zip(map(id, values), values, strict=True))
+    if len(objects) * 4 > len(values):
+        return None
+    number = {key: k for k, key in enumerate(objects, start=1)}
+    return list(objects.values()), list(map(number.__getitem__, map(id, values)))
+
+
+# the types whose text form never holds a comma nor is empty (None is sent as '', SQL NULL);
+# not UUIDs: str() of 400,000 ids costs more than their binary form
+_PLAIN_TEXT_TYPES = frozenset({type(None), date, Decimal, int})
+
+
+def _joinable(values: list[Any]) -> bool:
+    """Whether a column can travel as comma-separated text: dates, numbers, and codes (a
+    text value that is not empty and holds no comma, quote or backslash)."""
+    types = set(map(type, values))
+    if not types <= _PLAIN_TEXT_TYPES | {str}:
+        return False  # bool, datetime, bytes...: their text is not the column's input form
+    if str in types:
+        codes = {v for v in values if type(v) is str}
+        return all(code and not any(c in code for c in ',"\\') for code in codes)
+    return True
+
+
+def _as_text(value: Any) -> str:
+    return "" if value is None else str(value)

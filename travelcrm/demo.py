@@ -23,6 +23,7 @@ from travelcrm.queries import services as query_services
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.schemas import AgentProfileIn, NoteIn, QueryCreate
 from travelcrm.queries.sla import Priority
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rate_services
 from travelcrm.rates.models import Season
 from travelcrm.rates.schemas import (
@@ -761,7 +762,7 @@ def seed_rates(session: Session) -> None:
                 )
                 for name, start, end, _f in _SEASONS.get(supplier.country, _SEASONS["IN"])
             ]
-            rate_services.add_lines(
+            rate_lines.add_lines(
                 session,
                 ctx,
                 version_id=version.id,
@@ -778,7 +779,7 @@ def seed_rates(session: Session) -> None:
             )
             if number == 0:  # one list with next year's prices being worked on
                 draft = rate_services.new_draft(session, ctx, version_id=version.id)
-                rate_services.bulk_change(
+                rate_lines.bulk_change(
                     session,
                     ctx,
                     version_id=draft.id,
@@ -887,7 +888,7 @@ def seed_transport_rates(session: Session) -> None:
             **markup,
         )
     )
-    rate_services.add_lines(
+    rate_lines.add_lines(
         session, ctx, version_id=version.id, lock_version=version.lock_version, lines=lines
     )
     gaps = rate_services.coverage(session, ctx, version_id=version.id)

@@ -7,7 +7,7 @@ allowance) at every tenth supplier (4,080 lines), and a 20,000-line draft into a
 (`rate_season_ranges`; every season's ranges are written), so stays cross from one range of a
 season into another season. Then prints, each beside a baseline measured in the same run:
 
-- the price lookup (`rates.quote_price` in a `tenant_scope` unit of work, RLS as the app role)
+- the price lookup (`pricing.quote_price` in a `tenant_scope` unit of work, RLS as the app role)
   p50/p95, each over 200+ samples:
   - uncached (cache off: `use_cache=False`; the database warm): target <= 5 ms;
   - a Redis hit in ANOTHER process than the one that filled the cache (a child process with
@@ -22,9 +22,9 @@ season into another season. Then prints, each beside a baseline measured in the 
   baseline: a raw single-row SELECT by primary key (PostgreSQL, and SQLite for the embedded
   figures); an untimed pass checks that every "hit" read no rate line;
 - EXPLAIN ANALYZE of every query one uncached lookup runs (captured from the engine);
-- the grid's first page (`rates.list_lines`, 100 of 20,000 lines); target <= 100 ms;
+- the grid's first page (`rate_lines.list_lines`, 100 of 20,000 lines); target <= 100 ms;
   baseline: a raw `SELECT ... LIMIT 100`;
-- a bulk +10% over 20,000 lines (`rates.bulk_change`), preview and apply; target <= 1 s each;
+- a bulk +10% over 20,000 lines (`rate_lines.bulk_change`), preview and apply; target <= 1 s each;
   baseline: a raw `UPDATE ... SET net = net * 1.1`.
 
 `BENCH_PROFILE=1` prints a cProfile of the cached lookups of both children to stderr.
@@ -666,15 +666,15 @@ def lookup(ctx: Any, query: Any, *, use_cache: bool, outcomes: Counter[str]) -> 
     """One price lookup as a page or the API makes it: (the quote_price call inside an open
     tenant_scope, the whole unit of work: opening it, the call, the commit) in ms."""
     from travelcrm.db import tenant_scope
-    from travelcrm.rates import services as rates
+    from travelcrm.rates import pricing
 
     start = time.perf_counter()
     with tenant_scope(ctx) as session:
         called = time.perf_counter()
         try:
-            rates.quote_price(session, ctx, query, use_cache=use_cache)
+            pricing.quote_price(session, ctx, query, use_cache=use_cache)
             outcomes["priced"] += 1
-        except rates.NoPriceError as exc:
+        except pricing.NoPriceError as exc:
             outcomes[exc.reason] += 1
         returned = time.perf_counter()
     return (returned - called) * 1000, (time.perf_counter() - start) * 1000
@@ -805,7 +805,7 @@ def embedded(out: Path) -> None:
     the in-process LRU (validated by the generation file under DATA_DIR/cache/) is the cache.
     A smaller database of the same shape (BENCH_SUPPLIERS set by the parent)."""
     from travelcrm.db import make_engine
-    from travelcrm.rates import services as rates
+    from travelcrm.rates import pricing
     from travelcrm.settings import get_settings
 
     ctx, user_id = setup()
@@ -838,7 +838,7 @@ def embedded(out: Path) -> None:
         use_cache=False,
     )
     pool = random_queries(service_ids, CACHE_POOL, seed=3, vehicle_ids=vehicle_ids)
-    rates_namespace = f"{rates.CACHE_NAMESPACE}:{ctx.tenant_id}"
+    rates_namespace = f"{pricing.CACHE_NAMESPACE}:{ctx.tenant_id}"
     from travelcrm.core import cache
 
     cache.bump(rates_namespace)
@@ -873,6 +873,8 @@ def embedded(out: Path) -> None:
 def run() -> None:
     from travelcrm.core import cache
     from travelcrm.db import get_engine, make_engine, tenant_scope
+    from travelcrm.rates import lines as rate_lines
+    from travelcrm.rates import pricing
     from travelcrm.rates import services as rates
     from travelcrm.rates.schemas import BulkChange, LineSelection
     from travelcrm.settings import get_settings
@@ -940,7 +942,7 @@ def run() -> None:
     pool = random_queries(service_ids, CACHE_POOL, seed=3, vehicle_ids=vehicle_ids)
     os.environ["REDIS_URL"] = REDIS_URL
     get_settings.cache_clear()
-    namespace = f"{rates.CACHE_NAMESPACE}:{ctx.tenant_id}"
+    namespace = f"{pricing.CACHE_NAMESPACE}:{ctx.tenant_id}"
     cache.bump(namespace)
     _log(f"Redis: {CACHE_POOL:,} fills in this process (pid {os.getpid()})")
     fills = measure(ctx, pool, use_cache=True)
@@ -982,7 +984,7 @@ def run() -> None:
         update={"check_in": date(YEAR, 5, 12), "nights": 3, "child_ages": []}
     )
     with captured(app) as lookup_sql, tenant_scope(ctx) as session:
-        probe_quote = rates.quote_price(session, ctx, probe, use_cache=False)
+        probe_quote = pricing.quote_price(session, ctx, probe, use_cache=False)
     lookup_plans = explain(app, ctx.tenant_id, lookup_sql)
 
     # ---- grid: the first page of 100 of the draft's 20,000 lines
@@ -991,7 +993,7 @@ def run() -> None:
 
     def grid_page() -> None:
         with tenant_scope(ctx) as session:
-            page = rates.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
+            page = rate_lines.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
             assert len(page.lines) == 100 and page.total == data["draft_lines"]
 
     grid_raw_sql = sa.text(
@@ -1008,7 +1010,7 @@ def run() -> None:
     grid = _timed(grid_page, GRID_RUNS)
     grid_base = _timed(grid_raw, GRID_RUNS)
     with captured(app) as grid_sql, tenant_scope(ctx) as session:
-        rates.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
+        rate_lines.list_lines(session, ctx, version_id=draft_id, page=1, per_page=100)
     grid_plans = explain(app, ctx.tenant_id, grid_sql)
 
     # ---- bulk +10% over all 20,000 lines (the grid's "select all" sends their ids)
@@ -1024,7 +1026,7 @@ def run() -> None:
     def bulk(dry_run: bool) -> None:
         with tenant_scope(ctx) as session:
             version = rates.get_version(session, ctx, draft_id)
-            result = rates.bulk_change(
+            result = rate_lines.bulk_change(
                 session,
                 ctx,
                 version_id=draft_id,
@@ -1184,7 +1186,7 @@ def run() -> None:
         f"CACHE_TTL_SECONDS={CACHE_TTL} for the run (no entry expires during it)"
     )
     print(
-        "lookups run as the app role with RLS; call = rates.quote_price inside an open "
+        "lookups run as the app role with RLS; call = pricing.quote_price inside an open "
         "tenant_scope; unit of work adds opening it and the commit"
     )
     print(
@@ -1193,7 +1195,7 @@ def run() -> None:
     )
     row("baseline: raw SELECT ... LIMIT 100, owner", grid_base)
     row(
-        f"grid first page, rates.list_lines (100 of {data['draft_lines']:,})",
+        f"grid first page, rate_lines.list_lines (100 of {data['draft_lines']:,})",
         grid,
         "<= 100 ms",
         _p(grid_base, 95),

@@ -9,12 +9,14 @@ import re
 from typing import Any
 
 import openpyxl
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.test_rates import TIMEOUT, _owner_context, _url
 from tests.fixtures.rate_sheets.manifest import MANIFEST
-from tests.ratesheets.test_import import _target
+from tests.ratesheets.test_import import _expected, _stored, _target
 from travelcrm.db import tenant_scope
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 
 
@@ -83,7 +85,7 @@ def test_a_wide_hotel_sheet_from_upload_to_a_stored_draft(
     with tenant_scope(target.ctx) as session:
         versions = rates.list_versions(session, target.ctx, target.rate_list_id)
         assert len(versions) == 1 and versions[0].status == "draft"
-        lines = rates.version_lines(session, target.ctx, version_id=versions[0].id)
+        lines = rate_lines.version_lines(session, target.ctx, version_id=versions[0].id)
         assert len(lines) == fx.expected_lines
 
 
@@ -109,3 +111,40 @@ def test_planted_errors_are_listed_by_row_and_nothing_is_stored(
     with tenant_scope(target.ctx) as session:
         versions = rates.list_versions(session, target.ctx, target.rate_list_id)
         assert not rates.lines_exist(session, versions[0].id)
+
+
+# issue 18's kinds of real contracts, each through the page alone: upload, check, commit
+REAL_CONTRACTS = [
+    "hotel_cover_sheet.xlsx",
+    "transport_bayern_de.xlsx",
+    "hotel_nice_fr.xlsx",
+    "hotel_price_words.xlsx",
+    "hotel_text_rows.xlsx",
+    "hotel_exported_names.xlsx",
+    "hotel_season_ranges.xlsx",
+]
+
+
+@pytest.mark.parametrize("name", REAL_CONTRACTS)
+def test_a_real_contract_is_imported_on_the_page_alone(
+    page: Page, harness: Any, shot: Any, name: str
+) -> None:
+    """No REST step and nothing typed: the page opens the right sheet, maps the supplier's
+    headers, checks (warnings for words and notes, never errors) and stores every line."""
+    fx = MANIFEST[name]
+    target = _target(fx, _owner_context())
+    _upload(page, harness, target.rate_list_id, fx.path)
+    expect(page.get_by_test_id("header-row")).to_have_value(str(fx.header_row + 1))
+    expect(page.get_by_test_id("unmapped")).to_have_count(0)
+    page.get_by_test_id("run-check").click()
+    expect(page.get_by_test_id("lines-ready")).to_contain_text(
+        str(fx.expected_lines), timeout=TIMEOUT
+    )
+    expect(page.get_by_test_id("no-errors")).to_be_visible()
+    shot(page, f"import-contract-{name.removesuffix('.xlsx')}")
+    page.get_by_test_id("commit-import").click()
+    expect(page.get_by_test_id("import-done")).to_be_visible(timeout=TIMEOUT)
+    with tenant_scope(target.ctx) as session:
+        (version,) = rates.list_versions(session, target.ctx, target.rate_list_id)
+        assert version.status == "draft"
+    assert _stored(target, version.id) == _expected(fx)

@@ -13,6 +13,7 @@ from tests.accounts.test_accounts import _verified
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market
 from travelcrm.rates.schemas import LineIn, RateListCreate, SeasonIn
@@ -179,7 +180,7 @@ def make_contract(
                     sell=Decimal(1100),
                 ),
             ]
-        rates.add_lines(
+        rate_lines.add_lines(
             session, ctx, version_id=version.id, lock_version=version.lock_version, lines=lines
         )
         if publish:
@@ -265,7 +266,7 @@ def make_list(
             ).id
             for season_name, start, end in seasons
         }
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             ctx,
             version_id=version.id,

@@ -13,7 +13,7 @@ from datetime import date
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
-from travelcrm.rates import services as rates
+from travelcrm.rates import pricing
 from travelcrm.rates.schemas import PriceQuery
 
 
@@ -27,8 +27,8 @@ def main() -> None:
         )
         try:
             with tenant_scope(ctx) as session:
-                answer = {"net": str(rates.quote_price(session, ctx, query).total_net)}
-        except rates.NoPriceError as exc:
+                answer = {"net": str(pricing.quote_price(session, ctx, query).total_net)}
+        except pricing.NoPriceError as exc:
             answer = {"error": exc.reason}
         sys.stdout.write(json.dumps(answer) + "\n")
         sys.stdout.flush()

@@ -18,6 +18,8 @@ from travelcrm.core.errors import ValidationFailedError
 from travelcrm.core.money import round_money
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import lines as rate_lines
+from travelcrm.rates import pricing
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import RateLine
 from travelcrm.rates.schemas import LineIn, PriceQuery
@@ -42,15 +44,15 @@ def _service(
         return service.id
 
 
-def _quote(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> rates.PriceQuote:
+def _quote(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.PriceQuote:
     with tenant_scope(ctx) as session:
-        return rates.quote_price(
+        return pricing.quote_price(
             session, ctx, PriceQuery(service_id=service_id, **{"check_in": MAY_1, **kwargs})
         )
 
 
-def _refusal(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> rates.NoPriceError:
-    with pytest.raises(rates.NoPriceError) as info:
+def _refusal(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.NoPriceError:
+    with pytest.raises(pricing.NoPriceError) as info:
         _quote(ctx, service_id, **kwargs)
     return info.value
 
@@ -261,7 +263,7 @@ def test_shared_per_person_and_private_per_car_rows_of_one_activity(
 
     priced = make_list(ctx, supplier_id, name="Safaris 2027", lines=lines)
     with tenant_scope(ctx) as session:
-        stored = rates.list_lines(session, ctx, version_id=priced.version_id).lines
+        stored = rate_lines.list_lines(session, ctx, version_id=priced.version_id).lines
     assert sorted((ln.basis, ln.age_band) for ln in stored if ln.service_id == safari) == [
         ("per_person", "adult"),
         ("per_person", "child_without_bed"),
@@ -309,7 +311,7 @@ def test_a_capacity_is_for_vehicle_prices_and_only_a_supplement_is_optional(
 
 def test_a_quote_with_parts_survives_the_cache_and_older_cached_quotes_still_read() -> None:
     line_id = uuid.uuid4()
-    part = rates.PricePart(
+    part = pricing.PricePart(
         what="Innova",
         basis="per_km",
         quantity=Decimal(300),
@@ -319,20 +321,20 @@ def test_a_quote_with_parts_survives_the_cache_and_older_cached_quotes_still_rea
         sell=Decimal("12960.00"),
         line_id=line_id,
     )
-    quote = rates.PriceQuote(
+    quote = pricing.PriceQuote(
         service_id=uuid.uuid4(),
         currency="INR",
         rate_list_id=uuid.uuid4(),
         version_id=uuid.uuid4(),
-        nights=[rates.NightPrice(MAY_1, part.net, part.sell, [line_id], [part])],
+        nights=[pricing.NightPrice(MAY_1, part.net, part.sell, [line_id], [part])],
         total_net=part.net,
         total_sell=part.sell,
         cancellation_tiers=[],
     )
-    assert rates.PriceQuote.from_json(quote.to_json()) == quote
+    assert pricing.PriceQuote.from_json(quote.to_json()) == quote
     older = quote.to_json()
     del older["nights"][0]["parts"]
-    assert rates.PriceQuote.from_json(older).nights[0].parts == []
+    assert pricing.PriceQuote.from_json(older).nights[0].parts == []
 
 
 def _km_line(net: Decimal, capacity: int) -> RateLine:
@@ -362,10 +364,10 @@ def test_a_price_per_km_scales_with_the_distance_and_the_vehicles(
 ) -> None:
     line = _km_line(net, capacity)
 
-    def night(distance: int, adults: int) -> rates.NightPrice:
-        return rates._night_price(
+    def night(distance: int, adults: int) -> pricing.NightPrice:
+        return pricing._night_price(
             MAY_1,
-            rates._SeasonLines([line]),
+            pricing._SeasonLines([line]),
             season_name="Any",
             query=PriceQuery(
                 service_id=line.service_id, check_in=MAY_1, adults=adults, km=distance
@@ -416,7 +418,7 @@ def test_a_cab_list_is_not_missing_rooms_or_children_and_its_draft_keeps_seats_a
             acknowledged=[i.key for i in issues if i.severity == "confirm"],
         )
         draft = rates.new_draft(session, ctx, version_id=priced.version_id)
-        copied = rates.list_lines(session, ctx, version_id=draft.id, service_id=sedan).lines
+        copied = rate_lines.list_lines(session, ctx, version_id=draft.id, service_id=sedan).lines
     assert [(ln.basis, ln.capacity, ln.supplement, ln.optional) for ln in copied] == [
         ("per_km", 3, None, False),
         ("per_person", None, "Monument fees", True),

@@ -23,6 +23,8 @@ from sqlalchemy import event
 
 from tests.rates.factories import Contract, make_contract, publish_accepting_gaps
 from travelcrm.db import tenant_scope
+from travelcrm.rates import availability, pricing
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.schemas import AllotmentIn, BulkChange, PriceQuery, RestrictionIn
 
@@ -33,14 +35,14 @@ WAIT = 30.0  # seconds: a bound on every wait, never a sleep
 def _net(contract: Contract) -> Decimal:
     query = PriceQuery(service_id=contract.room_id, check_in=CHECK_IN)
     with tenant_scope(contract.ctx) as session:
-        return rates.quote_price(session, contract.ctx, query).total_net
+        return pricing.quote_price(session, contract.ctx, query).total_net
 
 
 def _raised_draft(contract: Contract) -> tuple[uuid.UUID, int]:
     """A new draft of the contract with every room price 10% up (not published)."""
     with tenant_scope(contract.ctx) as session:
         draft = rates.new_draft(session, contract.ctx, version_id=contract.version_id)
-        applied = rates.bulk_change(
+        applied = rate_lines.bulk_change(
             session,
             contract.ctx,
             version_id=draft.id,
@@ -186,7 +188,7 @@ def test_restrictions_and_allotments_void_cached_prices_everywhere(
     assert other_process.net(contract) == "6000.00"
     assert _net(contract) == Decimal("6000.00")
     with tenant_scope(contract.ctx) as session:
-        stop = rates.add_restriction(
+        stop = availability.add_restriction(
             session,
             contract.ctx,
             data=RestrictionIn(
@@ -198,10 +200,10 @@ def test_restrictions_and_allotments_void_cached_prices_everywhere(
         )
     assert other_process.net(contract) == "stop_sale"
     with tenant_scope(contract.ctx) as session:
-        rates.delete_restriction(session, contract.ctx, restriction_id=stop.id)
+        availability.delete_restriction(session, contract.ctx, restriction_id=stop.id)
     assert other_process.net(contract) == "6000.00"
     with tenant_scope(contract.ctx) as session:
-        rates.set_allotment(
+        availability.set_allotment(
             session,
             contract.ctx,
             data=AllotmentIn(
@@ -209,7 +211,7 @@ def test_restrictions_and_allotments_void_cached_prices_everywhere(
             ),
         )
     assert other_process.net(contract) == "allotment_exhausted"
-    with pytest.raises(rates.NoPriceError):
+    with pytest.raises(pricing.NoPriceError):
         _net(contract)
 
 
@@ -221,6 +223,6 @@ def test_a_rolled_back_publish_leaves_no_price_in_the_cache(migrated_engine) -> 
     with pytest.raises(RuntimeError), tenant_scope(contract.ctx) as session:
         publish_accepting_gaps(session, contract.ctx, draft_id, lock)
         # the publishing session sees its own new price, but must not share it before COMMIT
-        assert rates.quote_price(session, contract.ctx, query).total_net == Decimal("6600.00")
+        assert pricing.quote_price(session, contract.ctx, query).total_net == Decimal("6600.00")
         raise RuntimeError("the request fails after the publish: all of it rolls back")
     assert _net(contract) == Decimal("6000.00")

@@ -23,6 +23,7 @@ from tests.rates.factories import (
 from travelcrm.core.clock import FrozenClock
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import availability, pricing
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market
 from travelcrm.rates.schemas import AllotmentIn, LineIn, PriceQuery
@@ -32,15 +33,15 @@ from travelcrm.tenants.schemas import TenantSettingsUpdate
 MAY_1 = date(2027, 5, 1)
 
 
-def _quote(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> rates.PriceQuote:
+def _quote(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.PriceQuote:
     with tenant_scope(ctx) as session:
-        return rates.quote_price(
+        return pricing.quote_price(
             session, ctx, PriceQuery(service_id=service_id, **{"check_in": MAY_1, **kwargs})
         )
 
 
-def _refusal(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> rates.NoPriceError:
-    with pytest.raises(rates.NoPriceError) as info:
+def _refusal(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.NoPriceError:
+    with pytest.raises(pricing.NoPriceError) as info:
         _quote(ctx, service_id, **kwargs)
     return info.value
 
@@ -379,7 +380,7 @@ def test_amounts_have_the_currency_s_minor_units(
 
 def _allot(contract: Contract, night: date, *, units: int, release_days: int) -> None:
     with tenant_scope(contract.ctx) as session:
-        rates.set_allotment(
+        availability.set_allotment(
             session,
             contract.ctx,
             data=AllotmentIn(

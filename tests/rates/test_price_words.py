@@ -20,6 +20,7 @@ from travelcrm.core.errors import PermissionDeniedError, ValidationFailedError
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import RateLine
 from travelcrm.rates.pricewords import (
@@ -183,7 +184,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
     contract = make_contract(publish=False)
     line = _double_lean(contract)
     with tenant_scope(contract.ctx) as session:
-        edited = rates.update_line(
+        edited = rate_lines.update_line(
             session,
             contract.ctx,
             line_id=line.id,
@@ -192,7 +193,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
         assert edited.net == Decimal(0)
     for word, code in (("On request", "no_price"), ("call us", "not_a_price")):
         with tenant_scope(contract.ctx) as session, pytest.raises(ValidationFailedError) as no:
-            rates.update_line(
+            rate_lines.update_line(
                 session,
                 contract.ctx,
                 line_id=line.id,
@@ -200,7 +201,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             )
         assert [(e.field, e.code) for e in no.value.errors] == [("net", code)]
     with tenant_scope(contract.ctx) as session, pytest.raises(ValidationFailedError) as no:
-        rates.update_line(
+        rate_lines.update_line(
             session,
             contract.ctx,
             line_id=line.id,
@@ -212,7 +213,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
         rates.update_price_words(
             session, contract.ctx, data=PriceWordsIn(zero=["call us"], no_price=[])
         )
-        edited = rates.update_line(
+        edited = rate_lines.update_line(
             session,
             contract.ctx,
             line_id=line.id,
@@ -220,7 +221,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
         )
         assert edited.net == Decimal(6500)
     with tenant_scope(contract.ctx) as session:
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             contract.ctx,
             version_id=contract.version_id,
@@ -237,7 +238,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             ],
         )
     with tenant_scope(contract.ctx) as session, pytest.raises(ValidationFailedError) as no:
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             contract.ctx,
             version_id=contract.version_id,

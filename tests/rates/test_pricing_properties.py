@@ -24,7 +24,9 @@ from tests.rates.factories import (
 from travelcrm.core.money import minor_units, round_money
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
-from travelcrm.rates import services as rates
+from travelcrm.rates import lines as rate_lines
+from travelcrm.rates import pricing
+from travelcrm.rates import rules as rate_rules
 from travelcrm.rates.models import AgeBand, RateLine
 from travelcrm.rates.schemas import LineIn, PriceQuery, weekdays_mask
 
@@ -40,10 +42,10 @@ def contract(migrated_engine) -> Contract:
     return make_contract()
 
 
-def _quote(contract: Contract, **kwargs) -> rates.PriceQuote:
+def _quote(contract: Contract, **kwargs) -> pricing.PriceQuote:
     service = kwargs.pop("service_id", contract.room_id)
     with tenant_scope(contract.ctx) as session:
-        return rates.quote_price(
+        return pricing.quote_price(
             session, contract.ctx, PriceQuery(service_id=service, **kwargs), use_cache=False
         )
 
@@ -52,7 +54,7 @@ def _quote(contract: Contract, **kwargs) -> rates.PriceQuote:
 @given(day=st.dates(min_value=FIRST - timedelta(days=30), max_value=LAST + timedelta(days=30)))
 def test_the_season_of_the_night_sets_the_price(contract: Contract, day: date) -> None:
     if not FIRST <= day <= LAST:
-        with pytest.raises(rates.NoPriceError) as info:
+        with pytest.raises(pricing.NoPriceError) as info:
             _quote(contract, check_in=day)
         assert info.value.reason == "no_rate_list"
         return
@@ -65,7 +67,7 @@ def test_the_season_of_the_night_sets_the_price(contract: Contract, day: date) -
 def test_the_pax_break_of_the_group_sets_the_price(contract: Contract, adults: int) -> None:
     kwargs = {"service_id": contract.tour_id, "check_in": date(2027, 6, 15), "adults": adults}
     if adults > 20:
-        with pytest.raises(rates.NoPriceError) as info:
+        with pytest.raises(pricing.NoPriceError) as info:
             _quote(contract, **kwargs)
         assert info.value.reason == "no_rate"
         return
@@ -115,9 +117,9 @@ def test_a_line_applies_only_on_its_weekdays(days: set[str], night: date) -> Non
     ]
     weekday = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"][night.weekday()]
     if weekday in days:
-        price = rates._night_price(
+        price = pricing._night_price(
             night,
-            rates._SeasonLines([line]),
+            pricing._SeasonLines([line]),
             season_name="Any",
             query=query,
             bands=bands,
@@ -125,10 +127,10 @@ def test_a_line_applies_only_on_its_weekdays(days: set[str], night: date) -> Non
         )
         assert price.net == Decimal("100.00")
     else:
-        with pytest.raises(rates.NoPriceError) as info:
-            rates._night_price(
+        with pytest.raises(pricing.NoPriceError) as info:
+            pricing._night_price(
                 night,
-                rates._SeasonLines([line]),
+                pricing._SeasonLines([line]),
                 season_name="Any",
                 query=query,
                 bands=bands,
@@ -167,10 +169,10 @@ def _line(basis: str, net: Decimal, markup: Decimal | None, sell: Decimal | None
     )
 
 
-def _night(line: RateLine, currency: str, **query) -> rates.NightPrice:
-    return rates._night_price(
+def _night(line: RateLine, currency: str, **query) -> pricing.NightPrice:
+    return pricing._night_price(
         date(2027, 6, 15),
-        rates._SeasonLines([line]),
+        pricing._SeasonLines([line]),
         season_name="Any",
         query=PriceQuery(service_id=line.service_id, check_in=date(2027, 6, 15), **query),
         bands=[],
@@ -214,7 +216,7 @@ def test_a_sell_price_from_a_markup_is_the_exact_markup_rounded_once(
 ) -> None:
     line = _line("per_person", net, markup, None)
     exact = net * (1 + markup / 100)
-    sell = rates.effective_sell(line, currency)
+    sell = rate_rules.effective_sell(line, currency)
     assert _minor_digits(sell) == minor_units(currency)
     half_unit = Decimal(1).scaleb(-minor_units(currency)) / 2
     assert abs(sell - exact) <= half_unit
@@ -233,7 +235,7 @@ def test_a_sell_price_from_a_markup_is_the_exact_markup_rounded_once(
 def test_a_bulk_change_rounds_to_its_step_within_the_currency_s_minor_units(
     currency: str, value: Decimal, step: Decimal | None
 ) -> None:
-    rounded = rates._round_to(value, step, currency)
+    rounded = rate_lines._round_to(value, step, currency)
     digits = minor_units(currency)
     assert _minor_digits(rounded) == digits
     unit = Decimal(1).scaleb(-digits)
@@ -315,10 +317,10 @@ def test_a_quote_s_totals_are_the_sums_of_its_nights_in_minor_units(
     service = priced.services[(currency, basis)]
     query = {"check_in": check_in, "nights": nights, "adults": adults}
     with tenant_scope(priced.ctx) as session:
-        quote = rates.quote_price(
+        quote = pricing.quote_price(
             session, priced.ctx, PriceQuery(service_id=service, rooms=rooms, **query)
         )
-        single = rates.quote_price(
+        single = pricing.quote_price(
             session, priced.ctx, PriceQuery(service_id=service, rooms=1, **query)
         )
     assert quote.currency == currency and len(quote.nights) == nights

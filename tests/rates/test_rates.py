@@ -23,6 +23,8 @@ from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import availability, pricing
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import RateLine
 from travelcrm.rates.schemas import (
@@ -43,14 +45,14 @@ def _lock(session, contract: Contract) -> int:
     return rates.get_version(session, contract.ctx, contract.version_id).lock_version
 
 
-def _quote(contract: Contract, **kwargs) -> rates.PriceQuote:
+def _quote(contract: Contract, **kwargs) -> pricing.PriceQuote:
     query = PriceQuery(service_id=kwargs.pop("service_id", contract.room_id), **kwargs)
     with tenant_scope(contract.ctx) as session:
-        return rates.quote_price(session, contract.ctx, query)
+        return pricing.quote_price(session, contract.ctx, query)
 
 
-def _refusal(contract: Contract, **kwargs) -> rates.NoPriceError:
-    with pytest.raises(rates.NoPriceError) as info:
+def _refusal(contract: Contract, **kwargs) -> pricing.NoPriceError:
+    with pytest.raises(pricing.NoPriceError) as info:
         _quote(contract, **kwargs)
     return info.value
 
@@ -91,7 +93,7 @@ def test_each_refusal_names_its_reason(migrated_engine, frozen_clock) -> None:
     contract = make_contract()
     assert _refusal(contract, check_in=date(2026, 1, 1)).reason == "no_rate_list"
     with tenant_scope(contract.ctx) as session:
-        rates.add_restriction(
+        availability.add_restriction(
             session,
             contract.ctx,
             data=RestrictionIn(
@@ -102,7 +104,7 @@ def test_each_refusal_names_its_reason(migrated_engine, frozen_clock) -> None:
                 reason="Full for Christmas",
             ),
         )
-        rates.add_restriction(
+        availability.add_restriction(
             session,
             contract.ctx,
             data=RestrictionIn(
@@ -113,7 +115,7 @@ def test_each_refusal_names_its_reason(migrated_engine, frozen_clock) -> None:
                 ends_on=date(2027, 12, 31),
             ),
         )
-        rates.set_allotment(
+        availability.set_allotment(
             session,
             contract.ctx,
             data=AllotmentIn(
@@ -134,7 +136,7 @@ def test_each_refusal_names_its_reason(migrated_engine, frozen_clock) -> None:
 def test_min_nights_and_weekdays(migrated_engine) -> None:
     contract = make_contract(publish=False)
     with tenant_scope(contract.ctx) as session:
-        page = rates.list_lines(
+        page = rate_lines.list_lines(
             session,
             contract.ctx,
             version_id=contract.version_id,
@@ -142,7 +144,7 @@ def test_min_nights_and_weekdays(migrated_engine) -> None:
             season_id=contract.peak_id,
         )
         double = next(ln for ln in page.lines if ln.occupancy == "double")
-        rates.update_line(
+        rate_lines.update_line(
             session,
             contract.ctx,
             line_id=double.id,
@@ -209,7 +211,7 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
             )
         assert bands.value.errors[0].code == "ages_overlap"
         with pytest.raises(ValidationFailedError) as rows:
-            rates.add_lines(
+            rate_lines.add_lines(
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
@@ -250,7 +252,7 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
 def test_pax_gap_blocks_publishing(migrated_engine) -> None:
     contract = make_contract(publish=False)
     with tenant_scope(contract.ctx) as session:
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             contract.ctx,
             version_id=contract.version_id,
@@ -291,15 +293,15 @@ def test_second_editor_gets_a_conflict_not_an_overwrite(migrated_engine) -> None
     contract = make_contract(publish=False)
     read_by_both = contract.lock()
     with tenant_scope(contract.ctx) as session:
-        line = rates.list_lines(session, contract.ctx, version_id=contract.version_id).lines[0]
-        rates.update_line(
+        line = rate_lines.list_lines(session, contract.ctx, version_id=contract.version_id).lines[0]
+        rate_lines.update_line(
             session,
             contract.ctx,
             line_id=line.id,
             data=LinePatch(lock_version=read_by_both, net=Decimal(10)),
         )
     with tenant_scope(contract.ctx) as session, pytest.raises(rates.StaleVersionError) as info:
-        rates.update_line(
+        rate_lines.update_line(
             session,
             contract.ctx,
             line_id=line.id,
@@ -320,7 +322,7 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
                 version_id=contract.version_id,
                 data=VersionUpdate(lock_version=9, notes="late change"),
             )
-        preview = rates.bulk_change(
+        preview = rate_lines.bulk_change(
             session,
             contract.ctx,
             version_id=draft.id,
@@ -340,7 +342,7 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
         assert (
             _quote(contract, check_in=date(2027, 5, 1)).total_net == before.total_net
         )  # preview only
-        applied = rates.bulk_change(
+        applied = rate_lines.bulk_change(
             session,
             contract.ctx,
             version_id=draft.id,
@@ -375,7 +377,7 @@ def test_roles_and_other_agencies(migrated_engine) -> None:
     contract = make_contract()
     agent = TenantContext(contract.ctx.tenant_id, contract.ctx.user_id, Role.AGENT)
     with tenant_scope(agent) as session:
-        assert rates.quote_price(
+        assert pricing.quote_price(
             session, agent, PriceQuery(service_id=contract.room_id, check_in=date(2027, 5, 1))
         )
         with pytest.raises(PermissionDeniedError):
@@ -385,13 +387,13 @@ def test_roles_and_other_agencies(migrated_engine) -> None:
         for call in (
             lambda: rates.get_version(session, stranger, contract.version_id),
             lambda: rates.get_rate_list(session, stranger, contract.rate_list_id),
-            lambda: rates.quote_price(
+            lambda: pricing.quote_price(
                 session,
                 stranger,
                 PriceQuery(service_id=contract.room_id, check_in=date(2027, 5, 1)),
             ),
             lambda: rates.new_draft(session, stranger, version_id=contract.version_id),
-            lambda: rates.list_lines(session, stranger, version_id=contract.version_id),
+            lambda: rate_lines.list_lines(session, stranger, version_id=contract.version_id),
         ):
             with pytest.raises(NotFoundError):
                 call()
@@ -422,7 +424,7 @@ def test_editing_the_terms_of_a_draft(migrated_engine) -> None:
         assert emptied.value.errors[0].field == "valid_from"
         unchanged = _lock(session, contract)
         assert (
-            rates.delete_lines(
+            rate_lines.delete_lines(
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
@@ -493,10 +495,12 @@ def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engin
         )
         single = next(
             ln
-            for ln in rates.list_lines(session, contract.ctx, version_id=contract.version_id).lines
+            for ln in rate_lines.list_lines(
+                session, contract.ctx, version_id=contract.version_id
+            ).lines
             if ln.occupancy == "single" and ln.season_id == contract.peak_id
         )
-        rates.delete_lines(
+        rate_lines.delete_lines(
             session,
             contract.ctx,
             version_id=contract.version_id,
@@ -601,7 +605,7 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
                 ranges=[DateRange(starts_on=date(2027, 12, 20), ends_on=date(2028, 1, 5))],
             ),
         )
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             contract.ctx,
             version_id=contract.version_id,

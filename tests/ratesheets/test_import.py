@@ -20,6 +20,7 @@ from tests.rates.factories import agency_context, publish_accepting_gaps
 from travelcrm.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.schemas import RateListCreate
 from travelcrm.ratesheets import export
@@ -102,7 +103,7 @@ def _stored(target: Target, version_id: uuid.UUID) -> set[tuple[Any, ...]]:
         }
         ranges = rates.season_ranges(session, target.ctx, version_id)
         found = set()
-        for row in rates.version_lines(session, target.ctx, version_id=version_id):
+        for row in rate_lines.version_lines(session, target.ctx, version_id=version_id):
             service = services[row.service_id]
             # a line of a season of several date ranges prices each: a row of the sheet each
             found.update(

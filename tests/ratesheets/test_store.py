@@ -17,8 +17,7 @@ import sqlalchemy as sa
 
 from travelcrm.core.ids import id_run, run_ids
 from travelcrm.core.sqltypes import Amount
-from travelcrm.db import make_engine
-from travelcrm.ratesheets.services import _dictionary, _insert_bound, _insert_unnested, _joinable
+from travelcrm.db import _dictionary, _joinable, insert_bound, insert_unnested, make_engine
 from travelcrm.settings import get_settings
 
 
@@ -96,7 +95,7 @@ def test_every_column_comes_back_as_it_was_sent(migrated_engine) -> None:
     }
     try:
         with owner.begin() as connection:
-            _insert_unnested(connection, table, {"tenant_id": tenant}, arrays, ordinal="position")
+            insert_unnested(connection, table, {"tenant_id": tenant}, arrays, ordinal="position")
             rows = connection.execute(sa.select(table).order_by(table.c.position)).all()
     finally:
         metadata.drop_all(owner)
@@ -124,7 +123,7 @@ def test_constants_repeated_ids_and_new_ids_come_back_row_by_row(migrated_engine
     }
     try:
         with owner.begin() as connection:
-            _insert_unnested(
+            insert_unnested(
                 connection,
                 table,
                 {"tenant_id": uuid.uuid4()},
@@ -166,7 +165,7 @@ def test_rows_bound_once_per_object_come_back_as_they_were_sent(migrated_engine)
     tenant = uuid.uuid4()
     try:
         with owner.begin() as connection:
-            _insert_bound(
+            insert_bound(
                 connection, table, {"tenant_id": tenant}, arrays, ordinal="position", new_ids="id"
             )
             rows = connection.execute(sa.select(table).order_by(table.c.position)).all()

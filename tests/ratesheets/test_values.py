@@ -685,6 +685,7 @@ def test_refused_pax_ranges(value: Any, message: str) -> None:
         ("Every day", ALL_DAYS),
         ("", ALL_DAYS),
         (None, ALL_DAYS),
+        ("Sat Sun", ["sat", "sun"]),  # as typed in the grid
     ],
 )
 def test_weekdays(value: Any, expected: list[str]) -> None:
@@ -705,7 +706,7 @@ def test_results_are_fresh_lists() -> None:
     assert parse_weekdays("Mon-Thu") == ["mon", "tue", "wed", "thu"]
 
 
-@pytest.mark.parametrize("value", ["Funday", "Mon-Funday", "Mon,,Tue", "1-5", 5, "Mon Tue"])
+@pytest.mark.parametrize("value", ["Funday", "Mon-Funday", "Mon,,Tue", "1-5", 5, "Mon Funday"])
 def test_refused_weekdays(value: Any) -> None:
     message = _refused(parse_weekdays, value)
     assert message.endswith("is not a day of the week (write e.g. Mon-Thu, Fri/Sat, Weekend, All)")

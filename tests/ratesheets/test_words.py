@@ -19,6 +19,7 @@ from tests.rates.factories import agency_context, publish_accepting_gaps
 from tests.ratesheets.test_import import Target, _expected, _run, _stage, _stored, _target
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import default_price_words
 from travelcrm.rates.schemas import LineIn, PriceWordsIn, RateListCreate, SeasonIn
@@ -289,7 +290,7 @@ def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
                 ("'Peak'", date(2027, 10, 1), date(2028, 3, 31)),
             )
         ]
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             ctx,
             version_id=version.id,
@@ -375,7 +376,9 @@ def test_a_sheet_written_like_our_export_gives_the_names_without_its_apostrophes
         priced = {
             s.name
             for s in services
-            for line in rates.version_lines(session, target.ctx, version_id=committed.version_id)
+            for line in rate_lines.version_lines(
+                session, target.ctx, version_id=committed.version_id
+            )
             if line.service_id == s.id
         }
     assert priced == {"=Sea View Room", "+Plus Suite", "-Lake Cottage", "@Home Villa", "'Tis Cabin"}

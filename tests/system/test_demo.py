@@ -83,6 +83,7 @@ def test_demo_rates_are_published_and_priced(migrated_engine) -> None:
     from travelcrm.core.permissions import Role
     from travelcrm.core.tenancy import TenantContext
     from travelcrm.db import tenant_scope
+    from travelcrm.rates import pricing
     from travelcrm.rates import services as rates
     from travelcrm.rates.schemas import PriceQuery
     from travelcrm.suppliers.models import Supplier, SupplierService
@@ -105,10 +106,10 @@ def test_demo_rates_are_published_and_priced(migrated_engine) -> None:
             .where(SupplierService.kind == "room", Supplier.country == "IN")
         ).first()
         assert room is not None
-        monsoon = rates.quote_price(
+        monsoon = pricing.quote_price(
             session, ctx, PriceQuery(service_id=room.id, check_in=date(2026, 7, 10), nights=2)
         )
-        peak = rates.quote_price(
+        peak = pricing.quote_price(
             session, ctx, PriceQuery(service_id=room.id, check_in=date(2026, 12, 30), nights=2)
         )
         assert monsoon.currency == "INR" and peak.total_net > monsoon.total_net
@@ -119,10 +120,10 @@ def test_demo_rates_are_published_and_priced(migrated_engine) -> None:
             select(SupplierService).where(SupplierService.name == "SUV (Innova Crysta)")
         ).one()
         day = {"service_id": suv.id, "check_in": date(2026, 11, 2), "adults": 7}
-        by_km = rates.quote_price(session, ctx, PriceQuery(**day, km=300))
+        by_km = pricing.quote_price(session, ctx, PriceQuery(**day, km=300))
         assert by_km.rate_list_name == "Rajasthan Cabs 2026-27"
         assert by_km.total_net == 2 * 300 * 18 + 2 * 400
-        by_day = rates.quote_price(session, ctx, PriceQuery(**day, supplements=["Night driving"]))
+        by_day = pricing.quote_price(session, ctx, PriceQuery(**day, supplements=["Night driving"]))
         assert by_day.total_net == 2 * 3600 + 2 * 400 + 2 * 300
 
 

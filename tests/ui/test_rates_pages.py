@@ -20,6 +20,8 @@ from travelcrm.api.auth import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
+from travelcrm.rates import availability
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
     AgeBand,
@@ -117,13 +119,15 @@ def test_weekday_masks_in_words_and_back(mask: int, text: str) -> None:
         ("weekends", ["sat", "sun"]),
         ("sun sat", ["sat", "sun"]),
         ("every day", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),
+        ("Fri-Mon", ["mon", "fri", "sat", "sun"]),  # a range may wrap, as sheets write it
+        ("", ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]),  # as the sheet import reads it
     ],
 )
 def test_typed_weekdays(text: str, days: list[str]) -> None:
     assert parse_weekdays(text) == days
 
 
-@pytest.mark.parametrize("text", ["Funday", "Fri-Mon", "", " , "])
+@pytest.mark.parametrize("text", ["Funday", "Fri-Funday", " , ", "No days"])
 def test_bad_weekdays_are_refused_in_words(text: str) -> None:
     with pytest.raises(CellError):
         parse_weekdays(text)
@@ -212,10 +216,11 @@ def test_what_a_typed_cell_means(field: str, text: str, value: Any) -> None:
 @pytest.mark.parametrize(
     ("field", "text", "message"),
     [
-        ("net", "", "cannot be empty"),
-        ("net", "9ine", "is not a number"),  # (text without a digit may be a price word)
-        ("net", "1.2.3", "is not a number"),
+        ("net", "", "Cannot be empty"),
+        ("net", "9ine", "is not an amount"),  # (text without a digit may be a price word)
+        ("net", "1.2.3", "is not an amount"),
         ("pax_max", "2.5", "is not a whole number"),
+        ("net", "$900", "This list's prices are in INR, not USD"),
         ("occupancy", "penthouse", "is not one of: any, single, double"),
         ("basis", "per mile", "is not one of: Per person, Per room, Per vehicle per day"),
         ("capacity", "six", "is not a whole number"),
@@ -226,7 +231,7 @@ def test_what_a_typed_cell_means(field: str, text: str, value: Any) -> None:
 )
 def test_cells_that_mean_nothing_are_refused_in_words(field: str, text: str, message: str) -> None:
     with pytest.raises(CellError, match=message):
-        parse_cell(field, text)
+        parse_cell(field, text, "INR")
 
 
 def test_cells_show_what_they_read_back() -> None:
@@ -260,7 +265,8 @@ def test_cells_show_what_they_read_back() -> None:
         ("1-4", {"pax_min": 1, "pax_max": 4}),
         (f" 5 {DASH} 20 pax", {"pax_min": 5, "pax_max": 20}),
         ("2", {"pax_min": 2, "pax_max": 2}),
-        ("5+", {"pax_min": 5, "pax_max": 999}),
+        ("5+", {"pax_min": 5, "pax_max": 99}),  # the open top of a pax break, as sheets read it
+        ("10 & above", {"pax_min": 10, "pax_max": 99}),
     ],
 )
 def test_the_pax_cell_sets_both_ends(text: str, values: dict[str, int]) -> None:
@@ -464,7 +470,7 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
     email, mine = _owner_contract()
     _their_email, theirs = _owner_contract()
     with tenant_scope(theirs.ctx) as session:
-        their_restriction = rates.add_restriction(
+        their_restriction = availability.add_restriction(
             session,
             theirs.ctx,
             data=RestrictionIn(
@@ -538,7 +544,7 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
     owner = TenantContext(agency.tenant.id, agency.user.id, Role.OWNER)
     contract = make_contract(owner, publish=False)
     with tenant_scope(owner) as session:
-        restriction = rates.add_restriction(
+        restriction = availability.add_restriction(
             session,
             owner,
             data=RestrictionIn(
@@ -589,7 +595,7 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
     assert _snapshot(contract) == before
     with tenant_scope(owner) as session:
         assert (
-            rates.list_allotments(
+            availability.list_allotments(
                 session, owner, service_id=contract.room_id, month=date(2027, 6, 1)
             )
             == []
@@ -679,7 +685,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
     assert _line(contract, first).net == Decimal("6000") and state.undo_label == ""
 
     _type(state, "pax", 0, "5-2")
-    assert state.cell_error == "Row 1, Pax: is below pax_min (5)."
+    assert state.cell_error == "Row 1, Pax: '5-2' is not a pax range (5 is more than 2)."
     _type(state, "weekdays", 0, "Sat, Sun")
     assert _line(contract, first).weekdays == 0b1100000
     _type(state, "occupancy", 0, "penthouse")
@@ -687,7 +693,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
 
     # someone else saves first: the page says so and writes nothing over it
     with tenant_scope(contract.ctx) as session:
-        rates.update_line(
+        rate_lines.update_line(
             session,
             contract.ctx,
             line_id=uuid.UUID(first),
@@ -893,7 +899,7 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
         session.add(car)
         session.flush()
         car_id = car.id
-        rates.add_lines(
+        rate_lines.add_lines(
             session,
             ctx,
             version_id=contract.version_id,

@@ -14,6 +14,9 @@ from sqlmodel import Session
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.rates import availability, pricing
+from travelcrm.rates import lines as rate_lines
+from travelcrm.rates import rules as rate_rules
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import RateLine, RateListVersion, Season
 from travelcrm.rates.schemas import (
@@ -68,7 +71,7 @@ def _line(line: RateLine, currency: str) -> LinePublic:
         net=line.net,
         sell=line.sell,
         markup_pct=line.markup_pct,
-        effective_sell=rates.effective_sell(line, currency),
+        effective_sell=rate_rules.effective_sell(line, currency),
         weekdays=weekday_names(line.weekdays),
         min_nights=line.min_nights,
         capacity=line.capacity,
@@ -301,7 +304,7 @@ def list_lines(
     per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     version = rates.get_version(session, identity.context, version_id)
-    result = rates.list_lines(
+    result = rate_lines.list_lines(
         session,
         identity.context,
         version_id=version_id,
@@ -326,7 +329,7 @@ def list_lines(
     summary="Add lines (all or nothing; errors name the row and field)",
 )
 def add_lines(version_id: uuid.UUID, body: LinesIn, identity: Who, session: Db) -> dict[str, Any]:
-    rows = rates.add_lines(
+    rows = rate_lines.add_lines(
         session,
         identity.context,
         version_id=version_id,
@@ -345,7 +348,7 @@ def add_lines(version_id: uuid.UUID, body: LinesIn, identity: Who, session: Db) 
 def delete_lines(
     version_id: uuid.UUID, body: LineIdsIn, identity: Who, session: Db
 ) -> dict[str, Any]:
-    removed = rates.delete_lines(
+    removed = rate_lines.delete_lines(
         session,
         identity.context,
         version_id=version_id,
@@ -357,7 +360,7 @@ def delete_lines(
 
 @router.patch("/rate-lines/{line_id}", response_model=Envelope[LinePublic], responses=WRITE)
 def update_line(line_id: uuid.UUID, body: LinePatch, identity: Who, session: Db) -> dict[str, Any]:
-    line = rates.update_line(session, identity.context, line_id=line_id, data=body)
+    line = rate_lines.update_line(session, identity.context, line_id=line_id, data=body)
     version = rates.get_version(session, identity.context, line.version_id)
     return envelope(_line(line, version.currency))
 
@@ -369,13 +372,13 @@ def update_line(line_id: uuid.UUID, body: LinePatch, identity: Who, session: Db)
     summary="Raise/lower by % or amount, or set; `dry_run` (default) previews old -> new",
 )
 def bulk(version_id: uuid.UUID, body: BulkChange, identity: Who, session: Db) -> dict[str, Any]:
-    result = rates.bulk_change(session, identity.context, version_id=version_id, change=body)
+    result = rate_lines.bulk_change(session, identity.context, version_id=version_id, change=body)
     return envelope(BulkResultPublic.model_validate(result))
 
 
 @router.get("/restrictions", response_model=Envelope[list[RestrictionPublic]], responses=READ)
 def list_restrictions(supplier_id: uuid.UUID, identity: Who, session: Db) -> dict[str, Any]:
-    rows = rates.list_restrictions(session, identity.context, supplier_id=supplier_id)
+    rows = availability.list_restrictions(session, identity.context, supplier_id=supplier_id)
     return envelope([RestrictionPublic.model_validate(r) for r in rows])
 
 
@@ -387,13 +390,13 @@ def list_restrictions(supplier_id: uuid.UUID, identity: Who, session: Db) -> dic
     summary="A blackout or stop-sale for a supplier or one of its services",
 )
 def add_restriction(body: RestrictionIn, identity: Who, session: Db) -> dict[str, Any]:
-    row = rates.add_restriction(session, identity.context, data=body)
+    row = availability.add_restriction(session, identity.context, data=body)
     return envelope(RestrictionPublic.model_validate(row))
 
 
 @router.delete("/restrictions/{restriction_id}", status_code=204, responses=WRITE)
 def delete_restriction(restriction_id: uuid.UUID, identity: Who, session: Db) -> Response:
-    rates.delete_restriction(session, identity.context, restriction_id=restriction_id)
+    availability.delete_restriction(session, identity.context, restriction_id=restriction_id)
     return Response(status_code=204)
 
 
@@ -401,7 +404,9 @@ def delete_restriction(restriction_id: uuid.UUID, identity: Who, session: Db) ->
 def list_allotments(
     service_id: uuid.UUID, month: date, identity: Who, session: Db
 ) -> dict[str, Any]:
-    rows = rates.list_allotments(session, identity.context, service_id=service_id, month=month)
+    rows = availability.list_allotments(
+        session, identity.context, service_id=service_id, month=month
+    )
     return envelope([AllotmentPublic.model_validate(r) for r in rows])
 
 
@@ -412,7 +417,7 @@ def list_allotments(
     summary="Units held per date over a range, released N days before arrival",
 )
 def set_allotments(body: AllotmentIn, identity: Who, session: Db) -> dict[str, Any]:
-    return envelope({"dates": rates.set_allotment(session, identity.context, data=body)})
+    return envelope({"dates": availability.set_allotment(session, identity.context, data=body)})
 
 
 @router.post(
@@ -422,7 +427,7 @@ def set_allotments(body: AllotmentIn, identity: Who, session: Db) -> dict[str, A
     summary="Net and sell for a service on dates (422 `no_price` names the reason)",
 )
 def price_quote(body: PriceQuery, identity: Who, session: Db) -> dict[str, Any]:
-    quote = rates.quote_price(session, identity.context, body)
+    quote = pricing.quote_price(session, identity.context, body)
     return envelope(QuotePublic.model_validate(quote))
 
 

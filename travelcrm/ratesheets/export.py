@@ -24,6 +24,7 @@ from travelcrm.core.errors import NotFoundError, ValidationFailedError
 from travelcrm.core.money import minor_units
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import BASIS_WORDS, AgeBandKind, Occupancy, RateListVersion
 from travelcrm.rates.schemas import weekday_names
@@ -115,7 +116,7 @@ def _lines(session: Session, ctx: TenantContext, version: RateListVersion) -> li
     seasons = {s.id: s for s in rates.list_seasons(session, ctx, version.id)}
     ranges = rates.season_ranges(session, ctx, version.id)
     found: list[_Line] = []
-    for row in rates.version_lines(session, ctx, version_id=version.id):
+    for row in rate_lines.version_lines(session, ctx, version_id=version.id):
         service = services[row.service_id]
         season = seasons[row.season_id]
         days = weekday_names(row.weekdays)

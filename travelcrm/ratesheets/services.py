@@ -44,18 +44,18 @@ from travelcrm.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
-from travelcrm.core.ids import id_run, run_ids
 from travelcrm.core.jobs import enqueue_after_commit
 from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import scoped_connection, tenant_scope
+from travelcrm.rates import lines as rate_lines
+from travelcrm.rates import rules
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
     AgeBandKind,
     Occupancy,
     PricingBasis,
-    RateLine,
     RateList,
     RateListVersion,
     Season,
@@ -73,7 +73,6 @@ from travelcrm.suppliers.models import ServiceKind, Supplier, SupplierService
 PREVIEW_ROWS = 25
 REPORT_LIMIT = 1000  # problems and diff rows kept in the report (counts are always complete)
 PRICE_JUMP_PCT = Decimal(30)  # a price up more than this vs the current version is a warning
-_UNNEST_CHUNK = 20_000  # rate lines per INSERT on PostgreSQL (per executemany elsewhere)
 
 # the service kind decides the pricing basis when the sheet does not say
 _BASIS_BY_KIND = {
@@ -767,25 +766,16 @@ class _Resolver:
             return found
         basis = basis or default_basis
         age_band = age_band or _ADULT
-        if basis == _PER_ROOM:
-            if age_band != _ADULT and occupancy in (None, _ANY):
-                occupancy = _EXTRA_BED  # a child's price on a per-room contract
-            if occupancy in (None, _ANY):
-                found = _Refusal(
-                    "a per-room price needs its occupancy (single, double ...)",
-                    "occupancy",
-                    _net_column,
-                )
+        if basis == _PER_ROOM and age_band != _ADULT and occupancy in (None, _ANY):
+            occupancy = _EXTRA_BED  # a child's price on a per-room contract
+        occupancy = occupancy or _ANY
+        # the grid's and the API's rule (`rates.rules`), its first problem on its column
+        problems = rules.term_problems(basis, occupancy, age_band, self.bands)
+        if problems:
+            field, reason, _code = problems[0]
+            column = _net_column if field == "occupancy" else _age_band_column
+            found = _Refusal(reason, field, column)
         else:
-            occupancy = occupancy or _ANY
-        if found is None and age_band not in self.bands:
-            found = _Refusal(
-                f"the list has no age limits for {age_band.replace('_', ' ')}",
-                "age_band",
-                _age_band_column,
-            )
-        if found is None:
-            assert occupancy is not None
             found = self._good_terms[key] = (basis, occupancy, age_band)
         self._terms[key] = found
         return found
@@ -874,6 +864,7 @@ class _Resolver:
                 or (currency is not None and currency != currency_of_list)
                 or pax_min > pax_max
                 or (sell is not None and markup is not None)
+                or not weekdays
             ):
                 found = self.line(line)
                 if isinstance(found, Problem):
@@ -995,14 +986,19 @@ class _Resolver:
         terms = self.terms(v.basis, service.basis, v.occupancy, v.age_band)
         if isinstance(terms, _Refusal):
             return terms.problem(row, self.columns_of(plan, cells))
-        if v.pax_min > v.pax_max:
+        problems = rules.value_problems(
+            basis=terms[0],
+            pax_min=v.pax_min,
+            pax_max=v.pax_max,
+            sell=v.sell,
+            markup_pct=v.markup_pct,
+            weekdays=v.weekdays,
+        )
+        if problems:
+            field, reason, code = problems[0]
             columns = self.columns_of(plan, cells)
-            return Problem(row, columns.get("pax", ""), "pax break is reversed", "pax")
-        if v.sell is not None and v.markup_pct is not None:
-            columns = self.columns_of(plan, cells)
-            return Problem(
-                row, columns.get("markup_pct", ""), "give a sell price or a markup", "both"
-            )
+            where = {"pax_max": "pax"}.get(field, field)
+            return Problem(row, columns.get(where, ""), reason, code)
         start, end, season_name, key = season
         basis, occupancy, age_band = terms
         return (
@@ -1356,13 +1352,13 @@ def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
         groups[_pax_group_key(line)].append((line[_L_PAX_MIN], line[_L_PAX_MAX], line[_L_ROW]))
     errors = []
     for ranges in groups.values():
-        ranges.sort()
-        for (low_a, high_a, row_a), (low_b, high_b, row_b) in itertools.pairwise(ranges):
+        for clash in rules.pax_clashes(ranges):  # the grid's rule, on each row involved
+            (low_a, high_a, row_a), (low_b, high_b, row_b) = clash.first, clash.second
             a, b = f"{low_a}-{high_a}", f"{low_b}-{high_b}"
             where_a = "this row" if row_a == row_b else f"row {row_a}"
             where_b = "this row" if row_a == row_b else f"row {row_b}"
-            if low_b > high_a + 1:
-                missing = f"{high_a + 1}-{low_b - 1} people have no price"
+            if clash.missing is not None:
+                missing = f"{clash.missing[0]}-{clash.missing[1]} people have no price"
                 errors.append(
                     Problem(
                         row_a,
@@ -1379,7 +1375,7 @@ def _pax_errors(lines: list[ResolvedLine]) -> list[Problem]:
                         "pax_gap",
                     )
                 )
-            elif low_b <= high_a:
+            else:
                 errors.append(
                     Problem(row_a, "", f"pax break {a} overlaps {b} ({where_b})", "pax_overlap")
                 )
@@ -1405,7 +1401,7 @@ def _diff(
     seasons = {s.id: s.name for s in base_seasons}
     current: dict[tuple[Any, ...], Any] = {}
     numbers = _numbered(services)
-    for old in rates.version_lines(session, ctx, version_id=base.id):
+    for old in rate_lines.version_lines(session, ctx, version_id=base.id):
         key = (
             numbers.get(old.service_id, old.service_id),
             seasons.get(old.season_id, "?").lower(),
@@ -1671,7 +1667,6 @@ def _store(
     season_ids = rates.replace_seasons(
         session, ctx, version_id=draft.id, seasons=_by_name(checked.seasons)
     )
-    connection, tenant_id = scoped_connection(session)
     columns = checked.line_columns()
     arrays: dict[str, list[Any]] = {
         "service_id": columns["service_id"],
@@ -1679,201 +1674,8 @@ def _store(
             map(season_ids.__getitem__, zip(columns["starts_on"], columns["ends_on"], strict=True))
         ),
     } | {name: columns[name] for name in _STORED_FIELDS[3:]}
-    table = RateLine.__table__  # type: ignore[attr-defined]
-    constants = {"tenant_id": tenant_id, "version_id": draft.id}
-    if connection.dialect.name == "postgresql":
-        _insert_unnested(connection, table, constants, arrays, ordinal="position", new_ids="id")
-    else:
-        _insert_bound(connection, table, constants, arrays, ordinal="position", new_ids="id")
-    draft.lock_version += 1
-    session.add(draft)
-    session.flush()
+    rate_lines.store_lines(session, ctx, version_id=draft.id, columns=arrays)
     return draft
-
-
-def _insert_unnested(
-    connection: Any,
-    table: Any,
-    constants: dict[str, Any],
-    arrays: dict[str, list[Any]],
-    *,
-    ordinal: str,
-    new_ids: str | None = None,
-) -> None:
-    """PostgreSQL: rows as one `INSERT ... SELECT FROM unnest(arrays) WITH ORDINALITY` per
-    chunk rather than one INSERT per row. `constants` are the same on every row, `arrays` hold
-    a value per row, `ordinal` gets the row's 1-based number and `new_ids` (a column) a run of
-    new ids made by the server (`core.ids.id_run`). What is sent is kept small, because
-    building it in Python is most of the cost:
-
-    - an array whose values are all the same is sent once, as a constant;
-    - ids that repeat (a service's, a season's) are sent once each, in a dictionary, and each
-      row gets its id's number in it;
-    - a column of dates, numbers or codes travels as one comma-separated text value that the
-      server splits and casts (`string_to_array(...)::numeric[]`), which spares building an
-      array element by element; other ids and text that could hold the separator go as
-      binary arrays.
-
-    Row-level security and the foreign keys check every row as they would for single
-    INSERTs."""
-    count = len(next(iter(arrays.values()), []))
-    if not count:
-        return
-    dialect = connection.dialect
-
-    def sql_type(name: str) -> str:
-        return str(table.c[name].type.compile(dialect=dialect))
-
-    fixed = {f"c_{name}": value for name, value in constants.items()}
-    selected = {name: f"%(c_{name})s::{sql_type(name)}" for name in constants}
-    per_row: dict[str, str] = {}  # unnested column -> the array it comes from
-    plain: dict[str, tuple[list[Any], bool]] = {}  # -> (values, sent as joined text)
-    coded: dict[str, list[int]] = {}
-    for name, values in arrays.items():
-        first = values[0]
-        codes = _dictionary(values) if isinstance(first, uuid.UUID) else None
-        if codes is not None and len(codes[0]) > 1:
-            # (each distinct object once: a check's repeated ids are the same object)
-            fixed[f"d_{name}"], coded[name] = codes
-            selected[name] = f"(%(d_{name})b::{sql_type(name)}[])[{name}]"
-            per_row[name] = f"string_to_array(%(a_{name})s, ',')::int[]"
-        elif codes is not None or values.count(first) == count:
-            fixed[f"c_{name}"] = first
-            selected[name] = f"%(c_{name})s::{sql_type(name)}"
-        else:
-            joined = _joinable(values)
-            plain[name] = (values, joined)
-            selected[name] = name
-            per_row[name] = (
-                f"string_to_array(%(a_{name})s, ',', '')::{sql_type(name)}[]"
-                if joined
-                else f"%(a_{name})b::{sql_type(name)}[]"
-            )
-    if new_ids is not None:
-        first_id = id_run(count)
-        low = first_id.int & ((1 << 64) - 1)
-        fixed |= {"id_head": first_id.hex[:16], "id_low": low - (1 << 64)}  # as a bigint
-        selected[new_ids] = "(%(id_head)s || to_hex(%(id_low)s::bigint + n - 1 + %(offset)s))::uuid"
-    selected[ordinal] = "n + %(offset)s"
-    if per_row:
-        source = (
-            f"unnest({', '.join(per_row.values())}) WITH ORDINALITY "
-            f"AS new_rows({', '.join(per_row)}, n)"
-        )
-    else:
-        source = "generate_series(1, %(rows)s::int) AS n"
-    statement = (
-        f"INSERT INTO {table.name} ({', '.join(selected)}) "
-        f"SELECT {', '.join(selected.values())} FROM {source}"
-    )
-    for start in range(0, count, _UNNEST_CHUNK):
-        stop = min(start + _UNNEST_CHUNK, count)
-        chunk: dict[str, Any] = {"offset": start}
-        if not per_row:
-            chunk["rows"] = stop - start
-        for name, (values, joined) in plain.items():
-            part = values[start:stop]
-            # (str is C-fast; None is the only value it would spell wrong)
-            chunk[f"a_{name}"] = (
-                ",".join(map(_as_text if None in part else str, part)) if joined else part
-            )
-        for name, numbers in coded.items():
-            chunk[f"a_{name}"] = ",".join(map(str, numbers[start:stop]))
-        connection.exec_driver_sql(statement, fixed | chunk)
-
-
-def _insert_bound(
-    connection: Any,
-    table: Any,
-    constants: dict[str, Any],
-    arrays: dict[str, list[Any]],
-    *,
-    ordinal: str,
-    new_ids: str,
-) -> None:
-    """Other databases (SQLite): the rows through the driver's executemany, each value bound
-    as SQLAlchemy would bind it (its column type's bind processor) but each distinct object
-    only once, where SQLAlchemy's insert works each row out on its own (most of a commit's
-    time). `constants`, `arrays`, `ordinal` and `new_ids` as for `_insert_unnested`; no
-    column default is applied, so every column must be given."""
-    count = len(next(iter(arrays.values()), []))
-    if not count:
-        return
-    dialect = connection.dialect
-
-    def processor(name: str) -> Callable[[Any], Any] | None:
-        bind: Callable[[Any], Any] | None = (
-            table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
-        )
-        return bind
-
-    def bound(name: str, value: Any) -> Any:
-        process = processor(name)
-        return value if process is None else process(value)
-
-    columns: dict[str, Iterable[Any]] = {
-        name: itertools.repeat(bound(name, value), count) for name, value in constants.items()
-    }
-    first = id_run(count)
-    process_id = processor(new_ids)
-    if process_id is not None and process_id(first) == f"{first.int:032x}":
-        # (the usual form on SQLite, 32 hex digits: spelled without making each UUID)
-        columns[new_ids] = map("{:032x}".format, range(first.int, first.int + count))
-    else:
-        ids = run_ids(first, count)
-        columns[new_ids] = ids if process_id is None else map(process_id, ids)
-    for name, values in arrays.items():
-        process = processor(name)
-        if process is None:
-            columns[name] = values
-            continue
-        # (each distinct object once, told apart by identity: a check shares its objects)
-        distinct = dict(zip(map(id, values), values, strict=True))
-        done = {key: process(value) for key, value in distinct.items()}
-        columns[name] = map(done.__getitem__, map(id, values))
-    columns[ordinal] = range(1, count + 1)
-    # (written out: a compiled insert would order its columns, and add those with defaults)
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
-    quote = dialect.identifier_preparer.quote
-    statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join([mark] * len(columns))})"
-    )
-    rows = zip(*columns.values(), strict=True)
-    while chunk := list(itertools.islice(rows, _UNNEST_CHUNK)):
-        connection.exec_driver_sql(statement, chunk)
-
-
-def _dictionary(values: list[Any]) -> tuple[list[Any], list[int]] | None:
-    """(each distinct object, each value's 1-based number in that list), or None when few
-    values repeat. Objects are told apart by identity (C-fast where UUID's hash is Python): an
-    equal value held in two objects is simply listed twice."""
-    objects = dict(zip(map(id, values), values, strict=True))
-    if len(objects) * 4 > len(values):
-        return None
-    number = {key: k for k, key in enumerate(objects, start=1)}
-    return list(objects.values()), list(map(number.__getitem__, map(id, values)))
-
-
-# the types whose text form never holds a comma nor is empty (None is sent as '', SQL NULL);
-# not UUIDs: str() of 400,000 ids costs more than their binary form
-_PLAIN_TEXT_TYPES = frozenset({type(None), date, Decimal, int})
-
-
-def _joinable(values: list[Any]) -> bool:
-    """Whether a column can travel as comma-separated text: dates, numbers, and codes (a
-    text value that is not empty and holds no comma, quote or backslash)."""
-    types = set(map(type, values))
-    if not types <= _PLAIN_TEXT_TYPES | {str}:
-        return False  # bool, datetime, bytes...: their text is not the column's input form
-    if str in types:
-        codes = {v for v in values if type(v) is str}
-        return all(code and not any(c in code for c in ',"\\') for code in codes)
-    return True
-
-
-def _as_text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def _save_template(

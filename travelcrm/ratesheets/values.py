@@ -24,13 +24,22 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from travelcrm.rates.models import AgeBandKind, Occupancy, PricingBasis
-from travelcrm.rates.schemas import WEEKDAY_NAMES
+from travelcrm.rates.parsers import (
+    AMOUNT,
+    LONGEST_LABEL,
+    LONGEST_VALUE,
+    currency_code,
+    parse_amount,
+    parse_int,
+    parse_pax,
+    parse_percent,
+    parse_weekdays,
+    shown,
+)
 from travelcrm.suppliers.models import MealPlan
-from travelcrm.suppliers.schemas import CURRENCIES
 
 __all__ = [
     "FORMULA_START",
@@ -58,21 +67,8 @@ __all__ = [
 Sample = str | tuple[str, str | int]
 
 
-# Longer cells are refused before any regex sees them (no slow backtracking on junk).
-_LONGEST_VALUE = 64  # "Wednesday, 1st of September, 2027 10:30 AM", "Rs. 1,00,00,000.00/-"
-_LONGEST_LABEL = 100  # "Monday, Tuesday, Wednesday...", "Child (6-11 yrs) without extra bed"
-
-
-def _shown(value: Any) -> str:
-    """A cell as quoted in messages: stripped, at most 40 characters."""
-    text = value.strip() if isinstance(value, str) else str(value)
-    if len(text) > 40:
-        text = text[:37] + "..."
-    return repr(text)
-
-
 def _cite(text: str, where: str) -> str:
-    return f"{_shown(text)} in {where}" if where else _shown(text)
+    return f"{shown(text)} in {where}" if where else shown(text)
 
 
 def _sample(sample: Any) -> tuple[str, str] | None:
@@ -203,7 +199,7 @@ def decide_date_style(
         if parts is None:
             continue
         text, where = parts
-        if len(text) > 2 * _LONGEST_LABEL:
+        if len(text) > 2 * LONGEST_LABEL:
             continue
         for match in _NUMERIC_DATE_IN_TEXT.finditer(text):
             a, b = int(match[1]), int(match[3])
@@ -249,17 +245,17 @@ def _make_date(year: int, month: int, day: int, value: str, hint: str = "") -> d
             return date(year, month, day)
         except ValueError:
             pass
-    raise ValueError(f"{_shown(value)} is not a date{hint}")
+    raise ValueError(f"{shown(value)} is not a date{hint}")
 
 
 def _date_from_serial(number: float | int | Decimal, value: Any) -> date:
     if isinstance(number, float):
         if not math.isfinite(number):
-            raise ValueError(f"{_shown(value)} is not a date")
+            raise ValueError(f"{shown(value)} is not a date")
         whole = math.floor(number)
     elif isinstance(number, Decimal):
         if not number.is_finite():
-            raise ValueError(f"{_shown(value)} is not a date")
+            raise ValueError(f"{shown(value)} is not a date")
         whole = math.floor(number)
     else:
         whole = number
@@ -268,14 +264,14 @@ def _date_from_serial(number: float | int | Decimal, value: Any) -> date:
     if 1 <= whole < _EXCEL_FAKE_LEAP_DAY:
         return _EXCEL_EPOCH_EARLY + timedelta(days=whole)
     if whole == _EXCEL_FAKE_LEAP_DAY:
-        raise ValueError(f"{_shown(value)} is not a date (Excel's 29 February 1900)")
-    raise ValueError(f"{_shown(value)} is not a date")
+        raise ValueError(f"{shown(value)} is not a date (Excel's 29 February 1900)")
+    raise ValueError(f"{shown(value)} is not a date")
 
 
 def _date_from_text(value: str, day_first: bool) -> date:
     text = value.strip()
-    if len(text) > _LONGEST_VALUE:
-        raise ValueError(f"{_shown(value)} is not a date")
+    if len(text) > LONGEST_VALUE:
+        raise ValueError(f"{shown(value)} is not a date")
     match = _NUMERIC_DATE.fullmatch(text)
     if match is not None:
         a, b = int(match[1]), int(match[3])
@@ -291,7 +287,7 @@ def _date_from_text(value: str, day_first: bool) -> date:
         serial = int(text)
         if _SERIAL_TEXT_MIN <= serial <= _SERIAL_TEXT_MAX:
             return _EXCEL_EPOCH + timedelta(days=serial)
-        raise ValueError(f"{_shown(value)} is not a date")
+        raise ValueError(f"{shown(value)} is not a date")
     match = _DAY_MONTH_NAME.fullmatch(text)
     if match is not None:
         month = _MONTHS.get(match[2].lower(), 0)
@@ -302,7 +298,7 @@ def _date_from_text(value: str, day_first: bool) -> date:
         return _make_date(_year(match[3]), month, int(match[2]), value)
     if not text:
         raise ValueError("the date is missing")
-    raise ValueError(f"{_shown(value)} is not a date")
+    raise ValueError(f"{shown(value)} is not a date")
 
 
 def parse_date(value: Any, *, day_first: bool) -> date:
@@ -319,7 +315,7 @@ def parse_date(value: Any, *, day_first: bool) -> date:
         return _date_from_serial(value, value)
     if value is None:
         raise ValueError("the date is missing")
-    raise ValueError(f"{_shown(value)} is not a date")
+    raise ValueError(f"{shown(value)} is not a date")
 
 
 # ---- amounts ----------------------------------------------------------------------------------
@@ -329,143 +325,6 @@ def parse_date(value: Any, *, day_first: bool) -> date:
 class NumberStyle:
     decimal_comma: bool
     evidence: str
-
-
-_SPACES = " \u00a0\u202f\u2009"  # space, no-break space, narrow no-break space, thin space
-_GROUPED_BY_SPACES = r"[0-9]{1,3}(?:[ \u00a0\u202f\u2009][0-9]{3})+"
-# Decimal point: 6500, 6,500, 1,250,000, Indian 1,00,000 / 12,34,567, 1 250 000; then .50
-_POINT_NUMBER = re.compile(
-    r"(?:[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+|[0-9]{1,2}(?:,[0-9]{2})+,[0-9]{3}|"
-    + _GROUPED_BY_SPACES
-    + r")(?:\.[0-9]+)?"
-)
-# Decimal comma: 6500, 1.250.000, 1 250 000; then ,50
-_COMMA_NUMBER = re.compile(
-    r"(?:[0-9]+|[0-9]{1,3}(?:\.[0-9]{3})+|" + _GROUPED_BY_SPACES + r")(?:,[0-9]+)?"
-)
-_POINT_GROUPS = str.maketrans("", "", "," + _SPACES)
-_COMMA_GROUPS = str.maketrans({".": None, ",": ".", **dict.fromkeys(_SPACES)})
-# [currency] [sign] number [currency]; the number starts and ends with a digit.
-_AMOUNT = re.compile(
-    r"(?P<pre>[^0-9]*?)\s*(?P<sign>[-\u2212+]?)\s*"
-    r"(?P<num>[0-9](?:[0-9.,\u00a0\u202f\u2009 ]*[0-9])?)\s*(?P<post>[^0-9]*)"
-)
-_MINUS = "-\u2212"  # hyphen-minus, minus sign
-
-_CURRENCY_SYMBOLS = {
-    "₹": "INR",
-    "rs": "INR",
-    "inr": "INR",
-    "aed": "AED",
-    "dhs": "AED",
-    "dh": "AED",
-    "د.إ": "AED",
-    "$": "USD",
-    "us$": "USD",
-    "usd": "USD",
-    "rp": "IDR",
-    "idr": "IDR",
-    "€": "EUR",
-    "eur": "EUR",
-    "£": "GBP",
-    "gbp": "GBP",
-    "sgd": "SGD",
-    "s$": "SGD",
-    "thb": "THB",
-    "฿": "THB",
-    "a$": "AUD",
-    "rm": "MYR",
-    "rf": "MVR",
-    "mrf": "MVR",
-}
-
-
-def _currency_code(token: str) -> str | None:
-    key = token.strip().lower().rstrip(".").strip()
-    code = _CURRENCY_SYMBOLS.get(key)
-    if code is not None:
-        return code
-    if len(key) == 3 and key.upper() in CURRENCIES:
-        return key.upper()
-    return None
-
-
-def _number(text: str, decimal_comma: bool) -> Decimal | None:
-    """An unsigned number written with the file's decimal mark, grouping validated."""
-    if decimal_comma:
-        if _COMMA_NUMBER.fullmatch(text) is None:
-            return None
-        return Decimal(text.translate(_COMMA_GROUPS))
-    if _POINT_NUMBER.fullmatch(text) is None:
-        return None
-    return Decimal(text.translate(_POINT_GROUPS))
-
-
-def _mark_hint(text: str, decimal_comma: bool) -> str:
-    """On a refused number: say so when the other decimal mark would have read it."""
-    if _number(text, not decimal_comma) is None:
-        return ""
-    return f" (this file writes decimals with a {'comma' if decimal_comma else 'point'})"
-
-
-def _finite(number: float | Decimal, value: Any, what: str) -> Decimal:
-    result = Decimal(repr(number)) if isinstance(number, float) else number
-    if not result.is_finite():
-        raise ValueError(f"{_shown(value)} is not {what}")
-    return result
-
-
-def parse_amount(value: Any, *, decimal_comma: bool = False) -> tuple[Decimal, str | None]:
-    """(amount, ISO currency written in the cell or None). Negative amounts, e.g. "(500)", are
-    returned as such: refusing them is the caller's business."""
-    if isinstance(value, str):
-        text = value.strip()
-        number = _number(text, decimal_comma)  # the usual cell: "6500", "6,500.00"
-        if number is not None:
-            return number, None
-        return _amount_from_text(value, text, decimal_comma)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value), None
-    if isinstance(value, float | Decimal):
-        return _finite(value, value, "an amount"), None
-    if value is None:
-        raise ValueError("the amount is missing")
-    raise ValueError(f"{_shown(value)} is not an amount")
-
-
-def _amount_from_text(value: str, text: str, decimal_comma: bool) -> tuple[Decimal, str | None]:
-    if len(text) > _LONGEST_VALUE:
-        raise ValueError(f"{_shown(value)} is not an amount")
-    negative = False
-    if text.startswith("(") and text.endswith(")"):
-        negative, text = True, text[1:-1].strip()
-    match = _AMOUNT.fullmatch(text)
-    if match is None:
-        if not text:
-            raise ValueError("the amount is missing")
-        raise ValueError(f"{_shown(value)} is not an amount")
-    pre, post, num = match["pre"].strip(), match["post"].strip(), match["num"]
-    if pre[:1] and pre[0] in _MINUS:
-        negative, pre = not negative, pre[1:].strip()
-    if match["sign"] and match["sign"] in _MINUS:
-        negative = not negative
-    if post.endswith("/-"):  # Indian "Rs. 6,500/-"
-        post = post[:-2].rstrip()
-    currency: str | None = None
-    for token in (pre, post):
-        if not token:
-            continue
-        code = _currency_code(token)
-        if code is None:
-            hint = f" (unknown currency {_shown(token)})" if len(token) == 3 else ""
-            raise ValueError(f"{_shown(value)} is not an amount{hint}")
-        if currency is not None and code != currency:
-            raise ValueError(f"{_shown(value)} is not an amount (both {currency} and {code})")
-        currency = code
-    number = _number(num, decimal_comma)
-    if number is None:
-        raise ValueError(f"{_shown(value)} is not an amount{_mark_hint(num, decimal_comma)}")
-    return (-number if negative and number else number), currency
 
 
 def _decimal_mark(num: str) -> bool | None:
@@ -493,11 +352,11 @@ def decide_number_style(samples: Iterable[Sample]) -> NumberStyle:
         if parts is None:
             continue
         text, where = parts
-        if len(text) > _LONGEST_VALUE:
+        if len(text) > LONGEST_VALUE:
             continue
         if text.startswith("(") and text.endswith(")"):
             text = text[1:-1]
-        match = _AMOUNT.fullmatch(text)
+        match = AMOUNT.fullmatch(text)
         if match is None:
             continue
         mark = _decimal_mark(match["num"])
@@ -524,197 +383,6 @@ def decide_number_style(samples: Iterable[Sample]) -> NumberStyle:
             "decimal point assumed, commas group thousands",
         )
     return NumberStyle(False, "no amount shows the decimal mark; decimal point assumed")
-
-
-def parse_percent(value: Any, *, decimal_comma: bool = False) -> Decimal:
-    """A percentage as written: "15%", "15", "12,5 %" (decimal comma file). Numbers are taken
-    as given (an Excel percent cell 0.15 stays 0.15: the caller knows the column)."""
-    if isinstance(value, str):
-        text = value.strip()
-        number = _number(text, decimal_comma)
-        if number is not None:
-            return number
-        if len(text) > _LONGEST_VALUE:
-            raise ValueError(f"{_shown(value)} is not a percentage")
-        if text.endswith("%"):
-            text = text[:-1].rstrip()
-        negative = False
-        if text[:1] and text[0] in _MINUS + "+":
-            negative, text = text[0] != "+", text[1:].lstrip()
-        number = _number(text, decimal_comma)
-        if number is not None:
-            return -number if negative and number else number
-        if not text:
-            raise ValueError("the percentage is missing")
-        raise ValueError(f"{_shown(value)} is not a percentage{_mark_hint(text, decimal_comma)}")
-    if isinstance(value, int) and not isinstance(value, bool):
-        return Decimal(value)
-    if isinstance(value, float | Decimal):
-        return _finite(value, value, "a percentage")
-    if value is None:
-        raise ValueError("the percentage is missing")
-    raise ValueError(f"{_shown(value)} is not a percentage")
-
-
-# ---- counts -----------------------------------------------------------------------------------
-
-_INT_TEXT = re.compile(r"([-+]?[0-9]+)(?:\.0*)?")
-
-
-def parse_int(value: Any, *, what: str) -> int:
-    """A whole number of `what` (nights, pax...): "3", 3, 3.0 -> 3."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return value
-    if isinstance(value, str):
-        match = _INT_TEXT.fullmatch(value.strip())
-        if match is not None:
-            return int(match[1])
-    elif isinstance(value, float):
-        if value.is_integer():
-            return int(value)
-    elif isinstance(value, Decimal) and value.is_finite() and value == value.to_integral_value():
-        return int(value)
-    raise ValueError(f"{_shown(value)} is not a whole number of {what}")
-
-
-OPEN_PAX_MAX = 99  # "10+" -> 10..99 (the default top of a pax break)
-_PAX_LIMIT = 999
-_PAX_WORD = r"(?:\s*(?:pax|persons?|people|guests?|adults?|travell?ers?)\.?)?"
-_PAX_PREFIX = r"(?:pax\s*)?"
-_PAX_RANGE = re.compile(
-    _PAX_PREFIX
-    + r"([0-9]{1,4})"
-    + _PAX_WORD
-    + r"\s*(?:-|\u2013|\u2014|to)\s*([0-9]{1,4})"
-    + _PAX_WORD,
-    re.I,
-)
-_PAX_OPEN = re.compile(
-    _PAX_PREFIX
-    + r"(?:min(?:imum)?\.?\s*)?([0-9]{1,4})"
-    + _PAX_WORD
-    + r"\s*(?:\+|(?:&|and|or)\s*(?:above|more|over))"
-    + _PAX_WORD,
-    re.I,
-)
-_PAX_MIN = re.compile(_PAX_PREFIX + r"min(?:imum)?\.?\s*([0-9]{1,4})" + _PAX_WORD, re.I)
-_PAX_UP_TO = re.compile(
-    _PAX_PREFIX + r"(?:up\s*to|max(?:imum)?\.?|≤|<=)\s*([0-9]{1,4})" + _PAX_WORD, re.I
-)
-_PAX_ONE = re.compile(_PAX_PREFIX + r"([0-9]{1,4})" + _PAX_WORD, re.I)
-
-
-def parse_pax(value: Any) -> tuple[int, int]:
-    """(pax_min, pax_max) from "1-2", "3 to 5", "6-10 pax", "10+" (10..99), "Up to 4" (1..4),
-    "2" (2..2); 1 <= min <= max <= 999."""
-    if isinstance(value, str):
-        text = value.strip()
-        if len(text) > _LONGEST_VALUE:
-            raise ValueError(f"{_shown(value)} is not a pax range")
-        if (match := _PAX_ONE.fullmatch(text)) is not None:
-            low = high = int(match[1])
-        elif (match := _PAX_RANGE.fullmatch(text)) is not None:
-            low, high = int(match[1]), int(match[2])
-        elif (match := _PAX_OPEN.fullmatch(text) or _PAX_MIN.fullmatch(text)) is not None:
-            low = int(match[1])
-            high = OPEN_PAX_MAX if low <= OPEN_PAX_MAX else _PAX_LIMIT
-        elif (match := _PAX_UP_TO.fullmatch(text)) is not None:
-            low, high = 1, int(match[1])
-        elif not text:
-            raise ValueError("the pax range is missing")
-        else:
-            raise ValueError(f"{_shown(value)} is not a pax range (write e.g. 1-2, 3 to 5, 10+)")
-    elif value is None:
-        raise ValueError("the pax range is missing")
-    else:
-        try:
-            low = high = parse_int(value, what="pax")
-        except ValueError:
-            raise ValueError(f"{_shown(value)} is not a pax range") from None
-    if low < 1:
-        raise ValueError(f"{_shown(value)} is not a pax range (pax start at 1)")
-    if low > high:
-        raise ValueError(f"{_shown(value)} is not a pax range ({low} is more than {high})")
-    if high > _PAX_LIMIT:
-        raise ValueError(f"{_shown(value)} is not a pax range (at most {_PAX_LIMIT} pax)")
-    return low, high
-
-
-# ---- weekdays ---------------------------------------------------------------------------------
-
-_DAY_NUMBERS: dict[str, int] = {}
-for _number_of_day, _aliases in enumerate(
-    (
-        ("mon", "monday", "mo"),
-        ("tue", "tues", "tuesday", "tu"),
-        ("wed", "weds", "wednesday", "we"),
-        ("thu", "thur", "thurs", "thursday", "th"),
-        ("fri", "friday", "fr"),
-        ("sat", "saturday", "sa"),
-        ("sun", "sunday", "su"),
-    )
-):
-    for _alias in _aliases:
-        _DAY_NUMBERS[_alias] = _number_of_day
-        if len(_alias) > 2:
-            _DAY_NUMBERS[_alias + "s"] = _number_of_day  # "Fridays"
-_ALL_DAYS = tuple(range(7))
-_DAY_WORDS: dict[str, tuple[int, ...]] = {
-    **dict.fromkeys(
-        ("all", "daily", "all days", "every day", "everyday", "all week", "any", "any day"),
-        _ALL_DAYS,
-    ),
-    **dict.fromkeys(("weekend", "weekends"), (5, 6)),
-    **dict.fromkeys(("weekday", "weekdays", "week days", "week day"), (0, 1, 2, 3, 4)),
-}
-_DAY_LIST_SPLIT = re.compile(r"\s*(?:[,/&;+]|\band\b)\s*")
-_DAY_RANGE = re.compile(
-    r"([a-z]+)\.?\s*(?:-|\u2013|\u2014|\bto\b|\btill\b|\buntil\b)\s*([a-z]+)\.?"
-)
-_DAY_TAIL = re.compile(r"\s+(?:nights?|only)$")
-_DAYS_HELP = " (write e.g. Mon-Thu, Fri/Sat, Weekend, All)"
-
-
-@lru_cache(maxsize=512)
-def _weekdays(text: str) -> tuple[str, ...] | str:
-    """The day names of a weekday cell (lower-cased, stripped), or the reason it is refused."""
-    text = _DAY_TAIL.sub("", text)
-    whole = _DAY_WORDS.get(text)
-    if whole is not None:
-        return tuple(WEEKDAY_NAMES[day] for day in whole)
-    days: set[int] = set()
-    for item in _DAY_LIST_SPLIT.split(text):
-        item = item.rstrip(".")
-        if (day := _DAY_NUMBERS.get(item)) is not None:
-            days.add(day)
-        elif (group := _DAY_WORDS.get(item)) is not None:
-            days.update(group)
-        elif (match := _DAY_RANGE.fullmatch(item)) is not None:
-            start, end = _DAY_NUMBERS.get(match[1]), _DAY_NUMBERS.get(match[2])
-            if start is None or end is None:
-                return "is not a day of the week" + _DAYS_HELP
-            days.update((start + step) % 7 for step in range((end - start) % 7 + 1))
-        else:
-            return "is not a day of the week" + _DAYS_HELP
-    return tuple(WEEKDAY_NAMES[day] for day in sorted(days))
-
-
-def parse_weekdays(value: Any) -> list[str]:
-    """Days of the week, Monday first: "Mon-Thu", "Sun-Thu" (wraps), "Fri, Sat", "Fri/Sat",
-    "Weekend" (sat, sun), "Weekdays" (mon..fri); "All", "Daily", "" or no value: every day."""
-    if value is None:
-        return list(WEEKDAY_NAMES)
-    if not isinstance(value, str):
-        raise ValueError(f"{_shown(value)} is not a day of the week" + _DAYS_HELP)
-    text = value.strip().lower()
-    if not text:
-        return list(WEEKDAY_NAMES)
-    if len(text) > _LONGEST_LABEL:
-        raise ValueError(f"{_shown(value)} is not a day of the week" + _DAYS_HELP)
-    found = _weekdays(text)
-    if isinstance(found, str):
-        raise ValueError(f"{_shown(value)} {found}")
-    return list(found)
 
 
 # ---- labels -----------------------------------------------------------------------------------
@@ -771,10 +439,10 @@ class _Labels:
         raise ValueError(self._refusal(value))
 
     def _refusal(self, value: Any) -> str:
-        return f"{_shown(value)} is not {self.article} {self.noun} (use {self.accepted})"
+        return f"{shown(value)} is not {self.article} {self.noun} (use {self.accepted})"
 
     def _slow(self, value: str) -> str:
-        if len(value) > _LONGEST_LABEL:
+        if len(value) > LONGEST_LABEL:
             raise ValueError(self._refusal(value))
         key = _label_key(value)
         found = self.table.get(key)
@@ -786,14 +454,14 @@ class _Labels:
         if not key:
             raise ValueError(f"the {self.noun} is missing")
         if key in self.ambiguous:
-            raise ValueError(f"{_shown(value)} {self.ambiguous[key]}")
+            raise ValueError(f"{shown(value)} {self.ambiguous[key]}")
         if "/" in key:  # "Twin/Double" is one; "MAP/CP/AP" (a header) lists several
             parts = key.split("/")
             codes = [code for part in parts if (code := self.table.get(part)) is not None]
             if len(codes) == len(parts):
                 if len(set(codes)) == 1:
                     return codes[0]
-                raise ValueError(f"{_shown(value)} names several {self.several}; give one per row")
+                raise ValueError(f"{shown(value)} names several {self.several}; give one per row")
         match = _LABEL_PARENS.fullmatch(value.strip())
         if match is not None:  # "CP (Breakfast)": both parts must say the same
             head, inner = _label_key(match[1]), _label_key(match[2])
@@ -1075,11 +743,11 @@ def parse_basis(value: Any) -> str:
 def parse_currency(value: Any) -> str:
     """An ISO 4217 code from "INR", "inr", "₹", "Rs", "AED", "Dhs", "US$", "$" (USD), "Rp"..."""
     if isinstance(value, str):
-        code = _currency_code(value)
+        code = currency_code(value)
         if code is not None:
             return code
         if not value.strip():
             raise ValueError("the currency is missing")
     elif value is None:
         raise ValueError("the currency is missing")
-    raise ValueError(f"{_shown(value)} is not a currency (write an ISO code, e.g. INR, AED, USD)")
+    raise ValueError(f"{shown(value)} is not a currency (write an ISO code, e.g. INR, AED, USD)")

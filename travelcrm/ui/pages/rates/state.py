@@ -30,6 +30,9 @@ from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import availability, pricing
+from travelcrm.rates import lines as rate_lines
+from travelcrm.rates import rules as rate_rules
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import (
     BASIS_WORDS,
@@ -569,11 +572,11 @@ class RateListState(rx.State):
             pages = max(1, -(-total // PER_PAGE))
             page = max(1, min(self.page, pages))
             chunk = [uuid.UUID(i) for i in self._only_ids[(page - 1) * PER_PAGE : page * PER_PAGE]]
-            lines = rates.list_lines(
+            lines = rate_lines.list_lines(
                 session, ctx, version_id=version_id, line_ids=chunk, per_page=PER_PAGE
             ).lines
         else:
-            found = rates.list_lines(
+            found = rate_lines.list_lines(
                 session,
                 ctx,
                 version_id=version_id,
@@ -599,7 +602,7 @@ class RateListState(rx.State):
             elif name == "season":
                 values.append(self._season_names.get(str(line.season_id), "?"))
             elif name == "effective_sell":
-                values.append(cell_text(name, rates.effective_sell(line, self.currency), "X"))
+                values.append(cell_text(name, rate_rules.effective_sell(line, self.currency), "X"))
             elif name == "pax":
                 values.append(values_text(name, line_values(name, line), self.currency))
             else:
@@ -692,7 +695,7 @@ class RateListState(rx.State):
         where = f"Row {(self.page - 1) * PER_PAGE + row + 1}, {title}"
         self.cell_notice = ""
         try:
-            values = cell_patch(field, text)
+            values = cell_patch(field, text, self.currency)
             patch = LinePatch.model_validate({"lock_version": self.lock_version, **values})
         except CellError as exc:
             self.cell_error = refusal(where, str(exc))
@@ -723,7 +726,7 @@ class RateListState(rx.State):
         ctx = viewer.context
         try:
             with tenant_scope(ctx) as session:
-                line = rates.update_line(session, ctx, line_id=uuid.UUID(line_id), data=patch)
+                line = rate_lines.update_line(session, ctx, line_id=uuid.UUID(line_id), data=patch)
                 version = rates.get_version(session, ctx, line.version_id)
                 if str(version.id) != self.version_id:
                     raise ValidationFailedError("That line is not in this version.")
@@ -811,7 +814,9 @@ class RateListState(rx.State):
         for name in ("net", "sell", "markup_pct", "weekdays"):
             raw = str(form.get(name, "") or "")
             try:
-                typed[name] = parse_cell(name, raw or ("Every day" if name == "weekdays" else ""))
+                typed[name] = parse_cell(
+                    name, raw or ("Every day" if name == "weekdays" else ""), self.currency
+                )
             except CellError as exc:
                 self.add_errors[name] = sentence(str(exc))
         if self.add_errors:
@@ -842,7 +847,7 @@ class RateListState(rx.State):
         version_id = uuid.UUID(self.version_id)
 
         def work(session: Session, ctx: TenantContext) -> str:
-            (line,) = rates.add_lines(
+            (line,) = rate_lines.add_lines(
                 session, ctx, version_id=version_id, lock_version=self.lock_version, lines=[data]
             )
             self.lock_version = rates.get_version(session, ctx, version_id).lock_version
@@ -873,7 +878,7 @@ class RateListState(rx.State):
         version_id = uuid.UUID(self.version_id)
 
         def work(session: Session, ctx: TenantContext) -> int:
-            removed = rates.delete_lines(
+            removed = rate_lines.delete_lines(
                 session,
                 ctx,
                 version_id=version_id,
@@ -938,27 +943,27 @@ class RateListState(rx.State):
                 "field": self.bulk_field,
                 "operation": self.bulk_op,
                 "value": value,
-                "round_to": parse_cell("sell", self.bulk_round),
+                "round_to": parse_cell("sell", self.bulk_round, self.currency),
                 "dry_run": dry_run,
             }
         )
 
     def _bulk_run(
         self, session: Session, ctx: TenantContext, *, dry_run: bool
-    ) -> list[rates.BulkPreviewRow]:
+    ) -> list[rate_lines.BulkPreviewRow]:
         """The change over every selection, in this one transaction: a preview, or (after a
         preview of the same selections) the change itself."""
         version_id = uuid.UUID(self.version_id)
-        rows: list[rates.BulkPreviewRow] = []
+        rows: list[rate_lines.BulkPreviewRow] = []
         lock = self.lock_version
         for selection in self._bulk_selections():
-            preview = rates.bulk_change(
+            preview = rate_lines.bulk_change(
                 session, ctx, version_id=version_id, change=self._bulk_change(selection, lock, True)
             )
             if dry_run or not preview.rows:
                 rows += preview.rows
                 continue
-            applied = rates.bulk_change(
+            applied = rate_lines.bulk_change(
                 session,
                 ctx,
                 version_id=version_id,
@@ -1008,7 +1013,7 @@ class RateListState(rx.State):
         def work(session: Session, ctx: TenantContext) -> list[BulkLine]:
             found = self._bulk_run(session, ctx, dry_run=True)
             shown = found[:PREVIEW_ROWS]
-            named = rates.list_lines(
+            named = rate_lines.list_lines(
                 session,
                 ctx,
                 version_id=uuid.UUID(self.version_id),
@@ -1515,7 +1520,7 @@ class RateListState(rx.State):
                 dates=format_range(r.starts_on, r.ends_on),
                 reason=r.reason or "",
             )
-            for r in rates.list_restrictions(session, ctx, supplier_id=supplier_id)
+            for r in availability.list_restrictions(session, ctx, supplier_id=supplier_id)
         ]
 
     def _fill_calendar(self, session: Session, ctx: TenantContext, month: date) -> None:
@@ -1524,14 +1529,18 @@ class RateListState(rx.State):
         held = (
             {
                 a.on_date: a
-                for a in rates.list_allotments(session, ctx, service_id=service_id, month=month)
+                for a in availability.list_allotments(
+                    session, ctx, service_id=service_id, month=month
+                )
             }
             if service_id is not None
             else {}
         )
         restrictions = [
             r
-            for r in rates.list_restrictions(session, ctx, supplier_id=uuid.UUID(self._supplier_id))
+            for r in availability.list_restrictions(
+                session, ctx, supplier_id=uuid.UUID(self._supplier_id)
+            )
             if r.service_id is None or r.service_id == service_id
         ]
         weeks = []
@@ -1600,7 +1609,7 @@ class RateListState(rx.State):
             return rx.toast.error(summary)
 
         def work(session: Session, ctx: TenantContext) -> None:
-            rates.add_restriction(session, ctx, data=data)
+            availability.add_restriction(session, ctx, data=data)
             self._fill_restrictions(session, ctx)
             self._fill_calendar(session, ctx, date.fromisoformat(self.cal_month))
 
@@ -1619,7 +1628,7 @@ class RateListState(rx.State):
             return None
 
         def work(session: Session, ctx: TenantContext) -> None:
-            rates.delete_restriction(session, ctx, restriction_id=target)
+            availability.delete_restriction(session, ctx, restriction_id=target)
             self._fill_restrictions(session, ctx)
             self._fill_calendar(session, ctx, date.fromisoformat(self.cal_month))
 
@@ -1645,7 +1654,7 @@ class RateListState(rx.State):
             return rx.toast.error(summary)
 
         def work(session: Session, ctx: TenantContext) -> int:
-            days = rates.set_allotment(session, ctx, data=data)
+            days = availability.set_allotment(session, ctx, data=data)
             self._fill_calendar(session, ctx, data.starts_on.replace(day=1))
             return days
 
@@ -1720,8 +1729,8 @@ class RateListState(rx.State):
             return None
         try:
             with tenant_scope(viewer.context) as session:
-                quote = rates.quote_price(session, viewer.context, query)
-        except rates.NoPriceError as exc:
+                quote = pricing.quote_price(session, viewer.context, query)
+        except pricing.NoPriceError as exc:
             self.quote_reason = NO_PRICE_REASONS.get(exc.reason, "No price")
             self.quote_error = exc.detail
             return None

@@ -9,9 +9,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from travelcrm.rates import parsers
 from travelcrm.rates.models import (
     ALL_WEEKDAYS,
     BASIS_WORDS,
@@ -86,46 +87,19 @@ def weekdays_text(mask: int) -> str:
     return ", ".join(parts)
 
 
-_DAY_WORDS = {label.lower(): i for i, label in enumerate(DAY_LABELS)} | {
-    name: i
-    for i, name in enumerate(
-        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-    )
-}
-
-
-def _day(word: str) -> int:
-    key = word.strip().lower()
-    if key in _DAY_WORDS:
-        return _DAY_WORDS[key]
-    raise CellError(f"“{word.strip()}” is not a weekday (use Mon, Tue … Sun)")
+def _said(error: ValueError) -> CellError:
+    """The shared parser's reason, as a sentence under the grid."""
+    text = str(error)
+    return CellError(text[:1].upper() + text[1:] + ("" if text.endswith(".") else "."))
 
 
 def parse_weekdays(text: str) -> list[str]:
-    """ "Mon-Fri", "sat, sun", "Mon-Wed, Fri", "every day", "weekends" -> ["mon", ...]."""
-    cleaned = text.strip().lower()
-    if cleaned in {"every day", "everyday", "all", "daily", "all days"}:
-        return list(WEEKDAY_NAMES)
-    if cleaned in {"weekend", "weekends"}:
-        return ["sat", "sun"]
-    if cleaned in {"weekday", "weekdays"}:
-        return list(WEEKDAY_NAMES[:5])
-    days: set[int] = set()
-    cleaned = re.sub(r"\s*[-" + DASH + r"]\s*", "-", cleaned)
-    for part in re.split(r"[,;/\s]+", cleaned):
-        if not part:
-            continue
-        if "-" in part:
-            start_word, end_word = part.split("-", 1)
-            start, end = _day(start_word), _day(end_word)
-            if end < start:
-                raise CellError(f"“{part}” runs backwards (write it Monday first)")
-            days.update(range(start, end + 1))
-        else:
-            days.add(_day(part))
-    if not days:
-        raise CellError("name at least one weekday")
-    return [WEEKDAY_NAMES[d] for d in sorted(days)]
+    """ "Mon-Fri", "sat, sun", "Mon-Wed, Fri", "every day", "weekends" -> ["mon", ...]: the
+    parser the sheet import uses (`rates.parsers`)."""
+    try:
+        return parsers.parse_weekdays(text)
+    except ValueError as error:
+        raise _said(error) from None
 
 
 # ---- cancellation terms ---------------------------------------------------------------------
@@ -317,35 +291,38 @@ FIELD_TITLES = {name: title for name, title, _w, _e in GRID_COLUMNS}
 FIELD_TITLES |= {"pax_min": "Pax min", "pax_max": "Pax max", "min_nights": "Min stay"}
 
 
-def parse_amount(text: str, *, optional: bool = False, percent: bool = False) -> Decimal | None:
-    cleaned = re.sub(r"[,\s₹$€£¥]|[A-Za-z]{3}(?=\s*\d)", "", text.strip())
-    if percent:
-        cleaned = cleaned.rstrip("%")
-    if cleaned == "":
+def parse_amount(
+    text: str, *, optional: bool = False, percent: bool = False, currency: str | None = None
+) -> Decimal | None:
+    """An amount or percentage as the sheet import reads one ("6,600.00", "₹6,600", "1,80,000",
+    "15%"); a currency written in the cell must be the list's (`currency`)."""
+    if not text.strip():
         if optional:
             return None
-        raise CellError("cannot be empty")
+        raise CellError("Cannot be empty.")
     try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise CellError(f"“{text.strip()}” is not a number") from None
-    if not value.is_finite():
-        raise CellError(f"“{text.strip()}” is not a number")
+        if percent:
+            return parsers.parse_percent(text)
+        value, written = parsers.parse_amount(text)
+    except ValueError as error:
+        raise _said(error) from None
+    if written is not None and currency is not None and written != currency:
+        raise CellError(f"This list's prices are in {currency}, not {written}.")
     return value
 
 
 def _whole(text: str) -> int:
-    cleaned = text.strip().replace(",", "")
-    if not re.fullmatch(r"-?\d+", cleaned):
-        raise CellError(f"“{text.strip()}” is not a whole number")
-    return int(cleaned)
+    try:
+        return parsers.parse_int(text.strip().replace(",", ""), what="pax, nights or seats")
+    except ValueError as error:
+        raise _said(error) from None
 
 
 YES_WORDS = {"yes", "y", "true", "optional", "1", "✓"}
 NO_WORDS = {"", "no", "n", "false", "mandatory", "0"}
 
 
-def parse_cell(field: str, text: str) -> Any:
+def parse_cell(field: str, text: str, currency: str | None = None) -> Any:
     """What a typed cell means for `LinePatch(field=...)`; `CellError` when it cannot mean
     anything (range checks are the schema's and the service's)."""
     if field in CHOICES:
@@ -364,9 +341,9 @@ def parse_cell(field: str, text: str) -> Any:
     if field in {"net", "sell"} and text.strip() and not any(c.isdigit() for c in text):
         return text.strip()  # a price word ("FOC"): the service reads it with the agency's words
     if field == "net":
-        return parse_amount(text)
+        return parse_amount(text, currency=currency)
     if field == "sell":
-        return parse_amount(text, optional=True)
+        return parse_amount(text, optional=True, currency=currency)
     if field == "markup_pct":
         return parse_amount(text, optional=True, percent=True)
     if field == "weekdays":
@@ -375,25 +352,19 @@ def parse_cell(field: str, text: str) -> Any:
 
 
 def parse_pax(text: str) -> tuple[int, int]:
-    """ "1-4" -> (1, 4); "5" -> (5, 5); "5+" -> (5, 999)."""
-    cleaned = re.sub(r"\s*[-" + DASH + r"]\s*", "-", text.strip().lower().removesuffix("pax"))
-    cleaned = cleaned.strip()
-    if re.fullmatch(r"\d+\+", cleaned):
-        return int(cleaned[:-1]), 999
-    if re.fullmatch(r"\d+", cleaned):
-        return int(cleaned), int(cleaned)
-    match = re.fullmatch(r"(\d+)-(\d+)", cleaned)
-    if match is None:
-        raise CellError(f"“{text.strip()}” is not a pax range (write 1-4, 5 or 5+)")
-    return int(match.group(1)), int(match.group(2))
+    """ "1-4" -> (1, 4); "5" -> (5, 5); "5+" -> (5, 99): the parser the sheet import uses."""
+    try:
+        return parsers.parse_pax(text)
+    except ValueError as error:
+        raise _said(error) from None
 
 
-def cell_patch(field: str, text: str) -> dict[str, Any]:
+def cell_patch(field: str, text: str, currency: str | None = None) -> dict[str, Any]:
     """The `LinePatch` fields a typed cell sets (the pax cell sets two)."""
     if field == "pax":
         low, high = parse_pax(text)
         return {"pax_min": low, "pax_max": high}
-    return {field: parse_cell(field, text)}
+    return {field: parse_cell(field, text, currency)}
 
 
 def line_values(field: str, line: Any) -> dict[str, Any]:
