@@ -1130,8 +1130,8 @@ def run() -> None:
     print(
         f"  checked untimed: pool queries that read rate_lines (a miss) in the other process "
         f"{other['misses']}/{CACHE_POOL}, in this one {same_misses}/{CACHE_POOL}; statements "
-        f"sent per hit {other['statements']:.1f} / {same_statements:.1f} (the agency's row for "
-        "its timezone; BEGIN and set_config not counted)"
+        f"sent per hit {other['statements']:.1f} / {same_statements:.1f} (a hit reads no "
+        "table: the agency's timezone is remembered a minute per process)"
     )
     emb_calls = emb["uncached"][0]
     print(
@@ -1167,9 +1167,8 @@ def run() -> None:
         "the in-process layer exists only on the embedded default (SQLite without Redis): the "
         "<= 0.2 ms\n  in-process figure applies there only. With REDIS_URL set every lookup goes "
         "to Redis (target <= 1 ms);\n  PostgreSQL without Redis caches nothing (every lookup is "
-        "the uncached figure).\n  A hit's time beyond 'the cache itself' is quote_price's read of "
-        "the agency's row (for its timezone):\n  one statement, and on PostgreSQL the connection's "
-        "checkout (BEGIN + set_config); BENCH_PROFILE=1 shows it."
+        "the uncached figure).\n  A hit's time beyond 'the cache itself' is quote_price's own "
+        "work (the permission, the key, the quote rebuilt from JSON); BENCH_PROFILE=1 shows it."
     )
     short = len(calls) < UNCACHED_LOOKUPS
     print(
