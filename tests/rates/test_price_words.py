@@ -305,3 +305,36 @@ def test_price_words_over_rest_with_etag(migrated_engine) -> None:
     assert agent.put("/api/rate-price-words", json=body).status_code == 403
     stranger = _client_for(make_contract(publish=False))
     assert stranger.get("/api/rate-price-words").json()["data"]["is_default"] is True
+
+
+def test_two_first_saves_at_once_both_land(migrated_engine) -> None:
+    """The agency's row is made by an upsert: a second first save while the first is still
+    open waits for it and then replaces its lists, instead of failing on the unique key."""
+    import threading
+
+    ctx = agency_context()
+    started, failures = threading.Event(), []
+
+    def first() -> None:
+        with tenant_scope(ctx) as session:
+            rates.update_price_words(session, ctx, data=PriceWordsIn(zero=["Comp"], no_price=[]))
+            started.set()
+            threading.Event().wait(0.3)  # still open while the second one writes
+
+    def second() -> None:
+        started.wait(10)
+        try:
+            with tenant_scope(ctx) as session:
+                rates.update_price_words(
+                    session, ctx, data=PriceWordsIn(zero=["FOC"], no_price=["N/A"])
+                )
+        except Exception as exc:  # (reported below, with its type)
+            failures.append(exc)
+
+    threads = [threading.Thread(target=first), threading.Thread(target=second)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert failures == []
+    assert _words(ctx) == (["FOC"], ["N/A"], False)

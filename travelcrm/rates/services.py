@@ -17,6 +17,8 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select
 
 from travelcrm.audit import services as audit
@@ -27,6 +29,7 @@ from travelcrm.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import scoped_connection
@@ -1215,14 +1218,22 @@ def update_price_words(
             errors[0].message[:1].upper() + errors[0].message[1:] + ".", errors=errors
         )
     before = get_price_words(session, ctx)
-    found = session.exec(select(RatePriceWords)).first()
-    if found is None:
-        found = RatePriceWords(tenant_id=ctx.tenant_id)
-    found.zero_words, found.no_price_words = zero, no_price
-    found.updated_at = utcnow()
-    found.updated_by = ctx.user_id
-    session.add(found)
-    session.flush()
+    # the agency's one row, made by its first save: an upsert, so two first saves at once
+    # both land (the later one wins) instead of one failing on the unique key
+    values = {
+        "zero_words": zero,
+        "no_price_words": no_price,
+        "updated_at": utcnow(),
+        "updated_by": ctx.user_id,
+    }
+    dialect = session.get_bind().dialect.name
+    insert = sqlite_insert if dialect == "sqlite" else postgresql.insert
+    session.exec(
+        insert(RatePriceWords)
+        .values(tenant_id=ctx.tenant_id, id=new_id(), **values)
+        .on_conflict_do_update(index_elements=["tenant_id"], set_=values)
+    )
+    found = session.exec(select(RatePriceWords).execution_options(populate_existing=True)).one()
     audit.record(
         session,
         ctx,
