@@ -13,6 +13,8 @@ config = rx.Config(
     frontend_port=_settings.port,
     backend_port=_settings.port,
     redis_url=_settings.reflex_redis_url,
+    # a tab's page state is kept this long after its last event (in Redis, or in the one worker)
+    redis_token_expiration=int(_settings.ui_state_idle_hours * 3600),
     plugins=[
         rx.plugins.RadixThemesPlugin(
             theme=rx.theme(accent_color="teal", gray_color="slate", radius="medium", scaling="100%")

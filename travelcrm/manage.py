@@ -174,12 +174,39 @@ def cmd_web(settings: Settings, *, host: str) -> None:
     from reflex_base.environment import environment
 
     os.chdir(PROJECT_ROOT)
+    # Reflex's launcher reads the number of worker processes from GRANIAN_WORKERS.
+    os.environ["GRANIAN_WORKERS"] = str(settings.effective_web_workers)
+    _say(
+        f"web: {settings.effective_web_workers} worker(s), page state in "
+        + ("Redis" if settings.reflex_redis_url else "the worker's memory")
+    )
     environment.REFLEX_ENV_MODE.set(constants.Env.PROD)
     environment.REFLEX_SKIP_COMPILE.set(True)
     environment.REFLEX_USE_GRANIAN.set(True)
+    _respawn_failed_workers()
     rx_exec.run_backend_prod(
         host, settings.port, constants.LogLevel.WARNING, mount_frontend_compiled_app=True
     )
+
+
+def _respawn_failed_workers() -> None:
+    """A web worker that dies (killed, out of memory) is replaced, its tabs reconnect to the
+    others meanwhile; Granian's default is to stop the whole server instead. Reflex's launcher
+    builds Granian's `Server` with fixed arguments, so the class it imports gets this default."""
+    import granian.server
+
+    base = granian.server.Server
+    if getattr(base, "_travelcrm_respawns", False):
+        return
+
+    class RespawningServer(base):  # type: ignore[misc,valid-type]
+        _travelcrm_respawns = True
+
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            kwargs.setdefault("respawn_failed_workers", True)
+            super().__init__(*args, **kwargs)
+
+    granian.server.Server = RespawningServer
 
 
 def cmd_worker(settings: Settings, *, workers: int) -> None:

@@ -6,6 +6,7 @@ variable, what is wrong and an example of a good value.
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +68,13 @@ class Settings(BaseSettings):
     reflex_redis_url: Annotated[
         str | None, Field(json_schema_extra=_example("redis://127.0.0.1:6379/1"))
     ] = None
+    # Web worker processes. Unset: one per CPU core when page state is kept in Redis
+    # (REFLEX_REDIS_URL), else 1: without Redis a tab's page state lives in its worker's memory.
+    web_workers: Annotated[int | None, Field(ge=1, le=64, json_schema_extra=_example("2"))] = None
+    # A browser tab's page state idle this long is dropped (the tab then starts afresh).
+    ui_state_idle_hours: Annotated[
+        float, Field(gt=0, le=720, json_schema_extra=_example("8"))
+    ] = 8.0
     huey_immediate: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
     huey_name: Annotated[str, Field(min_length=1, json_schema_extra=_example("travelcrm"))] = (
         "travelcrm"
@@ -211,6 +219,11 @@ class Settings(BaseSettings):
             self.database_url = _absolute_sqlite_url(self.database_url)
         if self.api_page_limit_default > self.api_page_limit_max:
             raise ValueError("API_PAGE_LIMIT_DEFAULT must not exceed API_PAGE_LIMIT_MAX")
+        if (self.web_workers or 1) > 1 and not self.reflex_redis_url:
+            raise ValueError(
+                "WEB_WORKERS above 1 needs REFLEX_REDIS_URL: without it a tab's page state "
+                "lives in one worker's memory and the next event may reach another worker"
+            )
         return self
 
     # ---- derived, read-only views -------------------------------------------------------
@@ -227,6 +240,12 @@ class Settings(BaseSettings):
         if self.huey_immediate:
             return "immediate"
         return "redis" if self.redis_url else "sqlite"
+
+    @property
+    def effective_web_workers(self) -> int:
+        if self.web_workers:
+            return self.web_workers
+        return max(1, os.cpu_count() or 1) if self.reflex_redis_url else 1
 
     @property
     def effective_log_format(self) -> str:

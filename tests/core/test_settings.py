@@ -85,3 +85,30 @@ def test_log_format_defaults_by_environment() -> None:
     assert load_settings(app_env="dev").effective_log_format == "text"
     assert load_settings(app_env="prod", secret_key="z" * 40).effective_log_format == "json"
     assert load_settings(app_env="dev", log_format="json").effective_log_format == "json"
+
+
+def test_web_workers_default_to_the_cores_with_redis_state_and_one_without(monkeypatch) -> None:
+    import os
+
+    from travelcrm.settings import Settings
+
+    monkeypatch.delenv("WEB_WORKERS", raising=False)
+    monkeypatch.delenv("REFLEX_REDIS_URL", raising=False)
+    assert Settings(reflex_redis_url=None).effective_web_workers == 1
+    shared = Settings(reflex_redis_url="redis://127.0.0.1:6379/1")
+    assert shared.effective_web_workers == max(1, os.cpu_count() or 1)
+    assert (
+        Settings(reflex_redis_url="redis://127.0.0.1:6379/1", web_workers=3).effective_web_workers
+        == 3
+    )
+
+
+def test_several_web_workers_without_redis_state_are_refused(monkeypatch) -> None:
+    import pytest
+    from pydantic import ValidationError
+
+    from travelcrm.settings import Settings
+
+    monkeypatch.delenv("REFLEX_REDIS_URL", raising=False)
+    with pytest.raises(ValidationError, match="WEB_WORKERS above 1 needs REFLEX_REDIS_URL"):
+        Settings(web_workers=2, reflex_redis_url=None)

@@ -9,6 +9,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.audit.state import AuditState, Change, EventRow, Option
 from travelcrm.ui.template import staff_page
@@ -228,28 +229,14 @@ def _log() -> rx.Component:
                         rx.table.body(rx.foreach(AuditState.events, _event)),
                         test_id="events",
                     ),
-                    rx.hstack(
-                        rx.text(
-                            "Showing ",
-                            AuditState.events.length(),  # type: ignore[attr-defined]
-                            " events, newest first",
-                            size="2",
-                            color=rx.color("gray", 10),
-                        ),
-                        rx.spacer(),
-                        rx.cond(
-                            AuditState.has_more,
-                            rx.button(
-                                "Load more",
-                                rx.icon("chevron-down", size=14),
-                                on_click=AuditState.load_more,
-                                variant="soft",
-                                data_testid="load-more",
-                            ),
-                        ),
-                        width="100%",
-                        align="center",
+                    rx.text(
+                        "Newest first, ",
+                        AuditState.events.length(),  # type: ignore[attr-defined]
+                        " events on this page",
+                        size="2",
+                        color=rx.color("gray", 10),
                     ),
+                    pager(AuditState),
                     spacing="3",
                     width="100%",
                 ),

@@ -21,6 +21,7 @@ from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
 from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.session import Viewer, identify, login_url
 
 PAGE_SIZE = 25
@@ -155,13 +156,12 @@ def describe_target(
     return f"{target_type} {(target_id or '')[:8]}".strip()
 
 
-class AuditState(rx.State):
+class AuditState(Paged, rx.State):
     loaded: bool = False
     allowed: bool = False
     role: str = ""
     timezone: str = ""
     events: list[EventRow] = []
-    has_more: bool = False
     open_ids: list[str] = []
     # filters
     action: str = ANY
@@ -172,7 +172,6 @@ class AuditState(rx.State):
     action_options: list[Option] = []
     people_options: list[Option] = []
     target_options: list[Option] = []
-    _cursor: str | None = None
     _names: dict[str, str] = {}
 
     @rx.var
@@ -229,8 +228,8 @@ class AuditState(rx.State):
             changes=changes_of(event.before, event.after),
         )
 
-    def _fetch(self, viewer: Viewer, *, more: bool) -> EventSpec | None:
-        cursor = self._cursor if more else None
+    def _fetch(self, viewer: Viewer) -> EventSpec | None:
+        cursor = self._page_cursor()
         try:
             with tenant_scope(viewer.context) as session:
                 events, next_cursor = audit.list_events(
@@ -241,13 +240,16 @@ class AuditState(rx.State):
                 )
         except DomainError as exc:
             return rx.toast.error(exc.detail)
-        rows = [self._row(event, viewer) for event in events]
-        self.events = [*self.events, *rows] if more else rows
-        if not more:
-            self.open_ids = []
-        self._cursor = next_cursor
-        self.has_more = next_cursor is not None
+        self.events = [self._row(event, viewer) for event in events]
+        self.open_ids = []
+        self._turned(next_cursor)
         return None
+
+    def _show_page(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        return self._fetch(viewer)
 
     def _load_choices(self, viewer: Viewer) -> None:
         with tenant_scope(viewer.context) as session:
@@ -281,15 +283,14 @@ class AuditState(rx.State):
         result = None
         if self.allowed:
             self._load_choices(viewer)
-            result = self._fetch(viewer, more=False)
+            self._first_page()
+            result = self._fetch(viewer)
         self.loaded = True
         return result
 
     def _refilter(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
-        return self._fetch(viewer, more=False)
+        self._first_page()
+        return self._show_page()
 
     @rx.event
     def set_action(self, value: str) -> EventSpec | None:
@@ -320,15 +321,6 @@ class AuditState(rx.State):
     def clear_filters(self) -> EventSpec | None:
         self.action, self.actor, self.target, self.since, self.until = ANY, ANY, ANY, "", ""
         return self._refilter()
-
-    @rx.event
-    def load_more(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
-        if self._cursor is None:
-            return None
-        return self._fetch(viewer, more=True)
 
     @rx.event
     def toggle(self, event_id: str) -> None:

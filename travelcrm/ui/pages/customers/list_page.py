@@ -11,6 +11,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.customers.list_state import CustomerRow, CustomersState, DuplicateRow
 from travelcrm.ui.template import staff_page
@@ -203,19 +204,7 @@ def _list() -> rx.Component:
                         rx.table.body(rx.foreach(S.rows, _row)),
                         test_id="customers",
                     ),
-                    rx.cond(
-                        S.has_more,
-                        rx.center(
-                            rx.button(
-                                rx.icon("chevrons-down", size=14),
-                                "Load more",
-                                variant="soft",
-                                on_click=S.load_more,
-                                data_testid="load-more",
-                            ),
-                            width="100%",
-                        ),
-                    ),
+                    pager(S),
                     spacing="3",
                     width="100%",
                 ),

@@ -1,4 +1,4 @@
-"""Customers list state: search by name, email or phone, newest first, more by cursor; the
+"""Customers list state: search by name, email or phone, newest first, a page of 25 at a time; the
 "New customer" dialog, which shows the customers that already have this email or phone
 (open one of them, or create anyway)."""
 
@@ -19,12 +19,13 @@ from travelcrm.customers.schemas import CustomerCreate, CustomerFilter, Customer
 from travelcrm.db import tenant_scope
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
+from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.suppliers.list_state import place_of
 from travelcrm.ui.pages.suppliers.text import clean_form, field_messages
 from travelcrm.ui.session import Viewer, identify, login_url
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 CREATE_FIELDS = ("name", "company", "email", "phone", "city", "country", "tags")
 
 
@@ -91,15 +92,13 @@ def customer_input(form: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-class CustomersState(rx.State):
+class CustomersState(Paged, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_create: bool = False
     role: str = ""
     q: str = ""
     rows: list[CustomerRow] = []
-    has_more: bool = False
-    _cursor: str | None = None
     # the "New customer" dialog
     create_open: bool = False
     create_errors: dict[str, str] = {}
@@ -110,22 +109,26 @@ class CustomersState(rx.State):
     def _viewer(self) -> Viewer | None:
         return identify(self.router.headers.cookie)
 
-    def _fetch(self, viewer: Viewer, *, more: bool = False) -> EventSpec | None:
+    def _fetch(self, viewer: Viewer) -> EventSpec | None:
         try:
             with tenant_scope(viewer.context) as session:
                 page = customers.list_customers(
                     session,
                     viewer.context,
                     filters=CustomerFilter(q=self.q.strip()[:100] or None),
-                    page=PageParams(limit=PAGE_SIZE, cursor=self._cursor if more else None),
+                    page=PageParams(limit=PAGE_SIZE, cursor=self._page_cursor()),
                 )
         except DomainError as exc:
             return rx.toast.error(exc.detail)
-        rows = [customer_row(c, viewer.agency_timezone) for c in page.items]
-        self.rows = [*self.rows, *rows] if more else rows
-        self._cursor = page.next_cursor
-        self.has_more = page.next_cursor is not None
+        self.rows = [customer_row(c, viewer.agency_timezone) for c in page.items]
+        self._turned(page.next_cursor)
         return None
+
+    def _show_page(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        return self._fetch(viewer)
 
     @rx.event
     def load(self) -> EventSpec | None:
@@ -137,6 +140,7 @@ class CustomersState(rx.State):
         self.allowed = can(role, Action.CUSTOMERS_VIEW)
         self.can_create = can(role, Action.CUSTOMERS_EDIT)
         self.create_open = False
+        self._first_page()
         result = self._fetch(viewer) if self.allowed else None
         self.loaded = True
         return result
@@ -147,14 +151,8 @@ class CustomersState(rx.State):
         if viewer is None:
             return rx.redirect(login_url(self.router.url.path))
         self.q = str(value)[:100]
+        self._first_page()
         return self._fetch(viewer)
-
-    @rx.event
-    def load_more(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
-        return self._fetch(viewer, more=True) if self._cursor else None
 
     # ---- new customer ---------------------------------------------------------------------------
 

@@ -10,10 +10,11 @@ from reflex.vars import ObjectVar
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.grid import option_select
+from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.queries.list_state import QueriesState
 from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge
-from travelcrm.ui.pages.queries.text import QueryRow
+from travelcrm.ui.pages.queries.text import QueryListRow
 from travelcrm.ui.template import staff_page
 
 S = QueriesState
@@ -58,7 +59,7 @@ def new_query_button() -> rx.Component:
     )
 
 
-def _row(row: ObjectVar[QueryRow]) -> rx.Component:
+def _row(row: ObjectVar[QueryListRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
             rx.link(
@@ -153,19 +154,7 @@ def _table() -> rx.Component:
             rx.table.body(rx.foreach(S.rows, _row)),
             test_id="queries",
         ),
-        rx.cond(
-            S.has_more,
-            rx.center(
-                rx.button(
-                    rx.icon("chevrons-down", size=14),
-                    "Load more",
-                    variant="soft",
-                    on_click=S.load_more,
-                    data_testid="load-more",
-                ),
-                width="100%",
-            ),
-        ),
+        pager(S),
         spacing="3",
         width="100%",
     )

@@ -1,5 +1,5 @@
 """Queries list state: the saved filters ("My open", "Breaching SLA", "Unassigned", "All"), a
-search and a status filter, newest first, more rows by cursor ("Load more")."""
+search and a status filter, newest first, a page of 25 at a time (keyset cursors)."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from travelcrm.core.permissions import Action, Role, can
 from travelcrm.db import tenant_scope
 from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter
-from travelcrm.ui.pages.queries.text import STATUS_WORDS, Option, QueryRow, query_row
+from travelcrm.ui.components.pager import Paged
+from travelcrm.ui.pages.queries.text import STATUS_WORDS, Option, QueryListRow, query_list_row
 from travelcrm.ui.session import Viewer, identify, login_url
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 ANY = "any"
 VIEWS = ("my_open", "breaching", "unassigned", "all")
 STATUS_OPTIONS = [Option(ANY, "Any status"), *[Option(k, v) for k, v in STATUS_WORDS.items()]]
@@ -36,7 +37,7 @@ def query_filter(view: str, status: str, q: str) -> QueryFilter:
     )
 
 
-class QueriesState(rx.State):
+class QueriesState(Paged, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_create: bool = False
@@ -45,9 +46,7 @@ class QueriesState(rx.State):
     q: str = ""
     status: str = ANY
     status_options: list[Option] = STATUS_OPTIONS
-    rows: list[QueryRow] = []
-    has_more: bool = False
-    _cursor: str | None = None
+    rows: list[QueryListRow] = []
 
     @rx.var
     def filtered(self) -> bool:
@@ -56,8 +55,8 @@ class QueriesState(rx.State):
     def _viewer(self) -> Viewer | None:
         return identify(self.router.headers.cookie)
 
-    def _fetch(self, viewer: Viewer, *, more: bool = False) -> EventSpec | None:
-        cursor = self._cursor if more else None
+    def _fetch(self, viewer: Viewer) -> EventSpec | None:
+        cursor = self._page_cursor()
         try:
             with tenant_scope(viewer.context) as session:
                 page = queries.list_queries(
@@ -69,17 +68,21 @@ class QueriesState(rx.State):
                 labels = queries.sla_labels(session, viewer.context, page.items)
         except DomainError as exc:
             return rx.toast.error(exc.detail)
-        rows = [query_row(i, labels.get(i.id, ""), viewer.agency_timezone) for i in page.items]
-        self.rows = [*self.rows, *rows] if more else rows
-        self._cursor = page.next_cursor
-        self.has_more = page.next_cursor is not None
+        self.rows = [
+            query_list_row(i, labels.get(i.id, ""), viewer.agency_timezone) for i in page.items
+        ]
+        self._turned(page.next_cursor)
         return None
 
-    def _again(self) -> EventSpec | None:
+    def _show_page(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
             return rx.redirect(login_url(self.router.url.path))
         return self._fetch(viewer)
+
+    def _again(self) -> EventSpec | None:
+        self._first_page()
+        return self._show_page()
 
     @rx.event
     def load(self) -> EventSpec | None:
@@ -92,6 +95,7 @@ class QueriesState(rx.State):
         self.can_create = can(role, Action.QUERIES_EDIT)
         if not self.loaded:  # the first visit; later visits keep the chosen filter
             self.view = default_view(role)
+        self._first_page()
         result = self._fetch(viewer) if self.allowed else None
         self.loaded = True
         return result
@@ -116,12 +120,3 @@ class QueriesState(rx.State):
     def clear_filters(self) -> EventSpec | None:
         self.q, self.status = "", ANY
         return self._again()
-
-    @rx.event
-    def load_more(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
-        if not self._cursor:
-            return None
-        return self._fetch(viewer, more=True)

@@ -83,6 +83,23 @@ class QueryRow:
     moves: list[str]  # the statuses it may move to next, in board order
 
 
+@dataclass
+class QueryListRow:
+    """What a row of the queries list shows, nothing more: every field goes to the browser."""
+
+    reference: str
+    href: str
+    title: str
+    customer_name: str
+    customer_href: str
+    status: str
+    priority: str
+    assignee: str
+    sla: str
+    sla_tone: str
+    created: str
+
+
 def short_sla(label: str) -> str:
     """ "breached 35m ago" -> "35m late" (board cards are narrow); time left stays as it is."""
     if label.startswith("breached"):
@@ -120,6 +137,24 @@ def query_row(
         created=local_date(item.created_at, timezone),
         row_version=item.row_version,
         moves=[s.value for s in MOVE_ORDER if s in allowed_next(item.status)],
+    )
+
+
+def query_list_row(
+    item: QueryListItem, sla: str, timezone: str, now: datetime | None = None
+) -> QueryListRow:
+    return QueryListRow(
+        reference=item.reference,
+        href=routes.query(item.id),
+        title=item.title,
+        customer_name=item.customer_name,
+        customer_href=routes.customer(item.customer_id),
+        status=item.status.value,
+        priority=item.priority.value,
+        assignee=item.assigned_to_name or "",
+        sla=sla,
+        sla_tone=sla_tone(item.breached, item.response_due_at, now) if sla else "",
+        created=local_date(item.created_at, timezone),
     )
 
 
