@@ -1,10 +1,22 @@
-"""Browser tests: the app in Reflex's production harness (AppHarnessProd), a real job worker,
-and Playwright driving Debian's chromium. Screenshots land in test-artifacts/screenshots/."""
+"""Browser tests: the app, a real job worker, and Playwright driving Debian's chromium.
+Screenshots land in test-artifacts/screenshots/.
+
+On SQLite the app runs in Reflex's production harness (AppHarnessProd, one process, page state in
+memory), as `make run` does. On PostgreSQL it runs the production shape as its own process:
+`manage web` with two web workers and Reflex's page state in Redis (the in-process harness does
+not shut down with the Redis state manager in Reflex 0.10.1)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -12,8 +24,9 @@ import pytest
 
 # A real worker (not immediate mode) so the System page shows a live heartbeat.
 os.environ["HUEY_IMMEDIATE"] = "false"
-# On the PostgreSQL run the queue is RedisHuey. Reflex's own UI state stays in memory here: the
-# in-process harness does not shut down with the Redis state manager (Reflex 0.10.1).
+# On the PostgreSQL run the queue is RedisHuey, page state is in Redis, two web workers.
+PRODUCTION_SHAPE = os.environ.get("TEST_BACKEND", "sqlite") == "postgres"
+WEB_WORKERS = 2
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = PROJECT_ROOT / "test-artifacts" / "screenshots"
@@ -59,11 +72,80 @@ def worker(migrated_engine, mail_sink) -> Iterator[None]:
     consumer.stop(graceful=True)
 
 
-@pytest.fixture(scope="session")
-def harness(worker, tmp_path_factory) -> Iterator[object]:
-    from reflex.testing import AppHarnessProd
+class AppProcess:
+    """The app as production runs it: `manage build`, then `manage web` on one port with
+    `WEB_WORKERS` Granian workers sharing page state through Redis (`REFLEX_REDIS_URL`)."""
 
-    # A copy: the harness rebuilds .web for its own ports, which must not touch the real one.
+    def __init__(self, root: Path, *, workers: int) -> None:
+        self.root = root
+        self.workers = workers
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.frontend_url = f"http://127.0.0.1:{self.port}"
+        self.backend_url = self.frontend_url
+        self.env = {
+            **os.environ,
+            "PORT": str(self.port),
+            "WEB_WORKERS": str(workers),
+            "REFLEX_REDIS_URL": os.environ["REDIS_URL"],
+        }
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log = root / "web.log"
+
+    def _manage(self, *args: str) -> list[str]:
+        return [sys.executable, "-m", "travelcrm.manage", *args]
+
+    def start(self) -> None:
+        from travelcrm.manage import reflex_env
+        from travelcrm.settings import get_settings
+
+        self.env = {**reflex_env(get_settings()), **self.env}
+        self.env["REFLEX_FRONTEND_PORT"] = self.env["REFLEX_BACKEND_PORT"] = str(self.port)
+        subprocess.run(self._manage("build"), cwd=self.root, env=self.env, check=True)
+        self.process = subprocess.Popen(
+            self._manage("web", "--host", "127.0.0.1"),
+            cwd=self.root,
+            env=self.env,
+            stdout=self.log.open("wb"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.wait_ready()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process is not None and self.process.poll() is None, self.log.read_text()
+            try:
+                with urllib.request.urlopen(f"{self.backend_url}/api/health", timeout=2) as r:
+                    if r.status == 200 and len(self.worker_pids()) >= self.workers:
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.25)
+        raise AssertionError(f"the app did not start:\n{self.log.read_text()[-4000:]}")
+
+    def worker_pids(self) -> list[int]:
+        """The Granian worker processes (children of the server process)."""
+        import psutil
+
+        assert self.process is not None
+        server = psutil.Process(self.process.pid)
+        return [child.pid for child in server.children(recursive=True)]
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+
+
+def _app_copy(tmp_path_factory) -> Path:
+    # A copy: the app builds .web for its own port, which must not touch the real one.
     root = tmp_path_factory.mktemp("app") / "travelcrm"
     root.mkdir()
     for name in COPY:
@@ -72,6 +154,22 @@ def harness(worker, tmp_path_factory) -> Iterator[object]:
             shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
         elif source.exists():
             shutil.copy2(source, root / name)
+    return root
+
+
+@pytest.fixture(scope="session")
+def harness(worker, tmp_path_factory) -> Iterator[object]:
+    root = _app_copy(tmp_path_factory)
+    if PRODUCTION_SHAPE:
+        app = AppProcess(root, workers=WEB_WORKERS)
+        try:
+            app.start()
+            yield app
+        finally:
+            app.stop()
+        return
+    from reflex.testing import AppHarnessProd
+
     with AppHarnessProd.create(root=root, app_name="travelcrm") as running:
         yield running
 
@@ -92,6 +190,8 @@ def browser() -> Iterator[object]:
 
 
 def backend_url(harness) -> str:
+    if isinstance(harness, AppProcess):
+        return harness.backend_url
     host, port = harness.backend.servers[0].sockets[0].getsockname()[:2]
     return f"http://{host}:{port}"
 

@@ -263,17 +263,27 @@ def test_audit_log_shows_sign_ins_and_filters_narrow(page, harness, shot) -> Non
     expect(rows.filter(has_text="Signed in").first).to_be_visible(timeout=TIMEOUT)
 
 
-def test_audit_log_loads_more_with_the_cursor(page, harness) -> None:
+def test_audit_log_turns_pages_with_the_cursor(page, harness) -> None:
     _record_bulk_events(30)
     page.goto(_url(harness, "/audit"))
     rows = page.get_by_test_id("event-row")
     expect(rows).to_have_count(25, timeout=TIMEOUT)
-    page.get_by_test_id("load-more").click()
-    bulk = rows.filter(has_text="demo.bulk")
-    expect(bulk).to_have_count(30, timeout=TIMEOUT)  # the second page follows on, none twice
-    texts = [bulk.nth(i).inner_text() for i in range(30)]
-    targets = {m.group(0) for text in texts if (m := re.search(r"demo \d+", text))}
-    assert len(targets) == 30
+    expect(page.get_by_test_id("page-number")).to_have_text("Page 1")
+    first = _bulk_targets(rows)
+    page.get_by_test_id("next-page").click()
+    expect(page.get_by_test_id("page-number")).to_have_text("Page 2", timeout=TIMEOUT)
+    second = _bulk_targets(rows)
+    assert len(first) + len(second) == 30  # the second page follows on, none twice
+    assert not first & second
+    page.get_by_test_id("previous-page").click()
+    expect(page.get_by_test_id("page-number")).to_have_text("Page 1", timeout=TIMEOUT)
+    expect(rows).to_have_count(25, timeout=TIMEOUT)
+    assert _bulk_targets(rows) == first
+
+
+def _bulk_targets(rows) -> set[str]:
+    texts = [rows.nth(i).inner_text() for i in range(rows.count())]
+    return {m.group(0) for text in texts if (m := re.search(r"demo \d+", text))}
 
 
 def _record_bulk_events(n: int) -> None:

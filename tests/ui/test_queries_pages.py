@@ -298,13 +298,13 @@ def test_query_pages_answer_not_found_for_another_agencys_ids(migrated_engine) -
     listing = _state(QueriesState, token, "/queries")
     QueriesState.load.fn(listing)
     QueriesState.set_view.fn(listing, "all")
-    assert [r.query_id for r in listing.rows] == [str(my_data.query_id)]
+    assert [r.href for r in listing.rows] == [f"/queries/{my_data.query_id}"]
     QueriesState.set_q.fn(listing, "Zara")
     assert listing.rows == []
     QueriesState.set_status.fn(listing, "pending")
     QueriesState.clear_filters.fn(listing)
-    listing._cursor = "forged"
-    QueriesState.load_more.fn(listing)
+    listing._next_cursor = "forged"
+    QueriesState.next_page.fn(listing)
     _no_leak(listing, *leaks)
 
     # a new query: their customer is neither offered nor taken
@@ -417,8 +417,8 @@ def test_customer_pages_answer_not_found_for_another_agencys_ids(migrated_engine
     }
     CustomersState.set_q.fn(listing, "Zara")
     assert listing.rows == []
-    listing._cursor = "forged"
-    CustomersState.load_more.fn(listing)
+    listing._next_cursor = "forged"
+    CustomersState.next_page.fn(listing)
     _no_leak(listing, *leaks)
 
     assert _snapshot(theirs.owner) == before
@@ -667,7 +667,8 @@ HANDLERS: list[tuple[type, str, tuple[Any, ...]]] = [
     (QueriesState, "set_q", ("goa",)),
     (QueriesState, "set_status", ("pending",)),
     (QueriesState, "clear_filters", ()),
-    (QueriesState, "load_more", ()),
+    (QueriesState, "next_page", ()),
+    (QueriesState, "previous_page", ()),
     (QueryState, "load", ()),
     (QueryState, "tick", ()),
     (QueryState, "move", ("won",)),
@@ -685,7 +686,8 @@ HANDLERS: list[tuple[type, str, tuple[Any, ...]]] = [
     (WorkloadState, "refresh", ()),
     (CustomersState, "load", ()),
     (CustomersState, "set_q", ("Mira",)),
-    (CustomersState, "load_more", ()),
+    (CustomersState, "next_page", ()),
+    (CustomersState, "previous_page", ()),
     (CustomersState, "create", ({"name": "Someone New"},)),
     (CustomerState, "load", ()),
     (CustomerState, "save", ({"name": "Renamed"},)),
@@ -745,8 +747,45 @@ def test_signed_out_or_ended_sessions_go_to_login(
     if cls is QuerySettingsState:
         state.agents = [AgentRow(ids["{user}"], "Priya", True, False, "", "5", "", "")]
     if cls in (QueriesState, CustomersState):
-        state._cursor = "next"
+        state._next_cursor, state._cursors = "next", [None, "second"]
     real = [ids.get(a, a) if isinstance(a, str) else a for a in args]
     result = getattr(cls, name).fn(state, *real)
     assert _redirect(result) == "/login?next=/work"
     assert _snapshot(agency.owner) == before
+
+
+# ---- a page at a time ---------------------------------------------------------------------------
+
+
+def test_lists_turn_pages_sending_only_the_page_on_screen(migrated_engine) -> None:
+    """30 customers: page 1 has 25, page 2 the other 5 (none twice), back again is page 1;
+    a filter starts over at page 1."""
+    agency = _agency()
+    with tenant_scope(agency.owner) as session:
+        for i in range(30):
+            customers.create_customer(
+                session, agency.owner, data=CustomerCreate(name=f"Pager Person {i:02d}")
+            )
+    listing = _state(CustomersState, _signed_in(agency.email), "/customers")
+    CustomersState.load.fn(listing)
+    first = [r.name for r in listing.rows]
+    assert len(first) == 25 and listing.page_number == 1
+    assert listing.has_more and not listing.has_previous
+    assert CustomersState.previous_page.fn(listing) is None  # nothing before the first
+    assert [r.name for r in listing.rows] == first
+
+    CustomersState.next_page.fn(listing)
+    second = [r.name for r in listing.rows]
+    assert listing.page_number == 2 and listing.has_previous and not listing.has_more
+    assert len(second) == 5 and not set(first) & set(second)
+    assert {*first, *second} == {f"Pager Person {i:02d}" for i in range(30)}
+    assert CustomersState.next_page.fn(listing) is None  # nothing after the last
+    assert listing.page_number == 2
+
+    CustomersState.previous_page.fn(listing)
+    assert [r.name for r in listing.rows] == first and listing.page_number == 1
+
+    CustomersState.next_page.fn(listing)
+    CustomersState.set_q.fn(listing, "Pager Person 0")
+    assert listing.page_number == 1 and not listing.has_previous
+    assert sorted(r.name for r in listing.rows) == [f"Pager Person 0{i}" for i in range(10)]
