@@ -103,14 +103,15 @@ class AppProcess:
         self.env = {**reflex_env(get_settings()), **self.env}
         self.env["REFLEX_FRONTEND_PORT"] = self.env["REFLEX_BACKEND_PORT"] = str(self.port)
         subprocess.run(self._manage("build"), cwd=self.root, env=self.env, check=True)
-        self.process = subprocess.Popen(
-            self._manage("web", "--host", "127.0.0.1"),
-            cwd=self.root,
-            env=self.env,
-            stdout=self.log.open("wb"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with self.log.open("wb") as log:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                self._manage("web", "--host", "127.0.0.1"),
+                cwd=self.root,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self.wait_ready()
 
     def wait_ready(self, timeout: float = 120.0) -> None:

@@ -1,0 +1,224 @@
+"""Reflex's event path under many tabs, measured as a browser uses it (socket.io on `/_event`).
+
+One real Chromium visit to the queries list records what the page sends when it connects (the
+`hydrate_and_load` event rides in the socket.io CONNECT packet, with the compiled state's hashes
+and schema). Then `tabs` python-socketio clients, each with its own tab token and the signed-in
+cookie, connect with that packet (the hydrate figure: connect until the page reports hydrated,
+its on_load done) and send the list's `load` event `events` times each, one after the other per
+tab, all tabs at once (the event figure: emit until the list's delta arrives). Afterwards the
+Redis memory the idle tabs' page state takes is read from Redis (used_memory before and after).
+
+Used by `bench_load.py`; on its own: `python -m tests.bench.reflex_events URL [TABS] [EVENTS]`
+against a running app with the demo data (no Redis figure without REFLEX_REDIS_URL).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import shutil
+import statistics
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+LIST_PATH = "/queries/"
+LIST_STATE = (
+    "reflex___state____state.travelcrm___ui___pages___queries___list_state____queries_state"
+)
+ROOT_STATE = "reflex___state____state"
+
+
+@dataclass
+class EventFigures:
+    tabs: int
+    events: int
+    seconds: float
+    event_s: list[float] = field(default_factory=list)
+    event_bytes: list[int] = field(default_factory=list)
+    hydrate_s: list[float] = field(default_factory=list)
+    errors: int = 0
+    redis_bytes_per_tab: float | None = None
+
+    @property
+    def per_second(self) -> float:
+        return len(self.event_s) / self.seconds if self.seconds else 0.0
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(p * len(ordered)))] if ordered else float("nan")
+
+
+def signed_in_cookie(base: str, email: str, password: str) -> str:
+    import httpx
+
+    with httpx.Client() as client:
+        response = client.post(
+            f"{base}/api/auth/login", json={"email": email, "password": password}
+        )
+        response.raise_for_status()
+        return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
+
+
+def record_connect_packet(base: str, cookie: str) -> dict[str, Any]:
+    """What the queries page sends in its socket.io CONNECT packet, from a real browser visit."""
+    from playwright.sync_api import sync_playwright
+
+    sent: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=["--headless", "--no-sandbox"]
+        )
+        context = browser.new_context()
+        name, _, value = cookie.partition("=")
+        context.add_cookies([{"name": name, "value": value, "url": base}])
+        page = context.new_page()
+        page.on(
+            "websocket",
+            lambda ws: ws.on(
+                "framesent", lambda f: sent.append(f if isinstance(f, str) else f.decode())
+            ),
+        )
+        page.goto(base + LIST_PATH)
+        page.get_by_test_id("query-row").first.wait_for(timeout=60_000)
+        browser.close()
+    prefix = "40/_event,"
+    packet = next(f for f in sent if f.startswith(prefix))
+    return dict(json.loads(packet[len(prefix) :]))
+
+
+async def _tab(
+    base: str, cookie: str, boot: dict[str, Any], events: int, figures: EventFigures
+) -> Any:
+    import socketio
+
+    client = socketio.AsyncClient(reconnection=False)
+    updates: asyncio.Queue[dict[str, Any]] = asyncio.Queue()
+
+    @client.on("event", namespace="/_event")
+    async def on_event(update: dict[str, Any]) -> None:
+        await updates.put(update)
+
+    started = time.perf_counter()
+    await client.connect(
+        f"{base}?token={uuid.uuid4()}",
+        namespaces=["/_event"],
+        socketio_path="/_event",
+        transports=["websocket"],
+        headers={"Cookie": cookie},
+        auth=boot,
+        wait_timeout=30,
+    )
+    while True:  # hydrated, and the page's on_load done: the root state says so
+        update = await asyncio.wait_for(updates.get(), 30)
+        if update.get("delta", {}).get(ROOT_STATE, {}).get("is_hydrated_rx_state_") is True:
+            break
+    figures.hydrate_s.append(time.perf_counter() - started)
+    router = {"pathname": LIST_PATH, "asPath": LIST_PATH}
+    for _ in range(events):
+        started = time.perf_counter()
+        await client.emit(
+            "event",
+            {"name": f"{LIST_STATE}.load", "payload": {}, "router_data": router},
+            namespace="/_event",
+        )
+        size = 0
+        while True:
+            update = await asyncio.wait_for(updates.get(), 30)
+            size += len(json.dumps(update, separators=(",", ":")))
+            if LIST_STATE in update.get("delta", {}):
+                break
+        figures.event_s.append(time.perf_counter() - started)
+        figures.event_bytes.append(size)
+    return client
+
+
+async def _run(
+    base: str, cookie: str, boot: dict[str, Any], tabs: int, events: int
+) -> EventFigures:
+    figures = EventFigures(tabs=tabs, events=events, seconds=0.0)
+    started = time.perf_counter()
+    results = await asyncio.gather(
+        *(_tab(base, cookie, boot, events, figures) for _ in range(tabs)), return_exceptions=True
+    )
+    figures.seconds = time.perf_counter() - started
+    figures.errors = sum(1 for r in results if isinstance(r, BaseException))
+    for client in results:
+        if not isinstance(client, BaseException):
+            await client.disconnect()
+    return figures
+
+
+def measure(
+    base: str,
+    *,
+    email: str,
+    password: str,
+    tabs: int = 50,
+    events: int = 10,
+    redis_url: str | None = None,
+) -> EventFigures:
+    cookie = signed_in_cookie(base, email, password)
+    boot = record_connect_packet(base, cookie)
+    asyncio.run(_run(base, cookie, boot, 2, 3))  # warm: imports, pools, caches
+    before = _redis_used(redis_url)
+    figures = asyncio.run(_run(base, cookie, boot, tabs, events))
+    after = _redis_used(redis_url)
+    if before is not None and after is not None:
+        figures.redis_bytes_per_tab = (after - before) / tabs
+    return figures
+
+
+def _redis_used(url: str | None) -> int | None:
+    if not url:
+        return None
+    import redis
+
+    client = redis.Redis.from_url(url)
+    try:
+        return int(client.info("memory")["used_memory"])
+    finally:
+        client.close()
+
+
+def describe(figures: EventFigures) -> list[str]:
+    ms = 1000
+    lines = [
+        f"{figures.tabs} tabs x {figures.events} list load events: "
+        f"{figures.per_second:.0f} events/s, p50 {pct(figures.event_s, 0.5) * ms:.0f} ms, "
+        f"p95 {pct(figures.event_s, 0.95) * ms:.0f} ms, "
+        f"{statistics.median(figures.event_bytes or [0]) / 1024:.1f} KB an event, "
+        f"{figures.errors} tabs failed",
+        f"page hydrate (connect to on_load done): p50 {pct(figures.hydrate_s, 0.5) * ms:.0f} ms, "
+        f"p95 {pct(figures.hydrate_s, 0.95) * ms:.0f} ms",
+    ]
+    if figures.redis_bytes_per_tab is not None:
+        lines.append(f"Redis memory per idle tab: {figures.redis_bytes_per_tab / 1024:.1f} KB")
+    return lines
+
+
+def main() -> None:
+    from travelcrm.demo import DEMO_LOGINS
+
+    base = sys.argv[1].rstrip("/")
+    tabs = int(sys.argv[2]) if len(sys.argv) > 2 else 50
+    events = int(sys.argv[3]) if len(sys.argv) > 3 else 10
+    _slug, email, _name, password = DEMO_LOGINS[0]
+    from travelcrm.settings import get_settings
+
+    figures = measure(
+        base,
+        email=email,
+        password=password,
+        tabs=tabs,
+        events=events,
+        redis_url=get_settings().reflex_redis_url,
+    )
+    print("\n".join(describe(figures)))
+
+
+if __name__ == "__main__":
+    main()
