@@ -19,6 +19,7 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.schemas import BankDetailsIn, ContactIn, ServiceIn, SupplierCreate
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.suppliers.list_state import SuppliersState
 from travelcrm.ui.pages.suppliers.state import SupplierState
 
@@ -95,29 +96,29 @@ class World:
 
 def _attack(state: SupplierState, world: World) -> None:
     """Every handler, aimed at the other agency's supplier and its children."""
-    SupplierState.save.fn(state, {"name": "Hijacked", "row_version": "2"})
-    SupplierState.set_status.fn(state, "inactive")
-    SupplierState.make_primary.fn(state, world.contact_id)
-    SupplierState.open_contact.fn(state, "")
-    SupplierState.save_contact.fn(state, {"name": "Intruder"})
+    plain(SupplierState.save)(state, {"name": "Hijacked", "row_version": "2"})
+    plain(SupplierState.set_status)(state, "inactive")
+    plain(SupplierState.make_primary)(state, world.contact_id)
+    plain(SupplierState.open_contact)(state, "")
+    plain(SupplierState.save_contact)(state, {"name": "Intruder"})
     state.contact_edit_id = world.contact_id
-    SupplierState.save_contact.fn(state, {"name": "Renamed"})
-    SupplierState.open_service.fn(state, "")
-    SupplierState.save_service.fn(state, {"name": "Intruder room"})
+    plain(SupplierState.save_contact)(state, {"name": "Renamed"})
+    plain(SupplierState.open_service)(state, "")
+    plain(SupplierState.save_service)(state, {"name": "Intruder room"})
     state.service_edit_id = world.service_id
-    SupplierState.save_service.fn(state, {"name": "Renamed room"})
+    plain(SupplierState.save_service)(state, {"name": "Renamed room"})
     state.services = []
-    SupplierState.toggle_service.fn(state, world.service_id)
-    SupplierState.save_bank.fn(state, BANK_FORM)
-    SupplierState.reveal.fn(state)
+    plain(SupplierState.toggle_service)(state, world.service_id)
+    plain(SupplierState.save_bank)(state, BANK_FORM)
+    plain(SupplierState.reveal)(state)
     for what, target in (
         ("contact", world.contact_id),
         ("service", world.service_id),
         ("bank", ""),
         ("supplier", ""),
     ):
-        SupplierState.ask.fn(state, what, target, "x")
-        SupplierState.confirm.fn(state)
+        plain(SupplierState.ask)(state, what, target, "x")
+        plain(SupplierState.confirm)(state)
 
 
 def test_handlers_refuse_another_agencys_supplier(migrated_engine) -> None:
@@ -126,7 +127,7 @@ def test_handlers_refuse_another_agencys_supplier(migrated_engine) -> None:
     token, _sid = _signed_in(world.mine.user.email)
     path = f"/suppliers/{world.supplier_id}"
     state = _state(SupplierState, token, path, {"id": world.supplier_id})
-    SupplierState.load.fn(state)
+    plain(SupplierState.load)(state)
     assert state.allowed and not state.found and state.name == ""
     state.supplier_id = world.supplier_id  # as if the browser insisted
     _attack(state, world)
@@ -148,16 +149,16 @@ def test_handlers_refuse_their_contacts_and_services_under_my_supplier(migrated_
         )
     token, _sid = _signed_in(world.mine.user.email)
     state = _state(SupplierState, token, f"/suppliers/{mine.id}", {"id": str(mine.id)})
-    SupplierState.load.fn(state)
+    plain(SupplierState.load)(state)
     assert state.found and state.name == "My Hotel"
     for what, target in (("contact", world.contact_id), ("service", world.service_id)):
-        SupplierState.ask.fn(state, what, target, "x")
-        SupplierState.confirm.fn(state)
-    SupplierState.make_primary.fn(state, world.contact_id)
+        plain(SupplierState.ask)(state, what, target, "x")
+        plain(SupplierState.confirm)(state)
+    plain(SupplierState.make_primary)(state, world.contact_id)
     state.contact_edit_id = world.contact_id
-    SupplierState.save_contact.fn(state, {"name": "Renamed"})
+    plain(SupplierState.save_contact)(state, {"name": "Renamed"})
     state.service_edit_id = world.service_id
-    SupplierState.save_service.fn(state, {"name": "Renamed room"})
+    plain(SupplierState.save_service)(state, {"name": "Renamed room"})
     assert world.snapshot() == before
     assert state.contacts == [] and state.services == []
 
@@ -179,7 +180,7 @@ def test_an_agent_reads_but_the_handlers_change_nothing(migrated_engine) -> None
     token, _sid = _signed_in(email)
     path = f"/suppliers/{world.supplier_id}"
     state = _state(SupplierState, token, path, {"id": world.supplier_id})
-    SupplierState.load.fn(state)
+    plain(SupplierState.load)(state)
     assert state.found and state.name == "Bravo Lodge"
     assert (state.can_edit, state.can_bank, state.bank_hint) == (False, False, "")
     assert state.has_bank
@@ -188,12 +189,12 @@ def test_an_agent_reads_but_the_handlers_change_nothing(migrated_engine) -> None
     assert world.snapshot() == before
 
     listing = _state(SuppliersState, token, "/suppliers")
-    SuppliersState.load.fn(listing)
+    plain(SuppliersState.load)(listing)
     assert [r.name for r in listing.rows] == ["Bravo Lodge"] and not listing.can_edit
-    SuppliersState.create.fn(
+    plain(SuppliersState.create)(
         listing, {"name": "Sneaky", "country": "IN", "default_currency": "INR"}
     )
-    SuppliersState.load.fn(listing)
+    plain(SuppliersState.load)(listing)
     assert [r.name for r in listing.rows] == ["Bravo Lodge"]
 
 
@@ -201,20 +202,20 @@ def test_the_list_shows_only_the_viewers_agency(migrated_engine) -> None:
     world = World()
     token, _sid = _signed_in(world.mine.user.email)
     listing = _state(SuppliersState, token, "/suppliers")
-    SuppliersState.load.fn(listing)
+    plain(SuppliersState.load)(listing)
     assert listing.rows == [] and listing.label == "No suppliers"
     listing.status = "all"
-    SuppliersState.set_q.fn(listing, "Bravo")
+    plain(SuppliersState.set_q)(listing, "Bravo")
     assert listing.rows == []
-    SuppliersState.create.fn(
+    plain(SuppliersState.create)(
         listing,
         {"name": "Sea Breeze", "country": "in", "default_currency": "inr", "tags": "Beach, goa"},
     )
     assert listing.create_errors == {}
-    SuppliersState.clear_filters.fn(listing)
+    plain(SuppliersState.clear_filters)(listing)
     assert [(r.name, r.country, r.tags) for r in listing.rows] == [
         ("Sea Breeze", "IN", ["beach", "goa"])
     ]
     assert listing.label == "1-1 of 1"
-    SuppliersState.create.fn(listing, {"name": "", "country": "XX", "default_currency": "INR"})
+    plain(SuppliersState.create)(listing, {"name": "", "country": "XX", "default_currency": "INR"})
     assert set(listing.create_errors) >= {"name", "country"}

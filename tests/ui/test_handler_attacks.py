@@ -19,6 +19,7 @@ from travelcrm.accounts.models import AuthSession, Membership
 from travelcrm.api.auth import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.db import system_scope
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.auth.choose import ChooseAgencyState
 from travelcrm.ui.pages.sessions.state import SessionsState
 from travelcrm.ui.pages.users.state import UsersState
@@ -70,10 +71,10 @@ def test_users_handlers_refuse_another_agencys_member(migrated_engine) -> None:
     theirs, _email, their_agent = _agency_with_agent()
     token, _sid = _signed_in(mine.user.email)
     state = _state(UsersState, token, "/users")
-    UsersState.load.fn(state)
-    UsersState.change_role.fn(state, str(their_agent.id), Role.ADMIN.value)
+    plain(UsersState.load)(state)
+    plain(UsersState.change_role)(state, str(their_agent.id), Role.ADMIN.value)
     state.confirm_member_id, state.confirm_name = str(their_agent.id), "Agent"
-    UsersState.deactivate.fn(state)
+    plain(UsersState.deactivate)(state)
     after = _membership_of(f"agent.{theirs.tenant.slug}@example.com", theirs.tenant.id)
     assert (after.role, after.is_active) == (Role.AGENT.value, True)
     assert all(row.member_id != str(their_agent.id) for row in state.members)
@@ -84,12 +85,12 @@ def test_an_agent_cannot_use_the_admin_handlers(migrated_engine) -> None:
     owner = _membership_of(agency.user.email, agency.tenant.id)
     token, _sid = _signed_in(agent_email)
     state = _state(UsersState, token, "/users")
-    UsersState.load.fn(state)
+    plain(UsersState.load)(state)
     assert state.allowed is False and state.members == []
-    UsersState.change_role.fn(state, str(owner.id), Role.AGENT.value)
+    plain(UsersState.change_role)(state, str(owner.id), Role.AGENT.value)
     state.confirm_member_id = str(owner.id)
-    UsersState.deactivate.fn(state)
-    UsersState.invite.fn(state, {"email": "x@example.com", "name": "X"})
+    plain(UsersState.deactivate)(state)
+    plain(UsersState.invite)(state, {"email": "x@example.com", "name": "X"})
     after = _membership_of(agency.user.email, agency.tenant.id)
     assert (after.role, after.is_active) == (Role.OWNER.value, True)
     with system_scope() as session:
@@ -102,7 +103,7 @@ def test_choosing_an_agency_one_is_not_in_is_not_found(migrated_engine) -> None:
     mine, theirs = _verified(), _verified()
     token, sid = _signed_in(mine.user.email)
     state = _state(ChooseAgencyState, token, "/choose-agency")
-    ChooseAgencyState.pick.fn(state, str(theirs.tenant.id))
+    plain(ChooseAgencyState.pick)(state, str(theirs.tenant.id))
     assert state.error == "Agency not found."
     with system_scope() as session:
         live = session.get(AuthSession, sid)
@@ -114,8 +115,8 @@ def test_ending_someone_elses_session_does_nothing(migrated_engine) -> None:
     _their_token, their_sid = _signed_in(theirs.user.email)
     token, _sid = _signed_in(mine.user.email)
     state = _state(SessionsState, token, "/sessions")
-    SessionsState.sign_out.fn(state, str(their_sid))
-    SessionsState.sign_out_others.fn(state)
+    plain(SessionsState.sign_out)(state, str(their_sid))
+    plain(SessionsState.sign_out_others)(state)
     with system_scope() as session:
         theirs_live = session.get(AuthSession, their_sid)
         assert theirs_live is not None and theirs_live.revoked_at is None

@@ -35,6 +35,7 @@ from travelcrm.db import system_scope, tenant_scope
 from travelcrm.queries import services as queries
 from travelcrm.queries.models import AgentProfile, LostReason, Query, QuerySettings, TimelineEvent
 from travelcrm.queries.schemas import QuerySettingsIn
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.customers.list_state import CustomersState
 from travelcrm.ui.pages.customers.state import CustomerState, TravellerRow
 from travelcrm.ui.pages.queries.board_state import BoardState
@@ -244,25 +245,25 @@ def test_query_pages_answer_not_found_for_another_agencys_ids(migrated_engine) -
         route="/queries/[id]",
         params={"id": str(their_data.query_id)},
     )
-    QueryState.load.fn(page)
+    plain(QueryState.load)(page)
     assert page.loaded and page.allowed and not page.found
     assert (page.reference, page.title, page.timeline, page.colleagues) == ("", "", [], [])
     # every handler of the page, at their id (and their version: only the agency refuses)
     page.version = 1
-    QueryState.tick.fn(page)
+    plain(QueryState.tick)(page)
     said = [
-        _said(QueryState.move.fn(page, "assigned")),
-        _said(QueryState.move.fn(page, "won")),
-        _said(QueryState.reassign.fn(page, str(their_agent.user_id))),
-        _said(QueryState.reassign.fn(page, str(mine.owner.user_id))),
-        _said(QueryState.add_note.fn(page, {"body": "Sent three Goa options."})),
+        _said(plain(QueryState.move)(page, "assigned")),
+        _said(plain(QueryState.move)(page, "won")),
+        _said(plain(QueryState.reassign)(page, str(their_agent.user_id))),
+        _said(plain(QueryState.reassign)(page, str(mine.owner.user_id))),
+        _said(plain(QueryState.add_note)(page, {"body": "Sent three Goa options."})),
     ]
     assert all("Query not found." in s for s in said), said
-    QueryState.move.fn(page, "lost")  # asks why, with my agency's reasons
-    QueryState.set_lost_reason.fn(page, "Price too high")
-    assert "Query not found." in _said(QueryState.confirm_lost.fn(page))
-    QueryState.move.fn(page, "cancelled")
-    assert "Query not found." in _said(QueryState.confirm_cancel.fn(page))
+    plain(QueryState.move)(page, "lost")  # asks why, with my agency's reasons
+    plain(QueryState.set_lost_reason)(page, "Price too high")
+    assert "Query not found." in _said(plain(QueryState.confirm_lost)(page))
+    plain(QueryState.move)(page, "cancelled")
+    assert "Query not found." in _said(plain(QueryState.confirm_cancel)(page))
     assert not page.found
     _no_leak(page, *leaks, sent=("query_id",))
 
@@ -274,37 +275,37 @@ def test_query_pages_answer_not_found_for_another_agencys_ids(migrated_engine) -
         route="/queries/[id]",
         params={"id": str(my_data.query_id)},
     )
-    QueryState.load.fn(mine_page)
+    plain(QueryState.load)(mine_page)
     assert mine_page.found and mine_page.can_assign
-    said_reassign = _said(QueryState.reassign.fn(mine_page, str(their_agent.user_id)))
+    said_reassign = _said(plain(QueryState.reassign)(mine_page, str(their_agent.user_id)))
     assert "No such colleague in this agency." in said_reassign
     _no_leak(mine_page, *leaks)
 
     # the board: their query is no card of mine, by drop or by a state that says it is
     board = _state(BoardState, token, "/queries/board")
-    BoardState.load.fn(board)
-    assert BoardState.move.fn(board, "quoted", str(their_data.query_id)) is None
+    plain(BoardState.load)(board)
+    assert plain(BoardState.move)(board, "quoted", str(their_data.query_id)) is None
     board._lost_query = str(their_data.query_id)
     board.reasons, board.lost_reason = ["Price too high"], "Price too high"
-    assert "no longer on the board" in _said(BoardState.confirm_lost.fn(board))
+    assert "no longer on the board" in _said(plain(BoardState.confirm_lost)(board))
     mine_card = board.cards["pending"][0]
     board.cards["pending"] = [dataclasses.replace(mine_card, query_id=str(their_data.query_id))]
     assert "Query not found." in _said(
-        BoardState.move.fn(board, "assigned", str(their_data.query_id))
+        plain(BoardState.move)(board, "assigned", str(their_data.query_id))
     )
     _no_leak(board, *leaks, sent=("_lost_query",))
 
     # the list: their queries are not found by any filter or search
     listing = _state(QueriesState, token, "/queries")
-    QueriesState.load.fn(listing)
-    QueriesState.set_view.fn(listing, "all")
+    plain(QueriesState.load)(listing)
+    plain(QueriesState.set_view)(listing, "all")
     assert [r.href for r in listing.rows] == [f"/queries/{my_data.query_id}"]
-    QueriesState.set_q.fn(listing, "Zara")
+    plain(QueriesState.set_q)(listing, "Zara")
     assert listing.rows == []
-    QueriesState.set_status.fn(listing, "pending")
-    QueriesState.clear_filters.fn(listing)
+    plain(QueriesState.set_status)(listing, "pending")
+    plain(QueriesState.clear_filters)(listing)
     listing._next_cursor = "forged"
-    QueriesState.next_page.fn(listing)
+    plain(QueriesState.next_page)(listing)
     _no_leak(listing, *leaks)
 
     # a new query: their customer is neither offered nor taken
@@ -314,11 +315,11 @@ def test_query_pages_answer_not_found_for_another_agencys_ids(migrated_engine) -
         "/queries/new",
         query=f"customer={their_data.customer_id}",
     )
-    NewQueryState.load.fn(new)
+    plain(NewQueryState.load)(new)
     assert new.allowed and new.customer_id == "" and new.customer_name == ""
-    NewQueryState.search_customers.fn(new, "Zara")
+    plain(NewQueryState.search_customers)(new, "Zara")
     assert new.matches == []
-    NewQueryState.pick_customer.fn(new, str(their_data.customer_id))
+    plain(NewQueryState.pick_customer)(new, str(their_data.customer_id))
     assert new.customer_id == ""
     _no_leak(new, *leaks)
     new.customer_id, new.customer_name = str(their_data.customer_id), "Zara"
@@ -329,12 +330,12 @@ def test_query_pages_answer_not_found_for_another_agencys_ids(migrated_engine) -
         "end_date": f"{year}-02-15",
         "adults": "2",
     }
-    assert "Customer not found." in _said(NewQueryState.save.fn(new, form))
+    assert "Customer not found." in _said(plain(NewQueryState.save)(new, form))
 
     # the workload: my agency's agents only
     workload = _state(WorkloadState, token, "/queries/workload")
-    WorkloadState.load.fn(workload)
-    WorkloadState.refresh.fn(workload)
+    plain(WorkloadState.load)(workload)
+    plain(WorkloadState.refresh)(workload)
     assert workload.allowed
     _no_leak(workload, *leaks)
 
@@ -359,27 +360,27 @@ def test_customer_pages_answer_not_found_for_another_agencys_ids(migrated_engine
         route="/customers/[id]",
         params={"id": str(their_data.customer_id)},
     )
-    CustomerState.load.fn(page)
+    plain(CustomerState.load)(page)
     assert page.loaded and page.allowed and not page.found
     assert (page.name, page.facts, page.travellers, page.queries) == ("", [], [], [])
     page.version = 1
     said = [
-        _said(CustomerState.save.fn(page, {"name": "Hijacked", "city": "Goa"})),
-        _said(CustomerState.add_traveller.fn(page, {"name": "Intruder"})),
-        _said(CustomerState.set_merge_open.fn(page, True)),
-        _said(CustomerState.set_merge_q.fn(page, "Zara")),
+        _said(plain(CustomerState.save)(page, {"name": "Hijacked", "city": "Goa"})),
+        _said(plain(CustomerState.add_traveller)(page, {"name": "Intruder"})),
+        _said(plain(CustomerState.set_merge_open)(page, True)),
+        _said(plain(CustomerState.set_merge_q)(page, "Zara")),
     ]
     assert all("Customer not found." in s for s in said), said
     assert not page.merge_open and page.candidates == []
     assert "not in this list" in _said(
-        CustomerState.remove_traveller.fn(page, str(their_data.traveller_id))
+        plain(CustomerState.remove_traveller)(page, str(their_data.traveller_id))
     )
     page.travellers = [TravellerRow(str(their_data.traveller_id), "Zara junior", "", "", "")]
     assert "not found" in _said(
-        CustomerState.remove_traveller.fn(page, str(their_data.traveller_id))
+        plain(CustomerState.remove_traveller)(page, str(their_data.traveller_id))
     )
     page.merge_pick = str(their_data.duplicate_id)
-    assert "Customer not found." in _said(CustomerState.merge.fn(page))
+    assert "Customer not found." in _said(plain(CustomerState.merge)(page))
     _no_leak(page, *leaks, sent=("customer_id", "travellers", "merge_pick"))
 
     # my customer: their customers are no duplicates, their traveller is not mine to remove
@@ -390,35 +391,35 @@ def test_customer_pages_answer_not_found_for_another_agencys_ids(migrated_engine
         route="/customers/[id]",
         params={"id": str(my_data.customer_id)},
     )
-    CustomerState.load.fn(mine_page)
+    plain(CustomerState.load)(mine_page)
     assert mine_page.found and mine_page.can_merge
-    CustomerState.set_merge_open.fn(mine_page, True)
+    plain(CustomerState.set_merge_open)(mine_page, True)
     assert [c.customer_id for c in mine_page.candidates] == [str(my_data.duplicate_id)]
-    CustomerState.set_merge_q.fn(mine_page, "Zara")
-    CustomerState.pick_duplicate.fn(mine_page, str(their_data.customer_id))
+    plain(CustomerState.set_merge_q)(mine_page, "Zara")
+    plain(CustomerState.pick_duplicate)(mine_page, str(their_data.customer_id))
     assert mine_page.merge_pick == ""
     mine_page.merge_pick = str(their_data.customer_id)
-    assert "Customer not found." in _said(CustomerState.merge.fn(mine_page))
+    assert "Customer not found." in _said(plain(CustomerState.merge)(mine_page))
     mine_page.travellers = [
         *mine_page.travellers,
         TravellerRow(str(their_data.traveller_id), "Zara junior", "", "", ""),
     ]
     assert "Traveller not found." in _said(
-        CustomerState.remove_traveller.fn(mine_page, str(their_data.traveller_id))
+        plain(CustomerState.remove_traveller)(mine_page, str(their_data.traveller_id))
     )
     _no_leak(mine_page, *leaks, sent=("merge_pick",))
 
     # the list: searching finds none of theirs
     listing = _state(CustomersState, token, "/customers")
-    CustomersState.load.fn(listing)
+    plain(CustomersState.load)(listing)
     assert {r.customer_id for r in listing.rows} == {
         str(my_data.customer_id),
         str(my_data.duplicate_id),
     }
-    CustomersState.set_q.fn(listing, "Zara")
+    plain(CustomersState.set_q)(listing, "Zara")
     assert listing.rows == []
     listing._next_cursor = "forged"
-    CustomersState.next_page.fn(listing)
+    plain(CustomersState.next_page)(listing)
     _no_leak(listing, *leaks)
 
     assert _snapshot(theirs.owner) == before
@@ -436,12 +437,12 @@ def test_settings_handlers_refuse_another_agencys_agent(migrated_engine) -> None
     _email, their_agent = _colleague(theirs, Role.AGENT, f"Theo {tag}")
     before = _snapshot(theirs.owner)
     page = _state(QuerySettingsState, _signed_in(manager_email), "/queries/settings")
-    QuerySettingsState.load.fn(page)
+    plain(QuerySettingsState.load)(page)
     assert page.allowed and page.agents == []
     page.agents = [
         AgentRow(str(their_agent.user_id), "Theo", False, False, "goa", "3", "", ""),
     ]
-    said = _said(QuerySettingsState.save_agent.fn(page, str(their_agent.user_id)))
+    said = _said(plain(QuerySettingsState.save_agent)(page, str(their_agent.user_id)))
     assert "No such colleague in this agency." in said
     assert _snapshot(theirs.owner) == before
     with tenant_scope(mine.owner) as session:
@@ -471,9 +472,9 @@ def test_an_agent_is_refused_the_managers_handlers(migrated_engine) -> None:
         route="/queries/[id]",
         params={"id": str(data.query_id)},
     )
-    QueryState.load.fn(page)
+    plain(QueryState.load)(page)
     assert page.found and not page.can_assign
-    assert refused in _said(QueryState.reassign.fn(page, str(colleague.user_id)))
+    assert refused in _said(plain(QueryState.reassign)(page, str(colleague.user_id)))
 
     # merging a duplicate customer
     customer = _state(
@@ -483,21 +484,21 @@ def test_an_agent_is_refused_the_managers_handlers(migrated_engine) -> None:
         route="/customers/[id]",
         params={"id": str(data.customer_id)},
     )
-    CustomerState.load.fn(customer)
+    plain(CustomerState.load)(customer)
     assert customer.found and not customer.can_merge
     customer.merge_pick, customer.merge_pick_name = str(data.duplicate_id), "Mira (2)"
-    assert refused in _said(CustomerState.merge.fn(customer))
+    assert refused in _said(plain(CustomerState.merge)(customer))
 
     # the workload page
     workload = _state(WorkloadState, token, "/queries/workload")
-    WorkloadState.load.fn(workload)
+    plain(WorkloadState.load)(workload)
     assert not workload.allowed and workload.agents == []
-    WorkloadState.refresh.fn(workload)
+    plain(WorkloadState.refresh)(workload)
     assert workload.agents == []
 
     # the settings page: nothing shown, and a state that believes it may save is refused
     settings = _state(QuerySettingsState, token, "/queries/settings")
-    QuerySettingsState.load.fn(settings)
+    plain(QuerySettingsState.load)(settings)
     assert settings.loaded and not settings.allowed
     assert (settings.reasons, settings.agents, settings.holidays) == ([], [], [])
     settings.allowed = True
@@ -505,13 +506,13 @@ def test_an_agent_is_refused_the_managers_handlers(migrated_engine) -> None:
     settings.opens, settings.closes = "08:00", "20:00"
     settings.first_response = targets_of({})
     settings.follow_up = targets_of({})
-    assert refused in _said(QuerySettingsState.save.fn(settings))
-    assert refused in _said(QuerySettingsState.add_reason.fn(settings, {"reason": "Too far"}))
+    assert refused in _said(plain(QuerySettingsState.save)(settings))
+    assert refused in _said(plain(QuerySettingsState.add_reason)(settings, {"reason": "Too far"}))
     settings.agents = [
         AgentRow(str(colleague.user_id), "Cara", True, False, "goa", "1", "2030-01-01", "")
     ]
-    assert refused in _said(QuerySettingsState.save_agent.fn(settings, str(colleague.user_id)))
-    QuerySettingsState.discard.fn(settings)
+    assert refused in _said(plain(QuerySettingsState.save_agent)(settings, str(colleague.user_id)))
+    plain(QuerySettingsState.discard)(settings)
     assert settings.reasons == []
 
     assert _snapshot(agency.owner) == before
@@ -527,7 +528,7 @@ def test_the_settings_page_shows_saves_and_names_what_is_wrong(migrated_engine) 
     _email, agent = _colleague(agency, Role.AGENT, f"Kavya {tag}")
     token = _signed_in(manager_email)
     page = _state(QuerySettingsState, token, "/queries/settings")
-    QuerySettingsState.load.fn(page)
+    plain(QuerySettingsState.load)(page)
     assert page.allowed and not page.dirty
     assert (page.rule, page.working_days, page.opens, page.closes) == (
         "round_robin",
@@ -540,44 +541,44 @@ def test_the_settings_page_shows_saves_and_names_what_is_wrong(migrated_engine) 
     assert [(a.name, a.cap, a.skills) for a in page.agents] == [(f"Kavya {tag}", "25", "")]
 
     # edits stay on the page until saved; holidays are checked as they are added
-    QuerySettingsState.set_rule.fn(page, "skill")
-    QuerySettingsState.set_rule.fn(page, "by_magic")
-    QuerySettingsState.toggle_day.fn(page, 5)
-    QuerySettingsState.toggle_day.fn(page, 9)
-    QuerySettingsState.set_agents_see_all.fn(page, True)
-    QuerySettingsState.add_holiday.fn(page)
+    plain(QuerySettingsState.set_rule)(page, "skill")
+    plain(QuerySettingsState.set_rule)(page, "by_magic")
+    plain(QuerySettingsState.toggle_day)(page, 5)
+    plain(QuerySettingsState.toggle_day)(page, 9)
+    plain(QuerySettingsState.set_agents_see_all)(page, True)
+    plain(QuerySettingsState.add_holiday)(page)
     assert page.errors["holidays"] == "Choose the date to add."
     for day in ("2027-12-25", "2027-01-26", "2027-12-25"):
-        QuerySettingsState.set_new_holiday.fn(page, day)
-        QuerySettingsState.add_holiday.fn(page)
+        plain(QuerySettingsState.set_new_holiday)(page, day)
+        plain(QuerySettingsState.add_holiday)(page)
     assert page.errors["holidays"] == "Sat, 25 Dec 2027 is a holiday already."
     assert [h.day for h in page.holidays] == ["2027-01-26", "2027-12-25"]
-    QuerySettingsState.set_target.fn(page, "first_response", "low", "0.5")
+    plain(QuerySettingsState.set_target)(page, "first_response", "low", "0.5")
     assert page.dirty and page.rule == "skill" and page.working_days == [0, 1, 2, 3, 4, 5]
 
     # the service's check: a lower priority may not have a shorter target
-    assert "need attention" in _said(QuerySettingsState.save.fn(page))
+    assert "need attention" in _said(plain(QuerySettingsState.save)(page))
     assert page.errors["first_response"].startswith("The low target (30m) is shorter than")
-    QuerySettingsState.set_target.fn(page, "first_response", "low", "abc")
-    QuerySettingsState.set_opens.fn(page, "9am")
-    QuerySettingsState.save.fn(page)
+    plain(QuerySettingsState.set_target)(page, "first_response", "low", "abc")
+    plain(QuerySettingsState.set_opens)(page, "9am")
+    plain(QuerySettingsState.save)(page)
     assert page.errors["first_response.low"] == "Give hours above 0 and at most 720."
     assert page.errors["opens"] == "Use a time as HH:MM, e.g. 09:00."
-    QuerySettingsState.set_opens.fn(page, "18:00")
-    QuerySettingsState.set_closes.fn(page, "09:00")
-    QuerySettingsState.set_target.fn(page, "first_response", "low", "72")
-    QuerySettingsState.save.fn(page)
+    plain(QuerySettingsState.set_opens)(page, "18:00")
+    plain(QuerySettingsState.set_closes)(page, "09:00")
+    plain(QuerySettingsState.set_target)(page, "first_response", "low", "72")
+    plain(QuerySettingsState.save)(page)
     assert page.errors == {
         "hours": "Opening must be before closing (closing at 00:00 is midnight)."
     }
-    QuerySettingsState.set_opens.fn(page, "08:30")
-    QuerySettingsState.set_closes.fn(page, "00:00")
-    assert "Query settings saved." in _said(QuerySettingsState.save.fn(page))
+    plain(QuerySettingsState.set_opens)(page, "08:30")
+    plain(QuerySettingsState.set_closes)(page, "00:00")
+    assert "Query settings saved." in _said(plain(QuerySettingsState.save)(page))
     assert page.errors == {} and not page.dirty
 
     # a fresh page reads it all back
     again = _state(QuerySettingsState, token, "/queries/settings")
-    QuerySettingsState.load.fn(again)
+    plain(QuerySettingsState.load)(again)
     assert (again.rule, again.agents_see_all, again.working_days) == (
         "skill",
         True,
@@ -586,39 +587,43 @@ def test_the_settings_page_shows_saves_and_names_what_is_wrong(migrated_engine) 
     assert (again.opens, again.closes) == ("08:30", "00:00")
     assert [h.label for h in again.holidays] == ["Tue, 26 Jan 2027", "Sat, 25 Dec 2027"]
     assert again.first_response["low"] == "72"
-    QuerySettingsState.remove_holiday.fn(again, "2027-01-26")
+    plain(QuerySettingsState.remove_holiday)(again, "2027-01-26")
     assert again.dirty
-    QuerySettingsState.discard.fn(again)
+    plain(QuerySettingsState.discard)(again)
     assert len(again.holidays) == 2 and not again.dirty
 
     # lost reasons: added at once, tidied, not twice
-    QuerySettingsState.add_reason.fn(page, {"reason": "   "})
+    plain(QuerySettingsState.add_reason)(page, {"reason": "   "})
     assert page.reason_error.startswith("Write the reason")
-    said = _said(QuerySettingsState.add_reason.fn(page, {"reason": "  Chose a   cheaper package"}))
+    said = _said(
+        plain(QuerySettingsState.add_reason)(page, {"reason": "  Chose a   cheaper package"})
+    )
     assert "added to the lost reasons" in said and "Chose a cheaper package" in page.reasons
-    QuerySettingsState.add_reason.fn(page, {"reason": "Chose a cheaper package"})
+    plain(QuerySettingsState.add_reason)(page, {"reason": "Chose a cheaper package"})
     assert page.reason_error == "That reason is on the list already."
-    QuerySettingsState.add_reason.fn(page, {"reason": "x" * 121})
+    plain(QuerySettingsState.add_reason)(page, {"reason": "x" * 121})
     assert page.reason_error == "At most 120 characters."
 
     # an agent's profile, row by row
     user_id = str(agent.user_id)
-    QuerySettingsState.set_agent_field.fn(page, user_id, "cap", "0")
-    QuerySettingsState.save_agent.fn(page, user_id)
+    plain(QuerySettingsState.set_agent_field)(page, user_id, "cap", "0")
+    plain(QuerySettingsState.save_agent)(page, user_id)
     assert page.agents[0].error == "The workload cap is a whole number from 1 to 500."
-    QuerySettingsState.set_agent_field.fn(page, user_id, "skills", "Goa, Kerala, goa, Hindi")
-    QuerySettingsState.set_agent_field.fn(page, user_id, "cap", "12")
-    QuerySettingsState.set_agent_field.fn(page, user_id, "leave_until", "2030-01-31")
-    QuerySettingsState.set_agent_field.fn(page, user_id, "name", "Renamed")
+    plain(QuerySettingsState.set_agent_field)(page, user_id, "skills", "Goa, Kerala, goa, Hindi")
+    plain(QuerySettingsState.set_agent_field)(page, user_id, "cap", "12")
+    plain(QuerySettingsState.set_agent_field)(page, user_id, "leave_until", "2030-01-31")
+    plain(QuerySettingsState.set_agent_field)(page, user_id, "name", "Renamed")
     assert page.agents[0].error == "" and page.agents[0].name == f"Kavya {tag}"
-    assert f"Kavya {tag}'s profile saved." in _said(QuerySettingsState.save_agent.fn(page, user_id))
+    assert f"Kavya {tag}'s profile saved." in _said(
+        plain(QuerySettingsState.save_agent)(page, user_id)
+    )
     assert (page.agents[0].skills, page.agents[0].cap, page.agents[0].leave_until) == (
         "goa, kerala, hindi",
         "12",
         "2030-01-31",
     )
     assert page.agents[0].on_leave
-    assert "not in this list" in _said(QuerySettingsState.save_agent.fn(page, "not-an-id"))
+    assert "not in this list" in _said(plain(QuerySettingsState.save_agent)(page, "not-an-id"))
 
 
 def test_the_settings_words() -> None:
@@ -749,7 +754,7 @@ def test_signed_out_or_ended_sessions_go_to_login(
     if cls in (QueriesState, CustomersState):
         state._next_cursor, state._cursors = "next", [None, "second"]
     real = [ids.get(a, a) if isinstance(a, str) else a for a in args]
-    result = getattr(cls, name).fn(state, *real)
+    result = plain(getattr(cls, name))(state, *real)
     assert _redirect(result) == "/login?next=/work"
     assert _snapshot(agency.owner) == before
 
@@ -767,25 +772,25 @@ def test_lists_turn_pages_sending_only_the_page_on_screen(migrated_engine) -> No
                 session, agency.owner, data=CustomerCreate(name=f"Pager Person {i:02d}")
             )
     listing = _state(CustomersState, _signed_in(agency.email), "/customers")
-    CustomersState.load.fn(listing)
+    plain(CustomersState.load)(listing)
     first = [r.name for r in listing.rows]
     assert len(first) == 25 and listing.page_number == 1
     assert listing.has_more and not listing.has_previous
-    assert CustomersState.previous_page.fn(listing) is None  # nothing before the first
+    assert plain(CustomersState.previous_page)(listing) is None  # nothing before the first
     assert [r.name for r in listing.rows] == first
 
-    CustomersState.next_page.fn(listing)
+    plain(CustomersState.next_page)(listing)
     second = [r.name for r in listing.rows]
     assert listing.page_number == 2 and listing.has_previous and not listing.has_more
     assert len(second) == 5 and not set(first) & set(second)
     assert {*first, *second} == {f"Pager Person {i:02d}" for i in range(30)}
-    assert CustomersState.next_page.fn(listing) is None  # nothing after the last
+    assert plain(CustomersState.next_page)(listing) is None  # nothing after the last
     assert listing.page_number == 2
 
-    CustomersState.previous_page.fn(listing)
+    plain(CustomersState.previous_page)(listing)
     assert [r.name for r in listing.rows] == first and listing.page_number == 1
 
-    CustomersState.next_page.fn(listing)
-    CustomersState.set_q.fn(listing, "Pager Person 0")
+    plain(CustomersState.next_page)(listing)
+    plain(CustomersState.set_q)(listing, "Pager Person 0")
     assert listing.page_number == 1 and not listing.has_previous
     assert sorted(r.name for r in listing.rows) == [f"Pager Person 0{i}" for i in range(10)]

@@ -36,6 +36,7 @@ from travelcrm.rates.schemas import LineIn, LinePatch, RestrictionIn, weekdays_m
 from travelcrm.suppliers.models import SupplierService
 from travelcrm.ui.components.money import DASH, format_amount, format_date, format_money
 from travelcrm.ui.components.money import format_range as money_range
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
 from travelcrm.ui.pages.rates.state import RangeSlot, RateListState, range_label, sentence
 from travelcrm.ui.pages.rates.text import (
@@ -419,51 +420,51 @@ def _id_edits(state: Any, *, line_ids: list[str], season_id: str, restriction_id
     state.grid = [[False] + [""] * len(GRID_COLUMNS) for _ in line_ids]
     state._raw = [{"net": {"net": "1"}} for _ in line_ids]
     net = 1 + [name for name, *_rest in GRID_COLUMNS].index("net")
-    cls.edit_cell.fn(state, (net, 0), {"kind": "text", "data": "1"})
-    cls.edit_cell.fn(state, (0, 0), {"kind": "boolean", "data": True})
+    plain(cls.edit_cell)(state, (net, 0), {"kind": "text", "data": "1"})
+    plain(cls.edit_cell)(state, (0, 0), {"kind": "boolean", "data": True})
     state._undo = {
         "line_id": line_ids[0],
         "field": "net",
         "values": {"net": "2"},
         "where": "Row 1, Net",
     }
-    cls.undo.fn(state)
+    plain(cls.undo)(state)
     state._picked = list(line_ids)
-    cls.delete_selected.fn(state)
+    plain(cls.delete_selected)(state)
     state._picked = list(line_ids)
     state.bulk_scope, state.bulk_value = "selected", "50"
-    list(cls.bulk_preview.fn(state))
+    list(plain(cls.bulk_preview)(state))
     state.bulk_ready = True
     state._bulk_key = state._bulk_settings()  # as if previewed: apply still goes to the service
-    list(cls.bulk_apply.fn(state))
+    list(plain(cls.bulk_apply)(state))
     state.season_edit_id = season_id
     state.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
-    cls.save_season.fn(state, {"name": "Hijacked"})
-    cls.delete_season.fn(state, season_id)
-    cls.delete_restriction.fn(state, restriction_id)
+    plain(cls.save_season)(state, {"name": "Hijacked"})
+    plain(cls.delete_season)(state, season_id)
+    plain(cls.delete_restriction)(state, restriction_id)
 
 
 def _version_edits(state: Any, *, season_id: str) -> None:
     """The handlers that act on the version on screen (`state.version_id`)."""
     cls = RateListState
-    cls.add_line.fn(
+    plain(cls.add_line)(
         state,
         {"season_id": season_id, "basis": "per_room", "occupancy": "double", "net": "10"},
     )
     state.season_edit_id = ""
     state.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
-    cls.save_season.fn(state, {"name": "Extra"})
-    cls.save_bands.fn(state, {"adult_min": "1", "adult_max": "2"})
-    cls.save_terms.fn(state, {"terms": "0: 1 night", "currency": "USD"})
+    plain(cls.save_season)(state, {"name": "Extra"})
+    plain(cls.save_bands)(state, {"adult_min": "1", "adult_max": "2"})
+    plain(cls.save_terms)(state, {"terms": "0: 1 night", "currency": "USD"})
     state.bulk_scope, state.bulk_value, state._only_ids = "filter", "50", []
     state.filter_service = state.filter_season = "all"
-    list(cls.bulk_preview.fn(state))
+    list(plain(cls.bulk_preview)(state))
     state.bulk_ready = True
     state._bulk_key = state._bulk_settings()
-    list(cls.bulk_apply.fn(state))
-    cls.new_draft.fn(state)
+    list(plain(cls.bulk_apply)(state))
+    plain(cls.new_draft)(state)
     state.publish_blocked = False
-    list(cls.publish.fn(state))
+    list(plain(cls.publish)(state))
 
 
 def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
@@ -486,19 +487,19 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
 
     # their list by its address: not found, nothing of it in the page's state
     peek = _state(RateListState, token, "/rates/[id]", {"id": str(theirs.rate_list_id)})
-    RateListState.load.fn(peek)
+    plain(RateListState.load)(peek)
     assert peek.loaded and peek.allowed and not peek.found
     assert peek.versions == [] and peek.grid == [] and peek.list_name == ""
 
     # my list open; their ids in every handler
     state = _state(RateListState, token, "/rates/[id]", {"id": str(mine.rate_list_id)})
-    RateListState.load.fn(state)
+    plain(RateListState.load)(state)
     assert state.found and state.editable and len(state.row_ids) == 14
     mine_before = _snapshot(mine)
-    RateListState.select_version.fn(state, str(theirs.version_id))
-    RateListState.compare_with.fn(state, str(theirs.version_id))
+    plain(RateListState.select_version)(state, str(theirs.version_id))
+    plain(RateListState.compare_with)(state, str(theirs.version_id))
     assert state.version_id == str(mine.version_id) and not state.diff_open
-    RateListState.open_season.fn(state, str(theirs.peak_id))
+    plain(RateListState.open_season)(state, str(theirs.peak_id))
     assert state.season_edit_id == ""  # not one of this version's seasons
     _id_edits(
         state,
@@ -515,17 +516,17 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
     # ... and a page state pointed at their version (it never is: no handler sets it so)
     state.version_id = str(theirs.version_id)
     _version_edits(state, season_id=str(theirs.peak_id))
-    RateListState.reload.fn(state)
-    RateListState.open_publish.fn(state)
+    plain(RateListState.reload)(state)
+    plain(RateListState.open_publish)(state)
     assert _snapshot(theirs) == before
     assert state.issues == []
     assert _snapshot(mine)["lines"] == mine_before["lines"]
 
     # the list page: their supplier is not one to make a list for
     lists = _state(RateListsState, token, "/rates")
-    RateListsState.load.fn(lists)
+    plain(RateListsState.load)(lists)
     assert [r.name for r in lists.rows] == ["Sea Breeze 2027-28"]
-    RateListsState.create.fn(
+    plain(RateListsState.create)(
         lists,
         {
             "supplier_id": str(theirs.supplier_id),
@@ -569,7 +570,7 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
     before = _snapshot(contract)
     token = _signed_in(agent_email)
     state = _state(RateListState, token, "/rates/[id]", {"id": str(contract.rate_list_id)})
-    RateListState.load.fn(state)
+    plain(RateListState.load)(state)
     assert state.found and state.allowed
     assert (state.can_edit, state.can_publish, state.editable) == (False, False, False)
     assert all(not column["editable"] for column in state.columns)
@@ -585,11 +586,11 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
         )
         _version_edits(state, season_id=str(contract.peak_id))
     assert state.cell_error == "Row 1, Net: Your role (agent) does not allow rates.edit."
-    RateListState.add_restriction.fn(
+    plain(RateListState.add_restriction)(
         state, {"kind": "blackout", "starts_on": "2027-06-01", "ends_on": "2027-06-02"}
     )
     state.cal_service = str(contract.room_id)
-    RateListState.set_allotment.fn(
+    plain(RateListState.set_allotment)(
         state, {"starts_on": "2027-06-01", "ends_on": "2027-06-30", "units": "5"}
     )
     assert _snapshot(contract) == before
@@ -601,16 +602,16 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
             == []
         )
     # reading is allowed: the price check answers (nothing is published, so in words why)
-    RateListState.check_price.fn(
+    plain(RateListState.check_price)(
         state, {"service_id": str(contract.room_id), "check_in": "2027-05-01", "nights": "2"}
     )
     assert state.quote_reason == "No published rate list"
     lists = _state(RateListsState, token, "/rates")
-    RateListsState.load.fn(lists)
+    plain(RateListsState.load)(lists)
     assert lists.allowed and not lists.can_edit and len(lists.rows) == 1
-    RateListsState.set_create_open.fn(lists, True)
+    plain(RateListsState.set_create_open)(lists, True)
     assert not lists.create_open
-    RateListsState.create.fn(
+    plain(RateListsState.create)(
         lists,
         {
             "supplier_id": str(contract.supplier_id),
@@ -630,7 +631,7 @@ def _open(email: str, contract: Contract) -> Any:
     state = _state(
         RateListState, _signed_in(email), "/rates/[id]", {"id": str(contract.rate_list_id)}
     )
-    RateListState.load.fn(state)
+    plain(RateListState.load)(state)
     assert state.found
     return state
 
@@ -640,7 +641,7 @@ def _column(field: str) -> int:
 
 
 def _type(state: Any, field: str, row: int, text: str) -> None:
-    RateListState.edit_cell.fn(state, (_column(field), row), {"kind": "text", "data": text})
+    plain(RateListState.edit_cell)(state, (_column(field), row), {"kind": "text", "data": text})
 
 
 def _line(contract: Contract, line_id: str) -> RateLine:
@@ -681,7 +682,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
     assert state.cell_error == "" and _line(contract, first).net == Decimal("6500")
     assert state.grid[0][_column("effective_sell")] == "7,800.00"
     assert state.undo_label == "Row 1, Net: 6,000.00 → 6,500.00"
-    RateListState.undo.fn(state)
+    plain(RateListState.undo)(state)
     assert _line(contract, first).net == Decimal("6000") and state.undo_label == ""
 
     _type(state, "pax", 0, "5-2")
@@ -702,7 +703,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
     _type(state, "net", 0, "6,900")
     assert state.stale and "changed by someone else" in state.cell_error
     assert _line(contract, first).net == Decimal("7100")
-    RateListState.reload.fn(state)
+    plain(RateListState.reload)(state)
     assert not state.stale and state.grid[0][_column("net")] == "7,100.00"
     _type(state, "net", 0, "6,900")
     assert _line(contract, first).net == Decimal("6900")
@@ -712,49 +713,49 @@ def test_coverage_filters_the_grid_and_bulk_changes_every_service(migrated_engin
     email, contract = _owner_contract()
     state = _open(email, contract)
     _type(state, "sell", 2, "1,000")  # the extra bed sells below its 1,500 net
-    RateListState.open_publish.fn(state)
+    plain(RateListState.open_publish)(state)
     assert state.publish_open and state.publish_blocked
     below = next(i for i, issue in enumerate(state.issues) if issue.line_count == 1)
     assert state.issues[below].severity == "error"
-    RateListState.show_issue.fn(state, below)
+    plain(RateListState.show_issue)(state, below)
     assert state.tab == "lines" and state.range_text == "1-1 of 1"
     assert state.only_label.startswith("1 line: 1 line(s) sell below their net price")
-    list(RateListState.publish.fn(state))  # refused while the check finds errors
+    list(plain(RateListState.publish)(state))  # refused while the check finds errors
     assert _snapshot(contract)["versions"][0][1] == "draft"
 
-    RateListState.clear_filters.fn(state)
+    plain(RateListState.clear_filters)(state)
     _type(state, "sell", 2, "")  # sells at net + nothing: no longer below
-    RateListState.set_bulk_open.fn(state, True)
-    RateListState.set_bulk.fn(state, "bulk_value", "10")
-    RateListState.set_bulk.fn(state, "bulk_round", "10")
-    list(RateListState.bulk_preview.fn(state))
+    plain(RateListState.set_bulk_open)(state, True)
+    plain(RateListState.set_bulk)(state, "bulk_value", "10")
+    plain(RateListState.set_bulk)(state, "bulk_round", "10")
+    list(plain(RateListState.bulk_preview)(state))
     assert state.bulk_ready and state.bulk_count == 14 and state.bulk_error == ""
     assert (state.bulk_rows[0].old, state.bulk_rows[0].new) == ("6,000.00", "6,600.00")
-    RateListState.set_bulk.fn(state, "bulk_value", "12")  # changed since the preview
-    list(RateListState.bulk_apply.fn(state))
+    plain(RateListState.set_bulk)(state, "bulk_value", "12")  # changed since the preview
+    list(plain(RateListState.bulk_apply)(state))
     assert state.bulk_error.startswith("Preview the change first")
-    RateListState.set_bulk.fn(state, "bulk_value", "10")
-    list(RateListState.bulk_preview.fn(state))
-    list(RateListState.bulk_apply.fn(state))
+    plain(RateListState.set_bulk)(state, "bulk_value", "10")
+    list(plain(RateListState.bulk_preview)(state))
+    list(plain(RateListState.bulk_apply)(state))
     assert not state.bulk_open
     nets = [line[1] for line in _snapshot(contract)["lines"]]
     rooms = ["6600", "5500", "9900", "8800"]  # +10%, rounded to 10
     beds_and_cruises = ["1650", "2200", "1980", "1100", "990"] * 2
     assert sorted(nets) == sorted(Decimal(n) for n in rooms + beds_and_cruises)
-    RateListState.open_publish.fn(state)
+    plain(RateListState.open_publish)(state)
     assert not state.publish_blocked
     asked = [n for n, issue in enumerate(state.issues) if issue.severity == "confirm"]
     assert asked and state.to_confirm == len(asked)
     for number in asked[:-1]:
-        RateListState.confirm_issue.fn(state, number, True)
-    list(RateListState.publish.fn(state))  # one gap not confirmed: nothing happens
+        plain(RateListState.confirm_issue)(state, number, True)
+    list(plain(RateListState.publish)(state))  # one gap not confirmed: nothing happens
     assert state.status == "draft" and state.to_confirm == 1
-    RateListState.confirm_issue.fn(state, asked[-1], True)
-    RateListState.confirm_issue.fn(state, asked[0], False)  # taken back
+    plain(RateListState.confirm_issue)(state, asked[-1], True)
+    plain(RateListState.confirm_issue)(state, asked[0], False)  # taken back
     assert state.to_confirm == 1
-    RateListState.confirm_issue.fn(state, asked[0], True)
+    plain(RateListState.confirm_issue)(state, asked[0], True)
     assert state.to_confirm == 0
-    list(RateListState.publish.fn(state))
+    list(plain(RateListState.publish)(state))
     assert state.status == "published" and not state.editable
     assert all(not column["editable"] for column in state.columns)
 
@@ -767,20 +768,20 @@ def test_empty_controls_say_required_not_the_schema_s_words(migrated_engine) -> 
     email, contract = _owner_contract()
     token = _signed_in(email)
     lists = _state(RateListsState, token, "/rates")
-    RateListsState.load.fn(lists)
-    RateListsState.create.fn(lists, {"currency": "INR", "terms": "30: free"})
+    plain(RateListsState.load)(lists)
+    plain(RateListsState.create)(lists, {"currency": "INR", "terms": "30: free"})
     assert {k: lists.create_errors[k] for k in ("supplier_id", "name", "valid_from")} == {
         "supplier_id": "Required.",
         "name": "Required.",
         "valid_from": "Required.",
     }
     state = _open(email, contract)
-    RateListState.check_price.fn(state, {"nights": "2"})
+    plain(RateListState.check_price)(state, {"nights": "2"})
     assert state.quote_errors["service_id"] == "Required."
-    RateListState.open_season.fn(state, "")
-    RateListState.add_range.fn(state)
-    RateListState.set_range.fn(state, 1, "starts_on", "2027-07-01")
-    RateListState.save_season.fn(state, {"name": ""})
+    plain(RateListState.open_season)(state, "")
+    plain(RateListState.add_range)(state)
+    plain(RateListState.set_range)(state, 1, "starts_on", "2027-07-01")
+    plain(RateListState.save_season)(state, {"name": ""})
     assert state.season_errors["name"] == "Required."
     assert [slot.error for slot in state.season_slots] == ["Both dates are required."] * 2
 
@@ -790,26 +791,26 @@ def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated
     state = _open(email, contract)
     lean = next(row for row in state.seasons if row.name == "Lean")
     assert lean.dates == f"1 Apr 2027 {DASH} 30 Sep 2027" and lean.nights == 183
-    RateListState.open_season.fn(state, lean.season_id)
+    plain(RateListState.open_season)(state, lean.season_id)
     assert [(s.starts_on, s.ends_on) for s in state.season_slots] == [("2027-04-01", "2027-09-30")]
-    RateListState.set_range.fn(state, 0, "ends_on", "2027-06-30")
-    RateListState.add_range.fn(state)
-    RateListState.set_range.fn(state, 1, "starts_on", "2027-09-01")
-    RateListState.set_range.fn(state, 1, "ends_on", "2027-10-10")  # into Peak
-    RateListState.add_range.fn(state)
-    RateListState.set_range.fn(state, 2, "starts_on", "2027-08-10")
-    RateListState.set_range.fn(state, 2, "ends_on", "2027-08-01")  # reversed
-    RateListState.save_season.fn(state, {"name": "Lean"})
+    plain(RateListState.set_range)(state, 0, "ends_on", "2027-06-30")
+    plain(RateListState.add_range)(state)
+    plain(RateListState.set_range)(state, 1, "starts_on", "2027-09-01")
+    plain(RateListState.set_range)(state, 1, "ends_on", "2027-10-10")  # into Peak
+    plain(RateListState.add_range)(state)
+    plain(RateListState.set_range)(state, 2, "starts_on", "2027-08-10")
+    plain(RateListState.set_range)(state, 2, "ends_on", "2027-08-01")  # reversed
+    plain(RateListState.save_season)(state, {"name": "Lean"})
     assert state.season_open
     assert [s.error for s in state.season_slots] == [
         "",
         "Overlaps Peak (1 Oct 2027 to 31 Mar 2028).",
         "Before the start.",
     ]
-    RateListState.remove_range.fn(state, 2)
-    RateListState.set_range.fn(state, 1, "ends_on", "2027-09-30")
+    plain(RateListState.remove_range)(state, 2)
+    plain(RateListState.set_range)(state, 1, "ends_on", "2027-09-30")
     assert [s.error for s in state.season_slots] == ["", ""]
-    RateListState.save_season.fn(state, {"name": "Lean"})
+    plain(RateListState.save_season)(state, {"name": "Lean"})
     assert not state.season_open
     lean = next(row for row in state.seasons if row.name == "Lean")
     assert lean.dates == f"1 Apr 2027 {DASH} 30 Jun 2027, 1 Sep 2027 {DASH} 30 Sep 2027"
@@ -856,8 +857,8 @@ def test_the_price_check_names_the_list_that_priced_it_and_refuses_an_unpriced_c
 
     def check(rate_list_id: uuid.UUID, **form: str) -> Any:
         state = _state(RateListState, _signed_in(email), "/rates/[id]", {"id": str(rate_list_id)})
-        RateListState.load.fn(state)
-        RateListState.check_price.fn(state, ask | form)
+        plain(RateListState.load)(state)
+        plain(RateListState.check_price)(state, ask | form)
         return state
 
     # on the inbound list's page the inbound list prices it, though the other is also on sale
@@ -925,7 +926,7 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
             ],
         )
     state = _open(email, contract)
-    RateListState.filter_by_service.fn(state, str(car_id))
+    plain(RateListState.filter_by_service)(state, str(car_id))
     assert state.range_text == "1-4 of 4"
     assert state.grid[0][_column("basis")] == "Per vehicle per km"
     assert state.grid[2][_column("supplement")] == "Driver allowance"
@@ -935,7 +936,7 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
     assert state.cell_error == ""
     assert _line(contract, state.row_ids[0]).capacity == 4
     assert state.undo_label == "Row 1, Seats: empty → 4"
-    RateListState.undo.fn(state)
+    plain(RateListState.undo)(state)
     assert _line(contract, state.row_ids[0]).capacity is None
     _type(state, "capacity", 1, "7")
     _type(state, "basis", 1, "per group")  # a group has no seats: refused, line unchanged
@@ -956,13 +957,13 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
         )
     state = _open(email, contract)
     assert not state.pc_vehicle
-    RateListState.set_pc_service.fn(state, str(car_id))
+    plain(RateListState.set_pc_service)(state, str(car_id))
     assert state.pc_vehicle
     ask = {"service_id": str(car_id), "check_in": "2027-05-01", "adults": "7"}
-    RateListState.check_price.fn(state, ask)
+    plain(RateListState.check_price)(state, ask)
     assert state.quote_reason == "Distance or hours needed"
     assert state.quote_error == "A price per km needs the distance of the day."
-    RateListState.check_price.fn(state, ask | {"km": "300", "basis": "any"})
+    plain(RateListState.check_price)(state, ask | {"km": "300", "basis": "any"})
     assert state.quote_total_net == "₹11,600.00"  # 2 cars x 300 km x 18 + 2 x 400
     assert state.quote_rows[0].parts == (
         "Innova, 300 km \u00d7 ₹18.00 \u00d7 2 vehicles + "

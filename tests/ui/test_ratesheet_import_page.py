@@ -25,6 +25,7 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.schemas import ImportField
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.ratesheets.page import _constants
 from travelcrm.ui.pages.ratesheets.state import AUTO, CONSTANT_VARS, RateImportState
 
@@ -49,21 +50,21 @@ def _page(fx: RateSheet) -> tuple[Any, Target]:
             "query": {"id": str(target.rate_list_id)},
         }
     )
-    assert S.load.fn(state) is None
+    assert plain(S.load)(state) is None
     assert state.found and state.step == "upload"
     return state, target
 
 
 def _upload(state: Any, path: Path, name: str) -> None:
     with path.open("rb") as handle:
-        asyncio.run(S.upload.fn(state, [rx.UploadFile(file=handle, path=Path(name))]))
+        asyncio.run(plain(S.upload)(state, [rx.UploadFile(file=handle, path=Path(name))]))
     assert state.step == "map", state.file_note
 
 
 def _check_and_commit(state: Any, target: Target) -> set[tuple[Any, ...]]:
-    assert S.check.fn(state) is None, state.mapping_error
+    assert plain(S.check)(state) is None, state.mapping_error
     assert state.status == "checked" and state.error_count == 0, state.errors[:3]
-    assert S.commit.fn(state) is not None  # the "stored as draft" toast
+    assert plain(S.commit)(state) is not None  # the "stored as draft" toast
     assert state.step == "done"
     with tenant_scope(target.ctx) as session:
         item = sheets.get_import(session, target.ctx, import_id=uuid.UUID(state.import_id))
@@ -100,15 +101,15 @@ def test_the_page_opens_the_rates_sheet_offers_the_others_and_says_what_is_unmap
         ("Rates", "Rates · looks like the rates"),
         ("Terms", "Terms"),
     ]
-    assert S.pick_sheet.fn(state, "Cover") is None
+    assert plain(S.pick_sheet)(state, "Cover") is None
     assert state.sheet == "Cover"
     assert state.unmapped == [
         "service (room, vehicle or activity)",
         "season, or valid from and valid to",
     ]
-    assert S.check.fn(state) is not None  # refused, with a toast
+    assert plain(S.check)(state) is not None  # refused, with a toast
     assert "service" in state.mapping_error and state.step == "map"
-    assert S.pick_sheet.fn(state, "Rates") is None
+    assert plain(S.pick_sheet)(state, "Rates") is None
     assert state.sheet == "Rates" and state.unmapped == []
 
 
@@ -157,7 +158,7 @@ def test_the_constants_a_file_lacks_are_set_on_the_page(migrated_engine, tmp_pat
         ("service", "Sedan"),
         ("nonsense", "x"),
     ):
-        assert S.set_constant.fn(state, field, value) is not None, field
+        assert plain(S.set_constant)(state, field, value) is not None, field
     assert state.constant_valid_from == "" and state.constant_basis == AUTO
     for field, value in (
         ("valid_from", "2027-04-01"),
@@ -170,10 +171,10 @@ def test_the_constants_a_file_lacks_are_set_on_the_page(migrated_engine, tmp_pat
         ("season", "Summer 2027"),
         ("pax", "1-99"),
     ):
-        assert S.set_constant.fn(state, field, value) is None, field
+        assert plain(S.set_constant)(state, field, value) is None, field
     assert state.unmapped == []
-    assert S.set_constant.fn(state, "season", "") is None  # an empty box clears it
-    assert S.set_constant.fn(state, "age_band", AUTO) is None
+    assert plain(S.set_constant)(state, "season", "") is None  # an empty box clears it
+    assert plain(S.set_constant)(state, "age_band", AUTO) is None
     constants = state._current_mapping().constants
     assert constants == {
         ImportField.CURRENCY: "INR",

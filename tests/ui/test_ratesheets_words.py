@@ -12,12 +12,13 @@ from travelcrm.core.permissions import Role
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import DEFAULT_ZERO_WORDS
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.ratesheets.words import PriceWordsState, words_of
 
 
 def _panel(email: str) -> Any:
     state = _state(PriceWordsState, _signed_in(email), "/rates/x/import")
-    PriceWordsState.load.fn(state)
+    plain(PriceWordsState.load)(state)
     return state
 
 
@@ -30,23 +31,23 @@ def test_an_operator_sees_the_built_in_words_and_saves_the_agencys_own(migrated_
     panel = _panel(email)
     assert panel.can_edit and panel.is_default
     assert panel.zero_text.splitlines() == list(DEFAULT_ZERO_WORDS)
-    PriceWordsState.set_zero_text.fn(panel, "FOC\nComplimentary\nfoc.")
-    PriceWordsState.set_no_price_text.fn(panel, "On request\n\nN/A")
-    PriceWordsState.save.fn(panel)
+    plain(PriceWordsState.set_zero_text)(panel, "FOC\nComplimentary\nfoc.")
+    plain(PriceWordsState.set_no_price_text)(panel, "On request\n\nN/A")
+    plain(PriceWordsState.save)(panel)
     assert panel.error == "" and not panel.is_default
     assert panel.zero_text == "FOC\nComplimentary"  # "foc." is "FOC" again
     with tenant_scope(contract.ctx) as session:
         saved = rates.get_price_words(session, contract.ctx)
     assert (saved.zero, saved.no_price) == (["FOC", "Complimentary"], ["On request", "N/A"])
 
-    PriceWordsState.set_no_price_text.fn(panel, "Complimentary")  # in both lists
-    PriceWordsState.save.fn(panel)
+    plain(PriceWordsState.set_no_price_text)(panel, "Complimentary")  # in both lists
+    plain(PriceWordsState.save)(panel)
     assert "also in the words for 0" in panel.error
-    PriceWordsState.set_zero_text.fn(panel, "2 for 1")
-    PriceWordsState.save.fn(panel)
+    plain(PriceWordsState.set_zero_text)(panel, "2 for 1")
+    plain(PriceWordsState.save)(panel)
     assert panel.error.startswith("Words only")
-    PriceWordsState.use_defaults.fn(panel)
-    PriceWordsState.save.fn(panel)
+    plain(PriceWordsState.use_defaults)(panel)
+    plain(PriceWordsState.save)(panel)
     assert panel.error == ""
     assert _panel(email).zero_text.splitlines() == list(DEFAULT_ZERO_WORDS)
 
@@ -68,8 +69,8 @@ def test_an_agent_reads_the_words_but_cannot_save_them(migrated_engine) -> None:
         )
     panel = _panel("agent.words@example.com")
     assert not panel.can_edit and panel.zero_text
-    PriceWordsState.set_zero_text.fn(panel, "Nothing")
-    PriceWordsState.save.fn(panel)
+    plain(PriceWordsState.set_zero_text)(panel, "Nothing")
+    plain(PriceWordsState.save)(panel)
     assert panel.error  # refused by the service
     with tenant_scope(contract.ctx) as session:
         assert rates.get_price_words(session, contract.ctx).is_default

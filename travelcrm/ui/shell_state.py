@@ -15,6 +15,7 @@ from travelcrm.core.permissions import Role
 from travelcrm.db import enter_tenant, system_scope
 from travelcrm.tenants import services as tenants
 from travelcrm.ui import routes
+from travelcrm.ui.events import event
 from travelcrm.ui.session import identify, login_url, signed_in_without_agency
 
 DEFAULT_BRAND_COLOR = "#12A594"
@@ -40,7 +41,7 @@ class ShellState(rx.State):
     # Until the check has run, only the pages every signed-in person may open.
     nav_routes: list[str] = routes_for(None)
 
-    @rx.event
+    @event
     def check(self) -> EventSpec | None:
         cookie = self.router.headers.cookie
         viewer = identify(cookie)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
+from travelcrm.ui.events import event
+
 
 class Paged(rx.State, mixin=True):
     page_number: int = 1
@@ -38,14 +40,14 @@ class Paged(rx.State, mixin=True):
     def _show_page(self) -> EventSpec | None:
         raise NotImplementedError
 
-    @rx.event
+    @event
     def next_page(self) -> EventSpec | None:
         if self._next_cursor is None:
             return None
         self._cursors = [*self._cursors, self._next_cursor]
         return self._show_page()
 
-    @rx.event
+    @event
     def previous_page(self) -> EventSpec | None:
         if len(self._cursors) <= 1:
             return None

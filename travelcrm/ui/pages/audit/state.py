@@ -22,6 +22,7 @@ from travelcrm.db import tenant_scope
 from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.pager import Paged
+from travelcrm.ui.events import event
 from travelcrm.ui.session import Viewer, identify, login_url
 
 PAGE_SIZE = 25
@@ -272,7 +273,7 @@ class AuditState(Paged, rx.State):
             *[Option(value=f"user:{p.value}", label=p.label) for p in people],
         ]
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -292,37 +293,37 @@ class AuditState(Paged, rx.State):
         self._first_page()
         return self._show_page()
 
-    @rx.event
+    @event
     def set_action(self, value: str) -> EventSpec | None:
         self.action = value
         return self._refilter()
 
-    @rx.event
+    @event
     def set_actor(self, value: str) -> EventSpec | None:
         self.actor = value
         return self._refilter()
 
-    @rx.event
+    @event
     def set_target(self, value: str) -> EventSpec | None:
         self.target = value
         return self._refilter()
 
-    @rx.event
+    @event
     def set_since(self, value: str) -> EventSpec | None:
         self.since = value
         return self._refilter()
 
-    @rx.event
+    @event
     def set_until(self, value: str) -> EventSpec | None:
         self.until = value
         return self._refilter()
 
-    @rx.event
+    @event
     def clear_filters(self) -> EventSpec | None:
         self.action, self.actor, self.target, self.since, self.until = ANY, ANY, ANY, "", ""
         return self._refilter()
 
-    @rx.event
+    @event
     def toggle(self, event_id: str) -> None:
         if event_id in self.open_ids:
             self.open_ids = [i for i in self.open_ids if i != event_id]

@@ -13,6 +13,7 @@ from travelcrm.core.errors import DomainError
 from travelcrm.core.urls import safe_local_path
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
 from travelcrm.ui.session import client_of, login_url, session_token
 
@@ -34,7 +35,7 @@ class ChooseAgencyState(rx.State):
             return None
         return auth, str(ctx.tenant_id) if ctx else None
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         self.next_path = safe_local_path(self.router.url.query_parameters.get("next"), routes.HOME)
         found = self._session()
@@ -50,7 +51,7 @@ class ChooseAgencyState(rx.State):
         ]
         return None
 
-    @rx.event
+    @event
     def pick(self, tenant_id: str) -> EventSpec | None:
         import uuid
 

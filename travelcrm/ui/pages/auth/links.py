@@ -17,6 +17,7 @@ from travelcrm.db import system_scope
 from travelcrm.ui import routes
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.errors import form_errors
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
 from travelcrm.ui.session import client_of
 
@@ -32,7 +33,7 @@ class VerifyState(rx.State):
     outcome: str = ""  # "", "done", "failed"
     message: str = ""
 
-    @rx.event
+    @event
     def load(self) -> None:
         token = _token(self.router)
         if not token:
@@ -96,7 +97,7 @@ class ForgotState(rx.State):
     sent: bool = False
     error: str = ""
 
-    @rx.event
+    @event
     def submit(self, form: dict[str, Any]) -> None:
         self.error = ""
         email = str(form.get("email", "")).strip()
@@ -161,7 +162,7 @@ class ResetState(rx.State):
     error: str = ""
     errors: dict[str, str] = {}
 
-    @rx.event
+    @event
     def submit(self, form: dict[str, Any]) -> EventSpec | None:
         self.error, self.errors = "", {}
         password = str(form.get("password", ""))
@@ -243,7 +244,7 @@ class InviteState(rx.State):
     error: str = ""
     errors: dict[str, str] = {}
 
-    @rx.event
+    @event
     def load(self) -> None:
         self.error, self.errors, self.invalid = "", {}, ""
         try:
@@ -255,7 +256,7 @@ class InviteState(rx.State):
         self.email, self.name, self.agency_name = view.email, view.name, view.agency_name
         self.role, self.needs_password, self.loaded = view.role, view.needs_password, True
 
-    @rx.event
+    @event
     def submit(self, form: dict[str, Any]) -> EventSpec | None:
         self.error, self.errors = "", {}
         password = str(form.get("password", "")) or None

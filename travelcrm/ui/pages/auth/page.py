@@ -16,6 +16,7 @@ from travelcrm.settings import get_settings
 from travelcrm.tenants import services as tenants
 from travelcrm.ui import routes
 from travelcrm.ui.components.forms import native_form
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
 from travelcrm.ui.session import client_of, identify, signed_in_without_agency
 
@@ -62,7 +63,7 @@ class LoginState(rx.State):
             or ""
         )
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         params = self.router.url.query_parameters
         self.error_code = params.get("error", "")
@@ -96,7 +97,7 @@ class LoginState(rx.State):
             return rx.redirect(f"{routes.CHOOSE_AGENCY}?next={self.next_path}")
         return None
 
-    @rx.event
+    @event
     def resend(self) -> None:
         try:
             with system_scope() as session:

@@ -18,6 +18,7 @@ from travelcrm.tenants.schemas import TenantCreate
 from travelcrm.ui import routes
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.errors import form_errors
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
 from travelcrm.ui.session import client_of
 
@@ -63,34 +64,34 @@ class SignupState(rx.State):
     resend_message: str = ""
     busy: bool = False
 
-    @rx.event
+    @event
     def name_changed(self, value: str) -> None:
         if not self.slug_edited:
             self.slug = suggest_slug(value)
 
-    @rx.event
+    @event
     def set_slug(self, value: str) -> None:
         self.slug, self.slug_edited = value.strip().lower(), True
 
-    @rx.event
+    @event
     def pick_country(self, code: str) -> None:
         if code in COUNTRIES:
             _name, self.currency, self.timezone, self.locale = COUNTRIES[code]
             self.country = code
 
-    @rx.event
+    @event
     def set_currency(self, value: str) -> None:
         self.currency = value.strip().upper()[:3]
 
-    @rx.event
+    @event
     def set_timezone(self, value: str) -> None:
         self.timezone = value
 
-    @rx.event
+    @event
     def set_locale(self, value: str) -> None:
         self.locale = value.strip()[:16]
 
-    @rx.event
+    @event
     def submit(self, form: dict[str, Any]) -> None:
         self.errors, self.summary = {}, ""
         if form.get("password") != form.get("confirm"):
@@ -120,7 +121,7 @@ class SignupState(rx.State):
             return
         self.sent_to = accounts.normalize_email(form.get("owner_email", ""))
 
-    @rx.event
+    @event
     def resend(self) -> None:
         try:
             with system_scope() as session:

@@ -20,6 +20,7 @@ from travelcrm.db import tenant_scope
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.pager import Paged
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.suppliers.list_state import place_of
 from travelcrm.ui.pages.suppliers.text import clean_form, field_messages
@@ -130,7 +131,7 @@ class CustomersState(Paged, rx.State):
             return rx.redirect(login_url(self.router.url.path))
         return self._fetch(viewer)
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -145,7 +146,7 @@ class CustomersState(Paged, rx.State):
         self.loaded = True
         return result
 
-    @rx.event
+    @event
     def set_q(self, value: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -156,7 +157,7 @@ class CustomersState(Paged, rx.State):
 
     # ---- new customer ---------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_create_open(self, value: bool) -> None:
         self.create_open = bool(value)
         self.create_errors, self.duplicates, self._pending = {}, [], {}
@@ -190,12 +191,12 @@ class CustomersState(Paged, rx.State):
         self.create_open, self.duplicates, self._pending = False, [], {}
         return [rx.toast.success(f"{data.name} added."), rx.redirect(routes.customer(customer_id))]
 
-    @rx.event
+    @event
     def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec]:
         self.duplicates = []
         return self._create(customer_input(form), anyway=False)
 
-    @rx.event
+    @event
     def create_anyway(self) -> EventSpec | list[EventSpec] | None:
         if not self._pending:
             return None

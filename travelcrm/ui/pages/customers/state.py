@@ -31,6 +31,7 @@ from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.money import format_date
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.customers.list_state import DuplicateRow, duplicate_rows
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.queries.text import (
@@ -192,7 +193,7 @@ class CustomerState(rx.State):
         self._refresh(viewer)
         return rx.toast.error(exc.detail)
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -217,12 +218,12 @@ class CustomerState(rx.State):
 
     # ---- details --------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_edit_open(self, value: bool) -> None:
         self.edit_open, self.errors = bool(value), {}
         self.edit_key += 1
 
-    @rx.event
+    @event
     def save(self, form: dict[str, Any]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -257,11 +258,11 @@ class CustomerState(rx.State):
 
     # ---- travellers -----------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_traveller_open(self, value: bool) -> None:
         self.traveller_open, self.traveller_errors = bool(value), {}
 
-    @rx.event
+    @event
     def add_traveller(self, form: dict[str, Any]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -287,7 +288,7 @@ class CustomerState(rx.State):
         self._refresh(viewer)
         return rx.toast.success(f"{data.name} added.")
 
-    @rx.event
+    @event
     def remove_traveller(self, traveller_id: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -341,7 +342,7 @@ class CustomerState(rx.State):
                 ]
         self.candidates = duplicate_rows(found)
 
-    @rx.event
+    @event
     def set_merge_open(self, value: bool) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -356,7 +357,7 @@ class CustomerState(rx.State):
                 return rx.toast.error(exc.detail)
         return None
 
-    @rx.event
+    @event
     def set_merge_q(self, value: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -368,13 +369,13 @@ class CustomerState(rx.State):
             return rx.toast.error(exc.detail)
         return None
 
-    @rx.event
+    @event
     def pick_duplicate(self, customer_id: str) -> None:
         row = next((c for c in self.candidates if c.customer_id == customer_id), None)
         if row is not None:
             self.merge_pick, self.merge_pick_name = row.customer_id, row.name
 
-    @rx.event
+    @event
     def merge(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:

@@ -11,6 +11,7 @@ from travelcrm.db import get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services as system_services
 from travelcrm.tenants.services import own_tenant
+from travelcrm.ui.events import event
 from travelcrm.ui.session import identify, login_url
 
 
@@ -21,7 +22,7 @@ class HomeState(rx.State):
     greeting: str = "Welcome to TravelCRM"
     agency: dict[str, str] = {}
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = identify(self.router.headers.cookie)
         if viewer is None:

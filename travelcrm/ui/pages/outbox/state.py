@@ -19,6 +19,7 @@ from travelcrm.mail import services as mail
 from travelcrm.mail.models import OutboxMessage
 from travelcrm.settings import get_settings
 from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.events import event
 
 LIMIT = 50
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -168,7 +169,7 @@ class OutboxState(rx.State):
         self._apply(view)
         self.refreshed_at = local_time(utcnow(), "UTC", "%H:%M:%S UTC")
 
-    @rx.event
+    @event
     def load(self) -> None:
         self.enabled = outbox_enabled()
         self.loaded = True
@@ -177,7 +178,7 @@ class OutboxState(rx.State):
             return
         self._reload(pick_newest=True)
 
-    @rx.event
+    @event
     def refresh(self) -> None:
         if not outbox_enabled():
             self.enabled = False
@@ -185,7 +186,7 @@ class OutboxState(rx.State):
             return
         self._reload(pick_newest=False)
 
-    @rx.event
+    @event
     def open_message(self, message_id: str) -> None:
         wanted = _uuid(message_id)
         if not outbox_enabled() or wanted is None:

@@ -21,6 +21,7 @@ from travelcrm.accounts.models import User, UserAvatar
 from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.images import MAX_UPLOAD_BYTES
 from travelcrm.db import system_scope
+from travelcrm.ui.events import event
 from travelcrm.ui.session import Viewer, identify, login_url
 from travelcrm.ui.shell_state import ShellState
 
@@ -161,7 +162,7 @@ class ProfileState(rx.State):
         self.form = dict(self._saved)
         self.display_name = user.name
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         who = self._viewer()
         if who is None:
@@ -187,18 +188,18 @@ class ProfileState(rx.State):
 
     # ---- your details -----------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_field(self, name: str, value: str) -> None:
         if name in DETAIL_FIELDS and isinstance(value, str):
             self.form[name] = value
             self.errors.pop(name, None)
 
-    @rx.event
+    @event
     def reset_details(self) -> None:
         self.form = dict(self._saved)
         self.errors = {}
 
-    @rx.event
+    @event
     def save_details(self, form_data: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         who = self._viewer()
         if who is None:
@@ -232,7 +233,7 @@ class ProfileState(rx.State):
 
     # ---- picture ----------------------------------------------------------------------------
 
-    @rx.event
+    @event
     async def upload_avatar(
         self, files: list[rx.UploadFile]
     ) -> AsyncIterator[EventSpec | list[EventSpec] | None]:
@@ -265,11 +266,11 @@ class ProfileState(rx.State):
         self.avatar_version = secrets.token_hex(4)  # a new URL: the browser fetches it again
         yield rx.toast.success("Picture saved.")
 
-    @rx.event
+    @event
     def avatar_rejected(self, rejected: list[dict[str, Any]]) -> None:
         self.avatar_error = rejection_message(rejected)
 
-    @rx.event
+    @event
     def remove_avatar(self) -> EventSpec | list[EventSpec] | None:
         who = self._viewer()
         if who is None:
@@ -283,7 +284,7 @@ class ProfileState(rx.State):
 
     # ---- password ---------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def change_password(self, form_data: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         who = self._viewer()
         if who is None:

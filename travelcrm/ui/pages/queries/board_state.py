@@ -15,6 +15,7 @@ from travelcrm.db import tenant_scope
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import CLOSED_STATUSES, QueryStatus
 from travelcrm.queries.schemas import QueryFilter
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.queries.text import (
     BOARD_COLUMNS,
     MOVE_ORDER,
@@ -78,7 +79,7 @@ class BoardState(rx.State):
             (c for column in self.cards.values() for c in column if c.query_id == query_id), None
         )
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -120,7 +121,7 @@ class BoardState(rx.State):
         self._fill(viewer)
         return rx.toast.success(f"{card.reference} moved to {STATUS_WORDS[to.value]}.")
 
-    @rx.event
+    @event
     def move(self, to: str, query_id: str) -> EventSpec | list[EventSpec] | None:
         """A card dropped on the `to` column (or moved with its menu)."""
         viewer = self._viewer()
@@ -141,15 +142,15 @@ class BoardState(rx.State):
             return None
         return self._move(viewer, card, QueryStatus(to))
 
-    @rx.event
+    @event
     def set_lost_open(self, value: bool) -> None:
         self.lost_open = bool(value)
 
-    @rx.event
+    @event
     def set_lost_reason(self, value: str) -> None:
         self.lost_reason = value if value in self.reasons else ""
 
-    @rx.event
+    @event
     def confirm_lost(self) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:

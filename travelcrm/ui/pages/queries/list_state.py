@@ -13,6 +13,7 @@ from travelcrm.db import tenant_scope
 from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.components.pager import Paged
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.queries.text import STATUS_WORDS, Option, QueryListRow, query_list_row
 from travelcrm.ui.session import Viewer, identify, login_url
 
@@ -84,7 +85,7 @@ class QueriesState(Paged, rx.State):
         self._first_page()
         return self._show_page()
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -100,23 +101,23 @@ class QueriesState(Paged, rx.State):
         self.loaded = True
         return result
 
-    @rx.event
+    @event
     def set_view(self, value: str | list[str]) -> EventSpec | None:
         value = value if isinstance(value, str) else (value[0] if value else "all")
         self.view = value if value in VIEWS else "all"
         return self._again()
 
-    @rx.event
+    @event
     def set_q(self, value: str) -> EventSpec | None:
         self.q = str(value)[:100]
         return self._again()
 
-    @rx.event
+    @event
     def set_status(self, value: str) -> EventSpec | None:
         self.status = value if value in STATUS_WORDS else ANY
         return self._again()
 
-    @rx.event
+    @event
     def clear_filters(self) -> EventSpec | None:
         self.q, self.status = "", ANY
         return self._again()

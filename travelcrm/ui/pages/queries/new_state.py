@@ -22,6 +22,7 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryCreate
 from travelcrm.tenants.services import own_tenant
 from travelcrm.ui import routes
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.queries.text import parse_uuid, query_field, query_input
 from travelcrm.ui.session import Viewer, identify, login_url
@@ -96,7 +97,7 @@ class NewQueryState(rx.State):
         self.new_customer = False
         self.errors.pop("customer", None)
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -123,7 +124,7 @@ class NewQueryState(rx.State):
 
     # ---- the customer ---------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def search_customers(self, value: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -146,38 +147,38 @@ class NewQueryState(rx.State):
         self.matches = [customer_option(c) for c in page.items]
         return None
 
-    @rx.event
+    @event
     def pick_customer(self, customer_id: str) -> None:
         option = next((m for m in self.matches if m.customer_id == customer_id), None)
         if option is not None:
             self._choose(option)
 
-    @rx.event
+    @event
     def clear_customer(self) -> None:
         self.customer_id = self.customer_name = self.customer_detail = ""
 
-    @rx.event
+    @event
     def set_new_customer(self, value: bool) -> None:
         self.new_customer = bool(value)
         self.errors.pop("customer", None)
 
     # ---- the trip -------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_dates_mode(self, value: str | list[str]) -> None:
         self.by_month = (value if isinstance(value, str) else "") == "month"
 
-    @rx.event
+    @event
     def set_children(self, value: str) -> None:
         text = str(value).strip()
         self.children = min(int(text), MAX_CHILDREN) if text.isdigit() else 0
 
-    @rx.event
+    @event
     def set_submit(self, value: bool) -> None:
         """Which button sent the form (its click comes before the submit)."""
         self._submit = bool(value)
 
-    @rx.event
+    @event
     def save(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:

@@ -26,6 +26,7 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.models import QuerySettings
 from travelcrm.queries.schemas import AgentProfileIn, QuerySettingsIn
 from travelcrm.queries.sla import DEFAULT_TARGETS, WEEKDAY_NAMES, Priority
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.queries.text import parse_uuid, split_list
 from travelcrm.ui.session import Viewer, identify, login_url
 
@@ -260,7 +261,7 @@ class QuerySettingsState(rx.State):
 
     # ---- loading --------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -281,18 +282,18 @@ class QuerySettingsState(rx.State):
 
     # ---- the settings form (kept here until saved) ---------------------------------------------
 
-    @rx.event
+    @event
     def set_rule(self, value: str) -> None:
         if value in RULES:
             self.rule = value
             self._changed()
 
-    @rx.event
+    @event
     def set_agents_see_all(self, value: bool) -> None:
         self.agents_see_all = bool(value)
         self._changed()
 
-    @rx.event
+    @event
     def toggle_day(self, day: int) -> None:
         if not isinstance(day, int) or not 0 <= day < len(WEEKDAY_NAMES):
             return
@@ -302,26 +303,26 @@ class QuerySettingsState(rx.State):
         self.errors.pop("working_days", None)
         self._changed()
 
-    @rx.event
+    @event
     def set_opens(self, value: str) -> None:
         self.opens = str(value)[:5]
         self.errors.pop("opens", None)
         self.errors.pop("hours", None)
         self._changed()
 
-    @rx.event
+    @event
     def set_closes(self, value: str) -> None:
         self.closes = str(value)[:5]
         self.errors.pop("closes", None)
         self.errors.pop("hours", None)
         self._changed()
 
-    @rx.event
+    @event
     def set_new_holiday(self, value: str) -> None:
         self.new_holiday = str(value)[:10]
         self.errors.pop("holidays", None)
 
-    @rx.event
+    @event
     def add_holiday(self) -> None:
         try:
             day = date.fromisoformat(self.new_holiday.strip())
@@ -339,12 +340,12 @@ class QuerySettingsState(rx.State):
         self.errors.pop("holidays", None)
         self._changed()
 
-    @rx.event
+    @event
     def remove_holiday(self, day: str) -> None:
         self.holidays = [h for h in self.holidays if h.day != day]
         self._changed()
 
-    @rx.event
+    @event
     def set_target(self, kind: str, priority: str, value: str) -> None:
         if kind not in KINDS or priority not in PRIORITIES:
             return
@@ -354,7 +355,7 @@ class QuerySettingsState(rx.State):
         self.errors.pop(kind, None)
         self._changed()
 
-    @rx.event
+    @event
     def discard(self) -> EventSpec | None:
         """Back to what is saved."""
         viewer = self._viewer()
@@ -369,7 +370,7 @@ class QuerySettingsState(rx.State):
             return rx.toast.error(exc.detail)
         return None
 
-    @rx.event
+    @event
     def save(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -393,12 +394,12 @@ class QuerySettingsState(rx.State):
 
     # ---- lost reasons ---------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_new_reason(self, value: str) -> None:
         self.new_reason = str(value)[: REASON_LENGTH + 1]
         self.reason_error = ""
 
-    @rx.event
+    @event
     def add_reason(self, form: dict[str, Any] | None = None) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -425,7 +426,7 @@ class QuerySettingsState(rx.State):
 
     # ---- agents' profiles -----------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_agent_field(self, user_id: str, name: str, value: str) -> None:
         if name not in ("skills", "cap", "leave_until"):
             return
@@ -435,7 +436,7 @@ class QuerySettingsState(rx.State):
                 row.error = ""
         self.agents = list(self.agents)
 
-    @rx.event
+    @event
     def save_agent(self, user_id: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:

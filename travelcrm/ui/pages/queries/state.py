@@ -26,6 +26,7 @@ from travelcrm.queries.schemas import NoteIn, QueryPublic
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.money import format_money, format_range
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_LABELS,
     STATUS_WORDS,
@@ -235,7 +236,7 @@ class QueryState(rx.State):
 
     # ---- loading --------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -258,7 +259,7 @@ class QueryState(rx.State):
         self.loaded = True
         return None
 
-    @rx.event
+    @event
     def tick(self, _value: Any = None) -> EventSpec | None:
         """The SLA clock, read again (each minute while the page is open)."""
         viewer = self._viewer()
@@ -288,7 +289,7 @@ class QueryState(rx.State):
         self._refresh(viewer)
         return rx.toast.success(f"{self.reference} is {STATUS_WORDS[to.value].lower()} now.")
 
-    @rx.event
+    @event
     def move(self, to: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -308,15 +309,15 @@ class QueryState(rx.State):
             return None
         return self._transition(viewer, QueryStatus(to))
 
-    @rx.event
+    @event
     def set_lost_open(self, value: bool) -> None:
         self.lost_open = bool(value)
 
-    @rx.event
+    @event
     def set_lost_reason(self, value: str) -> None:
         self.lost_reason = value if value in self.reasons else ""
 
-    @rx.event
+    @event
     def confirm_lost(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -326,11 +327,11 @@ class QueryState(rx.State):
         self.lost_open = False
         return self._transition(viewer, QueryStatus.LOST, self.lost_reason)
 
-    @rx.event
+    @event
     def set_cancel_open(self, value: bool) -> None:
         self.cancel_open = bool(value)
 
-    @rx.event
+    @event
     def confirm_cancel(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -338,7 +339,7 @@ class QueryState(rx.State):
         self.cancel_open = False
         return self._transition(viewer, QueryStatus.CANCELLED)
 
-    @rx.event
+    @event
     def reassign(self, user_id: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -362,18 +363,18 @@ class QueryState(rx.State):
 
     # ---- notes and calls ------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_note_kind(self, value: str | list[str]) -> None:
         kind = value if isinstance(value, str) else ""
         self.note_kind = kind if kind in NOTE_KINDS else "note"
         # a call or an email is usually the reply the customer waits for; a note is not
         self.counts_as_reply = self.note_kind != "note"
 
-    @rx.event
+    @event
     def set_counts_as_reply(self, value: bool) -> None:
         self.counts_as_reply = bool(value)
 
-    @rx.event
+    @event
     def add_note(self, form: dict[str, Any]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:

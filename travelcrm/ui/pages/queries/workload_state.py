@@ -19,6 +19,7 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter, WorkloadRow
 from travelcrm.queries.sla import format_duration
 from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.events import event
 from travelcrm.ui.session import Viewer, identify, login_url
 
 WAITING_LIMIT = 100
@@ -113,7 +114,7 @@ class WorkloadState(rx.State):
         self.waiting = f"{count}+" if unassigned.next_cursor else str(count)
         return None
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -124,7 +125,7 @@ class WorkloadState(rx.State):
         self.loaded = True
         return result
 
-    @rx.event
+    @event
     def refresh(self, _value: object = None) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:

@@ -18,6 +18,7 @@ from travelcrm.rates.schemas import RateListCreate
 from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_range
 from travelcrm.ui.errors import form_errors
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.rates.text import blank_fields, market_label, parse_tiers
 from travelcrm.ui.session import Viewer, identify, login_url
 
@@ -104,7 +105,7 @@ class RateListsState(rx.State):
             f" matching “{self.query}”" if self.query else ""
         )
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -129,15 +130,15 @@ class RateListsState(rx.State):
         self._fill(viewer)
         return None
 
-    @rx.event
+    @event
     def search(self, form: dict[str, str]) -> EventSpec | None:
         return self._search(str(form.get("q", "")))
 
-    @rx.event
+    @event
     def clear_search(self) -> EventSpec | None:
         return self._search("")
 
-    @rx.event
+    @event
     def set_create_open(self, value: bool) -> EventSpec | None:
         self.create_errors = {}
         self.market = Market.ALL.value
@@ -157,11 +158,11 @@ class RateListsState(rx.State):
         self.create_open = True
         return None
 
-    @rx.event
+    @event
     def set_market(self, value: str) -> None:
         self.market = value if value in {m.value for m in Market} else Market.ALL.value
 
-    @rx.event
+    @event
     def create(self, form: dict[str, str]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:

@@ -63,6 +63,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_amount, format_date, format_money, format_range
 from travelcrm.ui.errors import form_errors
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.rates.list_state import Option
 from travelcrm.ui.pages.rates.text import (
     GRID_COLUMNS,
@@ -455,7 +456,7 @@ class RateListState(rx.State):
         self.quote_source = ""
         self.restrictions, self.cal_weeks = [], []
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -633,12 +634,12 @@ class RateListState(rx.State):
         _r, problem = self._run(lambda s, c: self._fill_lines(s, c))
         return problem
 
-    @rx.event
+    @event
     def set_tab(self, value: str) -> None:
         if value in {"lines", "seasons", "restrictions", "price"}:
             self.tab = value
 
-    @rx.event
+    @event
     def pick_all(self, value: bool) -> None:
         """Tick (or untick) every line on this page."""
         if not self.editable:
@@ -646,35 +647,35 @@ class RateListState(rx.State):
         for row in range(len(self.row_ids)):
             self._pick(row, bool(value))
 
-    @rx.event
+    @event
     def filter_by_service(self, value: str) -> EventSpec | None:
         self.filter_service = value if value in self._service_names else ALL
         self._only_ids, self.only_label, self.page = [], "", 1
         return self._reload_lines()
 
-    @rx.event
+    @event
     def filter_by_season(self, value: str) -> EventSpec | None:
         self.filter_season = value if value in self._season_names else ALL
         self._only_ids, self.only_label, self.page = [], "", 1
         return self._reload_lines()
 
-    @rx.event
+    @event
     def clear_filters(self) -> EventSpec | None:
         self.filter_service = self.filter_season = ALL
         self._only_ids, self.only_label, self.page = [], "", 1
         return self._reload_lines()
 
-    @rx.event
+    @event
     def next_page(self) -> EventSpec | None:
         self.page = min(self.page + 1, self.pages)
         return self._reload_lines()
 
-    @rx.event
+    @event
     def prev_page(self) -> EventSpec | None:
         self.page = max(self.page - 1, 1)
         return self._reload_lines()
 
-    @rx.event
+    @event
     def edit_cell(self, pos: tuple[int, int], cell: dict[str, Any]) -> EventSpec | None:
         """One cell typed in the grid: saved at once, or refused with the reason (the cell keeps
         its value: the grid shows what the server holds)."""
@@ -743,7 +744,7 @@ class RateListState(rx.State):
             self.cell_error = refusal(where, field_message(exc, field))
         return None
 
-    @rx.event
+    @event
     def undo(self) -> EventSpec | None:
         """Put back the value the last successful edit replaced."""
         if not self._undo or not self.editable:
@@ -764,7 +765,7 @@ class RateListState(rx.State):
             self.undo_label = ""
         return None
 
-    @rx.event
+    @event
     def reload(self) -> EventSpec | None:
         """After someone else's change: read the version again (nothing of ours is pending)."""
         version_id = _uuid(self.version_id)
@@ -780,7 +781,7 @@ class RateListState(rx.State):
         _r, problem = self._run(work)
         return problem
 
-    @rx.event
+    @event
     def select_version(self, version_id: str) -> EventSpec | None:
         wanted = _uuid(version_id)
         if wanted is None or version_id not in {v.value for v in self.versions}:
@@ -800,11 +801,11 @@ class RateListState(rx.State):
 
     # ---- adding and deleting lines ------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_add_open(self, value: bool) -> None:
         self.add_open, self.add_errors, self.add_notice = value and self.editable, {}, ""
 
-    @rx.event
+    @event
     def add_line(self, form: dict[str, Any]) -> EventSpec | None:
         """The add form's line, checked like the grid's cells; the dialog stays open."""
         self.add_errors, self.add_notice = {}, ""
@@ -865,11 +866,11 @@ class RateListState(rx.State):
         self.add_notice = f"Added: {label}, net {format_amount(data.net, self.currency)}."
         return None
 
-    @rx.event
+    @event
     def set_delete_open(self, value: bool) -> None:
         self.delete_open = value and self.editable and self.selected_count > 0
 
-    @rx.event
+    @event
     def delete_selected(self) -> EventSpec | None:
         self.delete_open = False
         ids = self._selected_ids()
@@ -898,13 +899,13 @@ class RateListState(rx.State):
 
     # ---- bulk update ------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_bulk_open(self, value: bool) -> None:
         self.bulk_open = value and self.editable
         self.bulk_rows, self.bulk_count, self.bulk_ready, self.bulk_error = [], 0, False, ""
         self.bulk_scope = "selected" if self.selected_count else "filter"
 
-    @rx.event
+    @event
     def set_bulk(self, name: str, value: str) -> None:
         allowed = {
             "bulk_scope": {"selected", "filter"},
@@ -999,7 +1000,7 @@ class RateListState(rx.State):
             ]
         )
 
-    @rx.event
+    @event
     def bulk_preview(self) -> Iterator[EventSpec | None]:
         self.bulk_error, self.bulk_ready = "", False
         if not self.editable:
@@ -1051,7 +1052,7 @@ class RateListState(rx.State):
             self._bulk_key = self._bulk_settings()
         yield problem
 
-    @rx.event
+    @event
     def bulk_apply(self) -> Iterator[EventSpec | None]:
         if not self.editable:
             return
@@ -1083,7 +1084,7 @@ class RateListState(rx.State):
 
     # ---- spreadsheets -------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def export_sheet(self, file_format: str, layout: str) -> Any:
         """The version on screen as a file: our layout, one sheet per season, or the
         supplier's saved layout."""
@@ -1108,7 +1109,7 @@ class RateListState(rx.State):
 
     # ---- versions: new draft, terms, publish, diff -------------------------------------------
 
-    @rx.event
+    @event
     def new_draft(self) -> EventSpec | None:
         source = _uuid(self.version_id)
         if source is None:
@@ -1126,11 +1127,11 @@ class RateListState(rx.State):
         number, problem = self._run(work, edit=True)
         return problem or rx.toast.success(f"Draft v{number} started: change it, then publish.")
 
-    @rx.event
+    @event
     def set_terms_open(self, value: bool) -> None:
         self.terms_open, self.terms_errors = value and self.editable, {}
 
-    @rx.event
+    @event
     def save_terms(self, form: dict[str, Any]) -> EventSpec | None:
         self.terms_errors = {}
         if not self.editable:
@@ -1185,7 +1186,7 @@ class RateListState(rx.State):
         self.terms_open = False
         return rx.toast.success("Terms saved.")
 
-    @rx.event
+    @event
     def open_publish(self) -> EventSpec | None:
         """The coverage check first: errors block publishing, warnings do not."""
         if self.status != VersionStatus.DRAFT.value or not self.can_publish:
@@ -1216,11 +1217,11 @@ class RateListState(rx.State):
         self.publish_checked, self.publish_open = True, True
         return None
 
-    @rx.event
+    @event
     def set_publish_open(self, value: bool) -> None:
         self.publish_open = value and self.publish_checked
 
-    @rx.event
+    @event
     def confirm_issue(self, index: int, value: bool) -> None:
         """The operator accepts (or takes back) one gap the coverage check asks about."""
         try:
@@ -1234,7 +1235,7 @@ class RateListState(rx.State):
         self.issues = rows
         self.to_confirm = sum(i.severity == "confirm" and not i.confirmed for i in rows)
 
-    @rx.event
+    @event
     def show_issue(self, index: int) -> EventSpec | None:
         """ "Show these lines": the grid filtered to what the issue is about."""
         try:
@@ -1257,7 +1258,7 @@ class RateListState(rx.State):
             self.filter_season = issue.season_id if issue.season_id in self._season_names else ALL
         return self._reload_lines()
 
-    @rx.event
+    @event
     def publish(self) -> Iterator[EventSpec | None]:
         if self.publish_blocked or self.to_confirm or not self.can_publish:
             return
@@ -1286,7 +1287,7 @@ class RateListState(rx.State):
         self.publish_open = False
         yield rx.toast.success(f"v{number} is published: quotes use its prices from now on.")
 
-    @rx.event
+    @event
     def compare_with(self, other_id: str) -> EventSpec | None:
         other = _uuid(other_id)
         current = _uuid(self.version_id)
@@ -1329,13 +1330,13 @@ class RateListState(rx.State):
         self.diff_open = True
         return None
 
-    @rx.event
+    @event
     def close_diff(self) -> None:
         self.diff_open = False
 
     # ---- seasons and age bands -----------------------------------------------------------
 
-    @rx.event
+    @event
     def open_season(self, season_id: str) -> None:
         row = next((s for s in self.seasons if s.season_id == season_id), None)
         self.season_edit_id = row.season_id if row else ""
@@ -1345,24 +1346,24 @@ class RateListState(rx.State):
         self.season_errors = {}
         self.season_open = self.editable
 
-    @rx.event
+    @event
     def set_season_open(self, value: bool) -> None:
         self.season_open = value and self.editable
 
-    @rx.event
+    @event
     def add_range(self) -> None:
         """Another date range of the same season ("Peak" again in April)."""
         if len(self.season_slots) < MAX_SEASON_RANGES:
             self.season_slots = [*self.season_slots, RangeSlot()]
 
-    @rx.event
+    @event
     def remove_range(self, index: int) -> None:
         slots = list(self.season_slots)
         if len(slots) > 1 and 0 <= int(index) < len(slots):
             del slots[int(index)]
             self.season_slots = slots
 
-    @rx.event
+    @event
     def set_range(self, index: int, which: str, value: str) -> None:
         slots = list(self.season_slots)
         number = int(index)
@@ -1377,7 +1378,7 @@ class RateListState(rx.State):
             for n, slot in enumerate(self.season_slots)
         ]
 
-    @rx.event
+    @event
     def save_season(self, form: dict[str, Any]) -> EventSpec | None:
         """Every problem at once: the name at its field, each range's at its row."""
         self.season_errors = {}
@@ -1447,7 +1448,7 @@ class RateListState(rx.State):
         self.season_open = False
         return rx.toast.success(f"Season {data.name} saved.")
 
-    @rx.event
+    @event
     def delete_season(self, season_id: str) -> EventSpec | None:
         target = _uuid(season_id)
         if target is None:
@@ -1471,7 +1472,7 @@ class RateListState(rx.State):
             f"Season deleted with its {removed} line{'s' if removed != 1 else ''}."
         )
 
-    @rx.event
+    @event
     def save_bands(self, form: dict[str, Any]) -> EventSpec | None:
         self.band_errors, self.band_message = {}, ""
         bands = []
@@ -1576,19 +1577,19 @@ class RateListState(rx.State):
         _r, problem = self._run(lambda s, c: self._fill_calendar(s, c, month))
         return problem
 
-    @rx.event
+    @event
     def calendar_service(self, value: str) -> EventSpec | None:
         if value not in self._service_names:
             return None
         self.cal_service = value
         return self._calendar(date.fromisoformat(self.cal_month))
 
-    @rx.event
+    @event
     def calendar_step(self, step: int) -> EventSpec | None:
         month = date.fromisoformat(self.cal_month) if self.cal_month else today(self._timezone)
         return self._calendar(shift_month(month, max(-12, min(12, int(step)))))
 
-    @rx.event
+    @event
     def add_restriction(self, form: dict[str, Any]) -> EventSpec | None:
         self.restriction_errors = {}
         service = str(form.get("service_id", "") or ALL)
@@ -1621,7 +1622,7 @@ class RateListState(rx.State):
         word = "Stop-sale" if data.kind == RestrictionKind.STOP_SALE else "Blackout"
         return problem or rx.toast.success(f"{word} added.")
 
-    @rx.event
+    @event
     def delete_restriction(self, restriction_id: str) -> EventSpec | None:
         target = _uuid(restriction_id)
         if target is None:
@@ -1635,7 +1636,7 @@ class RateListState(rx.State):
         _r, problem = self._run(work, edit=True)
         return problem or rx.toast.success("Restriction removed.")
 
-    @rx.event
+    @event
     def set_allotment(self, form: dict[str, Any]) -> EventSpec | None:
         self.allot_errors = {}
         try:
@@ -1669,12 +1670,12 @@ class RateListState(rx.State):
 
     # ---- price check ----------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_pc_service(self, value: str) -> None:
         self.pc_service = value if value in self._service_names else ""
         self.pc_vehicle = self.pc_service in self._vehicle_ids
 
-    @rx.event
+    @event
     def check_price(self, form: dict[str, Any]) -> EventSpec | None:
         self.quote_rows, self.quote_error, self.quote_reason, self.quote_errors = [], "", "", {}
         self.quote_total_net = self.quote_total_sell = self.quote_note = self.quote_source = ""

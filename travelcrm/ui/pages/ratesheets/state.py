@@ -32,6 +32,7 @@ from travelcrm.ratesheets.schemas import ColumnRule, ImportField, ImportMapping
 from travelcrm.suppliers.models import MealPlan
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.events import event
 from travelcrm.ui.session import Viewer, identify, login_url
 
 logger = logging.getLogger("travelcrm.ui.ratesheets")
@@ -326,7 +327,7 @@ class RateImportState(rx.State):
 
     # ---- loading --------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
@@ -400,7 +401,7 @@ class RateImportState(rx.State):
 
     # ---- step 1: upload ---------------------------------------------------------------------
 
-    @rx.event
+    @event
     async def upload(self, files: list[rx.UploadFile]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
@@ -523,11 +524,11 @@ class RateImportState(rx.State):
         self._clear_report()
         return failed
 
-    @rx.event
+    @event
     def pick_sheet(self, name: str) -> EventSpec | None:
         return self._repreview(sheet=name, header_row=None)
 
-    @rx.event
+    @event
     def set_header_row(self, value: str) -> EventSpec | None:
         try:
             number = int(str(value).strip())
@@ -537,7 +538,7 @@ class RateImportState(rx.State):
             return rx.toast.error("Rows are numbered from 1.")
         return self._repreview(sheet=self.sheet or None, header_row=number - 1)
 
-    @rx.event
+    @event
     def set_field(self, index: int, field: str) -> None:
         mapping = ImportMapping.model_validate(self._mapping)
         rules = [r for r in mapping.columns if r.column != index]
@@ -559,7 +560,7 @@ class RateImportState(rx.State):
         self.mapping_error = ""
         self._show_unmapped()
 
-    @rx.event
+    @event
     def set_constant(self, field: str, value: str) -> EventSpec | None:
         """A value for every line, for what the file does not say (a select's AUTO, or an
         empty box, clears it)."""
@@ -637,29 +638,29 @@ class RateImportState(rx.State):
             return rx.toast.success(f"Stored as draft v{self.committed_version}.")
         return None
 
-    @rx.event
+    @event
     def check(self) -> Any:
         return self._start(dry_run=True)
 
-    @rx.event
+    @event
     def commit(self) -> Any:
         return self._start(dry_run=False)
 
-    @rx.event
+    @event
     def commit_replacing(self) -> Any:
         self.replace_open = False
         return self._start(dry_run=False, replace_draft=True)
 
-    @rx.event
+    @event
     def close_replace(self) -> None:
         self.replace_open = False
 
-    @rx.event
+    @event
     def back_to_mapping(self) -> None:
         self._clear_report()
         self.step = "map"
 
-    @rx.event
+    @event
     def start_over(self) -> Any:
         self._clear()
         return rx.call_script(
@@ -755,7 +756,7 @@ class RateImportState(rx.State):
         with tenant_scope(viewer.context) as session:
             return str(rates.get_version(session, viewer.context, item.version_id).number)
 
-    @rx.event
+    @event
     def download_failing(self) -> Any:
         viewer = self._viewer()
         if viewer is None:

@@ -17,6 +17,7 @@ from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import DEFAULT_NO_PRICE_WORDS, DEFAULT_ZERO_WORDS
 from travelcrm.rates.schemas import PriceWordsIn
 from travelcrm.ui.components.cards import section
+from travelcrm.ui.events import event
 from travelcrm.ui.session import identify
 
 
@@ -32,7 +33,7 @@ class PriceWordsState(rx.State):
     can_edit: bool = False
     error: str = ""
 
-    @rx.event
+    @event
     def load(self) -> None:
         viewer = identify(self.router.headers.cookie)
         if viewer is None or not can(viewer.context.role, Action.RATES_VIEW):
@@ -44,21 +45,21 @@ class PriceWordsState(rx.State):
         self.is_default, self.error = words.is_default, ""
         self.can_edit = can(ctx.role, Action.RATES_EDIT)
 
-    @rx.event
+    @event
     def set_zero_text(self, text: str) -> None:
         self.zero_text = text[:8000]
 
-    @rx.event
+    @event
     def set_no_price_text(self, text: str) -> None:
         self.no_price_text = text[:8000]
 
-    @rx.event
+    @event
     def use_defaults(self) -> None:
         """Put the built-in words back in the boxes (saved with Save)."""
         self.zero_text = "\n".join(DEFAULT_ZERO_WORDS)
         self.no_price_text = "\n".join(DEFAULT_NO_PRICE_WORDS)
 
-    @rx.event
+    @event
     def save(self) -> EventSpec | None:
         viewer = identify(self.router.headers.cookie)
         if viewer is None:

@@ -14,6 +14,7 @@ from travelcrm.core.errors import DomainError
 from travelcrm.db import tenant_scope
 from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.events import event
 from travelcrm.ui.session import Viewer, identify, login_url
 
 
@@ -64,7 +65,7 @@ class SessionsState(rx.State):
         self.others = sum(1 for r in shown if not r.current)
         self.timezone = viewer.agency_timezone
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         who = self._viewer()
         if who is None:
@@ -73,7 +74,7 @@ class SessionsState(rx.State):
         self.loaded = True
         return None
 
-    @rx.event
+    @event
     def sign_out(self, session_id: str) -> EventSpec | None:
         who = self._viewer()
         if who is None:
@@ -91,7 +92,7 @@ class SessionsState(rx.State):
         self._fill(viewer, user_id)
         return rx.toast.success(f"Signed out {row.device}.")
 
-    @rx.event
+    @event
     def sign_out_others(self) -> EventSpec | None:
         who = self._viewer()
         if who is None:

@@ -13,6 +13,7 @@ from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
 from travelcrm.tenants import services as tenants
 from travelcrm.tenants.schemas import TenantSettings, TenantSettingsUpdate
+from travelcrm.ui.events import event
 from travelcrm.ui.session import Viewer, identify, login_url
 from travelcrm.ui.shell_state import ShellState, brand_color
 
@@ -105,7 +106,7 @@ class SettingsState(rx.State):
     def _viewer(self) -> Viewer | None:
         return identify(self.router.headers.cookie)
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -121,18 +122,18 @@ class SettingsState(rx.State):
         self.loaded = True
         return None
 
-    @rx.event
+    @event
     def set_field(self, name: str, value: str) -> None:
         if name in FIELDS and isinstance(value, str):
             self.form[name] = value
             self.errors.pop(name, None)
 
-    @rx.event
+    @event
     def reset_form(self) -> None:
         self.form = dict(self._saved)
         self.errors = {}
 
-    @rx.event
+    @event
     def save(self, form_data: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
@@ -166,7 +167,7 @@ class SettingsState(rx.State):
         # The shell shows the new name and colour at once.
         return [rx.toast.success("Settings saved."), ShellState.check]
 
-    @rx.event
+    @event
     async def upload_logo(self, files: list[rx.UploadFile]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
@@ -185,7 +186,7 @@ class SettingsState(rx.State):
             return rx.toast.error(reason)
         return [rx.toast.success("Logo saved."), ShellState.check, rx.clear_selected_files("logo")]
 
-    @rx.event
+    @event
     def remove_logo(self) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:

@@ -18,6 +18,7 @@ from travelcrm.suppliers.models import Supplier
 from travelcrm.suppliers.schemas import SortKey, SupplierCreate, SupplierFilter
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.suppliers.text import (
     KIND_LABELS,
     Option,
@@ -202,7 +203,7 @@ class SuppliersState(rx.State):
         self.country_options = [Option(ANY, "All countries"), *[Option(c, c) for c in countries]]
         self.tag_options = [Option(ANY, "All tags"), *[Option(t, t) for t in tags]]
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -225,37 +226,37 @@ class SuppliersState(rx.State):
         self.page = 1
         return self._fetch(viewer)
 
-    @rx.event
+    @event
     def set_q(self, value: str) -> EventSpec | None:
         self.q = str(value)[:100]
         return self._refilter()
 
-    @rx.event
+    @event
     def set_kind(self, value: str) -> EventSpec | None:
         self.kind = value
         return self._refilter()
 
-    @rx.event
+    @event
     def set_country(self, value: str) -> EventSpec | None:
         self.country = value
         return self._refilter()
 
-    @rx.event
+    @event
     def set_status(self, value: str) -> EventSpec | None:
         self.status = value
         return self._refilter()
 
-    @rx.event
+    @event
     def set_tag(self, value: str) -> EventSpec | None:
         self.tag = value
         return self._refilter()
 
-    @rx.event
+    @event
     def clear_filters(self) -> EventSpec | None:
         self.q, self.kind, self.country, self.status, self.tag = "", ANY, ANY, ANY, ANY
         return self._refilter()
 
-    @rx.event
+    @event
     def sort_by(self, column: str) -> EventSpec | None:
         """A column header: first click sorts ascending, the next descending."""
         if column not in {"name", "city", "updated"}:
@@ -270,26 +271,26 @@ class SuppliersState(rx.State):
         self.page = min(max(1, page), self.pages)
         return self._fetch(viewer)
 
-    @rx.event
+    @event
     def prev_page(self) -> EventSpec | None:
         return self._go(self.page - 1)
 
-    @rx.event
+    @event
     def next_page(self) -> EventSpec | None:
         return self._go(self.page + 1)
 
     # ---- new supplier ---------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_create_open(self, value: bool) -> None:
         self.create_open, self.create_errors = value, {}
 
-    @rx.event
+    @event
     def set_create_kind(self, value: str) -> None:
         if value in KIND_LABELS:
             self.create_kind = value
 
-    @rx.event
+    @event
     def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:

@@ -39,6 +39,7 @@ from travelcrm.suppliers.schemas import (
 )
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
+from travelcrm.ui.events import event
 from travelcrm.ui.pages.suppliers.list_state import place_of
 from travelcrm.ui.pages.suppliers.text import (
     DEFAULT_SERVICE,
@@ -307,7 +308,7 @@ class SupplierState(rx.State):
 
     # ---- loading --------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -330,7 +331,7 @@ class SupplierState(rx.State):
         self.loaded = True
         return None
 
-    @rx.event
+    @event
     def reload(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -338,19 +339,19 @@ class SupplierState(rx.State):
         self._refresh(viewer)
         return rx.toast.info("Showing the latest saved version.")
 
-    @rx.event
+    @event
     def set_tab(self, value: str) -> None:
         if value in TABS:
             self.tab = value
 
     # ---- overview -------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def discard(self) -> None:
         self.form_key += 1
         self.errors, self.conflict = {}, ""
 
-    @rx.event
+    @event
     def save(self, form_data: dict[str, Any]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -391,7 +392,7 @@ class SupplierState(rx.State):
         self._refresh(viewer)
         return rx.toast.success("Supplier saved.")
 
-    @rx.event
+    @event
     def set_status(self, status: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -419,7 +420,7 @@ class SupplierState(rx.State):
 
     # ---- the confirmation dialog ----------------------------------------------------------------
 
-    @rx.event
+    @event
     def ask(self, what: str, target: str, label: str) -> None:
         texts = {
             "supplier": (
@@ -443,11 +444,11 @@ class SupplierState(rx.State):
         self.confirm_title, self.confirm_text = texts[what]
         self.confirm_open = True
 
-    @rx.event
+    @event
     def set_confirm_open(self, value: bool) -> None:
         self.confirm_open = value
 
-    @rx.event
+    @event
     def confirm(self) -> EventSpec | list[EventSpec] | None:
         self.confirm_open = False
         what, target = self.confirm_what, self.confirm_target
@@ -481,7 +482,7 @@ class SupplierState(rx.State):
 
     # ---- contacts -------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def open_contact(self, contact_id: str) -> None:
         """The contact dialog: empty for a new one ("" id), filled to edit one of this list."""
         row = next((c for c in self.contacts if c.contact_id == contact_id), None)
@@ -496,15 +497,15 @@ class SupplierState(rx.State):
         self.contact_errors = {}
         self.contact_open = True
 
-    @rx.event
+    @event
     def set_contact_open(self, value: bool) -> None:
         self.contact_open, self.contact_errors = value, {}
 
-    @rx.event
+    @event
     def set_contact_primary(self, value: bool) -> None:
         self.contact_primary = bool(value)
 
-    @rx.event
+    @event
     def save_contact(self, form_data: dict[str, Any]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -549,7 +550,7 @@ class SupplierState(rx.State):
         self._refresh(viewer)
         return rx.toast.success("Contact saved.")
 
-    @rx.event
+    @event
     def make_primary(self, contact_id: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -594,7 +595,7 @@ class SupplierState(rx.State):
 
     # ---- services -------------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def open_service(self, service_id: str) -> None:
         row = next((s for s in self.services if s.service_id == service_id), None)
         self.service_edit_id = row.service_id if row else ""
@@ -610,23 +611,23 @@ class SupplierState(rx.State):
         self.service_errors = {}
         self.service_open = True
 
-    @rx.event
+    @event
     def set_service_open(self, value: bool) -> None:
         self.service_open, self.service_errors = value, {}
 
-    @rx.event
+    @event
     def set_service_kind(self, value: str) -> None:
         if value in SERVICE_LABELS:
             self.service_kind = value
             if value == "room" and self.service_meal_plan == NO_PLAN:
                 self.service_meal_plan = "CP"
 
-    @rx.event
+    @event
     def set_service_meal_plan(self, value: str) -> None:
         if value in MEAL_PLAN_LABELS:
             self.service_meal_plan = value
 
-    @rx.event
+    @event
     def save_service(self, form_data: dict[str, Any]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -672,7 +673,7 @@ class SupplierState(rx.State):
         self._refresh(viewer)
         return rx.toast.success(f"{values.get('name') or 'Service'} saved.")
 
-    @rx.event
+    @event
     def toggle_service(self, service_id: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -718,11 +719,11 @@ class SupplierState(rx.State):
 
     # ---- bank details ---------------------------------------------------------------------------
 
-    @rx.event
+    @event
     def set_bank_open(self, value: bool) -> None:
         self.bank_open, self.bank_errors = value, {}
 
-    @rx.event
+    @event
     def save_bank(self, form_data: dict[str, Any]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -749,7 +750,7 @@ class SupplierState(rx.State):
         self._refresh(viewer)
         return rx.toast.success("Bank details saved (stored encrypted).")
 
-    @rx.event
+    @event
     def reveal(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -779,7 +780,7 @@ class SupplierState(rx.State):
         ]
         return None
 
-    @rx.event
+    @event
     def hide(self) -> None:
         self.revealed = []
 

@@ -12,6 +12,7 @@ from travelcrm.core.permissions import Action, can
 from travelcrm.db import get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services
+from travelcrm.ui.events import event
 from travelcrm.ui.session import identify, login_url
 
 logger = logging.getLogger("travelcrm.ui.system")
@@ -47,7 +48,7 @@ class SystemState(rx.State):
     latency_chart: list[dict[str, str | float]] = []
     workers: list[dict[str, str]] = []
 
-    @rx.event
+    @event
     def refresh(self) -> EventSpec | None:
         viewer = identify(self.router.headers.cookie)
         if viewer is None:

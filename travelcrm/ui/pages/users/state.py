@@ -16,6 +16,7 @@ from travelcrm.core.permissions import Action, Role, can
 from travelcrm.db import tenant_scope
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.errors import form_errors
+from travelcrm.ui.events import event
 from travelcrm.ui.session import Viewer, client_of, identify, login_url
 
 STAFF_ROLES = [r.value for r in Role if r is not Role.CUSTOMER]
@@ -120,7 +121,7 @@ class UsersState(rx.State):
         self._show(viewer)
         return None
 
-    @rx.event
+    @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -128,7 +129,7 @@ class UsersState(rx.State):
         self._show(viewer)
         return None
 
-    @rx.event
+    @event
     def change_role(self, member_id: str, role: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -152,17 +153,17 @@ class UsersState(rx.State):
             return rx.toast.error(exc.detail)
         return self._refresh() or rx.toast.success(f"{row.name} is now {role}.")
 
-    @rx.event
+    @event
     def ask_deactivate(self, member_id: str, name: str) -> None:
         self.confirm_member_id = member_id
         self.confirm_name = name
         self.confirm_open = True
 
-    @rx.event
+    @event
     def set_confirm_open(self, value: bool) -> None:
         self.confirm_open = value
 
-    @rx.event
+    @event
     def deactivate(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
@@ -185,15 +186,15 @@ class UsersState(rx.State):
             return rx.toast.error(exc.detail)
         return self._refresh() or rx.toast.success(f"{self.confirm_name} was deactivated.")
 
-    @rx.event
+    @event
     def set_invite_open(self, value: bool) -> None:
         self.invite_open, self.invite_errors = value, {}
 
-    @rx.event
+    @event
     def set_invite_role(self, value: str) -> None:
         self.invite_role = value
 
-    @rx.event
+    @event
     def invite(self, form: dict[str, str]) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:

@@ -1,0 +1,85 @@
+"""Event handlers that wait (the database, files) do not hold up the web worker's event loop:
+`@event` runs a synchronous handler in a worker thread, so other tabs' events and API requests
+on the same worker go on meanwhile."""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import time
+
+import reflex as rx
+
+from travelcrm.ui.events import event, plain
+
+
+class _Tab:
+    def __init__(self) -> None:
+        self.done: list[int] = []
+
+
+def wait_for_database(self: _Tab, n: int) -> int:
+    time.sleep(0.3)  # a query that takes a while
+    self.done.append(n)
+    return n
+
+
+def test_a_waiting_handler_leaves_the_loop_free_for_other_tabs() -> None:
+    handler = event(wait_for_database)
+    assert inspect.iscoroutinefunction(handler)
+    assert plain(handler) is wait_for_database
+
+    async def three_tabs_and_a_heartbeat() -> tuple[float, int]:
+        beats = 0
+
+        async def heartbeat() -> None:
+            nonlocal beats
+            for _ in range(10):
+                await asyncio.sleep(0.02)
+                beats += 1
+
+        tabs = [_Tab() for _ in range(3)]
+        started = time.perf_counter()
+        results = await asyncio.gather(*(handler(t, i) for i, t in enumerate(tabs)), heartbeat())
+        assert results[:3] == [0, 1, 2] and [t.done for t in tabs] == [[0], [1], [2]]
+        return time.perf_counter() - started, beats
+
+    took, beats = asyncio.run(three_tabs_and_a_heartbeat())
+    assert took < 0.6  # side by side: one after the other would take 0.9 s
+    assert beats == 10  # the loop kept ticking while the handlers waited
+
+
+def test_generators_and_coroutines_stay_as_reflex_runs_them() -> None:
+    def steps(self: _Tab):  # type: ignore[no-untyped-def]
+        yield
+
+    async def already_async(self: _Tab) -> None:
+        return None
+
+    assert inspect.isgeneratorfunction(event(steps))
+    assert event(already_async) is already_async
+
+
+def test_every_page_handler_that_can_block_runs_off_the_loop() -> None:
+    """A guard: a synchronous handler declared with Reflex's plain `@rx.event` (or no
+    decorator) would block the worker again; pages use `travelcrm.ui.events.event`."""
+    import travelcrm.travelcrm  # noqa: F401  (every page and state registered)
+
+    on_loop = []
+    pending = [rx.State]
+    while pending:
+        state = pending.pop()
+        pending.extend(state.get_substates())
+        if not state.__module__.startswith("travelcrm."):
+            continue
+        for name, handler in state.event_handlers.items():
+            fn = handler.fn
+            if not getattr(fn, "__module__", "").startswith("travelcrm."):
+                continue  # Reflex's own (setvar, the setters it makes)
+            if not (
+                inspect.iscoroutinefunction(fn)
+                or inspect.isasyncgenfunction(fn)
+                or inspect.isgeneratorfunction(fn)
+            ):
+                on_loop.append(f"{state.__name__}.{name}")
+    assert on_loop == [], f"handlers that would block the event loop: {sorted(on_loop)}"
