@@ -72,9 +72,9 @@ class Settings(BaseSettings):
     # (REFLEX_REDIS_URL), else 1: without Redis a tab's page state lives in its worker's memory.
     web_workers: Annotated[int | None, Field(ge=1, le=64, json_schema_extra=_example("2"))] = None
     # A browser tab's page state idle this long is dropped (the tab then starts afresh).
-    ui_state_idle_hours: Annotated[
-        float, Field(gt=0, le=720, json_schema_extra=_example("8"))
-    ] = 8.0
+    ui_state_idle_hours: Annotated[float, Field(gt=0, le=720, json_schema_extra=_example("8"))] = (
+        8.0
+    )
     huey_immediate: Annotated[bool, Field(json_schema_extra=_example("false"))] = False
     huey_name: Annotated[str, Field(min_length=1, json_schema_extra=_example("travelcrm"))] = (
         "travelcrm"

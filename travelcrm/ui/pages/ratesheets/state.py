@@ -675,18 +675,14 @@ class RateImportState(rx.State):
             async with self:
                 if not self.running or not self.import_id:
                     return
-                viewer = self._viewer()
-                if viewer is None:
+                cookie, import_id = self.router.headers.cookie, uuid.UUID(self.import_id)
+            # the database is read outside the state lock and off the event loop
+            item = await asyncio.to_thread(_import_for, cookie, import_id)
+            async with self:
+                if item is None or str(item.id) != self.import_id:
+                    self.running = item is not None and self.running
                     return
-                try:
-                    with tenant_scope(viewer.context) as session:
-                        item = sheets.get_import(
-                            session, viewer.context, import_id=uuid.UUID(self.import_id)
-                        )
-                        self._show_report(item)
-                except DomainError:
-                    self.running = False
-                    return
+                self._show_report(item)
                 if not self.running:
                     return
 
@@ -783,3 +779,15 @@ def _problems_text(errors: int, warnings: int) -> str:
 
 def _problem(p: dict[str, Any]) -> ProblemRow:
     return ProblemRow(row=str(p["row"] or "—"), column=p["column"] or "—", reason=p["reason"])
+
+
+def _import_for(cookie: str, import_id: uuid.UUID) -> RateImport | None:
+    """The import as its page follows it; None once the viewer or the import is gone."""
+    viewer = identify(cookie)
+    if viewer is None:
+        return None
+    try:
+        with tenant_scope(viewer.context) as session:
+            return sheets.get_import(session, viewer.context, import_id=import_id)
+    except DomainError:
+        return None
