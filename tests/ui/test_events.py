@@ -83,3 +83,31 @@ def test_every_page_handler_that_can_block_runs_off_the_loop() -> None:
             ):
                 on_loop.append(f"{state.__name__}.{name}")
     assert on_loop == [], f"handlers that would block the event loop: {sorted(on_loop)}"
+
+
+def test_who_is_behind_an_event_takes_three_statements_at_most(migrated_engine) -> None:
+    """Every handler that touches data asks who is signed in; that is the session and its
+    person in one statement, the person's memberships with their agencies in another (and
+    on PostgreSQL the setting that lets the person read them)."""
+    from sqlalchemy import event as sa_event
+
+    from tests.ui.test_queries_pages import _agency, _signed_in
+    from travelcrm.api.auth import SESSION_COOKIE
+    from travelcrm.ui.session import identify
+
+    agency = _agency()
+    cookie = f"{SESSION_COOKIE}={_signed_in(agency.email)}"
+    assert identify(cookie) is not None  # warm: the last-seen touch is written once
+    statements: list[str] = []
+
+    def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa_event.listen(migrated_engine, "before_cursor_execute", count)
+    try:
+        viewer = identify(cookie)
+    finally:
+        sa_event.remove(migrated_engine, "before_cursor_execute", count)
+    assert viewer is not None and viewer.context.tenant_id == agency.owner.tenant_id
+    assert viewer.agency_name and viewer.agency_timezone
+    assert len(statements) <= 3, statements

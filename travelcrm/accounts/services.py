@@ -485,14 +485,18 @@ def _memberships(session: Session, user_id: uuid.UUID) -> list[Membership]:
 
     A system-scope read (the member_self policy lets a user see their own memberships)."""
     statement = (
-        select(Membership)
+        select(Membership, Tenant)  # the agencies come along: a later get() needs no query
         .join(Tenant, col(Tenant.id) == col(Membership.tenant_id))
         .where(col(Membership.user_id) == user_id, col(Membership.is_active).is_(True))
         .where(col(Membership.accepted_at).is_not(None))
         .where(col(Tenant.status) == TenantStatus.ACTIVE.value)
         .order_by(col(Tenant.name))
     )
-    return list(session.exec(statement).all())
+    rows = session.exec(statement).all()
+    # The session's identity map holds objects weakly: keep the agencies for this unit of work,
+    # so reading one of them next (the page shows its name) is answered without a query.
+    session.info.setdefault("travelcrm_loaded_agencies", []).extend(t for _m, t in rows)
+    return [membership for membership, _tenant in rows]
 
 
 def working_membership(
@@ -604,9 +608,12 @@ def resolve_session(
     session: Session, *, raw_token: str
 ) -> tuple[AuthSession, User, TenantContext | None]:
     """Who holds this cookie, re-checked on every call: revoked, expired, deactivated -> out."""
-    auth_session = session.exec(
-        select(AuthSession).where(AuthSession.token_hash == _digest(raw_token))
+    found = session.exec(
+        select(AuthSession, User)  # one round trip for the session and its person
+        .join(User, col(User.id) == col(AuthSession.user_id))
+        .where(AuthSession.token_hash == _digest(raw_token))
     ).first()
+    auth_session, user = found if found is not None else (None, None)
     now = utcnow()
     if (
         auth_session is None
@@ -614,7 +621,6 @@ def resolve_session(
         or as_utc(auth_session.expires_at) <= now
     ):
         raise SessionExpiredError("Your session has ended. Please sign in again.")
-    user = session.get(User, auth_session.user_id)
     if user is None or not user.is_active:
         raise SessionExpiredError("Your session has ended. Please sign in again.")
     enter_user(session, user.id)
