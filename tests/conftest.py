@@ -101,7 +101,7 @@ def migrated_engine():
 
 
 # the consumer of the run's queue, when there is one, and the jobs its threads are running
-_queue: dict[str, Any] = {"huey": None, "running": 0}
+_queue: dict[str, Any] = {"huey": None, "running": 0, "started": 0}
 _queue_lock = threading.Lock()
 
 
@@ -129,10 +129,19 @@ def job_worker(request: pytest.FixtureRequest) -> Iterator[None]:
         with _queue_lock:
             _queue["running"] -= 1
 
+    @huey.on_startup(name="tests-started")  # after the worker's own start-up heartbeat
+    def _thread_started() -> None:
+        with _queue_lock:
+            _queue["started"] += 1
+
+    workers = 2
     consumer = huey.create_consumer(
-        workers=2, worker_type="thread", periodic=False, check_worker_health=False
+        workers=workers, worker_type="thread", periodic=False, check_worker_health=False
     )
     consumer.start()
+    # the threads' start-up work done first: a test that resets the engine meanwhile would
+    # leave that work's connection to a pool nobody closes
+    wait_for(lambda: _queue["started"] >= workers, timeout=30, what="the consumer's start")
     _queue["huey"] = huey
     try:
         yield
