@@ -2,6 +2,10 @@
 
 Pick with TEST_BACKEND=sqlite|postgres. PostgreSQL comes from TEST_POSTGRES_URL (default: the
 local server, trust auth), Redis from TEST_REDIS_URL. No mocks of our own database or queue.
+
+The queue: on SQLite jobs run at once, inline after the request's commit (Huey's immediate
+mode); on PostgreSQL they go through RedisHuey to a real consumer started for the run, as in
+production, so a test that needs a job's effect waits for it (`wait_for`).
 """
 
 from __future__ import annotations
@@ -9,8 +13,11 @@ from __future__ import annotations
 import os
 import secrets
 import tempfile
-from collections.abc import Iterator
+import threading
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -50,7 +57,9 @@ def _drop_pg_database(name: str) -> None:
 # The environment is set before any travelcrm module reads its settings.
 os.environ["APP_ENV"] = "test"
 os.environ["DATA_DIR"] = str(_data_dir)
-os.environ["HUEY_IMMEDIATE"] = "true"
+# the PostgreSQL + Redis run goes through the real queue (RedisHuey and a consumer, see
+# `job_worker`); the SQLite run keeps jobs inline
+os.environ["HUEY_IMMEDIATE"] = "false" if BACKEND == "postgres" else "true"
 os.environ["READY_CACHE_SECONDS"] = "0"
 os.environ["ARGON2_MEMORY_KIB"] = (
     "1024"  # fast hashes in tests; the benchmark measures the real ones
@@ -89,6 +98,101 @@ def migrated_engine():
 
     upgrade_to_head()  # as the owner; the app engine works as the RLS-bound role
     return get_engine()
+
+
+# the consumer of the run's queue, when there is one, and the jobs its threads are running
+_queue: dict[str, Any] = {"huey": None, "running": 0, "started": 0}
+_queue_lock = threading.Lock()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def job_worker(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A real job consumer for the whole run when the queue is not immediate (the PostgreSQL
+    run: RedisHuey), in this process like the app's own worker threads. Periodic jobs stay
+    off (the minutely ones would act on every test's agency): a test that needs the
+    heartbeat beats as the worker does (`tasks.system.beat`)."""
+    from travelcrm.settings import get_settings
+
+    if get_settings().huey_immediate:
+        yield
+        return
+    request.getfixturevalue("migrated_engine")
+    from tasks.registry import huey
+
+    @huey.pre_execute(name="tests-running")
+    def _started(_task: Any) -> None:
+        with _queue_lock:
+            _queue["running"] += 1
+
+    @huey.post_execute(name="tests-finished")
+    def _finished(_task: Any, _value: Any, _exc: BaseException | None) -> None:
+        with _queue_lock:
+            _queue["running"] -= 1
+
+    @huey.on_startup(name="tests-started")  # after the worker's own start-up heartbeat
+    def _thread_started() -> None:
+        with _queue_lock:
+            _queue["started"] += 1
+
+    workers = 2
+    consumer = huey.create_consumer(
+        workers=workers, worker_type="thread", periodic=False, check_worker_health=False
+    )
+    consumer.start()
+    # the threads' start-up work done first: a test that resets the engine meanwhile would
+    # leave that work's connection to a pool nobody closes
+    wait_for(lambda: _queue["started"] >= workers, timeout=30, what="the consumer's start")
+    _queue["huey"] = huey
+    try:
+        yield
+    finally:
+        settle_jobs()
+        _queue["huey"] = None
+        consumer.stop(graceful=True)
+
+
+def settle_jobs(timeout: float = 60.0) -> None:
+    """Wait until the run's queue has nothing waiting and nothing running: the jobs the test
+    caused have done their work (a retry scheduled for later is not waited for). At once on
+    SQLite's immediate queue."""
+    huey = _queue["huey"]
+    if huey is None:
+        return
+    deadline = time.monotonic() + timeout
+    quiet = 0
+    while quiet < 2:  # twice, a moment apart: a job just taken off the queue shows as running
+        with _queue_lock:
+            running = _queue["running"]
+        if running == 0 and huey.pending_count() == 0:
+            quiet += 1
+            if quiet < 2:
+                time.sleep(0.005)
+            continue
+        quiet = 0
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the job queue did not settle within {timeout:.0f} s")
+        time.sleep(0.02)
+
+
+@pytest.fixture(autouse=True)
+def _jobs_settle_after_each_test() -> Iterator[None]:
+    """A test's jobs finish before the next test starts (and before its settings are reset),
+    so no job of one test runs in another's world."""
+    yield
+    settle_jobs()
+
+
+def wait_for(check: Callable[[], Any], *, timeout: float = 60.0, what: str = "the job") -> Any:
+    """Poll `check()` until it returns something truthy (a queued job's effect) and return it;
+    on SQLite's immediate queue the first call already sees it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        found = check()
+        if found:
+            return found
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout:.0f} s")
+        time.sleep(0.05)
 
 
 @pytest.fixture
@@ -137,12 +241,14 @@ def settings_env(monkeypatch: pytest.MonkeyPatch):
     from travelcrm.settings import get_settings
 
     def apply(**values: str) -> None:
+        settle_jobs()  # no job still works with the engine about to be replaced
         for key, value in values.items():
             monkeypatch.setenv(key.upper(), value)
         get_settings.cache_clear()
         reset_engine()
 
     yield apply
+    settle_jobs()
     monkeypatch.undo()
     get_settings.cache_clear()
     reset_engine()
@@ -184,10 +290,18 @@ class SmtpSink:
     def to(self, address: str) -> list:
         return [m for m in self.messages if address.lower() in str(m["To"]).lower()]
 
+    def wait_for(self, address: str, count: int = 1, *, wait: float = 15.0) -> list:
+        """The messages to `address` once there are at least `count` (a queued job sends)."""
+        deadline = time.monotonic() + wait
+        while len(self.to(address)) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{count} message(s) to {address} did not arrive")
+            time.sleep(0.05)
+        return self.to(address)
+
     def link(self, address: str, path: str, *, wait: float = 15.0) -> str:
         """The token of the newest link to `path` mailed to `address` (waits for a queued job)."""
         import re
-        import time
 
         deadline = time.monotonic() + wait
         while True:

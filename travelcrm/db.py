@@ -23,7 +23,8 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Column, Engine, MetaData, Row, Select, Table, create_engine, event
-from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
@@ -83,20 +84,33 @@ def import_models() -> MetaData:
     return SQLModel.metadata
 
 
-def _sqlite_on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_on_connect(lock_timeout_ms: int) -> Callable[[Any, ConnectionPoolEntry], None]:
+    """The pragmas of every SQLite connection; a write waits `lock_timeout_ms` for another
+    writer's lock (busy_timeout) before "database is locked" (answered as busy, 503)."""
+
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={int(lock_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
 
 
-def _pg_set_app_role(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"SET ROLE {APP_DB_ROLE}")
-    cursor.close()
-    dbapi_connection.commit()
+def _pg_set_app_role(lock_timeout_ms: int) -> Callable[[Any, ConnectionPoolEntry], None]:
+    """Every app connection works as the RLS-bound role, and a statement waits at most
+    `lock_timeout_ms` for another transaction's lock (then: busy, 503) instead of hanging."""
+
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"SET ROLE {APP_DB_ROLE}")
+        cursor.execute(f"SET lock_timeout = {int(lock_timeout_ms)}")
+        cursor.close()
+        dbapi_connection.commit()
+
+    return on_connect
 
 
 # The agency of the unit of work being opened in this context (None: system or no scope). A
@@ -161,6 +175,14 @@ def _scoped_at_checkout(connection: Any, tenant_id: uuid.UUID) -> bool:
 def make_engine(settings: Settings, *, app_role: bool = True) -> Engine:
     """The app's engine; `app_role=False` gives the owner's engine that migrations use."""
     url = settings.database_url
+    lock_timeout_ms = round(settings.db_lock_timeout * 1000)
+    # a unit of work waits at most DB_POOL_TIMEOUT for a connection, then the caller is told
+    # the server is busy (`is_busy_error`); the default 30 s wait let requests pile up
+    pool = {
+        "pool_size": settings.db_pool_size,
+        "max_overflow": settings.db_max_overflow,
+        "pool_timeout": settings.db_pool_timeout,
+    }
     if settings.is_sqlite:
         database = url.split(":///", 1)[1] if ":///" in url else ""
         if database and database != ":memory:":
@@ -168,22 +190,62 @@ def make_engine(settings: Settings, *, app_role: bool = True) -> Engine:
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:  # reported by /api/ready when the first connection fails
                 logger.warning("cannot create the database folder: %s", exc)
+        else:
+            pool = {}  # an in-memory database lives in one connection per thread
         engine = create_engine(
-            url, connect_args={"check_same_thread": False, "timeout": 10}, pool_pre_ping=False
+            url,
+            connect_args={"check_same_thread": False, "timeout": settings.db_lock_timeout},
+            pool_pre_ping=False,
+            **pool,
         )
-        event.listen(engine, "connect", _sqlite_on_connect)
+        event.listen(engine, "connect", _sqlite_on_connect(lock_timeout_ms))
         return engine
     engine = create_engine(
         url,
-        pool_size=settings.db_pool_size,
-        max_overflow=settings.db_pool_size,
         pool_pre_ping=not app_role,  # the app role's checkout hook pings as it scopes
         pool_recycle=1800,
+        **pool,
     )
     if app_role:
-        event.listen(engine, "connect", _pg_set_app_role)
+        event.listen(engine, "connect", _pg_set_app_role(lock_timeout_ms))
         event.listen(engine, "checkout", _pg_checkout)
     return engine
+
+
+# SQLSTATEs that mean "not now" rather than "wrong": too many connections, a lock or statement
+# timeout, and the two a concurrent transaction causes (serialization failure, deadlock)
+_PG_BUSY_STATES = frozenset({"53300", "55P03", "57014", "40001", "40P01"})
+# (and the words of those that carry no SQLSTATE: SQLite's lock, a refused PostgreSQL connect)
+_BUSY_WORDS = (
+    "database is locked",
+    "database table is locked",
+    "too many clients already",
+    "remaining connection slots are reserved",
+)
+
+
+def is_busy_error(exc: BaseException) -> bool:
+    """Whether an error means the database could not take this unit of work now, so the same
+    request is worth sending again in a moment: no pooled connection came free within
+    DB_POOL_TIMEOUT, SQLite stayed locked for DB_LOCK_TIMEOUT, PostgreSQL had no connection
+    slot, a lock wait timed out, or a concurrent transaction forced a rollback. The API
+    answers these 503 with Retry-After, pages say the server is busy; never a 500."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, PoolTimeoutError):
+            return True
+        if isinstance(current, DBAPIError):
+            orig = current.orig
+            if getattr(orig, "sqlstate", None) in _PG_BUSY_STATES:
+                return True
+            if isinstance(current, OperationalError) and any(
+                word in str(orig).lower() for word in _BUSY_WORDS
+            ):
+                return True
+        current = current.__cause__ or current.__context__
+    return False
 
 
 def get_engine() -> Engine:

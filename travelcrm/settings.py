@@ -61,7 +61,31 @@ class Settings(BaseSettings):
             json_schema_extra=_example("postgresql+psycopg://travelcrm:secret@db:5432/travelcrm")
         ),
     ] = ""
+    # Per process: connections kept open, extra ones opened under load, and how long a unit
+    # of work waits for a free one before the caller is told the server is busy (503).
     db_pool_size: Annotated[int, Field(ge=1, le=200, json_schema_extra=_example("10"))] = 10
+    db_max_overflow: Annotated[int, Field(ge=0, le=200, json_schema_extra=_example("10"))] = 10
+    db_pool_timeout: Annotated[float, Field(ge=0.01, le=60, json_schema_extra=_example("2"))] = 2.0
+    # How long a statement waits for another transaction's lock (SQLite busy_timeout,
+    # PostgreSQL lock_timeout of the app role) before the caller is told to retry (503).
+    db_lock_timeout: Annotated[float, Field(ge=0.01, le=600, json_schema_extra=_example("10"))] = (
+        10.0
+    )
+    # Admission control for /api, per web process: requests handled at once (unset: the pool
+    # size, which leaves the overflow to page events, readiness and the job hooks), how long
+    # an extra request may queue for a turn, and the Retry-After of a 503.
+    web_max_inflight: Annotated[
+        int | None, Field(ge=1, le=1000, json_schema_extra=_example("10"))
+    ] = None
+    web_queue_timeout: Annotated[float, Field(ge=0, le=30, json_schema_extra=_example("0.5"))] = 0.5
+    web_retry_after_seconds: Annotated[
+        int, Field(ge=1, le=300, json_schema_extra=_example("1"))
+    ] = 1
+    # Reverse proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or
+    # networks, comma-separated; "*" any). Unset: the headers are ignored.
+    forwarded_allow_ips: Annotated[
+        str | None, Field(json_schema_extra=_example("127.0.0.1,10.0.0.0/8"))
+    ] = None
     redis_url: Annotated[
         str | None, Field(json_schema_extra=_example("redis://127.0.0.1:6379/0"))
     ] = None
@@ -180,6 +204,24 @@ class Settings(BaseSettings):
             raise ValueError("must start with redis://, rediss:// or unix://")
         return value
 
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _check_forwarded(cls, value: str | None) -> str | None:
+        if not value or not value.strip():
+            return None
+        import ipaddress
+
+        for item in (part.strip() for part in value.split(",")):
+            if item == "*":
+                continue
+            try:
+                ipaddress.ip_network(item, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{item!r} is not an address or network; list them comma-separated, or *"
+                ) from None
+        return value.strip()
+
     @field_validator("smtp_url")
     @classmethod
     def _check_smtp_url(cls, value: SecretStr | None) -> SecretStr | None:
@@ -262,6 +304,11 @@ class Settings(BaseSettings):
             return self.public_url
         host = "127.0.0.1" if self.host in {"0.0.0.0", "::"} else self.host
         return f"http://{host}:{self.port}"
+
+    @property
+    def api_max_inflight(self) -> int:
+        """/api requests one web process handles at once (`WEB_MAX_INFLIGHT`, else the pool)."""
+        return self.web_max_inflight or self.db_pool_size
 
     @property
     def huey_sqlite_path(self) -> Path:

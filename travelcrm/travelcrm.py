@@ -5,6 +5,7 @@ import reflex as rx
 from travelcrm.api.app import create_api
 from travelcrm.bootstrap import configure
 from travelcrm.ui import routes
+from travelcrm.ui.errors import backend_exception_handler
 from travelcrm.ui.middleware import EventContextMiddleware
 from travelcrm.ui.pages.audit import page as _audit  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.auth import choose as _choose  # noqa: F401  (registers the page)
@@ -35,6 +36,6 @@ from travelcrm.ui.pages.users import page as _users  # noqa: F401  (registers th
 
 configure()
 
-app = rx.App(api_transformer=create_api())
+app = rx.App(api_transformer=create_api(), backend_exception_handler=backend_exception_handler)
 app.add_middleware(EventContextMiddleware())
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Not found · TravelCRM")

@@ -56,6 +56,13 @@ def mail_sink() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
+def job_worker() -> Iterator[None]:
+    """The browser tests start their own consumer (`worker`, with periodic jobs and a mail
+    sink) instead of the suite's (tests/conftest.py)."""
+    yield
+
+
+@pytest.fixture(scope="session")
 def worker(migrated_engine, mail_sink) -> Iterator[None]:
     from tasks.registry import huey
     from travelcrm.db import system_scope

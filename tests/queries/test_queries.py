@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlmodel import col, select
 
+from tests.conftest import settle_jobs
 from tests.queries.factories import agency_context, go_online, member, trip
 from travelcrm.api.pagination import PageParams
 from travelcrm.core.clock import as_utc
@@ -370,6 +371,7 @@ def test_the_breach_scan_flags_overdue_queries_and_tells_the_agent_then_the_mana
             session, owner, _get(owner, query.id), now=monday + timedelta(hours=3)
         )
     assert public.breached and public.sla_label and public.sla_label.startswith("breached")
+    settle_jobs()  # the batch job delivers them (no SMTP: captured)
     with tenant_scope(owner) as session:
         mails = session.exec(
             select(OutboxMessage).where(col(OutboxMessage.agency_id) == owner.tenant_id)

@@ -14,9 +14,14 @@ from starlette.routing import Match, Mount
 from travelcrm import __version__
 from travelcrm.accounts.api import invitations_router, users_router
 from travelcrm.accounts.api import router as auth_router
+from travelcrm.api.admission import AdmissionMiddleware
 from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, Problem
 from travelcrm.api.idempotency import IdempotencyMiddleware
-from travelcrm.api.middleware import JsonDepthMiddleware, RequestContextMiddleware
+from travelcrm.api.middleware import (
+    ForwardedHeadersMiddleware,
+    JsonDepthMiddleware,
+    RequestContextMiddleware,
+)
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.customers.api import router as customers_router
@@ -24,6 +29,7 @@ from travelcrm.queries.api import public_router as enquiries_router
 from travelcrm.queries.api import router as queries_router
 from travelcrm.rates.api import router as rates_router
 from travelcrm.ratesheets.api import router as ratesheets_router
+from travelcrm.settings import get_settings
 from travelcrm.suppliers.api import router as suppliers_router
 from travelcrm.system.api import router as system_router
 from travelcrm.tenants.api import public_router as agencies_router
@@ -44,6 +50,8 @@ Conventions on every route:
 * Lists use `limit` and an opaque `cursor`; the next page's cursor is `meta.next_cursor`.
 * Single resources carry an `ETag`; send it back as `If-Match` on updates (412 when stale).
 * JSON nested more than 64 levels deep is refused (422, `too_deep`) before it is parsed.
+* A busy server answers 503 `server_busy` with `Retry-After` (seconds): send the same request
+  again after that (with its `Idempotency-Key` for writes). It never means the request was wrong.
 """
 
 ROUTERS: tuple[APIRouter, ...] = (
@@ -151,9 +159,15 @@ def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
 
     api.openapi = _problem_openapi(api)  # type: ignore[method-assign]
 
-    # Outermost first: request context wraps idempotency, so replays carry a request id too;
-    # a JSON body nested too deep is refused before idempotency or a handler parses it.
+    # Outermost last: the client address is taken from a trusted proxy's headers first; request
+    # context wraps everything, so a 503 or a replay carries a request id too; admission control
+    # turns extra requests away before their body is read; a JSON body nested too deep is
+    # refused before idempotency or a handler parses it.
     api.add_middleware(IdempotencyMiddleware)
     api.add_middleware(JsonDepthMiddleware)
+    api.add_middleware(AdmissionMiddleware)
     api.add_middleware(RequestContextMiddleware)
+    trusted = get_settings().forwarded_allow_ips
+    if trusted:
+        api.add_middleware(ForwardedHeadersMiddleware, trusted=trusted)
     return api

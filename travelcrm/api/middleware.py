@@ -1,5 +1,6 @@
 """Request context: an id for every request (accepted from X-Request-ID when valid), echoed in
-the response and bound for logging; unhandled errors become a 500 problem, never a stack trace."""
+the response and bound for logging; unhandled errors become a 500 problem, never a stack trace
+(and a database too busy to take the work a 503 with Retry-After)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,11 @@ import time
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from travelcrm.api.problems import problem_response
+from travelcrm.api.problems import busy_response, problem_response
 from travelcrm.core.context import bound, new_request_id, valid_request_id
 from travelcrm.core.errors import ValidationFailedError
 from travelcrm.core.jsondepth import check_depth
+from travelcrm.db import is_busy_error
 
 logger = logging.getLogger("travelcrm.api")
 access_logger = logging.getLogger("travelcrm.access")
@@ -55,15 +57,28 @@ class RequestContextMiddleware:
                 logger.warning("X-Request-ID refused (invalid or over 128 chars); using a new id")
             try:
                 await self.app(scope, receive, send_with_id)
-            except Exception:
-                logger.exception("unhandled error in %s %s", scope["method"], scope["path"])
+            except Exception as exc:
+                busy = is_busy_error(exc)  # (e.g. in a middleware, outside the route handlers)
+                if busy:
+                    logger.warning(
+                        "database busy in %s %s: %s",
+                        scope["method"],
+                        scope["path"],
+                        type(exc).__name__,
+                    )
+                else:
+                    logger.exception("unhandled error in %s %s", scope["method"], scope["path"])
                 if status_holder["started"]:
                     raise
-                response = problem_response(
-                    status=500,
-                    code="internal_error",
-                    detail="Something went wrong on our side; quote the request id to support.",
-                    instance=scope["path"],
+                response = (
+                    busy_response(instance=scope["path"])
+                    if busy
+                    else problem_response(
+                        status=500,
+                        code="internal_error",
+                        detail="Something went wrong on our side; quote the request id to support.",
+                        instance=scope["path"],
+                    )
                 )
                 await response(scope, receive, send_with_id)
             finally:
@@ -136,3 +151,19 @@ class JsonDepthMiddleware:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+class ForwardedHeadersMiddleware:
+    """Behind a reverse proxy: the client address and scheme come from `X-Forwarded-For` and
+    `X-Forwarded-Proto`, believed only from the addresses in `FORWARDED_ALLOW_IPS` (addresses or
+    networks, or "*"), for the API and the pages' websocket alike (sign-in throttles, the audit
+    log and "My sessions" see the visitor, not the proxy). Granian's own parser does the work."""
+
+    def __init__(self, app: ASGIApp, *, trusted: str) -> None:
+        from granian.utils.proxies import wrap_asgi_with_proxy_headers
+
+        self.app = app
+        self._wrapped = wrap_asgi_with_proxy_headers(app, trusted)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        await self._wrapped(scope, receive, send)

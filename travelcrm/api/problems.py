@@ -9,10 +9,14 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, problem_body
 from travelcrm.core.errors import DomainError
+from travelcrm.db import is_busy_error
+from travelcrm.settings import get_settings
 
 logger = logging.getLogger("travelcrm.api")
 
@@ -31,7 +35,7 @@ _HTTP_CODES = {
     428: "precondition_required",
     429: "rate_limited",
     500: "internal_error",
-    503: "unavailable",
+    503: "unavailable",  # (a busy server says `server_busy`, see `busy_response`)
 }
 
 
@@ -56,6 +60,27 @@ def problem_response(
         **extra,
     )
     return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+BUSY_DETAIL = "The database is busy; try again in a moment."
+
+
+def busy_response(
+    *, instance: str | None, retry_after: int | None = None, detail: str = BUSY_DETAIL
+) -> JSONResponse:
+    """503 `server_busy` with `Retry-After`: nothing went wrong with the request, the server
+    could not take it now (overload, no database connection free in time, a lock held too
+    long); the same request may be sent again after the given seconds."""
+    seconds = retry_after or get_settings().web_retry_after_seconds
+    return problem_response(
+        status=503,
+        code="server_busy",
+        title="Server busy",
+        detail=detail,
+        instance=instance,
+        headers={"Retry-After": str(seconds)},
+        retry_after_seconds=seconds,
+    )
 
 
 def _field_name(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -124,7 +149,20 @@ async def _domain_handler(request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_handler(request: Request, exc: Exception) -> JSONResponse:
+    """A database that cannot take the work now is a 503 to retry, never a 500; any other
+    database error goes on to the 500 handler."""
+    if not is_busy_error(exc):
+        raise exc
+    logger.warning(
+        "database busy in %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    return busy_response(instance=request.url.path)
+
+
 def install_problem_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PoolTimeoutError, _database_handler)
+    app.add_exception_handler(DBAPIError, _database_handler)
     app.add_exception_handler(RequestValidationError, _validation_handler)
     app.add_exception_handler(StarletteHTTPException, _http_handler)
     app.add_exception_handler(DomainError, _domain_handler)

@@ -1,10 +1,21 @@
-"""Errors from services, turned into what a form shows: one summary and a message per field."""
+"""Errors from services, turned into what a form shows: one summary and a message per field;
+and the errors no handler expects, turned into a toast (`backend_exception_handler`)."""
 
 from __future__ import annotations
 
+import logging
+
+import reflex as rx
 from pydantic import ValidationError
+from reflex.app import default_backend_exception_handler
+from reflex.event import EventSpec
 
 from travelcrm.core.errors import DomainError
+from travelcrm.db import is_busy_error
+
+logger = logging.getLogger("travelcrm.ui.events")
+
+BUSY_MESSAGE = "The server is busy; try again in a moment."
 
 
 def _sentence(message: str) -> str:
@@ -29,3 +40,15 @@ def form_errors(exc: Exception) -> tuple[str, dict[str, str]]:
             fields.setdefault(problem.field.rsplit(".", 1)[-1], _sentence(problem.message))
         return exc.detail, fields
     raise exc
+
+
+def backend_exception_handler(exception: Exception) -> EventSpec:
+    """What a page shows when an event handler fails. A database too busy to take the work now
+    (no connection free within DB_POOL_TIMEOUT, a lock held past DB_LOCK_TIMEOUT) is not a bug:
+    the person is told the server is busy and nothing else changes; the handler already gave
+    up after that bounded wait, so the page never hangs. Anything else: Reflex's own handler
+    (logged with its stack trace; in production the toast names no internals)."""
+    if is_busy_error(exception):
+        logger.warning("database busy in a page event: %s", type(exception).__name__)
+        return rx.toast.warning(BUSY_MESSAGE, id="server-busy", position="top-center")
+    return default_backend_exception_handler(exception)
