@@ -85,6 +85,7 @@ def _claims(ctx: TenantContext, **changes: object) -> dict:
         "sub": str(ctx.user_id),
         "tid": str(ctx.tenant_id),
         "role": ctx.role.value,
+        "cv": 0,
         "iat": now,
         "nbf": now,
         "exp": now + 600,
@@ -145,3 +146,102 @@ def test_expired_and_foreign_tenant_tokens(migrated_engine) -> None:
     # a token for a user id that does not exist
     ghost = jwt.encode({"alg": "HS256", "kid": kid}, _claims(ctx, sub=str(uuid.uuid4())), key)
     assert_problem(_me(client, ghost), 401, "invalid_token")
+
+
+# ---- tokens end with credentials ---------------------------------------------------------------
+
+NEW_PASSWORD = "Backwaters-Kochi-2027!"
+
+
+def _token(client: TestClient, email: str, password: str = PASSWORD) -> dict:
+    response = client.post("/api/auth/token", json={"email": email, "password": password})
+    assert response.status_code == 200, response.text
+    return response.json()["data"]
+
+
+def _bearer(token: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {token}"}
+
+
+def test_a_password_change_ends_every_access_token_at_once(migrated_engine) -> None:
+    agency = _verified()
+    client = _client()
+    email = agency.user.email
+    first, second = _token(client, email), _token(client, email)
+    assert _me(client, first["access_token"]).status_code == 200
+    changed = client.post(
+        "/api/auth/password",
+        headers=_bearer(first["access_token"]),
+        json={"current_password": PASSWORD, "new_password": NEW_PASSWORD},
+    )
+    assert changed.status_code == 200, changed.text
+    for pair in (first, second):  # the one that made the change, and the other one
+        body = assert_problem(_me(client, pair["access_token"]), 401, "invalid_token")
+        assert "password" in body["detail"]
+        refreshed = client.post("/api/auth/refresh", json={"refresh_token": pair["refresh_token"]})
+        assert_problem(refreshed, 401, "invalid_token")
+    fresh = _token(client, email, NEW_PASSWORD)
+    assert _me(client, fresh["access_token"]).status_code == 200
+
+
+def test_a_password_reset_ends_every_access_token(migrated_engine, smtp_sink) -> None:
+    agency = _verified()
+    client = _client()
+    email = agency.user.email
+    pair = _token(client, email)
+    assert _me(client, pair["access_token"]).status_code == 200
+    assert client.post("/api/auth/password-reset", json={"email": email}).status_code == 202
+    link = smtp_sink.link(email, "/reset-password")
+    done = client.post(
+        "/api/auth/password-reset/confirm", json={"token": link, "password": NEW_PASSWORD}
+    )
+    assert done.status_code == 200, done.text
+    assert_problem(_me(client, pair["access_token"]), 401, "invalid_token")
+    assert _me(client, _token(client, email, NEW_PASSWORD)["access_token"]).status_code == 200
+
+
+def test_a_role_change_or_deactivation_ends_the_members_access_tokens(migrated_engine) -> None:
+    from tests.api.test_users_api import _client as signed_in
+    from tests.api.test_users_api import _member_id, _staff
+
+    agency = _verified()
+    owner = signed_in(agency.user.email)
+    agent_email = _staff(agency.tenant.id, Role.AGENT)
+    client = _client()
+    agent, owners_token = _token(client, agent_email), _token(client, agency.user.email)
+    assert _me(client, agent["access_token"]).json()["data"]["role"] == "agent"
+    member = _member_id(owner, agent_email)
+
+    promoted = owner.patch(f"/api/users/{member}", json={"role": "manager"})
+    assert promoted.status_code == 200, promoted.text
+    assert_problem(_me(client, agent["access_token"]), 401, "invalid_token")
+    # the refresh token carries on, with the new role in the next access token
+    rotated = client.post("/api/auth/refresh", json={"refresh_token": agent["refresh_token"]})
+    assert rotated.status_code == 200, rotated.text
+    manager = rotated.json()["data"]
+    assert _me(client, manager["access_token"]).json()["data"]["role"] == "manager"
+    # another person's tokens are not touched
+    assert _me(client, owners_token["access_token"]).status_code == 200
+
+    assert owner.post(f"/api/users/{member}/deactivate").status_code == 200
+    assert_problem(_me(client, manager["access_token"]), 401, "invalid_token")
+    refreshed = client.post("/api/auth/refresh", json={"refresh_token": manager["refresh_token"]})
+    assert_problem(refreshed, 401, "invalid_token")
+    assert _me(client, owners_token["access_token"]).status_code == 200
+
+
+def test_a_token_without_its_credentials_version_is_refused(migrated_engine) -> None:
+    from travelcrm.accounts import tokens as token_module
+    from travelcrm.settings import get_settings
+
+    agency = _verified()
+    client = _client()
+    ((kid, key),) = token_module.signing_keys(get_settings())
+    ctx = TenantContext(agency.tenant.id, agency.user.id, Role.OWNER)
+    unversioned = _claims(ctx)
+    del unversioned["cv"]
+    for claims in (unversioned, _claims(ctx, cv="0"), _claims(ctx, cv=True), _claims(ctx, cv=1)):
+        token = jwt.encode({"alg": "HS256", "kid": kid}, claims, key)
+        assert_problem(_me(client, token), 401, "invalid_token")
+    good = jwt.encode({"alg": "HS256", "kid": kid}, _claims(ctx), key)
+    assert _me(client, good).status_code == 200

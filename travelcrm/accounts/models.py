@@ -27,6 +27,9 @@ class User(SQLModel, table=True):
     password_hash: str | None = Field(default=None, max_length=255)
     email_verified_at: datetime | None = utc_datetime(nullable=True)
     is_active: bool = True
+    # moved on by a password change or reset, a deactivation or a role change: an access token
+    # carries the version it was issued at and is refused once they differ
+    credentials_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = utc_datetime(default_now=True)
 
 

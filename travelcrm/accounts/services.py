@@ -269,8 +269,20 @@ def request_password_reset(session: Session, *, email: str, ip: str | None = Non
     emails.send_password_reset(session, to_email=user.email, name=user.name, token=token)
 
 
+def end_access_tokens(session: Session, *, user_id: uuid.UUID) -> None:
+    """End every access token of the user at once: their credentials version moves on (one
+    atomic increment; the row stays locked to this transaction on PostgreSQL, so a refresh
+    running beside it waits and its new token is revoked with the others)."""
+    session.exec(
+        update(User)
+        .where(col(User.id) == user_id)
+        .values(credentials_version=col(User.credentials_version) + 1)
+    )
+
+
 def _end_everything(session: Session, *, user_id: uuid.UUID, keep: uuid.UUID | None) -> None:
-    """End the user's sessions (but `keep`) and every API refresh token."""
+    """End the user's sessions (but `keep`), every access token and every refresh token."""
+    end_access_tokens(session, user_id=user_id)
     revoke_other_sessions(session, user_id=user_id, keep=keep)
     session.exec(
         update(RefreshToken)
@@ -758,6 +770,8 @@ def change_role(
     if before != role.value:
         membership.role = role.value
         session.add(membership)
+        # their access tokens carry the old role: they end (a refresh gives one with the new)
+        end_access_tokens(session, user_id=user.id)
         session.flush()
         audit.record(
             session,
@@ -801,6 +815,7 @@ def deactivate_member(
         return membership
     membership.is_active = False
     session.add(membership)
+    end_access_tokens(session, user_id=user.id)
     now = utcnow()
     session.exec(
         update(AuthSession)

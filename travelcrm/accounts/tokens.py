@@ -66,7 +66,11 @@ def _digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def issue_access_token(ctx: TenantContext, *, settings: Settings | None = None) -> str:
+def issue_access_token(
+    ctx: TenantContext, *, credentials_version: int, settings: Settings | None = None
+) -> str:
+    """A signed access token; `credentials_version` is the user's at issue (claim `cv`): a
+    password change, a deactivation or a role change moves it on and the token ends."""
     settings = settings or get_settings()
     kid, key = signing_keys(settings)[0]
     now = int(utcnow().timestamp())
@@ -76,6 +80,7 @@ def issue_access_token(ctx: TenantContext, *, settings: Settings | None = None) 
         "sub": str(ctx.user_id),
         "tid": str(ctx.tenant_id),
         "role": ctx.role.value,
+        "cv": credentials_version,
         "iat": now,
         "nbf": now,
         "exp": now + settings.access_token_minutes * 60,
@@ -84,8 +89,17 @@ def issue_access_token(ctx: TenantContext, *, settings: Settings | None = None) 
     return jwt.encode({"alg": ALGORITHM, "kid": kid, "typ": "JWT"}, claims, key)
 
 
-def verify_access_token(token: str, *, settings: Settings | None = None) -> TenantContext:
-    """The caller's context, or InvalidAccessTokenError for anything not exactly right."""
+@dataclass(frozen=True)
+class AccessClaims:
+    """What a valid access token says: who, where, as what, and at which credentials version."""
+
+    context: TenantContext
+    credentials_version: int
+
+
+def verify_access_token(token: str, *, settings: Settings | None = None) -> AccessClaims:
+    """The token's claims, or InvalidAccessTokenError for anything not exactly right (the
+    caller still checks them against the user's row: `api.auth._from_bearer`)."""
     settings = settings or get_settings()
     keys = dict(signing_keys(settings))
 
@@ -108,24 +122,32 @@ def verify_access_token(token: str, *, settings: Settings | None = None) -> Tena
             sub={"essential": True},
             tid={"essential": True},
             role={"essential": True},
+            cv={"essential": True},
         ).validate(decoded.claims)
     except JoseError as exc:
         raise refuse(exc.error if hasattr(exc, "error") else "rejected") from exc
     claims = decoded.claims
+    version = claims["cv"]
+    if type(version) is not int:
+        raise refuse("bad claims")
     try:
-        return TenantContext(
+        context = TenantContext(
             tenant_id=uuid.UUID(claims["tid"]),
             user_id=uuid.UUID(claims["sub"]),
             role=Role(claims["role"]),
         )
     except (ValueError, KeyError) as exc:
         raise refuse("bad claims") from exc
+    return AccessClaims(context, version)
 
 
 def issue_pair(
     session: Session, ctx: TenantContext, *, family_id: uuid.UUID | None = None
 ) -> TokenPair:
     settings = get_settings()
+    user = session.get(User, ctx.user_id)
+    if user is None:
+        raise InvalidAccessTokenError("Your access has ended; sign in again.")
     raw = secrets.token_urlsafe(32)
     now = utcnow()
     assert ctx.user_id is not None
@@ -141,34 +163,61 @@ def issue_pair(
     )
     session.flush()
     return TokenPair(
-        access_token=issue_access_token(ctx, settings=settings),
+        access_token=issue_access_token(
+            ctx, credentials_version=user.credentials_version, settings=settings
+        ),
         refresh_token=raw,
         expires_in=settings.access_token_minutes * 60,
+    )
+
+
+def _revoke_family(session: Session, family_id: uuid.UUID) -> InvalidAccessTokenError:
+    session.exec(
+        update(RefreshToken)
+        .where(col(RefreshToken.family_id) == family_id)
+        .values(revoked_at=utcnow())
+    )
+    session.commit()
+    return InvalidAccessTokenError(
+        "This refresh token was already used; every token of this sign-in is now revoked."
     )
 
 
 def refresh(session: Session, *, raw_refresh_token: str) -> TokenPair:
     """Rotate: the presented token is used up and the next one issued in its family.
 
-    A token presented a second time revokes its whole family (commit kept past the error).
+    A token presented a second time (one after the other or at the same moment) revokes its
+    whole family (commit kept past the error).
     """
-    token = session.get(RefreshToken, _digest(raw_refresh_token))
+    digest = _digest(raw_refresh_token)
+    token = session.get(RefreshToken, digest)
     now = utcnow()
     if token is None or token.revoked_at is not None or as_utc(token.expires_at) <= now:
         raise InvalidAccessTokenError("The refresh token is not valid; sign in again.")
     if token.used_at is not None:
-        session.exec(
-            update(RefreshToken)
-            .where(col(RefreshToken.family_id) == token.family_id)
-            .values(revoked_at=now)
+        raise _revoke_family(session, token.family_id)
+    # The person's row first, shared-locked on PostgreSQL: a password change (which updates
+    # it, then revokes the refresh tokens) waits for this rotation or this one waits for it,
+    # so the token issued here is never missed by that revocation.
+    user = session.exec(
+        select(User).where(col(User.id) == token.user_id).with_for_update(read=True)
+    ).first()
+    # Used up in the statement itself: of two requests with one token, one rotates.
+    used = session.exec(
+        update(RefreshToken)
+        .where(
+            col(RefreshToken.token_hash) == digest,
+            col(RefreshToken.used_at).is_(None),
+            col(RefreshToken.revoked_at).is_(None),
         )
-        session.commit()
-        raise InvalidAccessTokenError(
-            "This refresh token was already used; every token of this sign-in is now revoked."
-        )
-    token.used_at = now
-    session.add(token)
-    user = session.get(User, token.user_id)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if used.rowcount != 1:
+        session.refresh(token)
+        if token.revoked_at is None:
+            raise _revoke_family(session, token.family_id)
+        raise InvalidAccessTokenError("The refresh token is not valid; sign in again.")
     enter_user(session, token.user_id)
     membership = session.exec(
         select(Membership).where(

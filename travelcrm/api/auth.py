@@ -19,7 +19,6 @@ from travelcrm.accounts import tokens
 from travelcrm.accounts.models import AuthSession, User
 from travelcrm.core.context import tenant_id_var, user_id_var
 from travelcrm.core.errors import DomainError
-from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
 
@@ -46,16 +45,26 @@ class Identity:
 
 
 def _from_bearer(token: str) -> tuple[AuthSession | None, User, TenantContext | None]:
-    ctx = tokens.verify_access_token(token)
+    claims = tokens.verify_access_token(token)
+    ctx = claims.context
     with system_scope() as session:
         user = session.get(User, ctx.user_id)
         if user is None or not user.is_active:
             raise tokens.InvalidAccessTokenError("Your access has ended; sign in again.")
+        if user.credentials_version != claims.credentials_version:
+            # the password changed, or the person's access or role did, since it was issued
+            raise tokens.InvalidAccessTokenError(
+                "This access token ended when the account's password, access or role changed; "
+                "refresh it or sign in again."
+            )
         active = accounts.working_membership(session, user_id=user.id, tenant_id=ctx.tenant_id)
         if active is None:
             raise tokens.InvalidAccessTokenError("Your access to this agency has ended.")
-        # the role is read fresh: a demotion applies at once, not when the token expires
-        return None, user, TenantContext(ctx.tenant_id, user.id, Role(active.role))
+        if active.role != ctx.role.value:  # a role change also moves the version on
+            raise tokens.InvalidAccessTokenError(
+                "Your role in this agency changed; refresh the token or sign in again."
+            )
+        return None, user, ctx
 
 
 @dataclass(frozen=True)

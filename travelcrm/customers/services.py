@@ -18,6 +18,7 @@ from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.versions import advance_version
 from travelcrm.customers.models import Customer, Traveller
 from travelcrm.customers.schemas import (
     CustomerCreate,
@@ -170,16 +171,20 @@ def get_customer(session: Session, ctx: TenantContext, *, customer_id: uuid.UUID
     return customer
 
 
+def _stale(customer: Customer, then: str) -> CustomerVersionConflictError:
+    return CustomerVersionConflictError(
+        f"Someone else changed this customer since you opened it; {then}.",
+        extra={"current_version": customer.row_version},
+    )
+
+
 def update_customer(
     session: Session, ctx: TenantContext, *, customer_id: uuid.UUID, data: CustomerUpdate
 ) -> Customer:
     require(ctx, Action.CUSTOMERS_EDIT)
     customer = get_customer(session, ctx, customer_id=customer_id)
     if customer.row_version != data.row_version:
-        raise CustomerVersionConflictError(
-            "Someone else changed this customer since you opened it; reload to see their changes.",
-            extra={"current_version": customer.row_version},
-        )
+        raise _stale(customer, "reload to see their changes")
     changes = data.model_dump(exclude_unset=True, exclude={"row_version"})
     region = changes.get("country") or customer.country or _phone_region(session, ctx)
     if "email" in changes:
@@ -187,15 +192,16 @@ def update_customer(
     for field in ("phone", "alt_phone"):
         if field in changes:
             changes[field] = normalize_phone(changes[field], region=region, field=field)
-    for field, value in changes.items():
-        if value is None and field in ("name", "kind"):
-            continue
-        setattr(customer, field, value)
-    customer.name_key = name_key(customer.name)
-    customer.row_version += 1
-    customer.updated_at = utcnow()
-    session.add(customer)
-    session.flush()
+    values = {
+        field: value
+        for field, value in changes.items()
+        if not (value is None and field in ("name", "kind"))
+    }
+    values["name_key"] = name_key(values.get("name", customer.name))
+    values["updated_at"] = utcnow()
+    # the version is checked by the statement that writes: of two PATCHes, one lands
+    if not advance_version(session, customer, read=data.row_version, values=values):
+        raise _stale(customer, "reload to see their changes")
     return customer
 
 
@@ -294,12 +300,15 @@ def merge_customers(
     keep = get_customer(session, ctx, customer_id=keep_id)
     duplicate = get_customer(session, ctx, customer_id=duplicate_id)
     if keep.row_version != row_version:
-        raise CustomerVersionConflictError(
-            "Someone else changed this customer since you opened it; reload and merge again.",
-            extra={"current_version": keep.row_version},
-        )
+        raise _stale(keep, "reload and merge again")
     if keep.merged_into_id or duplicate.merged_into_id:
         raise ConflictError("One of these customers was already merged into another.")
+    # Both rows are taken at the versions read, in one order (two merges of the same pair in
+    # opposite directions never wait on each other), before anything moves.
+    read = {keep.id: row_version, duplicate.id: duplicate.row_version}
+    for customer in sorted((keep, duplicate), key=lambda c: c.id):
+        if not advance_version(session, customer, read=read[customer.id]):
+            raise _stale(customer, "reload and merge again")
     before = {f: getattr(keep, f) for f in _FILLABLE}
     for field in _FILLABLE:
         if getattr(keep, field) in (None, "") and getattr(duplicate, field) not in (None, ""):
@@ -329,9 +338,7 @@ def merge_customers(
         event.data = {**event.data, "from_customer": str(duplicate.id)}
         session.add(event)
     duplicate.merged_into_id = keep.id
-    duplicate.row_version += 1
     duplicate.updated_at = utcnow()
-    keep.row_version += 1
     keep.updated_at = utcnow()
     session.add_all([keep, duplicate])
     session.flush()

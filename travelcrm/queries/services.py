@@ -32,6 +32,7 @@ from travelcrm.core.errors import (
 from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, Role, can, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.versions import advance_version
 from travelcrm.customers import services as customers
 from travelcrm.customers.models import Customer
 from travelcrm.customers.schemas import CustomerCreate
@@ -664,18 +665,30 @@ def list_queries(
 # ---- the pipeline ------------------------------------------------------------------------------
 
 
-def _locked(session: Session, ctx: TenantContext, query_id: uuid.UUID, row_version: int) -> Query:
-    """The query to change, locked for this transaction, at the version the caller read."""
+def _stale(query: Query) -> QueryVersionConflictError:
+    return QueryVersionConflictError(
+        f"Someone else changed {reference(query.number)} since you opened it (it is now "
+        f"{machine.label(query.status).lower()}); reload and try again.",
+        extra={"current_version": query.row_version, "current_status": query.status},
+    )
+
+
+def _at_version(
+    session: Session, ctx: TenantContext, query_id: uuid.UUID, row_version: int
+) -> Query:
+    """The query to change, if it is still at the version the caller read."""
     query = get_query(session, ctx, query_id=query_id)
-    locked = session.exec(select(Query).where(col(Query.id) == query.id).with_for_update()).one()
-    session.refresh(locked)
-    if locked.row_version != row_version:
-        raise QueryVersionConflictError(
-            f"Someone else changed {reference(locked.number)} since you opened it (it is now "
-            f"{machine.label(locked.status).lower()}); reload and try again.",
-            extra={"current_version": locked.row_version, "current_status": locked.status},
-        )
-    return locked
+    if query.row_version != row_version:
+        raise _stale(query)
+    return query
+
+
+def _take(session: Session, query: Query, row_version: int) -> None:
+    """Once the change is known to be allowed: the query's version moves on in the statement
+    that checks it (of two people moving it at once, one gets a conflict), and the row stays
+    held until this transaction ends."""
+    if not advance_version(session, query, read=row_version):
+        raise _stale(query)
 
 
 def transition(
@@ -692,7 +705,7 @@ def transition(
     people moving the same query at once: the second gets a conflict."""
     require(ctx, Action.QUERIES_EDIT)
     now = now or utcnow()
-    query = _locked(session, ctx, query_id, row_version)
+    query = _at_version(session, ctx, query_id, row_version)
     current = QueryStatus(query.status)
     try:
         check_transition(current, to, reason=reason, lost_reasons=lost_reasons(session, ctx))
@@ -705,6 +718,7 @@ def transition(
             extra={"allowed": [s.value for s in exc.allowed], "reasons": exc.reasons},
         ) from None
     found = rules(session, ctx)
+    _take(session, query, row_version)
     taking = to is QueryStatus.ASSIGNED and current is not QueryStatus.ON_HOLD
     if taking and query.assigned_to is None:
         query.assigned_to, query.assigned_at = ctx.user_id, now
@@ -716,7 +730,6 @@ def transition(
         query.closed_at = now
         query.response_due_at = None
     query.status = to.value
-    query.row_version += 1
     query.updated_at = now
     session.add(query)
     body = f"{machine.label(current)} → {machine.label(to)}"
@@ -747,7 +760,7 @@ def reassign(
     this agency; anyone else is "not found")."""
     require(ctx, Action.QUERIES_ASSIGN)
     now = now or utcnow()
-    query = _locked(session, ctx, query_id, row_version)
+    query = _at_version(session, ctx, query_id, row_version)
     if QueryStatus(query.status) not in OPEN_STATUSES:
         raise TransitionRefusedError(
             f"{reference(query.number)} is {machine.label(query.status).lower()}; only open "
@@ -764,6 +777,7 @@ def reassign(
     if member is None:
         raise NotFoundError("No such colleague in this agency.")
     name = _names(session, [user_id]).get(user_id, "a colleague")
+    _take(session, query, row_version)
     _assign(session, ctx, query, user_id, f"assigned by hand to {name}", now)
     session.flush()
     return query
@@ -783,8 +797,7 @@ def _assign(
     query.assigned_to, query.assigned_at = user_id, now
     if query.status in (QueryStatus.PENDING.value, QueryStatus.DRAFT.value):
         query.status = QueryStatus.ASSIGNED.value
-    query.row_version += 1
-    query.updated_at = now
+    query.updated_at = now  # (its version moved on when it was taken: `_take`)
     session.add(query)
     _event(session, ctx, query, "assignment", reason, data={"user_id": str(user_id)}, now=now)
 
@@ -941,11 +954,14 @@ def auto_assign(
             if not note_waiting:
                 continue
         else:
-            query.assigned_to, query.assigned_at = agent.user_id, now
-            query.status = QueryStatus.ASSIGNED.value
-            query.row_version += 1
-            query.updated_at = now
-            session.add(query)
+            assignment = {
+                "assigned_to": agent.user_id,
+                "assigned_at": now,
+                "status": QueryStatus.ASSIGNED.value,
+                "updated_at": now,
+            }
+            if not advance_version(session, query, read=query.row_version, values=assignment):
+                continue  # someone changed it meanwhile: it is theirs to move now
             data = {"user_id": str(agent.user_id)}
             agent.load += 1
             agent.last_assigned_at = now

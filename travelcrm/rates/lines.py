@@ -285,8 +285,7 @@ def store_lines(
             ordinal="position",
             new_ids="id",
         )
-    version.lock_version += 1
-    session.add(version)
+    touch(session, version)
     session.flush()
     return count
 

@@ -32,6 +32,7 @@ from travelcrm.core.errors import (
 from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.versions import advance_version
 from travelcrm.db import scoped_connection
 from travelcrm.rates.models import (
     BASIS_WORDS,
@@ -123,19 +124,27 @@ def editable_draft(session: Session, ctx: TenantContext, version_id: uuid.UUID) 
     return version
 
 
+def _stale(version: RateListVersion, lock_version: int) -> StaleVersionError:
+    return StaleVersionError(
+        f"This draft was changed by someone else since you opened it (you have edit "
+        f"{lock_version}, it is now at {version.lock_version}). Reload to see their "
+        "changes, then try again.",
+        extra={"current_lock_version": version.lock_version},
+    )
+
+
 def check_lock(version: RateListVersion, lock_version: int) -> None:
     if version.lock_version != lock_version:
-        raise StaleVersionError(
-            f"This draft was changed by someone else since you opened it (you have edit "
-            f"{lock_version}, it is now at {version.lock_version}). Reload to see their "
-            "changes, then try again.",
-            extra={"current_lock_version": version.lock_version},
-        )
+        raise _stale(version, lock_version)
 
 
 def touch(session: Session, version: RateListVersion) -> None:
-    version.lock_version += 1
-    session.add(version)
+    """The edit is saved at the lock the caller read (checked by `check_lock`): the lock moves
+    on in the statement that checks it, so of two saves at once one lands and the other gets
+    a conflict (the version stays held until this transaction ends)."""
+    read = version.lock_version
+    if not advance_version(session, version, read=read, column="lock_version"):
+        raise _stale(version, read)
 
 
 def check_dates(start: date, end: date, *, start_field: str, end_field: str) -> None:

@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, String, cast, func, or_, update
+from sqlalchemy import ColumnElement, String, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -32,6 +32,7 @@ from travelcrm.core.errors import (
 )
 from travelcrm.core.permissions import Action, can, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.versions import advance_version
 from travelcrm.rates.models import RateLine, RateList
 from travelcrm.suppliers.models import (
     Supplier,
@@ -356,17 +357,10 @@ def _apply(
     """Write `changes` only if the row still has `expected_version` (one atomic UPDATE)."""
     if supplier.row_version != expected_version:
         raise _conflict(supplier)
-    values = {**changes, "row_version": expected_version + 1, "updated_at": utcnow()}
-    result = session.exec(
-        update(Supplier)
-        .where(col(Supplier.id) == supplier.id, col(Supplier.row_version) == expected_version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:
-        session.refresh(supplier)
+    values = {**changes, "updated_at": utcnow()}
+    if not advance_version(session, supplier, read=expected_version, values=values):
         raise _conflict(supplier)
-    session.refresh(supplier)
+    session.refresh(supplier)  # the stored form of what was written (enums, decimals)
 
 
 def _conflict(supplier: Supplier) -> VersionConflictError:
