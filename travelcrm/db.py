@@ -22,7 +22,7 @@ from typing import Any, cast
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Column, Engine, MetaData, Row, Select, Table, create_engine, event
+from sqlalchemy import Column, Engine, MetaData, Row, Select, Table, create_engine, event, update
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
@@ -538,6 +538,15 @@ def enter_user(session: Session, user_id: uuid.UUID) -> None:
     """Let this transaction read the user's own memberships across agencies (PostgreSQL policy
     `member_self` on memberships); nothing else of another agency becomes visible."""
     _set_for_transaction(session.connection(), USER_SETTING, str(user_id))
+
+
+def hold_row(session: Session, model: Any, row_id: uuid.UUID) -> None:
+    """Take one row's write lock for the rest of this unit of work, before reading what a
+    change depends on ("the first contact is the primary one"): of two such changes at once
+    the second waits for the first and then sees it. One UPDATE that changes nothing:
+    PostgreSQL locks the row; SQLite takes the database's write lock (its transaction starts
+    with this write, so the reads after it see every earlier commit)."""
+    session.execute(update(model).where(model.id == row_id).values(id=model.id))
 
 
 # ---- bulk inserts -------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from travelcrm.core.errors import (
 from travelcrm.core.permissions import Action, can, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
+from travelcrm.db import hold_row
 from travelcrm.rates.models import RateLine, RateList
 from travelcrm.suppliers.models import (
     Supplier,
@@ -95,7 +96,11 @@ def _supplier(session: Session, supplier_id: uuid.UUID) -> Supplier:
     return supplier
 
 
-def _editable(session: Session, supplier_id: uuid.UUID) -> Supplier:
+def _editable(session: Session, supplier_id: uuid.UUID, *, hold: bool = False) -> Supplier:
+    """The supplier, refused when archived; `hold` keeps its row's write lock until the unit of
+    work ends (changes to its contacts read the others first: one at a time per supplier)."""
+    if hold:
+        hold_row(session, Supplier, supplier_id)
     supplier = _supplier(session, supplier_id)
     if supplier.status == SupplierStatus.ARCHIVED.value:
         raise SupplierArchivedError(
@@ -611,7 +616,7 @@ def add_contact(
 ) -> SupplierContact:
     """Add a contact; the first one, or one marked primary, becomes the primary contact."""
     require(ctx, Action.SUPPLIERS_EDIT)
-    supplier = _editable(session, supplier_id)
+    supplier = _editable(session, supplier_id, hold=True)
     has_primary = (
         session.exec(
             select(SupplierContact.id).where(
@@ -645,7 +650,7 @@ def update_contact(
     data: ContactUpdate,
 ) -> SupplierContact:
     require(ctx, Action.SUPPLIERS_EDIT)
-    supplier = _editable(session, supplier_id)
+    supplier = _editable(session, supplier_id, hold=True)
     contact = _contact(session, supplier.id, contact_id)
     changes = data.model_dump(exclude_unset=True)
     if "name" in changes and changes["name"] is None:
@@ -683,7 +688,7 @@ def delete_contact(
 ) -> None:
     """Remove a contact; when it was the primary one, the next contact (by name) takes over."""
     require(ctx, Action.SUPPLIERS_EDIT)
-    supplier = _editable(session, supplier_id)
+    supplier = _editable(session, supplier_id, hold=True)
     contact = _contact(session, supplier.id, contact_id)
     was_primary = contact.is_primary
     snapshot = _contact_audit(contact)
