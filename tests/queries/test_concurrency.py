@@ -13,6 +13,7 @@ from tests.queries.factories import agency_context, member, trip
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.queries import services as queries
+from travelcrm.queries.machine import QueryChannel
 from travelcrm.queries.models import AgentProfile, LostReason, QuerySettings
 from travelcrm.queries.schemas import AgentProfileIn
 
@@ -84,3 +85,23 @@ def test_an_agents_first_profile_saved_twice_at_once(migrated_engine) -> None:
     with tenant_scope(owner) as session:
         (profile,) = session.exec(select(AgentProfile)).all()
         assert profile.workload_cap in (10, 20, 30)
+
+
+def _create_with_ref(ctx: TenantContext, ref: str) -> tuple[str, bool, int]:
+    with tenant_scope(ctx) as session:
+        query, created = queries.create_query(
+            session, ctx, data=trip(external_ref=ref), channel=QueryChannel.API
+        )
+        return str(query.id), created, query.number
+
+
+def test_retries_of_one_api_call_at_once_make_one_query(migrated_engine) -> None:
+    """The same `external_ref` sent five times at once: one query, the others get it back,
+    and the number a retry took is given back (the next query is Q-2)."""
+    owner = agency_context()
+    outcomes = at_once([partial(_create_with_ref, owner, "crm-4711") for _ in range(5)])
+    assert errors_of(outcomes) == []
+    assert len({o[0] for o in outcomes}) == 1
+    assert sorted(o[1] for o in outcomes) == [False, False, False, False, True]
+    assert {o[2] for o in outcomes} == {1}
+    assert _create(owner) == 2

@@ -42,7 +42,7 @@ from travelcrm.core.sqltypes import utc_datetime
 from travelcrm.core.tenancy import TenantContext, TenantMixin
 from travelcrm.core.upsert import insert_for
 
-__all__ = ["SERIES_MAX", "SequenceCounter", "next_number"]
+__all__ = ["SERIES_MAX", "SequenceCounter", "give_back", "next_number"]
 
 SERIES_MAX = 80
 
@@ -58,6 +58,12 @@ class SequenceCounter(TenantMixin, table=True):
     updated_at: datetime = utc_datetime(default_now=True)
 
 
+def _tenant_id(ctx_or_tenant_id: TenantContext | uuid.UUID) -> uuid.UUID:
+    if isinstance(ctx_or_tenant_id, TenantContext):
+        return ctx_or_tenant_id.tenant_id
+    return ctx_or_tenant_id
+
+
 def next_number(
     session: Session, ctx_or_tenant_id: TenantContext | uuid.UUID, series: str, *, start: int = 1
 ) -> int:
@@ -65,11 +71,7 @@ def next_number(
     transaction: the counter moves only if that transaction commits."""
     if not series or len(series) > SERIES_MAX:
         raise ValueError(f"a series name is 1 to {SERIES_MAX} characters: {series!r}")
-    tenant_id = (
-        ctx_or_tenant_id.tenant_id
-        if isinstance(ctx_or_tenant_id, TenantContext)
-        else ctx_or_tenant_id
-    )
+    tenant_id = _tenant_id(ctx_or_tenant_id)
     table = SequenceCounter.__table__  # type: ignore[attr-defined]
     now = utcnow()
     statement = (
@@ -82,3 +84,24 @@ def next_number(
         .returning(table.c.value)
     )
     return int(session.connection().execute(statement).scalar_one())
+
+
+def give_back(
+    session: Session, ctx_or_tenant_id: TenantContext | uuid.UUID, series: str, number: int
+) -> bool:
+    """Return `number`, taken from `series` in this unit of work, when it goes unused after all
+    though the unit of work commits (it found the row it was to number made by a neighbour).
+    It is still the series' last number: the counter stays held until this unit of work ends.
+    True when given back."""
+    tenant_id = _tenant_id(ctx_or_tenant_id)
+    table = SequenceCounter.__table__  # type: ignore[attr-defined]
+    statement = (
+        table.update()
+        .where(
+            table.c.tenant_id == tenant_id,
+            table.c.series == series,
+            table.c.value == number,
+        )
+        .values(value=table.c.value - 1)
+    )
+    return bool(session.connection().execute(statement).rowcount)

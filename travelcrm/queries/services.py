@@ -31,7 +31,7 @@ from travelcrm.core.errors import (
 )
 from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, Role, can, require
-from travelcrm.core.sequences import next_number
+from travelcrm.core.sequences import give_back, next_number
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.upsert import add_unless_exists, save_row
 from travelcrm.customers import services as customers
@@ -335,6 +335,15 @@ def _next_number(session: Session, ctx: TenantContext) -> int:
     return next_number(session, ctx, QUERY_SERIES)
 
 
+def _earlier(session: Session, channel: QueryChannel, external_ref: str) -> Query | None:
+    """The query this channel already made for `external_ref`, if any."""
+    return session.exec(
+        select(Query).where(
+            col(Query.source) == channel.value, col(Query.external_ref) == external_ref
+        )
+    ).first()
+
+
 def create_query(
     session: Session,
     ctx: TenantContext,
@@ -348,12 +357,17 @@ def create_query(
     if channel is QueryChannel.STAFF or channel is QueryChannel.API:
         require(ctx, Action.QUERIES_EDIT)
     now = now or utcnow()
+    number: int | None = None
     if data.external_ref:
-        earlier = session.exec(
-            select(Query).where(
-                col(Query.source) == channel.value, col(Query.external_ref) == data.external_ref
-            )
-        ).first()
+        earlier = _earlier(session, channel, data.external_ref)
+        if earlier is None:
+            # a retry may run beside the first call: taking the number holds the agency's
+            # query series until this unit of work ends, so of two at once the second waits,
+            # then finds the first's query here (and gives its number back)
+            number = _next_number(session, ctx)
+            earlier = _earlier(session, channel, data.external_ref)
+            if earlier is not None:
+                give_back(session, ctx, QUERY_SERIES, number)
         if earlier is not None:
             return earlier, False
     found = rules(session, ctx)
@@ -371,7 +385,7 @@ def create_query(
         nights = (data.end_date - data.start_date).days or nights
     query = Query(
         tenant_id=ctx.tenant_id,
-        number=_next_number(session, ctx),
+        number=_next_number(session, ctx) if number is None else number,
         customer_id=customer.id,
         status=status.value,
         source=channel.value,
