@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from collections.abc import Callable, Iterator
 from functools import partial
 
 import pytest
@@ -16,19 +17,34 @@ from tests.concurrency import at_once, errors_of
 from travelcrm.accounts import services as accounts
 from travelcrm.core.errors import ValidationFailedError
 from travelcrm.db import system_scope
+from travelcrm.settings import get_settings
 
 WRONG = "Not-the-password-1"
 
 
+@pytest.fixture
+def env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
+    """Change settings the guard reads for one test (the engine stays as it is)."""
+
+    def apply(**values: str) -> None:
+        for key, value in values.items():
+            monkeypatch.setenv(key.upper(), value)
+        get_settings.cache_clear()
+
+    yield apply
+    monkeypatch.undo()
+    get_settings.cache_clear()
+
+
 @pytest.fixture(params=["database", "redis"])
-def counters(request: pytest.FixtureRequest, migrated_engine, settings_env) -> str:
+def counters(request: pytest.FixtureRequest, migrated_engine, env) -> str:
     """Where the guard counts: Redis when REDIS_URL is set (the PostgreSQL run), else the
     database (`login_throttles`), which is also tried with Redis at hand by switching it off."""
     if request.param == "redis":
         if not os.environ.get("REDIS_URL"):
             pytest.skip("no Redis in this run")
     else:
-        settings_env(redis_url="")
+        env(redis_url="")
     return str(request.param)
 
 
@@ -111,9 +127,9 @@ def _verify(raw_token: str, ip: str) -> None:
 
 
 def test_wrong_links_at_once_are_limited_per_address_and_a_good_link_does_not_count(
-    counters: str, settings_env
+    counters: str, env
 ) -> None:
-    settings_env(login_max_failures="1")  # links: ten per address and window
+    env(login_max_failures="1")  # links: ten per address and window
     ip = _ip()
     fresh = _signup()
     _verify(fresh.verify_token, ip)  # it worked: it is not held against the address
