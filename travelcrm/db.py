@@ -52,9 +52,11 @@ NAMING_CONVENTION = {
 }
 SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
-# Every domain that owns tables is listed here once; Alembic and tests import them all.
+# Every domain that owns tables is listed here once (and core's numbering); Alembic and tests
+# import them all.
 MODEL_MODULES = (
     "travelcrm.tenants.models",
+    "travelcrm.core.sequences",
     "travelcrm.system.models",
     "travelcrm.api.models",
     "travelcrm.audit.models",

@@ -250,6 +250,24 @@ def test_notes_calls_and_the_timeline(alpha: Agency) -> None:
     )
 
 
+def test_a_note_follows_the_text_rules_of_every_other_field(alpha: Agency) -> None:
+    """Control characters are refused with a field error, as in every other text field;
+    line breaks and tabs are text."""
+    qid = alpha.query()["id"]
+    for body in ("Sea view\x00please", "Bell\x07", "Escape \x1b[31m", "\x7f", "   \n "):
+        problem = assert_problem(
+            alpha.owner.post(f"/api/queries/{qid}/notes", json={"body": body}),
+            422,
+            "validation_failed",
+        )
+        assert [e["field"] for e in problem["errors"]] == ["body"], (body, problem)
+    kept = alpha.owner.post(
+        f"/api/queries/{qid}/notes", json={"body": "Two rooms:\n\t- sea view\r\n\t- garden"}
+    )
+    assert kept.status_code == 201, kept.text
+    assert kept.json()["data"]["body"] == "Two rooms:\n\t- sea view\r\n\t- garden"
+
+
 def test_the_list_filters_views_and_pages(alpha: Agency) -> None:
     first = alpha.query(destinations=["Kerala"])
     second = alpha.query(destinations=["Goa"], priority="urgent")

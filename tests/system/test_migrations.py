@@ -120,3 +120,58 @@ def test_upgrade_keeps_existing_agencies_and_their_rows(fresh_database: str) -> 
                 assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
     finally:
         engine.dispose()
+
+
+def test_numbers_continue_after_the_move_to_sequence_counters(fresh_database: str) -> None:
+    """0015 moves each agency's query counter into `sequence_counters` (and back on the way
+    down): the next query number follows the last one given before the upgrade."""
+    import uuid
+
+    from sqlalchemy import Uuid, bindparam, text
+
+    from alembic import command
+    from travelcrm.db import alembic_config
+
+    engine = _engine(fresh_database)
+    uuids = (bindparam("t", type_=Uuid()), bindparam("id", type_=Uuid()))
+    try:
+        command.upgrade(alembic_config(engine), "0004")  # an agency made long ago
+        tenant = uuid.uuid4()
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO tenants (id, slug, name, country, default_currency, timezone, "
+                    "locale, created_at) VALUES (:t, 'counted', 'Counted', 'IN', 'INR', "
+                    "'Asia/Kolkata', 'en-IN', CURRENT_TIMESTAMP)"
+                ).bindparams(uuids[0]),
+                {"t": tenant},
+            )
+        command.upgrade(alembic_config(engine), "0014")
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "INSERT INTO query_settings (tenant_id, id, assignment_rule, agents_see_all, "
+                    "working_days, opens, closes, holidays, first_response_hours, "
+                    "follow_up_hours, counter) VALUES (:t, :id, 'round_robin', false, '[0]', "
+                    "'09:00', '18:00', '[]', '{}', '{}', 41)"
+                ).bindparams(*uuids),
+                {"t": tenant, "id": uuid.uuid4()},
+            )
+        upgrade_to_head(engine)
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text("SELECT series, value FROM sequence_counters WHERE tenant_id = :t").bindparams(
+                    uuids[0]
+                ),
+                {"t": tenant},
+            ).all()
+            assert [tuple(r) for r in rows] == [("query", 41)]
+            columns = {c["name"] for c in inspect(connection).get_columns("query_settings")}
+            assert "counter" not in columns
+        with engine.begin() as connection:  # a number taken since: 42
+            connection.execute(text("UPDATE sequence_counters SET value = value + 1"))
+        command.downgrade(alembic_config(engine), "0014")
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT counter FROM query_settings")).scalar() == 42
+    finally:
+        engine.dispose()

@@ -109,7 +109,9 @@ class EmailToken(SQLModel, table=True):
 
 
 class LoginThrottle(SQLModel, table=True):
-    """Failed attempts per (purpose, account, IP) in the current window (database fallback)."""
+    """Attempts per (purpose, account, IP) in the current window (the database fallback of
+    `accounts.services.Throttle`): `failures` counts every attempt (a success clears the row);
+    `locked_until` is where the window ends once its last allowance was used."""
 
     __tablename__ = "login_throttles"
 

@@ -7,6 +7,7 @@ SHA-256 hashes. Every sign-in, failed sign-in and sign-up is written to the audi
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -14,8 +15,9 @@ from datetime import timedelta
 from typing import Any, cast
 
 import redis
+import sqlalchemy as sa
 from pydantic import BaseModel, EmailStr, Field, field_validator
-from sqlmodel import Session, col, select, update
+from sqlmodel import Session, col, delete, select, update
 
 from travelcrm.accounts import emails
 from travelcrm.accounts.models import (
@@ -42,6 +44,7 @@ from travelcrm.core.images import process_avatar
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.text import CleanStr
+from travelcrm.core.upsert import insert_for, save_row
 from travelcrm.db import enter_tenant, enter_user
 from travelcrm.settings import get_settings
 from travelcrm.tenants.models import Tenant, TenantStatus
@@ -214,14 +217,10 @@ def _guarded_token(session: Session, *, raw: str, purpose: str, ip: str | None) 
     # Links carry 256 random bits, so guessing is hopeless; the guard stops floods from one IP
     # (a shared office IP may mistype a few links, hence the wider limit).
     throttle = Throttle(session, "link", "", ip, scale=LINK_FAILURE_SCALE)
-    throttle.check()
-    try:
-        return _use_token(session, raw=raw, purpose=purpose)
-    except InvalidTokenError:
-        session.rollback()
-        throttle.fail()
-        session.commit()  # the failure must count even though this request fails
-        raise
+    throttle.attempt()  # counted (and kept) before the link is looked at; over the limit: 429
+    token = _use_token(session, raw=raw, purpose=purpose)
+    throttle.forgive()  # a link that works is no failure
+    return token
 
 
 def verify_email(session: Session, *, raw_token: str, ip: str | None = None) -> User:
@@ -239,9 +238,7 @@ def verify_email(session: Session, *, raw_token: str, ip: str | None = None) -> 
 def _count_request(session: Session, purpose: str, email: str, ip: str | None) -> None:
     """Requests that send mail (resend, reset) are rate-limited per account+IP: every request
     counts, and the fifth in the window locks the pair."""
-    throttle = Throttle(session, purpose, email, ip)
-    throttle.check()
-    throttle.fail()
+    Throttle(session, purpose, email, ip).attempt()
 
 
 def resend_verification(session: Session, *, email: str, ip: str | None = None) -> None:
@@ -353,17 +350,16 @@ def change_password(
     if user is None:
         raise NotFoundError("User not found.")
     throttle = Throttle(session, "password", user.email, ip)
-    throttle.check()
+    throttle.attempt()  # counted before the password is checked; over the limit: 429
     if not verify_password(user.password_hash, current_password):
-        session.rollback()
-        throttle.fail()
-        session.commit()
         raise ValidationFailedError(
             "The current password is not right.",
             errors=[FieldError("current_password", "is not right", "wrong_password")],
         )
-    check_password_rules(new_password, email=user.email, field="new_password")
+    # the password was right: the count ends, even if the new one is refused
     throttle.clear()
+    session.commit()
+    check_password_rules(new_password, email=user.email, field="new_password")
     user.password_hash = hash_password(new_password)
     session.add(user)
     _end_everything(session, user_id=user.id, keep=keep_session)
@@ -414,10 +410,40 @@ def _redis() -> redis.Redis | None:
     return redis.Redis.from_url(url, socket_timeout=2) if url else None
 
 
-class Throttle:
-    """N failures per (purpose, account, IP) within the window lock that pair for the window.
+# counts one attempt and (re)starts the window at the first and at the limit's last allowance;
+# returns [attempts so far, seconds the count lives]
+_ATTEMPT_SCRIPT = """
+local n = redis.call('INCR', KEYS[1])
+if n == 1 or n == tonumber(ARGV[2]) or redis.call('TTL', KEYS[1]) < 0 then
+  redis.call('EXPIRE', KEYS[1], ARGV[1])
+end
+return {n, redis.call('TTL', KEYS[1])}
+"""
+# gives one attempt back (a link that worked), never below 0 nor creating the key
+_FORGIVE_SCRIPT = """
+local n = tonumber(redis.call('GET', KEYS[1]) or '0')
+if n > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+"""
 
-    Counters live in Redis when REDIS_URL is set (shared by every process), else in the database.
+
+class Throttle:
+    """At most N attempts per (purpose, account, IP) within a window; more are refused.
+
+    `attempt()` counts the attempt first, in one atomic step, and refuses it (LockedOutError,
+    429) when the count is over the limit, before any password or link is checked: N wrong
+    guesses sent at once get N checks at most, the rest 429. A success `clear()`s the count
+    (sign-in, password change); a link that worked is `forgive()`n (only wrong links count
+    against an IP). Where every request counts (enquiries, mail requests), `attempt()` is all.
+
+    The window starts at the first attempt and starts again at the attempt that uses the last
+    allowance, so after the N-th the pair is locked for a full window.
+
+    Counters live in Redis when REDIS_URL is set (shared by every process: INCR and its expiry
+    in one script), else in the database: one upsert on `login_throttles` that `attempt()`
+    commits at once, so the attempt counts even though the request then fails, and SQLite's
+    write lock is not held while the password is checked. So call `attempt()` before the unit
+    of work writes anything.
     """
 
     def __init__(
@@ -436,10 +462,15 @@ class Throttle:
         self.window = timedelta(minutes=settings.login_lock_minutes)
         self.redis = _redis()
 
-    def check(self) -> None:
-        """Raise LockedOutError while the pair is locked."""
-        remaining = self._locked_for()
-        if remaining > 0:
+    @property
+    def _redis_key(self) -> str:
+        return f"travelcrm:attempts:{self.key}"
+
+    def attempt(self) -> None:
+        """Count one attempt; raise LockedOutError (without counting it as checked) when it is
+        over the limit."""
+        count, remaining = self._count()
+        if count > self.max_failures:
             minutes = max(1, -(-remaining // 60))
             raise LockedOutError(
                 f"Too many failed attempts. Try again in {minutes} minute"
@@ -447,46 +478,73 @@ class Throttle:
                 extra={"retry_after_seconds": remaining},
             )
 
-    def _locked_for(self) -> int:
-        if self.redis is not None:
-            ttl = cast(int, self.redis.ttl(f"travelcrm:lock:{self.key}"))
-            return max(ttl, 0)
-        row = self.session.get(LoginThrottle, self.key)
-        if row is None or row.locked_until is None:
-            return 0
-        return max(0, int((as_utc(row.locked_until) - utcnow()).total_seconds()))
-
-    def fail(self) -> None:
+    def _count(self) -> tuple[int, int]:
+        """(attempts in the window with this one, seconds until the count ends)."""
         window_s = int(self.window.total_seconds())
         if self.redis is not None:
-            counter = f"travelcrm:fail:{self.key}"
-            failures = cast(int, self.redis.incr(counter))
-            if failures == 1:
-                self.redis.expire(counter, window_s)
-            if failures >= self.max_failures:
-                self.redis.set(f"travelcrm:lock:{self.key}", 1, ex=window_s)
-                self.redis.delete(counter)
-            return
+            script = self.redis.register_script(_ATTEMPT_SCRIPT)
+            count, ttl = cast(
+                list[int], script(keys=[self._redis_key], args=[window_s, self.max_failures])
+            )
+            return int(count), max(1, int(ttl))
+        table = LoginThrottle.__table__  # type: ignore[attr-defined]
         now = utcnow()
-        row = self.session.get(LoginThrottle, self.key)
-        if row is None or as_utc(row.window_started_at) <= now - self.window:
-            row = row or LoginThrottle(key=self.key, window_started_at=now)
-            row.failures, row.window_started_at, row.locked_until = 0, now, None
-        row.failures += 1
-        if row.failures >= self.max_failures:
-            row.locked_until = now + self.window
-            row.failures = 0
-        self.session.add(row)
-        self.session.flush()
+        stamp = table.c.window_started_at.type
+        locks_at = sa.literal(now + self.window, stamp)
+        # an old window (and any lock it had) is over: this attempt starts a new one
+        stale = sa.and_(
+            table.c.window_started_at <= now - self.window,
+            sa.or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
+        )
+        counted = sa.case((stale, 1), else_=table.c.failures + 1)
+        statement = (
+            insert_for(self.session, table)
+            .values(
+                key=self.key,
+                failures=1,
+                window_started_at=now,
+                locked_until=now + self.window if self.max_failures == 1 else None,
+            )
+            .on_conflict_do_update(
+                index_elements=["key"],
+                set_={
+                    "failures": counted,
+                    "window_started_at": sa.case(
+                        (stale, sa.literal(now, stamp)), else_=table.c.window_started_at
+                    ),
+                    "locked_until": sa.case(
+                        (counted == self.max_failures, locks_at),
+                        (stale, sa.null()),
+                        else_=table.c.locked_until,
+                    ),
+                },
+            )
+            .returning(table.c.failures, table.c.window_started_at, table.c.locked_until)
+        )
+        failures, started, locked_until = self.session.connection().execute(statement).one()
+        # the count stands even if the request fails afterwards (and SQLite's write lock is
+        # not held while the password is checked)
+        self.session.commit()
+        ends = as_utc(locked_until) if locked_until else as_utc(started) + self.window
+        # (from the time now: another attempt's `now` may be later than this one's)
+        return int(failures), max(1, math.ceil((ends - utcnow()).total_seconds()))
+
+    def forgive(self) -> None:
+        """Give this attempt back (it was not a failure), in the caller's unit of work."""
+        if self.redis is not None:
+            self.redis.register_script(_FORGIVE_SCRIPT)(keys=[self._redis_key])
+            return
+        self.session.exec(
+            update(LoginThrottle)
+            .where(col(LoginThrottle.key) == self.key, col(LoginThrottle.failures) > 0)
+            .values(failures=col(LoginThrottle.failures) - 1)
+        )
 
     def clear(self) -> None:
         if self.redis is not None:
-            self.redis.delete(f"travelcrm:fail:{self.key}", f"travelcrm:lock:{self.key}")
+            self.redis.delete(self._redis_key)
             return
-        row = self.session.get(LoginThrottle, self.key)
-        if row is not None:
-            self.session.delete(row)
-            self.session.flush()
+        self.session.exec(delete(LoginThrottle).where(col(LoginThrottle.key) == self.key))
 
 
 # ---- sign-in and sessions -------------------------------------------------------------------
@@ -539,11 +597,10 @@ def sign_in(
     """
     email = normalize_email(email)
     throttle = Throttle(session, "login", email, ip)
-    throttle.check()
+    throttle.attempt()  # counted before the password is checked; over the limit: 429
     user = session.exec(select(User).where(User.email == email)).first()
     ok = verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        throttle.fail()
         if user is not None:
             enter_user(session, user.id)
             for membership in _memberships(session, user.id):
@@ -552,14 +609,16 @@ def sign_in(
                 audit.record(
                     session, ctx, action="auth.sign_in_failed", ip=ip, user_agent=user_agent
                 )
-        # The attempt must count even though this request fails: keep it past the rollback.
+        # the audit of the failure stays, though this request fails
         session.commit()
         raise InvalidCredentialsError("The email or password is not right.")
+    # the password was right: the count ends, whatever is refused below
+    throttle.clear()
+    session.commit()
     if user.email_verified_at is None:
         raise EmailNotVerifiedError(
             "Verify your email first: open the link we sent you, or ask for a new one."
         )
-    throttle.clear()
     enter_user(session, user.id)
     memberships = _memberships(session, user.id)
     if not memberships:
@@ -1089,17 +1148,20 @@ def set_avatar(
 ) -> UserAvatar:
     """Re-encode and store a person's picture (refusals name the reason)."""
     image = process_avatar(data, filename=filename)
-    avatar = session.get(UserAvatar, user_id) or UserAvatar(
-        user_id=user_id, content=b"", content_type="", sha256=""
+    # one row per person: an upsert, so two first uploads at once both land
+    save_row(
+        session,
+        UserAvatar(
+            user_id=user_id,
+            content=image.content,
+            content_type=image.content_type,
+            sha256=image.sha256,
+            updated_at=utcnow(),
+        ),
+        key=["user_id"],
+        update=["content", "content_type", "sha256", "updated_at"],
     )
-    avatar.content, avatar.content_type, avatar.sha256 = (
-        image.content,
-        image.content_type,
-        image.sha256,
-    )
-    avatar.updated_at = utcnow()
-    session.add(avatar)
-    session.flush()
+    avatar = session.get_one(UserAvatar, user_id, populate_existing=True)
     return avatar
 
 

@@ -558,9 +558,8 @@ def _portal_agency(slug: str, ip: str | None) -> uuid.UUID:
             tenant = agency_by_slug(session, slug=slug)
         except (NotFoundError, AgencySuspendedError):
             raise NotFoundError("There is no agency taking enquiries at this address.") from None
-        throttle = Throttle(session, "enquiry", slug, ip)
-        try:
-            throttle.check()
+        try:  # every enquiry counts, before anything else is done with it
+            Throttle(session, "enquiry", slug, ip).attempt()
         except LockedOutError as exc:
             minutes = max(1, -(-exc.retry_after // 60))
             raise EnquiryRateLimitedError(
@@ -568,7 +567,6 @@ def _portal_agency(slug: str, ip: str | None) -> uuid.UUID:
                 f"{'s' if minutes != 1 else ''}.",
                 extra={"retry_after_seconds": exc.retry_after},
             ) from None
-        throttle.fail()  # every enquiry counts
         return tenant.id
 
 

@@ -146,5 +146,4 @@ class QuerySettings(TenantMixin, table=True):
     # business hours by priority: {"urgent": 1, "high": 4, "normal": 24, "low": 48}
     first_response_hours: dict[str, float] = Field(default_factory=dict, sa_type=JSON)
     follow_up_hours: dict[str, float] = Field(default_factory=dict, sa_type=JSON)
-    counter: int = 0  # the last query number given
     updated_at: datetime | None = utc_datetime(nullable=True)

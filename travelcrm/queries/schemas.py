@@ -8,14 +8,23 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    model_validator,
+)
 
 from travelcrm.core.money import round_money
+from travelcrm.core.text import clean_text
 from travelcrm.customers.schemas import UtcDatetime
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.models import AssignmentRule
 from travelcrm.queries.sla import Priority
 from travelcrm.suppliers.schemas import (
+    HAS_TEXT,
     Currency,
     Email,
     Name,
@@ -29,6 +38,13 @@ from travelcrm.suppliers.schemas import (
 )
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
+# a note's text: the rules of every other text field (no control characters), at least one
+# visible character; kept as written (the service trims it)
+NoteBody = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=5000, pattern=HAS_TEXT),
+    AfterValidator(clean_text),
+]
 ExternalRef = Annotated[
     str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9._:/@#-]+$")
 ]
@@ -173,7 +189,7 @@ class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     kind: Literal["note", "call", "email"] = "note"
-    body: Annotated[str, StringConstraints(min_length=1, max_length=5000)]
+    body: NoteBody
     counts_as_reply: bool = False  # a call or email to the customer answers the SLA
 
 

@@ -31,7 +31,9 @@ from travelcrm.core.errors import (
 )
 from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, Role, can, require
+from travelcrm.core.sequences import give_back, next_number
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.upsert import add_unless_exists, save_row
 from travelcrm.core.versions import advance_version
 from travelcrm.customers import services as customers
 from travelcrm.customers.models import Customer
@@ -109,6 +111,9 @@ class TransitionRefusedError(ConflictError):
     code = "transition_not_allowed"
 
 
+QUERY_SERIES = "query"  # the agency's query numbers (core.sequences)
+
+
 def reference(number: int) -> str:
     return f"Q-{number}"
 
@@ -117,17 +122,20 @@ def reference(number: int) -> str:
 
 
 def query_settings(session: Session, ctx: TenantContext) -> QuerySettings:
-    """The agency's query rules (a row with the defaults is made on first use)."""
+    """The agency's query rules: a row with the defaults (and the default lost reasons) is made
+    on first use, by inserts that let a first use running beside this one win (no
+    read-then-insert: two requests at once both get the one row)."""
     found = session.exec(select(QuerySettings)).first()
-    if found is None:
-        found = QuerySettings(tenant_id=ctx.tenant_id)
-        session.add(found)
-        session.add_all(
-            LostReason(tenant_id=ctx.tenant_id, label=label, position=i)
-            for i, label in enumerate(DEFAULT_LOST_REASONS)
-        )
-        session.flush()
-    return found
+    if found is not None:
+        return found
+    if add_unless_exists(session, QuerySettings(tenant_id=ctx.tenant_id), key=["tenant_id"]):
+        for i, label in enumerate(DEFAULT_LOST_REASONS):
+            add_unless_exists(
+                session,
+                LostReason(tenant_id=ctx.tenant_id, label=label, position=i),
+                key=["tenant_id", "label"],
+            )
+    return session.exec(select(QuerySettings)).one()
 
 
 def _clock(text: str) -> time:
@@ -222,16 +230,18 @@ def add_lost_reason(session: Session, ctx: TenantContext, *, label: str) -> Lost
             "A lost reason is 1 to 120 printable characters.",
             errors=[FieldError("label", "1 to 120 printable characters", "invalid")],
         )
-    existing = session.exec(select(LostReason).where(col(LostReason.label) == label)).first()
-    if existing is not None:
-        existing.is_active = True
-        session.add(existing)
-        session.flush()
-        return existing
-    reason = LostReason(tenant_id=ctx.tenant_id, label=label, position=100)
-    session.add(reason)
-    session.flush()
-    return reason
+    # a new label, or an old one active again: one upsert on (agency, label)
+    save_row(
+        session,
+        LostReason(tenant_id=ctx.tenant_id, label=label, position=100),
+        key=["tenant_id", "label"],
+        update=["is_active"],
+    )
+    return session.exec(
+        select(LostReason)
+        .where(col(LostReason.label) == label)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 # ---- capture -----------------------------------------------------------------------------------
@@ -320,15 +330,19 @@ def _customer_for(session: Session, ctx: TenantContext, data: QueryCreate) -> Cu
     )
 
 
-def _next_number(session: Session, settings: QuerySettings) -> int:
-    """The agency's next query number; the settings row is locked until commit so two
-    queries never get the same number (PostgreSQL; SQLite writes one at a time)."""
-    locked = session.exec(
-        select(QuerySettings).where(col(QuerySettings.id) == settings.id).with_for_update()
-    ).one()
-    locked.counter += 1
-    session.add(locked)
-    return locked.counter
+def _next_number(session: Session, ctx: TenantContext) -> int:
+    """The agency's next query number (`core.sequences`: one atomic statement, so two queries
+    at once never get the same number)."""
+    return next_number(session, ctx, QUERY_SERIES)
+
+
+def _earlier(session: Session, channel: QueryChannel, external_ref: str) -> Query | None:
+    """The query this channel already made for `external_ref`, if any."""
+    return session.exec(
+        select(Query).where(
+            col(Query.source) == channel.value, col(Query.external_ref) == external_ref
+        )
+    ).first()
 
 
 def create_query(
@@ -344,12 +358,17 @@ def create_query(
     if channel is QueryChannel.STAFF or channel is QueryChannel.API:
         require(ctx, Action.QUERIES_EDIT)
     now = now or utcnow()
+    number: int | None = None
     if data.external_ref:
-        earlier = session.exec(
-            select(Query).where(
-                col(Query.source) == channel.value, col(Query.external_ref) == data.external_ref
-            )
-        ).first()
+        earlier = _earlier(session, channel, data.external_ref)
+        if earlier is None:
+            # a retry may run beside the first call: taking the number holds the agency's
+            # query series until this unit of work ends, so of two at once the second waits,
+            # then finds the first's query here (and gives its number back)
+            number = _next_number(session, ctx)
+            earlier = _earlier(session, channel, data.external_ref)
+            if earlier is not None:
+                give_back(session, ctx, QUERY_SERIES, number)
         if earlier is not None:
             return earlier, False
     found = rules(session, ctx)
@@ -367,7 +386,7 @@ def create_query(
         nights = (data.end_date - data.start_date).days or nights
     query = Query(
         tenant_id=ctx.tenant_id,
-        number=_next_number(session, found.settings),
+        number=_next_number(session, ctx) if number is None else number,
         customer_id=customer.id,
         status=status.value,
         source=channel.value,
@@ -980,11 +999,18 @@ def auto_assign(
             }
         )
     for agent in agents:  # whose turn it was, for round robin
-        if agent.last_assigned_at == now:
-            profile = agent.profile or AgentProfile(tenant_id=ctx.tenant_id, user_id=agent.user_id)
-            agent.profile = profile
-            profile.last_assigned_at = now
-            session.add(profile)
+        if agent.last_assigned_at != now:
+            continue
+        if agent.profile is not None:
+            agent.profile.last_assigned_at = now
+            session.add(agent.profile)
+        else:  # their first turn: the profile is made by an upsert (two assignments at once)
+            save_row(
+                session,
+                AgentProfile(tenant_id=ctx.tenant_id, user_id=agent.user_id, last_assigned_at=now),
+                key=["tenant_id", "user_id"],
+                update=["last_assigned_at"],
+            )
     session.flush()
     if events:  # one statement for the timeline, not an ORM object each
         session.connection().execute(
@@ -1023,15 +1049,24 @@ def set_agent_profile(
     member = session.exec(select(Membership).where(col(Membership.user_id) == user_id)).first()
     if member is None:
         raise NotFoundError("No such colleague in this agency.")
-    profile = session.exec(
-        select(AgentProfile).where(col(AgentProfile.user_id) == user_id)
-    ).first() or AgentProfile(tenant_id=ctx.tenant_id, user_id=user_id)
-    profile.skills = list(dict.fromkeys(s.strip().lower() for s in data.skills if s.strip()))
-    profile.workload_cap = data.workload_cap
-    profile.on_leave_until = data.on_leave_until
-    session.add(profile)
-    session.flush()
-    return profile
+    # one upsert on (agency, colleague): two first saves at once both land
+    save_row(
+        session,
+        AgentProfile(
+            tenant_id=ctx.tenant_id,
+            user_id=user_id,
+            skills=list(dict.fromkeys(s.strip().lower() for s in data.skills if s.strip())),
+            workload_cap=data.workload_cap,
+            on_leave_until=data.on_leave_until,
+        ),
+        key=["tenant_id", "user_id"],
+        update=["skills", "workload_cap", "on_leave_until"],
+    )
+    return session.exec(
+        select(AgentProfile)
+        .where(col(AgentProfile.user_id) == user_id)
+        .execution_options(populate_existing=True)
+    ).one()
 
 
 # ---- timeline ----------------------------------------------------------------------------------

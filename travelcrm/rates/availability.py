@@ -17,6 +17,7 @@ from travelcrm.core.errors import (
 )
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.upsert import save_rows
 from travelcrm.rates.models import (
     Allotment,
     SupplierRestriction,
@@ -98,24 +99,23 @@ def set_allotment(session: Session, ctx: TenantContext, *, data: AllotmentIn) ->
             "Set allotments for at most two years at a time.",
             errors=[FieldError("ends_on", "more than 731 days after starts_on", "too_long")],
         )
-    existing = {
-        a.on_date: a
-        for a in session.exec(
-            select(Allotment).where(
-                col(Allotment.service_id) == data.service_id,
-                col(Allotment.on_date) >= data.starts_on,
-                col(Allotment.on_date) <= data.ends_on,
+    # one upsert for the range: dates set before are updated, new ones made (two saves of
+    # overlapping ranges at once both land instead of one failing on the unique key)
+    save_rows(
+        session,
+        [
+            Allotment(
+                tenant_id=ctx.tenant_id,
+                service_id=data.service_id,
+                on_date=data.starts_on + timedelta(days=offset),
+                units=data.units,
+                release_days=data.release_days,
             )
-        ).all()
-    }
-    for offset in range(days):
-        day = data.starts_on + timedelta(days=offset)
-        row = existing.get(day) or Allotment(
-            tenant_id=ctx.tenant_id, service_id=data.service_id, on_date=day, units=0
-        )
-        row.units, row.release_days = data.units, data.release_days
-        session.add(row)
-    session.flush()
+            for offset in range(days)
+        ],
+        key=["tenant_id", "service_id", "on_date"],
+        update=["units", "release_days"],
+    )
     forget_prices(session, ctx.tenant_id)
     return days
 

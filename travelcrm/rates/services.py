@@ -17,8 +17,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
-from sqlalchemy.dialects import postgresql
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, col, delete, select
 
 from travelcrm.audit import services as audit
@@ -29,9 +27,10 @@ from travelcrm.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
-from travelcrm.core.ids import new_id
 from travelcrm.core.permissions import Action, require
+from travelcrm.core.sequences import next_number
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.upsert import save_row
 from travelcrm.core.versions import advance_version
 from travelcrm.db import scoped_connection
 from travelcrm.rates.models import (
@@ -191,7 +190,7 @@ def create_rate_list(
     version = RateListVersion(
         tenant_id=ctx.tenant_id,
         rate_list_id=rate_list.id,
-        number=1,
+        number=_next_version_number(session, ctx, rate_list.id),  # 1
         currency=data.currency.upper(),
         valid_from=data.valid_from,
         valid_to=data.valid_to,
@@ -354,6 +353,23 @@ def update_version(
     return version
 
 
+def version_series(rate_list_id: uuid.UUID) -> str:
+    """The `core.sequences` series of a rate list's version numbers."""
+    return f"rate_list_version:{rate_list_id}"
+
+
+def _next_version_number(session: Session, ctx: TenantContext, rate_list_id: uuid.UUID) -> int:
+    """A list's next version number (1, 2, ...), never one it has had. The series starts
+    after the list's highest version (versions written before it, by a migration's data or
+    an import, keep theirs)."""
+    highest = session.exec(
+        select(func.max(RateListVersion.number)).where(
+            col(RateListVersion.rate_list_id) == rate_list_id
+        )
+    ).one()
+    return next_number(session, ctx, version_series(rate_list_id), start=(highest or 0) + 1)
+
+
 def new_draft(
     session: Session, ctx: TenantContext, *, version_id: uuid.UUID, empty: bool = False
 ) -> RateListVersion:
@@ -361,6 +377,9 @@ def new_draft(
     and age bands, for an import to fill); at most one draft."""
     require(ctx, Action.RATES_EDIT)
     source = find(session, RateListVersion, version_id, "Rate list version")
+    # the number first: taking it holds the list's version series until this unit of work
+    # ends, so of two new drafts at once the second waits, then sees the first and is refused
+    number = _next_version_number(session, ctx, source.rate_list_id)
     existing = session.exec(
         select(RateListVersion).where(
             col(RateListVersion.rate_list_id) == source.rate_list_id,
@@ -372,14 +391,6 @@ def new_draft(
             f"Version {existing.number} is already a draft of this list; edit that one.",
             extra={"draft_version_id": str(existing.id)},
         )
-    number = (
-        session.exec(
-            select(func.max(RateListVersion.number)).where(
-                col(RateListVersion.rate_list_id) == source.rate_list_id
-            )
-        ).one()
-        or 0
-    ) + 1
     draft = RateListVersion(
         tenant_id=ctx.tenant_id,
         rate_list_id=source.rate_list_id,
@@ -1229,18 +1240,17 @@ def update_price_words(
     before = get_price_words(session, ctx)
     # the agency's one row, made by its first save: an upsert, so two first saves at once
     # both land (the later one wins) instead of one failing on the unique key
-    values = {
-        "zero_words": zero,
-        "no_price_words": no_price,
-        "updated_at": utcnow(),
-        "updated_by": ctx.user_id,
-    }
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else postgresql.insert
-    session.exec(
-        insert(RatePriceWords)
-        .values(tenant_id=ctx.tenant_id, id=new_id(), **values)
-        .on_conflict_do_update(index_elements=["tenant_id"], set_=values)
+    save_row(
+        session,
+        RatePriceWords(
+            tenant_id=ctx.tenant_id,
+            zero_words=zero,
+            no_price_words=no_price,
+            updated_at=utcnow(),
+            updated_by=ctx.user_id,
+        ),
+        key=["tenant_id"],
+        update=["zero_words", "no_price_words", "updated_at", "updated_by"],
     )
     found = session.exec(select(RatePriceWords).execution_options(populate_existing=True)).one()
     audit.record(

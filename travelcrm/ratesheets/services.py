@@ -48,6 +48,7 @@ from travelcrm.core.jobs import enqueue_after_commit
 from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.upsert import save_row
 from travelcrm.db import scoped_connection, tenant_scope
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import rules
@@ -1737,17 +1738,19 @@ def _store(
 def _save_template(
     session: Session, ctx: TenantContext, *, supplier_id: uuid.UUID, mapping: ImportMapping
 ) -> None:
-    found = session.exec(
-        select(ImportTemplate).where(col(ImportTemplate.supplier_id) == supplier_id)
-    ).first()
-    data = mapping.model_dump(mode="json")
-    if found is None:
-        found = ImportTemplate(tenant_id=ctx.tenant_id, supplier_id=supplier_id, mapping=data)
-    found.mapping = data
-    found.updated_at = utcnow()
-    found.updated_by = ctx.user_id
-    session.add(found)
-    session.flush()
+    # one template per supplier: an upsert, so two first imports at once both land
+    save_row(
+        session,
+        ImportTemplate(
+            tenant_id=ctx.tenant_id,
+            supplier_id=supplier_id,
+            mapping=mapping.model_dump(mode="json"),
+            updated_at=utcnow(),
+            updated_by=ctx.user_id,
+        ),
+        key=["tenant_id", "supplier_id"],
+        update=["mapping", "updated_at", "updated_by"],
+    )
 
 
 def failing_rows_csv(session: Session, ctx: TenantContext, *, import_id: uuid.UUID) -> bytes:

@@ -19,13 +19,12 @@ from typing import Any
 
 import redis
 from sqlalchemy import Engine, func, text
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
 from travelcrm import __version__
 from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.upsert import insert_for
 from travelcrm.db import current_revision, head_revision
 from travelcrm.settings import PROJECT_ROOT, Settings
 from travelcrm.system.models import DeadLetter, DemoSeed, WorkerHeartbeat
@@ -49,9 +48,7 @@ def record_heartbeat(
         "started_at": started_at,
         "beat_at": utcnow(),
     }
-    dialect = session.get_bind().dialect.name
-    insert = sqlite_insert if dialect == "sqlite" else pg_insert
-    statement = insert(WorkerHeartbeat).values(**values)
+    statement = insert_for(session, WorkerHeartbeat).values(**values)
     statement = statement.on_conflict_do_update(
         index_elements=["worker"], set_={k: v for k, v in values.items() if k != "worker"}
     )

@@ -21,6 +21,7 @@ from travelcrm.core.errors import (
 from travelcrm.core.images import process_logo
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.core.upsert import save_row
 from travelcrm.tenants.models import BrandAsset, Tenant, TenantStatus
 from travelcrm.tenants.schemas import (
     AgencyBrand,
@@ -176,26 +177,25 @@ def set_logo(
 ) -> BrandAsset:
     require(ctx, Action.TENANT_SETTINGS_EDIT)
     image = process_logo(data, filename=filename)
-    asset = session.exec(select(BrandAsset).where(col(BrandAsset.kind) == "logo")).first()
-    had_logo = asset is not None
-    if asset is None:
-        asset = BrandAsset(
+    logo = select(BrandAsset).where(col(BrandAsset.kind) == "logo")
+    had_logo = session.exec(logo).first() is not None
+    # the agency's one logo row: an upsert, so two first uploads at once both land
+    save_row(
+        session,
+        BrandAsset(
             tenant_id=ctx.tenant_id,
             kind="logo",
-            content=b"",
-            content_type="",
-            sha256="",
-            width=0,
-            height=0,
-        )
-    asset.content, asset.content_type, asset.sha256 = (
-        image.content,
-        image.content_type,
-        image.sha256,
+            content=image.content,
+            content_type=image.content_type,
+            sha256=image.sha256,
+            width=image.width,
+            height=image.height,
+            updated_at=utcnow(),
+        ),
+        key=["tenant_id", "kind"],
+        update=["content", "content_type", "sha256", "width", "height", "updated_at"],
     )
-    asset.width, asset.height, asset.updated_at = image.width, image.height, utcnow()
-    session.add(asset)
-    session.flush()
+    asset = session.exec(logo.execution_options(populate_existing=True)).one()
     audit.record(
         session,
         ctx,
