@@ -28,7 +28,7 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider
 help:
 	@echo "make run    start TravelCRM (SQLite + SqliteHuey, demo data) on http://localhost:3000"
 	@echo "make test   ruff, mypy, the suite on SQLite then PostgreSQL + Redis, browser tests"
-	@echo "make bench  print the foundation benchmarks"
+	@echo "make bench  print the benchmarks (foundation, domains, load)"
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -76,6 +76,7 @@ bench: install
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_rates
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_ratesheets
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_queries
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_load
 
 clean:
 	rm -rf .web .reflex $(ARTIFACTS) data/huey.db*

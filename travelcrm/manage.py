@@ -77,7 +77,7 @@ def cmd_migrate(settings: Settings) -> None:
 
 
 def cmd_seed(settings: Settings) -> None:
-    from travelcrm.db import system_scope
+    from travelcrm.db import refresh_statistics, system_scope
     from travelcrm.demo import SEEDERS
     from travelcrm.system.services import apply_demo_seeds
 
@@ -86,6 +86,8 @@ def cmd_seed(settings: Settings) -> None:
         return
     with system_scope() as session:
         ran = apply_demo_seeds(session, SEEDERS)
+    if ran:
+        refresh_statistics()
     _say(f"demo data: applied {', '.join(ran)}" if ran else "demo data: already present")
 
 

@@ -10,10 +10,13 @@ import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import lru_cache
+from typing import Any
 
 from joserfc import jws, jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import OctKey
+from sqlalchemy import and_, bindparam
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select, update
 
 from travelcrm.accounts.models import Membership, RefreshToken, User
@@ -21,8 +24,9 @@ from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import DomainError
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import enter_user
+from travelcrm.db import UnscopedTenantQueryError, enter_user, scoped_connection
 from travelcrm.settings import Settings, get_settings
+from travelcrm.tenants.models import Tenant, TenantStatus
 
 ISSUER = "travelcrm"
 AUDIENCE = "travelcrm-api"
@@ -139,6 +143,79 @@ def verify_access_token(token: str, *, settings: Settings | None = None) -> Acce
     except (ValueError, KeyError) as exc:
         raise refuse("bad claims") from exc
     return AccessClaims(context, version)
+
+
+# The bearer check, built once (its compiled form is cached): the user, their membership of
+# the token's agency if it is active and accepted, and that agency's status.
+_usr = User.__table__  # type: ignore[attr-defined]
+_mem = Membership.__table__  # type: ignore[attr-defined]
+_ten = Tenant.__table__  # type: ignore[attr-defined]
+_HOLDER: Any = (
+    sa_select(*_usr.c, _mem.c.role.label("member_role"), _ten.c.status.label("agency_status"))
+    .select_from(
+        _usr.outerjoin(
+            _mem,
+            and_(
+                _mem.c.tenant_id == bindparam("tenant_id"),
+                _mem.c.user_id == _usr.c.id,
+                _mem.c.is_active.is_(True),
+                _mem.c.accepted_at.is_not(None),
+            ),
+        ).outerjoin(_ten, _ten.c.id == _mem.c.tenant_id)
+    )
+    .where(_usr.c.id == bindparam("user_id"))
+)
+_USER_COLUMNS = tuple(column.name for column in _usr.c)
+
+
+@dataclass(frozen=True)
+class TokenHolder:
+    """Who an access token speaks for, as the database says now."""
+
+    context: TenantContext  # with the role read now
+    user_row: dict[str, Any]
+
+    def user(self) -> User:
+        """The user, as a detached object (made on demand: most calls never read it)."""
+        return User(**self.user_row)
+
+
+def token_holder(
+    session: Session, claim: TenantContext, *, credentials_version: int
+) -> TokenHolder:
+    """Check a verified access token's claim against the database, in one statement: the user
+    is active and still works in the token's agency (an active, accepted membership of an
+    active agency); InvalidAccessTokenError otherwise. The role is read now: a demotion
+    applies at once, not when the token expires.
+
+    `session` is scoped to the claim's agency (`tenant_scope(claim)`): on PostgreSQL its
+    memberships are what RLS lets this transaction see, so the check can be the first
+    statement of the unit of work the request then runs in."""
+    connection, tenant_id = scoped_connection(session)
+    if tenant_id != claim.tenant_id:
+        raise UnscopedTenantQueryError("token_holder() needs tenant_scope(claim)")
+    row = connection.execute(
+        _HOLDER, {"tenant_id": claim.tenant_id, "user_id": claim.user_id}
+    ).first()
+    if row is None or not row.is_active:
+        raise InvalidAccessTokenError("Your access has ended; sign in again.")
+    if row.credentials_version != credentials_version:
+        # the password changed, or the person's access or role did, since it was issued
+        raise InvalidAccessTokenError(
+            "This access token ended when the account's password, access or role changed; "
+            "refresh it or sign in again."
+        )
+    if row.member_role is None or row.agency_status != TenantStatus.ACTIVE.value:
+        raise InvalidAccessTokenError("Your access to this agency has ended.")
+    if row.member_role != claim.role.value:  # a role change also moves the version on
+        raise InvalidAccessTokenError(
+            "Your role in this agency changed; refresh the token or sign in again."
+        )
+    values = row._mapping
+    return TokenHolder(
+        TenantContext(claim.tenant_id, row.id, Role(row.member_role)),
+        {name: values[name] for name in _USER_COLUMNS},
+    )
 
 
 def issue_pair(

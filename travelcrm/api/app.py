@@ -54,19 +54,22 @@ Conventions on every route:
   again after that (with its `Idempotency-Key` for writes). It never means the request was wrong.
 """
 
+# The most called first: FastAPI tries routes in this order, each against its pattern, so a
+# call to the last router paid for matching the hundred routes before it (~0.3 ms). No two
+# routers share a path, except rates and rate sheets (both under /api/rate-lists: keep theirs).
 ROUTERS: tuple[APIRouter, ...] = (
     system_router,
+    queries_router,
+    rates_router,
+    ratesheets_router,
+    customers_router,
+    suppliers_router,
     auth_router,
     users_router,
     invitations_router,
     audit_router,
     tenant_router,
     agencies_router,
-    rates_router,
-    ratesheets_router,
-    suppliers_router,
-    customers_router,
-    queries_router,
     enquiries_router,
 )
 

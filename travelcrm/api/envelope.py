@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any, Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic_core import to_json
+from starlette.responses import Response
 
 from travelcrm.core.context import request_id_var
 
@@ -30,6 +32,15 @@ class Envelope(BaseModel, Generic[T]):
 def envelope(data: Any, **meta: Any) -> dict[str, Any]:
     """Build a success body; the request id is added from the current context."""
     return {"data": data, "meta": {"request_id": request_id_var.get(), **meta}}
+
+
+def json_envelope(data: Any, *, status_code: int = 200, **meta: Any) -> Response:
+    """The success body as a finished JSON response, serialised once (pydantic-core, each
+    model by its own serializer). For hot routes whose `data` already is the documented
+    response model(s): FastAPI sends a returned Response as it is, so it does not validate
+    the models a second time against `response_model` (which still documents the route)."""
+    body = {"data": data, "meta": Meta(request_id=request_id_var.get(), **meta)}
+    return Response(to_json(body), status_code=status_code, media_type="application/json")
 
 
 class ProblemFieldError(BaseModel):

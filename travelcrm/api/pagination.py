@@ -66,7 +66,7 @@ class PageParams:
     cursor: str | None
 
 
-def page_params(
+async def page_params(  # async: FastAPI would hand a plain function to the thread pool
     limit: Annotated[
         int | None, Query(ge=1, description="Page size; capped at the server maximum")
     ] = None,

@@ -36,8 +36,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from travelcrm.accounts.services import LockedOutError, Throttle
-from travelcrm.api.auth import Identity, current_identity, tenant_session
-from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.auth import (
+    Identity,
+    TenantWork,
+    current_identity,
+    tenant_session,
+    tenant_work,
+)
+from travelcrm.api.envelope import Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import resource_response
 from travelcrm.api.pagination import PageParams, page_params
 from travelcrm.core.errors import (
@@ -259,9 +265,8 @@ def create_query(body: QueryCreate, request: Request, identity: Who) -> Response
     summary="Queries, newest first, filtered (agents see their own and unassigned ones unless "
     "the agency lets them see all)",
 )
-def list_queries(
-    identity: Who,
-    session: Db,
+async def list_queries(
+    work: Annotated[TenantWork, Depends(tenant_work)],
     page: Annotated[PageParams, Depends(page_params)],
     status: Annotated[
         list[QueryStatus] | None, Query(description="Repeat for several: ?status=a&status=b")
@@ -282,7 +287,7 @@ def list_queries(
         Literal["my_open", "breaching", "unassigned"] | None,
         Query(description="A saved filter"),
     ] = None,
-) -> dict[str, Any]:
+) -> Response:
     filters = QueryFilter(
         status=list(dict.fromkeys(status or [])),
         assigned=assigned,
@@ -294,8 +299,10 @@ def list_queries(
         q=q,
         view=view,
     )
-    found = services.list_queries(session, identity.context, filters=filters, page=page)
-    return envelope(found.items, next_cursor=found.next_cursor, limit=page.limit)
+    found = await work.run(
+        lambda session, ctx: services.list_queries(session, ctx, filters=filters, page=page)
+    )
+    return json_envelope(found.items, next_cursor=found.next_cursor, limit=page.limit)
 
 
 # ---- inbound email ----------------------------------------------------------------------------

@@ -580,27 +580,33 @@ def list_queries(
     page: PageParams,
     now: datetime | None = None,
 ) -> QueryPage:
-    """Newest first, filtered; one statement for the rows (customer names joined) and one for
-    the assignees' names, whatever the page size."""
+    """Newest first, filtered; one statement for the rows, with the customers' and the
+    assignees' names joined, whatever the page size."""
     require(ctx, Action.QUERIES_VIEW)
     now = now or utcnow()
     q = Query.__table__  # type: ignore[attr-defined]
     c = Customer.__table__  # type: ignore[attr-defined]
-    statement = sa.select(
-        q.c.id,
-        q.c.number,
-        q.c.title,
-        q.c.customer_id,
-        c.c.name.label("customer_name"),
-        q.c.status,
-        q.c.source,
-        q.c.priority,
-        q.c.assigned_to,
-        q.c.response_due_at,
-        q.c.breached_at,
-        q.c.created_at,
-        q.c.row_version,
-    ).join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
+    u = User.__table__  # type: ignore[attr-defined]
+    statement = (
+        sa.select(
+            q.c.id,
+            q.c.number,
+            q.c.title,
+            q.c.customer_id,
+            c.c.name.label("customer_name"),
+            q.c.status,
+            q.c.source,
+            q.c.priority,
+            q.c.assigned_to,
+            u.c.name.label("assigned_to_name"),
+            q.c.response_due_at,
+            q.c.breached_at,
+            q.c.created_at,
+            q.c.row_version,
+        )
+        .join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
+        .outerjoin(u, u.c.id == q.c.assigned_to)
+    )
     # the agency written in (scoped_rows checks it rather than adding it again)
     statement = statement.where(q.c.tenant_id == ctx.tenant_id, c.c.tenant_id == ctx.tenant_id)
     view = filters.view
@@ -654,7 +660,6 @@ def list_queries(
         convert=[datetime.fromisoformat, uuid.UUID],
         rows_of=lambda final: scoped_rows(session, final),
     )
-    names = _names(session, [r.assigned_to for r in rows])
     items = [
         QueryListItem(
             id=r.id,
@@ -666,7 +671,7 @@ def list_queries(
             source=QueryChannel(r.source),
             priority=Priority(r.priority),
             assigned_to=r.assigned_to,
-            assigned_to_name=names.get(r.assigned_to) if r.assigned_to else None,
+            assigned_to_name=r.assigned_to_name,
             response_due_at=r.response_due_at,
             breached=bool(
                 r.response_due_at is not None

@@ -11,8 +11,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request, Response
 from sqlmodel import Session
 
-from travelcrm.api.auth import Identity, current_identity, tenant_session
-from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.auth import Identity, TenantWork, current_identity, tenant_session, tenant_work
+from travelcrm.api.envelope import Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
 from travelcrm.rates import availability, pricing
 from travelcrm.rates import lines as rate_lines
@@ -426,9 +426,11 @@ def set_allotments(body: AllotmentIn, identity: Who, session: Db) -> dict[str, A
     responses=problem_responses(401, 403, 404, 422),
     summary="Net and sell for a service on dates (422 `no_price` names the reason)",
 )
-def price_quote(body: PriceQuery, identity: Who, session: Db) -> dict[str, Any]:
-    quote = pricing.quote_price(session, identity.context, body)
-    return envelope(QuotePublic.model_validate(quote))
+async def price_quote(
+    body: PriceQuery, work: Annotated[TenantWork, Depends(tenant_work)]
+) -> Response:
+    quote = await work.run(lambda session, ctx: pricing.quote_price(session, ctx, body))
+    return json_envelope(QuotePublic.model_validate(quote))
 
 
 @router.get(
