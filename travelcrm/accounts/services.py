@@ -44,7 +44,7 @@ from travelcrm.core.images import process_avatar
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.text import CleanStr
-from travelcrm.core.upsert import insert_for, save_row
+from travelcrm.core.upsert import add_unless_exists, insert_for, save_row
 from travelcrm.db import enter_tenant, enter_user
 from travelcrm.settings import get_settings
 from travelcrm.tenants.models import Tenant, TenantStatus
@@ -947,24 +947,23 @@ def invite_member(
             extra={"action": Action.USERS_INVITE.value, "role": ctx.role.value},
         )
     email = normalize_email(data.email)
-    user = session.exec(select(User).where(User.email == email)).first()
-    if user is None:
-        user = User(email=email, name=data.name)  # no password until they accept
-        session.add(user)
-        session.flush()
+    # the person and their membership are made on first use by upserts: the same person
+    # invited twice at once is one person with one membership (and two fresh links)
+    add_unless_exists(session, User(email=email, name=data.name), key=["email"])  # no password
+    user = session.exec(select(User).where(User.email == email)).one()
+    fresh = Membership(
+        tenant_id=ctx.tenant_id, user_id=user.id, role=data.role.value, invited_by=ctx.user_id
+    )
+    created = add_unless_exists(session, fresh, key=["tenant_id", "user_id"])
     membership = session.exec(
         select(Membership).where(col(Membership.user_id) == user.id)
-    ).first()  # tenant-scoped: this agency's membership only
-    if membership is not None and membership.accepted_at is not None and membership.is_active:
+    ).one()  # tenant-scoped: this agency's membership only
+    if not created and membership.accepted_at is not None and membership.is_active:
         raise ConflictError(
             f"{email} already works in this agency.",
             errors=[FieldError("email", "already a member", "already_member")],
         )
-    if membership is None:
-        membership = Membership(
-            tenant_id=ctx.tenant_id, user_id=user.id, role=data.role.value, invited_by=ctx.user_id
-        )
-    else:  # pending, or deactivated earlier: invite again with the new role
+    if not created:  # pending, or deactivated earlier: invite again with the new role
         membership.role, membership.is_active = data.role.value, True
         membership.accepted_at, membership.invited_by = None, ctx.user_id
     session.add(membership)
