@@ -39,6 +39,7 @@ from travelcrm.rates.schemas import RateListCreate
 from travelcrm.ratesheets import services as sheets
 from travelcrm.settings import get_settings
 from travelcrm.suppliers.models import Supplier, SupplierService
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.ratesheets.state import RateImportState
 
 S = RateImportState
@@ -135,14 +136,14 @@ def test_a_large_sheet_runs_on_the_queue_its_progress_climbs_and_a_reload_return
 
     # the page: upload, the two constants the file lacks, commit; it starts following the run
     page = _page(token, list_id)
-    assert S.load.fn(page) is None and page.found
+    assert plain(S.load)(page) is None and page.found
     with path.open("rb") as handle:
-        asyncio.run(S.upload.fn(page, [rx.UploadFile(file=handle, path=Path(path.name))]))
+        asyncio.run(plain(S.upload)(page, [rx.UploadFile(file=handle, path=Path(path.name))]))
     assert page.step == "map", page.file_note
-    assert S.set_constant.fn(page, "currency", "INR") is None
-    assert S.set_constant.fn(page, "basis", "per_room") is None
+    assert plain(S.set_constant)(page, "currency", "INR") is None
+    assert plain(S.set_constant)(page, "basis", "per_room") is None
     assert page.unmapped == []
-    follow = S.commit.fn(page)
+    follow = plain(S.commit)(page)
     assert follow is S.poll, follow  # queued: the page polls the import
     assert page.running and page.step == "report"
     import_id = page.import_id
@@ -160,7 +161,7 @@ def test_a_large_sheet_runs_on_the_queue_its_progress_climbs_and_a_reload_return
             break
         if reloaded_while_running is None and data["status"] == "running":
             reloaded_while_running = _page(token, list_id, import_id)
-            assert S.load.fn(reloaded_while_running) is S.poll  # back to it, following it
+            assert plain(S.load)(reloaded_while_running) is S.poll  # back to it, following it
         assert time.monotonic() < deadline, f"the import did not finish: {seen[-5:]}"
         time.sleep(0.05)
     assert data["status"] == "committed", data.get("failure") or data["report"].get("errors")
@@ -180,7 +181,7 @@ def test_a_large_sheet_runs_on_the_queue_its_progress_climbs_and_a_reload_return
 
     # a reload after the end: the finished report, nothing running
     after = _page(token, list_id, import_id)
-    assert S.load.fn(after) is None
+    assert plain(S.load)(after) is None
     assert after.import_id == import_id and not after.running
     assert after.status == "committed" and after.step == "done"
     assert after.lines == rows * len(OCCUPANCY_FACTORS) and after.progress == 100

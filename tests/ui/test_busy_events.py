@@ -20,6 +20,7 @@ from tests.api.test_backpressure import _database_locked
 from tests.ui.test_handler_attacks import _signed_in, _state
 from travelcrm.db import get_engine, is_busy_error
 from travelcrm.ui.errors import BUSY_MESSAGE, backend_exception_handler
+from travelcrm.ui.events import plain
 from travelcrm.ui.pages.sessions.state import SessionsState
 
 APP_MODULE = Path(__file__).resolve().parents[2] / "travelcrm" / "travelcrm.py"
@@ -32,7 +33,7 @@ def _toast_text(spec: EventSpec) -> str:
 def _fails_busy(handler: Any, state: Any, *args: Any) -> tuple[BaseException, float]:
     started = time.monotonic()
     with pytest.raises(Exception) as raised:
-        handler.fn(state, *args)
+        plain(handler)(state, *args)
     return raised.value, time.monotonic() - started
 
 
@@ -43,7 +44,9 @@ def test_no_free_connection_ends_the_event_quickly_with_a_busy_toast(
     token, _sid = _signed_in(agency.user.email)
     settings_env(db_pool_size="1", db_max_overflow="0", db_pool_timeout="0.2")
     state = _state(SessionsState, token, "/sessions")
-    assert SessionsState.load.fn(state) is None and state.loaded  # served while the pool is free
+    assert (
+        plain(SessionsState.load)(state) is None and state.loaded
+    )  # served while the pool is free
     held = get_engine().connect()
     try:
         held.execute(text("SELECT 1"))
@@ -64,13 +67,13 @@ def test_a_locked_database_ends_a_write_event_with_a_busy_toast(
     _signed_in(agency.user.email)  # another device to sign out
     settings_env(db_lock_timeout="0.3")
     state = _state(SessionsState, token, "/sessions")
-    SessionsState.load.fn(state)
+    plain(SessionsState.load)(state)
     with _database_locked():
         error, took = _fails_busy(SessionsState.sign_out_others, state)
     assert took < 3.0, f"the event waited {took:.2f} s"
     assert is_busy_error(error), repr(error)
     assert BUSY_MESSAGE in _toast_text(backend_exception_handler(error))  # type: ignore[arg-type]
-    assert SessionsState.sign_out_others.fn(state) is not None  # unlocked: done, with a toast
+    assert plain(SessionsState.sign_out_others)(state) is not None  # unlocked: done, with a toast
     assert state.others == 0
 
 
