@@ -87,8 +87,26 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     from travelcrm.db import reset_engine
 
     reset_engine()
+    _close_stray_connections()
     if PG_DB_NAME:
         _drop_pg_database(PG_DB_NAME)
+
+
+def _close_stray_connections() -> None:
+    """At the end of the run, close the PostgreSQL connections still open in pools that tests
+    replaced (a settings change resets the engine while the job consumer's threads may still
+    hold one of the old pool's connections), before the database is dropped and before they
+    are collected with a ResourceWarning."""
+    import gc
+
+    try:
+        import psycopg
+    except ImportError:
+        return
+    gc.collect()
+    for item in gc.get_objects():
+        if isinstance(item, psycopg.Connection) and not item.closed:
+            item.close()
 
 
 @pytest.fixture(scope="session")
