@@ -84,10 +84,14 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import warnings
+
     from travelcrm.db import reset_engine
 
-    reset_engine()
-    _close_stray_connections()
+    with warnings.catch_warnings():  # connections of replaced pools, collected as the run ends
+        warnings.simplefilter("ignore", ResourceWarning)
+        reset_engine()
+        _close_stray_connections()
     if PG_DB_NAME:
         _drop_pg_database(PG_DB_NAME)
 
