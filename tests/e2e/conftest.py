@@ -91,8 +91,10 @@ class AppProcess:
             self.port = probe.getsockname()[1]
         self.frontend_url = f"http://127.0.0.1:{self.port}"
         self.backend_url = self.frontend_url
+        # mail is sent by the job worker (this test process), as on the harness: the web
+        # process itself has no SMTP server and shows the development outbox
         self.env = {
-            **os.environ,
+            **{k: v for k, v in os.environ.items() if k != "SMTP_URL"},
             "PORT": str(self.port),
             "WEB_WORKERS": str(workers),
             "REFLEX_REDIS_URL": os.environ["REDIS_URL"],
@@ -140,7 +142,25 @@ class AppProcess:
 
         assert self.process is not None
         server = psutil.Process(self.process.pid)
-        return [child.pid for child in server.children(recursive=True)]
+        alive = []
+        for child in server.children(recursive=True):
+            try:
+                if child.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(child.pid)
+            except psutil.NoSuchProcess:
+                pass
+        return alive
+
+    def wait_replaced(self, pid: int, timeout: float = 60.0) -> None:
+        """After a worker died: it is gone and the server has started another in its place."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            pids = self.worker_pids()
+            if pid not in pids and len(pids) >= self.workers:
+                self.wait_ready()
+                return
+            time.sleep(0.25)
+        raise AssertionError(f"worker {pid} was not replaced:\n{self.log.read_text()[-4000:]}")
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

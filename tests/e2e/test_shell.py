@@ -14,8 +14,8 @@ from tests.e2e.conftest import backend_url
 TIMEOUT = 20_000
 POSTGRES = os.environ.get("TEST_BACKEND") == "postgres"
 DATABASE_KIND = "postgresql" if POSTGRES else "sqlite"
-EXPECTED_CHECKS = (
-    ["database", "migrations", "redis", "worker"]
+EXPECTED_CHECKS = (  # the PostgreSQL run keeps page state in Redis too (reflex_redis)
+    ["database", "migrations", "redis", "reflex_redis", "worker"]
     if POSTGRES
     else ["database", "migrations", "worker"]
 )

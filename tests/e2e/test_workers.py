@@ -39,8 +39,7 @@ def test_a_tab_keeps_working_when_its_web_worker_is_stopped(page: Page, harness:
     # replaces it and the tab, reconnected, still has its search and its rows
     for pid in list(harness.worker_pids()):
         os.kill(pid, signal.SIGKILL)
-        harness.wait_ready()
-        assert pid not in harness.worker_pids()
+        harness.wait_replaced(pid)
         expect(search).to_have_value("Goa", timeout=TIMEOUT)
         expect(rows).to_have_count(shown, timeout=TIMEOUT)
         # and it still works: a new event is answered
