@@ -84,6 +84,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    import gc
     import warnings
 
     from travelcrm.db import reset_engine
@@ -92,8 +93,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         warnings.simplefilter("ignore", ResourceWarning)
         reset_engine()
         _close_stray_connections()
-    if PG_DB_NAME:
-        _drop_pg_database(PG_DB_NAME)
+        if PG_DB_NAME:
+            _drop_pg_database(PG_DB_NAME)
+        gc.collect()
 
 
 def _close_stray_connections() -> None:
