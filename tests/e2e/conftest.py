@@ -91,10 +91,8 @@ class AppProcess:
             self.port = probe.getsockname()[1]
         self.frontend_url = f"http://127.0.0.1:{self.port}"
         self.backend_url = self.frontend_url
-        # mail is sent by the job worker (this test process), as on the harness: the web
-        # process itself has no SMTP server and shows the development outbox
         self.env = {
-            **{k: v for k, v in os.environ.items() if k != "SMTP_URL"},
+            **os.environ,
             "PORT": str(self.port),
             "WEB_WORKERS": str(workers),
             "REFLEX_REDIS_URL": os.environ["REDIS_URL"],
