@@ -1,7 +1,8 @@
 """Lists shown a page at a time: keyset cursors kept on the server, only the page on screen sent.
 
-A list state mixes in `Paged` and implements `_show_page()` (fetch `self._page_cursor()`, set its
-rows, then `self._turned(next_cursor)`); its filters call `self._first_page()` before fetching.
+A list state mixes in `Paged` and implements `_viewer()` and `_fetch(viewer)` (fetch
+`self._page_cursor()`, set its rows, then `self._turned(next_cursor)`); its filters call
+`self._first_page()` before fetching.
 Turning a page sends the new page's rows and nothing the browser already had: no list grows
 with every click (a "Load more" that re-sent every row so far grew each event by a page).
 """
@@ -12,6 +13,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.ui.events import event
+from travelcrm.ui.session import Viewer, login_url
 
 
 class Paged(rx.State, mixin=True):
@@ -37,8 +39,17 @@ class Paged(rx.State, mixin=True):
         self.has_more = next_cursor is not None
         self.page_number = max(1, len(self._cursors))
 
-    def _show_page(self) -> EventSpec | None:
+    def _viewer(self) -> Viewer | None:
         raise NotImplementedError
+
+    def _fetch(self, viewer: Viewer) -> EventSpec | None:
+        raise NotImplementedError
+
+    def _show_page(self) -> EventSpec | None:
+        viewer = self._viewer()
+        if viewer is None:
+            return rx.redirect(login_url(self.router.url.path))
+        return self._fetch(viewer)
 
     @event
     def next_page(self) -> EventSpec | None:

@@ -246,12 +246,6 @@ class AuditState(Paged, rx.State):
         self._turned(next_cursor)
         return None
 
-    def _show_page(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
-        return self._fetch(viewer)
-
     def _load_choices(self, viewer: Viewer) -> None:
         with tenant_scope(viewer.context) as session:
             actions = audit.list_actions(session, viewer.context)

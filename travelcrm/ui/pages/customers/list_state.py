@@ -125,12 +125,6 @@ class CustomersState(Paged, rx.State):
         self._turned(page.next_cursor)
         return None
 
-    def _show_page(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
-        return self._fetch(viewer)
-
     @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()

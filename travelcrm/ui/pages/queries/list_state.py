@@ -75,12 +75,6 @@ class QueriesState(Paged, rx.State):
         self._turned(page.next_cursor)
         return None
 
-    def _show_page(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
-        return self._fetch(viewer)
-
     def _again(self) -> EventSpec | None:
         self._first_page()
         return self._show_page()
