@@ -9,8 +9,8 @@ from datetime import datetime
 from huey import crontab
 
 from tasks.queue import huey, worker_name
-from travelcrm.api.idempotency import purge_expired
 from travelcrm.core.clock import utcnow
+from travelcrm.core.idempotency import purge_expired
 from travelcrm.db import session_scope
 from travelcrm.settings import get_settings
 from travelcrm.system import services

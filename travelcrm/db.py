@@ -57,8 +57,9 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 MODEL_MODULES = (
     "travelcrm.tenants.models",
     "travelcrm.core.sequences",
+    "travelcrm.core.throttle",
     "travelcrm.system.models",
-    "travelcrm.api.models",
+    "travelcrm.core.idempotency",
     "travelcrm.audit.models",
     "travelcrm.accounts.models",
     "travelcrm.mail.models",

@@ -16,6 +16,7 @@ from travelcrm.audit.models import AuditEvent
 from travelcrm.core.clock import utcnow
 from travelcrm.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from travelcrm.core.permissions import Role
+from travelcrm.core.throttle import LockedOutError
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.tenants.schemas import TenantCreate
 
@@ -109,7 +110,7 @@ def test_five_failures_lock_the_account_and_ip_pair(migrated_engine) -> None:
     for _ in range(5):
         with pytest.raises(accounts.InvalidCredentialsError):
             _sign_in(email, "Wrong-password-123")
-    with pytest.raises(accounts.LockedOutError) as info:
+    with pytest.raises(LockedOutError) as info:
         _sign_in(email)  # even the right password waits now
     assert 0 < info.value.retry_after <= 15 * 60
     assert "15 minutes" in info.value.detail

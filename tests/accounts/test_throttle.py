@@ -16,6 +16,7 @@ from tests.accounts.test_accounts import PASSWORD, _sign_in, _signup, _verified
 from tests.concurrency import at_once, errors_of
 from travelcrm.accounts import services as accounts
 from travelcrm.core.errors import ValidationFailedError
+from travelcrm.core.throttle import LockedOutError
 from travelcrm.db import system_scope
 from travelcrm.settings import get_settings
 
@@ -72,12 +73,12 @@ def test_twelve_wrong_passwords_at_once_get_five_checks(counters: str, checks: l
     agency = _verified()
     ip = _ip()
     outcomes = at_once([partial(_sign_in, agency.user.email, WRONG, ip) for _ in range(12)])
-    assert errors_of(outcomes, accounts.InvalidCredentialsError, accounts.LockedOutError) == []
+    assert errors_of(outcomes, accounts.InvalidCredentialsError, LockedOutError) == []
     wrong = [o for o in outcomes if isinstance(o, accounts.InvalidCredentialsError)]
-    locked = [o for o in outcomes if isinstance(o, accounts.LockedOutError)]
+    locked = [o for o in outcomes if isinstance(o, LockedOutError)]
     assert (len(checks), len(wrong), len(locked)) == (5, 5, 7)
     assert all(0 < o.retry_after <= 15 * 60 for o in locked), [o.retry_after for o in locked]
-    with pytest.raises(accounts.LockedOutError):  # the right password waits too, unchecked
+    with pytest.raises(LockedOutError):  # the right password waits too, unchecked
         _sign_in(agency.user.email, PASSWORD, ip)
     assert len(checks) == 5
 
@@ -92,7 +93,7 @@ def test_a_right_password_clears_the_count(counters: str, checks: list[int]) -> 
     for _ in range(5):  # five more tries: the count started again
         with pytest.raises(accounts.InvalidCredentialsError):
             _sign_in(agency.user.email, WRONG, ip)
-    with pytest.raises(accounts.LockedOutError):
+    with pytest.raises(LockedOutError):
         _sign_in(agency.user.email, PASSWORD, ip)
     assert len(checks) == 10
 
@@ -116,8 +117,8 @@ def test_wrong_current_passwords_at_once_get_five_checks(counters: str, checks: 
     checks.clear()
     ip = _ip()
     outcomes = at_once([partial(_change_password, agency.user.id, ip) for _ in range(9)])
-    assert errors_of(outcomes, ValidationFailedError, accounts.LockedOutError) == []
-    locked = [o for o in outcomes if isinstance(o, accounts.LockedOutError)]
+    assert errors_of(outcomes, ValidationFailedError, LockedOutError) == []
+    locked = [o for o in outcomes if isinstance(o, LockedOutError)]
     assert (len(checks), len(locked)) == (5, 4)
 
 
@@ -134,6 +135,6 @@ def test_wrong_links_at_once_are_limited_per_address_and_a_good_link_does_not_co
     fresh = _signup()
     _verify(fresh.verify_token, ip)  # it worked: it is not held against the address
     outcomes = at_once([partial(_verify, secrets.token_urlsafe(32), ip) for _ in range(13)])
-    assert errors_of(outcomes, accounts.InvalidTokenError, accounts.LockedOutError) == []
+    assert errors_of(outcomes, accounts.InvalidTokenError, LockedOutError) == []
     wrong = [o for o in outcomes if isinstance(o, accounts.InvalidTokenError)]
     assert (len(wrong), len(outcomes) - len(wrong)) == (10, 3)

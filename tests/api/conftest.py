@@ -11,8 +11,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from travelcrm.api.app import create_api
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
-from travelcrm.api.pagination import PageParams, decode_cursor, encode_cursor, page_params
+from travelcrm.api.pagination import page_params
 from travelcrm.core.errors import NotFoundError
+from travelcrm.core.pagination import PageParams, decode_cursor, encode_cursor
 
 
 class WidgetIn(BaseModel):

@@ -9,8 +9,8 @@ from fastapi.testclient import TestClient
 
 from tests.accounts.test_accounts import PASSWORD, _sign_in, _verified
 from tests.api.test_envelope_and_problems import assert_problem
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.api.app import create_api
-from travelcrm.api.auth import SESSION_COOKIE
 
 
 def _client(migrated_engine) -> TestClient:

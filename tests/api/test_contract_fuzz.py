@@ -58,7 +58,8 @@ def test_every_operation_honours_its_contract(case, migrated_engine) -> None:
 
 def _forget_wrong_links() -> None:
     """Generated tokens are wrong links by the hundred; other tests share the client's IP."""
-    from travelcrm.accounts.services import LINK_FAILURE_SCALE, Throttle
+    from travelcrm.accounts.services import LINK_FAILURE_SCALE
+    from travelcrm.core.throttle import Throttle
     from travelcrm.db import system_scope
 
     with system_scope() as session:

@@ -9,9 +9,8 @@ from fastapi.testclient import TestClient
 from sqlmodel import Session, select
 
 from tests.api.test_envelope_and_problems import assert_problem
-from travelcrm.api.idempotency import purge_expired
-from travelcrm.api.models import IdempotencyRecord
 from travelcrm.core.clock import utcnow
+from travelcrm.core.idempotency import IdempotencyRecord, purge_expired
 
 
 def _post(client: TestClient, key: str | None, body: dict, **headers: str):

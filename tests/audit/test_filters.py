@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from travelcrm.api.pagination import PageParams
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditFilter
 from travelcrm.core.errors import PermissionDeniedError
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope

@@ -128,9 +128,9 @@ def run() -> None:
     # schemas) vs the same raw SQL as the owner without RLS.
     from sqlmodel import Session
 
-    from travelcrm.api.pagination import PageParams
     from travelcrm.audit.schemas import AuditFilter
     from travelcrm.audit.services import list_events
+    from travelcrm.core.pagination import PageParams
     from travelcrm.db import SYSTEM_INFO, get_engine, scoped_rows
 
     ctx = contexts[1]

@@ -65,8 +65,8 @@ def _log(message: str) -> None:
 
 
 def run() -> None:
-    from travelcrm.api.pagination import PageParams
     from travelcrm.core.clock import utcnow
+    from travelcrm.core.pagination import PageParams
     from travelcrm.core.permissions import Role
     from travelcrm.core.tenancy import TenantContext
     from travelcrm.db import get_engine, make_engine, tenant_scope, upgrade_to_head

@@ -20,7 +20,7 @@ from sqlmodel import select
 
 from tests.e2e.conftest import PRODUCTION_SHAPE, backend_url
 from travelcrm.accounts.models import User, UserAvatar
-from travelcrm.accounts.services import Throttle
+from travelcrm.core.throttle import Throttle
 from travelcrm.db import system_scope
 from travelcrm.demo import DEMO_LOGINS
 from travelcrm.ui import routes

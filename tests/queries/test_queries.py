@@ -13,9 +13,9 @@ from sqlmodel import col, select
 
 from tests.conftest import settle_jobs
 from tests.queries.factories import agency_context, go_online, member, trip
-from travelcrm.api.pagination import PageParams
 from travelcrm.core.clock import as_utc
 from travelcrm.core.errors import NotFoundError, PermissionDeniedError, ValidationFailedError
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customers

@@ -479,9 +479,9 @@ def test_a_line_of_one_version_cannot_name_another_versions_season(migrated_engi
 def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engine) -> None:
     """Unpriced days inside the validity and a room sold for two without a single or child
     price block publishing until the operator confirms each; the confirmations are audited."""
-    from travelcrm.api.pagination import PageParams
     from travelcrm.audit.schemas import AuditFilter
     from travelcrm.audit.services import list_events
+    from travelcrm.core.pagination import PageParams
 
     contract = make_contract(publish=False)
     with tenant_scope(contract.ctx) as session:

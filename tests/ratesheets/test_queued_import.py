@@ -30,7 +30,7 @@ from tests.bench.bench_ratesheets import (
 )
 from tests.ratesheets.test_api import _client
 from tests.ui.test_rates_pages import _signed_in
-from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope

@@ -13,7 +13,7 @@ from tests.accounts.test_accounts import PASSWORD, _verified
 from tests.suppliers.test_api import BANK
 from tests.ui.test_handler_attacks import _signed_in
 from travelcrm.accounts import services as accounts
-from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope

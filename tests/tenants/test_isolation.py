@@ -14,11 +14,11 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from travelcrm.api.pagination import PageParams
 from travelcrm.audit import services as audit
 from travelcrm.audit.models import AuditEvent
 from travelcrm.audit.schemas import AuditFilter
 from travelcrm.core.errors import PermissionDeniedError
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext, tenant_fk
 from travelcrm.db import (

@@ -92,7 +92,7 @@ def test_who_is_behind_an_event_takes_three_statements_at_most(migrated_engine) 
     from sqlalchemy import event as sa_event
 
     from tests.ui.test_queries_pages import _agency, _signed_in
-    from travelcrm.api.auth import SESSION_COOKIE
+    from travelcrm.accounts.services import SESSION_COOKIE
     from travelcrm.ui.session import identify
 
     agency = _agency()

@@ -16,7 +16,7 @@ from sqlmodel import select
 from tests.accounts.test_accounts import PASSWORD, _verified
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.models import AuthSession, Membership
-from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.db import system_scope
 from travelcrm.ui.events import plain

@@ -24,7 +24,7 @@ from sqlmodel import select
 from tests.accounts.test_accounts import PASSWORD, _verified
 from tests.queries.factories import trip
 from travelcrm.accounts import services as accounts
-from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.errors import FieldError, ValidationFailedError
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext

@@ -16,7 +16,7 @@ from sqlmodel import col, select
 from tests.accounts.test_accounts import PASSWORD, _verified
 from tests.rates.factories import Contract, make_contract, make_list
 from travelcrm.accounts import services as accounts
-from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope

@@ -19,7 +19,7 @@ from tests.accounts.test_accounts import _verified
 from tests.fixtures.rate_sheets.manifest import MANIFEST, Line, RateSheet, Service, Supplier
 from tests.ratesheets.test_import import Target, _expected, _stored, _target
 from tests.ui.test_rates_pages import _signed_in
-from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Depends, Form, Request, Response, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
-from sqlmodel import Session
 
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts import tokens
@@ -32,8 +31,8 @@ from travelcrm.accounts.schemas import (
     TokenIn,
     TokenOut,
 )
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.api.auth import (
-    SESSION_COOKIE,
     Identity,
     NoAgencySelectedError,
     NotSignedInError,
@@ -46,8 +45,9 @@ from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.core.clock import as_utc
 from travelcrm.core.errors import NotFoundError
 from travelcrm.core.text import CleanStr
+from travelcrm.core.throttle import LockedOutError
 from travelcrm.core.urls import safe_local_path
-from travelcrm.db import system_scope
+from travelcrm.db import Session, system_scope
 from travelcrm.settings import get_settings
 from travelcrm.tenants import services as tenants
 
@@ -160,12 +160,12 @@ async def login_form(
     except (
         accounts.InvalidCredentialsError,
         accounts.EmailNotVerifiedError,
-        accounts.LockedOutError,
+        LockedOutError,
         tenants.AgencySuspendedError,
         NotFoundError,
     ) as exc:
         query = urlencode({"error": exc.code, "email": email[:254]})
-        if isinstance(exc, accounts.LockedOutError):
+        if isinstance(exc, LockedOutError):
             query += f"&retry={exc.retry_after}"
         return RedirectResponse(f"{login_page}?{query}", status_code=303)
     target = safe_local_path(next_path)
@@ -201,7 +201,7 @@ async def logout(request: Request, response: Response) -> Response:
 @router.get("/me", response_model=Envelope[Me], responses=problem_responses(401, 409))
 def me(identity: Annotated[Identity, Depends(current_identity)]) -> dict[str, Any]:
     with system_scope() as session:
-        has_avatar = session.get(accounts.UserAvatar, identity.user.id) is not None
+        has_avatar = accounts.has_avatar(session, user_id=identity.user.id)
     return envelope(_me(identity.user, identity.context, has_avatar=has_avatar))
 
 
@@ -505,7 +505,7 @@ def update_me(
     ip, _agent = _client(request)
     with system_scope() as session:
         user = accounts.update_profile(session, user_id=identity.user.id, data=body, ip=ip)
-        has_avatar = session.get(accounts.UserAvatar, user.id) is not None
+        has_avatar = accounts.has_avatar(session, user_id=user.id)
     return envelope(_me(user, identity.context, has_avatar=has_avatar))
 
 

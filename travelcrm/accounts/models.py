@@ -106,16 +106,3 @@ class EmailToken(SQLModel, table=True):
     created_at: datetime = utc_datetime(default_now=True)
     expires_at: datetime = utc_datetime()
     used_at: datetime | None = utc_datetime(nullable=True)
-
-
-class LoginThrottle(SQLModel, table=True):
-    """Attempts per (purpose, account, IP) in the current window (the database fallback of
-    `accounts.services.Throttle`): `failures` counts every attempt (a success clears the row);
-    `locked_until` is where the window ends once its last allowance was used."""
-
-    __tablename__ = "login_throttles"
-
-    key: str = Field(primary_key=True, max_length=64)  # sha256 of purpose|account|ip
-    failures: int = 0
-    window_started_at: datetime = utc_datetime()
-    locked_until: datetime | None = utc_datetime(nullable=True)

@@ -7,23 +7,19 @@ SHA-256 hashes. Every sign-in, failed sign-in and sign-up is written to the audi
 from __future__ import annotations
 
 import hashlib
-import math
 import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any, cast
+from typing import Any
 
-import redis
-import sqlalchemy as sa
 from pydantic import BaseModel, EmailStr, Field, field_validator
-from sqlmodel import Session, col, delete, select, update
+from sqlmodel import Session, col, select, update
 
 from travelcrm.accounts import emails
 from travelcrm.accounts.models import (
     AuthSession,
     EmailToken,
-    LoginThrottle,
     Membership,
     RefreshToken,
     User,
@@ -44,7 +40,8 @@ from travelcrm.core.images import process_avatar
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.text import CleanStr
-from travelcrm.core.upsert import add_unless_exists, insert_for, save_row
+from travelcrm.core.throttle import Throttle
+from travelcrm.core.upsert import add_unless_exists, save_row
 from travelcrm.db import enter_tenant, enter_user
 from travelcrm.settings import get_settings
 from travelcrm.tenants.models import Tenant, TenantStatus
@@ -56,6 +53,7 @@ RESET_TTL = timedelta(hours=1)
 INVITE_TTL = timedelta(days=7)
 LINK_FAILURE_SCALE = 10  # wrong links per IP: 10x the sign-in limit
 TOUCH_EVERY = timedelta(minutes=1)
+SESSION_COOKIE = "travelcrm_session"  # the browser session's HttpOnly cookie (pages and API)
 
 
 # ---- errors ---------------------------------------------------------------------------------
@@ -71,16 +69,6 @@ class EmailNotVerifiedError(DomainError):
     code = "email_not_verified"
     status = 403
     title = "Email not verified"
-
-
-class LockedOutError(DomainError):
-    code = "locked_out"
-    status = 429
-    title = "Too many attempts"
-
-    @property
-    def retry_after(self) -> int:
-        return int(self.extra.get("retry_after_seconds", 0))
 
 
 class InvalidTokenError(DomainError):
@@ -396,155 +384,6 @@ def add_member(
     )
     session.flush()
     return user
-
-
-# ---- brute-force guard ----------------------------------------------------------------------
-
-
-def _throttle_key(purpose: str, account: str, ip: str | None) -> str:
-    return _digest(f"{purpose}|{normalize_email(account)}|{ip or '-'}")
-
-
-def _redis() -> redis.Redis | None:
-    url = get_settings().redis_url
-    return redis.Redis.from_url(url, socket_timeout=2) if url else None
-
-
-# counts one attempt and (re)starts the window at the first and at the limit's last allowance;
-# returns [attempts so far, seconds the count lives]
-_ATTEMPT_SCRIPT = """
-local n = redis.call('INCR', KEYS[1])
-if n == 1 or n == tonumber(ARGV[2]) or redis.call('TTL', KEYS[1]) < 0 then
-  redis.call('EXPIRE', KEYS[1], ARGV[1])
-end
-return {n, redis.call('TTL', KEYS[1])}
-"""
-# gives one attempt back (a link that worked), never below 0 nor creating the key
-_FORGIVE_SCRIPT = """
-local n = tonumber(redis.call('GET', KEYS[1]) or '0')
-if n > 0 then return redis.call('DECR', KEYS[1]) end
-return 0
-"""
-
-
-class Throttle:
-    """At most N attempts per (purpose, account, IP) within a window; more are refused.
-
-    `attempt()` counts the attempt first, in one atomic step, and refuses it (LockedOutError,
-    429) when the count is over the limit, before any password or link is checked: N wrong
-    guesses sent at once get N checks at most, the rest 429. A success `clear()`s the count
-    (sign-in, password change); a link that worked is `forgive()`n (only wrong links count
-    against an IP). Where every request counts (enquiries, mail requests), `attempt()` is all.
-
-    The window starts at the first attempt and starts again at the attempt that uses the last
-    allowance, so after the N-th the pair is locked for a full window.
-
-    Counters live in Redis when REDIS_URL is set (shared by every process: INCR and its expiry
-    in one script), else in the database: one upsert on `login_throttles` that `attempt()`
-    commits at once, so the attempt counts even though the request then fails, and SQLite's
-    write lock is not held while the password is checked. So call `attempt()` before the unit
-    of work writes anything.
-    """
-
-    def __init__(
-        self,
-        session: Session,
-        purpose: str,
-        account: str,
-        ip: str | None,
-        *,
-        scale: int = 1,
-    ) -> None:
-        settings = get_settings()
-        self.session = session
-        self.key = _throttle_key(purpose, account, ip)
-        self.max_failures = settings.login_max_failures * scale
-        self.window = timedelta(minutes=settings.login_lock_minutes)
-        self.redis = _redis()
-
-    @property
-    def _redis_key(self) -> str:
-        return f"travelcrm:attempts:{self.key}"
-
-    def attempt(self) -> None:
-        """Count one attempt; raise LockedOutError (without counting it as checked) when it is
-        over the limit."""
-        count, remaining = self._count()
-        if count > self.max_failures:
-            minutes = max(1, -(-remaining // 60))
-            raise LockedOutError(
-                f"Too many failed attempts. Try again in {minutes} minute"
-                f"{'s' if minutes != 1 else ''}.",
-                extra={"retry_after_seconds": remaining},
-            )
-
-    def _count(self) -> tuple[int, int]:
-        """(attempts in the window with this one, seconds until the count ends)."""
-        window_s = int(self.window.total_seconds())
-        if self.redis is not None:
-            script = self.redis.register_script(_ATTEMPT_SCRIPT)
-            count, ttl = cast(
-                list[int], script(keys=[self._redis_key], args=[window_s, self.max_failures])
-            )
-            return int(count), max(1, int(ttl))
-        table = LoginThrottle.__table__  # type: ignore[attr-defined]
-        now = utcnow()
-        stamp = table.c.window_started_at.type
-        locks_at = sa.literal(now + self.window, stamp)
-        # an old window (and any lock it had) is over: this attempt starts a new one
-        stale = sa.and_(
-            table.c.window_started_at <= now - self.window,
-            sa.or_(table.c.locked_until.is_(None), table.c.locked_until <= now),
-        )
-        counted = sa.case((stale, 1), else_=table.c.failures + 1)
-        statement = (
-            insert_for(self.session, table)
-            .values(
-                key=self.key,
-                failures=1,
-                window_started_at=now,
-                locked_until=now + self.window if self.max_failures == 1 else None,
-            )
-            .on_conflict_do_update(
-                index_elements=["key"],
-                set_={
-                    "failures": counted,
-                    "window_started_at": sa.case(
-                        (stale, sa.literal(now, stamp)), else_=table.c.window_started_at
-                    ),
-                    "locked_until": sa.case(
-                        (counted == self.max_failures, locks_at),
-                        (stale, sa.null()),
-                        else_=table.c.locked_until,
-                    ),
-                },
-            )
-            .returning(table.c.failures, table.c.window_started_at, table.c.locked_until)
-        )
-        failures, started, locked_until = self.session.connection().execute(statement).one()
-        # the count stands even if the request fails afterwards (and SQLite's write lock is
-        # not held while the password is checked)
-        self.session.commit()
-        ends = as_utc(locked_until) if locked_until else as_utc(started) + self.window
-        # (from the time now: another attempt's `now` may be later than this one's)
-        return int(failures), max(1, math.ceil((ends - utcnow()).total_seconds()))
-
-    def forgive(self) -> None:
-        """Give this attempt back (it was not a failure), in the caller's unit of work."""
-        if self.redis is not None:
-            self.redis.register_script(_FORGIVE_SCRIPT)(keys=[self._redis_key])
-            return
-        self.session.exec(
-            update(LoginThrottle)
-            .where(col(LoginThrottle.key) == self.key, col(LoginThrottle.failures) > 0)
-            .values(failures=col(LoginThrottle.failures) - 1)
-        )
-
-    def clear(self) -> None:
-        if self.redis is not None:
-            self.redis.delete(self._redis_key)
-            return
-        self.session.exec(delete(LoginThrottle).where(col(LoginThrottle.key) == self.key))
 
 
 # ---- sign-in and sessions -------------------------------------------------------------------
@@ -1162,6 +1001,16 @@ def set_avatar(
     )
     avatar = session.get_one(UserAvatar, user_id, populate_existing=True)
     return avatar
+
+
+def has_avatar(session: Session, *, user_id: uuid.UUID) -> bool:
+    return session.get(UserAvatar, user_id) is not None
+
+
+def own_profile(session: Session, *, user_id: uuid.UUID) -> tuple[User, bool] | None:
+    """The signed-in person's own account and whether it has a picture (None once it is gone)."""
+    user = session.get(User, user_id)
+    return None if user is None else (user, has_avatar(session, user_id=user_id))
 
 
 def remove_avatar(session: Session, *, user_id: uuid.UUID) -> None:

@@ -28,7 +28,6 @@ from travelcrm.core.errors import DomainError
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
 
-SESSION_COOKIE = "travelcrm_session"
 T = TypeVar("T")
 
 

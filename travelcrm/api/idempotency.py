@@ -10,22 +10,17 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass, field
-from datetime import timedelta
 
 import anyio
-from sqlalchemy import Engine, delete
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col
+from sqlalchemy import Engine
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from travelcrm.api.models import IdempotencyRecord
 from travelcrm.api.problems import problem_response
-from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core import idempotency as store
+from travelcrm.core.idempotency import Stored
 from travelcrm.db import get_engine
-from travelcrm.settings import get_settings
 
 logger = logging.getLogger("travelcrm.api.idempotency")
 
@@ -33,19 +28,10 @@ HEADER = b"idempotency-key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_KEY_LENGTH = 255
-# An "in progress" record older than this belongs to a crashed request and may be taken over.
-STALE_IN_PROGRESS = timedelta(minutes=10)
 # Response headers worth replaying; others (date, server, request id) are per-delivery.
 _KEPT_HEADERS = frozenset({b"content-type", b"etag", b"location", b"content-language"})
 # Credentials that identify the caller, so one caller's key never replays another's response.
 _CALLER_HEADERS = (b"authorization", b"cookie", b"x-api-key")
-
-
-@dataclass(frozen=True)
-class _Stored:
-    status: int
-    headers: list[tuple[bytes, bytes]]
-    body: bytes
 
 
 @dataclass
@@ -109,8 +95,8 @@ class IdempotencyMiddleware:
             method, path, scope.get("query_string", b""), headers.get(b"content-type", b""), body
         )
 
-        outcome = await anyio.to_thread.run_sync(self._claim, scope_hash, request_hash)
-        if isinstance(outcome, _Stored):
+        outcome = await anyio.to_thread.run_sync(store.claim, self.engine, scope_hash, request_hash)
+        if isinstance(outcome, Stored):
             await _replay(outcome, send)
             return
         if outcome == "reused":
@@ -162,96 +148,18 @@ class IdempotencyMiddleware:
         try:
             await self.app(scope, replay_receive, capture)
         except BaseException:
-            await anyio.to_thread.run_sync(self._release, scope_hash)
+            await anyio.to_thread.run_sync(store.release, self.engine, scope_hash)
             raise
         status = captured.status
         if status is not None and status < 500:
-            stored = _Stored(
+            stored = Stored(
                 status=status,
                 headers=[(k, v) for k, v in captured.headers if k.lower() in _KEPT_HEADERS],
                 body=bytes(captured.body),
             )
-            await anyio.to_thread.run_sync(self._complete, scope_hash, stored)
+            await anyio.to_thread.run_sync(store.complete, self.engine, scope_hash, stored)
         else:
-            await anyio.to_thread.run_sync(self._release, scope_hash)
-
-    # ---- storage (runs in a worker thread) ---------------------------------------------
-
-    def _claim(self, scope_hash: str, request_hash: str) -> _Stored | str:
-        now = utcnow()
-        ttl = timedelta(hours=get_settings().idempotency_ttl_hours)
-        record = IdempotencyRecord(
-            scope_hash=scope_hash,
-            request_hash=request_hash,
-            state="in_progress",
-            created_at=now,
-            expires_at=now + ttl,
-        )
-        with Session(self.engine) as session:
-            try:
-                session.add(record)
-                session.commit()
-                return "claimed"
-            except IntegrityError:
-                session.rollback()
-            existing = session.get(IdempotencyRecord, scope_hash)
-            if existing is None:  # released in between: try once more
-                session.add(record)
-                session.commit()
-                return "claimed"
-            expired = as_utc(existing.expires_at) <= now
-            crashed = existing.state == "in_progress" and (
-                as_utc(existing.created_at) <= now - STALE_IN_PROGRESS
-            )
-            if expired or crashed:
-                session.delete(existing)
-                session.commit()
-                session.add(record)
-                try:
-                    session.commit()
-                except IntegrityError:
-                    return "in_progress"
-                return "claimed"
-            if existing.request_hash != request_hash:
-                return "reused"
-            if existing.state != "completed":
-                return "in_progress"
-            headers = [
-                (k.encode("latin-1"), v.encode("latin-1"))
-                for k, v in json.loads(existing.headers_json or "[]")
-            ]
-            return _Stored(
-                status=existing.status_code or 200, headers=headers, body=existing.body or b""
-            )
-
-    def _complete(self, scope_hash: str, stored: _Stored) -> None:
-        with Session(self.engine) as session:
-            record = session.get(IdempotencyRecord, scope_hash)
-            if record is None:
-                return
-            record.state = "completed"
-            record.status_code = stored.status
-            record.headers_json = json.dumps(
-                [(k.decode("latin-1"), v.decode("latin-1")) for k, v in stored.headers]
-            )
-            record.body = stored.body
-            session.add(record)
-            session.commit()
-
-    def _release(self, scope_hash: str) -> None:
-        with Session(self.engine) as session:
-            session.exec(
-                delete(IdempotencyRecord).where(col(IdempotencyRecord.scope_hash) == scope_hash)
-            )
-            session.commit()
-
-
-def purge_expired(session: Session) -> int:
-    """Delete records past their TTL (run hourly by the job worker)."""
-    result = session.exec(
-        delete(IdempotencyRecord).where(col(IdempotencyRecord.expires_at) < utcnow())
-    )
-    return int(result.rowcount or 0)
+            await anyio.to_thread.run_sync(store.release, self.engine, scope_hash)
 
 
 async def _read_body(receive: Receive) -> bytes:
@@ -266,7 +174,7 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-async def _replay(stored: _Stored, send: Send) -> None:
+async def _replay(stored: Stored, send: Send) -> None:
     headers = [*stored.headers, (REPLAYED_HEADER.lower().encode(), b"true")]
     headers.append((b"content-length", str(len(stored.body)).encode()))
     await send({"type": "http.response.start", "status": stored.status, "headers": headers})

@@ -7,14 +7,15 @@ from datetime import datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query
-from sqlmodel import Session
 
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
-from travelcrm.api.pagination import PageParams, page_params
+from travelcrm.api.pagination import page_params
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.text import CleanStr
+from travelcrm.db import Session
 
 router = APIRouter(prefix="/api/audit-events", tags=["audit"])
 

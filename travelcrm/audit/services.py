@@ -11,11 +11,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from travelcrm.api.pagination import PageParams, keyset_page
 from travelcrm.audit.models import AuditEvent
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
 from travelcrm.core.clock import as_utc
 from travelcrm.core.context import request_id_var
+from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import scoped_rows

@@ -9,12 +9,13 @@ import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
-from sqlmodel import Session
 
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
-from travelcrm.api.pagination import PageParams, page_params
+from travelcrm.api.pagination import page_params
+from travelcrm.core.fields import Country, Tag, Text100
+from travelcrm.core.pagination import PageParams
 from travelcrm.customers import services
 from travelcrm.customers.schemas import (
     CustomerCreate,
@@ -27,9 +28,9 @@ from travelcrm.customers.schemas import (
     TravellerIn,
     TravellerPublic,
 )
+from travelcrm.db import Session
 from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import TimelineItem
-from travelcrm.suppliers.schemas import Country, Tag, Text100
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
 

@@ -4,15 +4,13 @@ schemas hold only what a user may set (no tenant, id, version or merge state).""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
-from travelcrm.core.clock import as_utc
-from travelcrm.customers.models import CustomerKind
-from travelcrm.suppliers.schemas import (
+from travelcrm.core.fields import (
     Country,
     Email,
     Name,
@@ -23,10 +21,11 @@ from travelcrm.suppliers.schemas import (
     Text200,
     Text1000,
     Text5000,
+    UtcDatetime,
 )
+from travelcrm.customers.models import CustomerKind
 
 # Times in answers are UTC with their zone ("...Z"), also where SQLite hands them back naive.
-UtcDatetime = Annotated[datetime, AfterValidator(as_utc)]
 
 
 def _date_text(value: Any) -> Any:

@@ -12,10 +12,10 @@ import phonenumbers
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
-from travelcrm.api.pagination import PageParams, keyset_page
 from travelcrm.audit import services as audit
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
+from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version

@@ -32,10 +32,7 @@ from pydantic import (
     WithJsonSchema,
 )
 from pydantic import ValidationError as PydanticValidationError
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session
 
-from travelcrm.accounts.services import LockedOutError, Throttle
 from travelcrm.api.auth import (
     Identity,
     TenantWork,
@@ -45,7 +42,7 @@ from travelcrm.api.auth import (
 )
 from travelcrm.api.envelope import Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import resource_response
-from travelcrm.api.pagination import PageParams, page_params
+from travelcrm.api.pagination import page_params
 from travelcrm.core.errors import (
     ConflictError,
     DomainError,
@@ -53,10 +50,13 @@ from travelcrm.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from travelcrm.core.fields import HAS_TEXT, Email, Name, Phone, Text100, Text5000
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.text import clean_text
-from travelcrm.db import system_scope, tenant_scope
+from travelcrm.core.throttle import LockedOutError, Throttle
+from travelcrm.db import Session, system_scope, tenant_scope
 from travelcrm.queries import services
 from travelcrm.queries.inbound import (
     MAX_EMAIL_BYTES,
@@ -79,7 +79,6 @@ from travelcrm.queries.schemas import (
     WorkloadRow,
 )
 from travelcrm.queries.sla import Priority
-from travelcrm.suppliers.schemas import HAS_TEXT, Email, Name, Phone, Text100, Text5000
 from travelcrm.tenants.services import AgencySuspendedError, agency_by_slug
 
 router = APIRouter(prefix="/api", tags=["queries"])
@@ -202,24 +201,19 @@ def _capture(
     ctx: TenantContext, data: QueryCreate, channel: QueryChannel
 ) -> tuple[QueryPublic, bool]:
     """Create the query in its own unit of work. Two deliveries of the same `external_ref` at
-    once: the database's unique key stops the second, which is run again and finds the first."""
-    for attempt in (1, 2):
-        try:
-            with tenant_scope(ctx) as session:
-                query, created = services.create_query(session, ctx, data=data, channel=channel)
-                if not created:
-                    try:  # an earlier query the caller may not see is not shown to them
-                        services.get_query(session, ctx, query_id=query.id)
-                    except NotFoundError:
-                        raise ExternalRefTakenError(
-                            "This external_ref was already used for a query you cannot see.",
-                            errors=[FieldError("external_ref", "already used", "taken")],
-                        ) from None
-                return services.to_public(session, ctx, query), created
-        except IntegrityError:
-            if attempt == 2 or not data.external_ref:
-                raise
-    raise AssertionError("unreachable")
+    once: the service takes the query number first, so the second waits for the first and then
+    finds its query (and answers it, 200)."""
+    with tenant_scope(ctx) as session:
+        query, created = services.create_query(session, ctx, data=data, channel=channel)
+        if not created:
+            try:  # an earlier query the caller may not see is not shown to them
+                services.get_query(session, ctx, query_id=query.id)
+            except NotFoundError:
+                raise ExternalRefTakenError(
+                    "This external_ref was already used for a query you cannot see.",
+                    errors=[FieldError("external_ref", "already used", "taken")],
+                ) from None
+        return services.to_public(session, ctx, query), created
 
 
 def _rename(error: ValidationFailedError, names: Mapping[str, str]) -> ValidationFailedError:

@@ -17,13 +17,7 @@ from pydantic import (
     model_validator,
 )
 
-from travelcrm.core.money import round_money
-from travelcrm.core.text import clean_text
-from travelcrm.customers.schemas import UtcDatetime
-from travelcrm.queries.machine import QueryChannel, QueryStatus
-from travelcrm.queries.models import AssignmentRule
-from travelcrm.queries.sla import Priority
-from travelcrm.suppliers.schemas import (
+from travelcrm.core.fields import (
     HAS_TEXT,
     Currency,
     Email,
@@ -35,7 +29,13 @@ from travelcrm.suppliers.schemas import (
     Text100,
     Text200,
     Text5000,
+    UtcDatetime,
 )
+from travelcrm.core.money import round_money
+from travelcrm.core.text import clean_text
+from travelcrm.queries.machine import QueryChannel, QueryStatus
+from travelcrm.queries.models import AssignmentRule
+from travelcrm.queries.sla import Priority
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
 # a note's text: the rules of every other text field (no control characters), at least one

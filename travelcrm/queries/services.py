@@ -20,7 +20,6 @@ from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session, col, select
 
 from travelcrm.accounts.models import AuthSession, Membership, User
-from travelcrm.api.pagination import PageParams, keyset_page
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import (
     ConflictError,
@@ -30,6 +29,7 @@ from travelcrm.core.errors import (
     ValidationFailedError,
 )
 from travelcrm.core.ids import new_id
+from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, Role, can, require
 from travelcrm.core.sequences import give_back, next_number
 from travelcrm.core.tenancy import TenantContext

@@ -9,11 +9,11 @@ from datetime import date
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from sqlmodel import Session
 
 from travelcrm.api.auth import Identity, TenantWork, current_identity, tenant_session, tenant_work
 from travelcrm.api.envelope import Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.db import Session
 from travelcrm.rates import availability, pricing
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import rules as rate_rules

@@ -14,8 +14,8 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import Any
 
+from travelcrm.core.fields import CURRENCIES
 from travelcrm.rates.schemas import WEEKDAY_NAMES
-from travelcrm.suppliers.schemas import CURRENCIES
 
 # Longer cells are refused before any regex sees them (no slow backtracking on junk).
 LONGEST_VALUE = 64  # "Wednesday, 1st of September, 2027 10:30 AM", "Rs. 1,00,00,000.00/-"

@@ -19,7 +19,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import ValidationError
-from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -27,7 +26,7 @@ from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.core.errors import FieldError, ValidationFailedError
 from travelcrm.core.jsondepth import check_depth
-from travelcrm.db import tenant_scope
+from travelcrm.db import Session, tenant_scope
 from travelcrm.ratesheets import export
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus, RateImport

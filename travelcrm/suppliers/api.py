@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
-from sqlmodel import Session
 
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
@@ -16,6 +15,7 @@ from travelcrm.api.etag import check_if_match, resource_response
 from travelcrm.core.errors import DomainError, FieldError
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.text import CleanStr
+from travelcrm.db import Session
 from travelcrm.settings import get_settings
 from travelcrm.suppliers import services
 from travelcrm.suppliers.models import SupplierKind

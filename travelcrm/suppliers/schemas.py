@@ -7,10 +7,9 @@ schema (lengths, patterns, code lists), so a request that fits the OpenAPI docum
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -20,39 +19,37 @@ from pydantic import (
     ConfigDict,
     Field,
     StringConstraints,
-    WithJsonSchema,
     model_validator,
 )
 from pydantic.json_schema import SkipJsonSchema
 
-from travelcrm.core.text import NO_CONTROL_CHARACTERS, clean_text
+from travelcrm.core.fields import (
+    HAS_TEXT,
+    Code,
+    Country,
+    Currency,
+    Email,
+    Flag,
+    Name,
+    Percent,
+    PersonName,
+    Phone,
+    Tags,
+    Text30,
+    Text80,
+    Text100,
+    Text200,
+    Text1000,
+    Text5000,
+    Website,
+    json_number,
+    tidy,
+)
+from travelcrm.core.text import clean_text
 from travelcrm.suppliers.models import MealPlan, ServiceKind, SupplierKind, SupplierStatus
 from travelcrm.tenants.services import TAX_ID_RULES
 
-# ---- codes ------------------------------------------------------------------------------------
-
-_COUNTRY_CODES = (
-    "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ "
-    "BR BS BT BV BW BY BZ CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM "
-    "DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS "
-    "GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP KE KG KH KI KM KN "
-    "KP KR KW KY KZ LA LB LC LI LK LR LS LT LU LV LY MA MC MD ME MF MG MH MK ML MM MN MO MP MQ "
-    "MR MS MT MU MV MW MX MY MZ NA NC NE NF NG NI NL NO NP NR NU NZ OM PA PE PF PG PH PK PL PM "
-    "PN PR PS PT PW PY QA RE RO RS RU RW SA SB SC SD SE SG SH SI SJ SK SL SM SN SO SR SS ST SV "
-    "SX SY SZ TC TD TF TG TH TJ TK TL TM TN TO TR TT TV TW TZ UA UG UM US UY UZ VA VC VE VG VI "
-    "VN VU WF WS YE YT ZA ZM ZW"
-)
-_CURRENCY_CODES = (
-    "AED AFN ALL AMD ANG AOA ARS AUD AWG AZN BAM BBD BDT BGN BHD BIF BMD BND BOB BRL BSD BTN BWP "
-    "BYN BZD CAD CDF CHF CLP CNY COP CRC CUP CVE CZK DJF DKK DOP DZD EGP ERN ETB EUR FJD FKP GBP "
-    "GEL GHS GIP GMD GNF GTQ GYD HKD HNL HTG HUF IDR ILS INR IQD IRR ISK JMD JOD JPY KES KGS KHR "
-    "KMF KPW KRW KWD KYD KZT LAK LBP LKR LRD LSL LYD MAD MDL MGA MKD MMK MNT MOP MRU MUR MVR MWK "
-    "MXN MYR MZN NAD NGN NIO NOK NPR NZD OMR PAB PEN PGK PHP PKR PLN PYG QAR RON RSD RUB RWF SAR "
-    "SBD SCR SDG SEK SGD SHP SLE SOS SRD SSP STN SVC SYP SZL THB TJS TMT TND TOP TRY TTD TWD TZS "
-    "UAH UGX USD UYU UZS VES VND VUV WST XAF XCD XCG XOF XPF YER ZAR ZMW ZWG"
-)
-COUNTRIES = frozenset(_COUNTRY_CODES.split())  # ISO 3166-1 alpha-2
-CURRENCIES = frozenset(_CURRENCY_CODES.split())  # ISO 4217, in use
+# ---- supplier-specific rules ---------------------------------------------------------------
 
 GSTIN_PATTERN = TAX_ID_RULES["IN"][0].pattern  # 15 characters, e.g. 27AAPFU0939F1ZV
 PAN_PATTERN = r"^[A-Z]{5}\d{4}[A-Z]$"  # e.g. AAPFU0939F
@@ -60,160 +57,11 @@ IFSC_PATTERN = r"^[A-Z]{4}0[A-Z0-9]{6}$"  # e.g. HDFC0001234
 SWIFT_PATTERN = r"^[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}([A-Z0-9]{3})?$"  # e.g. EBILAEAD or HDFCINBBXXX
 IBAN_PATTERN = r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$"  # e.g. AE070331234567890123456
 ACCOUNT_PATTERN = r"^[A-Z0-9]{6,34}$"
-PHONE_PATTERN = r"^\+?[0-9][0-9 ()./-]{4,28}$"
-WEBSITE_PATTERN = r"^https?://[^\s\x00-\x1f\x7f]+$"
-TAG_PATTERN = r"^[a-z0-9][a-z0-9 _-]{0,29}$"
-CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$"
-# Text with at least one visible character (and no control characters).
-HAS_TEXT = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
-_SPACE = " \t\r\n"
-
-
-def _tidy(value: str) -> str:
-    return value.strip(_SPACE)
-
-
-def _tidy_or_none(value: str) -> str | None:
-    return value.strip(_SPACE) or None
-
-
-def _one_of(codes: frozenset[str], what: str, example: str) -> AfterValidator:
-    def check(value: str) -> str:
-        if value not in codes:
-            raise ValueError(f"use an {what} code in capitals, e.g. {example}")
-        return value
-
-    return AfterValidator(check)
-
-
-Country = Annotated[
-    str,
-    _one_of(COUNTRIES, "ISO 3166-1 alpha-2", "IN or AE"),
-    WithJsonSchema(
-        {"type": "string", "enum": sorted(COUNTRIES), "description": "ISO 3166-1 alpha-2"}
-    ),
-]
-Currency = Annotated[
-    str,
-    _one_of(CURRENCIES, "ISO 4217", "INR or USD"),
-    WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES), "description": "ISO 4217"}),
-]
-
-# Required text: trimmed, at least one visible character.
-Name = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=200, pattern=HAS_TEXT),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy),
-]
-PersonName = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=120, pattern=HAS_TEXT),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy),
-]
-# Optional text: trimmed; blank becomes null.
-Text30 = Annotated[
-    str,
-    StringConstraints(max_length=30, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy_or_none),
-]
-Text80 = Annotated[
-    str,
-    StringConstraints(max_length=80, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy_or_none),
-]
-Text100 = Annotated[
-    str,
-    StringConstraints(max_length=100, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy_or_none),
-]
-Text200 = Annotated[
-    str,
-    StringConstraints(max_length=200, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy_or_none),
-]
-Text1000 = Annotated[
-    str,
-    StringConstraints(max_length=1000, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy_or_none),
-]
-Text5000 = Annotated[
-    str,
-    StringConstraints(max_length=5000, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(_tidy_or_none),
-]
 Gstin = Annotated[str, StringConstraints(min_length=15, max_length=15, pattern=GSTIN_PATTERN)]
 Pan = Annotated[str, StringConstraints(min_length=10, max_length=10, pattern=PAN_PATTERN)]
-Phone = Annotated[str, StringConstraints(min_length=5, max_length=30, pattern=PHONE_PATTERN)]
-Website = Annotated[str, StringConstraints(min_length=10, max_length=200, pattern=WEBSITE_PATTERN)]
-# A plain address rule, documented as a pattern (the special-use domains that email-validator
-# refuses, like .test, are fine for a supplier's address book).
-EMAIL_PATTERN = (
-    r"^[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
-    r"@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*"
-    r"\.[A-Za-z]{2,24}$"
-)
-Email = Annotated[str, StringConstraints(min_length=6, max_length=254, pattern=EMAIL_PATTERN)]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=30, pattern=TAG_PATTERN)]
-Code = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=CODE_PATTERN)]
-PERCENT_PATTERN = r"^(100(\.0+)?|\d{1,2}(\.\d+)?)$"
-
-
-def _percent_text(value: object) -> object:
-    if isinstance(value, bool) or (
-        isinstance(value, str) and re.fullmatch(PERCENT_PATTERN, value) is None
-    ):
-        raise ValueError("use a number from 0 to 100, e.g. 12.5")
-    return value
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-Percent = Annotated[
-    Decimal,
-    BeforeValidator(_percent_text),
-    Field(ge=0, le=100),
-    AfterValidator(_cents),
-    WithJsonSchema(
-        {
-            "anyOf": [
-                {"type": "number", "minimum": 0, "maximum": 100},
-                {"type": "string", "pattern": PERCENT_PATTERN},
-            ],
-            "description": "0-100, rounded to 2 decimals",
-        }
-    ),
-]
-
-
-def _json_number(value: object) -> object:
-    """JSON numbers only, as the schema says: no "12" for 12 and no true for 1 (12.0 is 12)."""
-    if isinstance(value, bool | str):
-        raise ValueError("must be a whole number")
-    return value
-
-
-DueDays = Annotated[int, Field(ge=0, le=365), BeforeValidator(_json_number)]
-Occupancy = Annotated[int, Field(ge=1, le=100), BeforeValidator(_json_number)]
-Flag = Annotated[bool, Field(strict=True)]
-
+DueDays = Annotated[int, Field(ge=0, le=365), BeforeValidator(json_number)]
+Occupancy = Annotated[int, Field(ge=1, le=100), BeforeValidator(json_number)]
 ChoosableStatus = Literal["active", "inactive"]
-
-
-def _dedupe(tags: list[str]) -> list[str]:
-    return list(dict.fromkeys(tags))
-
-
-Tags = Annotated[list[Tag], Field(max_length=20), AfterValidator(_dedupe)]
 
 
 # ---- suppliers --------------------------------------------------------------------------------
@@ -473,7 +321,7 @@ class BankDetailsIn(BaseModel):
         str,
         StringConstraints(min_length=1, max_length=60, pattern=HAS_TEXT),
         AfterValidator(clean_text),
-        AfterValidator(_tidy),
+        AfterValidator(tidy),
     ]
     account_number: Annotated[
         str, StringConstraints(min_length=6, max_length=34, pattern=ACCOUNT_PATTERN)

@@ -19,7 +19,6 @@ from sqlalchemy import ColumnElement, String, cast, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from travelcrm.api.pagination import PageParams, keyset_page
 from travelcrm.audit import services as audit
 from travelcrm.core import crypto
 from travelcrm.core.clock import as_utc, utcnow
@@ -30,6 +29,7 @@ from travelcrm.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
+from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, can, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version

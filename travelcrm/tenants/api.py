@@ -7,13 +7,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Request, Response, UploadFile
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
-from sqlmodel import Session
 
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
 from travelcrm.core.errors import NotFoundError
-from travelcrm.db import enter_tenant, system_scope, tenant_scope
+from travelcrm.db import Session, enter_tenant, system_scope, tenant_scope
 from travelcrm.tenants import services
 from travelcrm.tenants.schemas import AgencyBrand, TenantSettings, TenantSettingsUpdate
 

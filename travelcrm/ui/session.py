@@ -9,7 +9,7 @@ from http.cookies import CookieError, SimpleCookie
 from urllib.parse import quote
 
 from travelcrm.accounts import services as accounts
-from travelcrm.api.auth import SESSION_COOKIE
+from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope
 from travelcrm.tenants.services import own_tenant

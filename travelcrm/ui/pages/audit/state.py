@@ -13,10 +13,10 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.accounts import services as accounts
-from travelcrm.api.pagination import PageParams
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
 from travelcrm.core.errors import DomainError
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
 from travelcrm.ui.components.devices import describe_user_agent

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 from reflex.event import EventSpec
-from sqlmodel import Session
 
 from travelcrm.core.clock import to_local, utcnow
-from travelcrm.db import get_engine
+from travelcrm.db import Session, get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services as system_services
 from travelcrm.tenants.services import own_tenant

@@ -11,10 +11,9 @@ import uuid
 from dataclasses import dataclass, field
 
 import reflex as rx
-from sqlmodel import Session
 
 from travelcrm.core.clock import as_utc, utcnow
-from travelcrm.db import system_scope
+from travelcrm.db import Session, system_scope
 from travelcrm.mail import services as mail
 from travelcrm.mail.models import OutboxMessage
 from travelcrm.settings import get_settings

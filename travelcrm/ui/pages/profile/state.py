@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.accounts import services as accounts
-from travelcrm.accounts.models import User, UserAvatar
+from travelcrm.accounts.models import User
 from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.images import MAX_UPLOAD_BYTES
 from travelcrm.db import system_scope
@@ -169,11 +169,11 @@ class ProfileState(rx.State):
             return self._gone()
         viewer, user_id = who
         with system_scope() as session:
-            user = session.get(User, user_id)
-            if user is None:
+            found = accounts.own_profile(session, user_id=user_id)
+            if found is None:
                 return self._gone()
+            user, self.has_avatar = found
             self._show(user)
-            self.has_avatar = session.get(UserAvatar, user_id) is not None
         self.user_id = str(user_id)
         self.email = viewer.email
         self.agency_name = viewer.agency_name

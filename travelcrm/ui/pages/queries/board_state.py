@@ -8,8 +8,8 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
-from travelcrm.api.pagination import PageParams
 from travelcrm.core.errors import DomainError
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
 from travelcrm.queries import services as queries

@@ -12,8 +12,8 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.api.pagination import PageParams
 from travelcrm.core.errors import DomainError, NotFoundError, ValidationFailedError
+from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
 from travelcrm.customers import services as customers
 from travelcrm.customers.schemas import CustomerFilter

@@ -16,12 +16,11 @@ from typing import Any
 import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
-from sqlmodel import Session
 
 from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import tenant_scope
+from travelcrm.db import Session, tenant_scope
 from travelcrm.queries import services as queries
 from travelcrm.queries.models import QuerySettings
 from travelcrm.queries.schemas import AgentProfileIn, QuerySettingsIn

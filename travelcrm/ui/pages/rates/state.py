@@ -22,14 +22,12 @@ from typing import Any, TypeVar
 import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
-from sqlalchemy.exc import StatementError
-from sqlmodel import Session
 
 from travelcrm.core.clock import to_local, today
 from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import tenant_scope
+from travelcrm.db import Session, tenant_scope
 from travelcrm.rates import availability, pricing
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import rules as rate_rules
@@ -1175,12 +1173,6 @@ class RateListState(rx.State):
             summary, errors = form_errors(exc)
             self.terms_errors = errors or {"form": summary}
             return rx.toast.error(summary)
-        except StatementError:
-            # rates.update_version stores %-tiers with Decimals its JSON column cannot take
-            # (asked of the rates service); the transaction is rolled back, nothing changed.
-            logger.exception("saving the terms of version %s failed", version_id)
-            self.terms_errors = {"form": "The terms could not be saved; nothing was changed."}
-            return None
         if problem is not None:
             return problem
         self.terms_open = False

@@ -17,12 +17,11 @@ from typing import Any
 import reflex as rx
 from openpyxl.utils import get_column_letter
 from reflex.event import EventSpec
-from sqlmodel import Session
 
 from travelcrm.core.errors import ConflictError, DomainError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import tenant_scope
+from travelcrm.db import Session, tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import AgeBandKind, Occupancy, PricingBasis
 from travelcrm.ratesheets import services as sheets

@@ -16,7 +16,6 @@ from typing import Any, TypeVar
 import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
-from sqlmodel import Session
 
 from travelcrm.core.errors import (
     ConflictError,
@@ -25,7 +24,7 @@ from travelcrm.core.errors import (
     ValidationFailedError,
 )
 from travelcrm.core.permissions import Action, can
-from travelcrm.db import tenant_scope
+from travelcrm.db import Session, tenant_scope
 from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.models import Supplier, SupplierContact
 from travelcrm.suppliers.schemas import (
