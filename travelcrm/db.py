@@ -68,6 +68,7 @@ MODEL_MODULES = (
     "travelcrm.ratesheets.models",
     "travelcrm.customers.models",
     "travelcrm.queries.models",
+    "travelcrm.timeline.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level

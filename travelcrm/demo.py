@@ -21,7 +21,7 @@ from travelcrm.customers.schemas import CustomerCreate
 from travelcrm.db import enter_tenant
 from travelcrm.queries import services as query_services
 from travelcrm.queries.machine import QueryChannel, QueryStatus
-from travelcrm.queries.schemas import AgentProfileIn, NoteIn, QueryCreate
+from travelcrm.queries.schemas import AgentProfileIn, QueryCreate
 from travelcrm.queries.sla import Priority
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rate_services
@@ -42,6 +42,7 @@ from travelcrm.system.services import Seeder
 from travelcrm.tenants.models import Tenant
 from travelcrm.tenants.schemas import TenantCreate
 from travelcrm.tenants.services import create_tenant
+from travelcrm.timeline.schemas import NoteIn
 
 DEMO_AGENCIES = (
     TenantCreate(

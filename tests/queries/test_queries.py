@@ -24,15 +24,16 @@ from travelcrm.db import tenant_scope
 from travelcrm.mail.models import OutboxMessage
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import QueryChannel, QueryStatus
-from travelcrm.queries.models import AssignmentRule, Query, TimelineEvent
+from travelcrm.queries.models import AssignmentRule, Query
 from travelcrm.queries.schemas import (
     AgentProfileIn,
     ContactIn,
-    NoteIn,
     QueryFilter,
     QuerySettingsIn,
 )
 from travelcrm.queries.sla import Priority
+from travelcrm.timeline.models import TimelineEvent
+from travelcrm.timeline.schemas import NoteIn
 
 IST = ZoneInfo("Asia/Kolkata")
 PAGE = PageParams(limit=50, cursor=None)

@@ -33,8 +33,9 @@ from travelcrm.customers.models import Customer, Traveller
 from travelcrm.customers.schemas import CustomerCreate, TravellerIn
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.queries import services as queries
-from travelcrm.queries.models import AgentProfile, LostReason, Query, QuerySettings, TimelineEvent
+from travelcrm.queries.models import AgentProfile, LostReason, Query, QuerySettings
 from travelcrm.queries.schemas import QuerySettingsIn
+from travelcrm.timeline.models import TimelineEvent
 from travelcrm.ui.events import plain
 from travelcrm.ui.pages.customers.list_state import CustomersState
 from travelcrm.ui.pages.customers.state import CustomerState, TravellerRow

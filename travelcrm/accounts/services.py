@@ -9,8 +9,9 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, EmailStr, Field, field_validator
@@ -609,6 +610,49 @@ def list_members(session: Session, ctx: TenantContext) -> list[tuple[Membership,
         .order_by(col(User.name))
     )
     return [(m, u) for m, u in session.exec(statement).all()]
+
+
+ONLINE_WINDOW = timedelta(minutes=10)  # a person seen this recently is online
+
+
+def online_users(
+    session: Session, ctx: TenantContext, user_ids: Iterable[uuid.UUID], *, now: datetime
+) -> set[uuid.UUID]:
+    """Of `user_ids`, those working in this agency now: a browser session in it seen within
+    the last 10 minutes, neither signed out nor expired."""
+    wanted = set(user_ids)
+    if not wanted:
+        return set()
+    return set(
+        session.exec(
+            select(AuthSession.user_id).where(
+                col(AuthSession.user_id).in_(wanted),
+                col(AuthSession.active_tenant_id) == ctx.tenant_id,
+                col(AuthSession.revoked_at).is_(None),
+                col(AuthSession.expires_at) > now,
+                col(AuthSession.last_seen_at) >= now - ONLINE_WINDOW,
+            )
+        ).all()
+    )
+
+
+def display_names(session: Session, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
+    """The names people go by, for those of `user_ids` that exist."""
+    wanted = {u for u in user_ids if u is not None}
+    if not wanted:
+        return {}
+    return dict(session.exec(select(User.id, User.name).where(col(User.id).in_(wanted))).all())
+
+
+def active_members(session: Session) -> list[User]:
+    """The people working in the scope's agency (active memberships)."""
+    return list(
+        session.exec(
+            select(User)
+            .join(Membership, col(Membership.user_id) == col(User.id))
+            .where(col(Membership.is_active).is_(True))
+        ).all()
+    )
 
 
 def _member(session: Session, member_id: uuid.UUID) -> tuple[Membership, User]:

@@ -29,8 +29,7 @@ from travelcrm.customers.schemas import (
     TravellerPublic,
 )
 from travelcrm.db import Session
-from travelcrm.queries import services as queries
-from travelcrm.queries.schemas import TimelineItem
+from travelcrm.timeline.schemas import TimelineItem
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
 
@@ -165,9 +164,7 @@ def customer_duplicates(customer_id: uuid.UUID, identity: Who, session: Db) -> d
     summary="The customer's timeline, newest first (notes, merges)",
 )
 def customer_timeline(customer_id: uuid.UUID, identity: Who, session: Db) -> dict[str, Any]:
-    return envelope(
-        queries.timeline(session, identity.context, subject_type="customer", subject_id=customer_id)
-    )
+    return envelope(services.customer_timeline(session, identity.context, customer_id=customer_id))
 
 
 # ---- travellers -------------------------------------------------------------------------------

@@ -31,8 +31,10 @@ from travelcrm.customers.schemas import (
     TravellerPublic,
 )
 from travelcrm.db import scoped_rows
-from travelcrm.queries.models import Query, TimelineEvent
 from travelcrm.tenants.services import own_tenant
+from travelcrm.timeline import services as timeline
+from travelcrm.timeline.models import SubjectType
+from travelcrm.timeline.schemas import TimelineItem
 
 
 class DuplicateCustomerError(ConflictError):
@@ -152,10 +154,10 @@ def create_customer(session: Session, ctx: TenantContext, *, data: CustomerCreat
     )
     session.add(customer)
     session.flush()
-    add_event(
+    timeline.record(
         session,
         ctx,
-        subject_type="customer",
+        subject_type=SubjectType.CUSTOMER,
         subject_id=customer.id,
         kind="created",
         body=None,
@@ -318,34 +320,28 @@ def merge_customers(
             setattr(keep, field, value)
     keep.tags = list(dict.fromkeys([*keep.tags, *duplicate.tags]))
     keep.preferences = {**duplicate.preferences, **keep.preferences}
-    moved_queries = 0
-    for query in session.exec(select(Query).where(col(Query.customer_id) == duplicate.id)):
-        query.customer_id = keep.id
-        session.add(query)
-        moved_queries += 1
+    from travelcrm.queries import services as queries  # queries build on customers
+
+    moved_queries = queries.move_to_customer(
+        session, ctx, from_customer_id=duplicate.id, to_customer_id=keep.id
+    )
     for traveller in session.exec(
         select(Traveller).where(col(Traveller.customer_id) == duplicate.id)
     ):
         traveller.customer_id = keep.id
         session.add(traveller)
-    for event in session.exec(
-        select(TimelineEvent).where(
-            col(TimelineEvent.subject_type) == "customer",
-            col(TimelineEvent.subject_id) == duplicate.id,
-        )
-    ):
-        event.subject_id = keep.id
-        event.data = {**event.data, "from_customer": str(duplicate.id)}
-        session.add(event)
+    timeline.move_subject(
+        session, subject_type=SubjectType.CUSTOMER, from_id=duplicate.id, to_id=keep.id
+    )
     duplicate.merged_into_id = keep.id
     duplicate.updated_at = utcnow()
     keep.updated_at = utcnow()
     session.add_all([keep, duplicate])
     session.flush()
-    add_event(
+    timeline.record(
         session,
         ctx,
-        subject_type="customer",
+        subject_type=SubjectType.CUSTOMER,
         subject_id=keep.id,
         kind="merged",
         body=f"Merged {duplicate.name} into this customer ({moved_queries} queries moved).",
@@ -412,25 +408,9 @@ def remove_traveller(
 # ---- timeline ----------------------------------------------------------------------------------
 
 
-def add_event(
-    session: Session,
-    ctx: TenantContext,
-    *,
-    subject_type: str,
-    subject_id: uuid.UUID,
-    kind: str,
-    body: str | None,
-    data: dict[str, Any] | None = None,
-) -> TimelineEvent:
-    """One timeline entry (who: the context's user; when: now)."""
-    event = TimelineEvent(
-        tenant_id=ctx.tenant_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        kind=kind,
-        actor_user_id=ctx.user_id,
-        body=body,
-        data=data or {},
-    )
-    session.add(event)
-    return event
+def customer_timeline(
+    session: Session, ctx: TenantContext, *, customer_id: uuid.UUID
+) -> list[TimelineItem]:
+    """The customer's timeline, newest first (for those who may see the customer)."""
+    get_customer(session, ctx, customer_id=customer_id)
+    return timeline.entries(session, subject_type=SubjectType.CUSTOMER, subject_id=customer_id)

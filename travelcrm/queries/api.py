@@ -68,18 +68,17 @@ from travelcrm.queries.schemas import (
     AssignIn,
     ContactIn,
     Month,
-    NoteIn,
     QueryCreate,
     QueryFilter,
     QueryListItem,
     QueryPublic,
     QuerySettingsIn,
-    TimelineItem,
     TransitionIn,
     WorkloadRow,
 )
 from travelcrm.queries.sla import Priority
 from travelcrm.tenants.services import AgencySuspendedError, agency_by_slug
+from travelcrm.timeline.schemas import NoteIn, TimelineItem
 
 router = APIRouter(prefix="/api", tags=["queries"])
 public_router = APIRouter(prefix="/api/public", tags=["public"])
@@ -534,9 +533,7 @@ def add_note(query_id: uuid.UUID, body: NoteIn, identity: Who, session: Db) -> d
     summary="The query's timeline, newest first: notes, calls, status changes, assignments",
 )
 def query_timeline(query_id: uuid.UUID, identity: Who, session: Db) -> dict[str, Any]:
-    return envelope(
-        services.timeline(session, identity.context, subject_type="query", subject_id=query_id)
-    )
+    return envelope(services.query_timeline(session, identity.context, query_id=query_id))
 
 
 # ---- the public enquiry form ------------------------------------------------------------------

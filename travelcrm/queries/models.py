@@ -8,7 +8,6 @@ import uuid
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import JSON, Index, Text, UniqueConstraint, text
 from sqlmodel import Field
@@ -89,24 +88,6 @@ class Query(TenantMixin, table=True):
     submitted_at: datetime | None = utc_datetime(nullable=True)
     updated_at: datetime | None = utc_datetime(nullable=True)
     closed_at: datetime | None = utc_datetime(nullable=True)
-
-
-class TimelineEvent(TenantMixin, table=True):
-    """One entry of a query's or a customer's timeline: a note, a call, an email, a status
-    change, an assignment (with its reason), an SLA breach."""
-
-    __tablename__ = "timeline_events"
-    __table_args__ = (
-        Index("ix_timeline_subject", "tenant_id", "subject_type", "subject_id", "occurred_at"),
-    )
-
-    subject_type: str = Field(max_length=10)  # "query" | "customer"
-    subject_id: uuid.UUID
-    kind: str = Field(max_length=20)
-    actor_user_id: uuid.UUID | None = None
-    body: str | None = Field(default=None, sa_type=Text)
-    data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
-    occurred_at: datetime = utc_datetime(default_now=True)
 
 
 class LostReason(TenantMixin, table=True):

@@ -9,7 +9,6 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -18,7 +17,6 @@ from pydantic import (
 )
 
 from travelcrm.core.fields import (
-    HAS_TEXT,
     Currency,
     Email,
     Name,
@@ -32,19 +30,11 @@ from travelcrm.core.fields import (
     UtcDatetime,
 )
 from travelcrm.core.money import round_money
-from travelcrm.core.text import clean_text
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.models import AssignmentRule
 from travelcrm.queries.sla import Priority
 
 Month = Annotated[str, StringConstraints(pattern=r"^\d{4}-(0[1-9]|1[0-2])$")]
-# a note's text: the rules of every other text field (no control characters), at least one
-# visible character; kept as written (the service trims it)
-NoteBody = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=5000, pattern=HAS_TEXT),
-    AfterValidator(clean_text),
-]
 ExternalRef = Annotated[
     str, StringConstraints(min_length=1, max_length=120, pattern=r"^[A-Za-z0-9._:/@#-]+$")
 ]
@@ -180,27 +170,6 @@ class AssignIn(BaseModel):
 
     user_id: uuid.UUID
     row_version: int = Field(ge=1)
-
-
-class NoteIn(BaseModel):
-    """A note (`@Name` tells that colleague) or a logged call; either may be the reply the
-    SLA is waiting for."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: Literal["note", "call", "email"] = "note"
-    body: NoteBody
-    counts_as_reply: bool = False  # a call or email to the customer answers the SLA
-
-
-class TimelineItem(BaseModel):
-    id: uuid.UUID
-    kind: str
-    body: str | None
-    data: dict[str, object]
-    actor_user_id: uuid.UUID | None
-    actor_name: str | None
-    occurred_at: UtcDatetime
 
 
 class QuerySettingsIn(BaseModel):

@@ -19,7 +19,8 @@ import sqlalchemy as sa
 from pydantic import ValidationError as PydanticValidationError
 from sqlmodel import Session, col, select
 
-from travelcrm.accounts.models import AuthSession, Membership, User
+from travelcrm.accounts import services as accounts
+from travelcrm.accounts.models import Membership, User
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import (
     ConflictError,
@@ -28,7 +29,6 @@ from travelcrm.core.errors import (
     NotFoundError,
     ValidationFailedError,
 )
-from travelcrm.core.ids import new_id
 from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, Role, can, require
 from travelcrm.core.sequences import give_back, next_number
@@ -61,18 +61,15 @@ from travelcrm.queries.models import (
     LostReason,
     Query,
     QuerySettings,
-    TimelineEvent,
 )
 from travelcrm.queries.schemas import (
     AgentProfileIn,
     ContactIn,
-    NoteIn,
     QueryCreate,
     QueryFilter,
     QueryListItem,
     QueryPublic,
     QuerySettingsIn,
-    TimelineItem,
     WorkloadRow,
 )
 from travelcrm.queries.sla import (
@@ -83,8 +80,10 @@ from travelcrm.queries.sla import (
     sla_status,
 )
 from travelcrm.tenants.models import Tenant, TenantStatus
+from travelcrm.timeline import services as timeline
+from travelcrm.timeline.models import SubjectType, TimelineEvent
+from travelcrm.timeline.schemas import NoteIn, TimelineItem
 
-ONLINE_WINDOW = timedelta(minutes=10)  # an agent seen this recently is online
 DEFAULT_WORKLOAD_CAP = 25
 DEFAULT_LOST_REASONS = (
     "Price too high",
@@ -100,7 +99,6 @@ _AWAITING_REPLY = (
     QueryStatus.ASSIGNED.value,
     QueryStatus.QUOTED.value,
 )
-_MENTION = re.compile(r"@([A-Za-z][\w.'-]*(?: [A-Z][\w.'-]*)?)")
 
 
 class QueryVersionConflictError(ConflictError):
@@ -465,11 +463,20 @@ def _visible(session: Session, ctx: TenantContext, query: Query) -> bool:
 
 
 def _names(session: Session, user_ids: Iterable[uuid.UUID | None]) -> dict[uuid.UUID, str]:
-    wanted = {u for u in user_ids if u is not None}
-    if not wanted:
-        return {}
-    found = session.exec(select(User.id, User.name).where(col(User.id).in_(wanted)))
-    return dict(found.all())
+    return accounts.display_names(session, user_ids)
+
+
+def move_to_customer(
+    session: Session, ctx: TenantContext, *, from_customer_id: uuid.UUID, to_customer_id: uuid.UUID
+) -> int:
+    """Move one customer's queries to another (a customer merge); how many moved."""
+    moved = 0
+    for query in session.exec(select(Query).where(col(Query.customer_id) == from_customer_id)):
+        query.customer_id = to_customer_id
+        query.updated_at = utcnow()
+        session.add(query)
+        moved += 1
+    return moved
 
 
 def to_public(
@@ -857,17 +864,7 @@ def _agents(session: Session, ctx: TenantContext, now: datetime, timezone: str) 
     if not members:
         return []
     ids = [m[0] for m in members]
-    online = set(
-        session.exec(
-            select(AuthSession.user_id).where(
-                col(AuthSession.user_id).in_(ids),
-                col(AuthSession.active_tenant_id) == ctx.tenant_id,
-                col(AuthSession.revoked_at).is_(None),
-                col(AuthSession.expires_at) > now,
-                col(AuthSession.last_seen_at) >= now - ONLINE_WINDOW,
-            )
-        ).all()
-    )
+    online = accounts.online_users(session, ctx, ids, now=now)
     loads = dict(
         session.exec(
             select(Query.assigned_to, sa.func.count())
@@ -992,9 +989,7 @@ def auto_assign(
             done += 1
         events.append(
             {
-                "tenant_id": ctx.tenant_id,
-                "id": new_id(),
-                "subject_type": "query",
+                "subject_type": SubjectType.QUERY,
                 "subject_id": query.id,
                 "kind": "assignment",
                 "actor_user_id": None,  # the system assigns, not the person who saved
@@ -1017,11 +1012,7 @@ def auto_assign(
                 update=["last_assigned_at"],
             )
     session.flush()
-    if events:  # one statement for the timeline, not an ORM object each
-        session.connection().execute(
-            sa.insert(TimelineEvent.__table__),  # type: ignore[attr-defined]
-            events,
-        )
+    timeline.record_many(session, ctx, events)  # one statement, not an ORM object each
     return done
 
 
@@ -1087,12 +1078,16 @@ def _event(
     data: dict[str, Any] | None = None,
     now: datetime | None = None,
 ) -> TimelineEvent:
-    event = customers.add_event(
-        session, ctx, subject_type="query", subject_id=query.id, kind=kind, body=body, data=data
+    return timeline.record(
+        session,
+        ctx,
+        subject_type=SubjectType.QUERY,
+        subject_id=query.id,
+        kind=kind,
+        body=body,
+        data=data,
+        occurred_at=now,
     )
-    if now is not None:
-        event.occurred_at = now
-    return event
 
 
 def add_note(
@@ -1109,7 +1104,7 @@ def add_note(
     require(ctx, Action.QUERIES_EDIT)
     now = now or utcnow()
     query = get_query(session, ctx, query_id=query_id)
-    mentioned = _mentions(session, data.body)
+    mentioned = timeline.mentioned(session, data.body)
     event = _event(
         session,
         ctx,
@@ -1152,70 +1147,19 @@ def add_note(
     return event
 
 
-def _mentions(session: Session, body: str) -> list[User]:
-    """Colleagues named `@First` or `@First Last` (active members of this agency)."""
-    wanted = {m.lower() for m in _MENTION.findall(body)}
-    if not wanted:
-        return []
-    members = session.exec(
-        select(User)
-        .join(Membership, col(Membership.user_id) == col(User.id))
-        .where(col(Membership.is_active).is_(True))
-    ).all()
-    found = []
-    for user in members:
-        full = user.name.lower()
-        first = full.split()[0] if full.split() else full
-        if full in wanted or first in wanted or any(w.startswith(full) for w in wanted):
-            found.append(user)
-    return found
-
-
-def timeline(
-    session: Session, ctx: TenantContext, *, subject_type: str, subject_id: uuid.UUID
+def query_timeline(
+    session: Session, ctx: TenantContext, *, query_id: uuid.UUID
 ) -> list[TimelineItem]:
-    """Newest first."""
-    if subject_type == "query":
-        get_query(session, ctx, query_id=subject_id)
-    else:
-        customers.get_customer(session, ctx, customer_id=subject_id)
-    events = session.exec(
-        select(TimelineEvent)
-        .where(
-            col(TimelineEvent.subject_type) == subject_type,
-            col(TimelineEvent.subject_id) == subject_id,
-        )
-        .order_by(col(TimelineEvent.occurred_at).desc())
-        .limit(500)
-    ).all()
-    names = _names(session, [e.actor_user_id for e in events])
-    return [
-        TimelineItem(
-            id=e.id,
-            kind=e.kind,
-            body=e.body,
-            data=e.data,
-            actor_user_id=e.actor_user_id,
-            actor_name=names.get(e.actor_user_id) if e.actor_user_id else None,
-            occurred_at=e.occurred_at,
-        )
-        for e in events
-    ]
+    """The query's timeline, newest first (for those who may see the query)."""
+    get_query(session, ctx, query_id=query_id)
+    return timeline.entries(session, subject_type=SubjectType.QUERY, subject_id=query_id)
 
 
 # ---- SLA breaches ------------------------------------------------------------------------------
 
 
-# PostgreSQL: a time-ordered UUID (v7) per row, like core.ids.new_id
-_UUID7_SQL = (
-    "encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid()) placing "
-    "substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) "
-    "from 3) from 1 for 6), 52, 1), 53, 1), 'hex')::uuid"
-)
-
-
 def _flag(
-    connection: Any,
+    session: Session,
     ctx: TenantContext,
     now: datetime,
     condition: Any,
@@ -1226,6 +1170,7 @@ def _flag(
     timeline; the rows (id, number, title, assignee) back. On PostgreSQL one statement does
     both (a data-modifying CTE), elsewhere the notes follow in one insert."""
     q = Query.__table__  # type: ignore[attr-defined]
+    connection = session.connection()
     update = (
         sa.update(q)
         .where(q.c.tenant_id == ctx.tenant_id, condition)
@@ -1234,55 +1179,33 @@ def _flag(
     )
     if connection.dialect.name == "postgresql":
         flagged = update.cte("flagged")
-        events = TimelineEvent.__table__  # type: ignore[attr-defined]
-        noted = (
-            sa.insert(events)
-            .from_select(
-                [
-                    "tenant_id",
-                    "id",
-                    "subject_type",
-                    "subject_id",
-                    "kind",
-                    "body",
-                    "data",
-                    "occurred_at",
-                ],
-                sa.select(
-                    sa.literal(ctx.tenant_id, sa.Uuid()),
-                    sa.literal_column(_UUID7_SQL),
-                    sa.literal("query"),
-                    flagged.c.id,
-                    sa.literal("sla"),
-                    sa.literal(note),
-                    sa.literal_column("'{}'::json"),
-                    sa.literal(now, sa.DateTime(timezone=True)),
-                ),
-            )
-            .cte("noted")
-        )
+        noted = timeline.record_for_each(
+            ctx,
+            flagged.c.id,
+            subject_type=SubjectType.QUERY,
+            kind="sla",
+            body=note,
+            occurred_at=now,
+        ).cte("noted")
         statement = sa.select(
             flagged.c.id, flagged.c.number, flagged.c.title, flagged.c.assigned_to
         ).add_cte(noted)
         return list(connection.execute(statement).all())
     rows = list(connection.execute(update).all())
-    if rows:
-        connection.execute(
-            sa.insert(TimelineEvent.__table__),  # type: ignore[attr-defined]
-            [
-                {
-                    "tenant_id": ctx.tenant_id,
-                    "id": new_id(),
-                    "subject_type": "query",
-                    "subject_id": row.id,
-                    "kind": "sla",
-                    "body": note,
-                    "data": {},
-                    "occurred_at": now,
-                }
-                for row in rows
-            ],
-        )
+    timeline.record_many(
+        session,
+        ctx,
+        [
+            {
+                "subject_type": SubjectType.QUERY,
+                "subject_id": row.id,
+                "kind": "sla",
+                "body": note,
+                "occurred_at": now,
+            }
+            for row in rows
+        ],
+    )
     return rows
 
 
@@ -1296,10 +1219,9 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
     tell the assignee at once and the managers when still unanswered an hour later."""
     now = now or utcnow()
     q = Query.__table__  # type: ignore[attr-defined]
-    connection = session.connection()
     awaiting = q.c.status.in_(_AWAITING_REPLY)
     newly = _flag(
-        connection,
+        session,
         ctx,
         now,
         sa.and_(q.c.response_due_at < now, q.c.breached_at.is_(None), awaiting),
@@ -1307,7 +1229,7 @@ def scan_breaches(session: Session, ctx: TenantContext, *, now: datetime | None 
         "Reply overdue: SLA breached; the assignee was told.",
     )
     escalate = _flag(
-        connection,
+        session,
         ctx,
         now,
         sa.and_(q.c.escalation_level == 1, q.c.breached_at < now - timedelta(hours=1), awaiting),

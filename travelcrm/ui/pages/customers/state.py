@@ -159,7 +159,7 @@ class CustomerState(rx.State):
         with tenant_scope(ctx) as session:
             customer = customers.get_customer(session, ctx, customer_id=self._id())
             travellers = customers.list_travellers(session, ctx, customer_id=customer.id)
-            events = queries.timeline(session, ctx, subject_type="customer", subject_id=customer.id)
+            events = customers.customer_timeline(session, ctx, customer_id=customer.id)
             rows = []
             if can(ctx.role, Action.QUERIES_VIEW):
                 page = queries.list_queries(

@@ -22,7 +22,8 @@ from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import OPEN_STATUSES, QueryStatus
-from travelcrm.queries.schemas import NoteIn, QueryPublic
+from travelcrm.queries.schemas import QueryPublic
+from travelcrm.timeline.schemas import NoteIn
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.money import format_money, format_range
@@ -202,7 +203,7 @@ class QueryState(rx.State):
         with tenant_scope(ctx) as session:
             query = queries.get_query(session, ctx, query_id=self._id())
             public = queries.to_public(session, ctx, query)
-            events = queries.timeline(session, ctx, subject_type="query", subject_id=query.id)
+            events = queries.query_timeline(session, ctx, query_id=query.id)
             people = queries.colleagues(session, ctx)
         names = {str(user_id): name for user_id, name in people}
         self.reference, self.title = public.reference, public.title

@@ -11,8 +11,9 @@ from typing import Any
 
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.queries.machine import STATUS_LABELS, QueryStatus, allowed_next
-from travelcrm.queries.schemas import QueryListItem, TimelineItem
+from travelcrm.queries.schemas import QueryListItem
 from travelcrm.queries.sla import Priority
+from travelcrm.timeline.schemas import TimelineItem
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date, local_time
 
