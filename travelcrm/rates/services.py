@@ -1263,3 +1263,38 @@ def update_price_words(
         after={"zero": zero, "no_price": no_price},
     )
     return PriceWordsPublic(zero=zero, no_price=no_price, is_default=False)
+
+
+# ---- what suppliers ask of their rates ---------------------------------------------------------
+
+
+def rate_lists_of_supplier(session: Session, *, supplier_id: uuid.UUID) -> list[RateList]:
+    """The supplier's rate lists by name (archived ones too)."""
+    return list(
+        session.exec(
+            select(RateList)
+            .where(col(RateList.supplier_id) == supplier_id)
+            .order_by(col(RateList.name))
+        ).all()
+    )
+
+
+def rate_list_count(session: Session, *, supplier_id: uuid.UUID) -> int:
+    """How many rate lists the supplier has (any status)."""
+    return int(
+        session.exec(
+            select(func.count(col(RateList.id))).where(col(RateList.supplier_id) == supplier_id)
+        ).one()
+    )
+
+
+def rate_line_counts(session: Session, *, service_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """Rate lines per service, for the services given (those with none are absent)."""
+    if not service_ids:
+        return {}
+    rows = session.exec(
+        select(col(RateLine.service_id), func.count(col(RateLine.id)))
+        .where(col(RateLine.service_id).in_(service_ids))
+        .group_by(col(RateLine.service_id))
+    ).all()
+    return {service_id: int(count) for service_id, count in rows}

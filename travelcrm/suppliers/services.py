@@ -34,7 +34,7 @@ from travelcrm.core.permissions import Action, can, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
 from travelcrm.db import hold_row
-from travelcrm.rates.models import RateLine, RateList
+from travelcrm.rates import services as rates
 from travelcrm.suppliers.models import (
     Supplier,
     SupplierContact,
@@ -453,11 +453,7 @@ class DeleteOutcome:
 
 
 def _rate_list_count(session: Session, supplier_id: uuid.UUID) -> int:
-    return int(
-        session.exec(
-            select(func.count(col(RateList.id))).where(col(RateList.supplier_id) == supplier_id)
-        ).one()
-    )
+    return rates.rate_list_count(session, supplier_id=supplier_id)
 
 
 def _service_ids(session: Session, supplier_id: uuid.UUID) -> list[uuid.UUID]:
@@ -469,14 +465,7 @@ def _service_ids(session: Session, supplier_id: uuid.UUID) -> list[uuid.UUID]:
 
 
 def _rate_line_counts(session: Session, service_ids: list[uuid.UUID]) -> dict[uuid.UUID, int]:
-    if not service_ids:
-        return {}
-    rows = session.exec(
-        select(col(RateLine.service_id), func.count(col(RateLine.id)))
-        .where(col(RateLine.service_id).in_(service_ids))
-        .group_by(col(RateLine.service_id))
-    ).all()
-    return {service_id: int(count) for service_id, count in rows}
+    return rates.rate_line_counts(session, service_ids=service_ids)
 
 
 def delete_supplier(
@@ -540,11 +529,7 @@ def rate_lists_of(
     """The supplier's rate lists (names and markets), for its page."""
     require(ctx, Action.SUPPLIERS_VIEW)
     supplier = _supplier(session, supplier_id)
-    rows = session.exec(
-        select(RateList)
-        .where(col(RateList.supplier_id) == supplier.id)
-        .order_by(col(RateList.name))
-    ).all()
+    rows = rates.rate_lists_of_supplier(session, supplier_id=supplier.id)
     return [
         RateListSummary(
             id=r.id,
