@@ -758,7 +758,7 @@ def seed_rates(session: Session) -> None:
                     session,
                     ctx,
                     version_id=version.id,
-                    lock_version=version.lock_version,
+                    row_version=version.row_version,
                     data=SeasonIn(name=name, ranges=[DateRange(starts_on=start, ends_on=end)]),
                 )
                 for name, start, end, _f in _SEASONS.get(supplier.country, _SEASONS["IN"])
@@ -767,7 +767,7 @@ def seed_rates(session: Session) -> None:
                 session,
                 ctx,
                 version_id=version.id,
-                lock_version=version.lock_version,
+                row_version=version.row_version,
                 lines=_demo_lines(services, seasons, version.currency, supplier.country),
             )
             gaps = rate_services.coverage(session, ctx, version_id=version.id)
@@ -775,7 +775,7 @@ def seed_rates(session: Session) -> None:
                 session,
                 ctx,
                 version_id=version.id,
-                lock_version=version.lock_version,
+                row_version=version.row_version,
                 acknowledged=[i.key for i in gaps if i.severity == "confirm"],
             )
             if number == 0:  # one list with next year's prices being worked on
@@ -785,7 +785,7 @@ def seed_rates(session: Session) -> None:
                     ctx,
                     version_id=draft.id,
                     change=BulkChange(
-                        lock_version=draft.lock_version,
+                        row_version=draft.row_version,
                         selection=LineSelection(service_id=services[0].id),
                         operation="percent",
                         value=Decimal(8),
@@ -859,7 +859,7 @@ def seed_transport_rates(session: Session) -> None:
         session,
         ctx,
         version_id=version.id,
-        lock_version=version.lock_version,
+        row_version=version.row_version,
         data=SeasonIn(name="All year", ranges=[DateRange(starts_on=_YEAR[0], ends_on=_YEAR[1])]),
     )
     markup = {"markup_pct": Decimal(15)}
@@ -890,14 +890,14 @@ def seed_transport_rates(session: Session) -> None:
         )
     )
     rate_lines.add_lines(
-        session, ctx, version_id=version.id, lock_version=version.lock_version, lines=lines
+        session, ctx, version_id=version.id, row_version=version.row_version, lines=lines
     )
     gaps = rate_services.coverage(session, ctx, version_id=version.id)
     rate_services.publish(
         session,
         ctx,
         version_id=version.id,
-        lock_version=version.lock_version,
+        row_version=version.row_version,
         acknowledged=[i.key for i in gaps if i.severity == "confirm"],
     )
 

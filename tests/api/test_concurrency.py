@@ -384,16 +384,16 @@ def test_rate_lists_seasons_lines_drafts_and_restrictions_at_once(live: Live) ->
     )
     _unique([v["rate_list_id"] for v in lists])
     version = lists[0]
-    vid, lock = version["id"], version["lock_version"]
+    vid, lock = version["id"], version["row_version"]
     start = date(NEXT_YEAR, 4, 1)
 
     def season(i: int) -> Request:
         day = (start + timedelta(days=i)).isoformat()
-        body = {"lock_version": lock, "name": f"Day {i}", "starts_on": day, "ends_on": day}
+        body = {"row_version": lock, "name": f"Day {i}", "starts_on": day, "ends_on": day}
         return "POST", f"/api/rate-versions/{vid}/seasons", {"json": body}
 
     # twenty edits of one draft at the lock they all read: one lands
-    won = _one_of(live.burst(season), 201, 409, "stale_version")
+    won = _one_of(live.burst(season), 201, 409, "version_conflict")
     lock += 1
     line = {
         "service_id": room["id"],
@@ -406,12 +406,12 @@ def test_rate_lists_seasons_lines_drafts_and_restrictions_at_once(live: Live) ->
             lambda i: (
                 "POST",
                 f"/api/rate-versions/{vid}/lines",
-                {"json": {"lock_version": lock, "lines": [{**line, "net": str(4000 + i)}]}},
+                {"json": {"row_version": lock, "lines": [{**line, "net": str(4000 + i)}]}},
             )
         ),
         201,
         409,
-        "stale_version",
+        "version_conflict",
     )
     lock += 1
     coverage = live.made("GET", f"/api/rate-versions/{vid}/coverage")
@@ -419,7 +419,7 @@ def test_rate_lists_seasons_lines_drafts_and_restrictions_at_once(live: Live) ->
     live.made(
         "POST",
         f"/api/rate-versions/{vid}/publish",
-        json={"lock_version": lock, "acknowledged": confirm},
+        json={"row_version": lock, "acknowledged": confirm},
     )
     # twenty "start a new draft" at once: one draft, the others told where it is
     _one_of(

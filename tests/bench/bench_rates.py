@@ -1031,7 +1031,7 @@ def run() -> None:
                 ctx,
                 version_id=draft_id,
                 change=BulkChange(
-                    lock_version=version.lock_version,
+                    row_version=version.row_version,
                     selection=LineSelection(line_ids=line_ids),
                     operation="percent",
                     value=Decimal(10),

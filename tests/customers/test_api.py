@@ -82,7 +82,7 @@ def test_create_read_search_page_and_update(alpha: Agency) -> None:
     # the second person, who read version 1, is told instead of overwriting
     stale = client.patch(f"/api/customers/{cid}", json={"row_version": 1, "city": "Goa"})
     body = assert_problem(stale, 409, "version_conflict")
-    assert body["current_version"] == 2
+    assert body["current_row_version"] == 2
     stale_etag = client.patch(
         f"/api/customers/{cid}",
         json={"row_version": 2, "city": "Goa"},

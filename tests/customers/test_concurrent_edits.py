@@ -40,9 +40,9 @@ def _update(ctx: TenantContext, customer_id: uuid.UUID, version: int, city: str)
     return call
 
 
-def _one_won(results: list) -> tuple[Customer, customers.CustomerVersionConflictError]:
+def _one_won(results: list) -> tuple[Customer, customers.VersionConflictError]:
     won = [r for r in results if isinstance(r, Customer)]
-    lost = [r for r in results if isinstance(r, customers.CustomerVersionConflictError)]
+    lost = [r for r in results if isinstance(r, customers.VersionConflictError)]
     assert len(won) == 1 and len(lost) == 1, results
     return won[0], lost[0]
 
@@ -59,7 +59,7 @@ def test_two_simultaneous_patches_of_one_customer_one_lands(migrated_engine) -> 
     won, lost = _one_won(results)
     assert won.row_version == 2
     assert lost.status == 409 and lost.code == "version_conflict"
-    assert lost.extra["current_version"] == 2
+    assert lost.extra["current_row_version"] == 2
     stored = _stored(owner, customer.id)
     assert (stored.row_version, stored.city) == (2, won.city)  # the loser wrote nothing
 
@@ -77,7 +77,7 @@ def test_a_merge_and_a_patch_at_once_one_lands(migrated_engine) -> None:
     _, lost = _one_won(
         race(migrated_engine, "customers", merge, _update(owner, keep.id, 1, "Kochi"))
     )
-    assert lost.extra["current_version"] == 2
+    assert lost.extra["current_row_version"] == 2
     stored = _stored(owner, keep.id)
     assert stored.row_version == 2
     merged = _stored(owner, duplicate.id).merged_into_id == keep.id

@@ -204,7 +204,7 @@ def test_moves_refused_moves_and_a_stale_version(alpha: Agency) -> None:
         409,
         "version_conflict",
     )
-    assert stale["current_version"] == 2 and stale["current_status"] == "assigned"
+    assert stale["current_row_version"] == 2 and stale["current_status"] == "assigned"
     no_reason = assert_problem(
         alpha.owner.post(f"/api/queries/{qid}/transition", json={"to": "lost", "row_version": 2}),
         409,

@@ -41,9 +41,9 @@ def test_two_simultaneous_moves_of_one_query_one_lands(migrated_engine) -> None:
         _move(owner, query, QueryStatus.CANCELLED, 1),
     )
     won = [r for r in results if isinstance(r, Query)]
-    lost = [r for r in results if isinstance(r, queries.QueryVersionConflictError)]
+    lost = [r for r in results if isinstance(r, queries.VersionConflictError)]
     assert len(won) == 1 and len(lost) == 1, results
-    assert lost[0].extra == {"current_version": 2, "current_status": won[0].status}
+    assert lost[0].extra == {"current_row_version": 2, "current_status": won[0].status}
     with tenant_scope(owner) as session:
         stored = queries.get_query(session, owner, query_id=query.id)
         assert (stored.status, stored.row_version) == (won[0].status, 2)
@@ -64,7 +64,7 @@ def test_a_reassignment_and_a_move_at_once_one_lands(migrated_engine) -> None:
         migrated_engine, "queries", reassign, _move(owner, query, QueryStatus.CANCELLED, 1)
     )
     won = [r for r in results if isinstance(r, Query)]
-    lost = [r for r in results if isinstance(r, queries.QueryVersionConflictError)]
+    lost = [r for r in results if isinstance(r, queries.VersionConflictError)]
     assert len(won) == 1 and len(lost) == 1, results
     with tenant_scope(owner) as session:
         stored = queries.get_query(session, owner, query_id=query.id)

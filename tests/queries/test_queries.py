@@ -274,7 +274,7 @@ def test_the_second_of_two_people_moving_a_query_gets_a_conflict(migrated_engine
         queries.transition(
             session, owner, query_id=query.id, to=QueryStatus.ASSIGNED, row_version=read_version
         )
-    with tenant_scope(owner) as session, pytest.raises(queries.QueryVersionConflictError) as info:
+    with tenant_scope(owner) as session, pytest.raises(queries.VersionConflictError) as info:
         queries.transition(
             session, owner, query_id=query.id, to=QueryStatus.ON_HOLD, row_version=read_version
         )

@@ -33,7 +33,7 @@ class Contract:
 
     def lock(self) -> int:
         with tenant_scope(self.ctx) as session:
-            return rates.get_version(session, self.ctx, self.version_id).lock_version
+            return rates.get_version(session, self.ctx, self.version_id).row_version
 
 
 def agency_context(role: Role = Role.OWNER) -> TenantContext:
@@ -103,14 +103,14 @@ def make_contract(
             session,
             ctx,
             version_id=version.id,
-            lock_version=version.lock_version,
+            row_version=version.row_version,
             data=SeasonIn(name="Lean", starts_on=lean[0], ends_on=lean[1]),
         )
         peak_season = rates.add_season(
             session,
             ctx,
             version_id=version.id,
-            lock_version=version.lock_version,
+            row_version=version.row_version,
             data=SeasonIn(name="Peak", starts_on=peak[0], ends_on=peak[1]),
         )
         lines = []
@@ -181,10 +181,10 @@ def make_contract(
                 ),
             ]
         rate_lines.add_lines(
-            session, ctx, version_id=version.id, lock_version=version.lock_version, lines=lines
+            session, ctx, version_id=version.id, row_version=version.row_version, lines=lines
         )
         if publish:
-            publish_accepting_gaps(session, ctx, version.id, version.lock_version)
+            publish_accepting_gaps(session, ctx, version.id, version.row_version)
         return Contract(
             ctx,
             supplier_id,
@@ -198,7 +198,7 @@ def make_contract(
 
 
 def publish_accepting_gaps(
-    session: Any, ctx: TenantContext, version_id: uuid.UUID, lock_version: int
+    session: Any, ctx: TenantContext, version_id: uuid.UUID, row_version: int
 ) -> Any:
     """Publish as an operator who reads the coverage check and confirms each gap it asks
     about (unpriced dates, single rooms, children): what a publish needs besides no errors."""
@@ -207,7 +207,7 @@ def publish_accepting_gaps(
         session,
         ctx,
         version_id=version_id,
-        lock_version=lock_version,
+        row_version=row_version,
         acknowledged=[i.key for i in gaps if i.severity == "confirm"],
     )
 
@@ -261,7 +261,7 @@ def make_list(
                 session,
                 ctx,
                 version_id=version.id,
-                lock_version=version.lock_version,
+                row_version=version.row_version,
                 data=SeasonIn(name=season_name, starts_on=start, ends_on=end),
             ).id
             for season_name, start, end in seasons
@@ -270,9 +270,9 @@ def make_list(
             session,
             ctx,
             version_id=version.id,
-            lock_version=version.lock_version,
+            row_version=version.row_version,
             lines=lines(season_ids),
         )
         if publish:
-            publish_accepting_gaps(session, ctx, version.id, version.lock_version)
+            publish_accepting_gaps(session, ctx, version.id, version.row_version)
         return PriceList(rate_list.id, version.id, season_ids)

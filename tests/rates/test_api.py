@@ -63,11 +63,11 @@ def test_a_contract_over_rest(migrated_engine) -> None:
     version = created.json()["data"]
     assert (version["status"], version["currency"], version["number"]) == ("draft", "INR", 1)
     assert {b["kind"] for b in version["age_bands"]} >= {"adult", "infant"}
-    vid, lock = version["id"], version["lock_version"]
+    vid, lock = version["id"], version["row_version"]
     season = client.post(
         f"/api/rate-versions/{vid}/seasons",
         json={
-            "lock_version": lock,
+            "row_version": lock,
             "name": "All year",
             "starts_on": "2027-04-01",
             "ends_on": "2027-12-31",
@@ -78,7 +78,7 @@ def test_a_contract_over_rest(migrated_engine) -> None:
     bad = client.post(
         f"/api/rate-versions/{vid}/lines",
         json={
-            "lock_version": lock,
+            "row_version": lock,
             "lines": [
                 {
                     "service_id": str(room_id),
@@ -95,7 +95,7 @@ def test_a_contract_over_rest(migrated_engine) -> None:
     lines = client.post(
         f"/api/rate-versions/{vid}/lines",
         json={
-            "lock_version": lock,
+            "row_version": lock,
             "lines": [
                 {
                     "service_id": str(room_id),
@@ -111,8 +111,8 @@ def test_a_contract_over_rest(migrated_engine) -> None:
     assert lines.status_code == 201, lines.text
     assert lines.json()["data"][0]["effective_sell"] == "5000.00"
     lock += 1
-    stale = client.post(f"/api/rate-versions/{vid}/publish", json={"lock_version": lock - 1})
-    assert_problem(stale, 409, "stale_version")
+    stale = client.post(f"/api/rate-versions/{vid}/publish", json={"row_version": lock - 1})
+    assert_problem(stale, 409, "version_conflict")
     # the single room and both child bands are unpriced: each is confirmed before publishing
     check = client.get(f"/api/rate-versions/{vid}/coverage").json()["data"]
     confirm = sorted(i["key"] for i in check if i["severity"] == "confirm")
@@ -122,13 +122,13 @@ def test_a_contract_over_rest(migrated_engine) -> None:
     }
     refused = client.post(
         f"/api/rate-versions/{vid}/publish",
-        json={"lock_version": lock, "acknowledged": confirm[:-1]},
+        json={"row_version": lock, "acknowledged": confirm[:-1]},
     )
     body = assert_problem(refused, 422, "publish_refused")
     assert body["unacknowledged"] == confirm[-1:]
     assert [e["field"] for e in body["errors"]] == ["acknowledged"]
     published = client.post(
-        f"/api/rate-versions/{vid}/publish", json={"lock_version": lock, "acknowledged": confirm}
+        f"/api/rate-versions/{vid}/publish", json={"row_version": lock, "acknowledged": confirm}
     )
     assert published.status_code == 200, published.text
     quote = client.post(
@@ -171,34 +171,34 @@ def test_another_agencys_ids_are_not_found_everywhere(migrated_engine) -> None:
     calls = [
         ("get", f"/api/rate-lists/{lst}", None),
         ("get", f"/api/rate-versions/{v}", None),
-        ("patch", f"/api/rate-versions/{v}", {"lock_version": 1, "notes": "x"}),
+        ("patch", f"/api/rate-versions/{v}", {"row_version": 1, "notes": "x"}),
         ("post", f"/api/rate-versions/{v}/drafts", None),
-        ("post", f"/api/rate-versions/{v}/publish", {"lock_version": 1}),
+        ("post", f"/api/rate-versions/{v}/publish", {"row_version": 1}),
         ("post", f"/api/rate-versions/{v}/unpublish", None),
         ("get", f"/api/rate-versions/{v}/coverage", None),
         ("get", f"/api/rate-versions/{v}/diff?against={v}", None),
         (
             "post",
             f"/api/rate-versions/{v}/seasons",
-            {"lock_version": 1, "name": "X", "starts_on": "2027-05-01", "ends_on": "2027-05-02"},
+            {"row_version": 1, "name": "X", "starts_on": "2027-05-01", "ends_on": "2027-05-02"},
         ),
         (
             "patch",
             f"/api/rate-seasons/{season}",
-            {"lock_version": 1, "name": "X", "starts_on": "2027-05-01", "ends_on": "2027-05-02"},
+            {"row_version": 1, "name": "X", "starts_on": "2027-05-01", "ends_on": "2027-05-02"},
         ),
-        ("delete", f"/api/rate-seasons/{season}?lock_version=1", None),
+        ("delete", f"/api/rate-seasons/{season}?row_version=1", None),
         (
             "put",
             f"/api/rate-versions/{v}/age-bands",
-            {"lock_version": 1, "bands": [{"kind": "adult", "age_min": 12, "age_max": 99}]},
+            {"row_version": 1, "bands": [{"kind": "adult", "age_min": 12, "age_max": 99}]},
         ),
         ("get", f"/api/rate-versions/{v}/lines", None),
         (
             "post",
             f"/api/rate-versions/{v}/lines",
             {
-                "lock_version": 1,
+                "row_version": 1,
                 "lines": [
                     {
                         "service_id": str(theirs.room_id),
@@ -213,14 +213,14 @@ def test_another_agencys_ids_are_not_found_everywhere(migrated_engine) -> None:
         (
             "post",
             f"/api/rate-versions/{v}/lines/delete",
-            {"lock_version": 1, "line_ids": [str(line_id)]},
+            {"row_version": 1, "line_ids": [str(line_id)]},
         ),
-        ("patch", f"/api/rate-lines/{line_id}", {"lock_version": 1, "net": "1"}),
+        ("patch", f"/api/rate-lines/{line_id}", {"row_version": 1, "net": "1"}),
         (
             "post",
             f"/api/rate-versions/{v}/bulk",
             {
-                "lock_version": 1,
+                "row_version": 1,
                 "selection": {"service_id": str(theirs.room_id)},
                 "operation": "set",
                 "value": "1",
@@ -275,7 +275,7 @@ def test_another_agencys_ids_are_not_found_everywhere(migrated_engine) -> None:
     cross = client.post(
         f"/api/rate-versions/{mine.version_id}/lines",
         json={
-            "lock_version": mine_lock,
+            "row_version": mine_lock,
             "lines": [
                 {
                     "service_id": str(theirs.room_id),
@@ -340,7 +340,7 @@ def test_a_season_of_several_date_ranges_over_rest(migrated_engine) -> None:
     shrunk = client.patch(
         f"/api/rate-seasons/{lean['id']}",
         json={
-            "lock_version": version["lock_version"],
+            "row_version": version["row_version"],
             "name": "Lean",
             "ranges": [
                 {"starts_on": "2027-09-01", "ends_on": "2027-09-30"},
@@ -356,7 +356,7 @@ def test_a_season_of_several_date_ranges_over_rest(migrated_engine) -> None:
     bad = client.post(
         f"/api/rate-versions/{contract.version_id}/seasons",
         json={
-            "lock_version": version["lock_version"] + 1,
+            "row_version": version["row_version"] + 1,
             "name": "Monsoon",
             "ranges": [
                 {"starts_on": "2027-07-01", "ends_on": "2027-08-31"},
@@ -371,7 +371,7 @@ def test_a_season_of_several_date_ranges_over_rest(migrated_engine) -> None:
     made = client.post(
         f"/api/rate-versions/{contract.version_id}/seasons",
         json={
-            "lock_version": version["lock_version"] + 1,
+            "row_version": version["row_version"] + 1,
             "name": "Monsoon",
             "starts_on": "2027-07-01",
             "ends_on": "2027-08-31",
@@ -387,7 +387,7 @@ def test_a_bulk_change_whose_selection_matches_no_line_is_refused(migrated_engin
     _supplier, other_room, _tour = make_supplier(contract.ctx, "Palm Grove")  # no lines
     lock = contract.lock()
     change = {
-        "lock_version": lock,
+        "row_version": lock,
         "selection": {"service_id": str(other_room)},
         "operation": "percent",
         "value": "10",
@@ -431,11 +431,11 @@ def test_vehicle_prices_over_rest_per_km_with_seats_and_supplements(
             "valid_to": "2027-04-30",
         },
     ).json()["data"]
-    vid, lock = created["id"], created["lock_version"]
+    vid, lock = created["id"], created["row_version"]
     season = client.post(
         f"/api/rate-versions/{vid}/seasons",
         json={
-            "lock_version": lock,
+            "row_version": lock,
             "name": "April",
             "starts_on": "2027-04-01",
             "ends_on": "2027-04-30",
@@ -446,7 +446,7 @@ def test_vehicle_prices_over_rest_per_km_with_seats_and_supplements(
     added = client.post(
         f"/api/rate-versions/{vid}/lines",
         json={
-            "lock_version": lock,
+            "row_version": lock,
             "lines": [
                 {**common, "basis": "per_km", "capacity": 7, "net": "18"},
                 {**common, "basis": "per_vehicle", "supplement": "Driver allowance", "net": 400},
@@ -472,16 +472,16 @@ def test_vehicle_prices_over_rest_per_km_with_seats_and_supplements(
     assert (night["supplement"], night["optional"]) == ("Night driving", True)
     wrong = client.patch(
         f"/api/rate-lines/{allowance['id']}",
-        json={"lock_version": lock, "basis": "per_group", "capacity": 4},
+        json={"row_version": lock, "basis": "per_group", "capacity": 4},
     )
     assert [e["field"] for e in assert_problem(wrong, 422, "validation_failed")["errors"]] == [
         "capacity"
     ]
-    seats = client.patch(f"/api/rate-lines/{km['id']}", json={"lock_version": lock, "capacity": 6})
+    seats = client.patch(f"/api/rate-lines/{km['id']}", json={"row_version": lock, "capacity": 6})
     assert seats.status_code == 200, seats.text
     assert seats.json()["data"]["capacity"] == 6
     lock += 1
-    published = client.post(f"/api/rate-versions/{vid}/publish", json={"lock_version": lock})
+    published = client.post(f"/api/rate-versions/{vid}/publish", json={"row_version": lock})
     assert published.status_code == 200, published.text
     asked = {"service_id": innova_id, "check_in": "2027-04-10", "adults": 7}
     missing = client.post("/api/price-quotes", json=asked)

@@ -414,7 +414,7 @@ def test_a_cab_list_is_not_missing_rooms_or_children_and_its_draft_keeps_seats_a
             session,
             ctx,
             version_id=priced.version_id,
-            lock_version=version.lock_version,
+            row_version=version.row_version,
             acknowledged=[i.key for i in issues if i.severity == "confirm"],
         )
         draft = rates.new_draft(session, ctx, version_id=priced.version_id)

@@ -47,7 +47,7 @@ def _raised_draft(contract: Contract) -> tuple[uuid.UUID, int]:
             contract.ctx,
             version_id=draft.id,
             change=BulkChange(
-                lock_version=draft.lock_version,
+                row_version=draft.row_version,
                 selection={"service_id": contract.room_id},
                 field="net",
                 operation="percent",
@@ -55,7 +55,7 @@ def _raised_draft(contract: Contract) -> tuple[uuid.UUID, int]:
                 dry_run=False,
             ),
         )
-        return draft.id, applied.lock_version
+        return draft.id, applied.row_version
 
 
 def _publish(

@@ -61,7 +61,7 @@ def _double(room_id: uuid.UUID, net: int):
 
 def _publish(ctx: TenantContext, version_id: uuid.UUID) -> None:
     with tenant_scope(ctx) as session:
-        lock = rates.get_version(session, ctx, version_id).lock_version
+        lock = rates.get_version(session, ctx, version_id).row_version
         publish_accepting_gaps(session, ctx, version_id, lock)
 
 

@@ -188,7 +188,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             session,
             contract.ctx,
             line_id=line.id,
-            data=LinePatch(lock_version=contract.lock(), net="FOC"),
+            data=LinePatch(row_version=contract.lock(), net="FOC"),
         )
         assert edited.net == Decimal(0)
     for word, code in (("On request", "no_price"), ("call us", "not_a_price")):
@@ -197,7 +197,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
                 session,
                 contract.ctx,
                 line_id=line.id,
-                data=LinePatch(lock_version=contract.lock(), net=word),
+                data=LinePatch(row_version=contract.lock(), net=word),
             )
         assert [(e.field, e.code) for e in no.value.errors] == [("net", code)]
     with tenant_scope(contract.ctx) as session, pytest.raises(ValidationFailedError) as no:
@@ -205,7 +205,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             session,
             contract.ctx,
             line_id=line.id,
-            data=LinePatch(lock_version=contract.lock(), net="on request"),
+            data=LinePatch(row_version=contract.lock(), net="on request"),
         )
     assert "this cell needs a price, or delete the line" in no.value.errors[0].message
     assert _double_lean(contract).net == Decimal(0)  # the refused edits changed nothing
@@ -217,7 +217,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             session,
             contract.ctx,
             line_id=line.id,
-            data=LinePatch(lock_version=contract.lock(), net="6500"),
+            data=LinePatch(row_version=contract.lock(), net="6500"),
         )
         assert edited.net == Decimal(6500)
     with tenant_scope(contract.ctx) as session:
@@ -225,7 +225,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=contract.lock(),
+            row_version=contract.lock(),
             lines=[
                 LineIn(
                     service_id=contract.room_id,
@@ -242,7 +242,7 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=contract.lock(),
+            row_version=contract.lock(),
             lines=[
                 LineIn(
                     service_id=contract.room_id,
@@ -290,12 +290,12 @@ def test_price_words_over_rest_with_etag(migrated_engine) -> None:
     # the grid's REST edit takes the words
     line = _double_lean(contract)
     patched = client.patch(
-        f"/api/rate-lines/{line.id}", json={"lock_version": contract.lock(), "net": "foc"}
+        f"/api/rate-lines/{line.id}", json={"row_version": contract.lock(), "net": "foc"}
     )
     assert patched.status_code == 200, patched.text
     assert Decimal(patched.json()["data"]["net"]) == 0
     refused = client.patch(
-        f"/api/rate-lines/{line.id}", json={"lock_version": contract.lock(), "net": "On request"}
+        f"/api/rate-lines/{line.id}", json={"row_version": contract.lock(), "net": "On request"}
     )
     body_ = assert_problem(refused, 422, "validation_failed")
     assert body_["errors"][0]["field"] == "net"

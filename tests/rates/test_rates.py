@@ -42,7 +42,7 @@ from travelcrm.rates.schemas import (
 
 
 def _lock(session, contract: Contract) -> int:
-    return rates.get_version(session, contract.ctx, contract.version_id).lock_version
+    return rates.get_version(session, contract.ctx, contract.version_id).row_version
 
 
 def _quote(contract: Contract, **kwargs) -> pricing.PriceQuote:
@@ -149,7 +149,7 @@ def test_min_nights_and_weekdays(migrated_engine) -> None:
             contract.ctx,
             line_id=double.id,
             data=LinePatch(
-                lock_version=_lock(session, contract), min_nights=3, weekdays=["fri", "sat", "sun"]
+                row_version=_lock(session, contract), min_nights=3, weekdays=["fri", "sat", "sun"]
             ),
         )
         publish_accepting_gaps(session, contract.ctx, contract.version_id, _lock(session, contract))
@@ -170,7 +170,7 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
                 data=SeasonIn(
                     name="Festive", starts_on=date(2027, 9, 20), ends_on=date(2027, 10, 5)
                 ),
@@ -183,7 +183,7 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
                 data=SeasonIn(
                     name="Next year", starts_on=date(2028, 4, 1), ends_on=date(2028, 4, 9)
                 ),
@@ -194,7 +194,7 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
                 data=SeasonIn(name="Odd", starts_on=date(2027, 6, 9), ends_on=date(2027, 6, 1)),
             )
         assert reversed_.value.errors[0].code == "end_before_start"
@@ -203,7 +203,7 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
                 bands=[
                     AgeBandIn(kind="adult", age_min=12, age_max=99),
                     AgeBandIn(kind="child_without_bed", age_min=2, age_max=12),
@@ -215,7 +215,7 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
                 lines=[
                     LineIn(
                         service_id=contract.room_id,
@@ -256,7 +256,7 @@ def test_pax_gap_blocks_publishing(migrated_engine) -> None:
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=_lock(session, contract),
+            row_version=_lock(session, contract),
             lines=[
                 LineIn(
                     service_id=contract.tour_id,
@@ -285,7 +285,7 @@ def test_pax_gap_blocks_publishing(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
             )
 
 
@@ -298,16 +298,16 @@ def test_second_editor_gets_a_conflict_not_an_overwrite(migrated_engine) -> None
             session,
             contract.ctx,
             line_id=line.id,
-            data=LinePatch(lock_version=read_by_both, net=Decimal(10)),
+            data=LinePatch(row_version=read_by_both, net=Decimal(10)),
         )
-    with tenant_scope(contract.ctx) as session, pytest.raises(rates.StaleVersionError) as info:
+    with tenant_scope(contract.ctx) as session, pytest.raises(rates.VersionConflictError) as info:
         rate_lines.update_line(
             session,
             contract.ctx,
             line_id=line.id,
-            data=LinePatch(lock_version=read_by_both, net=Decimal(20)),
+            data=LinePatch(row_version=read_by_both, net=Decimal(20)),
         )
-    assert info.value.extra["current_lock_version"] == read_by_both + 1
+    assert info.value.extra["current_row_version"] == read_by_both + 1
 
 
 def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine) -> None:
@@ -320,14 +320,14 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                data=VersionUpdate(lock_version=9, notes="late change"),
+                data=VersionUpdate(row_version=9, notes="late change"),
             )
         preview = rate_lines.bulk_change(
             session,
             contract.ctx,
             version_id=draft.id,
             change=BulkChange(
-                lock_version=draft.lock_version,
+                row_version=draft.row_version,
                 selection={"service_id": contract.room_id},
                 field="net",
                 operation="percent",
@@ -347,7 +347,7 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
             contract.ctx,
             version_id=draft.id,
             change=BulkChange(
-                lock_version=draft.lock_version,
+                row_version=draft.row_version,
                 selection={"service_id": contract.room_id},
                 field="net",
                 operation="percent",
@@ -357,7 +357,7 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
             ),
         )
         assert applied.applied
-        publish_accepting_gaps(session, contract.ctx, draft.id, applied.lock_version)
+        publish_accepting_gaps(session, contract.ctx, draft.id, applied.row_version)
         old = rates.get_version(session, contract.ctx, contract.version_id)
         assert old.status == "superseded"
         rows = rates.diff(
@@ -408,7 +408,7 @@ def test_editing_the_terms_of_a_draft(migrated_engine) -> None:
             contract.ctx,
             version_id=contract.version_id,
             data=VersionUpdate(
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
                 cancellation_tiers=[{"days_before": 14, "charge_pct": "50"}],  # type: ignore[list-item]
                 no_show_charge_pct=Decimal(100),
             ),
@@ -419,7 +419,7 @@ def test_editing_the_terms_of_a_draft(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                data=VersionUpdate(lock_version=_lock(session, contract), valid_from=None),
+                data=VersionUpdate(row_version=_lock(session, contract), valid_from=None),
             )
         assert emptied.value.errors[0].field == "valid_from"
         unchanged = _lock(session, contract)
@@ -428,7 +428,7 @@ def test_editing_the_terms_of_a_draft(migrated_engine) -> None:
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=unchanged,
+                row_version=unchanged,
                 line_ids=[contract.version_id],
             )
             == 0
@@ -491,7 +491,7 @@ def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engin
             session,
             contract.ctx,
             version_id=contract.version_id,
-            data=VersionUpdate(lock_version=version.lock_version, valid_to=date(2028, 6, 30)),
+            data=VersionUpdate(row_version=version.row_version, valid_to=date(2028, 6, 30)),
         )
         single = next(
             ln
@@ -504,7 +504,7 @@ def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engin
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=_lock(session, contract),
+            row_version=_lock(session, contract),
             line_ids=[single.id],
         )
         issues = rates.coverage(session, contract.ctx, version_id=contract.version_id)
@@ -532,7 +532,7 @@ def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engin
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=lock,
+                row_version=lock,
                 acknowledged=keys[1:],
             )
         assert refused.value.extra["unacknowledged"] == keys[:1]
@@ -542,7 +542,7 @@ def test_gaps_in_a_sold_list_are_confirmed_one_by_one_and_audited(migrated_engin
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=lock,
+            row_version=lock,
             acknowledged=[*keys, "an/unknown/key/"],
         )
         events, _cursor = list_events(
@@ -566,7 +566,7 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
             session,
             contract.ctx,
             season_id=contract.peak_id,
-            lock_version=_lock(session, contract),
+            row_version=_lock(session, contract),
             data=SeasonIn(
                 name="Peak",
                 ranges=[
@@ -581,7 +581,7 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
                 session,
                 contract.ctx,
                 version_id=contract.version_id,
-                lock_version=_lock(session, contract),
+                row_version=_lock(session, contract),
                 data=SeasonIn(
                     name="Festive",
                     ranges=[
@@ -599,7 +599,7 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=_lock(session, contract),
+            row_version=_lock(session, contract),
             data=SeasonIn(
                 name="Festive",
                 ranges=[DateRange(starts_on=date(2027, 12, 20), ends_on=date(2028, 1, 5))],
@@ -609,7 +609,7 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=_lock(session, contract),
+            row_version=_lock(session, contract),
             lines=[
                 LineIn(
                     service_id=contract.room_id,
@@ -656,7 +656,7 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
             session,
             contract.ctx,
             season_id=next(k for k, v in names.items() if v == "Festive"),
-            lock_version=rates.get_version(session, contract.ctx, draft.id).lock_version,
+            row_version=rates.get_version(session, contract.ctx, draft.id).row_version,
         )
         changes = rates.diff(
             session, contract.ctx, old_version_id=contract.version_id, new_version_id=draft.id
@@ -669,7 +669,7 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
             session,
             contract.ctx,
             draft.id,
-            rates.get_version(session, contract.ctx, draft.id).lock_version,
+            rates.get_version(session, contract.ctx, draft.id).row_version,
         )
     refused = _refusal(contract, check_in=date(2027, 12, 19), nights=2, occupancy="double")
     assert refused.reason == "no_season" and refused.extra["night"] == "2027-12-20"

@@ -75,7 +75,7 @@ def checked(migrated_engine, tmp_path: Path) -> dict:
             session,
             contract.ctx,
             version_id=contract.version_id,
-            lock_version=lock,
+            row_version=lock,
             bands=[
                 AgeBandIn(kind=AgeBandKind.ADULT, age_min=12, age_max=120),
                 AgeBandIn(kind=AgeBandKind.CHILD_WITH_BED, age_min=2, age_max=11),

@@ -236,7 +236,7 @@ def test_supplier_layout_gives_the_templates_headers_and_reimports_with_an_empty
     target, mapping = _commit(fx, tmp_path)
     with tenant_scope(target.ctx) as session:
         (version,) = rates.list_versions(session, target.ctx, target.rate_list_id)
-        publish_accepting_gaps(session, target.ctx, version.id, version.lock_version)
+        publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
     exported = _export(target, file_format=file_format, layout="supplier")
     expected = [rule.header for rule in sorted(mapping.columns, key=lambda r: r.column)]
     if file_format == "xlsx":

@@ -314,7 +314,7 @@ def test_commit_makes_a_new_draft_of_a_published_list_and_the_diff_shows_changes
     first = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=False, replace_draft=True)
     with tenant_scope(target.ctx) as session:
         version = rates.get_version(session, target.ctx, first.version_id)
-        publish_accepting_gaps(session, target.ctx, version.id, version.lock_version)
+        publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
     again = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=True)
     diff = again.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 0)
@@ -411,7 +411,7 @@ def test_export_then_reimport_gives_an_empty_diff(
     stored = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=False)
     with tenant_scope(target.ctx) as session:
         version = rates.get_version(session, target.ctx, stored.version_id)
-        publish_accepting_gaps(session, target.ctx, version.id, version.lock_version)
+        publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
         exported = export.export_version(
             session,
             target.ctx,

@@ -161,7 +161,7 @@ def test_our_export_of_a_list_with_seats_and_supplements_imported_again_changes_
     stored = _run(target, import_id, _suggested(target, import_id, fx), dry_run=False)
     with tenant_scope(target.ctx) as session:
         version = rates.get_version(session, target.ctx, stored.version_id)
-        publish_accepting_gaps(session, target.ctx, version.id, version.lock_version)
+        publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
         exported = export.export_version(session, target.ctx, rate_list_id=target.rate_list_id)
     path = tmp_path / exported.file_name
     path.write_bytes(exported.content)
@@ -290,7 +290,7 @@ def test_a_supplement_changed_on_the_next_sheet_is_a_line_added_and_one_removed(
     committed = _run(target, first["id"], first["mapping"], dry_run=False)
     with tenant_scope(target.ctx) as session:
         version = rates.get_version(session, target.ctx, committed.version_id)
-        publish_accepting_gaps(session, target.ctx, version.id, version.lock_version)
+        publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
     fx = _small_sheet(
         tmp_path,
         [
@@ -328,7 +328,7 @@ def test_other_seats_or_a_supplement_made_optional_on_the_next_sheet_are_changes
     committed = _run(target, first["id"], first["mapping"], dry_run=False)
     with tenant_scope(target.ctx) as session:
         version = rates.get_version(session, target.ctx, committed.version_id)
-        publish_accepting_gaps(session, target.ctx, version.id, version.lock_version)
+        publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
     fx = _small_sheet(
         tmp_path,
         [

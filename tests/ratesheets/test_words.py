@@ -282,7 +282,7 @@ def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
                 session,
                 ctx,
                 version_id=version.id,
-                lock_version=version.lock_version,
+                row_version=version.row_version,
                 data=SeasonIn(name=name, starts_on=start, ends_on=end),
             )
             for name, start, end in (
@@ -294,7 +294,7 @@ def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
             session,
             ctx,
             version_id=version.id,
-            lock_version=version.lock_version,
+            row_version=version.row_version,
             lines=[
                 LineIn(
                     service_id=service.id,
@@ -307,7 +307,7 @@ def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
                 for season in seasons
             ],
         )
-        publish_accepting_gaps(session, ctx, version.id, version.lock_version)
+        publish_accepting_gaps(session, ctx, version.id, version.row_version)
         return ctx, rate_list.id
 
 

@@ -384,7 +384,7 @@ def _snapshot(contract: Contract) -> dict[str, Any]:
         return {
             "lists": len(session.exec(select(RateList)).all()),
             "versions": sorted(
-                (v.number, v.status, v.lock_version, str(v.cancellation_tiers))
+                (v.number, v.status, v.row_version, str(v.cancellation_tiers))
                 for v in session.exec(select(RateListVersion)).all()
             ),
             "seasons": sorted(
@@ -698,7 +698,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
             session,
             contract.ctx,
             line_id=uuid.UUID(first),
-            data=LinePatch(lock_version=contract.lock(), net=Decimal("7100")),
+            data=LinePatch(row_version=contract.lock(), net=Decimal("7100")),
         )
     _type(state, "net", 0, "6,900")
     assert state.stale and "changed by someone else" in state.cell_error
@@ -904,7 +904,7 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
             session,
             ctx,
             version_id=contract.version_id,
-            lock_version=contract.lock(),
+            row_version=contract.lock(),
             lines=[
                 LineIn(
                     service_id=car_id,
@@ -952,7 +952,7 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
             session,
             ctx,
             version_id=contract.version_id,
-            lock_version=contract.lock(),
+            row_version=contract.lock(),
             acknowledged=[i.key for i in gaps if i.severity == "confirm"],
         )
     state = _open(email, contract)

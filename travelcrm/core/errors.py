@@ -58,6 +58,27 @@ class ConflictError(DomainError):
     title = "Conflict"
 
 
+class VersionConflictError(ConflictError):
+    """Someone saved the row after the caller read it. Every versioned row has a
+    `row_version` that an edit names (the one read); a stale one gets 409 `version_conflict`
+    with the row's `current_row_version`, so the caller can reload and try again."""
+
+    code = "version_conflict"
+    title = "Changed by someone else"
+
+    @classmethod
+    def at(cls, detail: str, *, current_row_version: int, **extra: Any) -> VersionConflictError:
+        return cls(
+            detail,
+            errors=[
+                FieldError(
+                    "row_version", "changed by someone else since you read it", "version_conflict"
+                )
+            ],
+            extra={"current_row_version": current_row_version, **extra},
+        )
+
+
 class PreconditionFailedError(DomainError):
     code = "precondition_failed"
     status = 412

@@ -1,6 +1,6 @@
 """Optimistic locks held by the statement itself.
 
-A row with a version column (`row_version`; a rate list version's `lock_version`) is changed
+A row with a version column (`row_version`, on every versioned row) is changed
 only at the version the caller read, checked by the database in the same statement that
 moves it on:
 
@@ -33,9 +33,8 @@ def advance_version(
     *,
     read: int,
     values: Mapping[str, Any] | None = None,
-    column: str = "row_version",
 ) -> bool:
-    """Write `values` to `row` and move its version `column` from `read` to the next, in one
+    """Write `values` to `row` and move its `row_version` from `read` to the next, in one
     statement.
 
     True: done, and `row` holds the new values and version (nothing re-read). False: the row
@@ -43,14 +42,14 @@ def advance_version(
     state) in its conflict error. A row deleted meanwhile is "not found"."""
     model: Any = type(row)
     table = model.__table__
-    version = table.c[column]
+    version = table.c.row_version
     values = dict(values or {})
     statement = update(model).where(table.c.id == row.id, version == read)
     tenant_id = getattr(row, "tenant_id", None)
     if tenant_id is not None:  # the key's first column: the index is used, and RLS agrees
         statement = statement.where(table.c.tenant_id == tenant_id)
     result: Any = session.exec(
-        statement.values({**values, column: version + 1}).execution_options(
+        statement.values({**values, "row_version": version + 1}).execution_options(
             synchronize_session=False
         )
     )
@@ -62,5 +61,5 @@ def advance_version(
         return False
     for name, value in values.items():
         set_committed_value(row, name, value)
-    set_committed_value(row, column, read + 1)
+    set_committed_value(row, "row_version", read + 1)
     return True

@@ -14,7 +14,13 @@ from sqlmodel import Session, col, select
 
 from travelcrm.audit import services as audit
 from travelcrm.core.clock import as_utc, utcnow
-from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
+from travelcrm.core.errors import (
+    ConflictError,
+    FieldError,
+    NotFoundError,
+    ValidationFailedError,
+    VersionConflictError,
+)
 from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
@@ -39,10 +45,6 @@ from travelcrm.timeline.schemas import TimelineItem
 
 class DuplicateCustomerError(ConflictError):
     code = "duplicate_customer"
-
-
-class CustomerVersionConflictError(ConflictError):
-    code = "version_conflict"
 
 
 # ---- values ------------------------------------------------------------------------------------
@@ -173,10 +175,10 @@ def get_customer(session: Session, ctx: TenantContext, *, customer_id: uuid.UUID
     return customer
 
 
-def _stale(customer: Customer, then: str) -> CustomerVersionConflictError:
-    return CustomerVersionConflictError(
+def _stale(customer: Customer, then: str) -> VersionConflictError:
+    return VersionConflictError.at(
         f"Someone else changed this customer since you opened it; {then}.",
-        extra={"current_version": customer.row_version},
+        current_row_version=customer.row_version,
     )
 
 

@@ -28,6 +28,7 @@ from travelcrm.core.errors import (
     FieldError,
     NotFoundError,
     ValidationFailedError,
+    VersionConflictError,
 )
 from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, Role, can, require
@@ -99,10 +100,6 @@ _AWAITING_REPLY = (
     QueryStatus.ASSIGNED.value,
     QueryStatus.QUOTED.value,
 )
-
-
-class QueryVersionConflictError(ConflictError):
-    code = "version_conflict"
 
 
 class TransitionRefusedError(ConflictError):
@@ -696,11 +693,12 @@ def list_queries(
 # ---- the pipeline ------------------------------------------------------------------------------
 
 
-def _stale(query: Query) -> QueryVersionConflictError:
-    return QueryVersionConflictError(
+def _stale(query: Query) -> VersionConflictError:
+    return VersionConflictError.at(
         f"Someone else changed {reference(query.number)} since you opened it (it is now "
         f"{machine.label(query.status).lower()}); reload and try again.",
-        extra={"current_version": query.row_version, "current_status": query.status},
+        current_row_version=query.row_version,
+        current_status=query.status,
     )
 
 

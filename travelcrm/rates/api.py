@@ -190,7 +190,7 @@ def publish(version_id: uuid.UUID, body: PublishIn, identity: Who, session: Db) 
         session,
         identity.context,
         version_id=version_id,
-        lock_version=body.lock_version,
+        row_version=body.row_version,
         acknowledged=body.acknowledged,
     )
     return envelope(_detail(session, identity, version))
@@ -239,7 +239,7 @@ def add_season(
         session,
         identity.context,
         version_id=version_id,
-        lock_version=body.lock_version,
+        row_version=body.row_version,
         data=SeasonIn(name=body.name, ranges=body.ranges),
     )
     return envelope(_season(season, sorted((r.starts_on, r.ends_on) for r in body.ranges)))
@@ -253,7 +253,7 @@ def update_season(
         session,
         identity.context,
         season_id=season_id,
-        lock_version=body.lock_version,
+        row_version=body.row_version,
         data=SeasonIn(name=body.name, ranges=body.ranges),
     )
     return envelope(_season(season, sorted((r.starts_on, r.ends_on) for r in body.ranges)))
@@ -262,11 +262,11 @@ def update_season(
 @router.delete("/rate-seasons/{season_id}", status_code=204, responses=WRITE)
 def delete_season(
     season_id: uuid.UUID,
-    lock_version: Annotated[int, Query(ge=1)],
+    row_version: Annotated[int, Query(ge=1)],
     identity: Who,
     session: Db,
 ) -> Response:
-    rates.delete_season(session, identity.context, season_id=season_id, lock_version=lock_version)
+    rates.delete_season(session, identity.context, season_id=season_id, row_version=row_version)
     return Response(status_code=204)
 
 
@@ -282,7 +282,7 @@ def set_age_bands(
         session,
         identity.context,
         version_id=version_id,
-        lock_version=body.lock_version,
+        row_version=body.row_version,
         bands=body.bands,
     )
     return envelope([AgeBandPublic.model_validate(b) for b in bands])
@@ -333,7 +333,7 @@ def add_lines(version_id: uuid.UUID, body: LinesIn, identity: Who, session: Db) 
         session,
         identity.context,
         version_id=version_id,
-        lock_version=body.lock_version,
+        row_version=body.row_version,
         lines=body.lines,
     )
     version = rates.get_version(session, identity.context, version_id)
@@ -352,7 +352,7 @@ def delete_lines(
         session,
         identity.context,
         version_id=version_id,
-        lock_version=body.lock_version,
+        row_version=body.row_version,
         line_ids=body.line_ids,
     )
     return envelope({"deleted": removed})

@@ -59,12 +59,12 @@ def add_lines(
     ctx: TenantContext,
     *,
     version_id: uuid.UUID,
-    lock_version: int,
+    row_version: int,
     lines: Sequence[LineIn],
 ) -> list[RateLine]:
     """Add lines; all or nothing (errors name the row)."""
     version = editable_draft(session, ctx, version_id)
-    check_lock(version, lock_version)
+    check_lock(version, row_version)
     services, seasons, bands = version_context(session, version)
     errors: list[FieldError] = []
     rows = []
@@ -164,8 +164,8 @@ def update_line(
     """Change cells of one line (the grid's inline edit)."""
     line = find(session, RateLine, line_id, "Rate line")
     version = editable_draft(session, ctx, line.version_id)
-    check_lock(version, data.lock_version)
-    changes = data.model_dump(exclude_unset=True, exclude={"lock_version"})
+    check_lock(version, data.row_version)
+    changes = data.model_dump(exclude_unset=True, exclude={"row_version"})
     if "weekdays" in changes and changes["weekdays"] is not None:
         changes["weekdays"] = weekdays_mask(changes["weekdays"])
     for key in ("basis", "occupancy", "age_band"):
@@ -202,11 +202,11 @@ def delete_lines(
     ctx: TenantContext,
     *,
     version_id: uuid.UUID,
-    lock_version: int,
+    row_version: int,
     line_ids: Sequence[uuid.UUID],
 ) -> int:
     version = editable_draft(session, ctx, version_id)
-    check_lock(version, lock_version)
+    check_lock(version, row_version)
     removed = int(
         session.exec(
             delete(RateLine).where(
@@ -334,7 +334,7 @@ class BulkPreviewRow:
 class BulkResult:
     rows: list[BulkPreviewRow]
     applied: bool
-    lock_version: int
+    row_version: int
 
 
 def _selected(session: Session, version_id: uuid.UUID, selection: LineSelection) -> list[Any]:
@@ -427,7 +427,7 @@ def bulk_change(
     """Raise/lower by % or an amount, or set a value, optionally rounded to a step; with
     `dry_run` only the preview (old -> new per line), else applied in this transaction."""
     version = editable_draft(session, ctx, version_id)
-    check_lock(version, change.lock_version)
+    check_lock(version, change.row_version)
     lines = _selected(session, version.id, change.selection)
     rows = []
     negative = []
@@ -450,7 +450,7 @@ def bulk_change(
             errors=[FieldError("value", "makes prices negative", "negative_price")],
         )
     if change.dry_run:  # a preview may show that nothing matches
-        return BulkResult(rows=rows, applied=False, lock_version=version.lock_version)
+        return BulkResult(rows=rows, applied=False, row_version=version.row_version)
     if not rows:
         raise ValidationFailedError(
             "No line matches this selection: nothing was changed.",
@@ -473,4 +473,4 @@ def bulk_change(
             "round_to": str(change.round_to) if change.round_to else None,
         },
     )
-    return BulkResult(rows=rows, applied=True, lock_version=version.lock_version)
+    return BulkResult(rows=rows, applied=True, row_version=version.row_version)

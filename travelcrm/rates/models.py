@@ -139,7 +139,7 @@ class RateListVersion(TenantMixin, table=True):
     supplier_id: uuid.UUID
     destination_country: str = Field(max_length=2)
     destination_city: str | None = Field(default=None, max_length=100)
-    lock_version: int = 1  # every saved edit bumps it; a stale save is a conflict
+    row_version: int = 1  # every saved edit bumps it; a stale save is a conflict
     notes: str | None = Field(default=None, max_length=2000)
     created_at: datetime = utc_datetime(default_now=True)
     created_by: uuid.UUID | None = None

@@ -67,11 +67,11 @@ class RateListCreate(BaseModel):
 
 
 class VersionUpdate(BaseModel):
-    """The header of a draft version; `lock_version` is the one you read (conflict check)."""
+    """The header of a draft version; `row_version` is the one you read (conflict check)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
     currency: str | None = OPTIONAL_CURRENCY
     valid_from: date | None = None
     valid_to: date | None = None
@@ -188,11 +188,11 @@ class LineIn(BaseModel):
 
 
 class LinePatch(BaseModel):
-    """One or more cells of a line; `lock_version` of the version you read."""
+    """One or more cells of a line; `row_version` of the version you read."""
 
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
     service_id: uuid.UUID | None = None
     season_id: uuid.UUID | None = None
     basis: PricingBasis | None = None
@@ -229,7 +229,7 @@ class LineSelection(BaseModel):
 class BulkChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
     selection: LineSelection
     field: Literal["net", "sell"] = "net"
     operation: Literal["percent", "amount", "set"]
@@ -316,7 +316,7 @@ class VersionPublic(_Out):
     valid_to: date
     cancellation_tiers: list[dict[str, object]]
     no_show_charge_pct: Decimal | None
-    lock_version: int
+    row_version: int
     notes: str | None
     published_at: object | None = None
 
@@ -372,32 +372,32 @@ class LinePublic(_Out):
 class LinesIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
     lines: list[LineIn] = Field(min_length=1, max_length=5000)
 
 
 class LineIdsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
     line_ids: list[uuid.UUID] = Field(min_length=1, max_length=50_000)
 
 
 class SeasonCreate(SeasonIn):
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
 
 
 class AgeBandsIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
     bands: list[AgeBandIn] = Field(min_length=1, max_length=4)
 
 
 class PublishIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    lock_version: int = Field(ge=1)
+    row_version: int = Field(ge=1)
     acknowledged: list[Annotated[str, StringConstraints(max_length=200)]] = Field(
         default_factory=list,
         max_length=2000,
@@ -449,7 +449,7 @@ class BulkRowPublic(_Out):
 
 class BulkResultPublic(_Out):
     applied: bool
-    lock_version: int
+    row_version: int
     rows: list[BulkRowPublic]
 
 

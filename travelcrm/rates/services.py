@@ -3,7 +3,7 @@ lines with their checks, bulk changes with a preview, the diff between versions,
 check before publishing, blackouts, stop-sales and allotments.
 
 Every function takes a session in the caller's agency scope (`tenant_scope`) and its context;
-edits to a draft name the `lock_version` they read, so two operators never overwrite each other.
+edits to a draft name the `row_version` they read, so two operators never overwrite each other.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from travelcrm.core.errors import (
     FieldError,
     NotFoundError,
     ValidationFailedError,
+    VersionConflictError,
 )
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.sequences import next_number
@@ -77,11 +78,6 @@ EDITABLE = {VersionStatus.DRAFT.value}
 # ---- errors -------------------------------------------------------------------------------------
 
 
-class StaleVersionError(ConflictError):
-    code = "stale_version"
-    title = "Someone else changed this first"
-
-
 class NotEditableError(ConflictError):
     code = "version_not_editable"
     title = "This version is read-only"
@@ -123,26 +119,26 @@ def editable_draft(session: Session, ctx: TenantContext, version_id: uuid.UUID) 
     return version
 
 
-def _stale(version: RateListVersion, lock_version: int) -> StaleVersionError:
-    return StaleVersionError(
+def _stale(version: RateListVersion, row_version: int) -> VersionConflictError:
+    return VersionConflictError.at(
         f"This draft was changed by someone else since you opened it (you have edit "
-        f"{lock_version}, it is now at {version.lock_version}). Reload to see their "
+        f"{row_version}, it is now at {version.row_version}). Reload to see their "
         "changes, then try again.",
-        extra={"current_lock_version": version.lock_version},
+        current_row_version=version.row_version,
     )
 
 
-def check_lock(version: RateListVersion, lock_version: int) -> None:
-    if version.lock_version != lock_version:
-        raise _stale(version, lock_version)
+def check_lock(version: RateListVersion, row_version: int) -> None:
+    if version.row_version != row_version:
+        raise _stale(version, row_version)
 
 
 def touch(session: Session, version: RateListVersion) -> None:
     """The edit is saved at the lock the caller read (checked by `check_lock`): the lock moves
     on in the statement that checks it, so of two saves at once one lands and the other gets
     a conflict (the version stays held until this transaction ends)."""
-    read = version.lock_version
-    if not advance_version(session, version, read=read, column="lock_version"):
+    read = version.row_version
+    if not advance_version(session, version, read=read):
         raise _stale(version, read)
 
 
@@ -309,8 +305,8 @@ def update_version(
     session: Session, ctx: TenantContext, *, version_id: uuid.UUID, data: VersionUpdate
 ) -> RateListVersion:
     version = editable_draft(session, ctx, version_id)
-    check_lock(version, data.lock_version)
-    changes = data.model_dump(exclude_unset=True, exclude={"lock_version"})
+    check_lock(version, data.row_version)
+    changes = data.model_dump(exclude_unset=True, exclude={"row_version"})
     valid_from = changes.get("valid_from") or version.valid_from
     valid_to = changes.get("valid_to") or version.valid_to
     check_dates(valid_from, valid_to, start_field="valid_from", end_field="valid_to")
@@ -625,11 +621,11 @@ def add_season(
     ctx: TenantContext,
     *,
     version_id: uuid.UUID,
-    lock_version: int,
+    row_version: int,
     data: SeasonIn,
 ) -> Season:
     version = editable_draft(session, ctx, version_id)
-    check_lock(version, lock_version)
+    check_lock(version, row_version)
     _check_season(version, data, _other_seasons(session, version.id))
     season = Season(
         tenant_id=ctx.tenant_id,
@@ -651,12 +647,12 @@ def update_season(
     ctx: TenantContext,
     *,
     season_id: uuid.UUID,
-    lock_version: int,
+    row_version: int,
     data: SeasonIn,
 ) -> Season:
     season = find(session, Season, season_id, "Season")
     version = editable_draft(session, ctx, season.version_id)
-    check_lock(version, lock_version)
+    check_lock(version, row_version)
     _check_season(version, data, _other_seasons(session, version.id, but=season.id))
     season.name, season.starts_on, season.ends_on = data.name.strip(), data.starts_on, data.ends_on
     session.add(season)
@@ -667,12 +663,12 @@ def update_season(
 
 
 def delete_season(
-    session: Session, ctx: TenantContext, *, season_id: uuid.UUID, lock_version: int
+    session: Session, ctx: TenantContext, *, season_id: uuid.UUID, row_version: int
 ) -> int:
     """Remove a season, its dates and its lines; returns how many lines went with it."""
     season = find(session, Season, season_id, "Season")
     version = editable_draft(session, ctx, season.version_id)
-    check_lock(version, lock_version)
+    check_lock(version, row_version)
     removed = session.exec(delete(RateLine).where(col(RateLine.season_id) == season.id)).rowcount
     session.exec(delete(SeasonRange).where(col(SeasonRange.season_id) == season.id))
     session.delete(season)
@@ -731,13 +727,13 @@ def set_age_bands(
     ctx: TenantContext,
     *,
     version_id: uuid.UUID,
-    lock_version: int,
+    row_version: int,
     bands: Sequence[AgeBandIn],
 ) -> list[AgeBand]:
     """Replace the version's age bands. Children with and without a bed may share ages; no other
     bands may overlap."""
     version = editable_draft(session, ctx, version_id)
-    check_lock(version, lock_version)
+    check_lock(version, row_version)
     errors = []
     kinds = [b.kind for b in bands]
     if len(set(kinds)) != len(kinds):
@@ -1028,7 +1024,7 @@ def publish(
     ctx: TenantContext,
     *,
     version_id: uuid.UUID,
-    lock_version: int,
+    row_version: int,
     acknowledged: Collection[str] = (),
 ) -> RateListVersion:
     """Swap the draft in: the previous published version becomes superseded, in one
@@ -1037,7 +1033,7 @@ def publish(
     keys); the acknowledged gaps are written to the audit log with the publication."""
     require(ctx, Action.RATES_PUBLISH)
     version = editable_draft(session, ctx, version_id)
-    check_lock(version, lock_version)
+    check_lock(version, row_version)
     if not lines_exist(session, version.id):
         raise PublishRefusedError(
             "A list with no prices cannot be published.",

@@ -1081,7 +1081,7 @@ class _Against:
         parts: list[Any] = [
             self.rate_list.id,
             self.base.id,
-            self.base.lock_version,
+            self.base.row_version,
             self.base.status,
             self.supplier.name,
             self.supplier.country,

@@ -28,6 +28,7 @@ from travelcrm.core.errors import (
     FieldError,
     NotFoundError,
     ValidationFailedError,
+    VersionConflictError,
 )
 from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, can, require
@@ -66,13 +67,6 @@ MASK = "••••"
 
 
 # ---- errors -----------------------------------------------------------------------------------
-
-
-class VersionConflictError(ConflictError):
-    """Someone saved the supplier after the caller read it."""
-
-    code = "version_conflict"
-    title = "Changed by someone else"
 
 
 class SupplierArchivedError(ConflictError):
@@ -369,11 +363,10 @@ def _apply(
 
 
 def _conflict(supplier: Supplier) -> VersionConflictError:
-    return VersionConflictError(
+    return VersionConflictError.at(
         f"{supplier.name} was changed by someone else after you opened it. "
         "Reload to see their changes, then apply yours again.",
-        errors=[FieldError("row_version", "stale version", "stale_version")],
-        extra={"current_version": supplier.row_version},
+        current_row_version=supplier.row_version,
     )
 
 

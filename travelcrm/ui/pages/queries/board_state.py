@@ -110,7 +110,7 @@ class BoardState(rx.State):
                     row_version=card.row_version,
                     reason=reason,
                 )
-        except queries.QueryVersionConflictError as exc:
+        except queries.VersionConflictError as exc:
             self._fill(viewer)
             return rx.toast.error(exc.detail)
         except queries.TransitionRefusedError as exc:

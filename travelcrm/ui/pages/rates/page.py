@@ -1395,7 +1395,7 @@ def _seasons_tab() -> rx.Component:
                 ),
                 on_submit=S.save_bands,
                 reset_on_submit=False,
-                key=S.version_id + S.lock_version.to_string(),  # type: ignore[attr-defined]
+                key=S.version_id + S.row_version.to_string(),  # type: ignore[attr-defined]
             ),
         ),
         _season_dialog(),

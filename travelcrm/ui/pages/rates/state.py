@@ -5,7 +5,7 @@ allotment calendar of the supplier, and a price check.
 
 Every handler identifies the viewer again and calls the rates services inside the viewer's
 agency scope, so ids from another agency are simply not found. Edits name the version's
-`lock_version` this page read: someone else's change in between is shown, never overwritten.
+`row_version` this page read: someone else's change in between is shown, never overwritten.
 """
 
 from __future__ import annotations
@@ -299,7 +299,7 @@ class RateListState(rx.State):
     currency: str = ""
     validity: str = ""
     terms: str = ""
-    lock_version: int = 0
+    row_version: int = 0
     editable: bool = False  # a draft, and the role may edit
     draft_id: str = ""  # the list's draft, if any
     stale: bool = False
@@ -429,7 +429,7 @@ class RateListState(rx.State):
         try:
             with tenant_scope(ctx) as session:
                 return work(session, ctx), None
-        except rates.StaleVersionError as exc:
+        except rates.VersionConflictError as exc:
             self.stale, self.stale_message = True, exc.detail
             return None, rx.toast.error("Changed by someone else — reload to see their changes.")
         except DomainError as exc:
@@ -521,7 +521,7 @@ class RateListState(rx.State):
                 else ""
             ),
         }
-        self.lock_version = version.lock_version
+        self.row_version = version.row_version
         self.editable = version.status == VersionStatus.DRAFT.value and self.can_edit
         self.columns = grid_columns(self.editable, version.currency)
         self.stale, self.stale_message = False, ""
@@ -695,7 +695,7 @@ class RateListState(rx.State):
         self.cell_notice = ""
         try:
             values = cell_patch(field, text, self.currency)
-            patch = LinePatch.model_validate({"lock_version": self.lock_version, **values})
+            patch = LinePatch.model_validate({"row_version": self.row_version, **values})
         except CellError as exc:
             self.cell_error = refusal(where, str(exc))
             return None
@@ -729,13 +729,13 @@ class RateListState(rx.State):
                 version = rates.get_version(session, ctx, line.version_id)
                 if str(version.id) != self.version_id:
                     raise ValidationFailedError("That line is not in this version.")
-                self.lock_version = version.lock_version
+                self.row_version = version.row_version
                 if row is not None and row < len(self.row_ids) and self.row_ids[row] == line_id:
                     self.grid[row] = self._cells(line)
                     self._raw[row] = self._raw_values(line)
                 self.cell_error = ""
                 return line
-        except rates.StaleVersionError as exc:
+        except rates.VersionConflictError as exc:
             self.stale, self.stale_message = True, exc.detail
             self.cell_error = f"{where}: not saved — changed by someone else. Reload first."
         except DomainError as exc:
@@ -751,7 +751,7 @@ class RateListState(rx.State):
         field = str(undo["field"])
         try:
             patch = LinePatch.model_validate(
-                {"lock_version": self.lock_version, **dict(undo.get("values") or {})}
+                {"row_version": self.row_version, **dict(undo.get("values") or {})}
             )
         except ValidationError as exc:
             self.cell_error = refusal("Cannot undo", field_message(exc, field))
@@ -847,9 +847,9 @@ class RateListState(rx.State):
 
         def work(session: Session, ctx: TenantContext) -> str:
             (line,) = rate_lines.add_lines(
-                session, ctx, version_id=version_id, lock_version=self.lock_version, lines=[data]
+                session, ctx, version_id=version_id, row_version=self.row_version, lines=[data]
             )
-            self.lock_version = rates.get_version(session, ctx, version_id).lock_version
+            self.row_version = rates.get_version(session, ctx, version_id).row_version
             self._fill_lines(session, ctx)
             return line_label(line, self._service_names, self._season_names)
 
@@ -881,10 +881,10 @@ class RateListState(rx.State):
                 session,
                 ctx,
                 version_id=version_id,
-                lock_version=self.lock_version,
+                row_version=self.row_version,
                 line_ids=[uuid.UUID(i) for i in ids],
             )
-            self.lock_version = rates.get_version(session, ctx, version_id).lock_version
+            self.row_version = rates.get_version(session, ctx, version_id).row_version
             self._only_ids = [i for i in self._only_ids if i not in set(ids)]
             self._fill_lines(session, ctx)
             return removed
@@ -937,7 +937,7 @@ class RateListState(rx.State):
             raise CellError("enter a value")
         return BulkChange.model_validate(
             {
-                "lock_version": lock,
+                "row_version": lock,
                 "selection": selection,
                 "field": self.bulk_field,
                 "operation": self.bulk_op,
@@ -954,7 +954,7 @@ class RateListState(rx.State):
         preview of the same selections) the change itself."""
         version_id = uuid.UUID(self.version_id)
         rows: list[rate_lines.BulkPreviewRow] = []
-        lock = self.lock_version
+        lock = self.row_version
         for selection in self._bulk_selections():
             preview = rate_lines.bulk_change(
                 session, ctx, version_id=version_id, change=self._bulk_change(selection, lock, True)
@@ -969,9 +969,9 @@ class RateListState(rx.State):
                 change=self._bulk_change(selection, lock, False),
             )
             rows += applied.rows
-            lock = applied.lock_version
+            lock = applied.row_version
         if not dry_run:
-            self.lock_version = lock
+            self.row_version = lock
         return rows
 
     def _bulk_problem(self) -> str:
@@ -993,7 +993,7 @@ class RateListState(rx.State):
                 self.bulk_op,
                 self.bulk_value,
                 self.bulk_round,
-                str(self.lock_version),
+                str(self.row_version),
                 ",".join(self._selected_ids()) if self.bulk_scope == "selected" else "",
             ]
         )
@@ -1144,7 +1144,7 @@ class RateListState(rx.State):
             }
             data = VersionUpdate.model_validate(
                 {
-                    "lock_version": self.lock_version,
+                    "row_version": self.row_version,
                     **{name: value for name, value in given.items() if value},  # blank: unchanged
                     "cancellation_tiers": tiers,
                     "no_show_charge_pct": no_show,  # blank: no charge
@@ -1264,7 +1264,7 @@ class RateListState(rx.State):
                 session,
                 ctx,
                 version_id=version_id,
-                lock_version=self.lock_version,
+                row_version=self.row_version,
                 acknowledged=confirmed,
             )
             self._fill_versions(rates.list_versions(session, ctx, version.rate_list_id))
@@ -1411,13 +1411,13 @@ class RateListState(rx.State):
         def work(session: Session, ctx: TenantContext) -> None:
             if season_id is None:
                 rates.add_season(
-                    session, ctx, version_id=version_id, lock_version=self.lock_version, data=data
+                    session, ctx, version_id=version_id, row_version=self.row_version, data=data
                 )
             else:
                 rates.update_season(
-                    session, ctx, season_id=season_id, lock_version=self.lock_version, data=data
+                    session, ctx, season_id=season_id, row_version=self.row_version, data=data
                 )
-            self.lock_version = rates.get_version(session, ctx, version_id).lock_version
+            self.row_version = rates.get_version(session, ctx, version_id).row_version
             self._fill_seasons(session, ctx)
 
         try:
@@ -1449,10 +1449,10 @@ class RateListState(rx.State):
 
         def work(session: Session, ctx: TenantContext) -> int:
             removed = rates.delete_season(
-                session, ctx, season_id=target, lock_version=self.lock_version
+                session, ctx, season_id=target, row_version=self.row_version
             )
             if version_id is not None:
-                self.lock_version = rates.get_version(session, ctx, version_id).lock_version
+                self.row_version = rates.get_version(session, ctx, version_id).row_version
                 self._fill_seasons(session, ctx)
                 self._fill_lines(session, ctx)
             return removed
@@ -1486,9 +1486,9 @@ class RateListState(rx.State):
 
         def work(session: Session, ctx: TenantContext) -> None:
             rates.set_age_bands(
-                session, ctx, version_id=version_id, lock_version=self.lock_version, bands=bands
+                session, ctx, version_id=version_id, row_version=self.row_version, bands=bands
             )
-            self.lock_version = rates.get_version(session, ctx, version_id).lock_version
+            self.row_version = rates.get_version(session, ctx, version_id).row_version
             self._fill_seasons(session, ctx)
 
         try:
