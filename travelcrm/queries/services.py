@@ -414,16 +414,38 @@ def create_query(
     return query, True
 
 
-def _submitted(
-    session: Session, ctx: TenantContext, query: Query, found: Rules, now: datetime
-) -> None:
-    """A query waiting for the agency: its first-response clock starts, then assignment."""
+def _start_clock(query: Query, found: Rules, now: datetime) -> None:
+    """A query now waiting for the agency: its first-response clock starts."""
     query.submitted_at = now
     query.response_due_at = found.policy.due_at(
         found.calendar, SlaKind.FIRST_RESPONSE, Priority(query.priority), now
     )
+
+
+def _submitted(
+    session: Session, ctx: TenantContext, query: Query, found: Rules, now: datetime
+) -> None:
+    """A query waiting for the agency: its first-response clock starts, then assignment."""
+    _start_clock(query, found, now)
     session.add(query)
     auto_assign(session, ctx, [query], now=now, found=found)
+
+
+def _check_move(query: Query, to: QueryStatus) -> None:
+    """Every status change is one the machine's table allows (`machine.TRANSITIONS`); the
+    services change a query's status only after this check."""
+    current = QueryStatus(query.status)
+    if to not in machine.allowed_next(current):
+        raise TransitionRefusedError(
+            f"{reference(query.number)} is {machine.label(current).lower()} and cannot become "
+            f"{machine.label(to).lower()}.",
+            extra={"allowed": sorted(s.value for s in machine.allowed_next(current))},
+        )
+
+
+def _move(query: Query, to: QueryStatus) -> None:
+    _check_move(query, to)
+    query.status = to.value
 
 
 def submit_query(
@@ -758,7 +780,7 @@ def transition(
     if to in (QueryStatus.WON, QueryStatus.LOST, QueryStatus.CANCELLED):
         query.closed_at = now
         query.response_due_at = None
-    query.status = to.value
+    _move(query, to)
     query.updated_at = now
     session.add(query)
     body = f"{machine.label(current)} → {machine.label(to)}"
@@ -807,6 +829,19 @@ def reassign(
         raise NotFoundError("No such colleague in this agency.")
     name = _names(session, [user_id]).get(user_id, "a colleague")
     _take(session, query, row_version)
+    if query.status == QueryStatus.DRAFT.value:
+        # a draft given to someone is submitted first: it waits on the agency's clock
+        _move(query, QueryStatus.PENDING)
+        _start_clock(query, rules(session, ctx), now)
+        _event(
+            session,
+            ctx,
+            query,
+            "status",
+            f"{machine.label(QueryStatus.DRAFT)} → {machine.label(QueryStatus.PENDING)}",
+            data={"from": QueryStatus.DRAFT.value, "to": QueryStatus.PENDING.value},
+            now=now,
+        )
     _assign(session, ctx, query, user_id, f"assigned by hand to {name}", now)
     session.flush()
     return query
@@ -824,8 +859,8 @@ def _assign(
     now: datetime,
 ) -> None:
     query.assigned_to, query.assigned_at = user_id, now
-    if query.status in (QueryStatus.PENDING.value, QueryStatus.DRAFT.value):
-        query.status = QueryStatus.ASSIGNED.value
+    if query.status == QueryStatus.PENDING.value:
+        _move(query, QueryStatus.ASSIGNED)
     query.updated_at = now  # (its version moved on when it was taken: `_take`)
     session.add(query)
     _event(session, ctx, query, "assignment", reason, data={"user_id": str(user_id)}, now=now)
@@ -973,6 +1008,7 @@ def auto_assign(
             if not note_waiting:
                 continue
         else:
+            _check_move(query, QueryStatus.ASSIGNED)
             assignment = {
                 "assigned_to": agent.user_id,
                 "assigned_at": now,
