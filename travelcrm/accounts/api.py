@@ -43,6 +43,7 @@ from travelcrm.api.auth import (
     tenant_session,
 )
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.etag import conditional_bytes
 from travelcrm.core.clock import as_utc
 from travelcrm.core.errors import NotFoundError
 from travelcrm.core.text import CleanStr
@@ -545,11 +546,13 @@ def delete_avatar(person: Annotated[Person, Depends(current_person)]) -> Respons
 
 
 def _image_response(content: bytes, content_type: str, sha256: str, request: Request) -> Response:
-    etag = f'"{sha256[:32]}"'
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(content, media_type=content_type, headers=headers)
+    return conditional_bytes(
+        request,
+        content,
+        media_type=content_type,
+        digest=sha256,
+        cache_control="private, max-age=300",
+    )
 
 
 @router.get(
