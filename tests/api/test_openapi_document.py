@@ -217,3 +217,29 @@ def test_openapi_typescript_builds_the_types(spec_file: Path, tmp_path: Path) ->
     types = out.read_text()
     for name in ("customers_list", "queries_create", "SupplierContactIn", '"Idempotency-Key"'):
         assert name in types, name
+
+
+def test_lists_page_one_way_and_meta_declares_its_fields(spec: dict[str, Any]) -> None:
+    meta = spec["components"]["schemas"]["Meta"]["properties"]
+    assert {"request_id", "next_cursor", "limit", "total", "page", "pages"} <= set(meta)
+    for method, path, operation in operations(spec):
+        query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+        if "cursor" in query:
+            assert "limit" in query, (method, path)
+    listing = spec["paths"]["/api/customers"]["get"]["responses"]["200"]
+    envelope = listing["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    assert spec["components"]["schemas"][envelope]["properties"]["meta"] == {
+        "$ref": "#/components/schemas/Meta"
+    }
+
+
+def test_money_in_responses_is_a_decimal_string_with_its_currency(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    assert schemas["Decimal"]["format"] == "decimal" and schemas["Decimal"]["type"] == "string"
+    assert set(schemas["Money"]["required"]) == {"amount", "currency"}
+    quote = schemas["QuotePublic"]["properties"]
+    assert quote["total_sell"]["$ref"] == "#/components/schemas/Decimal"
+    assert quote["total_sell"]["x-currency"] == "currency" and "currency" in quote
+    budget = schemas["QueryPublic"]["properties"]["budget"]
+    assert {"$ref": "#/components/schemas/Decimal"} in budget["anyOf"]
+    assert budget["x-currency"] == "budget_currency"
