@@ -224,8 +224,8 @@ def test_lists_page_one_way_and_meta_declares_its_fields(spec: dict[str, Any]) -
     assert {"request_id", "next_cursor", "limit", "total", "page", "pages"} <= set(meta)
     for method, path, operation in operations(spec):
         query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
-        if "cursor" in query:
-            assert "limit" in query, (method, path)
+        if query & {"cursor", "page", "per_page"}:
+            assert {"limit", "cursor"} <= query, (method, path)
     listing = spec["paths"]["/api/customers"]["get"]["responses"]["200"]
     envelope = listing["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
     assert spec["components"]["schemas"][envelope]["properties"]["meta"] == {
@@ -243,3 +243,28 @@ def test_money_in_responses_is_a_decimal_string_with_its_currency(spec: dict[str
     budget = schemas["QueryPublic"]["properties"]["budget"]
     assert {"$ref": "#/components/schemas/Decimal"} in budget["anyOf"]
     assert budget["x-currency"] == "budget_currency"
+
+
+def test_response_kinds_statuses_and_roles_are_enums(spec: dict[str, Any]) -> None:
+    schemas = spec["components"]["schemas"]
+    for name in (
+        "SupplierPublic",
+        "SupplierListItem",
+        "CustomerPublic",
+        "CustomerListItem",
+        "QueryPublic",
+        "Me",
+        "MemberPublic",
+        "VersionPublic",
+        "RateImportPublic",
+        "ServicePublic",
+        "RestrictionPublic",
+        "AgeBandPublic",
+    ):
+        for field in ("kind", "status", "role"):
+            prop = schemas[name]["properties"].get(field)
+            if prop is None:
+                continue
+            if "$ref" in prop:
+                prop = schemas[prop["$ref"].rsplit("/", 1)[1]]
+            assert prop.get("enum"), (name, field, prop)

@@ -90,7 +90,7 @@ class CustomerUpdate(BaseModel):
 
 class CustomerPublic(BaseModel):
     id: uuid.UUID
-    kind: str
+    kind: CustomerKind
     name: str
     company: str | None
     email: str | None
@@ -112,7 +112,7 @@ class CustomerPublic(BaseModel):
 
 class CustomerListItem(BaseModel):
     id: uuid.UUID
-    kind: str
+    kind: CustomerKind
     name: str
     email: str | None
     phone: str | None
