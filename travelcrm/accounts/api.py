@@ -44,6 +44,7 @@ from travelcrm.api.auth import (
 )
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import conditional_bytes
+from travelcrm.api.openapi import SESSION_WHEN_PRESENT
 from travelcrm.core.clock import as_utc
 from travelcrm.core.errors import NotFoundError
 from travelcrm.core.text import CleanStr
@@ -183,6 +184,7 @@ async def login_form(
     response_class=RedirectResponse,
     responses={303: {"description": "Redirect to the login page"}},
     summary="Sign out from the browser (form post)",
+    openapi_extra=SESSION_WHEN_PRESENT,
 )
 async def logout_form(request: Request) -> RedirectResponse:
     await _end_session(request)
@@ -191,7 +193,12 @@ async def logout_form(request: Request) -> RedirectResponse:
     return response
 
 
-@router.post("/logout", status_code=204, summary="End this session")
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="End this session",
+    openapi_extra=SESSION_WHEN_PRESENT,
+)
 async def logout(request: Request, response: Response) -> Response:
     await _end_session(request)
     response = Response(status_code=204)

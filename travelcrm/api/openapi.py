@@ -40,6 +40,9 @@ REF = "#/components/{kind}/{name}"
 BEARER = "bearerAuth"
 COOKIE = "sessionCookie"
 SIGNED_IN: list[dict[str, list[str]]] = [{BEARER: []}, {COOKIE: []}]
+# `openapi_extra` of a route that uses the session cookie when sent and answers without it too
+# (sign-out)
+SESSION_WHEN_PRESENT: dict[str, Any] = {"security": [{}, {COOKIE: []}]}
 # Never queued by admission control and no database work: no 503 `server_busy` there.
 NEVER_BUSY = frozenset({"/api/health"})
 
