@@ -7,6 +7,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 TOOLS := $(CURDIR)/.tools
 BUN_VERSION := 1.4.4
+# The OpenAPI document's checks (tests/api/test_openapi_document.py): lint and TypeScript types.
+REDOCLY_VERSION := 2.77.0
+SPECTRAL_VERSION := 6.16.3
+OPENAPI_TYPESCRIPT_VERSION := 7.13.0
+NPM_TOOLS := bun@$(BUN_VERSION) @redocly/cli@$(REDOCLY_VERSION) \
+	@stoplight/spectral-cli@$(SPECTRAL_VERSION) openapi-typescript@$(OPENAPI_TYPESCRIPT_VERSION)
+NPM_TOOLS_STAMP := $(TOOLS)/.npm-$(BUN_VERSION)-$(REDOCLY_VERSION)-$(SPECTRAL_VERSION)-$(OPENAPI_TYPESCRIPT_VERSION)
 ARTIFACTS := test-artifacts
 
 # The offline Reflex frontend toolchain: bun from the npm registry, Reflex state kept in the project.
@@ -15,6 +22,8 @@ export REFLEX_USE_SYSTEM_BUN := 1
 export REFLEX_DIR := $(CURDIR)/.reflex
 export REFLEX_CHECK_LATEST_VERSION := 0
 export REFLEX_TELEMETRY_ENABLED := false
+export REDOCLY_TELEMETRY := off
+export REDOCLY_SUPPRESS_UPDATE_NOTICE := true
 NPM_REGISTRY := $(shell npm config get registry 2>/dev/null)
 export NPM_CONFIG_REGISTRY ?= $(NPM_REGISTRY)
 export BUN_CONFIG_REGISTRY ?= $(NPM_REGISTRY)
@@ -36,12 +45,16 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	@touch $@
 
-$(TOOLS)/.bun-$(BUN_VERSION):
-	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund --loglevel=error bun@$(BUN_VERSION)
+# One npm install for every tool: a second `npm install --no-save` would prune the first's.
+$(NPM_TOOLS_STAMP):
+	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund --loglevel=error $(NPM_TOOLS)
 	@$(TOOLS)/node_modules/.bin/bun --version >/dev/null
+	@$(TOOLS)/node_modules/.bin/redocly --version >/dev/null
+	@$(TOOLS)/node_modules/.bin/spectral --version >/dev/null
+	@$(TOOLS)/node_modules/.bin/openapi-typescript --version >/dev/null
 	@touch $@
 
-install: $(VENV)/.installed $(TOOLS)/.bun-$(BUN_VERSION)
+install: $(VENV)/.installed $(NPM_TOOLS_STAMP)
 
 run: install
 	$(PY) -m travelcrm.manage run

@@ -9,7 +9,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.transport.serialization import serialize_binary
 
-from tests.api.conftest import WidgetStore, make_widget_router
+from tests.api.conftest import WidgetStore, fresh_idempotency_key, make_widget_router
 from travelcrm.api.app import create_api
 
 app = create_api(extra_routers=[make_widget_router(WidgetStore(), with_failing_route=False)])
@@ -50,6 +50,7 @@ def test_every_operation_honours_its_contract(case, migrated_engine) -> None:
         excluded.append(positive_data_acceptance)
     if case.path in REFUSES_UNISSUED_INPUT:
         excluded.append(positive_data_acceptance)
+    fresh_idempotency_key(case)
     try:
         case.call_and_validate(excluded_checks=excluded)
     finally:

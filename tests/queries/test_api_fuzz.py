@@ -16,6 +16,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.transport.serialization import serialize_binary
 
+from tests.api.conftest import fresh_idempotency_key
 from travelcrm.api.app import create_api
 
 app = create_api()
@@ -58,4 +59,5 @@ def test_customer_and_query_operations_honour_their_contract(case, bearer) -> No
     excluded = [positive_data_acceptance]
     if case.path in LAX_DATES:
         excluded.append(negative_data_rejection)
+    fresh_idempotency_key(case)
     case.call_and_validate(headers=bearer, excluded_checks=excluded)

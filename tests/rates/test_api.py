@@ -497,3 +497,27 @@ def test_vehicle_prices_over_rest_per_km_with_seats_and_supplements(
         ("Driver allowance", "1", 2),
         ("Night driving", "1", 2),
     ]
+
+
+def test_lines_page_by_limit_and_cursor_like_every_list(migrated_engine) -> None:
+    contract = make_contract(publish=False)
+    client = _client_for(contract)
+    url = f"/api/rate-versions/{contract.version_id}/lines"
+    everything = client.get(url, params={"per_page": 1000})  # the numbered pages still answer
+    assert everything.status_code == 200, everything.text
+    expected = [line["id"] for line in everything.json()["data"]]
+    assert len(expected) >= 3
+    seen: list[str] = []
+    params: dict[str, str | int] = {"limit": 2}
+    while True:
+        page = client.get(url, params=params)
+        assert page.status_code == 200, page.text
+        body = page.json()
+        assert body["meta"]["limit"] == 2 and body["meta"]["total"] == len(expected)
+        seen += [line["id"] for line in body["data"]]
+        if body["meta"]["next_cursor"] is None:
+            break
+        params = {"limit": 2, "cursor": body["meta"]["next_cursor"]}
+    assert seen == expected
+    elsewhere = client.get("/api/customers", params={"cursor": params["cursor"]})
+    assert_problem(elsewhere, 422, "validation_failed")

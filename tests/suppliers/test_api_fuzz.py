@@ -11,6 +11,7 @@ import schemathesis
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
+from tests.api.conftest import fresh_idempotency_key
 from travelcrm.api.app import create_api
 
 app = create_api()
@@ -51,4 +52,5 @@ def test_supplier_operations_honour_their_contract(case, bearer) -> None:
     gstin, pan = body.get("gstin"), body.get("pan")
     if isinstance(gstin, str) and isinstance(pan, str) and gstin[2:12] != pan:
         excluded.append(positive_data_acceptance)  # a GSTIN carries its PAN (422 says so)
+    fresh_idempotency_key(case)
     case.call_and_validate(headers=bearer, excluded_checks=excluded)

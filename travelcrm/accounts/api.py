@@ -42,6 +42,8 @@ from travelcrm.api.auth import (
     tenant_session,
 )
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.etag import conditional_bytes
+from travelcrm.api.openapi import SESSION_WHEN_PRESENT
 from travelcrm.core.clock import as_utc
 from travelcrm.core.errors import NotFoundError
 from travelcrm.core.text import CleanStr
@@ -182,6 +184,7 @@ async def login_form(
     response_class=RedirectResponse,
     responses={303: {"description": "Redirect to the login page"}},
     summary="Sign out from the browser (form post)",
+    openapi_extra=SESSION_WHEN_PRESENT,
 )
 async def logout_form(request: Request) -> RedirectResponse:
     await _end_session(request)
@@ -190,7 +193,12 @@ async def logout_form(request: Request) -> RedirectResponse:
     return response
 
 
-@router.post("/logout", status_code=204, summary="End this session")
+@router.post(
+    "/logout",
+    status_code=204,
+    summary="End this session",
+    openapi_extra=SESSION_WHEN_PRESENT,
+)
 async def logout(request: Request, response: Response) -> Response:
     await _end_session(request)
     response = Response(status_code=204)
@@ -545,11 +553,13 @@ def delete_avatar(person: Annotated[Person, Depends(current_person)]) -> Respons
 
 
 def _image_response(content: bytes, content_type: str, sha256: str, request: Request) -> Response:
-    etag = f'"{sha256[:32]}"'
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=300"}
-    if request.headers.get("if-none-match") == etag:
-        return Response(status_code=304, headers=headers)
-    return Response(content, media_type=content_type, headers=headers)
+    return conditional_bytes(
+        request,
+        content,
+        media_type=content_type,
+        digest=sha256,
+        cache_control="private, max-age=300",
+    )
 
 
 @router.get(

@@ -24,7 +24,7 @@ class Me(BaseModel):
     email: str
     name: str
     tenant_id: uuid.UUID
-    role: str
+    role: Role
     phone: str | None = None
     timezone: str | None = None
     has_avatar: bool = False
@@ -70,7 +70,7 @@ class AgencyOut(BaseModel):
     tenant_id: uuid.UUID
     slug: str
     name: str
-    role: str
+    role: Role
     current: bool
 
 
@@ -105,7 +105,7 @@ class MemberPublic(BaseModel):
     user_id: uuid.UUID
     email: str
     name: str
-    role: str
+    role: Role
     is_active: bool
     created_at: datetime
     invitation_pending: bool = False

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 from fastapi_offline import FastAPIOffline
 from starlette.routing import Match, Mount
@@ -15,13 +14,13 @@ from travelcrm import __version__
 from travelcrm.accounts.api import invitations_router, users_router
 from travelcrm.accounts.api import router as auth_router
 from travelcrm.api.admission import AdmissionMiddleware
-from travelcrm.api.envelope import PROBLEM_MEDIA_TYPE, Problem
 from travelcrm.api.idempotency import IdempotencyMiddleware
 from travelcrm.api.middleware import (
     ForwardedHeadersMiddleware,
     JsonDepthMiddleware,
     RequestContextMiddleware,
 )
+from travelcrm.api.openapi import build_openapi, operation_id
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.customers.api import router as customers_router
@@ -89,41 +88,6 @@ def _methods_for_path(api: FastAPI, request: Request) -> list[str]:
     return allowed
 
 
-def _problem_openapi(api: FastAPI) -> Callable[[], dict[str, Any]]:
-    """Document every 4xx/5xx as application/problem+json (the shape the handlers send)."""
-
-    def openapi() -> dict[str, Any]:
-        if api.openapi_schema:
-            return api.openapi_schema
-        schema = get_openapi(
-            title=api.title,
-            version=api.version,
-            description=api.description,
-            routes=api.routes,
-            tags=api.openapi_tags,
-        )
-        components = schema.setdefault("components", {}).setdefault("schemas", {})
-        problem = Problem.model_json_schema(ref_template="#/components/schemas/{model}")
-        components.update(problem.pop("$defs", {}))
-        components["Problem"] = problem
-        content = {PROBLEM_MEDIA_TYPE: {"schema": {"$ref": "#/components/schemas/Problem"}}}
-        for operations in schema.get("paths", {}).values():
-            for operation in operations.values():
-                responses = operation.setdefault("responses", {})
-                for status, response in responses.items():
-                    if status == "default" or status[0] in "45":
-                        response["content"] = content
-                responses.setdefault(
-                    "default", {"description": "Problem details (RFC 9457)", "content": content}
-                )
-        for unused in ("HTTPValidationError", "ValidationError"):
-            components.pop(unused, None)
-        api.openapi_schema = schema
-        return schema
-
-    return openapi
-
-
 def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
     api = FastAPIOffline(
         title="TravelCRM API",
@@ -134,6 +98,7 @@ def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
         redoc_url=f"{API_PREFIX}/redoc",
         static_url=f"{API_PREFIX}/docs-assets",
         swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
+        generate_unique_id_function=operation_id,
     )
     install_problem_handlers(api)
     for router in (*ROUTERS, *extra_routers):
@@ -160,7 +125,12 @@ def create_api(extra_routers: Sequence[APIRouter] = ()) -> FastAPI:
             instance=request.url.path,
         )
 
-    api.openapi = _problem_openapi(api)  # type: ignore[method-assign]
+    def openapi() -> dict[str, Any]:
+        if not api.openapi_schema:
+            api.openapi_schema = build_openapi(api)
+        return api.openapi_schema
+
+    api.openapi = openapi  # type: ignore[method-assign]
 
     # Outermost last: the client address is taken from a trusted proxy's headers first; request
     # context wraps everything, so a 503 or a replay carries a request id too; admission control

@@ -16,12 +16,32 @@ PROBLEM_MEDIA_TYPE = "application/problem+json"
 PROBLEM_TYPE_BASE = "https://travelcrm.app/problems/"
 
 
+def _unset(value: object) -> bool:
+    return value is None
+
+
 class Meta(BaseModel):
+    """Every success body's `meta`; on a list, its paging (the same fields on every list)."""
+
     model_config = ConfigDict(extra="allow")
 
-    request_id: str | None = None
-    next_cursor: str | None = Field(default=None, description="Opaque; pass as ?cursor=")
-    limit: int | None = None
+    request_id: str | None = Field(default=None, description="The request's id (X-Request-ID)")
+    next_cursor: str | None = Field(
+        default=None, description="Opaque; pass as ?cursor= for the next page (null: last page)"
+    )
+    limit: int | None = Field(default=None, description="The page size used")
+    # counts only where a list has them (left out otherwise)
+    total: int | None = Field(
+        default=None,
+        description="Rows matching the filters, on lists that count them",
+        exclude_if=_unset,
+    )
+    page: int | None = Field(
+        default=None, description="The 1-based page, on numbered pages", exclude_if=_unset
+    )
+    pages: int | None = Field(
+        default=None, description="How many pages, on numbered pages", exclude_if=_unset
+    )
 
 
 class Envelope(BaseModel, Generic[T]):

@@ -35,6 +35,18 @@ def resource_response(request: Request, data: Any, *, status_code: int = 200) ->
     )
 
 
+def conditional_bytes(
+    request: Request, content: bytes, *, media_type: str, digest: str, cache_control: str
+) -> Response:
+    """A file (a picture, a logo) with an ETag from its digest; 304 when If-None-Match has it."""
+    etag = '"' + digest[:32] + '"'
+    headers = {"ETag": etag, "Cache-Control": cache_control}
+    if_none_match = request.headers.get("if-none-match")
+    if if_none_match and (if_none_match.strip() == "*" or etag in _etags(if_none_match)):
+        return Response(status_code=304, headers=headers)
+    return Response(content, media_type=media_type, headers=headers)
+
+
 def check_if_match(request: Request, current: Any) -> None:
     """Refuse an update made against a stale copy. Without If-Match the update proceeds."""
     header = request.headers.get("if-match")

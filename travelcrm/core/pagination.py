@@ -111,3 +111,36 @@ def keyset_page(
         rows = rows[: params.limit]
         next_cursor = encode_cursor(key(rows[-1]))
     return rows, next_cursor
+
+
+@dataclass(frozen=True)
+class NumberedPage:
+    """A page of a list counted in numbered pages (the rate grid's lines), reached by the same
+    `limit` and `cursor` as every other list; the cursor carries the page and its size."""
+
+    number: int
+    size: int
+
+    def next_cursor(self, pages: int) -> str | None:
+        return encode_cursor(["page", self.number + 1, self.size]) if self.number < pages else None
+
+
+def numbered_page(
+    params: PageParams, *, page: int | None = None, size: int | None = None
+) -> NumberedPage:
+    """The page `params.cursor` points to, else `page` (1 by default) of `size` rows (else
+    `params.limit`)."""
+    if not params.cursor:
+        return NumberedPage(number=page or 1, size=size or params.limit)
+    values = decode_cursor(params.cursor)
+    shape_ok = (
+        len(values) == 3
+        and values[0] == "page"
+        and all(isinstance(v, int) and not isinstance(v, bool) and v >= 1 for v in values[1:])
+    )
+    if not shape_ok:
+        raise ValidationFailedError(
+            "The cursor does not fit this listing.",
+            errors=[FieldError("cursor", "cursor from another listing", "invalid_cursor")],
+        )
+    return NumberedPage(number=values[1], size=values[2])

@@ -89,7 +89,7 @@ class CustomerUpdate(BaseModel):
 
 class CustomerPublic(BaseModel):
     id: uuid.UUID
-    kind: str
+    kind: CustomerKind
     name: str
     company: str | None
     email: str | None
@@ -111,7 +111,7 @@ class CustomerPublic(BaseModel):
 
 class CustomerListItem(BaseModel):
     id: uuid.UUID
-    kind: str
+    kind: CustomerKind
     name: str
     email: str | None
     phone: str | None

@@ -88,7 +88,10 @@ Db = Annotated[Session, Depends(tenant_session)]
 READ = problem_responses(401, 403, 404)
 WRITE = problem_responses(401, 403, 404, 409, 422)
 SAME_QUERY: dict[int | str, dict[str, Any]] = {
-    200: {"description": "The `external_ref` was already used: the earlier query"}
+    200: {
+        "description": "The `external_ref` was already used: the earlier query",
+        "model": Envelope[QueryPublic],
+    }
 }
 EMAIL_MEDIA_TYPES = ("message/rfc822", "application/octet-stream")  # the raw .eml either way
 SLUG = Annotated[str, PathParam(pattern=r"^[a-z0-9][a-z0-9-]{0,62}$")]

@@ -13,6 +13,8 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from travelcrm.api.auth import Identity, TenantWork, current_identity, tenant_session, tenant_work
 from travelcrm.api.envelope import Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.api.pagination import page_params
+from travelcrm.core.pagination import PageParams, numbered_page
 from travelcrm.db import Session
 from travelcrm.rates import availability, pricing
 from travelcrm.rates import lines as rate_lines
@@ -292,29 +294,38 @@ def set_age_bands(
     "/rate-versions/{version_id}/lines",
     response_model=Envelope[list[LinePublic]],
     responses=READ,
-    summary="A page of lines (filter by service and season); meta has total and pages",
+    summary="A page of lines (filter by service and season), by `limit` and `cursor` like "
+    "every list; meta also has total and pages",
 )
 def list_lines(
     version_id: uuid.UUID,
     identity: Who,
     session: Db,
+    params: Annotated[PageParams, Depends(page_params)],
     service_id: uuid.UUID | None = None,
     season_id: uuid.UUID | None = None,
-    page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-    per_page: Annotated[int, Query(ge=1, le=1000)] = 100,
+    page: Annotated[
+        int | None, Query(ge=1, le=100_000, deprecated=True, description="Use `cursor`")
+    ] = None,
+    per_page: Annotated[
+        int | None, Query(ge=1, le=1000, deprecated=True, description="Use `limit`")
+    ] = None,
 ) -> dict[str, Any]:
     version = rates.get_version(session, identity.context, version_id)
+    at = numbered_page(params, page=page, size=per_page)
     result = rate_lines.list_lines(
         session,
         identity.context,
         version_id=version_id,
         service_id=service_id,
         season_id=season_id,
-        page=page,
-        per_page=per_page,
+        page=at.number,
+        per_page=at.size,
     )
     return envelope(
         [_line(line, version.currency) for line in result.lines],
+        next_cursor=at.next_cursor(result.pages) if result.page == at.number else None,
+        limit=at.size,
         total=result.total,
         page=result.page,
         pages=result.pages,

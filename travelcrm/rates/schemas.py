@@ -18,7 +18,14 @@ from pydantic import (
 )
 
 from travelcrm.core.text import CleanStr
-from travelcrm.rates.models import AgeBandKind, Market, Occupancy, PricingBasis, RestrictionKind
+from travelcrm.rates.models import (
+    AgeBandKind,
+    Market,
+    Occupancy,
+    PricingBasis,
+    RestrictionKind,
+    VersionStatus,
+)
 
 Price = Decimal  # validated by the fields below: 0 <= price < 10^12, at most 4 decimals
 PRICE = Field(ge=0, lt=Decimal("1e12"), decimal_places=4)
@@ -310,7 +317,7 @@ class VersionPublic(_Out):
     id: uuid.UUID
     rate_list_id: uuid.UUID
     number: int
-    status: str
+    status: VersionStatus
     currency: str
     valid_from: date
     valid_to: date
@@ -339,7 +346,7 @@ class SeasonPublic(_Out):
 
 
 class AgeBandPublic(_Out):
-    kind: str
+    kind: AgeBandKind
     age_min: int
     age_max: int
 
@@ -457,7 +464,7 @@ class RestrictionPublic(_Out):
     id: uuid.UUID
     supplier_id: uuid.UUID
     service_id: uuid.UUID | None
-    kind: str
+    kind: RestrictionKind
     starts_on: date
     ends_on: date
     reason: str | None

@@ -47,6 +47,9 @@ Who = Annotated[Identity, Depends(current_identity)]
 Db = Annotated[Session, Depends(tenant_session)]
 READ = problem_responses(401, 403, 404)
 WRITE = problem_responses(401, 403, 404, 409, 422)
+QUEUED: dict[int | str, dict[str, Any]] = {
+    202: {"description": "Queued: poll the import", "model": Envelope[RateImportPublic]}
+}
 MULTIPART_OVERHEAD = 64 * 1024
 
 _UPLOAD_BODY = {
@@ -216,7 +219,7 @@ def _staged_public(staged: sheets.Staged) -> StagedImportPublic:
             "complete the mapping, then dry-run or commit",
             "model": Envelope[StagedImportPublic],
         },
-        202: {"description": "Queued: poll the import"},
+        202: {"description": "Queued: poll the import", "model": Envelope[StagedImportPublic]},
         **WRITE,
     },
     openapi_extra=_UPLOAD_BODY,
@@ -288,7 +291,7 @@ def put_mapping(
 @router.post(
     "/rate-imports/{import_id}/dry-run",
     response_model=Envelope[RateImportPublic],
-    responses={202: {"description": "Queued: poll the import"}, **WRITE},
+    responses={**QUEUED, **WRITE},
     summary="Check a staged import (nothing stored); 422 while required fields are unmapped",
 )
 def dry_run_import(
@@ -345,7 +348,7 @@ def preview_import(
 @router.post(
     "/rate-imports/{import_id}/commit",
     response_model=Envelope[RateImportPublic],
-    responses={202: {"description": "Queued: poll the import"}, **WRITE},
+    responses={**QUEUED, **WRITE},
     summary="Store a checked import as a new draft version (all or nothing)",
 )
 def commit_import(

@@ -5,9 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+from travelcrm.ratesheets.models import ImportStatus
 
 
 class ImportField(StrEnum):
@@ -81,8 +83,8 @@ class RateImportPublic(BaseModel):
     file_name: str
     checksum: str
     size_bytes: int
-    kind: str
-    status: str = Field(description="staged, queued, running, checked, committed, refused, failed")
+    kind: Literal["csv", "xlsx", "xls"]
+    status: ImportStatus = Field(description="queued and running ones are still at work")
     progress: int = Field(description="percent, while queued or running")
     stage: str
     dry_run: bool

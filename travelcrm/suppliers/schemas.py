@@ -128,8 +128,8 @@ EDITABLE_FIELDS: tuple[str, ...] = tuple(SupplierUpdate.model_fields)
 class SupplierPublic(BaseModel):
     id: uuid.UUID
     name: str
-    kind: str
-    status: str
+    kind: SupplierKind
+    status: SupplierStatus
     city: str | None
     region: str | None
     country: str
@@ -159,8 +159,8 @@ class SupplierPublic(BaseModel):
 class SupplierListItem(BaseModel):
     id: uuid.UUID
     name: str
-    kind: str
-    status: str
+    kind: SupplierKind
+    status: SupplierStatus
     city: str | None
     region: str | None
     country: str
@@ -291,7 +291,7 @@ def check_meal_plan(kind: str | None, meal_plan: str | None) -> None:
 class ServicePublic(BaseModel):
     id: uuid.UUID
     supplier_id: uuid.UUID
-    kind: str
+    kind: ServiceKind
     name: str
     code: str | None
     meal_plan: str | None

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from travelcrm.api.auth import Identity, current_identity, tenant_session
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
-from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.api.etag import check_if_match, conditional_bytes, resource_response
 from travelcrm.core.errors import NotFoundError
 from travelcrm.db import Session, enter_tenant, system_scope, tenant_scope
 from travelcrm.tenants import services
@@ -113,8 +113,10 @@ def agency_logo(slug: SLUG, request: Request) -> Response:
         logo = services.logo_of(session)
         if logo is None:
             raise NotFoundError(f"{tenant.name} has no logo.")
-        etag = f'"{logo.sha256[:32]}"'
-        headers = {"ETag": etag, "Cache-Control": "public, max-age=300"}
-        if request.headers.get("if-none-match") == etag:
-            return Response(status_code=304, headers=headers)
-        return Response(logo.content, media_type=logo.content_type, headers=headers)
+        return conditional_bytes(
+            request,
+            logo.content,
+            media_type=logo.content_type,
+            digest=logo.sha256,
+            cache_control="public, max-age=300",
+        )
