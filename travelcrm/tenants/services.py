@@ -21,7 +21,7 @@ from travelcrm.core.errors import (
 from travelcrm.core.images import process_logo
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.core.upsert import save_row
+from travelcrm.core.upsert import add_unless_exists, save_row
 from travelcrm.tenants.models import BrandAsset, Tenant, TenantStatus
 from travelcrm.tenants.schemas import (
     AgencyBrand,
@@ -41,15 +41,17 @@ TAX_ID_RULES = {
 
 
 def create_tenant(session: Session, *, data: TenantCreate) -> Tenant:
-    if session.exec(select(Tenant).where(Tenant.slug == data.slug)).first() is not None:
+    """A new agency under its address (slug). One statement claims the address, so of two
+    sign-ups for the same one at once, one gets it and the other is told it is taken."""
+    tenant = Tenant(**data.model_dump())
+    if not add_unless_exists(session, tenant, key=["slug"]):
         raise ConflictError(
             f"An agency with the address '{data.slug}' already exists.",
             errors=[FieldError("slug", "already taken", "taken")],
         )
-    tenant = Tenant(**data.model_dump())
-    session.add(tenant)
-    session.flush()
-    return tenant
+    stored = session.get(Tenant, tenant.id)
+    assert stored is not None  # inserted by this unit of work just now
+    return stored
 
 
 def own_tenant(session: Session, ctx: TenantContext) -> Tenant:
