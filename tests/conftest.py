@@ -79,8 +79,12 @@ else:
     os.environ.pop("REDIS_URL", None)
 
 
-def pytest_report_header(config: pytest.Config) -> str:
-    return f"travelcrm backend: {BACKEND} (database {os.environ['DATABASE_URL']})"
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    seed = config.getoption("hypothesis_seed", default=None)
+    return [
+        f"travelcrm backend: {BACKEND} (database {os.environ['DATABASE_URL']})",
+        f"hypothesis seed: {seed}" if seed is not None else "hypothesis seed: random (per run)",
+    ]
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

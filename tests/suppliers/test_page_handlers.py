@@ -28,10 +28,16 @@ BANK_FORM = {**BANK, "swift": "", "iban": "", "branch": ""}
 
 def _state(cls: type, token: str, path: str, params: dict[str, str] | None = None) -> Any:
     state = cls(_reflex_internal_init=True)
+    # the route's pattern ("/suppliers/[id]") and the address the browser is on
+    route, address = path, path
+    for name, value in (params or {}).items():
+        route = route.replace(value, f"[{name}]")
+        address = address.replace(f"[{name}]", value)
     state.router = RouterData.from_router_data(
         {
             "headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"},
-            "pathname": path,
+            "pathname": route,
+            "asPath": address,
             "query": params or {},
         }
     )

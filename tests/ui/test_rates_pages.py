@@ -362,10 +362,16 @@ def _signed_in(email: str) -> str:
 
 def _state(cls: type, token: str, path: str, query: dict[str, str] | None = None) -> Any:
     state = cls(_reflex_internal_init=True)
+    # the route's pattern ("/suppliers/[id]") and the address the browser is on
+    route, address = path, path
+    for name, value in (query or {}).items():
+        route = route.replace(value, f"[{name}]")
+        address = address.replace(f"[{name}]", value)
     state.router = RouterData.from_router_data(
         {
             "headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"},
-            "pathname": path,
+            "pathname": route,
+            "asPath": address,
             "query": query or {},
         }
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from travelcrm.core.permissions import Action, Role, can
 
@@ -42,6 +43,27 @@ API_READY = "/api/ready"
 API_LOGIN_FORM = "/api/auth/login-form"
 API_AGENCIES = "/api/agencies"
 API_LOGOUT_FORM = "/api/auth/logout-form"
+
+
+def route_param(route_id: str, path: str, name: str) -> str:
+    """The value of `[name]` in a page's route (`route_id`, e.g. "/queries/[id]") read from the
+    address the browser is on (`path`, e.g. "/queries/0192..."); "" when the route has none.
+    Matched from the end, so a prefix the app is served under does not shift it."""
+    from urllib.parse import unquote
+
+    pattern = [p for p in route_id.split("/") if p]
+    actual = [p for p in path.split("/") if p]
+    if len(actual) < len(pattern):
+        return ""
+    for part, value in zip(pattern, actual[len(actual) - len(pattern) :], strict=True):
+        if part == f"[{name}]":
+            return unquote(value)
+    return ""
+
+
+def page_arg(router: Any, name: str) -> str:
+    """`[name]` of the page a state's event came from (`self.router`), e.g. the query's id."""
+    return route_param(router.route_id, router.url.path, name)
 
 
 def agency_login(slug: str) -> str:

@@ -18,6 +18,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
+from travelcrm.ui.routes import page_arg
 from travelcrm.ui.session import client_of, identify, signed_in_without_agency
 
 MESSAGES = {
@@ -56,7 +57,7 @@ class LoginState(rx.State):
     resend_message: str = ""
 
     def _agency_from_address(self) -> str:
-        slug = str(self.router.page.params.get("slug", "") or "")
+        slug = page_arg(self.router, "slug")
         return (
             slug
             or tenants.slug_from_host(self.router.headers.host, get_settings().base_domain)

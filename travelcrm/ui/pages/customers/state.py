@@ -42,6 +42,7 @@ from travelcrm.ui.pages.queries.text import (
     timeline_row,
 )
 from travelcrm.ui.pages.suppliers.text import as_text, clean_form, field_messages
+from travelcrm.ui.routes import page_arg
 from travelcrm.ui.session import Viewer, identify, login_url
 
 EDIT_FIELDS = (
@@ -204,7 +205,7 @@ class CustomerState(rx.State):
         self.can_edit = can(role, Action.CUSTOMERS_EDIT)
         self.can_merge = can(role, Action.CUSTOMERS_MERGE)
         self.can_query = can(role, Action.QUERIES_EDIT)
-        self.customer_id = str(self.router.page.params.get("id", "") or "")[:64]
+        self.customer_id = page_arg(self.router, "id")[:64]
         self.edit_open = self.traveller_open = self.merge_open = False
         self.found = False
         if self.allowed:

@@ -37,6 +37,7 @@ from travelcrm.ui.pages.queries.text import (
     sla_tone,
     timeline_row,
 )
+from travelcrm.ui.routes import page_arg
 from travelcrm.ui.session import Viewer, identify, login_url
 
 NOTE_KINDS = ("note", "call", "email")
@@ -247,7 +248,7 @@ class QueryState(rx.State):
         self.allowed = can(role, Action.QUERIES_VIEW)
         self.can_edit = can(role, Action.QUERIES_EDIT)
         self.can_assign = can(role, Action.QUERIES_ASSIGN)
-        self.query_id = str(self.router.page.params.get("id", "") or "")[:64]
+        self.query_id = page_arg(self.router, "id")[:64]
         self.lost_open = self.cancel_open = False
         self.note_kind, self.counts_as_reply, self.note_error = "note", False, ""
         self.found = False

@@ -85,6 +85,7 @@ from travelcrm.ui.pages.rates.text import (
     values_text,
     words,
 )
+from travelcrm.ui.routes import page_arg
 from travelcrm.ui.session import Viewer, identify, login_url
 
 logger = logging.getLogger("travelcrm.ui.rates")
@@ -466,7 +467,7 @@ class RateListState(rx.State):
         self.allowed = can(ctx.role, Action.RATES_VIEW)
         self.can_edit = can(ctx.role, Action.RATES_EDIT)
         self.can_publish = can(ctx.role, Action.RATES_PUBLISH)
-        list_id = _uuid(str(self.router.page.params.get("id", "") or ""))
+        list_id = _uuid(page_arg(self.router, "id"))
         if self.allowed and list_id is not None:
             try:
                 with tenant_scope(ctx) as session:

@@ -49,6 +49,7 @@ from travelcrm.ui.pages.suppliers.text import (
     clean_form,
     field_messages,
 )
+from travelcrm.ui.routes import page_arg
 from travelcrm.ui.session import Viewer, client_of, identify, login_url
 
 T = TypeVar("T")
@@ -317,7 +318,7 @@ class SupplierState(rx.State):
         self.allowed = can(role, Action.SUPPLIERS_VIEW)
         self.can_edit = can(role, Action.SUPPLIERS_EDIT)
         self.can_bank = can(role, Action.SUPPLIER_BANK_VIEW)
-        self.supplier_id = str(self.router.page.params.get("id", "") or "")[:64]
+        self.supplier_id = page_arg(self.router, "id")[:64]
         self.tab, self.revealed = "overview", []
         self.contact_open = self.service_open = self.bank_open = self.confirm_open = False
         self.found = False
