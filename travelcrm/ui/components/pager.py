@@ -13,7 +13,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, login_url
+from travelcrm.ui.session import Viewer
 
 
 class Paged(rx.State, mixin=True):
@@ -39,16 +39,13 @@ class Paged(rx.State, mixin=True):
         self.has_more = next_cursor is not None
         self.page_number = max(1, len(self._cursors))
 
-    def _viewer(self) -> Viewer | None:
-        raise NotImplementedError
-
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
         raise NotImplementedError
 
     def _show_page(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._viewer()  # type: ignore[attr-defined]  # StaffPage's, beside this mixin
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()  # type: ignore[attr-defined]
         return self._fetch(viewer)
 
     @event

@@ -23,7 +23,8 @@ from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
 ANY = "any"  # a select's "no filter" value (Radix selects cannot hold "")
@@ -157,7 +158,7 @@ def describe_target(
     return f"{target_type} {(target_id or '')[:8]}".strip()
 
 
-class AuditState(Paged, rx.State):
+class AuditState(Paged, StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     role: str = ""
@@ -184,9 +185,6 @@ class AuditState(Paged, rx.State):
             "",
             "",
         )
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
 
     def _filters(self, viewer: Viewer) -> AuditFilter:
         since, until = day_range(self.since, self.until, viewer.agency_timezone)
@@ -271,7 +269,7 @@ class AuditState(Paged, rx.State):
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.role = viewer.context.role.value
         self.allowed = can(viewer.context.role, Action.AUDIT_READ)
         self.timezone = viewer.agency_timezone

@@ -21,10 +21,11 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.suppliers.list_state import place_of
 from travelcrm.ui.pages.suppliers.text import clean_form, field_messages
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
 CREATE_FIELDS = ("name", "company", "email", "phone", "city", "country", "tags")
@@ -93,7 +94,7 @@ def customer_input(form: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-class CustomersState(Paged, rx.State):
+class CustomersState(Paged, StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_create: bool = False
@@ -106,9 +107,6 @@ class CustomersState(Paged, rx.State):
     duplicates: list[DuplicateRow] = []
     create_key: int = 0
     _pending: dict[str, Any] = {}
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
 
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
         try:
@@ -129,7 +127,7 @@ class CustomersState(Paged, rx.State):
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         role = viewer.context.role
         self.role = role.value
         self.allowed = can(role, Action.CUSTOMERS_VIEW)
@@ -144,7 +142,7 @@ class CustomersState(Paged, rx.State):
     def set_q(self, value: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.q = str(value)[:100]
         self._first_page()
         return self._fetch(viewer)
@@ -160,7 +158,7 @@ class CustomersState(Paged, rx.State):
     def _create(self, values: dict[str, Any], *, anyway: bool) -> EventSpec | list[EventSpec]:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.create_errors = {}
         try:
             data = CustomerCreate.model_validate({**values, "allow_duplicate": anyway})

@@ -32,6 +32,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.money import format_date
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.customers.list_state import DuplicateRow, duplicate_rows
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.queries.text import (
@@ -42,8 +43,7 @@ from travelcrm.ui.pages.queries.text import (
     timeline_row,
 )
 from travelcrm.ui.pages.suppliers.text import as_text, clean_form, field_messages
-from travelcrm.ui.routes import page_arg
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 EDIT_FIELDS = (
     "name",
@@ -106,7 +106,7 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
-class CustomerState(rx.State):
+class CustomerState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     found: bool = False
@@ -142,12 +142,6 @@ class CustomerState(rx.State):
     merge_pick_name: str = ""
 
     # ---- plumbing -------------------------------------------------------------------------------
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
 
     def _id(self) -> uuid.UUID:
         customer_id = parse_uuid(self.customer_id)
@@ -205,7 +199,7 @@ class CustomerState(rx.State):
         self.can_edit = can(role, Action.CUSTOMERS_EDIT)
         self.can_merge = can(role, Action.CUSTOMERS_MERGE)
         self.can_query = can(role, Action.QUERIES_EDIT)
-        self.customer_id = page_arg(self.router, "id")[:64]
+        self.customer_id = self._page_arg("id")[:64]
         self.edit_open = self.traveller_open = self.merge_open = False
         self.found = False
         if self.allowed:

@@ -16,6 +16,7 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.machine import CLOSED_STATUSES, QueryStatus
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.queries.text import (
     BOARD_COLUMNS,
     MOVE_ORDER,
@@ -24,14 +25,14 @@ from travelcrm.ui.pages.queries.text import (
     parse_uuid,
     query_row,
 )
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 OPEN_LIMIT = 20  # cards per open column (the newest; the list has them all)
 CLOSED_LIMIT = 10  # won and lost: the most recent ones
 TARGETS = frozenset(s.value for s in MOVE_ORDER)
 
 
-class BoardState(rx.State):
+class BoardState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_move: bool = False
@@ -45,9 +46,6 @@ class BoardState(rx.State):
     lost_reason: str = ""
     reasons: list[str] = []
     _lost_query: str = ""
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
 
     def _fill(self, viewer: Viewer) -> EventSpec | None:
         ctx = viewer.context
@@ -83,7 +81,7 @@ class BoardState(rx.State):
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         role = viewer.context.role
         self.role = role.value
         self.allowed = can(role, Action.QUERIES_VIEW)
@@ -126,7 +124,7 @@ class BoardState(rx.State):
         """A card dropped on the `to` column (or moved with its menu)."""
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         card = self._card(str(query_id))
         if card is None or to not in TARGETS or card.status == to:
             return None  # not a card of this board (a dropped text, a stale id), or no move
@@ -154,7 +152,7 @@ class BoardState(rx.State):
     def confirm_lost(self) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         if not self.lost_reason:
             return rx.toast.error("Choose why it was lost.")
         card = self._card(self._lost_query)

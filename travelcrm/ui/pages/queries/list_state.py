@@ -14,8 +14,9 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.queries.text import STATUS_WORDS, Option, QueryListRow, query_list_row
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
 ANY = "any"
@@ -38,7 +39,7 @@ def query_filter(view: str, status: str, q: str) -> QueryFilter:
     )
 
 
-class QueriesState(Paged, rx.State):
+class QueriesState(Paged, StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_create: bool = False
@@ -52,9 +53,6 @@ class QueriesState(Paged, rx.State):
     @rx.var
     def filtered(self) -> bool:
         return self.q.strip() != "" or self.status != ANY
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
 
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
         cursor = self._page_cursor()
@@ -83,7 +81,7 @@ class QueriesState(Paged, rx.State):
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         role = viewer.context.role
         self.role = role.value
         self.allowed = can(role, Action.QUERIES_VIEW)

@@ -23,9 +23,9 @@ from travelcrm.queries.schemas import QueryCreate
 from travelcrm.tenants.services import own_tenant
 from travelcrm.ui import routes
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.queries.text import parse_uuid, query_field, query_input
-from travelcrm.ui.session import Viewer, identify, login_url
 
 MAX_CHILDREN = 10
 MATCHES = 8
@@ -64,7 +64,7 @@ def service_messages(exc: ValidationFailedError) -> dict[str, str]:
     return messages
 
 
-class NewQueryState(rx.State):
+class NewQueryState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     role: str = ""
@@ -87,9 +87,6 @@ class NewQueryState(rx.State):
     def child_slots(self) -> list[int]:
         return list(range(self.children))
 
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
     def _choose(self, option: CustomerOption) -> None:
         self.customer_id, self.customer_name = option.customer_id, option.name
         self.customer_detail = option.detail
@@ -101,7 +98,7 @@ class NewQueryState(rx.State):
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         role = viewer.context.role
         self.role = role.value
         self.allowed = can(role, Action.QUERIES_EDIT)
@@ -128,7 +125,7 @@ class NewQueryState(rx.State):
     def search_customers(self, value: str) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.customer_q = str(value)[:100]
         text = self.customer_q.strip()
         if len(text) < 2:
@@ -182,7 +179,7 @@ class NewQueryState(rx.State):
     def save(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.errors = {}
         if not self.new_customer and not self.customer_id:
             self.errors = {"customer": "Find the customer, or add a new one."}

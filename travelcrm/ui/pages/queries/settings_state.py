@@ -26,8 +26,9 @@ from travelcrm.queries.models import QuerySettings
 from travelcrm.queries.schemas import AgentProfileIn, QuerySettingsIn
 from travelcrm.queries.sla import DEFAULT_TARGETS, WEEKDAY_NAMES, Priority
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.queries.text import parse_uuid, split_list
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 KINDS = ("first_response", "follow_up")
 PRIORITIES = tuple(p.value for p in Priority)
@@ -168,7 +169,7 @@ def agent_message(exc: ValidationError) -> str:
     }.get(field, _sentence(str(error.get("msg", "is not valid"))))
 
 
-class QuerySettingsState(rx.State):
+class QuerySettingsState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     role: str = ""
@@ -195,12 +196,6 @@ class QuerySettingsState(rx.State):
     _saved: dict[str, Any] = {}
 
     # ---- plumbing -------------------------------------------------------------------------------
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
 
     def _values(self) -> dict[str, Any]:
         return settings_input(

@@ -28,6 +28,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.money import format_money, format_range
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_LABELS,
     STATUS_WORDS,
@@ -37,8 +38,7 @@ from travelcrm.ui.pages.queries.text import (
     sla_tone,
     timeline_row,
 )
-from travelcrm.ui.routes import page_arg
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 NOTE_KINDS = ("note", "call", "email")
 OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
@@ -142,7 +142,7 @@ def details_of(query: QueryPublic, timezone: str) -> list[Detail]:
     return [Detail(label, value) for label, value in rows if value]
 
 
-class QueryState(rx.State):
+class QueryState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     found: bool = False
@@ -186,12 +186,6 @@ class QueryState(rx.State):
         return self.status in OPEN_VALUES
 
     # ---- plumbing -------------------------------------------------------------------------------
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
 
     def _id(self) -> uuid.UUID:
         query_id = parse_uuid(self.query_id)
@@ -248,7 +242,7 @@ class QueryState(rx.State):
         self.allowed = can(role, Action.QUERIES_VIEW)
         self.can_edit = can(role, Action.QUERIES_EDIT)
         self.can_assign = can(role, Action.QUERIES_ASSIGN)
-        self.query_id = page_arg(self.router, "id")[:64]
+        self.query_id = self._page_arg("id")[:64]
         self.lost_open = self.cancel_open = False
         self.note_kind, self.counts_as_reply, self.note_error = "note", False, ""
         self.found = False

@@ -20,7 +20,8 @@ from travelcrm.queries.schemas import QueryFilter, WorkloadRow
 from travelcrm.queries.sla import format_duration
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.session import Viewer
 
 WAITING_LIMIT = 100
 
@@ -64,7 +65,7 @@ def agent_line(row: WorkloadRow, timezone: str, now: datetime) -> AgentLine:
     )
 
 
-class WorkloadState(rx.State):
+class WorkloadState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     role: str = ""
@@ -78,9 +79,6 @@ class WorkloadState(rx.State):
     @rx.var
     def chart_height(self) -> int:
         return max(160, 40 * len(self.chart) + 70)
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
 
     def _fill(self, viewer: Viewer) -> EventSpec | None:
         ctx = viewer.context
@@ -118,7 +116,7 @@ class WorkloadState(rx.State):
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.role = viewer.context.role.value
         self.allowed = can(viewer.context.role, Action.QUERIES_ASSIGN)
         result = self._fill(viewer) if self.allowed else None
@@ -129,5 +127,5 @@ class WorkloadState(rx.State):
     def refresh(self, _value: object = None) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         return self._fill(viewer) if self.allowed else None

@@ -19,8 +19,9 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_range
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.rates.text import blank_fields, market_label, parse_tiers
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 
 @dataclass
@@ -74,7 +75,7 @@ FORM_NAMES = {
 MARKETS = [(m.value, market_label(m.value)) for m in Market]
 
 
-class RateListsState(rx.State):
+class RateListsState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_edit: bool = False
@@ -87,12 +88,6 @@ class RateListsState(rx.State):
     suppliers: list[Option] = []
     market: str = Market.ALL.value
     create_errors: dict[str, str] = {}
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
 
     def _fill(self, viewer: Viewer) -> None:
         with tenant_scope(viewer.context) as session:

@@ -62,6 +62,7 @@ from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_amount, format_date, format_money, format_range
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.rates.list_state import Option
 from travelcrm.ui.pages.rates.text import (
     GRID_COLUMNS,
@@ -85,8 +86,6 @@ from travelcrm.ui.pages.rates.text import (
     values_text,
     words,
 )
-from travelcrm.ui.routes import page_arg
-from travelcrm.ui.session import Viewer, identify, login_url
 
 logger = logging.getLogger("travelcrm.ui.rates")
 
@@ -281,7 +280,7 @@ BAND_LABELS = {
 }
 
 
-class RateListState(rx.State):
+class RateListState(StaffPage, rx.State):
     # who and what
     loaded: bool = False
     allowed: bool = False
@@ -405,12 +404,6 @@ class RateListState(rx.State):
 
     # ---- identity ---------------------------------------------------------------------------
 
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
-
     def _run(
         self,
         work: Callable[[Session, TenantContext], T],
@@ -467,7 +460,7 @@ class RateListState(rx.State):
         self.allowed = can(ctx.role, Action.RATES_VIEW)
         self.can_edit = can(ctx.role, Action.RATES_EDIT)
         self.can_publish = can(ctx.role, Action.RATES_PUBLISH)
-        list_id = _uuid(page_arg(self.router, "id"))
+        list_id = _uuid(self._page_arg("id"))
         if self.allowed and list_id is not None:
             try:
                 with tenant_scope(ctx) as session:

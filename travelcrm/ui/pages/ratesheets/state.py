@@ -32,7 +32,8 @@ from travelcrm.suppliers.models import MealPlan
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.session import identify
 
 logger = logging.getLogger("travelcrm.ui.ratesheets")
 
@@ -202,7 +203,7 @@ def _uuid(text: str) -> uuid.UUID | None:
         return None
 
 
-class RateImportState(rx.State):
+class RateImportState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_edit: bool = False
@@ -275,12 +276,6 @@ class RateImportState(rx.State):
         return keys.index(self.step) if self.step in keys else 0
 
     # ---- plumbing -------------------------------------------------------------------------
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
 
     def _viewer_timezone(self) -> str:
         viewer = self._viewer()

@@ -14,7 +14,7 @@ from travelcrm.db import tenant_scope
 from travelcrm.tenants import services as tenants
 from travelcrm.tenants.schemas import TenantSettings, TenantSettingsUpdate
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.shell_state import ShellState, brand_color
 
 FIELDS = (
@@ -75,7 +75,7 @@ def field_messages(exc: ValidationError) -> dict[str, str]:
     return messages
 
 
-class SettingsState(rx.State):
+class SettingsState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_edit: bool = False
@@ -103,14 +103,11 @@ class SettingsState(rx.State):
         rule = tenants.TAX_ID_RULES.get(settings.country)
         self.tax_hint = f"{rule[1]} ({settings.country})" if rule else "Free format in this country"
 
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
     @event
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         role = viewer.context.role
         self.role = role.value
         self.allowed = can(role, Action.TENANT_SETTINGS_VIEW)
@@ -137,7 +134,7 @@ class SettingsState(rx.State):
     def save(self, form_data: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         # What the browser shows when Save is pressed (no typing lost to the input debounce).
         self.form = {**self.form, **{k: v for k, v in form_data.items() if k in FIELDS}}
         changes = changed_fields(self.form, self._saved)
@@ -171,7 +168,7 @@ class SettingsState(rx.State):
     async def upload_logo(self, files: list[rx.UploadFile]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         if not files:
             return rx.toast.error("Choose a PNG, JPEG or WebP image first.")
         upload = files[0]
@@ -190,7 +187,7 @@ class SettingsState(rx.State):
     def remove_logo(self) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         try:
             with tenant_scope(viewer.context) as session:
                 tenants.remove_logo(session, viewer.context)

@@ -19,13 +19,14 @@ from travelcrm.suppliers.schemas import SortKey, SupplierCreate, SupplierFilter
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.suppliers.text import (
     KIND_LABELS,
     Option,
     clean_form,
     field_messages,
 )
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
 ANY = "any"  # a select's "no filter" value (Radix selects cannot hold "")
@@ -102,7 +103,7 @@ def range_label(page: int, size: int, total: int) -> str:
     return f"{first}-{last} of {total:,}"
 
 
-class SuppliersState(rx.State):
+class SuppliersState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_edit: bool = False
@@ -147,9 +148,6 @@ class SuppliersState(rx.State):
             return f"Sorted by last change, {'newest' if descending else 'oldest'} first"
         words = "destination" if column == "city" else "name"
         return f"Sorted by {words}, {'Z-A' if descending else 'A-Z'}"
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
 
     def _filters(self) -> SupplierFilter:
         return SupplierFilter.model_validate(
@@ -207,7 +205,7 @@ class SuppliersState(rx.State):
     def load(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         role = viewer.context.role
         self.role = role.value
         self.allowed = can(role, Action.SUPPLIERS_VIEW)
@@ -222,7 +220,7 @@ class SuppliersState(rx.State):
     def _refilter(self) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.page = 1
         return self._fetch(viewer)
 
@@ -267,7 +265,7 @@ class SuppliersState(rx.State):
     def _go(self, page: int) -> EventSpec | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.page = min(max(1, page), self.pages)
         return self._fetch(viewer)
 
@@ -294,7 +292,7 @@ class SuppliersState(rx.State):
     def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self.create_errors = {}
         values = clean_form(form, CREATE_FIELDS)
         values["kind"] = self.create_kind

@@ -39,6 +39,7 @@ from travelcrm.suppliers.schemas import (
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.suppliers.list_state import place_of
 from travelcrm.ui.pages.suppliers.text import (
     DEFAULT_SERVICE,
@@ -49,8 +50,7 @@ from travelcrm.ui.pages.suppliers.text import (
     clean_form,
     field_messages,
 )
-from travelcrm.ui.routes import page_arg
-from travelcrm.ui.session import Viewer, client_of, identify, login_url
+from travelcrm.ui.session import Viewer, client_of
 
 T = TypeVar("T")
 
@@ -167,7 +167,7 @@ def _sentence(message: str) -> str:
     return message if message.endswith(".") else message + "."
 
 
-class SupplierState(rx.State):
+class SupplierState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     found: bool = False
@@ -233,12 +233,6 @@ class SupplierState(rx.State):
         return self.service_kind == "room"
 
     # ---- plumbing -------------------------------------------------------------------------------
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
 
     def _call(self, viewer: Viewer, work: Callable[[Session, uuid.UUID], T]) -> T:
         """Run `work(session, supplier_id)` in the viewer's agency (NotFound for a bad id)."""
@@ -318,7 +312,7 @@ class SupplierState(rx.State):
         self.allowed = can(role, Action.SUPPLIERS_VIEW)
         self.can_edit = can(role, Action.SUPPLIERS_EDIT)
         self.can_bank = can(role, Action.SUPPLIER_BANK_VIEW)
-        self.supplier_id = page_arg(self.router, "id")[:64]
+        self.supplier_id = self._page_arg("id")[:64]
         self.tab, self.revealed = "overview", []
         self.contact_open = self.service_open = self.bank_open = self.confirm_open = False
         self.found = False

@@ -17,7 +17,8 @@ from travelcrm.db import tenant_scope
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, client_of, identify, login_url
+from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.session import Viewer, client_of
 
 STAFF_ROLES = [r.value for r in Role if r is not Role.CUSTOMER]
 
@@ -73,7 +74,7 @@ def member_row(viewer: Viewer, membership: Membership, user: User) -> MemberRow:
     )
 
 
-class UsersState(rx.State):
+class UsersState(StaffPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     role: str = ""
@@ -88,12 +89,6 @@ class UsersState(rx.State):
     confirm_open: bool = False
     confirm_member_id: str = ""
     confirm_name: str = ""
-
-    def _viewer(self) -> Viewer | None:
-        return identify(self.router.headers.cookie)
-
-    def _signed_out(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
 
     def _fill(self, viewer: Viewer) -> None:
         with tenant_scope(viewer.context) as session:
