@@ -175,3 +175,54 @@ def test_numbers_continue_after_the_move_to_sequence_counters(fresh_database: st
             assert connection.execute(text("SELECT counter FROM query_settings")).scalar() == 42
     finally:
         engine.dispose()
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(fresh_database: str, tmp_path) -> None:
+    """One run, one transaction: a run from 0015 whose last step fails keeps nothing of the
+    steps before it (0016's column, 0017's rename) nor of the failing one (its table)."""
+    import shutil
+
+    from alembic import command
+    from travelcrm.db import ALEMBIC_DIR, alembic_config
+
+    scripts = tmp_path / "alembic"
+    shutil.copytree(ALEMBIC_DIR, scripts, ignore=shutil.ignore_patterns("__pycache__"))
+    head = head_revision()
+    (scripts / "versions" / "9999_fails.py").write_text(
+        f'''"""A step that fails half-way."""
+import sqlalchemy as sa
+from alembic import op
+
+revision = "9999"
+down_revision = "{head}"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table("probe", sa.Column("id", sa.Integer(), primary_key=True))
+    raise RuntimeError("this step fails")
+
+
+def downgrade() -> None:
+    pass
+'''
+    )
+    engine = _engine(fresh_database)
+    try:
+        config = alembic_config(engine)
+        config.set_main_option("script_location", str(scripts))
+        command.upgrade(config, "0015")
+        with pytest.raises(RuntimeError, match="this step fails"):
+            command.upgrade(config, "heads")
+        assert current_revision(engine) == "0015"
+        tables = set(inspect(engine).get_table_names())
+        assert "probe" not in tables and "rate_list_versions" in tables
+        users = {c["name"] for c in inspect(engine).get_columns("users")}
+        assert "credentials_version" not in users  # 0016 rolled back with the rest
+        versions = {c["name"] for c in inspect(engine).get_columns("rate_list_versions")}
+        assert "lock_version" in versions and "row_version" not in versions  # 0017 too
+        command.upgrade(config, head or "head")  # and the real migrations still apply
+        assert current_revision(engine) == head
+    finally:
+        engine.dispose()
