@@ -29,7 +29,7 @@ from sqlalchemy.orm import ORMExecuteState, with_loader_criteria
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.sql import operators
-from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ClauseElement
+from sqlalchemy.sql.elements import BinaryExpression, BindParameter, ClauseElement, TextClause
 from sqlalchemy.sql.selectable import Alias, SelectBase
 from sqlalchemy.sql.util import find_tables
 from sqlmodel import Session, SQLModel, col
@@ -428,12 +428,20 @@ def _tenant_table_names() -> frozenset[str]:
 
 @event.listens_for(Session, "do_orm_execute")
 def _filter_by_tenant(state: ORMExecuteState) -> None:
+    statement = cast(ClauseElement, state.statement)
+    if isinstance(statement, TextClause):
+        # raw SQL names no tables the scope can see: refused where a scope matters
+        if _tenant_of(state.session) is not None:
+            raise UnscopedTenantQueryError(
+                "raw SQL text in tenant_scope(): build the statement (select, update, delete) "
+                "so the agency's filter applies, or use scoped_connection() and bind tenant_id"
+            )
+        return
     if not (state.is_select or state.is_update or state.is_delete):
         return
     tenant_classes = {m.class_ for m in state.all_mappers if issubclass(m.class_, TenantMixin)}
     # tables named only in FROM (`select(func.count()).select_from(Model)`, joins) count too
     by_name = _tenant_tables()
-    statement = cast(ClauseElement, state.statement)
     for table in find_tables(statement, include_joins=True, include_crud=True):
         cls = by_name.get(getattr(table, "name", ""))
         if cls is not None:
@@ -448,12 +456,67 @@ def _filter_by_tenant(state: ORMExecuteState) -> None:
             "query on tenant-owned rows outside tenant_scope(); use tenant_scope(ctx) "
             "or, for cross-agency jobs, system_scope()"
         )
-    state.statement = state.statement.options(
+    # ORM entities (the model, `aliased(Model)`, in subqueries too) get the loader criteria;
+    # Core tables and their aliases (`Model.__table__`, `table.alias()`) are filtered here
+    filtered = _filter_core_tables(statement, tenant_id, _tenant_table_names())
+    state.statement = filtered.options(
         *(
             with_loader_criteria(cls, col(cls.tenant_id) == tenant_id, include_aliases=True)
             for cls in tenant_classes
         )
     )
+
+
+def _is_orm(element: Any) -> bool:
+    return bool(getattr(element, "_annotations", {}).get("parentmapper"))
+
+
+def _filter_core_tables(statement: Any, tenant_id: uuid.UUID, tenant_names: frozenset[str]) -> Any:
+    """`statement` with `tenant_id = <agency>` on each Core tenant table or alias it reads or
+    changes at its top level. A nested select (subquery, CTE) that reads a tenant table through
+    Core is refused: a filter on the outer statement cannot reach inside it (ORM entities in
+    it are filtered by the loader criteria)."""
+    targets: dict[int, Any] = {}
+    crud_table = getattr(statement, "table", None)  # UPDATE/DELETE
+    if crud_table is not None and not _is_orm(crud_table):
+        base = getattr(crud_table, "element", crud_table)
+        if isinstance(base, Table) and base.name in tenant_names:
+            targets[id(crud_table)] = crud_table
+    stack = list(statement.get_children())
+    while stack:
+        element = stack.pop()
+        if isinstance(element, Table):
+            if element.name in tenant_names and not _is_orm(element):
+                targets[id(element)] = element
+            continue
+        if isinstance(element, Alias) and isinstance(element.element, Table):
+            if element.element.name in tenant_names and not _is_orm(element):
+                targets[id(element)] = element
+            continue
+        if isinstance(element, SelectBase):
+            for table in find_tables(element, include_aliases=True):
+                base = getattr(table, "element", table)
+                if (
+                    isinstance(base, Table)
+                    and base.name in tenant_names
+                    and not _is_orm(table)
+                    and not _is_orm(base)
+                ):
+                    raise UnscopedTenantQueryError(
+                        "a subquery or CTE reads a tenant table through Core in tenant_scope(); "
+                        "select the model (filtered in subqueries too) or filter it by tenant_id"
+                    )
+            continue
+        stack.extend(element.get_children())
+    if not targets:
+        return statement
+    present = (
+        _filtered_already(statement, tenant_id) if hasattr(statement, "_where_criteria") else set()
+    )
+    for table in targets.values():
+        if id(table) not in present:
+            statement = statement.where(table.c.tenant_id == tenant_id)
+    return statement
 
 
 def scoped_connection(session: Session) -> tuple[Any, uuid.UUID]:

@@ -330,6 +330,28 @@ def cmd_check(settings: Settings) -> None:
     _say("configuration is valid: " + json.dumps(shown))
 
 
+def cmd_rotate_keys(settings: Settings) -> None:
+    """Re-encrypt data at rest with the first of DATA_KEYS (the old keys stay listed until
+    this has run)."""
+    from travelcrm.core import crypto
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import system_scope, tenant_scope
+    from travelcrm.suppliers.services import rotate_bank_details
+    from travelcrm.tenants.services import agency_ids
+
+    with system_scope() as session:
+        agencies = agency_ids(session, active_only=False)
+    count = 0
+    for tenant_id in agencies:  # each agency in its own scope (and, on PostgreSQL, its RLS)
+        with tenant_scope(TenantContext(tenant_id, None, Role.OWNER)) as session:
+            count += rotate_bank_details(session)
+    _say(
+        f"re-encrypted {count} stored value(s) in {len(agencies)} agencies "
+        f"with key {crypto.keys()[0][0]!r}"
+    )
+
+
 def cmd_makemigration(message: str) -> None:
     from alembic import command
     from travelcrm.db import alembic_config
@@ -356,6 +378,7 @@ def main(argv: list[str] | None = None) -> None:
     build = sub.add_parser("build")
     build.add_argument("--force", action="store_true")
     sub.add_parser("check")
+    sub.add_parser("rotate-keys")
     make = sub.add_parser("makemigration")
     make.add_argument("message")
     args = parser.parse_args(argv)
@@ -376,6 +399,8 @@ def main(argv: list[str] | None = None) -> None:
             cmd_build(settings, force=args.force)
         case "check":
             cmd_check(settings)
+        case "rotate-keys":
+            cmd_rotate_keys(settings)
         case "makemigration":
             cmd_makemigration(args.message)
 

@@ -143,6 +143,13 @@ class Settings(BaseSettings):
     jwt_keys: Annotated[
         SecretStr | None, Field(json_schema_extra=_example("2026-11:<48 random chars>"))
     ] = None
+    # Keys that encrypt data at rest (bank details), "kid:secret,kid:secret": the first encrypts,
+    # all decrypt; `manage rotate-keys` re-encrypts every stored value with the first. Unset:
+    # one key, id "v1", derived from SECRET_KEY (to change SECRET_KEY, first list the old one
+    # here as "v1:<old SECRET_KEY>" behind a new key, then rotate).
+    data_keys: Annotated[
+        SecretStr | None, Field(json_schema_extra=_example("2027-01:<48 random chars>"))
+    ] = None
     # Outgoing mail. Unset: messages are kept in the outbox only (the dev outbox page lists them).
     smtp_url: Annotated[
         SecretStr | None,
@@ -192,6 +199,23 @@ class Settings(BaseSettings):
                 f"the default or a key shorter than {MIN_SECRET_KEY_LENGTH} characters is "
                 "refused when APP_ENV=prod"
             )
+        return value
+
+    @field_validator("data_keys")
+    @classmethod
+    def _check_data_keys(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value().strip():
+            return None
+        ids = []
+        for part in value.get_secret_value().split(","):
+            kid, _, secret = part.strip().partition(":")
+            if not kid or len(kid) > 20 or ":" in kid or len(secret) < 32:
+                raise ValueError(
+                    "entries are kid:secret (an id up to 20 characters, 32+ for the secret)"
+                )
+            ids.append(kid)
+        if len(set(ids)) != len(ids):
+            raise ValueError("each key id once")
         return value
 
     @field_validator("redis_url", "reflex_redis_url")

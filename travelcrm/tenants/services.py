@@ -54,6 +54,15 @@ def create_tenant(session: Session, *, data: TenantCreate) -> Tenant:
     return stored
 
 
+def agency_ids(session: Session, *, active_only: bool = True) -> list[uuid.UUID]:
+    """Every agency's id (the active ones unless told otherwise), for jobs that act for each
+    agency in its own scope."""
+    statement = select(Tenant.id)
+    if active_only:
+        statement = statement.where(col(Tenant.status) == TenantStatus.ACTIVE.value)
+    return list(session.exec(statement).all())
+
+
 def own_tenant(session: Session, ctx: TenantContext) -> Tenant:
     """The caller's agency (any staff role may see its name, timezone and currency)."""
     tenant = session.get(Tenant, ctx.tenant_id)
