@@ -172,3 +172,26 @@ def test_the_checks_see_a_write_and_a_session_call() -> None:
     assert sorted(line for line, _ in writes) == [4, 5, 7]
     assert _writes(tree, _foreign_models(tree, "queries")) == []
     assert [line for line, _ in _session_calls(tree)] == [4, 5, 6]
+
+
+# pages anyone may open (signing in, links from email, the development outbox)
+PUBLIC_PAGES = {"auth", "outbox"}
+
+
+def test_every_staff_page_is_registered_through_staff_page() -> None:
+    """`staff_page` checks the session first and lights the sidebar; a page registered with
+    `rx.page` directly skips both. Only the public pages may."""
+    direct = []
+    for path in _python_files(PACKAGE / "ui" / "pages"):
+        if path.relative_to(PACKAGE / "ui" / "pages").parts[0] in PUBLIC_PAGES:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            func = node.func if isinstance(node, ast.Call) else None
+            if (
+                isinstance(func, ast.Attribute)
+                and func.attr == "page"
+                and isinstance(func.value, ast.Name)
+                and func.value.id == "rx"
+            ):
+                direct.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert direct == [], f"registered with rx.page, not staff_page: {direct}"

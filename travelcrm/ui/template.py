@@ -274,6 +274,7 @@ def shell(content: rx.Component, *, title: str, active_route: str) -> rx.Compone
 def staff_page(
     *, route: str, title: str, on_load: Any = None, nav_route: str | None = None
 ) -> Callable[[Callable[[], rx.Component]], Callable[[], rx.Component]]:
+    # `on_load`: one handler or a list, run after the session check
     """Register a page inside the staff shell: `@staff_page(route=routes.HOME, title="Home")`.
     `nav_route`: the sidebar entry to light when it is not the page's own (a query's page
     lights "Queries")."""
@@ -284,7 +285,8 @@ def staff_page(
 
         page.__name__ = content.__name__
         # Every staff page first checks the session (back to login without one).
-        loads = [ShellState.check] + ([on_load] if on_load is not None else [])
+        extra = on_load if isinstance(on_load, list) else [on_load] if on_load is not None else []
+        loads = [ShellState.check, *extra]
         return rx.page(route=route, title=f"{title} · TravelCRM", on_load=loads)(page)
 
     return decorate

@@ -36,8 +36,7 @@ from travelcrm.ui.pages.rates.state import (
     SeasonRow,
 )
 from travelcrm.ui.pages.rates.text import DAY_LABELS, STATUS_COLORS
-from travelcrm.ui.shell_state import ShellState
-from travelcrm.ui.template import shell
+from travelcrm.ui.template import staff_page
 
 S = RateListState
 MUTED = rx.color("gray", 11)
@@ -1892,18 +1891,8 @@ def _content() -> rx.Component:
     )
 
 
+@staff_page(
+    route=routes.RATE_LIST, title="Rate list", on_load=RateListState.load, nav_route=routes.RATES
+)
 def rate_list_page() -> rx.Component:
-    return shell(
-        gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_content()),
-        title="Rate list",
-        active_route=routes.RATES,  # the sidebar's "Rate lists" stays lit on a list
-    )
-
-
-# Registered here rather than with `staff_page`, which lights the page's own route in the
-# sidebar; the session check runs first, as on every staff page.
-rx.page(
-    route=routes.RATE_LIST,
-    title="Rate list · TravelCRM",
-    on_load=[ShellState.check, RateListState.load],
-)(rate_list_page)
+    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_content())

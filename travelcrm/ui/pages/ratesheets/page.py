@@ -28,8 +28,7 @@ from travelcrm.ui.pages.ratesheets.state import (
     RateImportState,
 )
 from travelcrm.ui.pages.ratesheets.words import PriceWordsState, price_words_section
-from travelcrm.ui.shell_state import ShellState
-from travelcrm.ui.template import shell
+from travelcrm.ui.template import staff_page
 
 S = RateImportState
 MUTED = rx.color("gray", 11)
@@ -775,16 +774,11 @@ def _content() -> rx.Component:
     )
 
 
-def rate_import_page() -> rx.Component:
-    return shell(
-        gated(loaded=S.loaded, allowed=S.can_edit, role=S.role, content=_content()),
-        title="Import a rate sheet",
-        active_route=routes.RATES,
-    )
-
-
-rx.page(
+@staff_page(
     route=routes.RATE_IMPORT,
-    title="Import a rate sheet · TravelCRM",
-    on_load=[ShellState.check, RateImportState.load, PriceWordsState.load],
-)(rate_import_page)
+    title="Import a rate sheet",
+    on_load=[RateImportState.load, PriceWordsState.load],
+    nav_route=routes.RATES,
+)
+def rate_import_page() -> rx.Component:
+    return gated(loaded=S.loaded, allowed=S.can_edit, role=S.role, content=_content())

@@ -30,8 +30,7 @@ from travelcrm.ui.pages.suppliers.text import (
     MEAL_PLAN_LABELS,
     SERVICE_LABELS,
 )
-from travelcrm.ui.shell_state import ShellState
-from travelcrm.ui.template import shell
+from travelcrm.ui.template import staff_page
 
 S = SupplierState
 
@@ -1124,23 +1123,13 @@ def _not_found() -> rx.Component:
     )
 
 
+@staff_page(
+    route=routes.SUPPLIER, title="Supplier", on_load=SupplierState.load, nav_route=routes.SUPPLIERS
+)
 def supplier_page() -> rx.Component:
-    return shell(
-        gated(
-            loaded=S.loaded,
-            allowed=S.allowed,
-            role=S.role,
-            content=rx.cond(S.found, _supplier(), _not_found()),
-        ),
-        title="Supplier",
-        active_route=routes.SUPPLIERS,  # the sidebar's "Suppliers" stays lit on a supplier
+    return gated(
+        loaded=S.loaded,
+        allowed=S.allowed,
+        role=S.role,
+        content=rx.cond(S.found, _supplier(), _not_found()),
     )
-
-
-# Registered here rather than with `staff_page`, which lights the page's own route in the
-# sidebar; the session check runs first, as on every staff page.
-rx.page(
-    route=routes.SUPPLIER,
-    title="Supplier · TravelCRM",
-    on_load=[ShellState.check, SupplierState.load],
-)(supplier_page)
