@@ -342,14 +342,21 @@ def cmd_rotate_keys(settings: Settings) -> None:
 
     with system_scope() as session:
         agencies = agency_ids(session, active_only=False)
-    count = 0
+    rotated = unreadable = 0
     for tenant_id in agencies:  # each agency in its own scope (and, on PostgreSQL, its RLS)
         with tenant_scope(TenantContext(tenant_id, None, Role.OWNER)) as session:
-            count += rotate_bank_details(session)
+            done = rotate_bank_details(session)
+        rotated, unreadable = rotated + done.rotated, unreadable + done.unreadable
     _say(
-        f"re-encrypted {count} stored value(s) in {len(agencies)} agencies "
+        f"re-encrypted {rotated} stored value(s) in {len(agencies)} agencies "
         f"with key {crypto.keys()[0][0]!r}"
     )
+    if unreadable:
+        _say(
+            f"{unreadable} value(s) open with none of DATA_KEYS and were left as they are: "
+            "list the key they were made with, then run rotate-keys again"
+        )
+        raise SystemExit(1)
 
 
 def cmd_makemigration(message: str) -> None:

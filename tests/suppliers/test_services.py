@@ -696,29 +696,38 @@ def test_another_agencys_ids_are_not_found(agencies) -> None:
 
 def test_keys_rotate_and_old_bank_details_stay_readable(agencies, settings_env, capsys) -> None:
     """A new key goes first in DATA_KEYS with the old one behind it: stored details still
-    read; `manage rotate-keys` seals them again with the new one; then the old key (and even
-    SECRET_KEY) can change and they still read."""
+    read; `manage rotate-keys` seals them again with the new one (and names what no listed key
+    opens, leaving it as it is); then the old key (and even SECRET_KEY) can change and they
+    still read."""
     from travelcrm import manage
     from travelcrm.settings import get_settings
 
     alpha, _ = agencies
-    supplier = _create(alpha)
+    kept, orphan = _create(alpha), _create(alpha, name="Orphan Resort")
     with tenant_scope(alpha) as session:
-        services.set_bank_details(
-            session, alpha, supplier_id=supplier.id, data=BankDetailsIn(**BANK)
-        )
+        services.set_bank_details(session, alpha, supplier_id=kept.id, data=BankDetailsIn(**BANK))
+    settings_env(data_keys=f"lost:{'l' * 40}")  # sealed with a key nobody lists later
+    with tenant_scope(alpha) as session:
+        services.set_bank_details(session, alpha, supplier_id=orphan.id, data=BankDetailsIn(**BANK))
     old = get_settings().secret_key.get_secret_value()
     new = "n" * 40
     settings_env(data_keys=f"2027-01:{new},v1:{old}")
     with tenant_scope(alpha) as session:
-        before = services.get_supplier(session, alpha, supplier_id=supplier.id)
+        before = services.get_supplier(session, alpha, supplier_id=kept.id)
         assert (before.bank_details_encrypted or "").startswith("v1:")
-        assert services.reveal_bank_details(session, alpha, supplier_id=supplier.id).ifsc
-    manage.main(["rotate-keys"])
-    assert "with key '2027-01'" in capsys.readouterr().out
+        assert services.reveal_bank_details(session, alpha, supplier_id=kept.id).ifsc
+    with tenant_scope(alpha) as session:
+        done = services.rotate_bank_details(session)
+    assert (done.rotated, done.unreadable) == (1, 1)
+    with pytest.raises(SystemExit):  # the command fails while a value opens with no key
+        manage.main(["rotate-keys"])
+    said = capsys.readouterr().out
+    assert "with key '2027-01'" in said and "left as they are" in said
     settings_env(data_keys=f"2027-01:{new}", secret_key="s" * 40)  # the old key is gone
     with tenant_scope(alpha) as session:
-        after = services.get_supplier(session, alpha, supplier_id=supplier.id)
+        after = services.get_supplier(session, alpha, supplier_id=kept.id)
         assert (after.bank_details_encrypted or "").startswith("2027-01:")
-        revealed = services.reveal_bank_details(session, alpha, supplier_id=supplier.id)
+        revealed = services.reveal_bank_details(session, alpha, supplier_id=kept.id)
         assert revealed.account_number == BANK["account_number"]
+        lost = services.get_supplier(session, alpha, supplier_id=orphan.id)
+        assert (lost.bank_details_encrypted or "").startswith("lost:")  # unchanged, not lost

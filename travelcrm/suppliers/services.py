@@ -962,11 +962,18 @@ class BankDetailsUnreadableError(DomainError):
     title = "Bank details cannot be read"
 
 
-def rotate_bank_details(session: Session) -> int:
+@dataclass(frozen=True)
+class Rotation:
+    rotated: int  # sealed again with the encrypting key
+    unreadable: int  # no listed key opens them: left as they are (their key must be listed)
+
+
+def rotate_bank_details(session: Session) -> Rotation:
     """Seal again, with the encrypting key (the first of DATA_KEYS), the scope's agency's
-    supplier bank details sealed with an older key; how many. Run by `manage rotate-keys` for
-    each agency, with the old keys still listed so their values can be read."""
-    count = 0
+    supplier bank details sealed with an older key. Run by `manage rotate-keys` for each
+    agency, with the old keys still listed so their values can be read; a value no listed key
+    opens is counted and left unchanged, never lost."""
+    rotated = unreadable = 0
     sealed = session.exec(
         select(Supplier).where(col(Supplier.bank_details_encrypted).is_not(None))
     ).all()
@@ -974,12 +981,16 @@ def rotate_bank_details(session: Session) -> int:
         value = supplier.bank_details_encrypted
         if value is None or not crypto.needs_rotation(value):
             continue
-        data = crypto.decrypt_json(value, context=_aad(supplier))
+        try:
+            data = crypto.decrypt_json(value, context=_aad(supplier))
+        except crypto.DecryptionError:
+            unreadable += 1
+            continue
         supplier.bank_details_encrypted = crypto.encrypt_json(data, context=_aad(supplier))
         session.add(supplier)
-        count += 1
+        rotated += 1
     session.flush()
-    return count
+    return Rotation(rotated=rotated, unreadable=unreadable)
 
 
 def reveal_bank_details(
