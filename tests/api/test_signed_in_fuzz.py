@@ -150,9 +150,12 @@ RULES: dict[str, str] = {
     # KNOWN GAP, reported for the OpenAPI work (issue 20, item 12): a Decimal's string form is
     # `{"type": "string"}` with no pattern (pydantic's default), so "DELETE" or "" match the
     # schema and are refused (a union with a price word fails on both branches the same way);
-    # and its number form has no `multipleOf`, so 1.875 matches where 2 places are allowed.
+    # and its number form has no `multipleOf` nor a bound for `max_digits`, so 1.875 matches
+    # where 2 places are allowed and 1e12 where 12 digits are.
     "decimal_parsing": "a Decimal written as a string must be a number",
     "decimal_max_places": "a Decimal has at most its field's decimal places",
+    "decimal_whole_digits": "a Decimal has at most its field's digits before the point",
+    "decimal_max_digits": "a Decimal has at most its field's digits",
     # (an amount or a price word: pydantic names the union's branches `.decimal` and
     # `.constrained-str`, and both fail for such a value)
     ".constrained-str": "the price-word branch of the same union as above",
