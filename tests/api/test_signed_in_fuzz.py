@@ -31,6 +31,7 @@ from schemathesis.transport.serialization import serialize_binary
 from sqlmodel import select
 
 from tests.accounts.test_accounts import PASSWORD
+from tests.api.conftest import fresh_idempotency_key
 from tests.fixtures.rate_sheets.manifest import MANIFEST
 from tests.queries.factories import trip
 from tests.rates.factories import make_contract
@@ -325,6 +326,7 @@ def _aim(case: Any, caller: Caller) -> None:
 
 def _check(case: Any, caller: Caller) -> None:
     _aim(case, caller)
+    fresh_idempotency_key(case)
     excluded = [positive_data_acceptance]  # checked below, refusal by refusal
     declared = {p.name for p in case.operation.query}
     if set(case.query or {}) - declared or case.path in LAX_DATES:
