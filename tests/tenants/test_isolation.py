@@ -7,6 +7,8 @@ import os
 import secrets
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -20,7 +22,7 @@ from travelcrm.audit.schemas import AuditFilter
 from travelcrm.core.errors import PermissionDeniedError
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Role
-from travelcrm.core.tenancy import TenantContext, tenant_fk
+from travelcrm.core.tenancy import TENANT_SETTING, USER_SETTING, TenantContext, tenant_fk
 from travelcrm.db import (
     UnscopedTenantQueryError,
     get_engine,
@@ -243,32 +245,86 @@ def test_composite_foreign_key_refuses_cross_agency_links(agencies) -> None:
 
 # ---- PostgreSQL: row-level security as a non-owner role ------------------------------------
 
-pg_only = pytest.mark.skipif(not POSTGRES, reason="row-level security is PostgreSQL's")
+pg_only = pytest.mark.skipif(
+    not POSTGRES, reason="SQLite has no row-level security (PostgreSQL only)"
+)
+
+
+# Policies on a tenant table other than the tenant policy, each with why it is safe. A permissive
+# policy widens what a role may see or write (PostgreSQL ORs them), so a new one must be named here.
+EXTRA_POLICIES = {
+    # a signed-in person reads their own memberships across agencies (the agency switch); read
+    # only, and only with `app.user_id` set to that person
+    ("memberships", "member_self"): ("SELECT", USER_SETTING),
+}
+
+
+def _tenant_tables() -> set[str]:
+    return {t.name for t in import_models().sorted_tables if "tenant_id" in t.c}
 
 
 @pg_only
 def test_every_tenant_table_has_rls_enabled_and_forced(migrated_engine) -> None:
-    metadata = import_models()
-    tenant_tables = {t.name for t in metadata.sorted_tables if "tenant_id" in t.c}
+    """Found from the catalog (every table with a `tenant_id`), not from a list: RLS enabled
+    and FORCEd (the owner too), and a policy on `app.tenant_id` for every command that both
+    filters rows (USING) and checks written rows (WITH CHECK)."""
+    tenant_tables = _tenant_tables()
     assert "audit_events" in tenant_tables
     owner = make_engine(get_settings(), app_role=False)
     try:
         with owner.connect() as connection:
             rows = connection.execute(
                 sa.text(
-                    "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity, "
-                    "(SELECT count(*) FROM pg_policy p WHERE p.polrelid = c.oid) "
-                    "FROM pg_class c JOIN information_schema.columns col "
-                    "ON col.table_name = c.relname AND col.column_name = 'tenant_id' "
-                    "WHERE c.relkind = 'r' AND col.table_schema = 'public'"
+                    "SELECT c.relname, c.relrowsecurity, c.relforcerowsecurity "
+                    "FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attname = 'tenant_id' "
+                    "AND NOT a.attisdropped "
+                    "WHERE c.relkind IN ('r', 'p') AND n.nspname = 'public'"
+                )
+            ).all()
+            policies = connection.execute(
+                sa.text(
+                    "SELECT tablename, policyname, permissive, roles, cmd, qual, with_check "
+                    "FROM pg_policies WHERE schemaname = 'public'"
                 )
             ).all()
     finally:
         owner.dispose()
-    catalog = {name: (enabled, forced, policies) for name, enabled, forced, policies in rows}
-    assert set(catalog) == tenant_tables
-    for table, (enabled, forced, policies) in catalog.items():
-        assert enabled and forced and policies >= 1, table
+    catalog = {name: (enabled, forced) for name, enabled, forced in rows}
+    assert set(catalog) == tenant_tables, "tables with tenant_id: catalog vs models"
+    on: dict[str, list[Any]] = {}
+    for policy in policies:
+        on.setdefault(policy.tablename, []).append(policy)
+    tenant_check = f"current_setting('{TENANT_SETTING}'"
+    for table, (enabled, forced) in sorted(catalog.items()):
+        assert enabled, f"{table}: row-level security is not enabled"
+        assert forced, f"{table}: row-level security is not FORCEd (the owner would bypass it)"
+        covered: set[str] = set()
+        for policy in on.get(table, []):
+            extra = EXTRA_POLICIES.get((table, policy.policyname))
+            if extra is not None:
+                command, setting = extra
+                assert policy.cmd == command, f"{table}.{policy.policyname}: {policy.cmd}"
+                assert f"current_setting('{setting}'" in (policy.qual or ""), policy
+                continue
+            assert policy.permissive == "PERMISSIVE", f"{table}.{policy.policyname}"
+            assert policy.roles == ["public"], f"{table}.{policy.policyname}: {policy.roles}"
+            assert "tenant_id" in (policy.qual or "") and tenant_check in (policy.qual or ""), (
+                f"{table}.{policy.policyname}: USING does not compare tenant_id to "
+                f"{TENANT_SETTING}: {policy.qual}"
+            )
+            if policy.cmd in ("ALL", "INSERT", "UPDATE"):
+                check = policy.with_check or ""
+                assert "tenant_id" in check and tenant_check in check, (
+                    f"{table}.{policy.policyname}: no WITH CHECK on tenant_id = "
+                    f"{TENANT_SETTING} (written rows unchecked): {policy.with_check}"
+                )
+            covered |= (
+                {"SELECT", "INSERT", "UPDATE", "DELETE"} if policy.cmd == "ALL" else {policy.cmd}
+            )
+        assert covered == {"SELECT", "INSERT", "UPDATE", "DELETE"}, (
+            f"{table}: the tenant policies cover only {sorted(covered)}"
+        )
 
 
 def test_every_tenant_row_is_tied_to_its_agency_by_a_foreign_key(migrated_engine) -> None:
@@ -290,29 +346,115 @@ def test_every_tenant_row_is_tied_to_its_agency_by_a_foreign_key(migrated_engine
     assert "rate_lines" not in direct  # its agency is proven through its version
 
 
+def _value_for(column: sa.Column[Any]) -> Any:
+    """A plain value of the column's type (no table has CHECK constraints on these)."""
+    kind = column.type
+    if isinstance(kind, sa.TypeDecorator):  # AutoString, Amount: by what they store
+        kind = kind.impl_instance
+    if isinstance(kind, sa.Uuid):
+        return uuid.uuid4()
+    if isinstance(kind, sa.Date):
+        return date(2027, 1, 1)
+    if isinstance(kind, sa.DateTime):
+        return datetime(2027, 1, 1, tzinfo=UTC)
+    if isinstance(kind, sa.Boolean):
+        return False
+    if isinstance(kind, sa.Integer):
+        return 1
+    if isinstance(kind, sa.LargeBinary):
+        return b"x"
+    if isinstance(kind, sa.Numeric):
+        return Decimal("1")
+    if isinstance(kind, sa.String | sa.Text):
+        return "x"
+    raise AssertionError(f"{column}: no probe value for {kind!r}; add one to _value_for")
+
+
+def _seed_every_table(owner: sa.Engine, tenant_id: uuid.UUID) -> dict[str, dict[str, Any]]:
+    """One row in every table with a `tenant_id`, for one agency, written as the owner
+    (a superuser: no policy applies): required columns get plain values, foreign keys point at
+    the rows seeded before (parents first), other tables (users) get a row of their own."""
+    metadata = import_models()
+    rows: dict[str, dict[str, Any]] = {"tenants": {"id": tenant_id}}
+
+    def seed(connection: sa.Connection, table: sa.Table) -> dict[str, Any]:
+        if table.name in rows:
+            return rows[table.name]
+        row: dict[str, Any] = {"tenant_id": tenant_id} if "tenant_id" in table.c else {}
+        for key in table.foreign_key_constraints:
+            own = [e.parent for e in key.elements if e.parent.name != "tenant_id"]
+            if all(column.nullable for column in own):
+                continue  # an optional link (a merged customer's survivor): left empty
+            parent = seed(connection, key.referred_table)
+            for element in key.elements:
+                row.setdefault(element.parent.name, parent[element.column.name])
+        for column in table.c:
+            if column.name in row or column.nullable:
+                continue
+            if column.default is not None or column.server_default is not None:
+                continue
+            row[column.name] = _value_for(column)
+        if "email" in table.c:
+            row["email"] = f"rls-{secrets.token_hex(4)}@example.com"
+        inserted = connection.execute(table.insert().values(**row).returning(*table.c)).one()
+        rows[table.name] = dict(inserted._mapping)
+        return rows[table.name]
+
+    with owner.begin() as connection:
+        for table in metadata.sorted_tables:
+            if "tenant_id" in table.c:
+                seed(connection, table)
+    return {name: row for name, row in rows.items() if name in _tenant_tables()}
+
+
 @pg_only
-def test_raw_sql_as_the_app_role_sees_nothing_without_a_tenant(agencies) -> None:
+def test_raw_sql_as_the_app_role_is_bound_to_the_agency_on_every_tenant_table(agencies) -> None:
+    """Every tenant table, by hand-written SQL as the app's role (no ORM filter to help):
+    without an agency set nothing is visible; another agency sees none of the rows; a row
+    cannot be written for, or moved to, another agency (the policy's WITH CHECK)."""
     a, b = agencies
-    _record(a, "raw.a", 2)
-    _record(b, "raw.b", 1)
+    owner = make_engine(get_settings(), app_role=False)
+    try:
+        seeded = _seed_every_table(owner, a.tenant_id)
+    finally:
+        owner.dispose()
+    assert set(seeded) == _tenant_tables()
+    tables = {t.name: t for t in import_models().sorted_tables}
+    set_tenant = "SELECT set_config('app.tenant_id', %(t)s, true)"
     with get_engine().connect() as connection:
-        assert connection.exec_driver_sql("SELECT current_user").scalar() == "travelcrm_app"
-        assert connection.exec_driver_sql("SELECT count(*) FROM audit_events").scalar() == 0
-        connection.exec_driver_sql(
-            "SELECT set_config('app.tenant_id', %(t)s, true)", {"t": str(a.tenant_id)}
-        )
-        assert (
-            connection.exec_driver_sql(
-                "SELECT count(DISTINCT tenant_id) FROM audit_events"
-            ).scalar()
-            == 1
-        )
-        with pytest.raises(sa.exc.DBAPIError, match="row-level security"):
-            connection.exec_driver_sql(
-                "INSERT INTO audit_events (tenant_id, id, occurred_at, action) "
-                "VALUES (%(t)s, gen_random_uuid(), now(), 'forged')",
-                {"t": str(b.tenant_id)},
-            )
+        with connection.begin():
+            role = connection.exec_driver_sql("SELECT current_user").scalar()
+            assert role == "travelcrm_app"
+        for name in sorted(seeded):
+            count = f'SELECT count(*) FROM "{name}"'
+            with connection.begin():
+                assert connection.exec_driver_sql(count).scalar() == 0, f"{name}: no tenant"
+            with connection.begin():
+                connection.exec_driver_sql(set_tenant, {"t": str(a.tenant_id)})
+                assert connection.exec_driver_sql(count).scalar() >= 1, f"{name}: own rows"
+            with connection.begin():
+                connection.exec_driver_sql(set_tenant, {"t": str(b.tenant_id)})
+                seen = connection.exec_driver_sql(
+                    f'SELECT count(*) FROM "{name}" WHERE tenant_id = %(t)s',
+                    {"t": str(a.tenant_id)},
+                ).scalar()
+                assert seen == 0, f"{name}: another agency's rows are visible"
+                forged = {**seeded[name], "id": uuid.uuid4()}
+                with pytest.raises(sa.exc.DBAPIError, match="row-level security"):
+                    with connection.begin_nested():
+                        connection.execute(tables[name].insert().values(**forged))
+                    pytest.fail(f"{name}: a row for another agency was written")
+            with connection.begin():
+                connection.exec_driver_sql(set_tenant, {"t": str(a.tenant_id)})
+                moved = (
+                    sa.update(tables[name])
+                    .where(tables[name].c.id == seeded[name]["id"])
+                    .values(tenant_id=b.tenant_id)
+                )
+                with pytest.raises(sa.exc.DBAPIError, match="row-level security"):
+                    with connection.begin_nested():
+                        connection.execute(moved)
+                    pytest.fail(f"{name}: a row was moved to another agency")
 
 
 @pg_only

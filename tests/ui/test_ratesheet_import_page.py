@@ -18,16 +18,19 @@ from reflex.istate.data import RouterData
 from tests.accounts.test_accounts import _verified
 from tests.fixtures.rate_sheets.manifest import MANIFEST, Line, RateSheet, Service, Supplier
 from tests.ratesheets.test_import import Target, _expected, _stored, _target
+from tests.ui.test_queries_pages import _no_leak, _said
 from tests.ui.test_rates_pages import _signed_in
 from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
+from travelcrm.rates import services as rates
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.schemas import ImportField
 from travelcrm.ui.events import plain
 from travelcrm.ui.pages.ratesheets.page import _constants
 from travelcrm.ui.pages.ratesheets.state import AUTO, CONSTANT_VARS, RateImportState
+from travelcrm.ui.pages.ratesheets.state import _import_for as sheets_import_for
 
 S = RateImportState
 
@@ -212,3 +215,101 @@ def test_the_page_offers_every_constant_a_mapping_can_hold() -> None:
     assert rendered.count('"date"') == 2
     for words in ("Half board (MAP)", "Child without bed", "Per vehicle", "Extra bed"):
         assert words in rendered
+
+
+# ---- another agency's ids -----------------------------------------------------------------------
+
+
+def _imports_of(target: Target) -> list[tuple[Any, ...]]:
+    """Everything of an agency's imports (and rate versions) a handler could have touched."""
+    with tenant_scope(target.ctx) as session:
+        imports = sheets.list_imports(
+            session, target.ctx, rate_list_id=target.rate_list_id, limit=50
+        )
+        versions = rates.list_versions(session, target.ctx, target.rate_list_id)
+        rows = sorted(
+            (str(i.id), i.status, str(i.mapping), i.version_id, i.error_count, i.file_name)
+            for i in imports
+        )
+        return [*rows, ("versions", len(versions))]
+
+
+def test_import_page_handlers_answer_not_found_for_another_agencys_ids(
+    migrated_engine, tmp_path: Path
+) -> None:
+    """A crafted websocket event with another agency's rate list or import id, whether in the
+    address or in the page's state: "not found", nothing of theirs on the page, nothing of
+    theirs changed (the page reads and writes only through the agency's scope)."""
+    mine_fx, their_fx = MANIFEST["hotel_cover_sheet.xlsx"], MANIFEST["hotel_nice_fr.xlsx"]
+    state, mine = _page(mine_fx)
+    _upload(state, mine_fx.path, mine_fx.file)
+    my_import = state.import_id
+    agency = _verified()
+    theirs = _target(their_fx, TenantContext(agency.tenant.id, agency.user.id, Role.OWNER))
+    their_file = f"theirs-{uuid.uuid4().hex[:6]}.xlsx"
+    with tenant_scope(theirs.ctx) as session:
+        their_import = sheets.stage_file(
+            session,
+            theirs.ctx,
+            rate_list_id=theirs.rate_list_id,
+            source=their_fx.path,
+            file_name=their_file,
+        ).id
+        their_list = rates.get_rate_list(session, theirs.ctx, theirs.rate_list_id).name
+    leaks = (their_file, their_list, their_fx.supplier.name, their_import, theirs.rate_list_id)
+    before, mine_before = _imports_of(theirs), _imports_of(mine)
+    cookie = state.router.headers.cookie
+
+    def opened(address: str, list_id: uuid.UUID) -> Any:
+        page = S(_reflex_internal_init=True)
+        _path, _, query = address.partition("?")
+        page.router = RouterData.from_router_data(
+            {
+                "headers": {"cookie": cookie, "origin": "http://x"},
+                "pathname": "/rates/[id]/import",
+                "asPath": address,
+                "query": {"id": str(list_id), **dict([query.split("=")] if query else [])},
+            }
+        )
+        assert plain(S.load)(page) is None
+        assert page.loaded and page.allowed
+        return page
+
+    # their list by its address: not found, nothing of it on the page
+    peek = opened(f"/rates/{theirs.rate_list_id}/import", theirs.rate_list_id)
+    assert not peek.found and peek.list_name == "" and peek.history == []
+    _no_leak(peek, *leaks)
+    # my list with my import in the address opens it; with theirs, theirs is not opened
+    peek = opened(f"/rates/{mine.rate_list_id}/import?import={my_import}", mine.rate_list_id)
+    assert peek.found and peek.import_id == my_import and peek.file_name == mine_fx.file
+    peek = opened(f"/rates/{mine.rate_list_id}/import?import={their_import}", mine.rate_list_id)
+    assert peek.import_id == "" and peek.file_name == "" and peek.preview == []
+    _no_leak(peek, *leaks)
+
+    # my page, its state pointed at their import (no handler sets it so): every handler that
+    # reads or runs the import says "not found"
+    state.import_id = str(their_import)
+    said = [
+        _said(plain(S.pick_sheet)(state, their_fx.sheet)),
+        _said(plain(S.set_header_row)(state, "2")),
+        _said(plain(S.check)(state)),
+        _said(plain(S.commit)(state)),
+        _said(plain(S.commit_replacing)(state)),
+        _said(plain(S.download_failing)(state)),
+    ]
+    assert all("Import not found." in s for s in said), said
+    assert sheets_import_for(cookie, their_import) is None  # what the progress poll reads
+    _no_leak(state, *leaks, sent=("import_id",))
+
+    # ... and at their list: an upload is not staged there
+    state.list_id = str(theirs.rate_list_id)
+    with mine_fx.path.open("rb") as handle:
+        result = asyncio.run(
+            plain(S.upload)(state, [rx.UploadFile(file=handle, path=Path(mine_fx.file))])
+        )
+    assert "Rate list not found." in _said(result), _said(result)
+    _no_leak(state, *leaks, sent=("import_id", "list_id"))
+
+    assert _imports_of(theirs) == before
+    assert _imports_of(mine) == mine_before
+    assert my_import in {row[0] for row in mine_before}

@@ -4,11 +4,29 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
 from travelcrm.core.permissions import Role
 from travelcrm.core.text import CleanStr
+
+STAFF_ROLES = tuple(r for r in Role if r is not Role.CUSTOMER)
+
+
+def _staff_only(role: Role) -> Role:
+    if role is Role.CUSTOMER:
+        raise ValueError("customers use the portal; choose a staff role")
+    return role
+
+
+# A role a member of staff can be given (customers are portal users, never staff); the schema
+# lists only these, so a client is not offered a value the service refuses.
+StaffRole = Annotated[
+    Role,
+    AfterValidator(_staff_only),
+    WithJsonSchema({"type": "string", "enum": [r.value for r in STAFF_ROLES]}),
+]
 
 
 class LoginIn(BaseModel):
@@ -114,4 +132,4 @@ class MemberPublic(BaseModel):
 class RoleChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    role: Role
+    role: StaffRole

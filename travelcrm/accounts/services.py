@@ -27,6 +27,7 @@ from travelcrm.accounts.models import (
     UserAvatar,
 )
 from travelcrm.accounts.passwords import check_password_rules, hash_password, verify_password
+from travelcrm.accounts.schemas import StaffRole
 from travelcrm.audit import services as audit
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.errors import (
@@ -800,7 +801,7 @@ class InviteIn(BaseModel):
 
     email: EmailStr
     name: CleanStr = Field(min_length=1, max_length=120)
-    role: Role
+    role: StaffRole
 
     @field_validator("name")
     @classmethod

@@ -129,6 +129,20 @@ Text5000 = Annotated[
     AfterValidator(clean_text),
     AfterValidator(tidy_or_none),
 ]
+# An entry of a list of words (destinations, skills): trimmed, with visible text. A blank entry
+# is refused by the schema; the optional TextNN types would turn it into a null in the list.
+Entry80 = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=80, pattern=HAS_TEXT),
+    AfterValidator(clean_text),
+    AfterValidator(tidy),
+]
+Entry100 = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=100, pattern=HAS_TEXT),
+    AfterValidator(clean_text),
+    AfterValidator(tidy),
+]
 Phone = Annotated[str, StringConstraints(min_length=5, max_length=30, pattern=PHONE_PATTERN)]
 Website = Annotated[str, StringConstraints(min_length=10, max_length=200, pattern=WEBSITE_PATTERN)]
 # A plain address rule, documented as a pattern (the special-use domains that email-validator

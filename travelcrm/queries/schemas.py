@@ -19,11 +19,12 @@ from pydantic import (
 from travelcrm.core.fields import (
     Currency,
     Email,
+    Entry80,
+    Entry100,
     Name,
     Phone,
     Tag,
     Text30,
-    Text80,
     Text100,
     Text200,
     Text5000,
@@ -59,7 +60,7 @@ class QueryCreate(BaseModel):
 
     customer_id: uuid.UUID | None = None
     contact: ContactIn | None = None
-    destinations: list[Text100] = Field(min_length=1, max_length=10)
+    destinations: list[Entry100] = Field(min_length=1, max_length=10)
     start_date: date | None = None
     end_date: date | None = None
     travel_month: Month | None = None
@@ -192,7 +193,7 @@ class QuerySettingsIn(BaseModel):
 class AgentProfileIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    skills: list[Text80] = Field(default_factory=list, max_length=30)
+    skills: list[Entry80] = Field(default_factory=list, max_length=30)
     workload_cap: int = Field(default=25, ge=1, le=500)
     on_leave_until: date | None = None
 

@@ -4,7 +4,7 @@ set (no tenant, id, status or version numbers through them)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
@@ -17,6 +17,7 @@ from pydantic import (
     model_validator,
 )
 
+from travelcrm.core.fields import UtcDatetime
 from travelcrm.core.text import CleanStr
 from travelcrm.rates.models import (
     AgeBandKind,
@@ -325,7 +326,7 @@ class VersionPublic(_Out):
     no_show_charge_pct: Decimal | None
     row_version: int
     notes: str | None
-    published_at: object | None = None
+    published_at: UtcDatetime | None = None  # (naive from SQLite: read as UTC)
 
 
 class RateListPublic(_Out):
@@ -507,7 +508,7 @@ class QuotePublic(_Out):
     cancellation_tiers: list[dict[str, object]]
     rate_list_name: str = Field(description="the list that priced the first night")
     market: str = Field(description="that list's market (a specific one wins over `all`)")
-    published_at: datetime | None = None
+    published_at: UtcDatetime | None = None
 
 
 PriceWordText = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[^0-9]+$")]

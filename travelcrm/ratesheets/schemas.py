@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from travelcrm.core.fields import UtcDatetime
 from travelcrm.ratesheets.models import ImportStatus
 
 
@@ -98,8 +98,8 @@ class RateImportPublic(BaseModel):
     )
     failure: str | None
     version_id: uuid.UUID | None = Field(description="the draft a commit stored the lines in")
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime  # (SQLite hands back naive times: read as UTC)
+    finished_at: UtcDatetime | None
 
 
 class ColumnPublic(BaseModel):
