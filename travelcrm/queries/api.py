@@ -78,6 +78,7 @@ from travelcrm.queries.schemas import (
 )
 from travelcrm.queries.sla import Priority
 from travelcrm.tenants.services import AgencySuspendedError, agency_by_slug
+from travelcrm.timeline import services as timeline
 from travelcrm.timeline.schemas import NoteIn, TimelineItem
 
 router = APIRouter(prefix="/api", tags=["queries"])
@@ -516,17 +517,7 @@ def assign(
 )
 def add_note(query_id: uuid.UUID, body: NoteIn, identity: Who, session: Db) -> dict[str, Any]:
     event = services.add_note(session, identity.context, query_id=query_id, data=body)
-    return envelope(
-        TimelineItem(
-            id=event.id,
-            kind=event.kind,
-            body=event.body,
-            data=event.data,
-            actor_user_id=event.actor_user_id,
-            actor_name=identity.user.name,
-            occurred_at=event.occurred_at,
-        )
-    )
+    return envelope(timeline.item(event, identity.user.name))
 
 
 @router.get(

@@ -123,18 +123,20 @@ def entries(
         .limit(limit)
     ).all()
     names = accounts.display_names(session, [e.actor_user_id for e in found])
-    return [
-        TimelineItem(
-            id=e.id,
-            kind=e.kind,
-            body=e.body,
-            data=e.data,
-            actor_user_id=e.actor_user_id,
-            actor_name=names.get(e.actor_user_id) if e.actor_user_id else None,
-            occurred_at=e.occurred_at,
-        )
-        for e in found
-    ]
+    return [item(e, names.get(e.actor_user_id) if e.actor_user_id else None) for e in found]
+
+
+def item(entry: TimelineEvent, actor_name: str | None) -> TimelineItem:
+    """An entry as people read it, with the name of who wrote it."""
+    return TimelineItem(
+        id=entry.id,
+        kind=entry.kind,
+        body=entry.body,
+        data=entry.data,
+        actor_user_id=entry.actor_user_id,
+        actor_name=actor_name,
+        occurred_at=entry.occurred_at,
+    )
 
 
 def move_subject(
