@@ -211,6 +211,9 @@ def tenant_session(identity: Annotated[Identity, Depends(current_identity)]) -> 
 
 
 Who = Annotated[Identity, Depends(current_identity)]
+"""A route's caller: who signed in and their agency."""
+Db = Annotated[Session, Depends(tenant_session)]
+"""A route's database session, scoped to the caller's agency."""
 
 
 class TenantWork:

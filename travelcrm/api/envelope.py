@@ -111,3 +111,8 @@ def problem_body(
 def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
     """OpenAPI `responses=` entries documenting problem+json for the given statuses."""
     return {status: {"description": "Problem details (RFC 9457)"} for status in statuses}
+
+
+# what reading one resource and changing one can answer besides success
+READ = problem_responses(401, 403, 404)
+WRITE = problem_responses(401, 403, 404, 409, 422)

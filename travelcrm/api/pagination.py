@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Query
+from fastapi import Depends, Query
 
 from travelcrm.core.pagination import PageParams
 from travelcrm.settings import get_settings
@@ -22,3 +22,7 @@ async def page_params(  # async: FastAPI would hand a plain function to the thre
     settings = get_settings()
     size = min(limit or settings.api_page_limit_default, settings.api_page_limit_max)
     return PageParams(limit=size, cursor=cursor)
+
+
+Paging = Annotated[PageParams, Depends(page_params)]
+"""A list route's `limit` and `cursor`."""

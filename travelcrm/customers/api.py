@@ -8,14 +8,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 
-from travelcrm.api.auth import Identity, current_identity, tenant_session
-from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.auth import Db, Who
+from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
-from travelcrm.api.pagination import page_params
+from travelcrm.api.pagination import Paging
 from travelcrm.core.fields import Country, Tag, Text100
-from travelcrm.core.pagination import PageParams
 from travelcrm.customers import services
 from travelcrm.customers.schemas import (
     CustomerCreate,
@@ -28,15 +27,9 @@ from travelcrm.customers.schemas import (
     TravellerIn,
     TravellerPublic,
 )
-from travelcrm.db import Session
 from travelcrm.timeline.schemas import TimelineItem
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
-
-Who = Annotated[Identity, Depends(current_identity)]
-Db = Annotated[Session, Depends(tenant_session)]
-READ = problem_responses(401, 403, 404)
-WRITE = problem_responses(401, 403, 404, 409, 422)
 
 
 def _resource(request: Request, customer: CustomerPublic, *, status_code: int = 200) -> Response:
@@ -55,7 +48,7 @@ def _resource(request: Request, customer: CustomerPublic, *, status_code: int = 
 def list_customers(
     identity: Who,
     session: Db,
-    page: Annotated[PageParams, Depends(page_params)],
+    page: Paging,
     q: Annotated[
         Text100 | None,
         Query(description="Any part of the name, the start of the email, or 4+ phone digits"),

@@ -34,15 +34,14 @@ from pydantic import (
 from pydantic import ValidationError as PydanticValidationError
 
 from travelcrm.api.auth import (
-    Identity,
+    Db,
     TenantWork,
-    current_identity,
-    tenant_session,
+    Who,
     tenant_work,
 )
-from travelcrm.api.envelope import Envelope, envelope, json_envelope, problem_responses
+from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import resource_response
-from travelcrm.api.pagination import page_params
+from travelcrm.api.pagination import Paging
 from travelcrm.core.errors import (
     ConflictError,
     DomainError,
@@ -51,12 +50,11 @@ from travelcrm.core.errors import (
     ValidationFailedError,
 )
 from travelcrm.core.fields import HAS_TEXT, Email, Name, Phone, Text100, Text5000
-from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.text import clean_text
 from travelcrm.core.throttle import LockedOutError, Throttle
-from travelcrm.db import Session, system_scope, tenant_scope
+from travelcrm.db import system_scope, tenant_scope
 from travelcrm.queries import services
 from travelcrm.queries.inbound import (
     MAX_EMAIL_BYTES,
@@ -84,10 +82,6 @@ from travelcrm.timeline.schemas import NoteIn, TimelineItem
 router = APIRouter(prefix="/api", tags=["queries"])
 public_router = APIRouter(prefix="/api/public", tags=["public"])
 
-Who = Annotated[Identity, Depends(current_identity)]
-Db = Annotated[Session, Depends(tenant_session)]
-READ = problem_responses(401, 403, 404)
-WRITE = problem_responses(401, 403, 404, 409, 422)
 SAME_QUERY: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "The `external_ref` was already used: the earlier query",
@@ -264,7 +258,7 @@ def create_query(body: QueryCreate, request: Request, identity: Who) -> Response
 )
 async def list_queries(
     work: Annotated[TenantWork, Depends(tenant_work)],
-    page: Annotated[PageParams, Depends(page_params)],
+    page: Paging,
     status: Annotated[
         list[QueryStatus] | None, Query(description="Repeat for several: ?status=a&status=b")
     ] = None,

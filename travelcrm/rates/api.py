@@ -10,11 +10,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from travelcrm.api.auth import Identity, TenantWork, current_identity, tenant_session, tenant_work
-from travelcrm.api.envelope import Envelope, envelope, json_envelope, problem_responses
+from travelcrm.api.auth import (
+    Db,
+    Identity,
+    TenantWork,
+    Who,
+    tenant_work,
+)
+from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
-from travelcrm.api.pagination import page_params
-from travelcrm.core.pagination import PageParams, numbered_page
+from travelcrm.api.pagination import Paging
+from travelcrm.core.pagination import numbered_page
 from travelcrm.db import Session
 from travelcrm.rates import availability, pricing
 from travelcrm.rates import lines as rate_lines
@@ -54,10 +60,6 @@ from travelcrm.rates.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["rates"])
-Who = Annotated[Identity, Depends(current_identity)]
-Db = Annotated[Session, Depends(tenant_session)]
-READ = problem_responses(401, 403, 404)
-WRITE = problem_responses(401, 403, 404, 409, 422)
 
 
 def _line(line: RateLine, currency: str) -> LinePublic:
@@ -301,7 +303,7 @@ def list_lines(
     version_id: uuid.UUID,
     identity: Who,
     session: Db,
-    params: Annotated[PageParams, Depends(page_params)],
+    params: Paging,
     service_id: uuid.UUID | None = None,
     season_id: uuid.UUID | None = None,
     page: Annotated[

@@ -17,16 +17,16 @@ import uuid
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from travelcrm.api.auth import Identity, current_identity, tenant_session
-from travelcrm.api.envelope import Envelope, envelope, problem_responses
+from travelcrm.api.auth import Db, Who
+from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, problem_responses
 from travelcrm.core.errors import FieldError, ValidationFailedError
 from travelcrm.core.jsondepth import check_depth
-from travelcrm.db import Session, tenant_scope
+from travelcrm.db import tenant_scope
 from travelcrm.ratesheets import export
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus, RateImport
@@ -43,10 +43,6 @@ from travelcrm.ratesheets.schemas import (
 )
 
 router = APIRouter(prefix="/api", tags=["rate sheets"])
-Who = Annotated[Identity, Depends(current_identity)]
-Db = Annotated[Session, Depends(tenant_session)]
-READ = problem_responses(401, 403, 404)
-WRITE = problem_responses(401, 403, 404, 409, 422)
 QUEUED: dict[int | str, dict[str, Any]] = {
     202: {"description": "Queued: poll the import", "model": Envelope[RateImportPublic]}
 }

@@ -6,10 +6,10 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Header, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.responses import JSONResponse
 
-from travelcrm.api.auth import Identity, current_identity, tenant_session
+from travelcrm.api.auth import Db, Identity, Who
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, resource_response
 from travelcrm.core.errors import DomainError, FieldError
@@ -43,8 +43,6 @@ from travelcrm.suppliers.schemas import (
 
 router = APIRouter(prefix="/api/suppliers", tags=["suppliers"])
 
-IdentityDep = Annotated[Identity, Depends(current_identity)]
-SessionDep = Annotated[Session, Depends(tenant_session)]
 IF_MATCH_DOC = "The ETag you read (GET); required, so a stale copy never overwrites a newer one"
 
 
@@ -87,8 +85,8 @@ def _resource(request: Request, supplier: SupplierPublic, *, status_code: int = 
     summary="Suppliers: search, filter, sort; `page` numbers or the `cursor` (meta.total counts)",
 )
 def list_suppliers(
-    identity: IdentityDep,
-    session: SessionDep,
+    identity: Who,
+    session: Db,
     q: Annotated[
         CleanStr | None,
         Query(max_length=100, description="Name, city, region, legal name or email contain it"),
@@ -139,9 +137,7 @@ def list_suppliers(
     responses=problem_responses(401, 403, 422),
     summary="Create a supplier",
 )
-def create_supplier(
-    body: SupplierCreate, request: Request, identity: IdentityDep, session: SessionDep
-) -> Response:
+def create_supplier(body: SupplierCreate, request: Request, identity: Who, session: Db) -> Response:
     supplier = services.create_supplier(session, identity.context, data=body)
     response = _resource(request, services.to_public(supplier, identity.context), status_code=201)
     response.headers["Location"] = f"/api/suppliers/{supplier.id}"
@@ -154,9 +150,7 @@ def create_supplier(
     responses=problem_responses(401, 403, 404),
     summary="A supplier, with its ETag (bank details only as a masked hint)",
 )
-def read_supplier(
-    supplier_id: uuid.UUID, request: Request, identity: IdentityDep, session: SessionDep
-) -> Response:
+def read_supplier(supplier_id: uuid.UUID, request: Request, identity: Who, session: Db) -> Response:
     return _resource(request, _current(session, identity, supplier_id))
 
 
@@ -170,8 +164,8 @@ def update_supplier(
     supplier_id: uuid.UUID,
     body: SupplierUpdate,
     request: Request,
-    identity: IdentityDep,
-    session: SessionDep,
+    identity: Who,
+    session: Db,
     if_match: Annotated[str | None, Header(description=IF_MATCH_DOC, max_length=200)] = None,
 ) -> Response:
     require(identity.context, Action.SUPPLIERS_EDIT)  # a refusal before the precondition
@@ -197,8 +191,8 @@ def set_status(
     supplier_id: uuid.UUID,
     body: SupplierStatusIn,
     request: Request,
-    identity: IdentityDep,
-    session: SessionDep,
+    identity: Who,
+    session: Db,
     if_match: Annotated[
         str | None, Header(description="Optional: the ETag you read", max_length=200)
     ] = None,
@@ -224,7 +218,7 @@ def set_status(
     },
     summary="Delete a supplier; one that rate lists use is archived instead (200 says so)",
 )
-def delete_supplier(supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep) -> Any:
+def delete_supplier(supplier_id: uuid.UUID, identity: Who, session: Db) -> Any:
     outcome = services.delete_supplier(session, identity.context, supplier_id=supplier_id)
     if outcome.outcome == "deleted":
         return Response(status_code=204)
@@ -244,9 +238,7 @@ def delete_supplier(supplier_id: uuid.UUID, identity: IdentityDep, session: Sess
     responses=problem_responses(401, 403, 404),
     summary="The supplier's rate lists (names and markets)",
 )
-def supplier_rate_lists(
-    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
-) -> dict[str, Any]:
+def supplier_rate_lists(supplier_id: uuid.UUID, identity: Who, session: Db) -> dict[str, Any]:
     return envelope(services.rate_lists_of(session, identity.context, supplier_id=supplier_id))
 
 
@@ -259,9 +251,7 @@ def supplier_rate_lists(
     responses=problem_responses(401, 403, 404),
     summary="The supplier's contacts, primary first",
 )
-def list_contacts(
-    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
-) -> dict[str, Any]:
+def list_contacts(supplier_id: uuid.UUID, identity: Who, session: Db) -> dict[str, Any]:
     rows = services.list_contacts(session, identity.context, supplier_id=supplier_id)
     return envelope([services.contact_public(c) for c in rows])
 
@@ -274,7 +264,7 @@ def list_contacts(
     summary="Add a contact (the first one is primary)",
 )
 def add_contact(
-    supplier_id: uuid.UUID, body: ContactIn, identity: IdentityDep, session: SessionDep
+    supplier_id: uuid.UUID, body: ContactIn, identity: Who, session: Db
 ) -> dict[str, Any]:
     contact = services.add_contact(session, identity.context, supplier_id=supplier_id, data=body)
     return envelope(services.contact_public(contact))
@@ -290,8 +280,8 @@ def update_contact(
     supplier_id: uuid.UUID,
     contact_id: uuid.UUID,
     body: ContactUpdate,
-    identity: IdentityDep,
-    session: SessionDep,
+    identity: Who,
+    session: Db,
 ) -> dict[str, Any]:
     contact = services.update_contact(
         session, identity.context, supplier_id=supplier_id, contact_id=contact_id, data=body
@@ -306,7 +296,7 @@ def update_contact(
     summary="Remove a contact",
 )
 def delete_contact(
-    supplier_id: uuid.UUID, contact_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+    supplier_id: uuid.UUID, contact_id: uuid.UUID, identity: Who, session: Db
 ) -> Response:
     services.delete_contact(
         session, identity.context, supplier_id=supplier_id, contact_id=contact_id
@@ -323,9 +313,7 @@ def delete_contact(
     responses=problem_responses(401, 403, 404),
     summary="What the supplier sells (rooms with meal plans, vehicles, tickets...)",
 )
-def list_services(
-    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
-) -> dict[str, Any]:
+def list_services(supplier_id: uuid.UUID, identity: Who, session: Db) -> dict[str, Any]:
     return envelope(services.list_services(session, identity.context, supplier_id=supplier_id))
 
 
@@ -337,7 +325,7 @@ def list_services(
     summary="Add a service (rooms need a meal plan; other kinds have none)",
 )
 def add_service(
-    supplier_id: uuid.UUID, body: ServiceIn, identity: IdentityDep, session: SessionDep
+    supplier_id: uuid.UUID, body: ServiceIn, identity: Who, session: Db
 ) -> dict[str, Any]:
     service = services.add_service(session, identity.context, supplier_id=supplier_id, data=body)
     return envelope(services.service_public(service))
@@ -353,8 +341,8 @@ def update_service(
     supplier_id: uuid.UUID,
     service_id: uuid.UUID,
     body: ServiceUpdate,
-    identity: IdentityDep,
-    session: SessionDep,
+    identity: Who,
+    session: Db,
 ) -> dict[str, Any]:
     service = services.update_service(
         session, identity.context, supplier_id=supplier_id, service_id=service_id, data=body
@@ -369,7 +357,7 @@ def update_service(
     summary="Delete a service (409 service_in_use while rate lines price it)",
 )
 def delete_service(
-    supplier_id: uuid.UUID, service_id: uuid.UUID, identity: IdentityDep, session: SessionDep
+    supplier_id: uuid.UUID, service_id: uuid.UUID, identity: Who, session: Db
 ) -> Response:
     services.delete_service(
         session, identity.context, supplier_id=supplier_id, service_id=service_id
@@ -387,7 +375,7 @@ def delete_service(
     summary="Set the bank details (stored encrypted; answered masked)",
 )
 def put_bank_details(
-    supplier_id: uuid.UUID, body: BankDetailsIn, identity: IdentityDep, session: SessionDep
+    supplier_id: uuid.UUID, body: BankDetailsIn, identity: Who, session: Db
 ) -> dict[str, Any]:
     supplier = services.set_bank_details(
         session, identity.context, supplier_id=supplier_id, data=body
@@ -401,9 +389,7 @@ def put_bank_details(
     responses=problem_responses(401, 403, 404, 409),
     summary="Remove the bank details",
 )
-def delete_bank_details(
-    supplier_id: uuid.UUID, identity: IdentityDep, session: SessionDep
-) -> Response:
+def delete_bank_details(supplier_id: uuid.UUID, identity: Who, session: Db) -> Response:
     services.clear_bank_details(session, identity.context, supplier_id=supplier_id)
     return Response(status_code=204)
 
@@ -415,7 +401,7 @@ def delete_bank_details(
     summary="The full bank details (suppliers.bank.view; every reveal is audited)",
 )
 def reveal_bank_details(
-    supplier_id: uuid.UUID, request: Request, identity: IdentityDep, session: SessionDep
+    supplier_id: uuid.UUID, request: Request, identity: Who, session: Db
 ) -> JSONResponse:
     ip, agent = _client(request)
     details = services.reveal_bank_details(
