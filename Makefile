@@ -40,7 +40,8 @@ PYTEST := $(PY) -m pytest -p no:cacheprovider --hypothesis-seed=$(HYPOTHESIS_SEE
 PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 COVERAGE := --cov --cov-report=
 
-.PHONY: help install lock run test lint typecheck test-sqlite test-postgres coverage test-e2e bench clean
+.PHONY: help install lock run test lint typecheck test-sqlite test-postgres coverage test-e2e \
+	test-e2e-sqlite test-e2e-postgres bench clean
 
 help:
 	@echo "make run    start TravelCRM (SQLite + SqliteHuey, demo data) on http://localhost:3000"
@@ -104,8 +105,15 @@ coverage: install
 # flows and the profile and outbox pages, which is what that shape changes.
 E2E_EMBEDDED := tests/e2e/test_shell.py tests/e2e/test_account_flows.py \
 	tests/e2e/test_profile_and_outbox.py
+# The two shapes run side by side (`-j2`): a browser test mostly waits for the page, so the
+# embedded run fits in the production run's waits. Each has its own app copy, ports and database.
 test-e2e: install
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-e2e-sqlite test-e2e-postgres
+
+test-e2e-sqlite: install
 	TEST_BACKEND=sqlite $(PYTEST) $(E2E_EMBEDDED) --junitxml=$(ARTIFACTS)/junit-e2e-sqlite.xml
+
+test-e2e-postgres: install
 	TEST_BACKEND=postgres TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) TEST_REDIS_URL=$(TEST_REDIS_URL) \
 		$(PYTEST) tests/e2e --junitxml=$(ARTIFACTS)/junit-e2e-postgres.xml
 

@@ -40,6 +40,38 @@ def test_home_renders_the_shell_and_only_the_viewers_agency(page, harness, shot)
     shot(page, "home")
 
 
+# Watches the page from its first byte: a status that says "Not ready"/"Failing" or a menu with
+# Home but not the pages the owner may open would be a false alarm, however briefly shown.
+FALSE_STATE_WATCH = """
+window.__falseStates = [];
+const look = () => {
+  const text = document.body ? document.body.textContent || "" : "";
+  const status = text.match(/Not ready|Failing:/);
+  if (status) window.__falseStates.push("status: " + status[0]);
+  const home = document.querySelector('[data-testid="nav-home"]');
+  const suppliers = document.querySelector('[data-testid="nav-suppliers"]');
+  if (home && !suppliers) window.__falseStates.push("a menu with only some pages");
+};
+new MutationObserver(look).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+def test_a_reload_never_shows_a_false_status_or_a_short_menu(page, harness, shot) -> None:
+    page.add_init_script(FALSE_STATE_WATCH)
+    for _ in range(3):
+        page.goto(_url(harness, "/"))
+        expect(page.get_by_test_id("home-status")).to_contain_text(
+            "All checks pass", timeout=TIMEOUT
+        )
+        expect(page.get_by_test_id("nav-suppliers")).to_be_visible()
+        assert page.evaluate("window.__falseStates") == []
+        page.reload()
+        expect(page.get_by_test_id("home-status")).to_contain_text(
+            "All checks pass", timeout=TIMEOUT
+        )
+        assert page.evaluate("window.__falseStates") == []
+
+
 def test_navigation_to_system_shows_live_checks(page, harness, shot) -> None:
     page.goto(_url(harness, "/"))
     expect(page.get_by_test_id("nav-system")).to_be_visible(timeout=TIMEOUT)

@@ -38,8 +38,10 @@ class ShellState(rx.State):
     brand_color: str = DEFAULT_BRAND_COLOR
     logo_url: str = ""
     agency_count: int = 1  # more than one: the menu offers "Switch agency"
-    # Until the check has run, only the pages every signed-in person may open.
+    # Until the check has run, only the pages every signed-in person may open — and the menu
+    # shows placeholders, not that short list (`checked`), so a reload never flashes a wrong menu.
     nav_routes: list[str] = routes_for(None)
+    checked: bool = False
 
     @event
     def check(self) -> EventSpec | None:
@@ -54,6 +56,7 @@ class ShellState(rx.State):
         self.role = viewer.context.role.value
         self.brand_color = brand_color(viewer.agency_color)
         self.nav_routes = routes_for(viewer.context.role)
+        self.checked = True
         with system_scope() as session:
             self.agency_count = len(
                 accounts.my_agencies(session, user_id=viewer.context.user_id or uuid.UUID(int=0))

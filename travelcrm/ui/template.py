@@ -33,6 +33,11 @@ def _when_allowed(item: routes.NavItem, component: rx.Component) -> rx.Component
     return rx.cond(ShellState.nav_routes.contains(item.route), component)  # type: ignore[attr-defined]
 
 
+def _when_checked(item: routes.NavItem, component: rx.Component) -> rx.Component:
+    """The phone menu's entries, once the session check has said which pages are open."""
+    return rx.cond(ShellState.checked, _when_allowed(item, component))
+
+
 def _nav_link(item: routes.NavItem, active: bool) -> rx.Component:
     return rx.link(
         rx.hstack(
@@ -53,6 +58,17 @@ def _nav_link(item: routes.NavItem, active: bool) -> rx.Component:
         underline="none",
         width="100%",
         data_testid=_test_id(item),
+    )
+
+
+def _nav_placeholders() -> rx.Component:
+    """While the session check runs: grey bars where the entries will be (never a short menu
+    that looks like missing permissions)."""
+    return rx.vstack(
+        *[rx.skeleton(height="36px", width="100%", loading=True) for _ in range(6)],
+        spacing="2",
+        width="100%",
+        data_testid="nav-loading",
     )
 
 
@@ -88,7 +104,18 @@ def sidebar(active_route: str) -> rx.Component:
             padding_bottom="16px",
         ),
         rx.text("Workspace", size="1", weight="bold", color=rx.color("gray", 10), padding_x="12px"),
-        *[_when_allowed(item, _nav_link(item, item.route == active_route)) for item in routes.NAV],
+        rx.cond(
+            ShellState.checked,
+            rx.vstack(
+                *[
+                    _when_allowed(item, _nav_link(item, item.route == active_route))
+                    for item in routes.NAV
+                ],
+                spacing="1",
+                width="100%",
+            ),
+            _nav_placeholders(),
+        ),
         rx.spacer(),
         rx.divider(),
         rx.link(
@@ -128,7 +155,7 @@ def mobile_nav() -> rx.Component:
             ),
             rx.menu.content(
                 *[
-                    _when_allowed(
+                    _when_checked(
                         item,
                         rx.menu.item(
                             rx.link(item.label, href=item.route, underline="none", width="100%"),

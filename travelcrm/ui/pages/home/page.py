@@ -30,7 +30,44 @@ def _agency_facts() -> rx.Component:
     )
 
 
+def _placeholder_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.skeleton(height="14px", width="40%", loading=True),
+            rx.skeleton(height="26px", width="80%", loading=True),
+            rx.skeleton(height="14px", width="50%", loading=True),
+            spacing="2",
+        ),
+        size="2",
+        width="100%",
+        data_testid="home-status-loading",
+    )
+
+
 def _status_card() -> rx.Component:
+    """The installation's health, for owners and admins, once it has been read."""
+    return rx.cond(
+        HomeState.loaded,
+        rx.cond(HomeState.shows_status, _health_card(), _profile_card()),
+        _placeholder_card(),
+    )
+
+
+def _profile_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text("Your account", size="2", color=rx.color("gray", 11), weight="medium"),
+            rx.text("Profile and sign-ins", size="5", weight="bold"),
+            rx.link("Open your profile →", href=routes.PROFILE, size="2"),
+            spacing="1",
+            align="start",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _health_card() -> rx.Component:
     return rx.card(
         rx.hstack(
             rx.vstack(

@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.core.clock import to_local, utcnow
+from travelcrm.core.permissions import Action, can
 from travelcrm.db import Session, get_engine
 from travelcrm.settings import get_settings
 from travelcrm.system import services as system_services
@@ -15,7 +16,8 @@ from travelcrm.ui.session import identify, login_url
 
 
 class HomeState(rx.State):
-    loaded: bool = False
+    loaded: bool = False  # until then the cards show placeholders, never a status
+    shows_status: bool = False  # the installation's health is for owners and admins
     ready: bool = False
     failing: str = ""
     greeting: str = "Welcome to TravelCRM"
@@ -27,9 +29,11 @@ class HomeState(rx.State):
         if viewer is None:
             return rx.redirect(login_url(self.router.url.path))
         engine = get_engine()
-        readiness = system_services.cached_readiness(get_settings(), engine)
-        self.ready = readiness.ready
-        self.failing = ", ".join(check.name for check in readiness.failing)
+        self.shows_status = can(viewer.context.role, Action.SYSTEM_VIEW)
+        if self.shows_status:
+            readiness = system_services.cached_readiness(get_settings(), engine)
+            self.ready = readiness.ready
+            self.failing = ", ".join(check.name for check in readiness.failing)
         with Session(engine) as session:
             tenant = own_tenant(session, viewer.context)
         local = to_local(utcnow(), tenant.timezone)
