@@ -28,7 +28,7 @@ from travelcrm.rates.models import RateLine, RateList, RateListVersion
 from travelcrm.tenants.models import Tenant
 from travelcrm.ui.components.grid import HEADER_HEIGHT, ROW_HEIGHT
 from travelcrm.ui.components.money import DASH
-from travelcrm.ui.pages.rates.state import PICK_WIDTH
+from travelcrm.ui.pages.rates.rows import PICK_WIDTH
 from travelcrm.ui.pages.rates.text import GRID_COLUMNS
 
 TIMEOUT = 20_000
@@ -134,7 +134,7 @@ def _add_line(
     dialog.get_by_test_id("add-net").fill(net)
     dialog.get_by_test_id("add-sell").fill(extra.get("sell", ""))
     dialog.get_by_test_id("add-markup_pct").fill(extra.get("markup", ""))
-    dialog.get_by_test_id("add-line-save").click()
+    dialog.get_by_test_id("save-add-line").click()
     expect(dialog.get_by_test_id("add-notice")).to_contain_text(
         re.compile(f"{season} · {occupancy} · adult · 1-99 pax, net {net[0]},{net[1:]}.00"),
         timeout=TIMEOUT,
@@ -153,7 +153,7 @@ def _add_season(page: Page, name: str, start: str, end: str) -> None:
     dialog.get_by_test_id("season-name").fill(name)
     dialog.get_by_test_id("season-start").fill(start)
     dialog.get_by_test_id("season-end").fill(end)
-    dialog.get_by_test_id("season-save").click()
+    dialog.get_by_test_id("save-season").click()
 
 
 def _confirm_gaps(page: Page) -> None:
@@ -214,7 +214,7 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     _add_line(page, "Deluxe Sea View", "Peak", "double", "9000", markup="20")
     _add_line(page, "Deluxe Sea View", "Lean", "single", "5000", markup="20")
     _add_line(page, "Deluxe Sea View", "Peak", "single", "8000", markup="20")
-    page.get_by_role("dialog").get_by_role("button", name="Close").click()
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_test_id("lines-pager-label")).to_have_text("1-4 of 4", timeout=TIMEOUT)
 
