@@ -182,7 +182,7 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     dialog.locator("input[name=valid_to]").fill("2028-03-31")
     dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
     dialog.locator("input[name=no_show]").fill("100")
-    dialog.get_by_test_id("create-rate-list").click()
+    dialog.get_by_test_id("save-rate-list").click()
     expect(page).to_have_url(re.compile(r"/rates/[0-9a-f-]{36}"), timeout=TIMEOUT)
     rate_list_id = uuid.UUID(page.url.rstrip("/").rsplit("/", 1)[1])
     expect(page.get_by_test_id("page-title")).to_have_text(list_name, timeout=TIMEOUT)
@@ -191,6 +191,21 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     )
     expect(page.get_by_test_id("version-validity")).to_have_text(f"1 Apr 2027 {DASH} 31 Mar 2028")
     expect(page.get_by_test_id("version-status")).to_have_text("draft")
+
+    # ---- the terms dialog: a tier it cannot read is refused at its box, then saved --------
+    page.get_by_test_id("edit-terms").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("textarea[name=terms]").fill("a month before: nothing")
+    dialog.get_by_test_id("save-terms").click()
+    expect(dialog).to_contain_text("30: 0%", timeout=TIMEOUT)  # the box says how to write one
+    dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
+    dialog.locator("input[name=no_show]").fill("50")
+    dialog.get_by_test_id("save-terms").click()
+    _toast(page, "Terms saved.")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_test_id("version-terms")).to_have_text(
+        "30+ days: free · 7-29 days: 1 night · no-show 50%"
+    )
 
     # ---- two seasons; an overlapping third is refused with both ranges ----------------
     page.get_by_test_id("tab-seasons").click()
