@@ -1,9 +1,10 @@
 """Rate lists in a real browser: a contract built through the pages (two seasons, lines), the
 grid's cell edits (a refused negative price, a saved one, undo), a bulk +10% previewed then
 applied, publishing, a second version with a changed price, the diff between them, a blackout
-and an allotment in the calendar, and the price check.
+and an allotment in the calendar, the price check, and a season of a third draft deleted.
 
-Screenshots: rates-list, rate-grid, rate-bulk-preview, rate-diff, rate-calendar."""
+Screenshots: rates-list, rate-list-new, rate-terms-refused, rate-season-overlap, rate-grid,
+rate-bulk-preview, rate-publish-confirm-gaps, rate-diff, rate-calendar."""
 
 from __future__ import annotations
 
@@ -182,6 +183,8 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     dialog.locator("input[name=valid_to]").fill("2028-03-31")
     dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
     dialog.locator("input[name=no_show]").fill("100")
+    _quiet(page)
+    shot(page, "rate-list-new")
     dialog.get_by_test_id("save-rate-list").click()
     expect(page).to_have_url(re.compile(r"/rates/[0-9a-f-]{36}"), timeout=TIMEOUT)
     rate_list_id = uuid.UUID(page.url.rstrip("/").rsplit("/", 1)[1])
@@ -198,6 +201,7 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     dialog.locator("textarea[name=terms]").fill("a month before: nothing")
     dialog.get_by_test_id("save-terms").click()
     expect(dialog).to_contain_text("30: 0%", timeout=TIMEOUT)  # the box says how to write one
+    shot(page, "rate-terms-refused")
     dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
     dialog.locator("input[name=no_show]").fill("50")
     dialog.get_by_test_id("save-terms").click()
@@ -372,3 +376,18 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
             ).all()
         ]
     assert statuses == ["superseded", "published"]
+
+    # ---- a third draft: a season deleted with its lines, after "are you sure?" ------------
+    page.goto(_url(harness, f"/rates/{rate_list_id}"))
+    page.get_by_test_id("new-draft").click()
+    _toast(page, "Draft v3 started")
+    page.get_by_test_id("tab-seasons").click()
+    page.get_by_test_id("season-row").filter(has_text="Peak").get_by_test_id(
+        "season-delete"
+    ).click()
+    confirm = page.get_by_test_id("dialog-delete-season")
+    expect(confirm).to_contain_text("Delete season Peak?", timeout=TIMEOUT)
+    confirm.get_by_test_id("delete-season-action").click()
+    _toast(page, "Season deleted with its 2 lines.")
+    expect(page.get_by_test_id("season-row")).to_have_count(1)
+    expect(page.get_by_test_id("dialog-delete-season")).to_have_count(0)
