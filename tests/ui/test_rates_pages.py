@@ -536,6 +536,8 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
     assert state.version_id == str(mine.version_id) and not publish.diff_open
     _do(state, RateSeasonsState.open_season, str(theirs.peak_id))
     assert seasons.season_edit_id == ""  # not one of this version's seasons
+    _do(state, RateSeasonsState.ask_delete_season, str(theirs.peak_id))
+    assert seasons.delete_season_id == ""  # nothing to ask about
     _id_edits(
         state,
         line_ids=[str(_their_line(theirs).id)],
@@ -836,12 +838,44 @@ def test_empty_controls_say_required_not_the_schema_s_words(migrated_engine) -> 
     assert [slot.error for slot in seasons.season_slots] == ["Both dates are required."] * 2
 
 
+def test_a_form_shows_every_field_s_problem_at_once(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    token = _signed_in(email)
+    lists = _state(RateListsState, token, "/rates")
+    plain(RateListsState.load)(lists)
+    plain(RateListsState.create)(lists, {"currency": "INR", "terms": "a month before: nothing"})
+    assert lists.create_errors["terms"].endswith("write it as “30: 0%” or “7: 1 night”")
+    assert lists.create_errors["name"] == "Required."  # not only the terms box
+    state = _open(email, contract)
+    lines, publish = _tab(state, RateLinesState), _tab(state, RatePublishState)
+    _do(state, RateLinesState.set_add_open, True)
+    _do(state, RateLinesState.add_line, {"net": "x1", "pax_min": "many", "basis": "per_room"})
+    assert {"net", "pax_min", "service_id", "season_id"} <= lines.add_errors.keys()
+    assert lines.add_errors["service_id"] == "Required." and lines.add_notice == ""
+    _do(state, RatePublishState.set_terms_open, True)
+    _do(
+        state,
+        RatePublishState.save_terms,
+        {"terms": "a month before: nothing", "no_show": "lots", "valid_from": "2027-04-01"},
+    )
+    assert {"terms", "no_show_charge_pct"} <= publish.terms_errors.keys()
+    assert publish.terms_open  # nothing saved: the dialog stays with its messages
+    restrictions = _tab(state, RateRestrictionsState)
+    _do(state, RateRestrictionsState.add_restriction, {"kind": "blackout", "reason": "Gala"})
+    assert restrictions.restriction_errors == {"starts_on": "Required.", "ends_on": "Required."}
+    assert _snapshot(contract)["restrictions"] == []
+
+
 def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated_engine) -> None:
     email, contract = _owner_contract()
     state = _open(email, contract)
     seasons = _tab(state, RateSeasonsState)
     lean = next(row for row in state.seasons if row.name == "Lean")
     assert lean.dates == f"1 Apr 2027 {DASH} 30 Sep 2027" and lean.nights == 183
+    _do(state, RateSeasonsState.ask_delete_season, lean.season_id)
+    assert (seasons.delete_season_id, seasons.delete_season_name) == (lean.season_id, "Lean")
+    _do(state, RateSeasonsState.set_delete_season_open, False)  # "Cancel"
+    assert seasons.delete_season_id == ""
     _do(state, RateSeasonsState.open_season, lean.season_id)
     assert [(s.starts_on, s.ends_on) for s in seasons.season_slots] == [
         ("2027-04-01", "2027-09-30")

@@ -46,6 +46,9 @@ class RatePriceCheckState(RateListState):
     quote_errors: dict[str, str] = {}
 
     def _forget(self) -> None:
+        self._clear_answer()
+
+    def _clear_answer(self) -> None:
         self.quote_rows, self.quote_error, self.quote_reason, self.quote_note = [], "", "", ""
         self.quote_total_net = self.quote_total_sell = self.quote_source = ""
 
@@ -97,7 +100,7 @@ class RatePriceCheckState(RateListState):
 
     @event
     def check_price(self, form: dict[str, Any]) -> EventSpec | None:
-        self._forget()
+        self._clear_answer()
         self.quote_errors = {}
         try:
             ages = [int(a) for a in _names(str(form.get("child_ages", "")).replace(";", ","))]

@@ -141,6 +141,7 @@ class RateRestrictionsState(RateListState):
 
     @event
     def add_restriction(self, form: dict[str, Any]) -> EventSpec | None:
+        self.restriction_errors = {}
         service = str(form.get("service_id", "") or ALL)
         kind = form.get("kind") or RestrictionKind.BLACKOUT.value
 
@@ -177,6 +178,8 @@ class RateRestrictionsState(RateListState):
 
     @event
     def set_allotment(self, form: dict[str, Any]) -> EventSpec | None:
+        self.allot_errors = {}
+
         def work(session: Session, ctx: TenantContext) -> int:
             data = AllotmentIn.model_validate(
                 {
