@@ -29,8 +29,8 @@ from travelcrm.rates.models import RateLine, RateList, RateListVersion
 from travelcrm.tenants.models import Tenant
 from travelcrm.ui.components.grid import HEADER_HEIGHT, ROW_HEIGHT
 from travelcrm.ui.components.money import DASH
+from travelcrm.ui.pages.rates.cells import GRID_COLUMNS
 from travelcrm.ui.pages.rates.rows import PICK_WIDTH
-from travelcrm.ui.pages.rates.text import GRID_COLUMNS
 
 TIMEOUT = 20_000
 SLUG, OWNER_EMAIL, _NAME, _PASSWORD = DEMO_LOGINS[0]

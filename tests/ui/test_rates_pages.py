@@ -39,6 +39,14 @@ from travelcrm.ui.components.money import DASH, format_amount, format_date, form
 from travelcrm.ui.components.money import format_range as money_range
 from travelcrm.ui.events import plain
 from travelcrm.ui.pages.rates.bulk_state import RateBulkState
+from travelcrm.ui.pages.rates.cells import (
+    GRID_COLUMNS,
+    cell_patch,
+    cell_text,
+    line_values,
+    parse_cell,
+    values_text,
+)
 from travelcrm.ui.pages.rates.lines_state import RateLinesState
 from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
 from travelcrm.ui.pages.rates.price_check_state import RatePriceCheckState
@@ -48,20 +56,14 @@ from travelcrm.ui.pages.rates.rows import RangeSlot, range_label, sentence
 from travelcrm.ui.pages.rates.seasons_state import RateSeasonsState
 from travelcrm.ui.pages.rates.state import RateListState
 from travelcrm.ui.pages.rates.text import (
-    GRID_COLUMNS,
     CellError,
     blank_fields,
-    cell_patch,
-    cell_text,
-    line_values,
     month_weeks,
-    parse_cell,
     parse_tiers,
     parse_weekdays,
     shift_month,
     tiers_lines,
     tiers_text,
-    values_text,
     weekdays_text,
 )
 

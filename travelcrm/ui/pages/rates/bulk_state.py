@@ -21,6 +21,7 @@ from travelcrm.rates.schemas import BulkChange
 from travelcrm.ui.components.money import format_amount
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.rates.cells import parse_cell
 from travelcrm.ui.pages.rates.lines_state import RateLinesState
 from travelcrm.ui.pages.rates.rows import (
     PREVIEW_ROWS,
@@ -29,7 +30,7 @@ from travelcrm.ui.pages.rates.rows import (
     line_label,
     sentence,
 )
-from travelcrm.ui.pages.rates.text import CellError, parse_cell
+from travelcrm.ui.pages.rates.text import CellError
 
 CHOICES = {
     "bulk_scope": {"selected", "filter"},

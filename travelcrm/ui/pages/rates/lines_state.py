@@ -20,6 +20,7 @@ from travelcrm.rates.models import AgeBandKind, Occupancy, RateLine
 from travelcrm.rates.schemas import LineIn, LinePatch
 from travelcrm.ui.components.money import format_amount
 from travelcrm.ui.events import event
+from travelcrm.ui.pages.rates.cells import GRID_COLUMNS, cell_patch, parse_cell, values_text
 from travelcrm.ui.pages.rates.rows import (
     ALL,
     PER_PAGE,
@@ -29,15 +30,7 @@ from travelcrm.ui.pages.rates.rows import (
     sentence,
 )
 from travelcrm.ui.pages.rates.state import RateListState
-from travelcrm.ui.pages.rates.text import (
-    GRID_COLUMNS,
-    CellError,
-    blank_fields,
-    cell_patch,
-    parse_cell,
-    schema_message,
-    values_text,
-)
+from travelcrm.ui.pages.rates.text import CellError, blank_fields, schema_message
 
 TYPED_FIELDS = ("net", "sell", "markup_pct", "weekdays")  # read as the grid reads a cell
 

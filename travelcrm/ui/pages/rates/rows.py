@@ -12,8 +12,9 @@ from pydantic import ValidationError
 from travelcrm.core.errors import DomainError
 from travelcrm.rates.models import BASIS_WORDS, AgeBandKind, Occupancy, PricingBasis, RateLine
 from travelcrm.suppliers.models import SupplierService
+from travelcrm.ui.pages.rates.cells import GRID_COLUMNS
 from travelcrm.ui.pages.rates.list_state import Option
-from travelcrm.ui.pages.rates.text import GRID_COLUMNS, choice_words, schema_message, words
+from travelcrm.ui.pages.rates.text import choice_words, schema_message, words
 
 PER_PAGE = 100
 PREVIEW_ROWS = 200

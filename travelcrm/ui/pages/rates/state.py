@@ -34,6 +34,7 @@ from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_range
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import CHANGED_ELSEWHERE, StaffPage, parse_id
+from travelcrm.ui.pages.rates.cells import GRID_COLUMNS, cell_text, line_values, values_text
 from travelcrm.ui.pages.rates.list_state import Option
 from travelcrm.ui.pages.rates.rows import (
     ALL,
@@ -46,15 +47,7 @@ from travelcrm.ui.pages.rates.rows import (
     range_label,
     service_label,
 )
-from travelcrm.ui.pages.rates.text import (
-    GRID_COLUMNS,
-    cell_text,
-    line_values,
-    market_label,
-    tiers_lines,
-    tiers_text,
-    values_text,
-)
+from travelcrm.ui.pages.rates.text import market_label, tiers_lines, tiers_text
 
 TABS = {"lines", "seasons", "restrictions", "price"}
 
