@@ -1,9 +1,10 @@
 """Rate lists in a real browser: a contract built through the pages (two seasons, lines), the
 grid's cell edits (a refused negative price, a saved one, undo), a bulk +10% previewed then
 applied, publishing, a second version with a changed price, the diff between them, a blackout
-and an allotment in the calendar, and the price check.
+and an allotment in the calendar, the price check, and a season of a third draft deleted.
 
-Screenshots: rates-list, rate-grid, rate-bulk-preview, rate-diff, rate-calendar."""
+Screenshots: rates-list, rate-list-new, rate-terms-refused, rate-season-overlap, rate-grid,
+rate-bulk-preview, rate-publish-confirm-gaps, rate-diff, rate-calendar."""
 
 from __future__ import annotations
 
@@ -28,8 +29,8 @@ from travelcrm.rates.models import RateLine, RateList, RateListVersion
 from travelcrm.tenants.models import Tenant
 from travelcrm.ui.components.grid import HEADER_HEIGHT, ROW_HEIGHT
 from travelcrm.ui.components.money import DASH
-from travelcrm.ui.pages.rates.state import PICK_WIDTH
-from travelcrm.ui.pages.rates.text import GRID_COLUMNS
+from travelcrm.ui.pages.rates.cells import GRID_COLUMNS
+from travelcrm.ui.pages.rates.rows import PICK_WIDTH
 
 TIMEOUT = 20_000
 SLUG, OWNER_EMAIL, _NAME, _PASSWORD = DEMO_LOGINS[0]
@@ -134,7 +135,7 @@ def _add_line(
     dialog.get_by_test_id("add-net").fill(net)
     dialog.get_by_test_id("add-sell").fill(extra.get("sell", ""))
     dialog.get_by_test_id("add-markup_pct").fill(extra.get("markup", ""))
-    dialog.get_by_test_id("add-line-save").click()
+    dialog.get_by_test_id("save-add-line").click()
     expect(dialog.get_by_test_id("add-notice")).to_contain_text(
         re.compile(f"{season} · {occupancy} · adult · 1-99 pax, net {net[0]},{net[1:]}.00"),
         timeout=TIMEOUT,
@@ -153,7 +154,7 @@ def _add_season(page: Page, name: str, start: str, end: str) -> None:
     dialog.get_by_test_id("season-name").fill(name)
     dialog.get_by_test_id("season-start").fill(start)
     dialog.get_by_test_id("season-end").fill(end)
-    dialog.get_by_test_id("season-save").click()
+    dialog.get_by_test_id("save-season").click()
 
 
 def _confirm_gaps(page: Page) -> None:
@@ -182,7 +183,9 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     dialog.locator("input[name=valid_to]").fill("2028-03-31")
     dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
     dialog.locator("input[name=no_show]").fill("100")
-    dialog.get_by_test_id("create-rate-list").click()
+    _quiet(page)
+    shot(page, "rate-list-new")
+    dialog.get_by_test_id("save-rate-list").click()
     expect(page).to_have_url(re.compile(r"/rates/[0-9a-f-]{36}"), timeout=TIMEOUT)
     rate_list_id = uuid.UUID(page.url.rstrip("/").rsplit("/", 1)[1])
     expect(page.get_by_test_id("page-title")).to_have_text(list_name, timeout=TIMEOUT)
@@ -191,6 +194,22 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     )
     expect(page.get_by_test_id("version-validity")).to_have_text(f"1 Apr 2027 {DASH} 31 Mar 2028")
     expect(page.get_by_test_id("version-status")).to_have_text("draft")
+
+    # ---- the terms dialog: a tier it cannot read is refused at its box, then saved --------
+    page.get_by_test_id("edit-terms").click()
+    dialog = page.get_by_role("dialog")
+    dialog.locator("textarea[name=terms]").fill("a month before: nothing")
+    dialog.get_by_test_id("save-terms").click()
+    expect(dialog).to_contain_text("30: 0%", timeout=TIMEOUT)  # the box says how to write one
+    shot(page, "rate-terms-refused")
+    dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
+    dialog.locator("input[name=no_show]").fill("50")
+    dialog.get_by_test_id("save-terms").click()
+    _toast(page, "Terms saved.")
+    expect(page.get_by_role("dialog")).to_have_count(0)
+    expect(page.get_by_test_id("version-terms")).to_have_text(
+        "30+ days: free · 7-29 days: 1 night · no-show 50%"
+    )
 
     # ---- two seasons; an overlapping third is refused with both ranges ----------------
     page.get_by_test_id("tab-seasons").click()
@@ -214,7 +233,7 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     _add_line(page, "Deluxe Sea View", "Peak", "double", "9000", markup="20")
     _add_line(page, "Deluxe Sea View", "Lean", "single", "5000", markup="20")
     _add_line(page, "Deluxe Sea View", "Peak", "single", "8000", markup="20")
-    page.get_by_role("dialog").get_by_role("button", name="Close").click()
+    page.get_by_role("dialog").get_by_role("button", name="Cancel").click()
     expect(page.get_by_role("dialog")).to_have_count(0)
     expect(page.get_by_test_id("lines-pager-label")).to_have_text("1-4 of 4", timeout=TIMEOUT)
 
@@ -357,3 +376,18 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
             ).all()
         ]
     assert statuses == ["superseded", "published"]
+
+    # ---- a third draft: a season deleted with its lines, after "are you sure?" ------------
+    page.goto(_url(harness, f"/rates/{rate_list_id}"))
+    page.get_by_test_id("new-draft").click()
+    _toast(page, "Draft v3 started")
+    page.get_by_test_id("tab-seasons").click()
+    page.get_by_test_id("season-row").filter(has_text="Peak").get_by_test_id(
+        "season-delete"
+    ).click()
+    confirm = page.get_by_test_id("dialog-delete-season")
+    expect(confirm).to_contain_text("Delete season Peak?", timeout=TIMEOUT)
+    confirm.get_by_test_id("delete-season-action").click()
+    _toast(page, "Season deleted with its 2 lines.")
+    expect(page.get_by_test_id("season-row")).to_have_count(1)
+    expect(page.get_by_test_id("dialog-delete-season")).to_have_count(0)

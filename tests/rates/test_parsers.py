@@ -15,7 +15,8 @@ from travelcrm.rates import parsers
 from travelcrm.rates.schemas import weekdays_mask
 from travelcrm.ratesheets import values
 from travelcrm.ui.components.money import format_amount, format_money
-from travelcrm.ui.pages.rates import text as grid
+from travelcrm.ui.pages.rates import cells as grid
+from travelcrm.ui.pages.rates import text
 
 CURRENCIES = ["INR", "USD", "JPY", "KWD", "EUR", "AED"]
 
@@ -33,8 +34,8 @@ def test_a_pax_range_reads_the_same_in_the_grid_and_the_import(low: int, high: i
 
 @given(mask=st.integers(1, 127))
 def test_weekdays_as_the_grid_shows_them_read_back_to_the_same_days(mask: int) -> None:
-    shown = grid.weekdays_text(mask)
-    assert weekdays_mask(grid.parse_weekdays(shown)) == mask
+    shown = text.weekdays_text(mask)
+    assert weekdays_mask(text.parse_weekdays(shown)) == mask
     assert weekdays_mask(values.parse_weekdays(shown)) == mask
 
 
@@ -54,7 +55,7 @@ def test_amounts_as_the_grid_shows_them_read_back_to_the_same_amount(
 
 
 def test_a_price_in_another_currency_is_refused_in_the_grid() -> None:
-    with pytest.raises(grid.CellError, match="This list's prices are in INR, not USD"):
+    with pytest.raises(text.CellError, match="This list's prices are in INR, not USD"):
         grid.parse_cell("net", "$1,200", "INR")
-    with pytest.raises(grid.CellError, match="'abc' is not an amount"):
+    with pytest.raises(text.CellError, match="'abc' is not an amount"):
         grid.parse_amount("abc")

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from reflex.istate.data import RouterData
+from reflex.state import State
 from sqlmodel import col, select
 
 from tests.accounts.test_accounts import PASSWORD, _verified
@@ -37,23 +38,32 @@ from travelcrm.suppliers.models import SupplierService
 from travelcrm.ui.components.money import DASH, format_amount, format_date, format_money
 from travelcrm.ui.components.money import format_range as money_range
 from travelcrm.ui.events import plain
-from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
-from travelcrm.ui.pages.rates.state import RangeSlot, RateListState, range_label, sentence
-from travelcrm.ui.pages.rates.text import (
+from travelcrm.ui.pages.rates.bulk_state import RateBulkState
+from travelcrm.ui.pages.rates.cells import (
     GRID_COLUMNS,
-    CellError,
-    blank_fields,
     cell_patch,
     cell_text,
     line_values,
-    month_weeks,
     parse_cell,
+    values_text,
+)
+from travelcrm.ui.pages.rates.lines_state import RateLinesState
+from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
+from travelcrm.ui.pages.rates.price_check_state import RatePriceCheckState
+from travelcrm.ui.pages.rates.publish_state import RatePublishState
+from travelcrm.ui.pages.rates.restrictions_state import RateRestrictionsState
+from travelcrm.ui.pages.rates.rows import RangeSlot, range_label, sentence
+from travelcrm.ui.pages.rates.seasons_state import RateSeasonsState
+from travelcrm.ui.pages.rates.state import RateListState
+from travelcrm.ui.pages.rates.text import (
+    CellError,
+    blank_fields,
+    month_weeks,
     parse_tiers,
     parse_weekdays,
     shift_month,
     tiers_lines,
     tiers_text,
-    values_text,
     weekdays_text,
 )
 
@@ -361,13 +371,16 @@ def _signed_in(email: str) -> str:
 
 
 def _state(cls: type, token: str, path: str, query: dict[str, str] | None = None) -> Any:
-    state = cls(_reflex_internal_init=True)
+    """The page's state as Reflex holds it: under the app's root state, which carries the
+    router data for it and its tab substates."""
+    root = State(_reflex_internal_init=True)
+    state = root.get_substate(cls.get_full_name().split("."))  # type: ignore[attr-defined]
     # the route's pattern ("/suppliers/[id]") and the address the browser is on
     route, address = path, path
     for name, value in (query or {}).items():
         route = route.replace(value, f"[{name}]")
         address = address.replace(f"[{name}]", value)
-    state.router = RouterData.from_router_data(
+    root.router = RouterData.from_router_data(
         {
             "headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"},
             "pathname": route,
@@ -376,6 +389,19 @@ def _state(cls: type, token: str, path: str, query: dict[str, str] | None = None
         }
     )
     return state
+
+
+def _tab(state: Any, cls: type) -> Any:
+    """One tab's substate of the rate list page's state (built with it, as Reflex builds them:
+    it reads and sets the page's own vars too)."""
+    names = cls.get_full_name().split(".")  # type: ignore[attr-defined]
+    return state.get_substate(names[names.index(RateListState.get_name()) :])
+
+
+def _do(state: Any, handler: Any, *args: Any) -> Any:
+    """A handler called straight on the (sub)state it belongs to, as its event would be."""
+    names = handler.state_full_name.split(".")
+    return plain(handler)(state.get_substate(names[names.index(RateListState.get_name()) :]), *args)
 
 
 def _owner_contract(*, publish: bool = False) -> tuple[str, Contract]:
@@ -421,56 +447,58 @@ def _their_line(contract: Contract) -> Any:
 def _id_edits(state: Any, *, line_ids: list[str], season_id: str, restriction_id: str) -> None:
     """The handlers that act on ids: the grid's rows (set to `line_ids`), a season, a
     restriction."""
-    cls = RateListState
+    lines, bulk = _tab(state, RateLinesState), _tab(state, RateBulkState)
+    seasons = _tab(state, RateSeasonsState)
     state.row_ids = line_ids
     state.grid = [[False] + [""] * len(GRID_COLUMNS) for _ in line_ids]
     state._raw = [{"net": {"net": "1"}} for _ in line_ids]
     net = 1 + [name for name, *_rest in GRID_COLUMNS].index("net")
-    plain(cls.edit_cell)(state, (net, 0), {"kind": "text", "data": "1"})
-    plain(cls.edit_cell)(state, (0, 0), {"kind": "boolean", "data": True})
-    state._undo = {
+    _do(state, RateLinesState.edit_cell, (net, 0), {"kind": "text", "data": "1"})
+    _do(state, RateLinesState.edit_cell, (0, 0), {"kind": "boolean", "data": True})
+    lines._undo = {
         "line_id": line_ids[0],
         "field": "net",
         "values": {"net": "2"},
         "where": "Row 1, Net",
     }
-    plain(cls.undo)(state)
+    _do(state, RateLinesState.undo)
     state._picked = list(line_ids)
-    plain(cls.delete_selected)(state)
+    _do(state, RateLinesState.delete_selected)
     state._picked = list(line_ids)
-    state.bulk_scope, state.bulk_value = "selected", "50"
-    list(plain(cls.bulk_preview)(state))
-    state.bulk_ready = True
-    state._bulk_key = state._bulk_settings()  # as if previewed: apply still goes to the service
-    list(plain(cls.bulk_apply)(state))
-    state.season_edit_id = season_id
-    state.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
-    plain(cls.save_season)(state, {"name": "Hijacked"})
-    plain(cls.delete_season)(state, season_id)
-    plain(cls.delete_restriction)(state, restriction_id)
+    bulk.bulk_scope, bulk.bulk_value = "selected", "50"
+    list(_do(state, RateBulkState.bulk_preview))
+    bulk.bulk_ready = True
+    bulk._bulk_key = bulk._bulk_settings()  # as if previewed: apply still goes to the service
+    list(_do(state, RateBulkState.bulk_apply))
+    seasons.season_edit_id = season_id
+    seasons.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
+    _do(state, RateSeasonsState.save_season, {"name": "Hijacked"})
+    _do(state, RateSeasonsState.delete_season, season_id)
+    _do(state, RateRestrictionsState.delete_restriction, restriction_id)
 
 
 def _version_edits(state: Any, *, season_id: str) -> None:
     """The handlers that act on the version on screen (`state.version_id`)."""
-    cls = RateListState
-    plain(cls.add_line)(
+    bulk, seasons = _tab(state, RateBulkState), _tab(state, RateSeasonsState)
+    _do(
         state,
+        RateLinesState.add_line,
         {"season_id": season_id, "basis": "per_room", "occupancy": "double", "net": "10"},
     )
-    state.season_edit_id = ""
-    state.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
-    plain(cls.save_season)(state, {"name": "Extra"})
-    plain(cls.save_bands)(state, {"adult_min": "1", "adult_max": "2"})
-    plain(cls.save_terms)(state, {"terms": "0: 1 night", "currency": "USD"})
-    state.bulk_scope, state.bulk_value, state._only_ids = "filter", "50", []
+    seasons.season_edit_id = ""
+    seasons.season_slots = [RangeSlot("2027-04-01", "2027-04-02")]
+    _do(state, RateSeasonsState.save_season, {"name": "Extra"})
+    _do(state, RateSeasonsState.save_bands, {"adult_min": "1", "adult_max": "2"})
+    _do(state, RatePublishState.save_terms, {"terms": "0: 1 night", "currency": "USD"})
+    bulk.bulk_scope, bulk.bulk_value, state._only_ids = "filter", "50", []
     state.filter_service = state.filter_season = "all"
-    list(plain(cls.bulk_preview)(state))
-    state.bulk_ready = True
-    state._bulk_key = state._bulk_settings()
-    list(plain(cls.bulk_apply)(state))
-    plain(cls.new_draft)(state)
-    state.publish_blocked = False
-    list(plain(cls.publish)(state))
+    list(_do(state, RateBulkState.bulk_preview))
+    bulk.bulk_ready = True
+    bulk._bulk_key = bulk._bulk_settings()
+    list(_do(state, RateBulkState.bulk_apply))
+    _do(state, RatePublishState.new_draft)
+    _tab(state, RatePublishState).publish_blocked = False
+    list(_do(state, RatePublishState.publish))
 
 
 def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
@@ -493,20 +521,25 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
 
     # their list by its address: not found, nothing of it in the page's state
     peek = _state(RateListState, token, "/rates/[id]", {"id": str(theirs.rate_list_id)})
-    plain(RateListState.load)(peek)
+    _do(peek, RateListState.load)
     assert peek.loaded and peek.allowed and not peek.found
     assert peek.versions == [] and peek.grid == [] and peek.list_name == ""
 
     # my list open; their ids in every handler
     state = _state(RateListState, token, "/rates/[id]", {"id": str(mine.rate_list_id)})
-    plain(RateListState.load)(state)
+    _do(state, RateListState.load)
+    lines = _tab(state, RateLinesState)
+    publish = _tab(state, RatePublishState)
+    seasons = _tab(state, RateSeasonsState)
     assert state.found and state.editable and len(state.row_ids) == 14
     mine_before = _snapshot(mine)
-    plain(RateListState.select_version)(state, str(theirs.version_id))
-    plain(RateListState.compare_with)(state, str(theirs.version_id))
-    assert state.version_id == str(mine.version_id) and not state.diff_open
-    plain(RateListState.open_season)(state, str(theirs.peak_id))
-    assert state.season_edit_id == ""  # not one of this version's seasons
+    _do(state, RateListState.select_version, str(theirs.version_id))
+    _do(state, RatePublishState.compare_with, str(theirs.version_id))
+    assert state.version_id == str(mine.version_id) and not publish.diff_open
+    _do(state, RateSeasonsState.open_season, str(theirs.peak_id))
+    assert seasons.season_edit_id == ""  # not one of this version's seasons
+    _do(state, RateSeasonsState.ask_delete_season, str(theirs.peak_id))
+    assert seasons.delete_season_id == ""  # nothing to ask about
     _id_edits(
         state,
         line_ids=[str(_their_line(theirs).id)],
@@ -514,7 +547,7 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
         restriction_id=restriction_id,
     )
     assert _snapshot(theirs) == before
-    assert state.cell_error == "Row 1, Net: Rate line not found."
+    assert lines.cell_error == "Row 1, Net: Rate line not found."
     after = _snapshot(mine)  # (delete_lines counts an edit of my draft even with 0 lines)
     assert {k: v for k, v in after.items() if k != "versions"} == {
         k: v for k, v in mine_before.items() if k != "versions"
@@ -522,10 +555,10 @@ def test_rate_list_handlers_refuse_another_agencys_ids(migrated_engine) -> None:
     # ... and a page state pointed at their version (it never is: no handler sets it so)
     state.version_id = str(theirs.version_id)
     _version_edits(state, season_id=str(theirs.peak_id))
-    plain(RateListState.reload)(state)
-    plain(RateListState.open_publish)(state)
+    _do(state, RateListState.reload)
+    _do(state, RatePublishState.open_publish)
     assert _snapshot(theirs) == before
-    assert state.issues == []
+    assert publish.issues == []
     assert _snapshot(mine)["lines"] == mine_before["lines"]
 
     # the list page: their supplier is not one to make a list for
@@ -576,7 +609,10 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
     before = _snapshot(contract)
     token = _signed_in(agent_email)
     state = _state(RateListState, token, "/rates/[id]", {"id": str(contract.rate_list_id)})
-    plain(RateListState.load)(state)
+    _do(state, RateListState.load)
+    lines = _tab(state, RateLinesState)
+    price = _tab(state, RatePriceCheckState)
+    restrictions = _tab(state, RateRestrictionsState)
     assert state.found and state.allowed
     assert (state.can_edit, state.can_publish, state.editable) == (False, False, False)
     assert all(not column["editable"] for column in state.columns)
@@ -591,13 +627,17 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
             restriction_id=restriction_id,
         )
         _version_edits(state, season_id=str(contract.peak_id))
-    assert state.cell_error == "Row 1, Net: Your role (agent) does not allow rates.edit."
-    plain(RateListState.add_restriction)(
-        state, {"kind": "blackout", "starts_on": "2027-06-01", "ends_on": "2027-06-02"}
+    assert lines.cell_error == "Row 1, Net: Your role (agent) does not allow rates.edit."
+    _do(
+        state,
+        RateRestrictionsState.add_restriction,
+        {"kind": "blackout", "starts_on": "2027-06-01", "ends_on": "2027-06-02"},
     )
-    state.cal_service = str(contract.room_id)
-    plain(RateListState.set_allotment)(
-        state, {"starts_on": "2027-06-01", "ends_on": "2027-06-30", "units": "5"}
+    restrictions.cal_service = str(contract.room_id)
+    _do(
+        state,
+        RateRestrictionsState.set_allotment,
+        {"starts_on": "2027-06-01", "ends_on": "2027-06-30", "units": "5"},
     )
     assert _snapshot(contract) == before
     with tenant_scope(owner) as session:
@@ -608,10 +648,12 @@ def test_an_agent_reads_rate_lists_but_no_handler_changes_them(migrated_engine) 
             == []
         )
     # reading is allowed: the price check answers (nothing is published, so in words why)
-    plain(RateListState.check_price)(
-        state, {"service_id": str(contract.room_id), "check_in": "2027-05-01", "nights": "2"}
+    _do(
+        state,
+        RatePriceCheckState.check_price,
+        {"service_id": str(contract.room_id), "check_in": "2027-05-01", "nights": "2"},
     )
-    assert state.quote_reason == "No published rate list"
+    assert price.quote_reason == "No published rate list"
     lists = _state(RateListsState, token, "/rates")
     plain(RateListsState.load)(lists)
     assert lists.allowed and not lists.can_edit and len(lists.rows) == 1
@@ -637,7 +679,7 @@ def _open(email: str, contract: Contract) -> Any:
     state = _state(
         RateListState, _signed_in(email), "/rates/[id]", {"id": str(contract.rate_list_id)}
     )
-    plain(RateListState.load)(state)
+    _do(state, RateListState.load)
     assert state.found
     return state
 
@@ -647,7 +689,7 @@ def _column(field: str) -> int:
 
 
 def _type(state: Any, field: str, row: int, text: str) -> None:
-    plain(RateListState.edit_cell)(state, (_column(field), row), {"kind": "text", "data": text})
+    _do(state, RateLinesState.edit_cell, (_column(field), row), {"kind": "text", "data": text})
 
 
 def _line(contract: Contract, line_id: str) -> RateLine:
@@ -658,45 +700,47 @@ def _line(contract: Contract, line_id: str) -> RateLine:
 def test_the_grid_reads_price_words_like_the_import(migrated_engine) -> None:
     email, contract = _owner_contract()
     state = _open(email, contract)
+    lines = _tab(state, RateLinesState)
     first = state.row_ids[0]
     _type(state, "net", 0, "FOC")
-    assert state.cell_error == "" and _line(contract, first).net == 0
+    assert lines.cell_error == "" and _line(contract, first).net == 0
     assert state.grid[0][_column("net")] == "0.00"
     _type(state, "net", 0, "on request")
-    assert state.cell_error == (
+    assert lines.cell_error == (
         "Row 1, Net: 'on request' is not a price (no price for this cell): this cell needs a "
         "price, or delete the line."
     )
     _type(state, "net", 0, "call us")
-    assert state.cell_error.startswith("Row 1, Net: 'call us' is not a price (write an amount")
+    assert lines.cell_error.startswith("Row 1, Net: 'call us' is not a price (write an amount")
     assert _line(contract, first).net == 0
 
 
 def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None:
     email, contract = _owner_contract()
     state = _open(email, contract)
+    lines = _tab(state, RateLinesState)
     first = state.row_ids[0]  # the lean double room: 6,000 net, 20% markup
     assert state.range_text == "1-14 of 14"
     assert state.grid[0][_column("net")] == "6,000.00"
     assert state.columns[_column("net")]["title"] == "Net INR"
 
     _type(state, "net", 0, "-5")
-    assert state.cell_error == "Row 1, Net: cannot be negative."
+    assert lines.cell_error == "Row 1, Net: cannot be negative."
     assert state.grid[0][_column("net")] == "6,000.00" and _line(contract, first).net == 6000
 
     _type(state, "net", 0, "6,500")
-    assert state.cell_error == "" and _line(contract, first).net == Decimal("6500")
+    assert lines.cell_error == "" and _line(contract, first).net == Decimal("6500")
     assert state.grid[0][_column("effective_sell")] == "7,800.00"
-    assert state.undo_label == "Row 1, Net: 6,000.00 → 6,500.00"
-    plain(RateListState.undo)(state)
-    assert _line(contract, first).net == Decimal("6000") and state.undo_label == ""
+    assert lines.undo_label == "Row 1, Net: 6,000.00 → 6,500.00"
+    _do(state, RateLinesState.undo)
+    assert _line(contract, first).net == Decimal("6000") and lines.undo_label == ""
 
     _type(state, "pax", 0, "5-2")
-    assert state.cell_error == "Row 1, Pax: '5-2' is not a pax range (5 is more than 2)."
+    assert lines.cell_error == "Row 1, Pax: '5-2' is not a pax range (5 is more than 2)."
     _type(state, "weekdays", 0, "Sat, Sun")
     assert _line(contract, first).weekdays == 0b1100000
     _type(state, "occupancy", 0, "penthouse")
-    assert state.cell_error.startswith("Row 1, Occupancy: “penthouse” is not one of: any")
+    assert lines.cell_error.startswith("Row 1, Occupancy: “penthouse” is not one of: any")
 
     # someone else saves first: the page says so and writes nothing over it
     with tenant_scope(contract.ctx) as session:
@@ -707,9 +751,9 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
             data=LinePatch(row_version=contract.lock(), net=Decimal("7100")),
         )
     _type(state, "net", 0, "6,900")
-    assert state.stale and "changed by someone else" in state.cell_error
+    assert state.stale and "changed by someone else" in lines.cell_error
     assert _line(contract, first).net == Decimal("7100")
-    plain(RateListState.reload)(state)
+    _do(state, RateListState.reload)
     assert not state.stale and state.grid[0][_column("net")] == "7,100.00"
     _type(state, "net", 0, "6,900")
     assert _line(contract, first).net == Decimal("6900")
@@ -718,50 +762,52 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
 def test_coverage_filters_the_grid_and_bulk_changes_every_service(migrated_engine) -> None:
     email, contract = _owner_contract()
     state = _open(email, contract)
+    publish = _tab(state, RatePublishState)
+    bulk = _tab(state, RateBulkState)
     _type(state, "sell", 2, "1,000")  # the extra bed sells below its 1,500 net
-    plain(RateListState.open_publish)(state)
-    assert state.publish_open and state.publish_blocked
-    below = next(i for i, issue in enumerate(state.issues) if issue.line_count == 1)
-    assert state.issues[below].severity == "error"
-    plain(RateListState.show_issue)(state, below)
+    _do(state, RatePublishState.open_publish)
+    assert publish.publish_open and publish.publish_blocked
+    below = next(i for i, issue in enumerate(publish.issues) if issue.line_count == 1)
+    assert publish.issues[below].severity == "error"
+    _do(state, RatePublishState.show_issue, below)
     assert state.tab == "lines" and state.range_text == "1-1 of 1"
     assert state.only_label.startswith("1 line: 1 line(s) sell below their net price")
-    list(plain(RateListState.publish)(state))  # refused while the check finds errors
+    list(_do(state, RatePublishState.publish))  # refused while the check finds errors
     assert _snapshot(contract)["versions"][0][1] == "draft"
 
-    plain(RateListState.clear_filters)(state)
+    _do(state, RateLinesState.clear_filters)
     _type(state, "sell", 2, "")  # sells at net + nothing: no longer below
-    plain(RateListState.set_bulk_open)(state, True)
-    plain(RateListState.set_bulk)(state, "bulk_value", "10")
-    plain(RateListState.set_bulk)(state, "bulk_round", "10")
-    list(plain(RateListState.bulk_preview)(state))
-    assert state.bulk_ready and state.bulk_count == 14 and state.bulk_error == ""
-    assert (state.bulk_rows[0].old, state.bulk_rows[0].new) == ("6,000.00", "6,600.00")
-    plain(RateListState.set_bulk)(state, "bulk_value", "12")  # changed since the preview
-    list(plain(RateListState.bulk_apply)(state))
-    assert state.bulk_error.startswith("Preview the change first")
-    plain(RateListState.set_bulk)(state, "bulk_value", "10")
-    list(plain(RateListState.bulk_preview)(state))
-    list(plain(RateListState.bulk_apply)(state))
-    assert not state.bulk_open
+    _do(state, RateBulkState.set_bulk_open, True)
+    _do(state, RateBulkState.set_bulk, "bulk_value", "10")
+    _do(state, RateBulkState.set_bulk, "bulk_round", "10")
+    list(_do(state, RateBulkState.bulk_preview))
+    assert bulk.bulk_ready and bulk.bulk_count == 14 and bulk.bulk_error == ""
+    assert (bulk.bulk_rows[0].old, bulk.bulk_rows[0].new) == ("6,000.00", "6,600.00")
+    _do(state, RateBulkState.set_bulk, "bulk_value", "12")  # changed since the preview
+    list(_do(state, RateBulkState.bulk_apply))
+    assert bulk.bulk_error.startswith("Preview the change first")
+    _do(state, RateBulkState.set_bulk, "bulk_value", "10")
+    list(_do(state, RateBulkState.bulk_preview))
+    list(_do(state, RateBulkState.bulk_apply))
+    assert not bulk.bulk_open
     nets = [line[1] for line in _snapshot(contract)["lines"]]
     rooms = ["6600", "5500", "9900", "8800"]  # +10%, rounded to 10
     beds_and_cruises = ["1650", "2200", "1980", "1100", "990"] * 2
     assert sorted(nets) == sorted(Decimal(n) for n in rooms + beds_and_cruises)
-    plain(RateListState.open_publish)(state)
-    assert not state.publish_blocked
-    asked = [n for n, issue in enumerate(state.issues) if issue.severity == "confirm"]
-    assert asked and state.to_confirm == len(asked)
+    _do(state, RatePublishState.open_publish)
+    assert not publish.publish_blocked
+    asked = [n for n, issue in enumerate(publish.issues) if issue.severity == "confirm"]
+    assert asked and publish.to_confirm == len(asked)
     for number in asked[:-1]:
-        plain(RateListState.confirm_issue)(state, number, True)
-    list(plain(RateListState.publish)(state))  # one gap not confirmed: nothing happens
-    assert state.status == "draft" and state.to_confirm == 1
-    plain(RateListState.confirm_issue)(state, asked[-1], True)
-    plain(RateListState.confirm_issue)(state, asked[0], False)  # taken back
-    assert state.to_confirm == 1
-    plain(RateListState.confirm_issue)(state, asked[0], True)
-    assert state.to_confirm == 0
-    list(plain(RateListState.publish)(state))
+        _do(state, RatePublishState.confirm_issue, number, True)
+    list(_do(state, RatePublishState.publish))  # one gap not confirmed: nothing happens
+    assert state.status == "draft" and publish.to_confirm == 1
+    _do(state, RatePublishState.confirm_issue, asked[-1], True)
+    _do(state, RatePublishState.confirm_issue, asked[0], False)  # taken back
+    assert publish.to_confirm == 1
+    _do(state, RatePublishState.confirm_issue, asked[0], True)
+    assert publish.to_confirm == 0
+    list(_do(state, RatePublishState.publish))
     assert state.status == "published" and not state.editable
     assert all(not column["editable"] for column in state.columns)
 
@@ -782,42 +828,79 @@ def test_empty_controls_say_required_not_the_schema_s_words(migrated_engine) -> 
         "valid_from": "Required.",
     }
     state = _open(email, contract)
-    plain(RateListState.check_price)(state, {"nights": "2"})
-    assert state.quote_errors["service_id"] == "Required."
-    plain(RateListState.open_season)(state, "")
-    plain(RateListState.add_range)(state)
-    plain(RateListState.set_range)(state, 1, "starts_on", "2027-07-01")
-    plain(RateListState.save_season)(state, {"name": ""})
-    assert state.season_errors["name"] == "Required."
-    assert [slot.error for slot in state.season_slots] == ["Both dates are required."] * 2
+    seasons = _tab(state, RateSeasonsState)
+    price = _tab(state, RatePriceCheckState)
+    _do(state, RatePriceCheckState.check_price, {"nights": "2"})
+    assert price.quote_errors["service_id"] == "Required."
+    _do(state, RateSeasonsState.open_season, "")
+    _do(state, RateSeasonsState.add_range)
+    _do(state, RateSeasonsState.set_range, 1, "starts_on", "2027-07-01")
+    _do(state, RateSeasonsState.save_season, {"name": ""})
+    assert seasons.season_errors["name"] == "Required."
+    assert [slot.error for slot in seasons.season_slots] == ["Both dates are required."] * 2
+
+
+def test_a_form_shows_every_field_s_problem_at_once(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    token = _signed_in(email)
+    lists = _state(RateListsState, token, "/rates")
+    plain(RateListsState.load)(lists)
+    plain(RateListsState.create)(lists, {"currency": "INR", "terms": "a month before: nothing"})
+    assert lists.create_errors["terms"].endswith("write it as “30: 0%” or “7: 1 night”")
+    assert lists.create_errors["name"] == "Required."  # not only the terms box
+    state = _open(email, contract)
+    lines, publish = _tab(state, RateLinesState), _tab(state, RatePublishState)
+    _do(state, RateLinesState.set_add_open, True)
+    _do(state, RateLinesState.add_line, {"net": "x1", "pax_min": "many", "basis": "per_room"})
+    assert {"net", "pax_min", "service_id", "season_id"} <= lines.add_errors.keys()
+    assert lines.add_errors["service_id"] == "Required." and lines.add_notice == ""
+    _do(state, RatePublishState.set_terms_open, True)
+    _do(
+        state,
+        RatePublishState.save_terms,
+        {"terms": "a month before: nothing", "no_show": "lots", "valid_from": "2027-04-01"},
+    )
+    assert {"terms", "no_show_charge_pct"} <= publish.terms_errors.keys()
+    assert publish.terms_open  # nothing saved: the dialog stays with its messages
+    restrictions = _tab(state, RateRestrictionsState)
+    _do(state, RateRestrictionsState.add_restriction, {"kind": "blackout", "reason": "Gala"})
+    assert restrictions.restriction_errors == {"starts_on": "Required.", "ends_on": "Required."}
+    assert _snapshot(contract)["restrictions"] == []
 
 
 def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated_engine) -> None:
     email, contract = _owner_contract()
     state = _open(email, contract)
+    seasons = _tab(state, RateSeasonsState)
     lean = next(row for row in state.seasons if row.name == "Lean")
     assert lean.dates == f"1 Apr 2027 {DASH} 30 Sep 2027" and lean.nights == 183
-    plain(RateListState.open_season)(state, lean.season_id)
-    assert [(s.starts_on, s.ends_on) for s in state.season_slots] == [("2027-04-01", "2027-09-30")]
-    plain(RateListState.set_range)(state, 0, "ends_on", "2027-06-30")
-    plain(RateListState.add_range)(state)
-    plain(RateListState.set_range)(state, 1, "starts_on", "2027-09-01")
-    plain(RateListState.set_range)(state, 1, "ends_on", "2027-10-10")  # into Peak
-    plain(RateListState.add_range)(state)
-    plain(RateListState.set_range)(state, 2, "starts_on", "2027-08-10")
-    plain(RateListState.set_range)(state, 2, "ends_on", "2027-08-01")  # reversed
-    plain(RateListState.save_season)(state, {"name": "Lean"})
-    assert state.season_open
-    assert [s.error for s in state.season_slots] == [
+    _do(state, RateSeasonsState.ask_delete_season, lean.season_id)
+    assert (seasons.delete_season_id, seasons.delete_season_name) == (lean.season_id, "Lean")
+    _do(state, RateSeasonsState.set_delete_season_open, False)  # "Cancel"
+    assert seasons.delete_season_id == ""
+    _do(state, RateSeasonsState.open_season, lean.season_id)
+    assert [(s.starts_on, s.ends_on) for s in seasons.season_slots] == [
+        ("2027-04-01", "2027-09-30")
+    ]
+    _do(state, RateSeasonsState.set_range, 0, "ends_on", "2027-06-30")
+    _do(state, RateSeasonsState.add_range)
+    _do(state, RateSeasonsState.set_range, 1, "starts_on", "2027-09-01")
+    _do(state, RateSeasonsState.set_range, 1, "ends_on", "2027-10-10")  # into Peak
+    _do(state, RateSeasonsState.add_range)
+    _do(state, RateSeasonsState.set_range, 2, "starts_on", "2027-08-10")
+    _do(state, RateSeasonsState.set_range, 2, "ends_on", "2027-08-01")  # reversed
+    _do(state, RateSeasonsState.save_season, {"name": "Lean"})
+    assert seasons.season_open
+    assert [s.error for s in seasons.season_slots] == [
         "",
         "Overlaps Peak (1 Oct 2027 to 31 Mar 2028).",
         "Before the start.",
     ]
-    plain(RateListState.remove_range)(state, 2)
-    plain(RateListState.set_range)(state, 1, "ends_on", "2027-09-30")
-    assert [s.error for s in state.season_slots] == ["", ""]
-    plain(RateListState.save_season)(state, {"name": "Lean"})
-    assert not state.season_open
+    _do(state, RateSeasonsState.remove_range, 2)
+    _do(state, RateSeasonsState.set_range, 1, "ends_on", "2027-09-30")
+    assert [s.error for s in seasons.season_slots] == ["", ""]
+    _do(state, RateSeasonsState.save_season, {"name": "Lean"})
+    assert not seasons.season_open
     lean = next(row for row in state.seasons if row.name == "Lean")
     assert lean.dates == f"1 Apr 2027 {DASH} 30 Jun 2027, 1 Sep 2027 {DASH} 30 Sep 2027"
     assert lean.nights == 91 + 30
@@ -863,9 +946,9 @@ def test_the_price_check_names_the_list_that_priced_it_and_refuses_an_unpriced_c
 
     def check(rate_list_id: uuid.UUID, **form: str) -> Any:
         state = _state(RateListState, _signed_in(email), "/rates/[id]", {"id": str(rate_list_id)})
-        plain(RateListState.load)(state)
-        plain(RateListState.check_price)(state, ask | form)
-        return state
+        _do(state, RateListState.load)
+        _do(state, RatePriceCheckState.check_price, ask | form)
+        return _tab(state, RatePriceCheckState)
 
     # on the inbound list's page the inbound list prices it, though the other is also on sale
     state = check(inbound.rate_list_id, adults="2")
@@ -932,21 +1015,22 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
             ],
         )
     state = _open(email, contract)
-    plain(RateListState.filter_by_service)(state, str(car_id))
+    lines = _tab(state, RateLinesState)
+    _do(state, RateLinesState.filter_by_service, str(car_id))
     assert state.range_text == "1-4 of 4"
     assert state.grid[0][_column("basis")] == "Per vehicle per km"
     assert state.grid[2][_column("supplement")] == "Driver allowance"
     assert state.grid[0][_column("capacity")] == ""  # the service's 6 seats
 
     _type(state, "capacity", 0, "4")
-    assert state.cell_error == ""
+    assert lines.cell_error == ""
     assert _line(contract, state.row_ids[0]).capacity == 4
-    assert state.undo_label == "Row 1, Seats: empty → 4"
-    plain(RateListState.undo)(state)
+    assert lines.undo_label == "Row 1, Seats: empty → 4"
+    _do(state, RateLinesState.undo)
     assert _line(contract, state.row_ids[0]).capacity is None
     _type(state, "capacity", 1, "7")
     _type(state, "basis", 1, "per group")  # a group has no seats: refused, line unchanged
-    assert state.cell_error == (
+    assert lines.cell_error == (
         "Row 2, Basis: seats apply to prices per vehicle (per day, km, hour or transfer)."
     )
     assert _line(contract, state.row_ids[1]).basis == "per_km"
@@ -962,16 +1046,17 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
             acknowledged=[i.key for i in gaps if i.severity == "confirm"],
         )
     state = _open(email, contract)
-    assert not state.pc_vehicle
-    plain(RateListState.set_pc_service)(state, str(car_id))
-    assert state.pc_vehicle
+    price = _tab(state, RatePriceCheckState)
+    assert not price.pc_vehicle
+    _do(state, RatePriceCheckState.set_pc_service, str(car_id))
+    assert price.pc_vehicle
     ask = {"service_id": str(car_id), "check_in": "2027-05-01", "adults": "7"}
-    plain(RateListState.check_price)(state, ask)
-    assert state.quote_reason == "Distance or hours needed"
-    assert state.quote_error == "A price per km needs the distance of the day."
-    plain(RateListState.check_price)(state, ask | {"km": "300", "basis": "any"})
-    assert state.quote_total_net == "₹11,600.00"  # 2 cars x 300 km x 18 + 2 x 400
-    assert state.quote_rows[0].parts == (
+    _do(state, RatePriceCheckState.check_price, ask)
+    assert price.quote_reason == "Distance or hours needed"
+    assert price.quote_error == "A price per km needs the distance of the day."
+    _do(state, RatePriceCheckState.check_price, ask | {"km": "300", "basis": "any"})
+    assert price.quote_total_net == "₹11,600.00"  # 2 cars x 300 km x 18 + 2 x 400
+    assert price.quote_rows[0].parts == (
         "Innova, 300 km \u00d7 ₹18.00 \u00d7 2 vehicles + "
         "Driver allowance, ₹400.00 \u00d7 2 vehicles"
     )

@@ -3,17 +3,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.rates.models import Market
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.rates.list_state import MARKETS, RateListRow, RateListsState
 from travelcrm.ui.template import staff_page
+
+S = RateListsState
 
 COLUMNS = [
     ("Rate list", "left"),
@@ -70,157 +75,112 @@ def _row(row: ObjectVar[RateListRow]) -> rx.Component:
     )
 
 
+def _labelled(
+    label: str,
+    name: str,
+    control: rx.Component,
+    hint: rx.Var[str] | str = "",
+    error_key: str | None = None,
+) -> rx.Component:
+    """A control of the dialog with its label (tied to it) and its message."""
+    return field(
+        label,
+        control,
+        error=S.create_errors.get(error_key or name, ""),
+        hint=hint,
+        html_for=f"rl-{name}",
+        test_id=name,
+    )
+
+
+def _text(label: str, name: str, **props: Any) -> rx.Component:
+    return _labelled(label, name, rx.input(name=name, id=f"rl-{name}", width="100%", **props))
+
+
 def _create_dialog() -> rx.Component:
-    errors = RateListsState.create_errors
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("plus", size=16), "New rate list", data_testid="new-rate-list")
+    return rx.fragment(
+        rx.button(
+            rx.icon("plus", size=16),
+            "New rate list",
+            on_click=S.set_create_open(True),  # type: ignore[operator]
+            data_testid="new-rate-list",
         ),
-        rx.dialog.content(
-            rx.dialog.title("New rate list"),
-            rx.dialog.description(
-                "A contract with one supplier. It starts as draft version 1 with the usual age "
-                "bands; add seasons and prices, then publish.",
-                size="2",
-                margin_bottom="12px",
-            ),
-            rx.form(
-                rx.vstack(
-                    field(
-                        "Supplier",
-                        option_select(
-                            RateListsState.suppliers,
-                            name="supplier_id",
-                            placeholder="Choose a supplier",
-                            test_id="supplier-select",
-                        ),
-                        error=errors.get("supplier_id", ""),
-                        hint=rx.cond(
-                            RateListsState.suppliers.length() == 0,  # type: ignore[attr-defined]
-                            "Add suppliers first: this agency has none yet.",
-                            "",
-                        ),
-                        test_id="supplier_id",
-                    ),
-                    field(
-                        "Name",
-                        rx.input(
-                            name="name",
-                            id="rl-name",
-                            placeholder="e.g. Sea Breeze 2027-28",
-                            width="100%",
-                        ),
-                        error=errors.get("name", ""),
-                        html_for="rl-name",
-                        test_id="name",
-                    ),
-                    rx.grid(
-                        field(
-                            "Market",
-                            option_select(
-                                MARKETS,
-                                value=RateListsState.market,
-                                on_change=RateListsState.set_market,
-                                test_id="market-select",
-                            ),
-                            error=errors.get("market", ""),
-                        ),
-                        field(
-                            "Currency",
-                            rx.input(
-                                name="currency",
-                                id="rl-currency",
-                                default_value="INR",
-                                max_length=3,
-                                custom_attrs={"list": "rl-currencies"},
-                                width="100%",
-                            ),
-                            error=errors.get("currency", ""),
-                            html_for="rl-currency",
-                            test_id="currency",
-                        ),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.cond(
-                        RateListsState.market == Market.AGENT_GROUP.value,
-                        field(
-                            "Agent group",
-                            rx.input(name="agent_group", id="rl-group", width="100%"),
-                            error=errors.get("agent_group", ""),
-                            html_for="rl-group",
-                            test_id="agent_group",
-                        ),
-                    ),
-                    rx.grid(
-                        field(
-                            "Valid from",
-                            rx.input(name="valid_from", id="rl-from", type="date", width="100%"),
-                            error=errors.get("valid_from", ""),
-                            html_for="rl-from",
-                            test_id="valid_from",
-                        ),
-                        field(
-                            "Valid to",
-                            rx.input(name="valid_to", id="rl-to", type="date", width="100%"),
-                            error=errors.get("valid_to", ""),
-                            html_for="rl-to",
-                            test_id="valid_to",
-                        ),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.grid(
-                        field(
-                            "Cancellation terms",
-                            rx.text_area(
-                                name="terms",
-                                id="rl-terms",
-                                placeholder="30: free\n7: 1 night",
-                                rows="3",
-                                width="100%",
-                            ),
-                            error=errors.get("terms", ""),
-                            hint="One tier a line: days before arrival: charge",
-                            html_for="rl-terms",
-                            test_id="terms",
-                        ),
-                        field(
-                            "No-show charge %",
-                            rx.input(
-                                name="no_show", id="rl-noshow", placeholder="100", width="100%"
-                            ),
-                            error=errors.get("no_show", ""),
-                            html_for="rl-noshow",
-                            test_id="no_show",
-                        ),
-                        columns="2fr 1fr",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    rx.el.datalist(
-                        *[rx.el.option(value=c) for c in CURRENCIES], id="rl-currencies"
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Create", type="submit", data_testid="create-rate-list"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
+        form_dialog(
+            "New rate list",
+            _labelled(
+                "Supplier",
+                "supplier_id",
+                option_select(
+                    S.suppliers,
+                    name="supplier_id",
+                    placeholder="Choose a supplier",
+                    test_id="supplier-select",
                 ),
-                on_submit=RateListsState.create,
-                reset_on_submit=False,
+                hint=rx.cond(
+                    S.suppliers.length() == 0,  # type: ignore[attr-defined]
+                    "Add suppliers first: this agency has none yet.",
+                    "",
+                ),
             ),
+            _text("Name", "name", placeholder="e.g. Sea Breeze 2027-28"),
+            rx.grid(
+                field(
+                    "Market",
+                    option_select(
+                        MARKETS,
+                        value=S.market,
+                        on_change=S.set_market,
+                        test_id="market-select",
+                    ),
+                    error=S.create_errors.get("market", ""),
+                ),
+                _text(
+                    "Currency",
+                    "currency",
+                    default_value="INR",
+                    max_length=3,
+                    custom_attrs={"list": "rl-currencies"},
+                ),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            rx.cond(S.market == Market.AGENT_GROUP.value, _text("Agent group", "agent_group")),
+            rx.grid(
+                _text("Valid from", "valid_from", type="date"),
+                _text("Valid to", "valid_to", type="date"),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            rx.grid(
+                _labelled(
+                    "Cancellation terms",
+                    "terms",
+                    rx.text_area(
+                        name="terms",
+                        id="rl-terms",
+                        placeholder="30: free\n7: 1 night",
+                        rows="3",
+                        width="100%",
+                    ),
+                    hint="One tier a line: days before arrival: charge",
+                ),
+                _text("No-show charge %", "no_show", placeholder="100"),
+                columns="2fr 1fr",
+                spacing="3",
+                width="100%",
+            ),
+            rx.el.datalist(*[rx.el.option(value=c) for c in CURRENCIES], id="rl-currencies"),
+            open=S.create_open,  # type: ignore[arg-type]
+            on_open_change=S.set_create_open,
+            on_submit=S.create,
+            submit_label="Create",
+            test_id="rate-list",
+            description="A contract with one supplier. It starts as draft version 1 with the "
+            "usual age bands; add seasons and prices, then publish.",
             max_width="560px",
         ),
-        open=RateListsState.create_open,
-        on_open_change=RateListsState.set_create_open,
     )
 
 

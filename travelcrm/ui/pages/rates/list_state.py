@@ -3,25 +3,23 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import reflex as rx
-from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError
 from travelcrm.core.permissions import Action, can
-from travelcrm.db import tenant_scope
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import Session, tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market, RateList, RateListVersion, VersionStatus
 from travelcrm.rates.schemas import RateListCreate
 from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_range
-from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.rates.text import blank_fields, market_label, parse_tiers
-from travelcrm.ui.session import Viewer
 
 
 @dataclass
@@ -89,12 +87,15 @@ class RateListsState(StaffPage, rx.State):
     market: str = Market.ALL.value
     create_errors: dict[str, str] = {}
 
-    def _fill(self, viewer: Viewer) -> None:
-        with tenant_scope(viewer.context) as session:
-            found = rates.list_rate_lists(session, viewer.context, q=self.query or None)
-            suppliers = (r.supplier_id for r, _v in found)
-            names = rates.supplier_names(session, viewer.context, suppliers)
-            self.rows = [list_row(r, v, names.get(r.supplier_id, "?")) for r, v in found]
+    def _refused(self, action: Action) -> EventSpec:
+        if action == Action.RATES_EDIT:
+            return rx.toast.error("Your role cannot create rate lists.")
+        return super()._refused(action)
+
+    def _fill(self, session: Session, ctx: TenantContext) -> None:
+        found = rates.list_rate_lists(session, ctx, q=self.query or None)
+        names = rates.supplier_names(session, ctx, (r.supplier_id for r, _v in found))
+        self.rows = [list_row(r, v, names.get(r.supplier_id, "?")) for r, v in found]
         count = len(self.rows)
         self.summary = f"{count} rate list{'s' if count != 1 else ''}" + (
             f" matching “{self.query}”" if self.query else ""
@@ -111,19 +112,18 @@ class RateListsState(StaffPage, rx.State):
         self.can_edit = can(role, Action.RATES_EDIT)
         self.create_open = False
         if self.allowed:
-            self._fill(viewer)
+            with tenant_scope(viewer.context) as session:
+                self._fill(session, viewer.context)
         self.loaded = True
         return None
 
     def _search(self, text: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        if not can(viewer.context.role, Action.RATES_VIEW):
-            return None
-        self.query = text.strip()[:100]
-        self._fill(viewer)
-        return None
+        def work(session: Session, ctx: TenantContext) -> None:
+            self.query = text.strip()[:100]
+            self._fill(session, ctx)
+
+        _r, problem = self._run(work, may=Action.RATES_VIEW)
+        return problem
 
     @event
     def search(self, form: dict[str, str]) -> EventSpec | None:
@@ -140,18 +140,16 @@ class RateListsState(StaffPage, rx.State):
         if not value:
             self.create_open = False
             return None
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        if not can(viewer.context.role, Action.RATES_EDIT):
-            return rx.toast.error("Your role cannot create rate lists.")
-        with tenant_scope(viewer.context) as session:
+
+        def work(session: Session, ctx: TenantContext) -> None:
             self.suppliers = [
                 Option(str(s.id), f"{s.name} · {s.city}" if s.city else s.name)
-                for s in rates.supplier_choices(session, viewer.context)
+                for s in rates.supplier_choices(session, ctx)
             ]
-        self.create_open = True
-        return None
+            self.create_open = True
+
+        _r, problem = self._run(work, may=Action.RATES_EDIT)
+        return problem
 
     @event
     def set_market(self, value: str) -> None:
@@ -159,39 +157,39 @@ class RateListsState(StaffPage, rx.State):
 
     @event
     def create(self, form: dict[str, str]) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        self.create_errors = {}
+        """Every field's problem at once, each at its control."""
         try:
-            tiers = parse_tiers(str(form.get("terms", "")))
+            tiers, tier_error = parse_tiers(str(form.get("terms", ""))), {}
         except ValueError as exc:
-            self.create_errors = {"terms": str(exc)}
-            return rx.toast.error("The cancellation terms need attention.")
-        try:
-            no_show = str(form.get("no_show", "")).strip().rstrip("%") or None
-            data = RateListCreate.model_validate(
-                {
-                    "supplier_id": form.get("supplier_id") or None,
-                    "name": form.get("name", ""),
-                    "market": self.market,
-                    "agent_group": (form.get("agent_group") or "").strip() or None,
-                    "currency": str(form.get("currency", "")).strip().upper(),
-                    "valid_from": form.get("valid_from") or None,
-                    "valid_to": form.get("valid_to") or None,
-                    "cancellation_tiers": tiers,
-                    "no_show_charge_pct": no_show,
-                }
+            tiers, tier_error = [], {"terms": str(exc)}
+        payload = {
+            "supplier_id": form.get("supplier_id") or None,
+            "name": form.get("name", ""),
+            "market": self.market,
+            "agent_group": (form.get("agent_group") or "").strip() or None,
+            "currency": str(form.get("currency", "")).strip().upper(),
+            "valid_from": form.get("valid_from") or None,
+            "valid_to": form.get("valid_to") or None,
+            "cancellation_tiers": tiers,
+            "no_show_charge_pct": str(form.get("no_show", "")).strip().rstrip("%") or None,
+        }
+
+        def work(session: Session, ctx: TenantContext) -> uuid.UUID | None:
+            data = RateListCreate.model_validate(payload)
+            if tier_error:
+                return None
+            rate_list, _version = rates.create_rate_list(session, ctx, data=data)
+            return rate_list.id
+
+        new_id, problem = self._run(work, may=Action.RATES_EDIT, errors="create_errors")
+        errors = {FORM_NAMES.get(k, k): v for k, v in self.create_errors.items()} | tier_error
+        if errors and new_id is None:
+            required = ["supplier_id", "name", "currency", "valid_from", "valid_to"]
+            errors |= blank_fields(form, required)
+        self.create_errors = errors
+        if new_id is None:
+            return problem or (
+                rx.toast.error("The cancellation terms need attention.") if tier_error else None
             )
-            with tenant_scope(viewer.context) as session:
-                rate_list, _version = rates.create_rate_list(session, viewer.context, data=data)
-                new_id = rate_list.id
-        except (ValidationError, DomainError) as exc:
-            summary, errors = form_errors(exc)
-            self.create_errors = {FORM_NAMES.get(k, k): v for k, v in errors.items()}
-            if isinstance(exc, ValidationError):
-                required = ["supplier_id", "name", "currency", "valid_from", "valid_to"]
-                self.create_errors |= blank_fields(form, required)
-            return rx.toast.error(summary)
         self.create_open = False
         return rx.redirect(routes.rate_list(new_id))
