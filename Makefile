@@ -36,7 +36,9 @@ HYPOTHESIS_SEED ?= 20261207
 TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -p no:cacheprovider --hypothesis-seed=$(HYPOTHESIS_SEED)
 # the suites run on TEST_WORKERS processes, each with its own database, queue and data folder;
-# a module's tests stay together (they share its servers and fixtures)
+# a module's tests stay together (they share its servers and fixtures). `make test` runs the
+# SQLite and PostgreSQL suites side by side: the SQLite one uses the CPU the other leaves while
+# it waits for the database server.
 PARALLEL := -n $(TEST_WORKERS) --dist loadscope
 COVERAGE := --cov --cov-report=
 
@@ -120,7 +122,8 @@ test-e2e-postgres: install
 test: install
 	@mkdir -p $(ARTIFACTS); rm -f $(ARTIFACTS)/junit-*.xml $(ARTIFACTS)/.coverage*
 	$(MAKE) --no-print-directory lint typecheck
-	$(MAKE) --no-print-directory test-sqlite test-postgres coverage test-e2e
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgres
+	$(MAKE) --no-print-directory coverage test-e2e
 	@$(PY) -m tests.summary $(ARTIFACTS)/junit-*.xml
 
 bench: install
