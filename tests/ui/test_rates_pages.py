@@ -74,10 +74,10 @@ from travelcrm.ui.pages.rates.text import (
     ("amount", "currency", "shown"),
     [
         (Decimal("9000"), "INR", "₹9,000.00"),
-        ("1234567.891", "INR", "₹1,234,567.89"),
+        ("1234567.891", "INR", "₹12,34,567.89"),  # an Indian agency (en-IN) groups lakhs
         ("-50", "USD", "-$50.00"),
-        ("1250.5", "AED", "AED 1,250.50"),
-        ("1000", "JPY", "¥1,000"),
+        ("1250.5", "AED", "AED\u00a01,250.50"),
+        ("1000", "JPY", "JP¥1,000"),
         ("0.0001", "EUR", "€0.00"),
         (None, "INR", ""),
         ("", "INR", ""),
@@ -873,7 +873,7 @@ def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated
     state = _open(email, contract)
     seasons = _tab(state, RateSeasonsState)
     lean = next(row for row in state.seasons if row.name == "Lean")
-    assert lean.dates == f"1 Apr 2027 {DASH} 30 Sep 2027" and lean.nights == 183
+    assert lean.dates == f"1 Apr 2027 {DASH} 30 Sept 2027" and lean.nights == 183
     _do(state, RateSeasonsState.ask_delete_season, lean.season_id)
     assert (seasons.delete_season_id, seasons.delete_season_name) == (lean.season_id, "Lean")
     _do(state, RateSeasonsState.set_delete_season_open, False)  # "Cancel"
@@ -902,7 +902,7 @@ def test_a_season_gets_several_date_ranges_and_each_range_its_own_error(migrated
     _do(state, RateSeasonsState.save_season, {"name": "Lean"})
     assert not seasons.season_open
     lean = next(row for row in state.seasons if row.name == "Lean")
-    assert lean.dates == f"1 Apr 2027 {DASH} 30 Jun 2027, 1 Sep 2027 {DASH} 30 Sep 2027"
+    assert lean.dates == f"1 Apr 2027 {DASH} 30 Jun 2027, 1 Sept 2027 {DASH} 30 Sept 2027"
     assert lean.nights == 91 + 30
 
 

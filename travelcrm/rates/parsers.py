@@ -70,6 +70,11 @@ _CURRENCY_SYMBOLS = {
     "eur": "EUR",
     "£": "GBP",
     "¥": "JPY",  # (as the app writes yen; a yuan sheet writes CNY)
+    "jp¥": "JPY",  # as an en-IN / en-GB page writes yen (Babel, CLDR)
+    "cn¥": "CNY",
+    "ca$": "CAD",
+    "hk$": "HKD",
+    "nz$": "NZD",
     "jpy": "JPY",
     "gbp": "GBP",
     "sgd": "SGD",

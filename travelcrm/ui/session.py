@@ -10,6 +10,7 @@ from urllib.parse import quote
 
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.services import SESSION_COOKIE
+from travelcrm.core.locale import use_locale
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope
 from travelcrm.tenants.services import own_tenant
@@ -25,6 +26,7 @@ class Viewer:
     agency_timezone: str  # times on pages are shown in it
     agency_color: str  # the agency's primary colour (#RRGGBB), for the shell's brand mark
     agency_slug: str = ""
+    agency_locale: str = "en-IN"  # amounts and dates on pages are written in it
 
 
 def _token(cookie_header: str) -> str | None:
@@ -37,7 +39,10 @@ def _token(cookie_header: str) -> str | None:
 
 
 def identify(cookie_header: str) -> Viewer | None:
-    """None when there is no valid session (expired, revoked, deactivated, no agency)."""
+    """None when there is no valid session (expired, revoked, deactivated, no agency).
+
+    What the event formats afterwards speaks the agency's locale (amounts, dates): every
+    handler starts by asking who is looking, so the locale is set for it here, once."""
     token = _token(cookie_header)
     if not token:
         return None
@@ -47,6 +52,7 @@ def identify(cookie_header: str) -> Viewer | None:
             if ctx is None:
                 return None
             tenant = own_tenant(session, ctx)
+            use_locale(tenant.locale)
             return Viewer(
                 context=ctx,
                 user_name=user.name,
@@ -56,6 +62,7 @@ def identify(cookie_header: str) -> Viewer | None:
                 agency_timezone=tenant.timezone,
                 agency_color=tenant.primary_color,
                 agency_slug=tenant.slug,
+                agency_locale=tenant.locale,
             )
     except accounts.SessionExpiredError:
         return None

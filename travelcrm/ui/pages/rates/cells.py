@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
+from travelcrm.core.locale import decimal_comma
 from travelcrm.rates import parsers
 from travelcrm.rates.schemas import WEEKDAY_NAMES
 from travelcrm.ui.components.money import format_amount
@@ -55,8 +56,9 @@ def parse_amount(
         raise CellError("Cannot be empty.")
     try:
         if percent:
-            return parsers.parse_percent(text)
-        value, written = parsers.parse_amount(text)
+            return parsers.parse_percent(text, decimal_comma=decimal_comma())
+        # typed as the page shows amounts: a decimal comma where the agency's locale has one
+        value, written = parsers.parse_amount(text, decimal_comma=decimal_comma())
     except ValueError as error:
         raise as_cell_error(error) from None
     if written is not None and currency is not None and written != currency:

@@ -1,0 +1,108 @@
+"""Amounts and dates in the reader's locale (Babel): en-IN writes ₹1,80,000.00 and 1 Oct 2027,
+en-US $180,000.00 and Oct 1, 2027, de-DE 180.000,00 ₹ and 01.10.2027.
+
+The locale is the agency's (`tenants.locale`, a BCP 47 tag such as "en-IN"). Screens set it
+once per event (`use_locale`), so every formatter below speaks it without being passed it; code
+that renders for someone else (a PDF, an email) passes `locale=` explicitly. Money keeps its
+currency's minor units (JPY 0, INR 2, KWD 3) and is rounded by the one money rule."""
+
+from __future__ import annotations
+
+import re
+from contextvars import ContextVar
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from babel import Locale, UnknownLocaleError
+from babel.dates import format_date as babel_date
+from babel.numbers import format_currency, format_decimal, get_decimal_symbol
+
+from travelcrm.core.money import minor_units, round_money
+
+DEFAULT_LOCALE = "en-IN"  # a new agency's (tenants.locale's default)
+DASH = "\u2013"  # the en dash of ranges: "1 Apr 2027 - 31 Mar 2028" (an en dash)
+NBSP = "\u00a0"
+
+locale_var: ContextVar[str] = ContextVar("locale", default=DEFAULT_LOCALE)
+
+_CODE_THEN_DIGIT = re.compile(r"([A-Z]{3})([-\d])")
+
+
+@lru_cache(maxsize=64)
+def _locale(tag: str) -> Locale:
+    try:
+        return Locale.parse(tag.replace("-", "_"))
+    except (UnknownLocaleError, ValueError, TypeError):
+        return Locale.parse(DEFAULT_LOCALE.replace("-", "_"))
+
+
+def use_locale(tag: str | None) -> None:
+    """The locale of what this unit of work shows (the current context only)."""
+    locale_var.set(tag or DEFAULT_LOCALE)
+
+
+def current_locale(tag: str | None = None) -> Locale:
+    return _locale(tag or locale_var.get())
+
+
+def decimal_comma(tag: str | None = None) -> bool:
+    """Does the locale write decimals with a comma (de-DE, fr-FR)? Typed amounts are read so."""
+    return get_decimal_symbol(current_locale(tag)) == ","
+
+
+def _decimal(amount: Decimal | str | float | int | None) -> Decimal | None:
+    if amount is None or amount == "":
+        return None
+    try:
+        value = Decimal(str(amount))
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
+def amount_text(
+    amount: Decimal | str | float | int | None, currency: str, *, locale: str | None = None
+) -> str:
+    """The number with the locale's grouping and the currency's minor units: "1,80,000.00"."""
+    value = _decimal(amount)
+    if value is None:
+        return ""
+    places = minor_units(currency)
+    loc = current_locale(locale)
+    # the locale's grouping (en-IN groups lakhs); the currency's places, padded ("9,000.00")
+    rounded = round_money(value, currency) or Decimal(0)  # no "-0.00"
+    grouped = format_decimal(rounded, locale=loc, decimal_quantization=False)
+    if places:
+        mark = get_decimal_symbol(loc)
+        whole, _, fraction = grouped.partition(mark)
+        grouped = f"{whole}{mark}{(fraction + '0' * places)[:places]}"
+    return grouped
+
+
+def money_text(
+    amount: Decimal | str | float | int | None, currency: str, *, locale: str | None = None
+) -> str:
+    """ "₹1,80,000.00" (en-IN), "$180,000.00" (en-US), "180.000,00 ₹" (de-DE); a currency
+    without a symbol in the locale keeps its code, apart from the number: "AED 1,250.50"."""
+    value = _decimal(amount)
+    if value is None:
+        return ""
+    code = currency.upper()
+    rounded = round_money(value, code) or Decimal(0)  # no "-₹0.00"
+    text = format_currency(rounded, code, locale=current_locale(locale), currency_digits=True)
+    return _CODE_THEN_DIGIT.sub(rf"\1{NBSP}\2", text)
+
+
+def date_text(value: date | None, *, locale: str | None = None) -> str:
+    """ "1 Oct 2027" (en-IN), "Oct 1, 2027" (en-US), "01.10.2027" (de-DE); "" for None."""
+    if value is None:
+        return ""
+    return babel_date(value, format="medium", locale=current_locale(locale))
+
+
+def range_text(start: date | None, end: date | None, *, locale: str | None = None) -> str:
+    """ "1 Apr 2027 - 31 Mar 2028" (an en dash); one date when only one is known."""
+    if start is None or end is None:
+        return date_text(start or end, locale=locale)
+    return f"{date_text(start, locale=locale)} {DASH} {date_text(end, locale=locale)}"
