@@ -1,4 +1,5 @@
-"""Home: where the day starts. Shows the agencies on this installation and system health."""
+"""Home: where the day starts, per role. An agent's desk, a manager's pipeline and team, an
+owner's setup checklist, then the agency and (owners and admins) the system's health."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import reflex as rx
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card, status_badge
+from travelcrm.ui.pages.home.setup import checklist
 from travelcrm.ui.pages.home.state import HomeState
+from travelcrm.ui.pages.home.work import desk, team
 from travelcrm.ui.template import staff_page
 
 
@@ -106,10 +109,50 @@ def _api_card() -> rx.Component:
     )
 
 
+def _work_placeholder() -> rx.Component:
+    """What a reload shows until the page knows whose Home it is."""
+    card = rx.card(
+        rx.vstack(
+            rx.skeleton(height="14px", width="50%", loading=True),
+            rx.skeleton(height="26px", width="30%", loading=True),
+            spacing="2",
+        ),
+        size="2",
+        width="100%",
+    )
+    return rx.vstack(
+        rx.grid(card, card, card, columns=rx.breakpoints(initial="1", sm="3"), spacing="4"),
+        rx.skeleton(height="220px", width="100%", loading=True),
+        spacing="4",
+        width="100%",
+        data_testid="home-work-loading",
+    )
+
+
+def _work() -> rx.Component:
+    return rx.cond(
+        HomeState.loaded,
+        rx.fragment(
+            rx.cond(HomeState.shows_setup, checklist(), rx.fragment()),
+            rx.cond(HomeState.shows_desk, desk(), rx.fragment()),
+            rx.cond(HomeState.shows_team, team(), rx.fragment()),
+        ),
+        _work_placeholder(),
+    )
+
+
 @staff_page(route=routes.HOME, title="Home", on_load=HomeState.load)
 def home_page() -> rx.Component:
     return rx.vstack(
-        page_header(HomeState.greeting, "The back office for travel agencies and tour operators."),
+        page_header(
+            HomeState.greeting,
+            rx.cond(
+                HomeState.loaded,
+                HomeState.agency["name"] + " · " + HomeState.agency["local_time"],
+                "",
+            ),
+        ),
+        _work(),
         rx.grid(
             _status_card(),
             stat_card(
