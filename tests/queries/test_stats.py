@@ -59,6 +59,7 @@ def test_an_agents_desk_orders_by_urgency_and_counts_todays_replies() -> None:
     later_today = _query(owner, S.QUOTED, to=asha, due=NOW + 3 * H)  # 18:30, still the 7th
     tomorrow = _query(owner, S.ASSIGNED, to=asha, due=MIDNIGHT + 24 * H)  # 00:00 on the 8th
     held = _query(owner, S.ON_HOLD, to=asha)
+    held_late = _query(owner, S.ON_HOLD, to=asha, due=NOW - 40 * H)  # no reply owed while held
     just_before = _query(owner, S.ASSIGNED, to=asha, due=MIDNIGHT - timedelta(minutes=1))  # 6th
     _query(owner, S.WON, to=asha, closed=NOW - H)
     _query(owner, S.ASSIGNED, to=bela, due=NOW - 5 * H)
@@ -69,7 +70,7 @@ def test_an_agents_desk_orders_by_urgency_and_counts_todays_replies() -> None:
     with tenant_scope(asha) as session:
         found = stats.desk(session, asha, now=NOW)
         top_two = stats.desk(session, asha, now=NOW, limit=2)
-    assert (found.open_count, found.breaching_count, found.due_today_count) == (7, 4, 3)
+    assert (found.open_count, found.breaching_count, found.due_today_count) == (8, 4, 3)
     assert _ids(found.queue) == [
         overdue_yesterday,
         just_before,
@@ -77,6 +78,7 @@ def test_an_agents_desk_orders_by_urgency_and_counts_todays_replies() -> None:
         overdue_today,
         later_today,
         tomorrow,
+        held_late,
         held,
     ]
     assert _ids(found.due_today) == [at_midnight, overdue_today, later_today]

@@ -18,13 +18,11 @@ from travelcrm.accounts.models import Membership, User
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.customers.models import Customer
 from travelcrm.db import scoped_rows
-from travelcrm.queries.machine import OPEN_STATUSES, QueryChannel, QueryStatus
+from travelcrm.queries import services as queries
+from travelcrm.queries.machine import OPEN_STATUSES, QueryStatus
 from travelcrm.queries.models import Query
 from travelcrm.queries.schemas import QueryListItem
-from travelcrm.queries.services import reference, rules
-from travelcrm.queries.sla import Priority
 
 # the pipeline left to right (drafts first: written, not yet sent on)
 PIPELINE = (
@@ -86,6 +84,11 @@ def _rows(session: Session, statement: Any) -> list[Any]:
     return list(scoped_rows(session, statement))
 
 
+def _owed(q: Any) -> Any:
+    """A reply is owed by a due time."""
+    return sa.and_(q.c.status.in_(_AWAITING_REPLY), q.c.response_due_at.is_not(None))
+
+
 def _breaching(q: Any, now: datetime) -> Any:
     return sa.and_(q.c.status.in_(_AWAITING_REPLY), q.c.response_due_at < now)
 
@@ -102,60 +105,21 @@ def _today(timezone: str, now: datetime) -> tuple[date, ZoneInfo]:
 def _items(
     session: Session, ctx: TenantContext, where: Any, now: datetime, limit: int
 ) -> list[QueryListItem]:
-    """Queries matching `where`, the soonest due reply first (none due: last), with their
+    """Queries matching `where`, the soonest due reply first (none owed: last), with their
     customers' and assignees' names, in one statement."""
     q = _q()
-    c = Customer.__table__  # type: ignore[attr-defined]
-    u = User.__table__  # type: ignore[attr-defined]
     statement = (
-        sa.select(
-            q.c.id,
-            q.c.number,
-            q.c.title,
-            q.c.customer_id,
-            c.c.name.label("customer_name"),
-            q.c.status,
-            q.c.source,
-            q.c.priority,
-            q.c.assigned_to,
-            u.c.name.label("assigned_to_name"),
-            q.c.response_due_at,
-            q.c.created_at,
-            q.c.row_version,
-        )
-        .join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
-        .outerjoin(u, u.c.id == q.c.assigned_to)
-        .where(q.c.tenant_id == ctx.tenant_id, c.c.tenant_id == ctx.tenant_id, where)
-        .order_by(
-            sa.case((q.c.response_due_at.is_(None), 1), else_=0),
+        queries.list_select(ctx)
+        .where(where)
+        .order_by(  # no reply owed (on hold, drafts) or no due time: after the rest
+            sa.case((_owed(q), 0), else_=1),
+            sa.case((q.c.response_due_at.is_(None), 1), else_=0),  # as on both databases
             q.c.response_due_at,
             q.c.number,
         )
         .limit(limit)
     )
-    return [
-        QueryListItem(
-            id=r.id,
-            reference=reference(r.number),
-            title=r.title,
-            customer_id=r.customer_id,
-            customer_name=r.customer_name,
-            status=QueryStatus(r.status),
-            source=QueryChannel(r.source),
-            priority=Priority(r.priority),
-            assigned_to=r.assigned_to,
-            assigned_to_name=r.assigned_to_name,
-            response_due_at=r.response_due_at,
-            breached=bool(
-                r.response_due_at is not None
-                and r.status in _AWAITING_REPLY
-                and as_utc(r.response_due_at) < now
-            ),
-            created_at=r.created_at,
-            row_version=r.row_version,
-        )
-        for r in _rows(session, statement)
-    ]
+    return [queries.list_item(r, now) for r in _rows(session, statement)]
 
 
 # ---- an agent's desk ---------------------------------------------------------------------------
@@ -168,7 +132,7 @@ def desk(
     due today (the agency's day); the most urgent ones and today's."""
     require(ctx, Action.QUERIES_VIEW)
     now = now or utcnow()
-    today, zone = _today(rules(session, ctx).timezone, now)
+    today, zone = _today(queries.rules(session, ctx).timezone, now)
     starts, ends = _local_midnight(today, zone), _local_midnight(today + timedelta(days=1), zone)
     q = _q()
     mine = sa.and_(q.c.assigned_to == ctx.user_id, q.c.status.in_(_OPEN))
@@ -272,7 +236,7 @@ def outcomes(
     """Queries won and lost on each of the last `days` days (the agency's days, today last)."""
     require(ctx, Action.QUERIES_VIEW_ALL)
     now = now or utcnow()
-    today, zone = _today(rules(session, ctx).timezone, now)
+    today, zone = _today(queries.rules(session, ctx).timezone, now)
     first = today - timedelta(days=days - 1)
     starts = [_local_midnight(first + timedelta(days=i), zone) for i in range(days)]
     q = _q()

@@ -62,25 +62,3 @@ def bar_chart(
         width="100%",
         data_testid=test_id,
     )
-
-
-def chart_card(
-    title: str, subtitle: rx.Var[str] | str, chart: rx.Component, *, test_id: str
-) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.vstack(
-                rx.text(title, size="3", weight="bold"),
-                rx.text(subtitle, size="1", color=rx.color("gray", 10)),
-                spacing="0",
-                align="start",
-            ),
-            chart,
-            spacing="3",
-            width="100%",
-        ),
-        size="2",
-        width="100%",
-        min_width="0",
-        data_testid=test_id,
-    )

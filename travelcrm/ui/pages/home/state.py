@@ -28,7 +28,7 @@ from travelcrm.ui.events import event
 from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.home import text
 from travelcrm.ui.pages.home.text import SetupStep
-from travelcrm.ui.pages.queries.text import QueryListRow, query_list_row
+from travelcrm.ui.pages.queries.text import QueryListRow, query_list_row, short_sla
 
 ROLE_WORDS = {"owner": "Owner", "admin": "Admin", "manager": "Manager", "agent": "Agent"}
 
@@ -58,7 +58,7 @@ class _Home:
 
 def _team(session: Session, ctx: TenantContext) -> _Team:
     now = utcnow()
-    found = stats.breaches(session, ctx, now=now)
+    found = stats.breaches(session, ctx, now=now, limit=6)
     return _Team(
         stats.pipeline(session, ctx),
         found,
@@ -89,7 +89,8 @@ def _read(session: Session, ctx: TenantContext) -> _Home:
 
 
 def _rows(items: list[QueryListItem], sla: dict[Any, str], timezone: str) -> list[QueryListRow]:
-    return [query_list_row(item, sla.get(item.id, ""), timezone) for item in items]
+    """Rows in words, the SLA clock short ("2h left", "35m late") to fit a phone."""
+    return [query_list_row(item, short_sla(sla.get(item.id, "")), timezone) for item in items]
 
 
 class HomeState(StaffPage, rx.State):
@@ -184,5 +185,5 @@ class HomeState(StaffPage, rx.State):
         if progress is None:
             return
         self.enquiry_url = get_settings().link_base + routes.enquiry_form(progress.slug)
-        self.setup_steps = text.setup_steps(progress, self.enquiry_url)
+        self.setup_steps = text.setup_steps(progress)
         self.setup_done = sum(progress.steps_done)

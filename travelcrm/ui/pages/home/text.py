@@ -55,7 +55,7 @@ def win_rate(won: int, lost: int) -> str:
     return f"{round(100 * won / (won + lost))}% won" if won + lost else "—"
 
 
-def setup_steps(progress: SetupProgress, enquiry_url: str) -> list[SetupStep]:
+def setup_steps(progress: SetupProgress) -> list[SetupStep]:
     settings, people, supplier, rates, enquiry = progress.steps_done
     return [
         SetupStep(
@@ -93,7 +93,8 @@ def setup_steps(progress: SetupProgress, enquiry_url: str) -> list[SetupStep]:
         SetupStep(
             "enquiry",
             "Take enquiries from your website",
-            f"Point your website's enquiry form at {enquiry_url} — each enquiry becomes a query.",
+            "Point your website's enquiry form at the address below: each enquiry becomes "
+            "a query, and this step is done when the first one arrives.",
             routes.API_DOCS,
             "How the form works",
             enquiry,

@@ -9,8 +9,8 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import stat_card
-from travelcrm.ui.components.charts import bar_chart, chart_card
+from travelcrm.ui.components.cards import stat_grid, titled_card
+from travelcrm.ui.components.charts import bar_chart
 from travelcrm.ui.pages.home.state import HomeState as S
 from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge
 from travelcrm.ui.pages.queries.text import QueryListRow
@@ -32,7 +32,11 @@ def _query_line(row: ObjectVar[QueryListRow], *, who: bool) -> rx.Component:
                 rx.hstack(
                     rx.text(row.reference, weight="bold", size="2", white_space="nowrap"),
                     status_badge(row.status),
-                    priority_badge(row.priority),
+                    rx.cond(  # only when it stands out
+                        (row.priority == "urgent") | (row.priority == "high"),
+                        priority_badge(row.priority),
+                        rx.fragment(),
+                    ),
                     spacing="2",
                     align="center",
                     wrap="wrap",
@@ -80,89 +84,55 @@ def query_lines(rows: Any, empty: str, *, who: bool = False, test_id: str) -> rx
     )
 
 
-def _list_card(
-    title: str, subtitle: rx.Var[str] | str, body: rx.Component, link: rx.Component
-) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.vstack(
-                    rx.text(title, size="3", weight="bold"),
-                    rx.text(subtitle, size="1", color=rx.color("gray", 10)),
-                    spacing="0",
-                    align="start",
-                ),
-                rx.spacer(),
-                link,
-                align="start",
-                width="100%",
-            ),
-            body,
-            spacing="2",
-            width="100%",
-        ),
-        size="2",
-        width="100%",
-        min_width="0",
-    )
-
-
 def _to_queries(label: str) -> rx.Component:
     return rx.link(label, href=routes.QUERIES, size="2", white_space="nowrap")
 
 
-def _count(value: Any) -> Any:
-    """A count var as text (state vars type as their Python values)."""
-    return rx.Var.create(value).to_string()
+def _numbers(table: tuple[tuple[str, str, str, Any], ...], columns: Any) -> rx.Component:
+    """Stat cards from (icon, label, the state's count var by name, hint); test id: the name."""
+    return stat_grid(
+        *[
+            (icon, label, rx.Var.create(getattr(S, name)).to_string(), hint, name.replace("_", "-"))
+            for icon, label, name, hint in table
+        ],
+        columns=columns,
+    )
+
+
+def _two_columns(*cards: rx.Component) -> rx.Component:
+    return rx.grid(
+        *cards,
+        columns=rx.breakpoints(initial="1", lg="2"),
+        spacing="4",
+        width="100%",
+        align="start",
+    )
 
 
 # ---- an agent's desk ---------------------------------------------------------------------------
 
+_DESK = (
+    ("inbox", "My open queries", "desk_open", "assigned to you"),
+    ("alarm-clock", "Past their SLA", "desk_breaching", "waiting for your reply"),
+    ("calendar-clock", "Replies due today", "desk_due_today", "in the agency's timezone"),
+)
+
 
 def desk() -> rx.Component:
     return rx.vstack(
-        rx.grid(
-            stat_card(
-                icon="inbox",
-                label="My open queries",
-                value=_count(S.desk_open),
-                hint="assigned to you",
-                test_id="desk-open",
-            ),
-            stat_card(
-                icon="alarm-clock",
-                label="Past their SLA",
-                value=_count(S.desk_breaching),
-                hint="waiting for your reply",
-                test_id="desk-breaching",
-            ),
-            stat_card(
-                icon="calendar-clock",
-                label="Replies due today",
-                value=_count(S.desk_due_today),
-                hint="in the agency's timezone",
-                test_id="desk-due-today",
-            ),
-            columns=rx.breakpoints(initial="1", sm="3"),
-            spacing="4",
-            width="100%",
-        ),
-        rx.grid(
-            _list_card(
+        _numbers(_DESK, rx.breakpoints(initial="1", sm="3")),
+        _two_columns(
+            titled_card(
                 "My queries by urgency",
                 "The reply due soonest first; late ones at the top.",
                 query_lines(S.desk_rows, "No open queries: you're all caught up.", test_id="desk"),
-                _to_queries("All my queries →"),
+                action=_to_queries("All my queries →"),
             ),
-            _list_card(
+            titled_card(
                 "Due today",
                 "Replies that fall due today.",
                 query_lines(S.today_rows, "Nothing falls due today.", test_id="desk-today"),
-                rx.fragment(),
             ),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="4",
-            width="100%",
         ),
         spacing="4",
         width="100%",
@@ -172,75 +142,44 @@ def desk() -> rx.Component:
 
 # ---- the team ----------------------------------------------------------------------------------
 
+_TEAM = (
+    ("inbox", "Open queries", "open_total", "in the pipeline"),
+    ("alarm-clock", "SLA breaches", "breach_count", "replies overdue now"),
+    ("trophy", "Won, last 30 days", "won_30", S.win_rate),
+    ("circle-x", "Lost, last 30 days", "lost_30", "closed without a booking"),
+)
+
 
 def team() -> rx.Component:
     return rx.vstack(
-        rx.grid(
-            stat_card(
-                icon="inbox",
-                label="Open queries",
-                value=_count(S.open_total),
-                hint="in the pipeline",
-                test_id="team-open",
-            ),
-            stat_card(
-                icon="alarm-clock",
-                label="SLA breaches",
-                value=_count(S.breach_count),
-                hint="replies overdue now",
-                test_id="team-breaches",
-            ),
-            stat_card(
-                icon="trophy",
-                label="Won, last 30 days",
-                value=_count(S.won_30),
-                hint=S.win_rate,
-                test_id="team-won",
-            ),
-            stat_card(
-                icon="circle-x",
-                label="Lost, last 30 days",
-                value=_count(S.lost_30),
-                hint="closed without a booking",
-                test_id="team-lost",
-            ),
-            columns=rx.breakpoints(initial="2", md="4"),
-            spacing="4",
-            width="100%",
-        ),
-        rx.grid(
-            chart_card(
+        _numbers(_TEAM, rx.breakpoints(initial="2", md="4")),
+        _two_columns(
+            titled_card(
                 "Pipeline",
                 "Open queries by status.",
                 bar_chart(S.pipeline_chart, "status", [("queries", "teal")]),
                 test_id="chart-pipeline",
             ),
-            chart_card(
+            titled_card(
                 "Workload",
                 "Open queries per agent; red: past their SLA.",
                 bar_chart(
-                    S.load_chart,
-                    "name",
-                    [("on time", "teal"), ("past SLA", "red")],
-                    sideways=True,
+                    S.load_chart, "name", [("on time", "teal"), ("past SLA", "red")], sideways=True
                 ),
                 test_id="chart-workload",
             ),
-            chart_card(
+            titled_card(
                 "Won and lost",
                 "Queries closed each day, last 30 days.",
                 bar_chart(S.outcome_chart, "day", [("won", "green"), ("lost", "red")]),
                 test_id="chart-outcomes",
             ),
-            _list_card(
+            titled_card(
                 "SLA breaches",
-                _count(S.breach_count) + " overdue; the longest overdue first.",
+                rx.Var.create(S.breach_count).to_string() + " overdue; the longest overdue first.",
                 query_lines(S.breach_rows, "No reply is overdue.", who=True, test_id="breaches"),
-                rx.link("Workload →", href=routes.QUERY_WORKLOAD, size="2"),
+                action=rx.link("Workload →", href=routes.QUERY_WORKLOAD, size="2"),
             ),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="4",
-            width="100%",
         ),
         spacing="4",
         width="100%",
