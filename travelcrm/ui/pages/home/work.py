@@ -157,7 +157,7 @@ def team() -> rx.Component:
             titled_card(
                 "Pipeline",
                 "Open queries by status.",
-                bar_chart(S.pipeline_chart, "status", [("queries", "teal")]),
+                bar_chart(S.pipeline_chart, "status", [("queries", "teal")], sideways=True),
                 test_id="chart-pipeline",
             ),
             titled_card(
