@@ -133,3 +133,21 @@ def test_a_manager_gets_the_team_view_but_not_the_checklist() -> None:
     assert state.shows_team and not (state.shows_setup or state.shows_desk or state.shows_status)
     assert [row["name"] for row in state.load_chart] == ["Agent"]
     assert state.load_chart[0]["on time"] == 0
+
+
+def test_the_charts_speak_in_words() -> None:
+    from datetime import date
+
+    from travelcrm.queries.stats import AgentLoad, DayOutcome, StatusCount
+    from travelcrm.ui.pages.home import text
+
+    assert text.pipeline_chart([StatusCount(QueryStatus.ON_HOLD, 3)]) == [
+        {"status": "On hold", "queries": 3}
+    ]
+    assert text.load_chart([AgentLoad(uuid.uuid4(), "Asha Rao", 5, 2)]) == [
+        {"name": "Asha Rao", "on time": 3, "past SLA": 2}
+    ]
+    assert text.outcome_chart([DayOutcome(date(2026, 12, 7), 2, 1)]) == [
+        {"day": "7 Dec", "won": 2, "lost": 1}
+    ]
+    assert (text.win_rate(2, 1), text.win_rate(0, 0)) == ("67% won", "—")
