@@ -592,6 +592,60 @@ def colleagues(session: Session, ctx: TenantContext) -> list[tuple[uuid.UUID, st
     ]
 
 
+def list_select(ctx: TenantContext) -> sa.Select[Any]:
+    """The columns a list of queries shows, the customers' and assignees' names joined, in
+    the caller's agency (written in: `scoped_rows` checks it rather than adding it again);
+    rows become items through `list_item`."""
+    q = Query.__table__  # type: ignore[attr-defined]
+    c = Customer.__table__  # type: ignore[attr-defined]
+    u = User.__table__  # type: ignore[attr-defined]
+    return (
+        sa.select(
+            q.c.id,
+            q.c.number,
+            q.c.title,
+            q.c.customer_id,
+            c.c.name.label("customer_name"),
+            q.c.status,
+            q.c.source,
+            q.c.priority,
+            q.c.assigned_to,
+            u.c.name.label("assigned_to_name"),
+            q.c.response_due_at,
+            q.c.breached_at,
+            q.c.created_at,
+            q.c.row_version,
+        )
+        .join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
+        .outerjoin(u, u.c.id == q.c.assigned_to)
+        .where(q.c.tenant_id == ctx.tenant_id, c.c.tenant_id == ctx.tenant_id)
+    )
+
+
+def list_item(r: Any, now: datetime) -> QueryListItem:
+    """A row of `list_select` as a list item; `breached`: a reply owed and overdue at `now`."""
+    return QueryListItem(
+        id=r.id,
+        reference=reference(r.number),
+        title=r.title,
+        customer_id=r.customer_id,
+        customer_name=r.customer_name,
+        status=QueryStatus(r.status),
+        source=QueryChannel(r.source),
+        priority=Priority(r.priority),
+        assigned_to=r.assigned_to,
+        assigned_to_name=r.assigned_to_name,
+        response_due_at=r.response_due_at,
+        breached=bool(
+            r.response_due_at is not None
+            and r.status in _AWAITING_REPLY
+            and as_utc(r.response_due_at) < now
+        ),
+        created_at=r.created_at,
+        row_version=r.row_version,
+    )
+
+
 @dataclass(frozen=True)
 class QueryPage:
     items: list[QueryListItem]
@@ -612,29 +666,7 @@ def list_queries(
     now = now or utcnow()
     q = Query.__table__  # type: ignore[attr-defined]
     c = Customer.__table__  # type: ignore[attr-defined]
-    u = User.__table__  # type: ignore[attr-defined]
-    statement = (
-        sa.select(
-            q.c.id,
-            q.c.number,
-            q.c.title,
-            q.c.customer_id,
-            c.c.name.label("customer_name"),
-            q.c.status,
-            q.c.source,
-            q.c.priority,
-            q.c.assigned_to,
-            u.c.name.label("assigned_to_name"),
-            q.c.response_due_at,
-            q.c.breached_at,
-            q.c.created_at,
-            q.c.row_version,
-        )
-        .join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
-        .outerjoin(u, u.c.id == q.c.assigned_to)
-    )
-    # the agency written in (scoped_rows checks it rather than adding it again)
-    statement = statement.where(q.c.tenant_id == ctx.tenant_id, c.c.tenant_id == ctx.tenant_id)
+    statement = list_select(ctx)
     view = filters.view
     statuses = [s.value for s in filters.status]
     if view == "my_open" or view == "breaching" or filters.open_only:
@@ -686,30 +718,7 @@ def list_queries(
         convert=[datetime.fromisoformat, uuid.UUID],
         rows_of=lambda final: scoped_rows(session, final),
     )
-    items = [
-        QueryListItem(
-            id=r.id,
-            reference=reference(r.number),
-            title=r.title,
-            customer_id=r.customer_id,
-            customer_name=r.customer_name,
-            status=QueryStatus(r.status),
-            source=QueryChannel(r.source),
-            priority=Priority(r.priority),
-            assigned_to=r.assigned_to,
-            assigned_to_name=r.assigned_to_name,
-            response_due_at=r.response_due_at,
-            breached=bool(
-                r.response_due_at is not None
-                and r.status in _AWAITING_REPLY
-                and as_utc(r.response_due_at) < now
-            ),
-            created_at=r.created_at,
-            row_version=r.row_version,
-        )
-        for r in rows
-    ]
-    return QueryPage(items, next_cursor)
+    return QueryPage([list_item(r, now) for r in rows], next_cursor)
 
 
 # ---- the pipeline ------------------------------------------------------------------------------

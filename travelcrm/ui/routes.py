@@ -43,6 +43,7 @@ API_READY = "/api/ready"
 API_LOGIN_FORM = "/api/auth/login-form"
 API_AGENCIES = "/api/agencies"
 API_LOGOUT_FORM = "/api/auth/logout-form"
+API_ENQUIRIES = "/api/public/[slug]/enquiries"  # an agency's public enquiry form posts here
 
 
 def route_param(route_id: str, path: str, name: str) -> str:
@@ -68,6 +69,11 @@ def page_arg(router: Any, name: str) -> str:
 
 def agency_login(slug: str) -> str:
     return AGENCY_LOGIN.replace("[slug]", slug)
+
+
+def enquiry_form(slug: str) -> str:
+    """Where an agency's public enquiry form (on its own website) sends its enquiries."""
+    return API_ENQUIRIES.replace("[slug]", slug)
 
 
 def supplier(supplier_id: object) -> str:

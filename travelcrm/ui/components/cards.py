@@ -55,6 +55,55 @@ def stat_card(
     )
 
 
+def stat_grid(
+    *cards: tuple[str, str, rx.Var[str] | str, rx.Var[str] | str, str], columns: rx.Var | str
+) -> rx.Component:
+    """A row of `stat_card`s, each (icon, label, value, hint, test id)."""
+    return rx.grid(
+        *[
+            stat_card(icon=icon, label=label, value=value, hint=hint, test_id=test_id)
+            for icon, label, value, hint, test_id in cards
+        ],
+        columns=columns,
+        spacing="4",
+        width="100%",
+    )
+
+
+def titled_card(
+    title: str,
+    subtitle: rx.Var[str] | str,
+    *children: rx.Component,
+    action: rx.Component | None = None,
+    test_id: str | None = None,
+) -> rx.Component:
+    """A card with a small title, a line under it, an optional link on the right, and its
+    content (a chart, a list) below."""
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(title, size="3", weight="bold"),
+                    rx.text(subtitle, size="1", color=rx.color("gray", 10)),
+                    spacing="0",
+                    align="start",
+                ),
+                rx.spacer(),
+                action if action is not None else rx.fragment(),
+                align="start",
+                width="100%",
+            ),
+            *children,
+            spacing="3",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+        min_width="0",
+        data_testid=test_id,
+    )
+
+
 def section(
     title: str, *children: rx.Component, action: rx.Component | None = None
 ) -> rx.Component:

@@ -1,4 +1,5 @@
-"""Home: where the day starts. Shows the agencies on this installation and system health."""
+"""Home: where the day starts, per role. An agent's desk, a manager's pipeline and team, an
+owner's setup checklist, then the agency and (owners and admins) the system's health."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ import reflex as rx
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card, status_badge
+from travelcrm.ui.pages.home.setup import checklist
 from travelcrm.ui.pages.home.state import HomeState
+from travelcrm.ui.pages.home.work import desk, team
 from travelcrm.ui.template import staff_page
 
 
@@ -30,7 +33,7 @@ def _agency_facts() -> rx.Component:
     )
 
 
-def _placeholder_card() -> rx.Component:
+def _skeleton_card(test_id: str | None = None) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.skeleton(height="14px", width="40%", loading=True),
@@ -40,76 +43,116 @@ def _placeholder_card() -> rx.Component:
         ),
         size="2",
         width="100%",
-        data_testid="home-status-loading",
+        data_testid=test_id,
     )
 
 
-def _status_card() -> rx.Component:
-    """The installation's health, for owners and admins, once it has been read."""
-    return rx.cond(
-        HomeState.loaded,
-        rx.cond(HomeState.shows_status, _health_card(), _profile_card()),
-        _placeholder_card(),
-    )
-
-
-def _profile_card() -> rx.Component:
+def _link_card(
+    kicker: str,
+    title: rx.Component,
+    link: rx.Component,
+    badge: rx.Component | None = None,
+    test_id: str | None = None,
+) -> rx.Component:
+    """A small card: what it is about, one line in bold, a link on (and a badge at the right)."""
     return rx.card(
-        rx.vstack(
-            rx.text("Your account", size="2", color=rx.color("gray", 11), weight="medium"),
-            rx.text("Profile and sign-ins", size="5", weight="bold"),
-            rx.link("Open your profile →", href=routes.PROFILE, size="2"),
-            spacing="1",
+        rx.hstack(
+            rx.vstack(
+                rx.text(kicker, size="2", color=rx.color("gray", 11), weight="medium"),
+                title,
+                link,
+                spacing="1",
+                align="start",
+            ),
+            rx.spacer(),
+            badge if badge is not None else rx.fragment(),
+            width="100%",
             align="start",
         ),
         size="2",
         width="100%",
+        data_testid=test_id,
     )
 
 
-def _health_card() -> rx.Component:
-    return rx.card(
-        rx.hstack(
-            rx.vstack(
-                rx.text("System status", size="2", color=rx.color("gray", 11), weight="medium"),
+def _status_card() -> rx.Component:
+    """The installation's health for owners and admins, once it has been read; the profile
+    for everyone else."""
+    return rx.cond(
+        HomeState.loaded,
+        rx.cond(
+            HomeState.shows_status,
+            _link_card(
+                "System status",
                 rx.cond(
                     HomeState.ready,
                     rx.text("All checks pass", size="5", weight="bold"),
                     rx.text("Failing: " + HomeState.failing, size="5", weight="bold"),
                 ),
                 rx.link("Open System page →", href=routes.SYSTEM, size="2"),
-                spacing="1",
-                align="start",
+                status_badge(HomeState.ready, "Ready", "Not ready"),
+                test_id="home-status",
             ),
-            rx.spacer(),
-            status_badge(HomeState.ready, "Ready", "Not ready"),
-            width="100%",
-            align="start",
+            _link_card(
+                "Your account",
+                rx.text("Profile and sign-ins", size="5", weight="bold"),
+                rx.link("Open your profile →", href=routes.PROFILE, size="2"),
+            ),
         ),
-        size="2",
-        width="100%",
-        data_testid="home-status",
+        _skeleton_card("home-status-loading"),
     )
 
 
 def _api_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text("For integrators", size="2", color=rx.color("gray", 11), weight="medium"),
-            rx.text("REST API with OpenAPI docs", size="5", weight="bold"),
-            rx.link("Browse the API docs →", href=routes.API_DOCS, is_external=True, size="2"),
-            spacing="1",
-            align="start",
+    return _link_card(
+        "For integrators",
+        rx.text("REST API with OpenAPI docs", size="5", weight="bold"),
+        rx.link("Browse the API docs →", href=routes.API_DOCS, is_external=True, size="2"),
+    )
+
+
+def _work_placeholder() -> rx.Component:
+    """What a reload shows until the page knows whose Home it is."""
+    return rx.vstack(
+        rx.grid(
+            _skeleton_card(),
+            _skeleton_card(),
+            _skeleton_card(),
+            columns=rx.breakpoints(initial="1", sm="3"),
+            spacing="4",
+            width="100%",
         ),
-        size="2",
+        rx.skeleton(height="220px", width="100%", loading=True),
+        spacing="4",
         width="100%",
+        data_testid="home-work-loading",
+    )
+
+
+def _work() -> rx.Component:
+    return rx.cond(
+        HomeState.loaded,
+        rx.fragment(
+            rx.cond(HomeState.shows_setup, checklist(), rx.fragment()),
+            rx.cond(HomeState.shows_desk, desk(), rx.fragment()),
+            rx.cond(HomeState.shows_team, team(), rx.fragment()),
+        ),
+        _work_placeholder(),
     )
 
 
 @staff_page(route=routes.HOME, title="Home", on_load=HomeState.load)
 def home_page() -> rx.Component:
     return rx.vstack(
-        page_header(HomeState.greeting, "The back office for travel agencies and tour operators."),
+        page_header(
+            HomeState.greeting,
+            rx.cond(
+                HomeState.loaded,
+                HomeState.agency["name"] + " · " + HomeState.agency["local_time"],
+                "",
+            ),
+        ),
+        _work(),
         rx.grid(
             _status_card(),
             stat_card(
