@@ -22,6 +22,23 @@ def _sign_in(page, email: str, password: str) -> None:
     page.get_by_test_id("sign-in").click()
 
 
+def test_sign_up_names_every_problem_in_one_submit(anonymous_page, harness, shot) -> None:
+    page = anonymous_page
+    forward_api(page, harness)
+    page.goto(harness.frontend_url.rstrip("/") + "/signup")
+    page.fill("#owner_name", "Meera Nair")
+    page.fill("#owner_email", "meera-at-example")
+    page.fill("#password", "short")
+    page.fill("#confirm", "shorter")
+    page.get_by_test_id("create-agency").click()
+    # one submit: the agency's name, the email, the password's length and the repeat, together
+    expect(page.get_by_test_id("error-agency_name")).to_be_visible()
+    expect(page.get_by_test_id("error-owner_email")).to_be_visible()
+    expect(page.get_by_test_id("error-password")).to_contain_text("at least 12")
+    expect(page.get_by_test_id("error-confirm")).to_contain_text("differ")
+    shot(page, "signup-all-errors")
+
+
 def test_sign_up_verify_invite_and_the_agent_sees_only_their_agency(
     browser, harness, mail_sink, shot
 ) -> None:

@@ -44,6 +44,11 @@ TIMEZONES = sorted(
 )
 
 
+def _named(errors: dict[str, str]) -> dict[str, str]:
+    """The form's names for the schema's fields (the agency's `name` is `agency_name` here)."""
+    return {("agency_name" if k == "name" else k): v for k, v in errors.items()}
+
+
 def suggest_slug(name: str) -> str:
     """`Sunrise Holidays Pvt. Ltd.` -> `sunrise-holidays-pvt-ltd` (3-63 characters)."""
     ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
@@ -93,11 +98,13 @@ class SignupState(rx.State):
 
     @event
     def submit(self, form: dict[str, Any]) -> None:
+        """Every problem of the form at its field in one pass (the passwords' agreement too),
+        then the checks only the database can make (address or email already taken)."""
         self.errors, self.summary = {}, ""
+        errors: dict[str, str] = {}
         if form.get("password") != form.get("confirm"):
-            self.errors = {"confirm": "The two passwords differ."}
-            self.summary = "Some fields need attention."
-            return
+            errors["confirm"] = "The two passwords differ."
+        data: accounts.AgencySignup | None = None
         try:
             data = accounts.AgencySignup(
                 agency=TenantCreate(
@@ -112,12 +119,19 @@ class SignupState(rx.State):
                 owner_email=form.get("owner_email", ""),
                 password=form.get("password", ""),
             )
+        except ValidationError as exc:
+            _summary, found = form_errors(exc)
+            errors = {**_named(found), **errors}
+        if errors or data is None:
+            self.errors, self.summary = errors, "Some fields need attention."
+            return
+        try:
             ip, agent = client_of(self.router)
             with system_scope() as session:
                 accounts.register_agency(session, data=data, ip=ip, user_agent=agent)
-        except (ValidationError, DomainError) as exc:
-            self.summary, errors = form_errors(exc)
-            self.errors = {("agency_name" if k == "name" else k): v for k, v in errors.items()}
+        except DomainError as exc:
+            self.summary, found = form_errors(exc)
+            self.errors = _named(found)
             return
         self.sent_to = accounts.normalize_email(form.get("owner_email", ""))
 
