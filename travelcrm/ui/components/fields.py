@@ -33,3 +33,8 @@ def field(
         align="start",
         data_testid=f"field-{test_id}" if test_id else None,
     )
+
+
+def datalist(list_id: str, values: tuple[str, ...]) -> rx.Component:
+    """Suggestions for an input with `list=list_id` (codes people type often)."""
+    return rx.el.datalist(*[rx.el.option(value=v) for v in values], id=list_id)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from travelcrm.ui import routes
@@ -30,6 +33,22 @@ def data_table(
         ),
         width="100%",
         overflow_x="auto",
+    )
+
+
+def listing(
+    items: Any,
+    columns: list[tuple[str, str]],
+    row: Callable[[Any], rx.Component],
+    *,
+    empty: rx.Component,
+    test_id: str | None = None,
+) -> rx.Component:
+    """`data_table` of `items` (one `row(item)` each), or `empty` when there are none."""
+    return rx.cond(
+        items.length() > 0,
+        data_table(columns, rx.table.body(rx.foreach(items, row)), test_id=test_id),
+        empty,
     )
 
 
@@ -120,3 +139,25 @@ def gated(
 ) -> rx.Component:
     """A page body that waits for its first load, then shows `content` or the refusal."""
     return rx.cond(loaded, rx.cond(allowed, content, no_access(role)), loading())
+
+
+def not_found(title: str, text: str, *, back: str, href: str, test_id: str) -> rx.Component:
+    """A record page for an id that is not (or no longer) in the viewer's agency."""
+    return empty_state(
+        "search-x",
+        title,
+        text,
+        rx.link(rx.button(back, variant="soft"), href=href),
+        test_id=test_id,
+    )
+
+
+def record_page(state: Any, content: rx.Component, missing: rx.Component) -> rx.Component:
+    """A record page's body: `gated` by the state's `loaded`, `allowed` and `role`, then
+    `content` when the state `found` the record, else `missing` (see `not_found`)."""
+    return gated(
+        loaded=state.loaded,
+        allowed=state.allowed,
+        role=state.role,
+        content=rx.cond(state.found, content, missing),
+    )

@@ -1,0 +1,81 @@
+"""The supplier page's Bank details tab: the bank dialog (stored encrypted), revealing the
+details (audited) and hiding them again, removing them. A substate of `SupplierState`, which
+keeps the masked hint and what is revealed (so opening another supplier hides it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+from reflex.event import EventSpec
+
+from travelcrm.suppliers import services as suppliers
+from travelcrm.suppliers.schemas import BankDetailsIn
+from travelcrm.ui.events import event
+from travelcrm.ui.pages.suppliers.rows import bank_lines
+from travelcrm.ui.pages.suppliers.state import NEEDS_ATTENTION, SupplierState
+from travelcrm.ui.pages.suppliers.text import clean_form
+from travelcrm.ui.session import client_of
+
+BANK_FIELDS = ("account_holder", "bank_name", "account_number", "ifsc", "swift", "iban", "branch")
+
+
+class BankState(SupplierState):
+    bank_open: bool = False
+    bank_errors: dict[str, str] = {}
+
+    @event
+    def set_bank_open(self, value: bool) -> None:
+        self.bank_open, self.bank_errors = value, {}
+
+    @event
+    def save_bank(self, form_data: dict[str, Any]) -> EventSpec | None:
+        values = clean_form(form_data, BANK_FIELDS)
+        self.bank_errors = {}
+        data = self._parse(
+            BankDetailsIn,
+            {k: v for k, v in values.items() if v is not None},
+            errors="bank_errors",
+            whole="ifsc",
+        )
+        if data is None:
+            return rx.toast.error(NEEDS_ATTENTION)
+        self.revealed = []
+        return self._change(
+            lambda session, ctx, supplier_id: suppliers.set_bank_details(
+                session, ctx, supplier_id=supplier_id, data=data
+            ),
+            done="Bank details saved (stored encrypted).",
+            errors="bank_errors",
+            dialog="bank_open",
+        )
+
+    @event
+    def reveal(self) -> EventSpec | None:
+        ip, agent = client_of(self.router)
+        details, failed = self._on_supplier(
+            lambda session, ctx, supplier_id: suppliers.reveal_bank_details(
+                session, ctx, supplier_id=supplier_id, ip=ip, user_agent=agent
+            )
+        )
+        if details is None:
+            return failed
+        self.revealed = bank_lines(details)
+        return None
+
+    @event
+    def hide(self) -> None:
+        self.revealed = []
+
+    @event
+    def remove_bank(self) -> EventSpec | None:
+        """The "are you sure?" dialog's answer for the bank details."""
+        if not self._confirmed("bank"):
+            return None
+        self.revealed = []
+        return self._change(
+            lambda session, ctx, supplier_id: suppliers.clear_bank_details(
+                session, ctx, supplier_id=supplier_id
+            ),
+            done="Bank details removed.",
+        )

@@ -1,0 +1,227 @@
+"""The supplier page's Services tab: what the supplier sells and rate lists price — room
+categories on a meal plan, vehicle types, tickets or time slots..."""
+
+from __future__ import annotations
+
+import reflex as rx
+from reflex.vars import ObjectVar
+
+from travelcrm.ui.components.actions import action_button, row_button
+from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.dialogs import form_dialog
+from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.grid import option_select
+from travelcrm.ui.components.tables import empty_state, listing
+from travelcrm.ui.pages.suppliers.rows import ServiceRow
+from travelcrm.ui.pages.suppliers.services_state import ServicesState
+from travelcrm.ui.pages.suppliers.text import MEAL_PLAN_LABELS, SERVICE_LABELS
+
+S = ServicesState
+
+
+def _service_row(row: ObjectVar[ServiceRow]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.vstack(
+                rx.text(row.name, weight="medium"),
+                rx.cond(row.code != "", rx.code(row.code, size="1", variant="ghost")),
+                spacing="0",
+                align="start",
+            )
+        ),
+        rx.table.cell(rx.badge(row.kind_label, variant="soft", color_scheme="gray")),
+        rx.table.cell(
+            rx.cond(
+                row.meal_plan != "",
+                rx.tooltip(
+                    rx.badge(row.meal_plan, color_scheme="blue", variant="soft"),
+                    content=row.meal_label,
+                ),
+                rx.text("—", color=rx.color("gray", 9)),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                row.max_occupancy != "",
+                rx.hstack(
+                    rx.icon("users", size=13),
+                    rx.text(row.max_occupancy, size="2"),
+                    spacing="1",
+                    align="center",
+                ),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                row.rate_lines,
+                rx.text(row.rate_lines.to_string() + " lines", size="2"),
+                rx.text("Not priced", size="2", color=rx.color("gray", 10)),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                row.is_active,
+                rx.badge("Active", color_scheme="green", variant="soft", size="1"),
+                rx.badge("Inactive", color_scheme="gray", variant="outline", size="1"),
+            )
+        ),
+        rx.table.cell(
+            rx.cond(
+                S.editable,
+                rx.hstack(
+                    row_button(
+                        "power",
+                        "Deactivate or activate",
+                        S.toggle_service(row.service_id),  # type: ignore[operator]
+                        "toggle-service",
+                    ),
+                    row_button(
+                        "pencil",
+                        "Edit",
+                        S.open_service(row.service_id),  # type: ignore[operator]
+                        "edit-service",
+                    ),
+                    row_button(
+                        "trash-2",
+                        "Delete",
+                        S.ask("service", row.service_id, row.name),  # type: ignore[operator]
+                        "delete-service",
+                        color_scheme="red",
+                    ),
+                    spacing="3",
+                    justify="end",
+                ),
+            ),
+            text_align="right",
+        ),
+        align="center",
+        opacity=rx.cond(row.is_active, "1", "0.65"),
+        data_testid="service-row",
+    )
+
+
+def _service_dialog() -> rx.Component:
+    errors = S.service_errors
+    return form_dialog(
+        rx.cond(S.service_edit_id == "", "Add a service", "Edit service"),
+        rx.grid(
+            field(
+                "Type",
+                option_select(
+                    [(k, v) for k, v in SERVICE_LABELS.items()],
+                    value=S.service_kind,
+                    on_change=S.set_service_kind,
+                    test_id="service-kind",
+                ),
+                error=errors.get("kind", ""),
+            ),
+            rx.cond(
+                S.is_room,
+                field(
+                    "Meal plan",
+                    option_select(
+                        [(k, v) for k, v in MEAL_PLAN_LABELS.items()],
+                        value=S.service_meal_plan,
+                        on_change=S.set_service_meal_plan,
+                        test_id="service-meal-plan",
+                    ),
+                    error=errors.get("meal_plan", ""),
+                ),
+            ),
+            columns="2",
+            spacing="3",
+            width="100%",
+        ),
+        field(
+            "Name",
+            rx.input(
+                id="service-name",
+                name="name",
+                default_value=S.service_form["name"],
+                placeholder=rx.cond(S.is_room, "Deluxe Sea View", "Innova Crysta"),
+                required=True,
+                width="100%",
+            ),
+            error=errors.get("name", ""),
+            html_for="service-name",
+            test_id="service-name",
+        ),
+        rx.grid(
+            field(
+                "Code",
+                rx.input(
+                    id="service-code",
+                    name="code",
+                    default_value=S.service_form["code"],
+                    placeholder="DLX-SV",
+                    width="100%",
+                ),
+                error=errors.get("code", ""),
+                hint="Optional; the supplier's own code",
+                html_for="service-code",
+            ),
+            field(
+                "Capacity (people)",
+                rx.input(
+                    id="service-occupancy",
+                    name="max_occupancy",
+                    default_value=S.service_form["max_occupancy"],
+                    inputmode="numeric",
+                    width="100%",
+                ),
+                error=errors.get("max_occupancy", ""),
+                html_for="service-occupancy",
+                test_id="service-occupancy",
+            ),
+            columns="2",
+            spacing="3",
+            width="100%",
+        ),
+        open=S.service_open,
+        on_open_change=S.set_service_open,
+        on_submit=S.save_service,
+        submit_label="Save service",
+        test_id="service",
+        description="What this supplier sells and rate lists price: a room category on a meal "
+        "plan, a vehicle type, a ticket or time slot...",
+        max_width="540px",
+    )
+
+
+def services() -> rx.Component:
+    return section(
+        "Services",
+        listing(
+            S.services,
+            [
+                ("Service", "left"),
+                ("Type", "left"),
+                ("Meal plan", "left"),
+                ("Capacity", "left"),
+                ("Priced by", "left"),
+                ("Status", "left"),
+                ("", "right"),
+            ],
+            _service_row,
+            test_id="services",
+            empty=empty_state(
+                "bed-double",
+                "No services yet",
+                "Add the room categories, vehicles or tickets this supplier sells; rate lists "
+                "price them.",
+                test_id="services-empty",
+            ),
+        ),
+        _service_dialog(),
+        action=rx.cond(
+            S.editable,
+            action_button(
+                "plus",
+                "Add service",
+                on_click=S.open_service(""),  # type: ignore[operator]
+                test_id="add-service",
+                variant="solid",
+                size="2",
+            ),
+        ),
+    )
