@@ -1,5 +1,6 @@
-"""Buttons pages repeat: a labelled button with its icon (`action_button`) and a row's small
-icon-only button with its label as a tooltip (`row_button`)."""
+"""Buttons pages repeat: a labelled button with its icon (`action_button`), a row's small
+icon-only button with its label as a tooltip (`row_button`) and the cell holding a row's
+buttons (`row_actions`)."""
 
 from __future__ import annotations
 
@@ -41,4 +42,12 @@ def row_button(icon: str, label: str, on_click: Any, test_id: str, **props: Any)
             **props,
         ),
         content=label,
+    )
+
+
+def row_actions(*buttons: rx.Component, when: rx.Var[bool] | bool = True) -> rx.Component:
+    """A table row's last cell: its buttons at the right (only `when` the viewer may use them)."""
+    return rx.table.cell(
+        rx.cond(when, rx.hstack(*buttons, spacing="3", justify="end")),
+        text_align="right",
     )

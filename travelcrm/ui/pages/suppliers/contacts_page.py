@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.actions import action_button, row_button
+from travelcrm.ui.components.actions import action_button, row_actions, row_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field
@@ -37,37 +37,30 @@ def _contact_row(row: ObjectVar[ContactRow]) -> rx.Component:
             rx.cond(row.email != "", rx.link(row.email, href=f"mailto:{row.email}", size="2"))
         ),
         rx.table.cell(rx.text(row.phone, size="2", white_space="nowrap")),
-        rx.table.cell(
+        row_actions(
             rx.cond(
-                S.editable,
-                rx.hstack(
-                    rx.cond(
-                        ~row.is_primary,
-                        row_button(
-                            "star",
-                            "Make primary",
-                            S.make_primary(row.contact_id),  # type: ignore[operator]
-                            "make-primary",
-                        ),
-                    ),
-                    row_button(
-                        "pencil",
-                        "Edit",
-                        S.open_contact(row.contact_id),  # type: ignore[operator]
-                        "edit-contact",
-                    ),
-                    row_button(
-                        "trash-2",
-                        "Remove",
-                        S.ask("contact", row.contact_id, row.name),  # type: ignore[operator]
-                        "delete-contact",
-                        color_scheme="red",
-                    ),
-                    spacing="3",
-                    justify="end",
+                ~row.is_primary,
+                row_button(
+                    "star",
+                    "Make primary",
+                    S.make_primary(row.contact_id),  # type: ignore[operator]
+                    "make-primary",
                 ),
             ),
-            text_align="right",
+            row_button(
+                "pencil",
+                "Edit",
+                S.open_contact(row.contact_id),  # type: ignore[operator]
+                "edit-contact",
+            ),
+            row_button(
+                "trash-2",
+                "Remove",
+                S.ask("contact", row.contact_id, row.name),  # type: ignore[operator]
+                "delete-contact",
+                color_scheme="red",
+            ),
+            when=S.editable,
         ),
         align="center",
         data_testid="contact-row",

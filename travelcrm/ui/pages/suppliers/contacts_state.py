@@ -76,10 +76,8 @@ class ContactsState(SupplierState):
     @event
     def remove_contact(self) -> EventSpec | None:
         """The "are you sure?" dialog's answer for a contact."""
-        if not self._confirmed("contact"):
-            return None
-        return self._change_row(
-            self.confirm_target,
+        return self._remove_row(
+            "contact",
             lambda session, ctx, supplier_id, target: suppliers.delete_contact(
                 session, ctx, supplier_id=supplier_id, contact_id=target
             ),

@@ -3,10 +3,12 @@ categories on a meal plan, vehicle types, tickets or time slots..."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.actions import action_button, row_button
+from travelcrm.ui.components.actions import action_button, row_actions, row_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field
@@ -65,38 +67,51 @@ def _service_row(row: ObjectVar[ServiceRow]) -> rx.Component:
                 rx.badge("Inactive", color_scheme="gray", variant="outline", size="1"),
             )
         ),
-        rx.table.cell(
-            rx.cond(
-                S.editable,
-                rx.hstack(
-                    row_button(
-                        "power",
-                        "Deactivate or activate",
-                        S.toggle_service(row.service_id),  # type: ignore[operator]
-                        "toggle-service",
-                    ),
-                    row_button(
-                        "pencil",
-                        "Edit",
-                        S.open_service(row.service_id),  # type: ignore[operator]
-                        "edit-service",
-                    ),
-                    row_button(
-                        "trash-2",
-                        "Delete",
-                        S.ask("service", row.service_id, row.name),  # type: ignore[operator]
-                        "delete-service",
-                        color_scheme="red",
-                    ),
-                    spacing="3",
-                    justify="end",
-                ),
+        row_actions(
+            row_button(
+                "power",
+                "Deactivate or activate",
+                S.toggle_service(row.service_id),  # type: ignore[operator]
+                "toggle-service",
             ),
-            text_align="right",
+            row_button(
+                "pencil",
+                "Edit",
+                S.open_service(row.service_id),  # type: ignore[operator]
+                "edit-service",
+            ),
+            row_button(
+                "trash-2",
+                "Delete",
+                S.ask("service", row.service_id, row.name),  # type: ignore[operator]
+                "delete-service",
+                color_scheme="red",
+            ),
+            when=S.editable,
         ),
         align="center",
         opacity=rx.cond(row.is_active, "1", "0.65"),
         data_testid="service-row",
+    )
+
+
+def _text(
+    label: str, name: str, input_id: str, hint: str = "", placeholder: Any = "", **props: Any
+) -> rx.Component:
+    return field(
+        label,
+        rx.input(
+            id=input_id,
+            name=name,
+            default_value=S.service_form[name],
+            placeholder=placeholder,
+            width="100%",
+            **props,
+        ),
+        error=S.service_errors.get(name, ""),
+        hint=hint,
+        html_for=input_id,
+        test_id=input_id,
     )
 
 
@@ -132,47 +147,16 @@ def _service_dialog() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        field(
+        _text(
             "Name",
-            rx.input(
-                id="service-name",
-                name="name",
-                default_value=S.service_form["name"],
-                placeholder=rx.cond(S.is_room, "Deluxe Sea View", "Innova Crysta"),
-                required=True,
-                width="100%",
-            ),
-            error=errors.get("name", ""),
-            html_for="service-name",
-            test_id="service-name",
+            "name",
+            "service-name",
+            placeholder=rx.cond(S.is_room, "Deluxe Sea View", "Innova Crysta"),
+            required=True,
         ),
         rx.grid(
-            field(
-                "Code",
-                rx.input(
-                    id="service-code",
-                    name="code",
-                    default_value=S.service_form["code"],
-                    placeholder="DLX-SV",
-                    width="100%",
-                ),
-                error=errors.get("code", ""),
-                hint="Optional; the supplier's own code",
-                html_for="service-code",
-            ),
-            field(
-                "Capacity (people)",
-                rx.input(
-                    id="service-occupancy",
-                    name="max_occupancy",
-                    default_value=S.service_form["max_occupancy"],
-                    inputmode="numeric",
-                    width="100%",
-                ),
-                error=errors.get("max_occupancy", ""),
-                html_for="service-occupancy",
-                test_id="service-occupancy",
-            ),
+            _text("Code", "code", "service-code", "Optional; the supplier's own code", "DLX-SV"),
+            _text("Capacity (people)", "max_occupancy", "service-occupancy", inputmode="numeric"),
             columns="2",
             spacing="3",
             width="100%",

@@ -104,10 +104,8 @@ class ServicesState(SupplierState):
     @event
     def remove_service(self) -> EventSpec | None:
         """The "are you sure?" dialog's answer for a service."""
-        if not self._confirmed("service"):
-            return None
-        return self._change_row(
-            self.confirm_target,
+        return self._remove_row(
+            "service",
             lambda session, ctx, supplier_id, target: suppliers.delete_service(
                 session, ctx, supplier_id=supplier_id, service_id=target
             ),

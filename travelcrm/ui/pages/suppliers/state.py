@@ -214,6 +214,19 @@ class SupplierState(StaffPage, rx.State):
             lambda session, ctx, supplier_id: work(session, ctx, supplier_id, target), done=done
         )
 
+    def _remove_row(
+        self,
+        what: str,
+        work: Callable[[Session, TenantContext, uuid.UUID, uuid.UUID], Any],
+        *,
+        done: str,
+        missing: str,
+    ) -> EventSpec | None:
+        """The "are you sure?" dialog's yes for removing a `what` row (`confirm_target`)."""
+        if not self._confirmed(what):
+            return None
+        return self._change_row(self.confirm_target, work, done=done, missing=missing)
+
     def _read(self, session: Session, ctx: TenantContext, supplier_id: uuid.UUID) -> None:
         supplier = suppliers.get_supplier(session, ctx, supplier_id=supplier_id)
         self._show(supplier, ctx)
