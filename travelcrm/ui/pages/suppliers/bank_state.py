@@ -13,8 +13,9 @@ from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.schemas import BankDetailsIn
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.suppliers.rows import bank_lines
-from travelcrm.ui.pages.suppliers.state import NEEDS_ATTENTION, SupplierState
+from travelcrm.ui.pages.suppliers.state import SupplierState
 from travelcrm.ui.pages.suppliers.text import clean_form
+from travelcrm.ui.record import NEEDS_ATTENTION
 from travelcrm.ui.session import client_of
 
 BANK_FIELDS = ("account_holder", "bank_name", "account_number", "ifsc", "swift", "iban", "branch")
@@ -53,7 +54,7 @@ class BankState(SupplierState):
     @event
     def reveal(self) -> EventSpec | None:
         ip, agent = client_of(self.router)
-        details, failed = self._on_supplier(
+        details, failed = self._on_record(
             lambda session, ctx, supplier_id: suppliers.reveal_bank_details(
                 session, ctx, supplier_id=supplier_id, ip=ip, user_agent=agent
             )

@@ -27,7 +27,7 @@ from travelcrm.suppliers.schemas import SupplierUpdate
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.suppliers.list_state import place_of
 from travelcrm.ui.pages.suppliers.rows import (
     OVERVIEW_FIELDS,
@@ -41,11 +41,11 @@ from travelcrm.ui.pages.suppliers.rows import (
     service_row,
 )
 from travelcrm.ui.pages.suppliers.text import KIND_LABELS, clean_form, field_messages
+from travelcrm.ui.record import NEEDS_ATTENTION, RecordPage, RowWork
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
-NEEDS_ATTENTION = "Some fields need attention."
 TABS = ("overview", "contacts", "services", "bank", "rates")
 # what the "are you sure?" dialog says before each removal: (title, text); {} is the label
 CONFIRM_TEXTS = {
@@ -65,14 +65,8 @@ CONFIRM_TEXTS = {
     ),
 }
 
-SupplierWork = Callable[[Session, TenantContext, uuid.UUID], T]
 
-
-class SupplierState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    found: bool = False
-    role: str = ""
+class SupplierState(RecordPage, rx.State):
     can_edit: bool = False
     can_bank: bool = False
     supplier_id: str = ""
@@ -105,7 +99,6 @@ class SupplierState(StaffPage, rx.State):
     confirm_text: str = ""
     _saved: dict[str, Any] = {}
     _timezone: str = "UTC"
-    _stale: bool = False  # the last change met a newer version of the supplier
 
     @rx.var
     def archived(self) -> bool:
@@ -117,53 +110,19 @@ class SupplierState(StaffPage, rx.State):
 
     # ---- plumbing -------------------------------------------------------------------------------
 
+    def _record_id(self) -> uuid.UUID | None:
+        return parse_id(self.supplier_id)
+
+    def _missing(self) -> str:
+        return "Supplier not found."
+
+    def _messages(self, exc: ValidationError) -> dict[str, str]:
+        return field_messages(exc)
+
     def _conflict(self, exc: VersionConflictError) -> EventSpec:
+        """The overview shows the conflict (and keeps what was typed) until reloaded."""
         self.conflict, self._stale = exc.detail, True
         return rx.toast.error("Not saved: someone else changed this supplier.")
-
-    def _on_supplier(
-        self, work: SupplierWork[T], *, errors: str | None = None
-    ) -> tuple[T | None, EventSpec | None]:
-        """`_run` with this page's supplier id (a bad one is "not found")."""
-        supplier_id = parse_id(self.supplier_id)
-        if supplier_id is None:
-            return None, rx.toast.error("Supplier not found.")
-        self._stale = False
-        return self._run(lambda session, ctx: work(session, ctx, supplier_id), errors=errors)
-
-    def _parse(
-        self, schema: type[M], values: dict[str, Any], *, errors: str, whole: str = "form"
-    ) -> M | None:
-        """The form's values as `schema`, or None with every field's message in `errors` (a
-        rule about the whole form shows under the field `whole`)."""
-        try:
-            return schema.model_validate(values)
-        except ValidationError as exc:
-            messages = field_messages(exc)
-            if "form" in messages:
-                messages[whole] = messages.pop("form")
-            setattr(self, errors, messages)
-            return None
-
-    def _change(
-        self,
-        work: SupplierWork[Any],
-        *,
-        done: str,
-        errors: str | None = None,
-        dialog: str | None = None,
-    ) -> EventSpec | None:
-        """Make one change to this supplier, then show the page as it is now and say so.
-
-        Invalid input keeps the form (and its `dialog`) open with a message per field; any
-        other refusal closes the dialog, shows the page as it is now and says why."""
-        _, failed = self._on_supplier(work, errors=errors)
-        if self._stale or (errors is not None and getattr(self, errors)):
-            return failed  # the form keeps what was typed, and says what to fix
-        if dialog is not None:
-            setattr(self, dialog, False)
-        self._refresh()
-        return failed or rx.toast.success(done)
 
     def _save_row(
         self,
@@ -198,26 +157,10 @@ class SupplierState(StaffPage, rx.State):
 
         return self._change(work, done=done, errors=errors, dialog=dialog)
 
-    def _change_row(
-        self,
-        row_id: str,
-        work: Callable[[Session, TenantContext, uuid.UUID, uuid.UUID], Any],
-        *,
-        done: str,
-        missing: str,
-    ) -> EventSpec | None:
-        """`_change` of one row of this supplier (`work(session, ctx, supplier_id, row_id)`)."""
-        target = parse_id(row_id)
-        if target is None:
-            return rx.toast.error(missing)
-        return self._change(
-            lambda session, ctx, supplier_id: work(session, ctx, supplier_id, target), done=done
-        )
-
     def _remove_row(
         self,
         what: str,
-        work: Callable[[Session, TenantContext, uuid.UUID, uuid.UUID], Any],
+        work: RowWork,
         *,
         done: str,
         missing: str,
@@ -252,12 +195,6 @@ class SupplierState(StaffPage, rx.State):
         self.errors, self.conflict = {}, ""
         self.has_bank = supplier.bank_details_encrypted is not None
         self.bank_hint = suppliers.to_public(supplier, ctx).bank_hint or ""
-
-    def _refresh(self) -> EventSpec | None:
-        """Read the supplier again; `found` says whether it (still) is in this agency."""
-        _, failed = self._on_supplier(self._read)
-        self.found = failed is None
-        return failed
 
     # ---- loading --------------------------------------------------------------------------------
 
@@ -309,7 +246,7 @@ class SupplierState(StaffPage, rx.State):
         data = self._parse(SupplierUpdate, changes, errors="errors")
         if data is None:
             return rx.toast.error(NEEDS_ATTENTION)
-        _, failed = self._on_supplier(
+        _, failed = self._on_record(
             lambda session, ctx, supplier_id: suppliers.update_supplier(
                 session, ctx, supplier_id=supplier_id, data=data, expected_version=expected
             ),
@@ -361,7 +298,7 @@ class SupplierState(StaffPage, rx.State):
     def delete_supplier(self) -> EventSpec | list[EventSpec] | None:
         if not self._confirmed("supplier"):
             return None
-        outcome, failed = self._on_supplier(
+        outcome, failed = self._on_record(
             lambda session, ctx, supplier_id: suppliers.delete_supplier(
                 session, ctx, supplier_id=supplier_id
             )
