@@ -31,7 +31,29 @@ RecordWork = Callable[[Session, TenantContext, uuid.UUID], T]
 RowWork = Callable[[Session, TenantContext, uuid.UUID, uuid.UUID], Any]
 
 
-class RecordPage(StaffPage, mixin=True):
+class FormPage(StaffPage, mixin=True):
+    """A page with forms: their values checked against a schema, a message under each field."""
+
+    def _messages(self, exc: ValidationError) -> dict[str, str]:
+        """A message per field for invalid form input (pages may say it in their own words)."""
+        return form_errors(exc)[1]
+
+    def _parse(
+        self, schema: type[M], values: dict[str, Any], *, errors: str, whole: str = "form"
+    ) -> M | None:
+        """The form's values as `schema`, or None with every field's message in the var named
+        `errors` (a rule about the whole form is said under the field `whole`)."""
+        try:
+            return schema.model_validate(values)
+        except ValidationError as exc:
+            messages = self._messages(exc)
+            if "form" in messages:
+                messages[whole] = messages.pop("form")
+            setattr(self, errors, messages)
+            return None
+
+
+class RecordPage(FormPage, mixin=True):
     loaded: bool = False
     allowed: bool = False
     found: bool = False
@@ -51,10 +73,6 @@ class RecordPage(StaffPage, mixin=True):
     def _read(self, session: Session, ctx: TenantContext, record_id: uuid.UUID) -> None:
         """Read the record (and what the page lists with it) into the page's vars."""
         raise NotImplementedError
-
-    def _messages(self, exc: ValidationError) -> dict[str, str]:
-        """A message per field for invalid form input (pages may say it in their own words)."""
-        return form_errors(exc)[1]
 
     def _conflict(self, exc: VersionConflictError) -> EventSpec:
         return rx.toast.error(exc.detail)
@@ -76,20 +94,6 @@ class RecordPage(StaffPage, mixin=True):
         _, failed = self._on_record(self._read)
         self.found = failed is None
         return failed
-
-    def _parse(
-        self, schema: type[M], values: dict[str, Any], *, errors: str, whole: str = "form"
-    ) -> M | None:
-        """The form's values as `schema`, or None with every field's message in the var named
-        `errors` (a rule about the whole form is said under the field `whole`)."""
-        try:
-            return schema.model_validate(values)
-        except ValidationError as exc:
-            messages = self._messages(exc)
-            if "form" in messages:
-                messages[whole] = messages.pop("form")
-            setattr(self, errors, messages)
-            return None
 
     def _change(
         self,

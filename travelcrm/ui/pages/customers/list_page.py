@@ -9,7 +9,9 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
@@ -121,52 +123,38 @@ def _duplicates() -> rx.Component:
 
 
 def create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("user-plus", size=16), "New customer", data_testid="new-customer")
+    return rx.fragment(
+        action_button(
+            "user-plus",
+            "New customer",
+            on_click=S.set_create_open(True),  # type: ignore[operator]
+            test_id="new-customer",
+            variant="solid",
         ),
-        rx.dialog.content(
-            rx.dialog.title("New customer"),
-            rx.dialog.description(
-                "Phones are stored with their country code; one without it is read as the "
-                "agency's country.",
-                size="2",
-                margin_bottom="12px",
+        form_dialog(
+            "New customer",
+            _create_field("Name", "name", required=True, placeholder="Priya Sharma"),
+            rx.grid(
+                _create_field("Email", "email", type="email"),
+                _create_field("Phone", "phone", placeholder="+91 98123 45678"),
+                _create_field("City", "city"),
+                _create_field("Country", "country", "ISO code, e.g. IN", max_length=2),
+                columns="2",
+                spacing="3",
+                width="100%",
             ),
-            rx.form(
-                rx.vstack(
-                    _create_field("Name", "name", required=True, placeholder="Priya Sharma"),
-                    rx.grid(
-                        _create_field("Email", "email", type="email"),
-                        _create_field("Phone", "phone", placeholder="+91 98123 45678"),
-                        _create_field("City", "city"),
-                        _create_field("Country", "country", "ISO code, e.g. IN", max_length=2),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    _create_field("Company", "company", "For business travellers"),
-                    _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),
-                    _duplicates(),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Add customer", type="submit", data_testid="create-customer"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                key=S.create_key,
-                on_submit=S.create,
-                reset_on_submit=False,
-            ),
+            _create_field("Company", "company", "For business travellers"),
+            _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),
+            _duplicates(),
+            open=S.create_open,
+            on_open_change=S.set_create_open,
+            on_submit=S.create,
+            submit_label="Add customer",
+            test_id="new-customer",
+            description="Phones are stored with their country code; one without it is read as "
+            "the agency's country.",
             max_width="560px",
         ),
-        open=S.create_open,
-        on_open_change=S.set_create_open,
     )
 
 

@@ -9,9 +9,11 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button, row_actions, row_button
 from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import listing, not_found, record_page
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
 from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
 from travelcrm.ui.pages.queries.parts import sla_chip, status_badge, timeline
@@ -140,61 +142,42 @@ def _edit_input(label: str, name: str, hint: str = "", **props: Any) -> rx.Compo
 
 
 def _edit_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(
-                rx.icon("pencil", size=14),
-                "Edit",
-                variant="soft",
-                color_scheme="gray",
-                data_testid="edit-customer",
-            )
+    return rx.fragment(
+        action_button(
+            "pencil",
+            "Edit",
+            on_click=S.set_edit_open(True),  # type: ignore[operator]
+            test_id="edit-customer",
+            color_scheme="gray",
         ),
-        rx.dialog.content(
-            rx.dialog.title("Edit customer"),
-            rx.form(
-                rx.vstack(
-                    _edit_input("Name", "name", required=True),
-                    rx.grid(
-                        _edit_input("Email", "email", type="email"),
-                        _edit_input("Phone", "phone"),
-                        _edit_input("Other phone", "alt_phone"),
-                        _edit_input("Company", "company"),
-                        _edit_input("City", "city"),
-                        _edit_input("Country", "country", "ISO code", max_length=2),
-                        _edit_input("Nationality", "nationality", "ISO code", max_length=2),
-                        _edit_input("Tags", "tags", "Comma-separated"),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    _edit_input("Address", "address"),
-                    field(
-                        "Notes",
-                        rx.text_area(
-                            name="notes", default_value=S.form["notes"], rows="3", width="100%"
-                        ),
-                        error=S.errors.get("notes", ""),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Save", type="submit", data_testid="save-customer"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                key=S.edit_key,
-                on_submit=S.save,
-                reset_on_submit=False,
+        form_dialog(
+            "Edit customer",
+            _edit_input("Name", "name", required=True),
+            rx.grid(
+                _edit_input("Email", "email", type="email"),
+                _edit_input("Phone", "phone"),
+                _edit_input("Other phone", "alt_phone"),
+                _edit_input("Company", "company"),
+                _edit_input("City", "city"),
+                _edit_input("Country", "country", "ISO code", max_length=2),
+                _edit_input("Nationality", "nationality", "ISO code", max_length=2),
+                _edit_input("Tags", "tags", "Comma-separated"),
+                columns="2",
+                spacing="3",
+                width="100%",
             ),
+            _edit_input("Address", "address"),
+            field(
+                "Notes",
+                rx.text_area(name="notes", default_value=S.form["notes"], rows="3", width="100%"),
+                error=S.errors.get("notes", ""),
+            ),
+            open=S.edit_open,
+            on_open_change=S.set_edit_open,
+            on_submit=S.save,
+            test_id="customer",
             max_width="600px",
         ),
-        open=S.edit_open,
-        on_open_change=S.set_edit_open,
     )
 
 
@@ -207,90 +190,70 @@ def _traveller(row: ObjectVar[TravellerRow]) -> rx.Component:
         rx.table.cell(rx.text(row.relation, size="2")),
         rx.table.cell(rx.text(row.born, size="2", white_space="nowrap")),
         rx.table.cell(rx.text(row.nationality, size="2")),
-        rx.table.cell(
-            rx.cond(
-                S.can_edit,
-                rx.icon_button(
-                    rx.icon("trash-2", size=14),
-                    variant="ghost",
-                    color_scheme="red",
-                    size="1",
-                    aria_label="Remove",
-                    on_click=S.remove_traveller(row.traveller_id),  # type: ignore[operator]
-                    data_testid="remove-traveller",
-                ),
+        row_actions(
+            row_button(
+                "trash-2",
+                "Remove",
+                S.remove_traveller(row.traveller_id),  # type: ignore[operator]
+                "remove-traveller",
+                color_scheme="red",
             ),
-            text_align="right",
+            when=S.can_edit,
         ),
         align="center",
         data_testid="traveller-row",
     )
 
 
-def _traveller_dialog() -> rx.Component:
-    def text(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-        return field(
-            label,
-            rx.input(id=f"traveller-{name}", name=name, width="100%", **props),
-            error=S.traveller_errors.get(name, ""),
-            hint=hint,
-            html_for=f"traveller-{name}",
-            test_id=f"traveller-{name}",
-        )
+def _traveller_input(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
+    return field(
+        label,
+        rx.input(id=f"traveller-{name}", name=name, width="100%", **props),
+        error=S.traveller_errors.get(name, ""),
+        hint=hint,
+        html_for=f"traveller-{name}",
+        test_id=f"traveller-{name}",
+    )
 
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Add a traveller"),
-            rx.form(
-                rx.vstack(
-                    text("Name", "name", required=True),
-                    rx.grid(
-                        text("Relation", "relation", "spouse, child, parent, colleague"),
-                        text("Date of birth", "date_of_birth", type="date"),
-                        text("Nationality", "nationality", "ISO code, e.g. IN", max_length=2),
-                        columns="3",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    text("Notes", "notes", "Passport, diet, mobility..."),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Add traveller", type="submit", data_testid="save-traveller"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=S.add_traveller,
-                reset_on_submit=False,
-            ),
-            max_width="560px",
+
+def _traveller_dialog() -> rx.Component:
+    text = _traveller_input
+    return form_dialog(
+        "Add a traveller",
+        text("Name", "name", required=True),
+        rx.grid(
+            text("Relation", "relation", "spouse, child, parent, colleague"),
+            text("Date of birth", "date_of_birth", type="date"),
+            text("Nationality", "nationality", "ISO code, e.g. IN", max_length=2),
+            columns="3",
+            spacing="3",
+            width="100%",
         ),
+        text("Notes", "notes", "Passport, diet, mobility..."),
         open=S.traveller_open,
         on_open_change=S.set_traveller_open,
+        on_submit=S.add_traveller,
+        submit_label="Add traveller",
+        test_id="traveller",
+        max_width="560px",
     )
 
 
 def _travellers() -> rx.Component:
     return section(
         "Travellers",
-        rx.cond(
-            S.travellers.length() > 0,  # type: ignore[attr-defined]
-            data_table(
-                [
-                    ("Name", "left"),
-                    ("Relation", "left"),
-                    ("Born", "left"),
-                    ("Nationality", "left"),
-                    ("", "right"),
-                ],
-                rx.table.body(rx.foreach(S.travellers, _traveller)),
-                test_id="travellers",
-            ),
-            rx.text(
+        listing(
+            S.travellers,
+            [
+                ("Name", "left"),
+                ("Relation", "left"),
+                ("Born", "left"),
+                ("Nationality", "left"),
+                ("", "right"),
+            ],
+            _traveller,
+            test_id="travellers",
+            empty=rx.text(
                 "Family members or colleagues who travel with them.",
                 size="2",
                 color=rx.color("gray", 10),
@@ -332,21 +295,19 @@ def _query(row: ObjectVar[QueryRow]) -> rx.Component:
 def _queries() -> rx.Component:
     return section(
         "Queries",
-        rx.cond(
-            S.queries.length() > 0,  # type: ignore[attr-defined]
-            data_table(
-                [
-                    ("Query", "left"),
-                    ("Trip", "left"),
-                    ("Status", "left"),
-                    ("Assignee", "left"),
-                    ("SLA", "left"),
-                    ("Created", "left"),
-                ],
-                rx.table.body(rx.foreach(S.queries, _query)),
-                test_id="customer-queries",
-            ),
-            rx.text("No queries yet.", size="2", color=rx.color("gray", 10)),
+        listing(
+            S.queries,
+            [
+                ("Query", "left"),
+                ("Trip", "left"),
+                ("Status", "left"),
+                ("Assignee", "left"),
+                ("SLA", "left"),
+                ("Created", "left"),
+            ],
+            _query,
+            test_id="customer-queries",
+            empty=rx.text("No queries yet.", size="2", color=rx.color("gray", 10)),
         ),
     )
 
@@ -471,23 +432,18 @@ def _customer() -> rx.Component:
     )
 
 
-def _not_found() -> rx.Component:
-    return empty_state(
-        "search-x",
-        "Customer not found",
-        "The link may be for another agency.",
-        rx.link(rx.button("Back to customers", variant="soft"), href=routes.CUSTOMERS),
-        test_id="customer-not-found",
-    )
-
-
 @staff_page(
     route=routes.CUSTOMER, title="Customer", on_load=CustomerState.load, nav_route=routes.CUSTOMERS
 )
 def customer_page() -> rx.Component:
-    return gated(
-        loaded=S.loaded,
-        allowed=S.allowed,
-        role=S.role,
-        content=rx.cond(S.found, _customer(), _not_found()),
+    return record_page(
+        S,
+        _customer(),
+        not_found(
+            "Customer not found",
+            "The link may be for another agency.",
+            back="Back to customers",
+            href=routes.CUSTOMERS,
+            test_id="customer-not-found",
+        ),
     )

@@ -9,8 +9,10 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import page_header, section
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.dialogs import form_dialog
+from travelcrm.ui.components.fields import datalist, field
 from travelcrm.ui.components.grid import option_select, pager
 from travelcrm.ui.components.tables import empty_state, gated
 from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
@@ -229,10 +231,6 @@ def _filters() -> rx.Component:
     )
 
 
-def _datalist(list_id: str, values: tuple[str, ...]) -> rx.Component:
-    return rx.el.datalist(*[rx.el.option(value=v) for v in values], id=list_id)
-
-
 def _create_field(
     label: str, name: str, hint: str = "", required: bool = False, **props: Any
 ) -> rx.Component:
@@ -254,79 +252,64 @@ def _create_field(
 
 
 def _create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("plus", size=16), "New supplier", data_testid="new-supplier")
+    return rx.fragment(
+        action_button(
+            "plus",
+            "New supplier",
+            on_click=S.set_create_open(True),  # type: ignore[operator]
+            test_id="new-supplier",
+            variant="solid",
         ),
-        rx.dialog.content(
-            rx.dialog.title("New supplier"),
-            rx.dialog.description(
-                "The essentials; business details, contacts, services and bank details "
-                "follow on the supplier's page.",
-                size="2",
-                margin_bottom="12px",
-            ),
-            rx.form(
-                rx.vstack(
-                    _create_field("Name", "name", required=True, placeholder="Sea Breeze Resort"),
-                    field(
-                        "Type",
-                        option_select(
-                            [(k, v) for k, v in KIND_LABELS.items()],
-                            value=S.create_kind,
-                            on_change=S.set_create_kind,
-                            test_id="new-kind",
-                        ),
-                        error=S.create_errors.get("kind", ""),
-                    ),
-                    rx.grid(
-                        _create_field("City", "city", placeholder="Candolim"),
-                        _create_field("Region / state", "region", placeholder="Goa"),
-                        _create_field(
-                            "Country",
-                            "country",
-                            "ISO code, e.g. IN",
-                            required=True,
-                            max_length=2,
-                            custom_attrs={"list": "supplier-countries"},
-                        ),
-                        _create_field(
-                            "Currency",
-                            "default_currency",
-                            "ISO code, e.g. INR",
-                            required=True,
-                            max_length=3,
-                            custom_attrs={"list": "supplier-currencies"},
-                        ),
-                        _create_field("Email", "email", type="email"),
-                        _create_field("Phone", "phone"),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    _create_field(
-                        "Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""
-                    ),
-                    _datalist("supplier-countries", COMMON_COUNTRIES),
-                    _datalist("supplier-currencies", COMMON_CURRENCIES),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Add supplier", type="submit", data_testid="create-supplier"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
+        form_dialog(
+            "New supplier",
+            _create_field("Name", "name", required=True, placeholder="Sea Breeze Resort"),
+            field(
+                "Type",
+                option_select(
+                    [(k, v) for k, v in KIND_LABELS.items()],
+                    value=S.create_kind,
+                    on_change=S.set_create_kind,
+                    test_id="new-kind",
                 ),
-                on_submit=S.create,
-                reset_on_submit=False,
+                error=S.create_errors.get("kind", ""),
             ),
+            rx.grid(
+                _create_field("City", "city", placeholder="Candolim"),
+                _create_field("Region / state", "region", placeholder="Goa"),
+                _create_field(
+                    "Country",
+                    "country",
+                    "ISO code, e.g. IN",
+                    required=True,
+                    max_length=2,
+                    custom_attrs={"list": "supplier-countries"},
+                ),
+                _create_field(
+                    "Currency",
+                    "default_currency",
+                    "ISO code, e.g. INR",
+                    required=True,
+                    max_length=3,
+                    custom_attrs={"list": "supplier-currencies"},
+                ),
+                _create_field("Email", "email", type="email"),
+                _create_field("Phone", "phone"),
+                columns="2",
+                spacing="3",
+                width="100%",
+            ),
+            _create_field("Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""),
+            datalist("supplier-countries", COMMON_COUNTRIES),
+            datalist("supplier-currencies", COMMON_CURRENCIES),
+            open=S.create_open,
+            on_open_change=S.set_create_open,
+            on_submit=S.create,
+            submit_label="Add supplier",
+            test_id="new-supplier",
+            description="The essentials; business details, contacts, services and bank details "
+            "follow on the supplier's page.",
             max_width="560px",
         ),
-        open=S.create_open,
-        on_open_change=S.set_create_open,
     )
 
 
