@@ -26,7 +26,6 @@ from travelcrm.customers.schemas import (
     TravellerPublic,
 )
 from travelcrm.db import Session
-from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
@@ -38,6 +37,7 @@ from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.queries.text import (
     QueryRow,
     TimelineRow,
+    labelled_queries,
     query_row,
     timeline_row,
 )
@@ -152,14 +152,10 @@ class CustomerState(RecordPage, rx.State):
         events = customers.customer_timeline(session, ctx, customer_id=customer.id)
         rows = []
         if can(ctx.role, Action.QUERIES_VIEW):
-            page = queries.list_queries(
-                session,
-                ctx,
-                filters=QueryFilter(customer_id=customer.id),
-                page=PageParams(limit=QUERY_LIMIT, cursor=None),
+            items, _more = labelled_queries(
+                session, ctx, filters=QueryFilter(customer_id=customer.id), limit=QUERY_LIMIT
             )
-            labels = queries.sla_labels(session, ctx, page.items)
-            rows = [query_row(i, labels.get(i.id, ""), tz) for i in page.items]
+            rows = [query_row(i, label, tz) for i, label in items]
         self.name, self.kind = customer.name, customer.kind
         self.tags, self.notes = list(customer.tags), customer.notes or ""
         self.facts = facts_of(customer, tz)

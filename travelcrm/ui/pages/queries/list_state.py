@@ -6,16 +6,18 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError
-from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, Role, can
-from travelcrm.db import tenant_scope
-from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import StaffPage
-from travelcrm.ui.pages.queries.text import STATUS_WORDS, Option, QueryListRow, query_list_row
+from travelcrm.ui.pages.queries.text import (
+    STATUS_WORDS,
+    Option,
+    QueryListRow,
+    labelled_queries,
+    query_list_row,
+)
 from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
@@ -55,22 +57,20 @@ class QueriesState(Paged, StaffPage, rx.State):
         return self.q.strip() != "" or self.status != ANY
 
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
-        cursor = self._page_cursor()
-        try:
-            with tenant_scope(viewer.context) as session:
-                page = queries.list_queries(
-                    session,
-                    viewer.context,
-                    filters=query_filter(self.view, self.status, self.q),
-                    page=PageParams(limit=PAGE_SIZE, cursor=cursor),
-                )
-                labels = queries.sla_labels(session, viewer.context, page.items)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
-        self.rows = [
-            query_list_row(i, labels.get(i.id, ""), viewer.agency_timezone) for i in page.items
-        ]
-        self._turned(page.next_cursor)
+        found, failed = self._run(
+            lambda session, ctx: labelled_queries(
+                session,
+                ctx,
+                filters=query_filter(self.view, self.status, self.q),
+                limit=PAGE_SIZE,
+                cursor=self._page_cursor(),
+            )
+        )
+        if found is None:
+            return failed
+        items, next_cursor = found
+        self.rows = [query_list_row(i, label, viewer.agency_timezone) for i, label in items]
+        self._turned(next_cursor)
         return None
 
     def _again(self) -> EventSpec | None:
