@@ -204,7 +204,7 @@ def test_a_customer_and_their_query_from_capture_to_the_board(page, harness, sho
     card.get_by_test_id("card-menu").click()
     page.get_by_test_id("move-lost").click()
     page.get_by_role("dialog").get_by_text("Price too high").click()
-    page.get_by_test_id("confirm-lost").click()
+    page.get_by_test_id("save-lost").click()
     _toast(page, f"{reference} moved to Lost.")
     lost = page.get_by_test_id("column-lost")
     expect(lost.get_by_test_id("board-card").filter(has_text=reference)).to_be_visible(

@@ -5,6 +5,8 @@ and a query someone else changed meanwhile is a conflict (the board reloads)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.event import EventSpec
 
@@ -146,7 +148,9 @@ class BoardState(StaffPage, rx.State):
         self.lost_reason = value if value in self.reasons else ""
 
     @event
-    def confirm_lost(self) -> EventSpec | list[EventSpec] | None:
+    def confirm_lost(
+        self, _form: dict[str, Any] | None = None
+    ) -> EventSpec | list[EventSpec] | None:
         viewer = self._viewer()
         if viewer is None:
             return self._signed_out()

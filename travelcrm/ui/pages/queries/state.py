@@ -280,7 +280,7 @@ class QueryState(RecordPage, rx.State):
         self.lost_reason = value if value in self.reasons else ""
 
     @event
-    def confirm_lost(self) -> EventSpec | None:
+    def confirm_lost(self, _form: dict[str, Any] | None = None) -> EventSpec | None:
         if not self.lost_reason:
             return rx.toast.error("Choose why it was lost.")
         self.lost_open = False

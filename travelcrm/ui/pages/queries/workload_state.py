@@ -6,15 +6,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.core.clock import as_utc, utcnow
-from travelcrm.core.errors import DomainError
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
-from travelcrm.db import tenant_scope
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import Session
 from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter, WorkloadRow
 from travelcrm.queries.sla import format_duration
@@ -81,20 +82,23 @@ class WorkloadState(StaffPage, rx.State):
         return max(160, 40 * len(self.chart) + 70)
 
     def _fill(self, viewer: Viewer) -> EventSpec | None:
-        ctx = viewer.context
         now = utcnow()
-        try:
-            with tenant_scope(ctx) as session:
-                rows = queries.workload(session, ctx, now=now)
-                unassigned = queries.list_queries(
-                    session,
-                    ctx,
-                    filters=QueryFilter(view="unassigned"),
-                    page=PageParams(limit=WAITING_LIMIT, cursor=None),
-                    now=now,
-                )
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+
+        def work(session: Session, ctx: TenantContext) -> tuple[Any, Any]:
+            rows = queries.workload(session, ctx, now=now)
+            unassigned = queries.list_queries(
+                session,
+                ctx,
+                filters=QueryFilter(view="unassigned"),
+                page=PageParams(limit=WAITING_LIMIT, cursor=None),
+                now=now,
+            )
+            return rows, unassigned
+
+        found, failed = self._run(work)
+        if found is None:
+            return failed
+        rows, unassigned = found
         self.agents = [agent_line(r, viewer.agency_timezone, now) for r in rows]
         self.chart = [
             {
