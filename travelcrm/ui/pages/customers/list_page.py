@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -12,7 +12,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.fields import field_row, text_field
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.customers.list_state import CustomerRow, CustomersState, DuplicateRow
@@ -60,15 +60,7 @@ def _row(row: ObjectVar[CustomerRow]) -> rx.Component:
     )
 
 
-def _create_field(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-    return field(
-        label,
-        rx.input(id=f"new-{name}", name=name, size="2", width="100%", **props),
-        error=S.create_errors.get(name, ""),
-        hint=hint,
-        html_for=f"new-{name}",
-        test_id=f"new-{name}",
-    )
+_create_field = partial(text_field, prefix="new", errors=S.create_errors, size="2")
 
 
 def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
@@ -134,14 +126,11 @@ def create_dialog() -> rx.Component:
         form_dialog(
             "New customer",
             _create_field("Name", "name", required=True, placeholder="Priya Sharma"),
-            rx.grid(
+            field_row(
                 _create_field("Email", "email", type="email"),
                 _create_field("Phone", "phone", placeholder="+91 98123 45678"),
                 _create_field("City", "city"),
                 _create_field("Country", "country", "ISO code, e.g. IN", max_length=2),
-                columns="2",
-                spacing="3",
-                width="100%",
             ),
             _create_field("Company", "company", "For business travellers"),
             _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),

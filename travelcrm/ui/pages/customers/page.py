@@ -3,7 +3,7 @@ and the timeline; "New query" for them, and merging a duplicate into them (manag
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -12,7 +12,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, row_actions, row_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.tables import listing, not_found, record_page
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
 from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
@@ -124,21 +124,7 @@ def _details() -> rx.Component:
     )
 
 
-def _edit_input(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-    return field(
-        label,
-        rx.input(
-            id=f"edit-{name}",
-            name=name,
-            default_value=S.form[name],
-            width="100%",
-            **props,
-        ),
-        error=S.errors.get(name, ""),
-        hint=hint,
-        html_for=f"edit-{name}",
-        test_id=f"edit-{name}",
-    )
+_edit_input = partial(text_field, prefix="edit", errors=S.errors, values=S.form)
 
 
 def _edit_dialog() -> rx.Component:
@@ -153,7 +139,7 @@ def _edit_dialog() -> rx.Component:
         form_dialog(
             "Edit customer",
             _edit_input("Name", "name", required=True),
-            rx.grid(
+            field_row(
                 _edit_input("Email", "email", type="email"),
                 _edit_input("Phone", "phone"),
                 _edit_input("Other phone", "alt_phone"),
@@ -162,9 +148,6 @@ def _edit_dialog() -> rx.Component:
                 _edit_input("Country", "country", "ISO code", max_length=2),
                 _edit_input("Nationality", "nationality", "ISO code", max_length=2),
                 _edit_input("Tags", "tags", "Comma-separated"),
-                columns="2",
-                spacing="3",
-                width="100%",
             ),
             _edit_input("Address", "address"),
             field(
@@ -205,15 +188,7 @@ def _traveller(row: ObjectVar[TravellerRow]) -> rx.Component:
     )
 
 
-def _traveller_input(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-    return field(
-        label,
-        rx.input(id=f"traveller-{name}", name=name, width="100%", **props),
-        error=S.traveller_errors.get(name, ""),
-        hint=hint,
-        html_for=f"traveller-{name}",
-        test_id=f"traveller-{name}",
-    )
+_traveller_input = partial(text_field, prefix="traveller", errors=S.traveller_errors)
 
 
 def _traveller_dialog() -> rx.Component:
@@ -221,13 +196,11 @@ def _traveller_dialog() -> rx.Component:
     return form_dialog(
         "Add a traveller",
         text("Name", "name", required=True),
-        rx.grid(
+        field_row(
             text("Relation", "relation", "spouse, child, parent, colleague"),
             text("Date of birth", "date_of_birth", type="date"),
             text("Nationality", "nationality", "ISO code, e.g. IN", max_length=2),
             columns="3",
-            spacing="3",
-            width="100%",
         ),
         text("Notes", "notes", "Passport, diet, mobility..."),
         open=S.traveller_open,

@@ -3,7 +3,7 @@ revealed on demand to the roles that may, and every reveal and change is audited
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -11,7 +11,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.fields import field_row, text_field
 from travelcrm.ui.components.tables import empty_state
 from travelcrm.ui.pages.suppliers.bank_state import BankState
 from travelcrm.ui.pages.suppliers.rows import BankLine
@@ -26,28 +26,16 @@ def _bank_line(line: ObjectVar[BankLine]) -> rx.Component:
     )
 
 
-def _text(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-    return field(
-        label,
-        rx.input(id=f"bank-{name}", name=name, width="100%", autocomplete="off", **props),
-        error=S.bank_errors.get(name, ""),
-        hint=hint,
-        html_for=f"bank-{name}",
-        test_id=f"bank-{name}",
-    )
-
-
-def _pair(*fields: rx.Component) -> rx.Component:
-    return rx.grid(*fields, columns="2", spacing="3", width="100%")
+_text = partial(text_field, prefix="bank", errors=S.bank_errors, autocomplete="off")
 
 
 def _bank_dialog() -> rx.Component:
     return form_dialog(
         "Bank details",
         _text("Account holder", "account_holder", required=True),
-        _pair(_text("Bank", "bank_name", required=True), _text("Branch", "branch")),
+        field_row(_text("Bank", "bank_name", required=True), _text("Branch", "branch")),
         _text("Account number", "account_number", required=True),
-        _pair(
+        field_row(
             _text("IFSC", "ifsc", "India, e.g. HDFC0001234", max_length=11),
             _text("SWIFT / BIC", "swift", "e.g. EBILAEAD", max_length=11),
         ),

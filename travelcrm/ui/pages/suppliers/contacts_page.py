@@ -3,7 +3,7 @@ one is who bookings go to."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -11,7 +11,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui.components.actions import action_button, row_actions, row_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.fields import field_row, text_field
 from travelcrm.ui.components.tables import empty_state, listing
 from travelcrm.ui.pages.suppliers.contacts_state import ContactsState
 from travelcrm.ui.pages.suppliers.rows import ContactRow
@@ -67,21 +67,9 @@ def _contact_row(row: ObjectVar[ContactRow]) -> rx.Component:
     )
 
 
-def _text(label: str, name: str, **props: Any) -> rx.Component:
-    return field(
-        label,
-        rx.input(
-            id=f"contact-{name}",
-            name=name,
-            default_value=S.contact_form[name],
-            size="2",
-            width="100%",
-            **props,
-        ),
-        error=S.contact_errors.get(name, ""),
-        html_for=f"contact-{name}",
-        test_id=f"contact-{name}",
-    )
+_text = partial(
+    text_field, prefix="contact", errors=S.contact_errors, values=S.contact_form, size="2"
+)
 
 
 def _contact_dialog() -> rx.Component:
@@ -89,12 +77,9 @@ def _contact_dialog() -> rx.Component:
         rx.cond(S.contact_edit_id == "", "Add a contact", "Edit contact"),
         _text("Name", "name", required=True),
         _text("Role", "role", placeholder="reservations, accounts, sales..."),
-        rx.grid(
+        field_row(
             _text("Email", "email", type="email"),
             _text("Phone", "phone"),
-            columns="2",
-            spacing="3",
-            width="100%",
         ),
         rx.text(
             rx.hstack(

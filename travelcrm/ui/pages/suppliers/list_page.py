@@ -3,7 +3,7 @@ columns and server-side pages, and the "New supplier" dialog (for those who may 
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -12,7 +12,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import datalist, field
+from travelcrm.ui.components.fields import datalist, field, field_row, text_field
 from travelcrm.ui.components.grid import option_select, pager
 from travelcrm.ui.components.tables import empty_state, gated
 from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
@@ -231,24 +231,7 @@ def _filters() -> rx.Component:
     )
 
 
-def _create_field(
-    label: str, name: str, hint: str = "", required: bool = False, **props: Any
-) -> rx.Component:
-    return field(
-        label,
-        rx.input(
-            id=f"new-{name}",
-            name=name,
-            size="2",
-            width="100%",
-            required=required,
-            **props,
-        ),
-        error=S.create_errors.get(name, ""),
-        hint=hint,
-        html_for=f"new-{name}",
-        test_id=f"new-{name}",
-    )
+_create_field = partial(text_field, prefix="new", errors=S.create_errors, size="2")
 
 
 def _create_dialog() -> rx.Component:
@@ -273,7 +256,7 @@ def _create_dialog() -> rx.Component:
                 ),
                 error=S.create_errors.get("kind", ""),
             ),
-            rx.grid(
+            field_row(
                 _create_field("City", "city", placeholder="Candolim"),
                 _create_field("Region / state", "region", placeholder="Goa"),
                 _create_field(
@@ -294,9 +277,6 @@ def _create_dialog() -> rx.Component:
                 ),
                 _create_field("Email", "email", type="email"),
                 _create_field("Phone", "phone"),
-                columns="2",
-                spacing="3",
-                width="100%",
             ),
             _create_field("Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""),
             datalist("supplier-countries", COMMON_COUNTRIES),

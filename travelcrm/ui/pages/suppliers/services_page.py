@@ -3,7 +3,7 @@ categories on a meal plan, vehicle types, tickets or time slots..."""
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -11,7 +11,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui.components.actions import action_button, row_actions, row_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.tables import empty_state, listing
 from travelcrm.ui.pages.suppliers.rows import ServiceRow
@@ -95,31 +95,14 @@ def _service_row(row: ObjectVar[ServiceRow]) -> rx.Component:
     )
 
 
-def _text(
-    label: str, name: str, input_id: str, hint: str = "", placeholder: Any = "", **props: Any
-) -> rx.Component:
-    return field(
-        label,
-        rx.input(
-            id=input_id,
-            name=name,
-            default_value=S.service_form[name],
-            placeholder=placeholder,
-            width="100%",
-            **props,
-        ),
-        error=S.service_errors.get(name, ""),
-        hint=hint,
-        html_for=input_id,
-        test_id=input_id,
-    )
+_text = partial(text_field, prefix="service", errors=S.service_errors, values=S.service_form)
 
 
 def _service_dialog() -> rx.Component:
     errors = S.service_errors
     return form_dialog(
         rx.cond(S.service_edit_id == "", "Add a service", "Edit service"),
-        rx.grid(
+        field_row(
             field(
                 "Type",
                 option_select(
@@ -143,23 +126,21 @@ def _service_dialog() -> rx.Component:
                     error=errors.get("meal_plan", ""),
                 ),
             ),
-            columns="2",
-            spacing="3",
-            width="100%",
         ),
         _text(
             "Name",
             "name",
-            "service-name",
             placeholder=rx.cond(S.is_room, "Deluxe Sea View", "Innova Crysta"),
             required=True,
         ),
-        rx.grid(
-            _text("Code", "code", "service-code", "Optional; the supplier's own code", "DLX-SV"),
-            _text("Capacity (people)", "max_occupancy", "service-occupancy", inputmode="numeric"),
-            columns="2",
-            spacing="3",
-            width="100%",
+        field_row(
+            _text("Code", "code", "Optional; the supplier's own code", placeholder="DLX-SV"),
+            _text(
+                "Capacity (people)",
+                "max_occupancy",
+                input_id="service-occupancy",
+                inputmode="numeric",
+            ),
         ),
         open=S.service_open,
         on_open_change=S.set_service_open,
