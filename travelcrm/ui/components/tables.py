@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import icon_tile
 
 
 def data_table(
@@ -61,14 +62,7 @@ def empty_state(
 ) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.center(
-                rx.icon(icon, size=26),
-                width="52px",
-                height="52px",
-                border_radius="14px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-            ),
+            icon_tile(icon, size=52),
             rx.text(title, size="4", weight="bold"),
             rx.text(text, size="2", color=rx.color("gray", 11), text_align="center"),
             *actions,
@@ -101,14 +95,7 @@ def no_access(role: rx.Var[str] | str) -> rx.Component:
     """Inside the shell, for a page the viewer's role may not open (never a crash)."""
     return rx.center(
         rx.vstack(
-            rx.center(
-                rx.icon("lock", size=26),
-                width="52px",
-                height="52px",
-                border_radius="14px",
-                background=rx.color("amber", 3),
-                color=rx.color("amber", 11),
-            ),
+            icon_tile("lock", size=52, color="amber"),
             rx.text("Your role (", role, ") cannot see this page.", size="5", weight="bold"),
             rx.text(
                 "It is for other roles in your agency. Ask an owner or admin if you need it.",

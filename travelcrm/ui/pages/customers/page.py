@@ -10,7 +10,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, row_actions, row_button
-from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.cards import icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.tables import listing, not_found, record_page
@@ -36,18 +36,13 @@ def _header() -> rx.Component:
             underline="hover",
         ),
         rx.hstack(
-            rx.center(
+            icon_tile(
                 rx.cond(
                     S.kind == "company",
                     rx.icon("building-2", size=24),
                     rx.icon("user-round", size=24),
                 ),
-                width="52px",
-                height="52px",
-                border_radius="14px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-                flex_shrink="0",
+                size=52,
             ),
             rx.vstack(
                 rx.heading(S.name, size="7", weight="bold", data_testid="page-title"),

@@ -8,6 +8,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from travelcrm.ui.components.cards import icon_tile
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_COLORS,
@@ -85,15 +86,7 @@ def sla_chip(
 
 def _timeline_icon(kind: rx.Var[str]) -> rx.Component:
     def tile(icon: str, color: str) -> rx.Component:
-        return rx.center(
-            rx.icon(icon, size=14),
-            width="28px",
-            height="28px",
-            border_radius="50%",
-            background=rx.color(color, 3),
-            color=rx.color(color, 11),
-            flex_shrink="0",
-        )
+        return icon_tile(icon, size=28, color=color, round_=True)
 
     return rx.match(
         kind,

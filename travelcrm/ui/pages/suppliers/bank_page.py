@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.cards import icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, text_field
 from travelcrm.ui.components.tables import empty_state
@@ -85,14 +85,7 @@ def _bank_actions() -> rx.Component:
 def _bank_on_file() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.center(
-                rx.icon("landmark", size=20),
-                width="40px",
-                height="40px",
-                border_radius="10px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-            ),
+            icon_tile("landmark"),
             rx.vstack(
                 rx.text(
                     rx.cond(S.bank_hint != "", S.bank_hint, "On file"),

@@ -10,6 +10,7 @@ import reflex as rx
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.cards import icon_tile
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.tables import not_found, record_page
 from travelcrm.ui.pages.suppliers.bank_page import bank
@@ -75,18 +76,13 @@ def _header() -> rx.Component:
             data_testid="back-to-suppliers",
         ),
         rx.hstack(
-            rx.center(
+            icon_tile(
                 rx.match(
                     S.kind,
                     *[(k, rx.icon(icon, size=24)) for k, icon in KIND_ICONS.items()],
                     rx.icon("package", size=24),
                 ),
-                width="52px",
-                height="52px",
-                border_radius="14px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-                flex_shrink="0",
+                size=52,
             ),
             rx.vstack(
                 rx.heading(S.name, size="7", weight="bold", data_testid="page-title"),
