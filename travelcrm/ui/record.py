@@ -120,6 +120,30 @@ class RecordPage(FormPage, mixin=True):
         self._refresh()
         return failed or rx.toast.success(done)
 
+    def _submit(
+        self,
+        schema: type[M],
+        values: dict[str, Any],
+        work: Callable[[Session, TenantContext, uuid.UUID, M], Any],
+        *,
+        done: str,
+        errors: str,
+        dialog: str | None = None,
+        whole: str = "form",
+    ) -> EventSpec | None:
+        """A form sent: its `values` checked against `schema` (a message under each field that
+        is wrong), then `_change` with `work(session, ctx, record_id, data)`."""
+        setattr(self, errors, {})
+        data = self._parse(schema, values, errors=errors, whole=whole)
+        if data is None:
+            return rx.toast.error(NEEDS_ATTENTION)
+        return self._change(
+            lambda session, ctx, record_id: work(session, ctx, record_id, data),
+            done=done,
+            errors=errors,
+            dialog=dialog,
+        )
+
     def _change_row(
         self, row_id: str, work: RowWork, *, done: str, missing: str
     ) -> EventSpec | None:

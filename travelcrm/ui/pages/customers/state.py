@@ -42,7 +42,7 @@ from travelcrm.ui.pages.queries.text import (
     timeline_row,
 )
 from travelcrm.ui.pages.suppliers.text import as_text, clean_form, field_messages
-from travelcrm.ui.record import NEEDS_ATTENTION, RecordPage
+from travelcrm.ui.record import RecordPage
 
 EDIT_FIELDS = (
     "name",
@@ -206,13 +206,10 @@ class CustomerState(RecordPage, rx.State):
         if not changes:
             self.edit_open = False
             return rx.toast.info("Nothing changed.")
-        data = self._parse(
-            CustomerUpdate, {**changes, "row_version": self.version}, errors="errors"
-        )
-        if data is None:
-            return rx.toast.error(NEEDS_ATTENTION)
-        return self._change(
-            lambda session, ctx, customer_id: customers.update_customer(
+        return self._submit(
+            CustomerUpdate,
+            {**changes, "row_version": self.version},
+            lambda session, ctx, customer_id, data: customers.update_customer(
                 session, ctx, customer_id=customer_id, data=data
             ),
             done="Customer saved.",
@@ -231,15 +228,13 @@ class CustomerState(RecordPage, rx.State):
         values = {k: v for k, v in clean_form(form, TRAVELLER_FIELDS).items() if v is not None}
         if values.get("nationality"):
             values["nationality"] = str(values["nationality"]).upper()
-        self.traveller_errors = {}
-        data = self._parse(TravellerIn, values, errors="traveller_errors")
-        if data is None:
-            return rx.toast.error(NEEDS_ATTENTION)
-        return self._change(
-            lambda session, ctx, customer_id: customers.add_traveller(
+        return self._submit(
+            TravellerIn,
+            values,
+            lambda session, ctx, customer_id, data: customers.add_traveller(
                 session, ctx, customer_id=customer_id, data=data
             ),
-            done=f"{data.name} added.",
+            done=f"{values.get('name') or 'The traveller'} added.",
             errors="traveller_errors",
             dialog="traveller_open",
         )

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.suppliers import services as suppliers
@@ -15,7 +14,6 @@ from travelcrm.ui.events import event
 from travelcrm.ui.pages.suppliers.rows import bank_lines
 from travelcrm.ui.pages.suppliers.state import SupplierState
 from travelcrm.ui.pages.suppliers.text import clean_form
-from travelcrm.ui.record import NEEDS_ATTENTION
 from travelcrm.ui.session import client_of
 
 BANK_FIELDS = ("account_holder", "bank_name", "account_number", "ifsc", "swift", "iban", "branch")
@@ -32,24 +30,21 @@ class BankState(SupplierState):
     @event
     def save_bank(self, form_data: dict[str, Any]) -> EventSpec | None:
         values = clean_form(form_data, BANK_FIELDS)
-        self.bank_errors = {}
-        data = self._parse(
+        return self._submit(
             BankDetailsIn,
             {k: v for k, v in values.items() if v is not None},
-            errors="bank_errors",
-            whole="ifsc",
-        )
-        if data is None:
-            return rx.toast.error(NEEDS_ATTENTION)
-        self.revealed = []
-        return self._change(
-            lambda session, ctx, supplier_id: suppliers.set_bank_details(
-                session, ctx, supplier_id=supplier_id, data=data
+            lambda session, ctx, supplier_id, data: self._stored(
+                suppliers.set_bank_details(session, ctx, supplier_id=supplier_id, data=data)
             ),
             done="Bank details saved (stored encrypted).",
             errors="bank_errors",
             dialog="bank_open",
+            whole="ifsc",
         )
+
+    def _stored(self, result: Any) -> Any:
+        self.revealed = []  # the new details are shown masked
+        return result
 
     @event
     def reveal(self) -> EventSpec | None:

@@ -141,13 +141,9 @@ class SupplierState(RecordPage, rx.State):
         `update` for the row `editing` (the service's `id_name` argument). The dialog closes
         when it is saved; invalid input keeps it open with a message per field."""
         schema, service = add if editing is None else update
-        setattr(self, errors, {})
-        data = self._parse(schema, values, errors=errors, whole=whole)
-        if data is None:
-            return rx.toast.error(NEEDS_ATTENTION)
         row = {} if editing is None else {id_name: editing}
 
-        def work(session: Session, ctx: TenantContext, supplier_id: uuid.UUID) -> Any:
+        def work(session: Session, ctx: TenantContext, supplier_id: uuid.UUID, data: Any) -> Any:
             try:
                 return service(session, ctx, supplier_id=supplier_id, data=data, **row)
             except ConflictError as exc:  # "already exists": said under the field it is about
@@ -155,7 +151,9 @@ class SupplierState(RecordPage, rx.State):
                     raise
                 raise ValidationFailedError(exc.detail, errors=exc.errors) from exc
 
-        return self._change(work, done=done, errors=errors, dialog=dialog)
+        return self._submit(
+            schema, values, work, done=done, errors=errors, dialog=dialog, whole=whole
+        )
 
     def _remove_row(
         self,
