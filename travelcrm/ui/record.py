@@ -17,10 +17,12 @@ from pydantic import BaseModel, ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.core.errors import VersionConflictError
+from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.session import Viewer
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -31,7 +33,26 @@ RecordWork = Callable[[Session, TenantContext, uuid.UUID], T]
 RowWork = Callable[[Session, TenantContext, uuid.UUID, uuid.UUID], Any]
 
 
-class FormPage(StaffPage, mixin=True):
+class GatedPage(StaffPage, mixin=True):
+    """A page some roles may open: whether it has loaded, whether the viewer's role may see
+    it (`allowed`, else the page says which role they have) and the agency's timezone."""
+
+    loaded: bool = False
+    allowed: bool = False
+    role: str = ""
+    _timezone: str = "UTC"
+
+    def _admit(self, view: Action) -> Viewer | None:
+        """For `load`: the viewer (None when signed out), noting their role, whether it may
+        `view` this page, and their agency's timezone."""
+        viewer = self._viewer()
+        if viewer is not None:
+            self.role, self._timezone = viewer.context.role.value, viewer.agency_timezone
+            self.allowed = can(viewer.context.role, view)
+        return viewer
+
+
+class FormPage(GatedPage, mixin=True):
     """A page with forms: their values checked against a schema, a message under each field."""
 
     def _messages(self, exc: ValidationError) -> dict[str, str]:
@@ -54,10 +75,7 @@ class FormPage(StaffPage, mixin=True):
 
 
 class RecordPage(FormPage, mixin=True):
-    loaded: bool = False
-    allowed: bool = False
     found: bool = False
-    role: str = ""
     _stale: bool = False  # the last change met a newer version of the record (see `_conflict`)
 
     # ---- what each page says ---------------------------------------------------------------------

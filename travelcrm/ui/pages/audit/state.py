@@ -21,7 +21,8 @@ from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
@@ -156,10 +157,7 @@ def describe_target(
     return f"{target_type} {(target_id or '')[:8]}".strip()
 
 
-class AuditState(Paged, StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class AuditState(Paged, GatedPage, rx.State):
     timezone: str = ""
     events: list[EventRow] = []
     open_ids: list[str] = []
@@ -260,11 +258,9 @@ class AuditState(Paged, StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.AUDIT_READ)
         if viewer is None:
             return self._signed_out()
-        self.role = viewer.context.role.value
-        self.allowed = can(viewer.context.role, Action.AUDIT_READ)
         self.timezone = viewer.agency_timezone
         result = None
         if self.allowed:

@@ -97,10 +97,7 @@ def customer_input(form: dict[str, Any]) -> dict[str, Any]:
 
 
 class CustomersState(Paged, FormPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
     can_create: bool = False
-    role: str = ""
     q: str = ""
     rows: list[CustomerRow] = []
     # the "New customer" dialog
@@ -130,12 +127,10 @@ class CustomersState(Paged, FormPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.CUSTOMERS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.CUSTOMERS_VIEW)
         self.can_create = can(role, Action.CUSTOMERS_EDIT)
         self.create_open = False
         self._first_page()

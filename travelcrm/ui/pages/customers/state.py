@@ -132,7 +132,6 @@ class CustomerState(RecordPage, rx.State):
     candidates: list[DuplicateRow] = []
     merge_pick: str = ""
     merge_pick_name: str = ""
-    _timezone: str = "UTC"
 
     # ---- plumbing -------------------------------------------------------------------------------
 
@@ -171,12 +170,10 @@ class CustomerState(RecordPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.CUSTOMERS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role, self._timezone = role.value, viewer.agency_timezone
-        self.allowed = can(role, Action.CUSTOMERS_VIEW)
         self.can_edit = can(role, Action.CUSTOMERS_EDIT)
         self.can_merge = can(role, Action.CUSTOMERS_MERGE)
         self.can_query = can(role, Action.QUERIES_EDIT)

@@ -18,7 +18,7 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.machine import CLOSED_STATUSES, QueryStatus
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.queries.text import (
     BOARD_COLUMNS,
     MOVE_ORDER,
@@ -27,6 +27,7 @@ from travelcrm.ui.pages.queries.text import (
     labelled_queries,
     query_row,
 )
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
 OPEN_LIMIT = 20  # cards per open column (the newest; the list has them all)
@@ -34,12 +35,9 @@ CLOSED_LIMIT = 10  # won and lost: the most recent ones
 TARGETS = frozenset(s.value for s in MOVE_ORDER)
 
 
-class BoardState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class BoardState(GatedPage, rx.State):
     can_move: bool = False
     can_create: bool = False
-    role: str = ""
     cards: dict[str, list[QueryRow]] = {s.value: [] for s in BOARD_COLUMNS}
     more: dict[str, bool] = {s.value: False for s in BOARD_COLUMNS}
     # the "Why was it lost?" dialog
@@ -79,12 +77,10 @@ class BoardState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.QUERIES_VIEW)
         self.can_move = can(role, Action.QUERIES_EDIT)
         self.can_create = self.can_move
         self.lost_open = False

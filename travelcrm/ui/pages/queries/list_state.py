@@ -10,7 +10,6 @@ from travelcrm.core.permissions import Action, Role, can
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.queries.text import (
     STATUS_WORDS,
     Option,
@@ -18,6 +17,7 @@ from travelcrm.ui.pages.queries.text import (
     labelled_queries,
     query_list_row,
 )
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
@@ -41,11 +41,8 @@ def query_filter(view: str, status: str, q: str) -> QueryFilter:
     )
 
 
-class QueriesState(Paged, StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class QueriesState(Paged, GatedPage, rx.State):
     can_create: bool = False
-    role: str = ""
     view: str = "all"
     q: str = ""
     status: str = ANY
@@ -79,12 +76,10 @@ class QueriesState(Paged, StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.QUERIES_VIEW)
         self.can_create = can(role, Action.QUERIES_EDIT)
         if not self.loaded:  # the first visit; later visits keep the chosen filter
             self.view = default_view(role)

@@ -14,7 +14,7 @@ from reflex.event import EventSpec
 
 from travelcrm.core.errors import FieldError, NotFoundError, ValidationFailedError
 from travelcrm.core.pagination import PageParams
-from travelcrm.core.permissions import Action, can
+from travelcrm.core.permissions import Action
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customers
 from travelcrm.customers.schemas import CustomerFilter
@@ -69,9 +69,6 @@ def _create(session: Session, ctx: TenantContext, data: QueryCreate) -> QueryPub
 
 
 class NewQueryState(FormPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
     form_key: int = 0
     # the customer: one found, or a new one typed in
     new_customer: bool = False
@@ -103,12 +100,9 @@ class NewQueryState(FormPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_EDIT)
         if viewer is None:
             return self._signed_out()
-        role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.QUERIES_EDIT)
         self.form_key += 1
         self.new_customer, self.by_month, self.children, self.errors = False, False, 0, {}
         self.customer_id = self.customer_name = self.customer_detail = self.customer_q = ""

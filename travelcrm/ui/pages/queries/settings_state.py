@@ -18,7 +18,7 @@ from pydantic import ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.core.errors import FieldError, ValidationFailedError
-from travelcrm.core.permissions import Action, can
+from travelcrm.core.permissions import Action
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.queries import services as queries
@@ -26,8 +26,9 @@ from travelcrm.queries.models import QuerySettings
 from travelcrm.queries.schemas import AgentProfileIn, QuerySettingsIn
 from travelcrm.queries.sla import DEFAULT_TARGETS, WEEKDAY_NAMES, Priority
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.queries.text import split_list
+from travelcrm.ui.record import GatedPage
 
 KINDS = ("first_response", "follow_up")
 PRIORITIES = tuple(p.value for p in Priority)
@@ -178,10 +179,7 @@ def agent_message(exc: ValidationError) -> str:
     }.get(field, _sentence(str(error.get("msg", "is not valid"))))
 
 
-class QuerySettingsState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class QuerySettingsState(GatedPage, rx.State):
     timezone: str = ""
     # the settings, saved together
     rule: str = "round_robin"
@@ -263,13 +261,10 @@ class QuerySettingsState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_SETTINGS)
         if viewer is None:
             return self._signed_out()
-        role = viewer.context.role
-        self.role = role.value
         self.timezone = viewer.agency_timezone
-        self.allowed = can(role, Action.QUERIES_SETTINGS)
         self.new_reason, self.reason_error = "", ""
         result = self._run(self._fill)[1] if self.allowed else None
         self.loaded = True

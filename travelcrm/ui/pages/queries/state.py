@@ -174,7 +174,6 @@ class QueryState(RecordPage, rx.State):
     reasons: list[str] = []
     lost_reason: str = ""
     cancel_open: bool = False
-    _timezone: str = "UTC"
 
     @rx.var
     def is_open(self) -> bool:
@@ -218,12 +217,10 @@ class QueryState(RecordPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role, self._timezone = role.value, viewer.agency_timezone
-        self.allowed = can(role, Action.QUERIES_VIEW)
         self.can_edit = can(role, Action.QUERIES_EDIT)
         self.can_assign = can(role, Action.QUERIES_ASSIGN)
         self.query_id = self._page_arg("id")[:64]

@@ -13,7 +13,7 @@ from reflex.event import EventSpec
 
 from travelcrm.core.clock import as_utc, utcnow
 from travelcrm.core.pagination import PageParams
-from travelcrm.core.permissions import Action, can
+from travelcrm.core.permissions import Action
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.queries import services as queries
@@ -21,7 +21,7 @@ from travelcrm.queries.schemas import QueryFilter, WorkloadRow
 from travelcrm.queries.sla import format_duration
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
 WAITING_LIMIT = 100
@@ -66,10 +66,7 @@ def agent_line(row: WorkloadRow, timezone: str, now: datetime) -> AgentLine:
     )
 
 
-class WorkloadState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class WorkloadState(GatedPage, rx.State):
     agents: list[AgentLine] = []
     chart: list[dict[str, str | int]] = []
     online: int = 0
@@ -118,11 +115,9 @@ class WorkloadState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_ASSIGN)
         if viewer is None:
             return self._signed_out()
-        self.role = viewer.context.role.value
-        self.allowed = can(viewer.context.role, Action.QUERIES_ASSIGN)
         result = self._fill(viewer) if self.allowed else None
         self.loaded = True
         return result

@@ -32,7 +32,8 @@ from travelcrm.suppliers.models import MealPlan
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import identify
 
 logger = logging.getLogger("travelcrm.ui.ratesheets")
@@ -196,11 +197,8 @@ def _meaning(rule: ColumnRule | None) -> str:
     return " · ".join(parts)
 
 
-class RateImportState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class RateImportState(GatedPage, rx.State):
     can_edit: bool = False
-    role: str = ""
     found: bool = False
     list_id: str = ""
     list_name: str = ""
@@ -313,12 +311,10 @@ class RateImportState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | list[EventSpec] | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.RATES_VIEW)
         if viewer is None:
             return self._signed_out()
         ctx = viewer.context
-        self.role = ctx.role.value
-        self.allowed = can(ctx.role, Action.RATES_VIEW)
         self.can_edit = can(ctx.role, Action.RATES_EDIT)
         self.found = False
         list_id, import_id = self._path_ids()

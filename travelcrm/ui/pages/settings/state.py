@@ -75,10 +75,7 @@ def field_messages(exc: ValidationError) -> dict[str, str]:
 
 
 class SettingsState(FormPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
     can_edit: bool = False
-    role: str = ""
     slug: str = ""
     country: str = ""
     tax_hint: str = ""
@@ -107,12 +104,10 @@ class SettingsState(FormPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.TENANT_SETTINGS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.TENANT_SETTINGS_VIEW)
         self.can_edit = can(role, Action.TENANT_SETTINGS_EDIT)
         self.errors = {}
         if self.allowed:

@@ -104,10 +104,7 @@ def range_label(page: int, size: int, total: int) -> str:
 
 
 class SuppliersState(FormPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
     can_edit: bool = False
-    role: str = ""
     rows: list[SupplierRow] = []
     # filters, sort and page
     q: str = ""
@@ -205,12 +202,10 @@ class SuppliersState(FormPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.SUPPLIERS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.SUPPLIERS_VIEW)
         self.can_edit = can(role, Action.SUPPLIERS_EDIT)
         result = None
         if self.allowed:

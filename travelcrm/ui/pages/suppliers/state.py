@@ -98,7 +98,6 @@ class SupplierState(RecordPage, rx.State):
     confirm_title: str = ""
     confirm_text: str = ""
     _saved: dict[str, Any] = {}
-    _timezone: str = "UTC"
 
     @rx.var
     def archived(self) -> bool:
@@ -198,12 +197,10 @@ class SupplierState(RecordPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.SUPPLIERS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role, self._timezone = role.value, viewer.agency_timezone
-        self.allowed = can(role, Action.SUPPLIERS_VIEW)
         self.can_edit = can(role, Action.SUPPLIERS_EDIT)
         self.can_bank = can(role, Action.SUPPLIER_BANK_VIEW)
         self.supplier_id = self._page_arg("id")[:64]

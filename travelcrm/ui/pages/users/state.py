@@ -16,7 +16,8 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session, tenant_scope
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer, client_of
 
 STAFF_ROLES = [r.value for r in Role if r is not Role.CUSTOMER]
@@ -74,10 +75,7 @@ def member_row(viewer: Viewer, membership: Membership, user: User) -> MemberRow:
     )
 
 
-class UsersState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class UsersState(GatedPage, rx.State):
     members: list[MemberRow] = []
     role_options: list[str] = []
     summary: str = ""
