@@ -107,6 +107,14 @@ class RecordPage(FormPage, mixin=True):
         self._stale = False
         return self._run(lambda session, ctx: work(session, ctx, record_id), errors=errors)
 
+    def _loaded(self) -> None:
+        """The end of `load`: the record read when the role may see it (`found` says whether
+        it is in this agency; the page says so when it is not), and the page shown."""
+        self.found = False
+        if self.allowed:
+            self._refresh()
+        self.loaded = True
+
     def _refresh(self) -> EventSpec | None:
         """Read the record again; `found` says whether it (still) is in this agency."""
         _, failed = self._on_record(self._read)

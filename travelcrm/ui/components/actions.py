@@ -51,3 +51,25 @@ def row_actions(*buttons: rx.Component, when: rx.Var[bool] | bool = True) -> rx.
         rx.cond(when, rx.hstack(*buttons, spacing="3", justify="end")),
         text_align="right",
     )
+
+
+def dialog_of(state: Any, name: str, submit: Any = None) -> dict[str, Any]:
+    """The `open`, `on_open_change` (and `on_submit`) of a dialog its state keeps as
+    `<name>_open` and `set_<name>_open`: `form_dialog(..., **dialog_of(S, "new", S.create))`."""
+    bound = {
+        "open": getattr(state, f"{name}_open"),
+        "on_open_change": getattr(state, f"set_{name}_open"),
+    }
+    if submit is not None:
+        bound["on_submit"] = submit
+    return bound
+
+
+def opens(
+    icon: str, label: str, state: Any, name: str, *, test_id: str, **props: Any
+) -> rx.Component:
+    """The button opening the state's `<name>` dialog (see `dialog_of`)."""
+    props.setdefault("variant", "solid")
+    return action_button(
+        icon, label, on_click=getattr(state, f"set_{name}_open")(True), test_id=test_id, **props
+    )

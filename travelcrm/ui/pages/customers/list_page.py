@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.actions import dialog_of, opens
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, text_field
@@ -116,13 +116,7 @@ def _duplicates() -> rx.Component:
 
 def create_dialog() -> rx.Component:
     return rx.fragment(
-        action_button(
-            "user-plus",
-            "New customer",
-            on_click=S.set_create_open(True),  # type: ignore[operator]
-            test_id="new-customer",
-            variant="solid",
-        ),
+        opens("user-plus", "New customer", S, "create", test_id="new-customer"),
         form_dialog(
             "New customer",
             _create_field("Name", "name", required=True, placeholder="Priya Sharma"),
@@ -135,9 +129,7 @@ def create_dialog() -> rx.Component:
             _create_field("Company", "company", "For business travellers"),
             _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),
             _duplicates(),
-            open=S.create_open,
-            on_open_change=S.set_create_open,
-            on_submit=S.create,
+            **dialog_of(S, "create", S.create),
             submit_label="Add customer",
             test_id="new-customer",
             description="Phones are stored with their country code; one without it is read as "

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import action_button, row_actions, row_button
+from travelcrm.ui.components.actions import dialog_of, opens, row_actions, row_button
 from travelcrm.ui.components.cards import icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
@@ -124,12 +124,14 @@ _edit_input = partial(text_field, prefix="edit", errors=S.errors, values=S.form)
 
 def _edit_dialog() -> rx.Component:
     return rx.fragment(
-        action_button(
+        opens(
             "pencil",
             "Edit",
-            on_click=S.set_edit_open(True),  # type: ignore[operator]
+            S,
+            "edit",
             test_id="edit-customer",
             color_scheme="gray",
+            variant="soft",
         ),
         form_dialog(
             "Edit customer",
@@ -150,9 +152,7 @@ def _edit_dialog() -> rx.Component:
                 rx.text_area(name="notes", default_value=S.form["notes"], rows="3", width="100%"),
                 error=S.errors.get("notes", ""),
             ),
-            open=S.edit_open,
-            on_open_change=S.set_edit_open,
-            on_submit=S.save,
+            **dialog_of(S, "edit", S.save),
             test_id="customer",
             max_width="600px",
         ),
@@ -198,9 +198,7 @@ def _traveller_dialog() -> rx.Component:
             columns="3",
         ),
         text("Notes", "notes", "Passport, diet, mobility..."),
-        open=S.traveller_open,
-        on_open_change=S.set_traveller_open,
-        on_submit=S.add_traveller,
+        **dialog_of(S, "traveller", S.add_traveller),
         submit_label="Add traveller",
         test_id="traveller",
         max_width="560px",

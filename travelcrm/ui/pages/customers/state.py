@@ -177,12 +177,9 @@ class CustomerState(RecordPage, rx.State):
         self.can_edit = can(role, Action.CUSTOMERS_EDIT)
         self.can_merge = can(role, Action.CUSTOMERS_MERGE)
         self.can_query = can(role, Action.QUERIES_EDIT)
-        self.customer_id = self._page_arg("id")[:64]
         self.edit_open = self.traveller_open = self.merge_open = False
-        self.found = False
-        if self.allowed:
-            self._refresh()  # not found: the page says so
-        self.loaded = True
+        self.customer_id = self._page_arg("id")[:64]
+        self._loaded()
         return None
 
     # ---- details --------------------------------------------------------------------------------

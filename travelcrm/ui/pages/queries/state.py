@@ -223,13 +223,10 @@ class QueryState(RecordPage, rx.State):
         role = viewer.context.role
         self.can_edit = can(role, Action.QUERIES_EDIT)
         self.can_assign = can(role, Action.QUERIES_ASSIGN)
-        self.query_id = self._page_arg("id")[:64]
         self.lost_open = self.cancel_open = False
         self.note_kind, self.counts_as_reply, self.note_error = "note", False, ""
-        self.found = False
-        if self.allowed:
-            self._refresh()  # not found: the page says so
-        self.loaded = True
+        self.query_id = self._page_arg("id")[:64]
+        self._loaded()
         return None
 
     @event

@@ -8,7 +8,7 @@ from functools import partial
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.actions import action_button, dialog_of, opens
 from travelcrm.ui.components.cards import icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, text_field
@@ -40,9 +40,7 @@ def _bank_dialog() -> rx.Component:
             _text("SWIFT / BIC", "swift", "e.g. EBILAEAD", max_length=11),
         ),
         _text("IBAN", "iban", "Where banks use one (UAE, Europe...)"),
-        open=S.bank_open,
-        on_open_change=S.set_bank_open,
-        on_submit=S.save_bank,
+        **dialog_of(S, "bank", S.save_bank),
         submit_label="Save bank details",
         test_id="bank",
         description="Stored encrypted. Pages show only the bank and the last four digits; "
@@ -61,12 +59,14 @@ def _bank_actions() -> rx.Component:
         rx.cond(
             ~S.archived,
             rx.hstack(
-                action_button(
+                opens(
                     "pencil",
                     "Replace",
-                    on_click=S.set_bank_open(True),  # type: ignore[operator]
+                    S,
+                    "bank",
                     test_id="change-bank",
                     color_scheme="gray",
+                    variant="soft",
                 ),
                 action_button(
                     "trash-2",
@@ -147,13 +147,7 @@ def bank() -> rx.Component:
                 ),
                 rx.cond(
                     S.can_bank & ~S.archived,
-                    action_button(
-                        "plus",
-                        "Add bank details",
-                        on_click=S.set_bank_open(True),  # type: ignore[operator]
-                        test_id="add-bank",
-                        variant="solid",
-                    ),
+                    opens("plus", "Add bank details", S, "bank", test_id="add-bank"),
                 ),
                 test_id="bank-empty",
             ),

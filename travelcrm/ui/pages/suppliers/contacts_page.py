@@ -8,7 +8,7 @@ from functools import partial
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.actions import action_button, row_actions, row_button
+from travelcrm.ui.components.actions import action_button, dialog_of, row_actions, row_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, text_field
@@ -95,9 +95,7 @@ def _contact_dialog() -> rx.Component:
             as_="label",
             size="2",
         ),
-        open=S.contact_open,
-        on_open_change=S.set_contact_open,
-        on_submit=S.save_contact,
+        **dialog_of(S, "contact", S.save_contact),
         submit_label="Save contact",
         test_id="contact",
     )

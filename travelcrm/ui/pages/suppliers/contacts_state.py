@@ -28,11 +28,10 @@ class ContactsState(SupplierState):
     @event
     def open_contact(self, contact_id: str) -> None:
         """The contact dialog: empty for a new one ("" id), filled to edit one of this list."""
-        row = next((c for c in self.contacts if c.contact_id == contact_id), None)
-        self.contact_edit_id = row.contact_id if row else ""
-        self.contact_form = {name: getattr(row, name) if row else "" for name in CONTACT_FIELDS}
+        row = self._edit_row(
+            self.contacts, contact_id, key="contact_id", form="contact", fields=CONTACT_FIELDS
+        )
         self.contact_primary = row.is_primary if row else not self.contacts
-        self.contact_errors, self.contact_open = {}, True
 
     @event
     def set_contact_open(self, value: bool) -> None:

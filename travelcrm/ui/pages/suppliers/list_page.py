@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.actions import dialog_of, opens
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import datalist, field, field_row, text_field
@@ -236,13 +236,7 @@ _create_field = partial(text_field, prefix="new", errors=S.create_errors, size="
 
 def _create_dialog() -> rx.Component:
     return rx.fragment(
-        action_button(
-            "plus",
-            "New supplier",
-            on_click=S.set_create_open(True),  # type: ignore[operator]
-            test_id="new-supplier",
-            variant="solid",
-        ),
+        opens("plus", "New supplier", S, "create", test_id="new-supplier"),
         form_dialog(
             "New supplier",
             _create_field("Name", "name", required=True, placeholder="Sea Breeze Resort"),
@@ -281,9 +275,7 @@ def _create_dialog() -> rx.Component:
             _create_field("Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""),
             datalist("supplier-countries", COMMON_COUNTRIES),
             datalist("supplier-currencies", COMMON_CURRENCIES),
-            open=S.create_open,
-            on_open_change=S.set_create_open,
-            on_submit=S.create,
+            **dialog_of(S, "create", S.create),
             submit_label="Add supplier",
             test_id="new-supplier",
             description="The essentials; business details, contacts, services and bank details "

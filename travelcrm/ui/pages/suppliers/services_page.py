@@ -8,7 +8,7 @@ from functools import partial
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.actions import action_button, row_actions, row_button
+from travelcrm.ui.components.actions import action_button, dialog_of, row_actions, row_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
@@ -142,9 +142,7 @@ def _service_dialog() -> rx.Component:
                 inputmode="numeric",
             ),
         ),
-        open=S.service_open,
-        on_open_change=S.set_service_open,
-        on_submit=S.save_service,
+        **dialog_of(S, "service", S.save_service),
         submit_label="Save service",
         test_id="service",
         description="What this supplier sells and rate lists price: a room category on a meal "

@@ -41,14 +41,13 @@ class ServicesState(SupplierState):
     @event
     def open_service(self, service_id: str) -> None:
         """The service dialog: empty for a new one ("" id), filled to edit one of this list."""
-        row = next((s for s in self.services if s.service_id == service_id), None)
-        self.service_edit_id = row.service_id if row else ""
-        self.service_form = {name: getattr(row, name) if row else "" for name in SERVICE_FIELDS}
+        row = self._edit_row(
+            self.services, service_id, key="service_id", form="service", fields=SERVICE_FIELDS
+        )
         self.service_kind = row.kind if row else DEFAULT_SERVICE.get(self.kind, "other")
         self.service_meal_plan = (row.meal_plan if row else "") or (
             "CP" if self.service_kind == "room" else NO_PLAN
         )
-        self.service_errors, self.service_open = {}, True
 
     @event
     def set_service_open(self, value: bool) -> None:

@@ -154,6 +154,18 @@ class SupplierState(RecordPage, rx.State):
             schema, values, work, done=done, errors=errors, dialog=dialog, whole=whole
         )
 
+    def _edit_row(
+        self, rows: list[Any], row_id: str, *, key: str, form: str, fields: tuple[str, ...]
+    ) -> Any:
+        """Open a tab's row dialog (its vars named `<form>_open`, `_form`, `_edit_id`,
+        `_errors`): the row of `rows` whose `key` is `row_id` to edit, or a new one (None)."""
+        row = next((r for r in rows if getattr(r, key) == row_id), None)
+        setattr(self, f"{form}_edit_id", getattr(row, key) if row else "")
+        setattr(self, f"{form}_form", {name: getattr(row, name) if row else "" for name in fields})
+        setattr(self, f"{form}_errors", {})
+        setattr(self, f"{form}_open", True)
+        return row
+
     def _remove_row(
         self,
         what: str,
@@ -203,12 +215,9 @@ class SupplierState(RecordPage, rx.State):
         role = viewer.context.role
         self.can_edit = can(role, Action.SUPPLIERS_EDIT)
         self.can_bank = can(role, Action.SUPPLIER_BANK_VIEW)
-        self.supplier_id = self._page_arg("id")[:64]
         self.tab, self.revealed, self.confirm_open = "overview", [], False
-        self.found = False
-        if self.allowed:
-            self._refresh()  # not found: the page says so
-        self.loaded = True
+        self.supplier_id = self._page_arg("id")[:64]
+        self._loaded()
         return None
 
     @event

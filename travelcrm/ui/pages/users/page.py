@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.core.permissions import PERMISSIONS, Action, Role
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.actions import dialog_of, opens
 from travelcrm.ui.components.badges import role_badge, yes_no_badge
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
@@ -78,13 +78,7 @@ def _actions(row: ObjectVar[MemberRow]) -> rx.Component:
 def _invite_dialog() -> rx.Component:
     errors = UsersState.invite_errors
     return rx.fragment(
-        action_button(
-            "user-plus",
-            "Invite",
-            on_click=UsersState.set_invite_open(True),  # type: ignore[operator]
-            test_id="invite-open",
-            variant="solid",
-        ),
+        opens("user-plus", "Invite", UsersState, "invite", test_id="invite-open"),
         form_dialog(
             "Invite someone",
             field(
@@ -117,9 +111,7 @@ def _invite_dialog() -> rx.Component:
                 ),
                 error=errors.get("role", ""),
             ),
-            open=UsersState.invite_open,
-            on_open_change=UsersState.set_invite_open,
-            on_submit=UsersState.invite,
+            **dialog_of(UsersState, "invite", UsersState.invite),
             submit_label="Send invitation",
             test_id="invite",
             description="They get an email with a link to set their password and join "
