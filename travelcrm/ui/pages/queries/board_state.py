@@ -19,6 +19,7 @@ from travelcrm.queries.machine import CLOSED_STATUSES, QueryStatus
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.queries.lost import AsksWhyLost
 from travelcrm.ui.pages.queries.text import (
     BOARD_COLUMNS,
     MOVE_ORDER,
@@ -35,16 +36,13 @@ CLOSED_LIMIT = 10  # won and lost: the most recent ones
 TARGETS = frozenset(s.value for s in MOVE_ORDER)
 
 
-class BoardState(GatedPage, rx.State):
+class BoardState(AsksWhyLost, GatedPage, rx.State):
     can_move: bool = False
     can_create: bool = False
     cards: dict[str, list[QueryRow]] = {s.value: [] for s in BOARD_COLUMNS}
     more: dict[str, bool] = {s.value: False for s in BOARD_COLUMNS}
     # the "Why was it lost?" dialog
-    lost_open: bool = False
     lost_reference: str = ""
-    lost_reason: str = ""
-    reasons: list[str] = []
     _lost_query: str = ""
     _refused_move: str = ""
 
@@ -125,23 +123,9 @@ class BoardState(GatedPage, rx.State):
         if card is None or to not in TARGETS or card.status == to:
             return None  # not a card of this board (a dropped text, a stale id), or no move
         if to == QueryStatus.LOST.value:
-            reasons, failed = self._run(queries.lost_reasons)
-            if reasons is None:
-                return failed
-            self.reasons = reasons
             self._lost_query, self.lost_reference = card.query_id, card.reference
-            self.lost_reason = ""
-            self.lost_open = True
-            return None
+            return self._ask_why_lost()
         return self._move(viewer, card, QueryStatus(to))
-
-    @event
-    def set_lost_open(self, value: bool) -> None:
-        self.lost_open = bool(value)
-
-    @event
-    def set_lost_reason(self, value: str) -> None:
-        self.lost_reason = value if value in self.reasons else ""
 
     @event
     def confirm_lost(
@@ -150,10 +134,10 @@ class BoardState(GatedPage, rx.State):
         viewer = self._viewer()
         if viewer is None:
             return self._signed_out()
-        if not self.lost_reason:
-            return rx.toast.error("Choose why it was lost.")
+        reason = self._why_lost()
+        if not isinstance(reason, str):
+            return reason
         card = self._card(self._lost_query)
-        self.lost_open = False
         if card is None:
             return rx.toast.error("That query is no longer on the board; reload the page.")
-        return self._move(viewer, card, QueryStatus.LOST, self.lost_reason)
+        return self._move(viewer, card, QueryStatus.LOST, reason)

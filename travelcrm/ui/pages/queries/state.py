@@ -29,6 +29,7 @@ from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.money import format_money, format_range
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.queries.lost import AsksWhyLost
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_LABELS,
     STATUS_WORDS,
@@ -141,7 +142,7 @@ def details_of(query: QueryPublic, timezone: str) -> list[Detail]:
     return [Detail(label, value) for label, value in rows if value]
 
 
-class QueryState(RecordPage, rx.State):
+class QueryState(AsksWhyLost, RecordPage, rx.State):
     can_edit: bool = False
     can_assign: bool = False
     query_id: str = ""
@@ -170,9 +171,6 @@ class QueryState(RecordPage, rx.State):
     note_error: str = ""
     note_key: int = 0
     # lost: the reason; cancel: a confirmation
-    lost_open: bool = False
-    reasons: list[str] = []
-    lost_reason: str = ""
     cancel_open: bool = False
 
     @rx.var
@@ -255,30 +253,18 @@ class QueryState(RecordPage, rx.State):
         if to not in STATUS_WORDS:
             return None
         if to == QueryStatus.LOST.value:
-            reasons, failed = self._run(queries.lost_reasons)
-            if reasons is None:
-                return failed
-            self.reasons, self.lost_reason, self.lost_open = reasons, "", True
-            return None
+            return self._ask_why_lost()
         if to == QueryStatus.CANCELLED.value:
             self.cancel_open = True
             return None
         return self._transition(QueryStatus(to))
 
     @event
-    def set_lost_open(self, value: bool) -> None:
-        self.lost_open = bool(value)
-
-    @event
-    def set_lost_reason(self, value: str) -> None:
-        self.lost_reason = value if value in self.reasons else ""
-
-    @event
     def confirm_lost(self, _form: dict[str, Any] | None = None) -> EventSpec | None:
-        if not self.lost_reason:
-            return rx.toast.error("Choose why it was lost.")
-        self.lost_open = False
-        return self._transition(QueryStatus.LOST, self.lost_reason)
+        reason = self._why_lost()
+        if not isinstance(reason, str):
+            return reason
+        return self._transition(QueryStatus.LOST, reason)
 
     @event
     def set_cancel_open(self, value: bool) -> None:

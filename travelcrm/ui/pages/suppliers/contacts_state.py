@@ -77,9 +77,7 @@ class ContactsState(SupplierState):
         """The "are you sure?" dialog's answer for a contact."""
         return self._remove_row(
             "contact",
-            lambda session, ctx, supplier_id, target: suppliers.delete_contact(
-                session, ctx, supplier_id=supplier_id, contact_id=target
-            ),
+            suppliers.delete_contact,
             done="Contact removed.",
             missing=NOT_LISTED,
         )

@@ -29,6 +29,18 @@ def _input(name: str, **props: Any) -> rx.Component:
     )
 
 
+def _area(name: str, rows: str) -> rx.Component:
+    return rx.text_area(
+        id=name,
+        name=name,
+        default_value=S.form[name],
+        read_only=~S.editable,
+        rows=rows,
+        width="100%",
+        resize="vertical",
+    )
+
+
 def _f(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
     return field(
         label, control, error=S.errors.get(name, ""), hint=hint, html_for=name, test_id=name
@@ -134,15 +146,7 @@ def overview() -> rx.Component:
                     _f(
                         "Address",
                         "address",
-                        rx.text_area(
-                            id="address",
-                            name="address",
-                            default_value=S.form["address"],
-                            read_only=~S.editable,
-                            rows="2",
-                            width="100%",
-                            resize="vertical",
-                        ),
+                        _area("address", rows="2"),
                     ),
                 ),
                 section(
@@ -211,15 +215,7 @@ def overview() -> rx.Component:
             ),
             section(
                 "Notes",
-                rx.text_area(
-                    id="notes",
-                    name="notes",
-                    default_value=S.form["notes"],
-                    read_only=~S.editable,
-                    rows="3",
-                    width="100%",
-                    resize="vertical",
-                ),
+                _area("notes", rows="3"),
             ),
             datalist("countries", COMMON_COUNTRIES),
             datalist("currencies", COMMON_CURRENCIES),

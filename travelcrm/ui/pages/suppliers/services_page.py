@@ -4,6 +4,7 @@ categories on a meal plan, vehicle types, tickets or time slots..."""
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -98,32 +99,34 @@ def _service_row(row: ObjectVar[ServiceRow]) -> rx.Component:
 _text = partial(text_field, prefix="service", errors=S.service_errors, values=S.service_form)
 
 
+def _choice(
+    label: str, name: str, labels: dict[str, str], value: Any, on_change: Any
+) -> rx.Component:
+    return field(
+        label,
+        option_select(
+            list(labels.items()),
+            value=value,
+            on_change=on_change,
+            test_id=f"service-{name.replace('_', '-')}",
+        ),
+        error=S.service_errors.get(name, ""),
+    )
+
+
 def _service_dialog() -> rx.Component:
-    errors = S.service_errors
     return form_dialog(
         rx.cond(S.service_edit_id == "", "Add a service", "Edit service"),
         field_row(
-            field(
-                "Type",
-                option_select(
-                    [(k, v) for k, v in SERVICE_LABELS.items()],
-                    value=S.service_kind,
-                    on_change=S.set_service_kind,
-                    test_id="service-kind",
-                ),
-                error=errors.get("kind", ""),
-            ),
+            _choice("Type", "kind", SERVICE_LABELS, S.service_kind, S.set_service_kind),
             rx.cond(
                 S.is_room,
-                field(
+                _choice(
                     "Meal plan",
-                    option_select(
-                        [(k, v) for k, v in MEAL_PLAN_LABELS.items()],
-                        value=S.service_meal_plan,
-                        on_change=S.set_service_meal_plan,
-                        test_id="service-meal-plan",
-                    ),
-                    error=errors.get("meal_plan", ""),
+                    "meal_plan",
+                    MEAL_PLAN_LABELS,
+                    S.service_meal_plan,
+                    S.set_service_meal_plan,
                 ),
             ),
         ),

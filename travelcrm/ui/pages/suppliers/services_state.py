@@ -105,9 +105,7 @@ class ServicesState(SupplierState):
         """The "are you sure?" dialog's answer for a service."""
         return self._remove_row(
             "service",
-            lambda session, ctx, supplier_id, target: suppliers.delete_service(
-                session, ctx, supplier_id=supplier_id, service_id=target
-            ),
+            suppliers.delete_service,
             done="Service deleted.",
             missing=NOT_LISTED,
         )

@@ -41,7 +41,7 @@ from travelcrm.ui.pages.suppliers.rows import (
     service_row,
 )
 from travelcrm.ui.pages.suppliers.text import KIND_LABELS, clean_form, field_messages
-from travelcrm.ui.record import NEEDS_ATTENTION, RecordPage, RowWork
+from travelcrm.ui.record import NEEDS_ATTENTION, RecordPage
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -167,17 +167,20 @@ class SupplierState(RecordPage, rx.State):
         return row
 
     def _remove_row(
-        self,
-        what: str,
-        work: RowWork,
-        *,
-        done: str,
-        missing: str,
+        self, what: str, remove: Callable[..., Any], *, done: str, missing: str
     ) -> EventSpec | None:
-        """The "are you sure?" dialog's yes for removing a `what` row (`confirm_target`)."""
+        """The "are you sure?" dialog's yes for removing a `what` row (`confirm_target`):
+        `remove(session, ctx, supplier_id=..., <what>_id=...)`."""
         if not self._confirmed(what):
             return None
-        return self._change_row(self.confirm_target, work, done=done, missing=missing)
+        return self._change_row(
+            self.confirm_target,
+            lambda session, ctx, supplier_id, target: remove(
+                session, ctx, supplier_id=supplier_id, **{f"{what}_id": target}
+            ),
+            done=done,
+            missing=missing,
+        )
 
     def _read(self, session: Session, ctx: TenantContext, supplier_id: uuid.UUID) -> None:
         supplier = suppliers.get_supplier(session, ctx, supplier_id=supplier_id)
