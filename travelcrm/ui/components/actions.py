@@ -73,3 +73,11 @@ def opens(
     return action_button(
         icon, label, on_click=getattr(state, f"set_{name}_open")(True), test_id=test_id, **props
     )
+
+
+def edit_and_remove(on_edit: Any, on_remove: Any, what: str, remove: str = "Remove") -> list[Any]:
+    """A row's Edit (`edit-<what>`) and remove (`delete-<what>`, red) buttons."""
+    return [
+        row_button("pencil", "Edit", on_edit, f"edit-{what}"),
+        row_button("trash-2", remove, on_remove, f"delete-{what}", color_scheme="red"),
+    ]

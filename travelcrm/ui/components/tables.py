@@ -128,20 +128,25 @@ def gated(
     return rx.cond(loaded, rx.cond(allowed, content, no_access(role)), loading())
 
 
-def not_found(title: str, text: str, *, back: str, href: str, test_id: str) -> rx.Component:
-    """A record page for an id that is not (or no longer) in the viewer's agency."""
-    return empty_state(
+def record_page(
+    state: Any,
+    content: rx.Component,
+    *,
+    what: str,
+    text: str,
+    back: str,
+    plural: str = "",
+) -> rx.Component:
+    """A record's page body: `gated` by the state's `loaded`, `allowed` and `role`, then
+    `content` when the state `found` the record, else "<What> not found", `text` and a way
+    back to the list at `back` (test id `<what>-not-found`)."""
+    missing = empty_state(
         "search-x",
-        title,
+        f"{what.capitalize()} not found",
         text,
-        rx.link(rx.button(back, variant="soft"), href=href),
-        test_id=test_id,
+        rx.link(rx.button(f"Back to {plural or what + 's'}", variant="soft"), href=back),
+        test_id=f"{what}-not-found",
     )
-
-
-def record_page(state: Any, content: rx.Component, missing: rx.Component) -> rx.Component:
-    """A record page's body: `gated` by the state's `loaded`, `allowed` and `role`, then
-    `content` when the state `found` the record, else `missing` (see `not_found`)."""
     return gated(
         loaded=state.loaded,
         allowed=state.allowed,

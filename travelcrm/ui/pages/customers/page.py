@@ -13,7 +13,7 @@ from travelcrm.ui.components.actions import dialog_of, opens, row_actions, row_b
 from travelcrm.ui.components.cards import icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
-from travelcrm.ui.components.tables import listing, not_found, record_page
+from travelcrm.ui.components.tables import listing, record_page
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
 from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
 from travelcrm.ui.pages.queries.parts import sla_chip, status_badge, timeline
@@ -405,11 +405,7 @@ def customer_page() -> rx.Component:
     return record_page(
         S,
         _customer(),
-        not_found(
-            "Customer not found",
-            "The link may be for another agency.",
-            back="Back to customers",
-            href=routes.CUSTOMERS,
-            test_id="customer-not-found",
-        ),
+        what="customer",
+        text="The link may be for another agency.",
+        back=routes.CUSTOMERS,
     )

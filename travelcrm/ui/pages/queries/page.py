@@ -10,7 +10,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import confirm_dialog
-from travelcrm.ui.components.tables import not_found, record_page
+from travelcrm.ui.components.tables import record_page
 from travelcrm.ui.pages.queries.parts import (
     lost_dialog,
     priority_badge,
@@ -346,11 +346,8 @@ def query_page() -> rx.Component:
     return record_page(
         S,
         _query(),
-        not_found(
-            "Query not found",
-            "It may be assigned to someone else, or the link is not for this agency.",
-            back="Back to queries",
-            href=routes.QUERIES,
-            test_id="query-not-found",
-        ),
+        what="query",
+        text="It may be assigned to someone else, or the link is not for this agency.",
+        back=routes.QUERIES,
+        plural="queries",
     )

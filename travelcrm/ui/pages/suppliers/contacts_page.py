@@ -8,7 +8,13 @@ from functools import partial
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.actions import action_button, dialog_of, row_actions, row_button
+from travelcrm.ui.components.actions import (
+    action_button,
+    dialog_of,
+    edit_and_remove,
+    row_actions,
+    row_button,
+)
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, text_field
@@ -47,18 +53,10 @@ def _contact_row(row: ObjectVar[ContactRow]) -> rx.Component:
                     "make-primary",
                 ),
             ),
-            row_button(
-                "pencil",
-                "Edit",
+            *edit_and_remove(
                 S.open_contact(row.contact_id),  # type: ignore[operator]
-                "edit-contact",
-            ),
-            row_button(
-                "trash-2",
-                "Remove",
                 S.ask("contact", row.contact_id, row.name),  # type: ignore[operator]
-                "delete-contact",
-                color_scheme="red",
+                "contact",
             ),
             when=S.editable,
         ),

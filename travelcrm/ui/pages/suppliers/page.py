@@ -12,7 +12,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import icon_tile
 from travelcrm.ui.components.dialogs import confirm_dialog
-from travelcrm.ui.components.tables import not_found, record_page
+from travelcrm.ui.components.tables import record_page
 from travelcrm.ui.pages.suppliers.bank_page import bank
 from travelcrm.ui.pages.suppliers.bank_state import BankState
 from travelcrm.ui.pages.suppliers.contacts_page import contacts
@@ -209,11 +209,7 @@ def supplier_page() -> rx.Component:
     return record_page(
         S,
         _supplier(),
-        not_found(
-            "Supplier not found",
-            "It may have been deleted, or the link is not for this agency.",
-            back="Back to suppliers",
-            href=routes.SUPPLIERS,
-            test_id="supplier-not-found",
-        ),
+        what="supplier",
+        text="It may have been deleted, or the link is not for this agency.",
+        back=routes.SUPPLIERS,
     )

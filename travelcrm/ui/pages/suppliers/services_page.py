@@ -9,7 +9,13 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.actions import action_button, dialog_of, row_actions, row_button
+from travelcrm.ui.components.actions import (
+    action_button,
+    dialog_of,
+    edit_and_remove,
+    row_actions,
+    row_button,
+)
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
@@ -75,18 +81,11 @@ def _service_row(row: ObjectVar[ServiceRow]) -> rx.Component:
                 S.toggle_service(row.service_id),  # type: ignore[operator]
                 "toggle-service",
             ),
-            row_button(
-                "pencil",
-                "Edit",
+            *edit_and_remove(
                 S.open_service(row.service_id),  # type: ignore[operator]
-                "edit-service",
-            ),
-            row_button(
-                "trash-2",
-                "Delete",
                 S.ask("service", row.service_id, row.name),  # type: ignore[operator]
-                "delete-service",
-                color_scheme="red",
+                "service",
+                "Delete",
             ),
             when=S.editable,
         ),
