@@ -114,21 +114,11 @@ def _tab(state: SupplierState, tab: type[Any]) -> Any:
     return sub
 
 
-# what each removal the "are you sure?" dialog asks about is confirmed by
-REMOVALS: dict[str, tuple[type[Any], str]] = {
-    "contact": (ContactsState, "remove_contact"),
-    "service": (ServicesState, "remove_service"),
-    "bank": (BankState, "remove_bank"),
-    "supplier": (SupplierState, "delete_supplier"),
-}
-
-
 def _remove(state: SupplierState, what: str, target: str) -> None:
     """Ask to remove `what`, then say yes, as the page's dialog does."""
     plain(SupplierState.ask)(state, what, target, "x")
     assert state.confirm_open and state.confirm_what == what
-    tab, handler = REMOVALS[what]
-    plain(getattr(tab, handler))(state if tab is SupplierState else _tab(state, tab))
+    plain(SupplierState.confirm)(state)
     assert not state.confirm_open
 
 

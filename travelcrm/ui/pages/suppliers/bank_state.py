@@ -62,16 +62,3 @@ class BankState(SupplierState):
     @event
     def hide(self) -> None:
         self.revealed = []
-
-    @event
-    def remove_bank(self) -> EventSpec | None:
-        """The "are you sure?" dialog's answer for the bank details."""
-        if not self._confirmed("bank"):
-            return None
-        self.revealed = []
-        return self._change(
-            lambda session, ctx, supplier_id: suppliers.clear_bank_details(
-                session, ctx, supplier_id=supplier_id
-            ),
-            done="Bank details removed.",
-        )

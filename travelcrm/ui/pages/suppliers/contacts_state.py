@@ -71,13 +71,3 @@ class ContactsState(SupplierState):
             done="Primary contact changed.",
             missing=NOT_LISTED,
         )
-
-    @event
-    def remove_contact(self) -> EventSpec | None:
-        """The "are you sure?" dialog's answer for a contact."""
-        return self._remove_row(
-            "contact",
-            suppliers.delete_contact,
-            done="Contact removed.",
-            missing=NOT_LISTED,
-        )

@@ -14,14 +14,11 @@ from travelcrm.ui.components.cards import icon_tile
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.tables import record_page
 from travelcrm.ui.pages.suppliers.bank_page import bank
-from travelcrm.ui.pages.suppliers.bank_state import BankState
 from travelcrm.ui.pages.suppliers.contacts_page import contacts
-from travelcrm.ui.pages.suppliers.contacts_state import ContactsState
 from travelcrm.ui.pages.suppliers.list_page import kind_badge, status_badge
 from travelcrm.ui.pages.suppliers.overview_page import overview
 from travelcrm.ui.pages.suppliers.rate_lists_page import rate_lists
 from travelcrm.ui.pages.suppliers.services_page import services
-from travelcrm.ui.pages.suppliers.services_state import ServicesState
 from travelcrm.ui.pages.suppliers.state import SupplierState
 from travelcrm.ui.pages.suppliers.text import KIND_ICONS
 from travelcrm.ui.template import staff_page
@@ -120,18 +117,6 @@ def _header() -> rx.Component:
     )
 
 
-def _confirm(what: str, on_confirm: Any, action_label: str = "Remove") -> rx.Component:
-    """The "are you sure?" dialog `SupplierState.ask` opens for removing `what`."""
-    return confirm_dialog(
-        S.confirm_title,
-        S.confirm_text,
-        open=S.confirm_open & (S.confirm_what == what),
-        on_open_change=S.set_confirm_open,
-        on_confirm=on_confirm,
-        action_label=action_label,
-    )
-
-
 def _tab(value: str, label: str, icon: str, count: Any = None) -> rx.Component:
     badge = (
         rx.cond(count > 0, rx.badge(count, size="1", variant="soft", radius="full"))
@@ -193,10 +178,14 @@ def _supplier() -> rx.Component:
             on_change=S.set_tab,
             width="100%",
         ),
-        _confirm("supplier", S.delete_supplier, "Delete or archive"),
-        _confirm("contact", ContactsState.remove_contact),
-        _confirm("service", ServicesState.remove_service),
-        _confirm("bank", BankState.remove_bank),
+        confirm_dialog(
+            S.confirm_title,
+            S.confirm_text,
+            open=S.confirm_open,
+            on_open_change=S.set_confirm_open,
+            on_confirm=S.confirm,
+            action_label=rx.cond(S.confirm_what == "supplier", "Delete or archive", "Remove"),
+        ),
         spacing="4",
         width="100%",
     )

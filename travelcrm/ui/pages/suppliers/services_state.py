@@ -99,13 +99,3 @@ class ServicesState(SupplierState):
             done=f"{row.name} is {'inactive' if row.is_active else 'active'}.",
             missing=NOT_LISTED,
         )
-
-    @event
-    def remove_service(self) -> EventSpec | None:
-        """The "are you sure?" dialog's answer for a service."""
-        return self._remove_row(
-            "service",
-            suppliers.delete_service,
-            done="Service deleted.",
-            missing=NOT_LISTED,
-        )

@@ -46,6 +46,11 @@ from travelcrm.ui.record import NEEDS_ATTENTION, RecordPage
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
 
+# the rows the "are you sure?" dialog removes: the service that removes one, and what is said
+REMOVALS: dict[str, tuple[Callable[..., Any], str]] = {
+    "contact": (suppliers.delete_contact, "Contact removed."),
+    "service": (suppliers.delete_service, "Service deleted."),
+}
 TABS = ("overview", "contacts", "services", "bank", "rates")
 # what the "are you sure?" dialog says before each removal: (title, text); {} is the label
 CONFIRM_TEXTS = {
@@ -166,22 +171,6 @@ class SupplierState(RecordPage, rx.State):
         setattr(self, f"{form}_open", True)
         return row
 
-    def _remove_row(
-        self, what: str, remove: Callable[..., Any], *, done: str, missing: str
-    ) -> EventSpec | None:
-        """The "are you sure?" dialog's yes for removing a `what` row (`confirm_target`):
-        `remove(session, ctx, supplier_id=..., <what>_id=...)`."""
-        if not self._confirmed(what):
-            return None
-        return self._change_row(
-            self.confirm_target,
-            lambda session, ctx, supplier_id, target: remove(
-                session, ctx, supplier_id=supplier_id, **{f"{what}_id": target}
-            ),
-            done=done,
-            missing=missing,
-        )
-
     def _read(self, session: Session, ctx: TenantContext, supplier_id: uuid.UUID) -> None:
         supplier = suppliers.get_supplier(session, ctx, supplier_id=supplier_id)
         self._show(supplier, ctx)
@@ -295,16 +284,34 @@ class SupplierState(RecordPage, rx.State):
     def set_confirm_open(self, value: bool) -> None:
         self.confirm_open = value
 
-    def _confirmed(self, what: str) -> bool:
-        """Whether the dialog asked about removing `what` (`confirm_target` says which); once."""
-        asked = self.confirm_what == what
-        self.confirm_open, self.confirm_what = False, ""
-        return asked
-
     @event
-    def delete_supplier(self) -> EventSpec | list[EventSpec] | None:
-        if not self._confirmed("supplier"):
+    def confirm(self) -> EventSpec | list[EventSpec] | None:
+        """The dialog's yes: remove what it asked about (`confirm_what`, `confirm_target`)."""
+        what, target = self.confirm_what, self.confirm_target
+        self.confirm_open, self.confirm_what = False, ""
+        if what == "supplier":
+            return self._delete_supplier()
+        if what == "bank":
+            self.revealed = []
+            return self._change(
+                lambda session, ctx, supplier_id: suppliers.clear_bank_details(
+                    session, ctx, supplier_id=supplier_id
+                ),
+                done="Bank details removed.",
+            )
+        if what not in REMOVALS:
             return None
+        remove, done = REMOVALS[what]
+        return self._change_row(
+            target,
+            lambda session, ctx, supplier_id, row_id: remove(
+                session, ctx, supplier_id=supplier_id, **{f"{what}_id": row_id}
+            ),
+            done=done,
+            missing=f"That {what} is not in this list; reload the page.",
+        )
+
+    def _delete_supplier(self) -> EventSpec | list[EventSpec] | None:
         outcome, failed = self._on_record(
             lambda session, ctx, supplier_id: suppliers.delete_supplier(
                 session, ctx, supplier_id=supplier_id
