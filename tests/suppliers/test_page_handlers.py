@@ -51,6 +51,11 @@ def _state(cls: type, token: str, path: str, params: dict[str, str] | None = Non
     return state
 
 
+def _hotel(session: Any, ctx: TenantContext, name: str) -> Any:
+    data = SupplierCreate(name=name, kind="hotel", country="IN", default_currency="INR")
+    return suppliers.create_supplier(session, ctx, data=data)
+
+
 class World:
     """Two agencies; "theirs" has a supplier with a contact, a room and bank details."""
 
@@ -59,13 +64,7 @@ class World:
         ctx = TenantContext(self.theirs.tenant.id, self.theirs.user.id, Role.OWNER)
         self.their_ctx = ctx
         with tenant_scope(ctx) as session:
-            supplier = suppliers.create_supplier(
-                session,
-                ctx,
-                data=SupplierCreate(
-                    name="Bravo Lodge", kind="hotel", country="IN", default_currency="INR"
-                ),
-            )
+            supplier = _hotel(session, ctx, "Bravo Lodge")
             self.supplier_id = str(supplier.id)
             self.contact_id = str(
                 suppliers.add_contact(
@@ -163,21 +162,21 @@ def test_handlers_refuse_another_agencys_supplier(migrated_engine) -> None:
     assert world.snapshot() == before
 
 
-def test_handlers_refuse_their_contacts_and_services_under_my_supplier(migrated_engine) -> None:
-    world = World()
-    before = world.snapshot()
+def _my_hotel(world: World) -> SupplierState:
+    """A supplier of my own agency, its page loaded by me."""
     ctx = TenantContext(world.mine.tenant.id, world.mine.user.id, Role.OWNER)
     with tenant_scope(ctx) as session:
-        mine = suppliers.create_supplier(
-            session,
-            ctx,
-            data=SupplierCreate(
-                name="My Hotel", kind="hotel", country="IN", default_currency="INR"
-            ),
-        )
+        mine = _hotel(session, ctx, "My Hotel")
     token, _sid = _signed_in(world.mine.user.email)
     state = _state(SupplierState, token, f"/suppliers/{mine.id}", {"id": str(mine.id)})
     plain(SupplierState.load)(state)
+    return state
+
+
+def test_handlers_refuse_their_contacts_and_services_under_my_supplier(migrated_engine) -> None:
+    world = World()
+    before = world.snapshot()
+    state = _my_hotel(world)
     assert state.found and state.name == "My Hotel"
     for what, target in (("contact", world.contact_id), ("service", world.service_id)):
         _remove(state, what, target)
@@ -251,18 +250,7 @@ def test_the_list_shows_only_the_viewers_agency(migrated_engine) -> None:
 
 def test_each_tab_changes_my_supplier_and_the_page_shows_it(migrated_engine) -> None:
     world = World()
-    ctx = TenantContext(world.mine.tenant.id, world.mine.user.id, Role.OWNER)
-    with tenant_scope(ctx) as session:
-        mine = suppliers.create_supplier(
-            session,
-            ctx,
-            data=SupplierCreate(
-                name="My Hotel", kind="hotel", country="IN", default_currency="INR"
-            ),
-        )
-    token, _sid = _signed_in(world.mine.user.email)
-    state = _state(SupplierState, token, f"/suppliers/{mine.id}", {"id": str(mine.id)})
-    plain(SupplierState.load)(state)
+    state = _my_hotel(world)
     contacts, services, bank = (_tab(state, t) for t in (ContactsState, ServicesState, BankState))
 
     plain(ContactsState.open_contact)(contacts, "")
