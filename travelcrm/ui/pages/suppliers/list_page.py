@@ -4,6 +4,7 @@ columns and server-side pages, and the "New supplier" dialog (for those who may 
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -166,6 +167,18 @@ def _filter(label: str, control: rx.Component) -> rx.Component:
     )
 
 
+def _choice(label: str, name: str, options: Any, value: Any) -> rx.Component:
+    return _filter(
+        label,
+        option_select(
+            options,
+            value=value,
+            on_change=lambda choice: S.set_filter(name, choice),  # type: ignore[operator]
+            test_id=f"filter-{name}",
+        ),
+    )
+
+
 def _filters() -> rx.Component:
     return rx.card(
         rx.grid(
@@ -182,36 +195,10 @@ def _filters() -> rx.Component:
                     data_testid="supplier-search",
                 ),
             ),
-            _filter(
-                "Type",
-                option_select(
-                    S.kind_options, value=S.kind, on_change=S.set_kind, test_id="filter-kind"
-                ),
-            ),
-            _filter(
-                "Country",
-                option_select(
-                    S.country_options,
-                    value=S.country,
-                    on_change=S.set_country,
-                    test_id="filter-country",
-                ),
-            ),
-            _filter(
-                "Status",
-                option_select(
-                    S.status_options,
-                    value=S.status,
-                    on_change=S.set_status,
-                    test_id="filter-status",
-                ),
-            ),
-            _filter(
-                "Tag",
-                option_select(
-                    S.tag_options, value=S.tag, on_change=S.set_tag, test_id="filter-tag"
-                ),
-            ),
+            _choice("Type", "kind", S.kind_options, S.kind),
+            _choice("Country", "country", S.country_options, S.country),
+            _choice("Status", "status", S.status_options, S.status),
+            _choice("Tag", "tag", S.tag_options, S.tag),
             rx.button(
                 rx.icon("x", size=14),
                 "Clear",

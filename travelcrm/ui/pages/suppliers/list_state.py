@@ -37,6 +37,7 @@ STATUS_FILTERS = [
     Option("archived", "Archived"),
     Option("all", "Everything"),
 ]
+FILTERS = ("kind", "country", "status", "tag")
 STATUS_VALUES = {"active", "inactive", "archived", "all"}
 SORTS = {"name", "-name", "city", "-city", "created", "-created", "updated", "-updated"}
 CREATE_FIELDS = (
@@ -227,23 +228,10 @@ class SuppliersState(FormPage, rx.State):
         return self._refilter()
 
     @event
-    def set_kind(self, value: str) -> EventSpec | None:
-        self.kind = value
-        return self._refilter()
-
-    @event
-    def set_country(self, value: str) -> EventSpec | None:
-        self.country = value
-        return self._refilter()
-
-    @event
-    def set_status(self, value: str) -> EventSpec | None:
-        self.status = value
-        return self._refilter()
-
-    @event
-    def set_tag(self, value: str) -> EventSpec | None:
-        self.tag = value
+    def set_filter(self, name: str, value: str) -> EventSpec | None:
+        """One of the list's filters (`FILTERS`) changed."""
+        if name in FILTERS:
+            setattr(self, name, str(value)[:100])
         return self._refilter()
 
     @event
