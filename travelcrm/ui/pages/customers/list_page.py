@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
@@ -63,7 +64,10 @@ def _row(row: ObjectVar[CustomerRow]) -> rx.Component:
 _create_field = partial(text_field, prefix="new", errors=S.create_errors, size="2")
 
 
-def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
+def duplicate_line(
+    row: ObjectVar[DuplicateRow], action: rx.Component, **props: Any
+) -> rx.Component:
+    """A customer who may be the same person: name, email or phone, what matched, `action`."""
     return rx.hstack(
         rx.vstack(
             rx.text(row.name, size="2", weight="bold"),
@@ -77,13 +81,21 @@ def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
             rx.badge(row.matched, color_scheme="amber", variant="soft", size="1"),
         ),
         rx.spacer(),
+        action,
+        align="center",
+        width="100%",
+        **props,
+    )
+
+
+def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
+    return duplicate_line(
+        row,
         rx.link(
             rx.button("Open", size="1", variant="soft", type="button"),
             href=row.href,
             data_testid="open-duplicate",
         ),
-        align="center",
-        width="100%",
         data_testid="duplicate",
     )
 

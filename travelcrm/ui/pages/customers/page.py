@@ -14,6 +14,7 @@ from travelcrm.ui.components.cards import icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.tables import listing, record_page
+from travelcrm.ui.pages.customers.list_page import duplicate_line
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
 from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
 from travelcrm.ui.pages.queries.parts import sla_chip, status_badge, timeline
@@ -283,19 +284,8 @@ def _queries() -> rx.Component:
 
 def _candidate(row: ObjectVar[DuplicateRow]) -> rx.Component:
     chosen = S.merge_pick == row.customer_id
-    return rx.hstack(
-        rx.vstack(
-            rx.text(row.name, size="2", weight="bold"),
-            rx.text(row.detail, size="1", color=rx.color("gray", 11)),
-            spacing="0",
-            align="start",
-            min_width="0",
-        ),
-        rx.cond(
-            row.matched != "",
-            rx.badge(row.matched, color_scheme="amber", variant="soft", size="1"),
-        ),
-        rx.spacer(),
+    return duplicate_line(
+        row,
         rx.button(
             rx.cond(chosen, "Chosen", "Choose"),
             size="1",
@@ -303,8 +293,6 @@ def _candidate(row: ObjectVar[DuplicateRow]) -> rx.Component:
             on_click=S.pick_duplicate(row.customer_id),  # type: ignore[operator]
             data_testid="pick-duplicate",
         ),
-        align="center",
-        width="100%",
         padding="6px 8px",
         border_radius="8px",
         background=rx.cond(chosen, rx.color("accent", 3), "transparent"),
