@@ -30,6 +30,18 @@ def icon_tile(
     )
 
 
+def back_link(label: str, href: Any, test_id: str | None = None) -> rx.Component:
+    """ "← Suppliers": above a record's header, back to its list."""
+    return rx.link(
+        rx.hstack(rx.icon("arrow-left", size=14), label, spacing="1", align="center"),
+        href=href,
+        size="2",
+        color=rx.color("gray", 11),
+        underline="hover",
+        data_testid=test_id,
+    )
+
+
 def _badge(icon: str, label: str, color_scheme: str) -> rx.Component:
     return rx.badge(
         rx.icon(icon, size=14), label, color_scheme=color_scheme, variant="soft", size="2"

@@ -10,7 +10,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import dialog_of, opens, row_actions, row_button
-from travelcrm.ui.components.cards import icon_tile, section
+from travelcrm.ui.components.cards import back_link, icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.tables import listing, record_page
@@ -29,13 +29,7 @@ S = CustomerState
 
 def _header() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Customers", spacing="1", align="center"),
-            href=routes.CUSTOMERS,
-            size="2",
-            color=rx.color("gray", 11),
-            underline="hover",
-        ),
+        back_link("Customers", routes.CUSTOMERS),
         rx.hstack(
             icon_tile(
                 rx.cond(

@@ -10,7 +10,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import icon_tile, section
+from travelcrm.ui.components.cards import back_link, icon_tile, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.queries.new_state import CustomerOption, NewQueryState
@@ -378,13 +378,7 @@ def _form() -> rx.Component:
 
 def _page() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Queries", spacing="1", align="center"),
-            href=routes.QUERIES,
-            size="2",
-            color=rx.color("gray", 11),
-            underline="hover",
-        ),
+        back_link("Queries", routes.QUERIES),
         rx.heading("New query", size="7", weight="bold", data_testid="page-title"),
         rx.text(
             "Drafts stay with you; submitted queries start their SLA clock and go to an agent.",

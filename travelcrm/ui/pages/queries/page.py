@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.cards import back_link, section
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.tables import record_page
 from travelcrm.ui.pages.queries.parts import (
@@ -97,14 +97,7 @@ def _fact(icon: str, label: str, content: rx.Component) -> rx.Component:
 
 def _header() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Queries", spacing="1", align="center"),
-            href=routes.QUERIES,
-            size="2",
-            color=rx.color("gray", 11),
-            underline="hover",
-            data_testid="back-to-queries",
-        ),
+        back_link("Queries", routes.QUERIES, "back-to-queries"),
         rx.hstack(
             rx.heading(S.reference, size="7", weight="bold", data_testid="page-title"),
             status_badge(S.status, size="2"),

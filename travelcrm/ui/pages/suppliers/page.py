@@ -10,7 +10,7 @@ import reflex as rx
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import icon_tile
+from travelcrm.ui.components.cards import back_link, icon_tile
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.tables import record_page
 from travelcrm.ui.pages.suppliers.bank_page import bank
@@ -64,14 +64,7 @@ def _header_actions() -> rx.Component:
 
 def _header() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Suppliers", spacing="1", align="center"),
-            href=routes.SUPPLIERS,
-            size="2",
-            color=rx.color("gray", 11),
-            underline="hover",
-            data_testid="back-to-suppliers",
-        ),
+        back_link("Suppliers", routes.SUPPLIERS, "back-to-suppliers"),
         rx.hstack(
             icon_tile(
                 rx.match(
