@@ -31,7 +31,7 @@ def icon_tile(
 
 
 def back_link(label: str, href: Any, test_id: str | None = None) -> rx.Component:
-    """ "← Suppliers": above a record's header, back to its list."""
+    """The "← Suppliers" link above a record's header, back to its list."""
     return rx.link(
         rx.hstack(rx.icon("arrow-left", size=14), label, spacing="1", align="center"),
         href=href,
