@@ -77,7 +77,7 @@ def test_sign_up_verify_invite_and_the_agent_sees_only_their_agency(
     page.fill("#invite-name", "Arjun Rao")
     page.fill("#invite-email", agent_email)
     shot(page, "users-invite")
-    page.get_by_test_id("invite-send").click()
+    page.get_by_test_id("save-invite").click()
     expect(page.get_by_text(f"Invitation sent to {agent_email}")).to_be_visible()
     expect(page.locator(f'[data-email="{agent_email}"]')).to_contain_text("Invited")
 

@@ -201,7 +201,7 @@ def test_users_deactivate_asks_first(page, harness) -> None:
     dialog.get_by_role("button", name="Cancel").click()
     expect(row).to_contain_text("Active")
     row.get_by_test_id("deactivate").click()
-    page.get_by_test_id("confirm-deactivate").click()
+    page.get_by_test_id("confirm-deactivate-action").click()
     _toast(page, f"{name} was deactivated")
     expect(row).to_contain_text("Deactivated", timeout=TIMEOUT)
     expect(row.get_by_test_id("deactivate")).to_have_count(0)

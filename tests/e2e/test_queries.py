@@ -79,7 +79,7 @@ def test_a_customer_and_their_query_from_capture_to_the_board(page, harness, sho
     page.locator("#new-phone").fill(phone)
     page.locator("#new-city").fill("Chennai")
     page.locator("#new-tags").fill("family, repeat")
-    page.get_by_test_id("create-customer").click()
+    page.get_by_test_id("save-new-customer").click()
     expect(page.get_by_test_id("page-title")).to_have_text(customer, timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(r"/customers/[0-9a-f-]{36}$"))
     customer_url = page.url
@@ -88,7 +88,7 @@ def test_a_customer_and_their_query_from_capture_to_the_board(page, harness, sho
     page.get_by_test_id("new-customer").click()
     page.locator("#new-name").fill("Meera I.")
     page.locator("#new-email").fill(email.upper())
-    page.get_by_test_id("create-customer").click()
+    page.get_by_test_id("save-new-customer").click()
     duplicates = page.get_by_test_id("duplicates")
     expect(duplicates).to_contain_text(customer, timeout=TIMEOUT)
     expect(duplicates).to_contain_text("Same email")
@@ -204,7 +204,7 @@ def test_a_customer_and_their_query_from_capture_to_the_board(page, harness, sho
     card.get_by_test_id("card-menu").click()
     page.get_by_test_id("move-lost").click()
     page.get_by_role("dialog").get_by_text("Price too high").click()
-    page.get_by_test_id("confirm-lost").click()
+    page.get_by_test_id("save-lost").click()
     _toast(page, f"{reference} moved to Lost.")
     lost = page.get_by_test_id("column-lost")
     expect(lost.get_by_test_id("board-card").filter(has_text=reference)).to_be_visible(

@@ -144,10 +144,10 @@ def test_create_a_supplier_with_contact_room_and_bank_then_find_it(page, harness
     page.locator("#new-country").fill("XX")
     page.locator("#new-default_currency").fill("INR")
     page.locator("#new-tags").fill("beach, diving")
-    page.get_by_test_id("create-supplier").click()
+    page.get_by_test_id("save-new-supplier").click()
     expect(page.get_by_test_id("error-new-country")).to_contain_text("ISO", timeout=TIMEOUT)
     page.locator("#new-country").fill("IN")
-    page.get_by_test_id("create-supplier").click()
+    page.get_by_test_id("save-new-supplier").click()
     expect(page.get_by_test_id("page-title")).to_have_text(name, timeout=TIMEOUT)
     expect(page).to_have_url(re.compile(r"/suppliers/[0-9a-f-]{36}$"))
 

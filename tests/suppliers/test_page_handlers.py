@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import reflex as rx
 from reflex.istate.data import RouterData
 
 from tests.accounts.test_accounts import PASSWORD, _verified
@@ -20,20 +21,26 @@ from travelcrm.db import system_scope, tenant_scope
 from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.schemas import BankDetailsIn, ContactIn, ServiceIn, SupplierCreate
 from travelcrm.ui.events import plain
+from travelcrm.ui.pages.suppliers.bank_state import BankState
+from travelcrm.ui.pages.suppliers.contacts_state import ContactsState
 from travelcrm.ui.pages.suppliers.list_state import SuppliersState
+from travelcrm.ui.pages.suppliers.services_state import ServicesState
 from travelcrm.ui.pages.suppliers.state import SupplierState
 
 BANK_FORM = {**BANK, "swift": "", "iban": "", "branch": ""}
 
 
 def _state(cls: type, token: str, path: str, params: dict[str, str] | None = None) -> Any:
-    state = cls(_reflex_internal_init=True)
+    """The page's state in a state tree as the app builds it: under the root state, which
+    holds the router (so the tabs' substates see the same cookie and route)."""
+    root = rx.State(_reflex_internal_init=True)
+    state = root.get_substate(cls.get_full_name().split("."))
     # the route's pattern ("/suppliers/[id]") and the address the browser is on
     route, address = path, path
     for name, value in (params or {}).items():
         route = route.replace(value, f"[{name}]")
         address = address.replace(f"[{name}]", value)
-    state.router = RouterData.from_router_data(
+    root.router = RouterData.from_router_data(
         {
             "headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"},
             "pathname": route,
@@ -44,6 +51,11 @@ def _state(cls: type, token: str, path: str, params: dict[str, str] | None = Non
     return state
 
 
+def _hotel(session: Any, ctx: TenantContext, name: str) -> Any:
+    data = SupplierCreate(name=name, kind="hotel", country="IN", default_currency="INR")
+    return suppliers.create_supplier(session, ctx, data=data)
+
+
 class World:
     """Two agencies; "theirs" has a supplier with a contact, a room and bank details."""
 
@@ -52,13 +64,7 @@ class World:
         ctx = TenantContext(self.theirs.tenant.id, self.theirs.user.id, Role.OWNER)
         self.their_ctx = ctx
         with tenant_scope(ctx) as session:
-            supplier = suppliers.create_supplier(
-                session,
-                ctx,
-                data=SupplierCreate(
-                    name="Bravo Lodge", kind="hotel", country="IN", default_currency="INR"
-                ),
-            )
+            supplier = _hotel(session, ctx, "Bravo Lodge")
             self.supplier_id = str(supplier.id)
             self.contact_id = str(
                 suppliers.add_contact(
@@ -100,31 +106,46 @@ class World:
             )
 
 
+def _tab(state: SupplierState, tab: type[Any]) -> Any:
+    """The page's substate for one tab (its handlers read and set the page's own vars)."""
+    sub = state.substates[tab.get_name()]
+    assert isinstance(sub, tab) and sub.parent_state is state
+    return sub
+
+
+def _remove(state: SupplierState, what: str, target: str) -> None:
+    """Ask to remove `what`, then say yes, as the page's dialog does."""
+    plain(SupplierState.ask)(state, what, target, "x")
+    assert state.confirm_open and state.confirm_what == what
+    plain(SupplierState.confirm)(state)
+    assert not state.confirm_open
+
+
 def _attack(state: SupplierState, world: World) -> None:
     """Every handler, aimed at the other agency's supplier and its children."""
+    contacts, services, bank = (_tab(state, t) for t in (ContactsState, ServicesState, BankState))
     plain(SupplierState.save)(state, {"name": "Hijacked", "row_version": "2"})
     plain(SupplierState.set_status)(state, "inactive")
-    plain(SupplierState.make_primary)(state, world.contact_id)
-    plain(SupplierState.open_contact)(state, "")
-    plain(SupplierState.save_contact)(state, {"name": "Intruder"})
-    state.contact_edit_id = world.contact_id
-    plain(SupplierState.save_contact)(state, {"name": "Renamed"})
-    plain(SupplierState.open_service)(state, "")
-    plain(SupplierState.save_service)(state, {"name": "Intruder room"})
-    state.service_edit_id = world.service_id
-    plain(SupplierState.save_service)(state, {"name": "Renamed room"})
+    plain(ContactsState.make_primary)(contacts, world.contact_id)
+    plain(ContactsState.open_contact)(contacts, "")
+    plain(ContactsState.save_contact)(contacts, {"name": "Intruder"})
+    contacts.contact_edit_id = world.contact_id
+    plain(ContactsState.save_contact)(contacts, {"name": "Renamed"})
+    plain(ServicesState.open_service)(services, "")
+    plain(ServicesState.save_service)(services, {"name": "Intruder room"})
+    services.service_edit_id = world.service_id
+    plain(ServicesState.save_service)(services, {"name": "Renamed room"})
     state.services = []
-    plain(SupplierState.toggle_service)(state, world.service_id)
-    plain(SupplierState.save_bank)(state, BANK_FORM)
-    plain(SupplierState.reveal)(state)
+    plain(ServicesState.toggle_service)(services, world.service_id)
+    plain(BankState.save_bank)(bank, BANK_FORM)
+    plain(BankState.reveal)(bank)
     for what, target in (
         ("contact", world.contact_id),
         ("service", world.service_id),
         ("bank", ""),
         ("supplier", ""),
     ):
-        plain(SupplierState.ask)(state, what, target, "x")
-        plain(SupplierState.confirm)(state)
+        _remove(state, what, target)
 
 
 def test_handlers_refuse_another_agencys_supplier(migrated_engine) -> None:
@@ -141,30 +162,30 @@ def test_handlers_refuse_another_agencys_supplier(migrated_engine) -> None:
     assert world.snapshot() == before
 
 
-def test_handlers_refuse_their_contacts_and_services_under_my_supplier(migrated_engine) -> None:
-    world = World()
-    before = world.snapshot()
+def _my_hotel(world: World) -> SupplierState:
+    """A supplier of my own agency, its page loaded by me."""
     ctx = TenantContext(world.mine.tenant.id, world.mine.user.id, Role.OWNER)
     with tenant_scope(ctx) as session:
-        mine = suppliers.create_supplier(
-            session,
-            ctx,
-            data=SupplierCreate(
-                name="My Hotel", kind="hotel", country="IN", default_currency="INR"
-            ),
-        )
+        mine = _hotel(session, ctx, "My Hotel")
     token, _sid = _signed_in(world.mine.user.email)
     state = _state(SupplierState, token, f"/suppliers/{mine.id}", {"id": str(mine.id)})
     plain(SupplierState.load)(state)
+    return state
+
+
+def test_handlers_refuse_their_contacts_and_services_under_my_supplier(migrated_engine) -> None:
+    world = World()
+    before = world.snapshot()
+    state = _my_hotel(world)
     assert state.found and state.name == "My Hotel"
     for what, target in (("contact", world.contact_id), ("service", world.service_id)):
-        plain(SupplierState.ask)(state, what, target, "x")
-        plain(SupplierState.confirm)(state)
-    plain(SupplierState.make_primary)(state, world.contact_id)
-    state.contact_edit_id = world.contact_id
-    plain(SupplierState.save_contact)(state, {"name": "Renamed"})
-    state.service_edit_id = world.service_id
-    plain(SupplierState.save_service)(state, {"name": "Renamed room"})
+        _remove(state, what, target)
+    contacts, services = _tab(state, ContactsState), _tab(state, ServicesState)
+    plain(ContactsState.make_primary)(contacts, world.contact_id)
+    contacts.contact_edit_id = world.contact_id
+    plain(ContactsState.save_contact)(contacts, {"name": "Renamed"})
+    services.service_edit_id = world.service_id
+    plain(ServicesState.save_service)(services, {"name": "Renamed room"})
     assert world.snapshot() == before
     assert state.contacts == [] and state.services == []
 
@@ -225,3 +246,42 @@ def test_the_list_shows_only_the_viewers_agency(migrated_engine) -> None:
     assert listing.label == "1-1 of 1"
     plain(SuppliersState.create)(listing, {"name": "", "country": "XX", "default_currency": "INR"})
     assert set(listing.create_errors) >= {"name", "country"}
+
+
+def test_each_tab_changes_my_supplier_and_the_page_shows_it(migrated_engine) -> None:
+    world = World()
+    state = _my_hotel(world)
+    contacts, services, bank = (_tab(state, t) for t in (ContactsState, ServicesState, BankState))
+
+    plain(ContactsState.open_contact)(contacts, "")
+    assert contacts.contact_open and contacts.contact_primary  # the first one is primary
+    plain(ContactsState.save_contact)(contacts, {"name": "Ritu", "email": "not an email"})
+    assert set(contacts.contact_errors) == {"email"} and contacts.contact_open
+    plain(ContactsState.save_contact)(contacts, {"name": "Ritu", "email": "ritu@example.com"})
+    assert not contacts.contact_open and contacts.contact_errors == {}
+    assert [(c.name, c.is_primary) for c in state.contacts] == [("Ritu", True)]
+
+    for name in ("Deluxe", "Deluxe"):
+        plain(ServicesState.open_service)(services, "")
+        assert services.service_kind == "room" and services.service_meal_plan == "CP"
+        plain(ServicesState.save_service)(services, {"name": name})
+    assert services.service_open and "name" in services.service_errors  # already there
+    assert [s.name for s in state.services] == ["Deluxe"]
+    plain(ServicesState.toggle_service)(services, state.services[0].service_id)
+    assert not state.services[0].is_active
+
+    plain(BankState.save_bank)(bank, {**BANK_FORM, "ifsc": "nope"})
+    assert "ifsc" in bank.bank_errors and not state.has_bank
+    plain(BankState.save_bank)(bank, BANK_FORM)
+    assert state.has_bank and state.bank_hint and not bank.bank_open
+    plain(BankState.reveal)(bank)
+    assert BANK["account_number"] in [line.value for line in state.revealed]
+    _remove(state, "bank", "")
+    assert not state.has_bank and state.revealed == []
+
+    _remove(state, "contact", state.contacts[0].contact_id)
+    _remove(state, "service", state.services[0].service_id)
+    assert state.contacts == [] and state.services == [] and state.found
+    _remove(state, "supplier", "")
+    plain(SupplierState.load)(state)
+    assert not state.found

@@ -41,6 +41,13 @@ class StaffPage(rx.State, mixin=True):
         """The signed-in person and their agency, or None (signed out, session ended)."""
         return identify(self.router.headers.cookie)
 
+    def _me(self) -> tuple[Viewer, uuid.UUID] | None:
+        """`_viewer()` with their user id, for the pages about the viewer's own account."""
+        viewer = self._viewer()
+        if viewer is None or viewer.context.user_id is None:
+            return None
+        return viewer, viewer.context.user_id
+
     def _signed_out(self) -> EventSpec:
         """To sign-in, and back to this page afterwards."""
         return rx.redirect(login_url(self.router.url.path))

@@ -2,7 +2,44 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+
+
+def icon_tile(
+    icon: str | rx.Component,
+    *,
+    size: int = 40,
+    icon_size: int | None = None,
+    color: str = "accent",
+    round_: bool = False,
+    **props: Any,
+) -> rx.Component:
+    """An icon on a tinted tile (a circle when `round_`): at the start of a card, a header,
+    an empty state. `icon` is a Lucide name, or a component choosing one (rx.match)."""
+    return rx.center(
+        rx.icon(icon, size=icon_size or size // 2) if isinstance(icon, str) else icon,
+        width=f"{size}px",
+        height=f"{size}px",
+        border_radius="50%" if round_ else f"{size * 10 // 37}px",
+        background=rx.color(color, 3),
+        color=rx.color(color, 11),
+        flex_shrink="0",
+        **props,
+    )
+
+
+def back_link(label: str, href: Any, test_id: str | None = None) -> rx.Component:
+    """The "← Suppliers" link above a record's header, back to its list."""
+    return rx.link(
+        rx.hstack(rx.icon("arrow-left", size=14), label, spacing="1", align="center"),
+        href=href,
+        size="2",
+        color=rx.color("gray", 11),
+        underline="hover",
+        data_testid=test_id,
+    )
 
 
 def _badge(icon: str, label: str, color_scheme: str) -> rx.Component:
@@ -29,15 +66,7 @@ def stat_card(
 ) -> rx.Component:
     return rx.card(
         rx.hstack(
-            rx.center(
-                rx.icon(icon, size=20),
-                width="40px",
-                height="40px",
-                border_radius="10px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-                flex_shrink="0",
-            ),
+            icon_tile(icon),
             rx.vstack(
                 rx.text(label, size="2", color=rx.color("gray", 11), weight="medium"),
                 rx.text(value, size="5", weight="bold", trim="both"),

@@ -15,7 +15,7 @@ def _buttons(*, cancel: rx.Component, action: rx.Component) -> rx.Component:
 def form_dialog(
     title: rx.Var[str] | str,
     *fields: rx.Component,
-    open: rx.Var[bool],
+    open: rx.Var[bool] | bool,
     on_open_change: Any,
     on_submit: Any,
     submit_label: rx.Var[str] | str = "Save",
@@ -79,7 +79,7 @@ def confirm_dialog(
     title: rx.Var[str] | str,
     text: rx.Var[str] | str,
     *,
-    open: rx.Var[bool],
+    open: rx.Var[bool] | bool,
     on_open_change: Any,
     on_confirm: Any,
     action_label: rx.Var[str] | str,

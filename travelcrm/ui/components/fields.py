@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 
@@ -32,4 +34,43 @@ def field(
         width="100%",
         align="start",
         data_testid=f"field-{test_id}" if test_id else None,
+    )
+
+
+def datalist(list_id: str, values: tuple[str, ...]) -> rx.Component:
+    """Suggestions for an input with `list=list_id` (codes people type often)."""
+    return rx.el.datalist(*[rx.el.option(value=v) for v in values], id=list_id)
+
+
+def text_field(
+    label: str,
+    name: str,
+    hint: rx.Var[str] | str = "",
+    *,
+    prefix: str,
+    errors: Any,
+    values: Any = None,
+    input_id: str | None = None,
+    **props: Any,
+) -> rx.Component:
+    """A form's text input `name`, labelled, with its hint or its message from `errors` (the
+    form's dict var of messages) underneath; showing `values[name]` when given (the form's dict
+    var of values). Its id and test id are `<prefix>-<name>` unless `input_id` says."""
+    input_id = input_id or f"{prefix}-{name}"
+    if values is not None:
+        props["default_value"] = values[name]
+    return field(
+        label,
+        rx.input(id=input_id, name=name, width="100%", **props),
+        error=errors.get(name, ""),
+        hint=hint,
+        html_for=input_id,
+        test_id=input_id,
+    )
+
+
+def field_row(*fields: rx.Component, columns: str = "2") -> rx.Component:
+    """Fields side by side in a form (one under the other on a phone)."""
+    return rx.grid(
+        *fields, columns=rx.breakpoints(initial="1", sm=columns), spacing="3", width="100%"
     )

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import reflex as rx
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import icon_tile
 
 
 def data_table(
@@ -33,6 +37,22 @@ def data_table(
     )
 
 
+def listing(
+    items: Any,
+    columns: list[tuple[str, str]],
+    row: Callable[[Any], rx.Component],
+    *,
+    empty: rx.Component,
+    test_id: str | None = None,
+) -> rx.Component:
+    """`data_table` of `items` (one `row(item)` each), or `empty` when there are none."""
+    return rx.cond(
+        items.length() > 0,
+        data_table(columns, rx.table.body(rx.foreach(items, row)), test_id=test_id),
+        empty,
+    )
+
+
 def empty_state(
     icon: str,
     title: str,
@@ -42,14 +62,7 @@ def empty_state(
 ) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.center(
-                rx.icon(icon, size=26),
-                width="52px",
-                height="52px",
-                border_radius="14px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-            ),
+            icon_tile(icon, size=52),
             rx.text(title, size="4", weight="bold"),
             rx.text(text, size="2", color=rx.color("gray", 11), text_align="center"),
             *actions,
@@ -82,14 +95,7 @@ def no_access(role: rx.Var[str] | str) -> rx.Component:
     """Inside the shell, for a page the viewer's role may not open (never a crash)."""
     return rx.center(
         rx.vstack(
-            rx.center(
-                rx.icon("lock", size=26),
-                width="52px",
-                height="52px",
-                border_radius="14px",
-                background=rx.color("amber", 3),
-                color=rx.color("amber", 11),
-            ),
+            icon_tile("lock", size=52, color="amber"),
             rx.text("Your role (", role, ") cannot see this page.", size="5", weight="bold"),
             rx.text(
                 "It is for other roles in your agency. Ask an owner or admin if you need it.",
@@ -120,3 +126,30 @@ def gated(
 ) -> rx.Component:
     """A page body that waits for its first load, then shows `content` or the refusal."""
     return rx.cond(loaded, rx.cond(allowed, content, no_access(role)), loading())
+
+
+def record_page(
+    state: Any,
+    content: rx.Component,
+    *,
+    what: str,
+    text: str,
+    back: str,
+    plural: str = "",
+) -> rx.Component:
+    """A record's page body: `gated` by the state's `loaded`, `allowed` and `role`, then
+    `content` when the state `found` the record, else "<What> not found", `text` and a way
+    back to the list at `back` (test id `<what>-not-found`)."""
+    missing = empty_state(
+        "search-x",
+        f"{what.capitalize()} not found",
+        text,
+        rx.link(rx.button(f"Back to {plural or what + 's'}", variant="soft"), href=back),
+        test_id=f"{what}-not-found",
+    )
+    return gated(
+        loaded=state.loaded,
+        allowed=state.allowed,
+        role=state.role,
+        content=rx.cond(state.found, content, missing),
+    )

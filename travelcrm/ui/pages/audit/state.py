@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -15,7 +14,6 @@ from reflex.event import EventSpec
 from travelcrm.accounts import services as accounts
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
-from travelcrm.core.errors import DomainError
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
@@ -23,7 +21,8 @@ from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
@@ -158,10 +157,7 @@ def describe_target(
     return f"{target_type} {(target_id or '')[:8]}".strip()
 
 
-class AuditState(Paged, StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class AuditState(Paged, GatedPage, rx.State):
     timezone: str = ""
     events: list[EventRow] = []
     open_ids: list[str] = []
@@ -188,12 +184,9 @@ class AuditState(Paged, StaffPage, rx.State):
 
     def _filters(self, viewer: Viewer) -> AuditFilter:
         since, until = day_range(self.since, self.until, viewer.agency_timezone)
-        actor = None
-        if self.actor != ANY:
-            try:
-                actor = uuid.UUID(self.actor)
-            except ValueError:
-                self.actor = ANY
+        actor = None if self.actor == ANY else parse_id(self.actor)
+        if actor is None:
+            self.actor = ANY
         target_type, target_id = None, None
         if self.target == AGENCY_TARGET:
             target_type = "tenant"
@@ -228,17 +221,15 @@ class AuditState(Paged, StaffPage, rx.State):
         )
 
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
-        cursor = self._page_cursor()
-        try:
-            with tenant_scope(viewer.context) as session:
-                events, next_cursor = audit.list_events(
-                    session,
-                    viewer.context,
-                    filters=self._filters(viewer),
-                    page=PageParams(limit=PAGE_SIZE, cursor=cursor),
-                )
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        cursor, filters = self._page_cursor(), self._filters(viewer)
+        found, failed = self._run(
+            lambda session, ctx: audit.list_events(
+                session, ctx, filters=filters, page=PageParams(limit=PAGE_SIZE, cursor=cursor)
+            )
+        )
+        if found is None:
+            return failed
+        events, next_cursor = found
         self.events = [self._row(event, viewer) for event in events]
         self.open_ids = []
         self._turned(next_cursor)
@@ -267,11 +258,9 @@ class AuditState(Paged, StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.AUDIT_READ)
         if viewer is None:
             return self._signed_out()
-        self.role = viewer.context.role.value
-        self.allowed = can(viewer.context.role, Action.AUDIT_READ)
         self.timezone = viewer.agency_timezone
         result = None
         if self.allowed:

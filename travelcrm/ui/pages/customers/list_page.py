@@ -3,14 +3,17 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import dialog_of, opens
 from travelcrm.ui.components.cards import page_header, section
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.dialogs import form_dialog
+from travelcrm.ui.components.fields import field_row, text_field
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.customers.list_state import CustomerRow, CustomersState, DuplicateRow
@@ -58,18 +61,13 @@ def _row(row: ObjectVar[CustomerRow]) -> rx.Component:
     )
 
 
-def _create_field(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-    return field(
-        label,
-        rx.input(id=f"new-{name}", name=name, size="2", width="100%", **props),
-        error=S.create_errors.get(name, ""),
-        hint=hint,
-        html_for=f"new-{name}",
-        test_id=f"new-{name}",
-    )
+_create_field = partial(text_field, prefix="new", errors=S.create_errors, size="2")
 
 
-def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
+def duplicate_line(
+    row: ObjectVar[DuplicateRow], action: rx.Component, **props: Any
+) -> rx.Component:
+    """A customer who may be the same person: name, email or phone, what matched, `action`."""
     return rx.hstack(
         rx.vstack(
             rx.text(row.name, size="2", weight="bold"),
@@ -83,13 +81,21 @@ def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
             rx.badge(row.matched, color_scheme="amber", variant="soft", size="1"),
         ),
         rx.spacer(),
+        action,
+        align="center",
+        width="100%",
+        **props,
+    )
+
+
+def _duplicate(row: ObjectVar[DuplicateRow]) -> rx.Component:
+    return duplicate_line(
+        row,
         rx.link(
             rx.button("Open", size="1", variant="soft", type="button"),
             href=row.href,
             data_testid="open-duplicate",
         ),
-        align="center",
-        width="100%",
         data_testid="duplicate",
     )
 
@@ -121,52 +127,27 @@ def _duplicates() -> rx.Component:
 
 
 def create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("user-plus", size=16), "New customer", data_testid="new-customer")
-        ),
-        rx.dialog.content(
-            rx.dialog.title("New customer"),
-            rx.dialog.description(
-                "Phones are stored with their country code; one without it is read as the "
-                "agency's country.",
-                size="2",
-                margin_bottom="12px",
+    return rx.fragment(
+        opens("user-plus", "New customer", S, "create", test_id="new-customer"),
+        form_dialog(
+            "New customer",
+            _create_field("Name", "name", required=True, placeholder="Priya Sharma"),
+            field_row(
+                _create_field("Email", "email", type="email"),
+                _create_field("Phone", "phone", placeholder="+91 98123 45678"),
+                _create_field("City", "city"),
+                _create_field("Country", "country", "ISO code, e.g. IN", max_length=2),
             ),
-            rx.form(
-                rx.vstack(
-                    _create_field("Name", "name", required=True, placeholder="Priya Sharma"),
-                    rx.grid(
-                        _create_field("Email", "email", type="email"),
-                        _create_field("Phone", "phone", placeholder="+91 98123 45678"),
-                        _create_field("City", "city"),
-                        _create_field("Country", "country", "ISO code, e.g. IN", max_length=2),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    _create_field("Company", "company", "For business travellers"),
-                    _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),
-                    _duplicates(),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Add customer", type="submit", data_testid="create-customer"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                key=S.create_key,
-                on_submit=S.create,
-                reset_on_submit=False,
-            ),
+            _create_field("Company", "company", "For business travellers"),
+            _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),
+            _duplicates(),
+            **dialog_of(S, "create", S.create),
+            submit_label="Add customer",
+            test_id="new-customer",
+            description="Phones are stored with their country code; one without it is read as "
+            "the agency's country.",
             max_width="560px",
         ),
-        open=S.create_open,
-        on_open_change=S.set_create_open,
     )
 
 

@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,20 +12,21 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
+from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customers
 from travelcrm.customers.schemas import CustomerCreate, CustomerFilter, CustomerListItem
-from travelcrm.db import tenant_scope
+from travelcrm.customers.services import DuplicateCustomerError
+from travelcrm.db import Session
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.suppliers.list_state import place_of
 from travelcrm.ui.pages.suppliers.text import clean_form, field_messages
+from travelcrm.ui.record import NEEDS_ATTENTION, FormPage
 from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
@@ -94,11 +96,8 @@ def customer_input(form: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None}
 
 
-class CustomersState(Paged, StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class CustomersState(Paged, FormPage, rx.State):
     can_create: bool = False
-    role: str = ""
     q: str = ""
     rows: list[CustomerRow] = []
     # the "New customer" dialog
@@ -108,29 +107,30 @@ class CustomersState(Paged, StaffPage, rx.State):
     create_key: int = 0
     _pending: dict[str, Any] = {}
 
+    def _messages(self, exc: ValidationError) -> dict[str, str]:
+        return field_messages(exc)
+
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
-        try:
-            with tenant_scope(viewer.context) as session:
-                page = customers.list_customers(
-                    session,
-                    viewer.context,
-                    filters=CustomerFilter(q=self.q.strip()[:100] or None),
-                    page=PageParams(limit=PAGE_SIZE, cursor=self._page_cursor()),
-                )
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        page, failed = self._run(
+            lambda session, ctx: customers.list_customers(
+                session,
+                ctx,
+                filters=CustomerFilter(q=self.q.strip()[:100] or None),
+                page=PageParams(limit=PAGE_SIZE, cursor=self._page_cursor()),
+            )
+        )
+        if page is None:
+            return failed
         self.rows = [customer_row(c, viewer.agency_timezone) for c in page.items]
         self._turned(page.next_cursor)
         return None
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.CUSTOMERS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.CUSTOMERS_VIEW)
         self.can_create = can(role, Action.CUSTOMERS_EDIT)
         self.create_open = False
         self._first_page()
@@ -156,32 +156,28 @@ class CustomersState(Paged, StaffPage, rx.State):
         self.create_key += 1
 
     def _create(self, values: dict[str, Any], *, anyway: bool) -> EventSpec | list[EventSpec]:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.create_errors = {}
-        try:
-            data = CustomerCreate.model_validate({**values, "allow_duplicate": anyway})
-        except ValidationError as exc:
-            self.create_errors = field_messages(exc)
-            return rx.toast.error("Some fields need attention.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                customer = customers.create_customer(session, viewer.context, data=data)
-                customer_id = customer.id
-        except customers.DuplicateCustomerError as exc:
+        data = self._parse(
+            CustomerCreate, {**values, "allow_duplicate": anyway}, errors="create_errors"
+        )
+        if data is None:
+            return rx.toast.error(NEEDS_ATTENTION)
+
+        def work(session: Session, ctx: TenantContext) -> uuid.UUID | DuplicateCustomerError:
+            try:
+                return customers.create_customer(session, ctx, data=data).id
+            except DuplicateCustomerError as exc:  # raised before anything is written
+                return exc
+
+        created, failed = self._run(work, errors="create_errors")
+        if isinstance(created, DuplicateCustomerError):
             self._pending = values
-            self.duplicates = duplicate_rows(list(exc.extra.get("matches") or []))
-            return rx.toast.warning(exc.detail)
-        except ValidationFailedError as exc:
-            self.create_errors = {
-                e.field: e.message[:1].upper() + e.message[1:] for e in exc.errors
-            }
-            return rx.toast.error(exc.detail)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            self.duplicates = duplicate_rows(list(created.extra.get("matches") or []))
+            return rx.toast.warning(created.detail)
+        if created is None:
+            return failed or []
         self.create_open, self.duplicates, self._pending = False, [], {}
-        return [rx.toast.success(f"{data.name} added."), rx.redirect(routes.customer(customer_id))]
+        return [rx.toast.success(f"{data.name} added."), rx.redirect(routes.customer(created))]
 
     @event
     def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec]:

@@ -3,15 +3,18 @@ and the timeline; "New query" for them, and merging a duplicate into them (manag
 
 from __future__ import annotations
 
-from typing import Any
+from functools import partial
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import section
-from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.actions import dialog_of, opens, row_actions, row_button
+from travelcrm.ui.components.cards import back_link, icon_tile, section
+from travelcrm.ui.components.dialogs import form_dialog
+from travelcrm.ui.components.fields import field, field_row, text_field
+from travelcrm.ui.components.tables import listing, record_page
+from travelcrm.ui.pages.customers.list_page import duplicate_line
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
 from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
 from travelcrm.ui.pages.queries.parts import sla_chip, status_badge, timeline
@@ -26,26 +29,15 @@ S = CustomerState
 
 def _header() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Customers", spacing="1", align="center"),
-            href=routes.CUSTOMERS,
-            size="2",
-            color=rx.color("gray", 11),
-            underline="hover",
-        ),
+        back_link("Customers", routes.CUSTOMERS),
         rx.hstack(
-            rx.center(
+            icon_tile(
                 rx.cond(
                     S.kind == "company",
                     rx.icon("building-2", size=24),
                     rx.icon("user-round", size=24),
                 ),
-                width="52px",
-                height="52px",
-                border_radius="14px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-                flex_shrink="0",
+                size=52,
             ),
             rx.vstack(
                 rx.heading(S.name, size="7", weight="bold", data_testid="page-title"),
@@ -122,79 +114,43 @@ def _details() -> rx.Component:
     )
 
 
-def _edit_input(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-    return field(
-        label,
-        rx.input(
-            id=f"edit-{name}",
-            name=name,
-            default_value=S.form[name],
-            width="100%",
-            **props,
-        ),
-        error=S.errors.get(name, ""),
-        hint=hint,
-        html_for=f"edit-{name}",
-        test_id=f"edit-{name}",
-    )
+_edit_input = partial(text_field, prefix="edit", errors=S.errors, values=S.form)
 
 
 def _edit_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(
-                rx.icon("pencil", size=14),
-                "Edit",
-                variant="soft",
-                color_scheme="gray",
-                data_testid="edit-customer",
-            )
+    return rx.fragment(
+        opens(
+            "pencil",
+            "Edit",
+            S,
+            "edit",
+            test_id="edit-customer",
+            color_scheme="gray",
+            variant="soft",
         ),
-        rx.dialog.content(
-            rx.dialog.title("Edit customer"),
-            rx.form(
-                rx.vstack(
-                    _edit_input("Name", "name", required=True),
-                    rx.grid(
-                        _edit_input("Email", "email", type="email"),
-                        _edit_input("Phone", "phone"),
-                        _edit_input("Other phone", "alt_phone"),
-                        _edit_input("Company", "company"),
-                        _edit_input("City", "city"),
-                        _edit_input("Country", "country", "ISO code", max_length=2),
-                        _edit_input("Nationality", "nationality", "ISO code", max_length=2),
-                        _edit_input("Tags", "tags", "Comma-separated"),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    _edit_input("Address", "address"),
-                    field(
-                        "Notes",
-                        rx.text_area(
-                            name="notes", default_value=S.form["notes"], rows="3", width="100%"
-                        ),
-                        error=S.errors.get("notes", ""),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Save", type="submit", data_testid="save-customer"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                key=S.edit_key,
-                on_submit=S.save,
-                reset_on_submit=False,
+        form_dialog(
+            "Edit customer",
+            _edit_input("Name", "name", required=True),
+            field_row(
+                _edit_input("Email", "email", type="email"),
+                _edit_input("Phone", "phone"),
+                _edit_input("Other phone", "alt_phone"),
+                _edit_input("Company", "company"),
+                _edit_input("City", "city"),
+                _edit_input("Country", "country", "ISO code", max_length=2),
+                _edit_input("Nationality", "nationality", "ISO code", max_length=2),
+                _edit_input("Tags", "tags", "Comma-separated"),
             ),
+            _edit_input("Address", "address"),
+            field(
+                "Notes",
+                rx.text_area(name="notes", default_value=S.form["notes"], rows="3", width="100%"),
+                error=S.errors.get("notes", ""),
+            ),
+            **dialog_of(S, "edit", S.save),
+            test_id="customer",
             max_width="600px",
         ),
-        open=S.edit_open,
-        on_open_change=S.set_edit_open,
     )
 
 
@@ -207,90 +163,58 @@ def _traveller(row: ObjectVar[TravellerRow]) -> rx.Component:
         rx.table.cell(rx.text(row.relation, size="2")),
         rx.table.cell(rx.text(row.born, size="2", white_space="nowrap")),
         rx.table.cell(rx.text(row.nationality, size="2")),
-        rx.table.cell(
-            rx.cond(
-                S.can_edit,
-                rx.icon_button(
-                    rx.icon("trash-2", size=14),
-                    variant="ghost",
-                    color_scheme="red",
-                    size="1",
-                    aria_label="Remove",
-                    on_click=S.remove_traveller(row.traveller_id),  # type: ignore[operator]
-                    data_testid="remove-traveller",
-                ),
+        row_actions(
+            row_button(
+                "trash-2",
+                "Remove",
+                S.remove_traveller(row.traveller_id),  # type: ignore[operator]
+                "remove-traveller",
+                color_scheme="red",
             ),
-            text_align="right",
+            when=S.can_edit,
         ),
         align="center",
         data_testid="traveller-row",
     )
 
 
-def _traveller_dialog() -> rx.Component:
-    def text(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
-        return field(
-            label,
-            rx.input(id=f"traveller-{name}", name=name, width="100%", **props),
-            error=S.traveller_errors.get(name, ""),
-            hint=hint,
-            html_for=f"traveller-{name}",
-            test_id=f"traveller-{name}",
-        )
+_traveller_input = partial(text_field, prefix="traveller", errors=S.traveller_errors)
 
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Add a traveller"),
-            rx.form(
-                rx.vstack(
-                    text("Name", "name", required=True),
-                    rx.grid(
-                        text("Relation", "relation", "spouse, child, parent, colleague"),
-                        text("Date of birth", "date_of_birth", type="date"),
-                        text("Nationality", "nationality", "ISO code, e.g. IN", max_length=2),
-                        columns="3",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    text("Notes", "notes", "Passport, diet, mobility..."),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Add traveller", type="submit", data_testid="save-traveller"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
-                ),
-                on_submit=S.add_traveller,
-                reset_on_submit=False,
-            ),
-            max_width="560px",
+
+def _traveller_dialog() -> rx.Component:
+    text = _traveller_input
+    return form_dialog(
+        "Add a traveller",
+        text("Name", "name", required=True),
+        field_row(
+            text("Relation", "relation", "spouse, child, parent, colleague"),
+            text("Date of birth", "date_of_birth", type="date"),
+            text("Nationality", "nationality", "ISO code, e.g. IN", max_length=2),
+            columns="3",
         ),
-        open=S.traveller_open,
-        on_open_change=S.set_traveller_open,
+        text("Notes", "notes", "Passport, diet, mobility..."),
+        **dialog_of(S, "traveller", S.add_traveller),
+        submit_label="Add traveller",
+        test_id="traveller",
+        max_width="560px",
     )
 
 
 def _travellers() -> rx.Component:
     return section(
         "Travellers",
-        rx.cond(
-            S.travellers.length() > 0,  # type: ignore[attr-defined]
-            data_table(
-                [
-                    ("Name", "left"),
-                    ("Relation", "left"),
-                    ("Born", "left"),
-                    ("Nationality", "left"),
-                    ("", "right"),
-                ],
-                rx.table.body(rx.foreach(S.travellers, _traveller)),
-                test_id="travellers",
-            ),
-            rx.text(
+        listing(
+            S.travellers,
+            [
+                ("Name", "left"),
+                ("Relation", "left"),
+                ("Born", "left"),
+                ("Nationality", "left"),
+                ("", "right"),
+            ],
+            _traveller,
+            test_id="travellers",
+            empty=rx.text(
                 "Family members or colleagues who travel with them.",
                 size="2",
                 color=rx.color("gray", 10),
@@ -332,21 +256,19 @@ def _query(row: ObjectVar[QueryRow]) -> rx.Component:
 def _queries() -> rx.Component:
     return section(
         "Queries",
-        rx.cond(
-            S.queries.length() > 0,  # type: ignore[attr-defined]
-            data_table(
-                [
-                    ("Query", "left"),
-                    ("Trip", "left"),
-                    ("Status", "left"),
-                    ("Assignee", "left"),
-                    ("SLA", "left"),
-                    ("Created", "left"),
-                ],
-                rx.table.body(rx.foreach(S.queries, _query)),
-                test_id="customer-queries",
-            ),
-            rx.text("No queries yet.", size="2", color=rx.color("gray", 10)),
+        listing(
+            S.queries,
+            [
+                ("Query", "left"),
+                ("Trip", "left"),
+                ("Status", "left"),
+                ("Assignee", "left"),
+                ("SLA", "left"),
+                ("Created", "left"),
+            ],
+            _query,
+            test_id="customer-queries",
+            empty=rx.text("No queries yet.", size="2", color=rx.color("gray", 10)),
         ),
     )
 
@@ -356,19 +278,8 @@ def _queries() -> rx.Component:
 
 def _candidate(row: ObjectVar[DuplicateRow]) -> rx.Component:
     chosen = S.merge_pick == row.customer_id
-    return rx.hstack(
-        rx.vstack(
-            rx.text(row.name, size="2", weight="bold"),
-            rx.text(row.detail, size="1", color=rx.color("gray", 11)),
-            spacing="0",
-            align="start",
-            min_width="0",
-        ),
-        rx.cond(
-            row.matched != "",
-            rx.badge(row.matched, color_scheme="amber", variant="soft", size="1"),
-        ),
-        rx.spacer(),
+    return duplicate_line(
+        row,
         rx.button(
             rx.cond(chosen, "Chosen", "Choose"),
             size="1",
@@ -376,8 +287,6 @@ def _candidate(row: ObjectVar[DuplicateRow]) -> rx.Component:
             on_click=S.pick_duplicate(row.customer_id),  # type: ignore[operator]
             data_testid="pick-duplicate",
         ),
-        align="center",
-        width="100%",
         padding="6px 8px",
         border_radius="8px",
         background=rx.cond(chosen, rx.color("accent", 3), "transparent"),
@@ -471,23 +380,14 @@ def _customer() -> rx.Component:
     )
 
 
-def _not_found() -> rx.Component:
-    return empty_state(
-        "search-x",
-        "Customer not found",
-        "The link may be for another agency.",
-        rx.link(rx.button("Back to customers", variant="soft"), href=routes.CUSTOMERS),
-        test_id="customer-not-found",
-    )
-
-
 @staff_page(
     route=routes.CUSTOMER, title="Customer", on_load=CustomerState.load, nav_route=routes.CUSTOMERS
 )
 def customer_page() -> rx.Component:
-    return gated(
-        loaded=S.loaded,
-        allowed=S.allowed,
-        role=S.role,
-        content=rx.cond(S.found, _customer(), _not_found()),
+    return record_page(
+        S,
+        _customer(),
+        what="customer",
+        text="The link may be for another agency.",
+        back=routes.CUSTOMERS,
     )

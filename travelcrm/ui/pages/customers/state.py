@@ -14,9 +14,9 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError, NotFoundError, ValidationFailedError
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
+from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customers
 from travelcrm.customers.models import Customer
 from travelcrm.customers.schemas import (
@@ -25,25 +25,24 @@ from travelcrm.customers.schemas import (
     TravellerIn,
     TravellerPublic,
 )
-from travelcrm.db import tenant_scope
-from travelcrm.queries import services as queries
+from travelcrm.db import Session
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.money import format_date
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.customers.list_state import DuplicateRow, duplicate_rows
 from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.queries.text import (
     QueryRow,
     TimelineRow,
-    parse_uuid,
+    labelled_queries,
     query_row,
     timeline_row,
 )
 from travelcrm.ui.pages.suppliers.text import as_text, clean_form, field_messages
-from travelcrm.ui.session import Viewer
+from travelcrm.ui.record import RecordPage
 
 EDIT_FIELDS = (
     "name",
@@ -60,6 +59,7 @@ EDIT_FIELDS = (
 )
 TRAVELLER_FIELDS = ("name", "relation", "date_of_birth", "nationality", "notes")
 QUERY_LIMIT = 50
+NOT_LISTED = "That traveller is not in this list; reload the page."
 
 
 @dataclass
@@ -102,15 +102,7 @@ def facts_of(customer: Customer, timezone: str) -> list[Fact]:
     return [Fact(label, value) for label, value in rows if value]
 
 
-def _sentence(message: str) -> str:
-    return message[:1].upper() + message[1:]
-
-
-class CustomerState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    found: bool = False
-    role: str = ""
+class CustomerState(RecordPage, rx.State):
     can_edit: bool = False
     can_merge: bool = False
     can_query: bool = False
@@ -143,72 +135,51 @@ class CustomerState(StaffPage, rx.State):
 
     # ---- plumbing -------------------------------------------------------------------------------
 
-    def _id(self) -> uuid.UUID:
-        customer_id = parse_uuid(self.customer_id)
-        if customer_id is None:
-            raise NotFoundError("Customer not found.")
-        return customer_id
+    def _record_id(self) -> uuid.UUID | None:
+        return parse_id(self.customer_id)
 
-    def _fill(self, viewer: Viewer) -> None:
-        ctx, tz = viewer.context, viewer.agency_timezone
-        with tenant_scope(ctx) as session:
-            customer = customers.get_customer(session, ctx, customer_id=self._id())
-            travellers = customers.list_travellers(session, ctx, customer_id=customer.id)
-            events = customers.customer_timeline(session, ctx, customer_id=customer.id)
-            rows = []
-            if can(ctx.role, Action.QUERIES_VIEW):
-                page = queries.list_queries(
-                    session,
-                    ctx,
-                    filters=QueryFilter(customer_id=customer.id),
-                    page=PageParams(limit=QUERY_LIMIT, cursor=None),
-                )
-                labels = queries.sla_labels(session, ctx, page.items)
-                rows = [query_row(i, labels.get(i.id, ""), tz) for i in page.items]
-            self.name, self.kind = customer.name, customer.kind
-            self.tags, self.notes = list(customer.tags), customer.notes or ""
-            self.facts = facts_of(customer, tz)
-            self.merged_into = (
-                routes.customer(customer.merged_into_id) if customer.merged_into_id else ""
+    def _missing(self) -> str:
+        return "Customer not found."
+
+    def _messages(self, exc: ValidationError) -> dict[str, str]:
+        return field_messages(exc)
+
+    def _read(self, session: Session, ctx: TenantContext, customer_id: uuid.UUID) -> None:
+        tz = self._timezone
+        customer = customers.get_customer(session, ctx, customer_id=customer_id)
+        travellers = customers.list_travellers(session, ctx, customer_id=customer.id)
+        events = customers.customer_timeline(session, ctx, customer_id=customer.id)
+        rows = []
+        if can(ctx.role, Action.QUERIES_VIEW):
+            items, _more = labelled_queries(
+                session, ctx, filters=QueryFilter(customer_id=customer.id), limit=QUERY_LIMIT
             )
-            self.version = customer.row_version
-            self.form = {name: as_text(getattr(customer, name)) for name in EDIT_FIELDS}
+            rows = [query_row(i, label, tz) for i, label in items]
+        self.name, self.kind = customer.name, customer.kind
+        self.tags, self.notes = list(customer.tags), customer.notes or ""
+        self.facts = facts_of(customer, tz)
+        self.merged_into = (
+            routes.customer(customer.merged_into_id) if customer.merged_into_id else ""
+        )
+        self.version = customer.row_version
+        self.form = {name: as_text(getattr(customer, name)) for name in EDIT_FIELDS}
         self.new_query_href = routes.new_query_for(self.customer_id)
         self.travellers = [traveller_row(t) for t in travellers]
         self.queries = rows
         self.timeline = [timeline_row(e, {}, tz) for e in events]
 
-    def _refresh(self, viewer: Viewer) -> None:
-        try:
-            self._fill(viewer)
-        except NotFoundError:
-            self.found = False
-
-    def _failed(self, viewer: Viewer, exc: DomainError) -> EventSpec:
-        self._refresh(viewer)
-        return rx.toast.error(exc.detail)
-
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.CUSTOMERS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.CUSTOMERS_VIEW)
         self.can_edit = can(role, Action.CUSTOMERS_EDIT)
         self.can_merge = can(role, Action.CUSTOMERS_MERGE)
         self.can_query = can(role, Action.QUERIES_EDIT)
-        self.customer_id = self._page_arg("id")[:64]
         self.edit_open = self.traveller_open = self.merge_open = False
-        self.found = False
-        if self.allowed:
-            try:
-                self._fill(viewer)
-                self.found = True
-            except NotFoundError:
-                self.found = False
-        self.loaded = True
+        self.customer_id = self._page_arg("id")[:64]
+        self._loaded()
         return None
 
     # ---- details --------------------------------------------------------------------------------
@@ -220,9 +191,6 @@ class CustomerState(StaffPage, rx.State):
 
     @event
     def save(self, form: dict[str, Any]) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         values = clean_form(form, EDIT_FIELDS)
         saved = clean_form(self.form, EDIT_FIELDS)
         changes = {k: v for k, v in values.items() if v != saved.get(k)}
@@ -232,24 +200,16 @@ class CustomerState(StaffPage, rx.State):
         if not changes:
             self.edit_open = False
             return rx.toast.info("Nothing changed.")
-        try:
-            data = CustomerUpdate.model_validate({**changes, "row_version": self.version})
-            with tenant_scope(viewer.context) as session:
-                customers.update_customer(
-                    session, viewer.context, customer_id=self._id(), data=data
-                )
-        except ValidationError as exc:
-            self.errors = field_messages(exc)
-            return rx.toast.error("Some fields need attention.")
-        except ValidationFailedError as exc:
-            self.errors = {e.field: _sentence(e.message) for e in exc.errors}
-            return rx.toast.error(exc.detail)
-        except DomainError as exc:  # a conflict: someone else changed it meanwhile
-            self.edit_open = False
-            return self._failed(viewer, exc)
-        self.edit_open = False
-        self._refresh(viewer)
-        return rx.toast.success("Customer saved.")
+        return self._submit(
+            CustomerUpdate,
+            {**changes, "row_version": self.version},
+            lambda session, ctx, customer_id, data: customers.update_customer(
+                session, ctx, customer_id=customer_id, data=data
+            ),
+            done="Customer saved.",
+            errors="errors",
+            dialog="edit_open",
+        )
 
     # ---- travellers -----------------------------------------------------------------------------
 
@@ -259,110 +219,80 @@ class CustomerState(StaffPage, rx.State):
 
     @event
     def add_traveller(self, form: dict[str, Any]) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         values = {k: v for k, v in clean_form(form, TRAVELLER_FIELDS).items() if v is not None}
         if values.get("nationality"):
             values["nationality"] = str(values["nationality"]).upper()
-        self.traveller_errors = {}
-        try:
-            data = TravellerIn.model_validate(values)
-            with tenant_scope(viewer.context) as session:
-                customers.add_traveller(session, viewer.context, customer_id=self._id(), data=data)
-        except ValidationError as exc:
-            self.traveller_errors = field_messages(exc)
-            return rx.toast.error("Some fields need attention.")
-        except ValidationFailedError as exc:
-            self.traveller_errors = {e.field: _sentence(e.message) for e in exc.errors}
-            return rx.toast.error(exc.detail)
-        except DomainError as exc:
-            self.traveller_open = False
-            return self._failed(viewer, exc)
-        self.traveller_open = False
-        self._refresh(viewer)
-        return rx.toast.success(f"{data.name} added.")
+        return self._submit(
+            TravellerIn,
+            values,
+            lambda session, ctx, customer_id, data: customers.add_traveller(
+                session, ctx, customer_id=customer_id, data=data
+            ),
+            done=f"{values.get('name') or 'The traveller'} added.",
+            errors="traveller_errors",
+            dialog="traveller_open",
+        )
 
     @event
     def remove_traveller(self, traveller_id: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        target = parse_uuid(traveller_id)
         row = next((t for t in self.travellers if t.traveller_id == traveller_id), None)
-        if target is None or row is None:
-            return rx.toast.error("That traveller is not in this list; reload the page.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                customers.remove_traveller(
-                    session, viewer.context, customer_id=self._id(), traveller_id=target
-                )
-        except DomainError as exc:
-            return self._failed(viewer, exc)
-        self._refresh(viewer)
-        return rx.toast.success(f"{row.name} removed.")
+        if row is None:
+            return rx.toast.error(NOT_LISTED)
+        return self._change_row(
+            traveller_id,
+            lambda session, ctx, customer_id, target: customers.remove_traveller(
+                session, ctx, customer_id=customer_id, traveller_id=target
+            ),
+            done=f"{row.name} removed.",
+            missing=NOT_LISTED,
+        )
 
     # ---- merge ----------------------------------------------------------------------------------
 
-    def _candidates(self, viewer: Viewer) -> None:
+    def _candidates(self, session: Session, ctx: TenantContext, this: uuid.UUID) -> None:
         """Customers with this one's email or phone first; then those matching the search."""
-        ctx = viewer.context
-        this = self._id()
-        with tenant_scope(ctx) as session:
-            customer = customers.get_customer(session, ctx, customer_id=this)
-            phones = [p for p in (customer.phone, customer.alt_phone) if p]
-            matches = customers.find_duplicates(
-                session, ctx, email=customer.email, phones=phones, exclude=this
+        customer = customers.get_customer(session, ctx, customer_id=this)
+        phones = [p for p in (customer.phone, customer.alt_phone) if p]
+        matches = customers.find_duplicates(
+            session, ctx, email=customer.email, phones=phones, exclude=this
+        )
+        found = [m.model_dump(mode="json") for m in matches]
+        text = self.merge_q.strip()
+        if len(text) >= 2:
+            page = customers.list_customers(
+                session,
+                ctx,
+                filters=CustomerFilter(q=text[:100]),
+                page=PageParams(limit=10, cursor=None),
             )
-            found = [m.model_dump(mode="json") for m in matches]
-            text = self.merge_q.strip()
-            if len(text) >= 2:
-                page = customers.list_customers(
-                    session,
-                    ctx,
-                    filters=CustomerFilter(q=text[:100]),
-                    page=PageParams(limit=10, cursor=None),
-                )
-                seen = {m["id"] for m in found} | {str(this)}
-                found += [
-                    {
-                        "id": str(c.id),
-                        "name": c.name,
-                        "email": c.email,
-                        "phone": c.phone,
-                        "matched_on": [],
-                    }
-                    for c in page.items
-                    if str(c.id) not in seen
-                ]
+            seen = {m["id"] for m in found} | {str(this)}
+            found += [
+                {
+                    "id": str(c.id),
+                    "name": c.name,
+                    "email": c.email,
+                    "phone": c.phone,
+                    "matched_on": [],
+                }
+                for c in page.items
+                if str(c.id) not in seen
+            ]
         self.candidates = duplicate_rows(found)
 
     @event
     def set_merge_open(self, value: bool) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.merge_open = bool(value)
         self.merge_q, self.merge_pick, self.merge_pick_name, self.candidates = "", "", "", []
-        if self.merge_open:
-            try:
-                self._candidates(viewer)
-            except DomainError as exc:
-                self.merge_open = False
-                return rx.toast.error(exc.detail)
-        return None
+        if not self.merge_open:
+            return None
+        _, failed = self._on_record(self._candidates)
+        self.merge_open = failed is None
+        return failed
 
     @event
     def set_merge_q(self, value: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.merge_q = str(value)[:100]
-        try:
-            self._candidates(viewer)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
-        return None
+        return self._on_record(self._candidates)[1]
 
     @event
     def pick_duplicate(self, customer_id: str) -> None:
@@ -372,24 +302,13 @@ class CustomerState(StaffPage, rx.State):
 
     @event
     def merge(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        duplicate = parse_uuid(self.merge_pick)
+        duplicate = parse_id(self.merge_pick)
         if duplicate is None:
             return rx.toast.error("Choose the duplicate to merge into this customer.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                customers.merge_customers(
-                    session,
-                    viewer.context,
-                    keep_id=self._id(),
-                    duplicate_id=duplicate,
-                    row_version=self.version,
-                )
-        except DomainError as exc:
-            self.merge_open = False
-            return self._failed(viewer, exc)
-        self.merge_open = False
-        self._refresh(viewer)
-        return rx.toast.success(f"{self.merge_pick_name} merged into {self.name}.")
+        return self._change(
+            lambda session, ctx, customer_id: customers.merge_customers(
+                session, ctx, keep_id=customer_id, duplicate_id=duplicate, row_version=self.version
+            ),
+            done=f"{self.merge_pick_name} merged into {self.name}.",
+            dialog="merge_open",
+        )

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark
+from travelcrm.ui.components.cards import brand_mark, icon_tile
 from travelcrm.ui.components.tables import data_table, empty_state, loading
 from travelcrm.ui.pages.outbox.state import LIMIT, MessageRow, OutboxState, TextPart
 
@@ -244,14 +244,7 @@ def _not_here() -> rx.Component:
     return rx.center(
         rx.card(
             rx.vstack(
-                rx.center(
-                    rx.icon("mail-x", size=26),
-                    width="52px",
-                    height="52px",
-                    border_radius="14px",
-                    background=rx.color("amber", 3),
-                    color=rx.color("amber", 11),
-                ),
+                icon_tile("mail-x", size=52, color="amber"),
                 rx.heading(
                     "The outbox page exists only in development", size="5", text_align="center"
                 ),

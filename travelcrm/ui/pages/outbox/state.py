@@ -7,7 +7,6 @@ Only when APP_ENV=dev. Elsewhere every handler returns before reading a message,
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass, field
 
 import reflex as rx
@@ -19,6 +18,7 @@ from travelcrm.mail.models import OutboxMessage
 from travelcrm.settings import get_settings
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
+from travelcrm.ui.kit import parse_id
 
 LIMIT = 50
 _URL = re.compile(r"https?://[^\s<>\"'`]+")
@@ -98,13 +98,6 @@ def message_row(message: OutboxMessage) -> MessageRow:
     )
 
 
-def _uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
 @dataclass
 class OutboxView:
     """What the page shows: the list, and the open message with its links marked."""
@@ -139,7 +132,7 @@ def open_view(message: OutboxMessage | None) -> OutboxView:
 def outbox_view(session: Session, *, selected_id: str = "", pick_newest: bool) -> OutboxView:
     """The newest messages; the one that was open stays open (else the newest, if asked)."""
     rows = mail.list_outbox(session, limit=LIMIT)
-    wanted = _uuid(selected_id) if selected_id else None
+    wanted = parse_id(selected_id)
     current = mail.get_message(session, message_id=wanted) if wanted else None
     if current is None and pick_newest and rows:
         current = rows[0]
@@ -187,7 +180,7 @@ class OutboxState(rx.State):
 
     @event
     def open_message(self, message_id: str) -> None:
-        wanted = _uuid(message_id)
+        wanted = parse_id(message_id)
         if not outbox_enabled() or wanted is None:
             return
         with system_scope() as session:

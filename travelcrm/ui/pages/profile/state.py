@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -22,7 +21,7 @@ from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.images import MAX_UPLOAD_BYTES
 from travelcrm.db import system_scope
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.shell_state import ShellState
 
 # The timezone select cannot hold an empty value: this one stands for "no timezone of my own".
@@ -127,7 +126,7 @@ def rejection_message(rejected: list[dict[str, Any]]) -> str:
     return f"This file cannot be used; choose a {ACCEPTED_TYPES_TEXT} image up to 5 MB."
 
 
-class ProfileState(rx.State):
+class ProfileState(StaffPage, rx.State):
     loaded: bool = False
     user_id: str = ""
     email: str = ""
@@ -148,15 +147,6 @@ class ProfileState(rx.State):
     def avatar_initials(self) -> str:
         return initials(self.display_name)
 
-    def _viewer(self) -> tuple[Viewer, uuid.UUID] | None:
-        viewer = identify(self.router.headers.cookie)
-        if viewer is None or viewer.context.user_id is None:
-            return None
-        return viewer, viewer.context.user_id
-
-    def _gone(self) -> EventSpec:
-        return rx.redirect(login_url(self.router.url.path))
-
     def _show(self, user: User) -> None:
         self._saved = details_form(user)
         self.form = dict(self._saved)
@@ -164,14 +154,14 @@ class ProfileState(rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            return self._gone()
+            return self._signed_out()
         viewer, user_id = who
         with system_scope() as session:
             found = accounts.own_profile(session, user_id=user_id)
             if found is None:
-                return self._gone()
+                return self._signed_out()
             user, self.has_avatar = found
             self._show(user)
         self.user_id = str(user_id)
@@ -201,9 +191,9 @@ class ProfileState(rx.State):
 
     @event
     def save_details(self, form_data: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            return self._gone()
+            return self._signed_out()
         _viewer, user_id = who
         # What the browser shows when Save is pressed (no typing lost to the input debounce).
         self.form = {**self.form, **{k: v for k, v in form_data.items() if k in DETAIL_FIELDS}}
@@ -237,9 +227,9 @@ class ProfileState(rx.State):
     async def upload_avatar(
         self, files: list[rx.UploadFile]
     ) -> AsyncIterator[EventSpec | list[EventSpec] | None]:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            yield self._gone()
+            yield self._signed_out()
             return
         _viewer, user_id = who
         if not files:
@@ -272,9 +262,9 @@ class ProfileState(rx.State):
 
     @event
     def remove_avatar(self) -> EventSpec | list[EventSpec] | None:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            return self._gone()
+            return self._signed_out()
         _viewer, user_id = who
         with system_scope() as session:
             accounts.remove_avatar(session, user_id=user_id)
@@ -286,9 +276,9 @@ class ProfileState(rx.State):
 
     @event
     def change_password(self, form_data: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            return self._gone()
+            return self._signed_out()
         viewer, user_id = who
         current, new, confirm = (str(form_data.get(name) or "") for name in PASSWORD_FIELDS)
         self.password_errors = password_problems(current, new, confirm)

@@ -12,7 +12,7 @@ from travelcrm.ui.components.dnd import draggable, drop_zone
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.queries.board_state import BoardState
 from travelcrm.ui.pages.queries.list_page import list_or_board, new_query_button
-from travelcrm.ui.pages.queries.parts import sla_chip
+from travelcrm.ui.pages.queries.parts import lost_dialog, sla_chip
 from travelcrm.ui.pages.queries.text import BOARD_COLUMNS, STATUS_COLORS, STATUS_WORDS, QueryRow
 from travelcrm.ui.template import staff_page
 
@@ -212,47 +212,14 @@ def _column(status: str) -> rx.Component:
 
 
 def _lost_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Why was ", S.lost_reference, " lost?"),
-            rx.dialog.description(
-                "The reason goes on the query's timeline and into the won/lost reports.",
-                size="2",
-                margin_bottom="12px",
-            ),
-            rx.radio_group.root(
-                rx.vstack(
-                    rx.foreach(
-                        S.reasons,
-                        lambda r: rx.text(
-                            rx.flex(rx.radio_group.item(value=r), r, spacing="2"),
-                            as_="label",
-                            size="2",
-                        ),
-                    ),
-                    spacing="2",
-                ),
-                value=S.lost_reason,
-                on_change=S.set_lost_reason,
-                data_testid="lost-reasons",
-            ),
-            rx.hstack(
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Mark as lost",
-                    color_scheme="red",
-                    disabled=S.lost_reason == "",
-                    on_click=S.confirm_lost,
-                    data_testid="confirm-lost",
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="16px",
-            ),
-            max_width="440px",
-        ),
+    return lost_dialog(
+        S.lost_reference,
+        reasons=S.reasons,
+        reason=S.lost_reason,
+        on_reason=S.set_lost_reason,
         open=S.lost_open,
         on_open_change=S.set_lost_open,
+        on_confirm=S.confirm_lost,
     )
 
 

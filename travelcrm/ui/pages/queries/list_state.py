@@ -6,16 +6,18 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError
-from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, Role, can
-from travelcrm.db import tenant_scope
-from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
-from travelcrm.ui.pages.queries.text import STATUS_WORDS, Option, QueryListRow, query_list_row
+from travelcrm.ui.pages.queries.text import (
+    STATUS_WORDS,
+    Option,
+    QueryListRow,
+    labelled_queries,
+    query_list_row,
+)
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
@@ -39,11 +41,8 @@ def query_filter(view: str, status: str, q: str) -> QueryFilter:
     )
 
 
-class QueriesState(Paged, StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class QueriesState(Paged, GatedPage, rx.State):
     can_create: bool = False
-    role: str = ""
     view: str = "all"
     q: str = ""
     status: str = ANY
@@ -55,22 +54,20 @@ class QueriesState(Paged, StaffPage, rx.State):
         return self.q.strip() != "" or self.status != ANY
 
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
-        cursor = self._page_cursor()
-        try:
-            with tenant_scope(viewer.context) as session:
-                page = queries.list_queries(
-                    session,
-                    viewer.context,
-                    filters=query_filter(self.view, self.status, self.q),
-                    page=PageParams(limit=PAGE_SIZE, cursor=cursor),
-                )
-                labels = queries.sla_labels(session, viewer.context, page.items)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
-        self.rows = [
-            query_list_row(i, labels.get(i.id, ""), viewer.agency_timezone) for i in page.items
-        ]
-        self._turned(page.next_cursor)
+        found, failed = self._run(
+            lambda session, ctx: labelled_queries(
+                session,
+                ctx,
+                filters=query_filter(self.view, self.status, self.q),
+                limit=PAGE_SIZE,
+                cursor=self._page_cursor(),
+            )
+        )
+        if found is None:
+            return failed
+        items, next_cursor = found
+        self.rows = [query_list_row(i, label, viewer.agency_timezone) for i, label in items]
+        self._turned(next_cursor)
         return None
 
     def _again(self) -> EventSpec | None:
@@ -79,12 +76,10 @@ class QueriesState(Paged, StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.QUERIES_VIEW)
         self.can_create = can(role, Action.QUERIES_EDIT)
         if not self.loaded:  # the first visit; later visits keep the chosen filter
             self.view = default_view(role)

@@ -10,7 +10,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.cards import back_link, icon_tile, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.queries.new_state import CustomerOption, NewQueryState
@@ -74,15 +74,7 @@ def _match(option: ObjectVar[CustomerOption]) -> rx.Component:
 
 def _chosen() -> rx.Component:
     return rx.hstack(
-        rx.center(
-            rx.icon("user-round", size=18),
-            width="36px",
-            height="36px",
-            border_radius="50%",
-            background=rx.color("accent", 3),
-            color=rx.color("accent", 11),
-            flex_shrink="0",
-        ),
+        icon_tile("user-round", size=36, round_=True),
         rx.vstack(
             rx.text(S.customer_name, weight="bold", data_testid="chosen-customer"),
             rx.text(S.customer_detail, size="1", color=rx.color("gray", 10)),
@@ -386,13 +378,7 @@ def _form() -> rx.Component:
 
 def _page() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Queries", spacing="1", align="center"),
-            href=routes.QUERIES,
-            size="2",
-            color=rx.color("gray", 11),
-            underline="hover",
-        ),
+        back_link("Queries", routes.QUERIES),
         rx.heading("New query", size="7", weight="bold", data_testid="page-title"),
         rx.text(
             "Drafts stay with you; submitted queries start their SLA clock and go to an agent.",

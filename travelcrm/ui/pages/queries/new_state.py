@@ -12,20 +12,22 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError, NotFoundError, ValidationFailedError
+from travelcrm.core.errors import FieldError, NotFoundError, ValidationFailedError
 from travelcrm.core.pagination import PageParams
-from travelcrm.core.permissions import Action, can
+from travelcrm.core.permissions import Action
+from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customers
 from travelcrm.customers.schemas import CustomerFilter
-from travelcrm.db import tenant_scope
+from travelcrm.db import Session, tenant_scope
 from travelcrm.queries import services as queries
-from travelcrm.queries.schemas import QueryCreate
+from travelcrm.queries.schemas import QueryCreate, QueryPublic
 from travelcrm.tenants.services import own_tenant
 from travelcrm.ui import routes
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.customers.text import readable_phone
-from travelcrm.ui.pages.queries.text import parse_uuid, query_field, query_input
+from travelcrm.ui.pages.queries.text import query_field, query_input
+from travelcrm.ui.record import NEEDS_ATTENTION, FormPage
 
 MAX_CHILDREN = 10
 MATCHES = 8
@@ -56,18 +58,17 @@ def schema_messages(exc: ValidationError) -> dict[str, str]:
     return messages
 
 
-def service_messages(exc: ValidationFailedError) -> dict[str, str]:
-    messages: dict[str, str] = {}
-    for problem in exc.errors:
-        text = problem.message[:1].upper() + problem.message[1:]
-        messages.setdefault(query_field(problem.field), text)
-    return messages
+def _create(session: Session, ctx: TenantContext, data: QueryCreate) -> QueryPublic:
+    """The query created; the service's field errors named as the form's controls."""
+    try:
+        query, _created = queries.create_query(session, ctx, data=data)
+    except ValidationFailedError as exc:
+        errors = [FieldError(query_field(e.field), e.message, e.code) for e in exc.errors]
+        raise ValidationFailedError(exc.detail, errors=errors) from exc
+    return queries.to_public(session, ctx, query)
 
 
-class NewQueryState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class NewQueryState(FormPage, rx.State):
     form_key: int = 0
     # the customer: one found, or a new one typed in
     new_customer: bool = False
@@ -83,6 +84,9 @@ class NewQueryState(StaffPage, rx.State):
     errors: dict[str, str] = {}
     _submit: bool = True
 
+    def _messages(self, exc: ValidationError) -> dict[str, str]:
+        return schema_messages(exc)
+
     @rx.var
     def child_slots(self) -> list[int]:
         return list(range(self.children))
@@ -96,18 +100,15 @@ class NewQueryState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_EDIT)
         if viewer is None:
             return self._signed_out()
-        role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.QUERIES_EDIT)
         self.form_key += 1
         self.new_customer, self.by_month, self.children, self.errors = False, False, 0, {}
         self.customer_id = self.customer_name = self.customer_detail = self.customer_q = ""
         self.matches = []
         if self.allowed:
-            wanted = parse_uuid(self.router.url.query_parameters.get("customer", ""))
+            wanted = parse_id(self.router.url.query_parameters.get("customer", ""))
             try:
                 with tenant_scope(viewer.context) as session:
                     self.currency = own_tenant(session, viewer.context).default_currency
@@ -123,24 +124,21 @@ class NewQueryState(StaffPage, rx.State):
 
     @event
     def search_customers(self, value: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.customer_q = str(value)[:100]
         text = self.customer_q.strip()
         if len(text) < 2:
             self.matches = []
             return None
-        try:
-            with tenant_scope(viewer.context) as session:
-                page = customers.list_customers(
-                    session,
-                    viewer.context,
-                    filters=CustomerFilter(q=text),
-                    page=PageParams(limit=MATCHES, cursor=None),
-                )
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        page, failed = self._run(
+            lambda session, ctx: customers.list_customers(
+                session,
+                ctx,
+                filters=CustomerFilter(q=text),
+                page=PageParams(limit=MATCHES, cursor=None),
+            )
+        )
+        if page is None:
+            return failed
         self.matches = [customer_option(c) for c in page.items]
         return None
 
@@ -177,9 +175,6 @@ class NewQueryState(StaffPage, rx.State):
 
     @event
     def save(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.errors = {}
         if not self.new_customer and not self.customer_id:
             self.errors = {"customer": "Find the customer, or add a new one."}
@@ -192,20 +187,14 @@ class NewQueryState(StaffPage, rx.State):
             children=self.children,
             submit=self._submit,
         )
-        try:
-            data = QueryCreate.model_validate(values)
-        except ValidationError as exc:
-            self.errors = schema_messages(exc)
-            return rx.toast.error("Some fields need attention.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                query, _created = queries.create_query(session, viewer.context, data=data)
-                public = queries.to_public(session, viewer.context, query)
-        except ValidationFailedError as exc:
-            self.errors = service_messages(exc)
-            return rx.toast.error("Some fields need attention.")
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        data = self._parse(QueryCreate, values, errors="errors")
+        if data is None:
+            return rx.toast.error(NEEDS_ATTENTION)
+        public, failed = self._run(
+            lambda session, ctx: _create(session, ctx, data), errors="errors"
+        )
+        if public is None:
+            return failed
         if not data.submit:
             said = f"{public.reference} saved as a draft."
         elif public.assigned_to_name:

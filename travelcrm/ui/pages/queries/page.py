@@ -8,9 +8,16 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import section
-from travelcrm.ui.components.tables import empty_state, gated
-from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge, timeline
+from travelcrm.ui.components.cards import back_link, section
+from travelcrm.ui.components.dialogs import confirm_dialog
+from travelcrm.ui.components.tables import record_page
+from travelcrm.ui.pages.queries.parts import (
+    lost_dialog,
+    priority_badge,
+    sla_chip,
+    status_badge,
+    timeline,
+)
 from travelcrm.ui.pages.queries.state import Detail, Move, QueryState
 from travelcrm.ui.template import staff_page
 
@@ -90,14 +97,7 @@ def _fact(icon: str, label: str, content: rx.Component) -> rx.Component:
 
 def _header() -> rx.Component:
     return rx.vstack(
-        rx.link(
-            rx.hstack(rx.icon("arrow-left", size=14), "Queries", spacing="1", align="center"),
-            href=routes.QUERIES,
-            size="2",
-            color=rx.color("gray", 11),
-            underline="hover",
-            data_testid="back-to-queries",
-        ),
+        back_link("Queries", routes.QUERIES, "back-to-queries"),
         rx.hstack(
             rx.heading(S.reference, size="7", weight="bold", data_testid="page-title"),
             status_badge(S.status, size="2"),
@@ -287,76 +287,27 @@ def _activity() -> rx.Component:
 
 
 def _lost_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title("Why was ", S.reference, " lost?"),
-            rx.dialog.description(
-                "The reason goes on the timeline and into the won/lost reports.",
-                size="2",
-                margin_bottom="12px",
-            ),
-            rx.radio_group.root(
-                rx.vstack(
-                    rx.foreach(
-                        S.reasons,
-                        lambda r: rx.text(
-                            rx.flex(rx.radio_group.item(value=r), r, spacing="2"),
-                            as_="label",
-                            size="2",
-                        ),
-                    ),
-                    spacing="2",
-                ),
-                value=S.lost_reason,
-                on_change=S.set_lost_reason,
-            ),
-            rx.hstack(
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.button(
-                    "Mark as lost",
-                    color_scheme="red",
-                    disabled=S.lost_reason == "",
-                    on_click=S.confirm_lost,
-                    data_testid="confirm-lost",
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="16px",
-            ),
-            max_width="440px",
-        ),
+    return lost_dialog(
+        S.reference,
+        reasons=S.reasons,
+        reason=S.lost_reason,
+        on_reason=S.set_lost_reason,
         open=S.lost_open,
         on_open_change=S.set_lost_open,
+        on_confirm=S.confirm_lost,
     )
 
 
 def _cancel_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Cancel ", S.reference, "?"),
-            rx.alert_dialog.description(
-                "For duplicates, spam and tests: a cancelled query is closed for good "
-                "(a customer who went elsewhere is lost, not cancelled).",
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Cancel query",
-                        color_scheme="red",
-                        on_click=S.confirm_cancel,
-                        data_testid="confirm-cancel",
-                    )
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="16px",
-            ),
-            max_width="460px",
-        ),
+    return confirm_dialog(
+        rx.text("Cancel ", S.reference, "?", as_="span"),
+        "For duplicates, spam and tests: a cancelled query is closed for good "
+        "(a customer who went elsewhere is lost, not cancelled).",
         open=S.cancel_open,
         on_open_change=S.set_cancel_open,
+        on_confirm=S.confirm_cancel,
+        action_label="Cancel query",
+        test_id="confirm-cancel",
     )
 
 
@@ -383,21 +334,13 @@ def _query() -> rx.Component:
     )
 
 
-def _not_found() -> rx.Component:
-    return empty_state(
-        "search-x",
-        "Query not found",
-        "It may be assigned to someone else, or the link is not for this agency.",
-        rx.link(rx.button("Back to queries", variant="soft"), href=routes.QUERIES),
-        test_id="query-not-found",
-    )
-
-
 @staff_page(route=routes.QUERY, title="Query", on_load=QueryState.load, nav_route=routes.QUERIES)
 def query_page() -> rx.Component:
-    return gated(
-        loaded=S.loaded,
-        allowed=S.allowed,
-        role=S.role,
-        content=rx.cond(S.found, _query(), _not_found()),
+    return record_page(
+        S,
+        _query(),
+        what="query",
+        text="It may be assigned to someone else, or the link is not for this agency.",
+        back=routes.QUERIES,
+        plural="queries",
     )

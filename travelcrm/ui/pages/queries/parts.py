@@ -3,9 +3,13 @@ activity timeline."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from travelcrm.ui.components.cards import icon_tile
+from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_COLORS,
     PRIORITY_LABELS,
@@ -82,15 +86,7 @@ def sla_chip(
 
 def _timeline_icon(kind: rx.Var[str]) -> rx.Component:
     def tile(icon: str, color: str) -> rx.Component:
-        return rx.center(
-            rx.icon(icon, size=14),
-            width="28px",
-            height="28px",
-            border_radius="50%",
-            background=rx.color(color, 3),
-            color=rx.color(color, 11),
-            flex_shrink="0",
-        )
+        return icon_tile(icon, size=28, color=color, round_=True)
 
     return rx.match(
         kind,
@@ -138,4 +134,44 @@ def timeline(rows: rx.Var[list[TimelineRow]] | list[TimelineRow]) -> rx.Componen
         items.length() > 0,  # type: ignore[attr-defined]
         rx.vstack(rx.foreach(items, timeline_entry), spacing="0", width="100%"),
         rx.text("Nothing yet.", size="2", color=rx.color("gray", 10)),
+    )
+
+
+def lost_dialog(
+    reference: rx.Var[str] | str,
+    *,
+    reasons: rx.Var[list[str]] | list[str],
+    reason: rx.Var[str] | str,
+    on_reason: Any,
+    open: rx.Var[bool] | bool,
+    on_open_change: Any,
+    on_confirm: Any,
+) -> rx.Component:
+    """ "Why was it lost?": the agency's reasons to choose one of, then Mark as lost
+    (`save-lost`); the query page and the board ask it the same way."""
+    return form_dialog(
+        rx.text("Why was ", reference, " lost?", as_="span"),
+        rx.radio_group.root(
+            rx.vstack(
+                rx.foreach(
+                    reasons,
+                    lambda r: rx.text(
+                        rx.flex(rx.radio_group.item(value=r), r, spacing="2"),
+                        as_="label",
+                        size="2",
+                    ),
+                ),
+                spacing="2",
+            ),
+            value=reason,
+            on_change=on_reason,
+            data_testid="lost-reasons",
+        ),
+        open=open,
+        on_open_change=on_open_change,
+        on_submit=on_confirm,
+        submit_label="Mark as lost",
+        test_id="lost",
+        description="The reason goes on the query's timeline and into the won/lost reports.",
+        max_width="440px",
     )

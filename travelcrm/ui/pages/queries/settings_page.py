@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.queries.sla import WEEKDAY_NAMES
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import icon_tile, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.queries.settings_state import (
@@ -74,15 +74,7 @@ def _intro(*text: rx.Component | rx.Var[str] | str) -> rx.Component:
 def _rule_card(value: str, title: str, icon: str, text: str) -> rx.Component:
     return rx.radio_cards.item(
         rx.hstack(
-            rx.center(
-                rx.icon(icon, size=16),
-                width="30px",
-                height="30px",
-                border_radius="8px",
-                background=rx.color("accent", 3),
-                color=rx.color("accent", 11),
-                flex_shrink="0",
-            ),
+            icon_tile(icon, size=30, icon_size=16),
             rx.vstack(
                 rx.text(title, size="2", weight="bold"),
                 rx.text(text, size="1", color=rx.color("gray", 11)),

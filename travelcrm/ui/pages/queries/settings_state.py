@@ -17,24 +17,25 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError, ValidationFailedError
-from travelcrm.core.permissions import Action, can
+from travelcrm.core.errors import FieldError, ValidationFailedError
+from travelcrm.core.permissions import Action
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import Session, tenant_scope
+from travelcrm.db import Session
 from travelcrm.queries import services as queries
 from travelcrm.queries.models import QuerySettings
 from travelcrm.queries.schemas import AgentProfileIn, QuerySettingsIn
 from travelcrm.queries.sla import DEFAULT_TARGETS, WEEKDAY_NAMES, Priority
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
-from travelcrm.ui.pages.queries.text import parse_uuid, split_list
-from travelcrm.ui.session import Viewer
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.queries.text import split_list
+from travelcrm.ui.record import GatedPage
 
 KINDS = ("first_response", "follow_up")
 PRIORITIES = tuple(p.value for p in Priority)
 RULES = ("round_robin", "least_loaded", "skill")
 MAX_HOLIDAYS = 100
 REASON_LENGTH = 120
+SETTINGS_NEED_ATTENTION = "Some settings need attention."
 
 
 @dataclass
@@ -150,6 +151,15 @@ def service_messages(exc: ValidationFailedError) -> dict[str, str]:
     return messages
 
 
+def _saved_settings(session: Session, ctx: TenantContext, data: QuerySettingsIn) -> QuerySettings:
+    """The settings saved; the service's checks named by the section they concern."""
+    try:
+        return queries.update_settings(session, ctx, data=data)
+    except ValidationFailedError as exc:
+        sections = [FieldError(name, text) for name, text in service_messages(exc).items()]
+        raise ValidationFailedError(exc.detail, errors=sections) from exc
+
+
 def agent_input(row: AgentRow) -> dict[str, Any]:
     cap = row.cap.strip()
     return {
@@ -169,10 +179,7 @@ def agent_message(exc: ValidationError) -> str:
     }.get(field, _sentence(str(error.get("msg", "is not valid"))))
 
 
-class QuerySettingsState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class QuerySettingsState(GatedPage, rx.State):
     timezone: str = ""
     # the settings, saved together
     rule: str = "round_robin"
@@ -224,13 +231,10 @@ class QuerySettingsState(StaffPage, rx.State):
         self._saved = self._values()
         self.dirty = False
 
-    def _fill(self, viewer: Viewer) -> None:
-        ctx = viewer.context
-        with tenant_scope(ctx) as session:
-            settings = queries.query_settings(session, ctx)
-            self._show(settings)
-            self.reasons = queries.lost_reasons(session, ctx)
-            self._fill_agents(session, ctx)
+    def _fill(self, session: Session, ctx: TenantContext) -> None:
+        self._show(queries.query_settings(session, ctx))
+        self.reasons = queries.lost_reasons(session, ctx)
+        self._fill_agents(session, ctx)
 
     def _fill_agents(self, session: Session, ctx: TenantContext) -> None:
         rows = queries.workload(session, ctx)
@@ -257,20 +261,12 @@ class QuerySettingsState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_SETTINGS)
         if viewer is None:
             return self._signed_out()
-        role = viewer.context.role
-        self.role = role.value
         self.timezone = viewer.agency_timezone
-        self.allowed = can(role, Action.QUERIES_SETTINGS)
         self.new_reason, self.reason_error = "", ""
-        result = None
-        if self.allowed:
-            try:
-                self._fill(viewer)
-            except DomainError as exc:
-                result = rx.toast.error(exc.detail)
+        result = self._run(self._fill)[1] if self.allowed else None
         self.loaded = True
         return result
 
@@ -352,39 +348,27 @@ class QuerySettingsState(StaffPage, rx.State):
     @event
     def discard(self) -> EventSpec | None:
         """Back to what is saved."""
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        if not can(viewer.context.role, Action.QUERIES_SETTINGS):
-            return None
-        try:
-            with tenant_scope(viewer.context) as session:
-                self._show(queries.query_settings(session, viewer.context))
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
-        return None
+        return self._run(
+            lambda session, ctx: self._show(queries.query_settings(session, ctx)),
+            may=Action.QUERIES_SETTINGS,
+        )[1]
 
     @event
     def save(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
+        if self._viewer() is None:  # before saying what is wrong with the form
             return self._signed_out()
         self.errors = {}
         try:
             data = QuerySettingsIn.model_validate(self._values())
         except ValidationError as exc:
             self.errors = schema_messages(exc)
-            return rx.toast.error("Some settings need attention.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                saved = queries.update_settings(session, viewer.context, data=data)
-                self._show(saved)
-        except ValidationFailedError as exc:
-            self.errors = service_messages(exc)
-            return rx.toast.error("Some settings need attention.")
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
-        return rx.toast.success("Query settings saved.")
+            return rx.toast.error(SETTINGS_NEED_ATTENTION)
+        _, failed = self._run(
+            lambda session, ctx: self._show(_saved_settings(session, ctx, data)), errors="errors"
+        )
+        if self.errors:
+            return failed or rx.toast.error(SETTINGS_NEED_ATTENTION)
+        return failed or rx.toast.success("Query settings saved.")
 
     # ---- lost reasons ---------------------------------------------------------------------------
 
@@ -395,9 +379,6 @@ class QuerySettingsState(StaffPage, rx.State):
 
     @event
     def add_reason(self, form: dict[str, Any] | None = None) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         label = " ".join(str((form or {}).get("reason", self.new_reason) or "").split())
         if not label:
             self.reason_error = "Write the reason, e.g. Chose a cheaper package."
@@ -408,12 +389,14 @@ class QuerySettingsState(StaffPage, rx.State):
         if label in self.reasons:
             self.reason_error = "That reason is on the list already."
             return None
-        try:
-            with tenant_scope(viewer.context) as session:
-                queries.add_lost_reason(session, viewer.context, label=label)
-                self.reasons = queries.lost_reasons(session, viewer.context)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+
+        def work(session: Session, ctx: TenantContext) -> None:
+            queries.add_lost_reason(session, ctx, label=label)
+            self.reasons = queries.lost_reasons(session, ctx)
+
+        _, failed = self._run(work)
+        if failed is not None:
+            return failed
         self.new_reason, self.reason_error = "", ""
         self.reason_key += 1
         return rx.toast.success(f"“{label}” added to the lost reasons.")
@@ -432,10 +415,7 @@ class QuerySettingsState(StaffPage, rx.State):
 
     @event
     def save_agent(self, user_id: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        target = parse_uuid(user_id)
+        target = parse_id(user_id)
         row = next((a for a in self.agents if a.user_id == user_id), None)
         if target is None or row is None:
             return rx.toast.error("That agent is not in this list; reload the page.")
@@ -445,10 +425,10 @@ class QuerySettingsState(StaffPage, rx.State):
             row.error = agent_message(exc)
             self.agents = list(self.agents)
             return rx.toast.error(f"{row.name}: {row.error}")
-        try:
-            with tenant_scope(viewer.context) as session:
-                queries.set_agent_profile(session, viewer.context, user_id=target, data=data)
-                self._fill_agents(session, viewer.context)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
-        return rx.toast.success(f"{row.name}'s profile saved.")
+
+        def work(session: Session, ctx: TenantContext) -> None:
+            queries.set_agent_profile(session, ctx, user_id=target, data=data)
+            self._fill_agents(session, ctx)
+
+        _, failed = self._run(work)
+        return failed or rx.toast.success(f"{row.name}'s profile saved.")

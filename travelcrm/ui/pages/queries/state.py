@@ -17,9 +17,9 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError, NotFoundError
 from travelcrm.core.permissions import Action, can
-from travelcrm.db import tenant_scope
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import Session
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import OPEN_STATUSES, QueryStatus
 from travelcrm.queries.schemas import QueryPublic
@@ -28,17 +28,17 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.money import format_money, format_range
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.queries.lost import AsksWhyLost
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_LABELS,
     STATUS_WORDS,
     Option,
     TimelineRow,
-    parse_uuid,
     sla_tone,
     timeline_row,
 )
-from travelcrm.ui.session import Viewer
+from travelcrm.ui.record import RecordPage
 
 NOTE_KINDS = ("note", "call", "email")
 OPEN_VALUES = frozenset(s.value for s in OPEN_STATUSES)
@@ -142,11 +142,7 @@ def details_of(query: QueryPublic, timezone: str) -> list[Detail]:
     return [Detail(label, value) for label, value in rows if value]
 
 
-class QueryState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    found: bool = False
-    role: str = ""
+class QueryState(AsksWhyLost, RecordPage, rx.State):
     can_edit: bool = False
     can_assign: bool = False
     query_id: str = ""
@@ -175,9 +171,6 @@ class QueryState(StaffPage, rx.State):
     note_error: str = ""
     note_key: int = 0
     # lost: the reason; cancel: a confirmation
-    lost_open: bool = False
-    reasons: list[str] = []
-    lost_reason: str = ""
     cancel_open: bool = False
 
     @rx.var
@@ -187,19 +180,17 @@ class QueryState(StaffPage, rx.State):
 
     # ---- plumbing -------------------------------------------------------------------------------
 
-    def _id(self) -> uuid.UUID:
-        query_id = parse_uuid(self.query_id)
-        if query_id is None:
-            raise NotFoundError("Query not found.")
-        return query_id
+    def _record_id(self) -> uuid.UUID | None:
+        return parse_id(self.query_id)
 
-    def _fill(self, viewer: Viewer) -> None:
-        ctx = viewer.context
-        with tenant_scope(ctx) as session:
-            query = queries.get_query(session, ctx, query_id=self._id())
-            public = queries.to_public(session, ctx, query)
-            events = queries.query_timeline(session, ctx, query_id=query.id)
-            people = queries.colleagues(session, ctx)
+    def _missing(self) -> str:
+        return "Query not found."
+
+    def _read(self, session: Session, ctx: TenantContext, query_id: uuid.UUID) -> None:
+        query = queries.get_query(session, ctx, query_id=query_id)
+        public = queries.to_public(session, ctx, query)
+        events = queries.query_timeline(session, ctx, query_id=query.id)
+        people = queries.colleagues(session, ctx)
         names = {str(user_id): name for user_id, name in people}
         self.reference, self.title = public.reference, public.title
         self.status = public.status.value
@@ -215,113 +206,65 @@ class QueryState(StaffPage, rx.State):
         self.moves = [
             move_of(self.status, to) for to in MOVE_ORDER if to in set(public.allowed_next)
         ]
-        self.details = details_of(public, viewer.agency_timezone)
+        self.details = details_of(public, self._timezone)
         self.notes = public.notes or ""
-        self.timeline = [timeline_row(e, names, viewer.agency_timezone) for e in events]
+        self.timeline = [timeline_row(e, names, self._timezone) for e in events]
         self.colleagues = [Option(str(user_id), name) for user_id, name in people]
-
-    def _refresh(self, viewer: Viewer) -> None:
-        try:
-            self._fill(viewer)
-        except NotFoundError:
-            self.found = False  # e.g. reassigned away from an agent who may not see it now
-
-    def _failed(self, viewer: Viewer, exc: DomainError) -> EventSpec:
-        self._refresh(viewer)
-        return rx.toast.error(exc.detail)
 
     # ---- loading --------------------------------------------------------------------------------
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.QUERIES_VIEW)
         self.can_edit = can(role, Action.QUERIES_EDIT)
         self.can_assign = can(role, Action.QUERIES_ASSIGN)
-        self.query_id = self._page_arg("id")[:64]
         self.lost_open = self.cancel_open = False
         self.note_kind, self.counts_as_reply, self.note_error = "note", False, ""
-        self.found = False
-        if self.allowed:
-            try:
-                self._fill(viewer)
-                self.found = True
-            except NotFoundError:
-                self.found = False
-        self.loaded = True
+        self.query_id = self._page_arg("id")[:64]
+        self._loaded()
         return None
 
     @event
     def tick(self, _value: Any = None) -> EventSpec | None:
-        """The SLA clock, read again (each minute while the page is open)."""
-        viewer = self._viewer()
-        if viewer is None:
+        """The SLA clock, read again (each minute while the page is open); a query reassigned
+        away from an agent who may not see it now is "not found" then."""
+        if self._viewer() is None:
             return self._signed_out()
         if self.found:
-            self._refresh(viewer)
+            self._refresh()
         return None
 
     # ---- moves ----------------------------------------------------------------------------------
 
-    def _transition(
-        self, viewer: Viewer, to: QueryStatus, reason: str | None = None
-    ) -> EventSpec | None:
-        try:
-            with tenant_scope(viewer.context) as session:
-                queries.transition(
-                    session,
-                    viewer.context,
-                    query_id=self._id(),
-                    to=to,
-                    row_version=self.version,
-                    reason=reason,
-                )
-        except DomainError as exc:  # refused (names the allowed moves), conflict, not found
-            return self._failed(viewer, exc)
-        self._refresh(viewer)
-        return rx.toast.success(f"{self.reference} is {STATUS_WORDS[to.value].lower()} now.")
+    def _transition(self, to: QueryStatus, reason: str | None = None) -> EventSpec | None:
+        """Refused (the toast names the allowed moves), stale or gone: the page as it is now."""
+        return self._change(
+            lambda session, ctx, query_id: queries.transition(
+                session, ctx, query_id=query_id, to=to, row_version=self.version, reason=reason
+            ),
+            done=f"{self.reference} is {STATUS_WORDS[to.value].lower()} now.",
+        )
 
     @event
     def move(self, to: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         if to not in STATUS_WORDS:
             return None
         if to == QueryStatus.LOST.value:
-            try:
-                with tenant_scope(viewer.context) as session:
-                    self.reasons = queries.lost_reasons(session, viewer.context)
-            except DomainError as exc:
-                return rx.toast.error(exc.detail)
-            self.lost_reason, self.lost_open = "", True
-            return None
+            return self._ask_why_lost()
         if to == QueryStatus.CANCELLED.value:
             self.cancel_open = True
             return None
-        return self._transition(viewer, QueryStatus(to))
+        return self._transition(QueryStatus(to))
 
     @event
-    def set_lost_open(self, value: bool) -> None:
-        self.lost_open = bool(value)
-
-    @event
-    def set_lost_reason(self, value: str) -> None:
-        self.lost_reason = value if value in self.reasons else ""
-
-    @event
-    def confirm_lost(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        if not self.lost_reason:
-            return rx.toast.error("Choose why it was lost.")
-        self.lost_open = False
-        return self._transition(viewer, QueryStatus.LOST, self.lost_reason)
+    def confirm_lost(self, _form: dict[str, Any] | None = None) -> EventSpec | None:
+        reason = self._why_lost()
+        if not isinstance(reason, str):
+            return reason
+        return self._transition(QueryStatus.LOST, reason)
 
     @event
     def set_cancel_open(self, value: bool) -> None:
@@ -329,33 +272,21 @@ class QueryState(StaffPage, rx.State):
 
     @event
     def confirm_cancel(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.cancel_open = False
-        return self._transition(viewer, QueryStatus.CANCELLED)
+        return self._transition(QueryStatus.CANCELLED)
 
     @event
     def reassign(self, user_id: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        target = parse_uuid(user_id)
+        target = parse_id(user_id)
         if target is None or user_id == self.assignee_id:
             return None
-        try:
-            with tenant_scope(viewer.context) as session:
-                queries.reassign(
-                    session,
-                    viewer.context,
-                    query_id=self._id(),
-                    user_id=target,
-                    row_version=self.version,
-                )
-        except DomainError as exc:
-            return self._failed(viewer, exc)
-        self._refresh(viewer)
-        return rx.toast.success(f"{self.reference} is with {self.assignee} now.")
+        name = next((c.label for c in self.colleagues if c.value == user_id), "them")
+        return self._change(
+            lambda session, ctx, query_id: queries.reassign(
+                session, ctx, query_id=query_id, user_id=target, row_version=self.version
+            ),
+            done=f"{self.reference} is with {name} now.",
+        )
 
     # ---- notes and calls ------------------------------------------------------------------------
 
@@ -372,9 +303,6 @@ class QueryState(StaffPage, rx.State):
 
     @event
     def add_note(self, form: dict[str, Any]) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.note_error = ""
         body = str(form.get("body") or "").strip()
         try:
@@ -388,13 +316,15 @@ class QueryState(StaffPage, rx.State):
         except ValidationError:
             self.note_error = "Write what was said (up to 5,000 characters)."
             return None
-        try:
-            with tenant_scope(viewer.context) as session:
-                queries.add_note(session, viewer.context, query_id=self._id(), data=data)
-        except DomainError as exc:
-            return self._failed(viewer, exc)
         said = {"note": "Note added.", "call": "Call logged.", "email": "Email logged."}
-        self.note_key += 1
+        return self._change(
+            lambda session, ctx, query_id: queries.add_note(
+                session, ctx, query_id=query_id, data=data
+            ),
+            done=said[data.kind],
+            then=self._note_added,
+        )
+
+    def _note_added(self) -> None:
+        self.note_key += 1  # an empty form for the next one
         self.counts_as_reply = self.note_kind != "note"
-        self._refresh(viewer)
-        return rx.toast.success(said[data.kind])

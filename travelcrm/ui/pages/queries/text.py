@@ -4,14 +4,17 @@ schema's input (blank -> null, numbers as numbers, lists split on commas)."""
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.pagination import PageParams
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import Session
+from travelcrm.queries import services as queries
 from travelcrm.queries.machine import STATUS_LABELS, QueryStatus, allowed_next
-from travelcrm.queries.schemas import QueryListItem
+from travelcrm.queries.schemas import QueryFilter, QueryListItem
 from travelcrm.queries.sla import Priority
 from travelcrm.timeline.schemas import TimelineItem
 from travelcrm.ui import routes
@@ -289,8 +292,18 @@ def query_field(field: str) -> str:
     return QUERY_FIELD_NAMES.get(parts[0], parts[0])
 
 
-def parse_uuid(value: object) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError:
-        return None
+def labelled_queries(
+    session: Session,
+    ctx: TenantContext,
+    *,
+    filters: QueryFilter,
+    limit: int,
+    cursor: str | None = None,
+) -> tuple[list[tuple[QueryListItem, str]], str | None]:
+    """One page of queries, each with its SLA words ("Reply due in 2 h"), and the next page's
+    cursor (None on the last page)."""
+    page = queries.list_queries(
+        session, ctx, filters=filters, page=PageParams(limit=limit, cursor=cursor)
+    )
+    labels = queries.sla_labels(session, ctx, page.items)
+    return [(item, labels.get(item.id, "")) for item in page.items], page.next_cursor

@@ -6,21 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.core.clock import as_utc, utcnow
-from travelcrm.core.errors import DomainError
 from travelcrm.core.pagination import PageParams
-from travelcrm.core.permissions import Action, can
-from travelcrm.db import tenant_scope
+from travelcrm.core.permissions import Action
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import Session
 from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryFilter, WorkloadRow
 from travelcrm.queries.sla import format_duration
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
 WAITING_LIMIT = 100
@@ -65,10 +66,7 @@ def agent_line(row: WorkloadRow, timezone: str, now: datetime) -> AgentLine:
     )
 
 
-class WorkloadState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class WorkloadState(GatedPage, rx.State):
     agents: list[AgentLine] = []
     chart: list[dict[str, str | int]] = []
     online: int = 0
@@ -81,20 +79,23 @@ class WorkloadState(StaffPage, rx.State):
         return max(160, 40 * len(self.chart) + 70)
 
     def _fill(self, viewer: Viewer) -> EventSpec | None:
-        ctx = viewer.context
         now = utcnow()
-        try:
-            with tenant_scope(ctx) as session:
-                rows = queries.workload(session, ctx, now=now)
-                unassigned = queries.list_queries(
-                    session,
-                    ctx,
-                    filters=QueryFilter(view="unassigned"),
-                    page=PageParams(limit=WAITING_LIMIT, cursor=None),
-                    now=now,
-                )
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+
+        def work(session: Session, ctx: TenantContext) -> tuple[Any, Any]:
+            rows = queries.workload(session, ctx, now=now)
+            unassigned = queries.list_queries(
+                session,
+                ctx,
+                filters=QueryFilter(view="unassigned"),
+                page=PageParams(limit=WAITING_LIMIT, cursor=None),
+                now=now,
+            )
+            return rows, unassigned
+
+        found, failed = self._run(work)
+        if found is None:
+            return failed
+        rows, unassigned = found
         self.agents = [agent_line(r, viewer.agency_timezone, now) for r in rows]
         self.chart = [
             {
@@ -114,11 +115,9 @@ class WorkloadState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.QUERIES_ASSIGN)
         if viewer is None:
             return self._signed_out()
-        self.role = viewer.context.role.value
-        self.allowed = can(viewer.context.role, Action.QUERIES_ASSIGN)
         result = self._fill(viewer) if self.allowed else None
         self.loaded = True
         return result

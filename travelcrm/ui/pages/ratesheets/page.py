@@ -11,6 +11,7 @@ import reflex as rx
 from travelcrm.ratesheets.schemas import ImportField
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card
+from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.ratesheets.state import (
@@ -699,30 +700,14 @@ def _done() -> rx.Component:
 
 
 def _replace_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("A draft already exists"),
-            rx.alert_dialog.description(S.replace_message),
-            rx.hstack(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        "Cancel", variant="soft", color_scheme="gray", on_click=S.close_replace
-                    )
-                ),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Replace the draft's lines",
-                        color_scheme="red",
-                        on_click=S.commit_replacing,
-                        data_testid="replace-draft",
-                    )
-                ),
-                justify="end",
-                spacing="3",
-                margin_top="16px",
-            ),
-        ),
+    return confirm_dialog(
+        "A draft already exists",
+        S.replace_message,
         open=S.replace_open,
+        on_open_change=S.set_replace_open,
+        on_confirm=S.commit_replacing,
+        action_label="Replace the draft's lines",
+        test_id="replace-draft",
     )
 
 

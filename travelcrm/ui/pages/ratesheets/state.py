@@ -18,7 +18,7 @@ import reflex as rx
 from openpyxl.utils import get_column_letter
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import ConflictError, DomainError
+from travelcrm.core.errors import ConflictError, DomainError, NotFoundError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session, tenant_scope
@@ -32,7 +32,8 @@ from travelcrm.suppliers.models import MealPlan
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import identify
 
 logger = logging.getLogger("travelcrm.ui.ratesheets")
@@ -196,18 +197,8 @@ def _meaning(rule: ColumnRule | None) -> str:
     return " · ".join(parts)
 
 
-def _uuid(text: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(text)
-    except ValueError:
-        return None
-
-
-class RateImportState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class RateImportState(GatedPage, rx.State):
     can_edit: bool = False
-    role: str = ""
     found: bool = False
     list_id: str = ""
     list_name: str = ""
@@ -283,22 +274,19 @@ class RateImportState(StaffPage, rx.State):
 
     def _path_ids(self) -> tuple[uuid.UUID | None, uuid.UUID | None]:
         parts = [p for p in self.router.url.path.split("/") if p]
-        list_id = _uuid(parts[1]) if len(parts) >= 2 else None
-        import_id = _uuid(self.router.url.query_parameters.get("import", ""))
+        list_id = parse_id(parts[1]) if len(parts) >= 2 else None
+        import_id = parse_id(self.router.url.query_parameters.get("import", ""))
         return list_id, import_id
 
-    def _work(self, work: Any, *, edit: bool = True) -> tuple[Any, EventSpec | None]:
-        viewer = self._viewer()
-        if viewer is None:
-            return None, self._signed_out()
-        ctx = viewer.context
-        if edit and not can(ctx.role, Action.RATES_EDIT):
-            return None, rx.toast.error("Your role cannot import rate sheets.")
-        try:
-            with tenant_scope(ctx) as session:
-                return work(session, ctx), None
-        except DomainError as exc:
-            return None, rx.toast.error(exc.detail)
+    def _refused(self, action: Action) -> EventSpec:
+        return rx.toast.error("Your role cannot import rate sheets.")
+
+    def _import_id(self) -> uuid.UUID:
+        """The import this page shows (the page only offers its steps once there is one)."""
+        import_id = parse_id(self.import_id)
+        if import_id is None:
+            raise NotFoundError("Start again: upload the sheet.")
+        return import_id
 
     def _clear(self) -> None:
         self.step, self.import_id, self.file_name, self.file_note = "upload", "", "", ""
@@ -323,22 +311,18 @@ class RateImportState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | list[EventSpec] | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.RATES_VIEW)
         if viewer is None:
             return self._signed_out()
         ctx = viewer.context
-        self.role = ctx.role.value
-        self.allowed = can(ctx.role, Action.RATES_VIEW)
         self.can_edit = can(ctx.role, Action.RATES_EDIT)
         self.found = False
         list_id, import_id = self._path_ids()
         follow: EventSpec | None = None
         if self.allowed and list_id is not None:
-            try:
-                with tenant_scope(ctx) as session:
-                    follow = self._open(session, ctx, list_id, import_id)
-            except DomainError:
-                self.found = False
+            follow, _not_found = self._run(
+                lambda session, ctx: self._open(session, ctx, list_id, import_id)
+            )
         self.loaded = True
         return follow
 
@@ -410,9 +394,11 @@ class RateImportState(StaffPage, rx.State):
             shutil.copyfileobj(upload.file, handle, 1024 * 1024)
         path = Path(handle.name)
         name = upload.filename or "upload"
-        list_id = uuid.UUID(self.list_id)
+        list_id = parse_id(self.list_id)
 
         def stage(session: Session, ctx: TenantContext) -> None:
+            if list_id is None:
+                raise NotFoundError("Rate list not found.")
             item = sheets.stage_file(
                 session, ctx, rate_list_id=list_id, source=path, file_name=name
             )
@@ -421,7 +407,7 @@ class RateImportState(StaffPage, rx.State):
             self._show_preview(session, ctx, sheet=None, header_row=None)
 
         try:
-            _done, failed = self._work(stage)
+            _done, failed = self._run(stage, may=Action.RATES_EDIT)
         finally:
             path.unlink(missing_ok=True)
         if failed is not None:
@@ -445,7 +431,7 @@ class RateImportState(StaffPage, rx.State):
         keep: ImportMapping | None = None,
     ) -> None:
         shown = sheets.preview(
-            session, ctx, import_id=uuid.UUID(self.import_id), sheet=sheet, header_row=header_row
+            session, ctx, import_id=self._import_id(), sheet=sheet, header_row=header_row
         )
         self.sheets, self.sheet = shown.sheets, shown.sheet
         best = max(shown.scores, key=lambda s: s.score) if shown.scores else None
@@ -509,11 +495,10 @@ class RateImportState(StaffPage, rx.State):
         ]
 
     def _repreview(self, *, sheet: str | None, header_row: int | None) -> EventSpec | None:
-        _done, failed = self._work(
+        _done, failed = self._run(
             lambda session, ctx: self._show_preview(
                 session, ctx, sheet=sheet, header_row=header_row
-            ),
-            edit=False,
+            )
         )
         self._clear_report()
         return failed
@@ -594,7 +579,9 @@ class RateImportState(StaffPage, rx.State):
 
     def _start(self, *, dry_run: bool, replace_draft: bool = False) -> Any:
         mapping = self._current_mapping()
-        import_id = uuid.UUID(self.import_id)
+        import_id = parse_id(self.import_id)
+        if import_id is None:
+            return rx.toast.error("Start again: upload the sheet.")
 
         def start(session: Session, ctx: TenantContext) -> RateImport:
             item = sheets.start(
@@ -646,8 +633,8 @@ class RateImportState(StaffPage, rx.State):
         return self._start(dry_run=False, replace_draft=True)
 
     @event
-    def close_replace(self) -> None:
-        self.replace_open = False
+    def set_replace_open(self, value: bool) -> None:
+        self.replace_open = bool(value)
 
     @event
     def back_to_mapping(self) -> None:
@@ -667,9 +654,10 @@ class RateImportState(StaffPage, rx.State):
         for _ in range(3600):
             await asyncio.sleep(1)
             async with self:
-                if not self.running or not self.import_id:
+                import_id = parse_id(self.import_id)
+                if not self.running or import_id is None:
                     return
-                cookie, import_id = self.router.headers.cookie, uuid.UUID(self.import_id)
+                cookie = self.router.headers.cookie
             # the database is read outside the state lock and off the event loop
             item = await asyncio.to_thread(_import_for, cookie, import_id)
             async with self:
@@ -748,16 +736,11 @@ class RateImportState(StaffPage, rx.State):
 
     @event
     def download_failing(self) -> Any:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        try:
-            with tenant_scope(viewer.context) as session:
-                data = sheets.failing_rows_csv(
-                    session, viewer.context, import_id=uuid.UUID(self.import_id)
-                )
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        data, failed = self._run(
+            lambda session, ctx: sheets.failing_rows_csv(session, ctx, import_id=self._import_id())
+        )
+        if data is None:
+            return failed
         stem = self.file_name.rsplit(".", 1)[0] or "sheet"
         return rx.download(data=data, filename=f"{stem}-failing-rows.csv")
 

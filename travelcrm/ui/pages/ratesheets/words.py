@@ -18,7 +18,7 @@ from travelcrm.rates.pricewords import DEFAULT_NO_PRICE_WORDS, DEFAULT_ZERO_WORD
 from travelcrm.rates.schemas import PriceWordsIn
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.events import event
-from travelcrm.ui.session import identify
+from travelcrm.ui.kit import StaffPage
 
 
 def words_of(text: str) -> list[str]:
@@ -26,7 +26,7 @@ def words_of(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()][:200]
 
 
-class PriceWordsState(rx.State):
+class PriceWordsState(StaffPage, rx.State):
     zero_text: str = ""
     no_price_text: str = ""
     is_default: bool = True
@@ -35,7 +35,7 @@ class PriceWordsState(rx.State):
 
     @event
     def load(self) -> None:
-        viewer = identify(self.router.headers.cookie)
+        viewer = self._viewer()
         if viewer is None or not can(viewer.context.role, Action.RATES_VIEW):
             return
         ctx = viewer.context
@@ -61,7 +61,7 @@ class PriceWordsState(rx.State):
 
     @event
     def save(self) -> EventSpec | None:
-        viewer = identify(self.router.headers.cookie)
+        viewer = self._viewer()
         if viewer is None:
             return rx.toast.error("Signed out: sign in again to save.")
         ctx = viewer.context

@@ -6,7 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import icon_tile, page_header, section
 from travelcrm.ui.components.tables import data_table, empty_state, loading
 from travelcrm.ui.pages.sessions.state import SessionRow, SessionsState
 from travelcrm.ui.template import staff_page
@@ -21,7 +21,7 @@ COLUMNS = [
 
 
 def _device_icon(kind: rx.Var[str]) -> rx.Component:
-    return rx.center(
+    return icon_tile(
         rx.match(
             kind,
             ("mobile", rx.icon("smartphone", size=18)),
@@ -29,12 +29,7 @@ def _device_icon(kind: rx.Var[str]) -> rx.Component:
             ("desktop", rx.icon("monitor", size=18)),
             rx.icon("globe", size=18),
         ),
-        width="36px",
-        height="36px",
-        border_radius="10px",
-        background=rx.color("accent", 3),
-        color=rx.color("accent", 11),
-        flex_shrink="0",
+        size=36,
     )
 
 

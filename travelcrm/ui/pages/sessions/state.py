@@ -10,12 +10,12 @@ from reflex.event import EventSpec
 
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.models import AuthSession
-from travelcrm.core.errors import DomainError
 from travelcrm.db import tenant_scope
 from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
-from travelcrm.ui.session import Viewer, identify, login_url
+from travelcrm.ui.kit import StaffPage, parse_id
+from travelcrm.ui.session import Viewer
 
 
 @dataclass
@@ -44,17 +44,11 @@ def session_row(row: AuthSession, viewer: Viewer) -> SessionRow:
     )
 
 
-class SessionsState(rx.State):
+class SessionsState(StaffPage, rx.State):
     loaded: bool = False
     timezone: str = ""
     sessions: list[SessionRow] = []
     others: int = 0
-
-    def _viewer(self) -> tuple[Viewer, uuid.UUID] | None:
-        viewer = identify(self.router.headers.cookie)
-        if viewer is None or viewer.context.user_id is None:
-            return None
-        return viewer, viewer.context.user_id
 
     def _fill(self, viewer: Viewer, user_id: uuid.UUID) -> None:
         with tenant_scope(viewer.context) as session:
@@ -67,39 +61,44 @@ class SessionsState(rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         self._fill(*who)
         self.loaded = True
         return None
 
     @event
     def sign_out(self, session_id: str) -> EventSpec | None:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         viewer, user_id = who
         row = next((r for r in self.sessions if r.session_id == session_id), None)
-        if row is None or row.current:
+        target = parse_id(session_id)
+        if row is None or row.current or target is None:
             return rx.toast.error("Use Sign out in the user menu to end this device's session.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                accounts.revoke_session(session, user_id=user_id, session_id=uuid.UUID(session_id))
-        except DomainError as exc:
-            self._fill(viewer, user_id)
-            return rx.toast.error(exc.detail)
+        _, failed = self._run(
+            lambda session, _ctx: accounts.revoke_session(
+                session, user_id=user_id, session_id=target
+            )
+        )
         self._fill(viewer, user_id)
-        return rx.toast.success(f"Signed out {row.device}.")
+        return failed or rx.toast.success(f"Signed out {row.device}.")
 
     @event
     def sign_out_others(self) -> EventSpec | None:
-        who = self._viewer()
+        who = self._me()
         if who is None:
-            return rx.redirect(login_url(self.router.url.path))
+            return self._signed_out()
         viewer, user_id = who
-        with tenant_scope(viewer.context) as session:
-            ended = accounts.revoke_other_sessions(session, user_id=user_id, keep=viewer.session_id)
+        ended, failed = self._run(
+            lambda session, _ctx: accounts.revoke_other_sessions(
+                session, user_id=user_id, keep=viewer.session_id
+            )
+        )
         self._fill(viewer, user_id)
+        if ended is None:
+            return failed
         noun = "session" if ended == 1 else "sessions"
         return rx.toast.success(f"Signed out {ended} other {noun}.")

@@ -8,13 +8,12 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
 from travelcrm.tenants import services as tenants
 from travelcrm.tenants.schemas import TenantSettings, TenantSettingsUpdate
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.record import NEEDS_ATTENTION, FormPage
 from travelcrm.ui.shell_state import ShellState, brand_color
 
 FIELDS = (
@@ -75,17 +74,17 @@ def field_messages(exc: ValidationError) -> dict[str, str]:
     return messages
 
 
-class SettingsState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class SettingsState(FormPage, rx.State):
     can_edit: bool = False
-    role: str = ""
     slug: str = ""
     country: str = ""
     tax_hint: str = ""
     form: dict[str, str] = {}
     errors: dict[str, str] = {}
     _saved: dict[str, str] = {}
+
+    def _messages(self, exc: ValidationError) -> dict[str, str]:
+        return field_messages(exc)
 
     @rx.var
     def preview_color(self) -> str:
@@ -105,12 +104,10 @@ class SettingsState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.TENANT_SETTINGS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.TENANT_SETTINGS_VIEW)
         self.can_edit = can(role, Action.TENANT_SETTINGS_EDIT)
         self.errors = {}
         if self.allowed:
@@ -147,19 +144,15 @@ class SettingsState(StaffPage, rx.State):
             return rx.toast.error("Some fields need attention.")
         if not changes:
             return rx.toast.info("Nothing changed.")
-        try:
-            data = TenantSettingsUpdate.model_validate(changes)
-        except ValidationError as exc:
-            self.errors = field_messages(exc)
-            return rx.toast.error("Some fields need attention.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                saved = tenants.update_tenant_settings(session, viewer.context, data=data)
-        except ValidationFailedError as exc:
-            self.errors = {e.field: e.message[:1].upper() + e.message[1:] for e in exc.errors}
-            return rx.toast.error(exc.detail)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        data = self._parse(TenantSettingsUpdate, changes, errors="errors")
+        if data is None:
+            return rx.toast.error(NEEDS_ATTENTION)
+        saved, failed = self._run(
+            lambda session, ctx: tenants.update_tenant_settings(session, ctx, data=data),
+            errors="errors",
+        )
+        if saved is None:
+            return failed
         self._show(saved)
         # The shell shows the new name and colour at once.
         return [rx.toast.success("Settings saved."), ShellState.check]
@@ -173,24 +166,18 @@ class SettingsState(StaffPage, rx.State):
             return rx.toast.error("Choose a PNG, JPEG or WebP image first.")
         upload = files[0]
         data = await upload.read()
-        try:
-            with tenant_scope(viewer.context) as session:
-                tenants.set_logo(
-                    session, viewer.context, data=data, filename=getattr(upload, "name", None)
-                )
-        except DomainError as exc:
-            reason = exc.errors[0].message if exc.errors else exc.detail
-            return rx.toast.error(reason)
+        _, failed = self._run(
+            lambda session, ctx: tenants.set_logo(
+                session, ctx, data=data, filename=getattr(upload, "name", None)
+            )
+        )
+        if failed is not None:
+            return failed
         return [rx.toast.success("Logo saved."), ShellState.check, rx.clear_selected_files("logo")]
 
     @event
     def remove_logo(self) -> EventSpec | list[EventSpec] | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        try:
-            with tenant_scope(viewer.context) as session:
-                tenants.remove_logo(session, viewer.context)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        _, failed = self._run(tenants.remove_logo)
+        if failed is not None:
+            return failed
         return [rx.toast.success("Logo removed."), ShellState.check]

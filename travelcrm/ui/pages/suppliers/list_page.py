@@ -3,14 +3,17 @@ columns and server-side pages, and the "New supplier" dialog (for those who may 
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import dialog_of, opens
 from travelcrm.ui.components.cards import page_header, section
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.dialogs import form_dialog
+from travelcrm.ui.components.fields import datalist, field, field_row, text_field
 from travelcrm.ui.components.grid import option_select, pager
 from travelcrm.ui.components.tables import empty_state, gated
 from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
@@ -164,6 +167,18 @@ def _filter(label: str, control: rx.Component) -> rx.Component:
     )
 
 
+def _choice(label: str, name: str, options: Any, value: Any) -> rx.Component:
+    return _filter(
+        label,
+        option_select(
+            options,
+            value=value,
+            on_change=lambda choice: S.set_filter(name, choice),  # type: ignore[operator]
+            test_id=f"filter-{name}",
+        ),
+    )
+
+
 def _filters() -> rx.Component:
     return rx.card(
         rx.grid(
@@ -180,36 +195,10 @@ def _filters() -> rx.Component:
                     data_testid="supplier-search",
                 ),
             ),
-            _filter(
-                "Type",
-                option_select(
-                    S.kind_options, value=S.kind, on_change=S.set_kind, test_id="filter-kind"
-                ),
-            ),
-            _filter(
-                "Country",
-                option_select(
-                    S.country_options,
-                    value=S.country,
-                    on_change=S.set_country,
-                    test_id="filter-country",
-                ),
-            ),
-            _filter(
-                "Status",
-                option_select(
-                    S.status_options,
-                    value=S.status,
-                    on_change=S.set_status,
-                    test_id="filter-status",
-                ),
-            ),
-            _filter(
-                "Tag",
-                option_select(
-                    S.tag_options, value=S.tag, on_change=S.set_tag, test_id="filter-tag"
-                ),
-            ),
+            _choice("Type", "kind", S.kind_options, S.kind),
+            _choice("Country", "country", S.country_options, S.country),
+            _choice("Status", "status", S.status_options, S.status),
+            _choice("Tag", "tag", S.tag_options, S.tag),
             rx.button(
                 rx.icon("x", size=14),
                 "Clear",
@@ -229,104 +218,57 @@ def _filters() -> rx.Component:
     )
 
 
-def _datalist(list_id: str, values: tuple[str, ...]) -> rx.Component:
-    return rx.el.datalist(*[rx.el.option(value=v) for v in values], id=list_id)
-
-
-def _create_field(
-    label: str, name: str, hint: str = "", required: bool = False, **props: Any
-) -> rx.Component:
-    return field(
-        label,
-        rx.input(
-            id=f"new-{name}",
-            name=name,
-            size="2",
-            width="100%",
-            required=required,
-            **props,
-        ),
-        error=S.create_errors.get(name, ""),
-        hint=hint,
-        html_for=f"new-{name}",
-        test_id=f"new-{name}",
-    )
+_create_field = partial(text_field, prefix="new", errors=S.create_errors, size="2")
 
 
 def _create_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("plus", size=16), "New supplier", data_testid="new-supplier")
-        ),
-        rx.dialog.content(
-            rx.dialog.title("New supplier"),
-            rx.dialog.description(
-                "The essentials; business details, contacts, services and bank details "
-                "follow on the supplier's page.",
-                size="2",
-                margin_bottom="12px",
-            ),
-            rx.form(
-                rx.vstack(
-                    _create_field("Name", "name", required=True, placeholder="Sea Breeze Resort"),
-                    field(
-                        "Type",
-                        option_select(
-                            [(k, v) for k, v in KIND_LABELS.items()],
-                            value=S.create_kind,
-                            on_change=S.set_create_kind,
-                            test_id="new-kind",
-                        ),
-                        error=S.create_errors.get("kind", ""),
-                    ),
-                    rx.grid(
-                        _create_field("City", "city", placeholder="Candolim"),
-                        _create_field("Region / state", "region", placeholder="Goa"),
-                        _create_field(
-                            "Country",
-                            "country",
-                            "ISO code, e.g. IN",
-                            required=True,
-                            max_length=2,
-                            custom_attrs={"list": "supplier-countries"},
-                        ),
-                        _create_field(
-                            "Currency",
-                            "default_currency",
-                            "ISO code, e.g. INR",
-                            required=True,
-                            max_length=3,
-                            custom_attrs={"list": "supplier-currencies"},
-                        ),
-                        _create_field("Email", "email", type="email"),
-                        _create_field("Phone", "phone"),
-                        columns="2",
-                        spacing="3",
-                        width="100%",
-                    ),
-                    _create_field(
-                        "Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""
-                    ),
-                    _datalist("supplier-countries", COMMON_COUNTRIES),
-                    _datalist("supplier-currencies", COMMON_CURRENCIES),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Add supplier", type="submit", data_testid="create-supplier"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
-                    width="100%",
+    return rx.fragment(
+        opens("plus", "New supplier", S, "create", test_id="new-supplier"),
+        form_dialog(
+            "New supplier",
+            _create_field("Name", "name", required=True, placeholder="Sea Breeze Resort"),
+            field(
+                "Type",
+                option_select(
+                    [(k, v) for k, v in KIND_LABELS.items()],
+                    value=S.create_kind,
+                    on_change=S.set_create_kind,
+                    test_id="new-kind",
                 ),
-                on_submit=S.create,
-                reset_on_submit=False,
+                error=S.create_errors.get("kind", ""),
             ),
+            field_row(
+                _create_field("City", "city", placeholder="Candolim"),
+                _create_field("Region / state", "region", placeholder="Goa"),
+                _create_field(
+                    "Country",
+                    "country",
+                    "ISO code, e.g. IN",
+                    required=True,
+                    max_length=2,
+                    custom_attrs={"list": "supplier-countries"},
+                ),
+                _create_field(
+                    "Currency",
+                    "default_currency",
+                    "ISO code, e.g. INR",
+                    required=True,
+                    max_length=3,
+                    custom_attrs={"list": "supplier-currencies"},
+                ),
+                _create_field("Email", "email", type="email"),
+                _create_field("Phone", "phone"),
+            ),
+            _create_field("Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""),
+            datalist("supplier-countries", COMMON_COUNTRIES),
+            datalist("supplier-currencies", COMMON_CURRENCIES),
+            **dialog_of(S, "create", S.create),
+            submit_label="Add supplier",
+            test_id="new-supplier",
+            description="The essentials; business details, contacts, services and bank details "
+            "follow on the supplier's page.",
             max_width="560px",
         ),
-        open=S.create_open,
-        on_open_change=S.set_create_open,
     )
 
 

@@ -10,22 +10,22 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
-from travelcrm.core.errors import DomainError, ValidationFailedError
 from travelcrm.core.permissions import Action, can
-from travelcrm.db import tenant_scope
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import Session, tenant_scope
 from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.models import Supplier
 from travelcrm.suppliers.schemas import SortKey, SupplierCreate, SupplierFilter
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
 from travelcrm.ui.pages.suppliers.text import (
     KIND_LABELS,
     Option,
     clean_form,
     field_messages,
 )
+from travelcrm.ui.record import NEEDS_ATTENTION, FormPage
 from travelcrm.ui.session import Viewer
 
 PAGE_SIZE = 25
@@ -37,6 +37,7 @@ STATUS_FILTERS = [
     Option("archived", "Archived"),
     Option("all", "Everything"),
 ]
+FILTERS = ("kind", "country", "status", "tag")
 STATUS_VALUES = {"active", "inactive", "archived", "all"}
 SORTS = {"name", "-name", "city", "-city", "created", "-created", "updated", "-updated"}
 CREATE_FIELDS = (
@@ -103,11 +104,8 @@ def range_label(page: int, size: int, total: int) -> str:
     return f"{first}-{last} of {total:,}"
 
 
-class SuppliersState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
+class SuppliersState(FormPage, rx.State):
     can_edit: bool = False
-    role: str = ""
     rows: list[SupplierRow] = []
     # filters, sort and page
     q: str = ""
@@ -129,6 +127,9 @@ class SuppliersState(StaffPage, rx.State):
     create_open: bool = False
     create_kind: str = "hotel"
     create_errors: dict[str, str] = {}
+
+    def _messages(self, exc: ValidationError) -> dict[str, str]:
+        return field_messages(exc)
 
     @rx.var
     def filtered(self) -> bool:
@@ -162,27 +163,26 @@ class SuppliersState(StaffPage, rx.State):
 
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
         sort = cast(SortKey, self.sort if self.sort in SORTS else "name")
-        try:
-            with tenant_scope(viewer.context) as session:
-                result = suppliers.list_suppliers(
-                    session,
-                    viewer.context,
-                    filters=self._filters(),
-                    sort=sort,
-                    limit=PAGE_SIZE,
-                    offset=(self.page - 1) * PAGE_SIZE,
+
+        def work(session: Session, ctx: TenantContext) -> suppliers.SupplierPage:
+            found = suppliers.list_suppliers(
+                session,
+                ctx,
+                filters=self._filters(),
+                sort=sort,
+                limit=PAGE_SIZE,
+                offset=(self.page - 1) * PAGE_SIZE,
+            )
+            if not found.items and self.page > 1:  # the page emptied (filters, deletes)
+                self.page = 1
+                found = suppliers.list_suppliers(
+                    session, ctx, filters=self._filters(), sort=sort, limit=PAGE_SIZE
                 )
-                if not result.items and self.page > 1:  # the page emptied (filters, deletes)
-                    self.page = 1
-                    result = suppliers.list_suppliers(
-                        session,
-                        viewer.context,
-                        filters=self._filters(),
-                        sort=sort,
-                        limit=PAGE_SIZE,
-                    )
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+            return found
+
+        result, failed = self._run(work)
+        if result is None:
+            return failed
         self.rows = [supplier_row(s, viewer.agency_timezone) for s in result.items]
         self.total = result.total
         self.pages = max(1, -(-result.total // PAGE_SIZE))
@@ -203,12 +203,10 @@ class SuppliersState(StaffPage, rx.State):
 
     @event
     def load(self) -> EventSpec | None:
-        viewer = self._viewer()
+        viewer = self._admit(Action.SUPPLIERS_VIEW)
         if viewer is None:
             return self._signed_out()
         role = viewer.context.role
-        self.role = role.value
-        self.allowed = can(role, Action.SUPPLIERS_VIEW)
         self.can_edit = can(role, Action.SUPPLIERS_EDIT)
         result = None
         if self.allowed:
@@ -230,23 +228,10 @@ class SuppliersState(StaffPage, rx.State):
         return self._refilter()
 
     @event
-    def set_kind(self, value: str) -> EventSpec | None:
-        self.kind = value
-        return self._refilter()
-
-    @event
-    def set_country(self, value: str) -> EventSpec | None:
-        self.country = value
-        return self._refilter()
-
-    @event
-    def set_status(self, value: str) -> EventSpec | None:
-        self.status = value
-        return self._refilter()
-
-    @event
-    def set_tag(self, value: str) -> EventSpec | None:
-        self.tag = value
+    def set_filter(self, name: str, value: str) -> EventSpec | None:
+        """One of the list's filters (`FILTERS`) changed."""
+        if name in FILTERS:
+            setattr(self, name, str(value)[:100])
         return self._refilter()
 
     @event
@@ -290,29 +275,21 @@ class SuppliersState(StaffPage, rx.State):
 
     @event
     def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.create_errors = {}
         values = clean_form(form, CREATE_FIELDS)
         values["kind"] = self.create_kind
         values.setdefault("tags", [])
-        try:
-            data = SupplierCreate.model_validate(values)
-        except ValidationError as exc:
-            self.create_errors = field_messages(exc)
-            return rx.toast.error("Some fields need attention.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                supplier = suppliers.create_supplier(session, viewer.context, data=data)
-                supplier_id = supplier.id
-        except ValidationFailedError as exc:
-            self.create_errors = {e.field: e.message for e in exc.errors}
-            return rx.toast.error(exc.detail)
-        except DomainError as exc:
-            return rx.toast.error(exc.detail)
+        data = self._parse(SupplierCreate, values, errors="create_errors")
+        if data is None:
+            return rx.toast.error(NEEDS_ATTENTION)
+        created, failed = self._run(
+            lambda session, ctx: suppliers.create_supplier(session, ctx, data=data).id,
+            errors="create_errors",
+        )
+        if created is None:
+            return failed
         self.create_open = False
         return [
             rx.toast.success(f"{data.name} added. Add its contacts and services next."),
-            rx.redirect(routes.supplier(supplier_id)),
+            rx.redirect(routes.supplier(created)),
         ]

@@ -7,8 +7,10 @@ from reflex.vars import ObjectVar
 
 from travelcrm.core.permissions import PERMISSIONS, Action, Role
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import dialog_of, opens
 from travelcrm.ui.components.badges import role_badge, yes_no_badge
 from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.users.state import MemberRow, UsersState
@@ -74,69 +76,48 @@ def _actions(row: ObjectVar[MemberRow]) -> rx.Component:
 
 
 def _invite_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.trigger(
-            rx.button(rx.icon("user-plus", size=16), "Invite", data_testid="invite-open")
-        ),
-        rx.dialog.content(
-            rx.dialog.title("Invite someone"),
-            rx.dialog.description(
-                "They get an email with a link to set their password and join (valid 7 days).",
-                size="2",
-                margin_bottom="12px",
+    errors = UsersState.invite_errors
+    return rx.fragment(
+        opens("user-plus", "Invite", UsersState, "invite", test_id="invite-open"),
+        form_dialog(
+            "Invite someone",
+            field(
+                "Name",
+                rx.input(id="invite-name", name="name", size="3", width="100%", required=True),
+                error=errors.get("name", ""),
+                html_for="invite-name",
             ),
-            rx.form(
-                rx.vstack(
-                    field(
-                        "Name",
-                        rx.input(
-                            id="invite-name", name="name", size="3", width="100%", required=True
-                        ),
-                        error=UsersState.invite_errors.get("name", ""),
-                        html_for="invite-name",
-                    ),
-                    field(
-                        "Email",
-                        rx.input(
-                            id="invite-email",
-                            name="email",
-                            type="email",
-                            size="3",
-                            width="100%",
-                            required=True,
-                        ),
-                        error=UsersState.invite_errors.get("email", ""),
-                        html_for="invite-email",
-                    ),
-                    field(
-                        "Role",
-                        rx.select(
-                            UsersState.role_options,
-                            value=UsersState.invite_role,
-                            on_change=UsersState.set_invite_role,
-                            size="3",
-                            width="100%",
-                        ),
-                        error=UsersState.invite_errors.get("role", ""),
-                    ),
-                    rx.hstack(
-                        rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                        ),
-                        rx.button("Send invitation", type="submit", data_testid="invite-send"),
-                        justify="end",
-                        width="100%",
-                    ),
-                    spacing="3",
+            field(
+                "Email",
+                rx.input(
+                    id="invite-email",
+                    name="email",
+                    type="email",
+                    size="3",
+                    width="100%",
+                    required=True,
+                ),
+                error=errors.get("email", ""),
+                html_for="invite-email",
+            ),
+            field(
+                "Role",
+                rx.select(
+                    UsersState.role_options,
+                    value=UsersState.invite_role,
+                    on_change=UsersState.set_invite_role,
+                    size="3",
                     width="100%",
                 ),
-                on_submit=UsersState.invite,
-                reset_on_submit=False,
+                error=errors.get("role", ""),
             ),
+            **dialog_of(UsersState, "invite", UsersState.invite),
+            submit_label="Send invitation",
+            test_id="invite",
+            description="They get an email with a link to set their password and join "
+            "(valid 7 days).",
             max_width="460px",
         ),
-        open=UsersState.invite_open,
-        on_open_change=UsersState.set_invite_open,
     )
 
 
@@ -209,32 +190,15 @@ def _roles_table() -> rx.Component:
 
 
 def _confirm_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Deactivate " + UsersState.confirm_name + "?"),
-            rx.alert_dialog.description(
-                "They are signed out everywhere at once and can no longer open this agency's "
-                "back office. Their past work and audit history stay.",
-                size="2",
-            ),
-            rx.hstack(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
-                rx.alert_dialog.action(
-                    rx.button(
-                        "Deactivate",
-                        color_scheme="red",
-                        on_click=UsersState.deactivate,
-                        data_testid="confirm-deactivate",
-                    )
-                ),
-                spacing="3",
-                justify="end",
-                margin_top="16px",
-            ),
-            max_width="460px",
-        ),
+    return confirm_dialog(
+        "Deactivate " + UsersState.confirm_name + "?",
+        "They are signed out everywhere at once and can no longer open this agency's "
+        "back office. Their past work and audit history stay.",
         open=UsersState.confirm_open,
         on_open_change=UsersState.set_confirm_open,
+        on_confirm=UsersState.deactivate,
+        action_label="Deactivate",
+        test_id="confirm-deactivate",
     )
 
 

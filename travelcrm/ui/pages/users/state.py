@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import reflex as rx
-from pydantic import ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.models import Membership, User
-from travelcrm.core.errors import DomainError
 from travelcrm.core.permissions import Action, Role, can
-from travelcrm.db import tenant_scope
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import Session, tenant_scope
 from travelcrm.ui.components.formats import local_date
-from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import StaffPage
+from travelcrm.ui.kit import parse_id
+from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer, client_of
 
 STAFF_ROLES = [r.value for r in Role if r is not Role.CUSTOMER]
+NOT_LISTED = "That person is not in this list; reload the page."
 
 
 @dataclass
@@ -74,10 +75,7 @@ def member_row(viewer: Viewer, membership: Membership, user: User) -> MemberRow:
     )
 
 
-class UsersState(StaffPage, rx.State):
-    loaded: bool = False
-    allowed: bool = False
-    role: str = ""
+class UsersState(GatedPage, rx.State):
     members: list[MemberRow] = []
     role_options: list[str] = []
     summary: str = ""
@@ -124,29 +122,30 @@ class UsersState(StaffPage, rx.State):
         self._show(viewer)
         return None
 
+    def _change_member(
+        self, member_id: str, change: Callable[..., Any], done: str, **args: Any
+    ) -> EventSpec | None:
+        """`change(session, ctx, member_id=..., ip=..., user_agent=..., **args)`, then the list
+        as it is now (the viewer's own role may have been the change)."""
+        target = parse_id(member_id)
+        if target is None:
+            return rx.toast.error(NOT_LISTED)
+        ip, agent = client_of(self.router)
+        _, failed = self._run(
+            lambda session, ctx: change(
+                session, ctx, member_id=target, ip=ip, user_agent=agent, **args
+            )
+        )
+        return self._refresh() or failed or rx.toast.success(done)
+
     @event
     def change_role(self, member_id: str, role: str) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         row = next((r for r in self.members if r.member_id == member_id), None)
         if row is None or role not in STAFF_ROLES:
             return rx.toast.error("That person or role is not in this list; reload the page.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                ip, agent = client_of(self.router)
-                accounts.change_role(
-                    session,
-                    viewer.context,
-                    member_id=uuid.UUID(member_id),
-                    role=Role(role),
-                    ip=ip,
-                    user_agent=agent,
-                )
-        except DomainError as exc:
-            self._fill(viewer)
-            return rx.toast.error(exc.detail)
-        return self._refresh() or rx.toast.success(f"{row.name} is now {role}.")
+        return self._change_member(
+            member_id, accounts.change_role, f"{row.name} is now {role}.", role=Role(role)
+        )
 
     @event
     def ask_deactivate(self, member_id: str, name: str) -> None:
@@ -160,26 +159,14 @@ class UsersState(StaffPage, rx.State):
 
     @event
     def deactivate(self) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
         self.confirm_open = False
         if not any(r.member_id == self.confirm_member_id for r in self.members):
-            return rx.toast.error("That person is not in this list; reload the page.")
-        try:
-            with tenant_scope(viewer.context) as session:
-                ip, agent = client_of(self.router)
-                accounts.deactivate_member(
-                    session,
-                    viewer.context,
-                    member_id=uuid.UUID(self.confirm_member_id),
-                    ip=ip,
-                    user_agent=agent,
-                )
-        except DomainError as exc:
-            self._fill(viewer)
-            return rx.toast.error(exc.detail)
-        return self._refresh() or rx.toast.success(f"{self.confirm_name} was deactivated.")
+            return rx.toast.error(NOT_LISTED)
+        return self._change_member(
+            self.confirm_member_id,
+            accounts.deactivate_member,
+            f"{self.confirm_name} was deactivated.",
+        )
 
     @event
     def set_invite_open(self, value: bool) -> None:
@@ -191,22 +178,19 @@ class UsersState(StaffPage, rx.State):
 
     @event
     def invite(self, form: dict[str, str]) -> EventSpec | None:
-        viewer = self._viewer()
-        if viewer is None:
-            return self._signed_out()
-        self.invite_errors = {}
-        try:
+        ip = client_of(self.router)[0]
+
+        def work(session: Session, ctx: TenantContext) -> str:
             data = accounts.InviteIn(
                 email=form.get("email", ""), name=form.get("name", ""), role=self.invite_role
             )
-            with tenant_scope(viewer.context) as session:
-                accounts.invite_member(
-                    session, viewer.context, data=data, ip=client_of(self.router)[0]
-                )
-        except (ValidationError, DomainError) as exc:
-            summary, self.invite_errors = form_errors(exc)
-            return rx.toast.error(summary)
+            accounts.invite_member(session, ctx, data=data, ip=ip)
+            return data.email
+
+        email, failed = self._run(work, errors="invite_errors")
+        if email is None:
+            return failed
         self.invite_open = False
         return self._refresh() or rx.toast.success(
-            f"Invitation sent to {data.email}. The link is valid for 7 days."
+            f"Invitation sent to {email}. The link is valid for 7 days."
         )
