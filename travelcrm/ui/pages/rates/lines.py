@@ -88,7 +88,7 @@ def _add_line_dialog() -> rx.Component:
         ),
         message(errors.get("form", ""), test_id="add-error"),
         message(L.add_notice, tone="green", test_id="add-notice"),
-        open=L.add_open,  # type: ignore[arg-type]
+        open=L.add_open,
         on_open_change=L.set_add_open,
         on_submit=L.add_line,
         submit_label="Add line",
@@ -113,7 +113,7 @@ def _delete_lines() -> rx.Component:
         confirm_dialog(
             "Delete " + L.selected_count.to_string() + " line(s)?",  # type: ignore[attr-defined]
             "They leave this draft; published versions keep their own copies.",
-            open=L.delete_open,  # type: ignore[arg-type]
+            open=L.delete_open,
             on_open_change=L.set_delete_open,
             on_confirm=L.delete_selected,
             action_label="Delete",

@@ -172,7 +172,7 @@ def _create_dialog() -> rx.Component:
                 width="100%",
             ),
             rx.el.datalist(*[rx.el.option(value=c) for c in CURRENCIES], id="rl-currencies"),
-            open=S.create_open,  # type: ignore[arg-type]
+            open=S.create_open,
             on_open_change=S.set_create_open,
             on_submit=S.create,
             submit_label="Create",

@@ -74,7 +74,7 @@ def terms_dialog() -> rx.Component:
             default=form["no_show"],
             error_key="no_show_charge_pct",
         ),
-        open=S.terms_open,  # type: ignore[arg-type]
+        open=S.terms_open,
         on_open_change=S.set_terms_open,
         on_submit=S.save_terms,
         submit_label="Save terms",

@@ -169,7 +169,7 @@ def _season_dialog() -> rx.Component:
             ),
         ),
         message(S.season_errors.get("form", ""), test_id="season-error"),
-        open=S.season_open,  # type: ignore[arg-type]
+        open=S.season_open,
         on_open_change=S.set_season_open,
         on_submit=S.save_season,
         submit_label="Save season",
@@ -182,7 +182,7 @@ def _delete_season_dialog() -> rx.Component:
     return confirm_dialog(
         "Delete season " + S.delete_season_name + "?",
         "Its prices in this draft go with it.",
-        open=S.delete_season_id != "",  # type: ignore[arg-type]
+        open=S.delete_season_id != "",
         on_open_change=S.set_delete_season_open,
         on_confirm=S.delete_season(S.delete_season_id),  # type: ignore[operator]
         action_label="Delete",
