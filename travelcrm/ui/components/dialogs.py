@@ -7,6 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from travelcrm.ui.components.forms import form
+
 
 def _buttons(*, cancel: rx.Component, action: rx.Component) -> rx.Component:
     return rx.hstack(cancel, action, spacing="3", justify="end", width="100%", margin_top="8px")
@@ -45,7 +47,7 @@ def form_dialog(
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
-            rx.form(
+            form(
                 rx.vstack(
                     *body,
                     *fields,

@@ -1,10 +1,17 @@
-"""A labelled form field with its hint and its error message underneath."""
+"""A labelled form field with its hint and its error message underneath; a field the form
+cannot go without is marked in its label ("Name *")."""
 
 from __future__ import annotations
 
 from typing import Any
 
 import reflex as rx
+
+
+def _required(control: rx.Component) -> bool:
+    """The control says `required=True` (an input, a select, a text area)."""
+    value = getattr(control, "required", None)
+    return value is not None and str(value) == "true"
 
 
 def field(
@@ -15,9 +22,15 @@ def field(
     hint: rx.Var[str] | str = "",
     html_for: str | None = None,
     test_id: str | None = None,
+    required: bool = False,
 ) -> rx.Component:
+    mark = (
+        rx.text.span(" *", color=rx.color("red", 10), aria_hidden="true", title="Required")
+        if required or _required(control)
+        else rx.fragment()
+    )
     return rx.vstack(
-        rx.text(label, as_="label", size="2", weight="medium", html_for=html_for),
+        rx.text(label, mark, as_="label", size="2", weight="medium", html_for=html_for),
         control,
         rx.cond(
             rx.Var.create(error) != "",

@@ -13,3 +13,10 @@ def native_form(*children: rx.Component, action: str, **props: object) -> rx.Com
     form = rx.el.form(*children, action=action, method="post", **props)
     form.event_triggers.pop(EventTriggers.ON_SUBMIT, None)
     return form
+
+
+def form(*children: rx.Component, **props: object) -> rx.Component:
+    """A form the page checks: the browser's own checks are off (they stop at the first empty
+    field, one bubble at a time), so every problem comes back at its field in one pass from the
+    server. Required fields keep `required` for assistive technology and are marked by `field`."""
+    return rx.form(*children, no_validate=True, **props)

@@ -16,6 +16,7 @@ from travelcrm.core.errors import DomainError
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
 from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
@@ -126,7 +127,7 @@ def forgot_page() -> rx.Component:
                 width="100%",
                 data_testid="reset-sent",
             ),
-            rx.form(
+            form(
                 rx.vstack(
                     notice(ForgotState.error, test_id="forgot-error"),
                     field(
@@ -207,7 +208,7 @@ def _password_pair(state: type[ResetState] | type[InviteState]) -> rx.Component:
 @rx.page(route=routes.RESET_PASSWORD, title="Choose a new password · TravelCRM")
 def reset_page() -> rx.Component:
     return auth_card(
-        rx.form(
+        form(
             rx.vstack(
                 notice(ResetState.error, test_id="reset-error"),
                 _password_pair(ResetState),
@@ -306,7 +307,7 @@ def invite_page() -> rx.Component:
                     footer_links(("Sign in", routes.LOGIN)),
                     width="100%",
                 ),
-                rx.form(
+                form(
                     rx.vstack(
                         rx.callout(
                             rx.text(

@@ -17,6 +17,7 @@ from travelcrm.db import system_scope
 from travelcrm.tenants.schemas import TenantCreate
 from travelcrm.ui import routes
 from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
@@ -42,6 +43,9 @@ COUNTRIES: dict[str, tuple[str, str, str, str]] = {
 TIMEZONES = sorted(
     z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
 )
+
+
+REQUIRED = {"agency_name", "slug", "owner_name", "owner_email", "password", "confirm"}
 
 
 def _named(errors: dict[str, str]) -> dict[str, str]:
@@ -156,11 +160,12 @@ def _field(label: str, name: str, control: rx.Component, hint: str = "") -> rx.C
         hint=hint,
         html_for=name,
         test_id=name,
+        required=name in REQUIRED,
     )
 
 
 def _form() -> rx.Component:
-    return rx.form(
+    return form(
         rx.vstack(
             notice(SignupState.summary, test_id="signup-error"),
             rx.text("Your agency", weight="bold", size="3"),

@@ -13,6 +13,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.badges import role_badge
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import loading
 from travelcrm.ui.pages.profile.state import (
     ACCEPTED_TYPES_TEXT,
@@ -92,7 +93,7 @@ def _timezone_select() -> rx.Component:
 def _details() -> rx.Component:
     return section(
         "Your details",
-        rx.form(
+        form(
             rx.vstack(
                 field(
                     "Name",
@@ -281,7 +282,7 @@ def _password() -> rx.Component:
                 data_testid="password-form-error",
             ),
         ),
-        rx.form(
+        form(
             rx.vstack(
                 # For password managers: whose password this is.
                 rx.el.input(

@@ -12,6 +12,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import back_link, icon_tile, section
 from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.queries.new_state import CustomerOption, NewQueryState
 from travelcrm.ui.pages.queries.text import ANY, HOTEL_CATEGORIES, PRIORITY_LABELS
@@ -335,7 +336,7 @@ def _preferences() -> rx.Component:
 
 
 def _form() -> rx.Component:
-    return rx.form(
+    return form(
         rx.vstack(
             _customer(),
             _trip(),

@@ -10,6 +10,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import back_link, section
 from travelcrm.ui.components.dialogs import confirm_dialog
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import record_page
 from travelcrm.ui.pages.queries.parts import (
     lost_dialog,
@@ -197,7 +198,7 @@ def _details() -> rx.Component:
 
 
 def _note_form() -> rx.Component:
-    return rx.form(
+    return form(
         rx.vstack(
             rx.segmented_control.root(
                 rx.segmented_control.item(

@@ -11,6 +11,7 @@ from travelcrm.queries.sla import WEEKDAY_NAMES
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import icon_tile, page_header, section
 from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.queries.settings_state import (
     PRIORITIES,
@@ -357,7 +358,7 @@ def _reasons() -> rx.Component:
             width="100%",
             data_testid="lost-reasons",
         ),
-        rx.form(
+        form(
             rx.hstack(
                 rx.input(
                     name="reason",

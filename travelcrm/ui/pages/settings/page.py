@@ -10,6 +10,7 @@ import reflex as rx
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import brand_mark, page_header, section
 from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.settings.state import SettingsState
 from travelcrm.ui.shell_state import ShellState
@@ -313,7 +314,7 @@ def _actions() -> rx.Component:
 
 
 def _settings() -> rx.Component:
-    return rx.form(
+    return form(
         rx.vstack(
             page_header(
                 "Agency settings", "Your agency's details, invoicing and branding.", _actions()

@@ -10,6 +10,7 @@ import reflex as rx
 
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.fields import datalist, field
+from travelcrm.ui.components.forms import form
 from travelcrm.ui.pages.suppliers.state import SupplierState
 from travelcrm.ui.pages.suppliers.text import COMMON_COUNTRIES, COMMON_CURRENCIES, KIND_LABELS
 
@@ -112,7 +113,7 @@ def _conflict() -> rx.Component:
 
 
 def overview() -> rx.Component:
-    return rx.form(
+    return form(
         rx.vstack(
             _conflict(),
             rx.el.input(type="hidden", name="row_version", value=S.version),
