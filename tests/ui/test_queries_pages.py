@@ -795,3 +795,31 @@ def test_lists_turn_pages_sending_only_the_page_on_screen(migrated_engine) -> No
     plain(CustomersState.set_q)(listing, "Pager Person 0")
     assert listing.page_number == 1 and not listing.has_previous
     assert sorted(r.name for r in listing.rows) == [f"Pager Person 0{i}" for i in range(10)]
+
+
+def test_a_new_query_names_every_problem_in_one_submit(migrated_engine) -> None:
+    """An unreadable child's age and dates in the wrong order, in one submit: both are named
+    (the age used to hide the dates until the next try), and nothing is created."""
+    agency = _agency()
+    token = _signed_in(agency.email)
+    new = _state(NewQueryState, token, "/queries/new")
+    plain(NewQueryState.load)(new)
+    new.new_customer, new.children = True, 1
+    year = date.today().year + 1
+    form = {
+        "destinations": "Goa",
+        "start_date": f"{year}-02-15",
+        "end_date": f"{year}-02-10",
+        "adults": "2",
+        "child_age_0": "ten",
+        "budget": "90000",
+        "contact_name": "Asha Rao",
+        "contact_email": "asha@example.com",
+    }
+    said = _said(plain(NewQueryState.save)(new, form))
+    assert said
+    assert "child_ages" in new.errors
+    assert "end_date" in new.errors and "before" in new.errors["end_date"]
+    assert "budget_currency" in new.errors
+    with tenant_scope(agency.owner) as session:
+        assert session.exec(select(Query)).all() == []

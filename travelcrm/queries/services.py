@@ -249,6 +249,25 @@ def _local_today(timezone: str, now: datetime) -> date:
 def _check_trip(data: QueryCreate, today: date, *, dates_required: bool = True) -> None:
     """Every problem of the trip at once, each on its field. An emailed enquiry may come
     without dates (`dates_required=False`): a person reads the mail and adds them."""
+    errors = _trip_problems(data, today, dates_required=dates_required)
+    if errors:
+        raise ValidationFailedError(
+            "The query has problems: " + "; ".join(f"{e.field} {e.message}" for e in errors) + ".",
+            errors=errors,
+        )
+
+
+def trip_problems(session: Session, ctx: TenantContext, data: QueryCreate) -> list[FieldError]:
+    """What `create_query` would refuse about this trip (dates in the agency's today, travellers,
+    ages, budget, contact), without creating anything: a form shows them together with the
+    fields it could not read."""
+    found = rules(session, ctx)
+    return _trip_problems(data, _local_today(found.timezone, utcnow()))
+
+
+def _trip_problems(
+    data: QueryCreate, today: date, *, dates_required: bool = True
+) -> list[FieldError]:
     errors: list[FieldError] = []
     if data.start_date and data.start_date < today:
         errors.append(FieldError("start_date", "is in the past", "past"))
@@ -282,11 +301,7 @@ def _check_trip(data: QueryCreate, today: date, *, dates_required: bool = True) 
         errors.append(FieldError("contact", "give the customer, or their name and email/phone"))
     if data.contact is not None and not (data.contact.email or data.contact.phone):
         errors.append(FieldError("contact.email", "give an email or a phone", "required"))
-    if errors:
-        raise ValidationFailedError(
-            "The query has problems: " + "; ".join(f"{e.field} {e.message}" for e in errors) + ".",
-            errors=errors,
-        )
+    return errors
 
 
 def _title(data: QueryCreate) -> str:

@@ -23,6 +23,7 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryCreate, QueryPublic
 from travelcrm.tenants.services import own_tenant
 from travelcrm.ui import routes
+from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.customers.text import readable_phone
@@ -173,6 +174,30 @@ class NewQueryState(FormPage, rx.State):
         """Which button sent the form (its click comes before the submit)."""
         self._submit = bool(value)
 
+    def _trip_problems_too(self, values: dict[str, Any]) -> None:
+        """With some fields unreadable, the rest is still checked as the service would (dates
+        against the agency's today, travellers, ages, budget), so one submit names every problem;
+        the unreadable fields keep their own messages."""
+        try:
+            QueryCreate.model_validate(values)
+            return
+        except ValidationError as exc:
+            unread = {str(e["loc"][0]) for e in exc.errors() if e.get("loc")}
+        readable = {k: v for k, v in values.items() if k not in unread}
+        if "destinations" in unread:  # required, and already named: any stand-in will do
+            readable["destinations"] = ["-"]
+        try:
+            partial = QueryCreate.model_validate(readable)
+        except ValidationError:
+            return
+        problems, _failed = self._run(
+            lambda session, ctx: queries.trip_problems(session, ctx, partial)
+        )
+        mapped = [FieldError(query_field(p.field), p.message, p.code) for p in problems or []]
+        if mapped:
+            _summary, more = form_errors(ValidationFailedError("", errors=mapped))
+            self.errors = {**more, **self.errors}
+
     @event
     def save(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         self.errors = {}
@@ -189,6 +214,7 @@ class NewQueryState(FormPage, rx.State):
         )
         data = self._parse(QueryCreate, values, errors="errors")
         if data is None:
+            self._trip_problems_too(values)
             return rx.toast.error(NEEDS_ATTENTION)
         public, failed = self._run(
             lambda session, ctx: _create(session, ctx, data), errors="errors"
