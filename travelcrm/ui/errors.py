@@ -4,6 +4,7 @@ and the errors no handler expects, turned into a toast (`backend_exception_handl
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import reflex as rx
 from pydantic import ValidationError
@@ -23,6 +24,48 @@ def _sentence(message: str) -> str:
     return message[:1].upper() + message[1:]
 
 
+def _plain(error: dict[str, Any]) -> str:
+    """Pydantic's complaint in a person's words ("Required", "At least 12 characters")."""
+    kind, ctx = error.get("type", ""), error.get("ctx") or {}
+    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+        return "Required"
+    if kind == "string_too_short":
+        return f"At least {ctx.get('min_length')} characters"
+    if kind == "string_too_long":
+        return f"At most {ctx.get('max_length')} characters"
+    if kind == "too_short" and ctx.get("min_length") == 1:
+        return "Give at least one"
+    if kind in ("too_short", "too_long"):
+        bound = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
+        return f"{'At least' if kind == 'too_short' else 'At most'} {bound}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        words = {
+            "greater_than_equal": "At least",
+            "greater_than": "More than",
+            "less_than_equal": "At most",
+            "less_than": "Less than",
+        }
+        limit = next(iter(ctx.values()), "")
+        return f"{words[kind]} {limit}"
+    if kind in ("int_parsing", "int_from_float", "int_type"):
+        return "A whole number"
+    if kind in ("decimal_parsing", "float_parsing", "decimal_type", "float_type"):
+        return "A number"
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return "Too large"
+    if kind == "decimal_max_places":
+        return f"At most {ctx.get('decimal_places')} decimal places"
+    if kind.startswith("date") or kind.startswith("datetime"):
+        return "A date"
+    if kind in ("enum", "literal_error"):
+        return "Choose one of the options"
+    if kind == "value_error" and "email" in str(error.get("msg", "")).lower():
+        return "Not an email address"
+    if kind == "uuid_parsing":
+        return "Not found"
+    return _sentence(str(error.get("msg", "is not valid")))
+
+
 def form_errors(exc: Exception) -> tuple[str, dict[str, str]]:
     """(summary, {field: message}) for a pydantic ValidationError or a DomainError.
 
@@ -32,7 +75,7 @@ def form_errors(exc: Exception) -> tuple[str, dict[str, str]]:
         for error in exc.errors():
             loc = [str(part) for part in error.get("loc", ()) if not isinstance(part, int)]
             name = loc[-1] if loc else "form"
-            fields.setdefault(name, _sentence(error.get("msg", "is not valid")))
+            fields.setdefault(name, _plain(dict(error)))
         return "Some fields need attention.", fields
     if isinstance(exc, DomainError):
         fields = {}

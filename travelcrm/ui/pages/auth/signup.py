@@ -12,9 +12,9 @@ import reflex as rx
 from pydantic import ValidationError
 
 from travelcrm.accounts import services as accounts
+from travelcrm.accounts.passwords import check_password_rules
 from travelcrm.core.errors import DomainError
 from travelcrm.db import system_scope
-from travelcrm.tenants.schemas import TenantCreate
 from travelcrm.ui import routes
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
@@ -109,23 +109,29 @@ class SignupState(rx.State):
         if form.get("password") != form.get("confirm"):
             errors["confirm"] = "The two passwords differ."
         data: accounts.AgencySignup | None = None
-        try:
-            data = accounts.AgencySignup(
-                agency=TenantCreate(
-                    slug=self.slug,
-                    name=form.get("agency_name", ""),
-                    country=self.country,
-                    default_currency=self.currency,
-                    timezone=self.timezone,
-                    locale=self.locale,
-                ),
-                owner_name=form.get("owner_name", ""),
-                owner_email=form.get("owner_email", ""),
-                password=form.get("password", ""),
+        try:  # one validation of the whole form (the agency's part too), so all errors at once
+            data = accounts.AgencySignup.model_validate(
+                {
+                    "agency": {
+                        "slug": self.slug,
+                        "name": form.get("agency_name", ""),
+                        "country": self.country,
+                        "default_currency": self.currency,
+                        "timezone": self.timezone,
+                        "locale": self.locale,
+                    },
+                    "owner_name": form.get("owner_name", ""),
+                    "owner_email": form.get("owner_email", ""),
+                    "password": form.get("password", ""),
+                }
             )
         except ValidationError as exc:
             _summary, found = form_errors(exc)
             errors = {**_named(found), **errors}
+        try:  # the password's rules (length, not the email, not a common one) with the rest
+            check_password_rules(form.get("password", ""), email=form.get("owner_email") or None)
+        except DomainError as exc:
+            errors = {**form_errors(exc)[1], **errors}
         if errors or data is None:
             self.errors, self.summary = errors, "Some fields need attention."
             return
