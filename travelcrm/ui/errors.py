@@ -27,7 +27,8 @@ def _sentence(message: str) -> str:
 def _plain(error: dict[str, Any]) -> str:
     """Pydantic's complaint in a person's words ("Required", "At least 12 characters")."""
     kind, ctx = error.get("type", ""), error.get("ctx") or {}
-    if kind == "missing" or (kind == "string_too_short" and ctx.get("min_length") == 1):
+    empty = error.get("input") in ("", None, [])
+    if kind == "missing" or (kind in ("string_too_short", "too_short") and empty):
         return "Required"
     if kind == "string_too_short":
         return f"At least {ctx.get('min_length')} characters"
