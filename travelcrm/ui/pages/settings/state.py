@@ -135,17 +135,19 @@ class SettingsState(FormPage, rx.State):
         # What the browser shows when Save is pressed (no typing lost to the input debounce).
         self.form = {**self.form, **{k: v for k, v in form_data.items() if k in FIELDS}}
         changes = changed_fields(self.form, self._saved)
-        self.errors = {
+        if not changes:
+            return rx.toast.info("Nothing changed.")
+        # every problem in one pass: the emptied required fields and what the rest breaks
+        missing = {
             name: "This field is required."
             for name, value in changes.items()
             if value == "" and name not in OPTIONAL
         }
-        if self.errors:
-            return rx.toast.error("Some fields need attention.")
-        if not changes:
-            return rx.toast.info("Nothing changed.")
-        data = self._parse(TenantSettingsUpdate, changes, errors="errors")
-        if data is None:
+        self.errors = {}
+        rest = {name: value for name, value in changes.items() if name not in missing}
+        data = self._parse(TenantSettingsUpdate, rest, errors="errors")
+        self.errors = {**self.errors, **missing}
+        if data is None or missing:
             return rx.toast.error(NEEDS_ATTENTION)
         saved, failed = self._run(
             lambda session, ctx: tenants.update_tenant_settings(session, ctx, data=data),
