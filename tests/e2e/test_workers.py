@@ -37,6 +37,7 @@ def test_a_tab_keeps_working_when_its_web_worker_is_stopped(page: Page, harness:
     expect(rows.filter(has_not_text="Goa")).to_have_count(0, timeout=TIMEOUT)
     expect(rows.first).to_contain_text("Goa", timeout=TIMEOUT)
     shown = rows.count()
+    token = page.evaluate("() => window.sessionStorage.getItem('token')")
 
     # every worker in turn is killed (one of them holds this tab's connection); the server
     # replaces it and the tab, reconnected, still has its search and its rows
@@ -49,6 +50,8 @@ def test_a_tab_keeps_working_when_its_web_worker_is_stopped(page: Page, harness:
         search.fill("Goa ")
         search.fill("Goa")
         expect(rows.first).to_contain_text("Goa", timeout=TIMEOUT)
+        # the same tab, not a new one: a new token would mean a fresh, empty page state
+        assert page.evaluate("() => window.sessionStorage.getItem('token')") == token
         time.sleep(6)  # Granian stops respawning a worker that died within 5.5 s of another
 
     page.reload()  # a reload hydrates from the shared state as well
