@@ -33,9 +33,11 @@ from travelcrm.ui.pages.suppliers import list_page as _suppliers  # noqa: F401  
 from travelcrm.ui.pages.suppliers import page as _supplier  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.system import page as _system  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.users import page as _users  # noqa: F401  (registers the page)
+from travelcrm.ui.tokens import keep_tabs_across_worker_loss
 
 configure()
 
 app = rx.App(api_transformer=create_api(), backend_exception_handler=backend_exception_handler)
 app.add_middleware(EventContextMiddleware())
+keep_tabs_across_worker_loss(app)  # a tab whose web worker dies keeps its page state
 app.add_page(not_found_page, route=routes.NOT_FOUND, title="Not found · TravelCRM")
