@@ -223,12 +223,6 @@ def _lines_actions() -> rx.Component:
                     data_testid="undo",
                 ),
             ),
-            rx.spacer(),
-            rx.text(
-                "Double-click a cell to edit it; Enter saves, Esc cancels.",
-                size="1",
-                color=MUTED,
-            ),
             spacing="2",
             width="100%",
             align="center",
@@ -251,23 +245,83 @@ def _lines_actions() -> rx.Component:
     )
 
 
+def _edit_status() -> rx.Component:
+    """What the last edits did, in a space kept for it over the grid (it never moves the grid
+    under the pointer): the last save (or how to edit) on one line, and every edit not saved,
+    with the row, the column and why, on the next until that cell is saved."""
+    line = {"size": "2", "white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}
+    return rx.vstack(
+        rx.cond(
+            L.cell_notice != "",
+            rx.hstack(
+                rx.icon("circle-check", size=14, color=rx.color("green", 11), flex_shrink="0"),
+                rx.text(L.cell_notice, color=rx.color("green", 11), title=L.cell_notice, **line),
+                align="center",
+                spacing="2",
+                width="100%",
+                data_testid="cell-notice",
+            ),
+            rx.text(
+                rx.cond(
+                    L.editable,
+                    "Double-click a cell to edit it: Enter or a click away saves, Esc cancels.",
+                    "",
+                ),
+                color=MUTED,
+                **line,
+            ),
+        ),
+        rx.cond(
+            L.cell_error != "",
+            rx.hstack(
+                rx.icon("circle-alert", size=14, color=rx.color("red", 11), flex_shrink="0"),
+                rx.text(
+                    L.cell_error,
+                    size="2",
+                    color=rx.color("red", 11),
+                    data_testid="cell-error",
+                    flex="1",
+                    overflow_y="auto",
+                    max_height="40px",
+                ),
+                rx.icon_button(
+                    rx.icon("x", size=12),
+                    on_click=L.dismiss_refusals,
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label="Dismiss",
+                ),
+                align="start",
+                spacing="2",
+                width="100%",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+        height="68px",
+        padding="6px 10px",
+        border_radius="8px",
+        background=rx.cond(L.cell_error != "", rx.color("red", 2), rx.color("gray", 2)),
+        overflow="hidden",
+        flex_shrink="0",
+        data_testid="edit-status",
+    )
+
+
 def lines_tab() -> rx.Component:
     return rx.vstack(
         _lines_actions(),
         _lines_toolbar(),
-        message(L.cell_error, test_id="cell-error"),
-        message(
-            L.cell_notice,
-            tone="green",
-            test_id="cell-notice",
-            when=(L.cell_notice != "") & (L.cell_error == ""),
-        ),
+        _edit_status(),
         rx.cond(
             L.total > 0,
             sheet(
                 columns=L.columns,
                 data=L.grid,
-                on_cell_edited=L.edit_cell,
+                # the edit names the lines of the grid it was typed in: a filter or a page
+                # changed meanwhile still saves it to its own line
+                on_cell_edited=lambda pos, cell: L.edit_cell(pos, cell, L.row_ids),  # type: ignore[operator]
                 height=L.grid_height,
                 test_id="rate-grid",
             ),

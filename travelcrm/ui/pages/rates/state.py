@@ -12,8 +12,9 @@ overwritten.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -47,9 +48,16 @@ from travelcrm.ui.pages.rates.rows import (
     range_label,
     service_label,
 )
-from travelcrm.ui.pages.rates.text import market_label, tiers_lines, tiers_text
+from travelcrm.ui.pages.rates.text import (
+    in_words,
+    market_label,
+    service_words,
+    tiers_lines,
+    tiers_text,
+)
 
 TABS = {"lines", "seasons", "restrictions", "price"}
+T = TypeVar("T")
 
 
 class RateListState(StaffPage, rx.State):
@@ -117,8 +125,26 @@ class RateListState(StaffPage, rx.State):
         return rx.toast.error("Your role cannot change rate lists.")
 
     def _conflict(self, exc: VersionConflictError) -> EventSpec:
-        self.stale, self.stale_message = True, exc.detail
+        self.stale, self.stale_message = True, service_words(exc.detail)
         return rx.toast.error(CHANGED_ELSEWHERE)
+
+    def _run(
+        self,
+        work: Callable[[Session, TenantContext], T],
+        *,
+        may: Action | None = None,
+        errors: str | None = None,
+    ) -> tuple[T | None, EventSpec | None]:
+        """The kit's `_run`, with the services' messages in the page's words (no field names,
+        ISO dates or ids)."""
+
+        def worded(session: Session, ctx: TenantContext) -> T:
+            try:
+                return work(session, ctx)
+            except DomainError as exc:
+                raise in_words(exc) from None
+
+        return super()._run(worded, may=may, errors=errors)
 
     # ---- the tabs' hooks (each tab state overrides those it needs) ----------------------
 
@@ -227,7 +253,6 @@ class RateListState(StaffPage, rx.State):
         }
         self.row_version = version.row_version
         self.editable = version.status == VersionStatus.DRAFT.value and self.can_edit
-        self.columns = grid_columns(self.editable, version.currency)
         self.stale, self.stale_message = False, ""
         for tab in self._tabs():
             tab._version_shown()
@@ -260,6 +285,11 @@ class RateListState(StaffPage, rx.State):
         }
         self.season_options = [Option(str(s.id), s.name) for s in seasons]
         self._season_names = {str(s.id): s.name for s in seasons}
+        self.columns = grid_columns(
+            self.editable,
+            self.currency,
+            {"service": self._service_names.values(), "season": self._season_names.values()},
+        )
         kinds = {b.kind: b for b in rates.list_age_bands(session, ctx, version_id)}
         self.bands = [
             BandRow(
