@@ -1184,3 +1184,20 @@ def test_a_services_error_keeps_its_fields_and_loses_their_names() -> None:
 
 def test_the_calendars_month_in_words() -> None:
     assert month_title(date(2027, 12, 1)) == "December 2027"
+
+
+def test_the_pages_show_services_messages_in_their_words(migrated_engine) -> None:
+    email, _contract = _owner_contract()
+    lists = _state(RateListsState, _signed_in(email), "/rates")
+    plain(RateListsState.load)(lists)
+
+    def work(session: Any, ctx: Any) -> None:
+        rates.check_dates(
+            date(2028, 3, 31), date(2027, 4, 1), start_field="valid_from", end_field="valid_to"
+        )
+
+    found, problem = lists._run(work, errors="create_errors")
+    assert found is None and problem is None  # every message at its field
+    assert lists.create_errors == {
+        "valid_to": f"Is before valid from ({format_date(date(2028, 3, 31))})"
+    }

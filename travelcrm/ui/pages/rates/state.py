@@ -12,9 +12,8 @@ overwritten.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 import reflex as rx
 from reflex.event import EventSpec
@@ -34,9 +33,9 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_range
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import CHANGED_ELSEWHERE, StaffPage, parse_id
+from travelcrm.ui.kit import CHANGED_ELSEWHERE, parse_id
 from travelcrm.ui.pages.rates.cells import GRID_COLUMNS, cell_text, line_values, values_text
-from travelcrm.ui.pages.rates.list_state import Option
+from travelcrm.ui.pages.rates.list_state import Option, WordedPage
 from travelcrm.ui.pages.rates.rows import (
     ALL,
     BAND_LABELS,
@@ -49,7 +48,6 @@ from travelcrm.ui.pages.rates.rows import (
     service_label,
 )
 from travelcrm.ui.pages.rates.text import (
-    in_words,
     market_label,
     service_words,
     tiers_lines,
@@ -57,10 +55,9 @@ from travelcrm.ui.pages.rates.text import (
 )
 
 TABS = {"lines", "seasons", "restrictions", "price"}
-T = TypeVar("T")
 
 
-class RateListState(StaffPage, rx.State):
+class RateListState(WordedPage, rx.State):
     # who and what
     loaded: bool = False
     allowed: bool = False
@@ -127,24 +124,6 @@ class RateListState(StaffPage, rx.State):
     def _conflict(self, exc: VersionConflictError) -> EventSpec:
         self.stale, self.stale_message = True, service_words(exc.detail)
         return rx.toast.error(CHANGED_ELSEWHERE)
-
-    def _run(
-        self,
-        work: Callable[[Session, TenantContext], T],
-        *,
-        may: Action | None = None,
-        errors: str | None = None,
-    ) -> tuple[T | None, EventSpec | None]:
-        """The kit's `_run`, with the services' messages in the page's words (no field names,
-        ISO dates or ids)."""
-
-        def worded(session: Session, ctx: TenantContext) -> T:
-            try:
-                return work(session, ctx)
-            except DomainError as exc:
-                raise in_words(exc) from None
-
-        return super()._run(worded, may=may, errors=errors)
 
     # ---- the tabs' hooks (each tab state overrides those it needs) ----------------------
 
