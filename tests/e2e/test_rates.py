@@ -6,7 +6,8 @@ price, the diff between them, a blackout, a stop-sale (its reason in full) and a
 the calendar, the price check, and a season of a third draft deleted.
 
 Screenshots: rates-list, rate-list-new, rate-terms-refused, rate-season-overlap, rate-grid,
-rate-grid-edits, rate-bulk-preview, rate-publish-confirm-gaps, rate-diff, rate-calendar."""
+rate-grid-edits, rate-grid-stale, rate-bulk-preview, rate-publish-confirm-gaps, rate-diff,
+rate-calendar."""
 
 from __future__ import annotations
 
@@ -491,6 +492,7 @@ def _quick_edits(page: Page, shot: Any, ctx: TenantContext, rate_list_id: Any) -
     )
     expect(page.get_by_test_id("stale")).to_be_visible()
     assert _grid_box(page)["y"] == top
+    shot(page, "rate-grid-stale")
     page.get_by_test_id("stale-reload").click()
     expect(page.get_by_test_id("stale")).to_have_count(0, timeout=TIMEOUT)
     expect(_shown(page, "min_nights", 3)).to_have_text("2")

@@ -62,7 +62,7 @@ from travelcrm.ui.pages.rates.rows import (
     text_width,
 )
 from travelcrm.ui.pages.rates.seasons_state import RateSeasonsState
-from travelcrm.ui.pages.rates.state import RateListState
+from travelcrm.ui.pages.rates.state import STALE_WORDS, RateListState
 from travelcrm.ui.pages.rates.text import (
     CellError,
     blank_fields,
@@ -763,6 +763,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
         )
     _type(state, "net", 0, "6,900")
     assert state.stale and "changed by someone else" in lines.cell_error
+    assert state.stale_message == STALE_WORDS  # no internal edit numbers
     assert _line(contract, first).net == Decimal("7100")
     _do(state, RateListState.reload)
     assert not state.stale and state.grid[0][_column("net")] == "7,100.00"

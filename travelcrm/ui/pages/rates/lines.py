@@ -3,6 +3,8 @@ form, deleting the ticked lines, and what a typed cell did (saved, refused, undo
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
@@ -245,21 +247,33 @@ def _lines_actions() -> rx.Component:
     )
 
 
+def _said(icon: str, tone: str, text: Any, *after: rx.Component, **props: Any) -> rx.Component:
+    """One line of the edits' status: an icon, the text in its tone, what follows it."""
+    return rx.hstack(
+        rx.icon(icon, size=14, color=rx.color(tone, 11), flex_shrink="0", margin_top="3px"),
+        rx.text(text, size="2", color=rx.color(tone, 11), flex="1", **props),
+        *after,
+        align="start",
+        spacing="2",
+        width="100%",
+    )
+
+
 def _edit_status() -> rx.Component:
     """What the last edits did, in a space kept for it over the grid (it never moves the grid
     under the pointer): the last save (or how to edit) on one line, and every edit not saved,
     with the row, the column and why, on the next until that cell is saved."""
-    line = {"size": "2", "white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}
+    one_line = {"white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}
     return rx.vstack(
         rx.cond(
             L.cell_notice != "",
-            rx.hstack(
-                rx.icon("circle-check", size=14, color=rx.color("green", 11), flex_shrink="0"),
-                rx.text(L.cell_notice, color=rx.color("green", 11), title=L.cell_notice, **line),
-                align="center",
-                spacing="2",
-                width="100%",
+            _said(
+                "circle-check",
+                "green",
+                L.cell_notice,
+                title=L.cell_notice,
                 data_testid="cell-notice",
+                **one_line,
             ),
             rx.text(
                 rx.cond(
@@ -267,23 +281,17 @@ def _edit_status() -> rx.Component:
                     "Double-click a cell to edit it: Enter or a click away saves, Esc cancels.",
                     "",
                 ),
+                size="2",
                 color=MUTED,
-                **line,
+                **one_line,
             ),
         ),
         rx.cond(
             L.cell_error != "",
-            rx.hstack(
-                rx.icon("circle-alert", size=14, color=rx.color("red", 11), flex_shrink="0"),
-                rx.text(
-                    L.cell_error,
-                    size="2",
-                    color=rx.color("red", 11),
-                    data_testid="cell-error",
-                    flex="1",
-                    overflow_y="auto",
-                    max_height="40px",
-                ),
+            _said(
+                "circle-alert",
+                "red",
+                L.cell_error,
                 rx.icon_button(
                     rx.icon("x", size=12),
                     on_click=L.dismiss_refusals,
@@ -292,9 +300,9 @@ def _edit_status() -> rx.Component:
                     color_scheme="gray",
                     aria_label="Dismiss",
                 ),
-                align="start",
-                spacing="2",
-                width="100%",
+                data_testid="cell-error",
+                overflow_y="auto",
+                max_height="40px",
             ),
         ),
         spacing="1",

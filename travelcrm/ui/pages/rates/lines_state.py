@@ -219,8 +219,8 @@ class RateLinesState(RateListState):
                     self._raw[row] = self._raw_values(line)
                 self._settle(key)
                 return line
-        except rates.VersionConflictError as exc:
-            self.stale, self.stale_message = True, exc.detail
+        except rates.VersionConflictError:
+            self._changed_elsewhere()
             self._refuse(key, f"{where}: not saved, changed by someone else. Reload first.")
         except DomainError as exc:
             reason = OTHER_VERSION if exc.detail == OTHER_VERSION else field_message(exc, field)

@@ -49,12 +49,15 @@ from travelcrm.ui.pages.rates.rows import (
 )
 from travelcrm.ui.pages.rates.text import (
     market_label,
-    service_words,
     tiers_lines,
     tiers_text,
 )
 
 TABS = {"lines", "seasons", "restrictions", "price"}
+STALE_WORDS = (
+    "Someone else changed this version since you opened it. Reload to see their changes, "
+    "then make yours again."
+)
 
 
 class RateListState(WordedPage, rx.State):
@@ -122,8 +125,12 @@ class RateListState(WordedPage, rx.State):
         return rx.toast.error("Your role cannot change rate lists.")
 
     def _conflict(self, exc: VersionConflictError) -> EventSpec:
-        self.stale, self.stale_message = True, service_words(exc.detail)
+        self._changed_elsewhere()
         return rx.toast.error(CHANGED_ELSEWHERE)
+
+    def _changed_elsewhere(self) -> None:
+        """The banner over the page (the service's detail names its internal edit numbers)."""
+        self.stale, self.stale_message = True, STALE_WORDS
 
     # ---- the tabs' hooks (each tab state overrides those it needs) ----------------------
 
