@@ -230,6 +230,8 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     dialog.locator("textarea[name=terms]").fill("a month before: nothing")
     dialog.get_by_test_id("save-terms").click()
     expect(dialog).to_contain_text("30: 0%", timeout=TIMEOUT)  # the box says how to write one
+    page.wait_for_timeout(1000)
+    expect(dialog.get_by_text("write it as")).to_be_visible()  # and keeps saying it
     shot(page, "rate-terms-refused")
     dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
     dialog.locator("input[name=no_show]").fill("50")

@@ -66,6 +66,7 @@ from travelcrm.ui.pages.rates.state import STALE_WORDS, RateListState
 from travelcrm.ui.pages.rates.text import (
     CellError,
     blank_fields,
+    currency_options,
     in_words,
     month_title,
     month_weeks,
@@ -1202,3 +1203,11 @@ def test_the_pages_show_services_messages_in_their_words(migrated_engine) -> Non
     assert lists.create_errors == {
         "valid_to": f"Is before valid from ({format_date(date(2028, 3, 31))})"
     }
+
+
+def test_currencies_are_chosen_by_name() -> None:
+    options = dict(currency_options(date(2027, 1, 1)))
+    assert options["INR"] == "Indian Rupee (INR)" and options["AED"].startswith("United Arab")
+    assert "ADP" not in options  # the Andorran peseta is no longer in use
+    labels = list(options.values())
+    assert labels == sorted(labels)
