@@ -1102,6 +1102,9 @@ def test_an_edit_typed_before_a_filter_changed_the_grid_goes_to_its_own_line(
     assert lines.cell_error == ""
     assert lines.cell_notice.startswith("Saved — Deluxe Sea View (CP) · Lean")
     assert lines.cell_notice.endswith("Net: 4,321.00")
+    _typed(state, "net", 1, "-1", shown)
+    assert lines.cell_error == "Row 2 as typed (no longer shown here), Net: cannot be negative."
+    assert _line(contract, target).net == Decimal("4321")
 
 
 def test_an_edit_on_a_row_the_grid_no_longer_has_says_so(migrated_engine) -> None:
