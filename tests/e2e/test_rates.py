@@ -1,10 +1,13 @@
 """Rate lists in a real browser: a contract built through the pages (two seasons, lines), the
-grid's cell edits (a refused negative price, a saved one, undo), a bulk +10% previewed then
-applied, publishing, a second version with a changed price, the diff between them, a blackout
-and an allotment in the calendar, the price check, and a season of a third draft deleted.
+grid's cell edits (a refused negative price, a saved one, undo; several typed quickly, one
+right after a filter, one over someone else's change: each saved or named with why, the grid
+never moved), a bulk +10% previewed then applied, publishing, a second version with a changed
+price, the diff between them, a blackout, a stop-sale (its reason in full) and an allotment in
+the calendar, the price check, and a season of a third draft deleted.
 
 Screenshots: rates-list, rate-list-new, rate-terms-refused, rate-season-overlap, rate-grid,
-rate-bulk-preview, rate-publish-confirm-gaps, rate-diff, rate-calendar."""
+rate-grid-edits, rate-grid-stale, rate-bulk-preview, rate-publish-confirm-gaps, rate-diff,
+rate-calendar."""
 
 from __future__ import annotations
 
@@ -25,12 +28,14 @@ from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.demo import DEMO_LOGINS
+from travelcrm.rates import lines as rate_lines
 from travelcrm.rates.models import RateLine, RateList, RateListVersion
+from travelcrm.rates.schemas import LinePatch
 from travelcrm.tenants.models import Tenant
 from travelcrm.ui.components.grid import HEADER_HEIGHT, ROW_HEIGHT
 from travelcrm.ui.components.money import DASH
 from travelcrm.ui.pages.rates.cells import GRID_COLUMNS
-from travelcrm.ui.pages.rates.rows import PICK_WIDTH
+from travelcrm.ui.pages.rates.rows import grid_columns
 
 TIMEOUT = 20_000
 SLUG, OWNER_EMAIL, _NAME, _PASSWORD = DEMO_LOGINS[0]
@@ -70,30 +75,50 @@ def _pick(
 
 
 def _nets(ctx: TenantContext, rate_list_id: Any, number: int) -> list[Decimal]:
+    return [line.net for line in _lines(ctx, rate_list_id, number)]
+
+
+def _lines(ctx: TenantContext, rate_list_id: Any, number: int) -> list[RateLine]:
     with tenant_scope(ctx) as session:
         version = session.exec(
             select(RateListVersion).where(
                 RateListVersion.rate_list_id == rate_list_id, RateListVersion.number == number
             )
         ).one()
-        lines = session.exec(
-            select(RateLine)
-            .where(RateLine.version_id == version.id)
-            .order_by(col(RateLine.position))
-        ).all()
-        return [line.net for line in lines]
+        return list(
+            session.exec(
+                select(RateLine)
+                .where(RateLine.version_id == version.id)
+                .order_by(col(RateLine.position))
+            ).all()
+        )
+
+
+# the grid's columns as the page lays them out for the fixture's supplier (its services'
+# and the contract's seasons' names set the widths of their columns)
+COLUMNS = grid_columns(
+    True,
+    "INR",
+    {"service": ["Deluxe Sea View (CP)", "Dolphin cruise"], "season": ["Lean", "Peak"]},
+)
 
 
 def _cell(page: Page, field: str, row: int) -> tuple[float, float]:
     """Where a cell of the grid is on screen (Glide draws on a canvas)."""
+    box = _grid_box(page)
+    x = box["x"]
+    for column in COLUMNS:
+        if column["id"] == field:
+            x += column["width"] / 2
+            return x, box["y"] + HEADER_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT / 2
+        x += column["width"]
+    raise AssertionError(field)
+
+
+def _grid_box(page: Page) -> dict[str, float]:
     box = page.get_by_test_id("rate-grid").locator("canvas").first.bounding_box()
     assert box is not None
-    x = box["x"] + PICK_WIDTH
-    for name, _title, width, _editable in GRID_COLUMNS:
-        if name == field:
-            return x + width / 2, box["y"] + HEADER_HEIGHT + row * ROW_HEIGHT + ROW_HEIGHT / 2
-        x += width
-    raise AssertionError(field)
+    return dict(box)
 
 
 def _shown(page: Page, field: str, row: int) -> Any:
@@ -102,8 +127,8 @@ def _shown(page: Page, field: str, row: int) -> Any:
     return page.get_by_test_id(f"glide-cell-{column}-{row}")
 
 
-def _type_in_cell(page: Page, field: str, row: int, text: str) -> None:
-    """Open a cell's editor and type into it.
+def _type_in_cell(page: Page, field: str, row: int, text: str, *, away: bool = False) -> None:
+    """Open a cell's editor and type into it; Enter saves it (or, `away`, a click outside).
 
     The grid may still be re-laying out (rows arriving, a dialog closing) when the test
     gets here, so the cell's place is measured again before each double-click.
@@ -120,7 +145,10 @@ def _type_in_cell(page: Page, field: str, row: int, text: str) -> None:
             page.keyboard.press("Escape")
     expect(editor).to_be_visible(timeout=TIMEOUT)
     editor.fill(text)
-    editor.press("Enter")
+    if away:
+        page.get_by_test_id("page-title").click()
+    else:
+        editor.press("Enter")
 
 
 def _add_line(
@@ -171,6 +199,7 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
 ) -> None:
     ctx, supplier_name = supplier
     list_name = f"{supplier_name} 2027-28"
+    page.set_viewport_size({"width": 1440, "height": 900})
 
     # ---- a new list through the dialog -------------------------------------------------
     page.goto(_url(harness, "/rates"))
@@ -201,6 +230,8 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     dialog.locator("textarea[name=terms]").fill("a month before: nothing")
     dialog.get_by_test_id("save-terms").click()
     expect(dialog).to_contain_text("30: 0%", timeout=TIMEOUT)  # the box says how to write one
+    page.wait_for_timeout(1000)
+    expect(dialog.get_by_text("write it as")).to_be_visible()  # and keeps saying it
     shot(page, "rate-terms-refused")
     dialog.locator("textarea[name=terms]").fill("30: free\n7: 1 night")
     dialog.locator("input[name=no_show]").fill("50")
@@ -277,6 +308,9 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
         Decimal("8800"),
     ]
 
+    # ---- several edits typed quickly: each is saved or named with why, the grid stays put ----
+    _quick_edits(page, shot, ctx, rate_list_id)
+
     # ---- publish v1 (the coverage check first) -----------------------------------------
     page.get_by_test_id("publish-open").click()
     expect(page.get_by_test_id("coverage")).to_be_visible(timeout=TIMEOUT)
@@ -327,6 +361,7 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     _pick(page, "restriction-kind", "Stop-sale", form)
     form.get_by_test_id("restriction-from").fill("2027-12-24")
     form.get_by_test_id("restriction-to").fill("2027-12-25")
+    form.locator("input[name=reason]").fill("Closed for the owner's family wedding")
     form.get_by_test_id("restriction-add").click()
     _toast(page, "Stop-sale added.")
     page.get_by_test_id("allot-from").fill("2027-12-01")
@@ -336,9 +371,12 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     _toast(page, "Allotment set for 31 days.")
     day = page.locator("[data-testid=cal-day][data-date='2027-12-31']")
     expect(day).to_have_attribute("data-tone", "blackout", timeout=TIMEOUT)
-    expect(page.locator("[data-testid=cal-day][data-date='2027-12-24']")).to_have_attribute(
-        "data-tone", "stop_sale"
-    )
+    stop_sale = page.locator("[data-testid=cal-day][data-date='2027-12-24']")
+    expect(stop_sale).to_have_attribute("data-tone", "stop_sale")
+    # the whole reason shows in the day, wrapped (not cut off)
+    note = stop_sale.get_by_text("Stop-sale: Closed for the owner's family wedding")
+    expect(note).to_be_visible()
+    assert note.evaluate("e => e.scrollWidth <= e.clientWidth && e.scrollHeight <= e.clientHeight")
     expect(page.locator("[data-testid=cal-day][data-date='2027-12-10']")).to_contain_text(
         "0 / 10 used"
     )
@@ -391,3 +429,80 @@ def test_a_rate_list_from_first_draft_to_a_second_published_version(
     _toast(page, "Season deleted with its 2 lines.")
     expect(page.get_by_test_id("season-row")).to_have_count(1)
     expect(page.get_by_test_id("dialog-delete-season")).to_have_count(0)
+
+
+def _quick_edits(page: Page, shot: Any, ctx: TenantContext, rate_list_id: Any) -> None:
+    """Edits typed one after the other without waiting for the page (Enter, a click away, a
+    refused one, one right after a filter changed, one over someone else's change): each ends
+    saved or with its row, column and reason on screen, and nothing moves the grid."""
+    before = _lines(ctx, rate_list_id, 1)  # 6,600 / 9,900 / 5,500 / 8,800 net, 20% markup
+    top = _grid_box(page)["y"]
+    _type_in_cell(page, "markup_pct", 1, "25")
+    _type_in_cell(page, "net", 2, "-1")
+    _type_in_cell(page, "min_nights", 1, "3", away=True)
+    _type_in_cell(page, "sell", 3, "9,999")  # the line sells at its markup
+    _type_in_cell(page, "weekdays", 2, "Mon-Fri")
+    refused = page.get_by_test_id("cell-error")
+    expect(refused).to_contain_text("Row 3, Net: cannot be negative", timeout=TIMEOUT)
+    expect(refused).to_contain_text("Row 4, Sell: give a sell price or a markup, not both")
+    expect(page.get_by_test_id("cell-notice")).to_contain_text(
+        f"Row 3, Weekdays: Every day → Mon{DASH}Fri", timeout=TIMEOUT
+    )
+    expect(_shown(page, "min_nights", 1)).to_have_text("3")
+    after = _lines(ctx, rate_list_id, 1)
+    assert after[1].markup_pct == Decimal("25") and after[1].min_nights == 3
+    assert after[2].net == before[2].net and after[2].weekdays == 0b0011111
+    assert after[3].sell is None
+    assert _grid_box(page)["y"] == top  # the messages came in the space kept for them
+    _quiet(page)
+    shot(page, "rate-grid-edits")
+
+    # a filter, and at once an edit: it goes to the line it was typed on, and says so
+    _pick(page, "filter-season", "Peak")
+    _type_in_cell(page, "net", 1, "8,888")
+    notice = page.get_by_test_id("cell-notice")
+    expect(notice).to_contain_text("→ 8,888.00", timeout=TIMEOUT)
+    expect(page.get_by_test_id("lines-pager-label")).to_have_text("1-2 of 2")
+    changed = [
+        (old, new)
+        for old, new in zip(before, _lines(ctx, rate_list_id, 1), strict=True)
+        if new.net != old.net
+    ]
+    assert [new.net for _old, new in changed] == [Decimal("8888")]
+    ((old, _new),) = changed
+    assert old.season_id != before[0].season_id  # a Peak line, the grid's row 1 or 2
+    expect(notice).to_contain_text(re.compile(r"Net: [0-9,]+\.00 → 8,888\.00"))
+    page.get_by_role("button", name="Clear filters").click()
+    expect(page.get_by_test_id("lines-pager-label")).to_have_text("1-4 of 4", timeout=TIMEOUT)
+
+    # someone else saves first: the edit says so, the banner floats over the page
+    with tenant_scope(ctx) as session:
+        line = session.exec(select(RateLine).where(RateLine.id == before[3].id)).one()
+        version = session.exec(
+            select(RateListVersion).where(RateListVersion.id == line.version_id)
+        ).one()
+        rate_lines.update_line(
+            session,
+            ctx,
+            line_id=line.id,
+            data=LinePatch(row_version=version.row_version, min_nights=2),
+        )
+    top = _grid_box(page)["y"]
+    _type_in_cell(page, "net", 3, "8,900")
+    expect(refused).to_contain_text(
+        "Row 4, Net: not saved, changed by someone else", timeout=TIMEOUT
+    )
+    expect(page.get_by_test_id("stale")).to_be_visible()
+    assert _grid_box(page)["y"] == top
+    shot(page, "rate-grid-stale")
+    page.get_by_test_id("stale-reload").click()
+    expect(page.get_by_test_id("stale")).to_have_count(0, timeout=TIMEOUT)
+    expect(_shown(page, "min_nights", 3)).to_have_text("2")
+    _type_in_cell(page, "net", 3, "8,900")
+    expect(page.get_by_test_id("cell-notice")).to_contain_text(
+        re.compile(r"Row 4, Net: [0-9,]+\.00 → 8,900\.00"), timeout=TIMEOUT
+    )
+    _type_in_cell(page, "net", 3, "8,800")  # back as it was
+    expect(page.get_by_test_id("cell-notice")).to_contain_text(
+        "8,900.00 → 8,800.00", timeout=TIMEOUT
+    )

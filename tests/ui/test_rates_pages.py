@@ -18,6 +18,7 @@ from tests.accounts.test_accounts import PASSWORD, _verified
 from tests.rates.factories import Contract, make_contract, make_list
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.services import SESSION_COOKIE
+from travelcrm.core.errors import FieldError, ValidationFailedError
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
@@ -52,15 +53,26 @@ from travelcrm.ui.pages.rates.list_state import RateListsState, list_row
 from travelcrm.ui.pages.rates.price_check_state import RatePriceCheckState
 from travelcrm.ui.pages.rates.publish_state import RatePublishState
 from travelcrm.ui.pages.rates.restrictions_state import RateRestrictionsState
-from travelcrm.ui.pages.rates.rows import RangeSlot, range_label, sentence
+from travelcrm.ui.pages.rates.rows import (
+    NAME_COLUMN_MOST,
+    RangeSlot,
+    grid_columns,
+    range_label,
+    sentence,
+    text_width,
+)
 from travelcrm.ui.pages.rates.seasons_state import RateSeasonsState
-from travelcrm.ui.pages.rates.state import RateListState
+from travelcrm.ui.pages.rates.state import STALE_WORDS, RateListState
 from travelcrm.ui.pages.rates.text import (
     CellError,
     blank_fields,
+    currency_options,
+    in_words,
+    month_title,
     month_weeks,
     parse_tiers,
     parse_weekdays,
+    service_words,
     shift_month,
     tiers_lines,
     tiers_text,
@@ -752,6 +764,7 @@ def test_the_grid_saves_refuses_and_undoes_cell_by_cell(migrated_engine) -> None
         )
     _type(state, "net", 0, "6,900")
     assert state.stale and "changed by someone else" in lines.cell_error
+    assert state.stale_message == STALE_WORDS  # no internal edit numbers
     assert _line(contract, first).net == Decimal("7100")
     _do(state, RateListState.reload)
     assert not state.stale and state.grid[0][_column("net")] == "7,100.00"
@@ -1060,3 +1073,144 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
         "Innova, 300 km \u00d7 ₹18.00 \u00d7 2 vehicles + "
         "Driver allowance, ₹400.00 \u00d7 2 vehicles"
     )
+
+
+# ---- every edit saves or says why (issue 21, item 6) ----------------------------------------
+
+
+def _typed(state: Any, field: str, row: int, text: str, shown: list[str]) -> None:
+    """A cell typed in a grid that showed the lines `shown` (the page sends them)."""
+    cell = {"kind": "text", "data": text}
+    _do(state, RateLinesState.edit_cell, (_column(field), row), cell, shown)
+
+
+def test_an_edit_typed_before_a_filter_changed_the_grid_goes_to_its_own_line(
+    migrated_engine,
+) -> None:
+    email, contract = _owner_contract()
+    state = _open(email, contract)
+    lines = _tab(state, RateLinesState)
+    shown = list(state.row_ids)
+    target = shown[1]  # the second line of the unfiltered grid
+    peak = next(o.value for o in state.season_options if o.label == "Peak")
+    _do(state, RateLinesState.filter_by_season, peak)  # the grid changes first
+    assert state.row_ids[1] != target
+    _typed(state, "net", 1, "4,321", shown)
+    assert _line(contract, target).net == Decimal("4321")
+    others = [line for line in _snapshot(contract)["lines"] if line[0] != target]
+    assert Decimal("4321") not in {line[1] for line in others}
+    assert lines.cell_error == ""
+    assert lines.cell_notice.startswith("Saved — Deluxe Sea View (CP) · Lean")
+    assert lines.cell_notice.endswith("Net: 4,321.00")
+    _typed(state, "net", 1, "-1", shown)
+    assert lines.cell_error == "Row 2 as typed (no longer shown here), Net: cannot be negative."
+    assert _line(contract, target).net == Decimal("4321")
+
+
+def test_an_edit_on_a_row_the_grid_no_longer_has_says_so(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    state = _open(email, contract)
+    lines = _tab(state, RateLinesState)
+    before = _snapshot(contract)["lines"]
+    _typed(state, "net", 40, "100", list(state.row_ids))
+    assert lines.cell_error == "Row 41: not saved, the grid changed; type it again."
+    _do(state, RateLinesState.edit_cell, ("x", 0), {"kind": "text", "data": "1"})
+    assert lines.cell_error.startswith("An edit could not be read: type it again.")
+    assert _snapshot(contract)["lines"] == before
+
+
+def test_a_refused_edit_stays_named_until_its_cell_is_saved(migrated_engine) -> None:
+    email, contract = _owner_contract()
+    state = _open(email, contract)
+    lines = _tab(state, RateLinesState)
+    _type(state, "net", 0, "-5")
+    _type(state, "net", 1, "9,100")  # another cell saved: the refusal still shows
+    assert lines.cell_notice.startswith("Saved — Row 2, Net:")
+    assert lines.cell_error == "Row 1, Net: cannot be negative."
+    _type(state, "pax", 2, "5-2")
+    assert lines.cell_error.startswith("Row 3, Pax: '5-2' is not a pax range")
+    assert lines.cell_error.endswith("Row 1, Net: cannot be negative.")
+    _type(state, "net", 0, "6,100")  # the refused cell saved: its refusal goes
+    assert "Row 1" not in lines.cell_error and "Row 3, Pax" in lines.cell_error
+    _do(state, RateLinesState.dismiss_refusals)
+    assert lines.cell_error == ""
+
+
+def test_an_edit_in_a_read_only_version_says_why(migrated_engine) -> None:
+    agency = _verified()
+    ctx = TenantContext(agency.tenant.id, agency.user.id, Role.OWNER)
+    contract = make_contract(ctx, publish=True)
+    state = _open(agency.user.email, contract)
+    lines = _tab(state, RateLinesState)
+    before = _snapshot(contract)["lines"]
+    _type(state, "net", 0, "1")
+    assert lines.cell_error == "Row 1, Net: not saved, this version is read-only."
+    assert _snapshot(contract)["lines"] == before
+
+
+def test_names_columns_fit_the_longest_name() -> None:
+    long_name = "Deluxe Ocean Facing Room with Balcony (MAP)"
+    columns = grid_columns(True, "INR", {"service": ["Lodge", long_name], "season": ["Lean"]})
+    widths = {c["id"]: c["width"] for c in columns}
+    assert widths["service"] == text_width(long_name) > 144
+    assert widths["season"] == 76  # short names keep the column's own width
+    huge = grid_columns(True, "INR", {"service": ["x" * 200]})
+    assert huge[1]["width"] == NAME_COLUMN_MOST
+    assert text_width("Deluxe Sea View (CP)") > text_width("Deluxe Sea View")
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"),
+    [
+        ("valid_from: leaves a season outside", "valid from: leaves a season outside"),
+        (
+            "ends_on is before starts_on (2027-04-01)",
+            f"the last day is before the first day ({format_date(date(2027, 4, 1))})",
+        ),
+        ("Rate line 0b6f8a9e-1c2d-4e5f-8a9b-0c1d2e3f4a5b not found", "Rate line not found"),
+        ("supplier 01a24ef8 is archived", "supplier is archived"),
+        ("is required for the agent_group market", "is required for the agent group market"),
+        ("12345678 nights", "12345678 nights"),
+    ],
+)
+def test_services_messages_in_the_pages_words(said: str, shown: str) -> None:
+    assert service_words(said) == shown
+
+
+def test_a_services_error_keeps_its_fields_and_loses_their_names() -> None:
+    exc = in_words(
+        ValidationFailedError(
+            "age_max: below age_min.", errors=[FieldError("age_max", "below age_min")]
+        )
+    )
+    assert exc.detail == "the highest age: below the lowest age."
+    assert exc.errors == [FieldError("age_max", "below the lowest age")]
+
+
+def test_the_calendars_month_in_words() -> None:
+    assert month_title(date(2027, 12, 1)) == "December 2027"
+
+
+def test_the_pages_show_services_messages_in_their_words(migrated_engine) -> None:
+    email, _contract = _owner_contract()
+    lists = _state(RateListsState, _signed_in(email), "/rates")
+    plain(RateListsState.load)(lists)
+
+    def work(session: Any, ctx: Any) -> None:
+        rates.check_dates(
+            date(2028, 3, 31), date(2027, 4, 1), start_field="valid_from", end_field="valid_to"
+        )
+
+    found, problem = lists._run(work, errors="create_errors")
+    assert found is None and problem is None  # every message at its field
+    assert lists.create_errors == {
+        "valid_to": f"Is before valid from ({format_date(date(2028, 3, 31))})"
+    }
+
+
+def test_currencies_are_chosen_by_name() -> None:
+    options = dict(currency_options(date(2027, 1, 1)))
+    assert options["INR"] == "Indian Rupee (INR)" and options["AED"].startswith("United Arab")
+    assert "ADP" not in options  # the Andorran peseta is no longer in use
+    labels = list(options.values())
+    assert labels == sorted(labels)

@@ -30,7 +30,7 @@ from travelcrm.ui.pages.rates.rows import (
     line_label,
     sentence,
 )
-from travelcrm.ui.pages.rates.text import CellError
+from travelcrm.ui.pages.rates.text import CellError, service_words
 
 CHOICES = {
     "bulk_scope": {"selected", "filter"},
@@ -130,7 +130,7 @@ class RateBulkState(RateLinesState):
                 rows += applied.rows
                 lock = applied.row_version
         except ValidationFailedError as exc:
-            self.bulk_error = exc.detail
+            self.bulk_error = service_words(exc.detail)
             raise
         if not dry_run:
             self.row_version = lock

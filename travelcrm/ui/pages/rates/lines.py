@@ -3,6 +3,8 @@ form, deleting the ticked lines, and what a typed cell did (saved, refused, undo
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
@@ -223,12 +225,6 @@ def _lines_actions() -> rx.Component:
                     data_testid="undo",
                 ),
             ),
-            rx.spacer(),
-            rx.text(
-                "Double-click a cell to edit it; Enter saves, Esc cancels.",
-                size="1",
-                color=MUTED,
-            ),
             spacing="2",
             width="100%",
             align="center",
@@ -251,23 +247,89 @@ def _lines_actions() -> rx.Component:
     )
 
 
+def _said(icon: str, tone: str, text: Any, *after: rx.Component, **props: Any) -> rx.Component:
+    """One line of the edits' status: an icon, the text in its tone, what follows it."""
+    return rx.hstack(
+        rx.icon(icon, size=14, color=rx.color(tone, 11), flex_shrink="0", margin_top="3px"),
+        rx.text(text, size="2", color=rx.color(tone, 11), flex="1", **props),
+        *after,
+        align="start",
+        spacing="2",
+        width="100%",
+    )
+
+
+def _edit_status() -> rx.Component:
+    """What the last edits did, in a space kept for it over the grid (it never moves the grid
+    under the pointer): the last save (or how to edit) on one line, and every edit not saved,
+    with the row, the column and why, on the next until that cell is saved."""
+    one_line = {"white_space": "nowrap", "overflow": "hidden", "text_overflow": "ellipsis"}
+    return rx.vstack(
+        rx.cond(
+            L.cell_notice != "",
+            _said(
+                "circle-check",
+                "green",
+                L.cell_notice,
+                title=L.cell_notice,
+                data_testid="cell-notice",
+                **one_line,
+            ),
+            rx.text(
+                rx.cond(
+                    L.editable,
+                    "Double-click a cell to edit it: Enter or a click away saves, Esc cancels.",
+                    "",
+                ),
+                size="2",
+                color=MUTED,
+                **one_line,
+            ),
+        ),
+        rx.cond(
+            L.cell_error != "",
+            _said(
+                "circle-alert",
+                "red",
+                L.cell_error,
+                rx.icon_button(
+                    rx.icon("x", size=12),
+                    on_click=L.dismiss_refusals,
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    aria_label="Dismiss",
+                ),
+                data_testid="cell-error",
+                overflow_y="auto",
+                max_height="40px",
+            ),
+        ),
+        spacing="1",
+        width="100%",
+        height="68px",
+        padding="6px 10px",
+        border_radius="8px",
+        background=rx.cond(L.cell_error != "", rx.color("red", 2), rx.color("gray", 2)),
+        overflow="hidden",
+        flex_shrink="0",
+        data_testid="edit-status",
+    )
+
+
 def lines_tab() -> rx.Component:
     return rx.vstack(
         _lines_actions(),
         _lines_toolbar(),
-        message(L.cell_error, test_id="cell-error"),
-        message(
-            L.cell_notice,
-            tone="green",
-            test_id="cell-notice",
-            when=(L.cell_notice != "") & (L.cell_error == ""),
-        ),
+        _edit_status(),
         rx.cond(
             L.total > 0,
             sheet(
                 columns=L.columns,
                 data=L.grid,
-                on_cell_edited=L.edit_cell,
+                # the edit names the lines of the grid it was typed in: a filter or a page
+                # changed meanwhile still saves it to its own line
+                on_cell_edited=lambda pos, cell: L.edit_cell(pos, cell, L.row_ids),  # type: ignore[operator]
                 height=L.grid_height,
                 test_id="rate-grid",
             ),

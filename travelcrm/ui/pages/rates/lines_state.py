@@ -20,7 +20,13 @@ from travelcrm.rates.models import AgeBandKind, Occupancy, RateLine
 from travelcrm.rates.schemas import LineIn, LinePatch
 from travelcrm.ui.components.money import format_amount
 from travelcrm.ui.events import event
-from travelcrm.ui.pages.rates.cells import GRID_COLUMNS, cell_patch, parse_cell, values_text
+from travelcrm.ui.pages.rates.cells import (
+    GRID_COLUMNS,
+    cell_patch,
+    line_values,
+    parse_cell,
+    values_text,
+)
 from travelcrm.ui.pages.rates.rows import (
     ALL,
     PER_PAGE,
@@ -33,6 +39,8 @@ from travelcrm.ui.pages.rates.state import RateListState
 from travelcrm.ui.pages.rates.text import CellError, blank_fields, schema_message
 
 TYPED_FIELDS = ("net", "sell", "markup_pct", "weekdays")  # read as the grid reads a cell
+KEPT_REFUSALS = 5  # unsaved edits named over the grid at once
+OTHER_VERSION = "not saved, the grid now shows another version; type it again"
 
 
 class RateLinesState(RateListState):
@@ -44,6 +52,7 @@ class RateLinesState(RateListState):
     add_notice: str = ""
     delete_open: bool = False
     _undo: dict[str, Any] = {}
+    _unsaved: list[tuple[str, str]] = []  # (line id:field, why), newest first
 
     def _forget(self) -> None:
         self._version_shown()
@@ -51,7 +60,7 @@ class RateLinesState(RateListState):
 
     def _version_shown(self) -> None:
         self.cell_error = self.cell_notice = self.undo_label = ""
-        self._undo = {}
+        self._undo, self._unsaved = {}, []
 
     @event
     def forget_edits(self) -> None:
@@ -104,53 +113,98 @@ class RateLinesState(RateListState):
 
     # ---- a cell at a time ---------------------------------------------------------------------
 
+    def _refuse(self, key: str, text: str) -> None:
+        """An edit not saved: its reason joins those still open (newest first), so a later
+        save of another cell never hides it."""
+        kept = [(k, t) for k, t in self._unsaved if k != key][: KEPT_REFUSALS - 1]
+        self._unsaved = [(key, text), *kept]
+        self.cell_error = " ".join(t for _k, t in self._unsaved)
+
+    def _settle(self, key: str) -> None:
+        """An edit saved: an earlier refusal of the same cell no longer holds."""
+        self._unsaved = [(k, t) for k, t in self._unsaved if k != key]
+        self.cell_error = " ".join(t for _k, t in self._unsaved)
+
     @event
-    def edit_cell(self, pos: tuple[int, int], cell: dict[str, Any]) -> EventSpec | None:
-        """One cell typed in the grid: saved at once, or refused with the reason (the cell keeps
-        its value: the grid shows what the server holds)."""
+    def dismiss_refusals(self) -> None:
+        self._unsaved, self.cell_error = [], ""
+
+    @event
+    def edit_cell(
+        self, pos: tuple[int, int], cell: dict[str, Any], shown: list[str] | None = None
+    ) -> EventSpec | None:
+        """One cell typed in the grid: saved at once, or refused with the reason, naming its row
+        and column (the cell keeps its value: the grid shows what the server holds).
+
+        `shown` are the line ids of the grid the user typed in (the page sends them with the
+        edit): a filter, a page or a save may have changed the grid before the edit arrives,
+        and the edit still goes to the line it was typed in."""
         try:
             column, row = int(pos[0]) - 1, int(pos[1])  # column 0 of the grid is the tick box
         except (TypeError, ValueError, IndexError):
+            self._refuse("?", "An edit could not be read: type it again.")
             return None
-        if not (-1 <= column < len(GRID_COLUMNS) and 0 <= row < len(self.row_ids)):
+        ids = [str(i) for i in shown] if isinstance(shown, list) and shown else self.row_ids
+        if not (-1 <= column < len(GRID_COLUMNS) and 0 <= row < len(ids)):
+            self._refuse("?", f"Row {row + 1}: not saved, the grid changed; type it again.")
             return None
+        line_id = ids[row]
+        here = self.row_ids.index(line_id) if line_id in self.row_ids else None
         if column == -1:
-            if self.editable:
-                self._pick(row, bool((cell or {}).get("data")) if isinstance(cell, dict) else False)
+            if self.editable and here is not None:
+                self._pick(
+                    here, bool((cell or {}).get("data")) if isinstance(cell, dict) else False
+                )
             return None
         field, title, _w, editable_field = GRID_COLUMNS[column]
-        if not (editable_field and self.editable):
+        where = (
+            f"Row {(self.page - 1) * PER_PAGE + here + 1}, {title}"
+            if here is not None
+            else f"Row {row + 1} as typed (no longer shown here), {title}"
+        )
+        key = f"{line_id}:{field}"
+        if not editable_field:
+            self._refuse(key, refusal(where, "not saved, this column cannot be typed in"))
+            return None
+        if not self.editable:
+            self._refuse(key, refusal(where, "not saved, this version is read-only"))
             return None
         text = str((cell or {}).get("data", "") if isinstance(cell, dict) else "")[:200]
-        where = f"Row {(self.page - 1) * PER_PAGE + row + 1}, {title}"
-        self.cell_notice = ""
         try:
             values = cell_patch(field, text, self.currency)
             patch = LinePatch.model_validate({"row_version": self.row_version, **values})
         except CellError as exc:
-            self.cell_error = refusal(where, str(exc))
+            self._refuse(key, refusal(where, str(exc)))
             return None
         except ValidationError as exc:
-            self.cell_error = refusal(where, field_message(exc, field))
+            self._refuse(key, refusal(where, field_message(exc, field)))
             return None
-        line_id = self.row_ids[row]
-        old = self._raw[row].get(field, {})
-        if self._save_line(line_id, patch, row, where=where, field=field) is None:
+        old = self._raw[here].get(field, {}) if here is not None else {}
+        line = self._save_line(line_id, patch, here, where=where, field=field)
+        if line is None:
             return None
-        self._undo = {"line_id": line_id, "field": field, "values": old, "where": where}
-        before = (values_text(field, old, self.currency) if old else "") or "empty"
-        self.undo_label = f"{where}: {before} → {self.grid[row][column + 1] or 'empty'}"
-        self.cell_notice = f"Saved — {self.undo_label}"
+        if here is None:
+            where = f"{line_label(line, self._service_names, self._season_names)}, {title}"
+        after = values_text(field, line_values(field, line), self.currency) or "empty"
+        if old:
+            self._undo = {"line_id": line_id, "field": field, "values": old, "where": where}
+            before = values_text(field, old, self.currency) or "empty"
+            self.undo_label = f"{where}: {before} → {after}"
+            self.cell_notice = f"Saved — {self.undo_label}"
+        else:
+            self._undo, self.undo_label = {}, ""
+            self.cell_notice = f"Saved — {where}: {after}"
         return None
 
     def _save_line(
         self, line_id: str, patch: LinePatch, row: int | None, *, where: str, field: str
     ) -> RateLine | None:
         """update_line; on success the row and lock are refreshed, else the reason is shown
-        under the grid (not as a toast: it names the cell)."""
+        over the grid (not as a toast: it names the cell)."""
+        key = f"{line_id}:{field}"
         viewer = self._viewer()
         if viewer is None:
-            self.cell_error = "Signed out: sign in again to save."
+            self._refuse(key, refusal(where, "not saved, signed out: sign in again"))
             return None
         ctx = viewer.context
         try:
@@ -158,18 +212,19 @@ class RateLinesState(RateListState):
                 line = rate_lines.update_line(session, ctx, line_id=uuid.UUID(line_id), data=patch)
                 version = rates.get_version(session, ctx, line.version_id)
                 if str(version.id) != self.version_id:
-                    raise ValidationFailedError("That line is not in this version.")
+                    raise ValidationFailedError(OTHER_VERSION)
                 self.row_version = version.row_version
                 if row is not None and row < len(self.row_ids) and self.row_ids[row] == line_id:
                     self.grid[row] = self._cells(line)
                     self._raw[row] = self._raw_values(line)
-                self.cell_error = ""
+                self._settle(key)
                 return line
-        except rates.VersionConflictError as exc:
-            self.stale, self.stale_message = True, exc.detail
-            self.cell_error = f"{where}: not saved — changed by someone else. Reload first."
+        except rates.VersionConflictError:
+            self._changed_elsewhere()
+            self._refuse(key, f"{where}: not saved, changed by someone else. Reload first.")
         except DomainError as exc:
-            self.cell_error = refusal(where, field_message(exc, field))
+            reason = OTHER_VERSION if exc.detail == OTHER_VERSION else field_message(exc, field)
+            self._refuse(key, refusal(where, reason))
         return None
 
     @event
@@ -184,7 +239,7 @@ class RateLinesState(RateListState):
                 {"row_version": self.row_version, **dict(undo.get("values") or {})}
             )
         except ValidationError as exc:
-            self.cell_error = refusal("Cannot undo", field_message(exc, field))
+            self._refuse("undo", refusal("Cannot undo", field_message(exc, field)))
             return None
         line_id = str(undo["line_id"])
         row = self.row_ids.index(line_id) if line_id in self.row_ids else None

@@ -16,6 +16,7 @@ from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.rates.list_state import MARKETS, RateListRow, RateListsState
+from travelcrm.ui.pages.rates.widgets import CURRENCY_OPTIONS
 from travelcrm.ui.template import staff_page
 
 S = RateListsState
@@ -28,7 +29,6 @@ COLUMNS = [
     ("Validity", "left"),
     ("", "right"),
 ]
-CURRENCIES = ("INR", "USD", "EUR", "GBP", "AED", "SGD", "THB", "AUD", "LKR", "NPR", "MVR", "IDR")
 
 
 def _row(row: ObjectVar[RateListRow]) -> rx.Component:
@@ -134,14 +134,14 @@ def _create_dialog() -> rx.Component:
                     ),
                     error=S.create_errors.get("market", ""),
                 ),
-                _text(
+                field(
                     "Currency",
-                    "currency",
-                    default_value="INR",
-                    max_length=3,
-                    custom_attrs={"list": "rl-currencies"},
+                    option_select(
+                        CURRENCY_OPTIONS, name="currency", default_value="INR", test_id="currency"
+                    ),
+                    error=S.create_errors.get("currency", ""),
                 ),
-                columns="2",
+                columns="2fr 3fr",
                 spacing="3",
                 width="100%",
             ),
@@ -171,7 +171,6 @@ def _create_dialog() -> rx.Component:
                 spacing="3",
                 width="100%",
             ),
-            rx.el.datalist(*[rx.el.option(value=c) for c in CURRENCIES], id="rl-currencies"),
             open=S.create_open,
             on_open_change=S.set_create_open,
             on_submit=S.create,

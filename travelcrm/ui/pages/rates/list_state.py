@@ -4,11 +4,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 import reflex as rx
 from reflex.event import EventSpec
 
+from travelcrm.core.errors import DomainError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session, tenant_scope
@@ -19,7 +22,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_range
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import StaffPage
-from travelcrm.ui.pages.rates.text import blank_fields, market_label, parse_tiers
+from travelcrm.ui.pages.rates.text import blank_fields, in_words, market_label, parse_tiers
 
 
 @dataclass
@@ -73,7 +76,33 @@ FORM_NAMES = {
 MARKETS = [(m.value, market_label(m.value)) for m in Market]
 
 
-class RateListsState(StaffPage, rx.State):
+T = TypeVar("T")
+
+
+class WordedPage(StaffPage):
+    """The kit's page, with the rates services' messages in the page's words (no field
+    names, ISO dates or ids) wherever `_run` shows them: toasts and form fields."""
+
+    def _run(
+        self,
+        work: Callable[[Session, TenantContext], T],
+        *,
+        may: Action | None = None,
+        errors: str | None = None,
+    ) -> tuple[T | None, EventSpec | None]:
+        """The kit's `_run`, with the services' messages in the page's words (no field names,
+        ISO dates or ids)."""
+
+        def worded(session: Session, ctx: TenantContext) -> T:
+            try:
+                return work(session, ctx)
+            except DomainError as exc:
+                raise in_words(exc) from None
+
+        return super()._run(worded, may=may, errors=errors)
+
+
+class RateListsState(WordedPage, rx.State):
     loaded: bool = False
     allowed: bool = False
     can_edit: bool = False

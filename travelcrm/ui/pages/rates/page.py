@@ -183,6 +183,7 @@ def _header() -> rx.Component:
 
 
 def _stale_callout() -> rx.Component:
+    """Someone else changed the version: said over the page's foot, with the way to reload."""
     return rx.cond(
         S.stale,
         rx.callout.root(
@@ -206,7 +207,15 @@ def _stale_callout() -> rx.Component:
                 align="center",
             ),
             color_scheme="amber",
-            width="100%",
+            variant="surface",
+            # over the page, not in it: it never pushes the grid from under the pointer
+            position="fixed",
+            bottom="16px",
+            left="50%",
+            transform="translateX(-50%)",
+            width="min(720px, calc(100vw - 32px))",
+            z_index="50",
+            box_shadow="0 8px 24px rgba(0, 0, 0, 0.18)",
             data_testid="stale",
         ),
     )

@@ -24,6 +24,7 @@ from travelcrm.ui.pages.rates.text import (
     blank_fields,
     part_text,
     priced_from,
+    service_words,
     tiers_text,
 )
 
@@ -115,7 +116,7 @@ class RatePriceCheckState(RateListState):
             except DomainError as exc:  # no price, said in words on the page (not a toast)
                 if isinstance(exc, pricing.NoPriceError):
                     self.quote_reason = NO_PRICE_REASONS.get(exc.reason, "No price")
-                self.quote_error = exc.detail
+                self.quote_error = service_words(exc.detail)
                 raise
 
         quote, problem = self._run(work, may=Action.RATES_VIEW, errors="quote_errors")

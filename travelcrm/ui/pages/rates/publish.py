@@ -11,7 +11,14 @@ from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.tables import data_table
 from travelcrm.ui.pages.rates.publish_state import RatePublishState
 from travelcrm.ui.pages.rates.rows import DiffLine, IssueRow
-from travelcrm.ui.pages.rates.widgets import MUTED, fields_row, input_field, spinning
+from travelcrm.ui.pages.rates.widgets import (
+    CURRENCY_OPTIONS,
+    MUTED,
+    fields_row,
+    input_field,
+    select_field,
+    spinning,
+)
 
 S = RatePublishState
 
@@ -52,8 +59,18 @@ def terms_dialog() -> rx.Component:
                 "Valid from", "valid_from", errors, default=form["valid_from"], type="date"
             ),
             input_field("Valid to", "valid_to", errors, default=form["valid_to"], type="date"),
-            input_field("Currency", "currency", errors, default=form["currency"], max_length=3),
-            columns="3",
+            columns="2",
+        ),
+        fields_row(
+            select_field(
+                "Currency",
+                CURRENCY_OPTIONS,
+                "currency",
+                errors,
+                default_value=form["currency"],
+                test_id="terms-currency",
+            ),
+            columns="1",
         ),
         field(
             "Cancellation terms",

@@ -25,7 +25,7 @@ from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.rates.lines_state import RateLinesState
 from travelcrm.ui.pages.rates.rows import ALL, DiffLine, IssueRow
 from travelcrm.ui.pages.rates.state import RateListState
-from travelcrm.ui.pages.rates.text import CellError, parse_tiers, words
+from travelcrm.ui.pages.rates.text import CellError, parse_tiers, service_words, words
 
 TIER_FIELDS = {"days_before", "charge_pct", "charge_nights"}  # shown at the terms box
 NOT_IN_LIST = "That version is not in this list."
@@ -136,7 +136,7 @@ class RatePublishState(RateListState):
         self.issues = [
             IssueRow(
                 severity=i.severity,
-                message=i.message,
+                message=service_words(i.message),
                 service_id=str(i.service_id or ""),
                 season_id=str(i.season_id or ""),
                 line_count=len(i.line_ids),

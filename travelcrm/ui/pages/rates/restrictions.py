@@ -137,9 +137,9 @@ def _day(cell: ObjectVar[DayCell]) -> rx.Component:
                     color=rx.cond(
                         cell.tone == "blackout", rx.color("red", 11), rx.color("gray", 12)
                     ),
-                    overflow="hidden",
-                    text_overflow="ellipsis",
-                    white_space="nowrap",
+                    # the whole reason, wrapped within the day (the day grows to hold it)
+                    white_space="normal",
+                    overflow_wrap="anywhere",
                     max_width="100%",
                 ),
             ),

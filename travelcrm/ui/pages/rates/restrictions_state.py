@@ -22,7 +22,7 @@ from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.rates.rows import ALL, DayCell, RestrictionRow
 from travelcrm.ui.pages.rates.state import RateListState
-from travelcrm.ui.pages.rates.text import blank_fields, month_weeks, shift_month
+from travelcrm.ui.pages.rates.text import blank_fields, month_title, month_weeks, shift_month
 
 KIND_WORDS = {
     RestrictionKind.STOP_SALE.value: "Stop-sale",
@@ -87,7 +87,7 @@ class RateRestrictionsState(RateListState):
         ]
 
     def _fill_calendar(self, session: Session, ctx: TenantContext, month: date) -> None:
-        self.cal_month, self.cal_title = month.isoformat(), f"{month:%B %Y}"
+        self.cal_month, self.cal_title = month.isoformat(), month_title(month)
         service_id = parse_id(self.cal_service)
         held = (
             {

@@ -4,6 +4,7 @@ nights), the grid's columns, the choices of its selects, and the sentences it sa
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,7 +15,7 @@ from travelcrm.rates.models import BASIS_WORDS, AgeBandKind, Occupancy, PricingB
 from travelcrm.suppliers.models import SupplierService
 from travelcrm.ui.pages.rates.cells import GRID_COLUMNS
 from travelcrm.ui.pages.rates.list_state import Option
-from travelcrm.ui.pages.rates.text import choice_words, schema_message, words
+from travelcrm.ui.pages.rates.text import choice_words, schema_message, service_words, words
 
 PER_PAGE = 100
 PREVIEW_ROWS = 200
@@ -140,11 +141,11 @@ def field_message(exc: Exception, field: str) -> str:
     if isinstance(exc, ValidationError):
         errors = exc.errors()
         mine = [e for e in errors if field in [str(p) for p in e.get("loc", ())]]
-        return schema_message((mine or errors)[0])
+        return service_words(schema_message((mine or errors)[0]))
     if isinstance(exc, DomainError):
         named = [e for e in exc.errors if e.field == field] or exc.errors
-        return named[0].message if named else exc.detail
-    return str(exc)
+        return service_words(named[0].message if named else exc.detail)
+    return service_words(str(exc))
 
 
 def line_label(line: RateLine, services: dict[str, str], seasons: dict[str, str]) -> str:
@@ -166,19 +167,40 @@ PICK_WIDTH = 36  # the tick column in front of the line's cells
 MONEY_COLUMNS = {"net", "sell", "effective_sell"}
 
 
-def grid_columns(editable: bool, currency: str = "") -> list[dict[str, Any]]:
+def text_width(text: str) -> int:
+    """About how many pixels the grid's 13px font needs for `text` (wide letters count more), with
+    the cell's padding: enough that a service's or season's full name shows in its column."""
+    wide = sum(1 for c in text if c.isupper() or c in "mwMW@%")
+    narrow = sum(1 for c in text if c in "il.,:;|!'()[] ")
+    return round(7.2 * len(text) + 2.2 * wide - 3 * narrow) + 24
+
+
+NAME_COLUMN_MOST = 420  # a longer name is cut, and shows whole in the filter's list
+
+
+def grid_columns(
+    editable: bool, currency: str = "", names: Mapping[str, Iterable[str]] | None = None
+) -> list[dict[str, Any]]:
     """Glide's columns: a tick box to pick lines (delete, bulk update), then the cells (the
-    money columns name the currency: "Net INR")."""
+    money columns name the currency: "Net INR"); the service and season columns as wide as the
+    longest of `names["service"]`, `names["season"]` (every name of the version, so a page or a
+    filter never moves the columns)."""
     pick = {"title": "", "id": "pick", "type": "bool", "width": PICK_WIDTH, "editable": editable}
+    widths = {
+        name: min(
+            max([width, *(text_width(n) for n in (names or {}).get(name, ()))]), NAME_COLUMN_MOST
+        )
+        for name, _title, width, _e in GRID_COLUMNS
+    }
     return [pick] + [
         {
             "title": f"{title} {currency}" if name in MONEY_COLUMNS and currency else title,
             "id": name,
             "type": "str",
-            "width": width,
+            "width": widths[name],
             "editable": editable and can_edit,
         }
-        for name, title, width, can_edit in GRID_COLUMNS
+        for name, title, _width, can_edit in GRID_COLUMNS
     ]
 
 

@@ -24,6 +24,7 @@ from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.rates.rows import RangeSlot, sentence
 from travelcrm.ui.pages.rates.state import RateListState
+from travelcrm.ui.pages.rates.text import service_words
 
 
 class RateSeasonsState(RateListState):
@@ -122,10 +123,10 @@ class RateSeasonsState(RateListState):
         by_row: dict[int, list[str]] = defaultdict(list)
         for problem in exc.errors:
             if problem.row is not None:
-                by_row[problem.row].append(sentence(problem.message))
+                by_row[problem.row].append(sentence(service_words(problem.message)))
         self._slot_errors({n: " ".join(m) for n, m in by_row.items()})
         if not by_row:
-            self.season_errors = {"form": exc.detail}
+            self.season_errors = {"form": service_words(exc.detail)}
 
     @event
     def save_season(self, form: dict[str, Any]) -> EventSpec | None:
@@ -222,7 +223,9 @@ class RateSeasonsState(RateListState):
                     session, ctx, version_id=version_id, row_version=self.row_version, bands=bands
                 )
             except ValidationFailedError as exc:
-                self.band_message = exc.detail  # (about the bands together: under the table)
+                self.band_message = service_words(
+                    exc.detail
+                )  # (about the bands together: under the table)
                 raise
             self._saved(session, ctx, seasons=True)
 

@@ -33,9 +33,9 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.grid import sheet_height
 from travelcrm.ui.components.money import format_range
 from travelcrm.ui.events import event
-from travelcrm.ui.kit import CHANGED_ELSEWHERE, StaffPage, parse_id
+from travelcrm.ui.kit import CHANGED_ELSEWHERE, parse_id
 from travelcrm.ui.pages.rates.cells import GRID_COLUMNS, cell_text, line_values, values_text
-from travelcrm.ui.pages.rates.list_state import Option
+from travelcrm.ui.pages.rates.list_state import Option, WordedPage
 from travelcrm.ui.pages.rates.rows import (
     ALL,
     BAND_LABELS,
@@ -47,12 +47,20 @@ from travelcrm.ui.pages.rates.rows import (
     range_label,
     service_label,
 )
-from travelcrm.ui.pages.rates.text import market_label, tiers_lines, tiers_text
+from travelcrm.ui.pages.rates.text import (
+    market_label,
+    tiers_lines,
+    tiers_text,
+)
 
 TABS = {"lines", "seasons", "restrictions", "price"}
+STALE_WORDS = (
+    "Someone else changed this version since you opened it. Reload to see their changes, "
+    "then make yours again."
+)
 
 
-class RateListState(StaffPage, rx.State):
+class RateListState(WordedPage, rx.State):
     # who and what
     loaded: bool = False
     allowed: bool = False
@@ -117,8 +125,12 @@ class RateListState(StaffPage, rx.State):
         return rx.toast.error("Your role cannot change rate lists.")
 
     def _conflict(self, exc: VersionConflictError) -> EventSpec:
-        self.stale, self.stale_message = True, exc.detail
+        self._changed_elsewhere()
         return rx.toast.error(CHANGED_ELSEWHERE)
+
+    def _changed_elsewhere(self) -> None:
+        """The banner over the page (the service's detail names its internal edit numbers)."""
+        self.stale, self.stale_message = True, STALE_WORDS
 
     # ---- the tabs' hooks (each tab state overrides those it needs) ----------------------
 
@@ -227,7 +239,6 @@ class RateListState(StaffPage, rx.State):
         }
         self.row_version = version.row_version
         self.editable = version.status == VersionStatus.DRAFT.value and self.can_edit
-        self.columns = grid_columns(self.editable, version.currency)
         self.stale, self.stale_message = False, ""
         for tab in self._tabs():
             tab._version_shown()
@@ -260,6 +271,11 @@ class RateListState(StaffPage, rx.State):
         }
         self.season_options = [Option(str(s.id), s.name) for s in seasons]
         self._season_names = {str(s.id): s.name for s in seasons}
+        self.columns = grid_columns(
+            self.editable,
+            self.currency,
+            {"service": self._service_names.values(), "season": self._season_names.values()},
+        )
         kinds = {b.kind: b for b in rates.list_age_bands(session, ctx, version_id)}
         self.bands = [
             BandRow(

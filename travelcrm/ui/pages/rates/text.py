@@ -8,11 +8,17 @@ from __future__ import annotations
 import calendar
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from babel.core import get_global
+from babel.dates import format_date as format_babel_date
+from babel.numbers import get_currency_name, get_territory_currencies
+
+from travelcrm.core.errors import DomainError
+from travelcrm.core.locale import current_locale
 from travelcrm.rates import parsers
 from travelcrm.rates.models import (
     ALL_WEEKDAYS,
@@ -24,7 +30,7 @@ from travelcrm.rates.models import (
     PricingBasis,
     VersionStatus,
 )
-from travelcrm.ui.components.money import DASH, format_money
+from travelcrm.ui.components.money import DASH, format_date, format_money
 
 DAY_LABELS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -194,7 +200,7 @@ def priced_from(name: str, market: str, published_on: date | None) -> str:
     """Which list a price check used, in words: "Priced from 'Taj Inbound 2027' (inbound
     market), published 3 Mar 2027." (the market named as the list's page names it)."""
     where = "all markets" if market == Market.ALL.value else f"{words(market)} market"
-    when = f", published {published_on.day} {published_on:%b %Y}" if published_on else ""
+    when = f", published {format_date(published_on)}" if published_on else ""
     return f"Priced from '{name}' ({where}){when}."
 
 
@@ -294,6 +300,62 @@ def schema_message(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
+# ---- a service's words, the page's words ------------------------------------------------------
+
+FIELD_WORDS = {
+    "valid_from": "valid from",
+    "valid_to": "valid to",
+    "starts_on": "the first day",
+    "ends_on": "the last day",
+    "pax_min": "pax min",
+    "pax_max": "pax max",
+    "min_nights": "min stay",
+    "markup_pct": "markup %",
+    "effective_sell": "sells at",
+    "age_min": "the lowest age",
+    "age_max": "the highest age",
+    "service_id": "service",
+    "season_id": "season",
+    "supplier_id": "supplier",
+    "new_version_id": "version",
+    "row_version": "version",
+    "no_show_charge_pct": "no-show charge",
+    "cancellation_tiers": "cancellation terms",
+    "charge_pct": "charge %",
+    "charge_nights": "nights charged",
+    "days_before": "days before",
+}
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_UUID = re.compile(r"\s*\(?\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b\)?", re.IGNORECASE)
+_SHORT_ID = re.compile(r"\s*\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{8}\b")
+_NAME = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
+
+
+def _day(match: re.Match[str]) -> str:
+    try:
+        return format_date(date(*(int(part) for part in match.groups())))
+    except ValueError:
+        return match.group(0)
+
+
+def service_words(text: str) -> str:
+    """A service's message as the page says it: field names in words ("valid_from" -> "valid
+    from"), ISO dates in the agency's locale, no ids ("Rate line 01a2…-… not found" -> "Rate line
+    not found")."""
+    text = _UUID.sub("", text)
+    text = _SHORT_ID.sub("", text)
+    text = _ISO_DATE.sub(_day, text)
+    return _NAME.sub(lambda m: FIELD_WORDS.get(m.group(0), words(m.group(0))), text)
+
+
+def in_words(exc: DomainError) -> DomainError:
+    """The same error, its detail and field messages in the page's words (`service_words`;
+    the fields keep their names: forms put each message at its field)."""
+    exc.detail = service_words(exc.detail)
+    exc.errors = [replace(e, message=service_words(e.message)) for e in exc.errors]
+    return exc
+
+
 # ---- the allotment calendar -------------------------------------------------------------------
 
 
@@ -314,6 +376,24 @@ def month_weeks(month: date) -> list[list[CalendarDay]]:
         [CalendarDay(d, d.month == first.month) for d in days[i : i + 7]]
         for i in range(0, len(days), 7)
     ]
+
+
+def currency_options(on: date | None = None) -> list[tuple[str, str]]:
+    """The currencies in use today, as a select offers them: ("INR", "Indian Rupee (INR)"),
+    by name (a select finds one as its name is typed)."""
+    today = on or date.today()
+    codes = {
+        code
+        for territory in get_global("territory_currencies")
+        for code in get_territory_currencies(territory, today, tender=True)
+    }
+    names = {code: get_currency_name(code, locale=current_locale()) for code in codes}
+    return sorted(((code, f"{name} ({code})") for code, name in names.items()), key=lambda o: o[1])
+
+
+def month_title(month: date) -> str:
+    """The calendar's month in the agency's locale: "December 2027" ("Dezember 2027")."""
+    return format_babel_date(month, "LLLL y", locale=current_locale())
 
 
 def shift_month(month: date, step: int) -> date:

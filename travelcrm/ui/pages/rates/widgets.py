@@ -9,8 +9,10 @@ import reflex as rx
 
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.grid import option_select
+from travelcrm.ui.pages.rates.text import currency_options
 
 MUTED = rx.color("gray", 11)
+CURRENCY_OPTIONS = currency_options()  # the currency selects' (value, label) pairs
 
 
 def opts(options: list[Any]) -> list[tuple[str, str]]:
