@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import brand_mark, icon_tile
-from travelcrm.ui.components.tables import data_table, empty_state, loading
+from travelcrm.ui.components.tables import empty_state, listing, loading
 from travelcrm.ui.pages.outbox.state import LIMIT, MessageRow, OutboxState, TextPart
 
 REFRESH_MS = 4_000
@@ -82,14 +82,11 @@ def _message_row(row: ObjectVar[MessageRow]) -> rx.Component:
 
 
 def _messages() -> rx.Component:
-    return rx.cond(
-        OutboxState.messages.length() > 0,  # type: ignore[attr-defined]
-        data_table(
-            [("When", "left"), ("Message", "left"), ("Kind", "left"), ("Status", "left")],
-            rx.table.body(rx.foreach(OutboxState.messages, _message_row)),
-            test_id="outbox-table",
-        ),
-        empty_state(
+    return listing(
+        OutboxState.messages,
+        [("When", "left"), ("Message", "left"), ("Kind", "left"), ("Status", "left")],
+        _message_row,
+        empty=empty_state(
             "inbox",
             "No mail yet",
             "Sign up a new agency, ask for a password reset or invite a colleague: the email "
@@ -97,6 +94,7 @@ def _messages() -> rx.Component:
             rx.link(rx.button("Sign up an agency", variant="soft"), href=routes.SIGNUP),
             test_id="outbox-empty",
         ),
+        test_id="outbox-table",
     )
 
 

@@ -8,8 +8,10 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from travelcrm.ui import routes
 from travelcrm.ui.components.cards import icon_tile
 from travelcrm.ui.components.dialogs import form_dialog
+from travelcrm.ui.components.tables import empty_state
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_COLORS,
     PRIORITY_LABELS,
@@ -174,4 +176,15 @@ def lost_dialog(
         test_id="lost",
         description="The reason goes on the query's timeline and into the won/lost reports.",
         max_width="440px",
+    )
+
+
+def no_agents(test_id: str) -> rx.Component:
+    """Where a list of agents would be: none yet, and the way to the Users page to invite one."""
+    return empty_state(
+        "users-round",
+        "No agents yet",
+        "Invite colleagues with the agent role on the Users page; queries are assigned to them.",
+        rx.link(rx.button("Open Users", variant="soft"), href=routes.USERS),
+        test_id=test_id,
     )

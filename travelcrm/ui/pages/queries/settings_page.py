@@ -12,7 +12,8 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.cards import icon_tile, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, gated, listing
+from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.settings_state import (
     PRIORITIES,
     AgentRow,
@@ -475,28 +476,19 @@ def _agents() -> rx.Component:
             "used by the Skills rule), how many open queries they take at most, and leave "
             "(inclusive). Each row saves on its own."
         ),
-        rx.cond(
-            S.agents.length() > 0,  # type: ignore[attr-defined]
-            data_table(
-                [
-                    ("Agent", "left"),
-                    ("Status", "left"),
-                    ("Skills", "left"),
-                    ("Workload cap", "left"),
-                    ("On leave until", "left"),
-                    ("", "right"),
-                ],
-                rx.table.body(rx.foreach(S.agents, _agent)),
-                test_id="agents",
-            ),
-            empty_state(
-                "users-round",
-                "No agents yet",
-                "Invite colleagues with the agent role on the Users page; queries are "
-                "assigned to them.",
-                rx.link(rx.button("Open Users", variant="soft"), href=routes.USERS),
-                test_id="agents-empty",
-            ),
+        listing(
+            S.agents,
+            [
+                ("Agent", "left"),
+                ("Status", "left"),
+                ("Skills", "left"),
+                ("Workload cap", "left"),
+                ("On leave until", "left"),
+                ("", "right"),
+            ],
+            _agent,
+            empty=no_agents("agents-empty"),
+            test_id="agents",
         ),
     )
 

@@ -8,7 +8,8 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import page_header, section, stat_card
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, gated
+from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.workload_state import AgentLine, WorkloadState
 from travelcrm.ui.template import staff_page
 
@@ -203,14 +204,7 @@ def _workload() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            empty_state(
-                "users-round",
-                "No agents yet",
-                "Invite colleagues with the agent role on the Users page; queries are "
-                "assigned to them.",
-                rx.link(rx.button("Open Users", variant="soft"), href=routes.USERS),
-                test_id="workload-empty",
-            ),
+            no_agents("workload-empty"),
         ),
         # read again each minute while the page is open
         rx.moment(interval=60_000, on_change=S.refresh, display="none"),

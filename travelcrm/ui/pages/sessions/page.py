@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import icon_tile, page_header, section
-from travelcrm.ui.components.tables import data_table, empty_state, loading
+from travelcrm.ui.components.tables import empty_state, listing, loading
 from travelcrm.ui.pages.sessions.state import SessionRow, SessionsState
 from travelcrm.ui.template import staff_page
 
@@ -112,14 +112,14 @@ def _sessions() -> rx.Component:
         ),
         section(
             "Active sessions",
-            rx.cond(
-                SessionsState.sessions.length() > 0,  # type: ignore[attr-defined]
-                data_table(
-                    COLUMNS,
-                    rx.table.body(rx.foreach(SessionsState.sessions, _session)),
-                    test_id="sessions",
+            listing(
+                SessionsState.sessions,
+                COLUMNS,
+                _session,
+                empty=empty_state(
+                    "monitor-off", "No active sessions", "Sign in again to see this list."
                 ),
-                empty_state("monitor-off", "No active sessions", "Sign in again to see this list."),
+                test_id="sessions",
             ),
             rx.text(
                 "Times are in the agency's timezone (",

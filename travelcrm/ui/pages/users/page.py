@@ -12,7 +12,7 @@ from travelcrm.ui.components.badges import role_badge, yes_no_badge
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, empty_state, gated, listing
 from travelcrm.ui.pages.users.state import MemberRow, UsersState
 from travelcrm.ui.template import staff_page
 
@@ -211,14 +211,12 @@ def _members() -> rx.Component:
         ),
         section(
             "Members",
-            rx.cond(
-                UsersState.members.length() > 0,  # type: ignore[attr-defined]
-                data_table(
-                    COLUMNS,
-                    rx.table.body(rx.foreach(UsersState.members, _member_row)),
-                    test_id="members",
-                ),
-                empty_state("users", "No members yet", "People you add appear here."),
+            listing(
+                UsersState.members,
+                COLUMNS,
+                _member_row,
+                empty=empty_state("users", "No members yet", "People you add appear here."),
+                test_id="members",
             ),
             action=rx.text(UsersState.summary, size="2", color=rx.color("gray", 11)),
         ),
