@@ -8,6 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
@@ -85,15 +86,14 @@ def _filters() -> rx.Component:
             ),
             _date("From", AuditState.since, AuditState.set_since, "since"),
             _date("To", AuditState.until, AuditState.set_until, "until"),
-            rx.button(
-                rx.icon("x", size=14),
+            action_button(
+                "x",
                 "Clear",
-                variant="soft",
-                color_scheme="gray",
                 on_click=AuditState.clear_filters,
+                test_id="clear-filters",
+                color_scheme="gray",
                 disabled=~AuditState.filtered,
                 align_self="end",
-                data_testid="clear-filters",
             ),
             columns=rx.breakpoints(initial="1", sm="2", md="3", lg="6"),
             spacing="3",

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import dialog_of, opens, row_actions, row_button
+from travelcrm.ui.components.actions import action_button, dialog_of, opens, row_actions, row_button
 from travelcrm.ui.components.cards import back_link, icon_tile, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
@@ -223,13 +223,12 @@ def _travellers() -> rx.Component:
         _traveller_dialog(),
         action=rx.cond(
             S.can_edit,
-            rx.button(
-                rx.icon("plus", size=14),
+            action_button(
+                "plus",
                 "Add",
-                size="1",
-                variant="soft",
                 on_click=S.set_traveller_open(True),  # type: ignore[operator]
-                data_testid="add-traveller",
+                test_id="add-traveller",
+                size="1",
             ),
         ),
     )
@@ -297,12 +296,8 @@ def _candidate(row: ObjectVar[DuplicateRow]) -> rx.Component:
 def _merge_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
-            rx.button(
-                rx.icon("git-merge", size=14),
-                "Merge duplicate",
-                variant="soft",
-                color_scheme="gray",
-                data_testid="merge-customer",
+            action_button(
+                "git-merge", "Merge duplicate", test_id="merge-customer", color_scheme="gray"
             )
         ),
         rx.dialog.content(

@@ -10,6 +10,7 @@ from reflex.vars import VarData
 
 from travelcrm.core.images import AVATAR_SIZE
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.badges import role_badge
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.fields import field
@@ -233,15 +234,14 @@ def _picture() -> rx.Component:
         ),
         rx.cond(
             ProfileState.has_avatar,
-            rx.button(
-                rx.icon("trash-2", size=14),
+            action_button(
+                "trash-2",
                 "Remove picture",
-                variant="soft",
+                on_click=ProfileState.remove_avatar,
+                test_id="remove-avatar",
                 color_scheme="red",
                 size="2",
                 width="100%",
-                on_click=ProfileState.remove_avatar,
-                data_testid="remove-avatar",
             ),
         ),
     )

@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import page_header, section, stat_card
 from travelcrm.ui.components.tables import data_table, gated
 from travelcrm.ui.pages.queries.parts import no_agents
@@ -141,15 +142,9 @@ def _workload() -> rx.Component:
             "Workload",
             "Open queries per agent against their cap; assignment skips agents who are "
             "offline, on leave or at their cap.",
-            rx.button(
-                rx.icon("refresh-cw", size=14),
-                "Refresh",
-                variant="soft",
-                on_click=S.refresh,
-                data_testid="refresh-workload",
-            ),
+            action_button("refresh-cw", "Refresh", on_click=S.refresh, test_id="refresh-workload"),
             rx.link(
-                rx.button(rx.icon("settings-2", size=14), "Settings", variant="soft"),
+                action_button("settings-2", "Settings"),
                 href=routes.QUERY_SETTINGS,
                 data_testid="query-settings",
             ),

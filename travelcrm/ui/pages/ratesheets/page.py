@@ -10,6 +10,7 @@ import reflex as rx
 
 from travelcrm.ratesheets.schemas import ImportField
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import page_header, section, stat_card
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.grid import option_select
@@ -637,13 +638,12 @@ def _report() -> rx.Component:
             _problems("warnings", S.warnings, S.warning_count, "amber", "warning-table"),
             action=rx.cond(
                 S.error_count > 0,
-                rx.button(
-                    rx.icon("download", size=14),
+                action_button(
+                    "download",
                     "Failing rows (CSV)",
-                    variant="soft",
-                    size="1",
                     on_click=S.download_failing,
-                    data_testid="download-failing",
+                    test_id="download-failing",
+                    size="1",
                 ),
                 rx.fragment(),
             ),

@@ -6,6 +6,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import icon_tile, page_header, section
 from travelcrm.ui.components.tables import empty_state, listing, loading
 from travelcrm.ui.pages.sessions.state import SessionRow, SessionsState
@@ -78,14 +79,13 @@ def _session(row: ObjectVar[SessionRow]) -> rx.Component:
             rx.cond(
                 row.current,
                 rx.text("Current", size="1", color=rx.color("gray", 10)),
-                rx.button(
-                    rx.icon("log-out", size=14),
+                action_button(
+                    "log-out",
                     "Sign out",
                     on_click=SessionsState.sign_out(row.session_id),  # type: ignore[operator]
-                    variant="soft",
+                    test_id="end-session",
                     color_scheme="red",
                     size="1",
-                    data_testid="end-session",
                 ),
             ),
             text_align="right",

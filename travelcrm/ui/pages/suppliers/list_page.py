@@ -10,7 +10,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import dialog_of, opens
+from travelcrm.ui.components.actions import action_button, dialog_of, opens
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import datalist, field, field_row, text_field
@@ -199,14 +199,13 @@ def _filters() -> rx.Component:
             _choice("Country", "country", S.country_options, S.country),
             _choice("Status", "status", S.status_options, S.status),
             _choice("Tag", "tag", S.tag_options, S.tag),
-            rx.button(
-                rx.icon("x", size=14),
+            action_button(
+                "x",
                 "Clear",
-                variant="soft",
-                color_scheme="gray",
                 on_click=S.clear_filters,
+                test_id="clear-filters",
+                color_scheme="gray",
                 disabled=~S.filtered,
-                data_testid="clear-filters",
             ),
             columns=rx.breakpoints(initial="1", sm="2", md="3", lg="2fr 1fr 1fr 1fr 1fr auto"),
             spacing="3",

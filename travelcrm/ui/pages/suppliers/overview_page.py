@@ -8,6 +8,7 @@ from typing import Any
 
 import reflex as rx
 
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.fields import datalist, field
 from travelcrm.ui.components.forms import form
@@ -94,15 +95,14 @@ def _conflict() -> rx.Component:
                 rx.text("Not saved: ", weight="bold", as_="span"),
                 S.conflict,
             ),
-            rx.button(
-                rx.icon("refresh-cw", size=14),
+            action_button(
+                "refresh-cw",
                 "Load the latest version",
+                on_click=S.reload,
+                test_id="reload-supplier",
                 type="button",
                 size="1",
-                variant="soft",
                 color_scheme="red",
-                on_click=S.reload,
-                data_testid="reload-supplier",
                 width="fit-content",
             ),
             color_scheme="red",

@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.core.permissions import PERMISSIONS, Action, Role
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import dialog_of, opens
+from travelcrm.ui.components.actions import action_button, dialog_of, opens
 from travelcrm.ui.components.badges import role_badge, yes_no_badge
 from travelcrm.ui.components.cards import page_header, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
@@ -63,14 +63,13 @@ def _role(row: ObjectVar[MemberRow]) -> rx.Component:
 def _actions(row: ObjectVar[MemberRow]) -> rx.Component:
     return rx.cond(
         row.can_deactivate,
-        rx.button(
-            rx.icon("user-x", size=14),
+        action_button(
+            "user-x",
             "Deactivate",
             on_click=UsersState.ask_deactivate(row.member_id, row.name),  # type: ignore[operator]
+            test_id="deactivate",
             color_scheme="red",
-            variant="soft",
             size="1",
-            data_testid="deactivate",
         ),
     )
 
