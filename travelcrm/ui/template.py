@@ -9,7 +9,7 @@ import reflex as rx
 
 from travelcrm import __version__
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark
+from travelcrm.ui.components.cards import brand_mark, muted
 from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.shell_state import ShellState
 
@@ -94,7 +94,7 @@ def sidebar(active_route: str) -> rx.Component:
                     trim="both",
                     data_testid="brand-name",
                 ),
-                rx.text("TravelCRM back office", size="1", color=rx.color("gray", 10)),
+                muted("TravelCRM back office", size="1", shade=10),
                 spacing="1",
                 min_width="0",
             ),
@@ -103,7 +103,7 @@ def sidebar(active_route: str) -> rx.Component:
             padding_x="12px",
             padding_bottom="16px",
         ),
-        rx.text("Workspace", size="1", weight="bold", color=rx.color("gray", 10), padding_x="12px"),
+        muted("Workspace", size="1", shade=10, weight="bold", padding_x="12px"),
         rx.cond(
             ShellState.checked,
             rx.vstack(
@@ -187,7 +187,7 @@ def user_menu() -> rx.Component:
         rx.menu.content(
             rx.box(
                 rx.text(ShellState.agency_name, size="2", weight="bold"),
-                rx.text(ShellState.role, size="1", color=rx.color("gray", 10)),
+                muted(ShellState.role, size="1", shade=10),
                 padding="6px 12px",
             ),
             rx.menu.separator(),

@@ -179,3 +179,10 @@ def brand_mark(
         flex_shrink="0",
         data_testid=test_id,
     )
+
+
+def muted(
+    *text: rx.Component | rx.Var[Any] | str, size: str = "2", shade: int = 11, **props: Any
+) -> rx.Component:
+    """Secondary text in gray: what a section is for, a hint under a control, a count."""
+    return rx.text(*text, size=size, color=rx.color("gray", shade), **props)

@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_header, section
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.audit.state import AuditState, Change, EventRow, Option
@@ -33,7 +33,7 @@ def _select(
     test_id: str,
 ) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+        muted(label, size="1", weight="medium"),
         rx.select.root(
             rx.select.trigger(width="100%", data_testid=f"filter-{test_id}"),
             rx.select.content(
@@ -50,7 +50,7 @@ def _select(
 
 def _date(label: str, value: rx.Var[str] | str, on_change: Any, test_id: str) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+        muted(label, size="1", weight="medium"),
         rx.input(
             type="date",
             value=value,
@@ -135,9 +135,7 @@ def _details(row: ObjectVar[EventRow]) -> rx.Component:
                 width="100%",
                 max_width="720px",
             ),
-            rx.text(
-                "No values were recorded for this event.", size="2", color=rx.color("gray", 10)
-            ),
+            muted("No values were recorded for this event.", shade=10),
         ),
         rx.hstack(
             rx.cond(
@@ -229,12 +227,11 @@ def _log() -> rx.Component:
                         rx.table.body(rx.foreach(AuditState.events, _event)),
                         test_id="events",
                     ),
-                    rx.text(
+                    muted(
                         "Newest first, ",
                         AuditState.events.length(),  # type: ignore[attr-defined]
                         " events on this page",
-                        size="2",
-                        color=rx.color("gray", 10),
+                        shade=10,
                     ),
                     pager(AuditState),
                     spacing="3",

@@ -15,6 +15,7 @@ from travelcrm.db import enter_tenant, system_scope
 from travelcrm.settings import get_settings
 from travelcrm.tenants import services as tenants
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import muted
 from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
@@ -218,11 +219,7 @@ def login_page() -> rx.Component:
                 width="100%",
                 data_testid="agency-problem",
             ),
-            rx.text(
-                "Check the address you were given, or sign in on TravelCRM directly.",
-                size="2",
-                color=rx.color("gray", 11),
-            ),
+            muted("Check the address you were given, or sign in on TravelCRM directly."),
             rx.link(rx.button("Go to TravelCRM sign in", variant="outline"), href=routes.LOGIN),
             title="Agency not available",
         ),

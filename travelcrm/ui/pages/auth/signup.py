@@ -16,6 +16,7 @@ from travelcrm.accounts.passwords import check_password_rules
 from travelcrm.core.errors import DomainError
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import muted
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
@@ -189,7 +190,7 @@ def _form() -> rx.Component:
                 "Address",
                 "slug",
                 rx.hstack(
-                    rx.text("/t/", color=rx.color("gray", 10), size="2"),
+                    muted("/t/", shade=10),
                     text_input("slug", value=SignupState.slug, on_change=SignupState.set_slug),
                     align="center",
                     width="100%",

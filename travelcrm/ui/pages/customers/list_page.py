@@ -11,7 +11,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import dialog_of, opens
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, text_field
 from travelcrm.ui.components.pager import pager
@@ -71,7 +71,7 @@ def duplicate_line(
     return rx.hstack(
         rx.vstack(
             rx.text(row.name, size="2", weight="bold"),
-            rx.text(row.detail, size="1", color=rx.color("gray", 11)),
+            muted(row.detail, size="1"),
             spacing="0",
             align="start",
             min_width="0",

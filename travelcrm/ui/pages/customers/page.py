@@ -10,7 +10,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens, row_actions, row_button
-from travelcrm.ui.components.cards import back_link, icon_tile, section
+from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.tables import listing, record_page
@@ -105,11 +105,11 @@ def _details() -> rx.Component:
         rx.cond(
             S.facts.length() > 0,  # type: ignore[attr-defined]
             rx.data_list.root(rx.foreach(S.facts, _fact), size="2", data_testid="customer-facts"),
-            rx.text("No contact details yet.", size="2", color=rx.color("gray", 10)),
+            muted("No contact details yet.", shade=10),
         ),
         rx.cond(
             S.notes != "",
-            rx.text(S.notes, size="2", white_space="pre-wrap", color=rx.color("gray", 11)),
+            muted(S.notes, white_space="pre-wrap"),
         ),
     )
 
@@ -214,11 +214,7 @@ def _travellers() -> rx.Component:
             ],
             _traveller,
             test_id="travellers",
-            empty=rx.text(
-                "Family members or colleagues who travel with them.",
-                size="2",
-                color=rx.color("gray", 10),
-            ),
+            empty=muted("Family members or colleagues who travel with them.", shade=10),
         ),
         _traveller_dialog(),
         action=rx.cond(
@@ -267,7 +263,7 @@ def _queries() -> rx.Component:
             ],
             _query,
             test_id="customer-queries",
-            empty=rx.text("No queries yet.", size="2", color=rx.color("gray", 10)),
+            empty=muted("No queries yet.", shade=10),
         ),
     )
 
@@ -321,11 +317,7 @@ def _merge_dialog() -> rx.Component:
                 rx.cond(
                     S.candidates.length() > 0,  # type: ignore[attr-defined]
                     rx.vstack(rx.foreach(S.candidates, _candidate), spacing="1", width="100%"),
-                    rx.text(
-                        "No customer shares this email or phone; search by name.",
-                        size="2",
-                        color=rx.color("gray", 10),
-                    ),
+                    muted("No customer shares this email or phone; search by name.", shade=10),
                 ),
                 rx.hstack(
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),

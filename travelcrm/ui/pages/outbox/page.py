@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark, icon_tile
+from travelcrm.ui.components.cards import brand_mark, icon_tile, muted
 from travelcrm.ui.components.tables import empty_state, listing, loading
 from travelcrm.ui.pages.outbox.state import LIMIT, MessageRow, OutboxState, TextPart
 
@@ -58,16 +58,14 @@ def _message_row(row: ObjectVar[MessageRow]) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 rx.text(row.ago, size="2", weight="medium", white_space="nowrap"),
-                rx.text(row.when, size="1", color=rx.color("gray", 10), white_space="nowrap"),
+                muted(row.when, size="1", shade=10, white_space="nowrap"),
                 spacing="0",
             )
         ),
         rx.table.cell(
             rx.vstack(
                 rx.text(row.subject, size="2", weight="medium"),
-                rx.text(
-                    row.recipient, size="1", color=rx.color("gray", 11), word_break="break-all"
-                ),
+                muted(row.recipient, size="1", word_break="break-all"),
                 spacing="0",
             )
         ),
@@ -155,11 +153,11 @@ def _detail() -> rx.Component:
                 ),
                 rx.cond(
                     chosen["html"] != "",
-                    rx.text(
+                    muted(
                         "The message also has an HTML part with the same text and link; "
                         "only the plain text is shown here.",
                         size="1",
-                        color=rx.color("gray", 10),
+                        shade=10,
                     ),
                 ),
                 spacing="3",
@@ -194,12 +192,7 @@ def _outbox() -> rx.Component:
                 align="start",
             ),
             rx.spacer(),
-            rx.text(
-                "Refreshes every few seconds · ",
-                OutboxState.refreshed_at,
-                size="1",
-                color=rx.color("gray", 10),
-            ),
+            muted("Refreshes every few seconds · ", OutboxState.refreshed_at, size="1", shade=10),
             rx.button(
                 rx.icon("refresh-cw", size=16),
                 "Refresh",
@@ -246,12 +239,10 @@ def _not_here() -> rx.Component:
                 rx.heading(
                     "The outbox page exists only in development", size="5", text_align="center"
                 ),
-                rx.text(
+                muted(
                     "Here mail goes out through the configured SMTP server and is not shown "
                     "in the browser. Developers running the app with APP_ENV=dev read it on "
                     "this page.",
-                    size="2",
-                    color=rx.color("gray", 11),
                     text_align="center",
                 ),
                 rx.link(

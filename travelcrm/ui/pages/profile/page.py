@@ -12,7 +12,7 @@ from travelcrm.core.images import AVATAR_SIZE
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.badges import role_badge
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import loading
@@ -186,7 +186,7 @@ def _dropzone() -> rx.Component:
                 size="2",
                 weight="medium",
             ),
-            rx.text("or click to choose a file", size="1", color=rx.color("gray", 10)),
+            muted("or click to choose a file", size="1", shade=10),
             spacing="1",
             align="center",
         ),
@@ -224,12 +224,12 @@ def _picture() -> rx.Component:
                 width="100%",
                 data_testid="avatar-error",
             ),
-            rx.text(
+            muted(
                 f"{ACCEPTED_TYPES_TEXT}, up to {MAX_UPLOAD_MB} MB. It is cropped to a square "
                 f"and stored at {AVATAR_SIZE}x{AVATAR_SIZE} pixels, without its metadata "
                 "(location, camera).",
                 size="1",
-                color=rx.color("gray", 10),
+                shade=10,
             ),
         ),
         rx.cond(
@@ -360,10 +360,10 @@ def _account() -> rx.Component:
             orientation="vertical",
             size="2",
         ),
-        rx.text(
+        muted(
             "Your name, picture and password are the same in every agency you work in.",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         rx.link(
             rx.hstack(

@@ -7,7 +7,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header
+from travelcrm.ui.components.cards import muted, page_header
 from travelcrm.ui.components.dnd import draggable, drop_zone
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.queries.board_state import BoardState
@@ -34,7 +34,7 @@ def _move_menu(card: ObjectVar[QueryRow]) -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.text("Move to", size="1", color=rx.color("gray", 10), padding="4px 8px"),
+            muted("Move to", size="1", shade=10, padding="4px 8px"),
             rx.foreach(
                 card.moves,
                 lambda to: rx.menu.item(
@@ -86,10 +86,9 @@ def _card(card: ObjectVar[QueryRow]) -> rx.Component:
                 width="100%",
             ),
             rx.text(card.customer_name, size="2", weight="medium", trim="both"),
-            rx.text(
+            muted(
                 card.title,
                 size="1",
-                color=rx.color("gray", 11),
                 style={
                     "display": "-webkit-box",
                     "-webkit-line-clamp": "2",

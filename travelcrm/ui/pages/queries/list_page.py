@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_header, section
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
@@ -93,7 +93,7 @@ def _row(row: ObjectVar[QueryListRow]) -> rx.Component:
             rx.cond(
                 row.assignee != "",
                 rx.text(row.assignee, size="2", white_space="nowrap"),
-                rx.text("Unassigned", size="2", color=rx.color("gray", 10)),
+                muted("Unassigned", shade=10),
             )
         ),
         rx.table.cell(sla_chip(row.sla, row.sla_tone)),

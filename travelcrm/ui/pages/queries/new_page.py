@@ -10,7 +10,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import back_link, icon_tile, section
+from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import gated
@@ -57,7 +57,7 @@ def _match(option: ObjectVar[CustomerOption]) -> rx.Component:
     return rx.button(
         rx.vstack(
             rx.text(option.name, size="2", weight="medium"),
-            rx.text(option.detail, size="1", color=rx.color("gray", 10)),
+            muted(option.detail, size="1", shade=10),
             spacing="0",
             align="start",
         ),
@@ -78,7 +78,7 @@ def _chosen() -> rx.Component:
         icon_tile("user-round", size=36, round_=True),
         rx.vstack(
             rx.text(S.customer_name, weight="bold", data_testid="chosen-customer"),
-            rx.text(S.customer_detail, size="1", color=rx.color("gray", 10)),
+            muted(S.customer_detail, size="1", shade=10),
             spacing="0",
             align="start",
         ),
@@ -124,11 +124,7 @@ def _find() -> rx.Component:
             ),
             rx.cond(
                 S.customer_q.length() > 1,  # type: ignore[attr-defined]
-                rx.text(
-                    "No customer matches. Add them as a new customer.",
-                    size="1",
-                    color=rx.color("gray", 10),
-                ),
+                muted("No customer matches. Add them as a new customer.", size="1", shade=10),
             ),
         ),
         rx.cond(
@@ -148,11 +144,11 @@ def _new_customer() -> rx.Component:
             _input("Phone", "contact_phone", "With the country code, e.g. +91 98123 45678"),
             columns="3",
         ),
-        rx.text(
+        muted(
             "A customer with this email or phone already gets the query; otherwise a new "
             "customer is added.",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         spacing="2",
         width="100%",

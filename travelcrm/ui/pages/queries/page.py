@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import back_link, section
+from travelcrm.ui.components.cards import back_link, muted, section
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import record_page
@@ -127,12 +127,7 @@ def _header() -> rx.Component:
                     rx.cond(
                         S.sla != "",
                         sla_chip(S.sla, S.sla_tone, size="2", test_id="sla-clock"),
-                        rx.text(
-                            "No reply owed",
-                            size="2",
-                            color=rx.color("gray", 10),
-                            data_testid="sla-clock",
-                        ),
+                        muted("No reply owed", shade=10, data_testid="sla-clock"),
                     ),
                 ),
                 _fact(
@@ -184,9 +179,7 @@ def _details() -> rx.Component:
         rx.cond(
             S.notes != "",
             rx.box(
-                rx.text(
-                    "Notes from the enquiry", size="1", weight="bold", color=rx.color("gray", 10)
-                ),
+                muted("Notes from the enquiry", size="1", shade=10, weight="bold"),
                 rx.text(S.notes, size="2", white_space="pre-wrap"),
                 padding="10px 12px",
                 border_radius="8px",

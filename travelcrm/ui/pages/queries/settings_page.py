@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.queries.sla import WEEKDAY_NAMES
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import icon_tile, page_header, section
+from travelcrm.ui.components.cards import icon_tile, muted, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import data_table, gated, listing
@@ -62,7 +62,7 @@ def _error(message: rx.Var[str] | str, test_id: str) -> rx.Component:
 
 
 def _hint(text: rx.Var[str] | str) -> rx.Component:
-    return rx.text(text, size="1", color=rx.color("gray", 10))
+    return muted(text, size="1", shade=10)
 
 
 def _intro(*text: rx.Component | rx.Var[str] | str) -> rx.Component:
@@ -79,7 +79,7 @@ def _rule_card(value: str, title: str, icon: str, text: str) -> rx.Component:
             icon_tile(icon, size=30, icon_size=16),
             rx.vstack(
                 rx.text(title, size="2", weight="bold"),
-                rx.text(text, size="1", color=rx.color("gray", 11)),
+                muted(text, size="1"),
                 spacing="1",
                 align="start",
             ),
@@ -262,12 +262,7 @@ def _hours() -> rx.Component:
                     padding_top="4px",
                     data_testid="holidays",
                 ),
-                rx.text(
-                    "No holidays yet.",
-                    size="2",
-                    color=rx.color("gray", 10),
-                    data_testid="no-holidays",
-                ),
+                muted("No holidays yet.", shade=10, data_testid="no-holidays"),
             ),
             spacing="2",
             width="100%",

@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import page_header, section, stat_card
+from travelcrm.ui.components.cards import muted, page_header, section, stat_card
 from travelcrm.ui.components.tables import data_table, gated
 from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.workload_state import AgentLine, WorkloadState
@@ -29,11 +29,7 @@ def _presence(agent: ObjectVar[AgentLine]) -> rx.Component:
                 background=rx.cond(agent.online, rx.color("green", 9), rx.color("gray", 7)),
                 box_shadow=rx.cond(agent.online, f"0 0 0 3px {rx.color('green', 4)}", "none"),
             ),
-            rx.text(
-                rx.cond(agent.online, "Online", "Offline"),
-                size="1",
-                color=rx.color("gray", 11),
-            ),
+            muted(rx.cond(agent.online, "Online", "Offline"), size="1"),
             spacing="2",
             align="center",
             data_testid="presence",
@@ -86,7 +82,7 @@ def _row(agent: ObjectVar[AgentLine]) -> rx.Component:
                     variant="solid",
                     size="1",
                 ),
-                rx.text("0", size="2", color=rx.color("gray", 10)),
+                muted("0", shade=10),
             ),
             text_align="center",
         ),

@@ -8,7 +8,7 @@ import zoneinfo
 import reflex as rx
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark, page_header, section
+from travelcrm.ui.components.cards import brand_mark, muted, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import gated
@@ -129,14 +129,14 @@ def _region() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        rx.text(
+        muted(
             "Country: ",
             rx.code(SettingsState.country),
             " · Address: ",
             rx.code(SettingsState.slug),
             " (fixed at sign-up)",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         _options("timezones", TIMEZONES),
         _options("locales", LOCALES),
@@ -250,14 +250,12 @@ def _logo() -> rx.Component:
         rx.upload(
             rx.vstack(
                 rx.icon("image-up", size=20, color=rx.color("gray", 10)),
-                rx.text(
+                muted(
                     rx.cond(
                         rx.selected_files("logo").length() > 0,
                         rx.selected_files("logo")[0],
                         "Drop a PNG, JPEG or WebP (up to 5 MB), or click to choose",
                     ),
-                    size="2",
-                    color=rx.color("gray", 11),
                     text_align="center",
                 ),
                 align="center",
@@ -285,10 +283,10 @@ def _logo() -> rx.Component:
             on_click=SettingsState.upload_logo(rx.upload_files(upload_id="logo")),  # type: ignore[operator]
             data_testid="logo-upload",
         ),
-        rx.text(
+        muted(
             "Shown in the sidebar and on your team's sign-in page (fit to 400x160).",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         spacing="2",
         width="100%",

@@ -11,7 +11,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import datalist, field, field_row, text_field
 from travelcrm.ui.components.grid import option_select, pager
@@ -98,7 +98,7 @@ def _row(row: ObjectVar[SupplierRow]) -> rx.Component:
                     color=rx.color("gray", 12),
                     data_testid="supplier-link",
                 ),
-                rx.text(row.contact, size="1", color=rx.color("gray", 10)),
+                muted(row.contact, size="1", shade=10),
                 spacing="0",
                 align="start",
             )
@@ -160,7 +160,7 @@ def _table() -> rx.Component:
 
 def _filter(label: str, control: rx.Component) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+        muted(label, size="1", weight="medium"),
         control,
         spacing="1",
         width="100%",
@@ -296,7 +296,7 @@ def _list() -> rx.Component:
                 rx.vstack(
                     _table(),
                     rx.hstack(
-                        rx.text(S.sort_label, size="2", color=rx.color("gray", 10)),
+                        muted(S.sort_label, shade=10),
                         rx.spacer(),
                         pager(
                             label=S.label,
@@ -329,9 +329,7 @@ def _list() -> rx.Component:
                     ),
                 ),
             ),
-            action=rx.text(
-                S.count_label, size="2", color=rx.color("gray", 11), data_testid="total"
-            ),
+            action=muted(S.count_label, data_testid="total"),
         ),
         spacing="5",
         width="100%",

@@ -9,7 +9,7 @@ from travelcrm.core.permissions import PERMISSIONS, Action, Role
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens
 from travelcrm.ui.components.badges import role_badge, yes_no_badge
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_header, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.tables import data_table, empty_state, gated, listing
@@ -36,7 +36,7 @@ def _person(row: ObjectVar[MemberRow]) -> rx.Component:
                 spacing="2",
                 align="center",
             ),
-            rx.text(row.email, size="1", color=rx.color("gray", 11)),
+            muted(row.email, size="1"),
             spacing="0",
             align="start",
         ),
@@ -217,16 +217,14 @@ def _members() -> rx.Component:
                 empty=empty_state("users", "No members yet", "People you add appear here."),
                 test_id="members",
             ),
-            action=rx.text(UsersState.summary, size="2", color=rx.color("gray", 11)),
+            action=muted(UsersState.summary),
         ),
         section(
             "What each role may do",
-            rx.text(
+            muted(
                 "Everyone manages their own profile and sessions. Only owners make or unmake "
                 "owners, and an agency always keeps at least one. Deactivated people are signed "
                 "out at once.",
-                size="2",
-                color=rx.color("gray", 11),
             ),
             _roles_table(),
         ),
