@@ -186,3 +186,8 @@ def muted(
 ) -> rx.Component:
     """Secondary text in gray: what a section is for, a hint under a control, a count."""
     return rx.text(*text, size=size, color=rx.color("gray", shade), **props)
+
+
+def page_body(header: rx.Component, *children: rx.Component) -> rx.Component:
+    """A page's column: its `page_header`, then its sections, one under the other."""
+    return rx.vstack(header, *children, spacing="5", width="100%")

@@ -87,3 +87,25 @@ def field_row(*fields: rx.Component, columns: str = "2") -> rx.Component:
     return rx.grid(
         *fields, columns=rx.breakpoints(initial="1", sm=columns), spacing="3", width="100%"
     )
+
+
+def search_box(
+    placeholder: str,
+    value: Any,
+    on_change: Any,
+    test_id: str,
+    *,
+    width: Any = "100%",
+    debounce: int = 350,
+) -> rx.Component:
+    """A search input with the magnifier inside; it answers after a short pause in typing."""
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=15)),
+        placeholder=placeholder,
+        value=value,
+        on_change=on_change,
+        debounce_timeout=debounce,
+        size="2",
+        width=width,
+        data_testid=test_id,
+    )

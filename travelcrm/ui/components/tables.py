@@ -153,3 +153,14 @@ def record_page(
         role=state.role,
         content=rx.cond(state.found, content, missing),
     )
+
+
+def no_matches(title: str, text: str, on_clear: Any, test_id: str) -> rx.Component:
+    """The empty state of a filtered list: nothing fits, and a button clearing the filters."""
+    return empty_state(
+        "search-x",
+        title,
+        text,
+        rx.button("Clear filters", variant="soft", on_click=on_clear),
+        test_id=test_id,
+    )

@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import muted, page_header, section
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated
 from travelcrm.ui.pages.audit.state import AuditState, Change, EventRow, Option
@@ -211,7 +211,7 @@ def _event(row: ObjectVar[EventRow]) -> rx.Component:
 
 
 def _log() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Audit log",
             "Who did what in this agency, and when. Times are in " + AuditState.timezone + ".",
@@ -255,8 +255,6 @@ def _log() -> rx.Component:
                 ),
             ),
         ),
-        spacing="5",
-        width="100%",
     )
 
 

@@ -12,7 +12,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens, row_actions, row_button
 from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field, field_row, text_field
+from travelcrm.ui.components.fields import field, field_row, search_box, text_field
 from travelcrm.ui.components.tables import listing, record_page
 from travelcrm.ui.pages.customers.list_page import duplicate_line
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
@@ -305,14 +305,12 @@ def _merge_dialog() -> rx.Component:
                 margin_bottom="12px",
             ),
             rx.vstack(
-                rx.input(
-                    rx.input.slot(rx.icon("search", size=15)),
-                    placeholder="Find another customer by name, email or phone",
-                    value=S.merge_q,
-                    on_change=S.set_merge_q,
-                    debounce_timeout=300,
-                    width="100%",
-                    data_testid="merge-search",
+                search_box(
+                    "Find another customer by name, email or phone",
+                    S.merge_q,
+                    S.set_merge_q,
+                    "merge-search",
+                    debounce=300,
                 ),
                 rx.cond(
                     S.candidates.length() > 0,  # type: ignore[attr-defined]

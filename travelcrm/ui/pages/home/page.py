@@ -6,7 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import muted, page_header, section, stat_card, status_badge
+from travelcrm.ui.components.cards import (
+    muted,
+    page_body,
+    page_header,
+    section,
+    stat_card,
+    status_badge,
+)
 from travelcrm.ui.pages.home.setup import checklist
 from travelcrm.ui.pages.home.state import HomeState
 from travelcrm.ui.pages.home.work import desk, team
@@ -143,7 +150,7 @@ def _work() -> rx.Component:
 
 @staff_page(route=routes.HOME, title="Home", on_load=HomeState.load)
 def home_page() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             HomeState.greeting,
             rx.cond(
@@ -176,6 +183,4 @@ def home_page() -> rx.Component:
                 rx.center(rx.spinner(size="3"), padding="24px", width="100%"),
             ),
         ),
-        spacing="5",
-        width="100%",
     )

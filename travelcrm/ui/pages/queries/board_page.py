@@ -7,7 +7,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import muted, page_header
+from travelcrm.ui.components.cards import muted, page_body, page_header
 from travelcrm.ui.components.dnd import draggable, drop_zone
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.queries.board_state import BoardState
@@ -223,7 +223,7 @@ def _lost_dialog() -> rx.Component:
 
 
 def _board() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Query board",
             "Drag a card to another column to move the query on; cancelled queries are in the "
@@ -246,8 +246,6 @@ def _board() -> rx.Component:
             data_testid="board",
         ),
         _lost_dialog(),
-        spacing="5",
-        width="100%",
     )
 
 

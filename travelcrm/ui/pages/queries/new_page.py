@@ -11,7 +11,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.fields import field, search_box
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.queries.new_state import CustomerOption, NewQueryState
@@ -103,14 +103,12 @@ def _chosen() -> rx.Component:
 
 def _find() -> rx.Component:
     return rx.vstack(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=15)),
-            placeholder="Name, email or phone",
-            value=S.customer_q,
-            on_change=S.search_customers,
-            debounce_timeout=300,
-            width="100%",
-            data_testid="customer-search",
+        search_box(
+            "Name, email or phone",
+            S.customer_q,
+            S.search_customers,
+            "customer-search",
+            debounce=300,
         ),
         rx.cond(
             S.matches.length() > 0,  # type: ignore[attr-defined]

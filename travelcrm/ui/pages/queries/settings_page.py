@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.queries.sla import WEEKDAY_NAMES
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import icon_tile, muted, page_header, section
+from travelcrm.ui.components.cards import icon_tile, muted, page_body, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import data_table, gated, listing
@@ -535,7 +535,7 @@ def _unsaved_bar() -> rx.Component:
 
 
 def _settings() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Query settings",
             "How queries find an agent, when SLA clocks run, and why queries are lost.",
@@ -561,8 +561,6 @@ def _settings() -> rx.Component:
         ),
         _unsaved_bar(),
         _agents(),
-        spacing="5",
-        width="100%",
     )
 
 

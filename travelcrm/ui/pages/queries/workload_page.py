@@ -8,7 +8,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import muted, page_header, section, stat_card
+from travelcrm.ui.components.cards import muted, page_body, page_header, section, stat_card
 from travelcrm.ui.components.tables import data_table, gated
 from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.workload_state import AgentLine, WorkloadState
@@ -133,7 +133,7 @@ def _chart() -> rx.Component:
 
 
 def _workload() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Workload",
             "Open queries per agent against their cap; assignment skips agents who are "
@@ -199,8 +199,6 @@ def _workload() -> rx.Component:
         ),
         # read again each minute while the page is open
         rx.moment(interval=60_000, on_change=S.refresh, display="none"),
-        spacing="5",
-        width="100%",
     )
 
 

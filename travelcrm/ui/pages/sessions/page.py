@@ -7,7 +7,7 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import icon_tile, page_header, section
+from travelcrm.ui.components.cards import icon_tile, page_body, page_header, section
 from travelcrm.ui.components.tables import empty_state, listing, loading
 from travelcrm.ui.pages.sessions.state import SessionRow, SessionsState
 from travelcrm.ui.template import staff_page
@@ -96,7 +96,7 @@ def _session(row: ObjectVar[SessionRow]) -> rx.Component:
 
 
 def _sessions() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "My sessions",
             "Where you are signed in. Sign out any device you do not recognise.",
@@ -129,8 +129,6 @@ def _sessions() -> rx.Component:
                 color=rx.color("gray", 10),
             ),
         ),
-        spacing="5",
-        width="100%",
     )
 
 

@@ -8,9 +8,9 @@ import zoneinfo
 import reflex as rx
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark, muted, page_header, section
+from travelcrm.ui.components.cards import brand_mark, muted, page_body, page_header, section
 from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.forms import form
+from travelcrm.ui.components.forms import discard_and_save, form
 from travelcrm.ui.components.tables import gated
 from travelcrm.ui.pages.settings.state import SettingsState
 from travelcrm.ui.shell_state import ShellState
@@ -296,24 +296,13 @@ def _logo() -> rx.Component:
 def _actions() -> rx.Component:
     return rx.cond(
         SettingsState.can_edit,
-        rx.hstack(
-            rx.button(
-                "Discard changes",
-                type="button",
-                variant="soft",
-                color_scheme="gray",
-                on_click=SettingsState.reset_form,
-            ),
-            rx.button(rx.icon("save", size=16), "Save settings", type="submit", data_testid="save"),
-            spacing="3",
-            align="center",
-        ),
+        discard_and_save(SettingsState.reset_form, "Save settings", "save", align="center"),
     )
 
 
 def _settings() -> rx.Component:
     return form(
-        rx.vstack(
+        page_body(
             page_header(
                 "Agency settings", "Your agency's details, invoicing and branding.", _actions()
             ),
@@ -335,8 +324,6 @@ def _settings() -> rx.Component:
                 width="100%",
                 align_items="start",
             ),
-            spacing="5",
-            width="100%",
         ),
         on_submit=SettingsState.save,
         reset_on_submit=False,

@@ -11,11 +11,11 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens
-from travelcrm.ui.components.cards import muted, page_header, section
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import datalist, field, field_row, text_field
+from travelcrm.ui.components.fields import datalist, field, field_row, search_box, text_field
 from travelcrm.ui.components.grid import option_select, pager
-from travelcrm.ui.components.tables import empty_state, gated
+from travelcrm.ui.components.tables import empty_state, gated, no_matches
 from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
 from travelcrm.ui.pages.suppliers.text import (
     COMMON_COUNTRIES,
@@ -184,16 +184,7 @@ def _filters() -> rx.Component:
         rx.grid(
             _filter(
                 "Search",
-                rx.input(
-                    rx.input.slot(rx.icon("search", size=15)),
-                    placeholder="Name, city, legal name or email",
-                    value=S.q,
-                    on_change=S.set_q,
-                    debounce_timeout=350,
-                    size="2",
-                    width="100%",
-                    data_testid="supplier-search",
-                ),
+                search_box("Name, city, legal name or email", S.q, S.set_q, "supplier-search"),
             ),
             _choice("Type", "kind", S.kind_options, S.kind),
             _choice("Country", "country", S.country_options, S.country),
@@ -272,7 +263,7 @@ def _create_dialog() -> rx.Component:
 
 
 def _list() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Suppliers",
             "Hotels, transport, activities, guides and restaurants your agency books.",
@@ -313,12 +304,11 @@ def _list() -> rx.Component:
                 ),
                 rx.cond(
                     S.filtered,
-                    empty_state(
-                        "search-x",
+                    no_matches(
                         "No suppliers match",
                         "Nothing fits this search and these filters. Clear them to see all.",
-                        rx.button("Clear filters", variant="soft", on_click=S.clear_filters),
-                        test_id="suppliers-empty",
+                        S.clear_filters,
+                        "suppliers-empty",
                     ),
                     empty_state(
                         "building-2",
@@ -331,8 +321,6 @@ def _list() -> rx.Component:
             ),
             action=muted(S.count_label, data_testid="total"),
         ),
-        spacing="5",
-        width="100%",
     )
 
 

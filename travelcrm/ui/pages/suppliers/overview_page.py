@@ -11,7 +11,7 @@ import reflex as rx
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.fields import datalist, field
-from travelcrm.ui.components.forms import form
+from travelcrm.ui.components.forms import discard_and_save, form
 from travelcrm.ui.pages.suppliers.state import SupplierState
 from travelcrm.ui.pages.suppliers.text import COMMON_COUNTRIES, COMMON_CURRENCIES, KIND_LABELS
 
@@ -72,17 +72,7 @@ def _kind_select() -> rx.Component:
 def _overview_actions() -> rx.Component:
     return rx.cond(
         S.editable,
-        rx.hstack(
-            rx.button(
-                "Discard changes",
-                type="button",
-                variant="soft",
-                color_scheme="gray",
-                on_click=S.discard,
-            ),
-            rx.button(rx.icon("save", size=16), "Save", type="submit", data_testid="save-supplier"),
-            spacing="3",
-        ),
+        discard_and_save(S.discard, "Save", "save-supplier"),
     )
 
 

@@ -6,7 +6,14 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import muted, page_header, section, stat_card, status_badge
+from travelcrm.ui.components.cards import (
+    muted,
+    page_body,
+    page_header,
+    section,
+    stat_card,
+    status_badge,
+)
 from travelcrm.ui.pages.system.state import SystemState
 from travelcrm.ui.template import staff_page
 
@@ -114,7 +121,7 @@ def system_page() -> rx.Component:
 
 
 def _system_details() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "About / System",
             "What is running, and whether it is ready to serve.",
@@ -216,6 +223,4 @@ def _system_details() -> rx.Component:
             on_change=SystemState.refresh.temporal,  # type: ignore[attr-defined]
             display="none",
         ),
-        spacing="5",
-        width="100%",
     )

@@ -9,7 +9,7 @@ from travelcrm.core.permissions import PERMISSIONS, Action, Role
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens
 from travelcrm.ui.components.badges import role_badge, yes_no_badge
-from travelcrm.ui.components.cards import muted, page_header, section
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.tables import data_table, empty_state, gated, listing
@@ -202,7 +202,7 @@ def _confirm_dialog() -> rx.Component:
 
 
 def _members() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Users",
             "Who works in this agency's back office, and in which role.",
@@ -229,8 +229,6 @@ def _members() -> rx.Component:
             _roles_table(),
         ),
         _confirm_dialog(),
-        spacing="5",
-        width="100%",
     )
 
 
