@@ -11,7 +11,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.pager import pager
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by
 from travelcrm.ui.pages.audit.state import AuditState, Change, EventRow, Option
 from travelcrm.ui.template import staff_page
 
@@ -260,9 +260,4 @@ def _log() -> rx.Component:
 
 @staff_page(route=routes.AUDIT, title="Audit log", on_load=AuditState.load)
 def audit_page() -> rx.Component:
-    return gated(
-        loaded=AuditState.loaded,
-        allowed=AuditState.allowed,
-        role=AuditState.role,
-        content=_log(),
-    )
+    return gated_by(AuditState, _log())

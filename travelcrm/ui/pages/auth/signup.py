@@ -17,7 +17,7 @@ from travelcrm.core.errors import DomainError
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import muted
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.fields import named_field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
@@ -160,14 +160,8 @@ class SignupState(rx.State):
 
 
 def _field(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
-    return field(
-        label,
-        control,
-        error=SignupState.errors.get(name, ""),
-        hint=hint,
-        html_for=name,
-        test_id=name,
-        required=name in REQUIRED,
+    return named_field(
+        label, name, control, errors=SignupState.errors, hint=hint, required=name in REQUIRED
     )
 
 

@@ -15,7 +15,7 @@ from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, search_box, text_field
 from travelcrm.ui.components.pager import pager
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by
 from travelcrm.ui.pages.customers.list_state import CustomerRow, CustomersState, DuplicateRow
 from travelcrm.ui.template import staff_page
 
@@ -203,4 +203,4 @@ def _list() -> rx.Component:
 
 @staff_page(route=routes.CUSTOMERS, title="Customers", on_load=CustomersState.load)
 def customers_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())
+    return gated_by(S, _list())

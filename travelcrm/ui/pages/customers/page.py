@@ -10,13 +10,21 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens, row_actions, row_button
-from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
+from travelcrm.ui.components.cards import (
+    back_link,
+    facts,
+    icon_tile,
+    muted,
+    section,
+    side_by_side,
+    stacked,
+)
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, search_box, text_field
 from travelcrm.ui.components.tables import listing, record_page
 from travelcrm.ui.pages.customers.list_page import duplicate_line
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
-from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
+from travelcrm.ui.pages.customers.state import CustomerState, TravellerRow
 from travelcrm.ui.pages.queries.parts import sla_chip, status_badge, timeline
 from travelcrm.ui.pages.queries.text import QueryRow
 from travelcrm.ui.template import staff_page
@@ -93,18 +101,12 @@ def _header() -> rx.Component:
 # ---- details -----------------------------------------------------------------------------------
 
 
-def _fact(row: ObjectVar[Fact]) -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(row.label, min_width="110px"), rx.data_list.value(row.value)
-    )
-
-
 def _details() -> rx.Component:
     return section(
         "Details",
         rx.cond(
             S.facts.length() > 0,  # type: ignore[attr-defined]
-            rx.data_list.root(rx.foreach(S.facts, _fact), size="2", data_testid="customer-facts"),
+            facts(S.facts, "customer-facts"),
             muted("No contact details yet.", shade=10),
         ),
         rx.cond(
@@ -347,18 +349,10 @@ def _merge_dialog() -> rx.Component:
 def _customer() -> rx.Component:
     return rx.vstack(
         _header(),
-        rx.grid(
-            rx.vstack(_details(), _travellers(), spacing="4", width="100%"),
-            rx.vstack(
-                _queries(),
-                section("Timeline", rx.box(timeline(S.timeline), width="100%")),
-                spacing="4",
-                width="100%",
-            ),
-            columns=rx.breakpoints(initial="1", lg="2fr 3fr"),
-            spacing="4",
-            width="100%",
-            align_items="start",
+        side_by_side(
+            stacked(_details(), _travellers()),
+            stacked(_queries(), section("Timeline", rx.box(timeline(S.timeline), width="100%"))),
+            widths="2fr 3fr",
         ),
         spacing="4",
         width="100%",

@@ -12,7 +12,7 @@ from travelcrm.core.images import AVATAR_SIZE
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.badges import role_badge
-from travelcrm.ui.components.cards import muted, page_header, section
+from travelcrm.ui.components.cards import error_callout, muted, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import loading
@@ -216,14 +216,7 @@ def _picture() -> rx.Component:
         _dropzone(),
         rx.cond(
             ProfileState.avatar_error != "",
-            rx.callout(
-                ProfileState.avatar_error,
-                icon="circle-alert",
-                color_scheme="red",
-                size="1",
-                width="100%",
-                data_testid="avatar-error",
-            ),
+            error_callout(ProfileState.avatar_error, "avatar-error", size="1", width="100%"),
             muted(
                 f"{ACCEPTED_TYPES_TEXT}, up to {MAX_UPLOAD_MB} MB. It is cropped to a square "
                 f"and stored at {AVATAR_SIZE}x{AVATAR_SIZE} pixels, without its metadata "
@@ -274,12 +267,8 @@ def _password() -> rx.Component:
         ),
         rx.cond(
             ProfileState.password_errors.contains("form"),  # type: ignore[attr-defined]
-            rx.callout(
-                ProfileState.password_errors.get("form", ""),
-                icon="circle-alert",
-                color_scheme="red",
-                size="1",
-                data_testid="password-form-error",
+            error_callout(
+                ProfileState.password_errors.get("form", ""), "password-form-error", size="1"
             ),
         ),
         form(

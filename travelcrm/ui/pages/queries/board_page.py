@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import muted, page_body, page_header
 from travelcrm.ui.components.dnd import draggable, drop_zone
-from travelcrm.ui.components.tables import gated
+from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.queries.board_state import BoardState
 from travelcrm.ui.pages.queries.list_page import list_or_board, new_query_button
 from travelcrm.ui.pages.queries.parts import lost_dialog, sla_chip
@@ -256,4 +256,4 @@ def _board() -> rx.Component:
     nav_route=routes.QUERIES,
 )
 def board_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_board())
+    return gated_by(S, _board())

@@ -12,7 +12,7 @@ from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.fields import search_box
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.pager import pager
-from travelcrm.ui.components.tables import data_table, empty_state, gated, no_matches
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by, no_matches
 from travelcrm.ui.pages.queries.list_state import QueriesState
 from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge
 from travelcrm.ui.pages.queries.text import QueryListRow
@@ -201,4 +201,4 @@ def _list() -> rx.Component:
 
 @staff_page(route=routes.QUERIES, title="Queries", on_load=QueriesState.load)
 def queries_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())
+    return gated_by(S, _list())

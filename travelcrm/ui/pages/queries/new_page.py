@@ -4,6 +4,7 @@ or submit it (submitted queries are assigned at once when an agent is free)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import reflex as rx
@@ -11,9 +12,9 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
-from travelcrm.ui.components.fields import field, search_box
+from travelcrm.ui.components.fields import field, field_row, search_box
 from travelcrm.ui.components.forms import form
-from travelcrm.ui.components.tables import gated
+from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.queries.new_state import CustomerOption, NewQueryState
 from travelcrm.ui.pages.queries.text import ANY, HOTEL_CATEGORIES, PRIORITY_LABELS
 from travelcrm.ui.pages.suppliers.text import COMMON_CURRENCIES
@@ -44,10 +45,7 @@ def _input(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
     )
 
 
-def _grid(*children: rx.Component, columns: str = "2") -> rx.Component:
-    return rx.grid(
-        *children, columns=rx.breakpoints(initial="1", sm=columns), spacing="4", width="100%"
-    )
+_grid = partial(field_row, spacing="4")
 
 
 # ---- the customer ------------------------------------------------------------------------------
@@ -390,4 +388,4 @@ def _page() -> rx.Component:
     route=routes.QUERY_NEW, title="New query", on_load=NewQueryState.load, nav_route=routes.QUERIES
 )
 def new_query_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_page())
+    return gated_by(S, _page())

@@ -9,7 +9,7 @@ from reflex.vars import ObjectVar
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import muted, page_body, page_header, section, stat_card
-from travelcrm.ui.components.tables import data_table, gated
+from travelcrm.ui.components.tables import data_table, gated_by
 from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.workload_state import AgentLine, WorkloadState
 from travelcrm.ui.template import staff_page
@@ -204,4 +204,4 @@ def _workload() -> rx.Component:
 
 @staff_page(route=routes.QUERY_WORKLOAD, title="Workload", on_load=WorkloadState.load)
 def workload_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_workload())
+    return gated_by(S, _workload())

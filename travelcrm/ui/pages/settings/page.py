@@ -4,14 +4,23 @@ managers and finance read)."""
 from __future__ import annotations
 
 import zoneinfo
+from functools import partial
 
 import reflex as rx
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark, muted, page_body, page_header, section
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.cards import (
+    brand_mark,
+    muted,
+    page_body,
+    page_header,
+    section,
+    side_by_side,
+    stacked,
+)
+from travelcrm.ui.components.fields import named_field
 from travelcrm.ui.components.forms import discard_and_save, form
-from travelcrm.ui.components.tables import gated
+from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.settings.state import SettingsState
 from travelcrm.ui.shell_state import ShellState
 from travelcrm.ui.template import staff_page
@@ -35,17 +44,7 @@ def _text(name: str, **props: object) -> rx.Component:
     )
 
 
-def _field(
-    label: str, name: str, control: rx.Component, hint: rx.Var[str] | str = ""
-) -> rx.Component:
-    return field(
-        label,
-        control,
-        error=SettingsState.errors.get(name, ""),
-        hint=hint,
-        html_for=name,
-        test_id=name,
-    )
+_field = partial(named_field, errors=SettingsState.errors)
 
 
 def _options(list_id: str, values: list[str] | tuple[str, ...]) -> rx.Component:
@@ -316,13 +315,10 @@ def _settings() -> rx.Component:
                     data_testid="read-only",
                 ),
             ),
-            rx.grid(
-                rx.vstack(_agency(), _invoicing(), _region(), spacing="4", width="100%"),
+            side_by_side(
+                stacked(_agency(), _invoicing(), _region()),
                 rx.box(_branding(), position=["static", "static", "sticky"], top="76px"),
-                columns=rx.breakpoints(initial="1", lg="3fr 2fr"),
-                spacing="4",
-                width="100%",
-                align_items="start",
+                widths="3fr 2fr",
             ),
         ),
         on_submit=SettingsState.save,
@@ -333,9 +329,4 @@ def _settings() -> rx.Component:
 
 @staff_page(route=routes.SETTINGS, title="Settings", on_load=SettingsState.load)
 def settings_page() -> rx.Component:
-    return gated(
-        loaded=SettingsState.loaded,
-        allowed=SettingsState.allowed,
-        role=SettingsState.role,
-        content=_settings(),
-    )
+    return gated_by(SettingsState, _settings())

@@ -15,7 +15,7 @@ from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import datalist, field, field_row, search_box, text_field
 from travelcrm.ui.components.grid import option_select, pager
-from travelcrm.ui.components.tables import empty_state, gated, no_matches
+from travelcrm.ui.components.tables import empty_state, gated_by, no_matches
 from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
 from travelcrm.ui.pages.suppliers.text import (
     COMMON_COUNTRIES,
@@ -326,4 +326,4 @@ def _list() -> rx.Component:
 
 @staff_page(route=routes.SUPPLIERS, title="Suppliers", on_load=SuppliersState.load)
 def suppliers_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())
+    return gated_by(S, _list())

@@ -12,7 +12,7 @@ from travelcrm.ui.components.badges import role_badge, yes_no_badge
 from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.tables import data_table, empty_state, gated, listing
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by, listing
 from travelcrm.ui.pages.users.state import MemberRow, UsersState
 from travelcrm.ui.template import staff_page
 
@@ -234,9 +234,4 @@ def _members() -> rx.Component:
 
 @staff_page(route=routes.USERS, title="Users", on_load=UsersState.load)
 def users_page() -> rx.Component:
-    return gated(
-        loaded=UsersState.loaded,
-        allowed=UsersState.allowed,
-        role=UsersState.role,
-        content=_members(),
-    )
+    return gated_by(UsersState, _members())
