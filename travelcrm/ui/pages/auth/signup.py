@@ -22,6 +22,7 @@ from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
+from travelcrm.ui.pages.auth.resend import resend_link
 from travelcrm.ui.session import client_of
 
 # Country -> (currency, timezone, locale): sensible defaults the person can still change.
@@ -148,15 +149,9 @@ class SignupState(rx.State):
 
     @event
     def resend(self) -> None:
-        try:
-            with system_scope() as session:
-                accounts.resend_verification(
-                    session, email=self.sent_to, ip=client_of(self.router)[0]
-                )
-        except DomainError as exc:
-            self.resend_message = exc.detail
-            return
-        self.resend_message = "Sent again. It can take a minute to arrive."
+        self.resend_message = resend_link(
+            self.router, self.sent_to, "Sent again. It can take a minute to arrive."
+        )
 
 
 def _field(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
