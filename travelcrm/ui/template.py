@@ -172,6 +172,20 @@ def mobile_nav() -> rx.Component:
     )
 
 
+def _menu_link(icon: str, label: str, href: str, test_id: str | None = None) -> rx.Component:
+    """An item of the user menu that opens a page."""
+    return rx.menu.item(
+        rx.link(
+            rx.hstack(rx.icon(icon, size=14), label),
+            href=href,
+            underline="none",
+            color="inherit",
+            width="100%",
+        ),
+        data_testid=test_id,
+    )
+
+
 def user_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
@@ -191,36 +205,12 @@ def user_menu() -> rx.Component:
                 padding="6px 12px",
             ),
             rx.menu.separator(),
-            rx.menu.item(
-                rx.link(
-                    rx.hstack(rx.icon("user-round", size=14), "Profile"),
-                    href=routes.PROFILE,
-                    underline="none",
-                    color="inherit",
-                    width="100%",
-                ),
-                data_testid="menu-profile",
-            ),
-            rx.menu.item(
-                rx.link(
-                    rx.hstack(rx.icon("monitor-smartphone", size=14), "My sessions"),
-                    href=routes.SESSIONS,
-                    underline="none",
-                    color="inherit",
-                    width="100%",
-                ),
-            ),
+            _menu_link("user-round", "Profile", routes.PROFILE, "menu-profile"),
+            _menu_link("monitor-smartphone", "My sessions", routes.SESSIONS),
             rx.cond(
                 ShellState.agency_count > 1,
-                rx.menu.item(
-                    rx.link(
-                        rx.hstack(rx.icon("arrow-left-right", size=14), "Switch agency"),
-                        href=routes.CHOOSE_AGENCY,
-                        underline="none",
-                        color="inherit",
-                        width="100%",
-                    ),
-                    data_testid="menu-switch-agency",
+                _menu_link(
+                    "arrow-left-right", "Switch agency", routes.CHOOSE_AGENCY, "menu-switch-agency"
                 ),
             ),
             rx.menu.separator(),
