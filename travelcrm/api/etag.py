@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
+from pydantic import BaseModel
 
 from travelcrm.api.envelope import envelope
 from travelcrm.core.errors import FieldError, PreconditionFailedError
@@ -20,12 +21,19 @@ def compute_etag(representation: Any) -> str:
     return '"' + hashlib.sha256(canonical.encode()).hexdigest()[:32] + '"'
 
 
+def _json(data: Any) -> Any:
+    """A resource as JSON data: a pydantic model dumped in JSON mode, anything else as is."""
+    return data.model_dump(mode="json") if isinstance(data, BaseModel) else data
+
+
 def _etags(header: str) -> list[str]:
     return [part.strip().removeprefix("W/") for part in header.split(",") if part.strip()]
 
 
 def resource_response(request: Request, data: Any, *, status_code: int = 200) -> Response:
-    """The enveloped resource with its ETag; 304 when If-None-Match already has it."""
+    """The enveloped resource (JSON data or a pydantic model) with its ETag; 304 when
+    If-None-Match already has it."""
+    data = _json(data)
     etag = compute_etag(data)
     if_none_match = request.headers.get("if-none-match")
     if if_none_match and (if_none_match.strip() == "*" or etag in _etags(if_none_match)):
@@ -33,6 +41,16 @@ def resource_response(request: Request, data: Any, *, status_code: int = 200) ->
     return JSONResponse(
         jsonable_encoder(envelope(data)), status_code=status_code, headers={"ETag": etag}
     )
+
+
+def created_response(
+    request: Request, data: Any, *, location: str, status_code: int = 201
+) -> Response:
+    """`resource_response` for a resource made (or found again) at `location`: 201 (or the
+    status given) with a Location header."""
+    response = resource_response(request, data, status_code=status_code)
+    response.headers["Location"] = location
+    return response
 
 
 def conditional_bytes(
@@ -48,11 +66,12 @@ def conditional_bytes(
 
 
 def check_if_match(request: Request, current: Any) -> None:
-    """Refuse an update made against a stale copy. Without If-Match the update proceeds."""
+    """Refuse an update made against a stale copy (`current`: JSON data or a pydantic model).
+    Without If-Match the update proceeds."""
     header = request.headers.get("if-match")
     if header is None or header.strip() == "*":
         return
-    current_etag = compute_etag(current)
+    current_etag = compute_etag(_json(current))
     if current_etag not in _etags(header):
         raise PreconditionFailedError(
             "The resource changed since you read it; fetch it again and reapply your change.",

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 
 from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, problem_responses
-from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.api.etag import check_if_match, created_response, resource_response
 from travelcrm.api.pagination import Paging
 from travelcrm.core.fields import Country, Tag, Text100
 from travelcrm.customers import services
@@ -30,10 +30,6 @@ from travelcrm.customers.schemas import (
 from travelcrm.timeline.schemas import TimelineItem
 
 router = APIRouter(prefix="/api/customers", tags=["customers"])
-
-
-def _resource(request: Request, customer: CustomerPublic, *, status_code: int = 200) -> Response:
-    return resource_response(request, customer.model_dump(mode="json"), status_code=status_code)
 
 
 # ---- customers --------------------------------------------------------------------------------
@@ -71,9 +67,9 @@ def list_customers(
 )
 def create_customer(body: CustomerCreate, request: Request, identity: Who, session: Db) -> Response:
     customer = services.create_customer(session, identity.context, data=body)
-    response = _resource(request, services.to_public(customer), status_code=201)
-    response.headers["Location"] = f"/api/customers/{customer.id}"
-    return response
+    return created_response(
+        request, services.to_public(customer), location=f"/api/customers/{customer.id}"
+    )
 
 
 @router.get(
@@ -84,7 +80,7 @@ def create_customer(body: CustomerCreate, request: Request, identity: Who, sessi
 )
 def read_customer(customer_id: uuid.UUID, request: Request, identity: Who, session: Db) -> Response:
     customer = services.get_customer(session, identity.context, customer_id=customer_id)
-    return _resource(request, services.to_public(customer))
+    return resource_response(request, services.to_public(customer))
 
 
 @router.patch(
@@ -105,11 +101,11 @@ def update_customer(
     ] = None,
 ) -> Response:
     current = services.get_customer(session, identity.context, customer_id=customer_id)
-    check_if_match(request, services.to_public(current).model_dump(mode="json"))
+    check_if_match(request, services.to_public(current))
     customer = services.update_customer(
         session, identity.context, customer_id=customer_id, data=body
     )
-    return _resource(request, services.to_public(customer))
+    return resource_response(request, services.to_public(customer))
 
 
 @router.post(
@@ -129,7 +125,7 @@ def merge_customer(
         duplicate_id=body.duplicate_id,
         row_version=body.row_version,
     )
-    return _resource(request, services.to_public(customer))
+    return resource_response(request, services.to_public(customer))
 
 
 @router.get(

@@ -40,7 +40,7 @@ from travelcrm.api.auth import (
     tenant_work,
 )
 from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, json_envelope, problem_responses
-from travelcrm.api.etag import resource_response
+from travelcrm.api.etag import created_response, resource_response
 from travelcrm.api.pagination import Paging
 from travelcrm.core.errors import (
     ConflictError,
@@ -183,15 +183,11 @@ class ExternalRefTakenError(ConflictError):
 # ---- helpers ----------------------------------------------------------------------------------
 
 
-def _resource(request: Request, query: QueryPublic, *, status_code: int = 200) -> Response:
-    return resource_response(request, query.model_dump(mode="json"), status_code=status_code)
-
-
 def _captured(request: Request, query: QueryPublic, created: bool) -> Response:
     """201 with Location for a new query; 200 with the same body for an earlier one."""
-    response = _resource(request, query, status_code=201 if created else 200)
-    response.headers["Location"] = f"/api/queries/{query.id}"
-    return response
+    return created_response(
+        request, query, location=f"/api/queries/{query.id}", status_code=201 if created else 200
+    )
 
 
 def _capture(
@@ -458,7 +454,7 @@ def put_agent_profile(
 )
 def read_query(query_id: uuid.UUID, request: Request, identity: Who, session: Db) -> Response:
     query = services.get_query(session, identity.context, query_id=query_id)
-    return _resource(request, services.to_public(session, identity.context, query))
+    return resource_response(request, services.to_public(session, identity.context, query))
 
 
 @router.post(
@@ -479,7 +475,7 @@ def transition(
         row_version=body.row_version,
         reason=body.reason,
     )
-    return _resource(request, services.to_public(session, identity.context, query))
+    return resource_response(request, services.to_public(session, identity.context, query))
 
 
 @router.post(
@@ -498,7 +494,7 @@ def assign(
         user_id=body.user_id,
         row_version=body.row_version,
     )
-    return _resource(request, services.to_public(session, identity.context, query))
+    return resource_response(request, services.to_public(session, identity.context, query))
 
 
 @router.post(

@@ -94,6 +94,11 @@ def _season(season: Season, spans: list[tuple[date, date]]) -> SeasonPublic:
     )
 
 
+def _season_saved(season: Season, body: SeasonCreate) -> dict[str, Any]:
+    """The season just added or changed, with the date ranges sent, in order."""
+    return envelope(_season(season, sorted((r.starts_on, r.ends_on) for r in body.ranges)))
+
+
 def _detail(session: Session, identity: Identity, version: RateListVersion) -> VersionDetail:
     seasons = rates.list_seasons(session, identity.context, version.id)
     ranges = rates.season_ranges(session, identity.context, version.id)
@@ -246,7 +251,7 @@ def add_season(
         row_version=body.row_version,
         data=SeasonIn(name=body.name, ranges=body.ranges),
     )
-    return envelope(_season(season, sorted((r.starts_on, r.ends_on) for r in body.ranges)))
+    return _season_saved(season, body)
 
 
 @router.patch("/rate-seasons/{season_id}", response_model=Envelope[SeasonPublic], responses=WRITE)
@@ -260,7 +265,7 @@ def update_season(
         row_version=body.row_version,
         data=SeasonIn(name=body.name, ranges=body.ranges),
     )
-    return envelope(_season(season, sorted((r.starts_on, r.ends_on) for r in body.ranges)))
+    return _season_saved(season, body)
 
 
 @router.delete("/rate-seasons/{season_id}", status_code=204, responses=WRITE)
@@ -455,7 +460,7 @@ async def price_quote(
 )
 def read_price_words(request: Request, identity: Who, session: Db) -> Response:
     current = rates.get_price_words(session, identity.context)
-    return resource_response(request, current.model_dump(mode="json"))
+    return resource_response(request, current)
 
 
 @router.put(
@@ -468,6 +473,6 @@ def update_price_words(
     body: PriceWordsIn, request: Request, identity: Who, session: Db
 ) -> Response:
     current = rates.get_price_words(session, identity.context)
-    check_if_match(request, current.model_dump(mode="json"))
+    check_if_match(request, current)
     updated = rates.update_price_words(session, identity.context, data=body)
-    return resource_response(request, updated.model_dump(mode="json"))
+    return resource_response(request, updated)

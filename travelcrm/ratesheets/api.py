@@ -87,6 +87,13 @@ def _public(item: RateImport) -> RateImportPublic:
     return RateImportPublic.model_validate(item)
 
 
+def _started(done: RateImport, response: Response) -> dict[str, Any]:
+    """A dry run or commit just started: the import, with 202 while a worker has it queued."""
+    if done.status == ImportStatus.QUEUED.value:
+        response.status_code = 202
+    return envelope(_public(done))
+
+
 def _flag(value: Any, name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -296,9 +303,7 @@ def dry_run_import(
     done = sheets.start(
         session, identity.context, import_id=import_id, mapping=body.mapping, dry_run=True
     )
-    if done.status == ImportStatus.QUEUED.value:
-        response.status_code = 202
-    return envelope(_public(done))
+    return _started(done, response)
 
 
 @router.get(
@@ -358,9 +363,7 @@ def commit_import(
         dry_run=False,
         replace_draft=body.replace_draft,
     )
-    if done.status == ImportStatus.QUEUED.value:
-        response.status_code = 202
-    return envelope(_public(done))
+    return _started(done, response)
 
 
 @router.get(

@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 
 from travelcrm.api.auth import Db, Identity, Who
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
-from travelcrm.api.etag import check_if_match, resource_response
+from travelcrm.api.etag import check_if_match, created_response, resource_response
 from travelcrm.core.errors import DomainError, FieldError
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.text import CleanStr
@@ -68,11 +68,7 @@ def _require_if_match(request: Request, current: SupplierPublic) -> None:
             "someone else is not overwritten.",
             errors=[FieldError("If-Match", "required", "missing")],
         )
-    check_if_match(request, current.model_dump(mode="json"))
-
-
-def _resource(request: Request, supplier: SupplierPublic, *, status_code: int = 200) -> Response:
-    return resource_response(request, supplier.model_dump(mode="json"), status_code=status_code)
+    check_if_match(request, current)
 
 
 # ---- suppliers --------------------------------------------------------------------------------
@@ -139,9 +135,11 @@ def list_suppliers(
 )
 def create_supplier(body: SupplierCreate, request: Request, identity: Who, session: Db) -> Response:
     supplier = services.create_supplier(session, identity.context, data=body)
-    response = _resource(request, services.to_public(supplier, identity.context), status_code=201)
-    response.headers["Location"] = f"/api/suppliers/{supplier.id}"
-    return response
+    return created_response(
+        request,
+        services.to_public(supplier, identity.context),
+        location=f"/api/suppliers/{supplier.id}",
+    )
 
 
 @router.get(
@@ -151,7 +149,7 @@ def create_supplier(body: SupplierCreate, request: Request, identity: Who, sessi
     summary="A supplier, with its ETag (bank details only as a masked hint)",
 )
 def read_supplier(supplier_id: uuid.UUID, request: Request, identity: Who, session: Db) -> Response:
-    return _resource(request, _current(session, identity, supplier_id))
+    return resource_response(request, _current(session, identity, supplier_id))
 
 
 @router.patch(
@@ -178,7 +176,7 @@ def update_supplier(
         data=body,
         expected_version=current.row_version,
     )
-    return _resource(request, services.to_public(supplier, identity.context))
+    return resource_response(request, services.to_public(supplier, identity.context))
 
 
 @router.post(
@@ -198,7 +196,7 @@ def set_status(
     ] = None,
 ) -> Response:
     current = _current(session, identity, supplier_id)
-    check_if_match(request, current.model_dump(mode="json"))
+    check_if_match(request, current)
     supplier = services.set_status(
         session,
         identity.context,
@@ -206,7 +204,7 @@ def set_status(
         status=body.status,
         expected_version=current.row_version,
     )
-    return _resource(request, services.to_public(supplier, identity.context))
+    return resource_response(request, services.to_public(supplier, identity.context))
 
 
 @router.delete(

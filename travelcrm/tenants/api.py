@@ -33,7 +33,7 @@ def read_settings(
     session: Annotated[Session, Depends(tenant_session)],
 ) -> Response:
     current = services.get_tenant_settings(session, identity.context)
-    return resource_response(request, current.model_dump(mode="json"))
+    return resource_response(request, current)
 
 
 @router.patch(
@@ -49,9 +49,9 @@ def update_settings(
     session: Annotated[Session, Depends(tenant_session)],
 ) -> Response:
     current = services.get_tenant_settings(session, identity.context)
-    check_if_match(request, current.model_dump(mode="json"))
+    check_if_match(request, current)
     updated = services.update_tenant_settings(session, identity.context, data=body)
-    return resource_response(request, updated.model_dump(mode="json"))
+    return resource_response(request, updated)
 
 
 @router.put(

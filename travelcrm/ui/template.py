@@ -9,7 +9,7 @@ import reflex as rx
 
 from travelcrm import __version__
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark
+from travelcrm.ui.components.cards import brand_mark, muted
 from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.shell_state import ShellState
 
@@ -94,7 +94,7 @@ def sidebar(active_route: str) -> rx.Component:
                     trim="both",
                     data_testid="brand-name",
                 ),
-                rx.text("TravelCRM back office", size="1", color=rx.color("gray", 10)),
+                muted("TravelCRM back office", size="1", shade=10),
                 spacing="1",
                 min_width="0",
             ),
@@ -103,7 +103,7 @@ def sidebar(active_route: str) -> rx.Component:
             padding_x="12px",
             padding_bottom="16px",
         ),
-        rx.text("Workspace", size="1", weight="bold", color=rx.color("gray", 10), padding_x="12px"),
+        muted("Workspace", size="1", shade=10, weight="bold", padding_x="12px"),
         rx.cond(
             ShellState.checked,
             rx.vstack(
@@ -172,6 +172,20 @@ def mobile_nav() -> rx.Component:
     )
 
 
+def _menu_link(icon: str, label: str, href: str, test_id: str | None = None) -> rx.Component:
+    """An item of the user menu that opens a page."""
+    return rx.menu.item(
+        rx.link(
+            rx.hstack(rx.icon(icon, size=14), label),
+            href=href,
+            underline="none",
+            color="inherit",
+            width="100%",
+        ),
+        data_testid=test_id,
+    )
+
+
 def user_menu() -> rx.Component:
     return rx.menu.root(
         rx.menu.trigger(
@@ -187,40 +201,16 @@ def user_menu() -> rx.Component:
         rx.menu.content(
             rx.box(
                 rx.text(ShellState.agency_name, size="2", weight="bold"),
-                rx.text(ShellState.role, size="1", color=rx.color("gray", 10)),
+                muted(ShellState.role, size="1", shade=10),
                 padding="6px 12px",
             ),
             rx.menu.separator(),
-            rx.menu.item(
-                rx.link(
-                    rx.hstack(rx.icon("user-round", size=14), "Profile"),
-                    href=routes.PROFILE,
-                    underline="none",
-                    color="inherit",
-                    width="100%",
-                ),
-                data_testid="menu-profile",
-            ),
-            rx.menu.item(
-                rx.link(
-                    rx.hstack(rx.icon("monitor-smartphone", size=14), "My sessions"),
-                    href=routes.SESSIONS,
-                    underline="none",
-                    color="inherit",
-                    width="100%",
-                ),
-            ),
+            _menu_link("user-round", "Profile", routes.PROFILE, "menu-profile"),
+            _menu_link("monitor-smartphone", "My sessions", routes.SESSIONS),
             rx.cond(
                 ShellState.agency_count > 1,
-                rx.menu.item(
-                    rx.link(
-                        rx.hstack(rx.icon("arrow-left-right", size=14), "Switch agency"),
-                        href=routes.CHOOSE_AGENCY,
-                        underline="none",
-                        color="inherit",
-                        width="100%",
-                    ),
-                    data_testid="menu-switch-agency",
+                _menu_link(
+                    "arrow-left-right", "Switch agency", routes.CHOOSE_AGENCY, "menu-switch-agency"
                 ),
             ),
             rx.menu.separator(),

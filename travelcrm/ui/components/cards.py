@@ -179,3 +179,50 @@ def brand_mark(
         flex_shrink="0",
         data_testid=test_id,
     )
+
+
+def muted(
+    *text: rx.Component | rx.Var[Any] | str, size: str = "2", shade: int = 11, **props: Any
+) -> rx.Component:
+    """Secondary text in gray: what a section is for, a hint under a control, a count."""
+    return rx.text(*text, size=size, color=rx.color("gray", shade), **props)
+
+
+def page_body(header: rx.Component, *children: rx.Component) -> rx.Component:
+    """A page's column: its `page_header`, then its sections, one under the other."""
+    return rx.vstack(header, *children, spacing="5", width="100%")
+
+
+def error_callout(message: rx.Var[str] | str, test_id: str, **props: Any) -> rx.Component:
+    """A problem the page could not put at a field: red, with the alert icon."""
+    return rx.callout(
+        message, icon="circle-alert", color_scheme="red", data_testid=test_id, **props
+    )
+
+
+def side_by_side(*columns: rx.Component, widths: str) -> rx.Component:
+    """A page's columns of sections, side by side from a large screen on (`widths` such as
+    "2fr 3fr"), one under the other before; each column as tall as its content."""
+    return rx.grid(
+        *columns,
+        columns=rx.breakpoints(initial="1", lg=widths),
+        spacing="4",
+        width="100%",
+        align_items="start",
+    )
+
+
+def stacked(*sections: rx.Component) -> rx.Component:
+    """Sections one under the other: a column of `side_by_side`."""
+    return rx.vstack(*sections, spacing="4", width="100%")
+
+
+def _fact(row: Any) -> rx.Component:
+    return rx.data_list.item(
+        rx.data_list.label(row.label, min_width="110px"), rx.data_list.value(row.value)
+    )
+
+
+def facts(rows: Any, test_id: str) -> rx.Component:
+    """A record's facts, each a label and its value (rows with `label` and `value`)."""
+    return rx.data_list.root(rx.foreach(rows, _fact), size="2", data_testid=test_id)

@@ -14,6 +14,17 @@ def _required(control: rx.Component) -> bool:
     return value is not None and str(value) == "true"
 
 
+def field_error(message: rx.Var[str] | str, test_id: str | None) -> rx.Component:
+    """A field's problem in red, after the alert icon (test id `error-<test_id>`)."""
+    return rx.text(
+        rx.icon("circle-alert", size=12, display="inline", margin_right="4px"),
+        message,
+        size="1",
+        color=rx.color("red", 11),
+        data_testid=f"error-{test_id}" if test_id else None,
+    )
+
+
 def field(
     label: str,
     control: rx.Component,
@@ -34,19 +45,35 @@ def field(
         control,
         rx.cond(
             rx.Var.create(error) != "",
-            rx.text(
-                rx.icon("circle-alert", size=12, display="inline", margin_right="4px"),
-                error,
-                size="1",
-                color=rx.color("red", 11),
-                data_testid=f"error-{test_id}" if test_id else None,
-            ),
+            field_error(error, test_id),
             rx.text(hint, size="1", color=rx.color("gray", 10)),
         ),
         spacing="1",
         width="100%",
         align="start",
         data_testid=f"field-{test_id}" if test_id else None,
+    )
+
+
+def named_field(
+    label: str,
+    name: str,
+    control: rx.Component,
+    hint: rx.Var[str] | str = "",
+    *,
+    errors: Any,
+    required: bool = False,
+) -> rx.Component:
+    """`field` for the control named `name` (its label's target and test id), with the
+    message `errors` (a state's dict var) holds for it."""
+    return field(
+        label,
+        control,
+        error=errors.get(name, ""),
+        hint=hint,
+        html_for=name,
+        test_id=name,
+        required=required,
     )
 
 
@@ -82,8 +109,30 @@ def text_field(
     )
 
 
-def field_row(*fields: rx.Component, columns: str = "2") -> rx.Component:
+def field_row(*fields: rx.Component, columns: str = "2", spacing: str = "3") -> rx.Component:
     """Fields side by side in a form (one under the other on a phone)."""
     return rx.grid(
-        *fields, columns=rx.breakpoints(initial="1", sm=columns), spacing="3", width="100%"
+        *fields, columns=rx.breakpoints(initial="1", sm=columns), spacing=spacing, width="100%"
+    )
+
+
+def search_box(
+    placeholder: str,
+    value: Any,
+    on_change: Any,
+    test_id: str,
+    *,
+    width: Any = "100%",
+    debounce: int = 350,
+) -> rx.Component:
+    """A search input with the magnifier inside; it answers after a short pause in typing."""
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=15)),
+        placeholder=placeholder,
+        value=value,
+        on_change=on_change,
+        debounce_timeout=debounce,
+        size="2",
+        width=width,
+        data_testid=test_id,
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex_base.constants import EventTriggers
 
@@ -20,3 +22,19 @@ def form(*children: rx.Component, **props: object) -> rx.Component:
     field, one bubble at a time), so every problem comes back at its field in one pass from the
     server. Required fields keep `required` for assistive technology and are marked by `field`."""
     return rx.form(*children, no_validate=True, **props)
+
+
+def discard_and_save(on_discard: Any, save_label: str, test_id: str, **props: Any) -> rx.Component:
+    """A form's last row: "Discard changes" (back to what is saved) and its submit button."""
+    return rx.hstack(
+        rx.button(
+            "Discard changes",
+            type="button",
+            variant="soft",
+            color_scheme="gray",
+            on_click=on_discard,
+        ),
+        rx.button(rx.icon("save", size=16), save_label, type="submit", data_testid=test_id),
+        spacing="3",
+        **props,
+    )

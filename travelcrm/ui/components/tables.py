@@ -128,6 +128,11 @@ def gated(
     return rx.cond(loaded, rx.cond(allowed, content, no_access(role)), loading())
 
 
+def gated_by(state: Any, content: rx.Component) -> rx.Component:
+    """`gated` by the state's `loaded`, `allowed` and `role`."""
+    return gated(loaded=state.loaded, allowed=state.allowed, role=state.role, content=content)
+
+
 def record_page(
     state: Any,
     content: rx.Component,
@@ -147,9 +152,15 @@ def record_page(
         rx.link(rx.button(f"Back to {plural or what + 's'}", variant="soft"), href=back),
         test_id=f"{what}-not-found",
     )
-    return gated(
-        loaded=state.loaded,
-        allowed=state.allowed,
-        role=state.role,
-        content=rx.cond(state.found, content, missing),
+    return gated_by(state, rx.cond(state.found, content, missing))
+
+
+def no_matches(title: str, text: str, on_clear: Any, test_id: str) -> rx.Component:
+    """The empty state of a filtered list: nothing fits, and a button clearing the filters."""
+    return empty_state(
+        "search-x",
+        title,
+        text,
+        rx.button("Clear filters", variant="soft", on_click=on_clear),
+        test_id=test_id,
     )

@@ -8,9 +8,10 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.pager import pager
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by
 from travelcrm.ui.pages.audit.state import AuditState, Change, EventRow, Option
 from travelcrm.ui.template import staff_page
 
@@ -32,7 +33,7 @@ def _select(
     test_id: str,
 ) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+        muted(label, size="1", weight="medium"),
         rx.select.root(
             rx.select.trigger(width="100%", data_testid=f"filter-{test_id}"),
             rx.select.content(
@@ -49,7 +50,7 @@ def _select(
 
 def _date(label: str, value: rx.Var[str] | str, on_change: Any, test_id: str) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+        muted(label, size="1", weight="medium"),
         rx.input(
             type="date",
             value=value,
@@ -85,15 +86,14 @@ def _filters() -> rx.Component:
             ),
             _date("From", AuditState.since, AuditState.set_since, "since"),
             _date("To", AuditState.until, AuditState.set_until, "until"),
-            rx.button(
-                rx.icon("x", size=14),
+            action_button(
+                "x",
                 "Clear",
-                variant="soft",
-                color_scheme="gray",
                 on_click=AuditState.clear_filters,
+                test_id="clear-filters",
+                color_scheme="gray",
                 disabled=~AuditState.filtered,
                 align_self="end",
-                data_testid="clear-filters",
             ),
             columns=rx.breakpoints(initial="1", sm="2", md="3", lg="6"),
             spacing="3",
@@ -135,9 +135,7 @@ def _details(row: ObjectVar[EventRow]) -> rx.Component:
                 width="100%",
                 max_width="720px",
             ),
-            rx.text(
-                "No values were recorded for this event.", size="2", color=rx.color("gray", 10)
-            ),
+            muted("No values were recorded for this event.", shade=10),
         ),
         rx.hstack(
             rx.cond(
@@ -213,7 +211,7 @@ def _event(row: ObjectVar[EventRow]) -> rx.Component:
 
 
 def _log() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Audit log",
             "Who did what in this agency, and when. Times are in " + AuditState.timezone + ".",
@@ -229,12 +227,11 @@ def _log() -> rx.Component:
                         rx.table.body(rx.foreach(AuditState.events, _event)),
                         test_id="events",
                     ),
-                    rx.text(
+                    muted(
                         "Newest first, ",
                         AuditState.events.length(),  # type: ignore[attr-defined]
                         " events on this page",
-                        size="2",
-                        color=rx.color("gray", 10),
+                        shade=10,
                     ),
                     pager(AuditState),
                     spacing="3",
@@ -258,16 +255,9 @@ def _log() -> rx.Component:
                 ),
             ),
         ),
-        spacing="5",
-        width="100%",
     )
 
 
 @staff_page(route=routes.AUDIT, title="Audit log", on_load=AuditState.load)
 def audit_page() -> rx.Component:
-    return gated(
-        loaded=AuditState.loaded,
-        allowed=AuditState.allowed,
-        role=AuditState.role,
-        content=_log(),
-    )
+    return gated_by(AuditState, _log())

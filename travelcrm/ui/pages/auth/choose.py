@@ -13,6 +13,7 @@ from travelcrm.core.errors import DomainError
 from travelcrm.core.urls import safe_local_path
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import muted
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
 from travelcrm.ui.session import client_of, login_url, session_token
@@ -78,7 +79,7 @@ def _choice(agency: Any) -> rx.Component:  # a row of the foreach (an object var
             rx.icon("building-2", size=18),
             rx.vstack(
                 rx.text(agency["name"], weight="bold"),
-                rx.text(agency["role"], size="1", color=rx.color("gray", 11)),
+                muted(agency["role"], size="1"),
                 spacing="0",
                 align="start",
             ),

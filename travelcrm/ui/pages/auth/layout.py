@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from travelcrm.ui.components.cards import brand_mark
+from travelcrm.ui.components.cards import brand_mark, muted
 
 
 def auth_card(
@@ -24,7 +24,7 @@ def auth_card(
                 rx.heading(title, size="5", margin_top="4px"),
                 rx.cond(
                     rx.Var.create(subtitle) != "",
-                    rx.text(subtitle, color=rx.color("gray", 11), size="2"),
+                    muted(subtitle),
                 ),
                 *children,
                 spacing="4",

@@ -15,6 +15,7 @@ from travelcrm.accounts import services as accounts
 from travelcrm.core.errors import DomainError
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import error_callout, muted
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
@@ -67,13 +68,7 @@ def verify_page() -> rx.Component:
                     width="100%",
                     data_testid="verify-done",
                 ),
-                rx.callout(
-                    VerifyState.message,
-                    icon="circle-alert",
-                    color_scheme="red",
-                    width="100%",
-                    data_testid="verify-failed",
-                ),
+                error_callout(VerifyState.message, "verify-failed", width="100%"),
             ),
         ),
         rx.link(
@@ -81,11 +76,7 @@ def verify_page() -> rx.Component:
         ),
         rx.cond(
             VerifyState.outcome == "failed",
-            rx.text(
-                "Need a new link? Try to sign in: the page offers to send one.",
-                size="2",
-                color=rx.color("gray", 11),
-            ),
+            muted("Need a new link? Try to sign in: the page offers to send one."),
         ),
         title="Confirm your email",
     )
@@ -297,13 +288,7 @@ def invite_page() -> rx.Component:
             rx.cond(
                 InviteState.invalid != "",
                 rx.vstack(
-                    rx.callout(
-                        InviteState.invalid,
-                        icon="circle-alert",
-                        color_scheme="red",
-                        width="100%",
-                        data_testid="invite-invalid",
-                    ),
+                    error_callout(InviteState.invalid, "invite-invalid", width="100%"),
                     footer_links(("Sign in", routes.LOGIN)),
                     width="100%",
                 ),
@@ -337,11 +322,7 @@ def invite_page() -> rx.Component:
                         rx.cond(
                             InviteState.needs_password,
                             _password_pair(InviteState),
-                            rx.text(
-                                "You already have a TravelCRM password; use it to sign in.",
-                                size="2",
-                                color=rx.color("gray", 11),
-                            ),
+                            muted("You already have a TravelCRM password; use it to sign in."),
                         ),
                         rx.button(
                             "Join the team",

@@ -8,18 +8,19 @@ from __future__ import annotations
 import reflex as rx
 from reflex.event import EventSpec
 
-from travelcrm.accounts import services as accounts
 from travelcrm.core.errors import DomainError
 from travelcrm.core.urls import safe_local_path
 from travelcrm.db import enter_tenant, system_scope
 from travelcrm.settings import get_settings
 from travelcrm.tenants import services as tenants
 from travelcrm.ui import routes
+from travelcrm.ui.components.cards import muted
 from travelcrm.ui.components.forms import native_form
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
+from travelcrm.ui.pages.auth.resend import resend_link
 from travelcrm.ui.routes import page_arg
-from travelcrm.ui.session import client_of, identify, signed_in_without_agency
+from travelcrm.ui.session import identify, signed_in_without_agency
 
 MESSAGES = {
     "invalid_credentials": "The email or password is not right.",
@@ -100,15 +101,9 @@ class LoginState(rx.State):
 
     @event
     def resend(self) -> None:
-        try:
-            with system_scope() as session:
-                accounts.resend_verification(
-                    session, email=self.email, ip=client_of(self.router)[0]
-                )
-        except DomainError as exc:
-            self.resend_message = exc.detail
-            return
-        self.resend_message = "A new link is on its way to your inbox (valid 24 hours)."
+        self.resend_message = resend_link(
+            self.router, self.email, "A new link is on its way to your inbox (valid 24 hours)."
+        )
 
 
 def _field(label: str, name: str, kind: str, **props: object) -> rx.Component:
@@ -218,11 +213,7 @@ def login_page() -> rx.Component:
                 width="100%",
                 data_testid="agency-problem",
             ),
-            rx.text(
-                "Check the address you were given, or sign in on TravelCRM directly.",
-                size="2",
-                color=rx.color("gray", 11),
-            ),
+            muted("Check the address you were given, or sign in on TravelCRM directly."),
             rx.link(rx.button("Go to TravelCRM sign in", variant="outline"), href=routes.LOGIN),
             title="Agency not available",
         ),

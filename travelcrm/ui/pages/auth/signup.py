@@ -16,11 +16,13 @@ from travelcrm.accounts.passwords import check_password_rules
 from travelcrm.core.errors import DomainError
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.cards import muted
+from travelcrm.ui.components.fields import named_field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
+from travelcrm.ui.pages.auth.resend import resend_link
 from travelcrm.ui.session import client_of
 
 # Country -> (currency, timezone, locale): sensible defaults the person can still change.
@@ -147,26 +149,14 @@ class SignupState(rx.State):
 
     @event
     def resend(self) -> None:
-        try:
-            with system_scope() as session:
-                accounts.resend_verification(
-                    session, email=self.sent_to, ip=client_of(self.router)[0]
-                )
-        except DomainError as exc:
-            self.resend_message = exc.detail
-            return
-        self.resend_message = "Sent again. It can take a minute to arrive."
+        self.resend_message = resend_link(
+            self.router, self.sent_to, "Sent again. It can take a minute to arrive."
+        )
 
 
 def _field(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
-    return field(
-        label,
-        control,
-        error=SignupState.errors.get(name, ""),
-        hint=hint,
-        html_for=name,
-        test_id=name,
-        required=name in REQUIRED,
+    return named_field(
+        label, name, control, errors=SignupState.errors, hint=hint, required=name in REQUIRED
     )
 
 
@@ -189,7 +179,7 @@ def _form() -> rx.Component:
                 "Address",
                 "slug",
                 rx.hstack(
-                    rx.text("/t/", color=rx.color("gray", 10), size="2"),
+                    muted("/t/", shade=10),
                     text_input("slug", value=SignupState.slug, on_change=SignupState.set_slug),
                     align="center",
                     width="100%",

@@ -11,11 +11,11 @@ from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import dialog_of, opens
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field_row, text_field
+from travelcrm.ui.components.fields import field_row, search_box, text_field
 from travelcrm.ui.components.pager import pager
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by
 from travelcrm.ui.pages.customers.list_state import CustomerRow, CustomersState, DuplicateRow
 from travelcrm.ui.template import staff_page
 
@@ -71,7 +71,7 @@ def duplicate_line(
     return rx.hstack(
         rx.vstack(
             rx.text(row.name, size="2", weight="bold"),
-            rx.text(row.detail, size="1", color=rx.color("gray", 11)),
+            muted(row.detail, size="1"),
             spacing="0",
             align="start",
             min_width="0",
@@ -152,7 +152,7 @@ def create_dialog() -> rx.Component:
 
 
 def _list() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Customers",
             "The people and companies you sell to, with their travellers and queries.",
@@ -160,15 +160,12 @@ def _list() -> rx.Component:
         ),
         section(
             "Customers",
-            rx.input(
-                rx.input.slot(rx.icon("search", size=15)),
-                placeholder="Name, email or phone",
-                value=S.q,
-                on_change=S.set_q,
-                debounce_timeout=350,
-                size="2",
+            search_box(
+                "Name, email or phone",
+                S.q,
+                S.set_q,
+                "customer-search",
                 width=["100%", "100%", "340px"],
-                data_testid="customer-search",
             ),
             rx.cond(
                 S.rows.length() > 0,  # type: ignore[attr-defined]
@@ -201,11 +198,9 @@ def _list() -> rx.Component:
                 ),
             ),
         ),
-        spacing="5",
-        width="100%",
     )
 
 
 @staff_page(route=routes.CUSTOMERS, title="Customers", on_load=CustomersState.load)
 def customers_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())
+    return gated_by(S, _list())

@@ -9,14 +9,22 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import dialog_of, opens, row_actions, row_button
-from travelcrm.ui.components.cards import back_link, icon_tile, section
+from travelcrm.ui.components.actions import action_button, dialog_of, opens, row_actions, row_button
+from travelcrm.ui.components.cards import (
+    back_link,
+    facts,
+    icon_tile,
+    muted,
+    section,
+    side_by_side,
+    stacked,
+)
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field, field_row, text_field
+from travelcrm.ui.components.fields import field, field_row, search_box, text_field
 from travelcrm.ui.components.tables import listing, record_page
 from travelcrm.ui.pages.customers.list_page import duplicate_line
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
-from travelcrm.ui.pages.customers.state import CustomerState, Fact, TravellerRow
+from travelcrm.ui.pages.customers.state import CustomerState, TravellerRow
 from travelcrm.ui.pages.queries.parts import sla_chip, status_badge, timeline
 from travelcrm.ui.pages.queries.text import QueryRow
 from travelcrm.ui.template import staff_page
@@ -93,23 +101,17 @@ def _header() -> rx.Component:
 # ---- details -----------------------------------------------------------------------------------
 
 
-def _fact(row: ObjectVar[Fact]) -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(row.label, min_width="110px"), rx.data_list.value(row.value)
-    )
-
-
 def _details() -> rx.Component:
     return section(
         "Details",
         rx.cond(
             S.facts.length() > 0,  # type: ignore[attr-defined]
-            rx.data_list.root(rx.foreach(S.facts, _fact), size="2", data_testid="customer-facts"),
-            rx.text("No contact details yet.", size="2", color=rx.color("gray", 10)),
+            facts(S.facts, "customer-facts"),
+            muted("No contact details yet.", shade=10),
         ),
         rx.cond(
             S.notes != "",
-            rx.text(S.notes, size="2", white_space="pre-wrap", color=rx.color("gray", 11)),
+            muted(S.notes, white_space="pre-wrap"),
         ),
     )
 
@@ -214,22 +216,17 @@ def _travellers() -> rx.Component:
             ],
             _traveller,
             test_id="travellers",
-            empty=rx.text(
-                "Family members or colleagues who travel with them.",
-                size="2",
-                color=rx.color("gray", 10),
-            ),
+            empty=muted("Family members or colleagues who travel with them.", shade=10),
         ),
         _traveller_dialog(),
         action=rx.cond(
             S.can_edit,
-            rx.button(
-                rx.icon("plus", size=14),
+            action_button(
+                "plus",
                 "Add",
-                size="1",
-                variant="soft",
                 on_click=S.set_traveller_open(True),  # type: ignore[operator]
-                data_testid="add-traveller",
+                test_id="add-traveller",
+                size="1",
             ),
         ),
     )
@@ -268,7 +265,7 @@ def _queries() -> rx.Component:
             ],
             _query,
             test_id="customer-queries",
-            empty=rx.text("No queries yet.", size="2", color=rx.color("gray", 10)),
+            empty=muted("No queries yet.", shade=10),
         ),
     )
 
@@ -297,12 +294,8 @@ def _candidate(row: ObjectVar[DuplicateRow]) -> rx.Component:
 def _merge_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.trigger(
-            rx.button(
-                rx.icon("git-merge", size=14),
-                "Merge duplicate",
-                variant="soft",
-                color_scheme="gray",
-                data_testid="merge-customer",
+            action_button(
+                "git-merge", "Merge duplicate", test_id="merge-customer", color_scheme="gray"
             )
         ),
         rx.dialog.content(
@@ -314,23 +307,17 @@ def _merge_dialog() -> rx.Component:
                 margin_bottom="12px",
             ),
             rx.vstack(
-                rx.input(
-                    rx.input.slot(rx.icon("search", size=15)),
-                    placeholder="Find another customer by name, email or phone",
-                    value=S.merge_q,
-                    on_change=S.set_merge_q,
-                    debounce_timeout=300,
-                    width="100%",
-                    data_testid="merge-search",
+                search_box(
+                    "Find another customer by name, email or phone",
+                    S.merge_q,
+                    S.set_merge_q,
+                    "merge-search",
+                    debounce=300,
                 ),
                 rx.cond(
                     S.candidates.length() > 0,  # type: ignore[attr-defined]
                     rx.vstack(rx.foreach(S.candidates, _candidate), spacing="1", width="100%"),
-                    rx.text(
-                        "No customer shares this email or phone; search by name.",
-                        size="2",
-                        color=rx.color("gray", 10),
-                    ),
+                    muted("No customer shares this email or phone; search by name.", shade=10),
                 ),
                 rx.hstack(
                     rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
@@ -362,18 +349,10 @@ def _merge_dialog() -> rx.Component:
 def _customer() -> rx.Component:
     return rx.vstack(
         _header(),
-        rx.grid(
-            rx.vstack(_details(), _travellers(), spacing="4", width="100%"),
-            rx.vstack(
-                _queries(),
-                section("Timeline", rx.box(timeline(S.timeline), width="100%")),
-                spacing="4",
-                width="100%",
-            ),
-            columns=rx.breakpoints(initial="1", lg="2fr 3fr"),
-            spacing="4",
-            width="100%",
-            align_items="start",
+        side_by_side(
+            stacked(_details(), _travellers()),
+            stacked(_queries(), section("Timeline", rx.box(timeline(S.timeline), width="100%"))),
+            widths="2fr 3fr",
         ),
         spacing="4",
         width="100%",

@@ -6,7 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section, stat_card, status_badge
+from travelcrm.ui.components.cards import (
+    muted,
+    page_body,
+    page_header,
+    section,
+    stat_card,
+    status_badge,
+)
 from travelcrm.ui.pages.home.setup import checklist
 from travelcrm.ui.pages.home.state import HomeState
 from travelcrm.ui.pages.home.work import desk, team
@@ -58,7 +65,7 @@ def _link_card(
     return rx.card(
         rx.hstack(
             rx.vstack(
-                rx.text(kicker, size="2", color=rx.color("gray", 11), weight="medium"),
+                muted(kicker, weight="medium"),
                 title,
                 link,
                 spacing="1",
@@ -143,7 +150,7 @@ def _work() -> rx.Component:
 
 @staff_page(route=routes.HOME, title="Home", on_load=HomeState.load)
 def home_page() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             HomeState.greeting,
             rx.cond(
@@ -169,17 +176,11 @@ def home_page() -> rx.Component:
         ),
         section(
             "Your agency",
-            rx.text(
-                "Times are stored in UTC and shown in the agency's timezone.",
-                size="2",
-                color=rx.color("gray", 11),
-            ),
+            muted("Times are stored in UTC and shown in the agency's timezone."),
             rx.cond(
                 HomeState.loaded,
                 _agency_facts(),
                 rx.center(rx.spinner(size="3"), padding="24px", width="100%"),
             ),
         ),
-        spacing="5",
-        width="100%",
     )

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import stat_grid, titled_card
+from travelcrm.ui.components.cards import muted, stat_grid, titled_card
 from travelcrm.ui.components.charts import bar_chart
 from travelcrm.ui.pages.home.state import HomeState as S
 from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge
@@ -42,7 +42,7 @@ def _query_line(row: ObjectVar[QueryListRow], *, who: bool) -> rx.Component:
                     wrap="wrap",
                 ),
                 rx.text(row.title, size="2", color=rx.color("gray", 12), trim="both"),
-                rx.text(people, size="1", color=rx.color("gray", 10)),
+                muted(people, size="1", shade=10),
                 spacing="1",
                 align="start",
                 min_width="0",
@@ -75,7 +75,7 @@ def query_lines(rows: Any, empty: str, *, who: bool = False, test_id: str) -> rx
         ),
         rx.hstack(
             rx.icon("circle-check", size=16, color=rx.color("green", 10)),
-            rx.text(empty, size="2", color=rx.color("gray", 11)),
+            muted(empty),
             spacing="2",
             align="center",
             padding="12px 4px",

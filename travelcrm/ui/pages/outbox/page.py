@@ -8,8 +8,8 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark, icon_tile
-from travelcrm.ui.components.tables import data_table, empty_state, loading
+from travelcrm.ui.components.cards import brand_mark, icon_tile, muted
+from travelcrm.ui.components.tables import empty_state, listing, loading
 from travelcrm.ui.pages.outbox.state import LIMIT, MessageRow, OutboxState, TextPart
 
 REFRESH_MS = 4_000
@@ -58,16 +58,14 @@ def _message_row(row: ObjectVar[MessageRow]) -> rx.Component:
         rx.table.cell(
             rx.vstack(
                 rx.text(row.ago, size="2", weight="medium", white_space="nowrap"),
-                rx.text(row.when, size="1", color=rx.color("gray", 10), white_space="nowrap"),
+                muted(row.when, size="1", shade=10, white_space="nowrap"),
                 spacing="0",
             )
         ),
         rx.table.cell(
             rx.vstack(
                 rx.text(row.subject, size="2", weight="medium"),
-                rx.text(
-                    row.recipient, size="1", color=rx.color("gray", 11), word_break="break-all"
-                ),
+                muted(row.recipient, size="1", word_break="break-all"),
                 spacing="0",
             )
         ),
@@ -82,14 +80,11 @@ def _message_row(row: ObjectVar[MessageRow]) -> rx.Component:
 
 
 def _messages() -> rx.Component:
-    return rx.cond(
-        OutboxState.messages.length() > 0,  # type: ignore[attr-defined]
-        data_table(
-            [("When", "left"), ("Message", "left"), ("Kind", "left"), ("Status", "left")],
-            rx.table.body(rx.foreach(OutboxState.messages, _message_row)),
-            test_id="outbox-table",
-        ),
-        empty_state(
+    return listing(
+        OutboxState.messages,
+        [("When", "left"), ("Message", "left"), ("Kind", "left"), ("Status", "left")],
+        _message_row,
+        empty=empty_state(
             "inbox",
             "No mail yet",
             "Sign up a new agency, ask for a password reset or invite a colleague: the email "
@@ -97,6 +92,7 @@ def _messages() -> rx.Component:
             rx.link(rx.button("Sign up an agency", variant="soft"), href=routes.SIGNUP),
             test_id="outbox-empty",
         ),
+        test_id="outbox-table",
     )
 
 
@@ -157,11 +153,11 @@ def _detail() -> rx.Component:
                 ),
                 rx.cond(
                     chosen["html"] != "",
-                    rx.text(
+                    muted(
                         "The message also has an HTML part with the same text and link; "
                         "only the plain text is shown here.",
                         size="1",
-                        color=rx.color("gray", 10),
+                        shade=10,
                     ),
                 ),
                 spacing="3",
@@ -196,12 +192,7 @@ def _outbox() -> rx.Component:
                 align="start",
             ),
             rx.spacer(),
-            rx.text(
-                "Refreshes every few seconds · ",
-                OutboxState.refreshed_at,
-                size="1",
-                color=rx.color("gray", 10),
-            ),
+            muted("Refreshes every few seconds · ", OutboxState.refreshed_at, size="1", shade=10),
             rx.button(
                 rx.icon("refresh-cw", size=16),
                 "Refresh",
@@ -248,12 +239,10 @@ def _not_here() -> rx.Component:
                 rx.heading(
                     "The outbox page exists only in development", size="5", text_align="center"
                 ),
-                rx.text(
+                muted(
                     "Here mail goes out through the configured SMTP server and is not shown "
                     "in the browser. Developers running the app with APP_ENV=dev read it on "
                     "this page.",
-                    size="2",
-                    color=rx.color("gray", 11),
                     text_align="center",
                 ),
                 rx.link(

@@ -10,8 +10,9 @@ from reflex.vars import VarData
 
 from travelcrm.core.images import AVATAR_SIZE
 from travelcrm.ui import routes
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.badges import role_badge
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import error_callout, muted, page_header, section
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import loading
@@ -185,7 +186,7 @@ def _dropzone() -> rx.Component:
                 size="2",
                 weight="medium",
             ),
-            rx.text("or click to choose a file", size="1", color=rx.color("gray", 10)),
+            muted("or click to choose a file", size="1", shade=10),
             spacing="1",
             align="center",
         ),
@@ -215,33 +216,25 @@ def _picture() -> rx.Component:
         _dropzone(),
         rx.cond(
             ProfileState.avatar_error != "",
-            rx.callout(
-                ProfileState.avatar_error,
-                icon="circle-alert",
-                color_scheme="red",
-                size="1",
-                width="100%",
-                data_testid="avatar-error",
-            ),
-            rx.text(
+            error_callout(ProfileState.avatar_error, "avatar-error", size="1", width="100%"),
+            muted(
                 f"{ACCEPTED_TYPES_TEXT}, up to {MAX_UPLOAD_MB} MB. It is cropped to a square "
                 f"and stored at {AVATAR_SIZE}x{AVATAR_SIZE} pixels, without its metadata "
                 "(location, camera).",
                 size="1",
-                color=rx.color("gray", 10),
+                shade=10,
             ),
         ),
         rx.cond(
             ProfileState.has_avatar,
-            rx.button(
-                rx.icon("trash-2", size=14),
+            action_button(
+                "trash-2",
                 "Remove picture",
-                variant="soft",
+                on_click=ProfileState.remove_avatar,
+                test_id="remove-avatar",
                 color_scheme="red",
                 size="2",
                 width="100%",
-                on_click=ProfileState.remove_avatar,
-                data_testid="remove-avatar",
             ),
         ),
     )
@@ -274,12 +267,8 @@ def _password() -> rx.Component:
         ),
         rx.cond(
             ProfileState.password_errors.contains("form"),  # type: ignore[attr-defined]
-            rx.callout(
-                ProfileState.password_errors.get("form", ""),
-                icon="circle-alert",
-                color_scheme="red",
-                size="1",
-                data_testid="password-form-error",
+            error_callout(
+                ProfileState.password_errors.get("form", ""), "password-form-error", size="1"
             ),
         ),
         form(
@@ -360,10 +349,10 @@ def _account() -> rx.Component:
             orientation="vertical",
             size="2",
         ),
-        rx.text(
+        muted(
             "Your name, picture and password are the same in every agency you work in.",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         rx.link(
             rx.hstack(

@@ -7,9 +7,9 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header
+from travelcrm.ui.components.cards import muted, page_body, page_header
 from travelcrm.ui.components.dnd import draggable, drop_zone
-from travelcrm.ui.components.tables import gated
+from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.queries.board_state import BoardState
 from travelcrm.ui.pages.queries.list_page import list_or_board, new_query_button
 from travelcrm.ui.pages.queries.parts import lost_dialog, sla_chip
@@ -34,7 +34,7 @@ def _move_menu(card: ObjectVar[QueryRow]) -> rx.Component:
             )
         ),
         rx.menu.content(
-            rx.text("Move to", size="1", color=rx.color("gray", 10), padding="4px 8px"),
+            muted("Move to", size="1", shade=10, padding="4px 8px"),
             rx.foreach(
                 card.moves,
                 lambda to: rx.menu.item(
@@ -86,10 +86,9 @@ def _card(card: ObjectVar[QueryRow]) -> rx.Component:
                 width="100%",
             ),
             rx.text(card.customer_name, size="2", weight="medium", trim="both"),
-            rx.text(
+            muted(
                 card.title,
                 size="1",
-                color=rx.color("gray", 11),
                 style={
                     "display": "-webkit-box",
                     "-webkit-line-clamp": "2",
@@ -224,7 +223,7 @@ def _lost_dialog() -> rx.Component:
 
 
 def _board() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Query board",
             "Drag a card to another column to move the query on; cancelled queries are in the "
@@ -247,8 +246,6 @@ def _board() -> rx.Component:
             data_testid="board",
         ),
         _lost_dialog(),
-        spacing="5",
-        width="100%",
     )
 
 
@@ -259,4 +256,4 @@ def _board() -> rx.Component:
     nav_route=routes.QUERIES,
 )
 def board_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_board())
+    return gated_by(S, _board())

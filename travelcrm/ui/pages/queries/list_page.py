@@ -8,10 +8,11 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
+from travelcrm.ui.components.fields import search_box
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.pager import pager
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by, no_matches
 from travelcrm.ui.pages.queries.list_state import QueriesState
 from travelcrm.ui.pages.queries.parts import priority_badge, sla_chip, status_badge
 from travelcrm.ui.pages.queries.text import QueryListRow
@@ -93,7 +94,7 @@ def _row(row: ObjectVar[QueryListRow]) -> rx.Component:
             rx.cond(
                 row.assignee != "",
                 rx.text(row.assignee, size="2", white_space="nowrap"),
-                rx.text("Unassigned", size="2", color=rx.color("gray", 10)),
+                muted("Unassigned", shade=10),
             )
         ),
         rx.table.cell(sla_chip(row.sla, row.sla_tone)),
@@ -115,15 +116,12 @@ def _filters() -> rx.Component:
             size="2",
         ),
         rx.spacer(),
-        rx.input(
-            rx.input.slot(rx.icon("search", size=15)),
-            placeholder="Reference, title or customer",
-            value=S.q,
-            on_change=S.set_q,
-            debounce_timeout=350,
-            size="2",
+        search_box(
+            "Reference, title or customer",
+            S.q,
+            S.set_q,
+            "query-search",
             width=["100%", "100%", "260px"],
-            data_testid="query-search",
         ),
         rx.box(
             option_select(
@@ -161,7 +159,7 @@ def _table() -> rx.Component:
 
 
 def _list() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Queries",
             "Travel enquiries from staff, the portal, the API and email, with their SLA clocks.",
@@ -176,12 +174,11 @@ def _list() -> rx.Component:
                 _table(),
                 rx.cond(
                     S.filtered,
-                    empty_state(
-                        "search-x",
+                    no_matches(
                         "No queries match",
                         "Nothing fits this search and status. Clear them to see the rest.",
-                        rx.button("Clear filters", variant="soft", on_click=S.clear_filters),
-                        test_id="queries-empty",
+                        S.clear_filters,
+                        "queries-empty",
                     ),
                     empty_state(
                         "inbox",
@@ -199,11 +196,9 @@ def _list() -> rx.Component:
                 ),
             ),
         ),
-        spacing="5",
-        width="100%",
     )
 
 
 @staff_page(route=routes.QUERIES, title="Queries", on_load=QueriesState.load)
 def queries_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())
+    return gated_by(S, _list())

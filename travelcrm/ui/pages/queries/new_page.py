@@ -4,16 +4,17 @@ or submit it (submitted queries are assigned at once when an agent is free)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import back_link, icon_tile, section
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
+from travelcrm.ui.components.fields import field, field_row, search_box
 from travelcrm.ui.components.forms import form
-from travelcrm.ui.components.tables import gated
+from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.queries.new_state import CustomerOption, NewQueryState
 from travelcrm.ui.pages.queries.text import ANY, HOTEL_CATEGORIES, PRIORITY_LABELS
 from travelcrm.ui.pages.suppliers.text import COMMON_CURRENCIES
@@ -44,10 +45,7 @@ def _input(label: str, name: str, hint: str = "", **props: Any) -> rx.Component:
     )
 
 
-def _grid(*children: rx.Component, columns: str = "2") -> rx.Component:
-    return rx.grid(
-        *children, columns=rx.breakpoints(initial="1", sm=columns), spacing="4", width="100%"
-    )
+_grid = partial(field_row, spacing="4")
 
 
 # ---- the customer ------------------------------------------------------------------------------
@@ -57,7 +55,7 @@ def _match(option: ObjectVar[CustomerOption]) -> rx.Component:
     return rx.button(
         rx.vstack(
             rx.text(option.name, size="2", weight="medium"),
-            rx.text(option.detail, size="1", color=rx.color("gray", 10)),
+            muted(option.detail, size="1", shade=10),
             spacing="0",
             align="start",
         ),
@@ -78,7 +76,7 @@ def _chosen() -> rx.Component:
         icon_tile("user-round", size=36, round_=True),
         rx.vstack(
             rx.text(S.customer_name, weight="bold", data_testid="chosen-customer"),
-            rx.text(S.customer_detail, size="1", color=rx.color("gray", 10)),
+            muted(S.customer_detail, size="1", shade=10),
             spacing="0",
             align="start",
         ),
@@ -103,14 +101,12 @@ def _chosen() -> rx.Component:
 
 def _find() -> rx.Component:
     return rx.vstack(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=15)),
-            placeholder="Name, email or phone",
-            value=S.customer_q,
-            on_change=S.search_customers,
-            debounce_timeout=300,
-            width="100%",
-            data_testid="customer-search",
+        search_box(
+            "Name, email or phone",
+            S.customer_q,
+            S.search_customers,
+            "customer-search",
+            debounce=300,
         ),
         rx.cond(
             S.matches.length() > 0,  # type: ignore[attr-defined]
@@ -124,11 +120,7 @@ def _find() -> rx.Component:
             ),
             rx.cond(
                 S.customer_q.length() > 1,  # type: ignore[attr-defined]
-                rx.text(
-                    "No customer matches. Add them as a new customer.",
-                    size="1",
-                    color=rx.color("gray", 10),
-                ),
+                muted("No customer matches. Add them as a new customer.", size="1", shade=10),
             ),
         ),
         rx.cond(
@@ -148,11 +140,11 @@ def _new_customer() -> rx.Component:
             _input("Phone", "contact_phone", "With the country code, e.g. +91 98123 45678"),
             columns="3",
         ),
-        rx.text(
+        muted(
             "A customer with this email or phone already gets the query; otherwise a new "
             "customer is added.",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         spacing="2",
         width="100%",
@@ -396,4 +388,4 @@ def _page() -> rx.Component:
     route=routes.QUERY_NEW, title="New query", on_load=NewQueryState.load, nav_route=routes.QUERIES
 )
 def new_query_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_page())
+    return gated_by(S, _page())

@@ -8,7 +8,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import back_link, section
+from travelcrm.ui.components.cards import back_link, facts, muted, section, side_by_side
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import record_page
@@ -19,7 +19,7 @@ from travelcrm.ui.pages.queries.parts import (
     status_badge,
     timeline,
 )
-from travelcrm.ui.pages.queries.state import Detail, Move, QueryState
+from travelcrm.ui.pages.queries.state import Move, QueryState
 from travelcrm.ui.template import staff_page
 
 S = QueryState
@@ -127,12 +127,7 @@ def _header() -> rx.Component:
                     rx.cond(
                         S.sla != "",
                         sla_chip(S.sla, S.sla_tone, size="2", test_id="sla-clock"),
-                        rx.text(
-                            "No reply owed",
-                            size="2",
-                            color=rx.color("gray", 10),
-                            data_testid="sla-clock",
-                        ),
+                        muted("No reply owed", shade=10, data_testid="sla-clock"),
                     ),
                 ),
                 _fact(
@@ -170,23 +165,14 @@ def _header() -> rx.Component:
 # ---- details and timeline ----------------------------------------------------------------------
 
 
-def _detail(row: ObjectVar[Detail]) -> rx.Component:
-    return rx.data_list.item(
-        rx.data_list.label(row.label, min_width="110px"),
-        rx.data_list.value(row.value),
-    )
-
-
 def _details() -> rx.Component:
     return section(
         "Trip",
-        rx.data_list.root(rx.foreach(S.details, _detail), size="2", data_testid="query-details"),
+        facts(S.details, "query-details"),
         rx.cond(
             S.notes != "",
             rx.box(
-                rx.text(
-                    "Notes from the enquiry", size="1", weight="bold", color=rx.color("gray", 10)
-                ),
+                muted("Notes from the enquiry", size="1", shade=10, weight="bold"),
                 rx.text(S.notes, size="2", white_space="pre-wrap"),
                 padding="10px 12px",
                 border_radius="8px",
@@ -318,14 +304,7 @@ def _cancel_dialog() -> rx.Component:
 def _query() -> rx.Component:
     return rx.vstack(
         _header(),
-        rx.grid(
-            _details(),
-            _activity(),
-            columns=rx.breakpoints(initial="1", lg="2fr 3fr"),
-            spacing="4",
-            width="100%",
-            align_items="start",
-        ),
+        side_by_side(_details(), _activity(), widths="2fr 3fr"),
         _lost_dialog(),
         _cancel_dialog(),
         # the SLA clock is read again each minute while the page is open

@@ -8,8 +8,10 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
-from travelcrm.ui.components.cards import icon_tile
+from travelcrm.ui import routes
+from travelcrm.ui.components.cards import icon_tile, muted
 from travelcrm.ui.components.dialogs import form_dialog
+from travelcrm.ui.components.tables import empty_state
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_COLORS,
     PRIORITY_LABELS,
@@ -102,9 +104,9 @@ def timeline_entry(row: ObjectVar[TimelineRow]) -> rx.Component:
             rx.hstack(
                 rx.text(row.title, size="2", weight="bold"),
                 rx.text("·", size="1", color=rx.color("gray", 9)),
-                rx.text(row.actor, size="1", color=rx.color("gray", 11)),
+                muted(row.actor, size="1"),
                 rx.spacer(),
-                rx.text(row.when, size="1", color=rx.color("gray", 10), white_space="nowrap"),
+                muted(row.when, size="1", shade=10, white_space="nowrap"),
                 spacing="2",
                 align="center",
                 width="100%",
@@ -133,7 +135,7 @@ def timeline(rows: rx.Var[list[TimelineRow]] | list[TimelineRow]) -> rx.Componen
     return rx.cond(
         items.length() > 0,  # type: ignore[attr-defined]
         rx.vstack(rx.foreach(items, timeline_entry), spacing="0", width="100%"),
-        rx.text("Nothing yet.", size="2", color=rx.color("gray", 10)),
+        muted("Nothing yet.", shade=10),
     )
 
 
@@ -174,4 +176,15 @@ def lost_dialog(
         test_id="lost",
         description="The reason goes on the query's timeline and into the won/lost reports.",
         max_width="440px",
+    )
+
+
+def no_agents(test_id: str) -> rx.Component:
+    """Where a list of agents would be: none yet, and the way to the Users page to invite one."""
+    return empty_state(
+        "users-round",
+        "No agents yet",
+        "Invite colleagues with the agent role on the Users page; queries are assigned to them.",
+        rx.link(rx.button("Open Users", variant="soft"), href=routes.USERS),
+        test_id=test_id,
     )

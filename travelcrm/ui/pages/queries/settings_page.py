@@ -9,10 +9,20 @@ from reflex.vars import ObjectVar
 
 from travelcrm.queries.sla import WEEKDAY_NAMES
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import icon_tile, page_header, section
-from travelcrm.ui.components.fields import field
+from travelcrm.ui.components.cards import (
+    error_callout,
+    icon_tile,
+    muted,
+    page_body,
+    page_header,
+    section,
+    side_by_side,
+    stacked,
+)
+from travelcrm.ui.components.fields import field, field_error
 from travelcrm.ui.components.forms import form
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, gated_by, listing
+from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.settings_state import (
     PRIORITIES,
     AgentRow,
@@ -48,25 +58,11 @@ RULE_CHOICES = (
 
 
 def _error(message: rx.Var[str] | str, test_id: str) -> rx.Component:
-    return rx.cond(
-        rx.Var.create(message) != "",
-        rx.text(
-            rx.icon("circle-alert", size=12, display="inline", margin_right="4px"),
-            message,
-            size="1",
-            color=rx.color("red", 11),
-            data_testid=f"error-{test_id}",
-        ),
-    )
+    return rx.cond(rx.Var.create(message) != "", field_error(message, test_id))
 
 
 def _hint(text: rx.Var[str] | str) -> rx.Component:
-    return rx.text(text, size="1", color=rx.color("gray", 10))
-
-
-def _intro(*text: rx.Component | rx.Var[str] | str) -> rx.Component:
-    """A section's first line: what it is for."""
-    return rx.text(*text, size="2", color=rx.color("gray", 11))
+    return muted(text, size="1", shade=10)
 
 
 # ---- assignment -------------------------------------------------------------------------------
@@ -78,7 +74,7 @@ def _rule_card(value: str, title: str, icon: str, text: str) -> rx.Component:
             icon_tile(icon, size=30, icon_size=16),
             rx.vstack(
                 rx.text(title, size="2", weight="bold"),
-                rx.text(text, size="1", color=rx.color("gray", 11)),
+                muted(text, size="1"),
                 spacing="1",
                 align="start",
             ),
@@ -195,7 +191,7 @@ def _holiday(day: ObjectVar[Holiday]) -> rx.Component:
 def _hours() -> rx.Component:
     return section(
         "Business hours",
-        _intro(
+        muted(
             "The SLA clock runs only on working days, between opening and closing, in ",
             rx.code(S.timezone),
             ".",
@@ -261,12 +257,7 @@ def _hours() -> rx.Component:
                     padding_top="4px",
                     data_testid="holidays",
                 ),
-                rx.text(
-                    "No holidays yet.",
-                    size="2",
-                    color=rx.color("gray", 10),
-                    data_testid="no-holidays",
-                ),
+                muted("No holidays yet.", shade=10, data_testid="no-holidays"),
             ),
             spacing="2",
             width="100%",
@@ -296,7 +287,7 @@ def _target(kind: str, priority: str) -> rx.Component:
 def _sla() -> rx.Component:
     return section(
         "SLA targets",
-        _intro(
+        muted(
             "How soon a reply is due, in business hours: a 4 h target for a query received "
             "an hour before closing is due three hours after the next opening."
         ),
@@ -349,7 +340,7 @@ def _reason(label: rx.Var[str]) -> rx.Component:
 def _reasons() -> rx.Component:
     return section(
         "Lost reasons",
-        _intro("Agents pick one when they mark a query lost. A new reason is added at once."),
+        muted("Agents pick one when they mark a query lost. A new reason is added at once."),
         rx.box(
             rx.foreach(S.reasons, _reason),
             border=f"1px solid {rx.color('gray', 5)}",
@@ -470,33 +461,24 @@ def _agent(agent: ObjectVar[AgentRow]) -> rx.Component:
 def _agents() -> rx.Component:
     return section(
         "Agents",
-        _intro(
+        muted(
             "What assignment knows of each agent: skills (destinations, interests, languages; "
             "used by the Skills rule), how many open queries they take at most, and leave "
             "(inclusive). Each row saves on its own."
         ),
-        rx.cond(
-            S.agents.length() > 0,  # type: ignore[attr-defined]
-            data_table(
-                [
-                    ("Agent", "left"),
-                    ("Status", "left"),
-                    ("Skills", "left"),
-                    ("Workload cap", "left"),
-                    ("On leave until", "left"),
-                    ("", "right"),
-                ],
-                rx.table.body(rx.foreach(S.agents, _agent)),
-                test_id="agents",
-            ),
-            empty_state(
-                "users-round",
-                "No agents yet",
-                "Invite colleagues with the agent role on the Users page; queries are "
-                "assigned to them.",
-                rx.link(rx.button("Open Users", variant="soft"), href=routes.USERS),
-                test_id="agents-empty",
-            ),
+        listing(
+            S.agents,
+            [
+                ("Agent", "left"),
+                ("Status", "left"),
+                ("Skills", "left"),
+                ("Workload cap", "left"),
+                ("On leave until", "left"),
+                ("", "right"),
+            ],
+            _agent,
+            empty=no_agents("agents-empty"),
+            test_id="agents",
         ),
     )
 
@@ -548,7 +530,7 @@ def _unsaved_bar() -> rx.Component:
 
 
 def _settings() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Query settings",
             "How queries find an agent, when SLA clocks run, and why queries are lost.",
@@ -556,26 +538,11 @@ def _settings() -> rx.Component:
         ),
         rx.cond(
             S.errors.get("settings", "") != "",
-            rx.callout(
-                S.errors.get("settings", ""),
-                icon="circle-alert",
-                color_scheme="red",
-                width="100%",
-                data_testid="settings-error",
-            ),
+            error_callout(S.errors.get("settings", ""), "settings-error", width="100%"),
         ),
-        rx.grid(
-            rx.vstack(_assignment(), _hours(), spacing="4", width="100%"),
-            rx.vstack(_sla(), _reasons(), spacing="4", width="100%"),
-            columns=rx.breakpoints(initial="1", lg="2"),
-            spacing="4",
-            width="100%",
-            align_items="start",
-        ),
+        side_by_side(stacked(_assignment(), _hours()), stacked(_sla(), _reasons()), widths="2"),
         _unsaved_bar(),
         _agents(),
-        spacing="5",
-        width="100%",
     )
 
 
@@ -586,4 +553,4 @@ def _settings() -> rx.Component:
     nav_route=routes.QUERY_WORKLOAD,
 )
 def query_settings_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_settings())
+    return gated_by(S, _settings())

@@ -7,8 +7,10 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section, stat_card
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.cards import muted, page_body, page_header, section, stat_card
+from travelcrm.ui.components.tables import data_table, gated_by
+from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.workload_state import AgentLine, WorkloadState
 from travelcrm.ui.template import staff_page
 
@@ -27,11 +29,7 @@ def _presence(agent: ObjectVar[AgentLine]) -> rx.Component:
                 background=rx.cond(agent.online, rx.color("green", 9), rx.color("gray", 7)),
                 box_shadow=rx.cond(agent.online, f"0 0 0 3px {rx.color('green', 4)}", "none"),
             ),
-            rx.text(
-                rx.cond(agent.online, "Online", "Offline"),
-                size="1",
-                color=rx.color("gray", 11),
-            ),
+            muted(rx.cond(agent.online, "Online", "Offline"), size="1"),
             spacing="2",
             align="center",
             data_testid="presence",
@@ -84,7 +82,7 @@ def _row(agent: ObjectVar[AgentLine]) -> rx.Component:
                     variant="solid",
                     size="1",
                 ),
-                rx.text("0", size="2", color=rx.color("gray", 10)),
+                muted("0", shade=10),
             ),
             text_align="center",
         ),
@@ -135,20 +133,14 @@ def _chart() -> rx.Component:
 
 
 def _workload() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Workload",
             "Open queries per agent against their cap; assignment skips agents who are "
             "offline, on leave or at their cap.",
-            rx.button(
-                rx.icon("refresh-cw", size=14),
-                "Refresh",
-                variant="soft",
-                on_click=S.refresh,
-                data_testid="refresh-workload",
-            ),
+            action_button("refresh-cw", "Refresh", on_click=S.refresh, test_id="refresh-workload"),
             rx.link(
-                rx.button(rx.icon("settings-2", size=14), "Settings", variant="soft"),
+                action_button("settings-2", "Settings"),
                 href=routes.QUERY_SETTINGS,
                 data_testid="query-settings",
             ),
@@ -203,22 +195,13 @@ def _workload() -> rx.Component:
                 spacing="4",
                 width="100%",
             ),
-            empty_state(
-                "users-round",
-                "No agents yet",
-                "Invite colleagues with the agent role on the Users page; queries are "
-                "assigned to them.",
-                rx.link(rx.button("Open Users", variant="soft"), href=routes.USERS),
-                test_id="workload-empty",
-            ),
+            no_agents("workload-empty"),
         ),
         # read again each minute while the page is open
         rx.moment(interval=60_000, on_change=S.refresh, display="none"),
-        spacing="5",
-        width="100%",
     )
 
 
 @staff_page(route=routes.QUERY_WORKLOAD, title="Workload", on_load=WorkloadState.load)
 def workload_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_workload())
+    return gated_by(S, _workload())

@@ -10,7 +10,8 @@ import reflex as rx
 
 from travelcrm.ratesheets.schemas import ImportField
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section, stat_card
+from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.cards import muted, page_header, section, stat_card
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.tables import data_table, empty_state, gated
@@ -90,11 +91,11 @@ def _upload() -> rx.Component:
                     color=MUTED,
                     text_align="center",
                 ),
-                rx.text(
+                muted(
                     "Title rows, merged cells and blank lines above the table are fine: the "
                     "header row is found for you.",
                     size="1",
-                    color=rx.color("gray", 10),
+                    shade=10,
                     text_align="center",
                 ),
                 align="center",
@@ -567,10 +568,10 @@ def _progress() -> rx.Component:
         "Working on it",
         rx.progress(value=S.progress, max=100, size="3", data_testid="import-progress"),
         rx.text(S.stage, size="2", color=MUTED, data_testid="import-stage"),
-        rx.text(
+        muted(
             "Large files run in the background: you can leave this page and come back.",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
     )
 
@@ -637,13 +638,12 @@ def _report() -> rx.Component:
             _problems("warnings", S.warnings, S.warning_count, "amber", "warning-table"),
             action=rx.cond(
                 S.error_count > 0,
-                rx.button(
-                    rx.icon("download", size=14),
+                action_button(
+                    "download",
                     "Failing rows (CSV)",
-                    variant="soft",
-                    size="1",
                     on_click=S.download_failing,
-                    data_testid="download-failing",
+                    test_id="download-failing",
+                    size="1",
                 ),
                 rx.fragment(),
             ),

@@ -16,7 +16,7 @@ from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import DEFAULT_NO_PRICE_WORDS, DEFAULT_ZERO_WORDS
 from travelcrm.rates.schemas import PriceWordsIn
-from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.cards import muted, section
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import StaffPage
 
@@ -88,7 +88,7 @@ W = PriceWordsState
 def _box(title: str, hint: str, value: Any, on_change: Any, test_id: str) -> rx.Component:
     return rx.vstack(
         rx.text(title, size="2", weight="medium"),
-        rx.text(hint, size="1", color=rx.color("gray", 10)),
+        muted(hint, size="1", shade=10),
         rx.text_area(
             value=value,
             on_change=on_change,
@@ -107,11 +107,9 @@ def price_words_panel() -> rx.Component:
         rx.accordion.item(
             header="Words in price cells",
             content=rx.vstack(
-                rx.text(
+                muted(
                     "Some suppliers write a word instead of a price. One word per line; capitals, "
                     "accents and dots don't matter, and the word must be the whole cell.",
-                    size="2",
-                    color=rx.color("gray", 11),
                 ),
                 rx.hstack(
                     _box(
@@ -141,7 +139,7 @@ def price_words_panel() -> rx.Component:
                     rx.hstack(
                         rx.cond(
                             W.is_default,
-                            rx.text("The built-in words", size="1", color=rx.color("gray", 10)),
+                            muted("The built-in words", size="1", shade=10),
                             rx.button(
                                 "Use the built-in words", variant="soft", on_click=W.use_defaults
                             ),

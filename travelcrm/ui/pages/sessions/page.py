@@ -6,8 +6,9 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import icon_tile, page_header, section
-from travelcrm.ui.components.tables import data_table, empty_state, loading
+from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.cards import icon_tile, page_body, page_header, section
+from travelcrm.ui.components.tables import empty_state, listing, loading
 from travelcrm.ui.pages.sessions.state import SessionRow, SessionsState
 from travelcrm.ui.template import staff_page
 
@@ -78,14 +79,13 @@ def _session(row: ObjectVar[SessionRow]) -> rx.Component:
             rx.cond(
                 row.current,
                 rx.text("Current", size="1", color=rx.color("gray", 10)),
-                rx.button(
-                    rx.icon("log-out", size=14),
+                action_button(
+                    "log-out",
                     "Sign out",
                     on_click=SessionsState.sign_out(row.session_id),  # type: ignore[operator]
-                    variant="soft",
+                    test_id="end-session",
                     color_scheme="red",
                     size="1",
-                    data_testid="end-session",
                 ),
             ),
             text_align="right",
@@ -96,7 +96,7 @@ def _session(row: ObjectVar[SessionRow]) -> rx.Component:
 
 
 def _sessions() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "My sessions",
             "Where you are signed in. Sign out any device you do not recognise.",
@@ -112,14 +112,14 @@ def _sessions() -> rx.Component:
         ),
         section(
             "Active sessions",
-            rx.cond(
-                SessionsState.sessions.length() > 0,  # type: ignore[attr-defined]
-                data_table(
-                    COLUMNS,
-                    rx.table.body(rx.foreach(SessionsState.sessions, _session)),
-                    test_id="sessions",
+            listing(
+                SessionsState.sessions,
+                COLUMNS,
+                _session,
+                empty=empty_state(
+                    "monitor-off", "No active sessions", "Sign in again to see this list."
                 ),
-                empty_state("monitor-off", "No active sessions", "Sign in again to see this list."),
+                test_id="sessions",
             ),
             rx.text(
                 "Times are in the agency's timezone (",
@@ -129,8 +129,6 @@ def _sessions() -> rx.Component:
                 color=rx.color("gray", 10),
             ),
         ),
-        spacing="5",
-        width="100%",
     )
 
 

@@ -4,14 +4,23 @@ managers and finance read)."""
 from __future__ import annotations
 
 import zoneinfo
+from functools import partial
 
 import reflex as rx
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import brand_mark, page_header, section
-from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.forms import form
-from travelcrm.ui.components.tables import gated
+from travelcrm.ui.components.cards import (
+    brand_mark,
+    muted,
+    page_body,
+    page_header,
+    section,
+    side_by_side,
+    stacked,
+)
+from travelcrm.ui.components.fields import named_field
+from travelcrm.ui.components.forms import discard_and_save, form
+from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.settings.state import SettingsState
 from travelcrm.ui.shell_state import ShellState
 from travelcrm.ui.template import staff_page
@@ -35,17 +44,7 @@ def _text(name: str, **props: object) -> rx.Component:
     )
 
 
-def _field(
-    label: str, name: str, control: rx.Component, hint: rx.Var[str] | str = ""
-) -> rx.Component:
-    return field(
-        label,
-        control,
-        error=SettingsState.errors.get(name, ""),
-        hint=hint,
-        html_for=name,
-        test_id=name,
-    )
+_field = partial(named_field, errors=SettingsState.errors)
 
 
 def _options(list_id: str, values: list[str] | tuple[str, ...]) -> rx.Component:
@@ -129,14 +128,14 @@ def _region() -> rx.Component:
             spacing="4",
             width="100%",
         ),
-        rx.text(
+        muted(
             "Country: ",
             rx.code(SettingsState.country),
             " · Address: ",
             rx.code(SettingsState.slug),
             " (fixed at sign-up)",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         _options("timezones", TIMEZONES),
         _options("locales", LOCALES),
@@ -250,14 +249,12 @@ def _logo() -> rx.Component:
         rx.upload(
             rx.vstack(
                 rx.icon("image-up", size=20, color=rx.color("gray", 10)),
-                rx.text(
+                muted(
                     rx.cond(
                         rx.selected_files("logo").length() > 0,
                         rx.selected_files("logo")[0],
                         "Drop a PNG, JPEG or WebP (up to 5 MB), or click to choose",
                     ),
-                    size="2",
-                    color=rx.color("gray", 11),
                     text_align="center",
                 ),
                 align="center",
@@ -285,10 +282,10 @@ def _logo() -> rx.Component:
             on_click=SettingsState.upload_logo(rx.upload_files(upload_id="logo")),  # type: ignore[operator]
             data_testid="logo-upload",
         ),
-        rx.text(
+        muted(
             "Shown in the sidebar and on your team's sign-in page (fit to 400x160).",
             size="1",
-            color=rx.color("gray", 10),
+            shade=10,
         ),
         spacing="2",
         width="100%",
@@ -298,24 +295,13 @@ def _logo() -> rx.Component:
 def _actions() -> rx.Component:
     return rx.cond(
         SettingsState.can_edit,
-        rx.hstack(
-            rx.button(
-                "Discard changes",
-                type="button",
-                variant="soft",
-                color_scheme="gray",
-                on_click=SettingsState.reset_form,
-            ),
-            rx.button(rx.icon("save", size=16), "Save settings", type="submit", data_testid="save"),
-            spacing="3",
-            align="center",
-        ),
+        discard_and_save(SettingsState.reset_form, "Save settings", "save", align="center"),
     )
 
 
 def _settings() -> rx.Component:
     return form(
-        rx.vstack(
+        page_body(
             page_header(
                 "Agency settings", "Your agency's details, invoicing and branding.", _actions()
             ),
@@ -329,16 +315,11 @@ def _settings() -> rx.Component:
                     data_testid="read-only",
                 ),
             ),
-            rx.grid(
-                rx.vstack(_agency(), _invoicing(), _region(), spacing="4", width="100%"),
+            side_by_side(
+                stacked(_agency(), _invoicing(), _region()),
                 rx.box(_branding(), position=["static", "static", "sticky"], top="76px"),
-                columns=rx.breakpoints(initial="1", lg="3fr 2fr"),
-                spacing="4",
-                width="100%",
-                align_items="start",
+                widths="3fr 2fr",
             ),
-            spacing="5",
-            width="100%",
         ),
         on_submit=SettingsState.save,
         reset_on_submit=False,
@@ -348,9 +329,4 @@ def _settings() -> rx.Component:
 
 @staff_page(route=routes.SETTINGS, title="Settings", on_load=SettingsState.load)
 def settings_page() -> rx.Component:
-    return gated(
-        loaded=SettingsState.loaded,
-        allowed=SettingsState.allowed,
-        role=SettingsState.role,
-        content=_settings(),
-    )
+    return gated_by(SettingsState, _settings())

@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui.components.actions import action_button, dialog_of, opens
-from travelcrm.ui.components.cards import icon_tile, section
+from travelcrm.ui.components.cards import icon_tile, muted, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field_row, text_field
 from travelcrm.ui.components.tables import empty_state
@@ -94,15 +94,13 @@ def _bank_on_file() -> rx.Component:
                     font_family="monospace",
                     data_testid="bank-hint",
                 ),
-                rx.text(
+                muted(
                     rx.cond(
                         S.can_bank,
                         "Masked. Revealing the full details is recorded in the audit log.",
                         "Bank details are on file. Owners, admins, managers and finance can see "
                         "and change them.",
                     ),
-                    size="2",
-                    color=rx.color("gray", 11),
                 ),
                 spacing="1",
                 align="start",

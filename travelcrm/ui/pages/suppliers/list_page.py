@@ -10,12 +10,12 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import dialog_of, opens
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.actions import action_button, dialog_of, opens
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import datalist, field, field_row, text_field
+from travelcrm.ui.components.fields import datalist, field, field_row, search_box, text_field
 from travelcrm.ui.components.grid import option_select, pager
-from travelcrm.ui.components.tables import empty_state, gated
+from travelcrm.ui.components.tables import empty_state, gated_by, no_matches
 from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
 from travelcrm.ui.pages.suppliers.text import (
     COMMON_COUNTRIES,
@@ -98,7 +98,7 @@ def _row(row: ObjectVar[SupplierRow]) -> rx.Component:
                     color=rx.color("gray", 12),
                     data_testid="supplier-link",
                 ),
-                rx.text(row.contact, size="1", color=rx.color("gray", 10)),
+                muted(row.contact, size="1", shade=10),
                 spacing="0",
                 align="start",
             )
@@ -160,7 +160,7 @@ def _table() -> rx.Component:
 
 def _filter(label: str, control: rx.Component) -> rx.Component:
     return rx.vstack(
-        rx.text(label, size="1", weight="medium", color=rx.color("gray", 11)),
+        muted(label, size="1", weight="medium"),
         control,
         spacing="1",
         width="100%",
@@ -184,29 +184,19 @@ def _filters() -> rx.Component:
         rx.grid(
             _filter(
                 "Search",
-                rx.input(
-                    rx.input.slot(rx.icon("search", size=15)),
-                    placeholder="Name, city, legal name or email",
-                    value=S.q,
-                    on_change=S.set_q,
-                    debounce_timeout=350,
-                    size="2",
-                    width="100%",
-                    data_testid="supplier-search",
-                ),
+                search_box("Name, city, legal name or email", S.q, S.set_q, "supplier-search"),
             ),
             _choice("Type", "kind", S.kind_options, S.kind),
             _choice("Country", "country", S.country_options, S.country),
             _choice("Status", "status", S.status_options, S.status),
             _choice("Tag", "tag", S.tag_options, S.tag),
-            rx.button(
-                rx.icon("x", size=14),
+            action_button(
+                "x",
                 "Clear",
-                variant="soft",
-                color_scheme="gray",
                 on_click=S.clear_filters,
+                test_id="clear-filters",
+                color_scheme="gray",
                 disabled=~S.filtered,
-                data_testid="clear-filters",
             ),
             columns=rx.breakpoints(initial="1", sm="2", md="3", lg="2fr 1fr 1fr 1fr 1fr auto"),
             spacing="3",
@@ -273,7 +263,7 @@ def _create_dialog() -> rx.Component:
 
 
 def _list() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Suppliers",
             "Hotels, transport, activities, guides and restaurants your agency books.",
@@ -297,7 +287,7 @@ def _list() -> rx.Component:
                 rx.vstack(
                     _table(),
                     rx.hstack(
-                        rx.text(S.sort_label, size="2", color=rx.color("gray", 10)),
+                        muted(S.sort_label, shade=10),
                         rx.spacer(),
                         pager(
                             label=S.label,
@@ -314,12 +304,11 @@ def _list() -> rx.Component:
                 ),
                 rx.cond(
                     S.filtered,
-                    empty_state(
-                        "search-x",
+                    no_matches(
                         "No suppliers match",
                         "Nothing fits this search and these filters. Clear them to see all.",
-                        rx.button("Clear filters", variant="soft", on_click=S.clear_filters),
-                        test_id="suppliers-empty",
+                        S.clear_filters,
+                        "suppliers-empty",
                     ),
                     empty_state(
                         "building-2",
@@ -330,15 +319,11 @@ def _list() -> rx.Component:
                     ),
                 ),
             ),
-            action=rx.text(
-                S.count_label, size="2", color=rx.color("gray", 11), data_testid="total"
-            ),
+            action=muted(S.count_label, data_testid="total"),
         ),
-        spacing="5",
-        width="100%",
     )
 
 
 @staff_page(route=routes.SUPPLIERS, title="Suppliers", on_load=SuppliersState.load)
 def suppliers_page() -> rx.Component:
-    return gated(loaded=S.loaded, allowed=S.allowed, role=S.role, content=_list())
+    return gated_by(S, _list())

@@ -4,13 +4,15 @@ kept), or discarded."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import reflex as rx
 
+from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import section
-from travelcrm.ui.components.fields import datalist, field
-from travelcrm.ui.components.forms import form
+from travelcrm.ui.components.fields import datalist, field_row, named_field
+from travelcrm.ui.components.forms import discard_and_save, form
 from travelcrm.ui.pages.suppliers.state import SupplierState
 from travelcrm.ui.pages.suppliers.text import COMMON_COUNTRIES, COMMON_CURRENCIES, KIND_LABELS
 
@@ -42,19 +44,8 @@ def _area(name: str, rows: str) -> rx.Component:
     )
 
 
-def _f(label: str, name: str, control: rx.Component, hint: str = "") -> rx.Component:
-    return field(
-        label, control, error=S.errors.get(name, ""), hint=hint, html_for=name, test_id=name
-    )
-
-
-def _grid(*children: rx.Component, columns: str = "2") -> rx.Component:
-    return rx.grid(
-        *children,
-        columns=rx.breakpoints(initial="1", sm=columns),
-        spacing="4",
-        width="100%",
-    )
+_f = partial(named_field, errors=S.errors)
+_grid = partial(field_row, spacing="4")
 
 
 def _kind_select() -> rx.Component:
@@ -71,17 +62,7 @@ def _kind_select() -> rx.Component:
 def _overview_actions() -> rx.Component:
     return rx.cond(
         S.editable,
-        rx.hstack(
-            rx.button(
-                "Discard changes",
-                type="button",
-                variant="soft",
-                color_scheme="gray",
-                on_click=S.discard,
-            ),
-            rx.button(rx.icon("save", size=16), "Save", type="submit", data_testid="save-supplier"),
-            spacing="3",
-        ),
+        discard_and_save(S.discard, "Save", "save-supplier"),
     )
 
 
@@ -94,15 +75,14 @@ def _conflict() -> rx.Component:
                 rx.text("Not saved: ", weight="bold", as_="span"),
                 S.conflict,
             ),
-            rx.button(
-                rx.icon("refresh-cw", size=14),
+            action_button(
+                "refresh-cw",
                 "Load the latest version",
+                on_click=S.reload,
+                test_id="reload-supplier",
                 type="button",
                 size="1",
-                variant="soft",
                 color_scheme="red",
-                on_click=S.reload,
-                data_testid="reload-supplier",
                 width="fit-content",
             ),
             color_scheme="red",

@@ -10,7 +10,7 @@ import reflex as rx
 
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
-from travelcrm.ui.components.cards import back_link, icon_tile
+from travelcrm.ui.components.cards import back_link, icon_tile, muted
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.tables import record_page
 from travelcrm.ui.pages.suppliers.bank_page import bank
@@ -89,7 +89,7 @@ def _header() -> rx.Component:
                             color=rx.color("gray", 11),
                         ),
                     ),
-                    rx.text("Updated " + S.updated, size="1", color=rx.color("gray", 10)),
+                    muted("Updated " + S.updated, size="1", shade=10),
                     spacing="3",
                     align="center",
                     wrap="wrap",

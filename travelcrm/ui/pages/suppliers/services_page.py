@@ -16,7 +16,7 @@ from travelcrm.ui.components.actions import (
     row_actions,
     row_button,
 )
-from travelcrm.ui.components.cards import section
+from travelcrm.ui.components.cards import muted, section
 from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.grid import option_select
@@ -64,7 +64,7 @@ def _service_row(row: ObjectVar[ServiceRow]) -> rx.Component:
             rx.cond(
                 row.rate_lines,
                 rx.text(row.rate_lines.to_string() + " lines", size="2"),
-                rx.text("Not priced", size="2", color=rx.color("gray", 10)),
+                muted("Not priced", shade=10),
             )
         ),
         rx.table.cell(

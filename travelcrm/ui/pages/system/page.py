@@ -6,7 +6,14 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import page_header, section, stat_card, status_badge
+from travelcrm.ui.components.cards import (
+    muted,
+    page_body,
+    page_header,
+    section,
+    stat_card,
+    status_badge,
+)
 from travelcrm.ui.pages.system.state import SystemState
 from travelcrm.ui.template import staff_page
 
@@ -17,7 +24,7 @@ def _check_row(check: ObjectVar[dict[str, str]]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(check["name"], weight="medium")),
         rx.table.cell(status_badge(check["ok"] == "yes")),
-        rx.table.cell(rx.text(check["detail"], size="2", color=rx.color("gray", 11))),
+        rx.table.cell(muted(check["detail"])),
         rx.table.cell(rx.text(check["latency"], size="2"), text_align="right"),
         data_testid="check-row",
     )
@@ -114,7 +121,7 @@ def system_page() -> rx.Component:
 
 
 def _system_details() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "About / System",
             "What is running, and whether it is ready to serve.",
@@ -168,14 +175,12 @@ def _system_details() -> rx.Component:
         ),
         section(
             "Readiness checks",
-            rx.text(
+            muted(
                 "The same checks as ",
                 rx.link(rx.code(routes.API_READY), href=routes.API_READY, is_external=True),
                 ", last run at ",
                 SystemState.checked_at,
                 ". Refreshes every 10 seconds.",
-                size="2",
-                color=rx.color("gray", 11),
             ),
             _checks_table(),
             _latency_chart(),
@@ -218,6 +223,4 @@ def _system_details() -> rx.Component:
             on_change=SystemState.refresh.temporal,  # type: ignore[attr-defined]
             display="none",
         ),
-        spacing="5",
-        width="100%",
     )

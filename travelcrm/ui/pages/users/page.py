@@ -7,12 +7,12 @@ from reflex.vars import ObjectVar
 
 from travelcrm.core.permissions import PERMISSIONS, Action, Role
 from travelcrm.ui import routes
-from travelcrm.ui.components.actions import dialog_of, opens
+from travelcrm.ui.components.actions import action_button, dialog_of, opens
 from travelcrm.ui.components.badges import role_badge, yes_no_badge
-from travelcrm.ui.components.cards import page_header, section
+from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.tables import data_table, empty_state, gated
+from travelcrm.ui.components.tables import data_table, empty_state, gated_by, listing
 from travelcrm.ui.pages.users.state import MemberRow, UsersState
 from travelcrm.ui.template import staff_page
 
@@ -36,7 +36,7 @@ def _person(row: ObjectVar[MemberRow]) -> rx.Component:
                 spacing="2",
                 align="center",
             ),
-            rx.text(row.email, size="1", color=rx.color("gray", 11)),
+            muted(row.email, size="1"),
             spacing="0",
             align="start",
         ),
@@ -63,14 +63,13 @@ def _role(row: ObjectVar[MemberRow]) -> rx.Component:
 def _actions(row: ObjectVar[MemberRow]) -> rx.Component:
     return rx.cond(
         row.can_deactivate,
-        rx.button(
-            rx.icon("user-x", size=14),
+        action_button(
+            "user-x",
             "Deactivate",
             on_click=UsersState.ask_deactivate(row.member_id, row.name),  # type: ignore[operator]
+            test_id="deactivate",
             color_scheme="red",
-            variant="soft",
             size="1",
-            data_testid="deactivate",
         ),
     )
 
@@ -203,7 +202,7 @@ def _confirm_dialog() -> rx.Component:
 
 
 def _members() -> rx.Component:
-    return rx.vstack(
+    return page_body(
         page_header(
             "Users",
             "Who works in this agency's back office, and in which role.",
@@ -211,39 +210,28 @@ def _members() -> rx.Component:
         ),
         section(
             "Members",
-            rx.cond(
-                UsersState.members.length() > 0,  # type: ignore[attr-defined]
-                data_table(
-                    COLUMNS,
-                    rx.table.body(rx.foreach(UsersState.members, _member_row)),
-                    test_id="members",
-                ),
-                empty_state("users", "No members yet", "People you add appear here."),
+            listing(
+                UsersState.members,
+                COLUMNS,
+                _member_row,
+                empty=empty_state("users", "No members yet", "People you add appear here."),
+                test_id="members",
             ),
-            action=rx.text(UsersState.summary, size="2", color=rx.color("gray", 11)),
+            action=muted(UsersState.summary),
         ),
         section(
             "What each role may do",
-            rx.text(
+            muted(
                 "Everyone manages their own profile and sessions. Only owners make or unmake "
                 "owners, and an agency always keeps at least one. Deactivated people are signed "
                 "out at once.",
-                size="2",
-                color=rx.color("gray", 11),
             ),
             _roles_table(),
         ),
         _confirm_dialog(),
-        spacing="5",
-        width="100%",
     )
 
 
 @staff_page(route=routes.USERS, title="Users", on_load=UsersState.load)
 def users_page() -> rx.Component:
-    return gated(
-        loaded=UsersState.loaded,
-        allowed=UsersState.allowed,
-        role=UsersState.role,
-        content=_members(),
-    )
+    return gated_by(UsersState, _members())
