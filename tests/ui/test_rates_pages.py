@@ -19,6 +19,7 @@ from tests.rates.factories import Contract, make_contract, make_list
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.errors import FieldError, ValidationFailedError
+from travelcrm.core.locale import currency_options
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
@@ -66,7 +67,6 @@ from travelcrm.ui.pages.rates.state import STALE_WORDS, RateListState
 from travelcrm.ui.pages.rates.text import (
     CellError,
     blank_fields,
-    currency_options,
     in_words,
     month_title,
     month_weeks,

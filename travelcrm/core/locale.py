@@ -10,13 +10,22 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale, UnknownLocaleError
+from babel.core import get_global
 from babel.dates import format_date as babel_date
-from babel.numbers import format_currency, format_decimal, get_decimal_symbol
+from babel.dates import get_timezone_location
+from babel.numbers import (
+    format_currency,
+    format_decimal,
+    get_currency_name,
+    get_decimal_symbol,
+    get_territory_currencies,
+)
 
 from travelcrm.core.money import minor_units, round_money
 
@@ -106,3 +115,76 @@ def range_text(start: date | None, end: date | None, *, locale: str | None = Non
     if start is None or end is None:
         return date_text(start or end, locale=locale)
     return f"{date_text(start, locale=locale)} {DASH} {date_text(end, locale=locale)}"
+
+
+# ---- choices people pick by name (never typed codes) ------------------------------------------
+
+# The locales an agency may write in: the ones its people and customers read.
+AGENCY_LOCALES = (
+    "en-IN", "en-US", "en-GB", "en-AU", "en-SG", "en-AE", "en-CA", "en-NZ", "en-ZA", "hi-IN",
+    "fr-FR", "de-DE", "es-ES", "it-IT", "nl-NL", "pt-PT", "pt-BR", "ar-AE", "ja-JP", "th-TH",
+    "id-ID", "ms-MY", "en-MY", "en-LK", "en-NP",
+)  # fmt: skip
+
+
+def currency_options(on: date | None = None, *, locale: str | None = None) -> list[tuple[str, str]]:
+    """The currencies in use, by name: ("INR", "Indian Rupee (INR)"), sorted by name."""
+    today = on or date.today()
+    codes = {
+        code
+        for territory in get_global("territory_currencies")
+        for code in get_territory_currencies(territory, today, tender=True)
+    }
+    loc = current_locale(locale)
+    names = {code: get_currency_name(code, locale=loc) for code in codes}
+    return sorted(((code, f"{name} ({code})") for code, name in names.items()), key=lambda o: o[1])
+
+
+def _offset(zone: str, now: datetime) -> timedelta:
+    return now.astimezone(ZoneInfo(zone)).utcoffset() or timedelta(0)
+
+
+def _utc(offset: timedelta) -> str:
+    minutes = int(offset.total_seconds()) // 60
+    sign = "+" if minutes >= 0 else "-"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+@lru_cache(maxsize=8)
+def _timezone_options(locale: str, day: date) -> tuple[tuple[str, str], ...]:
+    now = datetime.combine(day, datetime.min.time(), tzinfo=UTC)
+    loc = current_locale(locale)
+    zones = [
+        z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/"))
+    ]
+    labelled = []
+    for zone in zones:
+        try:
+            city = get_timezone_location(zone, locale=loc, return_city=True)
+            where = get_timezone_location(zone, locale=loc)  # "United States (New York) Time"
+        except (LookupError, ValueError):
+            continue
+        country = where.removesuffix(" Time").split(" (")[0]
+        offset = _offset(zone, now)
+        label = f"({_utc(offset)}) {city}" + (f", {country}" if country != city else "")
+        labelled.append((offset, label, zone))
+    return tuple((zone, label) for _o, label, zone in sorted(labelled))
+
+
+def timezone_options(*, locale: str | None = None) -> list[tuple[str, str]]:
+    """Timezones as people find them: ("Asia/Kolkata", "(UTC+05:30) Kolkata, India"), by offset."""
+    return list(_timezone_options(str(current_locale(locale)), date.today()))
+
+
+def locale_options(*, locale: str | None = None) -> list[tuple[str, str]]:
+    """("en-IN", "English (India)"), in the reader's language, sorted by name."""
+    loc = current_locale(locale)
+    named = [(tag, _locale(tag).get_display_name(loc) or tag) for tag in AGENCY_LOCALES]
+    return sorted(named, key=lambda o: o[1])
+
+
+def country_name(code: str | None, *, locale: str | None = None) -> str:
+    """ "India" for "IN" (in the reader's language); the code itself when Babel has no name."""
+    if not code:
+        return ""
+    return current_locale(locale).territories.get(code.upper(), code)

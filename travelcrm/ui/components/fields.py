@@ -136,3 +136,33 @@ def search_box(
         width=width,
         data_testid=test_id,
     )
+
+
+SELECT_STYLE = {
+    "width": "100%",
+    "height": "36px",
+    "border_radius": "var(--radius-2)",
+    "padding": "0 8px",
+    "border": "1px solid var(--gray-7)",
+    "background": "var(--color-surface)",
+    "color": "var(--gray-12)",
+    "font_size": "var(--font-size-2)",
+}
+
+
+def choice_select(
+    name: str, choices: list[tuple[str, str]], *, value: Any, on_change: Any, **props: Any
+) -> rx.Component:
+    """A choice people make by name (a currency, a timezone, a language), never by typing its
+    code: the browser's own select, which jumps to an entry as its name is typed. The value
+    sent is the code ("INR", "Asia/Kolkata", "en-IN")."""
+    style = {**SELECT_STYLE, **props.pop("style", {})}
+    return rx.el.select(
+        *[rx.el.option(label, value=code) for code, label in choices],
+        id=name,
+        name=name,
+        value=value,
+        on_change=on_change,
+        style=style,
+        **props,
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-import zoneinfo
 from typing import Any
 
 import reflex as rx
@@ -14,10 +13,11 @@ from pydantic import ValidationError
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.passwords import check_password_rules
 from travelcrm.core.errors import DomainError
+from travelcrm.core.locale import currency_options, locale_options, timezone_options
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import muted
-from travelcrm.ui.components.fields import named_field
+from travelcrm.ui.components.fields import SELECT_STYLE, choice_select, named_field
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
@@ -42,9 +42,9 @@ COUNTRIES: dict[str, tuple[str, str, str, str]] = {
     "NP": ("Nepal", "NPR", "Asia/Kathmandu", "en-NP"),
     "ZA": ("South Africa", "ZAR", "Africa/Johannesburg", "en-ZA"),
 }
-TIMEZONES = sorted(
-    z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
-)
+CURRENCY_CHOICES = currency_options()
+TIMEZONE_CHOICES = timezone_options()
+LOCALE_CHOICES = locale_options()
 
 
 REQUIRED = {"agency_name", "slug", "owner_name", "owner_email", "password", "confirm"}
@@ -203,36 +203,34 @@ def _form() -> rx.Component:
                 _field(
                     "Currency",
                     "default_currency",
-                    text_input(
+                    choice_select(
                         "default_currency",
+                        CURRENCY_CHOICES,
                         value=SignupState.currency,
                         on_change=SignupState.set_currency,
-                        max_length=3,
+                        style={**SELECT_STYLE, "height": "40px"},
                     ),
                 ),
                 _field(
                     "Timezone",
                     "timezone",
-                    rx.el.select(
-                        *[rx.el.option(z, value=z) for z in TIMEZONES],
+                    choice_select(
+                        "timezone",
+                        TIMEZONE_CHOICES,
                         value=SignupState.timezone,
                         on_change=SignupState.set_timezone,
-                        style={
-                            "width": "100%",
-                            "height": "40px",
-                            "border_radius": "6px",
-                            "padding": "0 8px",
-                            "border": "1px solid var(--gray-7)",
-                            "background": "var(--color-surface)",
-                        },
-                        id="timezone",
+                        style={**SELECT_STYLE, "height": "40px"},
                     ),
                 ),
                 _field(
-                    "Locale",
+                    "Language and number format",
                     "locale",
-                    text_input(
-                        "locale", value=SignupState.locale, on_change=SignupState.set_locale
+                    choice_select(
+                        "locale",
+                        LOCALE_CHOICES,
+                        value=SignupState.locale,
+                        on_change=SignupState.set_locale,
+                        style={**SELECT_STYLE, "height": "40px"},
                     ),
                 ),
                 columns="2",

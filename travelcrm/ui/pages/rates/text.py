@@ -13,9 +13,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from babel.core import get_global
 from babel.dates import format_date as format_babel_date
-from babel.numbers import get_currency_name, get_territory_currencies
 
 from travelcrm.core.errors import DomainError
 from travelcrm.core.locale import current_locale
@@ -376,19 +374,6 @@ def month_weeks(month: date) -> list[list[CalendarDay]]:
         [CalendarDay(d, d.month == first.month) for d in days[i : i + 7]]
         for i in range(0, len(days), 7)
     ]
-
-
-def currency_options(on: date | None = None) -> list[tuple[str, str]]:
-    """The currencies in use today, as a select offers them: ("INR", "Indian Rupee (INR)"),
-    by name (a select finds one as its name is typed)."""
-    today = on or date.today()
-    codes = {
-        code
-        for territory in get_global("territory_currencies")
-        for code in get_territory_currencies(territory, today, tender=True)
-    }
-    names = {code: get_currency_name(code, locale=current_locale()) for code in codes}
-    return sorted(((code, f"{name} ({code})") for code, name in names.items()), key=lambda o: o[1])
 
 
 def month_title(month: date) -> str:

@@ -7,9 +7,9 @@ from typing import Any
 
 import reflex as rx
 
+from travelcrm.core.locale import currency_options
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.grid import option_select
-from travelcrm.ui.pages.rates.text import currency_options
 
 MUTED = rx.color("gray", 11)
 CURRENCY_OPTIONS = currency_options()  # the currency selects' (value, label) pairs

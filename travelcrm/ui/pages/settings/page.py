@@ -3,11 +3,11 @@ managers and finance read)."""
 
 from __future__ import annotations
 
-import zoneinfo
 from functools import partial
 
 import reflex as rx
 
+from travelcrm.core.locale import currency_options, locale_options, timezone_options
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import (
     brand_mark,
@@ -18,16 +18,26 @@ from travelcrm.ui.components.cards import (
     side_by_side,
     stacked,
 )
-from travelcrm.ui.components.fields import named_field
+from travelcrm.ui.components.fields import choice_select, named_field
 from travelcrm.ui.components.forms import discard_and_save, form
 from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.settings.state import SettingsState
 from travelcrm.ui.shell_state import ShellState
 from travelcrm.ui.template import staff_page
 
-TIMEZONES = sorted(z for z in zoneinfo.available_timezones() if "/" in z and "Etc/" not in z)
-CURRENCIES = ("INR", "USD", "EUR", "GBP", "AED", "SGD", "THB", "AUD", "CAD", "JPY", "LKR", "NPR")
-LOCALES = ("en-IN", "en-US", "en-GB", "hi-IN", "en-AU", "en-SG", "fr-FR", "de-DE", "es-ES")
+CURRENCY_CHOICES = currency_options()
+TIMEZONE_CHOICES = timezone_options()
+LOCALE_CHOICES = locale_options()
+
+
+def _choice(name: str, choices: list[tuple[str, str]]) -> rx.Component:
+    return choice_select(
+        name,
+        choices,
+        value=SettingsState.form[name],
+        on_change=lambda value: SettingsState.set_field(name, value),  # type: ignore[operator]
+        disabled=~SettingsState.can_edit,
+    )
 
 
 def _text(name: str, **props: object) -> rx.Component:
@@ -45,10 +55,6 @@ def _text(name: str, **props: object) -> rx.Component:
 
 
 _field = partial(named_field, errors=SettingsState.errors)
-
-
-def _options(list_id: str, values: list[str] | tuple[str, ...]) -> rx.Component:
-    return rx.el.datalist(*[rx.el.option(value=v) for v in values], id=list_id)
 
 
 def _agency() -> rx.Component:
@@ -97,14 +103,13 @@ def _invoicing() -> rx.Component:
             _field(
                 "Default currency",
                 "default_currency",
-                _text("default_currency", max_length=3, custom_attrs={"list": "currencies"}),
-                "ISO 4217, for new quotes and invoices",
+                _choice("default_currency", CURRENCY_CHOICES),
+                "For new quotes and invoices",
             ),
             columns=rx.breakpoints(initial="1", sm="3"),
             spacing="4",
             width="100%",
         ),
-        _options("currencies", CURRENCIES),
     )
 
 
@@ -115,14 +120,14 @@ def _region() -> rx.Component:
             _field(
                 "Timezone",
                 "timezone",
-                _text("timezone", custom_attrs={"list": "timezones"}),
+                _choice("timezone", TIMEZONE_CHOICES),
                 "Dates and times in the back office use it",
             ),
             _field(
                 "Locale",
                 "locale",
-                _text("locale", max_length=5, custom_attrs={"list": "locales"}),
-                "Number and date formats, e.g. en-IN",
+                _choice("locale", LOCALE_CHOICES),
+                "How amounts and dates are written: ₹1,80,000.00 or $180,000.00",
             ),
             columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
@@ -130,15 +135,13 @@ def _region() -> rx.Component:
         ),
         muted(
             "Country: ",
-            rx.code(SettingsState.country),
+            SettingsState.country_name,
             " · Address: ",
             rx.code(SettingsState.slug),
             " (fixed at sign-up)",
             size="1",
             shade=10,
         ),
-        _options("timezones", TIMEZONES),
-        _options("locales", LOCALES),
     )
 
 

@@ -8,6 +8,7 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.locale import country_name
 from travelcrm.core.permissions import Action, can
 from travelcrm.db import tenant_scope
 from travelcrm.tenants import services as tenants
@@ -78,6 +79,7 @@ class SettingsState(FormPage, rx.State):
     can_edit: bool = False
     slug: str = ""
     country: str = ""
+    country_name: str = ""  # "India", in the agency's language
     tax_hint: str = ""
     form: dict[str, str] = {}
     errors: dict[str, str] = {}
@@ -99,6 +101,7 @@ class SettingsState(FormPage, rx.State):
         self.form = dict(self._saved)
         self.slug = settings.slug
         self.country = settings.country
+        self.country_name = country_name(settings.country)
         rule = tenants.TAX_ID_RULES.get(settings.country)
         self.tax_hint = f"{rule[1]} ({settings.country})" if rule else "Free format in this country"
 
