@@ -124,7 +124,7 @@ def _region() -> rx.Component:
                 "Dates and times in the back office use it",
             ),
             _field(
-                "Locale",
+                "Language and number format",
                 "locale",
                 _choice("locale", LOCALE_CHOICES),
                 "How amounts and dates are written: ₹1,80,000.00 or $180,000.00",
