@@ -188,3 +188,18 @@ def country_name(code: str | None, *, locale: str | None = None) -> str:
     if not code:
         return ""
     return current_locale(locale).territories.get(code.upper(), code)
+
+
+def currency_label(code: str, *, locale: str | None = None) -> str:
+    """ "Indian Rupee (INR)"."""
+    return f"{get_currency_name(code, locale=current_locale(locale))} ({code})"
+
+
+def timezone_label(zone: str, *, locale: str | None = None) -> str:
+    """ "(UTC+05:30) Kolkata, India"; the zone's name when it is not one people pick."""
+    return dict(timezone_options(locale=locale)).get(zone, zone)
+
+
+def locale_label(tag: str, *, locale: str | None = None) -> str:
+    """ "English (India)" for "en-IN"."""
+    return _locale(tag).get_display_name(current_locale(locale)) or tag

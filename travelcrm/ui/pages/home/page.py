@@ -28,13 +28,13 @@ def _agency_facts() -> rx.Component:
         rx.data_list.item(rx.data_list.label("Country"), rx.data_list.value(agency["country"])),
         rx.data_list.item(
             rx.data_list.label("Currency"),
-            rx.data_list.value(rx.badge(agency["currency"], variant="outline")),
+            rx.data_list.value(agency["currency"]),
         ),
         rx.data_list.item(rx.data_list.label("Timezone"), rx.data_list.value(agency["timezone"])),
         rx.data_list.item(
             rx.data_list.label("Local time"), rx.data_list.value(agency["local_time"])
         ),
-        rx.data_list.item(rx.data_list.label("Locale"), rx.data_list.value(agency["locale"])),
+        rx.data_list.item(rx.data_list.label("Language"), rx.data_list.value(agency["locale"])),
         rx.data_list.item(rx.data_list.label("Your role"), rx.data_list.value(agency["role"])),
         data_testid="agency-facts",
     )

@@ -12,6 +12,7 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.core.clock import to_local, utcnow
+from travelcrm.core.locale import country_name, currency_label, locale_label, timezone_label
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session, get_engine
@@ -143,11 +144,11 @@ class HomeState(StaffPage, rx.State):
         self.agency = {
             "name": tenant.name,
             "slug": tenant.slug,
-            "country": tenant.country,
-            "currency": tenant.default_currency,
-            "timezone": tenant.timezone,
+            "country": country_name(tenant.country),
+            "currency": currency_label(tenant.default_currency),
+            "timezone": timezone_label(tenant.timezone),
             "local_time": local.strftime("%a %d %b, %H:%M"),
-            "locale": tenant.locale,
+            "locale": locale_label(tenant.locale),
             "role": ROLE_WORDS.get(viewer.context.role.value, viewer.context.role.value.title()),
         }
         self._show_desk(home.desk, tenant.timezone)
