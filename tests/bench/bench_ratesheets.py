@@ -55,6 +55,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tests.bench.common import owner_agency
+
 ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -258,40 +260,14 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
     import pandas as pd
     from openpyxl import Workbook
 
-    from travelcrm.accounts import services as accounts
-    from travelcrm.core.permissions import Role
-    from travelcrm.core.tenancy import TenantContext
-    from travelcrm.db import system_scope, tenant_scope, upgrade_to_head
+    from travelcrm.db import tenant_scope
     from travelcrm.rates import services as rates
     from travelcrm.ratesheets import export
     from travelcrm.ratesheets import services as sheets
     from travelcrm.ratesheets.models import ImportStatus
     from travelcrm.ratesheets.schemas import ImportField, ImportMapping
-    from travelcrm.tenants.schemas import TenantCreate
-    from travelcrm.tenants.services import create_tenant
 
-    upgrade_to_head()
-    with system_scope() as session:
-        tenant = create_tenant(
-            session,
-            data=TenantCreate(
-                slug=f"bench-sheets-{secrets.token_hex(2)}",
-                name="Bench Sheets",
-                country="IN",
-                default_currency="INR",
-                timezone="Asia/Kolkata",
-            ),
-        )
-        user = accounts.add_member(
-            session,
-            tenant_id=tenant.id,
-            email="ops@bench-sheets.example",
-            name="Operator",
-            password="Sunrise-Demo-2026",
-            role=Role.OWNER,
-            verified=True,
-        )
-        ctx = TenantContext(tenant.id, user.id, Role.OWNER)
+    ctx, _user_id = owner_agency("sheets", "Bench Sheets")
 
     def target(label: str) -> Any:
         """A supplier with the 1,000 services and an empty INR rate list over every period."""
