@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.accounts.test_accounts import PASSWORD
-from tests.api.agency import ApiAgency
+from tests.api.agency import ApiAgency, bearer_for
 from tests.api.test_envelope_and_problems import assert_problem
 from travelcrm.api.app import create_api
 from travelcrm.core.permissions import Role
@@ -65,11 +64,7 @@ class Agency(ApiAgency):
 
     def bearer(self) -> dict[str, str]:
         """An integration's access token (API tokens never open a browser session)."""
-        response = _anonymous().post(
-            "/api/auth/token", json={"email": self.owner_email, "password": PASSWORD}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
+        return bearer_for(self.owner_email)
 
 
 def _anonymous() -> TestClient:
