@@ -7,6 +7,7 @@ from typing import Annotated, Any
 import pytest
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
 from pydantic import BaseModel, ConfigDict, Field
 
 from travelcrm.api.app import create_api
@@ -111,3 +112,14 @@ def fresh_idempotency_key(case: Any) -> None:
     (422 `idempotency_key_reused`) by contract, not by a fault of the operation."""
     if case.headers and "Idempotency-Key" in case.headers:
         case.headers["Idempotency-Key"] = uuid.uuid4().hex
+
+
+def fuzzed(max_examples: int, **options: Any) -> Any:
+    """Hypothesis settings for a schemathesis run: `max_examples` cases, no deadline, and no
+    complaint about the function-scoped fixtures or a slow case."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+        **options,
+    )

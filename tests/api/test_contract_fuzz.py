@@ -5,11 +5,10 @@ route later issues add, because it reads the spec the app serves."""
 from __future__ import annotations
 
 import schemathesis
-from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 from schemathesis.transport.serialization import serialize_binary
 
-from tests.api.conftest import WidgetStore, fresh_idempotency_key, make_widget_router
+from tests.api.conftest import WidgetStore, fresh_idempotency_key, fuzzed, make_widget_router
 from travelcrm.api.app import create_api
 
 app = create_api(extra_routers=[make_widget_router(WidgetStore(), with_failing_route=False)])
@@ -37,11 +36,7 @@ REFUSES_UNISSUED_INPUT = {
 
 
 @schema.parametrize()
-@settings(
-    max_examples=30,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzed(30)
 def test_every_operation_honours_its_contract(case, migrated_engine) -> None:
     excluded = []
     if case.query and "cursor" in case.query:

@@ -25,13 +25,12 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.transport.serialization import serialize_binary
 from sqlmodel import select
 
 from tests.accounts.test_accounts import PASSWORD
-from tests.api.conftest import fresh_idempotency_key
+from tests.api.conftest import fresh_idempotency_key, fuzzed
 from tests.fixtures.rate_sheets.manifest import MANIFEST
 from tests.queries.factories import trip
 from tests.rates.factories import make_contract
@@ -56,13 +55,7 @@ app = create_api()
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", app)
 schema.config.phases.coverage.enabled = False
 
-SETTINGS = settings(
-    max_examples=4,
-    derandomize=True,
-    database=None,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+SETTINGS = fuzzed(4, derandomize=True, database=None)
 
 
 @schemathesis.serializer("message/rfc822")

@@ -54,6 +54,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tests.bench.common import owner_agency
+
 ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -631,35 +633,7 @@ def explain(engine: sa.Engine, tenant_id: uuid.UUID, statements: list[tuple[str,
 
 def setup() -> tuple[Any, uuid.UUID]:
     """Migrations, an agency and its owner: (the owner's TenantContext, their user id)."""
-    from travelcrm.accounts import services as accounts
-    from travelcrm.core.permissions import Role
-    from travelcrm.core.tenancy import TenantContext
-    from travelcrm.db import system_scope, upgrade_to_head
-    from travelcrm.tenants.schemas import TenantCreate
-    from travelcrm.tenants.services import create_tenant
-
-    upgrade_to_head()
-    with system_scope() as session:
-        tenant = create_tenant(
-            session,
-            data=TenantCreate(
-                slug=f"bench-rates-{secrets.token_hex(2)}",
-                name="Bench Rates",
-                country="IN",
-                default_currency="INR",
-                timezone="Asia/Kolkata",
-            ),
-        )
-        user = accounts.add_member(
-            session,
-            tenant_id=tenant.id,
-            email="ops@bench-rates.example",
-            name="Operator",
-            password="Sunrise-Demo-2026",
-            role=Role.OWNER,
-            verified=True,
-        )
-        return TenantContext(tenant.id, user.id, Role.OWNER), user.id
+    return owner_agency("rates", "Bench Rates")
 
 
 def lookup(ctx: Any, query: Any, *, use_cache: bool, outcomes: Counter[str]) -> tuple[float, float]:

@@ -55,6 +55,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from tests.bench.common import owner_agency
+
 ADMIN_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
@@ -196,6 +198,54 @@ def write_sheet(path: Path, period_count: int) -> int:
     return count
 
 
+def contract_list(ctx: Any, period_count: int, *, supplier: str, label: str | None = None) -> Any:
+    """A hotel named `supplier` with the contract's 1,000 services and an empty INR rate list
+    over `period_count` periods; returns the list's id (imports the app lazily: a backend's
+    process names its database first)."""
+    from travelcrm.db import tenant_scope
+    from travelcrm.rates import services as rates
+    from travelcrm.rates.schemas import RateListCreate
+    from travelcrm.suppliers.models import Supplier, SupplierService
+
+    spans = periods(period_count)
+    with tenant_scope(ctx) as session:
+        hotel = Supplier(
+            tenant_id=ctx.tenant_id,
+            name=supplier,
+            kind="hotel",
+            country="IN",
+            city="Candolim",
+            default_currency="INR",
+        )
+        session.add(hotel)
+        session.flush()
+        session.add_all(
+            SupplierService(
+                tenant_id=ctx.tenant_id,
+                supplier_id=hotel.id,
+                kind="room",
+                name=room,
+                meal_plan=plan,
+                max_occupancy=3,
+            )
+            for room, _factor in rooms()
+            for plan in MEAL_SUPPLEMENT
+        )
+        session.flush()
+        rate_list, _version = rates.create_rate_list(
+            session,
+            ctx,
+            data=RateListCreate(
+                supplier_id=hotel.id,
+                name="Ocean Crest contract" + (f" ({label})" if label else ""),
+                currency="INR",
+                valid_from=spans[0][0],
+                valid_to=spans[-1][1],
+            ),
+        )
+        return rate_list.id
+
+
 # ---- one backend, in its own process ----------------------------------------------------------
 
 
@@ -210,82 +260,18 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
     import pandas as pd
     from openpyxl import Workbook
 
-    from travelcrm.accounts import services as accounts
-    from travelcrm.core.permissions import Role
-    from travelcrm.core.tenancy import TenantContext
-    from travelcrm.db import system_scope, tenant_scope, upgrade_to_head
+    from travelcrm.db import tenant_scope
     from travelcrm.rates import services as rates
-    from travelcrm.rates.schemas import RateListCreate
     from travelcrm.ratesheets import export
     from travelcrm.ratesheets import services as sheets
     from travelcrm.ratesheets.models import ImportStatus
     from travelcrm.ratesheets.schemas import ImportField, ImportMapping
-    from travelcrm.suppliers.models import Supplier, SupplierService
-    from travelcrm.tenants.schemas import TenantCreate
-    from travelcrm.tenants.services import create_tenant
 
-    upgrade_to_head()
-    with system_scope() as session:
-        tenant = create_tenant(
-            session,
-            data=TenantCreate(
-                slug=f"bench-sheets-{secrets.token_hex(2)}",
-                name="Bench Sheets",
-                country="IN",
-                default_currency="INR",
-                timezone="Asia/Kolkata",
-            ),
-        )
-        user = accounts.add_member(
-            session,
-            tenant_id=tenant.id,
-            email="ops@bench-sheets.example",
-            name="Operator",
-            password="Sunrise-Demo-2026",
-            role=Role.OWNER,
-            verified=True,
-        )
-        ctx = TenantContext(tenant.id, user.id, Role.OWNER)
+    ctx, _user_id = owner_agency("sheets", "Bench Sheets")
 
     def target(label: str) -> Any:
         """A supplier with the 1,000 services and an empty INR rate list over every period."""
-        spans = periods(PERIODS)
-        with tenant_scope(ctx) as session:
-            supplier = Supplier(
-                tenant_id=ctx.tenant_id,
-                name=f"Ocean Crest Resorts ({label})",
-                kind="hotel",
-                country="IN",
-                city="Candolim",
-                default_currency="INR",
-            )
-            session.add(supplier)
-            session.flush()
-            session.add_all(
-                SupplierService(
-                    tenant_id=ctx.tenant_id,
-                    supplier_id=supplier.id,
-                    kind="room",
-                    name=room,
-                    meal_plan=plan,
-                    max_occupancy=3,
-                )
-                for room, _factor in rooms()
-                for plan in MEAL_SUPPLEMENT
-            )
-            session.flush()
-            rate_list, _version = rates.create_rate_list(
-                session,
-                ctx,
-                data=RateListCreate(
-                    supplier_id=supplier.id,
-                    name=f"Ocean Crest contract ({label})",
-                    currency="INR",
-                    valid_from=spans[0][0],
-                    valid_to=spans[-1][1],
-                ),
-            )
-            return rate_list.id
+        return contract_list(ctx, PERIODS, supplier=f"Ocean Crest Resorts ({label})", label=label)
 
     def stage(rate_list_id: Any, path: Path) -> Any:
         upload = folder / f"upload-{backend}-{secrets.token_hex(4)}.xlsx"

@@ -10,23 +10,13 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.accounts.test_accounts import _verified
+from tests.api.agency import ApiAgency
 from tests.api.test_envelope_and_problems import assert_problem
-from tests.api.test_users_api import _client, _staff
 from travelcrm.core.permissions import Role
 
 
-class Agency:
+class Agency(ApiAgency):
     """An agency with its owner signed in (browser session) through the API."""
-
-    def __init__(self) -> None:
-        signup = _verified()
-        self.tenant_id = signup.tenant.id
-        self.slug = signup.tenant.slug
-        self.owner = _client(signup.user.email)
-
-    def client_for(self, role: Role) -> TestClient:
-        return _client(_staff(self.tenant_id, role))
 
     def customer(self, **overrides: Any) -> dict[str, Any]:
         body = {"name": "Anita Rao", "email": f"anita.{uuid.uuid4().hex[:8]}@example.com"}

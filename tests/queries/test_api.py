@@ -13,9 +13,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.accounts.test_accounts import PASSWORD, _verified
+from tests.api.agency import ApiAgency, bearer_for
 from tests.api.test_envelope_and_problems import assert_problem
-from tests.api.test_users_api import _client, _staff
 from travelcrm.api.app import create_api
 from travelcrm.core.permissions import Role
 from travelcrm.db import system_scope
@@ -48,18 +47,14 @@ def _stable(query: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in query.items() if k != "sla_label"}
 
 
-class Agency:
+class Agency(ApiAgency):
     def __init__(self) -> None:
-        signup = _verified()
-        self.tenant_id = signup.tenant.id
-        self.slug = signup.tenant.slug
-        self.owner_email = signup.user.email
-        self.owner_id = str(signup.user.id)
-        self.owner = _client(signup.user.email)
+        super().__init__()
+        self.owner_id = str(self.owner_id)  # as the API's bodies carry it
 
     def member(self, role: Role) -> tuple[TestClient, str]:
         """A colleague signed in (so online, for automatic assignment) and their user id."""
-        client = _client(_staff(self.tenant_id, role))
+        client = self.client_for(role)
         return client, client.get("/api/auth/me").json()["data"]["user_id"]
 
     def query(self, client: TestClient | None = None, **changes: Any) -> dict[str, Any]:
@@ -69,11 +64,7 @@ class Agency:
 
     def bearer(self) -> dict[str, str]:
         """An integration's access token (API tokens never open a browser session)."""
-        response = _anonymous().post(
-            "/api/auth/token", json={"email": self.owner_email, "password": PASSWORD}
-        )
-        assert response.status_code == 200, response.text
-        return {"Authorization": f"Bearer {response.json()['data']['access_token']}"}
+        return bearer_for(self.owner_email)
 
 
 def _anonymous() -> TestClient:

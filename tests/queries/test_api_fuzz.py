@@ -7,23 +7,18 @@ does not allow, an id that does not exist), so "schema-valid request rejected" i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.transport.serialization import serialize_binary
 
-from tests.api.conftest import fresh_idempotency_key
+from tests.api.conftest import fresh_idempotency_key, fuzzed
 from travelcrm.api.app import create_api
 
 app = create_api()
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", app).include(
     path_regex=r"^/api/(customers|queries|agents)"
 )
-_auth: dict[str, str] = {}
 
 # Holidays are dates; pydantic also reads a whole number as a day since 1970 (harmless here).
 LAX_DATES = {"/api/queries/settings"}
@@ -36,25 +31,14 @@ def _raw_email(ctx, value) -> bytes:
 
 
 @pytest.fixture
-def bearer(migrated_engine) -> Iterator[dict[str, str]]:
-    if not _auth:
-        from tests.accounts.test_accounts import PASSWORD, _verified
+def bearer(migrated_engine) -> dict[str, str]:
+    from tests.api.agency import owner_bearer
 
-        signup = _verified()
-        token = TestClient(app).post(
-            "/api/auth/token", json={"email": signup.user.email, "password": PASSWORD}
-        )
-        assert token.status_code == 200, token.text
-        _auth["Authorization"] = f"Bearer {token.json()['data']['access_token']}"
-    yield _auth
+    return owner_bearer(app)
 
 
 @schema.parametrize()
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzed(25)
 def test_customer_and_query_operations_honour_their_contract(case, bearer) -> None:
     excluded = [positive_data_acceptance]
     if case.path in LAX_DATES:

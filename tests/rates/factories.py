@@ -9,14 +9,17 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
 from tests.accounts.test_accounts import _verified
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import lines as rate_lines
+from travelcrm.rates import pricing
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market
-from travelcrm.rates.schemas import LineIn, RateListCreate, SeasonIn
+from travelcrm.rates.schemas import LineIn, PriceQuery, RateListCreate, SeasonIn
 from travelcrm.suppliers.models import Supplier, SupplierService
 
 
@@ -276,3 +279,21 @@ def make_list(
         if publish:
             publish_accepting_gaps(session, ctx, version.id, version.row_version)
         return PriceList(rate_list.id, version.id, season_ids)
+
+
+MAY_1 = date(2027, 5, 1)  # a Saturday
+
+
+def quote(ctx: TenantContext, service_id: uuid.UUID, **kwargs: Any) -> pricing.PriceQuote:
+    """The price of a stay of `service_id` (checking in on 1 May 2027 unless told)."""
+    with tenant_scope(ctx) as session:
+        return pricing.quote_price(
+            session, ctx, PriceQuery(service_id=service_id, **{"check_in": MAY_1, **kwargs})
+        )
+
+
+def refusal(ctx: TenantContext, service_id: uuid.UUID, **kwargs: Any) -> pricing.NoPriceError:
+    """Why the stay `quote` would price has no price (it must have none)."""
+    with pytest.raises(pricing.NoPriceError) as info:
+        quote(ctx, service_id, **kwargs)
+    return info.value

@@ -6,14 +6,15 @@ test runs on the run's database with the app clock frozen (`frozen_clock`)."""
 from __future__ import annotations
 
 import uuid
-from datetime import date
 from decimal import Decimal
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.rates.factories import agency_context, make_list, make_supplier
+from tests.rates.factories import MAY_1, agency_context, make_list, make_supplier
+from tests.rates.factories import quote as _quote
+from tests.rates.factories import refusal as _refusal
 from travelcrm.core.errors import ValidationFailedError
 from travelcrm.core.money import round_money
 from travelcrm.core.tenancy import TenantContext
@@ -24,8 +25,6 @@ from travelcrm.rates import services as rates
 from travelcrm.rates.models import RateLine
 from travelcrm.rates.schemas import LineIn, PriceQuery
 from travelcrm.suppliers.models import SupplierService
-
-MAY_1 = date(2027, 5, 1)  # a Saturday
 
 
 def _service(
@@ -42,19 +41,6 @@ def _service(
         session.add(service)
         session.flush()
         return service.id
-
-
-def _quote(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.PriceQuote:
-    with tenant_scope(ctx) as session:
-        return pricing.quote_price(
-            session, ctx, PriceQuery(service_id=service_id, **{"check_in": MAY_1, **kwargs})
-        )
-
-
-def _refusal(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.NoPriceError:
-    with pytest.raises(pricing.NoPriceError) as info:
-        _quote(ctx, service_id, **kwargs)
-    return info.value
 
 
 def _net(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> Decimal:

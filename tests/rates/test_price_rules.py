@@ -20,30 +20,21 @@ from tests.rates.factories import (
     make_supplier,
     publish_accepting_gaps,
 )
+from tests.rates.factories import (
+    quote as _quote,
+)
+from tests.rates.factories import (
+    refusal as _refusal,
+)
 from travelcrm.core.clock import FrozenClock
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
-from travelcrm.rates import availability, pricing
+from travelcrm.rates import availability
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market
-from travelcrm.rates.schemas import AllotmentIn, LineIn, PriceQuery
+from travelcrm.rates.schemas import AllotmentIn, LineIn
 from travelcrm.tenants import services as tenants
 from travelcrm.tenants.schemas import TenantSettingsUpdate
-
-MAY_1 = date(2027, 5, 1)
-
-
-def _quote(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.PriceQuote:
-    with tenant_scope(ctx) as session:
-        return pricing.quote_price(
-            session, ctx, PriceQuery(service_id=service_id, **{"check_in": MAY_1, **kwargs})
-        )
-
-
-def _refusal(ctx: TenantContext, service_id: uuid.UUID, **kwargs) -> pricing.NoPriceError:
-    with pytest.raises(pricing.NoPriceError) as info:
-        _quote(ctx, service_id, **kwargs)
-    return info.value
 
 
 def _double(room_id: uuid.UUID, net: int):

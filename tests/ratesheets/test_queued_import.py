@@ -25,6 +25,7 @@ from tests.bench.bench_ratesheets import (
     MEAL_SUPPLEMENT,
     MEALS,
     OCCUPANCY_FACTORS,
+    contract_list,
     periods,
     rooms,
 )
@@ -33,12 +34,8 @@ from tests.ui.test_rates_pages import _signed_in
 from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import tenant_scope
-from travelcrm.rates import services as rates
-from travelcrm.rates.schemas import RateListCreate
 from travelcrm.ratesheets import services as sheets
 from travelcrm.settings import get_settings
-from travelcrm.suppliers.models import Supplier, SupplierService
 from travelcrm.ui.events import plain
 from travelcrm.ui.pages.ratesheets.state import RateImportState
 
@@ -49,43 +46,7 @@ FINISHED = {"committed", "checked", "refused", "failed"}
 
 def _contract_list(ctx: TenantContext) -> uuid.UUID:
     """A hotel with the contract's 1,000 services and an empty rate list over its periods."""
-    spans = periods(PERIODS)
-    with tenant_scope(ctx) as session:
-        supplier = Supplier(
-            tenant_id=ctx.tenant_id,
-            name=f"Ocean Crest Resorts {secrets.token_hex(2)}",
-            kind="hotel",
-            country="IN",
-            city="Candolim",
-            default_currency="INR",
-        )
-        session.add(supplier)
-        session.flush()
-        session.add_all(
-            SupplierService(
-                tenant_id=ctx.tenant_id,
-                supplier_id=supplier.id,
-                kind="room",
-                name=room,
-                meal_plan=plan,
-                max_occupancy=3,
-            )
-            for room, _factor in rooms()
-            for plan in MEAL_SUPPLEMENT
-        )
-        session.flush()
-        rate_list, _version = rates.create_rate_list(
-            session,
-            ctx,
-            data=RateListCreate(
-                supplier_id=supplier.id,
-                name="Ocean Crest contract",
-                currency="INR",
-                valid_from=spans[0][0],
-                valid_to=spans[-1][1],
-            ),
-        )
-        return rate_list.id
+    return contract_list(ctx, PERIODS, supplier=f"Ocean Crest Resorts {secrets.token_hex(2)}")
 
 
 def write_contract(path: Path, period_count: int) -> int:

@@ -10,14 +10,11 @@ import uuid
 from typing import Any
 
 import pytest
-from fastapi.testclient import TestClient
 
-from tests.accounts.test_accounts import _verified
+from tests.api.agency import ApiAgency
 from tests.api.test_envelope_and_problems import assert_problem
-from tests.api.test_users_api import _client, _staff
 from tests.suppliers.test_services import _rate_list_with_line
 from travelcrm.core.permissions import Role
-from travelcrm.core.tenancy import TenantContext
 
 ACCOUNT = "50100123454321"
 IFSC = "HDFC0001234"
@@ -46,19 +43,7 @@ def _body(**overrides: Any) -> dict[str, Any]:
     return body
 
 
-class Agency:
-    def __init__(self) -> None:
-        signup = _verified()
-        self.tenant_id = signup.tenant.id
-        self.owner_id = signup.user.id
-        self.owner = _client(signup.user.email)
-
-    def ctx(self) -> TenantContext:
-        return TenantContext(self.tenant_id, self.owner_id, Role.OWNER)
-
-    def client_for(self, role: Role) -> TestClient:
-        return _client(_staff(self.tenant_id, role))
-
+class Agency(ApiAgency):
     def supplier(self, **overrides: Any) -> dict[str, Any]:
         response = self.owner.post("/api/suppliers", json=_body(**overrides))
         assert response.status_code == 201, response.text

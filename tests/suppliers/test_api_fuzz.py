@@ -4,44 +4,27 @@ a response outside the schema, or the refusal of a request the schema allows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 import schemathesis
-from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, settings
 
-from tests.api.conftest import fresh_idempotency_key
+from tests.api.conftest import fresh_idempotency_key, fuzzed
 from travelcrm.api.app import create_api
 
 app = create_api()
 schema = schemathesis.openapi.from_asgi("/api/openapi.json", app).include(
     path_regex=r"^/api/suppliers"
 )
-_auth: dict[str, str] = {}
 
 
 @pytest.fixture
-def bearer(migrated_engine) -> Iterator[dict[str, str]]:
-    if not _auth:
-        from tests.accounts.test_accounts import PASSWORD, _verified
+def bearer(migrated_engine) -> dict[str, str]:
+    from tests.api.agency import owner_bearer
 
-        signup = _verified()
-        client = TestClient(app)
-        token = client.post(
-            "/api/auth/token", json={"email": signup.user.email, "password": PASSWORD}
-        )
-        assert token.status_code == 200, token.text
-        _auth["Authorization"] = f"Bearer {token.json()['data']['access_token']}"
-    yield _auth
+    return owner_bearer(app)
 
 
 @schema.parametrize()
-@settings(
-    max_examples=20,
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@fuzzed(20)
 def test_supplier_operations_honour_their_contract(case, bearer) -> None:
     from schemathesis.specs.openapi.checks import positive_data_acceptance
 

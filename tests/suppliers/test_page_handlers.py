@@ -7,14 +7,11 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import reflex as rx
-from reflex.istate.data import RouterData
-
 from tests.accounts.test_accounts import PASSWORD, _verified
 from tests.suppliers.test_api import BANK
-from tests.ui.test_handler_attacks import _signed_in
+from tests.ui.harness import signed_in as _signed_in
+from tests.ui.harness import tree_state as _state
 from travelcrm.accounts import services as accounts
-from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
@@ -28,27 +25,6 @@ from travelcrm.ui.pages.suppliers.services_state import ServicesState
 from travelcrm.ui.pages.suppliers.state import SupplierState
 
 BANK_FORM = {**BANK, "swift": "", "iban": "", "branch": ""}
-
-
-def _state(cls: type, token: str, path: str, params: dict[str, str] | None = None) -> Any:
-    """The page's state in a state tree as the app builds it: under the root state, which
-    holds the router (so the tabs' substates see the same cookie and route)."""
-    root = rx.State(_reflex_internal_init=True)
-    state = root.get_substate(cls.get_full_name().split("."))
-    # the route's pattern ("/suppliers/[id]") and the address the browser is on
-    route, address = path, path
-    for name, value in (params or {}).items():
-        route = route.replace(value, f"[{name}]")
-        address = address.replace(f"[{name}]", value)
-    root.router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"},
-            "pathname": route,
-            "asPath": address,
-            "query": params or {},
-        }
-    )
-    return state
 
 
 def _hotel(session: Any, ctx: TenantContext, name: str) -> Any:

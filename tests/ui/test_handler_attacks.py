@@ -10,34 +10,19 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from reflex.istate.data import RouterData
 from sqlmodel import select
 
 from tests.accounts.test_accounts import PASSWORD, _verified
+from tests.ui.harness import bare_state as _state
+from tests.ui.harness import signed_in as _signed_in
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.models import AuthSession, Membership
-from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.permissions import Role
 from travelcrm.db import system_scope
 from travelcrm.ui.events import plain
 from travelcrm.ui.pages.auth.choose import ChooseAgencyState
 from travelcrm.ui.pages.sessions.state import SessionsState
 from travelcrm.ui.pages.users.state import UsersState
-
-
-def _signed_in(email: str, password: str = PASSWORD) -> tuple[str, uuid.UUID]:
-    with system_scope() as session:
-        result = accounts.sign_in(session, email=email, password=password, ip="198.51.100.9")
-        assert result.session is not None
-        return result.session_token, result.session.id
-
-
-def _state(cls: type, token: str, path: str = "/") -> Any:
-    state = cls(_reflex_internal_init=True)
-    state.router = RouterData.from_router_data(
-        {"headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"}, "pathname": path}
-    )
-    return state
 
 
 def _agency_with_agent() -> tuple[Any, str, Membership]:

@@ -17,12 +17,14 @@ from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from reflex.event import EventSpec
 from reflex.istate.data import RouterData
 from sqlmodel import select
 
 from tests.accounts.test_accounts import PASSWORD, _verified
 from tests.queries.factories import trip
+from tests.ui.harness import said as _said
+from tests.ui.harness import signed_in_token as _signed_in
+from tests.ui.harness import specs as _specs
 from travelcrm.accounts import services as accounts
 from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.errors import FieldError, ValidationFailedError
@@ -153,13 +155,6 @@ def _snapshot(ctx: TenantContext) -> dict[str, Any]:
         }
 
 
-def _signed_in(email: str) -> str:
-    with system_scope() as session:
-        result = accounts.sign_in(session, email=email, password=PASSWORD, ip="198.51.100.9")
-        assert result.session is not None
-        return result.session_token
-
-
 def _state(
     cls: type,
     token: str,
@@ -182,17 +177,6 @@ def _state(
         }
     )
     return state
-
-
-def _specs(result: Any) -> list[EventSpec]:
-    if result is None:
-        return []
-    return [s for s in (result if isinstance(result, list) else [result]) if s is not None]
-
-
-def _said(result: Any) -> str:
-    """What the handler's toasts say (their text sits in the spec's arguments)."""
-    return " ".join(str(arg) for spec in _specs(result) for _name, arg in spec.args)
 
 
 def _redirect(result: Any) -> str:

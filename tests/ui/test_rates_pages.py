@@ -10,14 +10,13 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from reflex.istate.data import RouterData
-from reflex.state import State
 from sqlmodel import col, select
 
 from tests.accounts.test_accounts import PASSWORD, _verified
 from tests.rates.factories import Contract, make_contract, make_list
+from tests.ui.harness import signed_in_token as _signed_in
+from tests.ui.harness import tree_state as _state
 from travelcrm.accounts import services as accounts
-from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.core.errors import FieldError, ValidationFailedError
 from travelcrm.core.locale import currency_options
 from travelcrm.core.permissions import Role
@@ -373,34 +372,6 @@ def test_a_list_row_shows_the_published_version_and_the_draft() -> None:
 
 
 # ---- handlers called straight ---------------------------------------------------------------
-
-
-def _signed_in(email: str) -> str:
-    with system_scope() as session:
-        result = accounts.sign_in(session, email=email, password=PASSWORD, ip="198.51.100.9")
-        assert result.session is not None
-        return result.session_token
-
-
-def _state(cls: type, token: str, path: str, query: dict[str, str] | None = None) -> Any:
-    """The page's state as Reflex holds it: under the app's root state, which carries the
-    router data for it and its tab substates."""
-    root = State(_reflex_internal_init=True)
-    state = root.get_substate(cls.get_full_name().split("."))  # type: ignore[attr-defined]
-    # the route's pattern ("/suppliers/[id]") and the address the browser is on
-    route, address = path, path
-    for name, value in (query or {}).items():
-        route = route.replace(value, f"[{name}]")
-        address = address.replace(f"[{name}]", value)
-    root.router = RouterData.from_router_data(
-        {
-            "headers": {"cookie": f"{SESSION_COOKIE}={token}", "origin": "http://x"},
-            "pathname": route,
-            "asPath": address,
-            "query": query or {},
-        }
-    )
-    return state
 
 
 def _tab(state: Any, cls: type) -> Any:
