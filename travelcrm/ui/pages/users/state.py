@@ -75,6 +75,14 @@ def member_row(viewer: Viewer, membership: Membership, user: User) -> MemberRow:
     )
 
 
+def members_summary(rows: list[MemberRow]) -> str:
+    """ "5 people · 3 active · 2 invited": an invited person is not active until they join."""
+    active = sum(1 for r in rows if r.active and not r.pending)
+    invited = sum(1 for r in rows if r.active and r.pending)
+    said = f"{len(rows)} {'person' if len(rows) == 1 else 'people'} · {active} active"
+    return said + (f" · {invited} invited" if invited else "")
+
+
 class UsersState(GatedPage, rx.State):
     members: list[MemberRow] = []
     role_options: list[str] = []
@@ -94,8 +102,7 @@ class UsersState(GatedPage, rx.State):
                 member_row(viewer, m, u) for m, u in accounts.list_members(session, viewer.context)
             ]
         self.members = rows
-        active = sum(1 for r in rows if r.active)
-        self.summary = f"{len(rows)} {'person' if len(rows) == 1 else 'people'} · {active} active"
+        self.summary = members_summary(rows)
         self.role_options = role_choices(viewer.context.role)
 
     def _show(self, viewer: Viewer) -> None:
