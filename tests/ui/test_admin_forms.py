@@ -48,3 +48,10 @@ def test_an_invited_person_is_not_counted_as_active() -> None:
     rows = [row(True, False), row(True, False), row(True, True), row(False, False)]
     assert members_summary(rows) == "4 people · 2 active · 1 invited"
     assert members_summary(rows[:1]) == "1 person · 1 active"
+
+
+def test_the_roles_table_says_every_permission_in_words() -> None:
+    from travelcrm.ui.pages.users.page import ACTION_WORDS, SHOWN_ACTIONS
+
+    assert set(SHOWN_ACTIONS) <= set(ACTION_WORDS)
+    assert all("." not in ACTION_WORDS[action] for action in SHOWN_ACTIONS)  # no keys on screen

@@ -147,14 +147,28 @@ def _member_row(row: ObjectVar[MemberRow]) -> rx.Component:
 
 # The permission table in words (what everyone has, like their own sessions, is left out).
 ACTION_WORDS: dict[Action, str] = {
-    Action.USERS_VIEW: "See users",
-    Action.USERS_INVITE: "Invite",
+    Action.USERS_VIEW: "See the people of the agency",
+    Action.USERS_INVITE: "Invite people",
     Action.USERS_CHANGE_ROLE: "Change roles",
-    Action.USERS_DEACTIVATE: "Deactivate",
-    Action.TENANT_SETTINGS_VIEW: "Read settings",
-    Action.TENANT_SETTINGS_EDIT: "Edit settings",
-    Action.AUDIT_READ: "Audit log",
-    Action.SYSTEM_VIEW: "System page",
+    Action.USERS_DEACTIVATE: "Deactivate people",
+    Action.TENANT_SETTINGS_VIEW: "Read the agency's settings",
+    Action.TENANT_SETTINGS_EDIT: "Change the agency's settings",
+    Action.AUDIT_READ: "Read the audit log",
+    Action.SUPPLIERS_VIEW: "See suppliers",
+    Action.SUPPLIERS_EDIT: "Add and change suppliers",
+    Action.SUPPLIER_BANK_VIEW: "See and change suppliers' bank details",
+    Action.RATES_VIEW: "See rate lists and prices",
+    Action.RATES_EDIT: "Edit draft rate lists",
+    Action.RATES_PUBLISH: "Publish rate lists",
+    Action.SYSTEM_VIEW: "See the system page",
+    Action.CUSTOMERS_VIEW: "See customers",
+    Action.CUSTOMERS_EDIT: "Add and change customers",
+    Action.CUSTOMERS_MERGE: "Merge duplicate customers",
+    Action.QUERIES_VIEW: "See their own and unassigned queries",
+    Action.QUERIES_EDIT: "Create queries and move them on",
+    Action.QUERIES_VIEW_ALL: "See every query",
+    Action.QUERIES_ASSIGN: "Assign queries; the workload page",
+    Action.QUERIES_SETTINGS: "Query settings (hours, SLA, rules)",
 }
 STAFF = [role for role in Role if role is not Role.CUSTOMER]
 EVERYONE = frozenset.intersection(*(PERMISSIONS[role] for role in STAFF))
@@ -162,29 +176,28 @@ SHOWN_ACTIONS = [action for action in Action if action not in EVERYONE]
 
 
 def _roles_table() -> rx.Component:
-    """Rows: staff roles; columns: what differs between them. Built from PERMISSIONS."""
+    """Rows: what differs between the roles, in words; columns: the staff roles (a table that
+    fits the page, however many permissions there are). Built from PERMISSIONS."""
 
     def mark(allowed: bool) -> rx.Component:
         if allowed:
-            return rx.icon("check", size=16, color=rx.color("green", 10))
-        return rx.icon("minus", size=14, color=rx.color("gray", 8))
+            return rx.icon("check", size=16, color=rx.color("green", 10), aria_label="yes")
+        return rx.icon("minus", size=14, color=rx.color("gray", 8), aria_label="no")
 
     body = rx.table.body(
         *[
             rx.table.row(
-                rx.table.cell(role_badge(rx.Var.create(role.value))),
+                rx.table.cell(rx.text(ACTION_WORDS[action], size="2")),
                 *[
                     rx.table.cell(mark(action in PERMISSIONS[role]), text_align="center")
-                    for action in SHOWN_ACTIONS
+                    for role in STAFF
                 ],
                 align="center",
             )
-            for role in STAFF
+            for action in SHOWN_ACTIONS
         ]
     )
-    columns = [("Role", "left")] + [
-        (ACTION_WORDS.get(action, action.value), "center") for action in SHOWN_ACTIONS
-    ]
+    columns = [("May", "left")] + [(role.value.capitalize(), "center") for role in STAFF]
     return data_table(columns, body, test_id="roles-table")
 
 
