@@ -157,7 +157,12 @@ def choice_select(
     code: the browser's own select, which jumps to an entry as its name is typed. The value
     sent is the code ("INR", "Asia/Kolkata", "en-IN")."""
     style = {**SELECT_STYLE, **props.pop("style", {})}
+    codes = rx.Var.create([code for code, _label in choices])
+    # a value saved before (or over the API) that the list does not offer stays selected as it
+    # is, rather than the browser showing the first entry and a save changing it unasked
+    kept = rx.cond(codes.contains(value), rx.fragment(), rx.el.option(value, value=value))
     return rx.el.select(
+        kept,
         *[rx.el.option(label, value=code) for code, label in choices],
         id=name,
         name=name,
