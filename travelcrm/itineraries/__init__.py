@@ -1,0 +1,1 @@
+"""Itineraries: day-wise trips priced from published rates."""
