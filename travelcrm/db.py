@@ -69,6 +69,7 @@ MODEL_MODULES = (
     "travelcrm.customers.models",
     "travelcrm.queries.models",
     "travelcrm.timeline.models",
+    "travelcrm.itineraries.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level

@@ -88,6 +88,7 @@ def sheet_lines(draw: st.DrawFn, sell: str, key: str) -> SheetLine:
         margin_override_pct=draw(amounts("0", "60", 2)) if override == "margin" else None,
         optional=draw(st.booleans()),
         supplement=draw(st.booleans()),
+        list_sell=draw(st.none() | amounts("0", "250000", 3)),
     )
 
 
@@ -269,12 +270,15 @@ def test_the_most_specific_rule_wins_and_stacking_compounds() -> None:
     assert choose_markups(rules, LineFacts(), MarkupPolicy.MOST_SPECIFIC) == (broad,)
     stacked = choose_markups(rules, goa, MarkupPolicy.STACK)
     assert stacked == (broad, hotels, peak, goa_hotels)
-    line = SheetLine("x", "x", D(10000), Fx.same("INR"), markups=stacked)
+    line = SheetLine("x", "x", D(10000), Fx.same("INR"), markups=stacked, list_sell=D(11000))
     # 10,000 x 1.10 x 1.15 x 1.20 + 500
     assert price_line(line).gross == D("15680.00")
     january = LineFacts(travel_date=date(2027, 1, 6))
     assert choose_markups([peak], january, MarkupPolicy.STACK) == ()
     assert choose_markups([peak], LineFacts(), MarkupPolicy.STACK) == ()
+    # no rule applies: the contract's own sell price, converted
+    contract = SheetLine("y", "y", D(100), Fx("USD", "INR", D(83)), list_sell=D(120))
+    assert price_line(contract).gross == D("9960.00")
 
 
 def test_an_overridden_line_keeps_its_price_through_rounding() -> None:

@@ -367,6 +367,8 @@ def _value_for(column: sa.Column[Any]) -> Any:
         return Decimal("1")
     if isinstance(kind, sa.String | sa.Text):
         return "x"
+    if isinstance(kind, sa.JSON):
+        return {}
     raise AssertionError(f"{column}: no probe value for {kind!r}; add one to _value_for")
 
 

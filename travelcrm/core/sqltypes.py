@@ -25,7 +25,7 @@ def utc_datetime(*, nullable: bool = False, index: bool = False, default_now: bo
     return Field(**kwargs)
 
 
-__all__ = ["Amount", "amount", "datetime", "utc_datetime"]
+__all__ = ["Amount", "ExactRate", "amount", "datetime", "exact_rate", "utc_datetime"]
 
 
 class Amount(TypeDecorator[Decimal]):
@@ -61,4 +61,39 @@ def amount(*, nullable: bool = False, default: Any = None) -> Any:
     kwargs: dict[str, Any] = {"sa_type": Amount(), "nullable": nullable}
     if default is not None or nullable:
         kwargs["default"] = default
+    return Field(**kwargs)
+
+
+class ExactRate(TypeDecorator[Decimal]):
+    """An exchange rate kept to twelve decimal places (a rupee in dollars is 0.011976...):
+    NUMERIC(24, 12) on PostgreSQL; on SQLite the decimal's text, read back exactly."""
+
+    impl = Numeric(24, 12)
+    cache_ok = True
+    SCALE = Decimal("1e-12")
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            from sqlalchemy import String
+
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(24, 12, asdecimal=True))
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        exact = Decimal(value).quantize(self.SCALE)
+        return str(exact) if dialect.name == "sqlite" else exact
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return Decimal(str(value)).quantize(self.SCALE)
+
+
+def exact_rate(*, nullable: bool = False) -> Any:
+    """An exchange-rate column (see `ExactRate`)."""
+    kwargs: dict[str, Any] = {"sa_type": ExactRate(), "nullable": nullable}
+    if nullable:
+        kwargs["default"] = None
     return Field(**kwargs)

@@ -238,6 +238,7 @@ class SheetLine:
     margin_override_pct: Decimal | None = None
     optional: bool = False
     supplement: bool = False
+    list_sell: Decimal | None = None  # the rate list's own sell, used when no markup rule applies
 
 
 @dataclass(frozen=True, slots=True)
