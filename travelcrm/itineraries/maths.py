@@ -328,13 +328,15 @@ def price_line(line: SheetLine) -> PricedLine:
                 gross = round_money(kept / (ONE - c), currency)
             else:
                 gross = round_money(kept * (ONE + c), currency)
-        elif line.commission_mode is CommissionMode.INCLUDED:
-            # a marked-up gross pays the agent out of the markup
-            gross = apply_markups(net_sell, line.markups, currency)
         else:
-            gross = round_money(
-                apply_markups(net_sell, line.markups, currency) * (ONE + c), currency
-            )
+            if not line.markups and line.list_sell is not None:
+                price = line.fx.convert(line.list_sell)  # the contract's own sell price
+            else:
+                price = apply_markups(net_sell, line.markups, currency)
+            if line.commission_mode is CommissionMode.INCLUDED:
+                gross = price  # a marked-up gross pays the agent out of the markup
+            else:
+                gross = round_money(price * (ONE + c), currency)
     return _columns(line, net_sell, gross, currency)
 
 
