@@ -50,13 +50,25 @@ class Action(StrEnum):
     QUERIES_VIEW_ALL = "queries.view_all"  # every query, whoever it is assigned to
     QUERIES_ASSIGN = "queries.assign"  # reassign by hand, the workload page
     QUERIES_SETTINGS = "queries.settings"  # assignment rule, business hours, SLA, lost reasons
+    ITINERARIES_VIEW = "itineraries.view"  # trips and their pricing sheets
+    ITINERARIES_EDIT = "itineraries.edit"  # build, price, freeze and copy trips
+    PRICING_SETTINGS = "pricing.settings"  # markup rules, the tax table, FX rates, rounding
 
 
 _STAFF_BASICS = frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN})
 _SALES_WORK = frozenset(
-    {Action.CUSTOMERS_VIEW, Action.CUSTOMERS_EDIT, Action.QUERIES_VIEW, Action.QUERIES_EDIT}
+    {
+        Action.CUSTOMERS_VIEW,
+        Action.CUSTOMERS_EDIT,
+        Action.QUERIES_VIEW,
+        Action.QUERIES_EDIT,
+        Action.ITINERARIES_VIEW,
+        Action.ITINERARIES_EDIT,
+    }
 )
-_SALES_READ = frozenset({Action.CUSTOMERS_VIEW, Action.QUERIES_VIEW, Action.QUERIES_VIEW_ALL})
+_SALES_READ = frozenset(
+    {Action.CUSTOMERS_VIEW, Action.QUERIES_VIEW, Action.QUERIES_VIEW_ALL, Action.ITINERARIES_VIEW}
+)
 _RATES_WORK = frozenset(
     {Action.SUPPLIERS_VIEW, Action.SUPPLIERS_EDIT, Action.RATES_VIEW, Action.RATES_EDIT}
 )
@@ -72,6 +84,7 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         Action.QUERIES_VIEW_ALL,
         Action.QUERIES_ASSIGN,
         Action.QUERIES_SETTINGS,
+        Action.PRICING_SETTINGS,
         Action.USERS_VIEW,
         Action.TENANT_SETTINGS_VIEW,
         Action.AUDIT_READ,

@@ -10,6 +10,7 @@ ever shown masked; revealing them is allowed to `suppliers.bank.view` and audite
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
@@ -1024,3 +1025,50 @@ def reveal_bank_details(
     )
     details = BankDetailsPublic.model_validate({**data, "hint": supplier.bank_hint or ""})
     return details
+
+
+@dataclass(frozen=True)
+class ServiceFacts:
+    """What an itinerary needs to know of a supplier's service: its name and kind, whose it
+    is and where (for markup rules and the pricing sheet)."""
+
+    id: uuid.UUID
+    name: str
+    kind: str
+    meal_plan: str | None
+    max_occupancy: int | None
+    supplier_id: uuid.UUID
+    supplier_name: str
+    supplier_kind: str
+    city: str | None
+    country: str | None
+
+
+def describe_services(
+    session: Session, ctx: TenantContext, *, service_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, ServiceFacts]:
+    """The agency's services among `service_ids`, by id (another agency's are simply absent)."""
+    require(ctx, Action.SUPPLIERS_VIEW)
+    wanted = set(service_ids)
+    if not wanted:
+        return {}
+    rows = session.exec(
+        select(SupplierService, Supplier)
+        .join(Supplier, col(Supplier.id) == col(SupplierService.supplier_id))
+        .where(col(SupplierService.id).in_(wanted))
+    ).all()
+    return {
+        service.id: ServiceFacts(
+            id=service.id,
+            name=service.name,
+            kind=service.kind,
+            meal_plan=service.meal_plan,
+            max_occupancy=service.max_occupancy,
+            supplier_id=supplier.id,
+            supplier_name=supplier.name,
+            supplier_kind=supplier.kind,
+            city=supplier.city,
+            country=supplier.country,
+        )
+        for service, supplier in rows
+    }

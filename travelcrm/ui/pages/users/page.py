@@ -169,6 +169,9 @@ ACTION_WORDS: dict[Action, str] = {
     Action.QUERIES_VIEW_ALL: "See every query",
     Action.QUERIES_ASSIGN: "Assign queries; the workload page",
     Action.QUERIES_SETTINGS: "Query settings (hours, SLA, rules)",
+    Action.ITINERARIES_VIEW: "See trips and their prices",
+    Action.ITINERARIES_EDIT: "Build, price and freeze trips",
+    Action.PRICING_SETTINGS: "Markups, taxes and exchange rates",
 }
 STAFF = [role for role in Role if role is not Role.CUSTOMER]
 EVERYONE = frozenset.intersection(*(PERMISSIONS[role] for role in STAFF))
