@@ -24,6 +24,8 @@ from travelcrm.api.openapi import build_openapi, operation_id
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.customers.api import router as customers_router
+from travelcrm.itineraries.api import pricing_router
+from travelcrm.itineraries.api import router as itineraries_router
 from travelcrm.queries.api import public_router as enquiries_router
 from travelcrm.queries.api import router as queries_router
 from travelcrm.rates.api import router as rates_router
@@ -70,6 +72,8 @@ ROUTERS: tuple[APIRouter, ...] = (
     tenant_router,
     agencies_router,
     enquiries_router,
+    itineraries_router,
+    pricing_router,
 )
 
 

@@ -241,7 +241,7 @@ class MarkupRulePublic(MarkupRuleIn):
     row_version: int
 
 
-class SlabIn(BaseModel):
+class TaxSlabIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     up_to: Money | None = None
@@ -257,15 +257,21 @@ class TaxRuleIn(BaseModel):
     valid_from: date
     rate_pct: Annotated[Decimal, Field(ge=0, le=100, decimal_places=4)] = Decimal(0)
     base: TaxBase = TaxBase.GROSS
-    slabs: list[SlabIn] = Field(default_factory=list, max_length=10)
+    slabs: list[TaxSlabIn] = Field(default_factory=list, max_length=10)
     split_in_state: bool = False
     note: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class TaxSlab(BaseModel):
+    up_to: Decimal | None
+    rate_pct: Decimal
 
 
 class TaxRulePublic(TaxRuleIn):
     model_config = ConfigDict(extra="ignore")
 
     id: uuid.UUID
+    slabs: list[TaxSlab] = Field(default_factory=list)  # type: ignore[assignment]
     row_version: int
 
 
@@ -406,3 +412,33 @@ class LineChange(BaseModel):
 class RatesSinceFrozen(BaseModel):
     changed: bool
     lines: list[LineChange]
+
+
+class ItineraryPatch(ItineraryUpdate):
+    """The fields to change (omitted ones stay); `row_version` is the version you read."""
+
+    row_version: int = Field(ge=1)
+
+
+class VersionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    row_version: int = Field(ge=1)
+
+
+class CalculateIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dry_run: bool = Field(default=False, description="Price without keeping the prices")
+
+
+class MarkupRulePatch(MarkupRuleIn):
+    row_version: int = Field(ge=1)
+
+
+class TaxRulePatch(TaxRuleIn):
+    row_version: int = Field(ge=1)
+
+
+class PricingSettingsPatch(PricingSettingsIn):
+    row_version: int = Field(ge=1)

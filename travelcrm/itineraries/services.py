@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
+from pydantic import ValidationError
 from sqlalchemy import update
 from sqlmodel import Session, col, select
 
@@ -849,7 +850,14 @@ def _price_item(
     line_ids: list[uuid.UUID] = []
     quotes: list[dict[str, Any]] = []
     estimate = False
-    for query in _queries_for(itinerary, item, check_in, adults, child_ages):
+    try:
+        asked = _queries_for(itinerary, item, check_in, adults, child_ages)
+    except ValidationError as exc:  # a party or item the lookup cannot take (e.g. 0 people)
+        first = exc.errors()[0]
+        raise _Unpriceable(
+            "invalid", f"{first['msg']} ({'.'.join(map(str, first['loc']))})."
+        ) from None
+    for query in asked:
         try:
             quote = pricing.quote_price(session, ctx, query)
         except pricing.NoPriceError as exc:
