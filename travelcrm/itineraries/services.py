@@ -10,12 +10,14 @@ import json
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
 from travelcrm.core.clock import today, utcnow
@@ -30,6 +32,7 @@ from travelcrm.core.permissions import Action, require
 from travelcrm.core.sequences import next_number
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
+from travelcrm.db import scoped_rows
 from travelcrm.itineraries import maths
 from travelcrm.itineraries.models import FxRate as FxRateRow
 from travelcrm.itineraries.models import (
@@ -145,14 +148,48 @@ def _days(session: Session, itinerary_id: uuid.UUID) -> list[ItineraryDay]:
     )
 
 
-def _items(session: Session, itinerary_id: uuid.UUID) -> list[ItineraryItem]:
-    return list(
-        session.exec(
-            select(ItineraryItem)
-            .where(col(ItineraryItem.itinerary_id) == itinerary_id)
-            .order_by(col(ItineraryItem.position))
-        ).all()
+def _items(
+    session: Session, itinerary_id: uuid.UUID, *, with_prices: bool = True
+) -> list[ItineraryItem]:
+    """The items; `with_prices=False` leaves each item's kept price unread (pricing writes a
+    new one and never needs the old: it is the largest column)."""
+    statement = (
+        select(ItineraryItem)
+        .where(col(ItineraryItem.itinerary_id) == itinerary_id)
+        .order_by(col(ItineraryItem.position))
     )
+    if not with_prices:
+        statement = statement.options(defer(ItineraryItem.price))  # type: ignore[arg-type]
+    return list(session.exec(statement).all())
+
+
+_ITEMS = ItineraryItem.__table__  # type: ignore[attr-defined]
+_PRICED_COLUMNS = [c for c in _ITEMS.c if c.name not in ("price", "problem", "priced_at")]
+
+
+def _item_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
+    """The items as plain rows (no ORM objects, no kept prices): what pricing reads."""
+    return scoped_rows(
+        session, sa_select(*_PRICED_COLUMNS).where(_ITEMS.c.itinerary_id == itinerary_id)
+    )
+
+
+def _keep_prices(
+    session: Session, itinerary: Itinerary, writes: list[dict[str, Any]], now: datetime
+) -> None:
+    """Each item's new price (or why it has none), in one statement for all of them."""
+    statement = (
+        update(_ITEMS)
+        .where(
+            _ITEMS.c.tenant_id == itinerary.tenant_id,
+            _ITEMS.c.id == bindparam("row_id"),
+        )
+        .values(price=bindparam("price"), problem=bindparam("problem"), priced_at=now)
+    )
+    session.connection().execute(statement, writes)
+    for row in list(session.identity_map.values()):
+        if isinstance(row, ItineraryItem):
+            session.expire(row)  # loaded before: read the new price when asked
 
 
 def _day_date(itinerary: Itinerary, day: ItineraryDay) -> date:
@@ -964,7 +1001,6 @@ class _Work:
     priced: dict[uuid.UUID, _Priced]
     fx: dict[str, dict[str, str]]
     markup_rules: list[maths.MarkupRule]
-    tax_rules: list[maths.TaxRule]
 
 
 def _party(itinerary: Itinerary) -> tuple[int, int]:
@@ -979,8 +1015,9 @@ def _calculate(
     days = _days(session, itinerary.id)
     by_day = {day.id: day for day in days}
     items = sorted(
-        _items(session, itinerary.id), key=lambda i: (by_day[i.day_id].position, i.position)
+        _item_rows(session, itinerary.id), key=lambda i: (by_day[i.day_id].position, i.position)
     )
+    writes: list[dict[str, Any]] = []
     settings = pricing_settings(session, ctx)
     rules = _markup_rules(session)
     policy = maths.MarkupPolicy(settings.markup_policy)
@@ -1019,17 +1056,17 @@ def _calculate(
                     nights=exc.nights,
                 )
             )
-            if store:
-                item.price, item.problem, item.priced_at = (
-                    None,
-                    {
+            writes.append(
+                {
+                    "row_id": item.id,
+                    "price": None,
+                    "problem": {
                         "reason": exc.reason,
                         "detail": exc.detail,
                         "nights": [n.isoformat() for n in exc.nights],
                     },
-                    now,
-                )
-                session.add(item)
+                }
+            )
             continue
         found = fx_rate(session, buy=priced.currency, sell=itinerary.sell_currency, on=on)
         if found is None:
@@ -1087,16 +1124,21 @@ def _calculate(
         )
         extra[str(item.id)] = (item, priced)
         priced_items[item.id] = priced
-        if store:
-            item.price = {
-                "net": str(priced.net),
-                "currency": priced.currency,
-                "estimate": priced.estimate,
-                "line_ids": [str(i) for i in priced.line_ids],
-                "quotes": priced.quotes,
+        writes.append(
+            {
+                "row_id": item.id,
+                "problem": None,
+                "price": {
+                    "net": str(priced.net),
+                    "currency": priced.currency,
+                    "estimate": priced.estimate,
+                    "line_ids": [str(i) for i in priced.line_ids],
+                    "quotes": priced.quotes,
+                },
             }
-            item.problem, item.priced_at = None, now
-            session.add(item)
+        )
+    if store and writes:
+        _keep_prices(session, itinerary, writes, now)
     paying, free = _party(itinerary)
     rounding = maths.Rounding(
         step=settings.rounding_step,
@@ -1107,7 +1149,6 @@ def _calculate(
         sheet_lines, currency=itinerary.sell_currency, paying_pax=paying, rounding=rounding
     )
     taxes = _taxes(session, itinerary, result, on)
-    tax_rules = _tax_rules(session)
     sheet = PricingSheet(
         itinerary_id=itinerary.id,
         version=itinerary.version,
@@ -1138,7 +1179,7 @@ def _calculate(
         unpriced=unpriced,
         conflicts=_conflicts(itinerary, days, items, unpriced),
     )
-    return _Work(sheet, priced_items, fx_used, list(rules), tax_rules)
+    return _Work(sheet, priced_items, fx_used, list(rules))
 
 
 def _taxes(

@@ -16,7 +16,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any, Literal
 
-from sqlalchemy import ColumnElement, String, cast, func, or_
+from sqlalchemy import ColumnElement, String, and_, cast, func, or_
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -35,7 +36,7 @@ from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, can, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
-from travelcrm.db import hold_row
+from travelcrm.db import hold_row, scoped_rows
 from travelcrm.rates import services as rates
 from travelcrm.suppliers.models import (
     Supplier,
@@ -1052,23 +1053,23 @@ def describe_services(
     wanted = set(service_ids)
     if not wanted:
         return {}
-    rows = session.exec(
-        select(SupplierService, Supplier)
-        .join(Supplier, col(Supplier.id) == col(SupplierService.supplier_id))
-        .where(col(SupplierService.id).in_(wanted))
-    ).all()
-    return {
-        service.id: ServiceFacts(
-            id=service.id,
-            name=service.name,
-            kind=service.kind,
-            meal_plan=service.meal_plan,
-            max_occupancy=service.max_occupancy,
-            supplier_id=supplier.id,
-            supplier_name=supplier.name,
-            supplier_kind=supplier.kind,
-            city=supplier.city,
-            country=supplier.country,
+    svc, sup = SupplierService.__table__, Supplier.__table__  # type: ignore[attr-defined]
+    statement = (
+        sa_select(
+            svc.c.id,
+            svc.c.name,
+            svc.c.kind,
+            svc.c.meal_plan,
+            svc.c.max_occupancy,
+            sup.c.id,
+            sup.c.name,
+            sup.c.kind,
+            sup.c.city,
+            sup.c.country,
         )
-        for service, supplier in rows
-    }
+        .join_from(
+            svc, sup, and_(sup.c.tenant_id == svc.c.tenant_id, sup.c.id == svc.c.supplier_id)
+        )
+        .where(svc.c.id.in_(wanted))
+    )
+    return {row[0]: ServiceFacts(*tuple(row)) for row in scoped_rows(session, statement)}
