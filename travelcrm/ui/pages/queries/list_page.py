@@ -64,21 +64,24 @@ def new_query_button() -> rx.Component:
 def _row(row: ObjectVar[QueryListRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
-            rx.link(
-                rx.text(row.reference, weight="bold", white_space="nowrap"),
-                href=row.href,
-                underline="hover",
-                data_testid="query-link",
-            )
-        ),
-        rx.table.cell(
-            rx.link(
-                rx.text(row.title, size="2"),
-                href=row.href,
-                underline="none",
-                color=rx.color("gray", 12),
+            rx.vstack(
+                rx.link(
+                    rx.text(row.reference, weight="bold", white_space="nowrap"),
+                    href=row.href,
+                    underline="hover",
+                    data_testid="query-link",
+                ),
+                rx.link(
+                    rx.text(row.title, size="1"),
+                    href=row.href,
+                    underline="none",
+                    color=rx.color("gray", 11),
+                ),
+                spacing="0",
+                align="start",
             ),
-            max_width="280px",
+            min_width="180px",
+            max_width="300px",
         ),
         rx.table.cell(
             rx.link(
@@ -180,37 +183,61 @@ def _card(row: ObjectVar[QueryListRow]) -> rx.Component:
 
 
 def _filters() -> rx.Component:
-    return rx.flex(
-        rx.segmented_control.root(
-            *[
-                rx.segmented_control.item(label, value=value, data_testid=f"view-{value}")
-                for value, label in VIEW_LABELS
-            ],
-            value=S.view,
-            on_change=S.set_view,
-            size="2",
-        ),
-        rx.spacer(),
-        search_box(
-            "Reference, title or customer",
-            S.q,
-            S.set_q,
-            "query-search",
-            width=["100%", "100%", "260px"],
-        ),
-        rx.box(
-            option_select(
-                S.status_options, value=S.status, on_change=S.set_status, test_id="filter-status"
+    """The saved filters (a select on a phone, where four tabs do not fit), the search and
+    the status; below them, right above the list, its order."""
+    return rx.vstack(
+        rx.flex(
+            rx.box(
+                rx.segmented_control.root(
+                    *[
+                        rx.segmented_control.item(label, value=value, data_testid=f"view-{value}")
+                        for value, label in VIEW_LABELS
+                    ],
+                    value=S.view,
+                    on_change=S.set_view,
+                    size="2",
+                ),
+                display=["none", "block"],
             ),
-            width=["100%", "100%", "180px"],
+            rx.box(
+                option_select(VIEW_LABELS, value=S.view, on_change=S.set_view, test_id="view"),
+                display=["block", "none"],
+                width="100%",
+            ),
+            rx.spacer(),
+            search_box(
+                "Reference, title or customer",
+                S.q,
+                S.set_q,
+                "query-search",
+                width=["100%", "100%", "260px"],
+            ),
+            rx.box(
+                option_select(
+                    S.status_options,
+                    value=S.status,
+                    on_change=S.set_status,
+                    test_id="filter-status",
+                ),
+                width=["100%", "100%", "180px"],
+            ),
+            gap="12px",
+            wrap="wrap",
+            align="center",
+            width="100%",
         ),
-        rx.box(
-            option_select(SORT_OPTIONS, value=S.sort, on_change=S.set_sort, test_id="sort"),
-            width=["100%", "100%", "190px"],
+        rx.flex(
+            muted("Order", size="2", shade=11, display=["none", "none", "block"]),
+            rx.box(
+                option_select(SORT_OPTIONS, value=S.sort, on_change=S.set_sort, test_id="sort"),
+                width=["100%", "100%", "190px"],
+            ),
+            gap="8px",
+            align="center",
+            justify="end",
+            width="100%",
         ),
-        gap="12px",
-        wrap="wrap",
-        align="center",
+        spacing="3",
         width="100%",
     )
 
@@ -228,8 +255,7 @@ def _table() -> rx.Component:
         rx.box(
             data_table(
                 [
-                    ("Reference", "left"),
-                    ("Title", "left"),
+                    ("Query", "left"),
                     ("Customer", "left"),
                     ("Travel", "left"),
                     ("Status", "left"),

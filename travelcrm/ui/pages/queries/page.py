@@ -265,6 +265,7 @@ def _note_form() -> rx.Component:
                 rx.segmented_control.item(
                     rx.hstack(rx.icon("sticky-note", size=13), "Note", spacing="1", align="center"),
                     value="note",
+                    data_testid="note-kind-note",
                 ),
                 rx.segmented_control.item(
                     rx.hstack(rx.icon("phone-call", size=13), "Call", spacing="1", align="center"),
@@ -274,6 +275,7 @@ def _note_form() -> rx.Component:
                 rx.segmented_control.item(
                     rx.hstack(rx.icon("mail", size=13), "Email", spacing="1", align="center"),
                     value="email",
+                    data_testid="note-kind-email",
                 ),
                 value=S.note_kind,
                 on_change=S.set_note_kind,

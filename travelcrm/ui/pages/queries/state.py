@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.locale import datetime_text
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -28,7 +29,6 @@ from travelcrm.queries.sla import sla_status
 from travelcrm.timeline import services as timeline
 from travelcrm.timeline.schemas import NoteIn
 from travelcrm.ui import routes
-from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.money import format_money
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
@@ -137,7 +137,7 @@ def details_of(query: QueryPublic, timezone: str) -> list[Detail]:
         ("Priority", PRIORITY_LABELS.get(query.priority.value, query.priority.value)),
         ("Source", SOURCE_LABELS.get(query.source.value, query.source.value)),
         ("External ref", query.external_ref or ""),
-        ("Received", local_time(query.created_at, timezone)),
+        ("Received", datetime_text(query.created_at, timezone)),
         ("Lost because", query.lost_reason or ""),
     ]
     return [Detail(label, value) for label, value in rows if value]

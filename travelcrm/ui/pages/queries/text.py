@@ -10,7 +10,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from travelcrm.core.clock import as_utc, utcnow
-from travelcrm.core.locale import datetime_text, month_text, range_text
+from travelcrm.core.locale import datetime_text, month_text, range_text, short_range_text
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -104,17 +104,25 @@ class QueryListRow:
     sla: str
     sla_tone: str
     created: str
-    travel: str = ""  # "10 Feb 2027 - 16 Feb 2027", "Feb 2027, 5 nights", "" when not known
+    travel: str = ""  # "10-16 Feb 2027", "Feb 2027, 5 nights", "" when not known
 
 
 def nights_text(nights: int) -> str:
     return f"{nights} night{'s' if nights != 1 else ''}"
 
 
-def travel_text(start: date | None, end: date | None, month: str | None, nights: int | None) -> str:
-    """When the trip is, in the agency's locale: its dates, else its month (and nights)."""
+def travel_text(
+    start: date | None,
+    end: date | None,
+    month: str | None,
+    nights: int | None,
+    *,
+    short: bool = False,
+) -> str:
+    """When the trip is, in the agency's locale: its dates (`short`: as a list column has
+    room for, "11-14 Feb 2027"), else its month (and nights)."""
     if start or end:
-        return range_text(start, end)
+        return short_range_text(start, end) if short else range_text(start, end)
     if month:
         try:
             year, number = (int(part) for part in month.split("-"))
@@ -235,7 +243,9 @@ def query_list_row(
         sla=sla,
         sla_tone=sla_tone(item.breached, item.response_due_at, now) if sla else "",
         created=local_date(item.created_at, timezone),
-        travel=travel_text(item.start_date, item.end_date, item.travel_month, item.nights),
+        travel=travel_text(
+            item.start_date, item.end_date, item.travel_month, item.nights, short=True
+        ),
     )
 
 
