@@ -204,7 +204,7 @@ def _filters() -> rx.Component:
                 display=["block", "none"],
                 width="100%",
             ),
-            rx.spacer(),
+            rx.spacer(display=["none", "block"]),
             search_box(
                 "Reference, title or customer",
                 S.q,
