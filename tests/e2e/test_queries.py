@@ -2,8 +2,11 @@
 shows the duplicate), add a traveller, capture a query for them (a missing child's age is named
 on its field), see it assigned to the online agent with its SLA clock, log a call, move it on
 the board by drag and drop (a refused move names the allowed states; "Lost" asks why), find it
-in the list, and the managers' workload page. Screenshots: customer-duplicates, customer, query-new,
-query-detail, queries-board, queries-list, queries-workload."""
+in the list, and the managers' workload page. The agent's loop: the list by urgency with its
+view in the address (kept across a reload and the way back), cards with status and SLA on a
+phone, the customer's phone and email as links, @mention suggestions, the reply box only for
+calls and emails. Screenshots: customer-duplicates, customer, query-new, query-detail,
+queries-board, queries-list, queries-workload, queries-urgent(-phone), query-loop(-phone)."""
 
 from __future__ import annotations
 
@@ -141,7 +144,9 @@ def test_a_customer_and_their_query_from_capture_to_the_board(page, harness, sho
     header = page.get_by_test_id("query-header")
     expect(header).to_contain_text(customer)
     expect(page.get_by_test_id("reassign")).not_to_have_text("Reassign to…")
-    expect(page.get_by_test_id("sla-clock")).to_have_text(re.compile(r"^\S+( \S+)? left$"))
+    expect(page.get_by_test_id("sla-clock")).to_have_text(
+        re.compile(r"^\S+( \S+)? left( in working hours)?$")
+    )
     expect(page.get_by_test_id("query-details")).to_contain_text("1 child")
     timeline = page.get_by_test_id("timeline")
     expect(timeline).to_contain_text("Assigned to ")
@@ -152,13 +157,13 @@ def test_a_customer_and_their_query_from_capture_to_the_board(page, harness, sho
     expect(page.get_by_test_id("counts-as-reply")).to_be_checked()
     page.get_by_test_id("note-body").fill("Called Meera: sending three Goa options by evening.")
     page.get_by_test_id("add-note").click()
-    _toast(page, "Call logged.")
+    _toast(page, "Call logged: the reply clock starts again.")
     expect(timeline.get_by_test_id("timeline-entry").first).to_contain_text(
         "Call logged", timeout=TIMEOUT
     )
     expect(timeline).to_contain_text("sending three Goa options")
     expect(page.get_by_test_id("note-body")).to_have_value("")  # ready for the next one
-    expect(page.get_by_test_id("counts-as-reply")).to_be_checked()
+    expect(page.get_by_test_id("counts-as-reply")).to_have_count(0)  # a note again
     _settle(page)
     shot(page, "query-detail")
 
@@ -346,3 +351,224 @@ def test_a_manager_keeps_holidays_and_lost_reasons_in_the_query_settings(browser
             shot(page, "queries-settings")
         finally:
             context.close()
+
+
+# ---- the agent's loop --------------------------------------------------------------------------
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1440, "height": 900}
+
+
+def _signed_in_tab(browser: Any, harness: Any, login: tuple[str, str], viewport: dict[str, int]):
+    context = browser.new_context(viewport=viewport)
+    response = context.request.post(
+        f"{backend_url(harness)}/api/auth/login", data={"email": login[0], "password": login[1]}
+    )
+    assert response.status == 200, response.text()
+    return context, context.new_page()
+
+
+def _loop_data(tag: str) -> dict[str, str]:
+    """In the demo agency: a colleague to mention and a customer with a phone and an email
+    who asked for a trip (a fresh query, its reply owed)."""
+    from sqlmodel import select
+
+    from tests.queries.factories import member, trip
+    from travelcrm.accounts.models import User
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.customers import services as customers
+    from travelcrm.customers.schemas import CustomerCreate
+    from travelcrm.db import system_scope, tenant_scope
+    from travelcrm.queries import services as queries
+    from travelcrm.tenants.models import Tenant
+
+    with system_scope() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "sunrise-holidays")).one()
+        owner = session.exec(select(User).where(User.email == OWNER_EMAIL)).one()
+    ctx = TenantContext(tenant.id, owner.id, Role.OWNER)
+    colleague = f"Zubin Q{tag}"
+    member(ctx, colleague, role=Role.AGENT, online=False)
+    phone = f"+91 97{secrets.randbelow(10**8):08d}"
+    with tenant_scope(ctx) as session:
+        customer = customers.create_customer(
+            session,
+            ctx,
+            data=CustomerCreate(
+                name=f"Kavya Rao {tag}", email=f"kavya.{tag}@example.com", phone=phone
+            ),
+        )
+        query, _created = queries.create_query(
+            session, ctx, data=trip(contact=None, customer_id=customer.id)
+        )
+        return {
+            "query": str(query.id),
+            "email": customer.email or "",
+            "tel": f"tel:{customer.phone}",
+            "colleague": colleague,
+        }
+
+
+def _urgent_references(limit: int) -> list[str]:
+    """The first queries of the demo agency by urgency, as the owner's list has them."""
+    from sqlmodel import select
+
+    from travelcrm.accounts.models import User
+    from travelcrm.core.pagination import PageParams
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import system_scope, tenant_scope
+    from travelcrm.queries import services as queries
+    from travelcrm.queries.schemas import QueryFilter
+    from travelcrm.tenants.models import Tenant
+
+    with system_scope() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == "sunrise-holidays")).one()
+        owner = session.exec(select(User).where(User.email == OWNER_EMAIL)).one()
+    ctx = TenantContext(tenant.id, owner.id, Role.OWNER)
+    with tenant_scope(ctx) as session:
+        found = queries.list_queries(
+            session, ctx, filters=QueryFilter(), page=PageParams(limit, None), sort="urgency"
+        )
+    return [item.reference for item in found.items]
+
+
+def test_the_list_keeps_its_view_in_the_address_and_sorts_by_urgency(browser, harness, shot):
+    context, page = _signed_in_tab(browser, harness, (OWNER_EMAIL, DEMO_LOGINS[0][3]), DESK)
+    try:
+        page.goto(_url(harness, "/queries"))
+        expect(page.get_by_test_id("page-title")).to_have_text("Queries", timeout=TIMEOUT)
+        rows = page.get_by_test_id("query-row")
+        expect(rows.first).to_be_visible(timeout=TIMEOUT)
+        page.get_by_test_id("view-all").click()
+        page.get_by_test_id("sort").click()
+        page.get_by_role("option", name="Most urgent first").click()
+        expect(page).to_have_url(re.compile(r"/queries\?view=all&sort=urgency$"), timeout=TIMEOUT)
+
+        # the most urgent first: the overdue ones lead, as the service orders them
+        expected = _urgent_references(5)
+        links = page.get_by_test_id("query-link")
+        expect(links.nth(len(expected) - 1)).to_be_visible(timeout=TIMEOUT)
+        expect(links.first).to_have_text(expected[0], timeout=TIMEOUT)
+        assert [links.nth(i).inner_text() for i in range(len(expected))] == expected
+        clocks = [
+            t.strip() for t in page.get_by_test_id("queries").locator("tbody tr").all_inner_texts()
+        ]
+        late = [("breached" in c) for c in clocks]
+        assert late == sorted(late, reverse=True), "an overdue query below one still in time"
+        expect(page.get_by_test_id("query-travel").first).to_be_visible()
+        _settle(page)
+        shot(page, "queries-urgent")
+
+        # a search and a status join the address; a reload shows the same list
+        page.get_by_test_id("query-search").fill("Goa")
+        expect(page).to_have_url(re.compile(r"[?&]q=Goa(&|$)"), timeout=TIMEOUT)
+        page.reload()
+        expect(page.get_by_test_id("view-all")).to_have_attribute(
+            "data-state", "on", timeout=TIMEOUT
+        )
+        expect(page.get_by_test_id("sort")).to_have_text("Most urgent first")
+        expect(page.get_by_test_id("query-search")).to_have_value("Goa")
+        expect(page).to_have_url(re.compile(r"view=all&q=Goa&sort=urgency$"))
+
+        # a query, then Back: the list as it was
+        first = rows.first.get_by_test_id("query-link")
+        expect(first).to_be_visible(timeout=TIMEOUT)
+        first.click()
+        expect(page).to_have_url(re.compile(r"/queries/[0-9a-f-]{36}$"), timeout=TIMEOUT)
+        expect(page.get_by_test_id("query-header")).to_be_visible(timeout=TIMEOUT)
+        page.go_back()
+        expect(page).to_have_url(re.compile(r"view=all&q=Goa&sort=urgency$"), timeout=TIMEOUT)
+        expect(page.get_by_test_id("sort")).to_have_text("Most urgent first", timeout=TIMEOUT)
+        expect(page.get_by_test_id("query-search")).to_have_value("Goa")
+    finally:
+        context.close()
+
+
+def test_a_phone_shows_each_querys_status_and_sla_clock(browser, harness, shot):
+    context, page = _signed_in_tab(browser, harness, (OWNER_EMAIL, DEMO_LOGINS[0][3]), PHONE)
+    try:
+        page.goto(_url(harness, "/queries?view=all&sort=urgency"))
+        cards = page.get_by_test_id("query-card")
+        expect(cards.first).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_test_id("queries")).not_to_be_visible()  # no table to scroll
+        card = cards.first
+        expect(card.get_by_test_id("card-sla")).to_be_visible()
+        expect(card.locator(".rt-Badge").first).to_be_visible()  # the status
+        for element in (card, card.get_by_test_id("card-sla")):
+            box = element.bounding_box()
+            assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+        _settle(page)
+        shot(page, "queries-urgent-phone")
+    finally:
+        context.close()
+
+
+def test_the_query_page_has_the_customers_links_mentions_and_one_reply_box(browser, harness, shot):
+    tag = secrets.token_hex(2)
+    data = _loop_data(tag)
+    context, page = _signed_in_tab(browser, harness, (OWNER_EMAIL, DEMO_LOGINS[0][3]), DESK)
+    try:
+        page.goto(_url(harness, f"/queries/{data['query']}"))
+        expect(page.get_by_test_id("query-header")).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_test_id("customer-phone")).to_have_attribute("href", data["tel"])
+        expect(page.get_by_test_id("customer-email")).to_have_attribute(
+            "href", f"mailto:{data['email']}"
+        )
+        # one clock: the time left and the due time side by side, no second due time below
+        expect(page.get_by_test_id("sla-clock")).to_contain_text("left")
+        expect(page.get_by_test_id("sla-due")).to_have_text(re.compile(r"^due \w{3}, "))
+        expect(page.get_by_test_id("query-details")).not_to_contain_text("Reply due")
+
+        # the reply box: not on a note; on a call, ticked; gone again once the call is saved
+        box = page.get_by_test_id("counts-as-reply")
+        expect(box).to_have_count(0)
+        page.get_by_test_id("note-kind-call").click()
+        expect(box).to_be_checked(timeout=TIMEOUT)
+        page.get_by_test_id("note-body").fill(f"Called Kavya {tag}: options by tonight.")
+        page.get_by_test_id("add-note").click()
+        _toast(page, "Call logged: the reply clock starts again.")
+        expect(page.get_by_test_id("note-body")).to_have_value("", timeout=TIMEOUT)
+        expect(box).to_have_count(0)
+        page.get_by_test_id("note-kind-email").click()
+        expect(box).to_be_visible(timeout=TIMEOUT)
+        page.get_by_test_id("note-kind-note").click()
+        expect(box).to_have_count(0, timeout=TIMEOUT)
+
+        # @mention suggestions: the agency's people whose name starts with what is typed
+        body = page.get_by_test_id("note-body")
+        body.click()
+        body.press_sequentially("Please call back, @zub", delay=30)
+        choice = page.get_by_test_id("mention-choice").filter(has_text=data["colleague"])
+        expect(choice).to_be_visible(timeout=TIMEOUT)
+        page.wait_for_timeout(300)
+        _settle_pointer(page)
+        shot(page, "query-loop")
+        choice.click()
+        expect(body).to_have_value(f"Please call back, @{data['colleague']} ", timeout=TIMEOUT)
+        expect(page.get_by_test_id("mention-choice")).to_have_count(0)
+        page.get_by_test_id("add-note").click()
+        _toast(page, "Note added.")
+        expect(page.get_by_test_id("timeline")).to_contain_text(f"@{data['colleague']}")
+    finally:
+        context.close()
+
+    context, page = _signed_in_tab(browser, harness, (OWNER_EMAIL, DEMO_LOGINS[0][3]), PHONE)
+    try:
+        page.goto(_url(harness, f"/queries/{data['query']}"))
+        expect(page.get_by_test_id("customer-phone")).to_be_visible(timeout=TIMEOUT)
+        expect(page.get_by_test_id("sla-due")).to_be_visible()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"the page is {width} px wide on a 390 px phone"
+        _settle(page)
+        shot(page, "query-loop-phone")
+    finally:
+        context.close()
+
+
+def _settle_pointer(page: Page) -> None:
+    """Before a screenshot that shows something open: no toasts over it, the pointer away."""
+    page.mouse.move(0, 0)
+    expect(page.locator("[data-sonner-toast]")).to_have_count(0, timeout=TIMEOUT)

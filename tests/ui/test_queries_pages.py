@@ -656,6 +656,7 @@ HANDLERS: list[tuple[type, str, tuple[Any, ...]]] = [
     (QueriesState, "set_view", ("all",)),
     (QueriesState, "set_q", ("goa",)),
     (QueriesState, "set_status", ("pending",)),
+    (QueriesState, "set_sort", ("urgency",)),
     (QueriesState, "clear_filters", ()),
     (QueriesState, "next_page", ()),
     (QueriesState, "previous_page", ()),

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo, available_timezones
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date as babel_date
-from babel.dates import get_timezone_location
+from babel.dates import format_interval, format_skeleton, format_time, get_timezone_location
 from babel.numbers import (
     format_currency,
     format_decimal,
@@ -115,6 +115,34 @@ def range_text(start: date | None, end: date | None, *, locale: str | None = Non
     if start is None or end is None:
         return date_text(start or end, locale=locale)
     return f"{date_text(start, locale=locale)} {DASH} {date_text(end, locale=locale)}"
+
+
+def short_range_text(start: date | None, end: date | None, *, locale: str | None = None) -> str:
+    """A range as short as the locale writes it, for narrow columns: "11-14 Feb 2027",
+    "27 Feb - 5 Mar 2027" (en-IN), "Feb 11 - 14, 2027" (en-US); one date when only one is
+    known (or both are the same day)."""
+    if start is None or end is None or end < start:
+        return range_text(start, end, locale=locale)
+    return format_interval(start, end, "yMMMd", locale=current_locale(locale))
+
+
+def month_text(value: date | None, *, locale: str | None = None) -> str:
+    """ "Feb 2027" (en-IN, en-US), "Feb. 2027" (de-DE): a month without its day; "" for None."""
+    if value is None:
+        return ""
+    return format_skeleton("yMMM", value, locale=current_locale(locale))
+
+
+def datetime_text(value: datetime | None, timezone: str, *, locale: str | None = None) -> str:
+    """A stored UTC instant as the agency reads it, with the weekday: "Tue, 8 Dec 2026, 10:00 AM"
+    (en-IN in Asia/Kolkata), "Di., 8. Dez. 2026, 10:00" (de-DE); "" for None."""
+    if value is None:
+        return ""
+    aware = value if value.tzinfo else value.replace(tzinfo=UTC)
+    local = aware.astimezone(ZoneInfo(timezone))
+    loc = current_locale(locale)
+    day = format_skeleton("yMMMEd", local, locale=loc)
+    return f"{day}, {format_time(local, 'short', locale=loc)}"
 
 
 # ---- choices people pick by name (never typed codes) ------------------------------------------

@@ -71,6 +71,7 @@ from travelcrm.queries.schemas import (
     QueryListItem,
     QueryPublic,
     QuerySettingsIn,
+    QuerySort,
     TransitionIn,
     WorkloadRow,
 )
@@ -249,8 +250,8 @@ def create_query(body: QueryCreate, request: Request, identity: Who) -> Response
     "/queries",
     response_model=Envelope[list[QueryListItem]],
     responses=problem_responses(401, 403, 422),
-    summary="Queries, newest first, filtered (agents see their own and unassigned ones unless "
-    "the agency lets them see all)",
+    summary="Queries, newest first or by urgency, filtered (agents see their own and "
+    "unassigned ones unless the agency lets them see all)",
 )
 async def list_queries(
     work: Annotated[TenantWork, Depends(tenant_work)],
@@ -274,6 +275,10 @@ async def list_queries(
         Literal["my_open", "breaching", "unassigned"] | None,
         Query(description="A saved filter"),
     ] = None,
+    sort: Annotated[
+        QuerySort,
+        Query(description='"newest" first, or by "urgency": the reply due soonest first'),
+    ] = "newest",
 ) -> Response:
     filters = QueryFilter(
         status=list(dict.fromkeys(status or [])),
@@ -287,7 +292,9 @@ async def list_queries(
         view=view,
     )
     found = await work.run(
-        lambda session, ctx: services.list_queries(session, ctx, filters=filters, page=page)
+        lambda session, ctx: services.list_queries(
+            session, ctx, filters=filters, page=page, sort=sort
+        )
     )
     return json_envelope(found.items, next_cursor=found.next_cursor, limit=page.limit)
 

@@ -85,6 +85,8 @@ class QueryPublic(BaseModel):
     reference: str  # "Q-1042"
     customer_id: uuid.UUID
     customer_name: str
+    customer_email: str | None = None
+    customer_phone: str | None = None  # E.164
     status: QueryStatus
     source: QueryChannel
     external_ref: str | None
@@ -140,6 +142,15 @@ class QueryListItem(BaseModel):
     breached: bool
     created_at: UtcDatetime
     row_version: int
+    start_date: date | None = None
+    end_date: date | None = None
+    travel_month: str | None = None  # "2027-02" when no dates yet
+    nights: int | None = None
+
+
+# how a list of queries is ordered: newest first, or the reply due soonest first (overdue ones
+# at the top; those owing no reply after the rest, newest first)
+QuerySort = Literal["newest", "urgency"]
 
 
 class QueryFilter(BaseModel):

@@ -11,7 +11,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -71,6 +71,7 @@ from travelcrm.queries.schemas import (
     QueryListItem,
     QueryPublic,
     QuerySettingsIn,
+    QuerySort,
     WorkloadRow,
 )
 from travelcrm.queries.sla import (
@@ -527,6 +528,8 @@ def to_public(
         reference=reference(query.number),
         customer_id=query.customer_id,
         customer_name=customer.name,
+        customer_email=customer.email,
+        customer_phone=customer.phone,
         status=QueryStatus(query.status),
         source=QueryChannel(query.source),
         external_ref=query.external_ref,
@@ -630,6 +633,10 @@ def list_select(ctx: TenantContext) -> sa.Select[Any]:
             q.c.breached_at,
             q.c.created_at,
             q.c.row_version,
+            q.c.start_date,
+            q.c.end_date,
+            q.c.travel_month,
+            q.c.nights,
         )
         .join(c, sa.and_(c.c.tenant_id == q.c.tenant_id, c.c.id == q.c.customer_id))
         .outerjoin(u, u.c.id == q.c.assigned_to)
@@ -658,6 +665,10 @@ def list_item(r: Any, now: datetime) -> QueryListItem:
         ),
         created_at=r.created_at,
         row_version=r.row_version,
+        start_date=r.start_date,
+        end_date=r.end_date,
+        travel_month=r.travel_month,
+        nights=r.nights,
     )
 
 
@@ -673,10 +684,11 @@ def list_queries(
     *,
     filters: QueryFilter,
     page: PageParams,
+    sort: QuerySort = "newest",
     now: datetime | None = None,
 ) -> QueryPage:
-    """Newest first, filtered; one statement for the rows, with the customers' and the
-    assignees' names joined, whatever the page size."""
+    """Filtered, newest first or by urgency (`sort`, see `_by_urgency`); one statement for
+    the rows, with the customers' and the assignees' names joined, whatever the page size."""
     require(ctx, Action.QUERIES_VIEW)
     now = now or utcnow()
     q = Query.__table__  # type: ignore[attr-defined]
@@ -723,17 +735,57 @@ def list_queries(
             matches.append(q.c.number == int(number))
         statement = statement.where(sa.or_(*matches))
     rows: list[Any]
-    rows, next_cursor = keyset_page(
+    if sort == "urgency":
+        rows, next_cursor = _by_urgency(session, statement, page)
+    else:
+        rows, next_cursor = keyset_page(
+            session,
+            statement,  # type: ignore[arg-type]  # plain rows, run by rows_of
+            order_by=[q.c.created_at, q.c.id],
+            key=lambda r: [as_utc(r.created_at).isoformat(), str(r.id)],
+            params=page,
+            descending=True,
+            convert=[datetime.fromisoformat, uuid.UUID],
+            rows_of=lambda final: scoped_rows(session, final),
+        )
+    return QueryPage([list_item(r, now) for r in rows], next_cursor)
+
+
+# after every due time: where the queries that owe no reply sort by urgency
+_NO_REPLY_OWED = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def _owes_reply(r: Any) -> bool:
+    return r.response_due_at is not None and r.status in _AWAITING_REPLY
+
+
+def _by_urgency(
+    session: Session, statement: sa.Select[Any], page: PageParams
+) -> tuple[list[Any], str | None]:
+    """The reply due soonest first, so the overdue ones lead (the longest overdue first);
+    equal due times oldest query first. Queries that owe no reply (drafts, on hold, closed)
+    come after all of them, newest first. Keyset paging over (due time or a far-future
+    stand-in, the number or minus it): pages stay stable while queries are added."""
+    q = Query.__table__  # type: ignore[attr-defined]
+    owed = sa.and_(q.c.status.in_(_AWAITING_REPLY), q.c.response_due_at.is_not(None))
+    due = sa.case(
+        (owed, q.c.response_due_at),
+        else_=sa.literal(_NO_REPLY_OWED, q.c.response_due_at.type),
+    )
+    turn = sa.case((owed, q.c.number), else_=-q.c.number)
+    return keyset_page(
         session,
         statement,  # type: ignore[arg-type]  # plain rows, run by rows_of
-        order_by=[q.c.created_at, q.c.id],
-        key=lambda r: [as_utc(r.created_at).isoformat(), str(r.id)],
+        order_by=[due, turn],
+        key=lambda r: (
+            [as_utc(r.response_due_at).isoformat(), r.number]
+            if _owes_reply(r)
+            else [_NO_REPLY_OWED.isoformat(), -r.number]
+        ),
         params=page,
-        descending=True,
-        convert=[datetime.fromisoformat, uuid.UUID],
+        convert=[datetime.fromisoformat, int],
         rows_of=lambda final: scoped_rows(session, final),
     )
-    return QueryPage([list_item(r, now) for r in rows], next_cursor)
 
 
 # ---- the pipeline ------------------------------------------------------------------------------
@@ -1158,7 +1210,7 @@ def add_note(
 ) -> TimelineEvent:
     """A note or a logged call/email on the query. `@Name` mentions tell those colleagues by
     email. A call or email to the customer by the assignee answers the SLA: the follow-up
-    clock starts."""
+    clock starts (a note never does, ticked or not)."""
     require(ctx, Action.QUERIES_EDIT)
     now = now or utcnow()
     query = get_query(session, ctx, query_id=query_id)
@@ -1172,7 +1224,9 @@ def add_note(
         data={"mentions": [str(u.id) for u in mentioned]},
         now=now,
     )
-    if data.counts_as_reply and query.status in _AWAITING_REPLY:
+    # only a call or an email reaches the customer: a note for colleagues never answers the SLA
+    answers = data.counts_as_reply and data.kind in ("call", "email")
+    if answers and query.status in _AWAITING_REPLY:
         found = rules(session, ctx)
         if query.first_response_at is None:
             query.first_response_at = now

@@ -157,8 +157,14 @@ def move_subject(
     return moved
 
 
+def _named(body: str, name: str) -> bool:
+    """`@name` in `body` as a whole (any case): "@Aadil Khan," yes, "@Aadil Khanna" no."""
+    return re.search(rf"@{re.escape(name)}(?![\w])", body, re.IGNORECASE) is not None
+
+
 def mentioned(session: Session, body: str) -> list[User]:
-    """Colleagues named `@First` or `@First Last` in `body` (active members of this agency)."""
+    """Colleagues named `@First`, `@First Last` or by their whole name (as the note form's
+    suggestions write it) in `body` (active members of this agency)."""
     wanted = {m.lower() for m in _MENTION.findall(body)}
     if not wanted:
         return []
@@ -166,6 +172,17 @@ def mentioned(session: Session, body: str) -> list[User]:
     for user in accounts.active_members(session):
         full = user.name.lower()
         first = full.split()[0] if full.split() else full
-        if full in wanted or first in wanted or any(w.startswith(full) for w in wanted):
+        if (
+            full in wanted
+            or first in wanted
+            or any(w.startswith(full) for w in wanted)
+            or (full and _named(body, full))
+        ):
             found.append(user)
     return found
+
+
+def mention_names(session: Session) -> list[str]:
+    """The names a note may mention (`@Name`): the agency's active members, by name."""
+    names = {user.name.strip() for user in accounts.active_members(session)}
+    return sorted((n for n in names if n), key=str.lower)

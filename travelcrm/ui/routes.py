@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 from travelcrm.core.permissions import Action, Role, can
 
@@ -86,6 +87,13 @@ def rate_list(rate_list_id: object) -> str:
 
 def rate_import(rate_list_id: object) -> str:
     return RATE_IMPORT.replace("[id]", str(rate_list_id))
+
+
+def queries_view(**params: str) -> str:
+    """The queries list showing a view, e.g. /queries?view=breaching&sort=urgency (blank
+    params are left out)."""
+    query = urlencode({name: value for name, value in params.items() if value})
+    return f"{QUERIES}?{query}" if query else QUERIES
 
 
 def query(query_id: object) -> str:

@@ -4,6 +4,8 @@ add a note or log a call or email."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 from reflex.vars import ObjectVar
 
@@ -96,6 +98,40 @@ def _fact(icon: str, label: str, content: rx.Component) -> rx.Component:
     )
 
 
+def _contact_link(icon: str, label: rx.Var[str] | str, href: Any, test_id: str) -> rx.Component:
+    return rx.link(
+        rx.hstack(
+            rx.icon(icon, size=13),
+            rx.text(label, size="2", white_space="nowrap"),
+            spacing="1",
+            align="center",
+        ),
+        href=href,
+        underline="hover",
+        data_testid=test_id,
+    )
+
+
+def _contact() -> rx.Component:
+    """The customer's phone and email, a tap away (a call on a phone, a new email)."""
+    return rx.flex(
+        rx.cond(
+            S.customer_phone != "",
+            _contact_link("phone", S.customer_phone, S.customer_tel, "customer-phone"),
+        ),
+        rx.cond(
+            S.customer_email != "",
+            _contact_link("mail", S.customer_email, "mailto:" + S.customer_email, "customer-email"),
+        ),
+        rx.cond(
+            (S.customer_phone == "") & (S.customer_email == ""),
+            muted("No phone or email on file", size="1", shade=10),
+        ),
+        gap="4px 14px",
+        wrap="wrap",
+    )
+
+
 def _header() -> rx.Component:
     return rx.vstack(
         back_link("Queries", routes.QUERIES, "back-to-queries"),
@@ -113,12 +149,17 @@ def _header() -> rx.Component:
                 _fact(
                     "user-round",
                     "Customer",
-                    rx.link(
-                        S.customer_name,
-                        href=S.customer_href,
-                        weight="medium",
-                        size="3",
-                        data_testid="query-customer",
+                    rx.vstack(
+                        rx.link(
+                            S.customer_name,
+                            href=S.customer_href,
+                            weight="medium",
+                            size="3",
+                            data_testid="query-customer",
+                        ),
+                        _contact(),
+                        spacing="1",
+                        align="start",
                     ),
                 ),
                 _fact(
@@ -126,7 +167,12 @@ def _header() -> rx.Component:
                     "Reply SLA",
                     rx.cond(
                         S.sla != "",
-                        sla_chip(S.sla, S.sla_tone, size="2", test_id="sla-clock"),
+                        rx.vstack(
+                            sla_chip(S.sla, S.sla_tone, size="2", test_id="sla-clock"),
+                            muted(S.sla_due, size="1", shade=11, data_testid="sla-due"),
+                            spacing="1",
+                            align="start",
+                        ),
                         muted("No reply owed", shade=10, data_testid="sla-clock"),
                     ),
                 ),
@@ -183,6 +229,35 @@ def _details() -> rx.Component:
     )
 
 
+def _mention_choices() -> rx.Component:
+    """Colleagues an "@..." being typed may mean; a click writes their whole name."""
+    return rx.cond(
+        S.mention_choices.length() > 0,  # type: ignore[attr-defined]
+        rx.flex(
+            muted("Mention", size="1", shade=10),
+            rx.foreach(
+                S.mention_choices,
+                lambda name: rx.button(
+                    rx.icon("at-sign", size=12),
+                    name,
+                    type="button",
+                    variant="soft",
+                    size="1",
+                    on_click=S.pick_mention(name),  # type: ignore[operator]
+                    data_testid="mention-choice",
+                ),
+            ),
+            gap="6px",
+            wrap="wrap",
+            align="center",
+            width="100%",
+            role="listbox",
+            aria_label="Colleagues to mention",
+            data_testid="mention-choices",
+        ),
+    )
+
+
 def _note_form() -> rx.Component:
     return form(
         rx.vstack(
@@ -190,6 +265,7 @@ def _note_form() -> rx.Component:
                 rx.segmented_control.item(
                     rx.hstack(rx.icon("sticky-note", size=13), "Note", spacing="1", align="center"),
                     value="note",
+                    data_testid="note-kind-note",
                 ),
                 rx.segmented_control.item(
                     rx.hstack(rx.icon("phone-call", size=13), "Call", spacing="1", align="center"),
@@ -199,6 +275,7 @@ def _note_form() -> rx.Component:
                 rx.segmented_control.item(
                     rx.hstack(rx.icon("mail", size=13), "Email", spacing="1", align="center"),
                     value="email",
+                    data_testid="note-kind-email",
                 ),
                 value=S.note_kind,
                 on_change=S.set_note_kind,
@@ -206,35 +283,43 @@ def _note_form() -> rx.Component:
             ),
             rx.text_area(
                 name="body",
+                id="note-body",
+                value=S.note_body,
+                on_change=S.set_note_body,
+                debounce_timeout=150,
                 placeholder=rx.match(
                     S.note_kind,
                     ("call", "What was said on the call"),
                     ("email", "What the email said"),
-                    "A note for colleagues; @Name tells them",
+                    "A note for colleagues; type @ to tell one of them",
                 ),
                 rows="3",
                 width="100%",
                 resize="vertical",
                 data_testid="note-body",
             ),
+            _mention_choices(),
             rx.cond(
                 S.note_error != "",
                 rx.text(S.note_error, size="1", color=rx.color("red", 11)),
             ),
             rx.hstack(
-                rx.text(
-                    rx.flex(
-                        rx.checkbox(
-                            checked=S.counts_as_reply,
-                            on_change=S.set_counts_as_reply,
-                            data_testid="counts-as-reply",
+                rx.cond(
+                    S.reaches_customer,
+                    rx.text(
+                        rx.flex(
+                            rx.checkbox(
+                                checked=S.counts_as_reply,
+                                on_change=S.set_counts_as_reply,
+                                data_testid="counts-as-reply",
+                            ),
+                            "Counts as a reply to the customer (restarts the SLA clock)",
+                            spacing="2",
+                            align="center",
                         ),
-                        "Counts as a reply to the customer (restarts the SLA clock)",
-                        spacing="2",
-                        align="center",
+                        as_="label",
+                        size="2",
                     ),
-                    as_="label",
-                    size="2",
                 ),
                 rx.spacer(),
                 rx.button(

@@ -10,33 +10,42 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 from typing import Any
 
 import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.locale import datetime_text
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import OPEN_STATUSES, QueryStatus
 from travelcrm.queries.schemas import QueryPublic
+from travelcrm.queries.sla import sla_status
+from travelcrm.timeline import services as timeline
 from travelcrm.timeline.schemas import NoteIn
 from travelcrm.ui import routes
-from travelcrm.ui.components.formats import local_time
-from travelcrm.ui.components.money import format_money, format_range
+from travelcrm.ui.components.money import format_money
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.customers.text import readable_phone
 from travelcrm.ui.pages.queries.lost import AsksWhyLost
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_LABELS,
     STATUS_WORDS,
     Option,
     TimelineRow,
+    mention_choices,
+    nights_text,
+    sla_clock,
     sla_tone,
     timeline_row,
+    travel_text,
+    with_mention,
 )
 from travelcrm.ui.record import RecordPage
 
@@ -103,18 +112,11 @@ def move_of(current: str, to: QueryStatus) -> Move:
 
 
 def details_of(query: QueryPublic, timezone: str) -> list[Detail]:
-    """The trip in words, only what is known."""
-    if query.start_date:
-        when = format_range(query.start_date, query.end_date)
-        if query.nights:
-            when += f" ({query.nights} night{'s' if query.nights != 1 else ''})"
-    elif query.travel_month:
-        year, month = query.travel_month.split("-")
-        when = date(int(year), int(month), 1).strftime("%b %Y")
-        if query.nights:
-            when += f", {query.nights} night{'s' if query.nights != 1 else ''}"
-    else:
-        when = ""
+    """The trip in words, only what is known (the reply's due time is the SLA clock's, in
+    the header: one clock)."""
+    when = travel_text(query.start_date, query.end_date, query.travel_month, query.nights)
+    if query.start_date and query.nights:
+        when += f" ({nights_text(query.nights)})"
     who = f"{query.adults} adult{'s' if query.adults != 1 else ''}"
     if query.children:
         ages = ", ".join(str(a) for a in query.child_ages)
@@ -135,8 +137,7 @@ def details_of(query: QueryPublic, timezone: str) -> list[Detail]:
         ("Priority", PRIORITY_LABELS.get(query.priority.value, query.priority.value)),
         ("Source", SOURCE_LABELS.get(query.source.value, query.source.value)),
         ("External ref", query.external_ref or ""),
-        ("Received", local_time(query.created_at, timezone)),
-        ("Reply due", local_time(query.response_due_at, timezone)),
+        ("Received", datetime_text(query.created_at, timezone)),
         ("Lost because", query.lost_reason or ""),
     ]
     return [Detail(label, value) for label, value in rows if value]
@@ -152,11 +153,15 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
     status: str = ""
     status_label: str = ""
     priority: str = ""
-    sla: str = ""
+    sla: str = ""  # "2h 10m left", "breached 35m ago"; "" when no reply is owed
+    sla_due: str = ""  # "due Tue, 8 Dec 2026, 10:00 AM": the same instant as `sla`
     sla_tone: str = ""
     assignee: str = ""
     customer_name: str = ""
     customer_href: str = ""
+    customer_phone: str = ""  # "+91 98123 45678"
+    customer_tel: str = ""  # "tel:+919812345678"
+    customer_email: str = ""
     version: int = 0
     moves: list[Move] = []
     details: list[Detail] = []
@@ -167,9 +172,12 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
     assignee_id: str = ""
     # the note / call form
     note_kind: str = "note"
-    counts_as_reply: bool = False
+    note_body: str = ""
+    counts_as_reply: bool = False  # calls and emails only
     note_error: str = ""
     note_key: int = 0
+    mention_choices: list[str] = []  # the colleagues an "@..." being typed may mean
+    _people: list[str] = []  # the names a note may mention
     # lost: the reason; cancel: a confirmation
     cancel_open: bool = False
 
@@ -177,6 +185,11 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
     def is_open(self) -> bool:
         """Still being worked on: it can be reassigned."""
         return self.status in OPEN_VALUES
+
+    @rx.var
+    def reaches_customer(self) -> bool:
+        """A call or an email, which may be the reply the customer waits for (a note is not)."""
+        return self.note_kind in ("call", "email")
 
     # ---- plumbing -------------------------------------------------------------------------------
 
@@ -196,12 +209,14 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
         self.status = public.status.value
         self.status_label = STATUS_WORDS.get(self.status, self.status)
         self.priority = public.priority.value
-        self.sla = public.sla_label or ""
-        self.sla_tone = sla_tone(public.breached, public.response_due_at) if self.sla else ""
+        self._clock(session, ctx, public)
         self.assignee = public.assigned_to_name or ""
         self.assignee_id = str(public.assigned_to or "")
         self.customer_name = public.customer_name
         self.customer_href = routes.customer(public.customer_id)
+        self.customer_phone = readable_phone(public.customer_phone)
+        self.customer_tel = f"tel:{public.customer_phone}" if public.customer_phone else ""
+        self.customer_email = public.customer_email or ""
         self.version = public.row_version
         self.moves = [
             move_of(self.status, to) for to in MOVE_ORDER if to in set(public.allowed_next)
@@ -210,6 +225,21 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
         self.notes = public.notes or ""
         self.timeline = [timeline_row(e, names, self._timezone) for e in events]
         self.colleagues = [Option(str(user_id), name) for user_id, name in people]
+        self._people = timeline.mention_names(session)
+
+    def _clock(
+        self, session: Session, ctx: TenantContext, public: QueryPublic, now: datetime | None = None
+    ) -> None:
+        """The one SLA clock: the time left and the due time, both from the reply's due time
+        (none when no reply is owed)."""
+        self.sla = self.sla_due = self.sla_tone = ""
+        if not public.sla_label or public.response_due_at is None:
+            return
+        now = now or utcnow()
+        calendar = queries.rules(session, ctx).calendar
+        status = sla_status(calendar, as_utc(public.response_due_at), now)
+        self.sla, self.sla_due = sla_clock(status, now, self._timezone)
+        self.sla_tone = sla_tone(status.breached, public.response_due_at, now)
 
     # ---- loading --------------------------------------------------------------------------------
 
@@ -222,7 +252,8 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
         self.can_edit = can(role, Action.QUERIES_EDIT)
         self.can_assign = can(role, Action.QUERIES_ASSIGN)
         self.lost_open = self.cancel_open = False
-        self.note_kind, self.counts_as_reply, self.note_error = "note", False, ""
+        self._clear_note()
+        self.note_error = ""
         self.query_id = self._page_arg("id")[:64]
         self._loaded()
         return None
@@ -294,37 +325,62 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
     def set_note_kind(self, value: str | list[str]) -> None:
         kind = value if isinstance(value, str) else ""
         self.note_kind = kind if kind in NOTE_KINDS else "note"
-        # a call or an email is usually the reply the customer waits for; a note is not
-        self.counts_as_reply = self.note_kind != "note"
+        # a call or an email is usually the reply the customer waits for; a note never is
+        self.counts_as_reply = self.note_kind in ("call", "email")
 
     @event
     def set_counts_as_reply(self, value: bool) -> None:
-        self.counts_as_reply = bool(value)
+        self.counts_as_reply = bool(value) and self.note_kind in ("call", "email")
+
+    @event
+    def set_note_body(self, value: str) -> None:
+        """As the note is typed: who an "@..." at its end may mean."""
+        self.note_body = str(value)[:5000]
+        self.mention_choices = mention_choices(self.note_body, self._people)
+
+    @event
+    def pick_mention(self, name: str) -> EventSpec | None:
+        """A suggested colleague chosen: their whole name completes the "@...", and the
+        cursor goes back to the end of the note."""
+        if name not in self._people:
+            return None
+        self.note_body = with_mention(self.note_body, name)[:5000]
+        self.mention_choices = []
+        return rx.call_script(
+            "setTimeout(() => { const el = document.getElementById('note-body');"
+            " if (el) { el.focus(); el.setSelectionRange(el.value.length, el.value.length); }"
+            " }, 50)"
+        )
 
     @event
     def add_note(self, form: dict[str, Any]) -> EventSpec | None:
         self.note_error = ""
-        body = str(form.get("body") or "").strip()
+        body = str(form.get("body") or self.note_body or "").strip()
+        kind = self.note_kind if self.note_kind in NOTE_KINDS else "note"
         try:
             data = NoteIn.model_validate(
                 {
-                    "kind": self.note_kind if self.note_kind in NOTE_KINDS else "note",
+                    "kind": kind,
                     "body": body,
-                    "counts_as_reply": self.counts_as_reply,
+                    "counts_as_reply": self.counts_as_reply and kind != "note",
                 }
             )
         except ValidationError:
             self.note_error = "Write what was said (up to 5,000 characters)."
             return None
         said = {"note": "Note added.", "call": "Call logged.", "email": "Email logged."}
+        if data.counts_as_reply:
+            said = {k: f"{v[:-1]}: the reply clock starts again." for k, v in said.items()}
         return self._change(
             lambda session, ctx, query_id: queries.add_note(
                 session, ctx, query_id=query_id, data=data
             ),
             done=said[data.kind],
-            then=self._note_added,
+            then=self._clear_note,
         )
 
-    def _note_added(self) -> None:
-        self.note_key += 1  # an empty form for the next one
-        self.counts_as_reply = self.note_kind != "note"
+    def _clear_note(self) -> None:
+        """An empty note form for the next one: a note again, the reply box cleared."""
+        self.note_key += 1
+        self.note_kind, self.note_body, self.counts_as_reply = "note", "", False
+        self.mention_choices = []

@@ -4,18 +4,20 @@ schema's input (blank -> null, numbers as numbers, lists split on commas)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from travelcrm.core.clock import as_utc, utcnow
+from travelcrm.core.locale import datetime_text, month_text, range_text, short_range_text
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import STATUS_LABELS, QueryStatus, allowed_next
-from travelcrm.queries.schemas import QueryFilter, QueryListItem
-from travelcrm.queries.sla import Priority
+from travelcrm.queries.schemas import QueryFilter, QueryListItem, QuerySort
+from travelcrm.queries.sla import Priority, SlaStatus, format_duration
 from travelcrm.timeline.schemas import TimelineItem
 from travelcrm.ui import routes
 from travelcrm.ui.components.formats import local_date, local_time
@@ -102,6 +104,88 @@ class QueryListRow:
     sla: str
     sla_tone: str
     created: str
+    travel: str = ""  # "10-16 Feb 2027", "Feb 2027, 5 nights", "" when not known
+
+
+def nights_text(nights: int) -> str:
+    return f"{nights} night{'s' if nights != 1 else ''}"
+
+
+def travel_text(
+    start: date | None,
+    end: date | None,
+    month: str | None,
+    nights: int | None,
+    *,
+    short: bool = False,
+) -> str:
+    """When the trip is, in the agency's locale: its dates (`short`: as a list column has
+    room for, "11-14 Feb 2027"), else its month (and nights)."""
+    if start or end:
+        return short_range_text(start, end) if short else range_text(start, end)
+    if month:
+        try:
+            year, number = (int(part) for part in month.split("-"))
+            text = month_text(date(year, number, 1))
+        except ValueError:
+            text = month
+        return f"{text}, {nights_text(nights)}" if nights else text
+    return ""
+
+
+def sla_clock(status: SlaStatus, now: datetime, timezone: str) -> tuple[str, str]:
+    """The query page's one SLA clock, both halves from the same due instant: the time left
+    ("2h 10m left"; "... in working hours" while the clock stops outside them, so that a due
+    time tomorrow morning does not look wrong) or overdue, and the due time in the agency's
+    timezone ("due Tue, 8 Dec 2026, 10:00 AM")."""
+    due = datetime_text(status.due_at, timezone)
+    if status.breached:
+        return status.label, f"was due {due}"
+    label = status.label
+    if as_utc(status.due_at) - as_utc(now) - status.business_time_left >= timedelta(minutes=1):
+        label = f"{format_duration(status.business_time_left)} left in working hours"
+    return label, f"due {due}"
+
+
+# ---- @mentions while a note is written -----------------------------------------------------------
+
+MENTION_CHOICES = 6
+# "@" typed at the start or after a space, then what follows it up to the end of the text
+_TYPING_MENTION = re.compile(r"(?:^|(?<=\s))@([^\s@][^@\n]{0,40}|)$")
+
+
+def typed_mention(body: str) -> str | None:
+    """The name being typed after an "@" at the end of `body` ("" right after the "@"), or
+    None when the text does not end in a mention being written."""
+    found = _TYPING_MENTION.search(body)
+    return found.group(1) if found else None
+
+
+def mention_choices(body: str, people: list[str]) -> list[str]:
+    """The colleagues a mention being typed may mean: their whole name, or one of its words,
+    starts with what was typed (any case); a name typed in full needs no suggestion."""
+    typed = typed_mention(body)
+    if typed is None:
+        return []
+    wanted = typed.lower()
+    chosen = [
+        name
+        for name in people
+        if name.lower() != wanted
+        and (
+            name.lower().startswith(wanted)
+            or (" " not in wanted and any(w.startswith(wanted) for w in name.lower().split()))
+        )
+    ]
+    return chosen[:MENTION_CHOICES]
+
+
+def with_mention(body: str, name: str) -> str:
+    """`body` with the mention being typed at its end completed as "@Name "."""
+    typed = typed_mention(body)
+    if typed is None:
+        return f"{body}{'' if not body or body[-1].isspace() else ' '}@{name} "
+    return f"{body[: len(body) - len(typed) - 1]}@{name} "
 
 
 def short_sla(label: str) -> str:
@@ -159,6 +243,9 @@ def query_list_row(
         sla=sla,
         sla_tone=sla_tone(item.breached, item.response_due_at, now) if sla else "",
         created=local_date(item.created_at, timezone),
+        travel=travel_text(
+            item.start_date, item.end_date, item.travel_month, item.nights, short=True
+        ),
     )
 
 
@@ -299,11 +386,12 @@ def labelled_queries(
     filters: QueryFilter,
     limit: int,
     cursor: str | None = None,
+    sort: QuerySort = "newest",
 ) -> tuple[list[tuple[QueryListItem, str]], str | None]:
-    """One page of queries, each with its SLA words ("Reply due in 2 h"), and the next page's
-    cursor (None on the last page)."""
+    """One page of queries in the `sort` order, each with its SLA words ("2h 10m left"), and
+    the next page's cursor (None on the last page)."""
     page = queries.list_queries(
-        session, ctx, filters=filters, page=PageParams(limit=limit, cursor=cursor)
+        session, ctx, filters=filters, page=PageParams(limit=limit, cursor=cursor), sort=sort
     )
     labels = queries.sla_labels(session, ctx, page.items)
     return [(item, labels.get(item.id, "")) for item in page.items], page.next_cursor
