@@ -758,12 +758,16 @@ def insert_bound(
     """Other databases (SQLite): the rows through the driver's executemany, each value bound
     as SQLAlchemy would bind it (its column type's bind processor) but each distinct object
     only once, where SQLAlchemy's insert works each row out on its own (most of a commit's
-    time). `constants`, `arrays`, `ordinal` and `new_ids` as for `insert_unnested`; no
-    column default is applied, so every column must be given."""
+    time). On SQLite a value that is the same on every row (the constants, and an array of
+    one value) is written once into the statement as a literal rather than bound on each
+    row: binding is most of the driver's work per row. `constants`, `arrays`, `ordinal` and
+    `new_ids` as for `insert_unnested`; no column default is applied, so every column must
+    be given."""
     count = len(next(iter(arrays.values()), []))
     if not count:
         return
     dialect = connection.dialect
+    literals: dict[str, str] = {}  # column -> its value on every row, as an SQL literal
 
     def processor(name: str) -> Callable[[Any], Any] | None:
         bind: Callable[[Any], Any] | None = (
@@ -775,9 +779,13 @@ def insert_bound(
         process = processor(name)
         return value if process is None else process(value)
 
-    columns: dict[str, Iterable[Any]] = {
-        name: itertools.repeat(bound(name, value), count) for name, value in constants.items()
-    }
+    columns: dict[str, Iterable[Any]] = {}
+    for name, value in constants.items():
+        literal = _sqlite_literal(dialect, bound(name, value))
+        if literal is None:
+            columns[name] = itertools.repeat(bound(name, value), count)
+        else:
+            literals[name] = literal
     first = id_run(count)
     process_id = processor(new_ids)
     if process_id is not None and process_id(first) == f"{first.int:032x}":
@@ -787,6 +795,12 @@ def insert_bound(
         ids = run_ids(first, count)
         columns[new_ids] = ids if process_id is None else map(process_id, ids)
     for name, values in arrays.items():
+        first_value = values[0]
+        if values.count(first_value) == count and len(set(map(type, values))) == 1:
+            literal = _sqlite_literal(dialect, bound(name, first_value))
+            if literal is not None:
+                literals[name] = literal
+                continue
         process = processor(name)
         if process is None:
             columns[name] = values
@@ -800,12 +814,27 @@ def insert_bound(
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
     quote = dialect.identifier_preparer.quote
     statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join([mark] * len(columns))})"
+        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, [*columns, *literals]))}) "
+        f"VALUES ({', '.join([mark] * len(columns) + list(literals.values()))})"
     )
     rows = zip(*columns.values(), strict=True)
     while chunk := list(itertools.islice(rows, BULK_CHUNK)):
         connection.exec_driver_sql(statement, chunk)
+
+
+def _sqlite_literal(dialect: Any, value: Any) -> str | None:
+    """A bound value (as the driver would get it) written as an SQLite literal, or None to
+    bind it: NULL, integers (a bool as 0 or 1, as sqlite3 binds it), and text quoted the SQL
+    way (a quote doubled; SQLite knows no backslash escapes). Other databases bind."""
+    if dialect.name != "sqlite":
+        return None
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        return str(int(value))
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _dictionary(values: list[Any]) -> tuple[list[Any], list[int]] | None:
