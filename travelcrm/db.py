@@ -795,20 +795,23 @@ def insert_bound(
         ids = run_ids(first, count)
         columns[new_ids] = ids if process_id is None else map(process_id, ids)
     for name, values in arrays.items():
-        first_value = values[0]
-        if values.count(first_value) == count and len(set(map(type, values))) == 1:
-            literal = _sqlite_literal(dialect, bound(name, first_value))
-            if literal is not None:
-                literals[name] = literal
-                continue
         process = processor(name)
-        if process is None:
-            columns[name] = values
-            continue
         # (each distinct object once, told apart by identity: a check shares its objects)
         distinct = dict(zip(map(id, values), values, strict=True))
-        done = {key: process(value) for key, value in distinct.items()}
-        columns[name] = map(done.__getitem__, map(id, values))
+        done = (
+            distinct
+            if process is None
+            else {key: process(value) for key, value in distinct.items()}
+        )
+        literal = (
+            _sqlite_literal(dialect, _only_value(list(done.values())))
+            if dialect.name == "sqlite"
+            else None
+        )
+        if literal is not None:
+            literals[name] = literal
+        else:
+            columns[name] = values if process is None else map(done.__getitem__, map(id, values))
     columns[ordinal] = range(1, count + 1)
     # (written out: a compiled insert would order its columns, and add those with defaults)
     mark = "?" if dialect.paramstyle == "qmark" else "%s"
@@ -822,11 +825,28 @@ def insert_bound(
         connection.exec_driver_sql(statement, chunk)
 
 
+_NOT_ONE: Any = object()
+
+
+def _only_value(values: list[Any]) -> Any:
+    """The one value all of `values` are (the same type and equal), else `_NOT_ONE`."""
+    first = values[0]
+    if len(values) > 1:
+        if values[-1] != first or len(set(map(type, values))) > 1:
+            return _NOT_ONE
+        try:
+            if len(set(values)) > 1:
+                return _NOT_ONE
+        except TypeError:  # (unhashable values are bound)
+            return _NOT_ONE
+    return first
+
+
 def _sqlite_literal(dialect: Any, value: Any) -> str | None:
     """A bound value (as the driver would get it) written as an SQLite literal, or None to
     bind it: NULL, integers (a bool as 0 or 1, as sqlite3 binds it), and text quoted the SQL
     way (a quote doubled; SQLite knows no backslash escapes). Other databases bind."""
-    if dialect.name != "sqlite":
+    if dialect.name != "sqlite" or value is _NOT_ONE:
         return None
     if value is None:
         return "NULL"
