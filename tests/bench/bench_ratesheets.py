@@ -31,7 +31,10 @@ rebuild the server's cached table data, ~20 ms, which a live server does not pay
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_ratesheets` (needs the local
 PostgreSQL; a fresh database and a temporary folder, removed after; about 4 minutes). Figures,
-not timed assertions.
+not timed assertions. Knobs: BENCH_BACKENDS=SQLite (or PostgreSQL) runs one backend,
+BENCH_SHEET_PERIODS=10 the 10,000-row figures alone, BENCH_SMALL_RUNS their number of runs,
+BENCH_EXPORT=0 leaves the export out, BENCH_PROFILE=1 profiles one more whole 10,000-row import
+per backend (cProfile, to stderr).
 """
 
 from __future__ import annotations
