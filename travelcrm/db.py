@@ -851,7 +851,8 @@ def _sqlite_literal(dialect: Any, value: Any) -> str | None:
     if value is None:
         return "NULL"
     if isinstance(value, int):
-        return str(int(value))
+        # (one SQLite integer; a larger one is bound, and refused as binding refuses it)
+        return str(int(value)) if -(2**63) < value < 2**63 else None
     if type(value) is str and "\x00" not in value:
         return "'" + value.replace("'", "''") + "'"
     return None
