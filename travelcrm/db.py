@@ -788,7 +788,17 @@ def insert_bound(
             literals[name] = literal
     first = id_run(count)
     process_id = processor(new_ids)
-    if process_id is not None and process_id(first) == f"{first.int:032x}":
+    hexed = process_id is not None and process_id(first) == f"{first.int:032x}"
+    low = first.int & ((1 << 64) - 1)  # (the run counts up in these bits, never past them)
+    spelled: dict[str, str] = {}  # column -> an SQL expression of the row's ordinal
+    if hexed and dialect.name == "sqlite" and dialect.paramstyle == "qmark" and low > 1 << 63:
+        # SQLite spells each id from its row's ordinal, where Python would format and the
+        # driver bind 32 hex digits a row: the run's first 16 hex digits, then its low 64 bits
+        # counted up (a negative 64-bit integer, which printf writes as those same bits)
+        spelled[new_ids] = (
+            f"'{first.int:032x}'"[:17] + f"' || printf('%016x', {low - (1 << 64)} + ({{n}} - 1))"
+        )
+    elif hexed:
         # (the usual form on SQLite, 32 hex digits: spelled without making each UUID)
         columns[new_ids] = map("{:032x}".format, range(first.int, first.int + count))
     else:
@@ -814,11 +824,21 @@ def insert_bound(
             columns[name] = values if process is None else map(done.__getitem__, map(id, values))
     columns[ordinal] = range(1, count + 1)
     # (written out: a compiled insert would order its columns, and add those with defaults)
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    if dialect.paramstyle == "qmark":  # numbered: an expression may name the ordinal's
+        marks = [f"?{k}" for k in range(1, len(columns) + 1)]
+    else:
+        marks = ["%s"] * len(columns)
+    ordinal_mark = marks[list(columns).index(ordinal)]
+    values_sql = [
+        *marks,
+        *literals.values(),
+        *(expression.format(n=ordinal_mark) for expression in spelled.values()),
+    ]
     quote = dialect.identifier_preparer.quote
     statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, [*columns, *literals]))}) "
-        f"VALUES ({', '.join([mark] * len(columns) + list(literals.values()))})"
+        f"INSERT INTO {quote(table.name)} "
+        f"({', '.join(map(quote, [*columns, *literals, *spelled]))}) "
+        f"VALUES ({', '.join(values_sql)})"
     )
     rows = zip(*columns.values(), strict=True)
     while chunk := list(itertools.islice(rows, BULK_CHUNK)):
