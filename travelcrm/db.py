@@ -759,12 +759,16 @@ def insert_bound(
     """Other databases (SQLite): the rows through the driver's executemany, each value bound
     as SQLAlchemy would bind it (its column type's bind processor) but each distinct object
     only once, where SQLAlchemy's insert works each row out on its own (most of a commit's
-    time). `constants`, `arrays`, `ordinal` and `new_ids` as for `insert_unnested`; no
-    column default is applied, so every column must be given."""
+    time). On SQLite a value that is the same on every row (the constants, and an array of
+    one value) is written once into the statement as a literal rather than bound on each
+    row: binding is most of the driver's work per row. `constants`, `arrays`, `ordinal` and
+    `new_ids` as for `insert_unnested`; no column default is applied, so every column must
+    be given."""
     count = len(next(iter(arrays.values()), []))
     if not count:
         return
     dialect = connection.dialect
+    literals: dict[str, str] = {}  # column -> its value on every row, as an SQL literal
 
     def processor(name: str) -> Callable[[Any], Any] | None:
         bind: Callable[[Any], Any] | None = (
@@ -776,12 +780,26 @@ def insert_bound(
         process = processor(name)
         return value if process is None else process(value)
 
-    columns: dict[str, Iterable[Any]] = {
-        name: itertools.repeat(bound(name, value), count) for name, value in constants.items()
-    }
+    columns: dict[str, Iterable[Any]] = {}
+    for name, value in constants.items():
+        literal = _sqlite_literal(dialect, bound(name, value))
+        if literal is None:
+            columns[name] = itertools.repeat(bound(name, value), count)
+        else:
+            literals[name] = literal
     first = id_run(count)
     process_id = processor(new_ids)
-    if process_id is not None and process_id(first) == f"{first.int:032x}":
+    hexed = process_id is not None and process_id(first) == f"{first.int:032x}"
+    low = first.int & ((1 << 64) - 1)  # (the run counts up in these bits, never past them)
+    spelled: dict[str, str] = {}  # column -> an SQL expression of the row's ordinal
+    if hexed and dialect.name == "sqlite" and dialect.paramstyle == "qmark" and low > 1 << 63:
+        # SQLite spells each id from its row's ordinal, where Python would format and the
+        # driver bind 32 hex digits a row: the run's first 16 hex digits, then its low 64 bits
+        # counted up (a negative 64-bit integer, which printf writes as those same bits)
+        spelled[new_ids] = (
+            f"'{first.int:032x}'"[:17] + f"' || printf('%016x', {low - (1 << 64)} + ({{n}} - 1))"
+        )
+    elif hexed:
         # (the usual form on SQLite, 32 hex digits: spelled without making each UUID)
         columns[new_ids] = map("{:032x}".format, range(first.int, first.int + count))
     else:
@@ -789,24 +807,76 @@ def insert_bound(
         columns[new_ids] = ids if process_id is None else map(process_id, ids)
     for name, values in arrays.items():
         process = processor(name)
-        if process is None:
-            columns[name] = values
-            continue
         # (each distinct object once, told apart by identity: a check shares its objects)
         distinct = dict(zip(map(id, values), values, strict=True))
-        done = {key: process(value) for key, value in distinct.items()}
-        columns[name] = map(done.__getitem__, map(id, values))
+        done = (
+            distinct
+            if process is None
+            else {key: process(value) for key, value in distinct.items()}
+        )
+        literal = (
+            _sqlite_literal(dialect, _only_value(list(done.values())))
+            if dialect.name == "sqlite"
+            else None
+        )
+        if literal is not None:
+            literals[name] = literal
+        else:
+            columns[name] = values if process is None else map(done.__getitem__, map(id, values))
     columns[ordinal] = range(1, count + 1)
     # (written out: a compiled insert would order its columns, and add those with defaults)
-    mark = "?" if dialect.paramstyle == "qmark" else "%s"
+    if dialect.paramstyle == "qmark":  # numbered: an expression may name the ordinal's
+        marks = [f"?{k}" for k in range(1, len(columns) + 1)]
+    else:
+        marks = ["%s"] * len(columns)
+    ordinal_mark = marks[list(columns).index(ordinal)]
+    values_sql = [
+        *marks,
+        *literals.values(),
+        *(expression.format(n=ordinal_mark) for expression in spelled.values()),
+    ]
     quote = dialect.identifier_preparer.quote
     statement = (
-        f"INSERT INTO {quote(table.name)} ({', '.join(map(quote, columns))}) "
-        f"VALUES ({', '.join([mark] * len(columns))})"
+        f"INSERT INTO {quote(table.name)} "
+        f"({', '.join(map(quote, [*columns, *literals, *spelled]))}) "
+        f"VALUES ({', '.join(values_sql)})"
     )
     rows = zip(*columns.values(), strict=True)
     while chunk := list(itertools.islice(rows, BULK_CHUNK)):
         connection.exec_driver_sql(statement, chunk)
+
+
+_NOT_ONE: Any = object()
+
+
+def _only_value(values: list[Any]) -> Any:
+    """The one value all of `values` are (the same type and equal), else `_NOT_ONE`."""
+    first = values[0]
+    if len(values) > 1:
+        if values[-1] != first or len(set(map(type, values))) > 1:
+            return _NOT_ONE
+        try:
+            if len(set(values)) > 1:
+                return _NOT_ONE
+        except TypeError:  # (unhashable values are bound)
+            return _NOT_ONE
+    return first
+
+
+def _sqlite_literal(dialect: Any, value: Any) -> str | None:
+    """A bound value (as the driver would get it) written as an SQLite literal, or None to
+    bind it: NULL, integers (a bool as 0 or 1, as sqlite3 binds it), and text quoted the SQL
+    way (a quote doubled; SQLite knows no backslash escapes). Other databases bind."""
+    if dialect.name != "sqlite" or value is _NOT_ONE:
+        return None
+    if value is None:
+        return "NULL"
+    if isinstance(value, int):
+        # (one SQLite integer; a larger one is bound, and refused as binding refuses it)
+        return str(int(value)) if -(2**63) < value < 2**63 else None
+    if type(value) is str and "\x00" not in value:
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _dictionary(values: list[Any]) -> tuple[list[Any], list[int]] | None:

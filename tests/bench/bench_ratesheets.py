@@ -31,7 +31,10 @@ rebuild the server's cached table data, ~20 ms, which a live server does not pay
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_ratesheets` (needs the local
 PostgreSQL; a fresh database and a temporary folder, removed after; about 4 minutes). Figures,
-not timed assertions.
+not timed assertions. Knobs: BENCH_BACKENDS=SQLite (or PostgreSQL) runs one backend,
+BENCH_SHEET_PERIODS=10 the 10,000-row figures alone, BENCH_SMALL_RUNS their number of runs,
+BENCH_EXPORT=0 leaves the export out, BENCH_PROFILE=1 profiles one more whole 10,000-row import
+per backend (cProfile, to stderr).
 """
 
 from __future__ import annotations
@@ -67,9 +70,13 @@ SIZES = tuple(int(n) for n in os.environ.get("BENCH_SHEET_PERIODS", "10,100").sp
 # 25,000 rows x 4 occupancies = the 100,000-line version exported
 EXPORT_PERIODS = int(os.environ.get("BENCH_EXPORT_PERIODS", "25"))
 SMALL_RUNS = int(os.environ.get("BENCH_SMALL_RUNS", "3"))  # runs of each 10,000-row figure
+# which backends run (BENCH_BACKENDS=SQLite for the SQLite figures alone); BENCH_EXPORT=0 leaves
+# the export figure out
+BACKENDS = tuple(os.environ.get("BENCH_BACKENDS", "SQLite,PostgreSQL").split(","))
+EXPORT = os.environ.get("BENCH_EXPORT", "1") != "0"
 START = date(date.today().year + 1, 4, 5)  # a Monday-ish start; the contract is in the future
 PERIOD_DAYS = 7
-PERIODS = max(*SIZES, EXPORT_PERIODS)
+PERIODS = max(*SIZES, EXPORT_PERIODS if EXPORT else 0)
 SHEET = "Contract"
 HEADER = (
     "Room Category",
@@ -255,14 +262,30 @@ def _timed(fn: Callable[[], Any]) -> tuple[float, Any]:
     return time.perf_counter() - start, result
 
 
+def settle(backend: str) -> None:
+    """PostgreSQL: ANALYZE and CHECKPOINT as the owner before a timed figure. A table of
+    services created a moment ago, with no statistics yet, gets its foreign-key checks planned
+    on the wrong index (a live database has them), and the previous figure's dirty pages would
+    otherwise be written during this one."""
+    if backend != "PostgreSQL":
+        return
+    from travelcrm.db import make_engine
+    from travelcrm.settings import get_settings
+
+    owner = make_engine(get_settings(), app_role=False)
+    try:
+        with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("ANALYZE")
+            connection.exec_driver_sql("CHECKPOINT")
+    finally:
+        owner.dispose()
+
+
 def run_backend(backend: str, folder: Path, out: Path) -> None:
     """Every figure of one backend (the environment names its database); results to `out`."""
     import pandas as pd
-    from openpyxl import Workbook
 
     from travelcrm.db import tenant_scope
-    from travelcrm.rates import services as rates
-    from travelcrm.ratesheets import export
     from travelcrm.ratesheets import services as sheets
     from travelcrm.ratesheets.models import ImportStatus
     from travelcrm.ratesheets.schemas import ImportField, ImportMapping
@@ -302,26 +325,12 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
                 "version_id": item.version_id,
             }
 
-    def settle() -> None:
-        """PostgreSQL: ANALYZE and CHECKPOINT as the owner before a timed figure. A table of
-        services created a moment ago, with no statistics yet, gets its foreign-key checks
-        planned on the wrong index (a live database has them), and the previous figure's
-        dirty pages would otherwise be written during this one."""
-        if backend != "PostgreSQL":
-            return
-        from travelcrm.db import make_engine
-        from travelcrm.settings import get_settings
-
-        owner = make_engine(get_settings(), app_role=False)
-        try:
-            with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-                connection.exec_driver_sql("ANALYZE")
-                connection.exec_driver_sql("CHECKPOINT")
-        finally:
-            owner.dispose()
+    pandas_cpu: list[float] = []  # (each read's CPU seconds too, for the load-proof ratio)
 
     def pandas_read(path: Path) -> float:
+        cpu = time.process_time()
         seconds, frame = _timed(lambda: pd.read_excel(path, header=None, engine="calamine"))
+        pandas_cpu.append(time.process_time() - cpu)
         assert len(frame) > 0
         return seconds
 
@@ -355,10 +364,11 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
         figure: dict[str, Any] = {"rows": rows, "lines": rows * len(OCCUPANCY_FACTORS)}
         rss_before = _rss_mb()
         stage_s, preview_s, dry_s, gc_s, commit_s, whole_s = [], [], [], [], [], []
+        whole_cpu: list[float] = []
         rss_dry, lines = 0.0, 0
-        settle()  # (once: the first run after it rebuilds the server's caches of the tables)
+        settle(backend)  # (once: the first run after it rebuilds the server's caches of the tables)
         for rate_list_id in lists:
-            start = time.perf_counter()
+            start, start_cpu = time.perf_counter(), time.process_time()
             collected = collecting["total"]
             import_id = stage(rate_list_id, path)
             staged = time.perf_counter()
@@ -375,6 +385,7 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
             # the user's flow: commit the import just dry-run (its kept lines are stored)
             stored = run(import_id, mapping, dry_run=False)
             committed = time.perf_counter()
+            whole_cpu.append(time.process_time() - start_cpu)
             assert stored["status"] == ImportStatus.COMMITTED.value, stored
             assert stored["lines"] == checked["lines"], stored
             lines = checked["lines"]
@@ -403,7 +414,7 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
             stats.sort_stats("tottime").print_stats(30)
         # and a commit with no dry run before it (the API's dry_run=false): checks, then stores
         direct_list = target(f"{rows:,} rows, direct")
-        settle()
+        settle(backend)
         start = time.perf_counter()
         import_id = stage(direct_list, path)
         staged = time.perf_counter()
@@ -411,6 +422,7 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
         commit_stage, direct_s = staged - start, time.perf_counter() - staged
         assert stored["status"] == ImportStatus.COMMITTED.value, stored
         rss_commit = _rss_mb()
+        pandas_cpu.clear()
         pandas_s = [pandas_read(path) for _ in range(runs)]
         figure |= {
             "pandas": pandas_s,
@@ -420,6 +432,8 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
             "dry_gc": gc_s,
             "commit": commit_s,
             "whole": whole_s,
+            "whole_cpu": whole_cpu,
+            "pandas_cpu": list(pandas_cpu),
             "direct": direct_s,
             "commit_stage": commit_stage,
             "rss_before": rss_before,
@@ -433,7 +447,30 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
             f"pandas {statistics.median(pandas_s):.2f} s, peak {rss_commit:.0f} MB"
         )
 
-    # export: a committed 100,000-line version, against openpyxl writing the same rows plainly
+    results["load"] = os.getloadavg()[0]
+    if EXPORT:
+        results["export"] = export_figure(backend, folder, ctx, target, stage, mapping_for, run)
+    out.write_text(json.dumps(results, default=str))
+
+
+def export_figure(
+    backend: str,
+    folder: Path,
+    ctx: Any,
+    target: Callable[[str], Any],
+    stage: Callable[[Any, Path], Any],
+    mapping_for: Callable[[Any], Any],
+    run: Callable[..., dict[str, Any]],
+) -> dict[str, Any]:
+    """The export of a committed 100,000-line version, against openpyxl writing the same rows
+    plainly."""
+    from openpyxl import Workbook
+
+    from travelcrm.db import tenant_scope
+    from travelcrm.rates import services as rates
+    from travelcrm.ratesheets import export
+    from travelcrm.ratesheets.models import ImportStatus
+
     path = folder / f"sheet-{EXPORT_PERIODS}.xlsx"
     export_list = target("export")
     import_id = stage(export_list, path)
@@ -462,19 +499,17 @@ def run_backend(backend: str, folder: Path, out: Path) -> None:
         book.save(buffer)
         return len(buffer.getvalue())
 
-    settle()
+    settle(backend)
     _log(f"{backend}: export of {len(plain):,} lines")
     export_s, size = _timed(ours)
     base_s, base_size = _timed(baseline)
-    results["export"] = {
+    return {
         "lines": len(plain),
         "seconds": export_s,
         "bytes": size,
         "baseline": base_s,
         "baseline_bytes": base_size,
     }
-    results["load"] = os.getloadavg()[0]
-    out.write_text(json.dumps(results, default=str))
 
 
 # ---- orchestration and the report ---------------------------------------------------------------
@@ -506,7 +541,7 @@ def main() -> None:
         )
         started = time.perf_counter()
         written = {}
-        for count in (1, *SIZES, EXPORT_PERIODS):
+        for count in (1, *SIZES, *((EXPORT_PERIODS,) if EXPORT else ())):
             path = folder / f"sheet-{count}.xlsx"
             start = time.perf_counter()
             rows = write_sheet(path, count)
@@ -519,24 +554,17 @@ def main() -> None:
         created = True
         # each backend in its own process: its peak memory is its own (settings, engine and
         # caches fresh too)
-        results = [
-            _child(
-                "SQLite",
-                folder,
-                {
-                    "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
-                    "DATA_DIR": str(folder / "data-sqlite"),
-                },
-            ),
-            _child(
-                "PostgreSQL",
-                folder,
-                {
-                    "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}",
-                    "DATA_DIR": str(folder / "data-postgres"),
-                },
-            ),
-        ]
+        environments = {
+            "SQLite": {
+                "DATABASE_URL": f"sqlite:///{folder / 'bench.db'}",
+                "DATA_DIR": str(folder / "data-sqlite"),
+            },
+            "PostgreSQL": {
+                "DATABASE_URL": ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}",
+                "DATA_DIR": str(folder / "data-postgres"),
+            },
+        }
+        results = [_child(name, folder, environments[name]) for name in BACKENDS]
         report(results, written, time.perf_counter() - started)
     finally:
         if created:
@@ -633,6 +661,13 @@ def report(results: list[dict[str, Any]], written: dict[int, tuple[int, int]], t
                 pandas,
                 whole_target,
             )
+            if not pg:  # (on PostgreSQL the server's work is not this process')
+                row(
+                    "  the same, in this process' CPU seconds (beside pandas' own)",
+                    statistics.median(size["whole_cpu"]),
+                    statistics.median(size["pandas_cpu"]),
+                    "(other work on the machine hardly moves this ratio)",
+                )
             if rows > 10_000:
                 peak = size["rss_commit"]
                 print(
@@ -640,6 +675,8 @@ def report(results: list[dict[str, Any]], written: dict[int, tuple[int, int]], t
                     f"<= 1024 MB: {verdict(peak <= 1024)}  (before the run {size['rss_before']:.0f}"
                     f", after the dry run {size['rss_dry']:.0f})"
                 )
+        if "export" not in result:
+            continue
         exported = result["export"]
         print(f"{backend}, export of a committed {exported['lines']:,}-line version to XLSX")
         row(
@@ -653,10 +690,10 @@ def report(results: list[dict[str, Any]], written: dict[int, tuple[int, int]], t
             f"{exported['bytes'] / 1e6:.1f} MB)"
         )
     print(rule)
+    ended = ", ".join(f"{r['backend']} child ended at {r['load']:.1f}" for r in results)
     print(
         f"whole run {took:.0f} s; load average {os.getloadavg()[1]:.1f} over the last 5 minutes "
-        f"(SQLite child ended at {results[0]['load']:.1f}, PostgreSQL at {results[1]['load']:.1f});"
-        " other work on the machine skews the figures"
+        f"({ended}); other work on the machine skews the figures"
     )
 
 

@@ -72,6 +72,7 @@ def _probe_table(
         sa.Column("note", sa.String(40)),
         sa.Column("service_id", sa.Uuid),
         sa.Column("position", sa.Integer),
+        sa.Column("flag", sa.Boolean),
     )
     metadata.create_all(owner)
     return metadata, table
@@ -180,3 +181,38 @@ def test_rows_bound_once_per_object_come_back_as_they_were_sent(migrated_engine)
     ids = [r.id for r in rows]
     assert ids == run_ids(ids[0], count)
     assert all(i.version == 7 for i in ids)
+
+
+@pytest.mark.parametrize("flag", [True, False], ids=["true", "false"])
+def test_values_the_same_on_every_row_come_back_as_they_were_sent(migrated_engine, flag) -> None:
+    """A column of one value (written once into SQLite's statement rather than bound per
+    row): text with quotes and a semicolon, NULL, a number, a date, an amount, a bool and an
+    id come back on every row, beside columns that vary."""
+    owner = make_engine(get_settings(), app_role=False)
+    metadata, table = _probe_table(owner, Amount())
+    count = 1_001
+    service = uuid.uuid4()
+    arrays = {
+        "code": ["it's 'a'; DROP TABLE x --"] * count,
+        "note": [None] * count,
+        "pax_min": [7] * count,
+        "starts_on": [date(2027, 4, 1)] * count,
+        "net": [Decimal("1250.5")] * count,
+        "sell": [Decimal(k) for k in range(count)],  # varies
+        "flag": [flag] * count,
+        "service_id": [service] * count,
+    }
+    tenant = uuid.uuid4()
+    try:
+        with owner.begin() as connection:
+            insert_bound(
+                connection, table, {"tenant_id": tenant}, arrays, ordinal="position", new_ids="id"
+            )
+            rows = connection.execute(sa.select(table).order_by(table.c.position)).all()
+    finally:
+        metadata.drop_all(owner)
+        owner.dispose()
+    assert [r.position for r in rows] == list(range(1, count + 1))
+    assert all(r.tenant_id == tenant for r in rows)
+    for column, sent in arrays.items():
+        assert [getattr(r, column) for r in rows] == sent, column
