@@ -19,6 +19,15 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customer_services
 from travelcrm.customers.schemas import CustomerCreate
 from travelcrm.db import enter_tenant
+from travelcrm.itineraries import pricing_data
+from travelcrm.itineraries import services as itinerary_services
+from travelcrm.itineraries.schemas import (
+    FxRateIn,
+    ItemIn,
+    ItineraryCreate,
+    ItineraryUpdate,
+    MarkupRuleIn,
+)
 from travelcrm.queries import services as query_services
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.schemas import AgentProfileIn, QueryCreate
@@ -1158,6 +1167,151 @@ def seed_queries(session: Session) -> None:
             )
 
 
+# Two priced itineraries per demo agency: a trip at home and one abroad (bought in another
+# currency, converted at the agency's dated rate; TCS for the Indian agency), with the agency's
+# markup rules, its country's tax table and the exchange rates they need.
+_DEMO_TRIPS: dict[str, dict[str, Any]] = {
+    "sunrise-holidays": {
+        "fx": [("AED", "INR", "22.85"), ("USD", "INR", "83.50"), ("IDR", "INR", "0.0052")],
+        "markups": [
+            ("Everything 10 %", "percent", "10", {}),
+            ("Stays 15 %", "percent", "15", {"service_type": "stay"}),
+            ("Dubai stays 12 %", "percent", "12", {"service_type": "stay", "destination": "Dubai"}),
+        ],
+        "trips": [
+            {
+                "title": "Goa beach break, 4 nights",
+                "start": date(2027, 2, 8),
+                "days": 5,
+                "changes": {"gst_scheme": "package", "customer_in_state": True},
+                "items": [
+                    (1, "stay", "Deluxe Sea View", {"nights": 4}),
+                    (1, "transfer", "Sedan (Swift Dzire)", {}),
+                    (5, "transfer", "Sedan (Swift Dzire)", {}),
+                ],
+            },
+            {
+                "title": "Dubai city and desert, 4 nights",
+                "start": date(2027, 2, 15),
+                "days": 5,
+                "changes": {
+                    "gst_scheme": "package",
+                    "customer_in_state": False,
+                    "overseas": True,
+                },
+                "items": [
+                    (1, "stay", "Deluxe City View", {"nights": 4}),
+                    (1, "transfer", "Lexus ES sedan", {}),
+                    (2, "activity", "Evening desert safari with BBQ dinner", {}),
+                    (5, "transfer", "Lexus ES sedan", {}),
+                ],
+            },
+        ],
+    },
+    "blue-horizon-tours": {
+        "fx": [("EUR", "USD", "1.08")],
+        "markups": [("Everything 18 %", "percent", "18", {})],
+        "trips": [
+            {
+                "title": "Miami beach weekend",
+                "start": date(2027, 2, 12),
+                "days": 4,
+                "changes": {},
+                "items": [
+                    (1, "stay", "Ocean View King", {"nights": 3}),
+                    (
+                        4,
+                        "note",
+                        "Check out and fly home",
+                        {"description": "Late check-out on request"},
+                    ),
+                ],
+            },
+            {
+                "title": "Miami and a Paris add-on",
+                "start": date(2027, 3, 5),
+                "days": 6,
+                "changes": {"overseas": True},
+                "items": [
+                    (1, "stay", "Ocean View King", {"nights": 2}),
+                    (3, "flight", "Miami - Paris", {"manual_net": "620", "manual_currency": "USD"}),
+                    (
+                        3,
+                        "stay",
+                        "Hotel in Paris, 3 nights",
+                        {"manual_net": "840", "manual_currency": "EUR", "nights": 3},
+                    ),
+                    (6, "note", "Fly home from Paris", {"description": "Evening flight"}),
+                ],
+            },
+        ],
+    },
+}
+
+
+def seed_itineraries(session: Session) -> None:
+    """The demo agencies' pricing data and two priced itineraries each (through the services)."""
+    for slug, plan in _DEMO_TRIPS.items():
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        owner_email = next(email for s, email, _n, _p in DEMO_LOGINS if s == slug)
+        owner = session.exec(select(User).where(User.email == owner_email)).one()
+        enter_tenant(session, tenant.id)
+        ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+        pricing_data.seed_tax_table(session, ctx, country=tenant.country)
+        for base, quote, rate in plan["fx"]:
+            pricing_data.set_fx_rate(
+                session,
+                ctx,
+                data=FxRateIn(
+                    base=base, quote=quote, valid_on=date(2026, 12, 1), rate=Decimal(rate)
+                ),
+            )
+        for position, (name, kind, value, criteria) in enumerate(plan["markups"]):
+            pricing_data.add_markup_rule(
+                session,
+                ctx,
+                data=MarkupRuleIn(
+                    name=name, kind=kind, value=Decimal(value), position=position, **criteria
+                ),
+            )
+        services = {
+            service.name: service.id for service in session.exec(select(SupplierService)).all()
+        }
+        for spec in plan["trips"]:
+            itinerary = itinerary_services.create_itinerary(
+                session,
+                ctx,
+                data=ItineraryCreate(
+                    title=spec["title"], start_date=spec["start"], days=spec["days"]
+                ),
+            )
+            if spec["changes"]:
+                itinerary_services.update_itinerary(
+                    session,
+                    ctx,
+                    itinerary_id=itinerary.id,
+                    row_version=itinerary.row_version,
+                    data=ItineraryUpdate(**spec["changes"]),
+                )
+            days = itinerary_services.to_public(session, itinerary).days
+            for day, kind, name, extra in spec["items"]:
+                itinerary_services.add_item(
+                    session,
+                    ctx,
+                    itinerary_id=itinerary.id,
+                    day_id=days[day - 1].id,
+                    data=ItemIn(
+                        kind=kind,
+                        service_id=services.get(name)
+                        if kind != "note" and "manual_net" not in extra
+                        else None,
+                        title=name if kind == "note" or "manual_net" in extra else None,
+                        **extra,
+                    ),
+                )
+            itinerary_services.calculate_price(session, ctx, itinerary_id=itinerary.id)
+
+
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
     ("owners-v1", seed_owners),
@@ -1167,4 +1321,5 @@ SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("transport-rates-v1", seed_transport_rates),
     ("agents-v1", seed_agents),
     ("queries-v1", seed_queries),
+    ("itineraries-v1", seed_itineraries),
 )

@@ -26,6 +26,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
         "transport-rates-v1",
         "agents-v1",
         "queries-v1",
+        "itineraries-v1",
     ]
     assert second == []
     assert {"sunrise-holidays", "blue-horizon-tours"} <= slugs
@@ -125,6 +126,42 @@ def test_demo_rates_are_published_and_priced(migrated_engine) -> None:
         assert by_km.total_net == 2 * 300 * 18 + 2 * 400
         by_day = pricing.quote_price(session, ctx, PriceQuery(**day, supplements=["Night driving"]))
         assert by_day.total_net == 2 * 3600 + 2 * 400 + 2 * 300
+
+
+def test_demo_itineraries_are_priced_in_full_with_their_taxes(migrated_engine) -> None:
+    from datetime import date
+    from decimal import Decimal
+
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import tenant_scope
+    from travelcrm.itineraries import services as itineraries
+
+    with system_scope() as session:
+        apply_demo_seeds(session, SEEDERS)
+        agencies = {t.slug: t.id for t in session.exec(select(Tenant)).all()}
+    sheets = {}
+    for slug in ("sunrise-holidays", "blue-horizon-tours"):
+        ctx = TenantContext(agencies[slug], None, Role.OWNER)
+        with tenant_scope(ctx) as session:
+            for found in itineraries.list_itineraries(session, ctx):
+                sheets[found.title] = itineraries.calculate_price(
+                    session, ctx, itinerary_id=found.id, dry_run=True, on=date(2027, 1, 10)
+                )
+    assert len(sheets) == 4
+    assert all(not s.unpriced and not s.conflicts for s in sheets.values())
+    goa, dubai = sheets["Goa beach break, 4 nights"], sheets["Dubai city and desert, 4 nights"]
+    assert [t.name for t in goa.taxes] == [
+        "GST on tour package (CGST)",
+        "GST on tour package (SGST)",
+    ]
+    assert dubai.lines[0].buy_currency == "AED" and dubai.currency == "INR"
+    # bought in dirhams at 22.85 plus the 2 % buffer; TCS of FY 2026-27 (the flat 2 % row)
+    assert dubai.lines[0].fx_rate == Decimal("22.85") and dubai.lines[0].fx_buffer_pct == 2
+    tcs = dubai.taxes[-1]
+    assert tcs.name == "TCS on overseas package" and tcs.rate_pct == 2
+    paris = sheets["Miami and a Paris add-on"]
+    assert {line.buy_currency for line in paris.lines} == {"USD", "EUR"} and not paris.taxes
 
 
 def test_demo_queries_cover_every_status_source_and_agent(migrated_engine) -> None:
