@@ -139,12 +139,33 @@ def _history_row(item: HistoryRow) -> rx.Component:
                 ("refused", rx.badge("refused", color_scheme="red", variant="soft")),
                 ("failed", rx.badge("failed", color_scheme="red", variant="soft")),
                 ("checked", rx.badge("checked", color_scheme="blue", variant="soft")),
-                rx.badge(item.status, color_scheme="gray", variant="soft"),
+                rx.badge(item.status_words, color_scheme="gray", variant="soft"),
             )
         ),
         rx.table.cell(item.lines, text_align="right"),
         rx.table.cell(rx.text(item.problems, size="2", color=MUTED)),
         data_testid="history-row",
+    )
+
+
+def _resume() -> rx.Component:
+    """The viewer's newest unfinished import of this list, one click away."""
+    return rx.cond(
+        S.resume_href != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("history")),
+            rx.callout.text(
+                "Your import of ",
+                rx.text(S.resume_file, as_="span", weight="medium"),
+                " is " + S.resume_status + ". ",
+                rx.link("Continue it", href=S.resume_href, data_testid="resume-import"),
+            ),
+            color_scheme="blue",
+            variant="surface",
+            width="100%",
+            data_testid="resume",
+        ),
+        rx.fragment(),
     )
 
 
@@ -732,7 +753,12 @@ def _content() -> rx.Component:
                     (
                         "upload",
                         rx.vstack(
-                            _upload(), _history(), price_words_section(), spacing="4", width="100%"
+                            _resume(),
+                            _upload(),
+                            _history(),
+                            price_words_section(),
+                            spacing="4",
+                            width="100%",
                         ),
                     ),
                     ("map", _map()),
