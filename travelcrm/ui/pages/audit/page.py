@@ -107,7 +107,7 @@ def _filters() -> rx.Component:
 
 def _change(change: ObjectVar[Change]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.code(change.field, variant="ghost")),
+        rx.table.cell(rx.text(change.field, size="2", weight="medium")),
         rx.table.cell(
             rx.text(change.before, color=rx.color("red", 11), size="2", word_break="break-word")
         ),
@@ -189,7 +189,6 @@ def _event(row: ObjectVar[EventRow]) -> rx.Component:
                         color_scheme=rx.match(row.tone, ("red", "red"), "gray"),
                         variant="soft",
                     ),
-                    rx.code(row.action, size="1", variant="ghost", color=rx.color("gray", 10)),
                     spacing="2",
                     align="center",
                     white_space="nowrap",
@@ -214,7 +213,9 @@ def _log() -> rx.Component:
     return page_body(
         page_header(
             "Audit log",
-            "Who did what in this agency, and when. Times are in " + AuditState.timezone + ".",
+            "Who did what in this agency, and when. Times are the agency's: "
+            + AuditState.timezone
+            + ".",
         ),
         _filters(),
         section(
