@@ -95,6 +95,10 @@ def test_changes_list_every_field_of_either_side() -> None:
         {"valid_from": "2027-05-01", "active": False, "duplicate_id": str(uuid.uuid4())},
     ) == [Change("Active", "Yes", "No"), Change("Valid from", "1 Apr 2027", "1 May 2027")]
     assert changes_of(None, {"published": [1, 2]}) == [Change("Published", "—", "1, 2")]
+    assert changes_of({"country": "IN"}, {"country": "AE", "default_currency": "AED"}) == [
+        Change("Country", "India", "United Arab Emirates"),
+        Change("Currency", "—", "United Arab Emirates Dirham (AED)"),
+    ]
 
 
 def test_actions_and_targets_in_words() -> None:
@@ -173,3 +177,24 @@ def test_initials() -> None:
     assert initials("Priya Sharma") == "PS"
     assert initials("madonna") == "M"
     assert initials("  ") == "?"
+
+
+def test_a_customers_country_is_sent_by_name_and_kept_as_its_code() -> None:
+    from pydantic import ValidationError
+
+    from travelcrm.customers.schemas import CustomerCreate
+    from travelcrm.ui.components.fields import with_country_codes
+    from travelcrm.ui.pages.customers.list_state import customer_input
+    from travelcrm.ui.pages.suppliers.text import field_messages
+
+    assert customer_input({"name": "Mira", "country": "united arab emirates"})["country"] == "AE"
+    assert with_country_codes({"nationality": "India", "x": "India"}, "nationality") == {
+        "nationality": "IN",
+        "x": "India",
+    }
+    typed = customer_input({"name": "Mira", "country": "Narnia"})
+    with pytest.raises(ValidationError) as refused:
+        CustomerCreate.model_validate(typed)
+    assert field_messages(refused.value) == {
+        "country": "Choose a country from the list, e.g. India."
+    }

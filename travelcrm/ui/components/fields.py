@@ -7,6 +7,8 @@ from typing import Any
 
 import reflex as rx
 
+from travelcrm.core.locale import country_code, country_options
+
 
 def _required(control: rx.Component) -> bool:
     """The control says `required=True` (an input, a select, a text area)."""
@@ -107,6 +109,46 @@ def text_field(
         html_for=input_id,
         test_id=input_id,
     )
+
+
+def country_field(
+    label: str,
+    name: str,
+    *,
+    prefix: str,
+    errors: Any,
+    values: Any = None,
+    **props: Any,
+) -> rx.Component:
+    """A country picked by its name: typing any part of it ("emir") lists the countries that
+    match (the browser's list of suggestions). The form sends the name; `with_country_codes`
+    turns it into the code the services keep."""
+    options = f"{prefix}-{name}-countries"
+    return rx.fragment(
+        text_field(
+            label,
+            name,
+            "Type to find it, e.g. India",
+            prefix=prefix,
+            errors=errors,
+            values=values,
+            auto_complete="off",
+            custom_attrs={"list": options},
+            **props,
+        ),
+        rx.el.datalist(*[rx.el.option(value=n) for _c, n in country_options()], id=options),
+    )
+
+
+def with_country_codes(form: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The form with each of `names` (countries by name, or code) as its code; text that
+    names no country is left as typed, for the schema to refuse at its field."""
+    coded = dict(form)
+    for name in names:
+        text = coded.get(name)
+        if isinstance(text, str) and text.strip():
+            coded[name] = country_code(text) or text
+    return coded
 
 
 def field_row(*fields: rx.Component, columns: str = "2", spacing: str = "3") -> rx.Component:

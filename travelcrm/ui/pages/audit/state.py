@@ -18,7 +18,7 @@ from travelcrm.accounts import services as accounts
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
 from travelcrm.core.errors import DomainError
-from travelcrm.core.locale import date_text, timezone_label
+from travelcrm.core.locale import country_name, currency_label, date_text, timezone_label
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
@@ -79,6 +79,8 @@ def action_tone(action: str) -> str:
     return "red" if any(word in action for word in WARNING_WORDS) else "gray"
 
 
+COUNTRY_KEYS = frozenset({"country", "nationality", "destination_country"})
+CURRENCY_KEYS = frozenset({"currency", "default_currency"})
 _ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -103,6 +105,16 @@ def _shown(value: Any) -> str:
     return json.dumps(value, sort_keys=True, default=str)
 
 
+def _value(key: str, value: Any) -> str:
+    """`_shown`, with countries and currencies by name ("India", "Indian Rupee (INR)")."""
+    if isinstance(value, str) and value:
+        if key in COUNTRY_KEYS:
+            return country_name(value)
+        if key in CURRENCY_KEYS and value.isalpha() and len(value) == 3:
+            return currency_label(value.upper())
+    return _shown(value)
+
+
 def _an_id(value: Any) -> bool:
     return isinstance(value, str) and _ID.match(value) is not None
 
@@ -112,7 +124,11 @@ def changes_of(before: dict[str, Any] | None, after: dict[str, Any] | None) -> l
     hold only ids are left out (the event's target names the record)."""
     old, new = before or {}, after or {}
     return [
-        Change(field=field_words(key), before=_shown(old.get(key)), after=_shown(new.get(key)))
+        Change(
+            field=field_words(key),
+            before=_value(key, old.get(key)),
+            after=_value(key, new.get(key)),
+        )
         for key in sorted(old.keys() | new.keys())
         if not (key.endswith("_id") or _an_id(old.get(key)) or _an_id(new.get(key)))
     ]
