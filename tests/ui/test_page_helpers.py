@@ -183,14 +183,17 @@ def test_a_customers_country_is_sent_by_name_and_kept_as_its_code() -> None:
     from pydantic import ValidationError
 
     from travelcrm.customers.schemas import CustomerCreate
-    from travelcrm.ui.components.fields import with_country_codes
+    from travelcrm.ui.components.fields import with_codes
     from travelcrm.ui.pages.customers.list_state import customer_input
     from travelcrm.ui.pages.suppliers.text import field_messages
 
     assert customer_input({"name": "Mira", "country": "united arab emirates"})["country"] == "AE"
-    assert with_country_codes({"nationality": "India", "x": "India"}, "nationality") == {
+    form = {"nationality": "India", "x": "India", "cur": "Indian Rupee (INR)", "c2": "euro"}
+    assert with_codes(form, countries=("nationality",), currencies=("cur", "c2")) == {
         "nationality": "IN",
         "x": "India",
+        "cur": "INR",
+        "c2": "EUR",
     }
     typed = customer_input({"name": "Mira", "country": "Narnia"})
     with pytest.raises(ValidationError) as refused:

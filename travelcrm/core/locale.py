@@ -28,7 +28,7 @@ from babel.numbers import (
     get_territory_currencies,
 )
 
-from travelcrm.core.fields import COUNTRIES
+from travelcrm.core.fields import COUNTRIES, CURRENCIES
 from travelcrm.core.money import minor_units, round_money
 
 DEFAULT_LOCALE = "en-IN"  # a new agency's (tenants.locale's default)
@@ -224,6 +224,28 @@ def country_code(text: str | None, *, locale: str | None = None) -> str | None:
     if value.upper() in COUNTRIES:
         return value.upper()
     return _country_codes(str(current_locale(locale))).get(value.casefold())
+
+
+_CODE_IN_LABEL = re.compile(r"\(([A-Za-z]{3})\)\s*$")
+
+
+def currency_code(text: str | None, *, locale: str | None = None) -> str | None:
+    """The code of a currency given as its label ("Indian Rupee (INR)"), its name ("indian
+    rupee", in the reader's language or English) or its code ("inr"); None for empty text or
+    no such currency."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    found = _CODE_IN_LABEL.search(value)
+    code = (found.group(1) if found else value).upper()
+    if code in CURRENCIES:
+        return code
+    wanted = value.casefold()
+    for reader in (current_locale(locale), _locale("en")):
+        for candidate in CURRENCIES:
+            if get_currency_name(candidate, locale=reader).casefold() == wanted:
+                return candidate
+    return None
 
 
 def currency_label(code: str, *, locale: str | None = None) -> str:

@@ -7,7 +7,12 @@ from typing import Any
 
 import reflex as rx
 
-from travelcrm.core.locale import country_code, country_options
+from travelcrm.core.locale import (
+    country_code,
+    country_options,
+    currency_code,
+    currency_options,
+)
 
 
 def _required(control: rx.Component) -> bool:
@@ -111,24 +116,26 @@ def text_field(
     )
 
 
-def country_field(
+def _by_name(
     label: str,
     name: str,
+    hint: str,
+    choices: list[tuple[str, str]],
     *,
     prefix: str,
     errors: Any,
     values: Any = None,
     **props: Any,
 ) -> rx.Component:
-    """A country picked by its name: typing any part of it ("emir") lists the countries that
-    match (the browser's list of suggestions). The form sends the name; `with_country_codes`
-    turns it into the code the services keep."""
-    options = f"{prefix}-{name}-countries"
+    """A choice made by its name in a text box: typing any part of the name ("emir", "rupee")
+    lists the entries that match (the browser's suggestions). The form sends the name;
+    `with_codes` turns it into the code the services keep."""
+    options = f"{prefix}-{name}-choices"
     return rx.fragment(
         text_field(
             label,
             name,
-            "Type to find it, e.g. India",
+            hint,
             prefix=prefix,
             errors=errors,
             values=values,
@@ -136,18 +143,32 @@ def country_field(
             custom_attrs={"list": options},
             **props,
         ),
-        rx.el.datalist(*[rx.el.option(value=n) for _c, n in country_options()], id=options),
+        rx.el.datalist(*[rx.el.option(value=shown) for _c, shown in choices], id=options),
     )
 
 
-def with_country_codes(form: dict[str, Any], *names: str) -> dict[str, Any]:
-    """The form with each of `names` (countries by name, or code) as its code; text that
-    names no country is left as typed, for the schema to refuse at its field."""
+def country_field(label: str, name: str, **props: Any) -> rx.Component:
+    """A country picked by its name ("India"); see `_by_name`."""
+    return _by_name(label, name, "Type to find it, e.g. India", country_options(), **props)
+
+
+def currency_field(label: str, name: str, **props: Any) -> rx.Component:
+    """A currency picked by its name ("Indian Rupee (INR)"); see `_by_name`."""
+    hint = "Type to find it, e.g. rupee"
+    return _by_name(label, name, hint, currency_options(), **props)
+
+
+def with_codes(
+    form: dict[str, Any], *, countries: tuple[str, ...] = (), currencies: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The form with its countries and currencies (by name, label or code) as their codes;
+    text that names none is left as typed, for the schema to refuse at its field."""
     coded = dict(form)
-    for name in names:
-        text = coded.get(name)
-        if isinstance(text, str) and text.strip():
-            coded[name] = country_code(text) or text
+    for names, code_of in ((countries, country_code), (currencies, currency_code)):
+        for name in names:
+            text = coded.get(name)
+            if isinstance(text, str) and text.strip():
+                coded[name] = code_of(text) or text
     return coded
 
 

@@ -21,7 +21,7 @@ from travelcrm.customers.schemas import CustomerCreate, CustomerFilter, Customer
 from travelcrm.customers.services import DuplicateCustomerError
 from travelcrm.db import Session
 from travelcrm.ui import routes
-from travelcrm.ui.components.fields import with_country_codes
+from travelcrm.ui.components.fields import with_codes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
@@ -91,7 +91,7 @@ def duplicate_rows(matches: list[dict[str, Any]]) -> list[DuplicateRow]:
 
 
 def customer_input(form: dict[str, Any]) -> dict[str, Any]:
-    values = clean_form(with_country_codes(form, "country"), CREATE_FIELDS)
+    values = clean_form(with_codes(form, countries=("country",)), CREATE_FIELDS)
     if values.get("email"):
         values["email"] = str(values["email"]).lower()
     values.setdefault("tags", [])

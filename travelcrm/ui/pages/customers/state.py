@@ -29,7 +29,7 @@ from travelcrm.customers.schemas import (
 from travelcrm.db import Session
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui import routes
-from travelcrm.ui.components.fields import with_country_codes
+from travelcrm.ui.components.fields import with_codes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.money import format_date
 from travelcrm.ui.events import event
@@ -197,8 +197,8 @@ class CustomerState(RecordPage, rx.State):
 
     @event
     def save(self, form: dict[str, Any]) -> EventSpec | None:
-        values = clean_form(with_country_codes(form, *COUNTRY_FIELDS), EDIT_FIELDS)
-        saved = clean_form(with_country_codes(self.form, *COUNTRY_FIELDS), EDIT_FIELDS)
+        values = clean_form(with_codes(form, countries=COUNTRY_FIELDS), EDIT_FIELDS)
+        saved = clean_form(with_codes(self.form, countries=COUNTRY_FIELDS), EDIT_FIELDS)
         changes = {k: v for k, v in values.items() if v != saved.get(k)}
         if "name" in changes and not changes["name"]:
             changes["name"] = ""  # the schema says the name is required
@@ -225,7 +225,7 @@ class CustomerState(RecordPage, rx.State):
 
     @event
     def add_traveller(self, form: dict[str, Any]) -> EventSpec | None:
-        coded = with_country_codes(form, "nationality")
+        coded = with_codes(form, countries=("nationality",))
         values = {k: v for k, v in clean_form(coded, TRAVELLER_FIELDS).items() if v is not None}
         if values.get("nationality"):
             values["nationality"] = str(values["nationality"]).upper()

@@ -88,6 +88,7 @@ PATTERN_MESSAGES = {
 CHOICE_MESSAGES = {
     "country": "Choose a country from the list, e.g. India.",
     "nationality": "Choose a country from the list, e.g. India.",
+    "default_currency": "Choose a currency from the list, e.g. Indian Rupee (INR).",
 }
 UPPERCASE = frozenset(
     {"gstin", "pan", "country", "default_currency", "ifsc", "swift", "iban", "account_number"}
