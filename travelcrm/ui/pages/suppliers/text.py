@@ -52,8 +52,6 @@ MEAL_PLAN_LABELS = {
     MealPlan.AI.value: "AI · all inclusive",
 }
 STATUS_COLORS = {"active": "green", "inactive": "gray", "archived": "amber"}
-COMMON_CURRENCIES = ("INR", "USD", "EUR", "GBP", "AED", "SGD", "THB", "IDR", "LKR", "MVR", "NPR")
-COMMON_COUNTRIES = ("IN", "AE", "ID", "TH", "SG", "LK", "MV", "NP", "US", "GB", "FR", "IT")
 
 
 @dataclass
