@@ -37,8 +37,8 @@ def test_country_by_name_and_an_error_toast_stays_on_its_page(
     page.get_by_test_id("new-customer").click()
     page.locator("#new-name").fill(name)
     country = page.locator("#new-country")
-    expect(country).to_have_attribute("list", "new-country-countries")
-    assert page.locator("#new-country-countries option[value='United Arab Emirates']").count() == 1
+    expect(country).to_have_attribute("list", "new-country-choices")
+    assert page.locator("#new-country-choices option[value='United Arab Emirates']").count() == 1
     country.fill("Narnia")
     page.get_by_test_id("save-new-customer").click()
     expect(page.get_by_test_id("error-new-country")).to_have_text(
@@ -103,3 +103,40 @@ def test_the_audit_log_says_what_happened_in_words(page: Page, harness: Any, sho
     shot(page, "audit-words-desktop")
     page.set_viewport_size(PHONE)
     shot(page, "audit-words-phone")
+
+
+def test_a_timezone_and_a_currency_are_found_by_typing_part_of_their_names(
+    page: Page, harness: Any, shot: Any
+) -> None:
+    page.set_viewport_size(DESKTOP)
+    page.goto(_url(harness, "/settings"))
+    timezone = page.get_by_test_id("choice-timezone")
+    expect(timezone).to_have_value("(UTC+05:30) Kolkata, India", timeout=TIMEOUT)
+    kept = page.locator("input[type=hidden][name=timezone]")
+    expect(kept).to_have_value("Asia/Kolkata")
+    # the list offers what matches any part of the name
+    options = page.locator("#timezone-choices option")
+    assert options.count() > 300
+    assert page.locator("#timezone-choices option[value*='Dubai']").count() == 1
+    # part of a name changes nothing; a whole entry picks its code
+    timezone.click()
+    timezone.press_sequentially("Dub")
+    page.wait_for_timeout(300)
+    expect(kept).to_have_value("Asia/Kolkata")
+    timezone.fill("(UTC+04:00) Dubai, United Arab Emirates")
+    expect(kept).to_have_value("Asia/Dubai", timeout=TIMEOUT)
+    currency = page.get_by_test_id("choice-default_currency")
+    expect(currency).to_have_value("Indian Rupee (INR)")
+    currency.fill("Euro (EUR)")
+    expect(page.locator("input[type=hidden][name=default_currency]")).to_have_value(
+        "EUR", timeout=TIMEOUT
+    )
+    page.mouse.move(0, 0)
+    shot(page, "settings-choices-desktop")
+    page.set_viewport_size(PHONE)
+    shot(page, "settings-choices-phone")
+    # nothing saved: a fresh page shows the agency's own
+    page.goto(_url(harness, "/settings"))
+    expect(page.get_by_test_id("choice-timezone")).to_have_value(
+        "(UTC+05:30) Kolkata, India", timeout=TIMEOUT
+    )

@@ -213,24 +213,45 @@ SELECT_STYLE = {
 }
 
 
+def label_of(name: str) -> str:
+    """ "default_currency" -> "Default currency" (what a control is called, for screen readers)."""
+    return name.replace("_", " ").capitalize()
+
+
 def choice_select(
     name: str, choices: list[tuple[str, str]], *, value: Any, on_change: Any, **props: Any
 ) -> rx.Component:
     """A choice people make by name (a currency, a timezone, a language), never by typing its
-    code: the browser's own select, which jumps to an entry as its name is typed. The value
-    sent is the code ("INR", "Asia/Kolkata", "en-IN")."""
+    code, and found by typing any part of it ("kolk", "rupee"): a text box listing the entries
+    that match as it is typed. Picking one calls `on_change` with its code ("INR",
+    "Asia/Kolkata", "en-IN"); a form posts the code (a hidden input named `name`). A value
+    saved before (or over the API) that the list does not offer is shown as it is, and stays
+    until another is picked."""
     style = {**SELECT_STYLE, **props.pop("style", {})}
-    codes = rx.Var.create([code for code, _label in choices])
-    # a value saved before (or over the API) that the list does not offer stays selected as it
-    # is, rather than the browser showing the first entry and a save changing it unasked
-    kept = rx.cond(codes.contains(value), rx.fragment(), rx.el.option(value, value=value))
-    return rx.el.select(
-        kept,
-        *[rx.el.option(label, value=code) for code, label in choices],
-        id=name,
-        name=name,
-        value=value,
-        on_change=on_change,
-        style=style,
-        **props,
+    by_label = rx.Var.create({label: code for code, label in choices})
+    by_code = rx.Var.create(dict(choices))
+    shown = rx.cond(by_code.contains(value), by_code[value], value)
+    options = f"{name}-choices"
+    return rx.fragment(
+        # the form's value (a form reads its fields by name and by id: the code, not the name)
+        rx.el.input(type="hidden", id=name, name=name, value=value),
+        rx.el.input(
+            id=f"{name}-search",
+            aria_label=label_of(name),
+            key=value,
+            default_value=shown,
+            list=options,
+            auto_complete="off",
+            placeholder="Type to search",
+            # only a whole entry of the list changes the choice (typing part of one does not)
+            on_change=lambda text: on_change(
+                rx.cond(by_label.contains(text), by_label[text], value)
+            ),
+            # the whole name selected on entry: the first key typed starts a new search
+            on_focus=rx.call_script("document.activeElement?.select?.()"),
+            style=style,
+            data_testid=f"choice-{name}",
+            **props,
+        ),
+        rx.el.datalist(*[rx.el.option(value=label) for _code, label in choices], id=options),
     )

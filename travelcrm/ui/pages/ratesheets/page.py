@@ -503,7 +503,7 @@ def _change_row(change: ChangeRow) -> rx.Component:
 def _diff() -> rx.Component:
     counts = S.diff_counts
     return section(
-        "Against the current version",
+        "What the import changes",
         rx.text(
             rx.cond(S.against != "", "Compared with version " + S.against + ".", ""),
             size="2",
@@ -532,29 +532,38 @@ def _diff() -> rx.Component:
         ),
         rx.cond(
             S.chart.length() > 0,  # type: ignore[attr-defined]
-            rx.recharts.bar_chart(
-                rx.recharts.cartesian_grid(stroke_dasharray="3 3", horizontal=False),
-                rx.recharts.x_axis(type_="number", allow_decimals=False),
-                rx.recharts.y_axis(
-                    data_key="name", type_="category", width=360, interval=0, font_size=12
+            # on a phone the table below says it all (the chart's names would fill the width)
+            rx.box(
+                rx.recharts.bar_chart(
+                    rx.recharts.cartesian_grid(stroke_dasharray="3 3", horizontal=False),
+                    rx.recharts.x_axis(type_="number", allow_decimals=False),
+                    rx.recharts.y_axis(
+                        data_key="name", type_="category", width=360, interval=0, font_size=12
+                    ),
+                    rx.recharts.graphing_tooltip(),
+                    rx.recharts.legend(),
+                    *[
+                        rx.recharts.bar(
+                            data_key=key,
+                            name=key,
+                            stack_id="a",
+                            fill=rx.color(color, 9),
+                            is_animation_active=False,
+                        )
+                        for key, color in (
+                            ("added", "green"),
+                            ("changed", "amber"),
+                            ("removed", "red"),
+                        )
+                    ],
+                    layout="vertical",
+                    data=S.chart,
+                    height=S.chart_height,
+                    width="100%",
+                    data_testid="diff-chart",
                 ),
-                rx.recharts.graphing_tooltip(),
-                rx.recharts.legend(),
-                *[
-                    rx.recharts.bar(
-                        data_key=key,
-                        name=key,
-                        stack_id="a",
-                        fill=rx.color(color, 9),
-                        is_animation_active=False,
-                    )
-                    for key, color in (("added", "green"), ("changed", "amber"), ("removed", "red"))
-                ],
-                layout="vertical",
-                data=S.chart,
-                height=S.chart_height,
+                display=["none", "block"],
                 width="100%",
-                data_testid="diff-chart",
             ),
             rx.fragment(),
         ),
@@ -687,6 +696,8 @@ def _report() -> rx.Component:
                 data_testid="commit-import",
             ),
             width="100%",
+            wrap="wrap",
+            spacing="3",
         ),
         spacing="4",
         width="100%",
