@@ -383,12 +383,10 @@ class RateImportState(GatedPage, rx.State):
             for i in earlier
         ]
         mine = next((i for i in earlier if i.created_by == ctx.user_id), None)
-        unfinished = mine is not None and mine.status in UNFINISHED and mine.id != import_id
-        self.resume_file = mine.file_name if mine is not None and unfinished else ""
-        self.resume_status = STATUS_WORDS.get(mine.status, "") if mine and unfinished else ""
-        self.resume_href = (
-            f"{routes.rate_import(rate_list.id)}?import={mine.id}" if mine and unfinished else ""
-        )
+        offer = mine if mine and mine.status in UNFINISHED and mine.id != import_id else None
+        self.resume_file = offer.file_name if offer else ""
+        self.resume_status = STATUS_WORDS.get(offer.status, "") if offer else ""
+        self.resume_href = f"{routes.rate_import(rate_list.id)}?import={offer.id}" if offer else ""
         if import_id is None:
             return None
         item = sheets.get_import(session, ctx, import_id=import_id)
