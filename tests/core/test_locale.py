@@ -79,3 +79,19 @@ def test_the_locale_set_for_one_unit_of_work_stays_in_it() -> None:
 
     assert contextvars.copy_context().run(event) == "$180,000.00"
     assert money_text("180000", "INR") == "₹1,80,000.00"  # this context kept the default
+
+
+def test_countries_are_picked_by_name_and_kept_as_codes() -> None:
+    from travelcrm.core.fields import COUNTRIES
+    from travelcrm.core.locale import country_code, country_options
+
+    options = country_options(locale="en-IN")
+    assert {code for code, _name in options} == COUNTRIES
+    names = [name for _code, name in options]
+    assert names.index("Åland Islands") < names.index("Albania")  # sorted as people read
+    assert ("IN", "India") in options and ("AE", "United Arab Emirates") in options
+    assert country_code("  india ") == "IN" and country_code("in") == "IN"
+    assert country_code("United Arab Emirates") == "AE"
+    assert country_code("Inde", locale="fr-FR") == "IN"  # the reader's language
+    assert country_code("India", locale="fr-FR") == "IN"  # and English
+    assert country_code("Narnia") is None and country_code("") is None

@@ -328,16 +328,19 @@ def test_a_manager_keeps_holidays_and_lost_reasons_in_the_query_settings(browser
             expect(page.get_by_test_id("holiday").filter(has_text=label)).to_be_visible(
                 timeout=TIMEOUT
             )
-            expect(page.get_by_test_id("unsaved")).to_be_visible()
-            page.get_by_test_id("save-settings").click()
-            _toast(page, "Query settings saved.")
-            expect(page.get_by_test_id("unsaved")).to_have_count(0)
+            expect(page.get_by_test_id("section-hours-unsaved")).to_be_visible()
+            page.get_by_test_id("section-hours-save").click()
+            _toast(page, "Business hours saved.")
+            expect(page.get_by_test_id("section-hours-unsaved")).to_have_count(0)
 
-            # a lost reason: added at once
+            # a lost reason: listed as new, kept when its section is saved
             page.get_by_test_id("new-reason").fill(reason)
             page.get_by_test_id("add-reason").click()
-            _toast(page, "added to the lost reasons")
             expect(page.get_by_test_id("new-reason")).to_have_value("")
+            expect(page.get_by_test_id("new-lost-reason")).to_contain_text(reason)
+            page.get_by_test_id("section-reasons-save").click()
+            _toast(page, "added to the lost reasons")
+            expect(page.get_by_test_id("section-reasons-unsaved")).to_have_count(0)
 
             page.reload()
             expect(page.get_by_test_id("holiday").filter(has_text=label)).to_be_visible(

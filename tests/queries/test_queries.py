@@ -172,7 +172,9 @@ def test_the_workload_cap_is_respected_and_queries_wait_for_an_agent(migrated_en
     assert [q.assigned_to for q in made] == [arjun.user_id, arjun.user_id, None]
     waiting = made[2]
     assert waiting.status == QueryStatus.PENDING.value
-    assert "at cap (2)" in (_events(owner, waiting.id)[-1].body or "")
+    assert "Arjun Das: at their limit of 2 open queries" in (
+        _events(owner, waiting.id)[-1].body or ""
+    )
     meera = member(owner, "Meera Iyer", online=False)
     go_online(meera)  # an agent comes online: the waiting query goes to them
     with tenant_scope(owner) as session:

@@ -358,6 +358,49 @@ def test_commit_makes_a_new_draft_of_a_published_list_and_the_diff_shows_changes
     assert replaced.version_id == stored.version_id
 
 
+def test_with_a_draft_the_diff_compares_with_the_draft_it_writes_into(
+    migrated_engine, tmp_path: Path
+) -> None:
+    """v1 published, v2 a draft holding a raised price: the same raised sheet again changes
+    nothing in v2 (the version a commit replaces), whatever v1 says."""
+    fx = MANIFEST["transport_rajasthan.xlsx"]
+    target = _target(fx)
+    mapping = ImportMapping.model_validate(fx.mapping)
+    first = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=False, replace_draft=True)
+    with tenant_scope(target.ctx) as session:
+        version = rates.get_version(session, target.ctx, first.version_id)
+        publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
+    raised = tmp_path / "raised.xlsx"
+    book = openpyxl.load_workbook(fx.path)
+    sheet = book.worksheets[0]
+    column = next(c.column for c in sheet[fx.header_row + 1] if c.value == "Per Day (300 km)")
+    cell = sheet.cell(row=fx.header_row + 2, column=column)
+    cell.value = float(Decimal(str(cell.value)) * 2)
+    book.save(raised)
+
+    def stage_raised() -> uuid.UUID:
+        with tenant_scope(target.ctx) as session:
+            return sheets.stage_file(
+                session,
+                target.ctx,
+                rate_list_id=target.rate_list_id,
+                source=raised,
+                file_name="raised.xlsx",
+            ).id
+
+    draft = _run(target, stage_raised(), mapping, dry_run=False)
+    with tenant_scope(target.ctx) as session:
+        assert rates.get_version(session, target.ctx, draft.version_id).number == 2
+    again = _run(target, stage_raised(), mapping, dry_run=True)
+    diff = again.report["diff"]
+    assert diff["against_version"] == 2
+    assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 0)
+    # and the first sheet, against that draft, puts the price back: one change
+    back = _run(target, _stage(target, fx, tmp_path), mapping, dry_run=True)
+    assert back.report["diff"]["against_version"] == 2
+    assert back.report["diff"]["changed"] == 1
+
+
 def test_the_template_is_saved_and_suggested_for_the_next_sheet(
     migrated_engine, tmp_path: Path
 ) -> None:

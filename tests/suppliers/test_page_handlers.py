@@ -217,7 +217,7 @@ def test_the_list_shows_only_the_viewers_agency(migrated_engine) -> None:
     assert listing.create_errors == {}
     plain(SuppliersState.clear_filters)(listing)
     assert [(r.name, r.country, r.tags) for r in listing.rows] == [
-        ("Sea Breeze", "IN", ["beach", "goa"])
+        ("Sea Breeze", "India", ["beach", "goa"])
     ]
     assert listing.label == "1-1 of 1"
     plain(SuppliersState.create)(listing, {"name": "", "country": "XX", "default_currency": "INR"})

@@ -82,18 +82,29 @@ def test_day_range_is_whole_days_in_the_agency_timezone() -> None:
 
 def test_changes_list_every_field_of_either_side() -> None:
     assert changes_of({"role": "agent"}, {"role": "operator"}) == [
-        Change("role", "agent", "operator")
+        Change("Role", "agent", "operator")
     ]
     assert changes_of(None, {"slug": "x", "n": 2}) == [
-        Change("n", "—", "2"),
-        Change("slug", "—", "x"),
+        Change("N", "—", "2"),
+        Change("Slug", "—", "x"),
     ]
     assert changes_of(None, None) == []
+    # field names, dates, yes/no and lists in words; ids left out
+    assert changes_of(
+        {"valid_from": "2027-04-01", "active": True},
+        {"valid_from": "2027-05-01", "active": False, "duplicate_id": str(uuid.uuid4())},
+    ) == [Change("Active", "Yes", "No"), Change("Valid from", "1 Apr 2027", "1 May 2027")]
+    assert changes_of(None, {"published": [1, 2]}) == [Change("Published", "—", "1, 2")]
+    assert changes_of({"country": "IN"}, {"country": "AE", "default_currency": "AED"}) == [
+        Change("Country", "India", "United Arab Emirates"),
+        Change("Currency", "—", "United Arab Emirates Dirham (AED)"),
+    ]
 
 
 def test_actions_and_targets_in_words() -> None:
     assert action_label("auth.sign_in") == "Signed in"
-    assert action_label("thing.unknown") == "thing.unknown"
+    assert action_label("supplier.updated") == "Changed a supplier"
+    assert action_label("thing.unknown") == "Thing unknown"
     assert action_tone("auth.sign_in_failed") == "red"
     assert action_tone("auth.sign_in") == "gray"
     user_id = str(uuid.uuid4())
@@ -101,7 +112,8 @@ def test_actions_and_targets_in_words() -> None:
     assert describe_target("user", user_id, names, "Sunrise") == "Kavya Nair"
     assert describe_target("tenant", "t", names, "Sunrise") == "Sunrise"
     assert describe_target(None, None, names, "Sunrise") == ""
-    assert describe_target("user", "0123456789", {}, "Sunrise") == "user 01234567"
+    assert describe_target("user", "0123456789", {}, "Sunrise") == "a former colleague"
+    assert describe_target("supplier", user_id, {}, "Sunrise") == "a supplier no longer on file"
 
 
 def test_times_show_in_the_agency_timezone() -> None:
@@ -165,3 +177,27 @@ def test_initials() -> None:
     assert initials("Priya Sharma") == "PS"
     assert initials("madonna") == "M"
     assert initials("  ") == "?"
+
+
+def test_a_customers_country_is_sent_by_name_and_kept_as_its_code() -> None:
+    from pydantic import ValidationError
+
+    from travelcrm.customers.schemas import CustomerCreate
+    from travelcrm.ui.components.fields import with_codes
+    from travelcrm.ui.pages.customers.list_state import customer_input
+    from travelcrm.ui.pages.suppliers.text import field_messages
+
+    assert customer_input({"name": "Mira", "country": "united arab emirates"})["country"] == "AE"
+    form = {"nationality": "India", "x": "India", "cur": "Indian Rupee (INR)", "c2": "euro"}
+    assert with_codes(form, countries=("nationality",), currencies=("cur", "c2")) == {
+        "nationality": "IN",
+        "x": "India",
+        "cur": "INR",
+        "c2": "EUR",
+    }
+    typed = customer_input({"name": "Mira", "country": "Narnia"})
+    with pytest.raises(ValidationError) as refused:
+        CustomerCreate.model_validate(typed)
+    assert field_messages(refused.value) == {
+        "country": "Choose a country from the list, e.g. India."
+    }

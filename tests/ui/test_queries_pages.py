@@ -427,7 +427,7 @@ def test_settings_handlers_refuse_another_agencys_agent(migrated_engine) -> None
     page.agents = [
         AgentRow(str(their_agent.user_id), "Theo", False, False, "goa", "3", "", ""),
     ]
-    said = _said(plain(QuerySettingsState.save_agent)(page, str(their_agent.user_id)))
+    said = _said(plain(QuerySettingsState.save)(page, "agents"))
     assert "No such colleague in this agency." in said
     assert _snapshot(theirs.owner) == before
     with tenant_scope(mine.owner) as session:
@@ -491,13 +491,14 @@ def test_an_agent_is_refused_the_managers_handlers(migrated_engine) -> None:
     settings.opens, settings.closes = "08:00", "20:00"
     settings.first_response = targets_of({})
     settings.follow_up = targets_of({})
-    assert refused in _said(plain(QuerySettingsState.save)(settings))
-    assert refused in _said(plain(QuerySettingsState.add_reason)(settings, {"reason": "Too far"}))
+    assert refused in _said(plain(QuerySettingsState.save)(settings, "assignment"))
+    plain(QuerySettingsState.add_reason)(settings, {"reason": "Too far"})
+    assert refused in _said(plain(QuerySettingsState.save)(settings, "reasons"))
     settings.agents = [
         AgentRow(str(colleague.user_id), "Cara", True, False, "goa", "1", "2030-01-01", "")
     ]
-    assert refused in _said(plain(QuerySettingsState.save_agent)(settings, str(colleague.user_id)))
-    plain(QuerySettingsState.discard)(settings)
+    assert refused in _said(plain(QuerySettingsState.save)(settings, "agents"))
+    plain(QuerySettingsState.discard)(settings, "hours")
     assert settings.reasons == []
 
     assert _snapshot(agency.owner) == before
@@ -540,25 +541,35 @@ def test_the_settings_page_shows_saves_and_names_what_is_wrong(migrated_engine) 
     assert [h.day for h in page.holidays] == ["2027-01-26", "2027-12-25"]
     plain(QuerySettingsState.set_target)(page, "first_response", "low", "0.5")
     assert page.dirty and page.rule == "skill" and page.working_days == [0, 1, 2, 3, 4, 5]
+    assert page.unsaved == ["assignment", "hours", "sla"]
 
     # the service's check: a lower priority may not have a shorter target
-    assert "need attention" in _said(plain(QuerySettingsState.save)(page))
+    assert "need attention" in _said(plain(QuerySettingsState.save)(page, "sla"))
     assert page.errors["first_response"].startswith("The low target (30m) is shorter than")
     plain(QuerySettingsState.set_target)(page, "first_response", "low", "abc")
     plain(QuerySettingsState.set_opens)(page, "9am")
-    plain(QuerySettingsState.save)(page)
+    plain(QuerySettingsState.save)(page, "hours")
+    plain(QuerySettingsState.save)(page, "sla")
     assert page.errors["first_response.low"] == "Give hours above 0 and at most 720."
     assert page.errors["opens"] == "Use a time as HH:MM, e.g. 09:00."
     plain(QuerySettingsState.set_opens)(page, "18:00")
     plain(QuerySettingsState.set_closes)(page, "09:00")
     plain(QuerySettingsState.set_target)(page, "first_response", "low", "72")
-    plain(QuerySettingsState.save)(page)
+    plain(QuerySettingsState.save)(page, "hours")
     assert page.errors == {
         "hours": "Opening must be before closing (closing at 00:00 is midnight)."
     }
     plain(QuerySettingsState.set_opens)(page, "08:30")
     plain(QuerySettingsState.set_closes)(page, "00:00")
-    assert "Query settings saved." in _said(plain(QuerySettingsState.save)(page))
+    # a section saves alone: the others keep their edits, still unsaved
+    assert "Business hours saved." in _said(plain(QuerySettingsState.save)(page, "hours"))
+    assert page.errors == {} and page.unsaved == ["assignment", "sla"]
+    assert page.rule == "skill" and page.first_response["low"] == "72"
+    fresh = _state(QuerySettingsState, token, "/queries/settings")
+    plain(QuerySettingsState.load)(fresh)
+    assert (fresh.opens, fresh.rule, fresh.first_response["low"]) == ("08:30", "round_robin", "48")
+    assert "SLA targets saved." in _said(plain(QuerySettingsState.save)(page, "sla"))
+    assert "Assignment saved." in _said(plain(QuerySettingsState.save)(page, "assignment"))
     assert page.errors == {} and not page.dirty
 
     # a fresh page reads it all back
@@ -573,42 +584,46 @@ def test_the_settings_page_shows_saves_and_names_what_is_wrong(migrated_engine) 
     assert [h.label for h in again.holidays] == ["Tue, 26 Jan 2027", "Sat, 25 Dec 2027"]
     assert again.first_response["low"] == "72"
     plain(QuerySettingsState.remove_holiday)(again, "2027-01-26")
-    assert again.dirty
-    plain(QuerySettingsState.discard)(again)
-    assert len(again.holidays) == 2 and not again.dirty
+    plain(QuerySettingsState.set_rule)(again, "least_loaded")
+    assert again.unsaved == ["assignment", "hours"]
+    plain(QuerySettingsState.discard)(again, "hours")
+    assert len(again.holidays) == 2 and again.unsaved == ["assignment"]
+    assert again.rule == "least_loaded"
 
-    # lost reasons: added at once, tidied, not twice
+    # lost reasons: listed as new until the section is saved, tidied, not twice
     plain(QuerySettingsState.add_reason)(page, {"reason": "   "})
     assert page.reason_error.startswith("Write the reason")
-    said = _said(
-        plain(QuerySettingsState.add_reason)(page, {"reason": "  Chose a   cheaper package"})
-    )
-    assert "added to the lost reasons" in said and "Chose a cheaper package" in page.reasons
+    plain(QuerySettingsState.add_reason)(page, {"reason": "  Chose a   cheaper package"})
+    assert page.new_reasons == ["Chose a cheaper package"] and page.unsaved == ["reasons"]
+    assert "Chose a cheaper package" not in page.reasons
     plain(QuerySettingsState.add_reason)(page, {"reason": "Chose a cheaper package"})
     assert page.reason_error == "That reason is on the list already."
     plain(QuerySettingsState.add_reason)(page, {"reason": "x" * 121})
     assert page.reason_error == "At most 120 characters."
+    said = _said(plain(QuerySettingsState.save)(page, "reasons"))
+    assert "added to the lost reasons" in said and "Chose a cheaper package" in page.reasons
+    assert page.new_reasons == [] and not page.dirty
 
     # an agent's profile, row by row
     user_id = str(agent.user_id)
     plain(QuerySettingsState.set_agent_field)(page, user_id, "cap", "0")
-    plain(QuerySettingsState.save_agent)(page, user_id)
+    assert page.unsaved == ["agents"]
+    plain(QuerySettingsState.save)(page, "agents")
     assert page.agents[0].error == "The workload cap is a whole number from 1 to 500."
     plain(QuerySettingsState.set_agent_field)(page, user_id, "skills", "Goa, Kerala, goa, Hindi")
     plain(QuerySettingsState.set_agent_field)(page, user_id, "cap", "12")
     plain(QuerySettingsState.set_agent_field)(page, user_id, "leave_until", "2030-01-31")
     plain(QuerySettingsState.set_agent_field)(page, user_id, "name", "Renamed")
     assert page.agents[0].error == "" and page.agents[0].name == f"Kavya {tag}"
-    assert f"Kavya {tag}'s profile saved." in _said(
-        plain(QuerySettingsState.save_agent)(page, user_id)
-    )
+    assert f"Kavya {tag}'s profile saved." in _said(plain(QuerySettingsState.save)(page, "agents"))
     assert (page.agents[0].skills, page.agents[0].cap, page.agents[0].leave_until) == (
         "goa, kerala, hindi",
         "12",
         "2030-01-31",
     )
-    assert page.agents[0].on_leave
-    assert "not in this list" in _said(plain(QuerySettingsState.save_agent)(page, "not-an-id"))
+    assert page.agents[0].on_leave and not page.dirty
+    page.agents = [*page.agents, AgentRow("not-an-id", "Nobody", False, False, "", "3", "", "")]
+    assert "not in this list" in _said(plain(QuerySettingsState.save)(page, "agents"))
 
 
 def test_the_settings_words() -> None:
@@ -688,10 +703,10 @@ HANDLERS: list[tuple[type, str, tuple[Any, ...]]] = [
     (CustomerState, "set_merge_q", ("Mira",)),
     (CustomerState, "merge", ()),
     (QuerySettingsState, "load", ()),
-    (QuerySettingsState, "discard", ()),
-    (QuerySettingsState, "save", ()),
-    (QuerySettingsState, "add_reason", ({"reason": "Too far"},)),
-    (QuerySettingsState, "save_agent", ("{user}",)),
+    (QuerySettingsState, "discard", ("hours",)),
+    (QuerySettingsState, "save", ("assignment",)),
+    (QuerySettingsState, "save", ("reasons",)),
+    (QuerySettingsState, "save", ("agents",)),
 ]
 
 

@@ -9,6 +9,7 @@ currency's minor units (JPY 0, INR 2, KWD 3) and is rounded by the one money rul
 from __future__ import annotations
 
 import re
+import unicodedata
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -27,6 +28,7 @@ from babel.numbers import (
     get_territory_currencies,
 )
 
+from travelcrm.core.fields import COUNTRIES, CURRENCIES
 from travelcrm.core.money import minor_units, round_money
 
 DEFAULT_LOCALE = "en-IN"  # a new agency's (tenants.locale's default)
@@ -216,6 +218,62 @@ def country_name(code: str | None, *, locale: str | None = None) -> str:
     if not code:
         return ""
     return current_locale(locale).territories.get(code.upper(), code)
+
+
+@lru_cache(maxsize=8)
+def _countries(locale: str) -> tuple[tuple[str, str], ...]:
+    names = current_locale(locale).territories
+    named = [(c, names.get(c, c)) for c in COUNTRIES]
+    return tuple(sorted(named, key=lambda o: _plain(o[1])))
+
+
+def _plain(name: str) -> str:
+    """ "Åland Islands" sorts as "aland islands" (under A, not after Z)."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+
+
+def country_options(*, locale: str | None = None) -> list[tuple[str, str]]:
+    """Every country by name: ("IN", "India"), sorted by name, in the reader's language."""
+    return list(_countries(str(current_locale(locale))))
+
+
+@lru_cache(maxsize=8)
+def _country_codes(locale: str) -> dict[str, str]:
+    by_name = {name.casefold(): code for code, name in _countries("en")}
+    return by_name | {name.casefold(): code for code, name in _countries(locale)}
+
+
+def country_code(text: str | None, *, locale: str | None = None) -> str | None:
+    """The code of a country given by its name ("India", "india", in the reader's language or
+    English) or its code ("in"); None for empty text or no such country."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    if value.upper() in COUNTRIES:
+        return value.upper()
+    return _country_codes(str(current_locale(locale))).get(value.casefold())
+
+
+_CODE_IN_LABEL = re.compile(r"\(([A-Za-z]{3})\)\s*$")
+
+
+def currency_code(text: str | None, *, locale: str | None = None) -> str | None:
+    """The code of a currency given as its label ("Indian Rupee (INR)"), its name ("indian
+    rupee", in the reader's language or English) or its code ("inr"); None for empty text or
+    no such currency."""
+    value = " ".join((text or "").split())
+    if not value:
+        return None
+    found = _CODE_IN_LABEL.search(value)
+    code = (found.group(1) if found else value).upper()
+    if code in CURRENCIES:
+        return code
+    wanted = value.casefold()
+    for reader in (current_locale(locale), _locale("en")):
+        for candidate in CURRENCIES:
+            if get_currency_name(candidate, locale=reader).casefold() == wanted:
+                return candidate
+    return None
 
 
 def currency_label(code: str, *, locale: str | None = None) -> str:

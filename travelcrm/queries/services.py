@@ -1031,7 +1031,7 @@ def choose_agent(
         elif not agent.online:
             skipped.append(f"{agent.name}: offline")
         elif agent.load >= agent.cap:
-            skipped.append(f"{agent.name}: at cap ({agent.cap})")
+            skipped.append(f"{agent.name}: at their limit of {agent.cap} open queries")
         else:
             eligible.append(agent)
     note = f", skipped {'; '.join(skipped)}" if skipped else ""

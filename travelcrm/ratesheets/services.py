@@ -1,5 +1,6 @@
 """Importing a supplier's rate sheet into a rate list: stage the file, preview and map it, check
-every row (dry run: errors, warnings, diff against the published version), then commit all or
+every row (dry run: errors, warnings, diff against the version it writes into: the draft, else
+the published one), then commit all or
 nothing into a new draft version; the mapping becomes the supplier's template.
 
 A run reads the staged file again (the upload is kept under DATA_DIR while the import may
@@ -1307,15 +1308,19 @@ def _drop_kept(item: RateImport) -> None:
 
 
 def _base_version(session: Session, rate_list: RateList) -> RateListVersion:
-    """What the import is compared with and copies terms from: the published version, else
-    the newest one."""
+    """What the import is compared with and copies terms from: the version it will write
+    into — the list's draft when there is one (a commit fills or replaces it) — else the
+    published version (a new draft is copied from it), else the newest one."""
     versions = session.exec(
         select(RateListVersion)
         .where(col(RateListVersion.rate_list_id) == rate_list.id)
         .order_by(col(RateListVersion.number).desc())
     ).all()
-    published = [v for v in versions if v.status == VersionStatus.PUBLISHED.value]
-    return published[0] if published else versions[0]
+    for status in (VersionStatus.DRAFT.value, VersionStatus.PUBLISHED.value):
+        found = [v for v in versions if v.status == status]
+        if found:
+            return found[0]
+    return versions[0]
 
 
 def _by_name(seasons: Iterable[Sequence[Any]]) -> list[tuple[str, list[tuple[date, date]]]]:

@@ -10,6 +10,9 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.app import default_backend_exception_handler
 from reflex.event import EventSpec
+from reflex.vars import Var
+from reflex_base.event import run_script
+from reflex_components_sonner.toast import toast_ref
 
 from travelcrm.core.errors import DomainError
 from travelcrm.db import is_busy_error
@@ -96,3 +99,17 @@ def backend_exception_handler(exception: Exception) -> EventSpec:
         logger.warning("database busy in a page event: %s", type(exception).__name__)
         return rx.toast.warning(BUSY_MESSAGE, id="server-busy", position="top-center")
     return default_backend_exception_handler(exception)
+
+
+def leave_errors_behind() -> EventSpec:
+    """Dismisses the error toasts still on screen: first in every page's `on_load`, so an
+    error raised on one page does not follow the person to the next (success and info
+    toasts, such as "Customer added." before a redirect, stay)."""
+    dismiss: Var[Any] = Var(
+        _js_expr=(
+            f"{toast_ref}?.getToasts?.().filter((t) => t.type === 'error')"
+            f".forEach((t) => {toast_ref}.dismiss(t.id))"
+        ),
+        _var_data=toast_ref._get_all_var_data(),
+    )
+    return run_script(dismiss)

@@ -11,6 +11,7 @@ from travelcrm import __version__
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import brand_mark, muted
 from travelcrm.ui.components.forms import native_form
+from travelcrm.ui.errors import leave_errors_behind
 from travelcrm.ui.shell_state import ShellState
 
 SIDEBAR_WIDTH = "240px"
@@ -303,7 +304,8 @@ def staff_page(
         page.__name__ = content.__name__
         # Every staff page first checks the session (back to login without one).
         extra = on_load if isinstance(on_load, list) else [on_load] if on_load is not None else []
-        loads = [ShellState.check, *extra]
+        # an error toast of the page before does not follow the person here
+        loads = [leave_errors_behind(), ShellState.check, *extra]
         return rx.page(route=route, title=f"{title} · TravelCRM", on_load=loads)(page)
 
     return decorate

@@ -142,6 +142,8 @@ def section(
         action if action is not None else rx.fragment(),
         align="center",
         width="100%",
+        wrap="wrap",
+        spacing="2",
     )
     return rx.card(rx.vstack(header, *children, spacing="3", width="100%"), size="3", width="100%")
 

@@ -7,6 +7,13 @@ from typing import Any
 
 import reflex as rx
 
+from travelcrm.core.locale import (
+    country_code,
+    country_options,
+    currency_code,
+    currency_options,
+)
+
 
 def _required(control: rx.Component) -> bool:
     """The control says `required=True` (an input, a select, a text area)."""
@@ -109,6 +116,62 @@ def text_field(
     )
 
 
+def _by_name(
+    label: str,
+    name: str,
+    hint: str,
+    choices: list[tuple[str, str]],
+    *,
+    prefix: str,
+    errors: Any,
+    values: Any = None,
+    **props: Any,
+) -> rx.Component:
+    """A choice made by its name in a text box: typing any part of the name ("emir", "rupee")
+    lists the entries that match (the browser's suggestions). The form sends the name;
+    `with_codes` turns it into the code the services keep."""
+    options = f"{prefix}-{name}-choices"
+    return rx.fragment(
+        text_field(
+            label,
+            name,
+            hint,
+            prefix=prefix,
+            errors=errors,
+            values=values,
+            auto_complete="off",
+            custom_attrs={"list": options},
+            **props,
+        ),
+        rx.el.datalist(*[rx.el.option(value=shown) for _c, shown in choices], id=options),
+    )
+
+
+def country_field(label: str, name: str, **props: Any) -> rx.Component:
+    """A country picked by its name ("India"); see `_by_name`."""
+    return _by_name(label, name, "Type to find it, e.g. India", country_options(), **props)
+
+
+def currency_field(label: str, name: str, **props: Any) -> rx.Component:
+    """A currency picked by its name ("Indian Rupee (INR)"); see `_by_name`."""
+    hint = "Type to find it, e.g. rupee"
+    return _by_name(label, name, hint, currency_options(), **props)
+
+
+def with_codes(
+    form: dict[str, Any], *, countries: tuple[str, ...] = (), currencies: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    """The form with its countries and currencies (by name, label or code) as their codes;
+    text that names none is left as typed, for the schema to refuse at its field."""
+    coded = dict(form)
+    for names, code_of in ((countries, country_code), (currencies, currency_code)):
+        for name in names:
+            text = coded.get(name)
+            if isinstance(text, str) and text.strip():
+                coded[name] = code_of(text) or text
+    return coded
+
+
 def field_row(*fields: rx.Component, columns: str = "2", spacing: str = "3") -> rx.Component:
     """Fields side by side in a form (one under the other on a phone)."""
     return rx.grid(
@@ -150,24 +213,45 @@ SELECT_STYLE = {
 }
 
 
+def label_of(name: str) -> str:
+    """ "default_currency" -> "Default currency" (what a control is called, for screen readers)."""
+    return name.replace("_", " ").capitalize()
+
+
 def choice_select(
     name: str, choices: list[tuple[str, str]], *, value: Any, on_change: Any, **props: Any
 ) -> rx.Component:
     """A choice people make by name (a currency, a timezone, a language), never by typing its
-    code: the browser's own select, which jumps to an entry as its name is typed. The value
-    sent is the code ("INR", "Asia/Kolkata", "en-IN")."""
+    code, and found by typing any part of it ("kolk", "rupee"): a text box listing the entries
+    that match as it is typed. Picking one calls `on_change` with its code ("INR",
+    "Asia/Kolkata", "en-IN"); a form posts the code (a hidden input named `name`). A value
+    saved before (or over the API) that the list does not offer is shown as it is, and stays
+    until another is picked."""
     style = {**SELECT_STYLE, **props.pop("style", {})}
-    codes = rx.Var.create([code for code, _label in choices])
-    # a value saved before (or over the API) that the list does not offer stays selected as it
-    # is, rather than the browser showing the first entry and a save changing it unasked
-    kept = rx.cond(codes.contains(value), rx.fragment(), rx.el.option(value, value=value))
-    return rx.el.select(
-        kept,
-        *[rx.el.option(label, value=code) for code, label in choices],
-        id=name,
-        name=name,
-        value=value,
-        on_change=on_change,
-        style=style,
-        **props,
+    by_label = rx.Var.create({label: code for code, label in choices})
+    by_code = rx.Var.create(dict(choices))
+    shown = rx.cond(by_code.contains(value), by_code[value], value)
+    options = f"{name}-choices"
+    return rx.fragment(
+        # the form's value (a form reads its fields by name and by id: the code, not the name)
+        rx.el.input(type="hidden", id=name, name=name, value=value),
+        rx.el.input(
+            id=f"{name}-search",
+            aria_label=label_of(name),
+            key=value,
+            default_value=shown,
+            list=options,
+            auto_complete="off",
+            placeholder="Type to search",
+            # only a whole entry of the list changes the choice (typing part of one does not)
+            on_change=lambda text: on_change(
+                rx.cond(by_label.contains(text), by_label[text], value)
+            ),
+            # the whole name selected on entry: the first key typed starts a new search
+            on_focus=rx.call_script("document.activeElement?.select?.()"),
+            style=style,
+            data_testid=f"choice-{name}",
+            **props,
+        ),
+        rx.el.datalist(*[rx.el.option(value=label) for _code, label in choices], id=options),
     )

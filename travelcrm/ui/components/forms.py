@@ -38,3 +38,78 @@ def discard_and_save(on_discard: Any, save_label: str, test_id: str, **props: An
         spacing="3",
         **props,
     )
+
+
+def section_save(
+    unsaved: rx.Var[bool], on_save: Any, on_discard: Any, test_id: str
+) -> rx.Component:
+    """A section's own save, at its title: "Unsaved changes" and Discard while the section
+    differs from what is saved, and its Save button (idle until then)."""
+    return rx.hstack(
+        rx.cond(
+            unsaved,
+            rx.hstack(
+                rx.badge(
+                    rx.icon("circle-dot", size=12),
+                    "Unsaved changes",
+                    color_scheme="amber",
+                    variant="soft",
+                    data_testid=f"{test_id}-unsaved",
+                ),
+                rx.button(
+                    "Discard",
+                    type="button",
+                    size="1",
+                    variant="ghost",
+                    color_scheme="gray",
+                    on_click=on_discard,
+                    data_testid=f"{test_id}-discard",
+                ),
+                spacing="2",
+                align="center",
+            ),
+        ),
+        rx.button(
+            rx.icon("save", size=14),
+            "Save",
+            type="button",
+            size="2",
+            variant=rx.cond(unsaved, "solid", "soft"),
+            disabled=~unsaved,
+            on_click=on_save,
+            data_testid=f"{test_id}-save",
+        ),
+        spacing="3",
+        align="center",
+        wrap="wrap",
+        justify="end",
+    )
+
+
+UNSAVED_WARNING = "You have unsaved changes on this page. Leave without saving them?"
+# One listener per tab: before a reload or close (the browser's own question), and before a
+# link inside the app is followed (ours), while any element marks unsaved changes.
+_GUARD = f"""
+if (!window.__unsavedGuard) {{
+  window.__unsavedGuard = true;
+  const pending = () => document.querySelector('[data-unsaved="true"]') !== null;
+  window.addEventListener('beforeunload', (e) => {{
+    if (pending()) {{ e.preventDefault(); e.returnValue = ''; }}
+  }});
+  document.addEventListener('click', (e) => {{
+    const link = e.target.closest && e.target.closest('a[href]');
+    if (!link || !pending() || link.target === '_blank') return;
+    if (!window.confirm({UNSAVED_WARNING!r})) {{ e.preventDefault(); e.stopPropagation(); }}
+  }}, true);
+}}
+"""
+
+
+def unsaved_guard(dirty: rx.Var[bool]) -> rx.Component:
+    """Warns before leaving the page (a link, a reload, closing the tab) while `dirty`."""
+    return rx.box(
+        display="none",
+        custom_attrs={"data-unsaved": rx.cond(dirty, "true", "false")},
+        data_testid="unsaved-guard",
+        on_mount=rx.call_script(_GUARD),
+    )

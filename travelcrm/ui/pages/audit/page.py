@@ -107,7 +107,7 @@ def _filters() -> rx.Component:
 
 def _change(change: ObjectVar[Change]) -> rx.Component:
     return rx.table.row(
-        rx.table.cell(rx.code(change.field, variant="ghost")),
+        rx.table.cell(rx.text(change.field, size="2", weight="medium")),
         rx.table.cell(
             rx.text(change.before, color=rx.color("red", 11), size="2", word_break="break-word")
         ),
@@ -117,7 +117,7 @@ def _change(change: ObjectVar[Change]) -> rx.Component:
     )
 
 
-def _details(row: ObjectVar[EventRow]) -> rx.Component:
+def _details(row: ObjectVar[EventRow], test_id: str = "event-details") -> rx.Component:
     return rx.vstack(
         rx.cond(
             row.changes.length() > 0,
@@ -157,9 +157,9 @@ def _details(row: ObjectVar[EventRow]) -> rx.Component:
             color=rx.color("gray", 10),
         ),
         spacing="2",
-        padding="8px 4px 8px 40px",
+        padding=["8px 0", "8px 4px 8px 40px"],
         width="100%",
-        data_testid="event-details",
+        data_testid=test_id,
     )
 
 
@@ -189,7 +189,6 @@ def _event(row: ObjectVar[EventRow]) -> rx.Component:
                         color_scheme=rx.match(row.tone, ("red", "red"), "gray"),
                         variant="soft",
                     ),
-                    rx.code(row.action, size="1", variant="ghost", color=rx.color("gray", 10)),
                     spacing="2",
                     align="center",
                     white_space="nowrap",
@@ -210,11 +209,45 @@ def _event(row: ObjectVar[EventRow]) -> rx.Component:
     )
 
 
+def _event_card(row: ObjectVar[EventRow]) -> rx.Component:
+    """An event on a phone: what happened, to what, who and when; tap for the details."""
+    is_open = AuditState.open_ids.contains(row.event_id)  # type: ignore[attr-defined]
+    return rx.vstack(
+        rx.hstack(
+            rx.badge(
+                row.label, color_scheme=rx.match(row.tone, ("red", "red"), "gray"), variant="soft"
+            ),
+            rx.spacer(),
+            rx.icon_button(
+                rx.cond(
+                    is_open, rx.icon("chevron-down", size=14), rx.icon("chevron-right", size=14)
+                ),
+                on_click=AuditState.toggle(row.event_id),  # type: ignore[operator]
+                variant="ghost",
+                size="1",
+                aria_label="Show details",
+            ),
+            width="100%",
+            align="center",
+        ),
+        rx.cond(row.target != "", rx.text(row.target, size="2", weight="medium")),
+        muted(row.who, " · ", row.when, size="1"),
+        rx.cond(is_open, _details(row, test_id="event-card-details")),
+        spacing="1",
+        width="100%",
+        padding="10px 0",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        data_testid="event-card",
+    )
+
+
 def _log() -> rx.Component:
     return page_body(
         page_header(
             "Audit log",
-            "Who did what in this agency, and when. Times are in " + AuditState.timezone + ".",
+            "Who did what in this agency, and when. Times are the agency's: "
+            + AuditState.timezone
+            + ".",
         ),
         _filters(),
         section(
@@ -222,10 +255,21 @@ def _log() -> rx.Component:
             rx.cond(
                 AuditState.events.length() > 0,  # type: ignore[attr-defined]
                 rx.vstack(
-                    data_table(
-                        COLUMNS,
-                        rx.table.body(rx.foreach(AuditState.events, _event)),
-                        test_id="events",
+                    rx.box(
+                        data_table(
+                            COLUMNS,
+                            rx.table.body(rx.foreach(AuditState.events, _event)),
+                            test_id="events",
+                        ),
+                        display=["none", "block"],
+                        width="100%",
+                    ),
+                    # on a phone: one event under the other, nothing to scroll sideways
+                    rx.box(
+                        rx.foreach(AuditState.events, _event_card),
+                        display=["block", "none"],
+                        width="100%",
+                        data_testid="event-cards",
                     ),
                     muted(
                         "Newest first, ",

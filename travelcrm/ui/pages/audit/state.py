@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
+import re
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -14,14 +17,20 @@ from reflex.event import EventSpec
 from travelcrm.accounts import services as accounts
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
+from travelcrm.core.errors import DomainError
+from travelcrm.core.locale import country_name, currency_label, date_text, timezone_label
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
-from travelcrm.db import tenant_scope
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.customers import services as customers
+from travelcrm.db import Session, tenant_scope
+from travelcrm.rates import services as rates
 from travelcrm.ui.components.devices import describe_user_agent
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.audit.words import action_words, field_words, target_words
 from travelcrm.ui.record import GatedPage
 from travelcrm.ui.session import Viewer
 
@@ -30,49 +39,6 @@ ANY = "any"  # a select's "no filter" value (Radix selects cannot hold "")
 AGENCY_TARGET = "tenant"
 WHEN = "%d %b %Y, %H:%M:%S"
 
-# Actions in words; an unknown action is shown as its code.
-ACTION_LABELS = {
-    "agency.registered": "Agency registered",
-    "auth.agency_switched": "Switched agency",
-    "auth.email_verified": "Email confirmed",
-    "auth.password_changed": "Password changed",
-    "auth.password_reset": "Password reset",
-    "auth.sign_in": "Signed in",
-    "auth.sign_in_failed": "Sign-in failed",
-    "auth.token_issued": "API token issued",
-    "rates.blackout_added": "Blackout added",
-    "rates.bulk_changed": "Prices changed in bulk",
-    "rates.draft_started": "Rate draft started",
-    "rates.imported": "Rate sheet imported",
-    "customers.merged": "Customers merged",
-    "rates.list_created": "Rate list created",
-    "rates.price_words_changed": "Price words changed",
-    "rates.published": "Rates published",
-    "rates.stop_sale_added": "Stop-sale added",
-    "rates.unpublished": "Rates unpublished",
-    "rates.version_changed": "Rate version changed",
-    "supplier.archived": "Supplier archived",
-    "supplier.bank_details_changed": "Bank details changed",
-    "supplier.bank_details_cleared": "Bank details cleared",
-    "supplier.bank_revealed": "Bank details revealed",
-    "supplier.contact_added": "Supplier contact added",
-    "supplier.contact_removed": "Supplier contact removed",
-    "supplier.contact_updated": "Supplier contact changed",
-    "supplier.created": "Supplier created",
-    "supplier.deleted": "Supplier deleted",
-    "supplier.restored": "Supplier restored",
-    "supplier.service_added": "Supplier service added",
-    "supplier.service_removed": "Supplier service removed",
-    "supplier.service_updated": "Supplier service changed",
-    "supplier.updated": "Supplier changed",
-    "tenant.logo_changed": "Logo changed",
-    "tenant.settings_changed": "Settings changed",
-    "user.deactivated": "User deactivated",
-    "user.invite_accepted": "Invitation accepted",
-    "user.invited": "User invited",
-    "user.profile_changed": "Profile changed",
-    "user.role_changed": "Role changed",
-}
 WARNING_WORDS = ("failed", "deactivated", "revoked", "deleted", "locked", "revealed", "reset")
 
 
@@ -106,27 +72,65 @@ class EventRow:
 
 
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return action_words(action)
 
 
 def action_tone(action: str) -> str:
     return "red" if any(word in action for word in WARNING_WORDS) else "gray"
 
 
+COUNTRY_KEYS = frozenset({"country", "nationality", "destination_country"})
+CURRENCY_KEYS = frozenset({"currency", "default_currency"})
+_ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
 def _shown(value: Any) -> str:
-    if value is None:
+    """A recorded value as people read it: dates in the agency's locale, yes/no, lists."""
+    if value is None or value == "":
         return "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
     if isinstance(value, str):
+        if _ISO_DAY.match(value):
+            try:
+                return date_text(date.fromisoformat(value))
+            except ValueError:
+                return value
         return value
+    if isinstance(value, list):
+        return ", ".join(_shown(v) for v in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{field_words(str(k))}: {_shown(v)}" for k, v in value.items()) or "—"
     return json.dumps(value, sort_keys=True, default=str)
 
 
+def _value(key: str, value: Any) -> str:
+    """`_shown`, with countries and currencies by name ("India", "Indian Rupee (INR)")."""
+    if isinstance(value, str) and value:
+        if key in COUNTRY_KEYS:
+            return country_name(value)
+        if key in CURRENCY_KEYS and value.isalpha() and len(value) == 3:
+            return currency_label(value.upper())
+    return _shown(value)
+
+
+def _an_id(value: Any) -> bool:
+    return isinstance(value, str) and _ID.match(value) is not None
+
+
 def changes_of(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[Change]:
-    """Field by field, what the event changed (a missing side is shown as "—")."""
+    """Field by field, what the event changed (a missing side is shown as "—"); fields that
+    hold only ids are left out (the event's target names the record)."""
     old, new = before or {}, after or {}
     return [
-        Change(field=key, before=_shown(old.get(key)), after=_shown(new.get(key)))
+        Change(
+            field=field_words(key),
+            before=_value(key, old.get(key)),
+            after=_value(key, new.get(key)),
+        )
         for key in sorted(old.keys() | new.keys())
+        if not (key.endswith("_id") or _an_id(old.get(key)) or _an_id(new.get(key)))
     ]
 
 
@@ -148,13 +152,42 @@ def day_range(since: str, until: str, timezone: str) -> tuple[datetime | None, d
 def describe_target(
     target_type: str | None, target_id: str | None, names: dict[str, str], agency: str
 ) -> str:
+    """What the event was about, by name ("Sea Breeze Resort", "Goa contract, version 2"),
+    or in words when it is gone ("a supplier no longer on file"); never an id."""
     if target_type is None:
         return ""
     if target_type == "tenant":
         return agency
-    if target_type == "user" and target_id:
-        return names.get(target_id, f"user {target_id[:8]}")
-    return f"{target_type} {(target_id or '')[:8]}".strip()
+    return names.get(target_id or "", "") or target_words(target_type)
+
+
+def target_names(
+    session: Session, ctx: TenantContext, targets: set[tuple[str, str]]
+) -> dict[str, str]:
+    """The names of the events' targets (supplier, customer, rate list, rate version), each
+    read through its domain's service; a target gone since is simply absent."""
+    ids: dict[str, list[uuid.UUID]] = {}
+    for kind, raw in targets:
+        found = parse_id(raw)
+        if found is not None:
+            ids.setdefault(kind, []).append(found)
+    names: dict[str, str] = {}
+    if ids.get("supplier") and can(ctx.role, Action.RATES_VIEW):
+        names |= {str(k): v for k, v in rates.supplier_names(session, ctx, ids["supplier"]).items()}
+    for customer_id in ids.get("customer", []):
+        with contextlib.suppress(DomainError):
+            names[str(customer_id)] = customers.get_customer(
+                session, ctx, customer_id=customer_id
+            ).name
+    for list_id in ids.get("rate_list", []):
+        with contextlib.suppress(DomainError):
+            names[str(list_id)] = rates.get_rate_list(session, ctx, list_id).name
+    for version_id in ids.get("rate_list_version", []):
+        with contextlib.suppress(DomainError):
+            version = rates.get_version(session, ctx, version_id)
+            rate_list = rates.get_rate_list(session, ctx, version.rate_list_id)
+            names[str(version_id)] = f"{rate_list.name}, version {version.number}"
+    return names
 
 
 class AuditState(Paged, GatedPage, rx.State):
@@ -201,17 +234,17 @@ class AuditState(Paged, GatedPage, rx.State):
             until=until,
         )
 
-    def _row(self, event: AuditEventPublic, viewer: Viewer) -> EventRow:
+    def _row(self, event: AuditEventPublic, viewer: Viewer, targets: dict[str, str]) -> EventRow:
         actor = str(event.actor_user_id) if event.actor_user_id else None
         return EventRow(
             event_id=str(event.id),
             when=local_time(event.occurred_at, viewer.agency_timezone, WHEN),
-            who=self._names.get(actor, f"user {actor[:8]}") if actor else "System",
+            who=self._names.get(actor, "A former colleague") if actor else "System",
             action=event.action,
             label=action_label(event.action),
             tone=action_tone(event.action),
             target=describe_target(
-                event.target_type, event.target_id, self._names, viewer.agency_name
+                event.target_type, event.target_id, self._names | targets, viewer.agency_name
             ),
             ip=event.ip or "—",
             device=describe_user_agent(event.user_agent).label if event.user_agent else "",
@@ -222,15 +255,25 @@ class AuditState(Paged, GatedPage, rx.State):
 
     def _fetch(self, viewer: Viewer) -> EventSpec | None:
         cursor, filters = self._page_cursor(), self._filters(viewer)
-        found, failed = self._run(
-            lambda session, ctx: audit.list_events(
+
+        def read(
+            session: Session, ctx: TenantContext
+        ) -> tuple[list[AuditEventPublic], str | None, dict[str, str]]:
+            events, next_cursor = audit.list_events(
                 session, ctx, filters=filters, page=PageParams(limit=PAGE_SIZE, cursor=cursor)
             )
-        )
+            wanted = {
+                (e.target_type, e.target_id)
+                for e in events
+                if e.target_type and e.target_id and e.target_type not in ("tenant", "user")
+            }
+            return events, next_cursor, target_names(session, ctx, wanted)
+
+        found, failed = self._run(read)
         if found is None:
             return failed
-        events, next_cursor = found
-        self.events = [self._row(event, viewer) for event in events]
+        events, next_cursor, targets = found
+        self.events = [self._row(event, viewer, targets) for event in events]
         self.open_ids = []
         self._turned(next_cursor)
         return None
@@ -261,7 +304,7 @@ class AuditState(Paged, GatedPage, rx.State):
         viewer = self._admit(Action.AUDIT_READ)
         if viewer is None:
             return self._signed_out()
-        self.timezone = viewer.agency_timezone
+        self.timezone = timezone_label(viewer.agency_timezone)
         result = None
         if self.allowed:
             self._load_choices(viewer)

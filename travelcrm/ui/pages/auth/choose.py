@@ -14,6 +14,7 @@ from travelcrm.core.urls import safe_local_path
 from travelcrm.db import system_scope
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import muted
+from travelcrm.ui.errors import leave_errors_behind
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
 from travelcrm.ui.session import client_of, login_url, session_token
@@ -102,7 +103,9 @@ def _choice(agency: Any) -> rx.Component:  # a row of the foreach (an object var
 
 
 @rx.page(
-    route=routes.CHOOSE_AGENCY, title="Choose an agency · TravelCRM", on_load=ChooseAgencyState.load
+    route=routes.CHOOSE_AGENCY,
+    title="Choose an agency · TravelCRM",
+    on_load=[leave_errors_behind(), ChooseAgencyState.load],
 )
 def choose_agency_page() -> rx.Component:
     return auth_card(

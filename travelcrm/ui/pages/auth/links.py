@@ -18,7 +18,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.cards import error_callout, muted
 from travelcrm.ui.components.fields import field
 from travelcrm.ui.components.forms import form
-from travelcrm.ui.errors import form_errors
+from travelcrm.ui.errors import form_errors, leave_errors_behind
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
 from travelcrm.ui.session import client_of
@@ -53,7 +53,11 @@ class VerifyState(rx.State):
         self.outcome, self.message = "done", "Your email is confirmed. You can sign in now."
 
 
-@rx.page(route=routes.VERIFY, title="Confirm email · TravelCRM", on_load=VerifyState.load)
+@rx.page(
+    route=routes.VERIFY,
+    title="Confirm email · TravelCRM",
+    on_load=[leave_errors_behind(), VerifyState.load],
+)
 def verify_page() -> rx.Component:
     return auth_card(
         rx.cond(
@@ -105,7 +109,11 @@ class ForgotState(rx.State):
         self.sent = True
 
 
-@rx.page(route=routes.FORGOT_PASSWORD, title="Forgot password · TravelCRM")
+@rx.page(
+    route=routes.FORGOT_PASSWORD,
+    title="Forgot password · TravelCRM",
+    on_load=leave_errors_behind(),
+)
 def forgot_page() -> rx.Component:
     return auth_card(
         rx.cond(
@@ -196,7 +204,11 @@ def _password_pair(state: type[ResetState] | type[InviteState]) -> rx.Component:
     )
 
 
-@rx.page(route=routes.RESET_PASSWORD, title="Choose a new password · TravelCRM")
+@rx.page(
+    route=routes.RESET_PASSWORD,
+    title="Choose a new password · TravelCRM",
+    on_load=leave_errors_behind(),
+)
 def reset_page() -> rx.Component:
     return auth_card(
         form(
@@ -279,7 +291,11 @@ class InviteState(rx.State):
         return rx.redirect(f"{routes.agency_login(slug) if slug else routes.LOGIN}?{query}")
 
 
-@rx.page(route=routes.INVITE, title="Join your team · TravelCRM", on_load=InviteState.load)
+@rx.page(
+    route=routes.INVITE,
+    title="Join your team · TravelCRM",
+    on_load=[leave_errors_behind(), InviteState.load],
+)
 def invite_page() -> rx.Component:
     return auth_card(
         rx.cond(

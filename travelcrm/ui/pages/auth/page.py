@@ -16,6 +16,7 @@ from travelcrm.tenants import services as tenants
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import muted
 from travelcrm.ui.components.forms import native_form
+from travelcrm.ui.errors import leave_errors_behind
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, notice
 from travelcrm.ui.pages.auth.resend import resend_link
@@ -234,5 +235,6 @@ def _default_brand() -> rx.Component:
     return rx.hstack(brand_mark(40), rx.heading("TravelCRM", size="6"), spacing="3", align="center")
 
 
-rx.page(route=routes.LOGIN, title="Sign in · TravelCRM", on_load=LoginState.load)(login_page)
-rx.page(route=routes.AGENCY_LOGIN, title="Sign in · TravelCRM", on_load=LoginState.load)(login_page)
+_LOADS = [leave_errors_behind(), LoginState.load]
+rx.page(route=routes.LOGIN, title="Sign in · TravelCRM", on_load=_LOADS)(login_page)
+rx.page(route=routes.AGENCY_LOGIN, title="Sign in · TravelCRM", on_load=_LOADS)(login_page)

@@ -19,7 +19,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.cards import muted
 from travelcrm.ui.components.fields import SELECT_STYLE, choice_select, named_field
 from travelcrm.ui.components.forms import form
-from travelcrm.ui.errors import form_errors
+from travelcrm.ui.errors import form_errors, leave_errors_behind
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.auth.layout import auth_card, footer_links, notice, text_input
 from travelcrm.ui.pages.auth.resend import resend_link
@@ -297,7 +297,11 @@ def _sent() -> rx.Component:
     )
 
 
-@rx.page(route=routes.SIGNUP, title="Create your agency · TravelCRM")
+@rx.page(
+    route=routes.SIGNUP,
+    title="Create your agency · TravelCRM",
+    on_load=leave_errors_behind(),
+)
 def signup_page() -> rx.Component:
     return auth_card(
         rx.cond(SignupState.sent_to != "", _sent(), _form()),

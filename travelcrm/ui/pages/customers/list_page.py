@@ -13,7 +13,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import dialog_of, opens
 from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field_row, search_box, text_field
+from travelcrm.ui.components.fields import country_field, field_row, search_box, text_field
 from travelcrm.ui.components.pager import pager
 from travelcrm.ui.components.tables import data_table, empty_state, gated_by
 from travelcrm.ui.pages.customers.list_state import CustomerRow, CustomersState, DuplicateRow
@@ -136,7 +136,7 @@ def create_dialog() -> rx.Component:
                 _create_field("Email", "email", type="email"),
                 _create_field("Phone", "phone", placeholder="+91 98123 45678"),
                 _create_field("City", "city"),
-                _create_field("Country", "country", "ISO code, e.g. IN", max_length=2),
+                country_field("Country", "country", prefix="new", errors=S.create_errors, size="2"),
             ),
             _create_field("Company", "company", "For business travellers"),
             _create_field("Tags", "tags", "Comma-separated, e.g. vip, family"),

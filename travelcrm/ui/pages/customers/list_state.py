@@ -12,6 +12,7 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.locale import country_name
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
@@ -20,6 +21,7 @@ from travelcrm.customers.schemas import CustomerCreate, CustomerFilter, Customer
 from travelcrm.customers.services import DuplicateCustomerError
 from travelcrm.db import Session
 from travelcrm.ui import routes
+from travelcrm.ui.components.fields import with_codes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.pager import Paged
 from travelcrm.ui.events import event
@@ -63,7 +65,7 @@ def customer_row(item: CustomerListItem, timezone: str) -> CustomerRow:
         kind=item.kind,
         email=item.email or "",
         phone=readable_phone(item.phone),
-        place=place_of(item.city, item.country),
+        place=place_of(item.city, country_name(item.country)),
         tags=list(item.tags),
         created=local_date(item.created_at, timezone),
     )
@@ -89,7 +91,7 @@ def duplicate_rows(matches: list[dict[str, Any]]) -> list[DuplicateRow]:
 
 
 def customer_input(form: dict[str, Any]) -> dict[str, Any]:
-    values = clean_form(form, CREATE_FIELDS)
+    values = clean_form(with_codes(form, countries=("country",)), CREATE_FIELDS)
     if values.get("email"):
         values["email"] = str(values["email"]).lower()
     values.setdefault("tags", [])

@@ -20,7 +20,13 @@ from travelcrm.ui.components.cards import (
     stacked,
 )
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field, field_row, search_box, text_field
+from travelcrm.ui.components.fields import (
+    country_field,
+    field,
+    field_row,
+    search_box,
+    text_field,
+)
 from travelcrm.ui.components.tables import listing, record_page
 from travelcrm.ui.pages.customers.list_page import duplicate_line
 from travelcrm.ui.pages.customers.list_state import DuplicateRow
@@ -117,6 +123,7 @@ def _details() -> rx.Component:
 
 
 _edit_input = partial(text_field, prefix="edit", errors=S.errors, values=S.form)
+_edit_country = partial(country_field, prefix="edit", errors=S.errors, values=S.form)
 
 
 def _edit_dialog() -> rx.Component:
@@ -139,8 +146,8 @@ def _edit_dialog() -> rx.Component:
                 _edit_input("Other phone", "alt_phone"),
                 _edit_input("Company", "company"),
                 _edit_input("City", "city"),
-                _edit_input("Country", "country", "ISO code", max_length=2),
-                _edit_input("Nationality", "nationality", "ISO code", max_length=2),
+                _edit_country("Country", "country"),
+                _edit_country("Nationality", "nationality"),
                 _edit_input("Tags", "tags", "Comma-separated"),
             ),
             _edit_input("Address", "address"),
@@ -191,7 +198,9 @@ def _traveller_dialog() -> rx.Component:
         field_row(
             text("Relation", "relation", "spouse, child, parent, colleague"),
             text("Date of birth", "date_of_birth", type="date"),
-            text("Nationality", "nationality", "ISO code, e.g. IN", max_length=2),
+            country_field(
+                "Nationality", "nationality", prefix="traveller", errors=S.traveller_errors
+            ),
             columns="3",
         ),
         text("Notes", "notes", "Passport, diet, mobility..."),

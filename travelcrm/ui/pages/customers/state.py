@@ -14,6 +14,7 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.locale import country_name
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
@@ -28,6 +29,7 @@ from travelcrm.customers.schemas import (
 from travelcrm.db import Session
 from travelcrm.queries.schemas import QueryFilter
 from travelcrm.ui import routes
+from travelcrm.ui.components.fields import with_codes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.money import format_date
 from travelcrm.ui.events import event
@@ -57,6 +59,7 @@ EDIT_FIELDS = (
     "tags",
     "notes",
 )
+COUNTRY_FIELDS = ("country", "nationality")
 TRAVELLER_FIELDS = ("name", "relation", "date_of_birth", "nationality", "notes")
 QUERY_LIMIT = 50
 NOT_LISTED = "That traveller is not in this list; reload the page."
@@ -83,7 +86,7 @@ def traveller_row(traveller: TravellerPublic) -> TravellerRow:
         name=traveller.name,
         relation=traveller.relation or "",
         born=format_date(traveller.date_of_birth),
-        nationality=traveller.nationality or "",
+        nationality=country_name(traveller.nationality),
     )
 
 
@@ -94,7 +97,7 @@ def facts_of(customer: Customer, timezone: str) -> list[Fact]:
         ("Other phone", readable_phone(customer.alt_phone)),
         ("Company", customer.company or ""),
         ("Address", customer.address or ""),
-        ("City", ", ".join(p for p in (customer.city, customer.country) if p)),
+        ("City", ", ".join(p for p in (customer.city, country_name(customer.country)) if p)),
         ("Nationality", customer.nationality or ""),
         ("Born", format_date(customer.date_of_birth)),
         ("Customer since", local_date(customer.created_at, timezone)),
@@ -163,6 +166,9 @@ class CustomerState(RecordPage, rx.State):
         )
         self.version = customer.row_version
         self.form = {name: as_text(getattr(customer, name)) for name in EDIT_FIELDS}
+        # countries by name, as the form shows and sends them
+        for name in COUNTRY_FIELDS:
+            self.form[name] = country_name(self.form[name])
         self.new_query_href = routes.new_query_for(self.customer_id)
         self.travellers = [traveller_row(t) for t in travellers]
         self.queries = rows
@@ -191,8 +197,8 @@ class CustomerState(RecordPage, rx.State):
 
     @event
     def save(self, form: dict[str, Any]) -> EventSpec | None:
-        values = clean_form(form, EDIT_FIELDS)
-        saved = clean_form(self.form, EDIT_FIELDS)
+        values = clean_form(with_codes(form, countries=COUNTRY_FIELDS), EDIT_FIELDS)
+        saved = clean_form(with_codes(self.form, countries=COUNTRY_FIELDS), EDIT_FIELDS)
         changes = {k: v for k, v in values.items() if v != saved.get(k)}
         if "name" in changes and not changes["name"]:
             changes["name"] = ""  # the schema says the name is required
@@ -219,7 +225,8 @@ class CustomerState(RecordPage, rx.State):
 
     @event
     def add_traveller(self, form: dict[str, Any]) -> EventSpec | None:
-        values = {k: v for k, v in clean_form(form, TRAVELLER_FIELDS).items() if v is not None}
+        coded = with_codes(form, countries=("nationality",))
+        values = {k: v for k, v in clean_form(coded, TRAVELLER_FIELDS).items() if v is not None}
         if values.get("nationality"):
             values["nationality"] = str(values["nationality"]).upper()
         return self._submit(

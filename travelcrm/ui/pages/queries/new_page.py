@@ -10,6 +10,7 @@ from typing import Any
 import reflex as rx
 from reflex.vars import ObjectVar
 
+from travelcrm.core.locale import currency_options
 from travelcrm.ui import routes
 from travelcrm.ui.components.cards import back_link, icon_tile, muted, section
 from travelcrm.ui.components.fields import field, field_row, search_box
@@ -17,7 +18,6 @@ from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.queries.new_state import CustomerOption, NewQueryState
 from travelcrm.ui.pages.queries.text import ANY, HOTEL_CATEGORIES, PRIORITY_LABELS
-from travelcrm.ui.pages.suppliers.text import COMMON_CURRENCIES
 from travelcrm.ui.template import staff_page
 
 S = NewQueryState
@@ -281,9 +281,9 @@ def _preferences() -> rx.Component:
             _input(
                 "Currency",
                 "budget_currency",
-                "ISO code",
+                "Type to find it, e.g. rupee",
                 default_value=S.currency,
-                max_length=3,
+                auto_complete="off",
                 custom_attrs={"list": "query-currencies"},
             ),
             field(
@@ -323,7 +323,10 @@ def _preferences() -> rx.Component:
             html_for="q-notes",
             test_id="q-notes",
         ),
-        rx.el.datalist(*[rx.el.option(value=c) for c in COMMON_CURRENCIES], id="query-currencies"),
+        rx.el.datalist(
+            *[rx.el.option(value=label) for _code, label in currency_options()],
+            id="query-currencies",
+        ),
     )
 
 

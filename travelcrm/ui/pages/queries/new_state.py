@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.core.errors import FieldError, NotFoundError, ValidationFailedError
+from travelcrm.core.locale import currency_label
 from travelcrm.core.pagination import PageParams
 from travelcrm.core.permissions import Action
 from travelcrm.core.tenancy import TenantContext
@@ -23,6 +24,7 @@ from travelcrm.queries import services as queries
 from travelcrm.queries.schemas import QueryCreate, QueryPublic
 from travelcrm.tenants.services import own_tenant
 from travelcrm.ui import routes
+from travelcrm.ui.components.fields import with_codes
 from travelcrm.ui.errors import form_errors
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
@@ -81,7 +83,7 @@ class NewQueryState(FormPage, rx.State):
     # the trip
     by_month: bool = False
     children: int = 0
-    currency: str = "INR"
+    currency: str = "Indian Rupee (INR)"  # the agency's, by name
     errors: dict[str, str] = {}
     _submit: bool = True
 
@@ -112,7 +114,9 @@ class NewQueryState(FormPage, rx.State):
             wanted = parse_id(self.router.url.query_parameters.get("customer", ""))
             try:
                 with tenant_scope(viewer.context) as session:
-                    self.currency = own_tenant(session, viewer.context).default_currency
+                    self.currency = currency_label(
+                        own_tenant(session, viewer.context).default_currency
+                    )
                     if wanted is not None:
                         found = customers.get_customer(session, viewer.context, customer_id=wanted)
                         self._choose(customer_option(found))
@@ -205,7 +209,7 @@ class NewQueryState(FormPage, rx.State):
             self.errors = {"customer": "Find the customer, or add a new one."}
             return rx.toast.error("Who is asking? Choose the customer first.")
         values = query_input(
-            form,
+            with_codes(form, currencies=("budget_currency",)),
             customer_id=self.customer_id,
             new_customer=self.new_customer,
             by_month=self.by_month,

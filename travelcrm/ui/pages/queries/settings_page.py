@@ -1,6 +1,7 @@
 """Query settings (managers and up): how new queries find an agent, whether agents see every
 query, the business hours and holidays the SLA clock counts in, the reply targets per priority,
-the reasons a query can be lost for, and each agent's skills, cap and leave."""
+the reasons a query can be lost for, and each agent's skills, cap and leave. Each section has
+its own Save (and says when it has unsaved changes); leaving with any asks first."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from travelcrm.ui.components.cards import (
     stacked,
 )
 from travelcrm.ui.components.fields import field, field_error
-from travelcrm.ui.components.forms import form
+from travelcrm.ui.components.forms import form, section_save, unsaved_guard
 from travelcrm.ui.components.tables import data_table, gated_by, listing
 from travelcrm.ui.pages.queries.parts import no_agents
 from travelcrm.ui.pages.queries.settings_state import (
@@ -63,6 +64,16 @@ def _error(message: rx.Var[str] | str, test_id: str) -> rx.Component:
 
 def _hint(text: rx.Var[str] | str) -> rx.Component:
     return muted(text, size="1", shade=10)
+
+
+def _save(name: str) -> rx.Component:
+    """The section's Save, with "Unsaved changes" and Discard while it is edited."""
+    return section_save(
+        S.unsaved.contains(name),  # type: ignore[attr-defined]
+        S.save(name),  # type: ignore[operator]
+        S.discard(name),  # type: ignore[operator]
+        test_id=f"section-{name}",
+    )
 
 
 # ---- assignment -------------------------------------------------------------------------------
@@ -124,6 +135,7 @@ def _assignment() -> rx.Component:
             spacing="3",
             align="start",
         ),
+        action=_save("assignment"),
     )
 
 
@@ -192,8 +204,9 @@ def _hours() -> rx.Component:
     return section(
         "Business hours",
         muted(
-            "The SLA clock runs only on working days, between opening and closing, in ",
-            rx.code(S.timezone),
+            "The SLA clock runs only on working days, between opening and closing, in the "
+            "agency's time: ",
+            S.timezone_label,
             ".",
         ),
         rx.vstack(
@@ -262,6 +275,7 @@ def _hours() -> rx.Component:
             spacing="2",
             width="100%",
         ),
+        action=_save("hours"),
     )
 
 
@@ -318,6 +332,7 @@ def _sla() -> rx.Component:
             "Follow-up: after each reply, how soon the next one is due while the customer "
             "waits. Lower priorities may not have shorter targets."
         ),
+        action=_save("sla"),
     )
 
 
@@ -337,12 +352,39 @@ def _reason(label: rx.Var[str]) -> rx.Component:
     )
 
 
+def _new_reason(label: rx.Var[str]) -> rx.Component:
+    return rx.hstack(
+        rx.icon("thumbs-down", size=14, color=rx.color("gray", 10)),
+        rx.text(label, size="2"),
+        rx.badge("new", color_scheme="amber", variant="soft"),
+        rx.spacer(),
+        rx.icon_button(
+            rx.icon("x", size=12),
+            size="1",
+            variant="ghost",
+            color_scheme="gray",
+            type="button",
+            aria_label="Remove " + label,  # type: ignore[operator]
+            on_click=S.remove_new_reason(label),  # type: ignore[operator]
+            data_testid="remove-new-reason",
+        ),
+        spacing="2",
+        align="center",
+        padding="8px 12px",
+        border_bottom=f"1px solid {rx.color('gray', 4)}",
+        background=rx.color("amber", 2),
+        width="100%",
+        data_testid="new-lost-reason",
+    )
+
+
 def _reasons() -> rx.Component:
     return section(
         "Lost reasons",
-        muted("Agents pick one when they mark a query lost. A new reason is added at once."),
+        muted("Agents pick one when they mark a query lost. New reasons count once saved."),
         rx.box(
             rx.foreach(S.reasons, _reason),
+            rx.foreach(S.new_reasons, _new_reason),
             border=f"1px solid {rx.color('gray', 5)}",
             border_radius="8px",
             overflow="hidden",
@@ -364,7 +406,7 @@ def _reasons() -> rx.Component:
                 ),
                 rx.button(
                     rx.icon("plus", size=14),
-                    "Add reason",
+                    "Add to the list",
                     type="submit",
                     variant="soft",
                     size="2",
@@ -378,6 +420,7 @@ def _reasons() -> rx.Component:
             reset_on_submit=False,
             width="100%",
         ),
+        action=_save("reasons"),
     )
 
 
@@ -441,18 +484,6 @@ def _agent(agent: ObjectVar[AgentRow]) -> rx.Component:
                 data_testid="agent-leave",
             )
         ),
-        rx.table.cell(
-            rx.button(
-                rx.icon("save", size=14),
-                "Save",
-                type="button",
-                size="2",
-                variant="soft",
-                on_click=S.save_agent(agent.user_id),  # type: ignore[operator]
-                data_testid="save-agent",
-            ),
-            text_align="right",
-        ),
         align="center",
         data_testid="agent-row",
     )
@@ -464,7 +495,7 @@ def _agents() -> rx.Component:
         muted(
             "What assignment knows of each agent: skills (destinations, interests, languages; "
             "used by the Skills rule), how many open queries they take at most, and leave "
-            "(inclusive). Each row saves on its own."
+            "(inclusive)."
         ),
         listing(
             S.agents,
@@ -474,59 +505,16 @@ def _agents() -> rx.Component:
                 ("Skills", "left"),
                 ("Workload cap", "left"),
                 ("On leave until", "left"),
-                ("", "right"),
             ],
             _agent,
             empty=no_agents("agents-empty"),
             test_id="agents",
         ),
+        action=_save("agents"),
     )
 
 
 # ---- the page ---------------------------------------------------------------------------------
-
-
-def _save_button(test_id: str) -> rx.Component:
-    return rx.button(
-        rx.icon("save", size=16),
-        "Save settings",
-        type="button",
-        on_click=S.save,
-        data_testid=test_id,
-    )
-
-
-def _unsaved_bar() -> rx.Component:
-    """While the settings above differ from what is saved: a bar that stays in view."""
-    return rx.cond(
-        S.dirty,
-        rx.hstack(
-            rx.icon("circle-dot", size=16, color=rx.color("amber", 10)),
-            rx.text("Unsaved changes to the settings above", size="2", weight="medium"),
-            rx.spacer(),
-            rx.button(
-                "Discard",
-                type="button",
-                variant="soft",
-                color_scheme="gray",
-                on_click=S.discard,
-                data_testid="discard",
-            ),
-            _save_button("save-settings-bar"),
-            align="center",
-            spacing="3",
-            width="100%",
-            padding="10px 16px",
-            border_radius="10px",
-            border=f"1px solid {rx.color('amber', 6)}",
-            background=rx.color("amber", 2),
-            box_shadow="0 6px 24px rgba(0, 0, 0, 0.12)",
-            position="sticky",
-            bottom="16px",
-            z_index="5",
-            data_testid="unsaved",
-        ),
-    )
 
 
 def _settings() -> rx.Component:
@@ -534,15 +522,14 @@ def _settings() -> rx.Component:
         page_header(
             "Query settings",
             "How queries find an agent, when SLA clocks run, and why queries are lost.",
-            _save_button("save-settings"),
         ),
         rx.cond(
             S.errors.get("settings", "") != "",
             error_callout(S.errors.get("settings", ""), "settings-error", width="100%"),
         ),
         side_by_side(stacked(_assignment(), _hours()), stacked(_sla(), _reasons()), widths="2"),
-        _unsaved_bar(),
         _agents(),
+        unsaved_guard(S.dirty),
     )
 
 

@@ -1,7 +1,8 @@
-"""Query settings state (managers and up): the assignment rule, whether agents see every query,
-business hours and holidays, SLA targets per priority (saved together with "Save settings"),
-the lost reasons (added at once), and each agent's profile (skills, workload cap, leave; saved
-row by row).
+"""Query settings state (managers and up), in five sections that each save on their own (one
+Save per section, "Unsaved changes" on a section edited since, a warning before leaving with
+any): the assignment rule and whether agents see every query; business hours and holidays; SLA
+targets per priority; the lost reasons (new ones listed until saved); each agent's profile
+(skills, workload cap, leave).
 
 Every handler that reads or writes identifies the viewer again and calls the query services in
 the viewer's agency: they refuse a role without `queries.settings`, and a colleague's id from
@@ -18,6 +19,7 @@ from pydantic import ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.core.errors import FieldError, ValidationFailedError
+from travelcrm.core.locale import timezone_label
 from travelcrm.core.permissions import Action
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -36,6 +38,30 @@ RULES = ("round_robin", "least_loaded", "skill")
 MAX_HOLIDAYS = 100
 REASON_LENGTH = 120
 SETTINGS_NEED_ATTENTION = "Some settings need attention."
+# the page's sections, each saved on its own, and what each holds of `QuerySettingsIn`
+SECTIONS = ("assignment", "hours", "sla", "reasons", "agents")
+SECTION_NAMES = {
+    "assignment": "Assignment",
+    "hours": "Business hours",
+    "sla": "SLA targets",
+    "reasons": "Lost reasons",
+    "agents": "Agents",
+}
+SECTION_KEYS = {
+    "assignment": ("assignment_rule", "agents_see_all"),
+    "hours": ("working_days", "opens", "closes", "holidays"),
+    "sla": ("first_response_hours", "follow_up_hours"),
+}
+SECTION_ERRORS = {
+    "assignment": ("settings",),
+    "hours": ("working_days", "opens", "closes", "hours", "holidays", "settings"),
+    "sla": (
+        "first_response",
+        "follow_up",
+        *(f"{kind}.{p}" for kind in KINDS for p in PRIORITIES),
+        "settings",
+    ),
+}
 
 
 @dataclass
@@ -181,26 +207,37 @@ def agent_message(exc: ValidationError) -> str:
 
 class QuerySettingsState(GatedPage, rx.State):
     timezone: str = ""
-    # the settings, saved together
+    timezone_label: str = ""  # "(UTC+05:30) Kolkata, India"
+    # assignment
     rule: str = "round_robin"
     agents_see_all: bool = False
+    # business hours
     working_days: list[int] = []
     opens: str = "09:00"
     closes: str = "18:00"
     holidays: list[Holiday] = []
     new_holiday: str = ""
+    # SLA targets
     first_response: dict[str, str] = {}
     follow_up: dict[str, str] = {}
     errors: dict[str, str] = {}
-    dirty: bool = False
-    # lost reasons, added at once
+    # lost reasons: the saved ones, and the new ones until the section is saved
     reasons: list[str] = []
+    new_reasons: list[str] = []
     new_reason: str = ""
     reason_error: str = ""
     reason_key: int = 0
-    # agents' profiles, saved per row
+    # agents' profiles
     agents: list[AgentRow] = []
+    # the sections edited since they were saved
+    unsaved: list[str] = []
     _saved: dict[str, Any] = {}
+    _saved_agents: dict[str, tuple[str, str, str]] = {}
+    _found: dict[str, str] = {}
+
+    @rx.var
+    def dirty(self) -> bool:
+        return bool(self.unsaved)
 
     # ---- plumbing -------------------------------------------------------------------------------
 
@@ -217,23 +254,46 @@ class QuerySettingsState(GatedPage, rx.State):
         )
 
     def _changed(self) -> None:
-        self.dirty = self._values() != self._saved
+        values = self._values()
+        edited = {
+            section
+            for section, keys in SECTION_KEYS.items()
+            if any(values[k] != self._saved.get(k) for k in keys)
+        }
+        if self.new_reasons:
+            edited.add("reasons")
+        if any(self._saved_agents.get(a.user_id) != _profile(a) for a in self.agents):
+            edited.add("agents")
+        self.unsaved = [s for s in SECTIONS if s in edited]
 
-    def _show(self, settings: QuerySettings) -> None:
-        self.rule = settings.assignment_rule
-        self.agents_see_all = settings.agents_see_all
-        self.working_days = sorted(settings.working_days)
-        self.opens, self.closes = settings.opens, clock_text(settings.closes)
-        self.holidays = [holiday(date.fromisoformat(d)) for d in sorted(settings.holidays)]
-        self.first_response = targets_of(settings.first_response_hours)
-        self.follow_up = targets_of(settings.follow_up_hours)
-        self.errors, self.new_holiday = {}, ""
-        self._saved = self._values()
-        self.dirty = False
+    def _show(
+        self, settings: QuerySettings, sections: tuple[str, ...] = tuple(SECTION_KEYS)
+    ) -> None:
+        """`sections` of the form as saved (the others keep their edits)."""
+        if "assignment" in sections:
+            self.rule = settings.assignment_rule
+            self.agents_see_all = settings.agents_see_all
+        if "hours" in sections:
+            self.working_days = sorted(settings.working_days)
+            self.opens, self.closes = settings.opens, clock_text(settings.closes)
+            self.holidays = [holiday(date.fromisoformat(d)) for d in sorted(settings.holidays)]
+            self.new_holiday = ""
+        if "sla" in sections:
+            self.first_response = targets_of(settings.first_response_hours)
+            self.follow_up = targets_of(settings.follow_up_hours)
+        values = self._values()
+        for section in sections:
+            for key in SECTION_KEYS[section]:
+                self._saved[key] = values[key]
+            self._clear_errors(section)
+        self._changed()
+
+    def _clear_errors(self, section: str) -> None:
+        self.errors = {k: v for k, v in self.errors.items() if k not in SECTION_ERRORS[section]}
 
     def _fill(self, session: Session, ctx: TenantContext) -> None:
         self._show(queries.query_settings(session, ctx))
-        self.reasons = queries.lost_reasons(session, ctx)
+        self.reasons, self.new_reasons = queries.lost_reasons(session, ctx), []
         self._fill_agents(session, ctx)
 
     def _fill_agents(self, session: Session, ctx: TenantContext) -> None:
@@ -256,6 +316,8 @@ class QuerySettingsState(GatedPage, rx.State):
                 )
             )
         self.agents = agents
+        self._saved_agents = {a.user_id: _profile(a) for a in agents}
+        self._changed()
 
     # ---- loading --------------------------------------------------------------------------------
 
@@ -265,12 +327,13 @@ class QuerySettingsState(GatedPage, rx.State):
         if viewer is None:
             return self._signed_out()
         self.timezone = viewer.agency_timezone
-        self.new_reason, self.reason_error = "", ""
+        self.timezone_label = timezone_label(viewer.agency_timezone)
+        self.new_reason, self.reason_error, self.errors = "", "", {}
         result = self._run(self._fill)[1] if self.allowed else None
         self.loaded = True
         return result
 
-    # ---- the settings form (kept here until saved) ---------------------------------------------
+    # ---- assignment, business hours, SLA targets (kept here until their section is saved) -----
 
     @event
     def set_rule(self, value: str) -> None:
@@ -345,30 +408,55 @@ class QuerySettingsState(GatedPage, rx.State):
         self.errors.pop(kind, None)
         self._changed()
 
-    @event
-    def discard(self) -> EventSpec | None:
-        """Back to what is saved."""
-        return self._run(
-            lambda session, ctx: self._show(queries.query_settings(session, ctx)),
-            may=Action.QUERIES_SETTINGS,
-        )[1]
+    # ---- one save and one discard per section ------------------------------------------------
 
     @event
-    def save(self) -> EventSpec | None:
+    def discard(self, section: str) -> EventSpec | None:
+        """The section back to what is saved."""
+        if section not in SECTIONS:
+            return None
+        if section == "reasons":
+            self.new_reasons, self.new_reason, self.reason_error = [], "", ""
+            self.reason_key += 1
+            self._changed()
+            return None
+
+        def work(session: Session, ctx: TenantContext) -> None:
+            if section == "agents":
+                self._fill_agents(session, ctx)
+            else:
+                self._show(queries.query_settings(session, ctx), (section,))
+
+        return self._run(work, may=Action.QUERIES_SETTINGS)[1]
+
+    @event
+    def save(self, section: str) -> EventSpec | None:
         if self._viewer() is None:  # before saying what is wrong with the form
             return self._signed_out()
-        self.errors = {}
+        if section == "reasons":
+            return self._save_reasons()
+        if section == "agents":
+            return self._save_agents()
+        if section not in SECTION_KEYS:
+            return None
+        values = self._values()
+        # the section as edited, the others as saved
+        edited = {**values, **self._saved, **{k: values[k] for k in SECTION_KEYS[section]}}
+        self._clear_errors(section)
         try:
-            data = QuerySettingsIn.model_validate(self._values())
+            data = QuerySettingsIn.model_validate(edited)
         except ValidationError as exc:
-            self.errors = schema_messages(exc)
+            self.errors = {**self.errors, **schema_messages(exc)}
             return rx.toast.error(SETTINGS_NEED_ATTENTION)
+        self._found = {}
         _, failed = self._run(
-            lambda session, ctx: self._show(_saved_settings(session, ctx, data)), errors="errors"
+            lambda session, ctx: self._show(_saved_settings(session, ctx, data), (section,)),
+            errors="_found",
         )
-        if self.errors:
+        if self._found:
+            self.errors = {**self.errors, **self._found}
             return failed or rx.toast.error(SETTINGS_NEED_ATTENTION)
-        return failed or rx.toast.success("Query settings saved.")
+        return failed or rx.toast.success(f"{SECTION_NAMES[section]} saved.")
 
     # ---- lost reasons ---------------------------------------------------------------------------
 
@@ -378,28 +466,48 @@ class QuerySettingsState(GatedPage, rx.State):
         self.reason_error = ""
 
     @event
-    def add_reason(self, form: dict[str, Any] | None = None) -> EventSpec | None:
+    def add_reason(self, form: dict[str, Any] | None = None) -> None:
+        """A new reason on the list, saved with the section."""
         label = " ".join(str((form or {}).get("reason", self.new_reason) or "").split())
         if not label:
             self.reason_error = "Write the reason, e.g. Chose a cheaper package."
-            return None
+            return
         if len(label) > REASON_LENGTH:
             self.reason_error = f"At most {REASON_LENGTH} characters."
-            return None
-        if label in self.reasons:
+            return
+        if label in self.reasons or label in self.new_reasons:
             self.reason_error = "That reason is on the list already."
+            return
+        self.new_reasons = [*self.new_reasons, label]
+        self.new_reason, self.reason_error = "", ""
+        self.reason_key += 1
+        self._changed()
+
+    @event
+    def remove_new_reason(self, label: str) -> None:
+        self.new_reasons = [r for r in self.new_reasons if r != label]
+        self._changed()
+
+    def _save_reasons(self) -> EventSpec | None:
+        added = list(self.new_reasons)
+        if not added:
             return None
 
         def work(session: Session, ctx: TenantContext) -> None:
-            queries.add_lost_reason(session, ctx, label=label)
+            for label in added:
+                queries.add_lost_reason(session, ctx, label=label)
             self.reasons = queries.lost_reasons(session, ctx)
 
         _, failed = self._run(work)
         if failed is not None:
             return failed
-        self.new_reason, self.reason_error = "", ""
-        self.reason_key += 1
-        return rx.toast.success(f"“{label}” added to the lost reasons.")
+        self.new_reasons = []
+        self._changed()
+        return rx.toast.success(
+            f"“{added[0]}” added to the lost reasons."
+            if len(added) == 1
+            else f"{len(added)} reasons added to the lost reasons."
+        )
 
     # ---- agents' profiles -----------------------------------------------------------------------
 
@@ -412,23 +520,45 @@ class QuerySettingsState(GatedPage, rx.State):
                 setattr(row, name, str(value)[:2000])
                 row.error = ""
         self.agents = list(self.agents)
+        self._changed()
 
-    @event
-    def save_agent(self, user_id: str) -> EventSpec | None:
-        target = parse_id(user_id)
-        row = next((a for a in self.agents if a.user_id == user_id), None)
-        if target is None or row is None:
+    def _save_agents(self) -> EventSpec | None:
+        edited = [a for a in self.agents if self._saved_agents.get(a.user_id) != _profile(a)]
+        checked: list[tuple[AgentRow, AgentProfileIn]] = []
+        for row in edited:
+            row.error = ""
+            try:
+                checked.append((row, AgentProfileIn.model_validate(agent_input(row))))
+            except ValidationError as exc:
+                row.error = agent_message(exc)
+        self.agents = list(self.agents)
+        wrong = [row for row in edited if row.error]
+        if wrong:
+            return rx.toast.error(f"{wrong[0].name}: {wrong[0].error}")
+        if not checked:
+            return None
+        targets = [
+            (target, row, data)
+            for row, data in checked
+            if (target := parse_id(row.user_id)) is not None
+        ]
+        if len(targets) != len(checked):
             return rx.toast.error("That agent is not in this list; reload the page.")
-        try:
-            data = AgentProfileIn.model_validate(agent_input(row))
-        except ValidationError as exc:
-            row.error = agent_message(exc)
-            self.agents = list(self.agents)
-            return rx.toast.error(f"{row.name}: {row.error}")
 
         def work(session: Session, ctx: TenantContext) -> None:
-            queries.set_agent_profile(session, ctx, user_id=target, data=data)
+            for target, _row, data in targets:
+                queries.set_agent_profile(session, ctx, user_id=target, data=data)
             self._fill_agents(session, ctx)
 
         _, failed = self._run(work)
-        return failed or rx.toast.success(f"{row.name}'s profile saved.")
+        if failed is not None:
+            return failed
+        names = [row.name for _t, row, _d in targets]
+        return rx.toast.success(
+            f"{names[0]}'s profile saved." if len(names) == 1 else f"{len(names)} profiles saved."
+        )
+
+
+def _profile(row: AgentRow) -> tuple[str, str, str]:
+    """What of an agent's row is saved: skills, cap, leave."""
+    return (row.skills, row.cap, row.leave_until)

@@ -139,12 +139,33 @@ def _history_row(item: HistoryRow) -> rx.Component:
                 ("refused", rx.badge("refused", color_scheme="red", variant="soft")),
                 ("failed", rx.badge("failed", color_scheme="red", variant="soft")),
                 ("checked", rx.badge("checked", color_scheme="blue", variant="soft")),
-                rx.badge(item.status, color_scheme="gray", variant="soft"),
+                rx.badge(item.status_words, color_scheme="gray", variant="soft"),
             )
         ),
         rx.table.cell(item.lines, text_align="right"),
         rx.table.cell(rx.text(item.problems, size="2", color=MUTED)),
         data_testid="history-row",
+    )
+
+
+def _resume() -> rx.Component:
+    """The viewer's newest unfinished import of this list, one click away."""
+    return rx.cond(
+        S.resume_href != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("history")),
+            rx.callout.text(
+                "Your import of ",
+                rx.text(S.resume_file, as_="span", weight="medium"),
+                " is " + S.resume_status + ". ",
+                rx.link("Continue it", href=S.resume_href, data_testid="resume-import"),
+            ),
+            color_scheme="blue",
+            variant="surface",
+            width="100%",
+            data_testid="resume",
+        ),
+        rx.fragment(),
     )
 
 
@@ -482,7 +503,7 @@ def _change_row(change: ChangeRow) -> rx.Component:
 def _diff() -> rx.Component:
     counts = S.diff_counts
     return section(
-        "Against the current version",
+        "What the import changes",
         rx.text(
             rx.cond(S.against != "", "Compared with version " + S.against + ".", ""),
             size="2",
@@ -511,29 +532,38 @@ def _diff() -> rx.Component:
         ),
         rx.cond(
             S.chart.length() > 0,  # type: ignore[attr-defined]
-            rx.recharts.bar_chart(
-                rx.recharts.cartesian_grid(stroke_dasharray="3 3", horizontal=False),
-                rx.recharts.x_axis(type_="number", allow_decimals=False),
-                rx.recharts.y_axis(
-                    data_key="name", type_="category", width=360, interval=0, font_size=12
+            # on a phone the table below says it all (the chart's names would fill the width)
+            rx.box(
+                rx.recharts.bar_chart(
+                    rx.recharts.cartesian_grid(stroke_dasharray="3 3", horizontal=False),
+                    rx.recharts.x_axis(type_="number", allow_decimals=False),
+                    rx.recharts.y_axis(
+                        data_key="name", type_="category", width=360, interval=0, font_size=12
+                    ),
+                    rx.recharts.graphing_tooltip(),
+                    rx.recharts.legend(),
+                    *[
+                        rx.recharts.bar(
+                            data_key=key,
+                            name=key,
+                            stack_id="a",
+                            fill=rx.color(color, 9),
+                            is_animation_active=False,
+                        )
+                        for key, color in (
+                            ("added", "green"),
+                            ("changed", "amber"),
+                            ("removed", "red"),
+                        )
+                    ],
+                    layout="vertical",
+                    data=S.chart,
+                    height=S.chart_height,
+                    width="100%",
+                    data_testid="diff-chart",
                 ),
-                rx.recharts.graphing_tooltip(),
-                rx.recharts.legend(),
-                *[
-                    rx.recharts.bar(
-                        data_key=key,
-                        name=key,
-                        stack_id="a",
-                        fill=rx.color(color, 9),
-                        is_animation_active=False,
-                    )
-                    for key, color in (("added", "green"), ("changed", "amber"), ("removed", "red"))
-                ],
-                layout="vertical",
-                data=S.chart,
-                height=S.chart_height,
+                display=["none", "block"],
                 width="100%",
-                data_testid="diff-chart",
             ),
             rx.fragment(),
         ),
@@ -666,6 +696,8 @@ def _report() -> rx.Component:
                 data_testid="commit-import",
             ),
             width="100%",
+            wrap="wrap",
+            spacing="3",
         ),
         spacing="4",
         width="100%",
@@ -732,7 +764,12 @@ def _content() -> rx.Component:
                     (
                         "upload",
                         rx.vstack(
-                            _upload(), _history(), price_words_section(), spacing="4", width="100%"
+                            _resume(),
+                            _upload(),
+                            _history(),
+                            price_words_section(),
+                            spacing="4",
+                            width="100%",
                         ),
                     ),
                     ("map", _map()),

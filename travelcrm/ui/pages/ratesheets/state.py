@@ -113,6 +113,27 @@ STEPS = [
     ("report", "Check & diff"),
     ("done", "Commit"),
 ]
+# an import's status in words (the history's badge, the "continue" offer)
+STATUS_WORDS = {
+    ImportStatus.STAGED.value: "uploaded, not checked yet",
+    ImportStatus.QUEUED.value: "waiting to be checked",
+    ImportStatus.RUNNING.value: "being checked",
+    ImportStatus.CHECKED.value: "checked, not stored yet",
+    ImportStatus.COMMITTED.value: "stored",
+    ImportStatus.REFUSED.value: "refused",
+    ImportStatus.FAILED.value: "failed",
+}
+SHORT_STATUS = {
+    ImportStatus.STAGED.value: "uploaded",
+    ImportStatus.QUEUED.value: "waiting",
+    ImportStatus.RUNNING.value: "running",
+}
+UNFINISHED = (
+    ImportStatus.STAGED.value,
+    ImportStatus.QUEUED.value,
+    ImportStatus.RUNNING.value,
+    ImportStatus.CHECKED.value,
+)
 SHOWN_PROBLEMS = 200
 SHOWN_CHANGES = 200
 
@@ -161,6 +182,7 @@ class HistoryRow:
     when: str
     file_name: str
     status: str
+    status_words: str  # "uploaded", "waiting" ...
     lines: str
     problems: str  # "3 errors · 1 warning"
     href: str
@@ -254,6 +276,10 @@ class RateImportState(GatedPage, rx.State):
     replace_message: str = ""
     failure: str = ""
     history: list[HistoryRow] = []
+    # the viewer's newest unfinished import of this list, offered on the upload step
+    resume_file: str = ""
+    resume_status: str = ""
+    resume_href: str = ""
 
     _mapping: dict[str, Any] = {}
 
@@ -342,18 +368,25 @@ class RateImportState(GatedPage, rx.State):
         self.found = True
         self._clear()
         timezone = self._viewer_timezone()
+        earlier = sheets.list_imports(session, ctx, rate_list_id=rate_list.id, limit=20)
         self.history = [
             HistoryRow(
                 import_id=str(i.id),
                 when=local_time(i.created_at, timezone),
                 file_name=i.file_name,
                 status=i.status,
+                status_words=SHORT_STATUS.get(i.status, ""),
                 lines=f"{i.lines:,}" if i.rows_read else "",
                 problems=_problems_text(i.error_count, i.warning_count) if i.rows_read else "",
                 href=f"{routes.rate_import(rate_list.id)}?import={i.id}",
             )
-            for i in sheets.list_imports(session, ctx, rate_list_id=rate_list.id, limit=20)
+            for i in earlier
         ]
+        mine = next((i for i in earlier if i.created_by == ctx.user_id), None)
+        offer = mine if mine and mine.status in UNFINISHED and mine.id != import_id else None
+        self.resume_file = offer.file_name if offer else ""
+        self.resume_status = STATUS_WORDS.get(offer.status, "") if offer else ""
+        self.resume_href = f"{routes.rate_import(rate_list.id)}?import={offer.id}" if offer else ""
         if import_id is None:
             return None
         item = sheets.get_import(session, ctx, import_id=import_id)
@@ -494,12 +527,22 @@ class RateImportState(GatedPage, rx.State):
             for c in columns
         ]
 
-    def _repreview(self, *, sheet: str | None, header_row: int | None) -> EventSpec | None:
-        _done, failed = self._run(
-            lambda session, ctx: self._show_preview(
-                session, ctx, sheet=sheet, header_row=header_row
-            )
+    def _keep_mapping(self, session: Session, ctx: TenantContext) -> None:
+        """The mapping as shown is kept on the import, so a reload comes back to it."""
+        sheets.set_mapping(
+            session, ctx, import_id=self._import_id(), mapping=self._current_mapping()
         )
+
+    def _kept(self) -> EventSpec | None:
+        """`_keep_mapping` on its own (after a column's field or a constant changed)."""
+        return self._run(self._keep_mapping, may=Action.RATES_EDIT)[1]
+
+    def _repreview(self, *, sheet: str | None, header_row: int | None) -> EventSpec | None:
+        def show(session: Session, ctx: TenantContext) -> None:
+            self._show_preview(session, ctx, sheet=sheet, header_row=header_row)
+            self._keep_mapping(session, ctx)
+
+        _done, failed = self._run(show, may=Action.RATES_EDIT)
         self._clear_report()
         return failed
 
@@ -518,7 +561,7 @@ class RateImportState(GatedPage, rx.State):
         return self._repreview(sheet=self.sheet or None, header_row=number - 1)
 
     @event
-    def set_field(self, index: int, field: str) -> None:
+    def set_field(self, index: int, field: str) -> EventSpec | None:
         mapping = ImportMapping.model_validate(self._mapping)
         rules = [r for r in mapping.columns if r.column != index]
         old = next((r for r in mapping.columns if r.column == index), None)
@@ -538,6 +581,7 @@ class RateImportState(GatedPage, rx.State):
         self.columns = list(self.columns)
         self.mapping_error = ""
         self._show_unmapped()
+        return self._kept()
 
     @event
     def set_constant(self, field: str, value: str) -> EventSpec | None:
@@ -564,7 +608,7 @@ class RateImportState(GatedPage, rx.State):
         setattr(self, var, text)
         self.mapping_error = ""
         self._show_unmapped()
-        return None
+        return self._kept()
 
     def _current_mapping(self) -> ImportMapping:
         mapping = ImportMapping.model_validate(self._mapping)

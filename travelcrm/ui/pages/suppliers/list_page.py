@@ -13,13 +13,18 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, dialog_of, opens
 from travelcrm.ui.components.cards import muted, page_body, page_header, section
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import datalist, field, field_row, search_box, text_field
+from travelcrm.ui.components.fields import (
+    country_field,
+    currency_field,
+    field,
+    field_row,
+    search_box,
+    text_field,
+)
 from travelcrm.ui.components.grid import option_select, pager
 from travelcrm.ui.components.tables import empty_state, gated_by, no_matches
 from travelcrm.ui.pages.suppliers.list_state import SupplierRow, SuppliersState
 from travelcrm.ui.pages.suppliers.text import (
-    COMMON_COUNTRIES,
-    COMMON_CURRENCIES,
     KIND_ICONS,
     KIND_LABELS,
     STATUS_COLORS,
@@ -107,7 +112,7 @@ def _row(row: ObjectVar[SupplierRow]) -> rx.Component:
         rx.table.cell(
             rx.hstack(
                 rx.text(row.destination, size="2"),
-                rx.code(row.country, size="1", variant="soft", color_scheme="gray"),
+                muted(row.country, size="1"),
                 spacing="2",
                 align="center",
                 white_space="nowrap",
@@ -230,28 +235,20 @@ def _create_dialog() -> rx.Component:
             field_row(
                 _create_field("City", "city", placeholder="Candolim"),
                 _create_field("Region / state", "region", placeholder="Goa"),
-                _create_field(
-                    "Country",
-                    "country",
-                    "ISO code, e.g. IN",
-                    required=True,
-                    max_length=2,
-                    custom_attrs={"list": "supplier-countries"},
+                country_field(
+                    "Country", "country", prefix="new", errors=S.create_errors, required=True
                 ),
-                _create_field(
+                currency_field(
                     "Currency",
                     "default_currency",
-                    "ISO code, e.g. INR",
+                    prefix="new",
+                    errors=S.create_errors,
                     required=True,
-                    max_length=3,
-                    custom_attrs={"list": "supplier-currencies"},
                 ),
                 _create_field("Email", "email", type="email"),
                 _create_field("Phone", "phone"),
             ),
             _create_field("Tags", "tags", "Comma-separated, e.g. beach, family", placeholder=""),
-            datalist("supplier-countries", COMMON_COUNTRIES),
-            datalist("supplier-currencies", COMMON_CURRENCIES),
             **dialog_of(S, "create", S.create),
             submit_label="Add supplier",
             test_id="new-supplier",

@@ -10,6 +10,7 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.locale import country_name
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session, tenant_scope
@@ -17,6 +18,7 @@ from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.models import Supplier
 from travelcrm.suppliers.schemas import SortKey, SupplierCreate, SupplierFilter
 from travelcrm.ui import routes
+from travelcrm.ui.components.fields import with_codes
 from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.suppliers.text import (
@@ -77,7 +79,7 @@ def supplier_row(supplier: Supplier, timezone: str) -> SupplierRow:
         kind=supplier.kind,
         kind_label=KIND_LABELS.get(supplier.kind, supplier.kind),
         destination=place,
-        country=supplier.country,
+        country=country_name(supplier.country),
         tags=list(supplier.tags or []),
         currency=supplier.default_currency,
         status=supplier.status,
@@ -198,7 +200,8 @@ class SuppliersState(FormPage, rx.State):
             Option(ANY, "All types"),
             *[Option(k, v) for k, v in KIND_LABELS.items()],
         ]
-        self.country_options = [Option(ANY, "All countries"), *[Option(c, c) for c in countries]]
+        named = sorted((country_name(c), c) for c in countries)
+        self.country_options = [Option(ANY, "All countries"), *[Option(c, n) for n, c in named]]
         self.tag_options = [Option(ANY, "All tags"), *[Option(t, t) for t in tags]]
 
     @event
@@ -276,7 +279,10 @@ class SuppliersState(FormPage, rx.State):
     @event
     def create(self, form: dict[str, Any]) -> EventSpec | list[EventSpec] | None:
         self.create_errors = {}
-        values = clean_form(form, CREATE_FIELDS)
+        values = clean_form(
+            with_codes(form, countries=("country",), currencies=("default_currency",)),
+            CREATE_FIELDS,
+        )
         values["kind"] = self.create_kind
         values.setdefault("tags", [])
         data = self._parse(SupplierCreate, values, errors="create_errors")

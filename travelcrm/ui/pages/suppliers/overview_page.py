@@ -9,12 +9,13 @@ from typing import Any
 
 import reflex as rx
 
+from travelcrm.core.locale import country_options, currency_options
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.fields import datalist, field_row, named_field
 from travelcrm.ui.components.forms import discard_and_save, form
 from travelcrm.ui.pages.suppliers.state import SupplierState
-from travelcrm.ui.pages.suppliers.text import COMMON_COUNTRIES, COMMON_CURRENCIES, KIND_LABELS
+from travelcrm.ui.pages.suppliers.text import KIND_LABELS
 
 S = SupplierState
 
@@ -121,8 +122,8 @@ def overview() -> rx.Component:
                     _f(
                         "Country",
                         "country",
-                        _input("country", max_length=2, custom_attrs={"list": "countries"}),
-                        "ISO 3166 code, e.g. IN, AE, ID",
+                        _input("country", auto_complete="off", custom_attrs={"list": "countries"}),
+                        "Type to find it, e.g. India",
                     ),
                     _f(
                         "Address",
@@ -165,10 +166,10 @@ def overview() -> rx.Component:
                             "default_currency",
                             _input(
                                 "default_currency",
-                                max_length=3,
+                                auto_complete="off",
                                 custom_attrs={"list": "currencies"},
                             ),
-                            "ISO 4217, e.g. INR",
+                            "Type to find it, e.g. rupee",
                         ),
                         _f(
                             "Commission %",
@@ -198,8 +199,8 @@ def overview() -> rx.Component:
                 "Notes",
                 _area("notes", rows="3"),
             ),
-            datalist("countries", COMMON_COUNTRIES),
-            datalist("currencies", COMMON_CURRENCIES),
+            datalist("countries", tuple(name for _code, name in country_options())),
+            datalist("currencies", tuple(label for _code, label in currency_options())),
             spacing="4",
             width="100%",
         ),

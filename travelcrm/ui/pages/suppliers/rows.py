@@ -7,6 +7,7 @@ import uuid
 from dataclasses import dataclass
 from decimal import Decimal
 
+from travelcrm.core.locale import country_name, currency_label
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.suppliers import services as suppliers
@@ -82,6 +83,11 @@ def overview_values(supplier: Supplier) -> dict[str, str]:
     values = {name: as_text(getattr(supplier, name)) for name in OVERVIEW_FIELDS}
     pct = supplier.default_commission_pct
     values["default_commission_pct"] = "" if pct is None else format(Decimal(pct).normalize(), "f")
+    # the country and the currency by name, as the form shows and sends them
+    values["country"] = country_name(supplier.country)
+    values["default_currency"] = (
+        currency_label(supplier.default_currency) if supplier.default_currency else ""
+    )
     return values
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ValidationError
 from reflex.event import EventSpec
 
 from travelcrm.core.errors import ConflictError, ValidationFailedError, VersionConflictError
+from travelcrm.core.locale import country_name
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -25,6 +26,7 @@ from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.models import Supplier
 from travelcrm.suppliers.schemas import SupplierUpdate
 from travelcrm.ui import routes
+from travelcrm.ui.components.fields import with_codes
 from travelcrm.ui.components.formats import local_time
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
@@ -187,11 +189,14 @@ class SupplierState(RecordPage, rx.State):
         self.kind = supplier.kind
         self.kind_label = KIND_LABELS.get(supplier.kind, supplier.kind)
         self.status = supplier.status
-        self.destination = place_of(supplier.city, supplier.region, supplier.country)
+        self.destination = place_of(supplier.city, supplier.region, country_name(supplier.country))
         self.updated = local_time(supplier.updated_at or supplier.created_at, self._timezone)
         self.version = supplier.row_version
         self.form = overview_values(supplier)
-        self._saved = clean_form(self.form, OVERVIEW_FIELDS)
+        self._saved = clean_form(
+            with_codes(self.form, countries=("country",), currencies=("default_currency",)),
+            OVERVIEW_FIELDS,
+        )
         self.form_key += 1
         self.errors, self.conflict = {}, ""
         self.has_bank = supplier.bank_details_encrypted is not None
@@ -234,7 +239,10 @@ class SupplierState(RecordPage, rx.State):
             expected = int(str(form_data.get("row_version", self.version)))
         except ValueError:
             expected = self.version
-        values = clean_form(form_data, OVERVIEW_FIELDS)
+        values = clean_form(
+            with_codes(form_data, countries=("country",), currencies=("default_currency",)),
+            OVERVIEW_FIELDS,
+        )
         changes = {k: v for k, v in values.items() if v != self._saved.get(k)}
         self.errors = {}
         if not changes:

@@ -52,8 +52,6 @@ MEAL_PLAN_LABELS = {
     MealPlan.AI.value: "AI · all inclusive",
 }
 STATUS_COLORS = {"active": "green", "inactive": "gray", "archived": "amber"}
-COMMON_CURRENCIES = ("INR", "USD", "EUR", "GBP", "AED", "SGD", "THB", "IDR", "LKR", "MVR", "NPR")
-COMMON_COUNTRIES = ("IN", "AE", "ID", "TH", "SG", "LK", "MV", "NP", "US", "GB", "FR", "IT")
 
 
 @dataclass
@@ -84,6 +82,12 @@ PATTERN_MESSAGES = {
     "account_holder": "Enter the account holder's name.",
     "bank_name": "Enter the bank's name.",
 }
+# A choice from a list: whatever is wrong, the list is the way to it.
+CHOICE_MESSAGES = {
+    "country": "Choose a country from the list, e.g. India.",
+    "nationality": "Choose a country from the list, e.g. India.",
+    "default_currency": "Choose a currency from the list, e.g. Indian Rupee (INR).",
+}
 UPPERCASE = frozenset(
     {"gstin", "pan", "country", "default_currency", "ifsc", "swift", "iban", "account_number"}
 )
@@ -97,7 +101,9 @@ def field_messages(exc: ValidationError) -> dict[str, str]:
         loc = [str(p) for p in error.get("loc", ()) if not isinstance(p, int)]
         name = loc[0] if loc else "form"
         kind = error.get("type", "")
-        if kind in ("string_pattern_mismatch", "string_too_short") and name in PATTERN_MESSAGES:
+        if name in CHOICE_MESSAGES:
+            message = CHOICE_MESSAGES[name]
+        elif kind in ("string_pattern_mismatch", "string_too_short") and name in PATTERN_MESSAGES:
             message = PATTERN_MESSAGES[name]
         else:
             message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
