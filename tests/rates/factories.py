@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -37,6 +38,18 @@ class Contract:
     def lock(self) -> int:
         with tenant_scope(self.ctx) as session:
             return rates.get_version(session, self.ctx, self.version_id).row_version
+
+    def add_lines(self, session: Any, lines: list[LineIn]) -> Any:
+        """Add lines to the contract's version, at the row version it has now."""
+        row_version = rates.get_version(session, self.ctx, self.version_id).row_version
+        return rate_lines.add_lines(
+            session, self.ctx, version_id=self.version_id, row_version=row_version, lines=lines
+        )
+
+
+def line_in(service_id: uuid.UUID, season_id: uuid.UUID, basis: str, **fields: Any) -> LineIn:
+    """A rate line of a service in a season, priced by `basis` (the other fields as LineIn's)."""
+    return LineIn(service_id=service_id, season_id=season_id, basis=basis, **fields)
 
 
 def agency_context(role: Role = Role.OWNER) -> TenantContext:
@@ -117,71 +130,23 @@ def make_contract(
             data=SeasonIn(name="Peak", starts_on=peak[0], ends_on=peak[1]),
         )
         lines = []
-        for season, factor in ((lean_season, 0), (peak_season, 1)):
+        for season, up in ((lean_season, 0), (peak_season, 3000)):
+            room = partial(line_in, room_id, season.id, "per_room")
+            tour = partial(line_in, tour_id, season.id, "per_person")
+            child = "child_without_bed"
             lines += [
-                LineIn(
-                    service_id=room_id,
-                    season_id=season.id,
-                    basis="per_room",
-                    occupancy="double",
-                    net=Decimal(6000 + 3000 * factor),
-                    markup_pct=Decimal(20),
-                ),
-                LineIn(
-                    service_id=room_id,
-                    season_id=season.id,
-                    basis="per_room",
-                    occupancy="single",
-                    net=Decimal(5000 + 3000 * factor),
-                    markup_pct=Decimal(20),
-                ),
-                LineIn(
-                    service_id=room_id,
-                    season_id=season.id,
-                    basis="per_room",
+                room(occupancy="double", net=Decimal(6000 + up), markup_pct=Decimal(20)),
+                room(occupancy="single", net=Decimal(5000 + up), markup_pct=Decimal(20)),
+                room(
                     occupancy="extra_bed",
                     age_band="child_with_bed",
                     net=Decimal(1500),
                     sell=Decimal(1800),
                 ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=1,
-                    pax_max=4,
-                    net=Decimal(2000),
-                    sell=Decimal(2500),
-                ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=5,
-                    pax_max=20,
-                    net=Decimal(1800),
-                    sell=Decimal(2200),
-                ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=1,
-                    pax_max=4,
-                    age_band="child_without_bed",
-                    net=Decimal(1000),
-                    sell=Decimal(1200),
-                ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=5,
-                    pax_max=20,
-                    age_band="child_without_bed",
-                    net=Decimal(900),
-                    sell=Decimal(1100),
-                ),
+                tour(pax_min=1, pax_max=4, net=Decimal(2000), sell=Decimal(2500)),
+                tour(pax_min=5, pax_max=20, net=Decimal(1800), sell=Decimal(2200)),
+                tour(pax_min=1, pax_max=4, age_band=child, net=Decimal(1000), sell=Decimal(1200)),
+                tour(pax_min=5, pax_max=20, age_band=child, net=Decimal(900), sell=Decimal(1100)),
             ]
         rate_lines.add_lines(
             session, ctx, version_id=version.id, row_version=version.row_version, lines=lines

@@ -18,7 +18,7 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, Line, RateSheet, Service, Supplier
-from tests.rates.factories import agency_context, publish_accepting_gaps
+from tests.rates.factories import agency_context, line_in, publish_accepting_gaps
 from tests.ratesheets.test_import import Target, _run, _stage, _target
 from travelcrm.core.errors import NotFoundError, ValidationFailedError
 from travelcrm.db import tenant_scope
@@ -325,13 +325,7 @@ def test_our_layout_writes_bases_in_words_with_seats_and_supplements(migrated_en
         supplier_id,
         name="Cabs 2027",
         lines=lambda seasons: [
-            LineIn(
-                service_id=car_id,
-                season_id=seasons["All year"],
-                basis="per_km",
-                capacity=6,
-                net=Decimal(18),
-            ),
+            line_in(car_id, seasons["All year"], "per_km", capacity=6, net=Decimal(18)),
             LineIn(
                 service_id=car_id,
                 season_id=seasons["All year"],

@@ -15,14 +15,14 @@ import openpyxl
 import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.rates.factories import agency_context, publish_accepting_gaps
+from tests.rates.factories import agency_context, line_in, publish_accepting_gaps
 from tests.ratesheets.test_import import Target, _expected, _run, _stage, _stored, _target
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import default_price_words
-from travelcrm.rates.schemas import LineIn, PriceWordsIn, RateListCreate, SeasonIn
+from travelcrm.rates.schemas import PriceWordsIn, RateListCreate, SeasonIn
 from travelcrm.ratesheets import export, values
 from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets import services as sheets
@@ -296,10 +296,10 @@ def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
             version_id=version.id,
             row_version=version.row_version,
             lines=[
-                LineIn(
-                    service_id=service.id,
-                    season_id=season.id,
-                    basis="per_room",
+                line_in(
+                    service.id,
+                    season.id,
+                    "per_room",
                     occupancy="double",
                     net=Decimal(4000 + 100 * n),
                 )
