@@ -16,7 +16,16 @@ import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
 from tests.rates.factories import agency_context, line_in, publish_accepting_gaps
-from tests.ratesheets.test_import import Target, _expected, _run, _stage, _stored, _target
+from tests.ratesheets.test_import import (
+    Target,
+    _expected,
+    _run,
+    _stage,
+    _stage_export,
+    _stored,
+    _suggestion,
+    _target,
+)
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import lines as rate_lines
@@ -325,20 +334,15 @@ def test_an_export_imported_again_keeps_names_as_they_were(
         )
     text = _exported_text(exported.content, file_format)
     assert "'=Sea View Room" in text and "''Tis Cabin" not in text  # neutralised on the way out
-    path = tmp_path / exported.file_name
-    path.write_bytes(exported.content)
-    with tenant_scope(ctx) as session:
-        item = sheets.stage_file(
-            session, ctx, rate_list_id=rate_list_id, source=path, file_name=exported.file_name
-        )
-        suggested = sheets.preview(session, ctx, import_id=item.id).suggested
-        target = Target(ctx, uuid.uuid4(), rate_list_id)
-    checked = _run(target, item.id, suggested, dry_run=True)
+    target = Target(ctx, uuid.uuid4(), rate_list_id)
+    import_id = _stage_export(target, exported, tmp_path)
+    suggested = _suggestion(target, import_id)
+    checked = _run(target, import_id, suggested, dry_run=True)
     assert checked.report["errors"] == [], checked.report["errors"][:3]
     diff = checked.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (0, 0, 0, 12)
     assert {s["name"] for s in checked.report["seasons"]} == {"-Lean-", "'Peak'"}
-    committed = _run(target, item.id, suggested, dry_run=False)
+    committed = _run(target, import_id, suggested, dry_run=False)
     with tenant_scope(ctx) as session:
         names = {s.name for s in rates.list_seasons(session, ctx, committed.version_id)}
     assert names == {"-Lean-", "'Peak'"}
