@@ -57,20 +57,35 @@ def agency_context(role: Role = Role.OWNER) -> TenantContext:
     return TenantContext(agency.tenant.id, agency.user.id, role)
 
 
+def add_supplier(
+    session: Any,
+    ctx: TenantContext,
+    name: str,
+    *,
+    kind: str = "hotel",
+    country: str = "IN",
+    city: str = "Goa",
+    currency: str = "INR",
+) -> Supplier:
+    """A supplier row (flushed: its id is known)."""
+    supplier = Supplier(
+        tenant_id=ctx.tenant_id,
+        name=name,
+        kind=kind,
+        country=country,
+        city=city,
+        default_currency=currency,
+    )
+    session.add(supplier)
+    session.flush()
+    return supplier
+
+
 def make_supplier(
     ctx: TenantContext, name: str = "Sea Breeze Resort"
 ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
     with tenant_scope(ctx) as session:
-        supplier = Supplier(
-            tenant_id=ctx.tenant_id,
-            name=name,
-            kind="hotel",
-            country="IN",
-            city="Goa",
-            default_currency="INR",
-        )
-        session.add(supplier)
-        session.flush()
+        supplier = add_supplier(session, ctx, name)
         room = SupplierService(
             tenant_id=ctx.tenant_id,
             supplier_id=supplier.id,

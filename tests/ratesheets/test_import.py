@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.rates.factories import agency_context, publish_accepting_gaps
+from tests.rates.factories import add_supplier, agency_context, publish_accepting_gaps
 from travelcrm.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
@@ -27,7 +27,7 @@ from travelcrm.ratesheets import export
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.schemas import ImportField, ImportMapping
-from travelcrm.suppliers.models import Supplier, SupplierService
+from travelcrm.suppliers.models import SupplierService
 
 
 @dataclass(frozen=True)
@@ -43,16 +43,15 @@ def _target(fx: RateSheet, ctx: TenantContext | None = None) -> Target:
     starts = [date.fromisoformat(line.valid_from) for line in fx.lines]
     ends = [date.fromisoformat(line.valid_to) for line in fx.lines]
     with tenant_scope(ctx) as session:
-        supplier = Supplier(
-            tenant_id=ctx.tenant_id,
-            name=fx.supplier.name,
+        supplier = add_supplier(
+            session,
+            ctx,
+            fx.supplier.name,
             kind=fx.supplier.kind,
             country=fx.supplier.country,
             city=fx.supplier.city,
-            default_currency=fx.supplier.currency,
+            currency=fx.supplier.currency,
         )
-        session.add(supplier)
-        session.flush()
         session.add_all(
             SupplierService(
                 tenant_id=ctx.tenant_id,

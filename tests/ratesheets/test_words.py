@@ -15,7 +15,7 @@ import openpyxl
 import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.rates.factories import agency_context, line_in, publish_accepting_gaps
+from tests.rates.factories import add_supplier, agency_context, line_in, publish_accepting_gaps
 from tests.ratesheets.test_import import (
     Target,
     _expected,
@@ -38,7 +38,7 @@ from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.reading import read_workbook
 from travelcrm.ratesheets.schemas import ImportMapping
-from travelcrm.suppliers.models import Supplier, SupplierService
+from travelcrm.suppliers.models import SupplierService
 
 
 def _warned(report: dict, code: str) -> set[tuple[int, str]]:  # type: ignore[type-arg]
@@ -257,16 +257,7 @@ NAMES = ("=Sea View Room", "+Plus Suite", "@Home Villa", "-Lake Cottage", "'Tis 
 def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
     ctx = agency_context()
     with tenant_scope(ctx) as session:
-        supplier = Supplier(
-            tenant_id=ctx.tenant_id,
-            name="=HYPERLINK Resort",
-            kind="hotel",
-            country="IN",
-            city="Goa",
-            default_currency="INR",
-        )
-        session.add(supplier)
-        session.flush()
+        supplier = add_supplier(session, ctx, "=HYPERLINK Resort")
         services = [
             SupplierService(
                 tenant_id=ctx.tenant_id, supplier_id=supplier.id, kind="room", name=name
