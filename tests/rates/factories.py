@@ -20,7 +20,7 @@ from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import pricing
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market
-from travelcrm.rates.schemas import LineIn, PriceQuery, RateListCreate, SeasonIn
+from travelcrm.rates.schemas import BulkChange, LineIn, PriceQuery, RateListCreate, SeasonIn
 from travelcrm.suppliers.models import Supplier, SupplierService
 
 
@@ -38,6 +38,25 @@ class Contract:
     def lock(self) -> int:
         with tenant_scope(self.ctx) as session:
             return rates.get_version(session, self.ctx, self.version_id).row_version
+
+    def raise_rooms(
+        self, session: Any, version_id: uuid.UUID, row_version: int, **change: Any
+    ) -> Any:
+        """Raise every room price of a version by 10% (`change` overrides: `dry_run=False` to
+        apply, not only preview; `round_to`...)."""
+        return rate_lines.bulk_change(
+            session,
+            self.ctx,
+            version_id=version_id,
+            change=BulkChange(
+                row_version=row_version,
+                selection={"service_id": self.room_id},
+                field="net",
+                operation="percent",
+                value=Decimal(10),
+                **change,
+            ),
+        )
 
     def add_lines(self, session: Any, lines: list[LineIn]) -> Any:
         """Add lines to the contract's version, at the row version it has now."""

@@ -31,7 +31,6 @@ from travelcrm.rates.models import RateLine
 from travelcrm.rates.schemas import (
     AgeBandIn,
     AllotmentIn,
-    BulkChange,
     LineIn,
     LinePatch,
     PriceQuery,
@@ -317,19 +316,7 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
                 version_id=contract.version_id,
                 data=VersionUpdate(row_version=9, notes="late change"),
             )
-        preview = rate_lines.bulk_change(
-            session,
-            contract.ctx,
-            version_id=draft.id,
-            change=BulkChange(
-                row_version=draft.row_version,
-                selection={"service_id": contract.room_id},
-                field="net",
-                operation="percent",
-                value=Decimal(10),
-                round_to=Decimal(50),
-            ),
-        )
+        preview = contract.raise_rooms(session, draft.id, draft.row_version, round_to=Decimal(50))
         assert not preview.applied and len(preview.rows) == 6
         assert {(r.old, r.new) for r in preview.rows} >= {
             (Decimal("6000.0000"), Decimal("6600.00"))
@@ -337,19 +324,8 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
         assert (
             _quote(contract, check_in=date(2027, 5, 1)).total_net == before.total_net
         )  # preview only
-        applied = rate_lines.bulk_change(
-            session,
-            contract.ctx,
-            version_id=draft.id,
-            change=BulkChange(
-                row_version=draft.row_version,
-                selection={"service_id": contract.room_id},
-                field="net",
-                operation="percent",
-                value=Decimal(10),
-                round_to=Decimal(50),
-                dry_run=False,
-            ),
+        applied = contract.raise_rooms(
+            session, draft.id, draft.row_version, round_to=Decimal(50), dry_run=False
         )
         assert applied.applied
         publish_accepting_gaps(session, contract.ctx, draft.id, applied.row_version)
