@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import random
+import uuid
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from sqlmodel import Session, col, select
 
@@ -34,7 +35,7 @@ from travelcrm.queries.schemas import AgentProfileIn, QueryCreate
 from travelcrm.queries.sla import Priority
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rate_services
-from travelcrm.rates.models import Season
+from travelcrm.rates.models import RateListVersion, Season
 from travelcrm.rates.schemas import (
     BulkChange,
     CancellationTier,
@@ -85,8 +86,9 @@ DEMO_LOGINS = (
 )
 
 
-def seed_owners(session: Session) -> None:
-    for slug, email, name, password in DEMO_LOGINS:
+def _add_people(session: Session, people: Sequence[tuple[str, str, str, str, Role]]) -> None:
+    """Verified members, each (agency slug, email, name, password, role)."""
+    for slug, email, name, password, role in people:
         tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
         add_member(
             session,
@@ -94,9 +96,13 @@ def seed_owners(session: Session) -> None:
             email=email,
             name=name,
             password=password,
-            role=Role.OWNER,
+            role=role,
             verified=True,
         )
+
+
+def seed_owners(session: Session) -> None:
+    _add_people(session, [(*login, Role.OWNER) for login in DEMO_LOGINS])
 
 
 # More demo sign-ins for the first agency, one per everyday role (development only, like above).
@@ -119,17 +125,16 @@ DEMO_STAFF = (
 
 
 def seed_staff(session: Session) -> None:
-    for slug, email, name, password, role in DEMO_STAFF:
-        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
-        add_member(
-            session,
-            tenant_id=tenant.id,
-            email=email,
-            name=name,
-            password=password,
-            role=role,
-            verified=True,
-        )
+    _add_people(session, DEMO_STAFF)
+
+
+def _as_owner(session: Session, slug: str) -> TenantContext:
+    """Work in the agency `slug` as its demo owner."""
+    tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+    owner_email = next(email for s, email, _n, _p in DEMO_LOGINS if s == slug)
+    owner = session.exec(select(User).where(User.email == owner_email)).one()
+    enter_tenant(session, tenant.id)
+    return TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
 
 
 # ---- suppliers ---------------------------------------------------------------------------------
@@ -553,11 +558,7 @@ def seed_suppliers(session: Session) -> None:
     """Suppliers with contacts, services and bank details for both demo agencies (written
     through the services, so the audit log shows them being created)."""
     for slug, suppliers in DEMO_SUPPLIERS.items():
-        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
-        owner_email = next(email for s, email, _n, _p in DEMO_LOGINS if s == slug)
-        owner = session.exec(select(User).where(User.email == owner_email)).one()
-        enter_tenant(session, tenant.id)
-        ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+        ctx = _as_owner(session, slug)
         for entry in suppliers:
             supplier = supplier_services.create_supplier(
                 session, ctx, data=SupplierCreate.model_validate(entry["data"])
@@ -725,14 +726,22 @@ def _demo_lines(
     return lines
 
 
+def _publish(session: Session, ctx: TenantContext, version: RateListVersion) -> None:
+    """Publish, the demo's operator accepting the list's known gaps."""
+    gaps = rate_services.coverage(session, ctx, version_id=version.id)
+    rate_services.publish(
+        session,
+        ctx,
+        version_id=version.id,
+        row_version=version.row_version,
+        acknowledged=[i.key for i in gaps if i.severity == "confirm"],
+    )
+
+
 def seed_rates(session: Session) -> None:
     """Published 2026-27 contracts for every active demo supplier (through the services)."""
     for slug in DEMO_SUPPLIERS:
-        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
-        owner_email = next(email for s, email, _n, _p in DEMO_LOGINS if s == slug)
-        owner = session.exec(select(User).where(User.email == owner_email)).one()
-        enter_tenant(session, tenant.id)
-        ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+        ctx = _as_owner(session, slug)
         suppliers = session.exec(
             select(Supplier).where(Supplier.status == "active").order_by(Supplier.name)
         ).all()
@@ -779,14 +788,7 @@ def seed_rates(session: Session) -> None:
                 row_version=version.row_version,
                 lines=_demo_lines(services, seasons, version.currency, supplier.country),
             )
-            gaps = rate_services.coverage(session, ctx, version_id=version.id)
-            rate_services.publish(  # the demo's operator accepts its lists' known gaps
-                session,
-                ctx,
-                version_id=version.id,
-                row_version=version.row_version,
-                acknowledged=[i.key for i in gaps if i.severity == "confirm"],
-            )
+            _publish(session, ctx, version)
             if number == 0:  # one list with next year's prices being worked on
                 draft = rate_services.new_draft(session, ctx, version_id=version.id)
                 rate_lines.bulk_change(
@@ -819,11 +821,7 @@ _CAB_AIRPORT = ("Jaipur airport transfer (sedan)", 4, Decimal(1500))
 def seed_transport_rates(session: Session) -> None:
     """ "Rajasthan Cabs 2026-27" for the first agency: priced per km, per day and per transfer,
     with a mandatory and an optional supplement; published (its gaps confirmed)."""
-    slug, owner_email, _name, _password = DEMO_LOGINS[0]
-    tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
-    owner = session.exec(select(User).where(User.email == owner_email)).one()
-    enter_tenant(session, tenant.id)
-    ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+    ctx = _as_owner(session, DEMO_LOGINS[0][0])
     supplier = supplier_services.create_supplier(
         session,
         ctx,
@@ -901,14 +899,7 @@ def seed_transport_rates(session: Session) -> None:
     rate_lines.add_lines(
         session, ctx, version_id=version.id, row_version=version.row_version, lines=lines
     )
-    gaps = rate_services.coverage(session, ctx, version_id=version.id)
-    rate_services.publish(
-        session,
-        ctx,
-        version_id=version.id,
-        row_version=version.row_version,
-        acknowledged=[i.key for i in gaps if i.severity == "confirm"],
-    )
+    _publish(session, ctx, version)
 
 
 # ---- customers and queries ---------------------------------------------------------------------
@@ -1055,6 +1046,12 @@ def seed_queries(session: Session) -> None:
             )
         )
     reasons = query_services.lost_reasons(session, ctx)
+
+    def reply(query_id: uuid.UUID, kind: Literal["call", "email"], body: str, at: datetime) -> None:
+        """The agent got back to the customer (a note that counts as the reply)."""
+        note = NoteIn(kind=kind, body=body, counts_as_reply=True)
+        query_services.add_note(session, ctx, query_id=query_id, data=note, now=at)
+
     channels = [QueryChannel.STAFF] * 5 + [QueryChannel.PORTAL] * 3 + [QueryChannel.EMAIL] * 2
     for n in range(300):
         created = now - timedelta(days=60 * (300 - n) / 300, minutes=rng.randrange(600))
@@ -1099,17 +1096,7 @@ def seed_queries(session: Session) -> None:
         step = created + timedelta(hours=rng.randrange(1, 30))
         if fate < 0.75 or step > now:
             if fate > 0.4:  # the agent called back
-                query_services.add_note(
-                    session,
-                    ctx,
-                    query_id=query.id,
-                    data=NoteIn(
-                        kind="call",
-                        body="Called the customer; sending options.",
-                        counts_as_reply=True,
-                    ),
-                    now=min(step, now),
-                )
+                reply(query.id, "call", "Called the customer; sending options.", min(step, now))
             for target, share in (
                 (QueryStatus.QUOTED, 0.45),
                 (QueryStatus.ON_HOLD, 0.55),
@@ -1121,16 +1108,8 @@ def seed_queries(session: Session) -> None:
             if rng.random() < 0.92:  # most open queries were followed up lately
                 latest = now - timedelta(hours=rng.randrange(1, 20))
                 if latest > step:
-                    query_services.add_note(
-                        session,
-                        ctx,
-                        query_id=query.id,
-                        data=NoteIn(
-                            kind="email",
-                            body="Sent the revised options; waiting to hear back.",
-                            counts_as_reply=True,
-                        ),
-                        now=latest,
+                    reply(
+                        query.id, "email", "Sent the revised options; waiting to hear back.", latest
                     )
             continue
         version = query_services.transition(
@@ -1138,33 +1117,20 @@ def seed_queries(session: Session) -> None:
         ).row_version
         closed = min(step + timedelta(days=rng.randrange(1, 10)), now)
         if fate < 0.88:
-            query_services.transition(
-                session,
-                ctx,
-                query_id=query.id,
-                to=QueryStatus.WON,
-                row_version=version,
-                now=closed,
-            )
+            end, reason = QueryStatus.WON, None
         elif fate < 0.97:
-            query_services.transition(
-                session,
-                ctx,
-                query_id=query.id,
-                to=QueryStatus.LOST,
-                row_version=version,
-                reason=rng.choice(reasons),
-                now=closed,
-            )
+            end, reason = QueryStatus.LOST, rng.choice(reasons)
         else:
-            query_services.transition(
-                session,
-                ctx,
-                query_id=query.id,
-                to=QueryStatus.CANCELLED,
-                row_version=version,
-                now=closed,
-            )
+            end, reason = QueryStatus.CANCELLED, None
+        query_services.transition(
+            session,
+            ctx,
+            query_id=query.id,
+            to=end,
+            row_version=version,
+            now=closed,
+            reason=reason,
+        )
 
 
 # Two priced itineraries per demo agency: a trip at home and one abroad (bought in another

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import Any
+
 from fastapi.testclient import TestClient
 
 PROBLEM_KEYS = {"type", "title", "status", "detail", "code", "instance", "request_id", "errors"}
@@ -14,6 +17,22 @@ def assert_problem(response, status: int, code: str) -> dict:
     assert body["code"] == code
     assert body["request_id"] == response.headers["x-request-id"]
     return body
+
+
+def assert_fields_refused(
+    client: TestClient,
+    url: str,
+    body_with: Callable[[dict[str, Any]], dict[str, Any]],
+    fields: Iterable[tuple[str, Any]],
+) -> None:
+    """Mass assignment: each (field, value) a caller may not set, added to the body a create
+    takes (`body_with(extra)`), is refused with 422 naming the field."""
+    for field, value in fields:
+        body = assert_problem(
+            client.post(url, json=body_with({field: value})), 422, "validation_failed"
+        )
+        assert body["errors"][0]["field"] == field, body
+        assert body["errors"][0]["code"] == "extra_forbidden", body
 
 
 def test_success_body_is_enveloped_with_request_id(client: TestClient) -> None:

@@ -13,41 +13,22 @@ Run: `make bench-accounts` (needs the local PostgreSQL; uses a fresh database, d
 
 from __future__ import annotations
 
-import os
 import secrets
 import statistics
 import time
 
 import sqlalchemy as sa
 
-ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-DB_NAME = f"travelcrm_bench_{secrets.token_hex(4)}"
+from tests.bench.common import agency_with_owner, percentile, scratch_database
+
 ROWS_PER_TENANT = 5_000
 TENANTS = 4
 RUNS = 300
 
 
-def _p(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1]
-
-
 def main() -> None:
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
-    os.environ.setdefault("DATA_DIR", f"/tmp/{DB_NAME}")
-    try:
+    with scratch_database():
         run()
-    finally:
-        from travelcrm.db import reset_engine
-
-        reset_engine()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        admin.dispose()
 
 
 def run() -> None:
@@ -56,12 +37,8 @@ def run() -> None:
     from travelcrm.accounts import services as accounts
     from travelcrm.accounts.passwords import hash_password, hasher
     from travelcrm.audit.models import AuditEvent
-    from travelcrm.core.permissions import Role
-    from travelcrm.core.tenancy import TenantContext
     from travelcrm.db import make_engine, system_scope, tenant_scope, upgrade_to_head
     from travelcrm.settings import get_settings
-    from travelcrm.tenants.schemas import TenantCreate
-    from travelcrm.tenants.services import create_tenant
 
     upgrade_to_head()
     settings = get_settings()
@@ -79,26 +56,13 @@ def run() -> None:
     owner = make_engine(settings, app_role=False)
     for i in range(TENANTS):
         with system_scope() as session:
-            tenant = create_tenant(
+            ctx = agency_with_owner(
                 session,
-                data=TenantCreate(
-                    slug=f"bench-{i}-{secrets.token_hex(2)}",
-                    name=f"Bench {i}",
-                    country="IN",
-                    default_currency="INR",
-                    timezone="Asia/Kolkata",
-                ),
-            )
-            user = accounts.add_member(
-                session,
-                tenant_id=tenant.id,
+                slug=f"bench-{i}-{secrets.token_hex(2)}",
+                name=f"Bench {i}",
                 email=f"owner{i}@bench.example",
-                name="Owner",
-                password="Sunrise-Demo-2026",
-                role=Role.OWNER,
-                verified=True,
             )
-            contexts.append(TenantContext(tenant.id, user.id, Role.OWNER))
+            contexts.append(ctx)
         with owner.begin() as connection:
             connection.execute(
                 sa.text(
@@ -106,7 +70,7 @@ def run() -> None:
                     "SELECT :t, gen_random_uuid(), now() - (g * interval '1 minute'), 'bench' "
                     "FROM generate_series(1, :n) g"
                 ),
-                {"t": tenant.id, "n": ROWS_PER_TENANT},
+                {"t": ctx.tenant_id, "n": ROWS_PER_TENANT},
             )
     with owner.begin() as connection:
         connection.execute(sa.text("ANALYZE audit_events"))
@@ -218,19 +182,20 @@ def run() -> None:
     )
     print(
         f"{'sign-in p50 / p95 (ms, verify included)':<46}{statistics.median(login_times):>10.1f}"
-        f"{_p(login_times, 95):>10.1f}"
+        f"{percentile(login_times, 95):>10.1f}"
     )
     print("audit log list query, first page of 50 rows:")
     print("  in tenant scope (tenant_scope + scoped_rows + RLS as the app role):")
     print(
-        f"{'    p50 / p95 (ms)':<46}{statistics.median(rows_only):>10.2f}{_p(rows_only, 95):>10.2f}"
+        f"{'    p50 / p95 (ms)':<46}{statistics.median(rows_only):>10.2f}"
+        f"{percentile(rows_only, 95):>10.2f}"
     )
     print(
         f"{'  same raw SQL as owner, no RLS p50 / p95 (ms)':<46}{statistics.median(raw):>10.2f}"
-        f"{_p(raw, 95):>10.2f}   (baseline)"
+        f"{percentile(raw, 95):>10.2f}   (baseline)"
     )
     print(
-        f"{'  ratio p95 scoped / raw':<46}{_p(rows_only, 95) / _p(raw, 95):>10.2f}"
+        f"{'  ratio p95 scoped / raw':<46}{percentile(rows_only, 95) / percentile(raw, 95):>10.2f}"
         f"{'':>10}   target <= 1.3"
     )
     print("where the difference goes (p50 / p95 ms, ratio of p95 to the raw SQL):")
@@ -243,11 +208,11 @@ def run() -> None:
     ):
         print(
             f"{label:<46}{statistics.median(values):>10.2f}"
-            f"{_p(values, 95):>10.2f}   {_p(values, 95) / _p(raw, 95):.2f}"
+            f"{percentile(values, 95):>10.2f}   {percentile(values, 95) / percentile(raw, 95):.2f}"
         )
     print(
         f"{'scope + RLS alone: scoped / same Core statement':<46}"
-        f"{_p(rows_only, 95) / _p(core_owner, 95):>10.2f}   (p95 ratio)"
+        f"{percentile(rows_only, 95) / percentile(core_owner, 95):>10.2f}   (p95 ratio)"
     )
     print(f"plan of the raw query:\n    {plan}")
     print(rule)

@@ -20,17 +20,14 @@ PostgreSQL; a fresh database, dropped after; about 3 minutes).
 from __future__ import annotations
 
 import os
-import secrets
 import statistics
 import time
 from typing import Any
 
 import sqlalchemy as sa
 
-ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-DB_NAME = f"travelcrm_bench_{secrets.token_hex(4)}"
+from tests.bench.common import log, percentile, scratch_database
+
 AGENCIES = int(os.environ.get("BENCH_AGENCIES", "100"))
 PER_AGENCY = int(os.environ.get("BENCH_QUERIES_PER_AGENCY", "10000"))
 CUSTOMERS_PER_AGENCY = 1000
@@ -38,30 +35,9 @@ AGENTS_PER_AGENCY = 10
 RUNS = 300
 
 
-def _p(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100)[q - 1]
-
-
 def main() -> None:
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
-    os.environ.setdefault("DATA_DIR", f"/tmp/{DB_NAME}")
-    os.environ.pop("REDIS_URL", None)
-    try:
+    with scratch_database(redis=False):
         run()
-    finally:
-        from travelcrm.db import reset_engine
-
-        reset_engine()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        admin.dispose()
-
-
-def _log(message: str) -> None:
-    print(f"  [{time.strftime('%H:%M:%S')}] {message}", flush=True)
 
 
 def run() -> None:
@@ -79,7 +55,7 @@ def run() -> None:
     owner = make_engine(get_settings(), app_role=False)
     now = utcnow()
     started = time.perf_counter()
-    _log(f"making {AGENCIES} agencies x {PER_AGENCY:,} queries")
+    log(f"making {AGENCIES} agencies x {PER_AGENCY:,} queries")
     with owner.begin() as c:
         c.execute(
             sa.text(
@@ -180,7 +156,7 @@ def run() -> None:
             {"n": PER_AGENCY},
         )
         c.execute(sa.text("ANALYZE"))
-    _log(f"data made in {time.perf_counter() - started:.0f} s")
+    log(f"data made in {time.perf_counter() - started:.0f} s")
 
     tenant_id = tenants[len(tenants) // 2]
     with owner.connect() as c:
@@ -354,12 +330,12 @@ def run() -> None:
     print(f"{'figure':<62}{'p50':>9}{'p95':>9}   target")
     print(
         f"{'list, first page of 25, 3 filters, as an agent (ms)':<62}"
-        f"{statistics.median(ours):>9.2f}{_p(ours, 95):>9.2f}   <= 20 ms: "
-        f"{'met' if _p(ours, 95) <= 20 else 'MISSED'}"
+        f"{statistics.median(ours):>9.2f}{percentile(ours, 95):>9.2f}   <= 20 ms: "
+        f"{'met' if percentile(ours, 95) <= 20 else 'MISSED'}"
     )
     print(
         f"{'  baseline: the same SQL as the owner, no RLS (ms)':<62}"
-        f"{statistics.median(base):>9.2f}{_p(base, 95):>9.2f}"
+        f"{statistics.median(base):>9.2f}{percentile(base, 95):>9.2f}"
     )
     same = len(set(statements.values())) == 1
     print(

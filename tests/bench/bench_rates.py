@@ -38,7 +38,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import secrets
 import statistics
 import subprocess
 import sys
@@ -54,13 +53,9 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from tests.bench.common import owner_agency
+from tests.bench.common import log, owner_agency, percentile, scratch_database
 
-ADMIN_URL = os.environ.get(
-    "TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/14")
-DB_NAME = f"travelcrm_bench_rates_{secrets.token_hex(4)}"
 
 SUPPLIERS = int(os.environ.get("BENCH_SUPPLIERS", "200"))
 VEHICLE_QUERIES = 0.1  # the share of lookups that price a cab's day by the km
@@ -140,11 +135,7 @@ LINE_COLUMNS = (
 
 
 def _p(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
-
-
-def _log(message: str) -> None:
-    print(f"  [{time.strftime('%H:%M:%S')}] {message}", flush=True)
+    return percentile(values, q, inclusive=True)
 
 
 def main() -> None:
@@ -154,22 +145,9 @@ def main() -> None:
     if len(sys.argv) == 3 and sys.argv[1] == "embedded":  # the child: SQLite, no Redis
         embedded(Path(sys.argv[2]))
         return
-    admin = sa.create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{DB_NAME}"'))
-    os.environ["DATABASE_URL"] = ADMIN_URL.rsplit("/", 1)[0] + f"/{DB_NAME}"
-    os.environ.setdefault("DATA_DIR", f"/tmp/{DB_NAME}")
     os.environ["CACHE_TTL_SECONDS"] = str(CACHE_TTL)
-    os.environ.pop("REDIS_URL", None)
-    try:
+    with scratch_database("travelcrm_bench_rates", redis=False):
         run()
-    finally:
-        from travelcrm.db import reset_engine
-
-        reset_engine()
-        with admin.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)'))
-        admin.dispose()
 
 
 # ---- data ---------------------------------------------------------------------------------------
@@ -368,7 +346,7 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
             (Allotment, allotments),
         ):
             _insert(connection, model, rows)
-    _log(
+    log(
         f"{len(suppliers)} suppliers, {len(services)} services, {len(versions)} published "
         f"versions + 1 draft, {len(seasons)} seasons in {len(ranges)} date ranges, "
         f"{len(restrictions)} restrictions, "
@@ -487,7 +465,7 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
         counts[kind] += 1
         if time.perf_counter() - reported > 30:
             reported = time.perf_counter()
-            _log(f"rate lines: {sum(counts.values()):,} written ({reported - started:.0f} s)")
+            log(f"rate lines: {sum(counts.values()):,} written ({reported - started:.0f} s)")
 
     sqlite = owner.dialect.name == "sqlite"
     with owner.begin() as connection:
@@ -516,7 +494,7 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
                         copy.write_row(row)
     published = counts["published"] + counts["per_km"]
     per_km_lines, draft_count = counts["per_km"], counts["draft"]
-    _log(f"rate lines written in {time.perf_counter() - started:.0f} s; analysing")
+    log(f"rate lines written in {time.perf_counter() - started:.0f} s; analysing")
     with owner.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(sa.text("ANALYZE" if sqlite else "VACUUM ANALYZE"))
         total = connection.execute(sa.text("SELECT count(*) FROM rate_lines")).scalar_one()
@@ -527,7 +505,7 @@ def load(owner: sa.Engine, tenant_id: uuid.UUID, user_id: uuid.UUID) -> dict[str
             size = connection.execute(
                 sa.text("SELECT pg_size_pretty(pg_total_relation_size('rate_lines'))")
             ).scalar_one()
-    _log(f"loaded in {time.perf_counter() - started:.0f} s")
+    log(f"loaded in {time.perf_counter() - started:.0f} s")
     return {
         "services": [s for s, _v, _b in service_rows],
         "vehicles": [s for s, _v, _b in vehicle_rows],
@@ -675,7 +653,7 @@ def measure(
         now = time.perf_counter()
         if now - reported > 30:
             reported = now
-            _log(f"  {index + 1:,} lookups ({now - started:.0f} s)")
+            log(f"  {index + 1:,} lookups ({now - started:.0f} s)")
         if budget and now - started > budget and index + 1 >= MIN_SAMPLES:
             break
     return [calls, units]
@@ -804,7 +782,7 @@ def embedded(out: Path) -> None:
     _timed(pk_lookup, 500)
     base_pk = _timed(pk_lookup, 10_000)
     owner.dispose()
-    _log(f"embedded: {EMBEDDED_UNCACHED:,} uncached lookups, then the cache")
+    log(f"embedded: {EMBEDDED_UNCACHED:,} uncached lookups, then the cache")
     measure(ctx, random_queries(service_ids, 300, seed=1, vehicle_ids=vehicle_ids), use_cache=False)
     uncached = measure(
         ctx,
@@ -897,7 +875,7 @@ def run() -> None:
 
     # ---- uncached (cold cache: use_cache=False, nothing read from or stored in any cache;
     # the database is warm: 300 lookups before, and the buffers of the load)
-    _log(f"uncached lookups: up to {UNCACHED_LOOKUPS:,} within {UNCACHED_SECONDS:.0f} s")
+    log(f"uncached lookups: up to {UNCACHED_LOOKUPS:,} within {UNCACHED_SECONDS:.0f} s")
     measure(
         ctx, random_queries(service_ids, 300, seed=1, vehicle_ids=vehicle_ids), use_cache=False
     )  # warm-up
@@ -918,7 +896,7 @@ def run() -> None:
     get_settings.cache_clear()
     namespace = f"{pricing.CACHE_NAMESPACE}:{ctx.tenant_id}"
     cache.bump(namespace)
-    _log(f"Redis: {CACHE_POOL:,} fills in this process (pid {os.getpid()})")
+    log(f"Redis: {CACHE_POOL:,} fills in this process (pid {os.getpid()})")
     fills = measure(ctx, pool, use_cache=True)
     folder = Path(settings.data_dir) / "bench"
     folder.mkdir(parents=True, exist_ok=True)
@@ -933,7 +911,7 @@ def run() -> None:
             }
         )
     )
-    _log(f"Redis: {CACHED_LOOKUPS:,} hits in another process")
+    log(f"Redis: {CACHED_LOOKUPS:,} hits in another process")
     subprocess.run(
         [sys.executable, "-m", "tests.bench.bench_rates", "redis-hits", str(spec), str(out)],
         env=dict(os.environ),
@@ -941,7 +919,7 @@ def run() -> None:
         cwd=Path(__file__).parents[2],
     )
     other = json.loads(out.read_text())
-    _log(f"Redis: {CACHED_LOOKUPS:,} hits in this process")
+    log(f"Redis: {CACHED_LOOKUPS:,} hits in this process")
     rng = random.Random(4)
     same = measure(
         ctx, [pool[rng.randrange(CACHE_POOL)] for _ in range(CACHED_LOOKUPS)], use_cache=True
@@ -962,7 +940,7 @@ def run() -> None:
     lookup_plans = explain(app, ctx.tenant_id, lookup_sql)
 
     # ---- grid: the first page of 100 of the draft's 20,000 lines
-    _log("grid page and bulk change")
+    log("grid page and bulk change")
     draft_id = data["draft_id"]
 
     def grid_page() -> None:
@@ -1032,7 +1010,7 @@ def run() -> None:
     # ---- the embedded default (SQLite, no Redis): the in-process layer, in its own process
     embedded_dir = Path(settings.data_dir) / "embedded"
     embedded_out = Path(settings.data_dir) / "bench" / "embedded.json"
-    _log(f"embedded default: SQLite, {EMBEDDED_SUPPLIERS} suppliers, no Redis (own process)")
+    log(f"embedded default: SQLite, {EMBEDDED_SUPPLIERS} suppliers, no Redis (own process)")
     subprocess.run(
         [sys.executable, "-m", "tests.bench.bench_rates", "embedded", str(embedded_out)],
         env={k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
@@ -1085,7 +1063,12 @@ def run() -> None:
         "<= 1 ms",
         _p(other_get, 95),
     )
-    row("  same, whole tenant_scope unit of work", other["units"], "", _p(other_get, 95))
+    row(
+        "  same, whole tenant_scope unit of work",
+        other["units"],
+        "",
+        _p(other_get, 95),
+    )
     row(
         "  of which the cache itself (cache.lookup + json.loads, no DB)",
         other["cache_only"],
@@ -1099,7 +1082,12 @@ def run() -> None:
         "",
         _p(base_redis, 95),
     )
-    row("  same, whole tenant_scope unit of work", same[1], "", _p(base_redis, 95))
+    row(
+        "  same, whole tenant_scope unit of work",
+        same[1],
+        "",
+        _p(base_redis, 95),
+    )
     row(f"lookup Redis first ask (miss + fill, {len(fills[0]):,}), call", fills[0])
     print(
         f"  checked untimed: pool queries that read rate_lines (a miss) in the other process "
@@ -1125,7 +1113,12 @@ def run() -> None:
         "<= 0.2 ms",
         _p(emb["pk"], 95),
     )
-    row("  same, whole tenant_scope unit of work", emb["hits"][1], "", _p(emb["pk"], 95))
+    row(
+        "  same, whole tenant_scope unit of work",
+        emb["hits"][1],
+        "",
+        _p(emb["pk"], 95),
+    )
     row(
         "  of which the cache itself (cache.lookup + json.loads, no DB)",
         emb["cache_only"],

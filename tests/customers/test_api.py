@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.agency import ApiAgency
-from tests.api.test_envelope_and_problems import assert_problem
+from tests.api.test_envelope_and_problems import assert_fields_refused, assert_problem
 from travelcrm.core.permissions import Role
 
 
@@ -247,21 +247,19 @@ def test_an_agent_works_with_customers_but_cannot_merge(alpha: Agency) -> None:
 
 
 def test_mass_assignment_is_refused(alpha: Agency, bravo: Agency) -> None:
-    for field, value in (
-        ("tenant_id", str(bravo.tenant_id)),
-        ("id", str(uuid.uuid4())),
-        ("row_version", 9),
-        ("merged_into_id", str(uuid.uuid4())),
-        ("created_at", "2020-01-01T00:00:00Z"),
-        ("name_key", "x"),
-    ):
-        body = assert_problem(
-            alpha.owner.post("/api/customers", json={"name": "Asha", field: value}),
-            422,
-            "validation_failed",
-        )
-        assert body["errors"][0]["field"] == field
-        assert body["errors"][0]["code"] == "extra_forbidden"
+    assert_fields_refused(
+        alpha.owner,
+        "/api/customers",
+        lambda extra: {"name": "Asha", **extra},
+        [
+            ("tenant_id", str(bravo.tenant_id)),
+            ("id", str(uuid.uuid4())),
+            ("row_version", 9),
+            ("merged_into_id", str(uuid.uuid4())),
+            ("created_at", "2020-01-01T00:00:00Z"),
+            ("name_key", "x"),
+        ],
+    )
     customer = alpha.customer()
     for patch in ({"merged_into_id": str(uuid.uuid4())}, {"tenant_id": str(bravo.tenant_id)}):
         assert_problem(

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
 import pytest
@@ -19,7 +20,7 @@ from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import pricing
 from travelcrm.rates import services as rates
 from travelcrm.rates.models import Market
-from travelcrm.rates.schemas import LineIn, PriceQuery, RateListCreate, SeasonIn
+from travelcrm.rates.schemas import BulkChange, LineIn, PriceQuery, RateListCreate, SeasonIn
 from travelcrm.suppliers.models import Supplier, SupplierService
 
 
@@ -38,26 +39,72 @@ class Contract:
         with tenant_scope(self.ctx) as session:
             return rates.get_version(session, self.ctx, self.version_id).row_version
 
+    def raise_rooms(
+        self, session: Any, version_id: uuid.UUID, row_version: int, **change: Any
+    ) -> Any:
+        """Raise every room price of a version by 10% (`change` overrides: `dry_run=False` to
+        apply, not only preview; `round_to`...)."""
+        return rate_lines.bulk_change(
+            session,
+            self.ctx,
+            version_id=version_id,
+            change=BulkChange(
+                row_version=row_version,
+                selection={"service_id": self.room_id},
+                field="net",
+                operation="percent",
+                value=Decimal(10),
+                **change,
+            ),
+        )
+
+    def add_lines(self, session: Any, lines: list[LineIn]) -> Any:
+        """Add lines to the contract's version, at the row version it has now."""
+        row_version = rates.get_version(session, self.ctx, self.version_id).row_version
+        return rate_lines.add_lines(
+            session, self.ctx, version_id=self.version_id, row_version=row_version, lines=lines
+        )
+
+
+def line_in(service_id: uuid.UUID, season_id: uuid.UUID, basis: str, **fields: Any) -> LineIn:
+    """A rate line of a service in a season, priced by `basis` (the other fields as LineIn's)."""
+    return LineIn(service_id=service_id, season_id=season_id, basis=basis, **fields)
+
 
 def agency_context(role: Role = Role.OWNER) -> TenantContext:
     agency = _verified()
     return TenantContext(agency.tenant.id, agency.user.id, role)
 
 
+def add_supplier(
+    session: Any,
+    ctx: TenantContext,
+    name: str,
+    *,
+    kind: str = "hotel",
+    country: str = "IN",
+    city: str = "Goa",
+    currency: str = "INR",
+) -> Supplier:
+    """A supplier row (flushed: its id is known)."""
+    supplier = Supplier(
+        tenant_id=ctx.tenant_id,
+        name=name,
+        kind=kind,
+        country=country,
+        city=city,
+        default_currency=currency,
+    )
+    session.add(supplier)
+    session.flush()
+    return supplier
+
+
 def make_supplier(
     ctx: TenantContext, name: str = "Sea Breeze Resort"
 ) -> tuple[uuid.UUID, uuid.UUID, uuid.UUID]:
     with tenant_scope(ctx) as session:
-        supplier = Supplier(
-            tenant_id=ctx.tenant_id,
-            name=name,
-            kind="hotel",
-            country="IN",
-            city="Goa",
-            default_currency="INR",
-        )
-        session.add(supplier)
-        session.flush()
+        supplier = add_supplier(session, ctx, name)
         room = SupplierService(
             tenant_id=ctx.tenant_id,
             supplier_id=supplier.id,
@@ -117,71 +164,23 @@ def make_contract(
             data=SeasonIn(name="Peak", starts_on=peak[0], ends_on=peak[1]),
         )
         lines = []
-        for season, factor in ((lean_season, 0), (peak_season, 1)):
+        for season, up in ((lean_season, 0), (peak_season, 3000)):
+            room = partial(line_in, room_id, season.id, "per_room")
+            tour = partial(line_in, tour_id, season.id, "per_person")
+            child = "child_without_bed"
             lines += [
-                LineIn(
-                    service_id=room_id,
-                    season_id=season.id,
-                    basis="per_room",
-                    occupancy="double",
-                    net=Decimal(6000 + 3000 * factor),
-                    markup_pct=Decimal(20),
-                ),
-                LineIn(
-                    service_id=room_id,
-                    season_id=season.id,
-                    basis="per_room",
-                    occupancy="single",
-                    net=Decimal(5000 + 3000 * factor),
-                    markup_pct=Decimal(20),
-                ),
-                LineIn(
-                    service_id=room_id,
-                    season_id=season.id,
-                    basis="per_room",
+                room(occupancy="double", net=Decimal(6000 + up), markup_pct=Decimal(20)),
+                room(occupancy="single", net=Decimal(5000 + up), markup_pct=Decimal(20)),
+                room(
                     occupancy="extra_bed",
                     age_band="child_with_bed",
                     net=Decimal(1500),
                     sell=Decimal(1800),
                 ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=1,
-                    pax_max=4,
-                    net=Decimal(2000),
-                    sell=Decimal(2500),
-                ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=5,
-                    pax_max=20,
-                    net=Decimal(1800),
-                    sell=Decimal(2200),
-                ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=1,
-                    pax_max=4,
-                    age_band="child_without_bed",
-                    net=Decimal(1000),
-                    sell=Decimal(1200),
-                ),
-                LineIn(
-                    service_id=tour_id,
-                    season_id=season.id,
-                    basis="per_person",
-                    pax_min=5,
-                    pax_max=20,
-                    age_band="child_without_bed",
-                    net=Decimal(900),
-                    sell=Decimal(1100),
-                ),
+                tour(pax_min=1, pax_max=4, net=Decimal(2000), sell=Decimal(2500)),
+                tour(pax_min=5, pax_max=20, net=Decimal(1800), sell=Decimal(2200)),
+                tour(pax_min=1, pax_max=4, age_band=child, net=Decimal(1000), sell=Decimal(1200)),
+                tour(pax_min=5, pax_max=20, age_band=child, net=Decimal(900), sell=Decimal(1100)),
             ]
         rate_lines.add_lines(
             session, ctx, version_id=version.id, row_version=version.row_version, lines=lines

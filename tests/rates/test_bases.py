@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.rates.factories import MAY_1, agency_context, make_list, make_supplier
+from tests.rates.factories import MAY_1, agency_context, line_in, make_list, make_supplier
 from tests.rates.factories import quote as _quote
 from tests.rates.factories import refusal as _refusal
 from travelcrm.core.errors import ValidationFailedError
@@ -98,13 +98,7 @@ def test_a_day_priced_per_km_is_distance_times_rate_times_vehicles(
     def lines(seasons: dict[str, uuid.UUID]) -> list[LineIn]:
         year = seasons["All year"]
         return [
-            LineIn(
-                service_id=sedan,
-                season_id=year,
-                basis="per_km",
-                net=Decimal(14),
-                markup_pct=Decimal(20),
-            ),
+            line_in(sedan, year, "per_km", net=Decimal(14), markup_pct=Decimal(20)),
             LineIn(service_id=sedan, season_id=year, basis="per_vehicle", net=Decimal(2800)),
         ]
 
@@ -230,20 +224,8 @@ def test_shared_per_person_and_private_per_car_rows_of_one_activity(
         year = seasons["All year"]
         return [
             LineIn(service_id=safari, season_id=year, basis="per_person", net=Decimal(1200)),
-            LineIn(
-                service_id=safari,
-                season_id=year,
-                basis="per_person",
-                age_band="child_without_bed",
-                net=Decimal(800),
-            ),
-            LineIn(
-                service_id=safari,
-                season_id=year,
-                basis="per_vehicle",
-                capacity=6,
-                net=Decimal(6000),
-            ),
+            line_in(safari, year, "per_person", age_band="child_without_bed", net=Decimal(800)),
+            line_in(safari, year, "per_vehicle", capacity=6, net=Decimal(6000)),
             LineIn(service_id=walk, season_id=year, basis="per_person", net=Decimal(500)),
         ]
 
@@ -276,20 +258,8 @@ def test_a_capacity_is_for_vehicle_prices_and_only_a_supplement_is_optional(
             supplier_id,
             name="Tours 2027",
             lines=lambda seasons: [
-                LineIn(
-                    service_id=tour,
-                    season_id=seasons["All year"],
-                    basis="per_person",
-                    capacity=6,
-                    net=Decimal(100),
-                ),
-                LineIn(
-                    service_id=tour,
-                    season_id=seasons["All year"],
-                    basis="per_group",
-                    optional=True,
-                    net=Decimal(100),
-                ),
+                line_in(tour, seasons["All year"], "per_person", capacity=6, net=Decimal(100)),
+                line_in(tour, seasons["All year"], "per_group", optional=True, net=Decimal(100)),
             ],
         )
     assert [(e.field, e.row) for e in info.value.errors] == [("capacity", 1), ("optional", 2)]

@@ -24,9 +24,8 @@ from sqlalchemy import event
 from tests.rates.factories import Contract, make_contract, publish_accepting_gaps
 from travelcrm.db import tenant_scope
 from travelcrm.rates import availability, pricing
-from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
-from travelcrm.rates.schemas import AllotmentIn, BulkChange, PriceQuery, RestrictionIn
+from travelcrm.rates.schemas import AllotmentIn, PriceQuery, RestrictionIn
 
 CHECK_IN = date(2027, 5, 1)  # the lean season: a double room 6,000 net, 6,600 once raised
 WAIT = 30.0  # seconds: a bound on every wait, never a sleep
@@ -42,19 +41,7 @@ def _raised_draft(contract: Contract) -> tuple[uuid.UUID, int]:
     """A new draft of the contract with every room price 10% up (not published)."""
     with tenant_scope(contract.ctx) as session:
         draft = rates.new_draft(session, contract.ctx, version_id=contract.version_id)
-        applied = rate_lines.bulk_change(
-            session,
-            contract.ctx,
-            version_id=draft.id,
-            change=BulkChange(
-                row_version=draft.row_version,
-                selection={"service_id": contract.room_id},
-                field="net",
-                operation="percent",
-                value=Decimal(10),
-                dry_run=False,
-            ),
-        )
+        applied = contract.raise_rooms(session, draft.id, draft.row_version, dry_run=False)
         return draft.id, applied.row_version
 
 

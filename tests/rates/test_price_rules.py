@@ -15,6 +15,7 @@ from tests.rates.factories import (
     Contract,
     add_service,
     agency_context,
+    line_in,
     make_contract,
     make_list,
     make_supplier,
@@ -39,10 +40,10 @@ from travelcrm.tenants.schemas import TenantSettingsUpdate
 
 def _double(room_id: uuid.UUID, net: int):
     return lambda seasons: [
-        LineIn(
-            service_id=room_id,
-            season_id=seasons["All year"],
-            basis="per_room",
+        line_in(
+            room_id,
+            seasons["All year"],
+            "per_room",
             occupancy="double",
             net=Decimal(net),
             markup_pct=Decimal(10),
@@ -172,28 +173,28 @@ def test_a_vehicle_is_chosen_by_the_party_size_and_a_group_pays_one_price(
     def lines(seasons: dict[str, uuid.UUID]) -> list[LineIn]:
         year = seasons["All year"]
         return [
-            LineIn(
-                service_id=transfer,
-                season_id=year,
-                basis="per_vehicle",
+            line_in(
+                transfer,
+                year,
+                "per_vehicle",
                 pax_min=1,
                 pax_max=3,
                 net=Decimal(2500),
                 sell=Decimal(3000),
             ),
-            LineIn(
-                service_id=transfer,
-                season_id=year,
-                basis="per_vehicle",
+            line_in(
+                transfer,
+                year,
+                "per_vehicle",
                 pax_min=4,
                 pax_max=10,
                 net=Decimal(4000),
                 markup_pct=Decimal(25),
             ),
-            LineIn(
-                service_id=guide,
-                season_id=year,
-                basis="per_group",
+            line_in(
+                guide,
+                year,
+                "per_group",
                 pax_min=1,
                 pax_max=15,
                 net=Decimal(3000),
@@ -272,46 +273,34 @@ def test_a_child_without_a_bed_pays_the_list_s_price_for_their_band(migrated_eng
         double = {"basis": "per_room", "occupancy": "double", "net": Decimal(6000)}
         return [
             LineIn(service_id=room, season_id=year, **double),
-            LineIn(
-                service_id=room,
-                season_id=year,
-                basis="per_room",
+            line_in(
+                room,
+                year,
+                "per_room",
                 occupancy="extra_bed",
                 age_band="child_with_bed",
                 net=Decimal(1500),
             ),
-            LineIn(
-                service_id=room,
-                season_id=year,
-                basis="per_person",
+            line_in(
+                room,
+                year,
+                "per_person",
                 age_band="child_without_bed",
                 net=Decimal(750),
                 sell=Decimal(900),
             ),
-            LineIn(
-                service_id=room,
-                season_id=year,
-                basis="per_person",
-                age_band="infant",
-                net=Decimal(200),
-            ),
+            line_in(room, year, "per_person", age_band="infant", net=Decimal(200)),
             LineIn(service_id=bed_style, season_id=year, **double),
-            LineIn(
-                service_id=bed_style,
-                season_id=year,
-                basis="per_room",
+            line_in(
+                bed_style,
+                year,
+                "per_room",
                 occupancy="extra_bed",
                 age_band="child_without_bed",
                 net=Decimal(500),
             ),
             LineIn(service_id=free, season_id=year, **double),
-            LineIn(
-                service_id=free,
-                season_id=year,
-                basis="per_person",
-                age_band="child_without_bed",
-                net=Decimal(0),
-            ),
+            line_in(free, year, "per_person", age_band="child_without_bed", net=Decimal(0)),
         ]
 
     make_list(ctx, supplier_id, name="Sea Breeze family 2027", lines=lines)
@@ -349,10 +338,10 @@ def test_amounts_have_the_currency_s_minor_units(
 
     def lines(seasons: dict[str, uuid.UUID]) -> list[LineIn]:
         return [
-            LineIn(
-                service_id=room_id,
-                season_id=seasons["All year"],
-                basis="per_room",
+            line_in(
+                room_id,
+                seasons["All year"],
+                "per_room",
                 occupancy="double",
                 net=Decimal(net),
                 markup_pct=Decimal(10),

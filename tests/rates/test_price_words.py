@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from sqlmodel import select
 
 from tests.api.test_envelope_and_problems import assert_problem
-from tests.rates.factories import agency_context, make_contract
+from tests.rates.factories import agency_context, line_in, make_contract
 from tests.rates.test_api import _client_for
 from travelcrm.core.errors import PermissionDeniedError, ValidationFailedError
 from travelcrm.core.permissions import Role
@@ -221,11 +221,8 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
         )
         assert edited.net == Decimal(6500)
     with tenant_scope(contract.ctx) as session:
-        rate_lines.add_lines(
+        contract.add_lines(
             session,
-            contract.ctx,
-            version_id=contract.version_id,
-            row_version=contract.lock(),
             lines=[
                 LineIn(
                     service_id=contract.room_id,
@@ -238,16 +235,13 @@ def test_a_grid_edit_reads_price_words_with_the_agencys_lists(migrated_engine) -
             ],
         )
     with tenant_scope(contract.ctx) as session, pytest.raises(ValidationFailedError) as no:
-        rate_lines.add_lines(
+        contract.add_lines(
             session,
-            contract.ctx,
-            version_id=contract.version_id,
-            row_version=contract.lock(),
             lines=[
-                LineIn(
-                    service_id=contract.room_id,
-                    season_id=contract.peak_id,
-                    basis="per_room",
+                line_in(
+                    contract.room_id,
+                    contract.peak_id,
+                    "per_room",
                     occupancy="triple",
                     net=Decimal(100),
                 ),

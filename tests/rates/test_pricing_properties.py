@@ -17,6 +17,7 @@ from tests.rates.factories import (
     Contract,
     add_service,
     agency_context,
+    line_in,
     make_contract,
     make_list,
     make_supplier,
@@ -273,10 +274,10 @@ def priced(migrated_engine) -> _Priced:
             for basis, service in ids.items():
                 for season, net in (("Lean", Decimal("1234.5678")), ("Peak", Decimal("987.6505"))):
                     out.append(
-                        LineIn(
-                            service_id=service,
-                            season_id=seasons[season],
-                            basis=basis,
+                        line_in(
+                            service,
+                            seasons[season],
+                            basis,
                             occupancy="double" if basis == "per_room" else "any",
                             net=net,
                             markup_pct=Decimal("12.5") if season == "Lean" else None,

@@ -15,6 +15,7 @@ from sqlmodel import col, select
 from tests.rates.factories import (
     Contract,
     agency_context,
+    line_in,
     make_contract,
     publish_accepting_gaps,
 )
@@ -30,7 +31,6 @@ from travelcrm.rates.models import RateLine
 from travelcrm.rates.schemas import (
     AgeBandIn,
     AllotmentIn,
-    BulkChange,
     LineIn,
     LinePatch,
     PriceQuery,
@@ -211,23 +211,20 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
             )
         assert bands.value.errors[0].code == "ages_overlap"
         with pytest.raises(ValidationFailedError) as rows:
-            rate_lines.add_lines(
+            contract.add_lines(
                 session,
-                contract.ctx,
-                version_id=contract.version_id,
-                row_version=_lock(session, contract),
                 lines=[
-                    LineIn(
-                        service_id=contract.room_id,
-                        season_id=contract.lean_id,
-                        basis="per_room",
+                    line_in(
+                        contract.room_id,
+                        contract.lean_id,
+                        "per_room",
                         occupancy="double",
                         net=Decimal(1),
                     ),
-                    LineIn(
-                        service_id=contract.room_id,
-                        season_id=contract.lean_id,
-                        basis="per_room",
+                    line_in(
+                        contract.room_id,
+                        contract.lean_id,
+                        "per_room",
                         net=Decimal(1),
                         pax_min=5,
                         pax_max=2,
@@ -252,25 +249,22 @@ def test_bad_contracts_are_refused_by_field(migrated_engine) -> None:
 def test_pax_gap_blocks_publishing(migrated_engine) -> None:
     contract = make_contract(publish=False)
     with tenant_scope(contract.ctx) as session:
-        rate_lines.add_lines(
+        contract.add_lines(
             session,
-            contract.ctx,
-            version_id=contract.version_id,
-            row_version=_lock(session, contract),
             lines=[
-                LineIn(
-                    service_id=contract.tour_id,
-                    season_id=contract.lean_id,
-                    basis="per_person",
+                line_in(
+                    contract.tour_id,
+                    contract.lean_id,
+                    "per_person",
                     age_band="infant",
                     pax_min=1,
                     pax_max=2,
                     net=Decimal(0),
                 ),
-                LineIn(
-                    service_id=contract.tour_id,
-                    season_id=contract.lean_id,
-                    basis="per_person",
+                line_in(
+                    contract.tour_id,
+                    contract.lean_id,
+                    "per_person",
                     age_band="infant",
                     pax_min=4,
                     pax_max=6,
@@ -322,19 +316,7 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
                 version_id=contract.version_id,
                 data=VersionUpdate(row_version=9, notes="late change"),
             )
-        preview = rate_lines.bulk_change(
-            session,
-            contract.ctx,
-            version_id=draft.id,
-            change=BulkChange(
-                row_version=draft.row_version,
-                selection={"service_id": contract.room_id},
-                field="net",
-                operation="percent",
-                value=Decimal(10),
-                round_to=Decimal(50),
-            ),
-        )
+        preview = contract.raise_rooms(session, draft.id, draft.row_version, round_to=Decimal(50))
         assert not preview.applied and len(preview.rows) == 6
         assert {(r.old, r.new) for r in preview.rows} >= {
             (Decimal("6000.0000"), Decimal("6600.00"))
@@ -342,19 +324,8 @@ def test_new_version_publish_swaps_prices_and_the_diff_shows_it(migrated_engine)
         assert (
             _quote(contract, check_in=date(2027, 5, 1)).total_net == before.total_net
         )  # preview only
-        applied = rate_lines.bulk_change(
-            session,
-            contract.ctx,
-            version_id=draft.id,
-            change=BulkChange(
-                row_version=draft.row_version,
-                selection={"service_id": contract.room_id},
-                field="net",
-                operation="percent",
-                value=Decimal(10),
-                round_to=Decimal(50),
-                dry_run=False,
-            ),
+        applied = contract.raise_rooms(
+            session, draft.id, draft.row_version, round_to=Decimal(50), dry_run=False
         )
         assert applied.applied
         publish_accepting_gaps(session, contract.ctx, draft.id, applied.row_version)
@@ -605,16 +576,13 @@ def test_a_season_with_several_date_ranges_prices_each_and_none_between(migrated
                 ranges=[DateRange(starts_on=date(2027, 12, 20), ends_on=date(2028, 1, 5))],
             ),
         )
-        rate_lines.add_lines(
+        contract.add_lines(
             session,
-            contract.ctx,
-            version_id=contract.version_id,
-            row_version=_lock(session, contract),
             lines=[
-                LineIn(
-                    service_id=contract.room_id,
-                    season_id=festive.id,
-                    basis=occupancy_basis,
+                line_in(
+                    contract.room_id,
+                    festive.id,
+                    occupancy_basis,
                     occupancy=occupancy,
                     net=Decimal(net),
                     markup_pct=Decimal(20),

@@ -18,13 +18,20 @@ import pytest
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, Line, RateSheet, Service, Supplier
-from tests.rates.factories import agency_context, publish_accepting_gaps
-from tests.ratesheets.test_import import Target, _run, _stage, _target
+from tests.rates.factories import agency_context, line_in, publish_accepting_gaps
+from tests.ratesheets.test_import import (
+    Target,
+    _run,
+    _stage,
+    _stage_export,
+    _stage_path,
+    _suggestion,
+    _target,
+)
 from travelcrm.core.errors import NotFoundError, ValidationFailedError
 from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.ratesheets import export
-from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.schemas import ImportField, ImportMapping
 
@@ -94,14 +101,7 @@ def _formula_target(tmp_path: Path) -> Target:
         for index, name in enumerate(FORMULAS):
             markup = "-5" if name == "-2+3" else "15"
             writer.writerow([name, "2027-04-01", "2027-09-30", 1500 + 100 * index, markup])
-    with tenant_scope(target.ctx) as session:
-        import_id = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=upload,
-            file_name="formulas.csv",
-        ).id
+    import_id = _stage_path(target, upload, "formulas.csv")
     mapping = ImportMapping.model_validate(
         {
             "header_row": 0,
@@ -250,21 +250,11 @@ def test_supplier_layout_gives_the_templates_headers_and_reimports_with_an_empty
     if name == GOA:  # a row per room and meal plan, its 4 seasons x 4 occupancies side by side
         assert body == len({(line.service, line.meal_plan) for line in fx.lines})
 
-    path = tmp_path / exported.file_name
-    path.write_bytes(exported.content)
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=path,
-            file_name=exported.file_name,
-        )
-        shown = sheets.preview(session, target.ctx, import_id=item.id)
-        import_id = item.id
-    assert [rule.header for rule in shown.suggested.columns] == expected
-    assert shown.suggested.constants == mapping.constants
-    again = _run(target, import_id, shown.suggested, dry_run=True)
+    import_id = _stage_export(target, exported, tmp_path)
+    suggested = _suggestion(target, import_id)
+    assert [rule.header for rule in suggested.columns] == expected
+    assert suggested.constants == mapping.constants
+    again = _run(target, import_id, suggested, dry_run=True)
     assert again.report["errors"] == []
     diff = again.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 0), diff["rows"][:5]
@@ -325,13 +315,7 @@ def test_our_layout_writes_bases_in_words_with_seats_and_supplements(migrated_en
         supplier_id,
         name="Cabs 2027",
         lines=lambda seasons: [
-            LineIn(
-                service_id=car_id,
-                season_id=seasons["All year"],
-                basis="per_km",
-                capacity=6,
-                net=Decimal(18),
-            ),
+            line_in(car_id, seasons["All year"], "per_km", capacity=6, net=Decimal(18)),
             LineIn(
                 service_id=car_id,
                 season_id=seasons["All year"],

@@ -16,7 +16,7 @@ import openpyxl
 import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.rates.factories import agency_context, publish_accepting_gaps
+from tests.rates.factories import add_supplier, agency_context, publish_accepting_gaps
 from travelcrm.core.errors import ConflictError, NotFoundError, ValidationFailedError
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
@@ -27,7 +27,7 @@ from travelcrm.ratesheets import export
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.schemas import ImportField, ImportMapping
-from travelcrm.suppliers.models import Supplier, SupplierService
+from travelcrm.suppliers.models import SupplierService
 
 
 @dataclass(frozen=True)
@@ -43,16 +43,15 @@ def _target(fx: RateSheet, ctx: TenantContext | None = None) -> Target:
     starts = [date.fromisoformat(line.valid_from) for line in fx.lines]
     ends = [date.fromisoformat(line.valid_to) for line in fx.lines]
     with tenant_scope(ctx) as session:
-        supplier = Supplier(
-            tenant_id=ctx.tenant_id,
-            name=fx.supplier.name,
+        supplier = add_supplier(
+            session,
+            ctx,
+            fx.supplier.name,
             kind=fx.supplier.kind,
             country=fx.supplier.country,
             city=fx.supplier.city,
-            default_currency=fx.supplier.currency,
+            currency=fx.supplier.currency,
         )
-        session.add(supplier)
-        session.flush()
         session.add_all(
             SupplierService(
                 tenant_id=ctx.tenant_id,
@@ -78,14 +77,36 @@ def _target(fx: RateSheet, ctx: TenantContext | None = None) -> Target:
         return Target(ctx, supplier.id, rate_list.id)
 
 
+def _stage_path(target: Target, path: Path, file_name: str | None = None) -> uuid.UUID:
+    """Stage the file at `path` for the target's rate list, uploaded as `file_name` (else its
+    own name): the import's id."""
+    with tenant_scope(target.ctx) as session:
+        return sheets.stage_file(
+            session,
+            target.ctx,
+            rate_list_id=target.rate_list_id,
+            source=path,
+            file_name=file_name or path.name,
+        ).id
+
+
 def _stage(target: Target, fx: RateSheet, tmp_path: Path) -> uuid.UUID:
     upload = tmp_path / f"upload-{uuid.uuid4().hex}"
     shutil.copyfile(fx.path, upload)
+    return _stage_path(target, upload, fx.file)
+
+
+def _stage_export(target: Target, exported: Any, tmp_path: Path) -> uuid.UUID:
+    """An exported rate list sent back: its file staged for the target's rate list."""
+    path = tmp_path / exported.file_name
+    path.write_bytes(exported.content)
+    return _stage_path(target, path)
+
+
+def _suggestion(target: Target, import_id: uuid.UUID) -> ImportMapping:
+    """The mapping the import page suggests for a staged file."""
     with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session, target.ctx, rate_list_id=target.rate_list_id, source=upload, file_name=fx.file
-        )
-        return item.id
+        return sheets.preview(session, target.ctx, import_id=import_id).suggested
 
 
 def _run(target: Target, import_id: uuid.UUID, mapping: ImportMapping, **flags: Any) -> Any:
@@ -328,16 +349,7 @@ def test_commit_makes_a_new_draft_of_a_published_list_and_the_diff_shows_changes
     old = Decimal(str(cell.value))
     cell.value = float(old * Decimal("1.5"))
     book.save(raised)
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=raised,
-            file_name="raised.xlsx",
-        )
-        raised_id = item.id
-    stored = _run(target, raised_id, mapping, dry_run=False)
+    stored = _run(target, _stage_path(target, raised, "raised.xlsx"), mapping, dry_run=False)
     assert stored.status == ImportStatus.COMMITTED.value
     diff = stored.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 1)
@@ -461,18 +473,8 @@ def test_export_then_reimport_gives_an_empty_diff(
             rate_list_id=target.rate_list_id,
             file_format=file_format,  # type: ignore[arg-type]
         )
-    path = tmp_path / exported.file_name
-    path.write_bytes(exported.content)
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=path,
-            file_name=exported.file_name,
-        )
-        suggested = sheets.preview(session, target.ctx, import_id=item.id).suggested
-        import_id = item.id
+    import_id = _stage_export(target, exported, tmp_path)
+    suggested = _suggestion(target, import_id)
     again = _run(target, import_id, suggested, dry_run=True)
     assert again.report["errors"] == []
     diff = again.report["diff"]

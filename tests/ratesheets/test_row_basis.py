@@ -20,7 +20,15 @@ import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
 from tests.rates.factories import publish_accepting_gaps
-from tests.ratesheets.test_import import Target, _run, _stage, _target
+from tests.ratesheets.test_import import (
+    Target,
+    _run,
+    _stage,
+    _stage_export,
+    _stage_path,
+    _suggestion,
+    _target,
+)
 from travelcrm.db import tenant_scope
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
@@ -163,25 +171,16 @@ def test_our_export_of_a_list_with_seats_and_supplements_imported_again_changes_
         version = rates.get_version(session, target.ctx, stored.version_id)
         publish_accepting_gaps(session, target.ctx, version.id, version.row_version)
         exported = export.export_version(session, target.ctx, rate_list_id=target.rate_list_id)
-    path = tmp_path / exported.file_name
-    path.write_bytes(exported.content)
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=path,
-            file_name=exported.file_name,
-        )
-        suggested = sheets.preview(session, target.ctx, import_id=item.id).suggested
+    import_id = _stage_export(target, exported, tmp_path)
+    suggested = _suggestion(target, import_id)
     fields = {r.field for r in suggested.columns}
     assert {ImportField.CAPACITY, ImportField.SUPPLEMENT, ImportField.OPTIONAL} <= fields
-    again = _run(target, item.id, suggested, dry_run=True)
+    again = _run(target, import_id, suggested, dry_run=True)
     assert again.report["errors"] == [], again.report["errors"][:5]
     diff = again.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 0), diff["rows"][:5]
     assert diff["unchanged"] == fx.expected_lines
-    committed = _run(target, item.id, suggested, dry_run=False)
+    committed = _run(target, import_id, suggested, dry_run=False)
     assert _stored(target, committed.version_id) == _expected(fx)
 
 
@@ -208,20 +207,16 @@ def _small_sheet(tmp_path: Path, rows: list[list[Any]]) -> RateSheet:
 def _check_small(tmp_path: Path, rows: list[list[Any]], **constants: str) -> dict[str, Any]:
     fx = _small_sheet(tmp_path, rows)
     target = _target(MANIFEST[SURCHARGES])
-    upload = tmp_path / fx.file
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session, target.ctx, rate_list_id=target.rate_list_id, source=upload, file_name=fx.file
-        )
-        suggested = sheets.preview(session, target.ctx, import_id=item.id).suggested
+    import_id = _stage_path(target, tmp_path / fx.file)
+    suggested = _suggestion(target, import_id)
     mapping = suggested.model_copy(
         update={
             "constants": {ImportField.CURRENCY: "IDR"}
             | {ImportField(k): v for k, v in constants.items()}
         }
     )
-    checked = _run(target, item.id, mapping, dry_run=True)
-    return {"report": checked.report, "target": target, "id": item.id, "mapping": mapping}
+    checked = _run(target, import_id, mapping, dry_run=True)
+    return {"report": checked.report, "target": target, "id": import_id, "mapping": mapping}
 
 
 def test_seats_on_a_price_per_person_and_an_optional_base_price_are_refused_on_their_columns(
@@ -298,15 +293,7 @@ def test_a_supplement_changed_on_the_next_sheet_is_a_line_added_and_one_removed(
             ["Toyota Avanza", "One way", 6, "Parking", "No", 50_000],
         ],
     )
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=tmp_path / fx.file,
-            file_name=fx.file,
-        )
-    again = _run(target, item.id, first["mapping"], dry_run=True)
+    again = _run(target, _stage_path(target, tmp_path / fx.file), first["mapping"], dry_run=True)
     diff = again.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (1, 1, 0, 1)
     lines = {row["change"]: row["line"] for row in diff["rows"]}
@@ -337,15 +324,8 @@ def test_other_seats_or_a_supplement_made_optional_on_the_next_sheet_are_changes
             ["Toyota Hiace Commuter", "Per km", 14, None, None, 7_500],
         ],
     )
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=tmp_path / fx.file,
-            file_name=fx.file,
-        )
-    diff = _run(target, item.id, first["mapping"], dry_run=True).report["diff"]
+    staged = _stage_path(target, tmp_path / fx.file)
+    diff = _run(target, staged, first["mapping"], dry_run=True).report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (0, 0, 2, 1)
 
 
@@ -367,13 +347,5 @@ def test_a_dash_or_base_in_the_supplement_column_is_the_base_price(
     # without the bad row, the two lines are stored as base prices
     sheet = _small_sheet(tmp_path, [["Toyota Avanza", "Per km", 6, "-", None, 4_500]])
     target = found["target"]
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session,
-            target.ctx,
-            rate_list_id=target.rate_list_id,
-            source=tmp_path / sheet.file,
-            file_name=sheet.file,
-        )
-    committed = _run(target, item.id, mapping, dry_run=False)
+    committed = _run(target, _stage_path(target, tmp_path / sheet.file), mapping, dry_run=False)
     assert [line[3] for line in _stored(target, committed.version_id)] == [None]

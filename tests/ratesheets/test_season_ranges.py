@@ -12,11 +12,17 @@ from pathlib import Path
 import openpyxl
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST
-from tests.ratesheets.test_import import Target, _run, _stage, _target
+from tests.ratesheets.test_import import (
+    Target,
+    _run,
+    _stage,
+    _stage_path,
+    _suggestion,
+    _target,
+)
 from travelcrm.db import tenant_scope
 from travelcrm.rates import services as rates
 from travelcrm.ratesheets import export
-from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.schemas import ImportMapping
 
@@ -65,11 +71,8 @@ def test_ranges_of_one_season_priced_differently_are_an_error_on_the_later_row(
     sheet.cell(row=easter, column=7).value = 9900  # Double at Easter: 9,900, New Year 9,500
     book.save(changed)
     target = _target(fx)
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session, target.ctx, rate_list_id=target.rate_list_id, source=changed, file_name=FILE
-        )
-    checked = _run(target, item.id, ImportMapping.model_validate(fx.mapping), dry_run=True)
+    staged = _stage_path(target, changed, FILE)
+    checked = _run(target, staged, ImportMapping.model_validate(fx.mapping), dry_run=True)
     (error,) = checked.report["errors"]
     assert error["row"] == easter and error["column"] == "Double"
     assert error["code"] == "season_prices_differ"
@@ -97,15 +100,12 @@ def test_an_exported_season_of_two_ranges_comes_back_as_one(
     rows = list(book.worksheets[0].values)
     season = list(rows[0]).index("Season")
     assert sum(1 for row in rows[1:] if row[season] == "Peak") == 2 * 3 + 2 * 3  # a row a range
-    with tenant_scope(target.ctx) as session:
-        item = sheets.stage_file(
-            session, target.ctx, rate_list_id=target.rate_list_id, source=path, file_name=path.name
-        )
-        suggested = sheets.preview(session, target.ctx, import_id=item.id).suggested
-    checked = _run(target, item.id, suggested, dry_run=True)
+    import_id = _stage_path(target, path)
+    suggested = _suggestion(target, import_id)
+    checked = _run(target, import_id, suggested, dry_run=True)
     assert checked.report["errors"] == [], checked.report["errors"][:3]
     diff = checked.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"]) == (0, 0, 0)
     assert diff["unchanged"] == fx.expected_lines
-    again = _run(target, item.id, suggested, dry_run=False, replace_draft=True)
+    again = _run(target, import_id, suggested, dry_run=False, replace_draft=True)
     assert _seasons(target, again.version_id) == _seasons(target, first.version_id)

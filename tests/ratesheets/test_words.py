@@ -15,21 +15,30 @@ import openpyxl
 import pytest
 
 from tests.fixtures.rate_sheets.manifest import MANIFEST, RateSheet
-from tests.rates.factories import agency_context, publish_accepting_gaps
-from tests.ratesheets.test_import import Target, _expected, _run, _stage, _stored, _target
+from tests.rates.factories import add_supplier, agency_context, line_in, publish_accepting_gaps
+from tests.ratesheets.test_import import (
+    Target,
+    _expected,
+    _run,
+    _stage,
+    _stage_export,
+    _stored,
+    _suggestion,
+    _target,
+)
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rates
 from travelcrm.rates.pricewords import default_price_words
-from travelcrm.rates.schemas import LineIn, PriceWordsIn, RateListCreate, SeasonIn
+from travelcrm.rates.schemas import PriceWordsIn, RateListCreate, SeasonIn
 from travelcrm.ratesheets import export, values
 from travelcrm.ratesheets import mapping as sheetmap
 from travelcrm.ratesheets import services as sheets
 from travelcrm.ratesheets.models import ImportStatus
 from travelcrm.ratesheets.reading import read_workbook
 from travelcrm.ratesheets.schemas import ImportMapping
-from travelcrm.suppliers.models import Supplier, SupplierService
+from travelcrm.suppliers.models import SupplierService
 
 
 def _warned(report: dict, code: str) -> set[tuple[int, str]]:  # type: ignore[type-arg]
@@ -248,16 +257,7 @@ NAMES = ("=Sea View Room", "+Plus Suite", "@Home Villa", "-Lake Cottage", "'Tis 
 def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
     ctx = agency_context()
     with tenant_scope(ctx) as session:
-        supplier = Supplier(
-            tenant_id=ctx.tenant_id,
-            name="=HYPERLINK Resort",
-            kind="hotel",
-            country="IN",
-            city="Goa",
-            default_currency="INR",
-        )
-        session.add(supplier)
-        session.flush()
+        supplier = add_supplier(session, ctx, "=HYPERLINK Resort")
         services = [
             SupplierService(
                 tenant_id=ctx.tenant_id, supplier_id=supplier.id, kind="room", name=name
@@ -296,10 +296,10 @@ def _list_with_formula_like_names() -> tuple[TenantContext, uuid.UUID]:
             version_id=version.id,
             row_version=version.row_version,
             lines=[
-                LineIn(
-                    service_id=service.id,
-                    season_id=season.id,
-                    basis="per_room",
+                line_in(
+                    service.id,
+                    season.id,
+                    "per_room",
                     occupancy="double",
                     net=Decimal(4000 + 100 * n),
                 )
@@ -325,20 +325,15 @@ def test_an_export_imported_again_keeps_names_as_they_were(
         )
     text = _exported_text(exported.content, file_format)
     assert "'=Sea View Room" in text and "''Tis Cabin" not in text  # neutralised on the way out
-    path = tmp_path / exported.file_name
-    path.write_bytes(exported.content)
-    with tenant_scope(ctx) as session:
-        item = sheets.stage_file(
-            session, ctx, rate_list_id=rate_list_id, source=path, file_name=exported.file_name
-        )
-        suggested = sheets.preview(session, ctx, import_id=item.id).suggested
-        target = Target(ctx, uuid.uuid4(), rate_list_id)
-    checked = _run(target, item.id, suggested, dry_run=True)
+    target = Target(ctx, uuid.uuid4(), rate_list_id)
+    import_id = _stage_export(target, exported, tmp_path)
+    suggested = _suggestion(target, import_id)
+    checked = _run(target, import_id, suggested, dry_run=True)
     assert checked.report["errors"] == [], checked.report["errors"][:3]
     diff = checked.report["diff"]
     assert (diff["added"], diff["removed"], diff["changed"], diff["unchanged"]) == (0, 0, 0, 12)
     assert {s["name"] for s in checked.report["seasons"]} == {"-Lean-", "'Peak'"}
-    committed = _run(target, item.id, suggested, dry_run=False)
+    committed = _run(target, import_id, suggested, dry_run=False)
     with tenant_scope(ctx) as session:
         names = {s.name for s in rates.list_seasons(session, ctx, committed.version_id)}
     assert names == {"-Lean-", "'Peak'"}

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import col, select
 
 from tests.accounts.test_accounts import PASSWORD, _verified
-from tests.rates.factories import Contract, make_contract, make_list
+from tests.rates.factories import Contract, line_in, make_contract, make_list
 from tests.ui.harness import signed_in_token as _signed_in
 from tests.ui.harness import tree_state as _state
 from travelcrm.accounts import services as accounts
@@ -34,7 +34,7 @@ from travelcrm.rates.models import (
     Season,
     SupplierRestriction,
 )
-from travelcrm.rates.schemas import LineIn, LinePatch, RestrictionIn, weekdays_mask
+from travelcrm.rates.schemas import LinePatch, RestrictionIn, weekdays_mask
 from travelcrm.suppliers.models import SupplierService
 from travelcrm.ui.components.money import DASH, format_amount, format_date, format_money
 from travelcrm.ui.components.money import format_range as money_range
@@ -902,10 +902,10 @@ def test_the_price_check_names_the_list_that_priced_it_and_refuses_an_unpriced_c
 
     def room_at(net: int):
         return lambda seasons: [
-            LineIn(
-                service_id=contract.room_id,
-                season_id=seasons["All year"],
-                basis="per_room",
+            line_in(
+                contract.room_id,
+                seasons["All year"],
+                "per_room",
                 occupancy="double",
                 net=Decimal(net),
             )
@@ -979,21 +979,12 @@ def test_a_car_s_seats_are_edited_in_the_grid_and_the_price_check_shows_its_part
             version_id=contract.version_id,
             row_version=contract.lock(),
             lines=[
-                LineIn(
-                    service_id=car_id,
-                    season_id=season,
-                    basis="per_km",
-                    net=Decimal(18),
-                )
+                line_in(car_id, season, "per_km", net=Decimal(18))
                 for season in (contract.lean_id, contract.peak_id)
             ]
             + [
-                LineIn(
-                    service_id=car_id,
-                    season_id=season,
-                    basis="per_vehicle",
-                    supplement="Driver allowance",
-                    net=Decimal(400),
+                line_in(
+                    car_id, season, "per_vehicle", supplement="Driver allowance", net=Decimal(400)
                 )
                 for season in (contract.lean_id, contract.peak_id)
             ],

@@ -33,33 +33,29 @@ from travelcrm.accounts.schemas import (
 )
 from travelcrm.accounts.services import SESSION_COOKIE
 from travelcrm.api.auth import (
-    Identity,
+    Db,
     NoAgencySelectedError,
     NotSignedInError,
     Person,
-    current_identity,
+    Who,
     current_person,
-    tenant_session,
 )
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import conditional_bytes
 from travelcrm.api.openapi import SESSION_WHEN_PRESENT
+from travelcrm.api.routes import client_of
 from travelcrm.core.clock import as_utc
 from travelcrm.core.errors import NotFoundError
 from travelcrm.core.text import CleanStr
 from travelcrm.core.throttle import LockedOutError
 from travelcrm.core.urls import safe_local_path
-from travelcrm.db import Session, system_scope
+from travelcrm.db import system_scope
 from travelcrm.settings import get_settings
 from travelcrm.tenants import services as tenants
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 LOGIN_PAGE = "/login"  # travelcrm.ui.routes.LOGIN (the API does not import the UI)
 CHOOSE_AGENCY_PAGE = "/choose-agency"  # travelcrm.ui.routes.CHOOSE_AGENCY
-
-
-def _client(request: Request) -> tuple[str | None, str | None]:
-    return (request.client.host if request.client else None), request.headers.get("user-agent")
 
 
 def _me(user: User, ctx: accounts.TenantContext, *, has_avatar: bool = False) -> Me:
@@ -82,7 +78,7 @@ def _me(user: User, ctx: accounts.TenantContext, *, has_avatar: bool = False) ->
     summary="Sign in; sets the HttpOnly session cookie",
 )
 async def login(body: LoginIn, request: Request, response: Response) -> dict[str, Any]:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
 
     def run() -> accounts.SignInResult:
         with system_scope() as session:
@@ -140,7 +136,7 @@ async def login_form(
     next_path: Annotated[str | None, Form(alias="next", max_length=500)] = None,
     agency: Annotated[str | None, Form(max_length=63, pattern=r"^([a-z0-9][a-z0-9-]*)?$")] = None,
 ) -> RedirectResponse:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
     login_page = f"/t/{agency}/login" if agency else LOGIN_PAGE
 
     def run() -> accounts.SignInResult:
@@ -207,7 +203,7 @@ async def logout(request: Request, response: Response) -> Response:
 
 
 @router.get("/me", response_model=Envelope[Me], responses=problem_responses(401, 409))
-def me(identity: Annotated[Identity, Depends(current_identity)]) -> dict[str, Any]:
+def me(identity: Who) -> dict[str, Any]:
     with system_scope() as session:
         has_avatar = accounts.has_avatar(session, user_id=identity.user.id)
     return envelope(_me(identity.user, identity.context, has_avatar=has_avatar))
@@ -216,7 +212,7 @@ def me(identity: Annotated[Identity, Depends(current_identity)]) -> dict[str, An
 @router.get(
     "/sessions", response_model=Envelope[list[SessionPublic]], responses=problem_responses(401)
 )
-def my_sessions(identity: Annotated[Identity, Depends(current_identity)]) -> dict[str, Any]:
+def my_sessions(identity: Who) -> dict[str, Any]:
     with system_scope() as session:
         rows = accounts.list_sessions(session, user_id=identity.user.id)
     return envelope(
@@ -235,9 +231,7 @@ def my_sessions(identity: Annotated[Identity, Depends(current_identity)]) -> dic
 
 
 @router.delete("/sessions/{session_id}", status_code=204, responses=problem_responses(401, 404))
-def end_session(
-    session_id: uuid.UUID, identity: Annotated[Identity, Depends(current_identity)]
-) -> Response:
+def end_session(session_id: uuid.UUID, identity: Who) -> Response:
     with system_scope() as session:
         accounts.revoke_session(session, user_id=identity.user.id, session_id=session_id)
     return Response(status_code=204)
@@ -250,7 +244,7 @@ def end_session(
     summary="API tokens: a 15-minute access token (JWT) and a single-use 30-day refresh token",
 )
 async def token(body: LoginIn, request: Request) -> dict[str, Any]:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
 
     def run() -> tokens.TokenPair:
         with system_scope() as session:
@@ -308,8 +302,8 @@ def _member_public(membership: Membership, user: User) -> MemberPublic:
     "", response_model=Envelope[list[MemberPublic]], responses=problem_responses(401, 403)
 )
 def list_users(
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
+    identity: Who,
+    session: Db,
 ) -> dict[str, Any]:
     members = accounts.list_members(session, identity.context)
     return envelope([_member_public(m, u) for m, u in members])
@@ -325,10 +319,10 @@ def change_user_role(
     member_id: uuid.UUID,
     body: RoleChange,
     request: Request,
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
+    identity: Who,
+    session: Db,
 ) -> dict[str, Any]:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
     membership = accounts.change_role(
         session, identity.context, member_id=member_id, role=body.role, ip=ip, user_agent=agent
     )
@@ -344,10 +338,10 @@ def change_user_role(
 def deactivate_user(
     member_id: uuid.UUID,
     request: Request,
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
+    identity: Who,
+    session: Db,
 ) -> dict[str, Any]:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
     membership = accounts.deactivate_member(
         session, identity.context, member_id=member_id, ip=ip, user_agent=agent
     )
@@ -365,7 +359,7 @@ def deactivate_user(
     summary="Sign up an agency; its first user is the owner (verification email sent)",
 )
 def register(body: accounts.AgencySignup, request: Request) -> dict[str, Any]:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
     with system_scope() as session:
         result = accounts.register_agency(session, data=body, ip=ip, user_agent=agent)
         out = RegisterOut(
@@ -384,7 +378,7 @@ def register(body: accounts.AgencySignup, request: Request) -> dict[str, Any]:
     summary="Confirm an email address with the link's token (single use, 24 hours)",
 )
 def verify(body: TokenIn, request: Request) -> dict[str, Any]:
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     with system_scope() as session:
         accounts.verify_email(session, raw_token=body.token, ip=ip)
     return envelope(Accepted(message="Email confirmed. You can sign in now."))
@@ -401,7 +395,7 @@ SAME_ANSWER = "If an account with that email needs it, a link is on its way."
     summary="Send the verification link again (same answer whether or not the email exists)",
 )
 def resend_verification(body: EmailIn, request: Request) -> dict[str, Any]:
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     with system_scope() as session:
         accounts.resend_verification(session, email=body.email, ip=ip)
     return envelope(Accepted(message=SAME_ANSWER))
@@ -415,7 +409,7 @@ def resend_verification(body: EmailIn, request: Request) -> dict[str, Any]:
     summary="Email a password reset link, valid 1 hour (never says whether the email exists)",
 )
 def password_reset(body: EmailIn, request: Request) -> dict[str, Any]:
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     with system_scope() as session:
         accounts.request_password_reset(session, email=body.email, ip=ip)
     return envelope(Accepted(message=SAME_ANSWER))
@@ -428,7 +422,7 @@ def password_reset(body: EmailIn, request: Request) -> dict[str, Any]:
     summary="Set a new password from a reset link; every session of the user ends",
 )
 def password_reset_confirm(body: ResetConfirmIn, request: Request) -> dict[str, Any]:
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     with system_scope() as session:
         accounts.reset_password(session, raw_token=body.token, new_password=body.password, ip=ip)
     return envelope(Accepted(message="Password changed. Sign in with the new one."))
@@ -445,7 +439,7 @@ def change_password(
     request: Request,
     person: Annotated[Person, Depends(current_person)],
 ) -> dict[str, Any]:
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     with system_scope() as session:
         accounts.change_password(
             session,
@@ -482,7 +476,7 @@ def peek_invite(body: TokenIn) -> dict[str, Any]:
 async def accept_invite(
     body: InviteAcceptIn, request: Request, response: Response
 ) -> dict[str, Any]:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
 
     def run() -> accounts.SignInResult:
         with system_scope() as session:
@@ -508,9 +502,9 @@ async def accept_invite(
 def update_me(
     body: accounts.ProfileUpdate,
     request: Request,
-    identity: Annotated[Identity, Depends(current_identity)],
+    identity: Who,
 ) -> dict[str, Any]:
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     with system_scope() as session:
         user = accounts.update_profile(session, user_id=identity.user.id, data=body, ip=ip)
         has_avatar = accounts.has_avatar(session, user_id=user.id)
@@ -613,7 +607,7 @@ def switch_agency(
         raise NotSignedInError(
             "API tokens are issued for one agency; ask POST /api/auth/token with `agency_id`."
         )
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     with system_scope() as session:
         ctx = accounts.switch_agency(
             session, auth_session=person.session, tenant_id=body.tenant_id, ip=ip
@@ -634,9 +628,9 @@ invitations_router = APIRouter(prefix="/api/invitations", tags=["users"])
 def invite_user(
     body: accounts.InviteIn,
     request: Request,
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
+    identity: Who,
+    session: Db,
 ) -> dict[str, Any]:
-    ip, _agent = _client(request)
+    ip, _agent = client_of(request)
     membership, user = accounts.invite_member(session, identity.context, data=body, ip=ip)
     return envelope(_member_public(membership, user))

@@ -6,16 +6,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Query
 
-from travelcrm.api.auth import Identity, current_identity, tenant_session
+from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
-from travelcrm.api.pagination import page_params
+from travelcrm.api.pagination import Paging
 from travelcrm.audit import services as audit
 from travelcrm.audit.schemas import AuditEventPublic, AuditFilter
-from travelcrm.core.pagination import PageParams
 from travelcrm.core.text import CleanStr
-from travelcrm.db import Session
 
 router = APIRouter(prefix="/api/audit-events", tags=["audit"])
 
@@ -27,9 +25,9 @@ router = APIRouter(prefix="/api/audit-events", tags=["audit"])
     summary="Audit events of the caller's agency, newest first",
 )
 def list_audit_events(
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
-    page: Annotated[PageParams, Depends(page_params)],
+    identity: Who,
+    session: Db,
+    page: Paging,
     action: Annotated[CleanStr | None, Query(max_length=64)] = None,
     actor_user_id: uuid.UUID | None = None,
     since: datetime | None = None,

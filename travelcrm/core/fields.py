@@ -79,70 +79,36 @@ Currency = Annotated[
     WithJsonSchema({"type": "string", "enum": sorted(CURRENCIES), "description": "ISO 4217"}),
 ]
 
+
+def visible_text(max_length: int) -> StringConstraints:
+    """Text of 1 to `max_length` characters with at least one visible one (no control
+    characters)."""
+    return StringConstraints(min_length=1, max_length=max_length, pattern=HAS_TEXT)
+
+
+def plain_text(max_length: int) -> StringConstraints:
+    """Text of at most `max_length` characters without control characters (may be blank)."""
+    return StringConstraints(max_length=max_length, pattern=NO_CONTROL_CHARACTERS)
+
+
+CLEAN = AfterValidator(clean_text)
+TIDY = AfterValidator(tidy)  # trimmed
+TIDY_OR_NONE = AfterValidator(tidy_or_none)  # trimmed; blank becomes null
+
 # Required text: trimmed, at least one visible character.
-Name = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=200, pattern=HAS_TEXT),
-    AfterValidator(clean_text),
-    AfterValidator(tidy),
-]
-PersonName = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=120, pattern=HAS_TEXT),
-    AfterValidator(clean_text),
-    AfterValidator(tidy),
-]
+Name = Annotated[str, visible_text(200), CLEAN, TIDY]
+PersonName = Annotated[str, visible_text(120), CLEAN, TIDY]
 # Optional text: trimmed; blank becomes null.
-Text30 = Annotated[
-    str,
-    StringConstraints(max_length=30, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(tidy_or_none),
-]
-Text80 = Annotated[
-    str,
-    StringConstraints(max_length=80, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(tidy_or_none),
-]
-Text100 = Annotated[
-    str,
-    StringConstraints(max_length=100, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(tidy_or_none),
-]
-Text200 = Annotated[
-    str,
-    StringConstraints(max_length=200, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(tidy_or_none),
-]
-Text1000 = Annotated[
-    str,
-    StringConstraints(max_length=1000, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(tidy_or_none),
-]
-Text5000 = Annotated[
-    str,
-    StringConstraints(max_length=5000, pattern=NO_CONTROL_CHARACTERS),
-    AfterValidator(clean_text),
-    AfterValidator(tidy_or_none),
-]
+Text30 = Annotated[str, plain_text(30), CLEAN, TIDY_OR_NONE]
+Text80 = Annotated[str, plain_text(80), CLEAN, TIDY_OR_NONE]
+Text100 = Annotated[str, plain_text(100), CLEAN, TIDY_OR_NONE]
+Text200 = Annotated[str, plain_text(200), CLEAN, TIDY_OR_NONE]
+Text1000 = Annotated[str, plain_text(1000), CLEAN, TIDY_OR_NONE]
+Text5000 = Annotated[str, plain_text(5000), CLEAN, TIDY_OR_NONE]
 # An entry of a list of words (destinations, skills): trimmed, with visible text. A blank entry
 # is refused by the schema; the optional TextNN types would turn it into a null in the list.
-Entry80 = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=80, pattern=HAS_TEXT),
-    AfterValidator(clean_text),
-    AfterValidator(tidy),
-]
-Entry100 = Annotated[
-    str,
-    StringConstraints(min_length=1, max_length=100, pattern=HAS_TEXT),
-    AfterValidator(clean_text),
-    AfterValidator(tidy),
-]
+Entry80 = Annotated[str, visible_text(80), CLEAN, TIDY]
+Entry100 = Annotated[str, visible_text(100), CLEAN, TIDY]
 Phone = Annotated[str, StringConstraints(min_length=5, max_length=30, pattern=PHONE_PATTERN)]
 Website = Annotated[str, StringConstraints(min_length=10, max_length=200, pattern=WEBSITE_PATTERN)]
 # A plain address rule, documented as a pattern (the special-use domains that email-validator

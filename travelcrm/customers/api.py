@@ -8,12 +8,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 
 from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, created_response, resource_response
 from travelcrm.api.pagination import Paging
+from travelcrm.api.routes import IfMatch
 from travelcrm.core.fields import Country, Tag, Text100
 from travelcrm.customers import services
 from travelcrm.customers.schemas import (
@@ -96,9 +97,7 @@ def update_customer(
     request: Request,
     identity: Who,
     session: Db,
-    if_match: Annotated[
-        str | None, Header(description="Optional: the ETag you read", max_length=200)
-    ] = None,
+    if_match: IfMatch = None,
 ) -> Response:
     current = services.get_customer(session, identity.context, customer_id=customer_id)
     check_if_match(request, services.to_public(current))

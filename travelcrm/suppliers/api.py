@@ -6,12 +6,13 @@ from __future__ import annotations
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from travelcrm.api.auth import Db, Identity, Who
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, created_response, resource_response
+from travelcrm.api.routes import IfMatch, RequiredIfMatch, client_of
 from travelcrm.core.errors import DomainError, FieldError
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.text import CleanStr
@@ -43,17 +44,11 @@ from travelcrm.suppliers.schemas import (
 
 router = APIRouter(prefix="/api/suppliers", tags=["suppliers"])
 
-IF_MATCH_DOC = "The ETag you read (GET); required, so a stale copy never overwrites a newer one"
-
 
 class PreconditionRequiredError(DomainError):
     code = "precondition_required"
     status = 428
     title = "Precondition required"
-
-
-def _client(request: Request) -> tuple[str | None, str | None]:
-    return (request.client.host if request.client else None), request.headers.get("user-agent")
 
 
 def _current(session: Session, identity: Identity, supplier_id: uuid.UUID) -> SupplierPublic:
@@ -164,7 +159,7 @@ def update_supplier(
     request: Request,
     identity: Who,
     session: Db,
-    if_match: Annotated[str | None, Header(description=IF_MATCH_DOC, max_length=200)] = None,
+    if_match: RequiredIfMatch = None,
 ) -> Response:
     require(identity.context, Action.SUPPLIERS_EDIT)  # a refusal before the precondition
     current = _current(session, identity, supplier_id)
@@ -191,9 +186,7 @@ def set_status(
     request: Request,
     identity: Who,
     session: Db,
-    if_match: Annotated[
-        str | None, Header(description="Optional: the ETag you read", max_length=200)
-    ] = None,
+    if_match: IfMatch = None,
 ) -> Response:
     current = _current(session, identity, supplier_id)
     check_if_match(request, current)
@@ -401,7 +394,7 @@ def delete_bank_details(supplier_id: uuid.UUID, identity: Who, session: Db) -> R
 def reveal_bank_details(
     supplier_id: uuid.UUID, request: Request, identity: Who, session: Db
 ) -> JSONResponse:
-    ip, agent = _client(request)
+    ip, agent = client_of(request)
     details = services.reveal_bank_details(
         session, identity.context, supplier_id=supplier_id, ip=ip, user_agent=agent
     )

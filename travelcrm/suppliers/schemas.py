@@ -13,7 +13,6 @@ from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,7 +23,8 @@ from pydantic import (
 from pydantic.json_schema import SkipJsonSchema
 
 from travelcrm.core.fields import (
-    HAS_TEXT,
+    CLEAN,
+    TIDY,
     Code,
     Country,
     Currency,
@@ -43,9 +43,8 @@ from travelcrm.core.fields import (
     Text5000,
     Website,
     json_number,
-    tidy,
+    visible_text,
 )
-from travelcrm.core.text import clean_text
 from travelcrm.suppliers.models import MealPlan, ServiceKind, SupplierKind, SupplierStatus
 from travelcrm.tenants.services import TAX_ID_RULES
 
@@ -317,12 +316,7 @@ class BankDetailsIn(BaseModel):
     )
 
     account_holder: PersonName
-    bank_name: Annotated[
-        str,
-        StringConstraints(min_length=1, max_length=60, pattern=HAS_TEXT),
-        AfterValidator(clean_text),
-        AfterValidator(tidy),
-    ]
+    bank_name: Annotated[str, visible_text(60), CLEAN, TIDY]
     account_number: Annotated[
         str, StringConstraints(min_length=6, max_length=34, pattern=ACCOUNT_PATTERN)
     ]

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from sqlalchemy import ColumnElement, String, and_, cast, func, or_
 from sqlalchemy import select as sa_select
@@ -123,6 +123,40 @@ def _audit(
         target_id=str(supplier_id),
         before=before,
         after=after,
+    )
+
+
+def _changed(row: Any, changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes that differ from the row's values."""
+    return {k: v for k, v in changes.items() if getattr(row, k) != v}
+
+
+def _set(session: Session, row: Any, changed: dict[str, Any]) -> dict[str, Any]:
+    """Write the changed fields on the row; what they were before."""
+    before = {k: getattr(row, k) for k in changed}
+    for key, value in changed.items():
+        setattr(row, key, value)
+    session.add(row)
+    return before
+
+
+def _audit_child(
+    session: Session,
+    ctx: TenantContext,
+    supplier_id: uuid.UUID,
+    what: str,
+    name: str,
+    before: dict[str, Any],
+    changed: dict[str, Any],
+) -> None:
+    """A contact's or service's change in the supplier's log, named before and after."""
+    _audit(
+        session,
+        ctx,
+        supplier_id,
+        f"supplier.{what}_updated",
+        before={what: before.get("name", name), **before},
+        after={what: name, **changed},
     )
 
 
@@ -558,15 +592,23 @@ def list_contacts(
     )
 
 
-def _contact(session: Session, supplier_id: uuid.UUID, contact_id: uuid.UUID) -> SupplierContact:
-    contact = session.exec(
-        select(SupplierContact).where(
-            col(SupplierContact.id) == contact_id, col(SupplierContact.supplier_id) == supplier_id
-        )
+_Child = TypeVar("_Child", SupplierContact, SupplierService)
+
+
+def _child(
+    session: Session, model: type[_Child], supplier_id: uuid.UUID, row_id: uuid.UUID, what: str
+) -> _Child:
+    """The supplier's contact or service `row_id`; any other id is not found."""
+    row = session.exec(
+        select(model).where(col(model.id) == row_id, col(model.supplier_id) == supplier_id)
     ).first()
-    if contact is None:
-        raise NotFoundError("Contact not found.")
-    return contact
+    if row is None:
+        raise NotFoundError(f"{what} not found.")
+    return row
+
+
+def _contact(session: Session, supplier_id: uuid.UUID, contact_id: uuid.UUID) -> SupplierContact:
+    return _child(session, SupplierContact, supplier_id, contact_id, "Contact")
 
 
 def _clear_primary(session: Session, supplier_id: uuid.UUID, keep: uuid.UUID) -> None:
@@ -642,24 +684,14 @@ def update_contact(
             "Make another contact primary instead.",
             errors=[FieldError("is_primary", "only true is accepted", "invalid")],
         )
-    changed = {k: v for k, v in changes.items() if getattr(contact, k) != v}
+    changed = _changed(contact, changes)
     if not changed:
         return contact
-    before = {k: getattr(contact, k) for k in changed}
-    for key, value in changed.items():
-        setattr(contact, key, value)
-    session.add(contact)
+    before = _set(session, contact, changed)
     if changed.get("is_primary"):
         _clear_primary(session, supplier.id, contact.id)
     session.flush()
-    _audit(
-        session,
-        ctx,
-        supplier.id,
-        "supplier.contact_updated",
-        before={"contact": before.get("name", contact.name), **before},
-        after={"contact": contact.name, **changed},
-    )
+    _audit_child(session, ctx, supplier.id, "contact", contact.name, before, changed)
     return contact
 
 
@@ -725,14 +757,7 @@ def list_services(
 
 
 def _service(session: Session, supplier_id: uuid.UUID, service_id: uuid.UUID) -> SupplierService:
-    service = session.exec(
-        select(SupplierService).where(
-            col(SupplierService.id) == service_id, col(SupplierService.supplier_id) == supplier_id
-        )
-    ).first()
-    if service is None:
-        raise NotFoundError("Service not found.")
-    return service
+    return _child(session, SupplierService, supplier_id, service_id, "Service")
 
 
 def _check_unique_service(
@@ -834,7 +859,7 @@ def update_service(
             str(exc)[:1].upper() + str(exc)[1:] + ".",
             errors=[FieldError("meal_plan", str(exc), "invalid_meal_plan")],
         ) from None
-    changed = {k: v for k, v in changes.items() if getattr(service, k) != v}
+    changed = _changed(service, changes)
     if not changed:
         return service
     if "name" in changed or "meal_plan" in changed:
@@ -845,19 +870,9 @@ def update_service(
             meal_plan,
             except_id=service.id,
         )
-    before = {k: getattr(service, k) for k in changed}
-    for key, value in changed.items():
-        setattr(service, key, value)
-    session.add(service)
+    before = _set(session, service, changed)
     session.flush()
-    _audit(
-        session,
-        ctx,
-        supplier.id,
-        "supplier.service_updated",
-        before={"service": before.get("name", service.name), **before},
-        after={"service": service.name, **changed},
-    )
+    _audit_child(session, ctx, supplier.id, "service", service.name, before, changed)
     return service
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request, Response, UploadFile
+from fastapi import APIRouter, Request, Response, UploadFile
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 
-from travelcrm.api.auth import Identity, current_identity, tenant_session
+from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, conditional_bytes, resource_response
 from travelcrm.core.errors import NotFoundError
-from travelcrm.db import Session, enter_tenant, system_scope, tenant_scope
+from travelcrm.db import enter_tenant, system_scope, tenant_scope
 from travelcrm.tenants import services
 from travelcrm.tenants.schemas import AgencyBrand, TenantSettings, TenantSettingsUpdate
 
@@ -29,8 +29,8 @@ router = APIRouter(prefix="/api/tenant", tags=["tenant"])
 )
 def read_settings(
     request: Request,
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
+    identity: Who,
+    session: Db,
 ) -> Response:
     current = services.get_tenant_settings(session, identity.context)
     return resource_response(request, current)
@@ -45,8 +45,8 @@ def read_settings(
 def update_settings(
     body: TenantSettingsUpdate,
     request: Request,
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
+    identity: Who,
+    session: Db,
 ) -> Response:
     current = services.get_tenant_settings(session, identity.context)
     check_if_match(request, current)
@@ -62,7 +62,7 @@ def update_settings(
 )
 async def put_logo(
     file: UploadFile,
-    identity: Annotated[Identity, Depends(current_identity)],
+    identity: Who,
 ) -> dict[str, Any]:
     data = await file.read(UPLOAD_LIMIT + 1)
 
@@ -76,8 +76,8 @@ async def put_logo(
 
 @router.delete("/logo", status_code=204, responses=problem_responses(401, 403))
 def delete_logo(
-    identity: Annotated[Identity, Depends(current_identity)],
-    session: Annotated[Session, Depends(tenant_session)],
+    identity: Who,
+    session: Db,
 ) -> Response:
     services.remove_logo(session, identity.context)
     return Response(status_code=204)

@@ -29,6 +29,14 @@ def action_button(
     )
 
 
+def add_button(state: Any, icon: str, label: str, *, on_click: Any, test_id: str) -> rx.Component:
+    """A section's button adding a row, shown only when `state.editable` (the viewer may edit)."""
+    return rx.cond(
+        state.editable,
+        action_button(icon, label, on_click=on_click, test_id=test_id, variant="solid", size="2"),
+    )
+
+
 def row_button(icon: str, label: str, on_click: Any, test_id: str, **props: Any) -> rx.Component:
     """A table row's action: the icon, its label as a tooltip (and for screen readers)."""
     return rx.tooltip(

@@ -160,6 +160,19 @@ def _field(label: str, name: str, control: rx.Component, hint: str = "") -> rx.C
     )
 
 
+def _choice(label: str, name: str, choices: Any, var: str) -> rx.Component:
+    """A field picking one of `choices` into the state's `var` (set by `set_<var>`), as tall as
+    the text inputs."""
+    control = choice_select(
+        name,
+        choices,
+        value=getattr(SignupState, var),
+        on_change=getattr(SignupState, f"set_{var}"),
+        style={**SELECT_STYLE, "height": "40px"},
+    )
+    return _field(label, name, control)
+
+
 def _form() -> rx.Component:
     return form(
         rx.vstack(
@@ -200,39 +213,9 @@ def _form() -> rx.Component:
                         size="3",
                     ),
                 ),
-                _field(
-                    "Currency",
-                    "default_currency",
-                    choice_select(
-                        "default_currency",
-                        CURRENCY_CHOICES,
-                        value=SignupState.currency,
-                        on_change=SignupState.set_currency,
-                        style={**SELECT_STYLE, "height": "40px"},
-                    ),
-                ),
-                _field(
-                    "Timezone",
-                    "timezone",
-                    choice_select(
-                        "timezone",
-                        TIMEZONE_CHOICES,
-                        value=SignupState.timezone,
-                        on_change=SignupState.set_timezone,
-                        style={**SELECT_STYLE, "height": "40px"},
-                    ),
-                ),
-                _field(
-                    "Language and number format",
-                    "locale",
-                    choice_select(
-                        "locale",
-                        LOCALE_CHOICES,
-                        value=SignupState.locale,
-                        on_change=SignupState.set_locale,
-                        style={**SELECT_STYLE, "height": "40px"},
-                    ),
-                ),
+                _choice("Currency", "default_currency", CURRENCY_CHOICES, "currency"),
+                _choice("Timezone", "timezone", TIMEZONE_CHOICES, "timezone"),
+                _choice("Language and number format", "locale", LOCALE_CHOICES, "locale"),
                 columns="2",
                 spacing="3",
                 width="100%",

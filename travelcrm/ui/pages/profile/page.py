@@ -13,8 +13,8 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.badges import role_badge
 from travelcrm.ui.components.cards import error_callout, muted, page_header, section
-from travelcrm.ui.components.fields import field
-from travelcrm.ui.components.forms import form
+from travelcrm.ui.components.fields import field, field_row
+from travelcrm.ui.components.forms import discard_and_save, form
 from travelcrm.ui.components.tables import loading
 from travelcrm.ui.pages.profile.state import (
     ACCEPTED_TYPES_TEXT,
@@ -104,7 +104,7 @@ def _details() -> rx.Component:
                     html_for="name",
                     test_id="name",
                 ),
-                rx.grid(
+                field_row(
                     field(
                         "Phone",
                         _text(
@@ -126,25 +126,12 @@ def _details() -> rx.Component:
                         hint="Where you work; the agency is on " + ProfileState.agency_timezone,
                         test_id="timezone",
                     ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="4",
-                    width="100%",
                 ),
-                rx.hstack(
-                    rx.button(
-                        "Discard changes",
-                        type="button",
-                        variant="soft",
-                        color_scheme="gray",
-                        on_click=ProfileState.reset_details,
-                    ),
-                    rx.button(
-                        rx.icon("save", size=16),
-                        "Save details",
-                        type="submit",
-                        data_testid="save-details",
-                    ),
-                    spacing="3",
+                discard_and_save(
+                    ProfileState.reset_details,
+                    "Save details",
+                    "save-details",
                     justify="end",
                     width="100%",
                 ),
@@ -289,7 +276,7 @@ def _password() -> rx.Component:
                     html_for="current_password",
                     test_id="current_password",
                 ),
-                rx.grid(
+                field_row(
                     field(
                         "New password",
                         _password_input("new_password", "new-password"),
@@ -305,9 +292,7 @@ def _password() -> rx.Component:
                         html_for="confirm_password",
                         test_id="confirm_password",
                     ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
                     spacing="4",
-                    width="100%",
                 ),
                 rx.hstack(
                     rx.button(

@@ -7,6 +7,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.rates.schemas import MAX_SEASON_RANGES
+from travelcrm.ui.components.actions import add_button
 from travelcrm.ui.components.cards import section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.money import DASH
@@ -207,14 +208,12 @@ def seasons_tab() -> rx.Component:
                     "Seasons split the validity into date ranges with their own prices.",
                 ),
             ),
-            action=rx.cond(
-                S.editable,
-                rx.button(
-                    rx.icon("plus", size=14),
-                    "Add season",
-                    on_click=S.open_season(""),  # type: ignore[operator]
-                    data_testid="season-add",
-                ),
+            action=add_button(
+                S,
+                "plus",
+                "Add season",
+                on_click=S.open_season(""),  # type: ignore[operator]
+                test_id="season-add",
             ),
         ),
         section(

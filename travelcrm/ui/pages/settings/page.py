@@ -18,7 +18,7 @@ from travelcrm.ui.components.cards import (
     side_by_side,
     stacked,
 )
-from travelcrm.ui.components.fields import choice_select, named_field
+from travelcrm.ui.components.fields import choice_select, field_row, named_field
 from travelcrm.ui.components.forms import discard_and_save, form
 from travelcrm.ui.components.tables import gated_by
 from travelcrm.ui.pages.settings.state import SettingsState
@@ -60,12 +60,10 @@ _field = partial(named_field, errors=SettingsState.errors)
 def _agency() -> rx.Component:
     return section(
         "Agency",
-        rx.grid(
+        field_row(
             _field("Trading name", "name", _text("name"), "Shown in the app and to customers"),
             _field("Legal name", "legal_name", _text("legal_name"), "On invoices and contracts"),
-            columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
-            width="100%",
         ),
         _field(
             "Registered address",
@@ -87,7 +85,7 @@ def _agency() -> rx.Component:
 def _invoicing() -> rx.Component:
     return section(
         "Invoicing and tax",
-        rx.grid(
+        field_row(
             _field(
                 "Tax id",
                 "tax_id",
@@ -106,9 +104,8 @@ def _invoicing() -> rx.Component:
                 _choice("default_currency", CURRENCY_CHOICES),
                 "For new quotes and invoices",
             ),
-            columns=rx.breakpoints(initial="1", sm="3"),
+            columns="3",
             spacing="4",
-            width="100%",
         ),
     )
 
@@ -116,7 +113,7 @@ def _invoicing() -> rx.Component:
 def _region() -> rx.Component:
     return section(
         "Region",
-        rx.grid(
+        field_row(
             _field(
                 "Timezone",
                 "timezone",
@@ -129,9 +126,7 @@ def _region() -> rx.Component:
                 _choice("locale", LOCALE_CHOICES),
                 "How amounts and dates are written: ₹1,80,000.00 or $180,000.00",
             ),
-            columns=rx.breakpoints(initial="1", sm="2"),
             spacing="4",
-            width="100%",
         ),
         muted(
             "Country: ",

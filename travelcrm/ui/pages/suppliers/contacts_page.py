@@ -9,7 +9,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui.components.actions import (
-    action_button,
+    add_button,
     dialog_of,
     edit_and_remove,
     row_actions,
@@ -121,15 +121,11 @@ def contacts() -> rx.Component:
             ),
         ),
         _contact_dialog(),
-        action=rx.cond(
-            S.editable,
-            action_button(
-                "user-plus",
-                "Add contact",
-                on_click=S.open_contact(""),  # type: ignore[operator]
-                test_id="add-contact",
-                variant="solid",
-                size="2",
-            ),
+        action=add_button(
+            S,
+            "user-plus",
+            "Add contact",
+            on_click=S.open_contact(""),  # type: ignore[operator]
+            test_id="add-contact",
         ),
     )

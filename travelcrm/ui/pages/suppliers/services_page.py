@@ -10,7 +10,7 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui.components.actions import (
-    action_button,
+    add_button,
     dialog_of,
     edit_and_remove,
     row_actions,
@@ -178,15 +178,11 @@ def services() -> rx.Component:
             ),
         ),
         _service_dialog(),
-        action=rx.cond(
-            S.editable,
-            action_button(
-                "plus",
-                "Add service",
-                on_click=S.open_service(""),  # type: ignore[operator]
-                test_id="add-service",
-                variant="solid",
-                size="2",
-            ),
+        action=add_button(
+            S,
+            "plus",
+            "Add service",
+            on_click=S.open_service(""),  # type: ignore[operator]
+            test_id="add-service",
         ),
     )
