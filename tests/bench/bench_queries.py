@@ -150,8 +150,15 @@ def run() -> None:
             sa.text(
                 "INSERT INTO query_settings (tenant_id, id, assignment_rule, agents_see_all, "
                 "working_days, opens, closes, holidays, first_response_hours, "
-                "follow_up_hours, counter) SELECT id, gen_random_uuid(), 'round_robin', false, "
-                "'[0, 1, 2, 3, 4]', '09:00', '18:00', '[]', '{}', '{}', :n FROM tenants"
+                "follow_up_hours) SELECT id, gen_random_uuid(), 'round_robin', false, "
+                "'[0, 1, 2, 3, 4]', '09:00', '18:00', '[]', '{}', '{}' FROM tenants"
+            )
+        )
+        # each agency's query numbers continue after the ones made here (core.sequences)
+        c.execute(
+            sa.text(
+                "INSERT INTO sequence_counters (tenant_id, id, series, value, updated_at) "
+                "SELECT id, gen_random_uuid(), 'query', :n, now() FROM tenants"
             ),
             {"n": PER_AGENCY},
         )

@@ -174,14 +174,17 @@ def add_markup_rule(session: Session, ctx: TenantContext, *, data: MarkupRuleIn)
     return _markup(session, row.id)
 
 
-def _markup(session: Session, rule_id: uuid.UUID) -> MarkupRuleRow:
-    row = session.exec(
-        select(MarkupRuleRow)
-        .where(col(MarkupRuleRow.id) == rule_id)
-        .execution_options(populate_existing=True)
+def _row(session: Session, model: Any, row_id: uuid.UUID, what: str) -> Any:
+    found = session.exec(
+        select(model).where(model.id == row_id).execution_options(populate_existing=True)
     ).first()
-    if row is None:
-        raise NotFoundError("Markup rule not found.")
+    if found is None:
+        raise NotFoundError(f"{what} not found.")
+    return found
+
+
+def _markup(session: Session, rule_id: uuid.UUID) -> MarkupRuleRow:
+    row: MarkupRuleRow = _row(session, MarkupRuleRow, rule_id, "Markup rule")
     return row
 
 
@@ -268,13 +271,7 @@ def add_tax_rule(session: Session, ctx: TenantContext, *, data: TaxRuleIn) -> Ta
 
 
 def _tax(session: Session, rule_id: uuid.UUID) -> TaxRuleRow:
-    row = session.exec(
-        select(TaxRuleRow)
-        .where(col(TaxRuleRow.id) == rule_id)
-        .execution_options(populate_existing=True)
-    ).first()
-    if row is None:
-        raise NotFoundError("Tax row not found.")
+    row: TaxRuleRow = _row(session, TaxRuleRow, rule_id, "Tax row")
     return row
 
 
@@ -366,8 +363,5 @@ def set_fx_rate(session: Session, ctx: TenantContext, *, data: FxRateIn) -> FxRa
 
 def delete_fx_rate(session: Session, ctx: TenantContext, *, rate_id: uuid.UUID) -> None:
     require(ctx, Action.PRICING_SETTINGS)
-    row = session.exec(select(FxRate).where(col(FxRate.id) == rate_id)).first()
-    if row is None:
-        raise NotFoundError("Exchange rate not found.")
-    session.delete(row)
+    session.delete(_row(session, FxRate, rate_id, "Exchange rate"))
     session.flush()

@@ -559,22 +559,31 @@ def add_day(
     day = ItineraryDay(
         tenant_id=ctx.tenant_id, itinerary_id=itinerary.id, position=at, **data.model_dump()
     )
-    days.insert(at - 1, day)
-    _renumber(days)
-    session.add_all(days)
+    _place(session, days, day, at)
     _touch(session, itinerary)
     return day
 
 
-def _day(session: Session, itinerary: Itinerary, day_id: uuid.UUID) -> ItineraryDay:
-    day = session.exec(
-        select(ItineraryDay).where(
-            col(ItineraryDay.id) == day_id, col(ItineraryDay.itinerary_id) == itinerary.id
-        )
+def _child(session: Session, model: Any, itinerary: Itinerary, row_id: uuid.UUID, what: str) -> Any:
+    """A day or an item of this itinerary (of another one, or another agency's: not found)."""
+    found = session.exec(
+        select(model).where(model.id == row_id, model.itinerary_id == itinerary.id)
     ).first()
-    if day is None:
-        raise NotFoundError("Day not found.")
+    if found is None:
+        raise NotFoundError(f"{what} not found.")
+    return found
+
+
+def _day(session: Session, itinerary: Itinerary, day_id: uuid.UUID) -> ItineraryDay:
+    day: ItineraryDay = _child(session, ItineraryDay, itinerary, day_id, "Day")
     return day
+
+
+def _place(session: Session, rows: list[Any], row: Any, position: int) -> None:
+    """Put `row` at `position` (1-based, kept within the list) and number them all again."""
+    rows.insert(max(0, min(position - 1, len(rows))), row)
+    _renumber(rows)
+    session.add_all(rows)
 
 
 def update_day(
@@ -624,21 +633,13 @@ def move_day(
     itinerary = _draft(session, itinerary_id)
     day = _day(session, itinerary, day_id)
     days = [d for d in _days(session, itinerary.id) if d.id != day.id]
-    days.insert(max(0, min(position - 1, len(days))), day)
-    _renumber(days)
-    session.add_all(days)
+    _place(session, days, day, position)
     _touch(session, itinerary)
     return days
 
 
 def _item(session: Session, itinerary: Itinerary, item_id: uuid.UUID) -> ItineraryItem:
-    item = session.exec(
-        select(ItineraryItem).where(
-            col(ItineraryItem.id) == item_id, col(ItineraryItem.itinerary_id) == itinerary.id
-        )
-    ).first()
-    if item is None:
-        raise NotFoundError("Item not found.")
+    item: ItineraryItem = _child(session, ItineraryItem, itinerary, item_id, "Item")
     return item
 
 
@@ -718,10 +719,7 @@ def add_item(
         position=0,
         **_item_values(session, ctx, itinerary, data),
     )
-    at = len(items) if position is None else max(0, min(position - 1, len(items)))
-    items.insert(at, item)
-    _renumber(items)
-    session.add_all(items)
+    _place(session, items, item, len(items) + 1 if position is None else position)
     _touch(session, itinerary)
     return item
 
@@ -789,9 +787,7 @@ def move_item(
         session.add_all(left)
         item.day_id = target.id
     items = [other for other in _day_items(session, target.id) if other.id != item.id]
-    items.insert(max(0, min(position - 1, len(items))), item)
-    _renumber(items)
-    session.add_all(items)
+    _place(session, items, item, position)
     _touch(session, itinerary)
     return item
 
