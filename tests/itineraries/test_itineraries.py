@@ -354,3 +354,26 @@ def test_a_copy_is_a_new_draft_with_the_same_days_and_items(family) -> None:
     assert shown.copied_from_id == itinerary_id and shown.status == "draft"
     assert len(shown.days) == 5 and len(shown.items) == 1 and not shown.is_primary
     assert _sheet(ctx, copy_id).lines[0].net == D("31500.00")  # three peak nights + beds
+
+
+def test_a_group_sees_its_price_per_person_at_each_group_size(contract: Contract) -> None:
+    ctx = contract.ctx
+    itinerary_id = _new(
+        ctx,
+        title="School trip",
+        start_date=date(2027, 5, 3),
+        days=2,
+        party={"adults": 16, "free_place_every": 15},
+    )
+    # the cruise: 2,500 a person sold (1-4), 2,200 from 5 to 20 (its pax breaks)
+    _add(ctx, itinerary_id, 1, kind="activity", service_id=contract.tour_id)
+    _add(ctx, itinerary_id, 2, kind="note", description="Home")
+    with tenant_scope(ctx) as session:
+        sheet = itineraries.calculate_price(
+            session, ctx, itinerary_id=itinerary_id, on=ON, dry_run=True, group_sizes=[4, 10, 21]
+        )
+    # 16 travellers: 1 free place, 15 paying share 16 x 2,200
+    assert (sheet.paying_pax, sheet.free_places) == (15, 1)
+    assert sheet.total.gross == D("35200.00") and sheet.per_person == D("2346.67")
+    # 4 pay the 1-4 break; 10 the 5-20 one; 21 has no price (the list stops at 20): left out
+    assert sheet.per_group_size == {"4": D("2500.00"), "10": D("2200.00")}

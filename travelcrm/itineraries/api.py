@@ -343,7 +343,11 @@ def calculate_price(
     itinerary_id: uuid.UUID, body: CalculateIn, identity: Who, session: Db
 ) -> dict[str, Any]:
     sheet = services.calculate_price(
-        session, identity.context, itinerary_id=itinerary_id, dry_run=body.dry_run
+        session,
+        identity.context,
+        itinerary_id=itinerary_id,
+        dry_run=body.dry_run,
+        group_sizes=body.group_sizes,
     )
     return envelope(sheet)
 

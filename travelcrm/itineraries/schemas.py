@@ -430,6 +430,11 @@ class CalculateIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     dry_run: bool = Field(default=False, description="Price without keeping the prices")
+    group_sizes: list[Annotated[int, Field(ge=1, le=500)]] = Field(
+        default_factory=list,
+        max_length=8,
+        description="Also the price per paying person at these group sizes (pax breaks)",
+    )
 
 
 class MarkupRulePatch(MarkupRuleIn):

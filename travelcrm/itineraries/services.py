@@ -999,15 +999,26 @@ class _Work:
     markup_rules: list[maths.MarkupRule]
 
 
-def _party(itinerary: Itinerary) -> tuple[int, int]:
-    travellers = itinerary.adults + len(itinerary.child_ages)
-    free = maths.free_places(travellers, itinerary.free_place_every or 0)
+def _party(adults: int, child_ages: Sequence[int], free_every: int | None) -> tuple[int, int]:
+    travellers = adults + len(child_ages)
+    free = maths.free_places(travellers, free_every or 0)
     return max(1, travellers - free), free
 
 
 def _calculate(
-    session: Session, ctx: TenantContext, itinerary: Itinerary, *, on: date, store: bool
+    session: Session,
+    ctx: TenantContext,
+    itinerary: Itinerary,
+    *,
+    on: date,
+    store: bool,
+    group: int | None = None,
 ) -> _Work:
+    """Price every item and build the sheet. `group`: as if that many adults travelled (the
+    per-person price at another group size), nothing kept."""
+    adults = itinerary.adults if group is None else group
+    child_ages: list[int] = list(itinerary.child_ages) if group is None else []
+    store = store and group is None
     days = _days(session, itinerary.id)
     by_day = {day.id: day for day in days}
     items = sorted(
@@ -1039,8 +1050,8 @@ def _calculate(
                 itinerary,
                 item,
                 check_in,
-                adults=itinerary.adults,
-                child_ages=itinerary.child_ages,
+                adults=adults,
+                child_ages=child_ages,
             )
         except _Unpriceable as exc:
             unpriced.append(
@@ -1091,9 +1102,9 @@ def _calculate(
         )
         alternative = False
         if item.alternative_group:
-            group = (item.day_id, item.alternative_group.casefold())
-            alternative = group in seen_groups
-            seen_groups.add(group)
+            choice = (item.day_id, item.alternative_group.casefold())
+            alternative = choice in seen_groups
+            seen_groups.add(choice)
         sheet_lines.append(
             maths.SheetLine(
                 key=str(item.id),
@@ -1135,7 +1146,7 @@ def _calculate(
         )
     if store and writes:
         _keep_prices(session, itinerary, writes, now)
-    paying, free = _party(itinerary)
+    paying, free = _party(adults, child_ages, itinerary.free_place_every)
     rounding = maths.Rounding(
         step=settings.rounding_step,
         level=maths.RoundingLevel(settings.rounding_level),
@@ -1359,10 +1370,13 @@ def calculate_price(
     itinerary_id: uuid.UUID,
     dry_run: bool = False,
     on: date | None = None,
+    group_sizes: Sequence[int] = (),
 ) -> PricingSheet:
     """The pricing sheet. A draft is priced from today's published rates (and each item keeps
     its price or why it has none, unless `dry_run`); a frozen version answers its snapshot's
-    sheet: nothing reprices it."""
+    sheet: nothing reprices it. `group_sizes` adds the price per paying person at each of
+    those group sizes (adults; free places as the itinerary gives them), for groups whose
+    contracts have pax breaks."""
     require(ctx, Action.ITINERARIES_VIEW)
     itinerary = _itinerary(session, itinerary_id)
     if itinerary.status == ItineraryStatus.FROZEN.value:
@@ -1370,11 +1384,15 @@ def calculate_price(
         return PricingSheet.model_validate(snapshot.payload["sheet"])
     if not dry_run:
         require(ctx, Action.ITINERARIES_EDIT)
-    work = _calculate(
-        session, ctx, itinerary, on=on or pricing_day(session, ctx), store=not dry_run
-    )
+    day = on or pricing_day(session, ctx)
+    work = _calculate(session, ctx, itinerary, on=day, store=not dry_run)
     session.flush()
-    return work.sheet
+    sheet = work.sheet
+    for size in sorted(set(group_sizes))[:8]:
+        other = _calculate(session, ctx, itinerary, on=day, store=False, group=size).sheet
+        if not other.unpriced:
+            sheet.per_group_size[str(size)] = other.per_person
+    return sheet
 
 
 # ---- freezing ------------------------------------------------------------------------------------
