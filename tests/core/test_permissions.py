@@ -16,6 +16,8 @@ SALES_WORK = {
     Action.CUSTOMERS_EDIT,
     Action.QUERIES_VIEW,
     Action.QUERIES_EDIT,
+    Action.ITINERARIES_VIEW,
+    Action.ITINERARIES_EDIT,
 }
 EXPECTED_EXTRA = {
     Role.MANAGER: {
@@ -28,6 +30,7 @@ EXPECTED_EXTRA = {
         Action.AUDIT_READ,
         Action.RATES_PUBLISH,
         Action.SUPPLIER_BANK_VIEW,
+        Action.PRICING_SETTINGS,
     }
     | RATES_WORK
     | SALES_WORK,
@@ -41,6 +44,7 @@ EXPECTED_EXTRA = {
         Action.SUPPLIERS_VIEW,
         Action.SUPPLIER_BANK_VIEW,
         Action.RATES_VIEW,
+        Action.ITINERARIES_VIEW,
     },
 }
 BASICS = {Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN}
@@ -77,5 +81,10 @@ def test_table_shape() -> None:
     for action in (Action.SUPPLIERS_EDIT, Action.RATES_EDIT, Action.RATES_PUBLISH):
         assert not can(Role.AGENT, action) and not can(Role.FINANCE, action)
     # agents work their queries; reassigning, merging and the rules are for managers up
-    for action in (Action.QUERIES_ASSIGN, Action.CUSTOMERS_MERGE, Action.QUERIES_SETTINGS):
+    for action in (
+        Action.QUERIES_ASSIGN,
+        Action.CUSTOMERS_MERGE,
+        Action.QUERIES_SETTINGS,
+        Action.PRICING_SETTINGS,
+    ):
         assert {r for r in Role if can(r, action)} == {Role.OWNER, Role.ADMIN, Role.MANAGER}

@@ -13,19 +13,24 @@ from travelcrm.ui.pages.audit.words import ACTION_WORDS, action_words
 
 ROOT = Path(__file__).resolve().parents[2] / "travelcrm"
 ACTION = re.compile(r"^[a-z]+\.[a-z_]+$")
+# actions built from a value (f-strings), with every value they can take
+BUILT = {
+    "rates.{}_added": {f"rates.{kind.value}_added" for kind in RestrictionKind},
+    "supplier.{}_updated": {"supplier.contact_updated", "supplier.service_updated"},
+}
 
 
 def _strings(node: ast.AST | None) -> set[str]:
     """The action strings an expression can be: a constant, either side of `a if c else b`,
-    and an f-string over the restriction kinds (`f"rates.{data.kind.value}_added"`)."""
+    and an f-string listed in `BUILT` (`f"rates.{data.kind.value}_added"`)."""
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
         return {node.value} if ACTION.match(node.value) else set()
     if isinstance(node, ast.IfExp):
         return _strings(node.body) | _strings(node.orelse)
     if isinstance(node, ast.JoinedStr):
         text = "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
-        assert text == "rates.{}_added", f"an audit action built as {text!r}: list its values"
-        return {f"rates.{kind.value}_added" for kind in RestrictionKind}
+        assert text in BUILT, f"an audit action built as {text!r}: list its values"
+        return BUILT[text]
     return set()
 
 
