@@ -116,10 +116,18 @@ def test_actions_and_targets_in_words() -> None:
     assert describe_target("supplier", user_id, {}, "Sunrise") == "a supplier no longer on file"
 
 
-def test_times_show_in_the_agency_timezone() -> None:
+def test_times_show_in_the_agency_timezone_and_locale() -> None:
+    from travelcrm.core.locale import use_locale
+
     moment = datetime(2026, 3, 1, 20, 0)  # naive, as SQLite returns it: UTC
-    assert local_time(moment, "Asia/Kolkata") == "02 Mar 2026, 01:30"
-    assert local_date(moment, "America/New_York") == "01 Mar 2026"
+    use_locale("en-IN")
+    assert local_time(moment, "Asia/Kolkata") == "2 Mar 2026, 1:30\u202fAM"  # a narrow space
+    assert local_date(moment, "America/New_York") == "1 Mar 2026"
+    use_locale("en-US")
+    assert local_date(moment, "America/New_York") == "Mar 1, 2026"
+    use_locale("de-DE")
+    assert local_time(moment, "UTC", seconds=True) == "01.03.2026, 20:00:00"
+    use_locale(None)
     assert local_time(None, "UTC") == ""
 
 
@@ -157,7 +165,7 @@ def test_member_rows_offer_only_what_the_viewer_may_do() -> None:
     admin = _viewer(Role.ADMIN, uuid.uuid4())
     agent_row = member_row(admin, *_member(Role.AGENT))
     assert (agent_row.can_change_role, agent_row.can_deactivate) == (True, True)
-    assert agent_row.joined == "06 Jan 2026"  # in Asia/Kolkata
+    assert agent_row.joined == "6 Jan 2026"  # in Asia/Kolkata
     assert agent_row.initials == "KN"
     owner_row = member_row(admin, *_member(Role.OWNER))
     assert (owner_row.can_change_role, owner_row.can_deactivate) == (False, False)

@@ -37,7 +37,6 @@ from travelcrm.ui.session import Viewer
 PAGE_SIZE = 25
 ANY = "any"  # a select's "no filter" value (Radix selects cannot hold "")
 AGENCY_TARGET = "tenant"
-WHEN = "%d %b %Y, %H:%M:%S"
 
 WARNING_WORDS = ("failed", "deactivated", "revoked", "deleted", "locked", "revealed", "reset")
 
@@ -238,7 +237,7 @@ class AuditState(Paged, GatedPage, rx.State):
         actor = str(event.actor_user_id) if event.actor_user_id else None
         return EventRow(
             event_id=str(event.id),
-            when=local_time(event.occurred_at, viewer.agency_timezone, WHEN),
+            when=local_time(event.occurred_at, viewer.agency_timezone, seconds=True),
             who=self._names.get(actor, "A former colleague") if actor else "System",
             action=event.action,
             label=action_label(event.action),

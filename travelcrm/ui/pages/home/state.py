@@ -12,7 +12,13 @@ import reflex as rx
 from reflex.event import EventSpec
 
 from travelcrm.core.clock import to_local, utcnow
-from travelcrm.core.locale import country_name, currency_label, locale_label, timezone_label
+from travelcrm.core.locale import (
+    country_name,
+    currency_label,
+    datetime_text,
+    locale_label,
+    timezone_label,
+)
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session, get_engine
@@ -147,7 +153,7 @@ class HomeState(StaffPage, rx.State):
             "country": country_name(tenant.country),
             "currency": currency_label(tenant.default_currency),
             "timezone": timezone_label(tenant.timezone),
-            "local_time": local.strftime("%a %d %b, %H:%M"),
+            "local_time": datetime_text(utcnow(), tenant.timezone),
             "locale": locale_label(tenant.locale),
             "role": ROLE_WORDS.get(viewer.context.role.value, viewer.context.role.value.title()),
         }
