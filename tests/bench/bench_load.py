@@ -32,7 +32,10 @@ the median round (by req/s) is printed: this 2-core machine is shared, the figur
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_load` (the frontend is built
 first if it never was; PostgreSQL and Redis must be running). `BENCH_SHAPES=production` or
-`embedded` runs one shape. Figures, not timed assertions.
+`embedded` runs one shape; `BENCH_ONLY=reflex,list` (any of health, list, quotes, profile,
+reflex, overload) runs only those parts (the baseline always); `BENCH_REDIS_URL` and
+`BENCH_REFLEX_REDIS_URL` name the two Redis databases it flushes (12 and 11 by default).
+Figures, not timed assertions.
 """
 
 from __future__ import annotations
@@ -80,6 +83,8 @@ APP_PORT = int(os.environ.get("PORT", "3000"))  # the port the frontend was buil
 BASELINE_PORT = int(os.environ.get("BENCH_BASELINE_PORT", "3998"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SHAPES = os.environ.get("BENCH_SHAPES", "production,embedded").split(",")
+PARTS = ("health", "list", "quotes", "profile", "reflex", "overload")
+ONLY = [p for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p]
 
 CONCURRENCY = 100
 OVERLOAD = 400
@@ -255,12 +260,12 @@ def _median_round(run: Callable[[], Figures], pids: list[int], database: str | N
 class Results:
     shape: Shape
     baseline: Figures
-    health: Figures
-    queries: Figures
-    quotes: Figures
-    overload: Answers
+    health: Figures | None
+    queries: Figures | None
+    quotes: Figures | None
+    overload: Answers | None
     reflex: dict[str, str] | None
-    profile: list[tuple[str, float, float]]
+    profile: list[tuple[str, float, float]] | None
     profile_latency_ms: float
 
 
@@ -277,39 +282,48 @@ def _measure(shape: Shape) -> Results:
         baseline = _median_round(
             load(f"http://127.0.0.1:{BASELINE_PORT}/", HEALTH_REQUESTS), pids, None
         )
+    results = Results(shape, baseline, None, None, None, None, None, None, 0.0)
     with _app(shape) as app:
         pids = [app.pid, *(c.pid for c in psutil.Process(app.pid).children(True))]
 
         def bearer() -> list[str]:  # a fresh token for each load: each lasts 15 minutes
             return [f"Authorization: Bearer {_token(base)}"]
 
-        quote = _quote_body(base, {"Authorization": f"Bearer {_token(base)}"})
         list_url = f"{base}/api/queries?limit=25"
-        print("  health...", flush=True)
-        health = _median_round(load(f"{base}/api/health", HEALTH_REQUESTS), pids, shape.database)
-        print("  queries list...", flush=True)
-        queries = _median_round(
-            load(list_url, LIST_REQUESTS, headers=bearer()), pids, shape.database
-        )
-        print("  price quotes...", flush=True)
-        quotes = _median_round(
-            load(f"{base}/api/price-quotes", QUOTE_REQUESTS, headers=bearer(), body=quote),
-            pids,
-            shape.database,
-        )
-        print("  profile...", flush=True)
-        profile, latency = _profile(app, list_url, bearer()[0])
-        print("  Reflex events...", flush=True)
-        reflex = reflex_figures(base, shape)
-        print("  overload...", flush=True)  # last: the server works off what was left queued
-        overload = httpx_load(
-            list_url,
-            requests=OVERLOAD_REQUESTS,
-            concurrency=OVERLOAD,
-            seconds=LOAD_SECONDS,
-            headers={"Authorization": f"Bearer {_token(base)}"},
-        )
-    return Results(shape, baseline, health, queries, quotes, overload, reflex, profile, latency)
+        if "health" in ONLY:
+            print("  health...", flush=True)
+            results.health = _median_round(
+                load(f"{base}/api/health", HEALTH_REQUESTS), pids, shape.database
+            )
+        if "list" in ONLY:
+            print("  queries list...", flush=True)
+            results.queries = _median_round(
+                load(list_url, LIST_REQUESTS, headers=bearer()), pids, shape.database
+            )
+        if "quotes" in ONLY:
+            print("  price quotes...", flush=True)
+            quote = _quote_body(base, {"Authorization": f"Bearer {_token(base)}"})
+            results.quotes = _median_round(
+                load(f"{base}/api/price-quotes", QUOTE_REQUESTS, headers=bearer(), body=quote),
+                pids,
+                shape.database,
+            )
+        if "profile" in ONLY:
+            print("  profile...", flush=True)
+            results.profile, results.profile_latency_ms = _profile(app, list_url, bearer()[0])
+        if "reflex" in ONLY:
+            print("  Reflex events...", flush=True)
+            results.reflex = reflex_figures(base, shape)
+        if "overload" in ONLY:
+            print("  overload...", flush=True)  # last: the server works off what was left queued
+            results.overload = httpx_load(
+                list_url,
+                requests=OVERLOAD_REQUESTS,
+                concurrency=OVERLOAD,
+                seconds=LOAD_SECONDS,
+                headers={"Authorization": f"Bearer {_token(base)}"},
+            )
+    return results
 
 
 # ---- the Reflex event path (slot) -----------------------------------------------------------
@@ -568,26 +582,34 @@ def _report(results: Results) -> None:
         print(line + f"{_errors(f):<10}" + (target if shape.targets else ""))
 
     row(f"bare Starlette, {shape.workers} worker(s)", results.baseline, "")
-    row("GET /api/health", results.health, ">= 8,000/s")
-    row("GET /api/queries?limit=25", results.queries, ">= 1,000/s, p95 <= 300")
-    row("POST /api/price-quotes", results.quotes, ">= 1,000/s, p95 <= 100")
+    for label, figures, target in (
+        ("GET /api/health", results.health, ">= 8,000/s"),
+        ("GET /api/queries?limit=25", results.queries, ">= 1,000/s, p95 <= 300"),
+        ("POST /api/price-quotes", results.quotes, ">= 1,000/s, p95 <= 100"),
+    ):
+        if figures is not None:
+            row(label, figures, target)
     o = results.overload
-    statuses = ", ".join(f"{k}: {v}" for k, v in sorted(o.statuses.items()))
-    print(
-        f"overload GET /api/queries x{OVERLOAD}: {o.total} answers in {o.seconds:.1f} s "
-        f"({o.rps:.0f}/s): {statuses}"
-    )
-    print(
-        f"  p99 of the 503s {_ms(o.percentile('503', 99))} ms (target <= 1000), "
-        f"503s without Retry-After {o.without_retry_after}, "
-        f"p50/p99 of the 200s {_ms(o.percentile('200', 50))}/{_ms(o.percentile('200', 99))} ms"
-        + ("; allowed: 200, 503 + Retry-After" if shape.targets else "")
-    )
+    if o is not None:
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(o.statuses.items()))
+        print(
+            f"overload GET /api/queries x{OVERLOAD}: {o.total} answers in {o.seconds:.1f} s "
+            f"({o.rps:.0f}/s): {statuses}"
+        )
+        print(
+            f"  p99 of the 503s {_ms(o.percentile('503', 99))} ms (target <= 1000), "
+            f"503s without Retry-After {o.without_retry_after}, "
+            f"p50/p99 of the 200s {_ms(o.percentile('200', 50))}/"
+            f"{_ms(o.percentile('200', 99))} ms"
+            + ("; allowed: 200, 503 + Retry-After" if shape.targets else "")
+        )
     if results.reflex is None:
-        print("Reflex events (50 tabs over socket.io): not measured (slot: reflex_figures)")
+        print("Reflex events (50 tabs over socket.io): not measured")
     else:
         for label, value in results.reflex.items():
             print(f"Reflex {label}: {value}")
+    if results.profile is None:
+        return
     print(rule)
     print(
         f"Where one GET /api/queries?limit=25 spends its time (py-spy, {PROFILE_REQUESTS} "
