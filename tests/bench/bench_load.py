@@ -25,10 +25,11 @@ Beside each load, the CPU time per request it cost the app's processes and Postg
 backends: on a shared machine the figure the neighbours' load moves least. After seeding,
 the database is ANALYZEd (as autovacuum would have done by then; it is off here).
 
-Loads are ApacheBench (C, keep-alive) for throughput, and httpx (asyncio) for the overload,
-where each answer's status, latency and Retry-After is kept. Every load is bounded in requests
-and seconds and goes to 127.0.0.1 only. Each throughput load runs BENCH_ROUNDS times (3) and
-the median round (by req/s) is printed: this 2-core machine is shared, the figures are noisy.
+Loads are ApacheBench (C, keep-alive) for throughput, and aiohttp (asyncio, four client
+processes) for the overload, where each answer's status, latency and Retry-After is kept.
+Every load is bounded in requests and seconds and goes to 127.0.0.1 only. Each throughput load
+runs BENCH_ROUNDS times (3) and the median round (by req/s) is printed: this 2-core machine is
+shared, the figures are noisy.
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_load` (the frontend is built
 first if it never was; PostgreSQL and Redis must be running). `BENCH_SHAPES=production` or
@@ -67,7 +68,7 @@ from tests.bench.loadkit import (
     Figures,
     ab,
     baseline_server,
-    httpx_load,
+    http_load,
     port_free,
     stop,
     wait_http,
@@ -316,7 +317,7 @@ def _measure(shape: Shape) -> Results:
             results.reflex = reflex_figures(base, shape)
         if "overload" in ONLY:
             print("  overload...", flush=True)  # last: the server works off what was left queued
-            results.overload = httpx_load(
+            results.overload = http_load(
                 list_url,
                 requests=OVERLOAD_REQUESTS,
                 concurrency=OVERLOAD,
@@ -570,7 +571,7 @@ def _report(results: Results) -> None:
     print(f"TravelCRM load benchmark: {shape.title} ({os.cpu_count()} cores)")
     print(
         f"ApacheBench keep-alive, {CONCURRENCY} concurrent, median of {ROUNDS} rounds; "
-        f"overload: httpx, {OVERLOAD} concurrent"
+        f"overload: aiohttp, {OVERLOAD} concurrent"
     )
     print(rule)
     head = f"{'figure':<31}{'req/s':>7}{'p50':>6}{'p95':>6}{'p99':>6}{'CPU ms app/db':>15}"
