@@ -113,10 +113,13 @@ def test_who_is_behind_an_event_takes_three_statements_at_most(migrated_engine) 
     assert len(statements) <= 3, statements
 
 
-def _counted(engine, work):  # type: ignore[no-untyped-def]
-    """(work(), the statements it sent)."""
+def _counted(_engine, work):  # type: ignore[no-untyped-def]
+    """(work(), the statements it sent through the app's engine)."""
     from sqlalchemy import event as sa_event
 
+    from travelcrm.db import get_engine
+
+    engine = get_engine()  # (the fixture's engine is not the app's after an engine reset)
     statements: list[str] = []
 
     def count(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
