@@ -280,13 +280,15 @@ def test_a_request_that_would_not_get_its_turn_in_time_is_told_at_once(settings_
     with live(create_api([_slow_router(0.3, inside)])) as url:
         paced = asyncio.run(_burst(url, 2))  # two served: about 0.3 s a request
         assert [status for status, _, _ in paced] == [200, 200]
-        results = asyncio.run(_burst(url, 16))
+        results = asyncio.run(_burst(url, 40))
     assert {status for status, _, _ in results} == {200, 503}
     busy = sorted(took for status, took, response in results if status == 503)
     for status, _, response in results:
         if status == 503:
             assert assert_busy(response)["retry_after_seconds"] == 1
-    assert len(busy) >= 4, busy  # two run and at most about six wait their turn
+    # two run, about six more get their turn within the second; from about the fourteenth in
+    # line the wait would be over two seconds: those are told at once
+    assert len(busy) >= 20, busy
     assert busy[len(busy) // 2] < 0.5, f"503s after {busy} s: told at once, not after 1 s"
     assert max(response.json()["data"]["in_flight"] for s, _, response in results if s == 200) <= 2
 
