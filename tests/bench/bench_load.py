@@ -314,7 +314,7 @@ def _measure(shape: Shape) -> Results:
             results.profile, results.profile_latency_ms = _profile(app, list_url, bearer()[0])
         if "reflex" in ONLY:
             print("  Reflex events...", flush=True)
-            results.reflex = reflex_figures(base, shape)
+            results.reflex = reflex_figures(base, shape, pids)
         if "overload" in ONLY:
             print("  overload...", flush=True)  # last: the server works off what was left queued
             results.overload = http_load(
@@ -330,13 +330,14 @@ def _measure(shape: Shape) -> Results:
 # ---- the Reflex event path (slot) -----------------------------------------------------------
 
 
-def reflex_figures(base: str, shape: Shape) -> dict[str, str] | None:
+def reflex_figures(base: str, shape: Shape, pids: list[int]) -> dict[str, str] | None:
     """The Reflex event path (issue 19, section 3), measured by `tests/bench/reflex_events.py`:
     50 tabs, each with its own tab token and the signed-in cookie, connect with the packet a
     real Chromium visit to the queries list sent (hydrate: connect until the page says it is
     hydrated and its on_load ran) and send the list's `load` event 10 times each, all tabs at
     once; events/s and p95 (targets >= 300/s, <= 100 ms), hydrate p95 (<= 150 ms), the bytes
-    of an event (<= 10 KB for 25 rows) and the Redis memory per idle tab (<= 50 KB)."""
+    of an event (<= 10 KB for 25 rows), the Redis memory per idle tab (<= 50 KB) and the CPU
+    time an event cost the app and the database (on a shared machine the steadiest figure)."""
     from tests.bench.reflex_events import describe, measure, pct
     from travelcrm.demo import DEMO_LOGINS
 
@@ -348,6 +349,8 @@ def reflex_figures(base: str, shape: Shape) -> dict[str, str] | None:
         tabs=50,
         events=10,
         redis_url=shape.env.get("REFLEX_REDIS_URL"),
+        app_pids=pids,
+        database=shape.database,
     )
     ms = 1000
     out = {

@@ -42,6 +42,8 @@ class EventFigures:
     errors: int = 0
     redis_bytes_per_tab: float | None = None
     tokens: list[str] = field(default_factory=list)
+    app_cpu_ms: float | None = None  # CPU time per event (hydrates counted): the app's processes
+    db_cpu_ms: float | None = None  # and PostgreSQL's backends
 
     @property
     def per_second(self) -> float:
@@ -163,11 +165,28 @@ def measure(
     tabs: int = 50,
     events: int = 10,
     redis_url: str | None = None,
+    app_pids: list[int] | None = None,
+    database: str | None = None,
 ) -> EventFigures:
+    """The figures; with `app_pids` (and `database`, PostgreSQL's) also the CPU time an event
+    cost the app's processes (and the database's backends)."""
+    from tests.bench.loadkit import cpu_seconds, postgres_backends
+
     cookie = signed_in_cookie(base, email, password)
     boot = record_connect_packet(base, cookie)
     asyncio.run(_run(base, cookie, boot, 2, 3))  # warm: imports, pools, caches
+    app_before = cpu_seconds(app_pids or [])
+    db_before = cpu_seconds(postgres_backends(database)) if database else {}
     figures = asyncio.run(_run(base, cookie, boot, tabs, events))
+    handled = max(len(figures.event_s) + len(figures.hydrate_s), 1)
+    if app_pids:
+        app_after = cpu_seconds(app_pids)
+        used = sum(t - app_before.get(p, 0.0) for p, t in app_after.items())
+        figures.app_cpu_ms = 1000 * used / handled
+    if database:
+        db_after = cpu_seconds(postgres_backends(database))
+        figures.db_cpu_ms = 1000 * sum(t - db_before.get(p, 0.0) for p, t in db_after.items())
+        figures.db_cpu_ms /= handled
     figures.redis_bytes_per_tab = _redis_bytes_per_tab(redis_url, figures.tokens)
     return figures
 
@@ -204,6 +223,9 @@ def describe(figures: EventFigures) -> list[str]:
     ]
     if figures.redis_bytes_per_tab is not None:
         lines.append(f"Redis memory per idle tab: {figures.redis_bytes_per_tab / 1024:.1f} KB")
+    if figures.app_cpu_ms is not None:
+        db = f", database {figures.db_cpu_ms:.2f} ms" if figures.db_cpu_ms is not None else ""
+        lines.append(f"CPU an event (hydrates counted): app {figures.app_cpu_ms:.2f} ms{db}")
     return lines
 
 
