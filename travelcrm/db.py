@@ -271,6 +271,15 @@ def reset_engine() -> None:
         _engine = None
 
 
+# called after every unit of work, committed or not (e.g. to forget what was read before it)
+_after_work: list[Callable[[], None]] = []
+
+
+def after_each_unit_of_work(listener: Callable[[], None]) -> None:
+    """Call `listener()` whenever a unit of work ends (committed, rolled back or failed)."""
+    _after_work.append(listener)
+
+
 @contextmanager
 def _unit_of_work(engine: Engine | None, info: dict[str, Any]) -> Iterator[Session]:
     """Commits on success, rolls back on error, always closes."""
@@ -288,6 +297,8 @@ def _unit_of_work(engine: Engine | None, info: dict[str, Any]) -> Iterator[Sessi
                 raise
     finally:
         _checkout_tenant.set(previous)
+        for listener in _after_work:
+            listener()
 
 
 def session_scope(engine: Engine | None = None) -> AbstractContextManager[Session]:

@@ -271,6 +271,28 @@ def test_requests_beyond_the_inflight_limit_get_503_within_the_queue_wait(settin
         assert max(served) <= 4  # never more at once than admitted
 
 
+def test_a_request_that_would_not_get_its_turn_in_time_is_told_at_once(settings_env) -> None:
+    """Once the pace of admitted requests is known, a request with more queued ahead of it
+    than could be served within the queue wait gets its 503 at once, not after the wait; the
+    queue keeps the places that will be served."""
+    settings_env(web_max_inflight="2", web_queue_timeout="1.0", web_retry_after_seconds="1")
+    inside: list[int] = []
+    with live(create_api([_slow_router(0.3, inside)])) as url:
+        paced = asyncio.run(_burst(url, 2))  # two served: about 0.3 s a request
+        assert [status for status, _, _ in paced] == [200, 200]
+        results = asyncio.run(_burst(url, 40))
+    assert {status for status, _, _ in results} == {200, 503}
+    busy = sorted(took for status, took, response in results if status == 503)
+    for status, _, response in results:
+        if status == 503:
+            assert assert_busy(response)["retry_after_seconds"] == 1
+    # two run, about six more get their turn within the second; from about the fourteenth in
+    # line the wait would be over two seconds: those are told at once
+    assert len(busy) >= 20, busy
+    assert busy[len(busy) // 2] < 0.5, f"503s after {busy} s: told at once, not after 1 s"
+    assert max(response.json()["data"]["in_flight"] for s, _, response in results if s == 200) <= 2
+
+
 def test_a_short_queue_is_served_in_turn_and_probes_skip_it(settings_env) -> None:
     settings_env(web_max_inflight="2", web_queue_timeout="2")
     inside: list[int] = []

@@ -25,14 +25,18 @@ Beside each load, the CPU time per request it cost the app's processes and Postg
 backends: on a shared machine the figure the neighbours' load moves least. After seeding,
 the database is ANALYZEd (as autovacuum would have done by then; it is off here).
 
-Loads are ApacheBench (C, keep-alive) for throughput, and httpx (asyncio) for the overload,
-where each answer's status, latency and Retry-After is kept. Every load is bounded in requests
-and seconds and goes to 127.0.0.1 only. Each throughput load runs BENCH_ROUNDS times (3) and
-the median round (by req/s) is printed: this 2-core machine is shared, the figures are noisy.
+Loads are ApacheBench (C, keep-alive) for throughput, and aiohttp (asyncio, four client
+processes) for the overload, where each answer's status, latency and Retry-After is kept.
+Every load is bounded in requests and seconds and goes to 127.0.0.1 only. Each throughput load
+runs BENCH_ROUNDS times (3) and the median round (by req/s) is printed: this 2-core machine is
+shared, the figures are noisy.
 
 Run: `make bench` or `.venv/bin/python -m tests.bench.bench_load` (the frontend is built
 first if it never was; PostgreSQL and Redis must be running). `BENCH_SHAPES=production` or
-`embedded` runs one shape. Figures, not timed assertions.
+`embedded` runs one shape; `BENCH_ONLY=reflex,list` (any of health, list, quotes, profile,
+reflex, overload) runs only those parts (the baseline always); `BENCH_REDIS_URL` and
+`BENCH_REFLEX_REDIS_URL` name the two Redis databases it flushes (12 and 11 by default).
+Figures, not timed assertions.
 """
 
 from __future__ import annotations
@@ -64,7 +68,7 @@ from tests.bench.loadkit import (
     Figures,
     ab,
     baseline_server,
-    httpx_load,
+    http_load,
     port_free,
     stop,
     wait_http,
@@ -80,6 +84,8 @@ APP_PORT = int(os.environ.get("PORT", "3000"))  # the port the frontend was buil
 BASELINE_PORT = int(os.environ.get("BENCH_BASELINE_PORT", "3998"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SHAPES = os.environ.get("BENCH_SHAPES", "production,embedded").split(",")
+PARTS = ("health", "list", "quotes", "profile", "reflex", "overload")
+ONLY = [p for p in os.environ.get("BENCH_ONLY", ",".join(PARTS)).split(",") if p]
 
 CONCURRENCY = 100
 OVERLOAD = 400
@@ -255,12 +261,12 @@ def _median_round(run: Callable[[], Figures], pids: list[int], database: str | N
 class Results:
     shape: Shape
     baseline: Figures
-    health: Figures
-    queries: Figures
-    quotes: Figures
-    overload: Answers
+    health: Figures | None
+    queries: Figures | None
+    quotes: Figures | None
+    overload: Answers | None
     reflex: dict[str, str] | None
-    profile: list[tuple[str, float, float]]
+    profile: list[tuple[str, float, float]] | None
     profile_latency_ms: float
 
 
@@ -277,51 +283,61 @@ def _measure(shape: Shape) -> Results:
         baseline = _median_round(
             load(f"http://127.0.0.1:{BASELINE_PORT}/", HEALTH_REQUESTS), pids, None
         )
+    results = Results(shape, baseline, None, None, None, None, None, None, 0.0)
     with _app(shape) as app:
         pids = [app.pid, *(c.pid for c in psutil.Process(app.pid).children(True))]
 
         def bearer() -> list[str]:  # a fresh token for each load: each lasts 15 minutes
             return [f"Authorization: Bearer {_token(base)}"]
 
-        quote = _quote_body(base, {"Authorization": f"Bearer {_token(base)}"})
         list_url = f"{base}/api/queries?limit=25"
-        print("  health...", flush=True)
-        health = _median_round(load(f"{base}/api/health", HEALTH_REQUESTS), pids, shape.database)
-        print("  queries list...", flush=True)
-        queries = _median_round(
-            load(list_url, LIST_REQUESTS, headers=bearer()), pids, shape.database
-        )
-        print("  price quotes...", flush=True)
-        quotes = _median_round(
-            load(f"{base}/api/price-quotes", QUOTE_REQUESTS, headers=bearer(), body=quote),
-            pids,
-            shape.database,
-        )
-        print("  profile...", flush=True)
-        profile, latency = _profile(app, list_url, bearer()[0])
-        print("  Reflex events...", flush=True)
-        reflex = reflex_figures(base, shape)
-        print("  overload...", flush=True)  # last: the server works off what was left queued
-        overload = httpx_load(
-            list_url,
-            requests=OVERLOAD_REQUESTS,
-            concurrency=OVERLOAD,
-            seconds=LOAD_SECONDS,
-            headers={"Authorization": f"Bearer {_token(base)}"},
-        )
-    return Results(shape, baseline, health, queries, quotes, overload, reflex, profile, latency)
+        if "health" in ONLY:
+            print("  health...", flush=True)
+            results.health = _median_round(
+                load(f"{base}/api/health", HEALTH_REQUESTS), pids, shape.database
+            )
+        if "list" in ONLY:
+            print("  queries list...", flush=True)
+            results.queries = _median_round(
+                load(list_url, LIST_REQUESTS, headers=bearer()), pids, shape.database
+            )
+        if "quotes" in ONLY:
+            print("  price quotes...", flush=True)
+            quote = _quote_body(base, {"Authorization": f"Bearer {_token(base)}"})
+            results.quotes = _median_round(
+                load(f"{base}/api/price-quotes", QUOTE_REQUESTS, headers=bearer(), body=quote),
+                pids,
+                shape.database,
+            )
+        if "profile" in ONLY:
+            print("  profile...", flush=True)
+            results.profile, results.profile_latency_ms = _profile(app, list_url, bearer()[0])
+        if "reflex" in ONLY:
+            print("  Reflex events...", flush=True)
+            results.reflex = reflex_figures(base, shape, pids)
+        if "overload" in ONLY:
+            print("  overload...", flush=True)  # last: the server works off what was left queued
+            results.overload = http_load(
+                list_url,
+                requests=OVERLOAD_REQUESTS,
+                concurrency=OVERLOAD,
+                seconds=LOAD_SECONDS,
+                headers={"Authorization": f"Bearer {_token(base)}"},
+            )
+    return results
 
 
 # ---- the Reflex event path (slot) -----------------------------------------------------------
 
 
-def reflex_figures(base: str, shape: Shape) -> dict[str, str] | None:
+def reflex_figures(base: str, shape: Shape, pids: list[int]) -> dict[str, str] | None:
     """The Reflex event path (issue 19, section 3), measured by `tests/bench/reflex_events.py`:
     50 tabs, each with its own tab token and the signed-in cookie, connect with the packet a
     real Chromium visit to the queries list sent (hydrate: connect until the page says it is
     hydrated and its on_load ran) and send the list's `load` event 10 times each, all tabs at
     once; events/s and p95 (targets >= 300/s, <= 100 ms), hydrate p95 (<= 150 ms), the bytes
-    of an event (<= 10 KB for 25 rows) and the Redis memory per idle tab (<= 50 KB)."""
+    of an event (<= 10 KB for 25 rows), the Redis memory per idle tab (<= 50 KB) and the CPU
+    time an event cost the app and the database (on a shared machine the steadiest figure)."""
     from tests.bench.reflex_events import describe, measure, pct
     from travelcrm.demo import DEMO_LOGINS
 
@@ -333,6 +349,8 @@ def reflex_figures(base: str, shape: Shape) -> dict[str, str] | None:
         tabs=50,
         events=10,
         redis_url=shape.env.get("REFLEX_REDIS_URL"),
+        app_pids=pids,
+        database=shape.database,
     )
     ms = 1000
     out = {
@@ -556,7 +574,7 @@ def _report(results: Results) -> None:
     print(f"TravelCRM load benchmark: {shape.title} ({os.cpu_count()} cores)")
     print(
         f"ApacheBench keep-alive, {CONCURRENCY} concurrent, median of {ROUNDS} rounds; "
-        f"overload: httpx, {OVERLOAD} concurrent"
+        f"overload: aiohttp, {OVERLOAD} concurrent"
     )
     print(rule)
     head = f"{'figure':<31}{'req/s':>7}{'p50':>6}{'p95':>6}{'p99':>6}{'CPU ms app/db':>15}"
@@ -568,26 +586,34 @@ def _report(results: Results) -> None:
         print(line + f"{_errors(f):<10}" + (target if shape.targets else ""))
 
     row(f"bare Starlette, {shape.workers} worker(s)", results.baseline, "")
-    row("GET /api/health", results.health, ">= 8,000/s")
-    row("GET /api/queries?limit=25", results.queries, ">= 1,000/s, p95 <= 300")
-    row("POST /api/price-quotes", results.quotes, ">= 1,000/s, p95 <= 100")
+    for label, figures, target in (
+        ("GET /api/health", results.health, ">= 8,000/s"),
+        ("GET /api/queries?limit=25", results.queries, ">= 1,000/s, p95 <= 300"),
+        ("POST /api/price-quotes", results.quotes, ">= 1,000/s, p95 <= 100"),
+    ):
+        if figures is not None:
+            row(label, figures, target)
     o = results.overload
-    statuses = ", ".join(f"{k}: {v}" for k, v in sorted(o.statuses.items()))
-    print(
-        f"overload GET /api/queries x{OVERLOAD}: {o.total} answers in {o.seconds:.1f} s "
-        f"({o.rps:.0f}/s): {statuses}"
-    )
-    print(
-        f"  p99 of the 503s {_ms(o.percentile('503', 99))} ms (target <= 1000), "
-        f"503s without Retry-After {o.without_retry_after}, "
-        f"p50/p99 of the 200s {_ms(o.percentile('200', 50))}/{_ms(o.percentile('200', 99))} ms"
-        + ("; allowed: 200, 503 + Retry-After" if shape.targets else "")
-    )
+    if o is not None:
+        statuses = ", ".join(f"{k}: {v}" for k, v in sorted(o.statuses.items()))
+        print(
+            f"overload GET /api/queries x{OVERLOAD}: {o.total} answers in {o.seconds:.1f} s "
+            f"({o.rps:.0f}/s): {statuses}"
+        )
+        print(
+            f"  p99 of the 503s {_ms(o.percentile('503', 99))} ms (target <= 1000), "
+            f"503s without Retry-After {o.without_retry_after}, "
+            f"p50/p99 of the 200s {_ms(o.percentile('200', 50))}/"
+            f"{_ms(o.percentile('200', 99))} ms"
+            + ("; allowed: 200, 503 + Retry-After" if shape.targets else "")
+        )
     if results.reflex is None:
-        print("Reflex events (50 tabs over socket.io): not measured (slot: reflex_figures)")
+        print("Reflex events (50 tabs over socket.io): not measured")
     else:
         for label, value in results.reflex.items():
             print(f"Reflex {label}: {value}")
+    if results.profile is None:
+        return
     print(rule)
     print(
         f"Where one GET /api/queries?limit=25 spends its time (py-spy, {PROFILE_REQUESTS} "

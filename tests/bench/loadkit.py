@@ -1,6 +1,7 @@
 """What the HTTP benchmarks share: starting a server and waiting for it, the bare Starlette +
 Granian baseline, ApacheBench runs with percentiles and a count of the statuses answered, and
-an asyncio (httpx) run that keeps each response's status, latency and `Retry-After`.
+an asyncio (aiohttp, several client processes) run that keeps each response's status, latency
+and `Retry-After`.
 
 Every load is bounded in requests and in seconds, and goes to 127.0.0.1 only.
 """
@@ -199,27 +200,66 @@ class Answers:
         return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
-def httpx_load(
+def http_load(
     url: str,
     *,
     requests: int,
     concurrency: int,
     seconds: float = 60,
     headers: dict[str, str] | None = None,
+    processes: int = 4,
 ) -> Answers:
-    """GETs on `concurrency` keep-alive connections (httpx, asyncio), at most `requests` in all
-    and no new one after `seconds`; every answer's status and latency is kept."""
-    return asyncio.run(_httpx_load(url, requests, concurrency, seconds, headers or {}))
+    """GETs on `concurrency` keep-alive connections (aiohttp on uvloop), at most `requests` in
+    all and no new one after `seconds`; every answer's status and latency is kept. The
+    connections are shared out among `processes` client processes: one Python process cannot
+    keep hundreds of connections busy on this machine, and its own queueing would be counted
+    as the server's latency."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    processes = max(1, min(processes, concurrency))
+    share = [concurrency // processes + (i < concurrency % processes) for i in range(processes)]
+    asked = [requests // processes + (i < requests % processes) for i in range(processes)]
+    with ProcessPoolExecutor(processes) as pool:
+        parts = list(
+            pool.map(
+                _load_in_process,
+                [url] * processes,
+                asked,
+                share,
+                [seconds] * processes,
+                [headers or {}] * processes,
+            )
+        )
+    answers = Answers()
+    for part in parts:
+        answers.seconds = max(answers.seconds, part.seconds)
+        answers.statuses.update(part.statuses)
+        answers.without_retry_after += part.without_retry_after
+        for status, values in part.latency_ms.items():
+            answers.latency_ms.setdefault(status, []).extend(values)
+    return answers
 
 
-async def _httpx_load(
+def _load_in_process(
     url: str, requests: int, concurrency: int, seconds: float, headers: dict[str, str]
 ) -> Answers:
+    import uvloop
+
+    return uvloop.run(_aiohttp_load(url, requests, concurrency, seconds, headers))
+
+
+async def _aiohttp_load(
+    url: str, requests: int, concurrency: int, seconds: float, headers: dict[str, str]
+) -> Answers:
+    import aiohttp
+
     answers = Answers()
     left = requests
-    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    timeout = httpx.Timeout(30.0, pool=None)
-    async with httpx.AsyncClient(limits=limits, timeout=timeout, headers=headers) as client:
+    connector = aiohttp.TCPConnector(limit=concurrency, force_close=False)
+    timeout = aiohttp.ClientTimeout(total=30)
+    async with aiohttp.ClientSession(
+        connector=connector, timeout=timeout, headers=headers
+    ) as client:
         start = time.perf_counter()
         deadline = start + seconds
 
@@ -229,11 +269,12 @@ async def _httpx_load(
                 left -= 1
                 sent = time.perf_counter()
                 try:
-                    response = await client.get(url)
-                    status = str(response.status_code)
-                    if status == "503" and "retry-after" not in response.headers:
-                        answers.without_retry_after += 1
-                except httpx.HTTPError as exc:
+                    async with client.get(url) as response:
+                        await response.read()
+                        status = str(response.status)
+                        if status == "503" and "retry-after" not in response.headers:
+                            answers.without_retry_after += 1
+                except (aiohttp.ClientError, TimeoutError) as exc:
                     status = type(exc).__name__
                 answers.statuses[status] += 1
                 elapsed = (time.perf_counter() - sent) * 1000

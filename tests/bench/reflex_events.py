@@ -6,7 +6,7 @@ and schema). Then `tabs` python-socketio clients, each with its own tab token an
 cookie, connect with that packet (the hydrate figure: connect until the page reports hydrated,
 its on_load done) and send the list's `load` event `events` times each, one after the other per
 tab, all tabs at once (the event figure: emit until the list's delta arrives). Afterwards the
-Redis memory the idle tabs' page state takes is read from Redis (used_memory before and after).
+Redis memory the idle tabs' page state takes is read from Redis (MEMORY USAGE of their keys).
 
 Used by `bench_load.py`; on its own: `python -m tests.bench.reflex_events URL [TABS] [EVENTS]`
 against a running app with the demo data (no Redis figure without REFLEX_REDIS_URL).
@@ -41,6 +41,9 @@ class EventFigures:
     hydrate_s: list[float] = field(default_factory=list)
     errors: int = 0
     redis_bytes_per_tab: float | None = None
+    tokens: list[str] = field(default_factory=list)
+    app_cpu_ms: float | None = None  # CPU time per event (hydrates counted): the app's processes
+    db_cpu_ms: float | None = None  # and PostgreSQL's backends
 
     @property
     def per_second(self) -> float:
@@ -103,8 +106,10 @@ async def _tab(
         await updates.put(update)
 
     started = time.perf_counter()
+    token = str(uuid.uuid4())
+    figures.tokens.append(token)
     await client.connect(
-        f"{base}?token={uuid.uuid4()}",
+        f"{base}?token={token}",
         namespaces=["/_event"],
         socketio_path="/_event",
         transports=["websocket"],
@@ -160,26 +165,47 @@ def measure(
     tabs: int = 50,
     events: int = 10,
     redis_url: str | None = None,
+    app_pids: list[int] | None = None,
+    database: str | None = None,
 ) -> EventFigures:
+    """The figures; with `app_pids` (and `database`, PostgreSQL's) also the CPU time an event
+    cost the app's processes (and the database's backends)."""
+    from tests.bench.loadkit import cpu_seconds, postgres_backends
+
     cookie = signed_in_cookie(base, email, password)
     boot = record_connect_packet(base, cookie)
     asyncio.run(_run(base, cookie, boot, 2, 3))  # warm: imports, pools, caches
-    before = _redis_used(redis_url)
+    app_before = cpu_seconds(app_pids or [])
+    db_before = cpu_seconds(postgres_backends(database)) if database else {}
     figures = asyncio.run(_run(base, cookie, boot, tabs, events))
-    after = _redis_used(redis_url)
-    if before is not None and after is not None:
-        figures.redis_bytes_per_tab = (after - before) / tabs
+    handled = max(len(figures.event_s) + len(figures.hydrate_s), 1)
+    if app_pids:
+        app_after = cpu_seconds(app_pids)
+        used = sum(t - app_before.get(p, 0.0) for p, t in app_after.items())
+        figures.app_cpu_ms = 1000 * used / handled
+    if database:
+        db_after = cpu_seconds(postgres_backends(database))
+        figures.db_cpu_ms = 1000 * sum(t - db_before.get(p, 0.0) for p, t in db_after.items())
+        figures.db_cpu_ms /= handled
+    figures.redis_bytes_per_tab = _redis_bytes_per_tab(redis_url, figures.tokens)
     return figures
 
 
-def _redis_used(url: str | None) -> int | None:
-    if not url:
+def _redis_bytes_per_tab(url: str | None, tokens: list[str]) -> float | None:
+    """What the tabs' page states take in Redis (`MEMORY USAGE` of each of their keys, the
+    keys' own overhead included), per tab. (Redis's `used_memory` before and after moves with
+    its buffers and allocator by more than a tab takes.)"""
+    if not url or not tokens:
         return None
     import redis
 
     client = redis.Redis.from_url(url)
     try:
-        return int(client.info("memory")["used_memory"])
+        used = 0
+        for token in tokens:
+            for key in client.scan_iter(match=f"{token}_*", count=1000):
+                used += int(client.memory_usage(key) or 0)
+        return used / len(tokens)
     finally:
         client.close()
 
@@ -197,6 +223,9 @@ def describe(figures: EventFigures) -> list[str]:
     ]
     if figures.redis_bytes_per_tab is not None:
         lines.append(f"Redis memory per idle tab: {figures.redis_bytes_per_tab / 1024:.1f} KB")
+    if figures.app_cpu_ms is not None:
+        db = f", database {figures.db_cpu_ms:.2f} ms" if figures.db_cpu_ms is not None else ""
+        lines.append(f"CPU an event (hydrates counted): app {figures.app_cpu_ms:.2f} ms{db}")
     return lines
 
 

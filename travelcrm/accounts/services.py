@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import sqlalchemy as sa
 from pydantic import BaseModel, EmailStr, Field, field_validator
 from sqlmodel import Session, col, select, update
 
@@ -44,7 +45,7 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.text import CleanStr
 from travelcrm.core.throttle import Throttle
 from travelcrm.core.upsert import add_unless_exists, save_row
-from travelcrm.db import enter_tenant, enter_user
+from travelcrm.db import enter_tenant, enter_user, scoped_connection
 from travelcrm.settings import get_settings
 from travelcrm.tenants.models import Tenant, TenantStatus
 from travelcrm.tenants.schemas import TenantCreate
@@ -553,6 +554,97 @@ def resolve_session(
         auth_session.last_seen_at = now
         session.add(auth_session)
     return auth_session, user, context
+
+
+@dataclass(frozen=True)
+class AgencySession:
+    """A browser sign-in working in an agency, as `session_in_agency` reads it."""
+
+    session_id: uuid.UUID
+    context: TenantContext
+    user_name: str
+    email: str
+    agency_name: str
+    agency_timezone: str
+    agency_color: str
+    agency_slug: str
+    agency_locale: str
+
+
+_ses = AuthSession.__table__  # type: ignore[attr-defined]
+_usr = User.__table__  # type: ignore[attr-defined]
+_mem = Membership.__table__  # type: ignore[attr-defined]
+_ten = Tenant.__table__  # type: ignore[attr-defined]
+# the sign-in, its person, their membership in the agency it works in and that agency: one
+# statement (the membership is visible under the agency's own scope, no user setting needed)
+_IN_AGENCY: Any = (
+    sa.select(
+        _ses.c.id,
+        _ses.c.user_id,
+        _ses.c.active_tenant_id,
+        _ses.c.expires_at,
+        _ses.c.revoked_at,
+        _ses.c.last_seen_at,
+        _usr.c.name.label("user_name"),
+        _usr.c.email,
+        _usr.c.is_active,
+        _mem.c.role,
+        _ten.c.name.label("agency_name"),
+        _ten.c.timezone,
+        _ten.c.primary_color,
+        _ten.c.slug,
+        _ten.c.locale,
+    )
+    .select_from(
+        _ses.join(_usr, _usr.c.id == _ses.c.user_id)
+        .outerjoin(
+            _mem,
+            sa.and_(
+                _mem.c.tenant_id == sa.bindparam("tenant_id"),
+                _mem.c.tenant_id == _ses.c.active_tenant_id,
+                _mem.c.user_id == _ses.c.user_id,
+                _mem.c.is_active.is_(True),
+                _mem.c.accepted_at.is_not(None),
+            ),
+        )
+        .outerjoin(
+            _ten,
+            sa.and_(_ten.c.id == _mem.c.tenant_id, _ten.c.status == TenantStatus.ACTIVE.value),
+        )
+    )
+    .where(_ses.c.token_hash == sa.bindparam("token_hash"))
+)
+
+
+def session_in_agency(session: Session, *, raw_token: str) -> AgencySession | None:
+    """`resolve_session` in one statement, for a sign-in expected to work in the agency that
+    `session` is scoped to (`tenant_scope`): who holds the cookie and their membership there,
+    re-checked on every call like `resolve_session`. None when the sign-in works elsewhere now
+    (or in no agency): ask `resolve_session`. SessionExpiredError as it would raise."""
+    connection, tenant_id = scoped_connection(session)
+    row = connection.execute(
+        _IN_AGENCY, {"tenant_id": tenant_id, "token_hash": _digest(raw_token)}
+    ).first()
+    now = utcnow()
+    if row is None or row.revoked_at is not None or as_utc(row.expires_at) <= now:
+        raise SessionExpiredError("Your session has ended. Please sign in again.")
+    if not row.is_active:
+        raise SessionExpiredError("Your session has ended. Please sign in again.")
+    if row.active_tenant_id != tenant_id or row.role is None or row.agency_name is None:
+        return None  # another agency, none, or access here ended: the full check says which
+    if now - as_utc(row.last_seen_at) > TOUCH_EVERY:
+        connection.execute(sa.update(_ses).where(_ses.c.id == row.id).values(last_seen_at=now))
+    return AgencySession(
+        session_id=row.id,
+        context=TenantContext(tenant_id, row.user_id, Role(row.role)),
+        user_name=row.user_name,
+        email=row.email,
+        agency_name=row.agency_name,
+        agency_timezone=row.timezone,
+        agency_color=row.primary_color,
+        agency_slug=row.slug,
+        agency_locale=row.locale,
+    )
 
 
 def sign_out(session: Session, *, raw_token: str) -> None:

@@ -2,7 +2,11 @@
 once; the next ones queue, first come first served, for at most `WEB_QUEUE_TIMEOUT` seconds and
 are then answered 503 `server_busy` with `Retry-After`. An overloaded process so answers every
 request within about half a second (a 200 or a 503), instead of letting requests pile up on the
-database pool until they time out after seconds.
+database pool until they time out after seconds. A request that clearly would not get its turn
+within that wait anyway (the queue ahead of it, at the pace admitted requests have been
+finishing, would take twice the wait) is answered 503 at once rather than after the wait: under
+overload most 503s come in milliseconds, and the places in the queue go to requests that may
+be served.
 
 `/api/health` (no I/O) and `/api/ready` (cached, single-flight) are never queued: a load
 balancer's probes must answer while the process is busy, and neither holds a database
@@ -30,6 +34,8 @@ EXEMPT_PATHS = frozenset({"/api/health", "/api/ready"})
 # the odd sync dependency, so an admitted request never waits for a thread while it holds a
 # database connection
 THREAD_HEADROOM = 8
+# a request expected to wait more than this many queue waits is answered 503 at once
+HOPELESS_FACTOR = 2.0
 
 
 class Gate:
@@ -99,6 +105,8 @@ class AdmissionMiddleware:
         self._sized_loop: asyncio.AbstractEventLoop | None = None
         self._turned_away = 0
         self._logged_at = -1.0
+        self._service_s: float | None = None  # how long an admitted request takes (EWMA)
+        self._served: list[float] = []  # the first ones, averaged to start the EWMA
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -106,7 +114,7 @@ class AdmissionMiddleware:
             await self.app(scope, receive, send)
             return
         self._size_threadpool()
-        if not await self.gate.enter(self.queue_timeout):
+        if self._hopeless() or not await self.gate.enter(self.queue_timeout):
             self._note_turned_away()
             response = busy_response(
                 instance=path,
@@ -115,10 +123,34 @@ class AdmissionMiddleware:
             )
             await response(scope, receive, send)
             return
+        started = time.monotonic()
         try:
             await self.app(scope, receive, send)
         finally:
             self.gate.leave()
+            self._note_served(time.monotonic() - started)
+
+    def _hopeless(self) -> bool:
+        """Whether a request arriving now would clearly queue longer than the queue wait
+        (twice as long: the pace is an estimate, and one at the border may still make it):
+        the requests waiting ahead of it, served `limit` at a time at the recent pace."""
+        gate = self.gate
+        if self._service_s is None or (gate.active < gate.limit and not gate.waiting):
+            return False
+        expected_wait = (gate.waiting + 1) * self._service_s / gate.limit
+        return expected_wait > HOPELESS_FACTOR * self.queue_timeout
+
+    def _note_served(self, seconds: float) -> None:
+        """The pace of admitted requests: a moving average, started from the mean of the first
+        `limit` (so no single cold first request sets it)."""
+        previous = self._service_s
+        if previous is not None:
+            self._service_s = previous + 0.1 * (seconds - previous)
+            return
+        self._served.append(seconds)
+        if len(self._served) >= self.gate.limit:
+            self._service_s = sum(self._served) / len(self._served)
+            self._served.clear()
 
     def _note_turned_away(self) -> None:
         """One warning a second at most, with the count (an overload turns away hundreds)."""

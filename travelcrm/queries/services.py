@@ -5,6 +5,7 @@ the timeline (notes, calls, @mentions), the list with saved filters, and the wor
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import uuid
@@ -39,7 +40,7 @@ from travelcrm.core.versions import advance_version
 from travelcrm.customers import services as customers
 from travelcrm.customers.models import Customer
 from travelcrm.customers.schemas import CustomerCreate
-from travelcrm.db import scoped_rows, session_scope, tenant_scope
+from travelcrm.db import scoped_connection, scoped_rows, session_scope, tenant_scope
 from travelcrm.mail.services import Mail, queue_email, queue_emails
 from travelcrm.queries import machine
 from travelcrm.queries.inbound import (
@@ -139,12 +140,57 @@ def _clock(text: str) -> time:
 
 
 def calendar_of(settings: QuerySettings, timezone: str) -> BusinessCalendar:
+    return _calendar(
+        timezone,
+        tuple(settings.working_days),
+        settings.opens,
+        settings.closes,
+        tuple(settings.holidays),
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _calendar(
+    timezone: str, working_days: tuple[int, ...], opens: str, closes: str, holidays: tuple[str, ...]
+) -> BusinessCalendar:
+    """A calendar made once per distinct set of rules (it is immutable; making one compiles
+    the week's windows and the holidays)."""
     return BusinessCalendar(
         timezone=timezone,
-        working_days=frozenset(settings.working_days),
-        opens=_clock(settings.opens),
-        closes=_clock(settings.closes),
-        holidays=frozenset(date.fromisoformat(d) for d in settings.holidays),
+        working_days=frozenset(working_days),
+        opens=_clock(opens),
+        closes=_clock(closes),
+        holidays=frozenset(date.fromisoformat(d) for d in holidays),
+    )
+
+
+_qs = QuerySettings.__table__  # type: ignore[attr-defined]
+_tenants = Tenant.__table__  # type: ignore[attr-defined]
+# the agency's working week and its timezone in one statement (no ORM objects: a list's SLA
+# words need only these)
+_CALENDAR: Any = (
+    sa.select(_qs.c.working_days, _qs.c.opens, _qs.c.closes, _qs.c.holidays, _tenants.c.timezone)
+    .select_from(
+        _tenants.outerjoin(
+            _qs, sa.and_(_qs.c.tenant_id == _tenants.c.id, _qs.c.tenant_id == sa.bindparam("t"))
+        )
+    )
+    .where(_tenants.c.id == sa.bindparam("t"))
+)
+
+
+def business_calendar(session: Session, ctx: TenantContext) -> BusinessCalendar:
+    """`rules(...).calendar` in one statement once the agency's rules exist."""
+    connection, tenant_id = scoped_connection(session)
+    row = connection.execute(_CALENDAR, {"t": tenant_id}).first()
+    if row is None or row.working_days is None:
+        return rules(session, ctx).calendar  # the first use makes the rules' row
+    return _calendar(
+        row.timezone,
+        tuple(row.working_days),
+        row.opens,
+        row.closes,
+        tuple(row.holidays or ()),
     )
 
 
@@ -582,7 +628,7 @@ def sla_labels(
     by id; queries not waiting for a reply have none."""
     require(ctx, Action.QUERIES_VIEW)
     now = now or utcnow()
-    calendar = rules(session, ctx).calendar
+    calendar = business_calendar(session, ctx)
     labels = {}
     for item in items:
         _breached, label = _sla(item, calendar, now)

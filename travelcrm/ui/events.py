@@ -3,8 +3,9 @@
 Reflex runs a synchronous handler on the web worker's event loop, so while one tab's handler
 waits for the database every other tab and every API request on that worker waits too: events
 are handled one at a time per process. `@event` runs a synchronous handler in a worker thread
-instead (the tab's state stays locked for it, as before; other tabs go on meanwhile). The
-function stays as written; `plain(Handler)` gives it back for tests that call it directly.
+instead (the tab's state stays locked for it, as before; other tabs go on meanwhile), in an
+`event_scope` (the viewer is identified once per handler until it commits). The function
+stays as written; `plain(Handler)` gives it back for tests that call it directly.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import reflex as rx
 
+from travelcrm.ui.session import event_scope
+
 
 def _event(fn: Callable[..., Any]) -> Any:
     if (
@@ -26,9 +29,13 @@ def _event(fn: Callable[..., Any]) -> Any:
     ):
         return rx.event(fn)
 
+    def scoped(self: Any, *args: Any, **kwargs: Any) -> Any:
+        with event_scope():
+            return fn(self, *args, **kwargs)
+
     @functools.wraps(fn)
     async def in_a_thread(self: Any, *args: Any, **kwargs: Any) -> Any:
-        return await asyncio.to_thread(fn, self, *args, **kwargs)
+        return await asyncio.to_thread(scoped, self, *args, **kwargs)
 
     return rx.event(in_a_thread)
 
