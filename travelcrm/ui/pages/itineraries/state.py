@@ -18,6 +18,7 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.errors import ValidationFailedError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -574,12 +575,17 @@ class ItineraryState(RecordPage, rx.State):
     def freeze(self) -> EventSpec | None:
         read = self.row_version
         self.sheet_shown = True
+
+        def work(session: Session, ctx: TenantContext, itinerary_id: uuid.UUID) -> Any:
+            try:
+                return itineraries.freeze(session, ctx, itinerary_id=itinerary_id, row_version=read)
+            except ValidationFailedError as exc:  # said once; the sheet lists each item
+                raise ValidationFailedError(
+                    f"{exc.detail} See what could not be priced, under the sheet."
+                ) from None
+
         return self._change(
-            lambda session, ctx, itinerary_id: itineraries.freeze(
-                session, ctx, itinerary_id=itinerary_id, row_version=read
-            ),
-            done="Frozen for a quote: nothing reprices this version.",
-            dialog="freeze_open",
+            work, done="Frozen for a quote: nothing reprices this version.", dialog="freeze_open"
         )
 
     @event
