@@ -91,7 +91,7 @@ def test_signed_out_visitors_go_to_sign_in() -> None:
 
 
 def test_another_agencys_itinerary_is_not_found_and_nothing_of_it_shows() -> None:
-    mine, my_email = _agency()
+    _mine, my_email = _agency()
     theirs, _ = _agency()
     their_trip = _trip(theirs, "Zanzibar secret")
     token = signed_in_token(my_email)
@@ -119,7 +119,7 @@ def test_another_agencys_itinerary_is_not_found_and_nothing_of_it_shows() -> Non
 
 
 def test_the_new_itinerary_dialog_says_every_problem_at_once_then_opens_the_trip() -> None:
-    ctx, email = _agency()
+    _ctx, email = _agency()
     token = signed_in_token(email)
     listing = _state(ItinerariesState, token, "/itineraries")
     plain(ItinerariesState.load)(listing)
@@ -279,7 +279,11 @@ def test_build_itinerary_on_a_query_opens_it_and_lists_it() -> None:
     assert href.startswith("/itineraries/")
     plain(QueryState.load)(page)
     (row,) = page.itineraries
-    assert row.href == href and row.status == "Draft" and row.dates == "5 Oct 2027 – 8 Oct 2027"
+    assert (
+        row.href == href
+        and row.status == "Draft"
+        and row.dates == "5 Oct 2027 \N{EN DASH} 8 Oct 2027"
+    )
 
 
 def test_services_are_found_by_their_name_or_their_suppliers() -> None:
