@@ -18,7 +18,7 @@ from travelcrm.ui.components.cards import back_link, muted, section, titled_card
 from travelcrm.ui.components.charts import bar_chart
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
 from travelcrm.ui.components.fields import choice_select, field, field_row, text_field
-from travelcrm.ui.components.tables import data_table, empty_state, record_page
+from travelcrm.ui.components.tables import empty_state, record_page
 from travelcrm.ui.pages.itineraries.list_page import status_chip
 from travelcrm.ui.pages.itineraries.state import (
     DayRow,
@@ -172,10 +172,10 @@ def _header() -> rx.Component:
 
 def _facts() -> rx.Component:
     return rx.card(
-        rx.grid(
+        rx.flex(
             rx.foreach(S.facts, _fact_tile),
-            columns=rx.breakpoints(initial="2", sm="3", lg="7"),
-            spacing="4",
+            gap="16px 32px",
+            wrap="wrap",
             width="100%",
         ),
         rx.cond(
@@ -210,7 +210,7 @@ def _fact_tile(row: ObjectVar[Fact]) -> rx.Component:
 
 def _item(row: ObjectVar[ItemRow]) -> rx.Component:
     editable = S.can_edit & ~S.frozen
-    return rx.hstack(
+    return rx.flex(
         rx.vstack(
             rx.text(row.title, size="2", weight="medium"),
             rx.hstack(
@@ -221,7 +221,7 @@ def _item(row: ObjectVar[ItemRow]) -> rx.Component:
             ),
             spacing="1",
             align="start",
-            min_width="0",
+            min_width="160px",
             flex="1",
         ),
         rx.cond(
@@ -267,7 +267,9 @@ def _item(row: ObjectVar[ItemRow]) -> rx.Component:
                 spacing="3",
             ),
         ),
-        spacing="3",
+        gap="8px 12px",
+        wrap="wrap",
+        justify="end",
         align="center",
         width="100%",
         padding="8px 0",
@@ -438,9 +440,39 @@ def _item_dialog() -> rx.Component:
 
 def _cell(value: rx.Var[str], tone: rx.Var[str]) -> rx.Component:
     return rx.table.cell(
-        rx.text(value, size="2", weight=rx.cond(tone == "line", "regular", "bold")),
+        rx.text(value, size="1", weight=rx.cond(tone == "line", "regular", "bold")),
         text_align="right",
         white_space="nowrap",
+        padding_x="8px",
+    )
+
+
+def _sheet_table() -> rx.Component:
+    """The sheet's columns, compact (amounts never wrap; long headers do) so all nine fit
+    beside the sidebar on a laptop; narrower screens scroll it sideways inside its card."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *[
+                        rx.table.column_header_cell(
+                            rx.text(label, size="1", weight="bold"),
+                            text_align=align,
+                            padding_x="8px",
+                            vertical_align="bottom",
+                        )
+                        for label, align in SHEET_COLUMNS
+                    ]
+                )
+            ),
+            rx.table.body(rx.foreach(S.sheet, _sheet_row)),
+            variant="surface",
+            size="1",
+            width="100%",
+            data_testid="pricing-sheet",
+        ),
+        width="100%",
+        overflow_x="auto",
     )
 
 
@@ -542,9 +574,7 @@ def _sheet() -> rx.Component:
                 data_testid="conflicts",
             ),
         ),
-        data_table(
-            SHEET_COLUMNS, rx.table.body(rx.foreach(S.sheet, _sheet_row)), test_id="pricing-sheet"
-        ),
+        _sheet_table(),
         rx.grid(
             _summary(),
             titled_card(
@@ -555,6 +585,8 @@ def _sheet() -> rx.Component:
                     "type",
                     [("Cost", "gray"), ("Margin", "grass")],
                     height=200,
+                    sideways=True,
+                    category_width=90,
                     test_id="sheet-chart",
                 ),
             ),

@@ -385,10 +385,7 @@ class ItineraryState(RecordPage, rx.State):
             )
             for u in sheet.unpriced
         ]
-        self.conflicts = [
-            Problem(f"Day {c.day}" if c.day else "", conflict_words(c.code), c.detail)
-            for c in sheet.conflicts
-        ]
+        self.conflicts = [Problem("", conflict_words(c.code), c.detail) for c in sheet.conflicts]
         self.chart = chart_rows(sheet)
 
     @event
