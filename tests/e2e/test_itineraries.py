@@ -108,6 +108,11 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     _settle(page)
     shot(page, "itinerary-sheet")
     page.set_viewport_size({"width": 390, "height": 844})
+    # on a phone the sheet's lines are cards, each figure under its column's name
+    expect(page.get_by_test_id("pricing-sheet")).not_to_be_visible()
+    cards = page.get_by_test_id("sheet-card")
+    expect(cards.last).to_contain_text("Net in selling currency")
+    expect(cards.last).to_contain_text("18,000.00")
     page.wait_for_timeout(400)
     shot(page, "itinerary-sheet-phone")
     page.set_viewport_size({"width": 1440, "height": 900})

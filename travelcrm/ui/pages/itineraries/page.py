@@ -513,6 +513,58 @@ def _sheet_row(row: ObjectVar[SheetRow]) -> rx.Component:
     )
 
 
+def _figure(label: str, value: rx.Var[str]) -> rx.Component:
+    return rx.cond(
+        value != "",
+        rx.hstack(
+            muted(label, size="1"),
+            rx.spacer(),
+            rx.text(value, size="1", weight="medium", white_space="nowrap"),
+            width="100%",
+        ),
+    )
+
+
+def _sheet_card(row: ObjectVar[SheetRow]) -> rx.Component:
+    """A line of the sheet on a phone: its name, then each column's figure under its name."""
+    return rx.box(
+        rx.text(row.label, size="2", weight="bold"),
+        muted(row.detail, size="1"),
+        rx.vstack(
+            *[
+                _figure(label, getattr(row, name))
+                for (label, _align), name in zip(
+                    SHEET_COLUMNS[1:],
+                    (
+                        "net",
+                        "fx",
+                        "net_sell",
+                        "markup",
+                        "gross",
+                        "commission",
+                        "agent_net",
+                        "margin",
+                    ),
+                    strict=True,
+                )
+            ],
+            spacing="1",
+            width="100%",
+            margin_top="6px",
+        ),
+        padding="10px 12px",
+        border_radius="8px",
+        border=f"1px solid {rx.color('gray', 5)}",
+        background=rx.cond(
+            row.tone == "total",
+            rx.color("accent", 3),
+            rx.cond(row.tone == "day", rx.color("gray", 2), "transparent"),
+        ),
+        width="100%",
+        data_testid="sheet-card",
+    )
+
+
 def _problem(row: ObjectVar[Problem]) -> rx.Component:
     return rx.text(
         rx.cond(row.title != "", rx.text.span(row.title, ": ", weight="bold")),
@@ -574,7 +626,13 @@ def _sheet() -> rx.Component:
                 data_testid="conflicts",
             ),
         ),
-        _sheet_table(),
+        rx.box(_sheet_table(), width="100%", display=["none", "block"]),
+        rx.vstack(
+            rx.foreach(S.sheet, _sheet_card),
+            spacing="2",
+            width="100%",
+            display=["flex", "none"],
+        ),
         rx.grid(
             _summary(),
             titled_card(
