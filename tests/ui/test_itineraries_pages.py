@@ -24,6 +24,8 @@ from travelcrm.db import tenant_scope
 from travelcrm.itineraries import services as itineraries
 from travelcrm.itineraries.schemas import ItemIn, ItineraryCreate, Party
 from travelcrm.queries import services as queries
+from travelcrm.rates import availability
+from travelcrm.rates.schemas import RestrictionIn
 from travelcrm.suppliers import services as suppliers
 from travelcrm.ui.events import plain
 from travelcrm.ui.pages.itineraries.list_state import ItinerariesState
@@ -214,6 +216,24 @@ def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
     assert {f.label: f.value for f in page.facts}["Status"] == "Frozen for quote"
     assert "frozen" in said(plain(ItineraryState.add_day)(page)).lower()
 
+    # a stop-sale after the freeze: said, never applied
+    with tenant_scope(ctx) as session:
+        availability.add_restriction(
+            session,
+            ctx,
+            data=RestrictionIn(
+                supplier_id=contract.supplier_id,
+                kind="stop_sale",
+                starts_on=OCT_5,
+                ends_on=date(2027, 10, 6),
+            ),
+        )
+    page = _builder(token, trip_id)
+    assert page.frozen and page.sheet[-1].net_sell == "₹22,500.00"
+    (change,) = page.changes
+    assert (change.words, change.title) == ("No longer priced", stay.title)
+    assert "5 Oct 2027" in change.detail and "2027-10-05" not in change.detail
+
     # unfreeze: the next version, editable again
     assert "version 2" in said(plain(ItineraryState.unfreeze)(page))
     assert not page.frozen and page.version == 2
@@ -223,9 +243,6 @@ def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
 
 
 def test_a_stop_sale_is_said_in_words_on_the_item_and_in_the_sheet() -> None:
-    from travelcrm.rates import availability
-    from travelcrm.rates.schemas import RestrictionIn
-
     contract = make_contract()
     ctx = contract.ctx
     trip_id = _trip(ctx)

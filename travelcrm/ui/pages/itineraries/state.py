@@ -8,6 +8,7 @@ agency: an id from another agency is "not found"."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -109,6 +110,22 @@ class Problem:
 @dataclass
 class ServiceOption:
     label: str  # "Deluxe Sea View · Sea Breeze Resort"
+
+
+ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
+
+
+def readable_dates(text: str) -> str:
+    """A service's sentence with its dates in the agency's locale ("5 Oct 2027", not
+    "2027-10-05")."""
+
+    def local(match: re.Match[str]) -> str:
+        try:
+            return format_date(date.fromisoformat(match.group(1)))
+        except ValueError:
+            return match.group(1)
+
+    return ISO_DAY.sub(local, text)
 
 
 def service_label(name: str, supplier_name: str) -> str:
@@ -353,7 +370,7 @@ class ItineraryState(RecordPage, rx.State):
         out = []
         for line in found.lines:
             if line.current_net is None:
-                out.append(Problem(line.title, "No longer priced", line.detail))
+                out.append(Problem(line.title, "No longer priced", readable_dates(line.detail)))
             else:
                 was = format_money(line.frozen_net, self.currency) if line.frozen_net else ""
                 out.append(
