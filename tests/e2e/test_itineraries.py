@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import re
 import secrets
+from datetime import date
 from typing import Any
 
 from playwright.sync_api import Page, expect
 from sqlmodel import select
 
+from tests.queries.factories import trip
 from tests.rates.factories import make_contract
 from travelcrm.accounts.models import User
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.demo import DEMO_LOGINS
+from travelcrm.queries import services as queries
 from travelcrm.suppliers.models import Supplier
 from travelcrm.tenants.models import Tenant
 from travelcrm.ui.pages.itineraries.page import SHEET_COLUMNS
@@ -44,13 +47,17 @@ def _settle(page: Page) -> None:
     page.wait_for_timeout(300)
 
 
-def _hotel(tag: str) -> str:
-    """A hotel of the demo agency with published 2027-28 rates (double 9,000 a night in
-    October); the label its room is picked by."""
+def _owner() -> TenantContext:
     with system_scope() as session:
         tenant = session.exec(select(Tenant).where(Tenant.slug == SLUG)).one()
         owner = session.exec(select(User).where(User.email == OWNER_EMAIL)).one()
-    ctx = TenantContext(tenant.id, owner.id, Role.OWNER)
+    return TenantContext(tenant.id, owner.id, Role.OWNER)
+
+
+def _hotel(tag: str) -> str:
+    """A hotel of the demo agency with published 2027-28 rates (double 9,000 a night in
+    October); the label its room is picked by."""
+    ctx = _owner()
     contract = make_contract(ctx)
     name = f"Sea Breeze Resort {tag}"
     with tenant_scope(ctx) as session:
@@ -125,8 +132,27 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     expect(page.get_by_test_id("add-service")).to_have_count(0)
     expect(page.get_by_test_id("unfreeze")).to_contain_text("Unfreeze (makes version 2)")
     expect(page.get_by_test_id("sheet-total")).to_contain_text("18,000.00")
+    _settle(page)
+    shot(page, "itinerary-frozen")
 
     # the list shows it frozen
     page.get_by_test_id("back-to-itineraries").click()
     row = page.get_by_test_id("itinerary-row").filter(has_text=trip)
     expect(row).to_contain_text("Frozen for quote", timeout=TIMEOUT)
+
+
+def test_build_an_itinerary_from_a_query(page, harness) -> None:
+    ctx = _owner()
+    with tenant_scope(ctx) as session:
+        query, _ = queries.create_query(
+            session, ctx, data=trip(start_date=date(2027, 11, 2), end_date=date(2027, 11, 5))
+        )
+    page.goto(_url(harness, f"/queries/{query.id}"))
+    expect(page.get_by_test_id("page-title")).to_have_text(re.compile(r"^Q-"), timeout=TIMEOUT)
+    page.get_by_test_id("build-itinerary").click()
+    expect(page).to_have_url(re.compile(r"/itineraries/[0-9a-f-]{36}$"), timeout=TIMEOUT)
+    expect(page.get_by_test_id("day")).to_have_count(4)
+    expect(page.get_by_test_id("day").first.get_by_test_id("day-date")).to_have_text("2 Nov 2027")
+    page.get_by_test_id("itinerary-query").click()
+    expect(page.get_by_test_id("query-itinerary")).to_have_count(1, timeout=TIMEOUT)
+    expect(page.get_by_test_id("query-itinerary")).to_contain_text("Draft")
