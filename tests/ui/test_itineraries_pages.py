@@ -311,3 +311,51 @@ def test_services_are_found_by_their_name_or_their_suppliers() -> None:
         cruise = suppliers.search_services(session, ctx, q="CRUISE")
     assert sorted(names) == ["Deluxe Sea View", "Dolphin cruise"]
     assert [(s.name, s.supplier_name) for s in cruise] == [("Dolphin cruise", "Sea Breeze Resort")]
+
+
+def test_finance_sees_and_prices_a_trip_but_changes_nothing() -> None:
+    from sqlmodel import select
+
+    from tests.accounts.test_accounts import PASSWORD
+    from travelcrm.accounts import services as accounts
+    from travelcrm.db import system_scope
+    from travelcrm.itineraries.models import ItineraryItem
+
+    contract = make_contract()
+    ctx = contract.ctx
+    trip_id = _trip(ctx)
+    with tenant_scope(ctx) as session:
+        shown = itineraries.to_public(
+            session, itineraries.get_itinerary(session, ctx, itinerary_id=trip_id)
+        )
+        itineraries.add_item(
+            session,
+            ctx,
+            itinerary_id=trip_id,
+            day_id=shown.days[0].id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=2),
+        )
+    email = f"finance.{uuid.uuid4().hex[:6]}@example.com"
+    with system_scope() as session:
+        accounts.add_member(
+            session,
+            tenant_id=ctx.tenant_id,
+            email=email,
+            name="Farah Finance",
+            password=PASSWORD,
+            role=Role.FINANCE,
+            verified=True,
+        )
+    page = _builder(signed_in_token(email), trip_id)
+    assert page.found and not page.can_edit
+    plain(ItineraryState.price)(page)
+    assert page.sheet[-1].net_sell == "₹18,000.00"
+    assert page.days[0].services[0].price == page.sheet[0].gross
+    with tenant_scope(ctx) as session:  # priced for the page only: nothing kept
+        (item,) = session.exec(select(ItineraryItem)).all()
+        assert item.price is None and item.priced_at is None
+    before = [d.day_id for d in page.days]
+    assert "role" in said(plain(ItineraryState.add_day)(page)).lower()
+    assert "role" in said(plain(ItineraryState.open_item)(page, before[0])).lower()
+    plain(ItineraryState.freeze)(page)
+    assert [d.day_id for d in page.days] == before and not page.frozen
