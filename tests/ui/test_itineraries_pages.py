@@ -240,6 +240,9 @@ def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
     plain(ItineraryState.remove_day)(page, page.days[1].day_id)
     assert [d.date for d in page.days] == ["5 Oct 2027", "6 Oct 2027"]
     assert [i.title for i in page.days[1].services] == ["Check out by 11", "Goa to Pune"]
+    assert "Day 2 added" in said(plain(ItineraryState.insert_day)(page, page.days[0].day_id))
+    assert [d.date for d in page.days] == ["5 Oct 2027", "6 Oct 2027", "7 Oct 2027"]
+    assert page.days[1].services == [] and len(page.days[2].services) == 2
 
 
 def test_a_stop_sale_is_said_in_words_on_the_item_and_in_the_sheet() -> None:

@@ -308,6 +308,15 @@ def _day(row: ObjectVar[DayRow]) -> rx.Component:
                 rx.cond(
                     editable,
                     row_button(
+                        "between-horizontal-start",
+                        "Insert a day after this one (later days move a day on)",
+                        S.insert_day(row.day_id),  # type: ignore[operator]
+                        "insert-day",
+                    ),
+                ),
+                rx.cond(
+                    editable,
+                    row_button(
                         "trash-2",
                         "Remove this day (later days move a day earlier)",
                         S.remove_day(row.day_id),  # type: ignore[operator]

@@ -445,6 +445,19 @@ class ItineraryState(RecordPage, rx.State):
             done="Day added at the end.",
         )
 
+    @event
+    def insert_day(self, day_id: str) -> EventSpec | None:
+        """A blank day after this one; the later days move a day on."""
+        at = next((n for n, d in enumerate(self.days) if d.day_id == day_id), None)
+        if at is None:
+            return rx.toast.error(NOT_LISTED)
+        return self._change(
+            lambda session, ctx, itinerary_id: itineraries.add_day(
+                session, ctx, itinerary_id=itinerary_id, data=DayIn(), position=at + 2
+            ),
+            done=f"Day {at + 2} added; the later days moved a day on.",
+        )
+
     def _day(self, day_id: str) -> DayRow | None:
         return next((d for d in self.days if d.day_id == day_id), None)
 
