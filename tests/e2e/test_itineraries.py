@@ -139,9 +139,12 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     page.get_by_test_id("back-to-itineraries").click()
     row = page.get_by_test_id("itinerary-row").filter(has_text=trip)
     expect(row).to_contain_text("Frozen for quote", timeout=TIMEOUT)
+    expect(row).to_contain_text("5 Oct 2027")
+    _settle(page)
+    shot(page, "itineraries-list")
 
 
-def test_build_an_itinerary_from_a_query(page, harness) -> None:
+def test_build_an_itinerary_from_a_query(page, harness, shot) -> None:
     ctx = _owner()
     with tenant_scope(ctx) as session:
         query, _ = queries.create_query(
@@ -156,3 +159,5 @@ def test_build_an_itinerary_from_a_query(page, harness) -> None:
     page.get_by_test_id("itinerary-query").click()
     expect(page.get_by_test_id("query-itinerary")).to_have_count(1, timeout=TIMEOUT)
     expect(page.get_by_test_id("query-itinerary")).to_contain_text("Draft")
+    _settle(page)
+    shot(page, "query-itineraries")

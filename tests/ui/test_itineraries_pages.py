@@ -211,7 +211,7 @@ def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
     result = plain(ItineraryState.freeze)(page)
     assert "Frozen for a quote" in said(result)
     assert page.frozen and not page.freeze_open
-    assert page.frozen_text.startswith("Frozen for a quote on ")
+    assert page.frozen_text == "Frozen for a quote on 1 Mar 2027"  # the frozen clock's day
     assert page.sheet[-1].net_sell == "₹22,500.00" and page.changes == []
     assert {f.label: f.value for f in page.facts}["Status"] == "Frozen for quote"
     assert "frozen" in said(plain(ItineraryState.add_day)(page)).lower()

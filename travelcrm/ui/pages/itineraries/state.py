@@ -19,6 +19,7 @@ import reflex as rx
 from pydantic import ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.clock import to_local
 from travelcrm.core.errors import ValidationFailedError
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
@@ -36,7 +37,6 @@ from travelcrm.itineraries.schemas import (
 )
 from travelcrm.suppliers import services as suppliers
 from travelcrm.ui import routes
-from travelcrm.ui.components.formats import local_date
 from travelcrm.ui.components.money import format_date, format_money, format_range
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
@@ -355,7 +355,7 @@ class ItineraryState(RecordPage, rx.State):
         self.facts = facts_of(shown)
         self.days = day_rows(shown, sheet)
         self.frozen_text = (
-            f"Frozen for a quote on {local_date(shown.frozen_at, self._timezone)}"
+            f"Frozen for a quote on {format_date(to_local(shown.frozen_at, self._timezone).date())}"
             if self.frozen and shown.frozen_at
             else ""
         )
