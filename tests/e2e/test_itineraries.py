@@ -90,6 +90,14 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     expect(days).to_have_count(3)
     expect(days.nth(0).get_by_test_id("day-date")).to_have_text("5 Oct 2027")
 
+    # day 1's title and where the night is spent
+    days.nth(0).get_by_test_id("edit-day").click()
+    page.locator("#day-title").fill("Arrive in Goa")
+    page.locator("#day-overnight").fill("Candolim")
+    page.get_by_test_id("save-day").click()
+    _toast(page, "Day 1, 5 Oct 2027 saved.")
+    expect(days.nth(0)).to_contain_text("Arrive in Goa · Overnight in Candolim")
+
     # a 2-night stay on day 1, picked by name
     days.nth(0).get_by_test_id("add-service").click()
     page.locator("#item-service").fill(room)

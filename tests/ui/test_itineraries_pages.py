@@ -168,6 +168,17 @@ def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
     assert page.days[0].date == "5 Oct 2027" and page.days[2].date == "7 Oct 2027"
     assert {f.label: f.value for f in page.facts}["Status"] == "Draft"
 
+    # day 1's title and overnight
+    plain(ItineraryState.open_day)(page, page.days[0].day_id)
+    assert page.day_open and page.day_form == {"title": "", "overnight": "", "notes": ""}
+    plain(ItineraryState.save_day)(page, {"title": "x" * 201, "overnight": "Goa"})
+    assert "title" in page.day_errors and page.day_open
+    result = plain(ItineraryState.save_day)(
+        page, {"title": "Arrive in Goa", "overnight": "Candolim"}
+    )
+    assert "Day 1, 5 Oct 2027 saved." in said(result) and not page.day_open
+    assert (page.days[0].title, page.days[0].overnight) == ("Arrive in Goa", "Candolim")
+
     # "Add service" on day 1: the agency's services by name, then a 2-night stay
     plain(ItineraryState.open_item)(page, page.days[0].day_id)
     label = service_label("Deluxe Sea View", "Sea Breeze Resort")

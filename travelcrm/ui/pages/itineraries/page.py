@@ -308,6 +308,15 @@ def _day(row: ObjectVar[DayRow]) -> rx.Component:
                 rx.cond(
                     editable,
                     row_button(
+                        "pencil",
+                        "Edit the day's title, overnight and notes",
+                        S.open_day(row.day_id),  # type: ignore[operator]
+                        "edit-day",
+                    ),
+                ),
+                rx.cond(
+                    editable,
+                    row_button(
                         "between-horizontal-start",
                         "Insert a day after this one (later days move a day on)",
                         S.insert_day(row.day_id),  # type: ignore[operator]
@@ -327,6 +336,7 @@ def _day(row: ObjectVar[DayRow]) -> rx.Component:
                 align="center",
                 width="100%",
             ),
+            rx.cond(row.notes != "", muted(row.notes, size="1", white_space="pre-wrap")),
             rx.cond(
                 row.services.length() > 0,
                 rx.vstack(rx.foreach(row.services, _item), spacing="0", width="100%"),
@@ -366,6 +376,33 @@ def _days() -> rx.Component:
                 "calendar-plus", "Add day", on_click=S.add_day, test_id="add-day", size="1"
             ),
         ),
+    )
+
+
+_day_field = partial(text_field, prefix="day", errors=S.day_errors, values=S.day_form, size="2")
+
+
+def _day_dialog() -> rx.Component:
+    return form_dialog(
+        rx.text.span("Edit ", S.day_label),
+        _day_field("Title", "title", "e.g. Arrive in Kochi, Backwaters"),
+        _day_field("Overnight in", "overnight", "The town or hotel the night is spent in"),
+        field(
+            "Notes",
+            rx.text_area(
+                id="day-notes",
+                name="notes",
+                default_value=S.day_form["notes"],
+                rows="3",
+                width="100%",
+            ),
+            error=S.day_errors.get("notes", ""),
+            html_for="day-notes",
+        ),
+        **dialog_of(S, "day", S.save_day),
+        test_id="day",
+        key=S.day_key,  # type: ignore[arg-type]
+        max_width="520px",
     )
 
 
@@ -683,6 +720,7 @@ def _itinerary() -> rx.Component:
         _days(),
         rx.cond(S.sheet_shown, _sheet(), _no_sheet()),
         _item_dialog(),
+        _day_dialog(),
         spacing="4",
         width="100%",
     )

@@ -82,6 +82,7 @@ class DayRow:
     date: str  # in the agency's locale
     title: str
     overnight: str
+    notes: str
     services: list[ItemRow]
 
 
@@ -254,6 +255,7 @@ def day_rows(shown: ItineraryPublic, sheet: PricingSheet | None) -> list[DayRow]
                 date=format_date(day.date),
                 title=day.title,
                 overnight=day.overnight or "",
+                notes=day.notes or "",
                 services=[
                     item_row(item, sheet, i == 0, i == len(items) - 1)
                     for i, item in enumerate(items)
@@ -320,6 +322,13 @@ class ItineraryState(RecordPage, rx.State):
     item_errors: dict[str, str] = {}
     service_options: list[ServiceOption] = []
     _service_ids: dict[str, str] = {}
+    # "Edit day"
+    day_open: bool = False
+    day_key: int = 0
+    day_label: str = ""
+    day_form: dict[str, str] = {}
+    day_errors: dict[str, str] = {}
+    _day_target: str = ""
     # confirmations
     freeze_open: bool = False
     unfreeze_open: bool = False
@@ -411,7 +420,7 @@ class ItineraryState(RecordPage, rx.State):
         if viewer is None:
             return self._signed_out()
         self.can_edit = can(viewer.context.role, Action.ITINERARIES_EDIT)
-        self.item_open = self.freeze_open = self.unfreeze_open = False
+        self.item_open = self.freeze_open = self.unfreeze_open = self.day_open = False
         page_id = self._page_arg("id")[:64]
         if page_id != self.itinerary_id:
             self.sheet_shown = False
@@ -456,6 +465,43 @@ class ItineraryState(RecordPage, rx.State):
                 session, ctx, itinerary_id=itinerary_id, data=DayIn(), position=at + 2
             ),
             done=f"Day {at + 2} added; the later days moved a day on.",
+        )
+
+    @event
+    def open_day(self, day_id: str) -> EventSpec | None:
+        day = self._day(day_id)
+        if day is None:
+            return rx.toast.error(NOT_LISTED)
+        self._day_target, self.day_label = day.day_id, f"{day.label}, {day.date}"
+        self.day_form = {"title": day.title, "overnight": day.overnight, "notes": day.notes}
+        self.day_errors = {}
+        self.day_key += 1
+        self.day_open = True
+        return None
+
+    @event
+    def set_day_open(self, value: bool) -> None:
+        self.day_open, self.day_errors = bool(value), {}
+
+    @event
+    def save_day(self, form: dict[str, Any]) -> EventSpec | None:
+        target = parse_id(self._day_target)
+        if target is None or self._day(self._day_target) is None:
+            self.day_open = False
+            return rx.toast.error(NOT_LISTED)
+        values: dict[str, Any] = {"title": str(form.get("title", "") or "").strip()}
+        for name in ("overnight", "notes"):
+            text = str(form.get(name, "") or "").strip()
+            values[name] = text or None
+        return self._submit(
+            DayIn,
+            values,
+            lambda session, ctx, itinerary_id, data: itineraries.update_day(
+                session, ctx, itinerary_id=itinerary_id, day_id=target, data=data
+            ),
+            done=f"{self.day_label} saved.",
+            errors="day_errors",
+            dialog="day_open",
         )
 
     def _day(self, day_id: str) -> DayRow | None:
