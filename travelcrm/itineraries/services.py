@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, update
+from sqlalchemy import bindparam, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
@@ -287,6 +287,18 @@ def list_itineraries(
     if query_id is not None:
         statement = statement.where(col(Itinerary.query_id) == query_id)
     return list(session.exec(statement).all())
+
+
+def day_counts(session: Session, itinerary_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:
+    """How many days each itinerary has (for lists showing their dates), in one query."""
+    if not itinerary_ids:
+        return {}
+    rows = session.exec(
+        select(col(ItineraryDay.itinerary_id), func.count())
+        .where(col(ItineraryDay.itinerary_id).in_(list(itinerary_ids)))
+        .group_by(col(ItineraryDay.itinerary_id))
+    ).all()
+    return {itinerary_id: int(count) for itinerary_id, count in rows}
 
 
 # ---- creating ------------------------------------------------------------------------------------

@@ -299,6 +299,15 @@ class ServicePublic(BaseModel):
     rate_line_count: int = 0
 
 
+class ServiceChoice(BaseModel):
+    """A service to pick by name (an itinerary's "Add service"): its name and its supplier's."""
+
+    id: uuid.UUID
+    name: str
+    supplier_name: str
+    kind: ServiceKind
+
+
 # ---- bank details -----------------------------------------------------------------------------
 
 

@@ -51,6 +51,7 @@ from travelcrm.suppliers.schemas import (
     ContactPublic,
     ContactUpdate,
     RateListSummary,
+    ServiceChoice,
     ServiceIn,
     ServicePublic,
     ServiceUpdate,
@@ -754,6 +755,34 @@ def list_services(
     )
     counts = _rate_line_counts(session, [s.id for s in services])
     return [service_public(s, counts.get(s.id, 0)) for s in services]
+
+
+def search_services(
+    session: Session, ctx: TenantContext, *, q: str = "", limit: int = 50
+) -> list[ServiceChoice]:
+    """The agency's active services of active suppliers whose name (or supplier's name)
+    contains `q`, by supplier then name: what an itinerary's "Add service" offers."""
+    require(ctx, Action.SUPPLIERS_VIEW)
+    svc, sup = SupplierService.__table__, Supplier.__table__  # type: ignore[attr-defined]
+    statement = (
+        sa_select(svc.c.id, svc.c.name, svc.c.kind, sup.c.name.label("supplier_name"))
+        .join_from(
+            svc, sup, and_(sup.c.tenant_id == svc.c.tenant_id, sup.c.id == svc.c.supplier_id)
+        )
+        .where(svc.c.is_active.is_(True), sup.c.status == SupplierStatus.ACTIVE.value)
+        .order_by(sup.c.name, svc.c.name)
+        .limit(max(1, min(limit, 200)))
+    )
+    text = q.strip()[:100].casefold()
+    if text:
+        pattern = f"%{text}%"
+        statement = statement.where(
+            or_(func.lower(svc.c.name).like(pattern), func.lower(sup.c.name).like(pattern))
+        )
+    return [
+        ServiceChoice(id=row.id, name=row.name, supplier_name=row.supplier_name, kind=row.kind)
+        for row in scoped_rows(session, statement)
+    ]
 
 
 def _service(session: Session, supplier_id: uuid.UUID, service_id: uuid.UUID) -> SupplierService:

@@ -29,6 +29,8 @@ QUERY_SETTINGS = "/queries/settings"
 QUERY = "/queries/[id]"
 CUSTOMERS = "/customers"
 CUSTOMER = "/customers/[id]"
+ITINERARIES = "/itineraries"
+ITINERARY = "/itineraries/[id]"
 LOGIN = "/login"
 AGENCY_LOGIN = "/t/[slug]/login"  # an agency's own sign-in page (or <slug>.BASE_DOMAIN/login)
 SIGNUP = "/signup"
@@ -104,6 +106,10 @@ def customer(customer_id: object) -> str:
     return CUSTOMER.replace("[id]", str(customer_id))
 
 
+def itinerary(itinerary_id: object) -> str:
+    return ITINERARY.replace("[id]", str(itinerary_id))
+
+
 def new_query_for(customer_id: object) -> str:
     """The new-query form with this customer already chosen."""
     return f"{QUERY_NEW}?customer={customer_id}"
@@ -122,6 +128,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Home", HOME, "layout-dashboard"),
     NavItem("Queries", QUERIES, "inbox", Action.QUERIES_VIEW),
     NavItem("Customers", CUSTOMERS, "contact", Action.CUSTOMERS_VIEW),
+    NavItem("Itineraries", ITINERARIES, "route", Action.ITINERARIES_VIEW),
     NavItem("Workload", QUERY_WORKLOAD, "chart-bar-big", Action.QUERIES_ASSIGN),
     NavItem("Suppliers", SUPPLIERS, "building-2", Action.SUPPLIERS_VIEW),
     NavItem("Rate lists", RATES, "tags", Action.RATES_VIEW),

@@ -10,10 +10,13 @@ import reflex as rx
 from reflex.vars import ObjectVar
 
 from travelcrm.ui import routes
-from travelcrm.ui.components.cards import back_link, facts, muted, section, side_by_side
+from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.cards import back_link, facts, muted, section, side_by_side, stacked
 from travelcrm.ui.components.dialogs import confirm_dialog
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import record_page
+from travelcrm.ui.pages.itineraries.list_page import status_chip
+from travelcrm.ui.pages.itineraries.list_state import ItineraryRow
 from travelcrm.ui.pages.queries.parts import (
     lost_dialog,
     priority_badge,
@@ -383,13 +386,64 @@ def _cancel_dialog() -> rx.Component:
     )
 
 
+# ---- itineraries -------------------------------------------------------------------------------
+
+
+def _trip(row: ObjectVar[ItineraryRow]) -> rx.Component:
+    return rx.hstack(
+        rx.link(
+            rx.text(row.reference, weight="bold", white_space="nowrap"),
+            href=row.href,
+            underline="hover",
+            data_testid="query-itinerary-link",
+        ),
+        rx.vstack(
+            rx.text(row.title, size="2"),
+            muted(row.dates, size="1"),
+            spacing="0",
+            align="start",
+            min_width="0",
+        ),
+        rx.spacer(),
+        status_chip(row.status, row.frozen),
+        align="center",
+        width="100%",
+        data_testid="query-itinerary",
+    )
+
+
+def _itineraries() -> rx.Component:
+    return section(
+        "Itineraries",
+        rx.cond(
+            S.itineraries.length() > 0,  # type: ignore[attr-defined]
+            rx.vstack(rx.foreach(S.itineraries, _trip), spacing="2", width="100%"),
+            muted("No itinerary for this query yet.", shade=10),
+        ),
+        action=rx.cond(
+            S.can_build,
+            action_button(
+                "route",
+                "Build itinerary",
+                on_click=S.build_itinerary,
+                test_id="build-itinerary",
+                size="1",
+            ),
+        ),
+    )
+
+
 # ---- the page ----------------------------------------------------------------------------------
 
 
 def _query() -> rx.Component:
     return rx.vstack(
         _header(),
-        side_by_side(_details(), _activity(), widths="2fr 3fr"),
+        side_by_side(
+            stacked(_details(), rx.cond(S.see_itineraries, _itineraries())),
+            _activity(),
+            widths="2fr 3fr",
+        ),
         _lost_dialog(),
         _cancel_dialog(),
         # the SLA clock is read again each minute while the page is open

@@ -22,6 +22,8 @@ from travelcrm.core.locale import datetime_text
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
+from travelcrm.itineraries import services as itineraries
+from travelcrm.itineraries.schemas import ItineraryCreate
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import OPEN_STATUSES, QueryStatus
 from travelcrm.queries.schemas import QueryPublic
@@ -33,6 +35,7 @@ from travelcrm.ui.components.money import format_money
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.customers.text import readable_phone
+from travelcrm.ui.pages.itineraries.list_state import ItineraryRow, itinerary_rows
 from travelcrm.ui.pages.queries.lost import AsksWhyLost
 from travelcrm.ui.pages.queries.text import (
     PRIORITY_LABELS,
@@ -167,6 +170,10 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
     details: list[Detail] = []
     notes: str = ""
     timeline: list[TimelineRow] = []
+    # the trips built for it
+    can_build: bool = False
+    see_itineraries: bool = False
+    itineraries: list[ItineraryRow] = []
     # reassign (managers)
     colleagues: list[Option] = []
     assignee_id: str = ""
@@ -226,6 +233,11 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
         self.timeline = [timeline_row(e, names, self._timezone) for e in events]
         self.colleagues = [Option(str(user_id), name) for user_id, name in people]
         self._people = timeline.mention_names(session)
+        self.itineraries = (
+            itinerary_rows(session, ctx, query_id=query.id)
+            if can(ctx.role, Action.ITINERARIES_VIEW)
+            else []
+        )
 
     def _clock(
         self, session: Session, ctx: TenantContext, public: QueryPublic, now: datetime | None = None
@@ -251,6 +263,8 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
         role = viewer.context.role
         self.can_edit = can(role, Action.QUERIES_EDIT)
         self.can_assign = can(role, Action.QUERIES_ASSIGN)
+        self.can_build = can(role, Action.ITINERARIES_EDIT)
+        self.see_itineraries = can(role, Action.ITINERARIES_VIEW)
         self.lost_open = self.cancel_open = False
         self._clear_note()
         self.note_error = ""
@@ -384,3 +398,22 @@ class QueryState(AsksWhyLost, RecordPage, rx.State):
         self.note_key += 1
         self.note_kind, self.note_body, self.counts_as_reply = "note", "", False
         self.mention_choices = []
+
+    # ---- itineraries ----------------------------------------------------------------------------
+
+    @event
+    def build_itinerary(self) -> EventSpec | list[EventSpec] | None:
+        """A new itinerary from this query (its travellers, dates and budget), opened."""
+        created, failed = self._on_record(
+            lambda session, ctx, query_id: (
+                itineraries.create_itinerary(
+                    session, ctx, data=ItineraryCreate(query_id=query_id)
+                ).id
+            )
+        )
+        if created is None:
+            return failed
+        return [
+            rx.toast.success("Itinerary built from the query."),
+            rx.redirect(routes.itinerary(created)),
+        ]

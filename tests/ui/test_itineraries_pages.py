@@ -1,0 +1,375 @@
+"""The itineraries pages' handlers called straight, as a websocket event would call them: the
+signed-out go to sign-in, another agency's itinerary is "not found" whatever its id, and the
+agent's path: a blank trip from the "New itinerary" dialog (every field's problem at once), a
+priced stay added from the agency's services, the sheet in its fixed columns, freeze (edits
+off, the date in words), unfreeze as the next version; a query's "Build itinerary"."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from typing import Any
+
+import pytest
+from reflex.istate.data import RouterData
+
+from tests.accounts.test_accounts import _verified
+from tests.queries.factories import trip
+from tests.rates.factories import make_contract
+from tests.ui.harness import said, signed_in_token, specs
+from travelcrm.accounts.services import SESSION_COOKIE
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import tenant_scope
+from travelcrm.itineraries import services as itineraries
+from travelcrm.itineraries.schemas import ItemIn, ItineraryCreate, Party
+from travelcrm.queries import services as queries
+from travelcrm.rates import availability
+from travelcrm.rates.schemas import RestrictionIn
+from travelcrm.suppliers import services as suppliers
+from travelcrm.ui.events import plain
+from travelcrm.ui.pages.itineraries.list_state import ItinerariesState
+from travelcrm.ui.pages.itineraries.state import ItineraryState, service_label
+from travelcrm.ui.pages.queries.state import QueryState
+
+pytestmark = pytest.mark.usefixtures("migrated_engine", "frozen_clock")
+
+OCT_5 = date(2027, 10, 5)  # the contract's peak season: a double room 9,000 net a night
+
+
+def _state(cls: type, token: str, path: str, params: dict[str, str] | None = None) -> Any:
+    state = cls(_reflex_internal_init=True)
+    route = path
+    for name, value in (params or {}).items():
+        route = route.replace(value, f"[{name}]")
+    state.router = RouterData.from_router_data(
+        {
+            "headers": {
+                "cookie": f"{SESSION_COOKIE}={token}" if token else "",
+                "origin": "http://x",
+            },
+            "pathname": route,
+            "asPath": path,
+            "query": params or {},
+        }
+    )
+    return state
+
+
+def _redirect(result: Any) -> str:
+    for spec in specs(result):
+        if spec.handler.fn.__qualname__ == "_redirect":
+            return str(spec.args[0][1]._var_value)
+    return ""
+
+
+def _agency() -> tuple[TenantContext, str]:
+    result = _verified()
+    return TenantContext(result.tenant.id, result.user.id, Role.OWNER), result.user.email
+
+
+def _trip(ctx: TenantContext, title: str = "Goa in October") -> uuid.UUID:
+    with tenant_scope(ctx) as session:
+        return itineraries.create_itinerary(
+            session,
+            ctx,
+            data=ItineraryCreate(title=title, start_date=OCT_5, days=3, party=Party(adults=2)),
+        ).id
+
+
+def _builder(token: str, itinerary_id: object) -> Any:
+    page = _state(ItineraryState, token, f"/itineraries/{itinerary_id}", {"id": str(itinerary_id)})
+    plain(ItineraryState.load)(page)
+    return page
+
+
+def test_signed_out_visitors_go_to_sign_in() -> None:
+    listing = _state(ItinerariesState, "", "/itineraries")
+    assert _redirect(plain(ItinerariesState.load)(listing)).startswith("/login")
+    some_id = str(uuid.uuid4())
+    page = _state(ItineraryState, "", f"/itineraries/{some_id}", {"id": some_id})
+    assert _redirect(plain(ItineraryState.load)(page)).startswith("/login")
+    assert not page.found and page.days == []
+
+
+def test_another_agencys_itinerary_is_not_found_and_nothing_of_it_shows() -> None:
+    _mine, my_email = _agency()
+    theirs, _ = _agency()
+    their_trip = _trip(theirs, "Zanzibar secret")
+    token = signed_in_token(my_email)
+
+    page = _builder(token, their_trip)
+    assert page.loaded and page.allowed and not page.found
+    assert (page.reference, page.title, page.days, page.sheet) == ("", "", [], [])
+    answers = [
+        said(plain(ItineraryState.price)(page)),
+        said(plain(ItineraryState.add_day)(page)),
+        said(plain(ItineraryState.freeze)(page)),
+        said(plain(ItineraryState.unfreeze)(page)),
+    ]
+    assert all("Itinerary not found." in a for a in answers), answers
+    assert "Zanzibar" not in repr(page.dict())
+
+    listing = _state(ItinerariesState, token, "/itineraries")
+    plain(ItinerariesState.load)(listing)
+    assert listing.rows == []
+    with tenant_scope(theirs) as session:
+        shown = itineraries.to_public(
+            session, itineraries.get_itinerary(session, theirs, itinerary_id=their_trip)
+        )
+    assert len(shown.days) == 3 and shown.status.value == "draft"
+
+
+def test_the_new_itinerary_dialog_says_every_problem_at_once_then_opens_the_trip() -> None:
+    _ctx, email = _agency()
+    token = signed_in_token(email)
+    listing = _state(ItinerariesState, token, "/itineraries")
+    plain(ItinerariesState.load)(listing)
+    assert listing.can_create and listing.rows == []
+
+    bad = {"title": " ", "start_date": "", "days": "0", "adults": "2", "child_ages": "8, ten"}
+    assert "need attention" in said(plain(ItinerariesState.create)(listing, bad))
+    assert set(listing.create_errors) == {"title", "start_date", "days", "child_ages"}
+
+    good = {
+        "title": "Kerala family week",
+        "start_date": "2027-10-05",
+        "days": "4",
+        "adults": "2",
+        "child_ages": "8",
+    }
+    result = plain(ItinerariesState.create)(listing, good)
+    assert listing.create_errors == {} and "Kerala family week created." in said(result)
+    href = _redirect(result)
+    assert href.startswith("/itineraries/")
+    plain(ItinerariesState.load)(listing)
+    (row,) = listing.rows
+    assert (row.title, row.travellers, row.status) == (
+        "Kerala family week",
+        "2 adults, 1 child (8)",
+        "Draft",
+    )
+    assert row.reference.startswith("IT-") and row.dates.startswith("5 Oct")
+    assert row.dates.endswith("8 Oct 2027")
+
+
+def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
+    contract = make_contract()
+    ctx = contract.ctx
+    with tenant_scope(ctx) as session:
+        from travelcrm.accounts.models import User
+
+        email = session.get(User, ctx.user_id).email  # type: ignore[union-attr]
+    trip_id = _trip(ctx)
+    token = signed_in_token(email)
+    page = _builder(token, trip_id)
+    assert page.found and page.can_edit and not page.frozen
+    assert [d.label for d in page.days] == ["Day 1", "Day 2", "Day 3"]
+    assert page.days[0].date == "5 Oct 2027" and page.days[2].date == "7 Oct 2027"
+    assert {f.label: f.value for f in page.facts}["Status"] == "Draft"
+
+    # day 1's title and overnight
+    plain(ItineraryState.open_day)(page, page.days[0].day_id)
+    assert page.day_open and page.day_form == {"title": "", "overnight": "", "notes": ""}
+    plain(ItineraryState.save_day)(page, {"title": "x" * 201, "overnight": "Goa"})
+    assert "title" in page.day_errors and page.day_open
+    result = plain(ItineraryState.save_day)(
+        page, {"title": "Arrive in Goa", "overnight": "Candolim"}
+    )
+    assert "Day 1, 5 Oct 2027 saved." in said(result) and not page.day_open
+    assert (page.days[0].title, page.days[0].overnight) == ("Arrive in Goa", "Candolim")
+
+    # "Add service" on day 1: the agency's services by name, then a 2-night stay
+    plain(ItineraryState.open_item)(page, page.days[0].day_id)
+    label = service_label("Deluxe Sea View", "Sea Breeze Resort")
+    assert page.item_open and label in [o.label for o in page.service_options]
+    assert str(contract.room_id) not in repr([o.label for o in page.service_options])
+    plain(ItineraryState.add_item)(page, {"service": "Nowhere Inn", "nights": "2"})
+    assert page.item_errors == {"service": "Pick a service from the list."} and page.item_open
+    result = plain(ItineraryState.add_item)(page, {"service": label, "nights": "2"})
+    assert "Added to Day 1" in said(result) and not page.item_open
+    (stay,) = page.days[0].services
+    assert (stay.kind, stay.nights, stay.problem) == ("Hotel stay", "2 nights", "Not priced yet")
+
+    # a flight by hand on day 3, then moved above nothing (it is alone) and a note above it
+    plain(ItineraryState.open_item)(page, page.days[2].day_id)
+    plain(ItineraryState.set_item_kind)(page, "flight")
+    plain(ItineraryState.add_item)(page, {"title": "Goa to Pune", "manual_net": "-5"})
+    assert "manual_net" in page.item_errors
+    plain(ItineraryState.add_item)(page, {"title": "Goa to Pune", "manual_net": "4500"})
+    assert [i.title for i in page.days[2].services] == ["Goa to Pune"]
+    plain(ItineraryState.open_item)(page, page.days[2].day_id)
+    plain(ItineraryState.set_item_kind)(page, "note")
+    plain(ItineraryState.add_item)(page, {"title": "Check out by 11"})
+    plain(ItineraryState.move_up)(page, page.days[2].services[1].item_id)
+    assert [i.title for i in page.days[2].services] == ["Check out by 11", "Goa to Pune"]
+
+    # Price: the sheet, day by day, then the total
+    assert "Priced" in said(plain(ItineraryState.price)(page))
+    tones = [r.tone for r in page.sheet]
+    assert tones == ["line", "day", "line", "day", "total"]
+    total = page.sheet[-1]
+    assert total.label == "Total" and total.net_sell == "₹22,500.00"  # 2 x 9,000 + 4,500
+    stay_line = page.sheet[0]
+    assert (stay_line.net, stay_line.fx, stay_line.net_sell) == ("₹18,000.00", "—", "₹18,000.00")
+    assert page.days[0].services[0].price == stay_line.gross
+    assert page.unpriced == [] and page.per_person != ""
+    assert {c.words for c in page.conflicts} <= {"Nothing planned", "Travellers without a bed"}
+    assert [row["type"] for row in page.chart] == ["Hotel stay", "Flight"]
+
+    # freeze: edits off, the day in words, the sheet kept
+    plain(ItineraryState.set_freeze_open)(page, True)
+    result = plain(ItineraryState.freeze)(page)
+    assert "Frozen for a quote" in said(result)
+    assert page.frozen and not page.freeze_open
+    assert page.frozen_text == "Frozen for a quote on 1 Mar 2027"  # the frozen clock's day
+    assert page.sheet[-1].net_sell == "₹22,500.00" and page.changes == []
+    assert {f.label: f.value for f in page.facts}["Status"] == "Frozen for quote"
+    assert "frozen" in said(plain(ItineraryState.add_day)(page)).lower()
+
+    # a stop-sale after the freeze: said, never applied
+    with tenant_scope(ctx) as session:
+        availability.add_restriction(
+            session,
+            ctx,
+            data=RestrictionIn(
+                supplier_id=contract.supplier_id,
+                kind="stop_sale",
+                starts_on=OCT_5,
+                ends_on=date(2027, 10, 6),
+            ),
+        )
+    page = _builder(token, trip_id)
+    assert page.frozen and page.sheet[-1].net_sell == "₹22,500.00"
+    (change,) = page.changes
+    assert (change.words, change.title) == ("No longer priced", stay.title)
+    assert "5 Oct 2027" in change.detail and "2027-10-05" not in change.detail
+
+    # unfreeze: the next version, editable again
+    assert "version 2" in said(plain(ItineraryState.unfreeze)(page))
+    assert not page.frozen and page.version == 2
+    plain(ItineraryState.remove_day)(page, page.days[1].day_id)
+    assert [d.date for d in page.days] == ["5 Oct 2027", "6 Oct 2027"]
+    assert [i.title for i in page.days[1].services] == ["Check out by 11", "Goa to Pune"]
+    assert "Day 2 added" in said(plain(ItineraryState.insert_day)(page, page.days[0].day_id))
+    assert [d.date for d in page.days] == ["5 Oct 2027", "6 Oct 2027", "7 Oct 2027"]
+    assert page.days[1].services == [] and len(page.days[2].services) == 2
+
+
+def test_a_stop_sale_is_said_in_words_on_the_item_and_in_the_sheet() -> None:
+    contract = make_contract()
+    ctx = contract.ctx
+    trip_id = _trip(ctx)
+    with tenant_scope(ctx) as session:
+        shown = itineraries.to_public(
+            session, itineraries.get_itinerary(session, ctx, itinerary_id=trip_id)
+        )
+        itineraries.add_item(
+            session,
+            ctx,
+            itinerary_id=trip_id,
+            day_id=shown.days[0].id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=2),
+        )
+        availability.add_restriction(
+            session,
+            ctx,
+            data=RestrictionIn(
+                supplier_id=contract.supplier_id,
+                service_id=contract.room_id,
+                kind="stop_sale",
+                starts_on=OCT_5,
+                ends_on=OCT_5,
+            ),
+        )
+        from travelcrm.accounts.models import User
+
+        email = session.get(User, ctx.user_id).email  # type: ignore[union-attr]
+    page = _builder(signed_in_token(email), trip_id)
+    plain(ItineraryState.price)(page)
+    (problem,) = page.unpriced
+    assert problem.words == "Stop-sale on these dates" and problem.detail == "5 Oct 2027"
+    assert page.days[0].services[0].problem == "Stop-sale on these dates"
+    assert "Stop-sale" in {c.words for c in page.conflicts}
+    assert "Every item needs a price" in said(plain(ItineraryState.freeze)(page))
+    assert not page.frozen
+
+
+def test_build_itinerary_on_a_query_opens_it_and_lists_it() -> None:
+    ctx, email = _agency()
+    with tenant_scope(ctx) as session:
+        query, _ = queries.create_query(
+            session, ctx, data=trip(start_date=OCT_5, end_date=date(2027, 10, 8))
+        )
+    token = signed_in_token(email)
+    page = _state(QueryState, token, f"/queries/{query.id}", {"id": str(query.id)})
+    plain(QueryState.load)(page)
+    assert page.found and page.can_build and page.itineraries == []
+    result = plain(QueryState.build_itinerary)(page)
+    href = _redirect(result)
+    assert href.startswith("/itineraries/")
+    plain(QueryState.load)(page)
+    (row,) = page.itineraries
+    assert (
+        row.href == href
+        and row.status == "Draft"
+        and row.dates == "5 Oct 2027 \N{EN DASH} 8 Oct 2027"
+    )
+
+
+def test_services_are_found_by_their_name_or_their_suppliers() -> None:
+    contract = make_contract()
+    ctx = contract.ctx
+    with tenant_scope(ctx) as session:
+        names = [s.name for s in suppliers.search_services(session, ctx, q="sea breeze")]
+        cruise = suppliers.search_services(session, ctx, q="CRUISE")
+    assert sorted(names) == ["Deluxe Sea View", "Dolphin cruise"]
+    assert [(s.name, s.supplier_name) for s in cruise] == [("Dolphin cruise", "Sea Breeze Resort")]
+
+
+def test_finance_sees_and_prices_a_trip_but_changes_nothing() -> None:
+    from sqlmodel import select
+
+    from tests.accounts.test_accounts import PASSWORD
+    from travelcrm.accounts import services as accounts
+    from travelcrm.db import system_scope
+    from travelcrm.itineraries.models import ItineraryItem
+
+    contract = make_contract()
+    ctx = contract.ctx
+    trip_id = _trip(ctx)
+    with tenant_scope(ctx) as session:
+        shown = itineraries.to_public(
+            session, itineraries.get_itinerary(session, ctx, itinerary_id=trip_id)
+        )
+        itineraries.add_item(
+            session,
+            ctx,
+            itinerary_id=trip_id,
+            day_id=shown.days[0].id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=2),
+        )
+    email = f"finance.{uuid.uuid4().hex[:6]}@example.com"
+    with system_scope() as session:
+        accounts.add_member(
+            session,
+            tenant_id=ctx.tenant_id,
+            email=email,
+            name="Farah Finance",
+            password=PASSWORD,
+            role=Role.FINANCE,
+            verified=True,
+        )
+    page = _builder(signed_in_token(email), trip_id)
+    assert page.found and not page.can_edit
+    plain(ItineraryState.price)(page)
+    assert page.sheet[-1].net_sell == "₹18,000.00"
+    assert page.days[0].services[0].price == page.sheet[0].gross
+    with tenant_scope(ctx) as session:  # priced for the page only: nothing kept
+        (item,) = session.exec(select(ItineraryItem)).all()
+        assert item.price is None and item.priced_at is None
+    before = [d.day_id for d in page.days]
+    assert "role" in said(plain(ItineraryState.add_day)(page)).lower()
+    assert "role" in said(plain(ItineraryState.open_item)(page, before[0])).lower()
+    plain(ItineraryState.freeze)(page)
+    assert [d.day_id for d in page.days] == before and not page.frozen
