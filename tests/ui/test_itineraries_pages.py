@@ -214,7 +214,7 @@ def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
     assert (stay_line.net, stay_line.fx, stay_line.net_sell) == ("₹18,000.00", "—", "₹18,000.00")
     assert page.days[0].services[0].price == stay_line.gross
     assert page.unpriced == [] and page.per_person != ""
-    assert {c.words for c in page.conflicts} <= {"Nothing planned", "Travellers without a bed"}
+    assert {c.words for c in page.conflicts} <= {"Empty day", "Travellers without a bed"}
     assert [row["type"] for row in page.chart] == ["Hotel stay", "Flight"]
 
     # freeze: edits off, the day in words, the sheet kept

@@ -250,8 +250,24 @@ def choice_select(
             # the whole name selected on entry: the first key typed starts a new search
             on_focus=rx.call_script("document.activeElement?.select?.()"),
             style=style,
-            data_testid=f"choice-{name}",
+            data_testid=props.pop("data_testid", f"choice-{name}"),
             **props,
         ),
         rx.el.datalist(*[rx.el.option(value=label) for _code, label in choices], id=options),
+    )
+
+
+def short_select(
+    name: str, choices: list[tuple[str, str]], *, value: Any, on_change: Any, **props: Any
+) -> rx.Component:
+    """A choice among a few entries (kinds, statuses) shown by their words: the browser's own
+    select, which posts the code. For long lists (countries, currencies) use `choice_select`."""
+    return rx.el.select(
+        *[rx.el.option(label, value=code) for code, label in choices],
+        id=name,
+        name=name,
+        value=value,
+        on_change=on_change,
+        style={**SELECT_STYLE, **props.pop("style", {})},
+        **props,
     )

@@ -17,7 +17,13 @@ from travelcrm.ui.components.actions import action_button, dialog_of, row_button
 from travelcrm.ui.components.cards import back_link, muted, section, titled_card
 from travelcrm.ui.components.charts import bar_chart
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
-from travelcrm.ui.components.fields import choice_select, field, field_row, text_field
+from travelcrm.ui.components.fields import (
+    choice_select,
+    field,
+    field_row,
+    short_select,
+    text_field,
+)
 from travelcrm.ui.components.tables import empty_state, record_page
 from travelcrm.ui.pages.itineraries.list_page import status_chip
 from travelcrm.ui.pages.itineraries.state import (
@@ -422,7 +428,7 @@ def _item_dialog() -> rx.Component:
         rx.text.span("Add a service to ", S.item_day_label),
         field(
             "Kind of service",
-            choice_select(
+            short_select(
                 "item-kind",
                 KIND_CHOICES,
                 value=S.item_kind,

@@ -49,7 +49,7 @@ CONFLICT_WORDS: dict[str, str] = {
     "stop_sale": "Stop-sale",
     "blackout": "Blackout",
     "allotment_exhausted": "No rooms left",
-    "empty_day": "Nothing planned",
+    "empty_day": "Empty day",
     "no_bed": "Travellers without a bed",
 }
 
