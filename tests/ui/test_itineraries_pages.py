@@ -212,6 +212,7 @@ def test_an_agent_adds_a_priced_stay_prices_freezes_and_unfreezes() -> None:
     assert total.label == "Total" and total.net_sell == "₹22,500.00"  # 2 x 9,000 + 4,500
     stay_line = page.sheet[0]
     assert (stay_line.net, stay_line.fx, stay_line.net_sell) == ("₹18,000.00", "—", "₹18,000.00")
+    assert stay_line.detail == "Hotel stay, The rate list's sell price"  # what priced it
     assert page.days[0].services[0].price == stay_line.gross
     assert page.unpriced == [] and page.per_person != ""
     assert {c.words for c in page.conflicts} <= {"Empty day", "Travellers without a bed"}

@@ -173,6 +173,8 @@ def sheet_rows(sheet: PricingSheet, dates: dict[int, date]) -> list[SheetRow]:
                 notes.append("estimate from last season")
             if line.overridden:
                 notes.append("price locked")
+            elif line.rules:  # which markup priced it, in the agency's own words
+                notes.append(" + ".join(line.rules))
             rows.append(
                 SheetRow(
                     tone="line",
