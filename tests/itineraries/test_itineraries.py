@@ -377,3 +377,56 @@ def test_a_group_sees_its_price_per_person_at_each_group_size(contract: Contract
     assert sheet.total.gross == D("35200.00") and sheet.per_person == D("2346.67")
     # 4 pay the 1-4 break; 10 the 5-20 one; 21 has no price (the list stops at 20): left out
     assert sheet.per_group_size == {"4": D("2500.00"), "10": D("2200.00")}
+
+
+def test_a_frozen_price_bought_abroad_shows_its_margin_at_risk(family) -> None:
+    contract, itinerary_id = family
+    ctx = contract.ctx
+    _add(
+        ctx,
+        itinerary_id,
+        1,
+        kind="other",
+        title="Dubai add-on",
+        manual_net="1000",
+        manual_currency="AED",
+    )
+    with tenant_scope(ctx) as session:
+        session.add(
+            FxRate(
+                tenant_id=ctx.tenant_id,
+                base="AED",
+                quote="INR",
+                valid_on=date(2027, 2, 1),
+                rate=D("22.85"),
+            )
+        )
+    with tenant_scope(ctx) as session:
+        version = itineraries.get_itinerary(session, ctx, itinerary_id=itinerary_id).row_version
+        itineraries.freeze(session, ctx, itinerary_id=itinerary_id, row_version=version, on=ON)
+    with tenant_scope(ctx) as session:  # inside the 2 % buffer: nothing at risk
+        session.add(
+            FxRate(
+                tenant_id=ctx.tenant_id,
+                base="AED",
+                quote="INR",
+                valid_on=date(2027, 2, 20),
+                rate=D("23.2"),
+            )
+        )
+    with tenant_scope(ctx) as session:
+        assert itineraries.rates_since_frozen(session, ctx, itinerary_id=itinerary_id).fx == []
+        session.add(
+            FxRate(
+                tenant_id=ctx.tenant_id,
+                base="AED",
+                quote="INR",
+                valid_on=date(2027, 2, 25),
+                rate=D("23.5"),
+            )
+        )
+    with tenant_scope(ctx) as session:
+        since = itineraries.rates_since_frozen(session, ctx, itinerary_id=itinerary_id)
+    # 1,000 AED cost 23,500.00 today against 23,307.00 priced (22.85 + 2 %)
+    (risk,) = since.fx
+    assert since.changed and (risk.buy, risk.at_risk) == ("AED", D("193.00"))

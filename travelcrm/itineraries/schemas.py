@@ -407,11 +407,25 @@ class LineChange(BaseModel):
     frozen_net: Decimal | None
     current_net: Decimal | None
     detail: str
+    currency: str = ""  # the rate list's (buying) currency of both nets
+
+
+class FxRisk(BaseModel):
+    """A buying currency whose rate today is past the buffer the frozen price was made with:
+    what the agency would lose of its margin paying the supplier at today's rate."""
+
+    buy: str
+    sell: str
+    frozen_rate: Decimal
+    buffer_pct: Decimal
+    today_rate: Decimal
+    at_risk: Decimal
 
 
 class RatesSinceFrozen(BaseModel):
     changed: bool
     lines: list[LineChange]
+    fx: list[FxRisk] = Field(default_factory=list)
 
 
 class ItineraryPatch(ItineraryUpdate):

@@ -51,6 +51,7 @@ from travelcrm.itineraries.schemas import (
     CopyIn,
     DayIn,
     DayPublic,
+    FxRisk,
     ItemIn,
     ItemPublic,
     ItineraryCreate,
@@ -1582,6 +1583,7 @@ def rates_since_frozen(
                     frozen_net=was,
                     current_net=None,
                     detail=problem,
+                    currency=price["currency"],
                 )
             )
         elif now_net != was:
@@ -1592,9 +1594,39 @@ def rates_since_frozen(
                     frozen_net=was,
                     current_net=now_net,
                     detail=f"{now_net - was:+} {price['currency']}",
+                    currency=price["currency"],
                 )
             )
-    return RatesSinceFrozen(changed=bool(changes), lines=changes)
+    risks = _fx_risks(session, ctx, frozen.payload)
+    return RatesSinceFrozen(changed=bool(changes or risks), lines=changes, fx=risks)
+
+
+def _fx_risks(session: Session, ctx: TenantContext, payload: dict[str, Any]) -> list[FxRisk]:
+    """Each buying currency of the frozen version whose rate today is past its buffer."""
+    prices: Any = payload["prices"]
+    rates: Any = payload.get("fx", {})
+    today_day = pricing_day(session, ctx)
+    out: list[FxRisk] = []
+    for pair, used in sorted(rates.items()):
+        buy, sell = pair.split("/")
+        found = fx_rate(session, buy=buy, sell=sell, on=today_day)
+        if found is None:
+            continue
+        net = sum((Decimal(p["net"]) for p in prices.values() if p["currency"] == buy), Decimal(0))
+        fx = maths.Fx(buy, sell, Decimal(used["rate"]), Decimal(used["buffer_pct"]))
+        at_risk = maths.margin_at_risk(net, fx, found[0])
+        if at_risk > 0:
+            out.append(
+                FxRisk(
+                    buy=buy,
+                    sell=sell,
+                    frozen_rate=fx.rate,
+                    buffer_pct=fx.buffer_pct,
+                    today_rate=found[0],
+                    at_risk=at_risk,
+                )
+            )
+    return out
 
 
 def verify(session: Session, ctx: TenantContext, *, itinerary_id: uuid.UUID, version: int) -> bool:

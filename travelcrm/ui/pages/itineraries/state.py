@@ -21,6 +21,7 @@ from reflex.event import EventSpec
 
 from travelcrm.core.clock import to_local
 from travelcrm.core.errors import ValidationFailedError
+from travelcrm.core.locale import currency_label
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -383,14 +384,25 @@ class ItineraryState(RecordPage, rx.State):
             if line.current_net is None:
                 out.append(Problem(line.title, "No longer priced", readable_dates(line.detail)))
             else:
-                was = format_money(line.frozen_net, self.currency) if line.frozen_net else ""
+                cur = line.currency or self.currency
+                was = format_money(line.frozen_net, cur) if line.frozen_net else ""
                 out.append(
                     Problem(
                         line.title,
                         "Rate changed",
-                        f"Net was {was}, now {format_money(line.current_net, self.currency)}",
+                        f"Net was {was}, now {format_money(line.current_net, cur)}",
                     )
                 )
+        out.extend(
+            Problem(
+                f"{currency_label(risk.buy)} to {currency_label(risk.sell)}",
+                "Exchange rate moved past the buffer",
+                f"Now {risk.today_rate.normalize():f}, priced at "
+                f"{risk.frozen_rate.normalize():f} + {risk.buffer_pct.normalize():f} %: "
+                f"{format_money(risk.at_risk, risk.sell)} of the margin at risk",
+            )
+            for risk in found.fx
+        )
         return out
 
     def _show_sheet(self, sheet: PricingSheet | None, dates: dict[int, date]) -> None:
