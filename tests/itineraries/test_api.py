@@ -79,6 +79,7 @@ def test_build_price_freeze_and_read_the_snapshot(alpha: ApiAgency) -> None:
     assert client.get(f"/api/itineraries/{shown['id']}/rates-since-frozen").json()["data"] == {
         "changed": False,
         "lines": [],
+        "fx": [],
     }
 
 
