@@ -132,6 +132,14 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     shot(page, "itinerary-sheet-phone")
     page.set_viewport_size({"width": 1440, "height": 900})
 
+    # price options: the stay's sell price locked by hand, said on its line and in the total
+    item.get_by_test_id("item-options").click()
+    page.locator("#options-sell_override").fill("22,500")
+    page.get_by_test_id("save-options").click()
+    _toast(page, "price options saved")
+    expect(total).to_contain_text("22,500.00")
+    expect(page.get_by_test_id("pricing-sheet")).to_contain_text("price locked")
+
     # freeze for a quote: said in words, edits off
     page.get_by_test_id("freeze").click()
     page.get_by_test_id("freeze-action").click()

@@ -374,3 +374,46 @@ def test_finance_sees_and_prices_a_trip_but_changes_nothing() -> None:
     assert "role" in said(plain(ItineraryState.open_item)(page, before[0])).lower()
     plain(ItineraryState.freeze)(page)
     assert [d.day_id for d in page.days] == before and not page.frozen
+
+
+def test_price_options_lock_a_price_mark_an_estimate_or_make_a_service_optional() -> None:
+    contract = make_contract()
+    ctx = contract.ctx
+    trip_id = _trip(ctx)
+    with tenant_scope(ctx) as session:
+        shown = itineraries.to_public(
+            session, itineraries.get_itinerary(session, ctx, itinerary_id=trip_id)
+        )
+        item = itineraries.add_item(
+            session,
+            ctx,
+            itinerary_id=trip_id,
+            day_id=shown.days[0].id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=2),
+        )
+        item_id = str(item.id)
+        from travelcrm.accounts.models import User
+
+        email = session.get(User, ctx.user_id).email  # type: ignore[union-attr]
+    page = _builder(signed_in_token(email), trip_id)
+    plain(ItineraryState.price)(page)
+    assert page.sheet[-1].gross == "₹21,600.00"  # the contract's sell: 2 x 10,800
+    plain(ItineraryState.open_options)(page, item_id)
+    assert page.options_open and page.options_form["sell_override"] == ""
+    # both locks at once: said at the field, nothing saved
+    result = plain(ItineraryState.save_options)(
+        page, {"sell_override": "25,000", "margin_override_pct": "12"}
+    )
+    assert "margin_override_pct" in page.options_errors and page.options_open
+    assert page.sheet[-1].gross == "₹21,600.00"
+    # the sell price locked: kept in the sheet, and said so on its line
+    result = plain(ItineraryState.save_options)(page, {"sell_override": "25,000", "optional": ""})
+    assert "price options saved" in said(result) and not page.options_open
+    assert page.sheet[-1].gross == "₹25,000.00" and "price locked" in page.sheet[0].detail
+    plain(ItineraryState.open_options)(page, item_id)
+    assert page.options_form["sell_override"] == "25000"
+    # unlocked and optional: shown, not in the total
+    plain(ItineraryState.save_options)(page, {"sell_override": "", "optional": "on"})
+    assert "not in the total" in page.sheet[0].detail
+    assert page.sheet[-1].gross == "₹0.00"
+    assert "That service is no longer" in said(plain(ItineraryState.open_options)(page, "x"))

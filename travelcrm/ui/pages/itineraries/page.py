@@ -264,6 +264,12 @@ def _item(row: ObjectVar[ItemRow]) -> rx.Component:
                     disabled=row.last,
                 ),
                 row_button(
+                    "sliders-horizontal",
+                    "Price options",
+                    S.open_options(row.item_id),  # type: ignore[operator]
+                    "item-options",
+                ),
+                row_button(
                     "trash-2",
                     "Remove",
                     S.remove_item(row.item_id),  # type: ignore[operator]
@@ -408,6 +414,54 @@ def _day_dialog() -> rx.Component:
         **dialog_of(S, "day", S.save_day),
         test_id="day",
         key=S.day_key,  # type: ignore[arg-type]
+        max_width="520px",
+    )
+
+
+# ---- a service's price options ------------------------------------------------------------------
+
+
+_options_field = partial(
+    text_field, prefix="options", errors=S.options_errors, values=S.options_form, size="2"
+)
+
+
+def _check(label: str, name: str) -> rx.Component:
+    return rx.el.label(
+        rx.el.input(
+            type="checkbox",
+            name=name,
+            id=f"options-{name}",
+            default_checked=S.options_form[name] == "on",
+            data_testid=f"options-{name}",
+        ),
+        rx.text(label, size="2"),
+        display="flex",
+        gap="8px",
+        align_items="center",
+    )
+
+
+def _options_dialog() -> rx.Component:
+    return form_dialog(
+        rx.text.span("Price options: ", S.options_title),
+        _options_field(
+            "Lock the sell price at",
+            "sell_override",
+            "The gross the customer pays for this service; empty: priced from the rates",
+            inputmode="decimal",
+        ),
+        _options_field(
+            "Or lock the margin at (%)",
+            "margin_override_pct",
+            "Of the agency's price; kept whatever the nights or rates become",
+            inputmode="decimal",
+        ),
+        _check("Price from last season's rate when this season has none (an estimate)", "estimate"),
+        _check("Optional: shown to the customer, not in the total", "optional"),
+        **dialog_of(S, "options", S.save_options),
+        test_id="options",
+        key=S.options_key,  # type: ignore[arg-type]
         max_width="520px",
     )
 
@@ -727,6 +781,7 @@ def _itinerary() -> rx.Component:
         rx.cond(S.sheet_shown, _sheet(), _no_sheet()),
         _item_dialog(),
         _day_dialog(),
+        _options_dialog(),
         spacing="4",
         width="100%",
     )

@@ -21,7 +21,7 @@ from reflex.event import EventSpec
 
 from travelcrm.core.clock import to_local
 from travelcrm.core.errors import ValidationFailedError
-from travelcrm.core.locale import currency_label
+from travelcrm.core.locale import currency_label, decimal_comma
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -36,6 +36,7 @@ from travelcrm.itineraries.schemas import (
     RatesSinceFrozen,
     TotalsOut,
 )
+from travelcrm.rates import parsers
 from travelcrm.suppliers import services as suppliers
 from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_date, format_money, format_range
@@ -268,6 +269,26 @@ def day_rows(shown: ItineraryPublic, sheet: PricingSheet | None) -> list[DayRow]
     return rows
 
 
+def number_text(value: Any) -> str:
+    """A stored amount as a person would type it again: "25000.0000" -> "25000"."""
+    if value in (None, ""):
+        return ""
+    return format(Decimal(str(value)).normalize(), "f")
+
+
+def decimal_text(value: Any) -> str | None:
+    """A typed amount or percentage as the agency writes numbers ("32,000", "12,5 %" with a
+    decimal comma) as plain decimal text; None when empty; as typed when it is no number (the
+    form then says so at its field)."""
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        return str(parsers.parse_percent(text, decimal_comma=decimal_comma()))
+    except ValueError:
+        return text
+
+
 def item_input(
     form: dict[str, Any], kind: str, currency: str, service_id: uuid.UUID | None
 ) -> dict[str, Any]:
@@ -332,6 +353,14 @@ class ItineraryState(RecordPage, rx.State):
     day_form: dict[str, str] = {}
     day_errors: dict[str, str] = {}
     _day_target: str = ""
+    # "Price options" of one service: estimate, a locked price or margin, optional
+    options_open: bool = False
+    options_key: int = 0
+    options_title: str = ""
+    options_form: dict[str, str] = {}
+    options_errors: dict[str, str] = {}
+    _options_target: str = ""
+    _items_read: dict[str, dict[str, Any]] = {}
     # confirmations
     freeze_open: bool = False
     unfreeze_open: bool = False
@@ -359,6 +388,12 @@ class ItineraryState(RecordPage, rx.State):
             sheet = itineraries.calculate_price(
                 session, ctx, itinerary_id=itinerary.id, dry_run=not self.can_edit
             )
+        self._items_read = {
+            str(item.id): item.model_dump(
+                mode="json", exclude={"id", "day_id", "position", "problem"}
+            )
+            for item in shown.items
+        }
         self.reference, self.title = shown.reference, shown.title
         self.version, self.row_version = shown.version, shown.row_version
         self.currency = shown.sell_currency
@@ -647,6 +682,56 @@ class ItineraryState(RecordPage, rx.State):
             errors["manual_net"] = errors.pop("manual_currency")
         self.item_errors = errors
         return result
+
+    # ---- a service's price options --------------------------------------------------------------
+
+    @event
+    def open_options(self, item_id: str) -> EventSpec | None:
+        item = self._items_read.get(item_id)
+        if item is None:
+            return rx.toast.error("That service is no longer on the itinerary.")
+        self._options_target, self.options_title = item_id, str(item["title"])
+        self.options_form = {
+            "estimate": "on" if item["estimate"] else "",
+            "optional": "on" if item["optional"] else "",
+            "sell_override": number_text(item["sell_override"]),
+            "margin_override_pct": number_text(item["margin_override_pct"]),
+        }
+        self.options_errors = {}
+        self.options_key += 1
+        self.options_open = True
+        return None
+
+    @event
+    def set_options_open(self, value: bool) -> None:
+        self.options_open, self.options_errors = bool(value), {}
+
+    @event
+    def save_options(self, form: dict[str, Any]) -> EventSpec | None:
+        item = self._items_read.get(self._options_target)
+        target = parse_id(self._options_target)
+        if item is None or target is None:
+            self.options_open = False
+            return rx.toast.error("That service is no longer on the itinerary.")
+        values = {
+            **item,
+            "estimate": bool(form.get("estimate")),
+            "optional": bool(form.get("optional")),
+            # an empty box unlocks: naming the field is what changes a lock
+            "sell_override": decimal_text(form.get("sell_override")),
+            "margin_override_pct": decimal_text(form.get("margin_override_pct")),
+        }
+        self.options_form = {k: str(form.get(k, "") or "") for k in self.options_form}
+        return self._submit(
+            ItemIn,
+            values,
+            lambda session, ctx, itinerary_id, data: itineraries.update_item(
+                session, ctx, itinerary_id=itinerary_id, item_id=target, data=data
+            ),
+            done=f"{self.options_title}: price options saved.",
+            errors="options_errors",
+            dialog="options_open",
+        )
 
     # ---- freezing -------------------------------------------------------------------------------
 
