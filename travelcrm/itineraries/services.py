@@ -327,7 +327,8 @@ def create_itinerary(session: Session, ctx: TenantContext, *, data: ItineraryCre
     destination = data.destination
     query = None
     if data.query_id is not None:
-        query = queries.get_query(session, ctx, query_id=data.query_id)
+        # held: two itineraries made at once for one query cannot both be its first
+        query = queries.hold_query(session, ctx, query_id=data.query_id)
         start = start or query.start_date
         if days is None and query.nights:
             days = query.nights + 1
@@ -400,6 +401,7 @@ def mark_primary(session: Session, ctx: TenantContext, *, itinerary_id: uuid.UUI
     itinerary = _itinerary(session, itinerary_id)
     if itinerary.query_id is None:
         raise ConflictError("Only an itinerary made for a query can be its one to quote.")
+    queries.hold_query(session, ctx, query_id=itinerary.query_id)  # one switch at a time
     _clear_primary(session, itinerary.query_id)
     session.flush()
     itinerary.is_primary = True

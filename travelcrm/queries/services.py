@@ -40,7 +40,7 @@ from travelcrm.core.versions import advance_version
 from travelcrm.customers import services as customers
 from travelcrm.customers.models import Customer
 from travelcrm.customers.schemas import CustomerCreate
-from travelcrm.db import scoped_connection, scoped_rows, session_scope, tenant_scope
+from travelcrm.db import hold_row, scoped_connection, scoped_rows, session_scope, tenant_scope
 from travelcrm.mail.services import Mail, queue_email, queue_emails
 from travelcrm.queries import machine
 from travelcrm.queries.inbound import (
@@ -534,6 +534,15 @@ def get_query(session: Session, ctx: TenantContext, *, query_id: uuid.UUID) -> Q
     query = session.exec(select(Query).where(col(Query.id) == query_id)).first()
     if query is None or not _visible(session, ctx, query):
         raise NotFoundError("Query not found.")
+    return query
+
+
+def hold_query(session: Session, ctx: TenantContext, *, query_id: uuid.UUID) -> Query:
+    """The query (as `get_query`), held for the rest of the unit of work: of two changes that
+    depend on what hangs off it ("the first itinerary is the one to quote"), the second waits
+    for the first and then sees it."""
+    query = get_query(session, ctx, query_id=query_id)
+    hold_row(session, Query, query.id)
     return query
 
 
