@@ -18,6 +18,8 @@ SALES_WORK = {
     Action.QUERIES_EDIT,
     Action.ITINERARIES_VIEW,
     Action.ITINERARIES_EDIT,
+    Action.QUOTES_VIEW,
+    Action.QUOTES_EDIT,
 }
 EXPECTED_EXTRA = {
     Role.MANAGER: {
@@ -45,6 +47,7 @@ EXPECTED_EXTRA = {
         Action.SUPPLIER_BANK_VIEW,
         Action.RATES_VIEW,
         Action.ITINERARIES_VIEW,
+        Action.QUOTES_VIEW,
     },
 }
 BASICS = {Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN}

@@ -53,6 +53,8 @@ class Action(StrEnum):
     ITINERARIES_VIEW = "itineraries.view"  # trips and their pricing sheets
     ITINERARIES_EDIT = "itineraries.edit"  # build, price, freeze and copy trips
     PRICING_SETTINGS = "pricing.settings"  # markup rules, the tax table, FX rates, rounding
+    QUOTES_VIEW = "quotes.view"  # quotes and their versions
+    QUOTES_EDIT = "quotes.edit"  # make, change drafts, send, revise, record the answer
 
 
 _STAFF_BASICS = frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN})
@@ -64,10 +66,18 @@ _SALES_WORK = frozenset(
         Action.QUERIES_EDIT,
         Action.ITINERARIES_VIEW,
         Action.ITINERARIES_EDIT,
+        Action.QUOTES_VIEW,
+        Action.QUOTES_EDIT,
     }
 )
 _SALES_READ = frozenset(
-    {Action.CUSTOMERS_VIEW, Action.QUERIES_VIEW, Action.QUERIES_VIEW_ALL, Action.ITINERARIES_VIEW}
+    {
+        Action.CUSTOMERS_VIEW,
+        Action.QUERIES_VIEW,
+        Action.QUERIES_VIEW_ALL,
+        Action.ITINERARIES_VIEW,
+        Action.QUOTES_VIEW,
+    }
 )
 _RATES_WORK = frozenset(
     {Action.SUPPLIERS_VIEW, Action.SUPPLIERS_EDIT, Action.RATES_VIEW, Action.RATES_EDIT}

@@ -172,6 +172,8 @@ ACTION_WORDS: dict[Action, str] = {
     Action.ITINERARIES_VIEW: "See trips and their prices",
     Action.ITINERARIES_EDIT: "Build, price and freeze trips",
     Action.PRICING_SETTINGS: "Markups, taxes and exchange rates",
+    Action.QUOTES_VIEW: "See quotes and their versions",
+    Action.QUOTES_EDIT: "Make, send and revise quotes",
 }
 STAFF = [role for role in Role if role is not Role.CUSTOMER]
 EVERYONE = frozenset.intersection(*(PERMISSIONS[role] for role in STAFF))
