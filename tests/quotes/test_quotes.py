@@ -12,6 +12,7 @@ from decimal import Decimal as D
 
 import pytest
 
+from tasks.quotes import quotes_expire
 from tests.quotes.factories import (
     add_items,
     freeze,
@@ -337,7 +338,7 @@ def test_the_expiry_job_expires_past_validity_and_tells_the_agent(frozen_clock) 
     with tenant_scope(ctx) as session:
         assert quotes.expire_due(session, ctx) == 0  # still valid today
     frozen_clock.advance(timedelta(days=4))
-    done = quotes.sweep()
+    done = quotes_expire.call_local()  # the hourly job, as the worker runs it
     assert done["expired"] >= 1
     assert shown(ctx, waiting).state is QuoteState.EXPIRED
     assert shown(ctx, later).state is QuoteState.SENT
