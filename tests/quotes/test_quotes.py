@@ -315,7 +315,7 @@ def test_revise_supersedes_and_compares_side_by_side() -> None:
     assert (compared.before.version, compared.after.version) == (2, 3)
     what = {(c.what, c.label): (c.before, c.after) for c in compared.changes}
     assert what[("line", "Day 1: Sea Breeze Resort, 2 nights (3)")] == (None, "6000.00")
-    assert what[("total", "Total")] == ("54500.0000", "60500.0000")
+    assert what[("total", "Total")] == ("54500.00", "60500.00")
     assert what[("terms", "Terms")] == ("", "New terms")
     assert ("schedule", "Payment schedule") in what
     assert not any(

@@ -28,6 +28,7 @@ from travelcrm.itineraries.api import pricing_router
 from travelcrm.itineraries.api import router as itineraries_router
 from travelcrm.queries.api import public_router as enquiries_router
 from travelcrm.queries.api import router as queries_router
+from travelcrm.quotes.api import router as quotes_router
 from travelcrm.rates.api import router as rates_router
 from travelcrm.ratesheets.api import router as ratesheets_router
 from travelcrm.settings import get_settings
@@ -74,6 +75,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     enquiries_router,
     itineraries_router,
     pricing_router,
+    quotes_router,
 )
 
 

@@ -225,13 +225,13 @@ def to_public(quote: Quote) -> QuotePublic:
         paying_pax=quote.paying_pax,
         groups=groups_of(quote),
         taxes=[QuoteTax.model_validate(t) for t in quote.taxes],
-        subtotal=quote.subtotal,
-        rounding=quote.rounding,
-        tax_total=quote.tax_total,
-        total=quote.total,
-        per_person=quote.per_person,
+        subtotal=round_money(quote.subtotal, quote.currency),
+        rounding=round_money(quote.rounding, quote.currency),
+        tax_total=round_money(quote.tax_total, quote.currency),
+        total=round_money(quote.total, quote.currency),
+        per_person=round_money(quote.per_person, quote.currency),
         deposit_kind=schedule.DepositKind(quote.deposit_kind),
-        deposit_value=quote.deposit_value,
+        deposit_value=round_money(quote.deposit_value, quote.currency),
         balance_days_before=quote.balance_days_before,
         instalments=quote.instalments,
         schedule=[Payment.model_validate(p) for p in quote.schedule],
@@ -259,7 +259,7 @@ def list_item(quote: Quote) -> QuoteListItem:
         query_id=quote.query_id,
         customer_name=quote.customer_name,
         currency=quote.currency,
-        total=quote.total,
+        total=round_money(quote.total, quote.currency),
         valid_until=quote.valid_until,
         created_at=quote.created_at,
     )
@@ -334,7 +334,7 @@ def agency_today(session: Session, ctx: TenantContext) -> date:
 def _policy(quote: Quote) -> schedule.Policy:
     return schedule.Policy(
         deposit_kind=schedule.DepositKind(quote.deposit_kind),
-        deposit_value=quote.deposit_value,
+        deposit_value=round_money(quote.deposit_value, quote.currency),
         balance_days_before=quote.balance_days_before,
         instalments=quote.instalments,
     )
@@ -895,7 +895,9 @@ def revise_quote(
 # ---- comparing -----------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, currency: str) -> str | None:
+    if isinstance(value, Decimal):
+        return str(round_money(value, currency))
     return None if value is None else str(value)
 
 
@@ -958,8 +960,8 @@ def compare(
                     what="total",
                     key=name,
                     label=label,
-                    before=_text(getattr(before, name)),
-                    after=_text(getattr(after, name)),
+                    before=_text(getattr(before, name), before.currency),
+                    after=_text(getattr(after, name), after.currency),
                 )
             )
     if before.valid_until != after.valid_until:
