@@ -22,16 +22,16 @@ from travelcrm.quotes.schemas import (
     QuoteCreate,
     QuoteListItem,
     QuotePatch,
-    QuotePublic,
+    QuoteRowVersionIn,
     QuoteUpdate,
+    QuoteVersionPublic,
     ReviseIn,
-    VersionIn,
 )
 
 router = APIRouter(prefix="/api/quotes", tags=["quotes"])
 
 
-def _shown(session: Any, identity: Any, quote_id: uuid.UUID) -> QuotePublic:
+def _shown(session: Any, identity: Any, quote_id: uuid.UUID) -> QuoteVersionPublic:
     return services.to_public(services.get_quote(session, identity.context, quote_id=quote_id))
 
 
@@ -66,7 +66,7 @@ def list_quotes(
 @router.post(
     "",
     status_code=201,
-    response_model=Envelope[QuotePublic],
+    response_model=Envelope[QuoteVersionPublic],
     responses=WRITE,
     summary="A draft quote from a frozen itinerary version (its latest frozen one unless "
     "`itinerary_version`): lines, taxes and totals as frozen, the agency's defaults for the "
@@ -79,7 +79,7 @@ def create_quote(body: QuoteCreate, request: Request, identity: Who, session: Db
 
 @router.get(
     "/{quote_id}",
-    response_model=Envelope[QuotePublic],
+    response_model=Envelope[QuoteVersionPublic],
     responses=READ,
     summary="A quote version: lines grouped as chosen, taxes by rule, totals, per person, the "
     "payment schedule and terms, with its ETag",
@@ -90,7 +90,7 @@ def read_quote(quote_id: uuid.UUID, request: Request, identity: Who, session: Db
 
 @router.patch(
     "/{quote_id}",
-    response_model=Envelope[QuotePublic],
+    response_model=Envelope[QuoteVersionPublic],
     responses=problem_responses(401, 403, 404, 409, 412, 422),
     summary="Change a draft at the `row_version` you read (409 once sent or changed meanwhile)",
 )
@@ -121,12 +121,12 @@ def delete_quote(quote_id: uuid.UUID, request: Request, identity: Who, session: 
 
 @router.post(
     "/{quote_id}/send-email",
-    response_model=Envelope[QuotePublic],
+    response_model=Envelope[QuoteVersionPublic],
     responses=WRITE,
     summary="Send a draft to the customer: it can no longer change and its query becomes quoted",
 )
 def send_quote(
-    quote_id: uuid.UUID, body: VersionIn, request: Request, identity: Who, session: Db
+    quote_id: uuid.UUID, body: QuoteRowVersionIn, request: Request, identity: Who, session: Db
 ) -> Response:
     services.send_quote(session, identity.context, quote_id=quote_id, row_version=body.row_version)
     return resource_response(request, _shown(session, identity, quote_id))
@@ -134,12 +134,12 @@ def send_quote(
 
 @router.post(
     "/{quote_id}/approve",
-    response_model=Envelope[QuotePublic],
+    response_model=Envelope[QuoteVersionPublic],
     responses=WRITE,
     summary="Record the customer's acceptance of a sent version: its query is won",
 )
 def approve_quote(
-    quote_id: uuid.UUID, body: VersionIn, request: Request, identity: Who, session: Db
+    quote_id: uuid.UUID, body: QuoteRowVersionIn, request: Request, identity: Who, session: Db
 ) -> Response:
     services.accept_quote(
         session, identity.context, quote_id=quote_id, row_version=body.row_version
@@ -149,7 +149,7 @@ def approve_quote(
 
 @router.post(
     "/{quote_id}/reject",
-    response_model=Envelope[QuotePublic],
+    response_model=Envelope[QuoteVersionPublic],
     responses=WRITE,
     summary="Record that the customer declined a sent version (with their reason)",
 )
@@ -169,7 +169,7 @@ def reject_quote(
 @router.post(
     "/{quote_id}/revise",
     status_code=201,
-    response_model=Envelope[QuotePublic],
+    response_model=Envelope[QuoteVersionPublic],
     responses=WRITE,
     summary="The next version as a draft, from this one or from a newer freeze of the "
     "itinerary; a version waiting for the customer is superseded",
@@ -192,7 +192,7 @@ def revise_quote(
 
 @router.get(
     "/{quote_id}/versions",
-    response_model=Envelope[list[QuotePublic]],
+    response_model=Envelope[list[QuoteVersionPublic]],
     responses=READ,
     summary="Every version of this quote, the first first",
 )

@@ -28,7 +28,7 @@ class Grouping(StrEnum):
     PACKAGE = "package"  # one package price
 
 
-class Payment(BaseModel):
+class SchedulePayment(BaseModel):
     kind: PaymentKind
     due_on: date
     amount: Decimal
@@ -95,13 +95,13 @@ class QuotePatch(QuoteUpdate):
     row_version: int = Field(ge=1)
 
 
-class VersionIn(BaseModel):
+class QuoteRowVersionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     row_version: int = Field(ge=1)
 
 
-class ReviseIn(VersionIn):
+class ReviseIn(QuoteRowVersionIn):
     """Revise from this version, or from a newer freeze of the itinerary (`from_latest_freeze`,
     or one named by `itinerary_version`)."""
 
@@ -109,11 +109,11 @@ class ReviseIn(VersionIn):
     itinerary_version: int | None = Field(default=None, ge=1)
 
 
-class DeclineIn(VersionIn):
+class DeclineIn(QuoteRowVersionIn):
     reason: Reason | None = None
 
 
-class QuotePublic(BaseModel):
+class QuoteVersionPublic(BaseModel):
     id: uuid.UUID
     reference: str  # "SH-Q-2026-0001"
     version: int
@@ -142,7 +142,7 @@ class QuotePublic(BaseModel):
     deposit_value: Decimal
     balance_days_before: int
     instalments: int
-    schedule: list[Payment]
+    schedule: list[SchedulePayment]
     valid_until: date
     inclusions: str
     exclusions: str
@@ -182,8 +182,8 @@ class Change(BaseModel):
 
 
 class Comparison(BaseModel):
-    before: QuotePublic
-    after: QuotePublic
+    before: QuoteVersionPublic
+    after: QuoteVersionPublic
     changes: list[Change]
 
 

@@ -50,14 +50,14 @@ from travelcrm.quotes.schemas import (
     Comparison,
     Grouping,
     LineGroup,
-    Payment,
     QuoteCreate,
     QuoteLine,
     QuoteListItem,
-    QuotePublic,
     QuoteSettingsIn,
     QuoteTax,
     QuoteUpdate,
+    QuoteVersionPublic,
+    SchedulePayment,
 )
 from travelcrm.tenants.models import Tenant, TenantStatus
 from travelcrm.tenants.services import agency_timezone, own_tenant
@@ -204,8 +204,8 @@ def groups_of(quote: Quote) -> list[LineGroup]:
     return out
 
 
-def to_public(quote: Quote) -> QuotePublic:
-    return QuotePublic(
+def to_public(quote: Quote) -> QuoteVersionPublic:
+    return QuoteVersionPublic(
         id=quote.id,
         reference=quote.reference,
         version=quote.version,
@@ -234,7 +234,7 @@ def to_public(quote: Quote) -> QuotePublic:
         deposit_value=round_money(quote.deposit_value, quote.currency),
         balance_days_before=quote.balance_days_before,
         instalments=quote.instalments,
-        schedule=[Payment.model_validate(p) for p in quote.schedule],
+        schedule=[SchedulePayment.model_validate(p) for p in quote.schedule],
         valid_until=quote.valid_until,
         inclusions=quote.inclusions,
         exclusions=quote.exclusions,
