@@ -31,6 +31,8 @@ CUSTOMERS = "/customers"
 CUSTOMER = "/customers/[id]"
 ITINERARIES = "/itineraries"
 ITINERARY = "/itineraries/[id]"
+QUOTES = "/quotes"
+QUOTE = "/quotes/[id]"
 LOGIN = "/login"
 AGENCY_LOGIN = "/t/[slug]/login"  # an agency's own sign-in page (or <slug>.BASE_DOMAIN/login)
 SIGNUP = "/signup"
@@ -110,6 +112,10 @@ def itinerary(itinerary_id: object) -> str:
     return ITINERARY.replace("[id]", str(itinerary_id))
 
 
+def quote(quote_id: object) -> str:
+    return QUOTE.replace("[id]", str(quote_id))
+
+
 def new_query_for(customer_id: object) -> str:
     """The new-query form with this customer already chosen."""
     return f"{QUERY_NEW}?customer={customer_id}"
@@ -129,6 +135,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Queries", QUERIES, "inbox", Action.QUERIES_VIEW),
     NavItem("Customers", CUSTOMERS, "contact", Action.CUSTOMERS_VIEW),
     NavItem("Itineraries", ITINERARIES, "route", Action.ITINERARIES_VIEW),
+    NavItem("Quotes", QUOTES, "file-text", Action.QUOTES_VIEW),
     NavItem("Workload", QUERY_WORKLOAD, "chart-bar-big", Action.QUERIES_ASSIGN),
     NavItem("Suppliers", SUPPLIERS, "building-2", Action.SUPPLIERS_VIEW),
     NavItem("Rate lists", RATES, "tags", Action.RATES_VIEW),

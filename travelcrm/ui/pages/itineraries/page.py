@@ -36,6 +36,7 @@ from travelcrm.ui.pages.itineraries.state import (
     SheetRow,
 )
 from travelcrm.ui.pages.itineraries.text import KIND_CHOICES
+from travelcrm.ui.pages.quotes.list_page import create_quote_button
 from travelcrm.ui.template import staff_page
 
 S = ItineraryState
@@ -86,12 +87,16 @@ def _actions() -> rx.Component:
         rx.hstack(
             rx.cond(
                 S.frozen,
-                action_button(
-                    "lock-open",
-                    rx.text.span("Unfreeze (makes version ", S.version + 1, ")"),
-                    on_click=S.set_unfreeze_open(True),  # type: ignore[operator]
-                    test_id="unfreeze",
-                    color_scheme="gray",
+                rx.hstack(
+                    create_quote_button(S.itinerary_id),
+                    action_button(
+                        "lock-open",
+                        rx.text.span("Unfreeze (makes version ", S.version + 1, ")"),
+                        on_click=S.set_unfreeze_open(True),  # type: ignore[operator]
+                        test_id="unfreeze",
+                        color_scheme="gray",
+                    ),
+                    spacing="2",
                 ),
                 rx.hstack(
                     action_button(
