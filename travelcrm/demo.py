@@ -33,6 +33,8 @@ from travelcrm.queries import services as query_services
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.schemas import AgentProfileIn, QueryCreate
 from travelcrm.queries.sla import Priority
+from travelcrm.quotes import services as quote_services
+from travelcrm.quotes.schemas import QuoteCreate, QuoteSettingsIn, QuoteUpdate
 from travelcrm.rates import lines as rate_lines
 from travelcrm.rates import services as rate_services
 from travelcrm.rates.models import RateListVersion, Season
@@ -1278,6 +1280,90 @@ def seed_itineraries(session: Session) -> None:
             itinerary_services.calculate_price(session, ctx, itinerary_id=itinerary.id)
 
 
+_QUOTE_TERMS = {
+    "inclusions": "Accommodation with breakfast\nPrivate transfers as listed\nAll taxes shown",
+    "exclusions": "Flights unless listed\nVisa fees\nPersonal expenses and tips",
+    "terms": "Cancellation: free up to 30 days before travel; 50% up to 7 days; no refund "
+    "after. Prices hold until the quote's validity date.",
+}
+
+
+def _quotes_for(session: Session, ctx: TenantContext) -> None:
+    """One demo agency's quotes, one in each state."""
+    settings = quote_services.quote_settings(session, ctx)
+    quote_services.update_settings(
+        session,
+        ctx,
+        row_version=settings.row_version,
+        data=QuoteSettingsIn(validity_days=14, **_QUOTE_TERMS),
+    )
+    trips = sorted(itinerary_services.list_itineraries(session, ctx), key=lambda i: i.number)[:2]
+    for trip in trips:
+        if trip.status != "frozen":
+            itinerary_services.freeze(
+                session, ctx, itinerary_id=trip.id, row_version=trip.row_version
+            )
+    first, second = trips
+    today = quote_services.agency_today(session, ctx)
+
+    def make(itinerary_id: uuid.UUID, **data: Any) -> Any:
+        return quote_services.create_quote(
+            session, ctx, data=QuoteCreate(itinerary_id=itinerary_id, **data)
+        )
+
+    def send(quote: Any) -> Any:
+        return quote_services.send_quote(
+            session, ctx, quote_id=quote.id, row_version=quote.row_version
+        )
+
+    # expired: sent with a short validity, then past it
+    send(make(first.id, valid_until=today + timedelta(days=1)))
+    quote_services.expire_due(session, ctx, on=today + timedelta(days=2))
+    # superseded, then its revision accepted
+    offered = send(make(first.id, grouping="type"))
+    revision = quote_services.revise_quote(
+        session, ctx, quote_id=offered.id, row_version=offered.row_version
+    )
+    revision = quote_services.update_quote(
+        session,
+        ctx,
+        quote_id=revision.id,
+        row_version=revision.row_version,
+        data=QuoteUpdate(
+            instalments=1, exclusions=_QUOTE_TERMS["exclusions"] + "\nTravel insurance"
+        ),
+    )
+    revision = send(revision)
+    quote_services.accept_quote(
+        session, ctx, quote_id=revision.id, row_version=revision.row_version
+    )
+    # viewed by the customer
+    quote_services.mark_viewed(session, ctx, quote_id=send(make(first.id)).id)
+    # declined, with the customer's words
+    declined = send(make(second.id, grouping="package"))
+    quote_services.decline_quote(
+        session,
+        ctx,
+        quote_id=declined.id,
+        row_version=declined.row_version,
+        reason="Found a cheaper package elsewhere",
+    )
+    send(make(second.id))  # sent, waiting for an answer
+    make(second.id)  # a draft
+
+
+def seed_quotes(session: Session) -> None:
+    """Quotes in every state for the demo itineraries (frozen first), through the services:
+    expired, superseded and accepted (a revision), viewed, declined, sent and a draft."""
+    for slug in _DEMO_TRIPS:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        owner_email = next(email for s, email, _n, _p in DEMO_LOGINS if s == slug)
+        owner = session.exec(select(User).where(User.email == owner_email)).one()
+        enter_tenant(session, tenant.id)
+        ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
+        _quotes_for(session, ctx)
+
+
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
     ("owners-v1", seed_owners),
@@ -1288,4 +1374,5 @@ SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agents-v1", seed_agents),
     ("queries-v1", seed_queries),
     ("itineraries-v1", seed_itineraries),
+    ("quotes-v1", seed_quotes),
 )

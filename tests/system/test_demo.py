@@ -27,6 +27,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
         "agents-v1",
         "queries-v1",
         "itineraries-v1",
+        "quotes-v1",
     ]
     assert second == []
     assert {"sunrise-holidays", "blue-horizon-tours"} <= slugs
@@ -205,3 +206,29 @@ def test_statistics_are_refreshed_for_the_planner(migrated_engine) -> None:
                 text("SELECT count(*) > 0 FROM sqlite_master WHERE name = 'sqlite_stat1'")
             ).scalar_one()
     assert analyzed
+
+
+def test_demo_quotes_cover_every_state(migrated_engine) -> None:
+    from decimal import Decimal
+
+    from travelcrm.core.pagination import PageParams
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import tenant_scope
+    from travelcrm.quotes import services as quotes
+    from travelcrm.quotes.machine import QuoteState
+
+    with system_scope() as session:
+        apply_demo_seeds(session, SEEDERS)
+        agencies = {t.slug: t.id for t in session.exec(select(Tenant)).all()}
+    for slug in ("sunrise-holidays", "blue-horizon-tours"):
+        ctx = TenantContext(agencies[slug], None, Role.OWNER)
+        with tenant_scope(ctx) as session:
+            found = quotes.list_quotes(session, ctx, page=PageParams(100, None)).items
+            assert {q.state for q in found} == set(QuoteState), slug
+            for item in found:
+                shown = quotes.to_public(quotes.get_quote(session, ctx, quote_id=item.id))
+                assert sum((p.amount for p in shown.schedule), Decimal(0)) == shown.total
+                assert shown.terms.startswith("Cancellation") and shown.total > 0
+            accepted = next(q for q in found if q.state is QuoteState.ACCEPTED)
+            assert accepted.version == 2
