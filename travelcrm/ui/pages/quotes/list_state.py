@@ -43,7 +43,7 @@ def quote_row(item: QuoteListItem) -> QuoteRow:
         href=routes.quote(item.id),
         reference=f"{item.reference} v{item.version}",
         title=item.title,
-        customer=item.customer_name or "",
+        customer=item.customer_name or "—",
         total=format_money(item.total, item.currency),
         valid_until=format_date(item.valid_until),
         state=state_words(item.state.value),
