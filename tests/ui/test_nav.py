@@ -10,7 +10,7 @@ from travelcrm.ui.shell_state import DEFAULT_BRAND_COLOR, brand_color, routes_fo
 
 EVERYONE = [routes.HOME, routes.SESSIONS]
 RATES_WORK = [routes.SUPPLIERS, routes.RATES]  # every staff role reads these
-SALES = [routes.QUERIES, routes.CUSTOMERS, routes.ITINERARIES]
+SALES = [routes.QUERIES, routes.CUSTOMERS, routes.ITINERARIES, routes.QUOTES]
 ALL = [
     routes.HOME,
     *SALES,
