@@ -31,6 +31,7 @@ from travelcrm.itineraries import services as itineraries
 from travelcrm.itineraries.schemas import ItineraryCreate, ItineraryUpdate
 from travelcrm.mail.models import OutboxMessage
 from travelcrm.queries import services as queries
+from travelcrm.queries.machine import QueryStatus
 from travelcrm.quotes import machine
 from travelcrm.quotes import services as quotes
 from travelcrm.quotes.machine import QuoteState
@@ -391,3 +392,37 @@ def test_another_agency_gets_not_found_and_lists_only_its_own() -> None:
         sent = quotes.list_quotes(session, ctx, page=PageParams(50, None), states=[QuoteState.SENT])
     assert {everything.items[0].id, rest.items[0].id} >= {quote_id}
     assert len(sent.items) == 1 and sent.items[0].state is QuoteState.SENT
+
+
+def test_a_declined_version_is_revised_and_stays_declined() -> None:
+    trip = frozen_trip()
+    ctx = trip.ctx
+    v1 = make_quote(ctx, trip.itinerary_id)
+    _send(ctx, v1)
+    with tenant_scope(ctx) as session:
+        quotes.decline_quote(session, ctx, quote_id=v1, row_version=_version(ctx, v1))
+    with tenant_scope(ctx) as session:
+        v2 = quotes.revise_quote(session, ctx, quote_id=v1, row_version=_version(ctx, v1)).id
+    assert shown(ctx, v1).state is QuoteState.DECLINED
+    assert (shown(ctx, v2).version, shown(ctx, v2).state) == (2, QuoteState.DRAFT)
+
+
+def test_a_lost_query_must_be_reopened_before_its_quote_is_sent() -> None:
+    trip = frozen_trip()
+    ctx = trip.ctx
+    quote_id = make_quote(ctx, trip.itinerary_id)
+    with tenant_scope(ctx) as session:
+        query = queries.get_query(session, ctx, query_id=trip.query_id)
+        queries.transition(
+            session,
+            ctx,
+            query_id=query.id,
+            to=QueryStatus.LOST,
+            row_version=query.row_version,
+            reason=queries.lost_reasons(session, ctx)[0],
+        )
+    with pytest.raises(quotes.QuoteStateError) as refused:
+        _send(ctx, quote_id)
+    assert "reopen" in refused.value.detail
+    assert shown(ctx, quote_id).state is QuoteState.DRAFT  # nothing of the send was kept
+    assert query_status(ctx, trip.query_id) == "lost"
