@@ -1334,8 +1334,9 @@ def on_sale_clause(service_table: Any, on: date) -> Any:
 def from_prices(
     session: Session, *, service_ids: Sequence[uuid.UUID], on: date
 ) -> dict[uuid.UUID, tuple[Decimal, str]]:
-    """The lowest base net of each service in its published rate lists still valid on or after
-    `on`, with that list's currency ("from ₹6,000"); services without one are absent."""
+    """The lowest base net of each service (for an adult or a room, never an extra bed) in its
+    published rate lists still valid on or after `on`, with that list's currency ("from
+    ₹6,000"); services without one are absent."""
     if not service_ids:
         return {}
     line, version = RateLine.__table__, RateListVersion.__table__  # type: ignore[attr-defined]
@@ -1344,7 +1345,13 @@ def from_prices(
         session,
         sa_select(line.c.service_id, version.c.currency, func.min(line.c.net))
         .select_from(joined)
-        .where(wanted, line.c.service_id.in_(list(service_ids)), line.c.net > 0)
+        .where(
+            wanted,
+            line.c.service_id.in_(list(service_ids)),
+            line.c.net > 0,
+            line.c.age_band == AgeBandKind.ADULT.value,  # a person's or a room's price
+            line.c.occupancy != Occupancy.EXTRA_BED.value,
+        )
         .group_by(line.c.service_id, version.c.currency),
     )
     found: dict[uuid.UUID, tuple[Decimal, str]] = {}
