@@ -1650,22 +1650,18 @@ def _keep_total(session: Session, itinerary: Itinerary, sheet: PricingSheet) -> 
     priced = [line.item_id for line in sheet.lines]
     if not priced:
         return
-    total = json.dumps(
-        {
-            "gross": str(sheet.total.gross),
-            "margin": str(sheet.total.margin),
-            "currency": sheet.currency,
-            "unpriced": len(sheet.unpriced),
-        }
-    )
+    total = {
+        "gross": str(sheet.total.gross),
+        "margin": str(sheet.total.margin),
+        "currency": sheet.currency,
+        "unpriced": len(sheet.unpriced),
+    }
     price = _ITEMS.c.price
     if session.get_bind().dialect.name == "postgresql":
-        value: Any = cast(
-            cast(price, JSONB).op("||")(func.jsonb_build_object("total", cast(total, JSONB))),
-            JSON,
-        )
+        kept = bindparam("total", value=total, type_=JSONB)  # bound as a JSON object
+        value: Any = cast(cast(price, JSONB).op("||")(func.jsonb_build_object("total", kept)), JSON)
     else:
-        value = func.json_set(price, "$.total", func.json(total))
+        value = func.json_set(price, "$.total", func.json(json.dumps(total)))
     session.connection().execute(
         update(_ITEMS)
         .where(
