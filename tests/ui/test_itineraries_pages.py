@@ -420,6 +420,11 @@ def test_price_options_lock_a_price_mark_an_estimate_or_make_a_service_optional(
     assert "That service is no longer" in said(plain(ItineraryState.open_options)(page, "x"))
 
 
+def _posted(form: dict[str, str], **changes: str) -> dict[str, str]:
+    """The edit dialog's form as the browser posts it: its fields, not what the page keeps."""
+    return {k: v for k, v in form.items() if k not in ("was_day_id", "party")} | changes
+
+
 def _with_stay(nights: int = 2) -> tuple[Any, str, uuid.UUID, str]:
     """A 3-day trip with a stay on day 1, its page open (priced), and the stay's id."""
     contract = make_contract()
@@ -492,7 +497,7 @@ def test_editing_a_stay_says_every_problem_at_once_and_saves_all_or_nothing() ->
 
 
 def test_editing_a_flight_and_a_transfer_asks_their_own_fields() -> None:
-    _contract, token, trip_id, _stay = _with_stay()
+    contract, token, trip_id, _stay = _with_stay()
     page = _builder(token, trip_id)
     day_3 = page.days[2].day_id
     plain(ItineraryState.open_item)(page, day_3)
@@ -504,7 +509,7 @@ def test_editing_a_flight_and_a_transfer_asks_their_own_fields() -> None:
     assert page.edit_form["manual_net"] == "4500" and page.edit_currency == "INR"
     plain(ItineraryState.set_edit_currency)(page, "aed")
     result = plain(ItineraryState.save_edit)(
-        page, {**page.edit_form, "manual_net": "1,250.50", "optional": "on"}
+        page, _posted(page.edit_form, manual_net="1,250.50", optional="on")
     )
     assert "saved" in said(result), page.edit_errors
     plain(ItineraryState.open_edit)(page, flight)
@@ -519,9 +524,42 @@ def test_editing_a_flight_and_a_transfer_asks_their_own_fields() -> None:
     plain(ItineraryState.set_item_kind)(page, "other")
     plain(ItineraryState.add_item)(page, {"title": "Taxi", "manual_net": "900"})
     taxi = page.days[2].services[1].item_id
+    # edited on its own day, a service keeps its place
+    plain(ItineraryState.open_edit)(page, flight)
+    plain(ItineraryState.save_edit)(page, _posted(page.edit_form, title="Goa to Mumbai"))
+    assert [i.title for i in page.days[2].services] == ["Goa to Mumbai", "Taxi"]
     plain(ItineraryState.open_edit)(page, taxi)
-    plain(ItineraryState.save_edit)(page, {**page.edit_form, "title": "Taxi to the airport"})
+    plain(ItineraryState.save_edit)(page, _posted(page.edit_form, title="Taxi to the airport"))
     assert page.days[2].services[1].title == "Taxi to the airport"
+
+    # a transfer: from and to make its title (one without the other is said), its people
+    with tenant_scope(contract.ctx) as session:
+        transfer = itineraries.add_item(
+            session,
+            contract.ctx,
+            itinerary_id=trip_id,
+            day_id=uuid.UUID(day_3),
+            data=ItemIn(kind="transfer", manual_net=D(2000), manual_currency="INR"),
+        )
+    page = _builder(token, trip_id)
+    plain(ItineraryState.open_edit)(page, str(transfer.id))
+    assert (page.edit_kind, page.edit_form["from"], page.edit_form["pax"]) == ("transfer", "", "")
+    plain(ItineraryState.save_edit)(page, _posted(page.edit_form, **{"from": "Airport"}))
+    assert page.edit_errors == {"to": "Say where it goes to."}
+    plain(ItineraryState.save_edit)(
+        page, _posted(page.edit_form, **{"from": "Airport", "to": "Candolim", "pax": "0"})
+    )
+    assert set(page.edit_errors) == {"pax"}
+    plain(ItineraryState.save_edit)(
+        page, _posted(page.edit_form, **{"from": "Airport", "to": "Candolim", "pax": "5"})
+    )
+    assert page.days[2].services[2].title == "Airport → Candolim"
+    plain(ItineraryState.open_edit)(page, str(transfer.id))
+    assert (page.edit_form["from"], page.edit_form["to"], page.edit_form["pax"]) == (
+        "Airport",
+        "Candolim",
+        "5",
+    )
 
 
 def test_services_are_dragged_within_a_day_and_to_another_and_days_too() -> None:
@@ -536,7 +574,7 @@ def test_services_are_dragged_within_a_day_and_to_another_and_days_too() -> None
     dinner = page.days[0].services[2].item_id
     # dropped on the stay: it takes the stay's place
     plain(ItineraryState.drop_on_item)(page, stay_id, dinner)
-    assert [i.title for i in page.days[0].services][0] == "Dinner on the beach"
+    assert page.days[0].services[0].title == "Dinner on the beach"
     # dropped on day 3: the end of day 3
     result = plain(ItineraryState.drop_on_day)(page, page.days[2].day_id, stay_id)
     assert "Moved to Day 3" in said(result)
@@ -636,7 +674,7 @@ def test_add_service_searches_on_the_server_by_name_place_and_kind() -> None:
 
 
 def test_the_list_shows_each_itinerarys_last_total_and_margin() -> None:
-    contract, token, trip_id, _stay = _with_stay()
+    _contract, token, trip_id, _stay = _with_stay()
     listing = _state(ItinerariesState, token, "/itineraries")
     plain(ItinerariesState.load)(listing)
     (row,) = listing.rows

@@ -1092,7 +1092,11 @@ class ItineraryState(RecordPage, rx.State):
         if item is None or target is None:
             self.edit_open = False
             return rx.toast.error("That service is no longer on the itinerary.")
-        self.edit_form = {k: str(form.get(k, "") or "") for k in {*self.edit_form, *form}}
+        kept = {k: self.edit_form.get(k, "") for k in ("was_day_id", "party")}
+        self.edit_form = {
+            **{k: str(form.get(k, "") or "") for k in {*self.edit_form, *form}},
+            **kept,  # not posted: what the dialog opened with
+        }
         values, errors = edit_values(item, form, self.edit_currency)
         day_id = parse_id(str(form.get("day_id", "") or ""))
         if day_id is None or self._day(str(day_id)) is None:
