@@ -847,7 +847,7 @@ def _edit_stay() -> rx.Component:
         muted(
             "Suggested from the party (",
             S.edit_form["party"],
-            " travelling); change them as the family sleeps.",
+            "); change them to how they sleep.",
             size="1",
         ),
         rx.grid(

@@ -413,7 +413,9 @@ def vehicles_text(people: int, seats: int | None) -> str:
     return f"{plural(count, 'vehicle')}: {plural(people, 'person', 'people')}, {seats} seats each"
 
 
-def edit_form_of(item: dict[str, Any], day_id: str, party: int) -> dict[str, str]:
+def edit_form_of(
+    item: dict[str, Any], day_id: str, adults: int, child_ages: list[int]
+) -> dict[str, str]:
     """A service's own fields as the edit dialog shows them (its rooms one box per kind of
     room, prefilled from the party's suggested rooms when it has none)."""
     title = str(item.get("title") or "")
@@ -433,7 +435,7 @@ def edit_form_of(item: dict[str, Any], day_id: str, party: int) -> dict[str, str
         "optional": "on" if item.get("optional") else "",
         "alternative_group": str(item.get("alternative_group") or ""),
         "children_with_bed": str(item.get("children_with_bed") or 0),
-        "party": str(party),
+        "party": travellers_text(adults, child_ages),
     }
     rooms = {name: 0 for name, _label in ROOM_FIELDS}
     for entry in item.get("rooms") or []:
@@ -441,8 +443,9 @@ def edit_form_of(item: dict[str, Any], day_id: str, party: int) -> dict[str, str
         if occupancy in rooms:
             rooms[occupancy] += int(entry.get("rooms") or 0)
     if not any(rooms.values()) and item.get("kind") == ItemKind.STAY.value:
-        adults = party  # the services suggest from the adults; children share
-        rooms["double"], rooms["single"] = adults // 2, adults % 2
+        for entry in itineraries.suggest_rooms(adults, child_ages):  # the services' rule
+            if entry.occupancy.value in rooms:
+                rooms[entry.occupancy.value] += entry.rooms
     form.update({name: str(count) for name, count in rooms.items()})
     return form
 
@@ -566,6 +569,8 @@ class ItineraryState(RecordPage, rx.State):
     edit_vehicles: str = ""  # "2 vehicles: 5 people, 4 seats each"
     _edit_target: str = ""
     _party: int = 0
+    _adults: int = 0
+    _child_ages: list[int] = []
     # "Edit day"
     day_open: bool = False
     day_key: int = 0
@@ -616,6 +621,7 @@ class ItineraryState(RecordPage, rx.State):
         }
         self.reference, self.title = shown.reference, shown.title
         self._party = shown.adults + len(shown.child_ages)
+        self._adults, self._child_ages = shown.adults, list(shown.child_ages)
         self.version, self.row_version = shown.version, shown.row_version
         self.currency = shown.sell_currency
         self.item_currency = self.item_currency or shown.sell_currency
@@ -1060,7 +1066,7 @@ class ItineraryState(RecordPage, rx.State):
         self._edit_target, self.edit_kind = item_id, kind
         self.edit_title = f"{kind_words(kind)}: {item['title']}"
         self.edit_days = [DayChoice(d.day_id, f"{d.label} · {d.date}") for d in self.days]
-        self.edit_form = edit_form_of(item, day.day_id, self._party)
+        self.edit_form = edit_form_of(item, day.day_id, self._adults, self._child_ages)
         self.edit_currency = str(item.get("manual_currency") or self.currency)
         self.edit_vehicles = ""
         if kind in VEHICLE_KINDS and item.get("service_id"):
