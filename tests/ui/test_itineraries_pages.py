@@ -474,7 +474,11 @@ def test_editing_a_stay_says_every_problem_at_once_and_saves_all_or_nothing() ->
         {**form, "nights": "0", "single": "two", "day_id": "not-a-day", "double": "1"},
     )
     assert "need attention" in said(result) and page.edit_open
-    assert set(page.edit_errors) == {"nights", "single", "day_id"}
+    assert page.edit_errors == {
+        "nights": "From 1 to 60 nights.",
+        "single": "Write a number from 0 to 100.",
+        "day_id": "Pick one of the itinerary's days.",
+    }
     assert page.days[0].services[0].nights == "2 nights"
     # no room at all is said at the rooms
     plain(ItineraryState.save_edit)(page, {**form, "double": "0", "single": ""})

@@ -858,6 +858,7 @@ def _edit_stay() -> rx.Component:
             columns=rx.breakpoints(initial="2", sm="4"),
             spacing="3",
             width="100%",
+            align="end",
         ),
         _edit_field(
             "Children with a bed of their own",

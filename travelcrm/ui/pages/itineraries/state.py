@@ -45,6 +45,7 @@ from travelcrm.ui.components.money import format_date, format_money, format_rang
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.itineraries.text import (
+    ITEM_FIELD_WORDS,
     MANUAL_KINDS,
     PAX_KINDS,
     ROOM_FIELDS,
@@ -599,7 +600,8 @@ class ItineraryState(RecordPage, rx.State):
         return "Itinerary not found."
 
     def _messages(self, exc: ValidationError) -> dict[str, str]:
-        return field_messages(exc)
+        messages = field_messages(exc)
+        return {name: ITEM_FIELD_WORDS.get(name, text) for name, text in messages.items()}
 
     def _read(self, session: Session, ctx: TenantContext, itinerary_id: uuid.UUID) -> None:
         itinerary = itineraries.get_itinerary(session, ctx, itinerary_id=itinerary_id)
@@ -1110,7 +1112,7 @@ class ItineraryState(RecordPage, rx.State):
         try:
             data = ItemIn.model_validate(values)
         except ValidationError as exc:
-            errors = {**edit_messages(field_messages(exc)), **errors}
+            errors = {**edit_messages(self._messages(exc)), **errors}
         if errors:
             self.edit_errors = errors
             return rx.toast.error("Some fields need attention.")

@@ -40,11 +40,20 @@ SERVICE_KIND_WORDS: dict[str, str] = {
 }
 # a stay's rooms as the edit dialog asks for them (double also stands for twin: one price)
 ROOM_FIELDS: list[tuple[str, str]] = [
-    ("single", "Single rooms"),
-    ("double", "Double or twin rooms"),
-    ("triple", "Triple rooms"),
+    ("single", "Single"),
+    ("double", "Double / twin"),
+    ("triple", "Triple"),
     ("extra_bed", "Extra beds"),
 ]
+# what a service's number fields accept, said at the field instead of the schema's words
+ITEM_FIELD_WORDS: dict[str, str] = {
+    "nights": "From 1 to 60 nights.",
+    "pax": "From 1 to 500 people; blank for the whole party.",
+    "km": "Whole kilometres, from 1 to 5,000.",
+    "hours": "More than 0 and at most 24 hours, e.g. 4 or 7.5.",
+    "children_with_bed": "A number from 0 to 50.",
+    "manual_net": "An amount of 0 or more, e.g. 4500.",
+}
 VEHICLE_KINDS = frozenset({ItemKind.TRANSFER.value, ItemKind.TRANSPORT.value})
 PAX_KINDS = frozenset(
     {
