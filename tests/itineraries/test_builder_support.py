@@ -128,6 +128,24 @@ def test_the_list_reads_each_itinerarys_last_total_without_pricing_again() -> No
         itineraries.calculate_price(session, ctx, itinerary_id=priced.id)
         now = itineraries.last_totals(session, ctx, itineraries=[priced])
         assert now[priced.id].gross == D("27600")
+        # the first priced item changed: its kept total goes with its price, until priced again
+        stay_id = sheet.lines[0].item_id
+        itineraries.update_item(
+            session,
+            ctx,
+            itinerary_id=priced.id,
+            item_id=stay_id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=3),
+        )
+        assert itineraries.last_totals(session, ctx, itineraries=[priced]) == {}
+        itineraries.update_item(
+            session,
+            ctx,
+            itinerary_id=priced.id,
+            item_id=stay_id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=2),
+        )
+        itineraries.calculate_price(session, ctx, itinerary_id=priced.id)
         # frozen: the snapshot's total
         itineraries.freeze(session, ctx, itinerary_id=priced.id, row_version=priced.row_version)
         frozen = itineraries.get_itinerary(session, ctx, itinerary_id=priced.id)

@@ -670,7 +670,10 @@ def test_add_service_searches_on_the_server_by_name_place_and_kind() -> None:
     plain(ItineraryState.search_services)(page, "zzz")
     assert page.service_options == []
     plain(ItineraryState.search_services)(page, "dolph")
+    plain(ItineraryState.pick_service)(page, "Made up · Nobody")
+    assert page.item_service == ""
     plain(ItineraryState.pick_service)(page, page.service_options[0].label)
+    assert page.item_service == "Dolphin cruise · Sea Breeze Resort"
     result = plain(ItineraryState.add_item)(page, {"title": ""})
     assert "Added to Day 2" in said(result)
     assert page.days[1].services[0].title == "Sea Breeze Resort: Dolphin cruise"

@@ -1645,11 +1645,13 @@ def verify(session: Session, ctx: TenantContext, *, itinerary_id: uuid.UUID, ver
 
 
 def _keep_total(session: Session, itinerary: Itinerary, sheet: PricingSheet) -> None:
-    """The sheet's total kept on each priced item's price (one statement), so a list shows
-    every itinerary's last price without pricing any of them again."""
-    priced = [line.item_id for line in sheet.lines]
-    if not priced:
+    """The sheet's total kept beside the first priced item's price (one row: rewriting every
+    item's price would cost PostgreSQL a JSON round trip per item), so a list shows every
+    itinerary's last price without pricing any of them again. Changing or removing that item
+    drops the kept total with its price: the list then says "Not priced" until priced again."""
+    if not sheet.lines:
         return
+    anchor = sheet.lines[0].item_id
     total = {
         "gross": str(sheet.total.gross),
         "margin": str(sheet.total.margin),
@@ -1667,7 +1669,7 @@ def _keep_total(session: Session, itinerary: Itinerary, sheet: PricingSheet) -> 
         .where(
             _ITEMS.c.tenant_id == itinerary.tenant_id,
             _ITEMS.c.itinerary_id == itinerary.id,
-            _ITEMS.c.id.in_(priced),
+            _ITEMS.c.id == anchor,
         )
         .values(price=value)
     )

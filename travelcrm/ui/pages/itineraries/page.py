@@ -667,8 +667,10 @@ _item_field = partial(text_field, prefix="item", errors=S.item_errors, size="2")
 
 
 def _service_option(row: ObjectVar[ServiceOption]) -> rx.Component:
+    """A service found: a button (picked by click, Enter or Space) with its supplier, place,
+    type and "from" price."""
     picked = S.item_service == row.label
-    return rx.box(
+    return rx.el.button(
         rx.hstack(
             rx.text(row.name, size="2", weight="medium"),
             rx.spacer(),
@@ -685,15 +687,22 @@ def _service_option(row: ObjectVar[ServiceOption]) -> rx.Component:
             rx.cond(row.kind != "", rx.text.span(" · ", row.kind)),
             size="1",
         ),
+        type="button",
         on_click=S.pick_service(row.label),  # type: ignore[operator]
-        role="option",
-        aria_selected=rx.cond(picked, "true", "false"),
-        tab_index=0,
-        cursor="pointer",
-        padding="6px 8px",
-        border_radius="6px",
-        background=rx.cond(picked, rx.color("accent", 4), "transparent"),
-        _hover={"background": rx.color("accent", 3)},
+        aria_pressed=rx.cond(picked, "true", "false"),
+        style={
+            "display": "block",
+            "width": "100%",
+            "text_align": "left",
+            "border": "none",
+            "font": "inherit",
+            "color": "inherit",
+            "cursor": "pointer",
+            "padding": "6px 8px",
+            "border_radius": "6px",
+            "background": rx.cond(picked, rx.color("accent", 4), "transparent"),
+            "&:hover": {"background": rx.color("accent", 3)},
+        },
         data_testid="service-option",
     )
 
@@ -730,7 +739,6 @@ def _service_search() -> rx.Component:
                 ),
                 muted("Nothing on sale matches; try fewer letters.", size="1", padding="6px"),
             ),
-            role="listbox",
             max_height="220px",
             overflow_y="auto",
             width="100%",

@@ -914,6 +914,9 @@ class ItineraryState(RecordPage, rx.State):
 
     @event
     def pick_service(self, label: str) -> None:
+        self._pick(label)
+
+    def _pick(self, label: str) -> None:
         if label in self._service_ids:
             self.item_service = label
             self.item_errors = {k: v for k, v in self.item_errors.items() if k != "service"}
