@@ -492,7 +492,7 @@ def test_editing_a_stay_says_every_problem_at_once_and_saves_all_or_nothing() ->
     assert "saved" in said(result) and not page.edit_open and page.edit_errors == {}
     assert page.days[0].services == []
     (moved,) = page.days[1].services
-    assert moved.nights == "3 nights"
+    assert (moved.nights, moved.detail) == ("3 nights", "1 single, 1 double")
     assert page.days[2].staying == ["Night 2 of 3 · Sea Breeze Resort: Deluxe Sea View"]
     plain(ItineraryState.open_edit)(page, stay_id)
     assert (page.edit_form["single"], page.edit_form["double"]) == ("1", "1")
@@ -558,6 +558,7 @@ def test_editing_a_flight_and_a_transfer_asks_their_own_fields() -> None:
         page, _posted(page.edit_form, **{"from": "Airport", "to": "Candolim", "pax": "5"})
     )
     assert page.days[2].services[2].title == "Airport → Candolim"
+    assert page.days[2].services[2].detail == "5 people"
     plain(ItineraryState.open_edit)(page, str(transfer.id))
     assert (page.edit_form["from"], page.edit_form["to"], page.edit_form["pax"]) == (
         "Airport",

@@ -235,6 +235,7 @@ def _item_badges(row: ObjectVar[ItemRow]) -> rx.Component:
     return rx.hstack(
         rx.badge(row.kind, variant="soft", color_scheme="gray", size="1"),
         rx.cond(row.nights != "", muted(row.nights, size="1")),
+        rx.cond(row.detail != "", muted(row.detail, size="1")),
         rx.cond(
             row.option != "",
             rx.badge(row.option, variant="outline", color_scheme="violet", size="1"),

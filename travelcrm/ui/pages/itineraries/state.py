@@ -87,6 +87,7 @@ class ItemRow:
     last: bool
     option: str = ""  # "Option B of Hotel" when one of a day's alternatives
     optional: bool = False  # shown, not in the total
+    detail: str = ""  # a stay's rooms ("1 double, 1 single"), or the people on it
 
 
 @dataclass
@@ -296,7 +297,26 @@ def item_row(item: ItemPublic, sheet: PricingSheet | None, first: bool, last: bo
         first=first,
         last=last,
         optional=item.optional,
+        detail=item_detail(item),
     )
+
+
+ROOM_WORDS = {"single": "single", "double": "double", "triple": "triple", "quad": "quad"}
+
+
+def item_detail(item: ItemPublic) -> str:
+    """What the service is for, in a few words: a stay's rooms, or how many people."""
+    if item.kind is ItemKind.STAY:
+        parts = [
+            plural(entry.rooms, ROOM_WORDS[entry.occupancy.value])
+            if entry.occupancy.value in ROOM_WORDS
+            else plural(entry.rooms, "extra bed")
+            for entry in item.rooms
+        ]
+        return ", ".join(parts)
+    if item.pax:
+        return plural(item.pax, "person", "people")
+    return ""
 
 
 def choice_groups(
