@@ -693,3 +693,11 @@ def test_the_list_shows_each_itinerarys_last_total_and_margin() -> None:
     (row,) = listing.rows
     # 2 nights at the contract's sell (10,800) over its net (9,000): 3,600 margin
     assert (row.total, row.margin, row.partial) == ("₹21,600.00", "₹3,600.00 (16.7 %)", False)
+
+
+def test_the_vehicles_a_party_fills_are_said_in_words() -> None:
+    from travelcrm.ui.pages.itineraries.state import vehicles_text
+
+    assert vehicles_text(5, 4) == "2 vehicles: 5 people, 4 seats each"
+    assert vehicles_text(4, 4) == "1 vehicle: 4 people, 4 seats each"
+    assert vehicles_text(1, None) == "1 vehicle for 1 person"
