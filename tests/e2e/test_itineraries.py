@@ -20,6 +20,8 @@ from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import system_scope, tenant_scope
 from travelcrm.demo import DEMO_LOGINS
+from travelcrm.itineraries import services as itineraries
+from travelcrm.itineraries.schemas import ItineraryCreate, Party
 from travelcrm.queries import services as queries
 from travelcrm.suppliers.models import Supplier
 from travelcrm.tenants.models import Tenant
@@ -68,6 +70,17 @@ def _hotel(tag: str) -> str:
     return service_label("Deluxe Sea View", name)
 
 
+def _pick(page: Page, text: str, name: str, place: str = "") -> None:
+    """In "Add service": search (the server answers after a pause in typing) and pick."""
+    if place:
+        page.get_by_test_id("service-place").fill(place)
+    page.get_by_test_id("service-search").fill(text)
+    found = page.get_by_test_id("service-option").filter(has_text=name)
+    expect(found).to_have_count(1, timeout=TIMEOUT)
+    found.click()
+    expect(page.get_by_test_id("dialog-item")).to_contain_text(f"Picked: {name}")
+
+
 def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     tag = secrets.token_hex(2)
     room = _hotel(tag)
@@ -98,9 +111,9 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     _toast(page, "Day 1, 5 Oct 2027 saved.")
     expect(days.nth(0)).to_contain_text("Arrive in Goa · Overnight in Candolim")
 
-    # a 2-night stay on day 1, picked by name
+    # a 2-night stay on day 1, found by name on the server and picked
     days.nth(0).get_by_test_id("add-service").click()
-    page.locator("#item-service").fill(room)
+    _pick(page, room.split(" · ")[1], "Deluxe Sea View")
     page.locator("#item-nights").fill("2")
     page.get_by_test_id("save-item").click()
     _toast(page, "Added to Day 1")
@@ -158,6 +171,90 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     expect(row).to_contain_text("5 Oct 2027")
     _settle(page)
     shot(page, "itineraries-list")
+
+
+def test_edit_a_stay_drag_a_service_and_search_by_destination(page, harness, shot) -> None:
+    tag = secrets.token_hex(2)
+    room = _hotel(tag)
+    hotel = room.split(" · ")[1]
+    ctx = _owner()
+    with tenant_scope(ctx) as session:
+        itinerary = itineraries.create_itinerary(
+            session,
+            ctx,
+            data=ItineraryCreate(
+                title=f"Goa drag {tag}", start_date=date(2027, 10, 5), days=3, party=Party()
+            ),
+        )
+    page.goto(_url(harness, f"/itineraries/{itinerary.id}"))
+    days = page.get_by_test_id("day")
+    expect(days).to_have_count(3, timeout=TIMEOUT)
+
+    # search by destination (server side) and the hotel's name; supplier, place, "from" price
+    days.nth(0).get_by_test_id("add-service").click()
+    page.get_by_test_id("service-place").fill("Goa")
+    page.get_by_test_id("service-search").fill(tag)
+    option = page.get_by_test_id("service-option").filter(has_text=hotel)
+    expect(option).to_have_count(1, timeout=TIMEOUT)
+    expect(option).to_contain_text("Deluxe Sea View")
+    expect(option).to_contain_text("Goa, India")
+    expect(option).to_contain_text("from ₹5,000.00")
+    page.get_by_test_id("service-place").fill("Munnar")
+    expect(page.get_by_test_id("service-results")).to_contain_text(
+        "Nothing on sale matches", timeout=TIMEOUT
+    )
+    page.get_by_test_id("service-place").fill("Goa")
+    option.click()
+    page.locator("#item-nights").fill("2")
+    page.wait_for_timeout(300)
+    shot(page, "itinerary-search")
+    page.get_by_test_id("save-item").click()
+    _toast(page, "Added to Day 1")
+
+    # edit the stay: 0 nights is said at its field, then 3 nights: shown on each night
+    stay = days.nth(0).get_by_test_id("item").filter(has_text="Deluxe Sea View")
+    stay.get_by_test_id("edit-item").click()
+    expect(page.locator("#edit-double")).to_have_value("1", timeout=TIMEOUT)
+    page.locator("#edit-nights").fill("0")
+    page.get_by_test_id("save-edit").click()
+    expect(page.get_by_test_id("error-edit-nights")).to_be_visible(timeout=TIMEOUT)
+    page.locator("#edit-nights").fill("3")
+    page.wait_for_timeout(300)
+    shot(page, "itinerary-edit-stay")
+    page.get_by_test_id("save-edit").click()
+    _toast(page, "saved")
+    expect(stay).to_contain_text("3 nights")
+    expect(days.nth(1).get_by_test_id("staying")).to_contain_text("Night 2 of 3")
+    expect(days.nth(2).get_by_test_id("staying")).to_contain_text("Night 3 of 3")
+
+    # a note on day 1, dragged to day 3
+    days.nth(0).get_by_test_id("add-service").click()
+    page.get_by_test_id("item-kind").select_option("note")
+    page.locator("#item-title").fill("Dinner at the shack")
+    page.get_by_test_id("save-item").click()
+    _toast(page, "Added to Day 1")
+    _settle(page)
+    note = days.nth(0).get_by_test_id("item").filter(has_text="Dinner at the shack")
+    note.locator("[draggable='true']").drag_to(days.nth(2).get_by_test_id("day-drop"))
+    _toast(page, "Moved to Day 3")
+    expect(days.nth(2).get_by_test_id("item")).to_contain_text("Dinner at the shack")
+    expect(days.nth(0).get_by_test_id("item")).to_have_count(1)
+    page.get_by_test_id("price").click()
+    expect(page.get_by_test_id("sheet-total")).to_be_visible(timeout=TIMEOUT)
+    _settle(page)
+    shot(page, "itinerary-builder")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.wait_for_timeout(400)
+    shot(page, "itinerary-builder-phone")
+    page.set_viewport_size({"width": 1440, "height": 900})
+
+    # the list: its last total and margin
+    page.goto(_url(harness, "/itineraries"))
+    row = page.get_by_test_id("itinerary-row").filter(has_text=f"Goa drag {tag}")
+    expect(row.get_by_test_id("itinerary-total")).to_contain_text("₹", timeout=TIMEOUT)
+    expect(row.get_by_test_id("itinerary-margin")).to_contain_text("%")
+    _settle(page)
+    shot(page, "itineraries-list-totals")
 
 
 def test_build_an_itinerary_from_a_query(page, harness, shot) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal as D
 from typing import Any
 
 import pytest
@@ -29,7 +30,7 @@ from travelcrm.rates.schemas import RestrictionIn
 from travelcrm.suppliers import services as suppliers
 from travelcrm.ui.events import plain
 from travelcrm.ui.pages.itineraries.list_state import ItinerariesState
-from travelcrm.ui.pages.itineraries.state import ItineraryState, service_label
+from travelcrm.ui.pages.itineraries.state import NOT_LISTED, ItineraryState, service_label
 from travelcrm.ui.pages.queries.state import QueryState
 
 pytestmark = pytest.mark.usefixtures("migrated_engine", "frozen_clock")
@@ -417,3 +418,286 @@ def test_price_options_lock_a_price_mark_an_estimate_or_make_a_service_optional(
     assert "not in the total" in page.sheet[0].detail
     assert page.sheet[-1].gross == "₹0.00"
     assert "That service is no longer" in said(plain(ItineraryState.open_options)(page, "x"))
+
+
+def _posted(form: dict[str, str], **changes: str) -> dict[str, str]:
+    """The edit dialog's form as the browser posts it: its fields, not what the page keeps."""
+    return {k: v for k, v in form.items() if k not in ("was_day_id", "party")} | changes
+
+
+def _with_stay(nights: int = 2) -> tuple[Any, str, uuid.UUID, str]:
+    """A 3-day trip with a stay on day 1, its page open (priced), and the stay's id."""
+    contract = make_contract()
+    ctx = contract.ctx
+    trip_id = _trip(ctx)
+    with tenant_scope(ctx) as session:
+        shown = itineraries.to_public(
+            session, itineraries.get_itinerary(session, ctx, itinerary_id=trip_id)
+        )
+        stay = itineraries.add_item(
+            session,
+            ctx,
+            itinerary_id=trip_id,
+            day_id=shown.days[0].id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=nights),
+        )
+        from travelcrm.accounts.models import User
+
+        email = session.get(User, ctx.user_id).email  # type: ignore[union-attr]
+    return contract, signed_in_token(email), trip_id, str(stay.id)
+
+
+def test_editing_a_stay_says_every_problem_at_once_and_saves_all_or_nothing() -> None:
+    _contract, token, trip_id, stay_id = _with_stay()
+    page = _builder(token, trip_id)
+    # the stay shows on the night it covers after its check-in day
+    assert page.days[1].staying == ["Night 2 of 2 · Sea Breeze Resort: Deluxe Sea View"]
+    assert page.days[0].staying == [] and page.days[2].staying == []
+
+    plain(ItineraryState.open_edit)(page, stay_id)
+    form = page.edit_form
+    assert page.edit_open and page.edit_kind == "stay"
+    assert (form["nights"], form["double"], form["single"], form["day_id"]) == (
+        "2",
+        "1",  # suggested from the party: 2 adults in a double
+        "0",
+        page.days[0].day_id,
+    )
+    assert [d.label for d in page.edit_days] == [
+        "Day 1 · 5 Oct 2027",
+        "Day 2 · 6 Oct 2027",
+        "Day 3 · 7 Oct 2027",
+    ]
+    # three problems, each at its field, in one pass; nothing saved
+    result = plain(ItineraryState.save_edit)(
+        page,
+        {**form, "nights": "0", "single": "two", "day_id": "not-a-day", "double": "1"},
+    )
+    assert "need attention" in said(result) and page.edit_open
+    assert page.edit_errors == {
+        "nights": "From 1 to 60 nights.",
+        "single": "Write a number from 0 to 100.",
+        "day_id": "Pick one of the itinerary's days.",
+    }
+    assert page.days[0].services[0].nights == "2 nights"
+    # no room at all is said at the rooms
+    plain(ItineraryState.save_edit)(page, {**form, "double": "0", "single": ""})
+    assert page.edit_errors == {"double": "A stay needs at least one room."}
+
+    # 3 nights from day 2 in a double and a single: moved and changed together
+    result = plain(ItineraryState.save_edit)(
+        page,
+        {**form, "nights": "3", "single": "1", "double": "1", "day_id": page.days[1].day_id},
+    )
+    assert "saved" in said(result) and not page.edit_open and page.edit_errors == {}
+    assert page.days[0].services == []
+    (moved,) = page.days[1].services
+    assert (moved.nights, moved.detail) == ("3 nights", "1 single, 1 double")
+    assert page.days[2].staying == ["Night 2 of 3 · Sea Breeze Resort: Deluxe Sea View"]
+    plain(ItineraryState.open_edit)(page, stay_id)
+    assert (page.edit_form["single"], page.edit_form["double"]) == ("1", "1")
+    assert page.edit_form["day_id"] == page.days[1].day_id
+    assert "no longer" in said(plain(ItineraryState.open_edit)(page, str(uuid.uuid4())))
+
+
+def test_editing_a_flight_and_a_transfer_asks_their_own_fields() -> None:
+    contract, token, trip_id, _stay = _with_stay()
+    page = _builder(token, trip_id)
+    day_3 = page.days[2].day_id
+    plain(ItineraryState.open_item)(page, day_3)
+    plain(ItineraryState.set_item_kind)(page, "flight")
+    assert page.service_options == []  # flights are priced by hand: nothing to search
+    plain(ItineraryState.add_item)(page, {"title": "Goa to Pune", "manual_net": "4500"})
+    flight = page.days[2].services[0].item_id
+    plain(ItineraryState.open_edit)(page, flight)
+    assert page.edit_form["manual_net"] == "4500" and page.edit_currency == "INR"
+    plain(ItineraryState.set_edit_currency)(page, "aed")
+    result = plain(ItineraryState.save_edit)(
+        page, _posted(page.edit_form, manual_net="1,250.50", optional="on")
+    )
+    assert "saved" in said(result), page.edit_errors
+    plain(ItineraryState.open_edit)(page, flight)
+    assert (page.edit_form["manual_net"], page.edit_currency) == ("1250.5", "AED")
+    assert page.edit_form["optional"] == "on" and page.days[2].services[0].optional
+    plain(ItineraryState.save_edit)(page, {**page.edit_form, "manual_net": "-3"})
+    assert "manual_net" in page.edit_errors and page.edit_open
+
+    # a transfer by hand: from and to make its title; one without the other is said
+    plain(ItineraryState.set_edit_open)(page, False)
+    plain(ItineraryState.open_item)(page, day_3)
+    plain(ItineraryState.set_item_kind)(page, "other")
+    plain(ItineraryState.add_item)(page, {"title": "Taxi", "manual_net": "900"})
+    taxi = page.days[2].services[1].item_id
+    # edited on its own day, a service keeps its place
+    plain(ItineraryState.open_edit)(page, flight)
+    plain(ItineraryState.save_edit)(page, _posted(page.edit_form, title="Goa to Mumbai"))
+    assert [i.title for i in page.days[2].services] == ["Goa to Mumbai", "Taxi"]
+    plain(ItineraryState.open_edit)(page, taxi)
+    plain(ItineraryState.save_edit)(page, _posted(page.edit_form, title="Taxi to the airport"))
+    assert page.days[2].services[1].title == "Taxi to the airport"
+
+    # a transfer: from and to make its title (one without the other is said), its people
+    with tenant_scope(contract.ctx) as session:
+        transfer = itineraries.add_item(
+            session,
+            contract.ctx,
+            itinerary_id=trip_id,
+            day_id=uuid.UUID(day_3),
+            data=ItemIn(kind="transfer", manual_net=D(2000), manual_currency="INR"),
+        )
+    page = _builder(token, trip_id)
+    plain(ItineraryState.open_edit)(page, str(transfer.id))
+    assert (page.edit_kind, page.edit_form["from"], page.edit_form["pax"]) == ("transfer", "", "")
+    plain(ItineraryState.save_edit)(page, _posted(page.edit_form, **{"from": "Airport"}))
+    assert page.edit_errors == {"to": "Say where it goes to."}
+    plain(ItineraryState.save_edit)(
+        page, _posted(page.edit_form, **{"from": "Airport", "to": "Candolim", "pax": "0"})
+    )
+    assert set(page.edit_errors) == {"pax"}
+    plain(ItineraryState.save_edit)(
+        page, _posted(page.edit_form, **{"from": "Airport", "to": "Candolim", "pax": "5"})
+    )
+    assert page.days[2].services[2].title == "Airport → Candolim"
+    assert page.days[2].services[2].detail == "5 people"
+    plain(ItineraryState.open_edit)(page, str(transfer.id))
+    assert (page.edit_form["from"], page.edit_form["to"], page.edit_form["pax"]) == (
+        "Airport",
+        "Candolim",
+        "5",
+    )
+
+
+def test_services_are_dragged_within_a_day_and_to_another_and_days_too() -> None:
+    _contract, token, trip_id, stay_id = _with_stay(nights=1)
+    page = _builder(token, trip_id)
+    for title in ("Check in at 2", "Dinner on the beach"):
+        plain(ItineraryState.open_item)(page, page.days[0].day_id)
+        plain(ItineraryState.set_item_kind)(page, "note")
+        plain(ItineraryState.add_item)(page, {"title": title})
+    titles = [i.title for i in page.days[0].services]
+    assert titles == ["Sea Breeze Resort: Deluxe Sea View", "Check in at 2", "Dinner on the beach"]
+    dinner = page.days[0].services[2].item_id
+    # dropped on the stay: it takes the stay's place
+    plain(ItineraryState.drop_on_item)(page, stay_id, dinner)
+    assert page.days[0].services[0].title == "Dinner on the beach"
+    # dropped on day 3: the end of day 3
+    result = plain(ItineraryState.drop_on_day)(page, page.days[2].day_id, stay_id)
+    assert "Moved to Day 3" in said(result)
+    assert [i.title for i in page.days[2].services] == ["Sea Breeze Resort: Deluxe Sea View"]
+    assert len(page.days[0].services) == 2
+    # dragging day 3 onto day 1: it becomes day 1 and the dates follow the new order
+    moved_day = page.days[2].day_id
+    result = plain(ItineraryState.drop_on_day)(page, page.days[0].day_id, page.days[2].drag_id)
+    assert "dates follow" in said(result)
+    assert page.days[0].day_id == moved_day and page.days[0].date == "5 Oct 2027"
+    assert [i.title for i in page.days[0].services] == ["Sea Breeze Resort: Deluxe Sea View"]
+    # the keyboard's way: day 1 one later
+    plain(ItineraryState.move_day_down)(page, moved_day)
+    assert page.days[1].day_id == moved_day and page.days[1].date == "6 Oct 2027"
+    assert plain(ItineraryState.move_day_up)(page, page.days[0].day_id) is None  # already first
+    assert NOT_LISTED in said(plain(ItineraryState.drop_on_day)(page, "nope", stay_id))
+    assert NOT_LISTED in said(plain(ItineraryState.drop_on_item)(page, stay_id, "nope"))
+
+
+def test_alternatives_show_side_by_side_with_their_prices_and_the_chosen_one_totalled() -> None:
+    contract, token, trip_id, stay_id = _with_stay()
+    ctx = contract.ctx
+    with tenant_scope(ctx) as session:
+        shown = itineraries.to_public(
+            session, itineraries.get_itinerary(session, ctx, itinerary_id=trip_id)
+        )
+        other = itineraries.add_item(
+            session,
+            ctx,
+            itinerary_id=trip_id,
+            day_id=shown.days[0].id,
+            data=ItemIn(
+                kind="stay",
+                title="Beach huts",
+                manual_net=D(15000),
+                manual_currency="INR",
+                alternative_group="hotel",
+            ),
+        )
+    page = _builder(token, trip_id)
+    plain(ItineraryState.open_edit)(page, stay_id)
+    plain(ItineraryState.save_edit)(page, {**page.edit_form, "alternative_group": "Hotel"})
+    plain(ItineraryState.price)(page)
+    (group,) = page.days[0].choices
+    assert [(o.label, o.title, o.price, o.chosen) for o in group.options] == [
+        ("Option A", "Sea Breeze Resort: Deluxe Sea View", "₹21,600.00", True),
+        ("Option B", "Beach huts", "₹15,000.00", False),
+    ]
+    assert group.chosen == "Option A in the total: ₹21,600.00"
+    assert page.sheet[-1].gross == "₹21,600.00"
+    assert page.days[0].services[1].option == "Option B of Hotel"
+    result = plain(ItineraryState.choose_option)(page, str(other.id))
+    assert "Beach huts is now the one in the total" in said(result)
+    (group,) = page.days[0].choices
+    assert group.options[0].title == "Beach huts" and group.options[0].chosen
+    assert page.sheet[-1].gross == "₹15,000.00"
+
+
+def test_add_service_searches_on_the_server_by_name_place_and_kind() -> None:
+    contract, token, trip_id, _stay = _with_stay()
+    with tenant_scope(contract.ctx) as session:
+        from tests.rates.factories import add_supplier
+        from travelcrm.suppliers.models import SupplierService
+
+        lodge = add_supplier(session, contract.ctx, "Tea Hills Lodge", city="Munnar")
+        session.add(
+            SupplierService(
+                tenant_id=contract.ctx.tenant_id,
+                supplier_id=lodge.id,
+                kind="room",
+                name="Valley View",
+            )
+        )
+    page = _builder(token, trip_id)
+    plain(ItineraryState.open_item)(page, page.days[1].day_id)
+    (room,) = page.service_options  # rooms on sale only: the lodge has no published rates
+    assert (room.name, room.supplier, room.place, room.kind, room.from_price) == (
+        "Deluxe Sea View",
+        "Sea Breeze Resort",
+        "Goa, India",
+        "Room",
+        "from ₹5,000.00",
+    )
+    plain(ItineraryState.search_place)(page, "munnar")
+    assert page.service_options == []
+    plain(ItineraryState.search_place)(page, "Goa")
+    plain(ItineraryState.set_item_kind)(page, "activity")
+    assert [o.name for o in page.service_options] == ["Dolphin cruise"]
+    plain(ItineraryState.search_services)(page, "zzz")
+    assert page.service_options == []
+    plain(ItineraryState.search_services)(page, "dolph")
+    plain(ItineraryState.pick_service)(page, "Made up · Nobody")
+    assert page.item_service == ""
+    plain(ItineraryState.pick_service)(page, page.service_options[0].label)
+    assert page.item_service == "Dolphin cruise · Sea Breeze Resort"
+    result = plain(ItineraryState.add_item)(page, {"title": ""})
+    assert "Added to Day 2" in said(result)
+    assert page.days[1].services[0].title == "Sea Breeze Resort: Dolphin cruise"
+    assert str(contract.tour_id) not in repr([o.label for o in page.service_options])
+
+
+def test_the_list_shows_each_itinerarys_last_total_and_margin() -> None:
+    _contract, token, trip_id, _stay = _with_stay()
+    listing = _state(ItinerariesState, token, "/itineraries")
+    plain(ItinerariesState.load)(listing)
+    (row,) = listing.rows
+    assert (row.total, row.margin) == ("", "")
+    page = _builder(token, trip_id)
+    plain(ItineraryState.price)(page)
+    plain(ItinerariesState.load)(listing)
+    (row,) = listing.rows
+    # 2 nights at the contract's sell (10,800) over its net (9,000): 3,600 margin
+    assert (row.total, row.margin, row.partial) == ("₹21,600.00", "₹3,600.00 (16.7 %)", False)
+
+
+def test_the_vehicles_a_party_fills_are_said_in_words() -> None:
+    from travelcrm.ui.pages.itineraries.state import vehicles_text
+
+    assert vehicles_text(5, 4) == "2 vehicles: 5 people, 4 seats each"
+    assert vehicles_text(4, 4) == "1 vehicle: 4 people, 4 seats each"
+    assert vehicles_text(1, None) == "1 vehicle for 1 person"

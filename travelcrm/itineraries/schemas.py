@@ -428,6 +428,15 @@ class RatesSinceFrozen(BaseModel):
     fx: list[FxRisk] = Field(default_factory=list)
 
 
+class LastTotal(BaseModel):
+    """An itinerary's gross and margin when last priced, in its selling currency."""
+
+    gross: Decimal
+    margin: Decimal
+    currency: str
+    unpriced: int = 0  # items that had no price then
+
+
 class ItineraryPatch(ItineraryUpdate):
     """The fields to change (omitted ones stay); `row_version` is the version you read."""
 

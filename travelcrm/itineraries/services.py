@@ -15,8 +15,9 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import JSON, bindparam, cast, func, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
 
@@ -57,6 +58,7 @@ from travelcrm.itineraries.schemas import (
     ItineraryCreate,
     ItineraryPublic,
     ItineraryUpdate,
+    LastTotal,
     LineChange,
     Party,
     PricingSheet,
@@ -1403,6 +1405,8 @@ def calculate_price(
     work = _calculate(session, ctx, itinerary, on=day, store=not dry_run)
     session.flush()
     sheet = work.sheet
+    if not dry_run:
+        _keep_total(session, itinerary, sheet)
     for size in sorted(set(group_sizes))[:8]:
         other = _calculate(session, ctx, itinerary, on=day, store=False, group=size).sheet
         if not other.unpriced:
@@ -1635,3 +1639,94 @@ def verify(session: Session, ctx: TenantContext, *, itinerary_id: uuid.UUID, ver
     """The stored snapshot still matches its checksum."""
     found = snapshot(session, ctx, itinerary_id=itinerary_id, version=version)
     return checksum_of(found.payload) == found.checksum
+
+
+# ---- the last price, for lists ------------------------------------------------------------------
+
+
+def _keep_total(session: Session, itinerary: Itinerary, sheet: PricingSheet) -> None:
+    """The sheet's total kept beside the first priced item's price (one row: rewriting every
+    item's price would cost PostgreSQL a JSON round trip per item), so a list shows every
+    itinerary's last price without pricing any of them again. Changing or removing that item
+    drops the kept total with its price: the list then says "Not priced" until priced again."""
+    if not sheet.lines:
+        return
+    anchor = sheet.lines[0].item_id
+    total = {
+        "gross": str(sheet.total.gross),
+        "margin": str(sheet.total.margin),
+        "currency": sheet.currency,
+        "unpriced": len(sheet.unpriced),
+    }
+    price = _ITEMS.c.price
+    if session.get_bind().dialect.name == "postgresql":
+        kept = bindparam("total", value=total, type_=JSONB)  # bound as a JSON object
+        value: Any = cast(cast(price, JSONB).op("||")(func.jsonb_build_object("total", kept)), JSON)
+    else:
+        value = func.json_set(price, "$.total", func.json(json.dumps(total)))
+    session.connection().execute(
+        update(_ITEMS)
+        .where(
+            _ITEMS.c.tenant_id == itinerary.tenant_id,
+            _ITEMS.c.itinerary_id == itinerary.id,
+            _ITEMS.c.id == anchor,
+        )
+        .values(price=value)
+    )
+
+
+def last_totals(
+    session: Session, ctx: TenantContext, *, itineraries: Sequence[Itinerary]
+) -> dict[uuid.UUID, LastTotal]:
+    """Each itinerary's gross and margin when it was last priced (a frozen one's from its
+    snapshot); never priced ones are absent. Two queries whatever the number of itineraries,
+    nothing priced again."""
+    require(ctx, Action.ITINERARIES_VIEW)
+    drafts = [i.id for i in itineraries if i.status != ItineraryStatus.FROZEN.value]
+    frozen = {i.id: i.version for i in itineraries if i.status == ItineraryStatus.FROZEN.value}
+    found: dict[uuid.UUID, LastTotal] = {}
+    if drafts:
+        total = _ITEMS.c.price
+        rows: list[Any] = scoped_rows(
+            session,
+            sa_select(
+                _ITEMS.c.itinerary_id,
+                _ITEMS.c.priced_at,
+                total[("total", "gross")].as_string(),
+                total[("total", "margin")].as_string(),
+                total[("total", "currency")].as_string(),
+                total[("total", "unpriced")].as_string(),
+            )
+            .where(_ITEMS.c.itinerary_id.in_(drafts), _ITEMS.c.priced_at.is_not(None))
+            .distinct(),
+        )
+        latest: dict[uuid.UUID, Any] = {}
+        for row in rows:
+            if row[2] is None:
+                continue
+            seen = latest.get(row[0])
+            if seen is None or row[1] > seen[1]:
+                latest[row[0]] = row
+        for itinerary_id, row in latest.items():
+            found[itinerary_id] = LastTotal(
+                gross=Decimal(row[2]), margin=Decimal(row[3]), currency=row[4], unpriced=row[5]
+            )
+    if frozen:
+        snap = ItinerarySnapshot.__table__  # type: ignore[attr-defined]
+        sheet = snap.c.payload
+        snapshots: list[Any] = scoped_rows(
+            session,
+            sa_select(
+                snap.c.itinerary_id,
+                snap.c.version,
+                sheet[("sheet", "total", "gross")].as_string(),
+                sheet[("sheet", "total", "margin")].as_string(),
+                sheet[("sheet", "currency")].as_string(),
+            ).where(snap.c.itinerary_id.in_(list(frozen))),
+        )
+        for row in snapshots:
+            if frozen.get(row[0]) == row[1] and row[2] is not None:
+                found[row[0]] = LastTotal(
+                    gross=Decimal(row[2]), margin=Decimal(row[3]), currency=row[4], unpriced=0
+                )
+    return found

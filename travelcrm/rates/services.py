@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import func
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, delete, select
 
 from travelcrm.audit import services as audit
@@ -33,7 +34,7 @@ from travelcrm.core.sequences import next_number
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.upsert import save_row
 from travelcrm.core.versions import advance_version
-from travelcrm.db import scoped_connection
+from travelcrm.db import scoped_connection, scoped_rows
 from travelcrm.rates.models import (
     BASIS_WORDS,
     AgeBand,
@@ -1294,3 +1295,67 @@ def rate_line_counts(session: Session, *, service_ids: list[uuid.UUID]) -> dict[
         .group_by(col(RateLine.service_id))
     ).all()
     return {service_id: int(count) for service_id, count in rows}
+
+
+# ---- what an itinerary's "Add service" asks of the rates ---------------------------------------
+
+
+def _on_sale(on: date) -> Any:
+    """Rate lines of published versions still valid on or after `on` (base prices only)."""
+    line, version = RateLine.__table__, RateListVersion.__table__  # type: ignore[attr-defined]
+    return line.join(
+        version,
+        (version.c.tenant_id == line.c.tenant_id) & (version.c.id == line.c.version_id),
+    ), (
+        (version.c.status == VersionStatus.PUBLISHED.value)
+        & (version.c.valid_to >= on)
+        & line.c.supplement.is_(None)
+    )
+
+
+def on_sale_clause(service_table: Any, on: date) -> Any:
+    """A condition on `service_table` (the suppliers' services table in a caller's select):
+    the service has a price in a published rate list still valid on or after `on`. One
+    correlated EXISTS, so a search over thousands of services stays one indexed query."""
+    line = RateLine.__table__  # type: ignore[attr-defined]
+    joined, wanted = _on_sale(on)
+    return (
+        sa_select(line.c.service_id)
+        .select_from(joined)
+        .where(
+            wanted,
+            line.c.tenant_id == service_table.c.tenant_id,
+            line.c.service_id == service_table.c.id,
+        )
+        .exists()
+    )
+
+
+def from_prices(
+    session: Session, *, service_ids: Sequence[uuid.UUID], on: date
+) -> dict[uuid.UUID, tuple[Decimal, str]]:
+    """The lowest base net of each service (for an adult or a room, never an extra bed) in its
+    published rate lists still valid on or after `on`, with that list's currency ("from
+    ₹6,000"); services without one are absent."""
+    if not service_ids:
+        return {}
+    line, version = RateLine.__table__, RateListVersion.__table__  # type: ignore[attr-defined]
+    joined, wanted = _on_sale(on)
+    rows: list[Any] = scoped_rows(
+        session,
+        sa_select(line.c.service_id, version.c.currency, func.min(line.c.net))
+        .select_from(joined)
+        .where(
+            wanted,
+            line.c.service_id.in_(list(service_ids)),
+            line.c.net > 0,
+            line.c.age_band == AgeBandKind.ADULT.value,  # a person's or a room's price
+            line.c.occupancy != Occupancy.EXTRA_BED.value,
+        )
+        .group_by(line.c.service_id, version.c.currency),
+    )
+    found: dict[uuid.UUID, tuple[Decimal, str]] = {}
+    for service_id, currency, net in rows:
+        if service_id not in found or Decimal(net) < found[service_id][0]:
+            found[service_id] = (Decimal(net), currency)
+    return found

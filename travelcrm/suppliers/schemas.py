@@ -306,6 +306,10 @@ class ServiceChoice(BaseModel):
     name: str
     supplier_name: str
     kind: ServiceKind
+    city: str | None = None  # the supplier's: where the service is
+    country: str | None = None
+    from_net: Decimal | None = None  # its lowest published net, when asked
+    from_currency: str | None = None
 
 
 # ---- bank details -----------------------------------------------------------------------------

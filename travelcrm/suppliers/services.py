@@ -12,7 +12,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
@@ -36,7 +36,7 @@ from travelcrm.core.pagination import PageParams, keyset_page
 from travelcrm.core.permissions import Action, can, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
-from travelcrm.db import hold_row, scoped_rows
+from travelcrm.db import hold_row, scoped_connection, scoped_rows
 from travelcrm.rates import services as rates
 from travelcrm.suppliers.models import (
     Supplier,
@@ -758,14 +758,32 @@ def list_services(
 
 
 def search_services(
-    session: Session, ctx: TenantContext, *, q: str = "", limit: int = 50
+    session: Session,
+    ctx: TenantContext,
+    *,
+    q: str = "",
+    limit: int = 50,
+    destination: str = "",
+    kinds: Iterable[str] = (),
+    on_sale_from: date | None = None,
 ) -> list[ServiceChoice]:
     """The agency's active services of active suppliers whose name (or supplier's name)
-    contains `q`, by supplier then name: what an itinerary's "Add service" offers."""
+    contains `q`, by supplier then name: what an itinerary's "Add service" offers. Narrowed
+    to a `destination` (the supplier's city, region or country code), to service `kinds`,
+    and with `on_sale_from` to services priced in a published rate list still valid on or
+    after that day, each with its lowest net ("from"). One query (two with the prices) for
+    any size of catalogue."""
     require(ctx, Action.SUPPLIERS_VIEW)
     svc, sup = SupplierService.__table__, Supplier.__table__  # type: ignore[attr-defined]
     statement = (
-        sa_select(svc.c.id, svc.c.name, svc.c.kind, sup.c.name.label("supplier_name"))
+        sa_select(
+            svc.c.id,
+            svc.c.name,
+            svc.c.kind,
+            sup.c.name.label("supplier_name"),
+            sup.c.city,
+            sup.c.country,
+        )
         .join_from(
             svc, sup, and_(sup.c.tenant_id == svc.c.tenant_id, sup.c.id == svc.c.supplier_id)
         )
@@ -779,9 +797,47 @@ def search_services(
         statement = statement.where(
             or_(func.lower(svc.c.name).like(pattern), func.lower(sup.c.name).like(pattern))
         )
+    place = destination.strip()[:100].casefold()
+    if place:
+        pattern = f"%{place}%"
+        statement = statement.where(
+            or_(
+                func.lower(sup.c.city).like(pattern),
+                func.lower(sup.c.region).like(pattern),
+                func.lower(sup.c.country) == place,
+            )
+        )
+    wanted_kinds = sorted({str(kind) for kind in kinds})
+    if wanted_kinds:
+        statement = statement.where(svc.c.kind.in_(wanted_kinds))
+    if on_sale_from is not None:
+        # a correlated EXISTS, which scoped_rows refuses: the agency is bound here instead
+        connection, tenant_id = scoped_connection(session)
+        statement = statement.where(
+            svc.c.tenant_id == tenant_id,
+            sup.c.tenant_id == tenant_id,
+            rates.on_sale_clause(svc, on_sale_from),
+        )
+        rows = list(connection.execute(statement).all())
+    else:
+        rows = scoped_rows(session, statement)
+    prices = (
+        rates.from_prices(session, service_ids=[row.id for row in rows], on=on_sale_from)
+        if on_sale_from is not None
+        else {}
+    )
     return [
-        ServiceChoice(id=row.id, name=row.name, supplier_name=row.supplier_name, kind=row.kind)
-        for row in scoped_rows(session, statement)
+        ServiceChoice(
+            id=row.id,
+            name=row.name,
+            supplier_name=row.supplier_name,
+            kind=row.kind,
+            city=row.city,
+            country=row.country,
+            from_net=prices[row.id][0] if row.id in prices else None,
+            from_currency=prices[row.id][1] if row.id in prices else None,
+        )
+        for row in rows
     ]
 
 

@@ -70,10 +70,19 @@ def drop_zone(*children: rx.Component, on_drop: Any, **props: Any) -> rx.Compone
     )
 
 
-def draggable(*children: rx.Component, item_id: rx.Var[str] | str, **props: Any) -> rx.Component:
-    """Something that can be dragged onto a `drop_zone`, carrying `item_id`."""
+def draggable(
+    *children: rx.Component,
+    item_id: rx.Var[str] | str,
+    enabled: Any = True,
+    **props: Any,
+) -> rx.Component:
+    """Something that can be dragged onto a `drop_zone`, carrying `item_id` (only while
+    `enabled`, e.g. while the viewer may change the order)."""
+    drag: Any = rx.cond(enabled, "true", "false") if isinstance(enabled, rx.Var) else "true"
+    if enabled is False:
+        drag = "false"
     return rx.box(
         *children,
-        custom_attrs={"draggable": "true", "data-drag-id": item_id, "onDragStart": _DRAG_START},
+        custom_attrs={"draggable": drag, "data-drag-id": item_id, "onDragStart": _DRAG_START},
         **props,
     )

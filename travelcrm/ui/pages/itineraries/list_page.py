@@ -46,6 +46,28 @@ def itinerary_line(row: ObjectVar[ItineraryRow]) -> rx.Component:
         rx.table.cell(rx.text(row.dates, size="2", white_space="nowrap")),
         rx.table.cell(rx.text(row.travellers, size="2")),
         rx.table.cell(status_chip(row.status, row.frozen)),
+        rx.table.cell(
+            rx.cond(
+                row.total != "",
+                rx.vstack(
+                    rx.text(row.total, size="2", weight="medium", white_space="nowrap"),
+                    rx.cond(
+                        row.partial,
+                        rx.text("some items unpriced", size="1", color=rx.color("amber", 11)),
+                    ),
+                    spacing="0",
+                    align="end",
+                ),
+                rx.text("Not priced", size="1", color=rx.color("gray", 10)),
+            ),
+            text_align="right",
+            data_testid="itinerary-total",
+        ),
+        rx.table.cell(
+            rx.text(row.margin, size="2", white_space="nowrap"),
+            text_align="right",
+            data_testid="itinerary-margin",
+        ),
         align="center",
         data_testid="itinerary-row",
     )
@@ -57,6 +79,8 @@ ITINERARY_COLUMNS = [
     ("Dates", "left"),
     ("Travellers", "left"),
     ("Status", "left"),
+    ("Total", "right"),
+    ("Margin", "right"),
 ]
 
 _new_field = partial(text_field, prefix="new", errors=S.create_errors, size="2")

@@ -7,20 +7,23 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Annotated, Any
 
 import reflex as rx
+from babel.numbers import format_decimal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from reflex.event import EventSpec
 
+from travelcrm.core.locale import current_locale
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.itineraries import services as itineraries
 from travelcrm.itineraries.models import Itinerary
-from travelcrm.itineraries.schemas import ItineraryCreate, Party
+from travelcrm.itineraries.schemas import ItineraryCreate, LastTotal, Party
 from travelcrm.ui import routes
-from travelcrm.ui.components.money import format_range
+from travelcrm.ui.components.money import format_money, format_range
 from travelcrm.ui.events import event
 from travelcrm.ui.pages.itineraries.text import child_ages_of, status_words, travellers_text
 from travelcrm.ui.pages.suppliers.text import field_messages
@@ -73,9 +76,21 @@ class ItineraryRow:
     travellers: str
     status: str  # in words
     frozen: bool
+    total: str = ""  # its gross when last priced, in its selling currency ("" never priced)
+    margin: str = ""  # "₹3,000.00 (12.5 %)"
+    partial: bool = False  # some items had no price then
 
 
-def itinerary_row(itinerary: Itinerary, days: int) -> ItineraryRow:
+def margin_text(total: LastTotal) -> str:
+    """The margin and its share of the gross: "₹3,000.00 (12.5 %)"."""
+    text = format_money(total.margin, total.currency)
+    if total.gross:
+        share = (total.margin * 100 / total.gross).quantize(Decimal("0.1"))
+        text += f" ({format_decimal(share, locale=current_locale())} %)"
+    return text
+
+
+def itinerary_row(itinerary: Itinerary, days: int, total: LastTotal | None = None) -> ItineraryRow:
     end = itinerary.start_date + timedelta(days=max(days, 1) - 1)
     return ItineraryRow(
         itinerary_id=str(itinerary.id),
@@ -86,6 +101,9 @@ def itinerary_row(itinerary: Itinerary, days: int) -> ItineraryRow:
         travellers=travellers_text(itinerary.adults, list(itinerary.child_ages)),
         status=status_words(itinerary.status),
         frozen=itinerary.status == "frozen",
+        total=format_money(total.gross, total.currency) if total else "",
+        margin=margin_text(total) if total else "",
+        partial=bool(total and total.unpriced),
     )
 
 
@@ -95,7 +113,8 @@ def itinerary_rows(
     """The agency's itineraries (or a query's), newest first, as the lists show them."""
     found = itineraries.list_itineraries(session, ctx, query_id=query_id, limit=LIST_LIMIT)
     counts = itineraries.day_counts(session, [i.id for i in found])
-    return [itinerary_row(i, counts.get(i.id, 1)) for i in found]
+    totals = itineraries.last_totals(session, ctx, itineraries=found)
+    return [itinerary_row(i, counts.get(i.id, 1), totals.get(i.id)) for i in found]
 
 
 class ItinerariesState(FormPage, rx.State):

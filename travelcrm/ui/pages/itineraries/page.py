@@ -17,16 +17,22 @@ from travelcrm.ui.components.actions import action_button, dialog_of, row_button
 from travelcrm.ui.components.cards import back_link, muted, section, titled_card
 from travelcrm.ui.components.charts import bar_chart
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
+from travelcrm.ui.components.dnd import draggable, drop_zone
 from travelcrm.ui.components.fields import (
+    SELECT_STYLE,
     choice_select,
     field,
     field_row,
+    search_box,
     short_select,
     text_field,
 )
 from travelcrm.ui.components.tables import empty_state, record_page
 from travelcrm.ui.pages.itineraries.list_page import status_chip
 from travelcrm.ui.pages.itineraries.state import (
+    Choice,
+    ChoiceGroup,
+    DayChoice,
     DayRow,
     Fact,
     ItemRow,
@@ -35,7 +41,7 @@ from travelcrm.ui.pages.itineraries.state import (
     ServiceOption,
     SheetRow,
 )
-from travelcrm.ui.pages.itineraries.text import KIND_CHOICES
+from travelcrm.ui.pages.itineraries.text import KIND_CHOICES, ROOM_FIELDS
 from travelcrm.ui.pages.quotes.list_page import create_quote_button
 from travelcrm.ui.template import staff_page
 
@@ -219,88 +225,266 @@ def _fact_tile(row: ObjectVar[Fact]) -> rx.Component:
 # ---- days --------------------------------------------------------------------------------------
 
 
-def _item(row: ObjectVar[ItemRow]) -> rx.Component:
-    editable = S.can_edit & ~S.frozen
-    return rx.flex(
-        rx.vstack(
-            rx.text(row.title, size="2", weight="medium"),
-            rx.hstack(
-                rx.badge(row.kind, variant="soft", color_scheme="gray", size="1"),
-                rx.cond(row.nights != "", muted(row.nights, size="1")),
-                spacing="2",
-                align="center",
-            ),
-            spacing="1",
-            align="start",
-            min_width="160px",
-            flex="1",
+_OVER = {
+    "transition": "background 120ms, outline-color 120ms",
+    "outline": "2px dashed transparent",
+    "outline_offset": "-2px",
+    "&[data-over='true']": {
+        "background": rx.color("accent", 3),
+        "outline_color": rx.color("accent", 8),
+    },
+}
+
+
+def _item_badges(row: ObjectVar[ItemRow]) -> rx.Component:
+    return rx.hstack(
+        rx.badge(row.kind, variant="soft", color_scheme="gray", size="1"),
+        rx.cond(row.nights != "", muted(row.nights, size="1")),
+        rx.cond(row.detail != "", muted(row.detail, size="1")),
+        rx.cond(
+            row.option != "",
+            rx.badge(row.option, variant="outline", color_scheme="violet", size="1"),
         ),
         rx.cond(
-            row.price != "",
-            rx.text(row.price, size="2", weight="bold", white_space="nowrap"),
-            rx.cond(
-                row.problem != "",
-                rx.text(
-                    rx.icon("circle-alert", size=12, display="inline", margin_right="4px"),
-                    row.problem,
-                    size="1",
-                    color=rx.color("red", 11),
-                    text_align="right",
-                    max_width="180px",
-                    data_testid="item-problem",
-                ),
-            ),
+            row.optional & (row.option == ""),
+            rx.badge("Optional", variant="outline", color_scheme="gray", size="1"),
         ),
-        rx.cond(
-            editable,
-            rx.hstack(
-                row_button(
-                    "arrow-up",
-                    "Move up",
-                    S.move_up(row.item_id),  # type: ignore[operator]
-                    "move-up",
-                    disabled=row.first,
-                ),
-                row_button(
-                    "arrow-down",
-                    "Move down",
-                    S.move_down(row.item_id),  # type: ignore[operator]
-                    "move-down",
-                    disabled=row.last,
-                ),
-                row_button(
-                    "sliders-horizontal",
-                    "Price options",
-                    S.open_options(row.item_id),  # type: ignore[operator]
-                    "item-options",
-                ),
-                row_button(
-                    "trash-2",
-                    "Remove",
-                    S.remove_item(row.item_id),  # type: ignore[operator]
-                    "remove-item",
-                    color_scheme="red",
-                ),
-                spacing="3",
-            ),
-        ),
-        gap="8px 12px",
-        wrap="wrap",
-        justify="end",
+        spacing="2",
         align="center",
+        wrap="wrap",
+    )
+
+
+def _item_price(row: ObjectVar[ItemRow]) -> rx.Component:
+    return rx.cond(
+        row.price != "",
+        rx.text(row.price, size="2", weight="bold", white_space="nowrap"),
+        rx.cond(
+            row.problem != "",
+            rx.text(
+                rx.icon("circle-alert", size=12, display="inline", margin_right="4px"),
+                row.problem,
+                size="1",
+                color=rx.color("red", 11),
+                text_align="right",
+                max_width="180px",
+                data_testid="item-problem",
+            ),
+        ),
+    )
+
+
+def _item_buttons(row: ObjectVar[ItemRow]) -> rx.Component:
+    """Moving, editing and removing a service: the keyboard's and the phone's way (dragging
+    is the mouse's)."""
+    return rx.hstack(
+        row_button(
+            "arrow-up",
+            "Move up",
+            S.move_up(row.item_id),  # type: ignore[operator]
+            "move-up",
+            disabled=row.first,
+        ),
+        row_button(
+            "arrow-down",
+            "Move down",
+            S.move_down(row.item_id),  # type: ignore[operator]
+            "move-down",
+            disabled=row.last,
+        ),
+        row_button(
+            "pencil",
+            "Edit this service",
+            S.open_edit(row.item_id),  # type: ignore[operator]
+            "edit-item",
+        ),
+        row_button(
+            "sliders-horizontal",
+            "Price options",
+            S.open_options(row.item_id),  # type: ignore[operator]
+            "item-options",
+        ),
+        row_button(
+            "trash-2",
+            "Remove",
+            S.remove_item(row.item_id),  # type: ignore[operator]
+            "remove-item",
+            color_scheme="red",
+        ),
+        spacing="3",
+    )
+
+
+def _item(row: ObjectVar[ItemRow]) -> rx.Component:
+    """A service on its day: dragged by mouse onto another service (it takes that place) or
+    onto a day's drop strip (the end of that day)."""
+    editable = S.can_edit & ~S.frozen
+    return drop_zone(
+        draggable(
+            rx.flex(
+                rx.cond(
+                    editable,
+                    rx.icon("grip-vertical", size=14, color=rx.color("gray", 8), cursor="grab"),
+                ),
+                rx.vstack(
+                    rx.text(row.title, size="2", weight="medium"),
+                    _item_badges(row),
+                    spacing="1",
+                    align="start",
+                    min_width="160px",
+                    flex="1",
+                ),
+                _item_price(row),
+                rx.cond(editable, _item_buttons(row)),
+                gap="8px 12px",
+                wrap="wrap",
+                justify="end",
+                align="center",
+                width="100%",
+            ),
+            item_id=row.item_id,
+            enabled=editable,
+        ),
+        on_drop=S.drop_on_item(row.item_id),  # type: ignore[operator]
         width="100%",
         padding="8px 0",
         border_top=f"1px solid {rx.color('gray', 4)}",
+        style=_OVER,
         data_testid="item",
     )
 
 
-def _day(row: ObjectVar[DayRow]) -> rx.Component:
+def _staying(text: rx.Var[str]) -> rx.Component:
+    return rx.hstack(
+        rx.icon("bed-double", size=14, color=rx.color("gray", 10)),
+        muted(text, size="1"),
+        spacing="2",
+        align="center",
+        padding="6px 0",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+        data_testid="staying",
+    )
+
+
+def _choice(option: ObjectVar[Choice]) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.badge(
+                option.label,
+                color_scheme=rx.cond(option.chosen, "grass", "gray"),
+                variant=rx.cond(option.chosen, "solid", "soft"),
+                size="1",
+            ),
+            rx.spacer(),
+            rx.text(option.price, size="2", weight="bold", white_space="nowrap"),
+            width="100%",
+            align="center",
+        ),
+        rx.text(option.title, size="1", margin_top="4px"),
+        rx.cond(
+            option.chosen,
+            muted("In the total", size="1"),
+            rx.cond(
+                S.can_edit & ~S.frozen,
+                rx.button(
+                    "Choose this one",
+                    on_click=S.choose_option(option.item_id),  # type: ignore[operator]
+                    size="1",
+                    variant="soft",
+                    margin_top="6px",
+                    data_testid="choose-option",
+                ),
+                muted("Not in the total", size="1"),
+            ),
+        ),
+        padding="8px 10px",
+        border_radius="8px",
+        border=rx.cond(
+            option.chosen,
+            f"2px solid {rx.color('grass', 8)}",
+            f"1px solid {rx.color('gray', 5)}",
+        ),
+        data_testid="choice",
+    )
+
+
+def _choices(group: ObjectVar[ChoiceGroup]) -> rx.Component:
+    """A day's alternatives ("hotel A or B") side by side, each with its price."""
+    return rx.box(
+        rx.hstack(
+            rx.text(group.name, ": one of these", size="1", weight="bold"),
+            rx.spacer(),
+            muted(group.chosen, size="1"),
+            width="100%",
+            wrap="wrap",
+        ),
+        rx.grid(
+            rx.foreach(group.options, _choice),
+            columns=rx.breakpoints(initial="1", sm="2"),
+            spacing="2",
+            width="100%",
+            margin_top="6px",
+        ),
+        padding="8px",
+        border_radius="10px",
+        background=rx.color("violet", 2),
+        width="100%",
+        data_testid="alternatives",
+    )
+
+
+def _day_buttons(row: ObjectVar[DayRow]) -> rx.Component:
+    return rx.hstack(
+        row_button(
+            "chevron-up",
+            "Move this day earlier (the dates follow)",
+            S.move_day_up(row.day_id),  # type: ignore[operator]
+            "day-earlier",
+            disabled=row.first,
+        ),
+        row_button(
+            "chevron-down",
+            "Move this day later (the dates follow)",
+            S.move_day_down(row.day_id),  # type: ignore[operator]
+            "day-later",
+            disabled=row.last,
+        ),
+        row_button(
+            "pencil",
+            "Edit the day's title, overnight and notes",
+            S.open_day(row.day_id),  # type: ignore[operator]
+            "edit-day",
+        ),
+        row_button(
+            "between-horizontal-start",
+            "Insert a day after this one (later days move a day on)",
+            S.insert_day(row.day_id),  # type: ignore[operator]
+            "insert-day",
+        ),
+        row_button(
+            "trash-2",
+            "Remove this day (later days move a day earlier)",
+            S.remove_day(row.day_id),  # type: ignore[operator]
+            "remove-day",
+            color_scheme="red",
+        ),
+        spacing="3",
+    )
+
+
+def _day_head(row: ObjectVar[DayRow]) -> rx.Component:
+    """The day's badge, date and words; dragged by mouse onto another day to take its place."""
     editable = S.can_edit & ~S.frozen
-    return rx.card(
-        rx.vstack(
+    return drop_zone(
+        draggable(
             rx.hstack(
-                rx.badge(row.label, size="2", variant="solid"),
+                rx.badge(
+                    row.label,
+                    size="2",
+                    variant="solid",
+                    cursor=rx.cond(editable, "grab", "default"),
+                ),
                 rx.vstack(
                     rx.text(row.date, size="2", weight="bold", data_testid="day-date"),
                     rx.cond(
@@ -322,51 +506,62 @@ def _day(row: ObjectVar[DayRow]) -> rx.Component:
                     align="start",
                 ),
                 rx.spacer(),
-                rx.cond(
-                    editable,
-                    row_button(
-                        "pencil",
-                        "Edit the day's title, overnight and notes",
-                        S.open_day(row.day_id),  # type: ignore[operator]
-                        "edit-day",
-                    ),
-                ),
-                rx.cond(
-                    editable,
-                    row_button(
-                        "between-horizontal-start",
-                        "Insert a day after this one (later days move a day on)",
-                        S.insert_day(row.day_id),  # type: ignore[operator]
-                        "insert-day",
-                    ),
-                ),
-                rx.cond(
-                    editable,
-                    row_button(
-                        "trash-2",
-                        "Remove this day (later days move a day earlier)",
-                        S.remove_day(row.day_id),  # type: ignore[operator]
-                        "remove-day",
-                        color_scheme="red",
-                    ),
-                ),
+                rx.cond(editable, _day_buttons(row)),
                 align="center",
                 width="100%",
+                wrap="wrap",
             ),
+            item_id=row.drag_id,
+            enabled=editable,
+            width="100%",
+        ),
+        on_drop=S.drop_on_day(row.day_id),  # type: ignore[operator]
+        width="100%",
+        border_radius="6px",
+        style=_OVER,
+        data_testid="day-head",
+    )
+
+
+def _day(row: ObjectVar[DayRow]) -> rx.Component:
+    editable = S.can_edit & ~S.frozen
+    return rx.card(
+        rx.vstack(
+            _day_head(row),
             rx.cond(row.notes != "", muted(row.notes, size="1", white_space="pre-wrap")),
+            rx.foreach(row.choices, _choices),
             rx.cond(
-                row.services.length() > 0,
-                rx.vstack(rx.foreach(row.services, _item), spacing="0", width="100%"),
+                (row.services.length() > 0) | (row.staying.length() > 0),
+                rx.vstack(
+                    rx.foreach(row.staying, _staying),
+                    rx.foreach(row.services, _item),
+                    spacing="0",
+                    width="100%",
+                ),
                 muted("Nothing planned yet.", size="1", shade=10),
             ),
             rx.cond(
                 editable,
-                action_button(
-                    "plus",
-                    "Add service",
-                    on_click=S.open_item(row.day_id),  # type: ignore[operator]
-                    test_id="add-service",
-                    size="1",
+                drop_zone(
+                    rx.hstack(
+                        action_button(
+                            "plus",
+                            "Add service",
+                            on_click=S.open_item(row.day_id),  # type: ignore[operator]
+                            test_id="add-service",
+                            size="1",
+                        ),
+                        muted("or drag a service here", size="1", display=["none", "block"]),
+                        align="center",
+                        spacing="3",
+                    ),
+                    on_drop=S.drop_on_day(row.day_id),  # type: ignore[operator]
+                    width="100%",
+                    padding="6px",
+                    border_radius="6px",
+                    border=f"1px dashed {rx.color('gray', 5)}",
+                    style=_OVER,
+                    data_testid="day-drop",
                 ),
             ),
             spacing="2",
@@ -478,7 +673,104 @@ _item_field = partial(text_field, prefix="item", errors=S.item_errors, size="2")
 
 
 def _service_option(row: ObjectVar[ServiceOption]) -> rx.Component:
-    return rx.el.option(value=row.label)
+    """A service found: a button (picked by click, Enter or Space) with its supplier, place,
+    type and "from" price."""
+    picked = S.item_service == row.label
+    return rx.el.button(
+        rx.hstack(
+            rx.text(row.name, size="2", weight="medium"),
+            rx.spacer(),
+            rx.cond(
+                row.from_price != "",
+                rx.text(row.from_price, size="1", weight="medium", white_space="nowrap"),
+            ),
+            width="100%",
+            align="center",
+        ),
+        muted(
+            row.supplier,
+            rx.cond(row.place != "", rx.text.span(" · ", row.place)),
+            rx.cond(row.kind != "", rx.text.span(" · ", row.kind)),
+            size="1",
+        ),
+        type="button",
+        on_click=S.pick_service(row.label),  # type: ignore[operator]
+        aria_pressed=rx.cond(picked, "true", "false"),
+        style={
+            "display": "block",
+            "width": "100%",
+            "text_align": "left",
+            "border": "none",
+            "font": "inherit",
+            "color": "inherit",
+            "cursor": "pointer",
+            "padding": "6px 8px",
+            "border_radius": "6px",
+            "background": rx.cond(picked, rx.color("accent", 4), "transparent"),
+            "&:hover": {"background": rx.color("accent", 3)},
+        },
+        data_testid="service-option",
+    )
+
+
+def _service_search() -> rx.Component:
+    """Services found on the server as the agent types (a page of them, never the whole
+    catalogue): by name or supplier, by place, of the kind chosen above, on sale in a
+    published rate list."""
+    return rx.vstack(
+        field_row(
+            field(
+                "Find a service",
+                search_box(
+                    "Name or supplier",
+                    S.service_query,
+                    S.search_services,
+                    "service-search",
+                ),
+                error="",
+            ),
+            field(
+                "Where",
+                search_box(
+                    "Town, region or country code", S.service_place, S.search_place, "service-place"
+                ),
+                error="",
+            ),
+        ),
+        rx.box(
+            rx.cond(
+                S.service_options.length() > 0,  # type: ignore[attr-defined]
+                rx.vstack(
+                    rx.foreach(S.service_options, _service_option), spacing="0", width="100%"
+                ),
+                muted("Nothing on sale matches; try fewer letters.", size="1", padding="6px"),
+            ),
+            max_height="220px",
+            overflow_y="auto",
+            width="100%",
+            border=f"1px solid {rx.color('gray', 5)}",
+            border_radius="8px",
+            padding="4px",
+            data_testid="service-results",
+        ),
+        rx.el.input(type="hidden", name="service", value=S.item_service),
+        rx.cond(
+            S.item_errors.contains("service"),  # type: ignore[attr-defined]
+            rx.text(
+                S.item_errors["service"],
+                size="1",
+                color=rx.color("red", 11),
+                data_testid="item-service-error",
+            ),
+            rx.cond(
+                S.item_service != "",
+                rx.text("Picked: ", rx.text.span(S.item_service, weight="bold"), size="1"),
+                muted("Pick one of the services found.", size="1"),
+            ),
+        ),
+        spacing="2",
+        width="100%",
+    )
 
 
 def _item_dialog() -> rx.Component:
@@ -513,18 +805,8 @@ def _item_dialog() -> rx.Component:
                     html_for="item-currency",
                 ),
             ),
-            rx.cond(
-                S.item_kind != "note",
-                _item_field(
-                    "Service",
-                    "service",
-                    "Type part of its name or its supplier's, then pick it",
-                    custom_attrs={"list": "service-options"},
-                    autocomplete="off",
-                ),
-            ),
+            rx.cond(S.item_kind != "note", _service_search()),
         ),
-        rx.el.datalist(rx.foreach(S.service_options, _service_option), id="service-options"),
         _item_field(
             rx.cond(S.item_kind == "note", "Note", "Title"),
             "title",
@@ -542,7 +824,182 @@ def _item_dialog() -> rx.Component:
         submit_label="Add service",
         test_id="item",
         key=S.item_key,  # type: ignore[arg-type]
-        max_width="520px",
+        max_width="560px",
+    )
+
+
+# ---- "Edit service" ----------------------------------------------------------------------------
+
+
+_edit_field = partial(text_field, prefix="edit", errors=S.edit_errors, values=S.edit_form, size="2")
+
+
+def _day_option(row: ObjectVar[DayChoice]) -> rx.Component:
+    return rx.el.option(row.label, value=row.day_id)
+
+
+def _edit_day() -> rx.Component:
+    return field(
+        rx.cond(S.edit_kind == "stay", "Check-in day", "Day"),
+        rx.el.select(
+            rx.foreach(S.edit_days, _day_option),
+            id="edit-day_id",
+            name="day_id",
+            default_value=S.edit_form["day_id"],
+            style=SELECT_STYLE,
+            data_testid="edit-day_id",
+        ),
+        error=S.edit_errors.get("day_id", ""),
+        html_for="edit-day_id",
+    )
+
+
+def _edit_stay() -> rx.Component:
+    return rx.vstack(
+        _edit_field("Nights", "nights", type="number", min=1, max=60),
+        rx.text("Rooms", size="2", weight="bold"),
+        muted(
+            "Suggested from the party (",
+            S.edit_form["party"],
+            "); change them to how they sleep.",
+            size="1",
+        ),
+        rx.grid(
+            *[
+                _edit_field(label, name, type="number", min=0, max=100, inputmode="numeric")
+                for name, label in ROOM_FIELDS
+            ],
+            columns=rx.breakpoints(initial="2", sm="4"),
+            spacing="3",
+            width="100%",
+            align="end",
+        ),
+        _edit_field(
+            "Children with a bed of their own",
+            "children_with_bed",
+            "The others share their parents' beds",
+            type="number",
+            min=0,
+            max=50,
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _edit_vehicle() -> rx.Component:
+    return rx.vstack(
+        field_row(
+            _edit_field("From", "from", "e.g. Kochi airport"),
+            _edit_field("To", "to", "e.g. Munnar"),
+        ),
+        field_row(
+            _edit_field("Kilometres", "km", "For vehicles priced by the km", type="number", min=1),
+            rx.cond(
+                S.edit_kind == "transport",
+                _edit_field(
+                    "Hours", "hours", "For vehicles priced by the hour", inputmode="decimal"
+                ),
+            ),
+        ),
+        spacing="3",
+        width="100%",
+    )
+
+
+def _edit_dialog() -> rx.Component:
+    manual = (S.edit_kind == "flight") | (S.edit_kind == "other")
+    people = (
+        (S.edit_kind == "transfer")
+        | (S.edit_kind == "transport")
+        | (S.edit_kind == "activity")
+        | (S.edit_kind == "guide")
+        | (S.edit_kind == "meal")
+    )
+    return form_dialog(
+        rx.text.span("Edit ", S.edit_title),
+        _edit_day(),
+        _edit_field(
+            rx.cond(S.edit_kind == "note", "Note", "Title"),
+            "title",
+            rx.cond(S.edit_kind == "note", "", "Blank: the service's name"),
+        ),
+        rx.cond(S.edit_kind == "stay", _edit_stay()),
+        rx.cond((S.edit_kind == "transfer") | (S.edit_kind == "transport"), _edit_vehicle()),
+        rx.cond(
+            people,
+            _edit_field(
+                "People",
+                "pax",
+                rx.cond(
+                    S.edit_vehicles != "",
+                    S.edit_vehicles,
+                    "Blank: the whole party",
+                ),
+                type="number",
+                min=1,
+                max=500,
+            ),
+        ),
+        rx.cond(
+            manual,
+            field_row(
+                _edit_field("Net", "manual_net", "What the supplier charges", inputmode="decimal"),
+                field(
+                    "Currency of the net",
+                    choice_select(
+                        "edit-currency",
+                        CURRENCY_CHOICES,
+                        value=S.edit_currency,
+                        on_change=S.set_edit_currency,
+                    ),
+                    error="",
+                    html_for="edit-currency",
+                ),
+            ),
+        ),
+        field(
+            rx.cond(S.edit_kind == "note", "More of the note", "Free text"),
+            rx.text_area(
+                id="edit-description",
+                name="description",
+                default_value=S.edit_form["description"],
+                rows="2",
+                width="100%",
+            ),
+            error=S.edit_errors.get("description", ""),
+            html_for="edit-description",
+        ),
+        rx.cond(
+            S.edit_kind != "note",
+            rx.vstack(
+                _edit_field(
+                    "Alternative of",
+                    "alternative_group",
+                    "Same name on two services of a day (e.g. Hotel): priced side by side, "
+                    "the first in the total",
+                ),
+                rx.el.label(
+                    rx.el.input(
+                        type="checkbox",
+                        name="optional",
+                        id="edit-optional",
+                        default_checked=S.edit_form["optional"] == "on",
+                        data_testid="edit-optional",
+                    ),
+                    rx.text("Optional: shown to the customer, not in the total", size="2"),
+                    display="flex",
+                    gap="8px",
+                    align_items="center",
+                ),
+                spacing="3",
+                width="100%",
+            ),
+        ),
+        **dialog_of(S, "edit", S.save_edit),
+        test_id="edit",
+        key=S.edit_key,  # type: ignore[arg-type]
+        max_width="600px",
     )
 
 
@@ -785,6 +1242,7 @@ def _itinerary() -> rx.Component:
         _days(),
         rx.cond(S.sheet_shown, _sheet(), _no_sheet()),
         _item_dialog(),
+        _edit_dialog(),
         _day_dialog(),
         _options_dialog(),
         spacing="4",

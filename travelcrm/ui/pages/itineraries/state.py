@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -21,7 +21,7 @@ from reflex.event import EventSpec
 
 from travelcrm.core.clock import to_local
 from travelcrm.core.errors import ValidationFailedError
-from travelcrm.core.locale import currency_label, decimal_comma
+from travelcrm.core.locale import country_name, currency_label, decimal_comma
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
@@ -34,16 +34,24 @@ from travelcrm.itineraries.schemas import (
     ItineraryPublic,
     PricingSheet,
     RatesSinceFrozen,
+    SheetLineOut,
     TotalsOut,
 )
 from travelcrm.rates import parsers
+from travelcrm.rates.pricing import vehicles_needed
 from travelcrm.suppliers import services as suppliers
 from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_date, format_money, format_range
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
 from travelcrm.ui.pages.itineraries.text import (
+    ITEM_FIELD_WORDS,
     MANUAL_KINDS,
+    PAX_KINDS,
+    ROOM_FIELDS,
+    SERVICE_KIND_WORDS,
+    SERVICE_KINDS,
+    VEHICLE_KINDS,
     conflict_words,
     kind_words,
     plural,
@@ -55,6 +63,8 @@ from travelcrm.ui.pages.suppliers.text import field_messages
 from travelcrm.ui.record import RecordPage
 
 NOT_LISTED = "That is not in this itinerary any more; reload the page."
+DAY_MOVED = "Day moved; the dates follow the new order."
+DAY_DRAG = "day:"  # what a dragged day carries, before its id (a service carries its id)
 ITEM_FIELDS = ("service", "title", "nights", "km", "manual_net")
 SERVICE_LIMIT = 200
 
@@ -75,6 +85,27 @@ class ItemRow:
     problem: str  # why it has no price, in words, or ""
     first: bool
     last: bool
+    option: str = ""  # "Option B of Hotel" when one of a day's alternatives
+    optional: bool = False  # shown, not in the total
+    detail: str = ""  # a stay's rooms ("1 double, 1 single"), or the people on it
+
+
+@dataclass
+class Choice:
+    """One of a day's alternatives ("hotel A or B") beside the others."""
+
+    item_id: str
+    label: str  # "Option A"
+    title: str
+    price: str  # its gross in the sheet, or ""
+    chosen: bool  # the one in the total
+
+
+@dataclass
+class ChoiceGroup:
+    name: str  # the agent's name for the choice ("Hotel")
+    chosen: str  # "Option A in the total: ₹18,000.00"
+    options: list[Choice]
 
 
 @dataclass
@@ -86,6 +117,11 @@ class DayRow:
     overnight: str
     notes: str
     services: list[ItemRow]
+    staying: list[str] = field(default_factory=list)  # "Night 2 of 3 · Sea Breeze Resort"
+    choices: list[ChoiceGroup] = field(default_factory=list)
+    first: bool = False
+    last: bool = False
+    drag_id: str = ""  # what dragging the day carries: "day:<its id>"
 
 
 @dataclass
@@ -113,6 +149,17 @@ class Problem:
 @dataclass
 class ServiceOption:
     label: str  # "Deluxe Sea View · Sea Breeze Resort"
+    name: str = ""
+    supplier: str = ""
+    place: str = ""  # "Goa, India"
+    kind: str = ""  # in words
+    from_price: str = ""  # "from ₹6,000.00" (its lowest published net), or ""
+
+
+@dataclass
+class DayChoice:
+    day_id: str
+    label: str  # "Day 2 · 6 Oct 2027"
 
 
 ISO_DAY = re.compile(r"\b(\d{4}-\d{2}-\d{2})\b")
@@ -221,10 +268,14 @@ def facts_of(shown: ItineraryPublic) -> list[Fact]:
     return [Fact(label, value) for label, value in rows]
 
 
+def _line_of(sheet: PricingSheet | None, item_id: uuid.UUID) -> SheetLineOut | None:
+    return next((x for x in sheet.lines if x.item_id == item_id), None) if sheet else None
+
+
 def item_row(item: ItemPublic, sheet: PricingSheet | None, first: bool, last: bool) -> ItemRow:
     price, problem = "", ""
     if item.kind is not ItemKind.NOTE:
-        line = next((x for x in sheet.lines if x.item_id == item.id), None) if sheet else None
+        line = _line_of(sheet, item.id)
         unpriced = (
             next((u for u in sheet.unpriced if u.item_id == item.id), None) if sheet else None
         )
@@ -245,13 +296,71 @@ def item_row(item: ItemPublic, sheet: PricingSheet | None, first: bool, last: bo
         problem=problem,
         first=first,
         last=last,
+        optional=item.optional,
+        detail=item_detail(item),
     )
+
+
+ROOM_WORDS = {"single": "single", "double": "double", "triple": "triple", "quad": "quad"}
+
+
+def item_detail(item: ItemPublic) -> str:
+    """What the service is for, in a few words: a stay's rooms, or how many people."""
+    if item.kind is ItemKind.STAY:
+        parts = [
+            plural(entry.rooms, ROOM_WORDS[entry.occupancy.value])
+            if entry.occupancy.value in ROOM_WORDS
+            else plural(entry.rooms, "extra bed")
+            for entry in item.rooms
+        ]
+        return ", ".join(parts)
+    if item.pax:
+        return plural(item.pax, "person", "people")
+    return ""
+
+
+def choice_groups(
+    items: list[ItemPublic], rows: list[ItemRow], sheet: PricingSheet | None
+) -> list[ChoiceGroup]:
+    """A day's alternatives by group, in the day's order: the first of a group is the one in
+    the total (as the sheet prices it), the others are shown beside it with their price."""
+    groups: dict[str, list[tuple[ItemPublic, ItemRow]]] = {}
+    names: dict[str, str] = {}
+    for item, row in zip(items, rows, strict=True):
+        if item.alternative_group and item.kind is not ItemKind.NOTE:
+            key = item.alternative_group.strip().casefold()
+            names.setdefault(key, item.alternative_group.strip())
+            groups.setdefault(key, []).append((item, row))
+    out = []
+    for key, members in groups.items():
+        if len(members) < 2:
+            continue
+        options = []
+        for n, (item, row) in enumerate(members):
+            label = f"Option {chr(ord('A') + n) if n < 26 else n + 1}"
+            row.option = f"{label} of {names[key]}"
+            options.append(Choice(row.item_id, label, item.title, row.price, n == 0))
+        first = options[0]
+        chosen = f"{first.label} in the total" + (f": {first.price}" if first.price else "")
+        out.append(ChoiceGroup(names[key], chosen, options))
+    return out
 
 
 def day_rows(shown: ItineraryPublic, sheet: PricingSheet | None) -> list[DayRow]:
     rows = []
-    for day in shown.days:
+    staying: dict[int, list[str]] = {}
+    for item in shown.items:  # a stay shows on every day it covers, not only its check-in day
+        if item.kind is ItemKind.STAY and item.nights > 1:
+            start = next((d.position for d in shown.days if d.id == item.day_id), 0)
+            for night in range(2, item.nights + 1):
+                staying.setdefault(start + night - 1, []).append(
+                    f"Night {night} of {item.nights} · {item.title}"
+                )
+    for n, day in enumerate(shown.days):
         items = [item for item in shown.items if item.day_id == day.id]
+        services = [
+            item_row(item, sheet, i == 0, i == len(items) - 1) for i, item in enumerate(items)
+        ]
         rows.append(
             DayRow(
                 day_id=str(day.id),
@@ -260,10 +369,12 @@ def day_rows(shown: ItineraryPublic, sheet: PricingSheet | None) -> list[DayRow]
                 title=day.title,
                 overnight=day.overnight or "",
                 notes=day.notes or "",
-                services=[
-                    item_row(item, sheet, i == 0, i == len(items) - 1)
-                    for i, item in enumerate(items)
-                ],
+                services=services,
+                staying=staying.get(day.position, []),
+                choices=choice_groups(items, services, sheet),
+                first=n == 0,
+                last=n == len(shown.days) - 1,
+                drag_id=f"{DAY_DRAG}{day.id}",
             )
         )
     return rows
@@ -312,6 +423,124 @@ def item_input(
     return values
 
 
+ARROW = " → "
+
+
+def vehicles_text(people: int, seats: int | None) -> str:
+    """ "2 vehicles: 5 people, 4 seats each" (what pricing will count)."""
+    count = vehicles_needed(people, seats)
+    if not seats:
+        return f"{plural(count, 'vehicle')} for {plural(people, 'person', 'people')}"
+    return f"{plural(count, 'vehicle')}: {plural(people, 'person', 'people')}, {seats} seats each"
+
+
+def edit_form_of(
+    item: dict[str, Any], day_id: str, adults: int, child_ages: list[int]
+) -> dict[str, str]:
+    """A service's own fields as the edit dialog shows them (its rooms one box per kind of
+    room, prefilled from the party's suggested rooms when it has none)."""
+    title = str(item.get("title") or "")
+    start, _, end = title.partition(ARROW)
+    form = {
+        "day_id": day_id,
+        "was_day_id": day_id,
+        "title": title,
+        "from": start if end else "",
+        "to": end,
+        "nights": str(item.get("nights") or 1),
+        "km": str(item.get("km") or ""),
+        "hours": number_text(item.get("hours")),
+        "pax": str(item.get("pax") or ""),
+        "manual_net": number_text(item.get("manual_net")),
+        "description": str(item.get("description") or ""),
+        "optional": "on" if item.get("optional") else "",
+        "alternative_group": str(item.get("alternative_group") or ""),
+        "children_with_bed": str(item.get("children_with_bed") or 0),
+        "party": travellers_text(adults, child_ages),
+    }
+    rooms = {name: 0 for name, _label in ROOM_FIELDS}
+    for entry in item.get("rooms") or []:
+        occupancy = str(entry.get("occupancy"))
+        if occupancy in rooms:
+            rooms[occupancy] += int(entry.get("rooms") or 0)
+    if not any(rooms.values()) and item.get("kind") == ItemKind.STAY.value:
+        for entry in itineraries.suggest_rooms(adults, child_ages):  # the services' rule
+            if entry.occupancy.value in rooms:
+                rooms[entry.occupancy.value] += entry.rooms
+    form.update({name: str(count) for name, count in rooms.items()})
+    return form
+
+
+def _count(text: str, most: int) -> int | None:
+    text = text.strip()
+    if not text:
+        return 0
+    return int(text) if text.isdigit() and int(text) <= most else None
+
+
+def edit_values(
+    item: dict[str, Any], form: dict[str, Any], currency: str
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The edit dialog's form as the item's new values (the rest as they were), with the
+    problems the form itself can see, each at its field."""
+    kind = str(item["kind"])
+    text = {k: str(v or "").strip() for k, v in form.items()}
+    values: dict[str, Any] = {
+        **item,
+        "title": text.get("title") or None,
+        "description": text.get("description") or None,
+        "optional": bool(form.get("optional")),
+        "alternative_group": text.get("alternative_group") or None,
+    }
+    errors: dict[str, str] = {}
+    if kind == ItemKind.STAY.value:
+        values["nights"] = text.get("nights") or None
+        rooms = []
+        for name, _label in ROOM_FIELDS:
+            count = _count(text.get(name, ""), 100)
+            if count is None:
+                errors[name] = "Write a number from 0 to 100."
+            elif count:
+                rooms.append({"occupancy": name, "rooms": count})
+        if not rooms and not errors:
+            errors["double"] = "A stay needs at least one room."
+        values["rooms"] = rooms
+        values["children_with_bed"] = text.get("children_with_bed") or 0
+    if kind in VEHICLE_KINDS:
+        start, end = text.get("from", ""), text.get("to", "")
+        if start and not end:
+            errors["to"] = "Say where it goes to."
+        elif end and not start:
+            errors["from"] = "Say where it starts."
+        elif start and end:
+            values["title"] = f"{start}{ARROW}{end}"
+        values["km"] = text.get("km") or None
+        values["hours"] = decimal_text(text.get("hours")) if kind == "transport" else None
+    if kind in PAX_KINDS:
+        values["pax"] = text.get("pax") or None
+    if kind in MANUAL_KINDS:
+        values["manual_net"] = decimal_text(text.get("manual_net"))
+        values["manual_currency"] = currency or None
+    return values, errors
+
+
+def edit_messages(messages: dict[str, str]) -> dict[str, str]:
+    """The services' field names as the dialog's fields."""
+    out = dict(messages)
+    if "manual_currency" in out:
+        out.setdefault("manual_net", out.pop("manual_currency"))
+    if "rooms" in out:
+        out.setdefault("double", out.pop("rooms"))
+    for name in list(out):
+        if name.startswith("rooms"):
+            out.setdefault("double", out.pop(name))
+    if "service_id" in out:
+        out.setdefault("title", out.pop("service_id"))
+    if "description" in out and "title" not in out:
+        out["title"] = out.pop("description")
+    return out
+
+
 class ItineraryState(RecordPage, rx.State):
     can_edit: bool = False
     itinerary_id: str = ""
@@ -345,7 +574,24 @@ class ItineraryState(RecordPage, rx.State):
     item_currency: str = ""
     item_errors: dict[str, str] = {}
     service_options: list[ServiceOption] = []
+    service_query: str = ""  # "Find a service": its name or supplier's
+    service_place: str = ""  # ... and where
+    item_service: str = ""  # the one picked (its label)
     _service_ids: dict[str, str] = {}
+    # "Edit service": its own fields by kind
+    edit_open: bool = False
+    edit_key: int = 0
+    edit_title: str = ""
+    edit_kind: str = ""
+    edit_form: dict[str, str] = {}
+    edit_errors: dict[str, str] = {}
+    edit_days: list[DayChoice] = []
+    edit_currency: str = ""
+    edit_vehicles: str = ""  # "2 vehicles: 5 people, 4 seats each"
+    _edit_target: str = ""
+    _party: int = 0
+    _adults: int = 0
+    _child_ages: list[int] = []
     # "Edit day"
     day_open: bool = False
     day_key: int = 0
@@ -374,7 +620,8 @@ class ItineraryState(RecordPage, rx.State):
         return "Itinerary not found."
 
     def _messages(self, exc: ValidationError) -> dict[str, str]:
-        return field_messages(exc)
+        messages = field_messages(exc)
+        return {name: ITEM_FIELD_WORDS.get(name, text) for name, text in messages.items()}
 
     def _read(self, session: Session, ctx: TenantContext, itinerary_id: uuid.UUID) -> None:
         itinerary = itineraries.get_itinerary(session, ctx, itinerary_id=itinerary_id)
@@ -395,6 +642,8 @@ class ItineraryState(RecordPage, rx.State):
             for item in shown.items
         }
         self.reference, self.title = shown.reference, shown.title
+        self._party = shown.adults + len(shown.child_ages)
+        self._adults, self._child_ages = shown.adults, list(shown.child_ages)
         self.version, self.row_version = shown.version, shown.row_version
         self.currency = shown.sell_currency
         self.item_currency = self.item_currency or shown.sell_currency
@@ -470,6 +719,7 @@ class ItineraryState(RecordPage, rx.State):
             return self._signed_out()
         self.can_edit = can(viewer.context.role, Action.ITINERARIES_EDIT)
         self.item_open = self.freeze_open = self.unfreeze_open = self.day_open = False
+        self.edit_open = False
         page_id = self._page_arg("id")[:64]
         if page_id != self.itinerary_id:
             self.sheet_shown = False
@@ -619,30 +869,88 @@ class ItineraryState(RecordPage, rx.State):
         day = self._day(day_id)
         if day is None:
             return rx.toast.error(NOT_LISTED)
+        self.item_day_id, self.item_day_label = day.day_id, f"{day.label}, {day.date}"
+        self.item_kind, self.item_errors = ItemKind.STAY.value, {}
+        self.service_query = self.service_place = self.item_service = ""
+        self.item_currency = self.item_currency or self.currency
+        failed = self._search()
+        if failed is not None:
+            return failed
+        self.item_key += 1
+        self.item_open = True
+        return None
+
+    def _search(self) -> EventSpec | None:
+        """The services of the kind asked for, on sale in a published rate list, matching
+        what is typed (name or supplier, and place): a page of them, never the catalogue."""
+        kinds = SERVICE_KINDS.get(self.item_kind, ())
+        if not kinds:
+            self.service_options, self._service_ids = [], {}
+            return None
+        q, place = self.service_query, self.service_place
         found, failed = self._run(
-            lambda session, ctx: suppliers.search_services(session, ctx, limit=SERVICE_LIMIT),
+            lambda session, ctx: suppliers.search_services(
+                session,
+                ctx,
+                q=q,
+                destination=place,
+                kinds=kinds,
+                on_sale_from=itineraries.pricing_day(session, ctx),
+                limit=SERVICE_LIMIT,
+            ),
             may=Action.ITINERARIES_EDIT,
         )
         if found is None:
             return failed
-        labels = {service_label(s.name, s.supplier_name): str(s.id) for s in found}
-        self.service_options = [ServiceOption(label) for label in labels]
-        self._service_ids = labels
-        self.item_day_id, self.item_day_label = day.day_id, f"{day.label}, {day.date}"
-        self.item_kind, self.item_errors = ItemKind.STAY.value, {}
-        self.item_currency = self.item_currency or self.currency
-        self.item_key += 1
-        self.item_open = True
+        self.service_options = [
+            ServiceOption(
+                label=service_label(s.name, s.supplier_name),
+                name=s.name,
+                supplier=s.supplier_name,
+                place=", ".join(x for x in (s.city, country_name(s.country)) if x),
+                kind=SERVICE_KIND_WORDS.get(s.kind.value, ""),
+                from_price=(
+                    f"from {format_money(s.from_net, s.from_currency)}"
+                    if s.from_net is not None and s.from_currency
+                    else ""
+                ),
+            )
+            for s in found
+        ]
+        self._service_ids = {
+            o.label: str(s.id) for o, s in zip(self.service_options, found, strict=True)
+        }
         return None
+
+    @event
+    def search_services(self, text: str) -> EventSpec | None:
+        self.service_query = str(text or "")[:100]
+        return self._search()
+
+    @event
+    def search_place(self, text: str) -> EventSpec | None:
+        self.service_place = str(text or "")[:100]
+        return self._search()
+
+    @event
+    def pick_service(self, label: str) -> None:
+        self._pick(label)
+
+    def _pick(self, label: str) -> None:
+        if label in self._service_ids:
+            self.item_service = label
+            self.item_errors = {k: v for k, v in self.item_errors.items() if k != "service"}
 
     @event
     def set_item_open(self, value: bool) -> None:
         self.item_open, self.item_errors = bool(value), {}
 
     @event
-    def set_item_kind(self, value: str) -> None:
+    def set_item_kind(self, value: str) -> EventSpec | None:
         self.item_kind = value if value in {k.value for k in ItemKind} else ItemKind.OTHER.value
         self.item_errors = {}
+        self.item_service = ""
+        return self._search()
 
     @event
     def set_item_currency(self, value: str) -> None:
@@ -651,7 +959,7 @@ class ItineraryState(RecordPage, rx.State):
     @event
     def add_item(self, form: dict[str, Any]) -> EventSpec | None:
         self.item_errors = {}
-        label = str(form.get("service", "") or "").strip()
+        label = str(form.get("service", "") or self.item_service or "").strip()
         service_id = None
         if label and self.item_kind not in MANUAL_KINDS:
             service_id = parse_id(self._service_ids.get(label))
@@ -769,4 +1077,205 @@ class ItineraryState(RecordPage, rx.State):
             ),
             done=f"Unfrozen as version {next_version}; the frozen version is kept.",
             dialog="unfreeze_open",
+        )
+
+    # ---- editing a service ----------------------------------------------------------------------
+
+    @event
+    def open_edit(self, item_id: str) -> EventSpec | None:
+        item = self._items_read.get(item_id)
+        day = next((d for d in self.days if any(i.item_id == item_id for i in d.services)), None)
+        if item is None or day is None:
+            return rx.toast.error("That service is no longer on the itinerary.")
+        kind = str(item["kind"])
+        self._edit_target, self.edit_kind = item_id, kind
+        self.edit_title = f"{kind_words(kind)}: {item['title']}"
+        self.edit_days = [DayChoice(d.day_id, f"{d.label} · {d.date}") for d in self.days]
+        self.edit_form = edit_form_of(item, day.day_id, self._adults, self._child_ages)
+        self.edit_currency = str(item.get("manual_currency") or self.currency)
+        self.edit_vehicles = ""
+        if kind in VEHICLE_KINDS and item.get("service_id"):
+            service_id = uuid.UUID(str(item["service_id"]))
+            facts, _failed = self._run(
+                lambda session, ctx: suppliers.describe_services(
+                    session, ctx, service_ids=[service_id]
+                )
+            )
+            seats = facts[service_id].max_occupancy if facts and service_id in facts else None
+            self.edit_vehicles = vehicles_text(int(item.get("pax") or self._party), seats)
+        self.edit_errors = {}
+        self.edit_key += 1
+        self.edit_open = True
+        return None
+
+    @event
+    def set_edit_open(self, value: bool) -> None:
+        self.edit_open, self.edit_errors = bool(value), {}
+
+    @event
+    def set_edit_currency(self, value: str) -> None:
+        self.edit_currency = str(value)[:3].upper()
+
+    @event
+    def save_edit(self, form: dict[str, Any]) -> EventSpec | None:
+        item = self._items_read.get(self._edit_target)
+        target = parse_id(self._edit_target)
+        if item is None or target is None:
+            self.edit_open = False
+            return rx.toast.error("That service is no longer on the itinerary.")
+        kept = {k: self.edit_form.get(k, "") for k in ("was_day_id", "party")}
+        self.edit_form = {
+            **{k: str(form.get(k, "") or "") for k in {*self.edit_form, *form}},
+            **kept,  # not posted: what the dialog opened with
+        }
+        values, errors = edit_values(item, form, self.edit_currency)
+        day_id = parse_id(str(form.get("day_id", "") or ""))
+        if day_id is None or self._day(str(day_id)) is None:
+            errors["day_id"] = "Pick one of the itinerary's days."
+        try:
+            data = ItemIn.model_validate(values)
+        except ValidationError as exc:
+            errors = {**edit_messages(self._messages(exc)), **errors}
+        if errors:
+            self.edit_errors = errors
+            return rx.toast.error("Some fields need attention.")
+        assert day_id is not None
+        moved = str(day_id) != self.edit_form.get("was_day_id", "")
+        target_day = self._day(str(day_id))
+        at_end = len(target_day.services) + 1 if target_day else 1
+
+        def work(session: Session, ctx: TenantContext, itinerary_id: uuid.UUID) -> None:
+            itineraries.update_item(
+                session, ctx, itinerary_id=itinerary_id, item_id=target, data=data
+            )
+            if moved:  # the same transaction: both saved or neither
+                itineraries.move_item(
+                    session,
+                    ctx,
+                    itinerary_id=itinerary_id,
+                    item_id=target,
+                    day_id=day_id,
+                    position=at_end,
+                )
+
+        self.edit_errors = {}
+        result = self._change(
+            work,
+            done=f"{self.edit_title.split(': ', 1)[-1]} saved.",
+            errors="edit_errors",
+            dialog="edit_open",
+        )
+        if self.edit_errors:
+            self.edit_errors = edit_messages(self.edit_errors)
+        return result
+
+    # ---- dragging days and services -------------------------------------------------------------
+
+    def _day_of(self, item_id: str) -> DayRow | None:
+        return next((d for d in self.days if any(i.item_id == item_id for i in d.services)), None)
+
+    def _move_day(self, day_id: str, position: int, done: str) -> EventSpec | None:
+        if self._day(day_id) is None:
+            return rx.toast.error(NOT_LISTED)
+        return self._change_row(
+            day_id,
+            lambda session, ctx, itinerary_id, target: itineraries.move_day(
+                session, ctx, itinerary_id=itinerary_id, day_id=target, position=position
+            ),
+            done=done,
+            missing=NOT_LISTED,
+        )
+
+    def _day_step(self, day_id: str, step: int) -> EventSpec | None:
+        at = next((n for n, d in enumerate(self.days) if d.day_id == day_id), None)
+        if at is None:
+            return rx.toast.error(NOT_LISTED)
+        to = at + step
+        if not 0 <= to < len(self.days):
+            return None
+        return self._move_day(day_id, to + 1, DAY_MOVED)
+
+    @event
+    def move_day_up(self, day_id: str) -> EventSpec | None:
+        return self._day_step(day_id, -1)
+
+    @event
+    def move_day_down(self, day_id: str) -> EventSpec | None:
+        return self._day_step(day_id, 1)
+
+    def _item_to(self, item_id: str, day: DayRow, position: int) -> EventSpec | None:
+        if self._item(item_id) is None:
+            return rx.toast.error(NOT_LISTED)
+        target_day = parse_id(day.day_id)
+        return self._change_row(
+            item_id,
+            lambda session, ctx, itinerary_id, target: itineraries.move_item(
+                session,
+                ctx,
+                itinerary_id=itinerary_id,
+                item_id=target,
+                day_id=target_day,
+                position=position,
+            ),
+            done=f"Moved to {day.label}.",
+            missing=NOT_LISTED,
+        )
+
+    @event
+    def drop_on_day(self, day_id: str, dragged: str) -> EventSpec | None:
+        return self._drop_on_day(day_id, dragged)
+
+    def _drop_on_day(self, day_id: str, dragged: str) -> EventSpec | None:
+        """Something dropped on a day: a day takes its place (the dates follow), a service
+        goes to the end of that day."""
+        day = self._day(day_id)
+        if day is None:
+            return rx.toast.error(NOT_LISTED)
+        dragged = str(dragged or "")
+        if dragged.startswith(DAY_DRAG):
+            moving = dragged.removeprefix(DAY_DRAG)
+            if moving == day_id:
+                return None
+            return self._move_day(moving, self.days.index(day) + 1, DAY_MOVED)
+        if self._day_of(dragged) is day:
+            return self._item_to(dragged, day, len(day.services))
+        return self._item_to(dragged, day, len(day.services) + 1)
+
+    @event
+    def drop_on_item(self, item_id: str, dragged: str) -> EventSpec | None:
+        """A service dropped on another: it takes that one's place (on that one's day)."""
+        day = self._day_of(item_id)
+        if day is None:
+            return rx.toast.error(NOT_LISTED)
+        dragged = str(dragged or "")
+        if dragged.startswith(DAY_DRAG):
+            return self._drop_on_day(day.day_id, dragged)
+        if dragged == item_id:
+            return None
+        at = next(n for n, i in enumerate(day.services) if i.item_id == item_id)
+        return self._item_to(dragged, day, at + 1)
+
+    @event
+    def choose_option(self, item_id: str) -> EventSpec | None:
+        """One of a day's alternatives becomes the one in the total (first of its group)."""
+        day = self._day_of(item_id)
+        group = (
+            next((g for g in day.choices if any(o.item_id == item_id for o in g.options)), None)
+            if day
+            else None
+        )
+        if day is None or group is None:
+            return rx.toast.error(NOT_LISTED)
+        first = group.options[0].item_id
+        if first == item_id:
+            return None
+        at = next(n for n, i in enumerate(day.services) if i.item_id == first)
+        title = next(o.title for o in group.options if o.item_id == item_id)
+        return self._change_row(
+            item_id,
+            lambda session, ctx, itinerary_id, target: itineraries.move_item(
+                session, ctx, itinerary_id=itinerary_id, item_id=target, position=at + 1
+            ),
+            done=f"{title} is now the one in the total.",
+            missing=NOT_LISTED,
         )

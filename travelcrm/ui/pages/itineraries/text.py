@@ -21,6 +21,50 @@ MANUAL_KINDS = frozenset({ItemKind.FLIGHT.value, ItemKind.OTHER.value})
 # the choices of "Add service", in the order agents use them
 KIND_CHOICES: list[tuple[str, str]] = [(kind.value, KIND_WORDS[kind.value]) for kind in ItemKind]
 
+# the kinds of supplier service "Add service" searches for each kind of item
+SERVICE_KINDS: dict[str, tuple[str, ...]] = {
+    ItemKind.STAY.value: ("room",),
+    ItemKind.TRANSFER.value: ("vehicle",),
+    ItemKind.TRANSPORT.value: ("vehicle",),
+    ItemKind.ACTIVITY.value: ("ticket", "other"),
+    ItemKind.GUIDE.value: ("guide",),
+    ItemKind.MEAL.value: ("meal",),
+}
+SERVICE_KIND_WORDS: dict[str, str] = {
+    "room": "Room",
+    "vehicle": "Vehicle",
+    "ticket": "Activity",
+    "guide": "Guide",
+    "meal": "Meal",
+    "other": "Other",
+}
+# a stay's rooms as the edit dialog asks for them (double also stands for twin: one price)
+ROOM_FIELDS: list[tuple[str, str]] = [
+    ("single", "Single"),
+    ("double", "Double / twin"),
+    ("triple", "Triple"),
+    ("extra_bed", "Extra beds"),
+]
+# what a service's number fields accept, said at the field instead of the schema's words
+ITEM_FIELD_WORDS: dict[str, str] = {
+    "nights": "From 1 to 60 nights.",
+    "pax": "From 1 to 500 people; blank for the whole party.",
+    "km": "Whole kilometres, from 1 to 5,000.",
+    "hours": "More than 0 and at most 24 hours, e.g. 4 or 7.5.",
+    "children_with_bed": "A number from 0 to 50.",
+    "manual_net": "An amount of 0 or more, e.g. 4500.",
+}
+VEHICLE_KINDS = frozenset({ItemKind.TRANSFER.value, ItemKind.TRANSPORT.value})
+PAX_KINDS = frozenset(
+    {
+        ItemKind.TRANSFER.value,
+        ItemKind.TRANSPORT.value,
+        ItemKind.ACTIVITY.value,
+        ItemKind.GUIDE.value,
+        ItemKind.MEAL.value,
+    }
+)
+
 STATUS_WORDS: dict[str, str] = {
     ItineraryStatus.DRAFT.value: "Draft",
     ItineraryStatus.FROZEN.value: "Frozen for quote",
