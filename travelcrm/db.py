@@ -70,6 +70,7 @@ MODEL_MODULES = (
     "travelcrm.queries.models",
     "travelcrm.timeline.models",
     "travelcrm.itineraries.models",
+    "travelcrm.documents.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level
