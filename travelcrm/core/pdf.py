@@ -92,7 +92,7 @@ def sniff_image_type(content: bytes) -> str | None:
     return None
 
 
-class AssetFetcher(URLFetcher):  # type: ignore[misc]
+class AssetFetcher(URLFetcher):
     """WeasyPrint's fetcher, reduced to our assets: it never opens a URL itself."""
 
     def __init__(

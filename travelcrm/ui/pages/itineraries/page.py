@@ -95,7 +95,7 @@ def _download_pdf() -> rx.Component:
                 + "/"
                 + S.itinerary_id
                 + "/pdf?version="
-                + S.version.to_string(),
+                + S.version.to_string(),  # type: ignore[attr-defined]
                 underline="none",
                 color="inherit",
                 display="inline-flex",
