@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from PIL import Image, ImageDraw
 
+from travelcrm.core.money import round_money
 from travelcrm.documents.proposal import (
     Branding,
     Day,
@@ -89,6 +90,7 @@ def sample_proposal(
     currency: str = "INR",
     photos: bool = True,
     kind: DocumentKind = DocumentKind.QUOTE,
+    days: int = 5,
 ) -> Proposal:
     start = date(2027, 10, 1)
     cover = (
@@ -123,7 +125,7 @@ def sample_proposal(
             )
             + ((Service("Activity", "Kathakali performance", optional=True),) if n == 1 else ()),
         )
-        for n, (title, text) in enumerate(DAYS, 1)
+        for n, (title, text) in enumerate(DAYS[:days], 1)
     )
     groups = tuple(
         PriceGroup(
@@ -136,9 +138,10 @@ def sample_proposal(
         )
         for day in days
     )
-    subtotal = Decimal("113752.50")  # 5 x 22,750.50
-    gst = Decimal("5687.63")  # 5 %
-    total = subtotal + gst  # 119,440.13
+    subtotal = Decimal("22750.50") * len(days)  # 5 days: 1,13,752.50
+    gst = round_money(subtotal * Decimal("0.05"), currency)  # 5 days: 5,687.63
+    total = subtotal + gst  # 5 days: 1,19,440.13
+    deposit = round_money(total * Decimal("0.25"), currency)
     return Proposal(
         kind=kind,
         brand=Branding(
@@ -156,7 +159,7 @@ def sample_proposal(
         version=2,
         currency=currency,
         start=start,
-        end=start + timedelta(days=4),
+        end=start + timedelta(days=len(days) - 1),
         travellers=Travellers(adults=2, child_ages=(9,)),
         days=days,
         subtotal=subtotal,
@@ -165,10 +168,10 @@ def sample_proposal(
         price_groups=groups,
         optional_lines=(PriceLine("Kathakali performance", Decimal("1500.00"), "Day 1"),),
         taxes=(TaxLine("GST on the package", gst, Decimal("5")),),
-        per_person=(PerPerson("Per person (3 paying)", Decimal("39813.38")),),
+        per_person=(PerPerson("Per person (3 paying)", round_money(total / 3, currency)),),
         schedule=(
-            Instalment("Deposit (25 %)", Decimal("29860.03")),
-            Instalment("Balance", Decimal("89580.10"), date(2027, 9, 1)),
+            Instalment("Deposit (25 %)", deposit),
+            Instalment("Balance", total - deposit, date(2027, 9, 1)),
         ),
         inclusions=(
             "4 nights in the hotels named, breakfast daily",
