@@ -119,7 +119,8 @@ def proposal_of(snapshot: SnapshotPublic, brand: Branding, *, prepared_for: str 
             services=tuple(
                 Service(
                     kind=KIND_WORDS.get(str(item["kind"]), "Service"),
-                    title=item["title"],
+                    # a note is its text: "Note" as its title too would say it twice
+                    title="" if item["kind"] == "note" else item["title"],
                     description=item.get("description") or "",
                     detail=_detail(item),
                     optional=bool(item.get("optional")),
