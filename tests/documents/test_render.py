@@ -173,3 +173,20 @@ def test_the_pages_look_right_as_images() -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     for name, image in (("cover", cover), ("day", day), ("prices", prices)):
         image.save(SCREENSHOTS / f"pdf-quote-{name}.png")
+
+
+def test_fonts_come_from_the_system_and_are_embedded() -> None:
+    """Offline: Liberation Sans for text, DejaVu Sans for the rupee sign Liberation lacks,
+    both embedded (subset) so the customer's reader needs none of them."""
+    reader = PdfReader(io.BytesIO(to_pdf(sample_proposal(photos=False)).content))
+    fonts = set()
+    for page in reader.pages:
+        for ref in (page["/Resources"].get("/Font") or {}).values():
+            font = ref.get_object()
+            inner = font["/DescendantFonts"][0].get_object() if "/DescendantFonts" in font else font
+            descriptor = inner["/FontDescriptor"].get_object()
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            fonts.add((str(font["/BaseFont"]).split("+")[-1], embedded))
+    names = {name for name, _embedded in fonts}
+    assert {"Liberation-Sans", "Liberation-Sans-Bold", "DejaVu-Sans"} <= names
+    assert all(embedded for _name, embedded in fonts)
