@@ -45,7 +45,6 @@ API_DOCS = "/api/docs"
 API_READY = "/api/ready"
 API_LOGIN_FORM = "/api/auth/login-form"
 API_AGENCIES = "/api/agencies"
-API_ITINERARIES = "/api/itineraries"  # GET {id}/pdf?version=N: a frozen version's PDF
 API_LOGOUT_FORM = "/api/auth/logout-form"
 API_ENQUIRIES = "/api/public/[slug]/enquiries"  # an agency's public enquiry form posts here
 

@@ -36,7 +36,6 @@ from travelcrm.ui.pages.itineraries.state import (
     SheetRow,
 )
 from travelcrm.ui.pages.itineraries.text import KIND_CHOICES
-from travelcrm.ui.pages.profile.page import BACKEND_ORIGIN
 from travelcrm.ui.template import staff_page
 
 S = ItineraryState
@@ -82,30 +81,11 @@ def _freeze_dialogs() -> rx.Component:
 
 
 def _download_pdf() -> rx.Component:
-    """The frozen version's branded PDF: a plain download from the API (the session cookie
-    goes along; stored once per version, so a second click costs no rendering)."""
+    """The frozen version's branded PDF (stored once per version: a second click costs no
+    rendering)."""
     return rx.cond(
         S.frozen,
-        rx.button(
-            rx.link(
-                rx.icon("file-down", size=14),
-                "Download PDF",
-                href=BACKEND_ORIGIN
-                + routes.API_ITINERARIES
-                + "/"
-                + S.itinerary_id
-                + "/pdf?version="
-                + S.version.to_string(),  # type: ignore[attr-defined]
-                underline="none",
-                color="inherit",
-                display="inline-flex",
-                align_items="center",
-                gap="6px",
-            ),
-            as_child=True,
-            variant="soft",
-            data_testid="download-pdf",
-        ),
+        action_button("file-down", "Download PDF", on_click=S.download_pdf, test_id="download-pdf"),
     )
 
 
