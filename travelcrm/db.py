@@ -71,6 +71,7 @@ MODEL_MODULES = (
     "travelcrm.timeline.models",
     "travelcrm.itineraries.models",
     "travelcrm.quotes.models",
+    "travelcrm.documents.models",
 )
 
 # On PostgreSQL the app works as this role: not the tables' owner, no BYPASSRLS, so row-level

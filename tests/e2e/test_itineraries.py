@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from playwright.sync_api import Page, expect
+from pypdf import PdfReader
 from sqlmodel import select
 
 from tests.queries.factories import trip
@@ -163,6 +164,17 @@ def test_build_price_and_freeze_an_itinerary(page, harness, shot) -> None:
     expect(page.get_by_test_id("sheet-total")).to_contain_text("18,000.00")
     _settle(page)
     shot(page, "itinerary-frozen")
+
+    # the frozen version's branded PDF: a download with a readable name, the locked price in it
+    with page.expect_download(timeout=TIMEOUT) as download:
+        page.get_by_test_id("download-pdf").click()
+    pdf = download.value
+    assert re.fullmatch(rf"IT-\d+ v1 - Goa in October {tag}\.pdf", pdf.suggested_filename)
+    pages = PdfReader(pdf.path()).pages
+    text = " ".join(p.extract_text() for p in pages).replace("\u00a0", " ")
+    assert trip in text and "Arrive in Goa" in text
+    assert re.search(r"Total \S*22,500\.00", text), text  # the locked sell price
+    assert f"Page 2 of {len(pages)}" in text
 
     # the list shows it frozen
     page.get_by_test_id("back-to-itineraries").click()

@@ -24,6 +24,7 @@ from travelcrm.api.openapi import build_openapi, operation_id
 from travelcrm.api.problems import install_problem_handlers, problem_response
 from travelcrm.audit.api import router as audit_router
 from travelcrm.customers.api import router as customers_router
+from travelcrm.documents.api import router as documents_router
 from travelcrm.itineraries.api import pricing_router
 from travelcrm.itineraries.api import router as itineraries_router
 from travelcrm.queries.api import public_router as enquiries_router
@@ -76,6 +77,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     itineraries_router,
     pricing_router,
     quotes_router,
+    documents_router,
 )
 
 

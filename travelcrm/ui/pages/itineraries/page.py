@@ -87,7 +87,20 @@ def _freeze_dialogs() -> rx.Component:
     )
 
 
+def _download_pdf() -> rx.Component:
+    """The frozen version's branded PDF (stored once per version: a second click costs no
+    rendering)."""
+    return rx.cond(
+        S.frozen,
+        action_button("file-down", "Download PDF", on_click=S.download_pdf, test_id="download-pdf"),
+    )
+
+
 def _actions() -> rx.Component:
+    return rx.hstack(_download_pdf(), _edit_actions(), spacing="2", wrap="wrap")
+
+
+def _edit_actions() -> rx.Component:
     return rx.cond(
         S.can_edit,
         rx.hstack(

@@ -25,6 +25,7 @@ from travelcrm.core.locale import country_name, currency_label, decimal_comma
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
+from travelcrm.documents import services as documents
 from travelcrm.itineraries import services as itineraries
 from travelcrm.itineraries.models import ItemKind, ItineraryStatus
 from travelcrm.itineraries.schemas import (
@@ -1067,6 +1068,19 @@ class ItineraryState(RecordPage, rx.State):
         return self._change(
             work, done="Frozen for a quote: nothing reprices this version.", dialog="freeze_open"
         )
+
+    @event
+    def download_pdf(self) -> Any:
+        """The frozen version's branded PDF, as a file."""
+        version = self.version
+        found, problem = self._on_record(
+            lambda session, ctx, itinerary_id: documents.itinerary_pdf(
+                session, ctx, itinerary_id=itinerary_id, version=version
+            )
+        )
+        if found is None:
+            return problem
+        return rx.download(data=found.content, filename=found.filename)
 
     @event
     def unfreeze(self) -> EventSpec | None:

@@ -1,0 +1,51 @@
+"""Customer documents over REST: the branded PDF of a frozen itinerary version (stored and
+reused per version and checksum). Another agency's itinerary answers 404."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Query, Request, Response
+
+from travelcrm.api.auth import Db, Who
+from travelcrm.api.envelope import READ
+from travelcrm.api.etag import conditional_bytes
+from travelcrm.documents import services
+
+router = APIRouter(prefix="/api/itineraries", tags=["itineraries"])
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the readable UTF-8 one (RFC 6266)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+@router.get(
+    "/{itinerary_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, **READ},
+    summary="The branded PDF of a frozen version (the latest unless `version`): cover, day "
+    "pages, price summary and terms; stored once per version and reused (ETag)",
+)
+def itinerary_pdf(
+    itinerary_id: uuid.UUID,
+    request: Request,
+    identity: Who,
+    session: Db,
+    version: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> Response:
+    found = services.itinerary_pdf(
+        session, identity.context, itinerary_id=itinerary_id, version=version
+    )
+    response = conditional_bytes(
+        request,
+        found.content,
+        media_type=found.content_type,
+        digest=found.checksum,
+        cache_control="private, no-cache",
+    )
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
+    return response
