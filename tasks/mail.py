@@ -12,7 +12,7 @@ from tasks.queue import huey, task
 from travelcrm.core.jobs import register
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
-from travelcrm.db import session_scope, system_scope, tenant_scope
+from travelcrm.db import session_scope, tenant_scope
 from travelcrm.mail import sending, services
 from travelcrm.settings import get_settings
 
@@ -72,10 +72,9 @@ def send_agency_email(tenant_id: str, message_id: str) -> str:
 
 @huey.periodic_task(crontab(minute="*/5"), name="release_stuck_agency_mail")
 def release_stuck_agency_mail() -> None:
-    with system_scope() as session:
-        again = sending.release_stuck(session)
+    again = sending.release_all_stuck()
     if again:
-        logger.warning("queued %d stuck agency emails again", len(again))
+        logger.warning("queued %d stuck agency emails again", again)
 
 
 register(sending.JOB, send_agency_email)

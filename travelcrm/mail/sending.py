@@ -43,9 +43,10 @@ from travelcrm.core.errors import (
 from travelcrm.core.ids import new_id
 from travelcrm.core.jobs import enqueue_after_commit
 from travelcrm.core.pagination import PageParams, keyset_page
-from travelcrm.core.permissions import Action, require
+from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.upsert import add_unless_exists
+from travelcrm.db import session_scope, tenant_scope
 from travelcrm.mail import templating, tracking
 from travelcrm.mail.models import (
     EmailEvent,
@@ -57,6 +58,7 @@ from travelcrm.mail.models import (
 )
 from travelcrm.mail.templates import template_for
 from travelcrm.settings import Settings
+from travelcrm.tenants.models import Tenant
 
 JOB = "send_agency_email"
 MAX_TRIES = 4  # the first try and 3 retries
@@ -215,7 +217,7 @@ class SmtpRefusal(Exception):
     """The server answered with a refusal at `stage` (mail, rcpt, data, body)."""
 
     def __init__(self, stage: str, code: int, text: str) -> None:
-        super().__init__(f"{code} {text}")
+        super().__init__(text)
         self.stage = stage
         self.code = code
         self.text = text
@@ -473,16 +475,16 @@ def _after_failure(
         return AgencyMailError(detail, permanent=True)
     message.state = EmailState.QUEUED.value
     message.claimed_at = None
+    message.handed_over_at = None  # the server answered: nothing of this try is outstanding
     _log(session, message, EventKind.FAILED, f"{detail} (try {tries} of {MAX_TRIES})")
     return AgencyMailError(detail, permanent=False)
 
 
 def release_stuck(
-    session: Session, *, now: datetime | None = None
-) -> list[tuple[uuid.UUID, uuid.UUID]]:
-    """Messages a worker took and never finished (it died): queued again when the body never
-    went, else `unconfirmed` (never sent twice). Across agencies (a system unit of work);
-    the (agency, message) pairs queued again, for the caller to hand to the queue."""
+    session: Session, ctx: TenantContext, *, now: datetime | None = None
+) -> list[uuid.UUID]:
+    """The agency's messages a worker took and never finished (it died): queued again when
+    the body never went, else `unconfirmed` (never sent twice). The ids queued again."""
     cutoff = (now or utcnow()) - STUCK_AFTER
     stuck = session.exec(
         select(EmailMessageRow)
@@ -494,15 +496,27 @@ def release_stuck(
     for message in stuck:
         if message.handed_over_at is None:
             message.state = EmailState.QUEUED.value
-            again.append((message.tenant_id, message.id))
+            again.append(message.id)
         else:
             message.state = EmailState.UNCONFIRMED.value
             message.last_answer = "The worker stopped after handing the message over."
             _log(session, message, EventKind.FAILED, message.last_answer)
         session.add(message)
-    for tenant_id, message_id in again:
-        enqueue_after_commit(session, JOB, tenant_id=str(tenant_id), message_id=str(message_id))
+    for message_id in again:
+        enqueue_after_commit(session, JOB, tenant_id=str(ctx.tenant_id), message_id=str(message_id))
     return again
+
+
+def release_all_stuck(*, now: datetime | None = None) -> int:
+    """`release_stuck` for every agency, each in its own scope (the periodic job)."""
+    with session_scope() as session:
+        agencies = session.exec(select(Tenant.id)).all()
+    released = 0
+    for tenant_id in agencies:
+        ctx = TenantContext(tenant_id, None, Role.OWNER)  # the system, acting for the agency
+        with tenant_scope(ctx) as session:
+            released += len(release_stuck(session, ctx, now=now))
+    return released
 
 
 # ---- tracking ------------------------------------------------------------------------------------
