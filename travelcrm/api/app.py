@@ -26,6 +26,7 @@ from travelcrm.audit.api import router as audit_router
 from travelcrm.customers.api import router as customers_router
 from travelcrm.itineraries.api import pricing_router
 from travelcrm.itineraries.api import router as itineraries_router
+from travelcrm.mail.api import emails_router, templates_router, tracking_router
 from travelcrm.queries.api import public_router as enquiries_router
 from travelcrm.queries.api import router as queries_router
 from travelcrm.rates.api import router as rates_router
@@ -74,6 +75,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     enquiries_router,
     itineraries_router,
     pricing_router,
+    templates_router,
+    emails_router,
+    tracking_router,
 )
 
 
