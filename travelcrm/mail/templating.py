@@ -12,6 +12,7 @@ place them. The HTML gets its CSS inlined for mail clients that drop <style>.
 from __future__ import annotations
 
 import difflib
+import functools
 import html
 import re
 from collections.abc import Callable, Mapping
@@ -19,7 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import css_inline
-from jinja2 import StrictUndefined, TemplateSyntaxError, meta
+from jinja2 import StrictUndefined, Template, TemplateSyntaxError, meta
 from jinja2.exceptions import SecurityError, TemplateError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -288,6 +289,12 @@ class Rendered:
     text_body: str
 
 
+@functools.lru_cache(maxsize=256)
+def _compiled(autoescape: bool, source: str) -> Template:
+    """A template compiled once per text (compiling costs far more than rendering)."""
+    return (_HTML_ENV if autoescape else _TEXT_ENV).from_string(source)
+
+
 def render(
     *,
     subject: str,
@@ -297,9 +304,9 @@ def render(
 ) -> Rendered:
     """The three parts with `values` put in (HTML escaped), the HTML's CSS inlined."""
     try:
-        rendered_subject = _TEXT_ENV.from_string(subject).render(values)
-        rendered_text = _TEXT_ENV.from_string(text_body).render(values)
-        rendered_html = _HTML_ENV.from_string(html_body).render(values)
+        rendered_subject = _compiled(False, subject).render(values)
+        rendered_text = _compiled(False, text_body).render(values)
+        rendered_html = _compiled(True, html_body).render(values)
     except UndefinedError as exc:
         raise MissingValueError(str(exc.message)) from exc
     subject_line = " ".join(rendered_subject.split())[:300]

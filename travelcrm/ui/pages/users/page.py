@@ -172,6 +172,8 @@ ACTION_WORDS: dict[Action, str] = {
     Action.ITINERARIES_VIEW: "See trips and their prices",
     Action.ITINERARIES_EDIT: "Build, price and freeze trips",
     Action.PRICING_SETTINGS: "Markups, taxes and exchange rates",
+    Action.MAIL_LOG: "See the emails sent and what the server answered",
+    Action.MAIL_TEMPLATES: "Change email templates; unblock addresses",
 }
 STAFF = [role for role in Role if role is not Role.CUSTOMER]
 EVERYONE = frozenset.intersection(*(PERMISSIONS[role] for role in STAFF))
