@@ -138,11 +138,6 @@ def send_templated(
             "A send key of 1 to 200 characters is needed.",
             errors=[FieldError("send_key", "1 to 200 characters.", "invalid")],
         )
-    existing = session.exec(
-        select(EmailMessageRow.id).where(col(EmailMessageRow.send_key) == send_key)
-    ).first()
-    if existing is not None:
-        return existing
     address = _check_address(to_email)
     template = template_for(session, ctx, kind=kind)
     message_id = new_id()

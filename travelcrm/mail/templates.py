@@ -99,16 +99,25 @@ def get_template(session: Session, ctx: TenantContext, *, template_id: uuid.UUID
     return _template(session, template_id)
 
 
+_CACHE = "travelcrm.mail.templates"
+
+
 def template_for(session: Session, ctx: TenantContext, *, kind: str) -> EmailTemplate:
-    """The agency's template of `kind` (the standard ones made on first use)."""
-    if kind in STANDARD:
-        ensure_defaults(session, ctx)
+    """The agency's template of `kind` (the standard ones made on first use); read once per
+    unit of work (a job sending many emails reads it once)."""
+    cached: dict[str, EmailTemplate] = session.info.setdefault(_CACHE, {})
+    if kind in cached:
+        return cached[kind]
     found = session.exec(select(EmailTemplate).where(col(EmailTemplate.kind) == kind)).first()
+    if found is None and kind in STANDARD:
+        ensure_defaults(session, ctx)
+        found = session.exec(select(EmailTemplate).where(col(EmailTemplate.kind) == kind)).first()
     if found is None:
         raise NotFoundError(
             f"There is no email template for “{kind}”.",
             errors=[FieldError("kind", "No template of this kind.", "not_found")],
         )
+    cached[kind] = found
     return found
 
 
@@ -162,6 +171,7 @@ def update_template(
     merged = {name: values.get(name, getattr(row, name)) for name in templating.FIELDS}
     _refuse(templating.check(row.kind, merged))
     values["updated_at"] = utcnow()
+    session.info.pop(_CACHE, None)
     if not advance_version(session, row, read=row_version, values=values):
         raise VersionConflictError.at(
             "Someone changed this template meanwhile. Reload it and try again.",
