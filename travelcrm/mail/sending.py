@@ -132,7 +132,8 @@ def send_templated(
 ) -> uuid.UUID:
     """Queue the agency's `kind` email to one person, once per `send_key`: the id of the
     message (the one stored by an earlier call with the same key, if any). The caller has
-    checked its own permission; the message is sent after the caller's transaction commits."""
+    checked its own permission; the message is sent after the caller's transaction commits
+    (to a suppressed address it is not: the job marks it `suppressed`)."""
     if not send_key or len(send_key) > 200:
         raise ValidationFailedError(
             "A send key of 1 to 200 characters is needed.",
@@ -172,7 +173,6 @@ def send_templated(
                 "The attachments are larger than 15 MB together.",
                 errors=[FieldError("attachments", "Larger than 15 MB.", "too_large")],
             )
-    suppressed = is_suppressed(session, email=address)
     row = EmailMessageRow(
         tenant_id=ctx.tenant_id,
         id=message_id,
@@ -189,18 +189,14 @@ def send_templated(
         links=links,
         related_type=related_type,
         related_id=related_id,
-        state=(EmailState.SUPPRESSED if suppressed else EmailState.QUEUED).value,
-        last_answer="The address is on the suppression list." if suppressed else None,
+        state=EmailState.QUEUED.value,
     )
     if not add_unless_exists(session, row, key=["tenant_id", "send_key"]):
         # another request stored it between our look and our insert
         return session.exec(
             select(EmailMessageRow.id).where(col(EmailMessageRow.send_key) == send_key)
         ).one()
-    if suppressed:
-        _log(session, row, EventKind.SUPPRESSED, "Not sent: the address is suppressed.")
-        return message_id
-    _log(session, row, EventKind.QUEUED)
+    _log(session, row, EventKind.QUEUED)  # a suppressed address is refused by the job
     enqueue_after_commit(session, JOB, tenant_id=str(ctx.tenant_id), message_id=str(message_id))
     return message_id
 
