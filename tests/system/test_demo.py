@@ -27,6 +27,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
         "agents-v1",
         "queries-v1",
         "itineraries-v1",
+        "emails-v1",
     ]
     assert second == []
     assert {"sunrise-holidays", "blue-horizon-tours"} <= slugs

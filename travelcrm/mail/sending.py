@@ -393,7 +393,7 @@ def deliver(
     try:
         if smtp_url is None:  # development: kept, shown in the log
             hand_over()
-            answer = "Kept in the outbox (no SMTP server configured)."
+            answer = "No mail server is set up: kept in TravelCRM, not sent."
         else:
             answer = converse(
                 smtp_url,
