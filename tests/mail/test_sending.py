@@ -373,3 +373,23 @@ def test_linked_pdf_mode_attaches_nothing_and_missing_values_store_nothing(smtp)
     with tenant_scope(ctx) as session:
         assert len(session.exec(select(EmailMessageRow.id)).all()) == 1
         assert session.exec(select(EmailTemplate.pdf_mode)).all().count("link") == 1
+
+
+def test_a_worker_that_died_after_handing_over_is_never_sent_again(smtp) -> None:
+    ctx = agency_context()
+    server = smtp()
+    message_id = _send(ctx, "stuck-2", queue=False)
+    with tenant_scope(ctx) as session:
+        assert sending._claim(session, message_id)
+        row = session.exec(select(EmailMessageRow).where(EmailMessageRow.id == message_id)).one()
+        row.handed_over_at = utcnow()  # the body went; then the worker died
+        session.add(row)
+    assert sending.release_all_stuck(now=utcnow() + timedelta(minutes=11)) == 0
+    settle_jobs()
+    assert _message(ctx, message_id).state == EmailState.UNCONFIRMED
+    assert _deliver(ctx, message_id) == EmailState.UNCONFIRMED
+    assert server.bodies_seen == 0 and server.messages == []
+    assert _events(ctx, message_id)[-1] == (
+        "failed",
+        "The worker stopped after handing the message over.",
+    )
