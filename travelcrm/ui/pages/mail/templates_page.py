@@ -37,7 +37,7 @@ def _choice(row: ObjectVar[TemplateChoice]) -> rx.Component:
                 spacing="2",
                 wrap="wrap",
             ),
-            muted(row.subject, size="1", trim="both", word_break="break-word"),
+            muted(row.purpose, size="1"),
             spacing="1",
             align="start",
         ),

@@ -21,7 +21,14 @@ from travelcrm.mail.models import EmailTemplate, PdfMode
 from travelcrm.mail.schemas import PreviewIn, TemplateUpdate
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
-from travelcrm.ui.pages.mail.text import COPIED, HAS_PROBLEMS, PDF_WORDS, SAVED
+from travelcrm.ui.pages.mail.text import (
+    COPIED,
+    HAS_PROBLEMS,
+    KIND_PURPOSES,
+    OWN_KIND,
+    PDF_WORDS,
+    SAVED,
+)
 from travelcrm.ui.record import FormPage
 
 TEXT_FIELDS = ("subject", "html_body", "text_body")
@@ -31,7 +38,7 @@ TEXT_FIELDS = ("subject", "html_body", "text_body")
 class TemplateChoice:
     template_id: str
     name: str
-    subject: str
+    purpose: str  # when it is sent, in words
     own: bool  # the agency's own kind (not one of the standard four)
 
 
@@ -138,7 +145,7 @@ class EmailTemplatesState(FormPage, rx.State):
             TemplateChoice(
                 template_id=str(r.id),
                 name=r.name,
-                subject=r.subject,
+                purpose=KIND_PURPOSES.get(r.kind, OWN_KIND),
                 own=r.kind not in templates.STANDARD,
             )
             for r in rows

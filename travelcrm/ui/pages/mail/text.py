@@ -34,6 +34,13 @@ PDF_WORDS = {
     PdfMode.ATTACH.value: "Attach the quote PDF",
     PdfMode.LINK.value: "Link to the quote PDF",
 }
+KIND_PURPOSES = {
+    "quote_sent": "When a quote goes to the customer",
+    "quote_reminder": "A few days before a quote expires",
+    "quote_accepted": "When the customer accepts",
+    "payment_due": "When a payment falls due",
+}
+OWN_KIND = "Your own template"
 FIELD_LABELS = {"subject": "Subject", "html_body": "HTML body", "text_body": "Plain-text body"}
 COPIED = "Copied {token}: paste it where it goes."
 SAVED = "Template saved."
