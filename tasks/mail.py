@@ -1,4 +1,5 @@
-"""Mail jobs: deliver one outbox message; every 5 minutes, queue again what got stuck."""
+"""Mail jobs: deliver one outbox message, or one of an agency's emails; every 5 minutes, queue
+again what got stuck."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ from huey import crontab
 
 from tasks.queue import huey, task
 from travelcrm.core.jobs import register
-from travelcrm.db import session_scope
-from travelcrm.mail import services
+from travelcrm.core.permissions import Role
+from travelcrm.core.tenancy import TenantContext
+from travelcrm.db import session_scope, tenant_scope
+from travelcrm.mail import sending, services
 from travelcrm.settings import get_settings
 
 logger = logging.getLogger("travelcrm.tasks.mail")
@@ -52,3 +55,26 @@ def requeue_stuck_mail() -> None:
 
 register("send_email", send_email)
 register("send_emails", send_emails)
+
+
+# ---- the agency's email (templates, exactly once) --------------------------------------------
+
+
+@task(huey, retries=sending.MAX_TRIES - 1, retry_delay=30, retry_backoff=2)
+def send_agency_email(tenant_id: str, message_id: str) -> str:
+    """One try at one of an agency's emails: 3 retries, 30 s, 60 s and 120 s after the
+    failures that may pass; then the message is failed and the job dead-lettered."""
+    ctx = TenantContext(uuid.UUID(tenant_id), None, Role.AGENT)
+    return sending.deliver(
+        ctx, message_id=uuid.UUID(message_id), settings=get_settings(), scope=tenant_scope
+    )
+
+
+@huey.periodic_task(crontab(minute="*/5"), name="release_stuck_agency_mail")
+def release_stuck_agency_mail() -> None:
+    again = sending.release_all_stuck()
+    if again:
+        logger.warning("queued %d stuck agency emails again", again)
+
+
+register(sending.JOB, send_agency_email)

@@ -29,6 +29,10 @@ from travelcrm.itineraries.schemas import (
     ItineraryUpdate,
     MarkupRuleIn,
 )
+from travelcrm.mail import sending as mail_sending
+from travelcrm.mail import templates as mail_templates
+from travelcrm.mail import templating
+from travelcrm.mail.models import TemplateKind
 from travelcrm.queries import services as query_services
 from travelcrm.queries.machine import QueryChannel, QueryStatus
 from travelcrm.queries.schemas import AgentProfileIn, QueryCreate
@@ -1363,6 +1367,41 @@ def seed_quotes(session: Session) -> None:
         ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
         _quotes_for(session, ctx)
 
+def seed_emails(session: Session) -> None:
+    """The first demo agency's email templates, a few emails from them (delivered by the
+    queue: kept in the outbox without SMTP_URL) and one blocked address, so the email pages
+    have something to show."""
+    slug = DEMO_LOGINS[0][0]
+    tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+    enter_tenant(session, tenant.id)
+    ctx = TenantContext(tenant_id=tenant.id, user_id=None, role=Role.OWNER)
+    mail_templates.ensure_defaults(session, ctx)
+    mail_sending.suppress(
+        session,
+        tenant_id=tenant.id,
+        email="old.address@example.com",
+        reason="550 5.1.1 <old.address@example.com>: Recipient address rejected",
+        message_ref=None,
+    )
+    sample = templating.sample_values(TemplateKind.QUOTE_SENT)
+    for number, (name, email) in enumerate(
+        [
+            ("Ananya Iyer", "ananya.iyer@example.com"),
+            ("Rohan Kapoor", "rohan.kapoor@example.com"),
+            ("Meera Nair", "old.address@example.com"),
+        ],
+        start=41,
+    ):
+        mail_sending.send_templated(
+            session,
+            ctx,
+            kind=TemplateKind.QUOTE_SENT,
+            to_email=email,
+            to_name=name,
+            variables=sample | {"customer_name": name, "quote_number": f"SUN-Q-2026-{number:04d}"},
+            send_key=f"demo-quote-{number}",
+        )
+
 
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
@@ -1375,4 +1414,5 @@ SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("queries-v1", seed_queries),
     ("itineraries-v1", seed_itineraries),
     ("quotes-v1", seed_quotes),
+    ("emails-v1", seed_emails),
 )

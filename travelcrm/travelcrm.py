@@ -18,6 +18,8 @@ from travelcrm.ui.pages.errors.page import not_found_page
 from travelcrm.ui.pages.home import page as _home  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.itineraries import list_page as _itineraries  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.itineraries import page as _itinerary  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.mail import log_page as _email_log  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.mail import templates_page as _email_templates  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.outbox import page as _outbox  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.profile import page as _profile  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.queries import board_page as _board  # noqa: F401  (registers the page)

@@ -28,6 +28,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
         "queries-v1",
         "itineraries-v1",
         "quotes-v1",
+        "emails-v1",
     ]
     assert second == []
     assert {"sunrise-holidays", "blue-horizon-tours"} <= slugs

@@ -11,9 +11,11 @@ from travelcrm.ui.shell_state import DEFAULT_BRAND_COLOR, brand_color, routes_fo
 EVERYONE = [routes.HOME, routes.SESSIONS]
 RATES_WORK = [routes.SUPPLIERS, routes.RATES]  # every staff role reads these
 SALES = [routes.QUERIES, routes.CUSTOMERS, routes.ITINERARIES, routes.QUOTES]
+MAIL = [routes.EMAIL_LOG]  # the roles that send the agency's email read its log
 ALL = [
     routes.HOME,
     *SALES,
+    *MAIL,
     routes.QUERY_WORKLOAD,
     *RATES_WORK,
     routes.USERS,
@@ -34,6 +36,7 @@ ALL = [
             [
                 routes.HOME,
                 *SALES,
+                *MAIL,
                 routes.QUERY_WORKLOAD,
                 *RATES_WORK,
                 routes.USERS,
@@ -43,7 +46,7 @@ ALL = [
             ],
         ),
         (Role.FINANCE, [routes.HOME, *SALES, *RATES_WORK, routes.SETTINGS, routes.SESSIONS]),
-        (Role.AGENT, [routes.HOME, *SALES, *RATES_WORK, routes.SESSIONS]),
+        (Role.AGENT, [routes.HOME, *SALES, *MAIL, *RATES_WORK, routes.SESSIONS]),
         (Role.OPERATOR, [routes.HOME, routes.CUSTOMERS, *RATES_WORK, routes.SESSIONS]),
         (None, EVERYONE),
     ],

@@ -27,6 +27,7 @@ from travelcrm.customers.api import router as customers_router
 from travelcrm.documents.api import router as documents_router
 from travelcrm.itineraries.api import pricing_router
 from travelcrm.itineraries.api import router as itineraries_router
+from travelcrm.mail.api import emails_router, templates_router, tracking_router
 from travelcrm.queries.api import public_router as enquiries_router
 from travelcrm.queries.api import router as queries_router
 from travelcrm.quotes.api import router as quotes_router
@@ -78,6 +79,9 @@ ROUTERS: tuple[APIRouter, ...] = (
     pricing_router,
     quotes_router,
     documents_router,
+    templates_router,
+    emails_router,
+    tracking_router,
 )
 
 

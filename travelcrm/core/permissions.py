@@ -55,6 +55,8 @@ class Action(StrEnum):
     PRICING_SETTINGS = "pricing.settings"  # markup rules, the tax table, FX rates, rounding
     QUOTES_VIEW = "quotes.view"  # quotes and their versions
     QUOTES_EDIT = "quotes.edit"  # make, change drafts, send, revise, record the answer
+    MAIL_LOG = "mail.log"  # the agency's sent emails, their delivery log, suppressed addresses
+    MAIL_TEMPLATES = "mail.templates"  # change email templates, clear suppressed addresses
 
 
 _STAFF_BASICS = frozenset({Action.PROFILE_EDIT, Action.SESSIONS_MANAGE_OWN})
@@ -95,13 +97,17 @@ PERMISSIONS: dict[Role, frozenset[Action]] = {
         Action.QUERIES_ASSIGN,
         Action.QUERIES_SETTINGS,
         Action.PRICING_SETTINGS,
+        Action.MAIL_LOG,
+        Action.MAIL_TEMPLATES,
         Action.USERS_VIEW,
         Action.TENANT_SETTINGS_VIEW,
         Action.AUDIT_READ,
         Action.RATES_PUBLISH,
         Action.SUPPLIER_BANK_VIEW,
     },
-    Role.AGENT: _STAFF_BASICS | _SALES_WORK | {Action.SUPPLIERS_VIEW, Action.RATES_VIEW},
+    Role.AGENT: _STAFF_BASICS
+    | _SALES_WORK
+    | {Action.SUPPLIERS_VIEW, Action.RATES_VIEW, Action.MAIL_LOG},
     Role.OPERATOR: _STAFF_BASICS | _RATES_WORK | {Action.RATES_PUBLISH, Action.CUSTOMERS_VIEW},
     Role.FINANCE: _STAFF_BASICS
     | _SALES_READ

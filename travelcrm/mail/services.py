@@ -25,6 +25,10 @@ from travelcrm.core.errors import ExternalServiceError
 from travelcrm.core.ids import new_id
 from travelcrm.core.jobs import enqueue_after_commit
 from travelcrm.mail.models import MailStatus, OutboxMessage
+
+# the agency's email (templates, exactly once; see `sending`), as other domains call it
+from travelcrm.mail.sending import Attachment as Attachment
+from travelcrm.mail.sending import send_templated as send_templated
 from travelcrm.settings import Settings
 
 ERASED = "[erased after delivery: this message held a one-time link]"

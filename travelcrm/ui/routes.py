@@ -33,6 +33,8 @@ ITINERARIES = "/itineraries"
 ITINERARY = "/itineraries/[id]"
 QUOTES = "/quotes"
 QUOTE = "/quotes/[id]"
+EMAIL_LOG = "/emails"
+EMAIL_TEMPLATES = "/emails/templates"
 LOGIN = "/login"
 AGENCY_LOGIN = "/t/[slug]/login"  # an agency's own sign-in page (or <slug>.BASE_DOMAIN/login)
 SIGNUP = "/signup"
@@ -136,6 +138,7 @@ NAV: tuple[NavItem, ...] = (
     NavItem("Customers", CUSTOMERS, "contact", Action.CUSTOMERS_VIEW),
     NavItem("Itineraries", ITINERARIES, "route", Action.ITINERARIES_VIEW),
     NavItem("Quotes", QUOTES, "file-text", Action.QUOTES_VIEW),
+    NavItem("Email", EMAIL_LOG, "mail", Action.MAIL_LOG),
     NavItem("Workload", QUERY_WORKLOAD, "chart-bar-big", Action.QUERIES_ASSIGN),
     NavItem("Suppliers", SUPPLIERS, "building-2", Action.SUPPLIERS_VIEW),
     NavItem("Rate lists", RATES, "tags", Action.RATES_VIEW),

@@ -174,6 +174,8 @@ ACTION_WORDS: dict[Action, str] = {
     Action.PRICING_SETTINGS: "Markups, taxes and exchange rates",
     Action.QUOTES_VIEW: "See quotes and their versions",
     Action.QUOTES_EDIT: "Make, send and revise quotes",
+    Action.MAIL_LOG: "See the emails sent and what the server answered",
+    Action.MAIL_TEMPLATES: "Change email templates; unblock addresses",
 }
 STAFF = [role for role in Role if role is not Role.CUSTOMER]
 EVERYONE = frozenset.intersection(*(PERMISSIONS[role] for role in STAFF))
