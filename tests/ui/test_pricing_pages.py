@@ -254,7 +254,7 @@ def test_a_bank_file_with_a_bad_row_then_fixed_saved_and_charted(tmp_path: Path)
     assert page.file_name == "hdfc-rates.csv" and page.good_rows == 2
     assert [(r.row, r.day, r.ok) for r in page.preview] == [
         (2, "1 Dec 2026", True),
-        (3, "2026-12-02", False),
+        (3, "2 Dec 2026", False),
         (4, "3 Dec 2026", True),
     ]
     assert page.columns == "Date from “Date”, currency from “Currency”, rate from “TT Selling”"

@@ -11,7 +11,13 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
 from travelcrm.ui.components.cards import muted, page_body, section, side_by_side
 from travelcrm.ui.components.charts import line_chart
-from travelcrm.ui.components.fields import currency_field, field_error, field_row, text_field
+from travelcrm.ui.components.fields import (
+    SELECT_STYLE,
+    currency_field,
+    field_error,
+    field_row,
+    text_field,
+)
 from travelcrm.ui.components.forms import form
 from travelcrm.ui.components.tables import empty_state, gated_by, listing
 from travelcrm.ui.pages.pricing.fx_state import (
@@ -247,7 +253,7 @@ def _chart() -> rx.Component:
                         id="fx-pair",
                         value=S.pair,
                         on_change=S.pick_pair,
-                        style={"height": "32px", "border_radius": "6px", "padding": "0 8px"},
+                        style={**SELECT_STYLE, "width": "auto"},
                         data_testid="fx-pair",
                     ),
                     muted(S.pair_words, size="1", shade=10),

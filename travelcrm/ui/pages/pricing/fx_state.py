@@ -8,6 +8,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,11 @@ from travelcrm.ui.record import NEEDS_ATTENTION, FormPage
 
 MAX_FX_FILE_BYTES = 5 * 1024 * 1024
 UPLOAD_ID = "fx-file"
+# the file input emptied after a check, so choosing the same file again (fixed) is a change
+FORGET_FILE = (
+    "document.querySelectorAll('[data-testid=fx-drop] input[type=file]')"
+    ".forEach((input) => { input.value = ''; })"
+)
 
 
 @dataclass
@@ -63,6 +69,14 @@ def rate_row(rate: FxRate) -> RateRow:
         rate=f"1 {rate.base} = {rate_text(rate.rate)} {rate.quote}",
         source=rate.source or "Entered by hand",
     )
+
+
+def _day_words(text: str) -> str:
+    """A row's date as the agency writes it, or as the file had it when it is not a date."""
+    try:
+        return format_date(date.fromisoformat(text))
+    except ValueError:
+        return text
 
 
 class FxRatesState(FormPage, rx.State):
@@ -203,7 +217,11 @@ class FxRatesState(FormPage, rx.State):
         self.file_name = name
         if found is None:
             self.file_error = self.file_errors.get("file", "") or "The file cannot be read."
-            return [rx.clear_selected_files(UPLOAD_ID), failed or rx.toast.error(self.file_error)]
+            return [
+                rx.clear_selected_files(UPLOAD_ID),
+                rx.call_script(FORGET_FILE),
+                failed or rx.toast.error(self.file_error),
+            ]
         self._show_preview(found)
         said = (
             rx.toast.success(f"{len(found.rows)} rates read: all fine. Save them when ready.")
@@ -212,7 +230,7 @@ class FxRatesState(FormPage, rx.State):
                 f"{len(found.problems)} problem(s) in the file: fix them and check it again."
             )
         )
-        return [rx.clear_selected_files(UPLOAD_ID), said]
+        return [rx.clear_selected_files(UPLOAD_ID), rx.call_script(FORGET_FILE), said]
 
     def _show_preview(self, found: pricing_data.FxImport) -> None:
         columns = ", ".join(
@@ -224,7 +242,7 @@ class FxRatesState(FormPage, rx.State):
         self.preview = [
             PreviewRow(
                 row=r.row,
-                day=format_date(r.data.valid_on) if r.data else r.valid_on,
+                day=_day_words(r.valid_on),
                 base=r.base,
                 quote=r.quote,
                 rate=rate_text(r.data.rate) if r.data else r.rate,

@@ -12,7 +12,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, edit_and_remove, row_actions
 from travelcrm.ui.components.cards import muted, page_body, section
 from travelcrm.ui.components.dialogs import confirm_dialog, form_dialog
-from travelcrm.ui.components.fields import field, field_row, short_select
+from travelcrm.ui.components.fields import SELECT_STYLE, field, field_row, short_select
 from travelcrm.ui.components.tables import empty_state, gated_by, listing
 from travelcrm.ui.pages.pricing.markups_state import MarkupRulesState, RuleRow, VerdictRow
 from travelcrm.ui.pages.pricing.parts import header
@@ -111,7 +111,7 @@ def _select(label: str, name: str, choices: list[tuple[str, str]]) -> rx.Compone
             id=f"rule-{name}",
             name=name,
             default_value=S.form.get(name, ""),
-            style={"width": "100%", "height": "32px", "border_radius": "6px", "padding": "0 8px"},
+            style=SELECT_STYLE,
             data_testid=f"rule-{name}-select",
         ),
         error=S.errors.get(name, ""),
@@ -170,24 +170,38 @@ def _dialog() -> rx.Component:
 
 
 def _verdict(row: ObjectVar[VerdictRow]) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(
-            rx.hstack(
-                rx.icon(
-                    rx.cond(
-                        row.chosen, "circle-check", rx.cond(row.matches, "circle-dot", "circle")
-                    ),
-                    size=16,
-                    color=rx.cond(row.chosen, rx.color("grass", 10), rx.color("gray", 9)),
-                ),
-                rx.text(row.name, weight=rx.cond(row.chosen, "bold", "regular")),
-                spacing="2",
-                align="center",
-            )
+    """One rule against the line tried: a row that reads on a phone as on a desktop."""
+    return rx.hstack(
+        rx.icon(
+            rx.cond(row.chosen, "circle-check", rx.cond(row.matches, "circle-dot", "circle")),
+            size=16,
+            flex_shrink="0",
+            margin_top="2px",
+            color=rx.cond(row.chosen, rx.color("grass", 10), rx.color("gray", 9)),
         ),
-        rx.table.cell(rx.text(row.value, white_space="nowrap")),
-        rx.table.cell(muted(row.scope, size="1")),
-        rx.table.cell(rx.text(row.verdict, size="2")),
+        rx.vstack(
+            rx.hstack(
+                rx.text(row.name, size="2", weight=rx.cond(row.chosen, "bold", "medium")),
+                rx.text(row.value, size="2", white_space="nowrap"),
+                muted(row.scope, size="1"),
+                spacing="2",
+                align="baseline",
+                wrap="wrap",
+            ),
+            rx.text(
+                row.verdict,
+                size="1",
+                color=rx.cond(row.chosen, rx.color("grass", 11), rx.color("gray", 11)),
+            ),
+            spacing="0",
+            align="start",
+            min_width="0",
+        ),
+        spacing="2",
+        align="start",
+        width="100%",
+        padding_y="6px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
         data_testid="verdict-row",
     )
 
@@ -264,12 +278,11 @@ def _tester() -> rx.Component:
                     width="100%",
                     data_testid="trial-summary",
                 ),
-                listing(
-                    S.verdicts,
-                    [("Rule", "left"), ("Markup", "left"), ("Applies to", "left"), ("", "left")],
-                    _verdict,
-                    empty=rx.fragment(),
-                    test_id="verdicts",
+                rx.vstack(
+                    rx.foreach(S.verdicts, _verdict),
+                    spacing="0",
+                    width="100%",
+                    data_testid="verdicts",
                 ),
                 spacing="3",
                 width="100%",

@@ -12,7 +12,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button, row_button
 from travelcrm.ui.components.cards import muted, page_body
 from travelcrm.ui.components.dialogs import form_dialog
-from travelcrm.ui.components.fields import field, field_row
+from travelcrm.ui.components.fields import SELECT_STYLE, field, field_row
 from travelcrm.ui.components.tables import empty_state, gated_by
 from travelcrm.ui.pages.pricing.parts import header
 from travelcrm.ui.pages.pricing.taxes_state import PeriodRow, TaxGroup, TaxTableState
@@ -122,7 +122,7 @@ def _select(label: str, name: str, choices: list[tuple[str, str]]) -> rx.Compone
             id=f"tax-{name}",
             name=name,
             default_value=S.form.get(name, ""),
-            style={"width": "100%", "height": "32px", "border_radius": "6px", "padding": "0 8px"},
+            style=SELECT_STYLE,
         ),
         error=S.errors.get(name, ""),
         html_for=f"tax-{name}",
