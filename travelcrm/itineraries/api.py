@@ -474,7 +474,7 @@ def add_markup_rule(body: MarkupRuleIn, identity: Who, session: Db) -> dict[str,
 
 
 @pricing_router.put(
-    "/markup-rules/{rule_id}",
+    "/markup-rules/{rule_id:uuid}",
     response_model=Envelope[MarkupRulePublic],
     responses=WRITE,
     summary="Change a markup rule at the `row_version` you read",
@@ -490,7 +490,7 @@ def update_markup_rule(
 
 
 @pricing_router.delete(
-    "/markup-rules/{rule_id}", status_code=204, responses=WRITE, summary="Remove a markup rule"
+    "/markup-rules/{rule_id:uuid}", status_code=204, responses=WRITE, summary="Remove a markup rule"
 )
 def delete_markup_rule(rule_id: uuid.UUID, identity: Who, session: Db) -> Response:
     pricing_data.delete_markup_rule(session, identity.context, rule_id=rule_id)
@@ -535,7 +535,7 @@ def seed_tax_rules(
 
 
 @pricing_router.put(
-    "/tax-rules/{rule_id}",
+    "/tax-rules/{rule_id:uuid}",
     response_model=Envelope[TaxRulePublic],
     responses=WRITE,
     summary="Correct a tax row at the `row_version` you read",
@@ -551,7 +551,7 @@ def update_tax_rule(
 
 
 @pricing_router.delete(
-    "/tax-rules/{rule_id}", status_code=204, responses=WRITE, summary="Remove a tax row"
+    "/tax-rules/{rule_id:uuid}", status_code=204, responses=WRITE, summary="Remove a tax row"
 )
 def delete_tax_rule(rule_id: uuid.UUID, identity: Who, session: Db) -> Response:
     pricing_data.delete_tax_rule(session, identity.context, rule_id=rule_id)
@@ -582,7 +582,7 @@ def set_fx_rate(body: FxRateIn, identity: Who, session: Db) -> dict[str, Any]:
 
 
 @pricing_router.delete(
-    "/fx-rates/{rate_id}", status_code=204, responses=WRITE, summary="Remove an exchange rate"
+    "/fx-rates/{rate_id:uuid}", status_code=204, responses=WRITE, summary="Remove an exchange rate"
 )
 def delete_fx_rate(rate_id: uuid.UUID, identity: Who, session: Db) -> Response:
     pricing_data.delete_fx_rate(session, identity.context, rate_id=rate_id)

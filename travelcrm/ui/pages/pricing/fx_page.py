@@ -273,7 +273,7 @@ def _rate(row: ObjectVar[RateRow]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(row.day, white_space="nowrap", size="2")),
         rx.table.cell(rx.text(row.rate, size="2", white_space="nowrap")),
-        rx.table.cell(muted(row.source, size="1")),
+        rx.table.cell(muted(row.source, size="1", white_space="nowrap")),
         data_testid="fx-rate-row",
     )
 
