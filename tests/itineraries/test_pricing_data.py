@@ -12,6 +12,8 @@ from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from tests.rates.factories import agency_context
@@ -305,3 +307,35 @@ def test_an_agent_cannot_import_rates(tmp_path: Path) -> None:
     path = _csv(tmp_path, "Date,Currency,Rate\n2026-12-01,USD,83\n")
     with tenant_scope(agent) as session, pytest.raises(PermissionDeniedError):
         pricing_data.import_fx_file(session, agent, path=path, filename="x.csv")
+
+
+CURRENCIES = ("USD", "EUR", "AED", "GBP", "SGD", "THB")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(
+        st.tuples(
+            st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)),
+            st.sampled_from(CURRENCIES),
+            st.decimals(min_value=D("0.000001"), max_value=D("100000"), places=6, allow_nan=False),
+            st.sampled_from(("iso", "day_first", "month_name")),
+        ),
+        min_size=1,
+        max_size=20,
+        unique_by=lambda r: (r[0], r[1]),
+    )
+)
+def test_every_rate_written_in_a_bank_file_is_read_back_exactly(
+    rows: list[tuple[date, str, D, str]],
+) -> None:
+    """Whatever the date style a bank writes, each row comes back as the same day, pair and
+    rate (no float on the way), in the file's order."""
+    styles = {"iso": "%Y-%m-%d", "day_first": "%d/%m/%Y", "month_name": "%d-%b-%Y"}
+    cells: list[list[object]] = [["Value date", "CCY", "Mid rate"]]
+    cells += [[day.strftime(styles[style]), ccy, f"{rate:,f}"] for day, ccy, rate, style in rows]
+    found = pricing_data.read_fx_rows(cells, quote="INR", source="x")
+    assert found.problems == []
+    assert [(r.valid_on, r.base, r.quote, r.rate) for r in found.valid] == [
+        (day, ccy, "INR", rate) for day, ccy, rate, _style in rows
+    ]
