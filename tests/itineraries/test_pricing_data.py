@@ -16,16 +16,25 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
-from tests.rates.factories import agency_context
+from tests.rates.factories import agency_context, make_contract
 from travelcrm.core.errors import PermissionDeniedError, ValidationFailedError
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import tenant_scope
 from travelcrm.itineraries import maths, pricing_data
-from travelcrm.itineraries.schemas import MarkupRuleIn, PricingSettingsIn, TaxRuleIn
+from travelcrm.itineraries import services as itineraries
+from travelcrm.itineraries.schemas import (
+    ItemIn,
+    ItineraryCreate,
+    MarkupRuleIn,
+    Party,
+    PricingSettingsIn,
+    TaxRuleIn,
+)
 
 pytestmark = pytest.mark.usefixtures("migrated_engine", "frozen_clock")
 
+OCT_5 = date(2027, 10, 5)  # the test contract's peak season
 STAY_IN_GOA = maths.LineFacts(
     market="all", destination="Goa", service_type="stay", travel_date=date(2027, 10, 5)
 )
@@ -339,3 +348,64 @@ def test_every_rate_written_in_a_bank_file_is_read_back_exactly(
     assert [(r.valid_on, r.base, r.quote, r.rate) for r in found.valid] == [
         (day, ccy, "INR", rate) for day, ccy, rate, _style in rows
     ]
+
+
+@pytest.mark.parametrize("policy", ["most_specific", "stack"])
+def test_the_tester_picks_the_rules_the_pricing_sheet_prices_with(policy: str) -> None:
+    """A priced stay at a Goa hotel and the tester asked about the same line agree on the
+    rules, and the sheet's gross is those rules applied to its net."""
+    contract = make_contract()
+    ctx = contract.ctx
+    with tenant_scope(ctx) as session:
+        for data in (
+            {"name": "Everything 5", "kind": "percent", "value": "5"},
+            {
+                "name": "Goa hotels 12",
+                "kind": "percent",
+                "value": "12",
+                "destination": "Goa",
+                "supplier_type": "hotel",
+            },
+            {"name": "Kerala 20", "kind": "percent", "value": "20", "destination": "Kerala"},
+            {"name": "Activities 30", "kind": "percent", "value": "30", "service_type": "activity"},
+            {"name": "Stays plus 250", "kind": "amount", "value": "250", "service_type": "stay"},
+        ):
+            pricing_data.add_markup_rule(session, ctx, data=MarkupRuleIn.model_validate(data))
+    _policy(ctx, policy)
+    with tenant_scope(ctx) as session:
+        trip = itineraries.create_itinerary(
+            session,
+            ctx,
+            data=ItineraryCreate(title="Goa", start_date=OCT_5, days=2, party=Party(adults=2)),
+        )
+        itineraries.add_item(
+            session,
+            ctx,
+            itinerary_id=trip.id,
+            day_id=itineraries.to_public(session, trip).days[0].id,
+            data=ItemIn(kind="stay", service_id=contract.room_id, nights=1),
+        )
+    with tenant_scope(ctx) as session:
+        sheet = itineraries.calculate_price(session, ctx, itinerary_id=trip.id, on=OCT_5)
+        trial = pricing_data.try_markup(
+            session,
+            ctx,
+            facts=maths.LineFacts(
+                market="all",
+                destination="Goa",
+                supplier_type="hotel",
+                service_type="stay",
+                travel_date=OCT_5,
+            ),
+        )
+    (line,) = sheet.lines
+    chosen = [v.rule.name for v in trial.chosen]
+    expected = (
+        ["Goa hotels 12"]
+        if policy == "most_specific"
+        else ["Everything 5", "Stays plus 250", "Goa hotels 12"]  # broadest first
+    )
+    assert chosen == expected
+    assert line.rules == chosen
+    rules = [pricing_data.as_maths_rule(v.rule) for v in trial.chosen]
+    assert line.gross == maths.apply_markups(line.net_sell, rules, "INR")
