@@ -5,20 +5,28 @@ works in the caller's agency; another agency's ids answer 404."""
 
 from __future__ import annotations
 
+import tempfile
 import uuid
+from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response, UploadFile
+from starlette.concurrency import run_in_threadpool
 
 from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, problem_responses
 from travelcrm.api.etag import check_if_match, created_response, resource_response
+from travelcrm.core.errors import FieldError, ValidationFailedError
 from travelcrm.core.fields import Country, Currency
+from travelcrm.db import tenant_scope
 from travelcrm.itineraries import pricing_data, services
 from travelcrm.itineraries.schemas import (
     CalculateIn,
     CopyIn,
     DayIn,
+    FxImportOut,
+    FxImportProblemOut,
+    FxImportRowOut,
     FxRateIn,
     FxRatePublic,
     ItemIn,
@@ -466,7 +474,7 @@ def add_markup_rule(body: MarkupRuleIn, identity: Who, session: Db) -> dict[str,
 
 
 @pricing_router.put(
-    "/markup-rules/{rule_id}",
+    "/markup-rules/{rule_id:uuid}",
     response_model=Envelope[MarkupRulePublic],
     responses=WRITE,
     summary="Change a markup rule at the `row_version` you read",
@@ -482,7 +490,7 @@ def update_markup_rule(
 
 
 @pricing_router.delete(
-    "/markup-rules/{rule_id}", status_code=204, responses=WRITE, summary="Remove a markup rule"
+    "/markup-rules/{rule_id:uuid}", status_code=204, responses=WRITE, summary="Remove a markup rule"
 )
 def delete_markup_rule(rule_id: uuid.UUID, identity: Who, session: Db) -> Response:
     pricing_data.delete_markup_rule(session, identity.context, rule_id=rule_id)
@@ -527,7 +535,7 @@ def seed_tax_rules(
 
 
 @pricing_router.put(
-    "/tax-rules/{rule_id}",
+    "/tax-rules/{rule_id:uuid}",
     response_model=Envelope[TaxRulePublic],
     responses=WRITE,
     summary="Correct a tax row at the `row_version` you read",
@@ -543,7 +551,7 @@ def update_tax_rule(
 
 
 @pricing_router.delete(
-    "/tax-rules/{rule_id}", status_code=204, responses=WRITE, summary="Remove a tax row"
+    "/tax-rules/{rule_id:uuid}", status_code=204, responses=WRITE, summary="Remove a tax row"
 )
 def delete_tax_rule(rule_id: uuid.UUID, identity: Who, session: Db) -> Response:
     pricing_data.delete_tax_rule(session, identity.context, rule_id=rule_id)
@@ -574,8 +582,73 @@ def set_fx_rate(body: FxRateIn, identity: Who, session: Db) -> dict[str, Any]:
 
 
 @pricing_router.delete(
-    "/fx-rates/{rate_id}", status_code=204, responses=WRITE, summary="Remove an exchange rate"
+    "/fx-rates/{rate_id:uuid}", status_code=204, responses=WRITE, summary="Remove an exchange rate"
 )
 def delete_fx_rate(rate_id: uuid.UUID, identity: Who, session: Db) -> Response:
     pricing_data.delete_fx_rate(session, identity.context, rate_id=rate_id)
     return Response(status_code=204)
+
+
+FX_FILE_LIMIT = 5 * 1024 * 1024
+
+
+def _fx_import_out(found: pricing_data.FxImport, saved: int) -> FxImportOut:
+    return FxImportOut(
+        saved=saved,
+        columns=found.columns,
+        rows=[
+            FxImportRowOut(
+                row=r.row,
+                base=r.base,
+                quote=r.quote,
+                valid_on=r.valid_on,
+                rate=r.rate,
+                ok=r.data is not None,
+            )
+            for r in found.rows
+        ],
+        problems=[
+            FxImportProblemOut(row=p.row, field=p.field, message=p.message) for p in found.problems
+        ],
+    )
+
+
+@pricing_router.post(
+    "/fx-rates/import",
+    response_model=Envelope[FxImportOut],
+    responses=WRITE,
+    summary="Import dated rates from the bank's CSV, XLSX or XLS (up to 5 MB): all rows or "
+    "none; `dry_run` checks without saving. Columns: Date, Currency (or Base/Quote, or a Pair "
+    "such as USD/INR) and Rate; without a quote column, rates are in `quote` (default: the "
+    "agency's currency)",
+)
+async def import_fx_rates(
+    file: UploadFile,
+    identity: Who,
+    dry_run: Annotated[bool, Query()] = False,
+    quote: Annotated[Currency | None, Query()] = None,
+) -> dict[str, Any]:
+    data = await file.read(FX_FILE_LIMIT + 1)
+    if len(data) > FX_FILE_LIMIT:
+        raise ValidationFailedError(
+            "The file is over the 5 MB limit.",
+            errors=[FieldError("file", "At most 5 MB.", "too_large")],
+        )
+    name = file.filename or "rates"
+
+    def run() -> FxImportOut:
+        with tempfile.NamedTemporaryFile(prefix="travelcrm-fx-") as handle:
+            handle.write(data)
+            handle.flush()
+            with tenant_scope(identity.context) as session:
+                found = pricing_data.import_fx_file(
+                    session,
+                    identity.context,
+                    path=Path(handle.name),
+                    filename=name,
+                    quote=quote,
+                    dry_run=dry_run,
+                )
+                return _fx_import_out(found, 0 if dry_run else len(found.valid))
+
+    return envelope(await run_in_threadpool(run))

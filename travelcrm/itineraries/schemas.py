@@ -470,3 +470,28 @@ class TaxRulePatch(TaxRuleIn):
 
 class PricingSettingsPatch(PricingSettingsIn):
     row_version: int = Field(ge=1)
+
+
+class FxImportRowOut(BaseModel):
+    row: int = Field(description="The row's number in the file (the header is the row above)")
+    base: str
+    quote: str
+    valid_on: str
+    rate: str
+    ok: bool
+
+
+class FxImportProblemOut(BaseModel):
+    row: int
+    field: str  # valid_on | base | quote | rate
+    message: str
+
+
+class FxImportOut(BaseModel):
+    """A bank's file of rates, read and checked; `saved` is how many were saved (0 on a dry
+    run)."""
+
+    saved: int
+    columns: dict[str, str] = Field(description="The file's column each value was read from")
+    rows: list[FxImportRowOut]
+    problems: list[FxImportProblemOut]

@@ -62,3 +62,41 @@ def bar_chart(
         width="100%",
         data_testid=test_id,
     )
+
+
+def line_chart(
+    data: Any,  # a state's list[dict[str, Any]] var
+    category: str,
+    key: str,
+    *,
+    name: str,
+    color: str = "accent",
+    height: int = 220,
+    test_id: str | None = None,
+) -> rx.Component:
+    """One series of `data` over `category` (a date as the page writes it) as a line: rates
+    and other values that are not whole numbers, the axis fitted to the values (not from 0)."""
+    return rx.box(
+        rx.recharts.line_chart(
+            rx.recharts.cartesian_grid(stroke_dasharray="3 3", vertical=False),
+            rx.recharts.x_axis(
+                data_key=category, font_size=12, interval="preserveStartEnd", min_tick_gap=16
+            ),
+            rx.recharts.y_axis(domain=["auto", "auto"], width=56, font_size=12),
+            rx.recharts.graphing_tooltip(),
+            rx.recharts.line(
+                data_key=key,
+                name=name,
+                stroke=rx.color(color, 9),
+                stroke_width=2,
+                dot=False,
+                type_="monotone",
+                is_animation_active=False,
+            ),
+            data=data,
+            height=height,
+            width="100%",
+        ),
+        width="100%",
+        data_testid=test_id,
+    )

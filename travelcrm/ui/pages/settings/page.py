@@ -291,9 +291,22 @@ def _logo() -> rx.Component:
 
 
 def _actions() -> rx.Component:
-    return rx.cond(
-        SettingsState.can_edit,
-        discard_and_save(SettingsState.reset_form, "Save settings", "save", align="center"),
+    return rx.hstack(
+        rx.cond(
+            SettingsState.can_price,
+            rx.link(
+                rx.button(rx.icon("percent", size=14), "Pricing", variant="soft", type="button"),
+                href=routes.PRICING,
+                data_testid="pricing-link",
+            ),
+        ),
+        rx.cond(
+            SettingsState.can_edit,
+            discard_and_save(SettingsState.reset_form, "Save settings", "save", align="center"),
+        ),
+        spacing="3",
+        align="center",
+        wrap="wrap",
     )
 
 

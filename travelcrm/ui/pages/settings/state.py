@@ -77,6 +77,7 @@ def field_messages(exc: ValidationError) -> dict[str, str]:
 
 class SettingsState(FormPage, rx.State):
     can_edit: bool = False
+    can_price: bool = False  # may open the pricing data (markups, taxes, exchange rates)
     slug: str = ""
     country: str = ""
     country_name: str = ""  # "India", in the agency's language
@@ -112,6 +113,7 @@ class SettingsState(FormPage, rx.State):
             return self._signed_out()
         role = viewer.context.role
         self.can_edit = can(role, Action.TENANT_SETTINGS_EDIT)
+        self.can_price = can(role, Action.PRICING_SETTINGS)
         self.errors = {}
         if self.allowed:
             with tenant_scope(viewer.context) as session:
