@@ -25,6 +25,7 @@ from travelcrm.ui.components.fields import (
     text_field,
 )
 from travelcrm.ui.components.tables import empty_state, record_page
+from travelcrm.ui.pages.itineraries.content import item_content_line
 from travelcrm.ui.pages.itineraries.list_page import status_chip
 from travelcrm.ui.pages.itineraries.state import (
     DayRow,
@@ -225,6 +226,7 @@ def _item(row: ObjectVar[ItemRow]) -> rx.Component:
                 spacing="2",
                 align="center",
             ),
+            item_content_line(S.item_thumbs, S.item_lines, row.item_id),
             spacing="1",
             align="start",
             min_width="160px",
