@@ -141,6 +141,9 @@ class ContentState(SupplierState):
     uploading: bool = False
     upload_progress: int = 0  # percent of the bytes sent
     upload_errors: list[str] = []
+    # what the file picker refused of the files dropped last: the picker says it before or
+    # after the upload of the files it took, and both belong under the dropzone together
+    _rejections: list[str] = []
 
     def _show_content(self, shown: ServiceContentPublic) -> None:
         self.content_service_name = shown.service_name
@@ -169,7 +172,7 @@ class ContentState(SupplierState):
     @event
     def open_content(self, service_id: str) -> EventSpec | None:
         self.content_service_id = service_id[:64]
-        self.content_errors, self.upload_errors = {}, []
+        self.content_errors, self.upload_errors, self._rejections = {}, [], []
         self.uploading, self.upload_progress = False, 0
         ids = self._ids()
         if ids is None:
@@ -244,7 +247,8 @@ class ContentState(SupplierState):
             return
         if ids is None or not files:
             return
-        self.uploading, self.upload_errors = True, []
+        self.uploading, self.upload_errors = True, list(self._rejections)
+        self._rejections = []
         yield None
         ctx = viewer.context
         errors: list[str] = []
@@ -270,14 +274,17 @@ class ContentState(SupplierState):
                 added += 1
             except DomainError as exc:
                 errors.append(f"{name}: {exc.detail}")
-        self.uploading, self.upload_progress, self.upload_errors = False, 0, errors
+        self.uploading, self.upload_progress = False, 0
+        self.upload_errors = [*self.upload_errors, *errors]
         self._content_work(content.get_content)
         if added:
             yield rx.toast.success("Photo added." if added == 1 else f"{added} photos added.")
 
     @event
     def photos_rejected(self, rejected: list[dict[str, Any]]) -> None:
-        self.upload_errors = [rejected_files(rejected)]
+        message = rejected_files(rejected)
+        self._rejections = [message]
+        self.upload_errors = [*self.upload_errors, message]
 
     def _photo(self, photo_id: str) -> tuple[Any, PhotoCard] | None:
         card = next((p for p in self.photos if p.photo_id == photo_id), None)
