@@ -102,6 +102,10 @@ def test_the_dialogs_words() -> None:
         ]
     )
     assert said_ == "cat.gif is not a PNG, JPEG or WebP image. huge.jpg is larger than 10 MB."
+    # the file itself instead of its description (a browser sending the bytes): still said
+    assert rejected_files([{"file": b"GIF89a", "errors": [{"code": "file-invalid-type"}]}]) == (
+        "A file is not a PNG, JPEG or WebP image."
+    )
 
 
 def test_describe_upload_order_cover_caption_and_delete(migrated_engine) -> None:

@@ -40,7 +40,8 @@ def _words() -> rx.Component:
                 rx.text_area(
                     name="description",
                     id="content-description",
-                    default_value=C.content_description,
+                    value=C.content_description,
+                    on_change=C.set_content_description,
                     rows="6",
                     read_only=~editable,
                     placeholder="Sea-facing rooms with a private balcony, a short walk from "
@@ -59,7 +60,8 @@ def _words() -> rx.Component:
                 rx.text_area(
                     name="highlights",
                     id="content-highlights",
-                    default_value=C.content_highlights,
+                    value=C.content_highlights,
+                    on_change=C.set_content_highlights,
                     rows="3",
                     read_only=~editable,
                     placeholder="Sea view\nPrivate balcony",
@@ -82,7 +84,6 @@ def _words() -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        key=C.content_key,
         on_submit=C.save_content,
         reset_on_submit=False,
         width="100%",

@@ -121,7 +121,10 @@ def rejected_files(rejected: list[dict[str, Any]]) -> str:
     for item in rejected:
         if not isinstance(item, dict):
             continue
-        name = str((item.get("file") or {}).get("path") or "A file").lstrip("./")
+        # the browser may send the file itself (its bytes) rather than its description
+        file = item.get("file")
+        path = file.get("path") or file.get("name") if isinstance(file, dict) else None
+        name = str(path or "A file").lstrip("./") or "A file"
         codes = [e.get("code") for e in item.get("errors") or [] if isinstance(e, dict)]
         reason = next((_REJECTIONS[c] for c in codes if c in _REJECTIONS), "cannot be used")
         said.append(f"{name} {reason}.")
@@ -130,7 +133,6 @@ def rejected_files(rejected: list[dict[str, Any]]) -> str:
 
 class ContentState(SupplierState):
     content_open: bool = False
-    content_key: int = 0  # changes to re-mount the form with the text read
     content_service_id: str = ""
     content_service_name: str = ""
     content_description: str = ""
@@ -185,7 +187,6 @@ class ContentState(SupplierState):
         if shown is None:
             return failed
         self._show_content(shown)
-        self.content_key += 1
         self.content_open = True
         return None
 
@@ -197,9 +198,21 @@ class ContentState(SupplierState):
         return None
 
     @event
+    def set_content_description(self, value: str) -> None:
+        if isinstance(value, str):
+            self.content_description = value[: DESCRIPTION_LIMIT * 2]
+            self.content_errors.pop("description", None)
+
+    @event
+    def set_content_highlights(self, value: str) -> None:
+        if isinstance(value, str):
+            self.content_highlights = value[:2000]
+            self.content_errors.pop("highlights", None)
+
+    @event
     def save_content(self, form_data: dict[str, Any]) -> EventSpec | None:
-        description = str(form_data.get("description", ""))
-        highlights = highlight_lines(str(form_data.get("highlights", "")))
+        description = str(form_data.get("description", self.content_description))
+        highlights = highlight_lines(str(form_data.get("highlights", self.content_highlights)))
         self.content_description, self.content_highlights = description, "\n".join(highlights)
         self.content_errors = content_problems(description, highlights)
         if self.content_errors:
@@ -226,7 +239,6 @@ class ContentState(SupplierState):
         if shown is None:
             return failed
         self._show_content(shown)
-        self.content_key += 1
         return rx.toast.success("Description saved.")
 
     # ---- photos ---------------------------------------------------------------------------
