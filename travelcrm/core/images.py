@@ -106,8 +106,11 @@ def process_photo(
     _check_size(data, field, PHOTO_MAX_UPLOAD_BYTES)
     with _refusing_bombs(field):
         image = _open(data, field)
+        # what the large picture needs of the stored pixels (a camera JPEG decodes at 1/2 or 1/4)
+        scale = min(1.0, large_side / max(image.size))
+        needed = (max(1, math.ceil(image.width * scale)), max(1, math.ceil(image.height * scale)))
         try:
-            pixels = _decode(image, field, large_side)
+            pixels = _decode(image, field, needed)
         finally:
             image.close()
         large = _flatten(_fit(pixels, (large_side, large_side)))
@@ -251,11 +254,12 @@ def _open(data: bytes, field: str) -> Image.Image:
     return image
 
 
-def _decode(image: Image.Image, field: str, draft_side: int) -> Image.Image:
-    """Decode pixels (JPEG at a reduced scale when that still covers `draft_side`), apply
-    the EXIF orientation, and convert to RGB or RGBA."""
+def _decode(image: Image.Image, field: str, draft: int | tuple[int, int]) -> Image.Image:
+    """Decode pixels (JPEG at a reduced scale when that still covers `draft`: a side, or a
+    width and height), apply the EXIF orientation, and convert to RGB or RGBA."""
+    size = (draft, draft) if isinstance(draft, int) else draft
     try:
-        image.draft(None, (draft_side, draft_side))  # JPEG only: decode less, use less memory
+        image.draft(None, size)  # JPEG only: decode less, use less memory
         image.load()
     except (_ReadPastEndError, *_DECODE_ERRORS):
         raise _refuse(

@@ -1173,7 +1173,7 @@ def content_for(
         blurb = found.get(service_id)
         if blurb is None:
             words = description or ""
-            blurb = found[service_id] = ServiceBlurb(
+            blurb = found[service_id] = ServiceBlurb.model_construct(
                 service_id=service_id,
                 description=words,
                 first_line=first_line(words),
@@ -1186,7 +1186,7 @@ def content_for(
         if photo_id is None:
             continue
         _, _, _, _, _, position, is_cover, caption, alt, width, height, sha, thumb_sha = row
-        shown = PhotoPublic(
+        shown = PhotoPublic.model_construct(  # the database's own values: no re-validation
             id=photo_id,
             position=position,
             is_cover=is_cover,
