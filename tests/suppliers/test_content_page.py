@@ -127,9 +127,11 @@ def test_describe_upload_order_cover_caption_and_delete(migrated_engine) -> None
     assert "need attention" in said(result)
     assert _stored(ctx, supplier_id, service_id).row_version == 0
 
-    result = plain(S.save_content)(
-        sub, {"description": "Rooms over **the beach**.", "highlights": "- Sea view\nBalcony"}
-    )
+    # typing clears the field's message; the text areas follow the state
+    plain(S.set_content_description)(sub, "Rooms over **the beach**.")
+    plain(S.set_content_highlights)(sub, "- Sea view\nBalcony")
+    assert sub.content_errors == {}
+    result = plain(S.save_content)(sub, {})
     assert "Description saved" in said(result) and sub.content_errors == {}
     assert sub.content_version == 1 and sub.content_highlights == "Sea view\nBalcony"
 
