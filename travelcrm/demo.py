@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import random
 import uuid
 from collections.abc import Sequence
@@ -9,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, Literal
 
+from PIL import Image, ImageDraw
 from sqlmodel import Session, col, select
 
 from travelcrm.accounts.models import User
@@ -51,9 +53,16 @@ from travelcrm.rates.schemas import (
     RateListCreate,
     SeasonIn,
 )
+from travelcrm.suppliers import content as supplier_content
 from travelcrm.suppliers import services as supplier_services
 from travelcrm.suppliers.models import Supplier, SupplierService
-from travelcrm.suppliers.schemas import BankDetailsIn, ContactIn, ServiceIn, SupplierCreate
+from travelcrm.suppliers.schemas import (
+    BankDetailsIn,
+    ContactIn,
+    ContentIn,
+    ServiceIn,
+    SupplierCreate,
+)
 from travelcrm.system.services import Seeder
 from travelcrm.tenants.models import Tenant
 from travelcrm.tenants.schemas import TenantCreate
@@ -1367,6 +1376,7 @@ def seed_quotes(session: Session) -> None:
         ctx = TenantContext(tenant_id=tenant.id, user_id=owner.id, role=Role.OWNER)
         _quotes_for(session, ctx)
 
+
 def seed_emails(session: Session) -> None:
     """The first demo agency's email templates, a few emails from them (delivered by the
     queue: kept in the outbox without SMTP_URL) and one blocked address, so the email pages
@@ -1403,6 +1413,209 @@ def seed_emails(session: Session) -> None:
         )
 
 
+# ---- service content (descriptions and photos) ----------------------------------------------
+# Hotels and activities get a description, highlights and two photos each service; the photos
+# are drawn here with Pillow (a scene per supplier, by day and at dusk), never downloaded.
+
+_CONTENT: dict[str, tuple[str, str, list[str]]] = {
+    "Sea Breeze Beach Resort": (
+        "beach",
+        "A low-rise resort set in palm gardens, two minutes' walk from Candolim beach. Rooms "
+        "open onto a balcony or a garden sit-out; breakfast is served by the pool.\n\n"
+        "- Beach towels and loungers\n- Airport transfers on request",
+        ["Walk to the beach", "Pool and spa", "Free Wi-Fi"],
+    ),
+    "Alleppey Heritage Houseboats": (
+        "backwater",
+        "A traditional kettuvallam of teak and coir, crewed by a captain and a cook. Guests "
+        "cruise the Vembanad backwaters by day and moor in a quiet canal for the night.",
+        ["All meals on board", "Air-conditioned bedrooms", "Village walk at sunset"],
+    ),
+    "Misty Hills Resort Munnar": (
+        "hills",
+        "Cottages and villas on a working tea estate at 1,600 metres, above the mist of the "
+        "valley. Guided plantation walks leave every morning after breakfast.",
+        ["Tea-estate views", "Bonfire evenings", "Plantation walk"],
+    ),
+    "Kathakali Kendra Kochi": (
+        "stage",
+        "An evening of Kathakali, Kerala's classical dance-drama, in an intimate theatre in "
+        "Fort Kochi. Arrive early to watch the artists apply their elaborate make-up.",
+        ["Reserved seating", "Make-up viewing", "About 90 minutes"],
+    ),
+    "Amber Haveli Jaipur": (
+        "palace",
+        "A restored 19th-century haveli in the old city, with painted courtyards, jharokha "
+        "windows and a rooftop restaurant looking towards Nahargarh Fort.",
+        ["Heritage building", "Rooftop dining", "Near the City Palace"],
+    ),
+    "Lake Pichola Palace": (
+        "lake",
+        "A lakeside palace hotel facing the City Palace across Lake Pichola. Boat rides leave "
+        "from the private jetty; evenings end with folk music on the terrace.",
+        ["Lake views", "Private jetty", "Folk music evenings"],
+    ),
+    "Marina Pearl Hotel Dubai": (
+        "city",
+        "A modern tower hotel on Dubai Marina, a short walk from JBR beach and the tram. Upper "
+        "floors look out over the marina and the Gulf.",
+        ["Marina views", "Rooftop pool", "Near the tram"],
+    ),
+    "Red Dunes Desert Safari": (
+        "desert",
+        "Dune driving in the red sands of the Lahbab desert, camel rides and sandboarding, "
+        "then a barbecue dinner under the stars at a Bedouin-style camp.",
+        ["Hotel pick-up", "Barbecue dinner", "Camel ride"],
+    ),
+    "Ubud Jungle Villas": (
+        "jungle",
+        "Private pool villas above the Ayung river valley, ten minutes from Ubud's centre. "
+        "Each villa has an outdoor bathroom and a daily breakfast served in the villa.",
+        ["Private pool", "Jungle views", "Daily breakfast"],
+    ),
+    "Bali Ubud Discovery Tours": (
+        "jungle",
+        "Small-group tours with local guides: rice terraces, temples and forest walks around "
+        "Ubud, at a gentle pace with time for photographs.",
+        ["Local guide", "Small groups", "Hotel pick-up in Ubud"],
+    ),
+    "Sunset Bay Hotel Miami": (
+        "beach",
+        "An oceanfront hotel on Collins Avenue with direct access to the beach. Rooms have "
+        "ocean or bay views; the pool deck has cabanas and a bar.",
+        ["Oceanfront", "Pool deck", "Beach chairs included"],
+    ),
+}
+_SKIES = {  # (top, horizon) by day, then at dusk
+    True: ((70, 140, 215), (180, 215, 240)),
+    False: ((60, 45, 110), (245, 150, 90)),
+}
+
+
+def _demo_photo(scene: str, day: bool, seed: int) -> bytes:
+    """A 1200x800 picture of `scene` (a beach, hills, a palace...) by day or at dusk."""
+    rng = random.Random(seed)
+    width, height, horizon = 1200, 800, 470
+    image = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(image)
+    (top, low) = _SKIES[day] if scene != "stage" else ((15, 10, 25), (40, 20, 45))
+    for y in range(horizon):
+        t = y / horizon
+        draw.line(
+            [(0, y), (width, y)],
+            fill=tuple(round(a + (b - a) * t) for a, b in zip(top, low, strict=True)),
+        )
+    sun = (rng.randint(250, 950), rng.randint(90, 260))
+    glow = (255, 240, 180) if day else (255, 190, 110)
+    if scene != "stage":
+        draw.ellipse([sun[0] - 55, sun[1] - 55, sun[0] + 55, sun[1] + 55], fill=glow)
+    ground = {
+        "beach": (40, 120, 170),
+        "backwater": (50, 110, 100),
+        "lake": (60, 120, 160),
+        "hills": (70, 130, 70),
+        "jungle": (40, 110, 60),
+        "desert": (210, 120, 70),
+        "palace": (200, 160, 110),
+        "city": (90, 100, 120),
+        "stage": (60, 30, 30),
+    }[scene]
+    draw.rectangle([0, horizon, width, height], fill=ground)
+    if scene in ("hills", "jungle", "backwater"):
+        for layer, shade in enumerate(((60, 120, 80), (45, 100, 60), (30, 80, 45))):
+            base = horizon - 120 + layer * 60
+            points = (
+                [(0, height)]
+                + [(x, base - rng.randint(0, 90)) for x in range(0, width + 150, 150)]
+                + [(width, height)]
+            )
+            draw.polygon(points, fill=shade)
+    if scene in ("beach", "backwater", "jungle"):
+        for _ in range(3):
+            x = rng.randint(60, width - 60)
+            draw.polygon(
+                [(x - 8, height), (x + 8, height), (x + 4, 430), (x - 2, 430)], fill=(90, 60, 35)
+            )
+            for dx in (-90, -45, 45, 90):
+                draw.polygon(
+                    [(x, 430), (x + dx, 470 + abs(dx) // 3), (x + dx // 2, 450)], fill=(30, 110, 50)
+                )
+    if scene == "backwater":
+        draw.rectangle([0, 600, width, height], fill=(60, 120, 115))
+        draw.polygon([(380, 640), (820, 640), (760, 700), (440, 700)], fill=(110, 70, 40))
+        draw.arc([450, 560, 750, 720], start=180, end=360, fill=(200, 170, 110), width=28)
+    if scene == "beach":
+        draw.polygon([(0, 640), (width, 560), (width, height), (0, height)], fill=(235, 210, 160))
+    if scene in ("palace", "lake", "city"):
+        for n in range(rng.randint(4, 7)):
+            left = 80 + n * 160 + rng.randint(-20, 20)
+            tall = rng.randint(120, 300) if scene == "city" else rng.randint(90, 170)
+            colour = (235, 215, 180) if scene != "city" else (170, 185, 205)
+            draw.rectangle([left, horizon - tall, left + 120, horizon + 20], fill=colour)
+            if scene != "city":
+                draw.ellipse(
+                    [left + 25, horizon - tall - 45, left + 95, horizon - tall + 25], fill=colour
+                )
+            for row in range(horizon - tall + 20, horizon, 40):
+                draw.rectangle([left + 20, row, left + 40, row + 22], fill=(120, 80, 60))
+                draw.rectangle([left + 80, row, left + 100, row + 22], fill=(120, 80, 60))
+    if scene == "desert":
+        for n in range(4):
+            y = horizon + n * 80
+            draw.ellipse(
+                [-200 + n * 150, y - 60, 900 + n * 150, y + 160],
+                fill=(225 - n * 10, 140 - n * 8, 80),
+            )
+    if scene == "stage":
+        draw.polygon([(600, 0), (380, height), (820, height)], fill=(120, 90, 60))
+        draw.ellipse([545, 360, 655, 470], fill=(40, 150, 70))
+        draw.polygon([(520, 470), (680, 470), (730, 760), (470, 760)], fill=(200, 40, 40))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+def seed_service_content(session: Session) -> None:
+    """A description, highlights and two drawn photos (the first the cover) for every service
+    of the demo hotels and activities."""
+    photos: dict[tuple[str, bool], bytes] = {}
+    for slug in DEMO_SUPPLIERS:
+        ctx = _as_owner(session, slug)
+        suppliers = session.exec(
+            select(Supplier).where(col(Supplier.kind).in_(["hotel", "activity"]))
+        ).all()
+        for supplier in suppliers:
+            scene, words, highlights = _CONTENT.get(
+                supplier.name,
+                ("hills", f"{supplier.name} in {supplier.city or supplier.country}.", []),
+            )
+            for service in supplier_services.list_services(session, ctx, supplier_id=supplier.id):
+                supplier_content.set_content(
+                    session,
+                    ctx,
+                    supplier_id=supplier.id,
+                    service_id=service.id,
+                    data=ContentIn(
+                        description=f"**{service.name}** at {supplier.name}. {words}",
+                        highlights=highlights,
+                    ),
+                )
+                for day in (True, False):
+                    key = (supplier.name, day)
+                    if key not in photos:
+                        photos[key] = _demo_photo(scene, day, seed=len(photos))
+                    supplier_content.add_photo(
+                        session,
+                        ctx,
+                        supplier_id=supplier.id,
+                        service_id=service.id,
+                        data=photos[key],
+                        filename=f"{scene}.png",
+                        caption=f"{supplier.name} {'by day' if day else 'at dusk'}",
+                        alt_text=f"A drawing of {supplier.name}'s setting",
+                    )
+
+
 SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agencies-v1", seed_agencies),
     ("owners-v1", seed_owners),
@@ -1413,6 +1626,7 @@ SEEDERS: tuple[tuple[str, Seeder], ...] = (
     ("agents-v1", seed_agents),
     ("queries-v1", seed_queries),
     ("itineraries-v1", seed_itineraries),
+    ("service-content-v1", seed_service_content),
     ("quotes-v1", seed_quotes),
     ("emails-v1", seed_emails),
 )

@@ -3,7 +3,7 @@ schedule copied in), their events, and the agency's quote settings. Row-level se
 PostgreSQL.
 
 Revision ID: 0020
-Revises: 0018
+Revises: 0019
 Create Date: 2026-12-07 21:35:20.880683
 """
 
@@ -16,7 +16,7 @@ from travelcrm.core.sqltypes import Amount
 from travelcrm.core.tenancy import rls_disable_sql, rls_enable_sql
 
 revision: str = "0020"
-down_revision: str | None = "0018"
+down_revision: str | None = "0019"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -3,7 +3,7 @@ send key, Message-ID fixed before the first try), their delivery log and the age
 suppressed addresses. Row-level security on PostgreSQL.
 
 Revision ID: 0021
-Revises: 0018
+Revises: 0020
 Create Date: 2026-12-07 21:34:37.308502
 """
 
@@ -15,7 +15,7 @@ from alembic import op
 from travelcrm.core.tenancy import rls_disable_sql, rls_enable_sql
 
 revision: str = "0021"
-down_revision: str | None = "0018"
+down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -16,6 +16,7 @@ it), hypothesis derandomised; each person signs in once for the whole file."""
 from __future__ import annotations
 
 import hashlib
+import io
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi.testclient import TestClient
+from PIL import Image
 from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 from schemathesis.transport.serialization import serialize_binary
 from sqlmodel import select
@@ -47,6 +49,7 @@ from travelcrm.rates import services as rates
 from travelcrm.rates.models import RateLine, Season
 from travelcrm.rates.schemas import RestrictionIn
 from travelcrm.ratesheets import services as sheets
+from travelcrm.suppliers import content as service_content
 from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.schemas import ContactIn
 from travelcrm.tenants.models import Tenant
@@ -78,6 +81,8 @@ BY_DESIGN: dict[str, str] = {
     # file uploads: the schema says "binary"; the bytes must be a real image / rate sheet
     "/api/auth/me/avatar": "the upload must be a readable image",
     "/api/tenant/logo": "the upload must be a readable image",
+    "/api/suppliers/{supplier_id}/services/{service_id}/photos": "the upload must be a readable "
+    "image",
     "/api/rate-lists/{rate_list_id}/imports": "the upload must be a readable rate sheet",
     "/api/queries/inbound-email": "the body must be a parseable email with a sender",
 }
@@ -166,6 +171,13 @@ class Caller:
 _callers: dict[Role, Caller] = {}
 
 
+def _photo_bytes() -> bytes:
+    """A photo of the fuzzed service (its routes then aim at a real one)."""
+    out = io.BytesIO()
+    Image.new("RGB", (320, 240), (30, 120, 200)).save(out, format="PNG")
+    return out.getvalue()
+
+
 def _token(client: TestClient, email: str) -> dict[str, str]:
     response = client.post("/api/auth/token", json={"email": email, "password": PASSWORD})
     assert response.status_code == 200, response.text
@@ -225,6 +237,13 @@ def _world() -> None:
         contact = suppliers.add_contact(
             session, ctx, supplier_id=contract.supplier_id, data=ContactIn(name="Fuzz Desk")
         )
+        photo = service_content.add_photo(
+            session,
+            ctx,
+            supplier_id=contract.supplier_id,
+            service_id=contract.room_id,
+            data=_photo_bytes(),
+        )
         sheet = MANIFEST["hotel_cover_sheet.xlsx"]
         staged = sheets.stage_file(
             session,
@@ -240,6 +259,7 @@ def _world() -> None:
             "restriction_id": restriction.id,
             "contact_id": contact.id,
             "import_id": staged.id,
+            "photo_id": photo.id,
         }
     ids = {
         **aimed,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from sqlmodel import select
 
 from travelcrm.accounts import services as accounts
@@ -27,6 +29,7 @@ def test_demo_seeds_apply_once_and_logins_work(migrated_engine) -> None:
         "agents-v1",
         "queries-v1",
         "itineraries-v1",
+        "service-content-v1",
         "quotes-v1",
         "emails-v1",
     ]
@@ -233,3 +236,44 @@ def test_demo_quotes_cover_every_state(migrated_engine) -> None:
                 assert shown.terms.startswith("Cancellation") and shown.total > 0
             accepted = next(q for q in found if q.state is QuoteState.ACCEPTED)
             assert accepted.version == 2
+
+
+def test_demo_hotels_and_activities_have_descriptions_and_drawn_photos(migrated_engine) -> None:
+    from PIL import Image
+
+    from travelcrm.accounts.models import User
+    from travelcrm.core.permissions import Role
+    from travelcrm.core.tenancy import TenantContext
+    from travelcrm.db import tenant_scope
+    from travelcrm.suppliers import content
+    from travelcrm.suppliers import services as suppliers
+    from travelcrm.suppliers.schemas import SupplierFilter
+
+    with system_scope() as session:
+        apply_demo_seeds(session, SEEDERS)
+    slug, email, _name, _password = DEMO_LOGINS[0]
+    with system_scope() as session:
+        tenant = session.exec(select(Tenant).where(Tenant.slug == slug)).one()
+        owner = session.exec(select(User).where(User.email == email)).one()
+    ctx = TenantContext(tenant.id, owner.id, Role.OWNER)
+    with tenant_scope(ctx) as session:
+        hotels = suppliers.list_suppliers(
+            session, ctx, filters=SupplierFilter(kind="hotel"), limit=50
+        ).items
+        assert hotels
+        services = suppliers.list_services(session, ctx, supplier_id=hotels[0].id)
+        blurbs = suppliers.content_for(session, ctx, service_ids=[s.id for s in services])
+        assert set(blurbs) == {s.id for s in services}
+        for blurb in blurbs.values():
+            assert blurb.first_line and blurb.highlights
+            assert len(blurb.photos) == 2 and blurb.photos[0].is_cover
+        photo = blurbs[services[0].id].photos[0]
+        data, media, _ = content.photo_bytes(
+            session,
+            ctx,
+            supplier_id=hotels[0].id,
+            service_id=services[0].id,
+            photo_id=photo.id,
+            size="large",
+        )
+    assert media == "image/jpeg" and Image.open(io.BytesIO(data)).size == (1200, 800)

@@ -1,4 +1,5 @@
-"""Safe processing of uploaded images: avatars (200x200 WebP) and agency logos (PNG in 400x160).
+"""Safe processing of uploaded images: avatars (200x200 WebP), agency logos (PNG in 400x160)
+and photos (a 1600px JPEG and a 400px thumbnail, for supplier services and packages).
 
 An upload is untrusted bytes. It is refused, with a specific message for the person who sent
 it, when it is too large, not PNG/JPEG/WebP by content (the file name is never trusted), a
@@ -14,6 +15,8 @@ import io
 import math
 import re
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,6 +32,12 @@ MIN_SIDE = 16
 AVATAR_SIZE = 200
 AVATAR_WEBP_QUALITY = 85
 LOGO_BOX = (400, 160)
+# Photos (supplier services, packages): phone pictures are larger than avatars, so a larger cap.
+PHOTO_MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+PHOTO_LARGE_SIDE = 1600  # the longest side of the picture shown large (pages, PDFs)
+PHOTO_THUMB_SIDE = 400  # the longest side of the thumbnail (lists, rows)
+PHOTO_JPEG_QUALITY = 84
+PHOTO_BACKGROUND = (255, 255, 255)  # transparent parts become white (JPEG has no alpha)
 
 # Pillow format ids we decode; a multi-picture JPEG (many cameras) opens as "MPO".
 _PILLOW_FORMATS = ("PNG", "JPEG", "WEBP")
@@ -74,39 +83,113 @@ def process_logo(data: bytes, *, filename: str | None = None) -> ProcessedImage:
     return _process(data, kind="logo", field="logo")
 
 
+@dataclass(frozen=True, slots=True)
+class ProcessedPhoto:
+    """A photo as stored: the large picture and its thumbnail, both JPEG without metadata."""
+
+    large: ProcessedImage
+    thumb: ProcessedImage
+
+
+def process_photo(
+    data: bytes,
+    *,
+    filename: str | None = None,
+    field: str = "photo",
+    large_side: int = PHOTO_LARGE_SIDE,
+    thumb_side: int = PHOTO_THUMB_SIDE,
+) -> ProcessedPhoto:
+    """A photo fitting within `large_side` and a thumbnail within `thumb_side` (aspect ratio
+    kept, never enlarged), EXIF orientation applied, transparency on white, as progressive
+    JPEG re-encoded from pixels only: no EXIF (GPS, camera), ICC, XMP or comments survive.
+    Refusals name the reason at `field` (too large, not an image, damaged, a bomb, too small)."""
+    _check_size(data, field, PHOTO_MAX_UPLOAD_BYTES)
+    with _refusing_bombs(field):
+        image = _open(data, field)
+        # what the large picture needs of the stored pixels (a camera JPEG decodes at 1/2 or 1/4)
+        scale = min(1.0, large_side / max(image.size))
+        needed = (max(1, math.ceil(image.width * scale)), max(1, math.ceil(image.height * scale)))
+        try:
+            pixels = _decode(image, field, needed)
+        finally:
+            image.close()
+        large = _flatten(_fit(pixels, (large_side, large_side)))
+        thumb = _fit(large, (thumb_side, thumb_side))
+    return ProcessedPhoto(large=_jpeg(large), thumb=_jpeg(thumb))
+
+
+def _check_size(data: bytes, field: str, limit: int) -> None:
+    if len(data) > limit:
+        raise _refuse(
+            field,
+            "too_large",
+            f"The file is {_megabytes(len(data))} MB; the limit is {limit // (1024 * 1024)} MB.",
+        )
+    if not data:
+        raise _refuse(
+            field, "unsupported_type", "The file is empty; choose a PNG, JPEG or WebP image."
+        )
+
+
+@contextmanager
+def _refusing_bombs(field: str) -> Iterator[None]:
+    """No warning may escape (pytest runs with warnings as errors; production logs would
+    fill): Pillow's decompression-bomb warning becomes a refusal, anything else is noise."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            yield
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise _bomb(field, str(exc)) from None
+
+
+def _fit(pixels: Image.Image, box: tuple[int, int]) -> Image.Image:
+    """`pixels` scaled down to fit within `box` (aspect ratio kept, never enlarged)."""
+    box_w, box_h = box
+    scale = min(1.0, box_w / pixels.width, box_h / pixels.height)
+    size = (
+        min(box_w, max(1, round(pixels.width * scale))),
+        min(box_h, max(1, round(pixels.height * scale))),
+    )
+    return pixels if size == pixels.size else pixels.resize(size, Image.Resampling.LANCZOS)
+
+
+def _flatten(pixels: Image.Image) -> Image.Image:
+    """RGB pixels only (a new image: `info` is left behind); transparency over white."""
+    if pixels.mode == "RGBA":
+        background = Image.new("RGB", pixels.size, PHOTO_BACKGROUND)
+        background.paste(pixels, mask=pixels.getchannel("A"))
+        return background
+    return _pixels_only(pixels if pixels.mode == "RGB" else pixels.convert("RGB"))
+
+
+def _jpeg(pixels: Image.Image) -> ProcessedImage:
+    out = io.BytesIO()
+    pixels.save(out, format="JPEG", quality=PHOTO_JPEG_QUALITY, optimize=True, progressive=True)
+    content = out.getvalue()
+    return ProcessedImage(
+        content=content,
+        content_type="image/jpeg",
+        width=pixels.width,
+        height=pixels.height,
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
+
+
 def _refuse(field: str, code: str, message: str) -> ValidationFailedError:
     return ValidationFailedError(message, errors=[FieldError(field, message, code)])
 
 
 def _process(data: bytes, *, kind: Literal["avatar", "logo"], field: str) -> ProcessedImage:
     # `filename` is deliberately unused: the content decides what the file is.
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise _refuse(
-            field,
-            "too_large",
-            f"The file is {_megabytes(len(data))} MB; the limit is "
-            f"{MAX_UPLOAD_BYTES // (1024 * 1024)} MB.",
-        )
-    if not data:
-        raise _refuse(
-            field, "unsupported_type", "The file is empty; choose a PNG, JPEG or WebP image."
-        )
-    # No warning may escape (pytest runs with warnings as errors; production logs would fill):
-    # Pillow's decompression-bomb warning becomes a refusal, anything else is noise here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+    _check_size(data, field, MAX_UPLOAD_BYTES)
+    with _refusing_bombs(field):
+        image = _open(data, field)
         try:
-            image = _open(data, field)
-            try:
-                if kind == "avatar":
-                    clean = _avatar_pixels(image, field)
-                else:
-                    clean = _logo_pixels(image, field)
-            finally:
-                image.close()
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-            raise _bomb(field, str(exc)) from None
+            clean = _avatar_pixels(image, field) if kind == "avatar" else _logo_pixels(image, field)
+        finally:
+            image.close()
     out = io.BytesIO()
     if kind == "avatar":
         clean.save(out, format="WEBP", quality=AVATAR_WEBP_QUALITY, method=4)
@@ -171,11 +254,12 @@ def _open(data: bytes, field: str) -> Image.Image:
     return image
 
 
-def _decode(image: Image.Image, field: str, draft_side: int) -> Image.Image:
-    """Decode pixels (JPEG at a reduced scale when that still covers `draft_side`), apply
-    the EXIF orientation, and convert to RGB or RGBA."""
+def _decode(image: Image.Image, field: str, draft: int | tuple[int, int]) -> Image.Image:
+    """Decode pixels (JPEG at a reduced scale when that still covers `draft`: a side, or a
+    width and height), apply the EXIF orientation, and convert to RGB or RGBA."""
+    size = (draft, draft) if isinstance(draft, int) else draft
     try:
-        image.draft(None, (draft_side, draft_side))  # JPEG only: decode less, use less memory
+        image.draft(None, size)  # JPEG only: decode less, use less memory
         image.load()
     except (_ReadPastEndError, *_DECODE_ERRORS):
         raise _refuse(
@@ -216,14 +300,7 @@ def _avatar_pixels(image: Image.Image, field: str) -> Image.Image:
 
 def _logo_pixels(image: Image.Image, field: str) -> Image.Image:
     pixels = _decode(image, field, max(LOGO_BOX))
-    box_w, box_h = LOGO_BOX
-    scale = min(1.0, box_w / pixels.width, box_h / pixels.height)
-    size = (
-        min(box_w, max(1, round(pixels.width * scale))),
-        min(box_h, max(1, round(pixels.height * scale))),
-    )
-    fitted = pixels if size == pixels.size else pixels.resize(size, Image.Resampling.LANCZOS)
-    return _pixels_only(fitted)
+    return _pixels_only(_fit(pixels, LOGO_BOX))
 
 
 def _pixels_only(image: Image.Image) -> Image.Image:

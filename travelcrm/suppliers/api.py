@@ -1,34 +1,48 @@
 """Suppliers over REST: list (search, filters, sort, pages), create, read with an ETag, update
-with If-Match (required), delete-or-archive, contacts, services and bank details."""
+with If-Match (required), delete-or-archive, contacts, services, their content (description,
+highlights, photos) and bank details."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Form, Query, Request, Response, UploadFile
+from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from travelcrm.api.auth import Db, Identity, Who
+from travelcrm.api.auth import Db, Identity, TenantWork, Who, tenant_work
 from travelcrm.api.envelope import Envelope, envelope, problem_responses
-from travelcrm.api.etag import check_if_match, created_response, resource_response
+from travelcrm.api.etag import (
+    check_if_match,
+    conditional_bytes,
+    created_response,
+    resource_response,
+)
 from travelcrm.api.routes import IfMatch, RequiredIfMatch, client_of
 from travelcrm.core.errors import DomainError, FieldError
+from travelcrm.core.images import PHOTO_MAX_UPLOAD_BYTES
 from travelcrm.core.permissions import Action, require
 from travelcrm.core.text import CleanStr
 from travelcrm.db import Session
 from travelcrm.settings import get_settings
-from travelcrm.suppliers import services
+from travelcrm.suppliers import content, services
 from travelcrm.suppliers.models import SupplierKind
 from travelcrm.suppliers.schemas import (
     BankDetailsIn,
     BankDetailsPublic,
     BankHint,
+    Caption,
     ContactIn,
     ContactPublic,
     ContactUpdate,
+    ContentIn,
     FilterStatus,
+    PhotoPublic,
+    PhotoSize,
+    PhotoUpdate,
     RateListSummary,
+    ServiceContentPublic,
     ServiceIn,
     ServicePublic,
     ServiceUpdate,
@@ -354,6 +368,165 @@ def delete_service(
         session, identity.context, supplier_id=supplier_id, service_id=service_id
     )
     return Response(status_code=204)
+
+
+# ---- content: description, highlights, photos -------------------------------------------------
+
+CONTENT = "/{supplier_id}/services/{service_id}/content"
+PHOTOS = "/{supplier_id}/services/{service_id}/photos"
+# A photo's bytes never change (a new upload is a new photo) and its address carries their
+# hash: browsers keep it for a year without asking again. Private: it needs the caller's agency.
+PHOTO_CACHE = "private, max-age=31536000, immutable"
+
+
+@router.get(
+    CONTENT,
+    response_model=Envelope[ServiceContentPublic],
+    responses=problem_responses(401, 403, 404),
+    summary="A service's description, highlights and photos (in order; one is the cover)",
+)
+def read_content(
+    supplier_id: uuid.UUID, service_id: uuid.UUID, request: Request, identity: Who, session: Db
+) -> Response:
+    shown = content.get_content(
+        session, identity.context, supplier_id=supplier_id, service_id=service_id
+    )
+    return resource_response(request, shown)
+
+
+@router.put(
+    CONTENT,
+    response_model=Envelope[ServiceContentPublic],
+    responses=problem_responses(401, 403, 404, 409, 412, 422),
+    summary="Write the description (plain text or light markdown) and highlights as a whole",
+)
+def write_content(
+    supplier_id: uuid.UUID,
+    service_id: uuid.UUID,
+    body: ContentIn,
+    request: Request,
+    identity: Who,
+    session: Db,
+    if_match: IfMatch = None,
+) -> Response:
+    current = content.get_content(
+        session, identity.context, supplier_id=supplier_id, service_id=service_id
+    )
+    check_if_match(request, current)
+    shown = content.set_content(
+        session,
+        identity.context,
+        supplier_id=supplier_id,
+        service_id=service_id,
+        data=body,
+        expected_version=current.row_version if if_match else None,
+    )
+    return resource_response(request, shown)
+
+
+@router.post(
+    PHOTOS,
+    status_code=201,
+    response_model=Envelope[PhotoPublic],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Upload a photo: PNG, JPEG or WebP up to 10 MB (stored as a 1600px JPEG and a "
+    "400px thumbnail, no metadata); the first photo is the cover",
+)
+async def upload_photo(
+    supplier_id: uuid.UUID,
+    service_id: uuid.UUID,
+    file: UploadFile,
+    work: Annotated[TenantWork, Depends(tenant_work)],
+    caption: Annotated[Caption, Form()] = "",
+    alt_text: Annotated[Caption, Form(description="What a screen reader says")] = "",
+) -> Response:
+    data = await file.read(PHOTO_MAX_UPLOAD_BYTES + 1)  # one byte more tells "too large"
+    photo = await work.run(
+        lambda session, ctx: content.add_photo(
+            session,
+            ctx,
+            supplier_id=supplier_id,
+            service_id=service_id,
+            data=data,
+            filename=file.filename,
+            caption=caption,
+            alt_text=alt_text,
+        )
+    )
+    return JSONResponse(
+        jsonable_encoder(envelope(photo)),
+        status_code=201,
+        headers={"Location": f"/api/suppliers/{supplier_id}/services/{service_id}/content"},
+    )
+
+
+@router.patch(
+    PHOTOS + "/{photo_id}",
+    response_model=Envelope[ServiceContentPublic],
+    responses=problem_responses(401, 403, 404, 409, 422),
+    summary="Change a photo's caption or alt text, move it (`position`, 1 = first) or make it "
+    "the cover",
+)
+def change_photo(
+    supplier_id: uuid.UUID,
+    service_id: uuid.UUID,
+    photo_id: uuid.UUID,
+    body: PhotoUpdate,
+    identity: Who,
+    session: Db,
+) -> dict[str, Any]:
+    shown = content.update_photo(
+        session,
+        identity.context,
+        supplier_id=supplier_id,
+        service_id=service_id,
+        photo_id=photo_id,
+        data=body,
+    )
+    return envelope(shown)
+
+
+@router.delete(
+    PHOTOS + "/{photo_id}",
+    status_code=204,
+    responses=problem_responses(401, 403, 404, 409),
+    summary="Delete a photo (the next one becomes the cover if it was)",
+)
+def delete_photo(
+    supplier_id: uuid.UUID, service_id: uuid.UUID, photo_id: uuid.UUID, identity: Who, session: Db
+) -> Response:
+    content.delete_photo(
+        session, identity.context, supplier_id=supplier_id, service_id=service_id, photo_id=photo_id
+    )
+    return Response(status_code=204)
+
+
+@router.get(
+    PHOTOS + "/{photo_id}/{size}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}}, **problem_responses(401, 403, 404, 422)},
+    summary="A photo's bytes: `large` (1600px) or `thumb` (400px), cached for good",
+)
+def photo_file(
+    supplier_id: uuid.UUID,
+    service_id: uuid.UUID,
+    photo_id: uuid.UUID,
+    size: PhotoSize,
+    request: Request,
+    identity: Who,
+    session: Db,
+) -> Response:
+    data, media_type, digest = content.photo_bytes(
+        session,
+        identity.context,
+        supplier_id=supplier_id,
+        service_id=service_id,
+        photo_id=photo_id,
+        size=size,
+    )
+    return conditional_bytes(
+        request, data, media_type=media_type, digest=digest, cache_control=PHOTO_CACHE
+    )
 
 
 # ---- bank details -----------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, Text, UniqueConstraint, text
 from sqlmodel import Field
 
 from travelcrm.core.sqltypes import amount, utc_datetime
@@ -114,4 +114,57 @@ class SupplierService(TenantMixin, table=True):
     max_occupancy: int | None = None  # people per room / seats per vehicle
     details: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     is_active: bool = True
+    created_at: datetime = utc_datetime(default_now=True)
+
+
+class ServiceContent(TenantMixin, table=True):
+    """What a service is, in words an itinerary and a proposal show: a description (plain text
+    or light markdown) and a few short highlights. At most one per service."""
+
+    __tablename__ = "service_contents"
+    __table_args__ = (
+        tenant_fk("service_id", "supplier_services", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "service_id"),
+    )
+
+    service_id: uuid.UUID
+    description: str = Field(default="", sa_type=Text)
+    highlights: list[str] = Field(default_factory=list, sa_type=JSON)
+    row_version: int = 1
+    updated_at: datetime = utc_datetime(default_now=True)
+
+
+class ServicePhoto(TenantMixin, table=True):
+    """A photo of a service, re-encoded on upload (`core.images.process_photo`): the large
+    JPEG and its thumbnail, in order, one of them the cover. The bytes of a photo never change
+    (a new upload is a new photo), so their address can be cached for good."""
+
+    __tablename__ = "service_photos"
+    __table_args__ = (
+        tenant_fk("service_id", "supplier_services", ondelete="CASCADE"),
+        Index("ix_service_photos_tenant_service", "tenant_id", "service_id", "position"),
+        Index(
+            "uq_service_photos_one_cover",
+            "tenant_id",
+            "service_id",
+            unique=True,
+            postgresql_where=text("is_cover"),
+            sqlite_where=text("is_cover"),
+        ),
+    )
+
+    service_id: uuid.UUID
+    position: int
+    is_cover: bool = False
+    caption: str = Field(default="", max_length=200)
+    alt_text: str = Field(default="", max_length=200)
+    content_type: str = Field(max_length=30)
+    width: int
+    height: int
+    sha256: str = Field(max_length=64)
+    content: bytes = Field(sa_type=LargeBinary)
+    thumb_width: int
+    thumb_height: int
+    thumb_sha256: str = Field(max_length=64)
+    thumb: bytes = Field(sa_type=LargeBinary)
     created_at: datetime = utc_datetime(default_now=True)

@@ -7,6 +7,7 @@ schema (lengths, patterns, code lists), so a request that fits the OpenAPI docum
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from decimal import Decimal
@@ -43,6 +44,7 @@ from travelcrm.core.fields import (
     Text5000,
     Website,
     json_number,
+    plain_text,
     visible_text,
 )
 from travelcrm.suppliers.models import MealPlan, ServiceKind, SupplierKind, SupplierStatus
@@ -381,3 +383,100 @@ class RateListSummary(BaseModel):
 
 
 STATUSES = tuple(s.value for s in SupplierStatus)
+
+
+# ---- content: a description, highlights and photos per service --------------------------------
+
+DESCRIPTION_LIMIT = 4000  # characters of plain text or light markdown
+HIGHLIGHT_LIMIT = 80
+HIGHLIGHTS_LIMIT = 6
+CAPTION_LIMIT = 200
+PHOTOS_LIMIT = 12  # per service
+PHOTO_SIZES = ("large", "thumb")
+PhotoSize = Literal["large", "thumb"]
+
+Description = Annotated[str, plain_text(DESCRIPTION_LIMIT), CLEAN, TIDY]
+Highlight = Annotated[str, visible_text(HIGHLIGHT_LIMIT), CLEAN, TIDY]
+Caption = Annotated[str, plain_text(CAPTION_LIMIT), CLEAN, TIDY]
+
+
+class ContentIn(BaseModel):
+    """The service's description and highlights, as a whole (send "" and [] to clear them).
+    The description is plain text or light markdown (paragraphs, **bold**, lists)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    description: Description = ""
+    highlights: Annotated[list[Highlight], Field(max_length=HIGHLIGHTS_LIMIT)] = []
+
+
+class PhotoUpdate(BaseModel):
+    """A photo's words and place: its caption and alt text (what a screen reader says), its
+    position (1 = first) and whether it is the cover (set another photo's to change it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    caption: Caption | SkipJsonSchema[None] = None
+    alt_text: Caption | SkipJsonSchema[None] = None
+    position: Annotated[int, Field(ge=1, le=PHOTOS_LIMIT)] | SkipJsonSchema[None] = None
+    is_cover: Literal[True] | SkipJsonSchema[None] = None
+
+
+class PhotoPublic(BaseModel):
+    id: uuid.UUID
+    position: int
+    is_cover: bool
+    caption: str
+    alt_text: str
+    width: int
+    height: int
+    url: str  # the large JPEG; its address changes with its bytes (cache it for good)
+    thumb_url: str
+
+
+class ServiceContentPublic(BaseModel):
+    service_id: uuid.UUID
+    supplier_id: uuid.UUID
+    service_name: str
+    description: str
+    highlights: list[str]
+    row_version: int  # 0 while nothing was written
+    photos: list[PhotoPublic]
+
+
+class ServiceBlurb(BaseModel):
+    """What an itinerary, a PDF or a proposal shows of a service: its words and its photos,
+    cover first (`content_for`)."""
+
+    service_id: uuid.UUID
+    description: str
+    first_line: str  # the description's first line, without markdown marks
+    highlights: list[str]
+    cover_url: str | None
+    cover_thumb_url: str | None
+    cover_alt: str
+    photos: list[PhotoPublic]
+
+
+def photo_url(
+    supplier_id: uuid.UUID, service_id: uuid.UUID, photo_id: uuid.UUID, size: str, sha256: str
+) -> str:
+    """GET address of a photo's bytes; `v` is the bytes' hash, so the address is immutable."""
+    return (
+        f"/api/suppliers/{supplier_id}/services/{service_id}/photos/{photo_id}/{size}"
+        f"?v={sha256[:16]}"
+    )
+
+
+_MARKS = re.compile(r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|>\s*|\d+[.)]\s+)|[*_`~]+|\[([^\]]*)\]\([^)]*\)")
+
+
+def first_line(description: str, limit: int = 140) -> str:
+    """The first non-empty line of a description as plain words (markdown marks dropped),
+    cut at a word near `limit` with an ellipsis."""
+    line = next((x.strip() for x in description.splitlines() if x.strip()), "")
+    words = " ".join(_MARKS.sub(lambda m: m.group(1) or "", line).split())
+    if len(words) <= limit:
+        return words
+    cut = words[:limit].rsplit(" ", 1)[0].rstrip(",;:.-")
+    return cut + "…"

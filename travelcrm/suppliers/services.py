@@ -39,6 +39,8 @@ from travelcrm.core.versions import advance_version
 from travelcrm.db import hold_row, scoped_connection, scoped_rows
 from travelcrm.rates import services as rates
 from travelcrm.suppliers.models import (
+    ServiceContent,
+    ServicePhoto,
     Supplier,
     SupplierContact,
     SupplierService,
@@ -50,7 +52,9 @@ from travelcrm.suppliers.schemas import (
     ContactIn,
     ContactPublic,
     ContactUpdate,
+    PhotoPublic,
     RateListSummary,
+    ServiceBlurb,
     ServiceChoice,
     ServiceIn,
     ServicePublic,
@@ -62,6 +66,8 @@ from travelcrm.suppliers.schemas import (
     SupplierPublic,
     SupplierUpdate,
     check_meal_plan,
+    first_line,
+    photo_url,
 )
 
 TARGET = "supplier"
@@ -1173,3 +1179,84 @@ def describe_services(
         .where(svc.c.id.in_(wanted))
     )
     return {row[0]: ServiceFacts(*tuple(row)) for row in scoped_rows(session, statement)}
+
+
+def content_for(
+    session: Session, ctx: TenantContext, *, service_ids: Iterable[uuid.UUID]
+) -> dict[uuid.UUID, ServiceBlurb]:
+    """What an itinerary, a PDF or a proposal shows of each of `service_ids`: its description
+    (and first line), highlights and photos, cover first, with their addresses; one query
+    that reads no photo bytes. Services without content have an empty blurb; another
+    agency's are simply absent."""
+    require(ctx, Action.SUPPLIERS_VIEW)
+    wanted = set(service_ids)
+    if not wanted:
+        return {}
+    # Outer joins: the scope's filter would add `tenant_id = ...` of the joined tables to WHERE
+    # (dropping the services without content), so this statement binds the agency itself, in
+    # each ON clause; on PostgreSQL RLS backs it up.
+    connection, tenant_id = scoped_connection(session)
+    svc = SupplierService.__table__  # type: ignore[attr-defined]
+    text = ServiceContent.__table__  # type: ignore[attr-defined]
+    photo = ServicePhoto.__table__  # type: ignore[attr-defined]
+    statement = (
+        sa_select(
+            svc.c.id,
+            svc.c.supplier_id,
+            text.c.description,
+            text.c.highlights,
+            photo.c.id,
+            photo.c.position,
+            photo.c.is_cover,
+            photo.c.caption,
+            photo.c.alt_text,
+            photo.c.width,
+            photo.c.height,
+            photo.c.sha256,
+            photo.c.thumb_sha256,
+        )
+        .select_from(
+            svc.outerjoin(
+                text, and_(text.c.tenant_id == tenant_id, text.c.service_id == svc.c.id)
+            ).outerjoin(photo, and_(photo.c.tenant_id == tenant_id, photo.c.service_id == svc.c.id))
+        )
+        .where(svc.c.tenant_id == tenant_id, svc.c.id.in_(wanted))
+        .order_by(svc.c.id, photo.c.position)
+    )
+    found: dict[uuid.UUID, ServiceBlurb] = {}
+    for row in connection.execute(statement):
+        (service_id, supplier_id, description, highlights, photo_id) = row[:5]
+        blurb = found.get(service_id)
+        if blurb is None:
+            words = description or ""
+            blurb = found[service_id] = ServiceBlurb.model_construct(
+                service_id=service_id,
+                description=words,
+                first_line=first_line(words),
+                highlights=list(highlights or []),
+                cover_url=None,
+                cover_thumb_url=None,
+                cover_alt="",
+                photos=[],
+            )
+        if photo_id is None:
+            continue
+        _, _, _, _, _, position, is_cover, caption, alt, width, height, sha, thumb_sha = row
+        shown = PhotoPublic.model_construct(  # the database's own values: no re-validation
+            id=photo_id,
+            position=position,
+            is_cover=is_cover,
+            caption=caption,
+            alt_text=alt,
+            width=width,
+            height=height,
+            url=photo_url(supplier_id, service_id, photo_id, "large", sha),
+            thumb_url=photo_url(supplier_id, service_id, photo_id, "thumb", thumb_sha),
+        )
+        if is_cover:
+            blurb.cover_url, blurb.cover_thumb_url = shown.url, shown.thumb_url
+            blurb.cover_alt = alt or caption
+        blurb.photos.append(shown)
+    for blurb in found.values():
+        blurb.photos.sort(key=lambda p: p.position)
+    return found

@@ -28,6 +28,7 @@ from travelcrm.ui.components.fields import (
     text_field,
 )
 from travelcrm.ui.components.tables import empty_state, record_page
+from travelcrm.ui.pages.itineraries.content import item_content_line
 from travelcrm.ui.pages.itineraries.list_page import status_chip
 from travelcrm.ui.pages.itineraries.state import (
     Choice,
@@ -342,6 +343,7 @@ def _item(row: ObjectVar[ItemRow]) -> rx.Component:
                 rx.vstack(
                     rx.text(row.title, size="2", weight="medium"),
                     _item_badges(row),
+                    item_content_line(S.item_thumbs, S.item_lines, row.item_id),
                     spacing="1",
                     align="start",
                     min_width="160px",

@@ -45,6 +45,7 @@ from travelcrm.ui import routes
 from travelcrm.ui.components.money import format_date, format_money, format_range
 from travelcrm.ui.events import event
 from travelcrm.ui.kit import parse_id
+from travelcrm.ui.pages.itineraries.content import item_content
 from travelcrm.ui.pages.itineraries.text import (
     ITEM_FIELD_WORDS,
     MANUAL_KINDS,
@@ -555,6 +556,9 @@ class ItineraryState(RecordPage, rx.State):
     query_href: str = ""
     facts: list[Fact] = []
     days: list[DayRow] = []
+    # per item id: its service's cover thumbnail and first line of description (content.py)
+    item_thumbs: dict[str, str] = {}
+    item_lines: dict[str, str] = {}
     # the pricing sheet
     sheet_shown: bool = False
     sheet: list[SheetRow] = []
@@ -651,6 +655,7 @@ class ItineraryState(RecordPage, rx.State):
         self.query_href = routes.query(shown.query_id) if shown.query_id else ""
         self.facts = facts_of(shown)
         self.days = day_rows(shown, sheet)
+        self.item_thumbs, self.item_lines = item_content(session, ctx, shown.items)
         self.frozen_text = (
             f"Frozen for a quote on {format_date(to_local(shown.frozen_at, self._timezone).date())}"
             if self.frozen and shown.frozen_at

@@ -5,12 +5,11 @@ from __future__ import annotations
 import zoneinfo
 
 import reflex as rx
-from reflex.utils.imports import ImportVar
-from reflex.vars import VarData
 
 from travelcrm.core.images import AVATAR_SIZE
 from travelcrm.ui import routes
 from travelcrm.ui.components.actions import action_button
+from travelcrm.ui.components.backend import BACKEND_ORIGIN, IMAGE_TYPES
 from travelcrm.ui.components.badges import role_badge
 from travelcrm.ui.components.cards import error_callout, muted, page_header, section
 from travelcrm.ui.components.fields import field, field_row
@@ -26,19 +25,7 @@ from travelcrm.ui.template import staff_page
 
 TIMEZONES = sorted(zoneinfo.available_timezones())
 MAX_UPLOAD_MB = 5
-ACCEPT = {"image/png": [".png"], "image/jpeg": [".jpg", ".jpeg"], "image/webp": [".webp"]}
-
-# Where the backend answers, as the browser sees it (the frontend may be served from another
-# port in development); the same origin the websocket and uploads use.
-BACKEND_ORIGIN = rx.Var(
-    _js_expr="getBackendURL(env.UPLOAD).origin",
-    _var_data=VarData(
-        imports={
-            "$/utils/state": "getBackendURL",
-            "$/env.json": ImportVar(tag="env", is_default=True),
-        }
-    ),
-).to(str)
+ACCEPT = IMAGE_TYPES
 
 
 def avatar_url() -> rx.Var[str]:

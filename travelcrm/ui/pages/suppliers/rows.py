@@ -12,7 +12,7 @@ from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.suppliers import services as suppliers
 from travelcrm.suppliers.models import Supplier, SupplierContact
-from travelcrm.suppliers.schemas import BankDetailsPublic, ServicePublic
+from travelcrm.suppliers.schemas import BankDetailsPublic, ServiceBlurb, ServicePublic
 from travelcrm.ui import routes
 from travelcrm.ui.pages.suppliers.text import MEAL_PLAN_LABELS, SERVICE_LABELS, as_text
 
@@ -61,6 +61,8 @@ class ServiceRow:
     max_occupancy: str
     is_active: bool
     rate_lines: int
+    cover_thumb: str = ""  # the cover photo's thumbnail path on the API, or ""
+    content_note: str = ""  # "3 photos", "Description only", "" when there is none
 
 
 @dataclass
@@ -102,7 +104,17 @@ def contact_row(contact: SupplierContact) -> ContactRow:
     )
 
 
-def service_row(service: ServicePublic) -> ServiceRow:
+def content_note(blurb: ServiceBlurb | None) -> str:
+    """What the services list says of a service's content."""
+    if blurb is None or (not blurb.photos and not blurb.description):
+        return ""
+    if not blurb.photos:
+        return "Description only"
+    count = len(blurb.photos)
+    return f"{count} photo{'s' if count != 1 else ''}"
+
+
+def service_row(service: ServicePublic, blurb: ServiceBlurb | None = None) -> ServiceRow:
     return ServiceRow(
         service_id=str(service.id),
         kind=service.kind,
@@ -114,6 +126,8 @@ def service_row(service: ServicePublic) -> ServiceRow:
         max_occupancy=str(service.max_occupancy or ""),
         is_active=service.is_active,
         rate_lines=service.rate_line_count,
+        cover_thumb=(blurb.cover_thumb_url or "") if blurb else "",
+        content_note=content_note(blurb),
     )
 
 

@@ -21,6 +21,7 @@ from travelcrm.ui.components.dialogs import form_dialog
 from travelcrm.ui.components.fields import field, field_row, text_field
 from travelcrm.ui.components.grid import option_select
 from travelcrm.ui.components.tables import empty_state, listing
+from travelcrm.ui.pages.suppliers.content_page import content_dialog, service_content_cell
 from travelcrm.ui.pages.suppliers.rows import ServiceRow
 from travelcrm.ui.pages.suppliers.services_state import ServicesState
 from travelcrm.ui.pages.suppliers.text import MEAL_PLAN_LABELS, SERVICE_LABELS
@@ -67,6 +68,7 @@ def _service_row(row: ObjectVar[ServiceRow]) -> rx.Component:
                 muted("Not priced", shade=10),
             )
         ),
+        rx.table.cell(service_content_cell(row)),
         rx.table.cell(
             rx.cond(
                 row.is_active,
@@ -164,6 +166,7 @@ def services() -> rx.Component:
                 ("Meal plan", "left"),
                 ("Capacity", "left"),
                 ("Priced by", "left"),
+                ("Content", "left"),
                 ("Status", "left"),
                 ("", "right"),
             ],
@@ -178,6 +181,7 @@ def services() -> rx.Component:
             ),
         ),
         _service_dialog(),
+        content_dialog(),
         action=add_button(
             S,
             "plus",

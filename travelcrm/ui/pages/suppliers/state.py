@@ -179,9 +179,9 @@ class SupplierState(RecordPage, rx.State):
         self.contacts = [
             contact_row(c) for c in suppliers.list_contacts(session, ctx, supplier_id=supplier_id)
         ]
-        self.services = [
-            service_row(s) for s in suppliers.list_services(session, ctx, supplier_id=supplier_id)
-        ]
+        listed = suppliers.list_services(session, ctx, supplier_id=supplier_id)
+        blurbs = suppliers.content_for(session, ctx, service_ids=[s.id for s in listed])
+        self.services = [service_row(s, blurbs.get(s.id)) for s in listed]
         self.rate_lists = rate_list_rows(session, ctx, supplier_id)
 
     def _show(self, supplier: Supplier, ctx: TenantContext) -> None:

@@ -1,8 +1,8 @@
 """Documents: the customer-facing PDFs (itinerary, quote) stored once per version and checksum
 of what they were made from, and reused. Row-level security on PostgreSQL.
 
-Revision ID: 0023
-Revises: 0018
+Revision ID: 0022
+Revises: 0021
 Create Date: 2026-12-07 21:40:00.000000
 """
 
@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from alembic import op
 from travelcrm.core.tenancy import rls_disable_sql, rls_enable_sql
 
-revision: str = "0023"
-down_revision: str | None = "0018"
+revision: str = "0022"
+down_revision: str | None = "0021"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
