@@ -15,7 +15,7 @@ from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import bindparam, func, update
+from sqlalchemy import JSON, Text, bindparam, cast, func, insert, literal, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.orm import defer
 from sqlmodel import Session, col, select
@@ -165,7 +165,24 @@ def _items(
 
 
 _ITEMS = ItineraryItem.__table__  # type: ignore[attr-defined]
-_PRICED_COLUMNS = [c for c in _ITEMS.c if c.name not in ("price", "problem", "priced_at")]
+# what pricing reads of an item: no kept price, no description, nothing every row repeats
+_PRICED_COLUMNS = [
+    c
+    for c in _ITEMS.c
+    if c.name not in ("price", "problem", "priced_at", "description", "tenant_id", "itinerary_id")
+]
+_DAYS = ItineraryDay.__table__  # type: ignore[attr-defined]
+_SHOWN_COLUMNS = [c for c in _ITEMS.c if c.name not in ("price", "priced_at")]
+
+
+def _day_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
+    """The days' ids and positions as plain rows, in order: what pricing reads of them."""
+    return scoped_rows(
+        session,
+        sa_select(_DAYS.c.id, _DAYS.c.position)
+        .where(_DAYS.c.itinerary_id == itinerary_id)
+        .order_by(_DAYS.c.position),
+    )
 
 
 def _item_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
@@ -197,9 +214,23 @@ def _day_date(itinerary: Itinerary, day: ItineraryDay) -> date:
     return itinerary.start_date + timedelta(days=day.position - 1)
 
 
-def to_public(session: Session, itinerary: Itinerary, *, full: bool = True) -> ItineraryPublic:
-    days = _days(session, itinerary.id) if full else []
-    items = _items(session, itinerary.id) if full else []
+def to_public(
+    session: Session, itinerary: Itinerary, *, full: bool = True, with_prices: bool = True
+) -> ItineraryPublic:
+    """The itinerary as shown; `with_prices=False` leaves the items' kept prices unread (not
+    shown here; a caller about to price again skips reading the largest column)."""
+    days: list[Any] = []
+    items: list[Any] = []
+    if full and with_prices:
+        days, items = _days(session, itinerary.id), _items(session, itinerary.id)
+    elif full:  # plain rows: nothing here is changed, so no ORM objects to build
+        days = scoped_rows(
+            session,
+            sa_select(_DAYS).where(_DAYS.c.itinerary_id == itinerary.id).order_by(_DAYS.c.position),
+        )
+        items = scoped_rows(
+            session, sa_select(*_SHOWN_COLUMNS).where(_ITEMS.c.itinerary_id == itinerary.id)
+        )
     order = {day.id: day.position for day in days}
     items.sort(key=lambda item: (order.get(item.day_id, 0), item.position))
     count = len(days) or 1
@@ -878,19 +909,40 @@ def _queries_for(
     return out
 
 
-def _price_item(
-    session: Session,
-    ctx: TenantContext,
+def _queries_of(
     itinerary: Itinerary,
-    item: ItineraryItem,
+    item: Any,
     check_in: date,
     *,
     adults: int,
     child_ages: Sequence[int],
-) -> _Priced:
+) -> list[PriceQuery]:
+    """The lookups an item is priced by (none when its net is entered by hand), or
+    `_Unpriceable` when it cannot be asked (no service and no net, a party of nobody)."""
     if item.service_id is None or item.manual_net is not None:
         if item.manual_net is None or not item.manual_currency:
             raise _Unpriceable("no_price_entered", "Enter the net of this item, or pick a service.")
+        return []
+    try:
+        return _queries_for(itinerary, item, check_in, adults, child_ages)
+    except ValidationError as exc:  # a party or item the lookup cannot take (e.g. 0 people)
+        first = exc.errors()[0]
+        raise _Unpriceable(
+            "invalid", f"{first['msg']} ({'.'.join(map(str, first['loc']))})."
+        ) from None
+
+
+def _priced(
+    session: Session,
+    ctx: TenantContext,
+    item: Any,
+    asked: Sequence[PriceQuery],
+    answers: Sequence[pricing.Quoted],
+) -> _Priced:
+    """An item's price from the answers to its lookups (`pricing.quote_prices`, in the order
+    `_queries_of` asked them); a lookup without a price ends it, unless the item may be
+    estimated from last season's rate."""
+    if not asked:
         return _Priced(item.manual_net, item.manual_currency, None, [], [])
     net = Decimal(0)
     sell = Decimal(0)
@@ -898,33 +950,24 @@ def _price_item(
     line_ids: list[uuid.UUID] = []
     quotes: list[dict[str, Any]] = []
     estimate = False
-    try:
-        asked = _queries_for(itinerary, item, check_in, adults, child_ages)
-    except ValidationError as exc:  # a party or item the lookup cannot take (e.g. 0 people)
-        first = exc.errors()[0]
-        raise _Unpriceable(
-            "invalid", f"{first['msg']} ({'.'.join(map(str, first['loc']))})."
-        ) from None
-    for query in asked:
-        try:
-            quote = pricing.quote_price(session, ctx, query)
-        except pricing.NoPriceError as exc:
+    for query, answer in zip(asked, answers, strict=True):
+        if answer.error is not None:
+            exc = answer.error
             if not item.estimate:
                 night = exc.extra.get("night")
                 raise _Unpriceable(
                     exc.reason, exc.detail, [date.fromisoformat(night)] if night else []
-                ) from None
-            try:  # last season's rate, same weekdays a year before
-                quote = pricing.quote_price(
-                    session,
-                    ctx,
-                    query.model_copy(update={"check_in": query.check_in - timedelta(weeks=52)}),
                 )
-            except pricing.NoPriceError:
+            # last season's rate, same weekdays a year before
+            earlier = query.model_copy(update={"check_in": query.check_in - timedelta(weeks=52)})
+            answer = pricing.quote_prices(session, ctx, [earlier])[0]
+            if answer.error is not None:
                 raise _Unpriceable(
                     exc.reason, f"{exc.detail} No rate a year before either, to estimate from."
-                ) from None
+                )
             estimate = True
+        quote, data = answer.quote, answer.data
+        assert quote is not None and data is not None
         if currency and quote.currency != currency:
             raise _Unpriceable(
                 "mixed_currencies", "The rooms of this stay are priced in different currencies."
@@ -933,7 +976,7 @@ def _price_item(
         net += quote.total_net
         sell += quote.total_sell
         line_ids += [line for night in quote.nights for line in night.line_ids]
-        quotes.append({"query": query.model_dump(mode="json"), "quote": quote.to_json()})
+        quotes.append({"query": query.model_dump(mode="json"), "quote": data})
     return _Priced(net, currency, sell, sorted(set(line_ids)), quotes, estimate)
 
 
@@ -959,12 +1002,31 @@ def fx_rate(session: Session, *, buy: str, sell: str, on: date) -> tuple[Decimal
     return None
 
 
+_MARKUPS = MarkupRuleRow.__table__  # type: ignore[attr-defined]
+_MARKUP_COLUMNS = [
+    _MARKUPS.c[name]
+    for name in (
+        "id",
+        "name",
+        "kind",
+        "value",
+        "market",
+        "destination",
+        "supplier_type",
+        "service_type",
+        "travel_from",
+        "travel_to",
+    )
+]
+
+
 def _markup_rules(session: Session) -> list[maths.MarkupRule]:
-    rows = session.exec(
-        select(MarkupRuleRow)
-        .where(col(MarkupRuleRow.is_active))
-        .order_by(col(MarkupRuleRow.position), col(MarkupRuleRow.created_at))
-    ).all()
+    rows = scoped_rows(
+        session,
+        sa_select(*_MARKUP_COLUMNS)
+        .where(_MARKUPS.c.is_active)
+        .order_by(_MARKUPS.c.position, _MARKUPS.c.created_at),
+    )
     return [
         maths.MarkupRule(
             id=str(row.id),
@@ -1034,7 +1096,7 @@ def _calculate(
     adults = itinerary.adults if group is None else group
     child_ages: list[int] = list(itinerary.child_ages) if group is None else []
     store = store and group is None
-    days = _days(session, itinerary.id)
+    days = _day_rows(session, itinerary.id)
     by_day = {day.id: day for day in days}
     items = sorted(
         _item_rows(session, itinerary.id), key=lambda i: (by_day[i.day_id].position, i.position)
@@ -1053,21 +1115,37 @@ def _calculate(
     priced_items: dict[uuid.UUID, _Priced] = {}
     seen_groups: set[tuple[uuid.UUID, str]] = set()
     now = utcnow()
+    asked: dict[uuid.UUID, list[PriceQuery] | _Unpriceable] = {}
+    for item in items:
+        if item.kind == ItemKind.NOTE.value:
+            continue
+        try:
+            asked[item.id] = _queries_of(
+                itinerary,
+                item,
+                _day_date(itinerary, by_day[item.day_id]),
+                adults=adults,
+                child_ages=child_ages,
+            )
+        except _Unpriceable as exc:
+            asked[item.id] = exc
+    # every item's lookups in one batch (a few round trips, however many items)
+    answers = iter(
+        pricing.quote_prices(
+            session, ctx, [q for found in asked.values() if isinstance(found, list) for q in found]
+        )
+    )
+    fx_rates: dict[str, tuple[Decimal, date] | None] = {}  # read once per buying currency
     for item in items:
         if item.kind == ItemKind.NOTE.value:
             continue
         day = by_day[item.day_id]
         check_in = _day_date(itinerary, day)
         try:
-            priced = _price_item(
-                session,
-                ctx,
-                itinerary,
-                item,
-                check_in,
-                adults=adults,
-                child_ages=child_ages,
-            )
+            wanted = asked[item.id]
+            if isinstance(wanted, _Unpriceable):
+                raise wanted
+            priced = _priced(session, ctx, item, wanted, [next(answers) for _ in wanted])
         except _Unpriceable as exc:
             unpriced.append(
                 Unpriced(
@@ -1090,7 +1168,11 @@ def _calculate(
                 }
             )
             continue
-        found = fx_rate(session, buy=priced.currency, sell=itinerary.sell_currency, on=on)
+        if priced.currency not in fx_rates:
+            fx_rates[priced.currency] = fx_rate(
+                session, buy=priced.currency, sell=itinerary.sell_currency, on=on
+            )
+        found = fx_rates[priced.currency]
         if found is None:
             detail = (
                 f"No exchange rate from {priced.currency} to {itinerary.sell_currency} on or "
@@ -1447,7 +1529,7 @@ def freeze(
                 for u in work.sheet.unpriced
             ],
         )
-    public = to_public(session, itinerary)
+    public = to_public(session, itinerary, with_prices=False)
     payload: dict[str, Any] = {
         "itinerary": public.model_dump(
             mode="json",
@@ -1470,7 +1552,8 @@ def freeze(
         "tax_rules": sorted(line.rule_id for line in work.sheet.taxes),
         "sheet": work.sheet.model_dump(mode="json"),
     }
-    digest = checksum_of(payload)
+    text = canonical(payload)  # serialised once: for the checksum and as the stored payload
+    digest = hashlib.sha256(text).hexdigest()
     now = utcnow()
     snapshot = ItinerarySnapshot(
         tenant_id=ctx.tenant_id,
@@ -1481,7 +1564,7 @@ def freeze(
         frozen_by=ctx.user_id,
         frozen_at=now,
     )
-    session.add(snapshot)
+    _insert_snapshot(session, snapshot, text.decode())
     values = {
         "status": ItineraryStatus.FROZEN.value,
         "frozen_at": now,
@@ -1493,6 +1576,31 @@ def freeze(
         raise _stale(itinerary)
     session.flush()
     return snapshot
+
+
+_SNAPSHOTS = ItinerarySnapshot.__table__  # type: ignore[attr-defined]
+
+
+def _insert_snapshot(session: Session, snapshot: ItinerarySnapshot, payload: str) -> None:
+    """One INSERT of the snapshot with its payload as the canonical JSON text already made for
+    the checksum (the ORM would serialise the payload a second time). The row reads back as
+    the same payload. The object stays out of the session: a snapshot is never changed."""
+    connection = session.connection()
+    text: Any = literal(payload, Text)
+    if connection.dialect.name == "postgresql":
+        text = cast(text, JSON)  # SQLite keeps JSON as text; PostgreSQL's json wants a cast
+    connection.execute(
+        insert(_SNAPSHOTS).values(
+            tenant_id=snapshot.tenant_id,
+            id=snapshot.id,
+            itinerary_id=snapshot.itinerary_id,
+            version=snapshot.version,
+            checksum=snapshot.checksum,
+            payload=text,
+            frozen_by=snapshot.frozen_by,
+            frozen_at=snapshot.frozen_at,
+        )
+    )
 
 
 def unfreeze(
