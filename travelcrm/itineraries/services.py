@@ -938,10 +938,13 @@ def _priced(
     item: Any,
     asked: Sequence[PriceQuery],
     answers: Sequence[pricing.Quoted],
+    *,
+    keep_quotes: bool = True,
 ) -> _Priced:
     """An item's price from the answers to its lookups (`pricing.quote_prices`, in the order
     `_queries_of` asked them); a lookup without a price ends it, unless the item may be
-    estimated from last season's rate."""
+    estimated from last season's rate. `keep_quotes=False`: the lookups and their answers
+    are not kept with it (a sheet only shown needs the totals)."""
     if not asked:
         return _Priced(item.manual_net, item.manual_currency, None, [], [])
     net = Decimal(0)
@@ -976,7 +979,8 @@ def _priced(
         net += quote.total_net
         sell += quote.total_sell
         line_ids += [line for night in quote.nights for line in night.line_ids]
-        quotes.append({"query": query.model_dump(mode="json"), "quote": data})
+        if keep_quotes:
+            quotes.append({"query": query.model_dump(mode="json"), "quote": data})
     return _Priced(net, currency, sell, sorted(set(line_ids)), quotes, estimate)
 
 
@@ -1145,7 +1149,9 @@ def _calculate(
             wanted = asked[item.id]
             if isinstance(wanted, _Unpriceable):
                 raise wanted
-            priced = _priced(session, ctx, item, wanted, [next(answers) for _ in wanted])
+            priced = _priced(
+                session, ctx, item, wanted, [next(answers) for _ in wanted], keep_quotes=store
+            )
         except _Unpriceable as exc:
             unpriced.append(
                 Unpriced(
@@ -1228,19 +1234,20 @@ def _calculate(
         )
         extra[str(item.id)] = (item, priced)
         priced_items[item.id] = priced
-        writes.append(
-            {
-                "row_id": item.id,
-                "problem": None,
-                "price": {
-                    "net": str(priced.net),
-                    "currency": priced.currency,
-                    "estimate": priced.estimate,
-                    "line_ids": [str(i) for i in priced.line_ids],
-                    "quotes": priced.quotes,
-                },
-            }
-        )
+        if store:
+            writes.append(
+                {
+                    "row_id": item.id,
+                    "problem": None,
+                    "price": {
+                        "net": str(priced.net),
+                        "currency": priced.currency,
+                        "estimate": priced.estimate,
+                        "line_ids": [str(i) for i in priced.line_ids],
+                        "quotes": priced.quotes,
+                    },
+                }
+            )
     if store and writes:
         _keep_prices(session, itinerary, writes, now)
     paying, free = _party(adults, child_ages, itinerary.free_place_every)
@@ -1281,7 +1288,8 @@ def _calculate(
         twin_share_per_person=result.twin_share_per_person,
         rounding_adjustment=result.rounding_adjustment,
         unpriced=unpriced,
-        conflicts=_conflicts(itinerary, days, items, unpriced),
+        # another group size only asks the price per person: what does not fit is the trip's
+        conflicts=_conflicts(itinerary, days, items, unpriced) if group is None else [],
     )
     return _Work(sheet, priced_items, fx_used, list(rules))
 
