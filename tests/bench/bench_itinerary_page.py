@@ -48,6 +48,14 @@ PER_DAY: list[tuple[str, str, dict[str, Any]]] = [
 ]
 
 
+def _named(services: dict[str, str], name: str) -> str:
+    """The service an item's title names (a title is the service's name and its supplier's)."""
+    found = [service for title, service in services.items() if name in title]
+    if not found:
+        raise RuntimeError(f"no demo itinerary has {name!r} among {sorted(services)}")
+    return found[0]
+
+
 def _trip(base: str) -> str:
     """The 14-day trip, made through the API from the demo itineraries' services: its id."""
     headers = {"Authorization": f"Bearer {load._token(base)}"}
@@ -67,7 +75,7 @@ def _trip(base: str) -> str:
             for kind, name, extra in PER_DAY:
                 client.post(
                     f"/api/itineraries/{trip['id']}/days/{day['id']}/items",
-                    json={"kind": kind, "service_id": services[name], **extra},
+                    json={"kind": kind, "service_id": _named(services, name), **extra},
                 ).raise_for_status()
         sheet = client.post(f"/api/itineraries/{trip['id']}/calculate-price", json={})
         priced = sheet.raise_for_status().json()["data"]

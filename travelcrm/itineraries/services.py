@@ -214,16 +214,13 @@ def _day_date(itinerary: Itinerary, day: ItineraryDay) -> date:
     return itinerary.start_date + timedelta(days=day.position - 1)
 
 
-def to_public(
-    session: Session, itinerary: Itinerary, *, full: bool = True, with_prices: bool = True
-) -> ItineraryPublic:
-    """The itinerary as shown; `with_prices=False` leaves the items' kept prices unread (not
-    shown here; a caller about to price again skips reading the largest column)."""
+def to_public(session: Session, itinerary: Itinerary, *, full: bool = True) -> ItineraryPublic:
+    """The itinerary as shown, its days and items read as plain rows (no ORM objects; the
+    items' kept prices, the largest column and not shown here, left unread)."""
     days: list[Any] = []
     items: list[Any] = []
-    if full and with_prices:
-        days, items = _days(session, itinerary.id), _items(session, itinerary.id)
-    elif full:  # plain rows: nothing here is changed, so no ORM objects to build
+    if full:
+        session.flush()  # plain rows: what this unit of work added or changed is written first
         days = scoped_rows(
             session,
             sa_select(_DAYS).where(_DAYS.c.itinerary_id == itinerary.id).order_by(_DAYS.c.position),
@@ -1537,7 +1534,7 @@ def freeze(
                 for u in work.sheet.unpriced
             ],
         )
-    public = to_public(session, itinerary, with_prices=False)
+    public = to_public(session, itinerary)
     payload: dict[str, Any] = {
         "itinerary": public.model_dump(
             mode="json",
