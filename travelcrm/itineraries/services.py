@@ -32,7 +32,7 @@ from travelcrm.core.permissions import Action, require
 from travelcrm.core.sequences import next_number
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
-from travelcrm.db import scoped_rows
+from travelcrm.db import scoped_connection, scoped_rows
 from travelcrm.itineraries import maths
 from travelcrm.itineraries.models import FxRate as FxRateRow
 from travelcrm.itineraries.models import (
@@ -175,21 +175,47 @@ _DAYS = ItineraryDay.__table__  # type: ignore[attr-defined]
 _SHOWN_COLUMNS = [c for c in _ITEMS.c if c.name not in ("price", "priced_at")]
 
 
+# What pricing reads, as statements built once (their compiled form is cached, as the price
+# lookup's are) and run on the unit of work's connection, each binding the agency itself (on
+# PostgreSQL RLS backs it up): building and filtering a statement per call cost more than the
+# queries.
+_TENANT: Any = bindparam("tenant_id")
+_ITINERARY: Any = bindparam("itinerary_id")
+_READ_DAYS = (
+    sa_select(_DAYS.c.id, _DAYS.c.position)
+    .where(_DAYS.c.tenant_id == _TENANT, _DAYS.c.itinerary_id == _ITINERARY)
+    .order_by(_DAYS.c.position)
+)
+_READ_ITEMS = sa_select(*_PRICED_COLUMNS).where(
+    _ITEMS.c.tenant_id == _TENANT, _ITEMS.c.itinerary_id == _ITINERARY
+)
+_SETTINGS = PricingSettings.__table__  # type: ignore[attr-defined]
+_READ_SETTINGS = (
+    sa_select(
+        _SETTINGS.c.markup_policy,
+        _SETTINGS.c.rounding_step,
+        _SETTINGS.c.rounding_level,
+        _SETTINGS.c.rounding_direction,
+    )
+    .where(_SETTINGS.c.tenant_id == _TENANT)
+    .limit(1)
+)
+
+
+def _read(session: Session, statement: Any, **params: Any) -> list[Any]:
+    """Plain rows of one of the statements above, for the unit of work's agency."""
+    connection, tenant_id = scoped_connection(session)
+    return list(connection.execute(statement, {"tenant_id": tenant_id, **params}).all())
+
+
 def _day_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
     """The days' ids and positions as plain rows, in order: what pricing reads of them."""
-    return scoped_rows(
-        session,
-        sa_select(_DAYS.c.id, _DAYS.c.position)
-        .where(_DAYS.c.itinerary_id == itinerary_id)
-        .order_by(_DAYS.c.position),
-    )
+    return _read(session, _READ_DAYS, itinerary_id=itinerary_id)
 
 
 def _item_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
     """The items as plain rows (no ORM objects, no kept prices): what pricing reads."""
-    return scoped_rows(
-        session, sa_select(*_PRICED_COLUMNS).where(_ITEMS.c.itinerary_id == itinerary_id)
-    )
+    return _read(session, _READ_ITEMS, itinerary_id=itinerary_id)
 
 
 def _keep_prices(
@@ -1021,13 +1047,15 @@ _MARKUP_COLUMNS = [
 ]
 
 
+_READ_MARKUPS = (
+    sa_select(*_MARKUP_COLUMNS)
+    .where(_MARKUPS.c.tenant_id == _TENANT, _MARKUPS.c.is_active)
+    .order_by(_MARKUPS.c.position, _MARKUPS.c.created_at)
+)
+
+
 def _markup_rules(session: Session) -> list[maths.MarkupRule]:
-    rows = scoped_rows(
-        session,
-        sa_select(*_MARKUP_COLUMNS)
-        .where(_MARKUPS.c.is_active)
-        .order_by(_MARKUPS.c.position, _MARKUPS.c.created_at),
-    )
+    rows = _read(session, _READ_MARKUPS)
     return [
         maths.MarkupRule(
             id=str(row.id),
@@ -1097,13 +1125,17 @@ def _calculate(
     adults = itinerary.adults if group is None else group
     child_ages: list[int] = list(itinerary.child_ages) if group is None else []
     store = store and group is None
+    session.flush()  # plain rows below: what this unit of work changed is written first
     days = _day_rows(session, itinerary.id)
     by_day = {day.id: day for day in days}
     items = sorted(
         _item_rows(session, itinerary.id), key=lambda i: (by_day[i.day_id].position, i.position)
     )
     writes: list[dict[str, Any]] = []
-    settings = pricing_settings(session, ctx)
+    agency_settings = _read(session, _READ_SETTINGS)  # what pricing needs; else the defaults
+    settings: Any = (
+        agency_settings[0] if agency_settings else PricingSettings(tenant_id=ctx.tenant_id)
+    )
     rules = _markup_rules(session)
     policy = maths.MarkupPolicy(settings.markup_policy)
     facts = suppliers.describe_services(
