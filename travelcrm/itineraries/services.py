@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
@@ -199,6 +200,15 @@ _READ_SETTINGS = (
     )
     .where(_SETTINGS.c.tenant_id == _TENANT)
     .limit(1)
+)
+
+
+# an agency that never changed its pricing settings prices by the defaults
+_DEFAULT_SETTINGS = SimpleNamespace(
+    **{
+        column.name: PricingSettings.model_fields[column.name].default
+        for column in _READ_SETTINGS.selected_columns
+    }
 )
 
 
@@ -1133,9 +1143,7 @@ def _calculate(
     )
     writes: list[dict[str, Any]] = []
     agency_settings = _read(session, _READ_SETTINGS)  # what pricing needs; else the defaults
-    settings: Any = (
-        agency_settings[0] if agency_settings else PricingSettings(tenant_id=ctx.tenant_id)
-    )
+    settings: Any = agency_settings[0] if agency_settings else _DEFAULT_SETTINGS
     rules = _markup_rules(session)
     policy = maths.MarkupPolicy(settings.markup_policy)
     facts = suppliers.describe_services(
