@@ -133,6 +133,7 @@ bench: install
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_ratesheets
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_queries
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_itineraries
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_itinerary_page
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_load
 
 clean:

@@ -33,7 +33,7 @@ from travelcrm.core.permissions import Action, require
 from travelcrm.core.sequences import next_number
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
-from travelcrm.db import scoped_connection, scoped_rows
+from travelcrm.db import scoped_connection
 from travelcrm.itineraries import maths
 from travelcrm.itineraries.models import FxRate as FxRateRow
 from travelcrm.itineraries.models import (
@@ -218,6 +218,16 @@ def _read(session: Session, statement: Any, **params: Any) -> list[Any]:
     return list(connection.execute(statement, {"tenant_id": tenant_id, **params}).all())
 
 
+_SHOW_DAYS = (
+    sa_select(_DAYS)
+    .where(_DAYS.c.tenant_id == _TENANT, _DAYS.c.itinerary_id == _ITINERARY)
+    .order_by(_DAYS.c.position)
+)
+_SHOW_ITEMS = sa_select(*_SHOWN_COLUMNS).where(
+    _ITEMS.c.tenant_id == _TENANT, _ITEMS.c.itinerary_id == _ITINERARY
+)
+
+
 def _day_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
     """The days' ids and positions as plain rows, in order: what pricing reads of them."""
     return _read(session, _READ_DAYS, itinerary_id=itinerary_id)
@@ -257,13 +267,8 @@ def to_public(session: Session, itinerary: Itinerary, *, full: bool = True) -> I
     items: list[Any] = []
     if full:
         session.flush()  # plain rows: what this unit of work added or changed is written first
-        days = scoped_rows(
-            session,
-            sa_select(_DAYS).where(_DAYS.c.itinerary_id == itinerary.id).order_by(_DAYS.c.position),
-        )
-        items = scoped_rows(
-            session, sa_select(*_SHOWN_COLUMNS).where(_ITEMS.c.itinerary_id == itinerary.id)
-        )
+        days = _read(session, _SHOW_DAYS, itinerary_id=itinerary.id)
+        items = _read(session, _SHOW_ITEMS, itinerary_id=itinerary.id)
     order = {day.id: day.position for day in days}
     items.sort(key=lambda item: (order.get(item.day_id, 0), item.position))
     count = len(days) or 1
