@@ -1722,19 +1722,30 @@ def rates_since_frozen(
     prices: Any = frozen.payload["prices"]
     titles = {item["id"]: item["title"] for item in shown["items"]}
     changes: list[LineChange] = []
+    # every lookup of the frozen version asked again in one batch, answered in order
+    answers = iter(
+        pricing.quote_prices(
+            session,
+            ctx,
+            [
+                PriceQuery.model_validate(entry["query"])
+                for price in prices.values()
+                for entry in price["quotes"]
+            ],
+        )
+    )
     for item_id, price in prices.items():
         if not price["quotes"]:
             continue  # priced by hand
         was = Decimal(price["net"])
         now_net = Decimal(0)
         problem = ""
-        for entry in price["quotes"]:
-            query = PriceQuery.model_validate(entry["query"])
-            try:
-                now_net += pricing.quote_price(session, ctx, query).total_net
-            except pricing.NoPriceError as exc:
-                problem = exc.detail
+        for answer in [next(answers) for _ in price["quotes"]]:
+            if answer.error is not None:
+                problem = answer.error.detail
                 break
+            assert answer.quote is not None
+            now_net += answer.quote.total_net
         if problem:
             changes.append(
                 LineChange(
