@@ -73,10 +73,12 @@ def _trip(base: str) -> str:
         trip = made.json()["data"]
         for day in trip["days"]:
             for kind, name, extra in PER_DAY:
-                client.post(
+                added = client.post(
                     f"/api/itineraries/{trip['id']}/days/{day['id']}/items",
                     json={"kind": kind, "service_id": _named(services, name), **extra},
-                ).raise_for_status()
+                )
+                if added.status_code != 201:
+                    raise RuntimeError(f"{name} not added: {added.status_code} {added.text}")
         sheet = client.post(f"/api/itineraries/{trip['id']}/calculate-price", json={})
         priced = sheet.raise_for_status().json()["data"]
         print(
