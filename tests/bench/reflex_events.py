@@ -10,6 +10,11 @@ Redis memory the idle tabs' page state takes is read from Redis (MEMORY USAGE of
 
 Used by `bench_load.py`; on its own: `python -m tests.bench.reflex_events URL [TABS] [EVENTS]`
 against a running app with the demo data (no Redis figure without REFLEX_REDIS_URL).
+
+The page and event are a `PageEvent` (the queries list's `load` unless told): `sample` times
+other pages' events one after the other in one tab, several events interleaved so each is
+measured beside the others under the same load (`bench_itinerary_page.py`: the pricing
+sheet's recalculation beside a trivial event of the same page).
 """
 
 from __future__ import annotations
@@ -29,6 +34,27 @@ LIST_STATE = (
     "reflex___state____state.travelcrm___ui___pages___queries___list_state____queries_state"
 )
 ROOT_STATE = "reflex___state____state"
+
+
+@dataclass(frozen=True)
+class PageEvent:
+    """An event of a page: the page's path (as visited), a test id shown once it has loaded,
+    the state's full name, the handler and its arguments; `answered` names the state whose
+    delta means the event is done (the state itself unless told)."""
+
+    path: str
+    ready: str
+    state: str
+    event: str
+    payload: dict[str, Any] = field(default_factory=dict)
+    answered: str = ""
+
+    @property
+    def done_when(self) -> str:
+        return self.answered or self.state
+
+
+QUERIES_LOAD = PageEvent(LIST_PATH, "query-row", LIST_STATE, "load")
 
 
 @dataclass
@@ -66,8 +92,11 @@ def signed_in_cookie(base: str, email: str, password: str) -> str:
         return "; ".join(f"{k}={v}" for k, v in client.cookies.items())
 
 
-def record_connect_packet(base: str, cookie: str) -> dict[str, Any]:
-    """What the queries page sends in its socket.io CONNECT packet, from a real browser visit."""
+def record_connect_packet(
+    base: str, cookie: str, page_event: PageEvent = QUERIES_LOAD
+) -> dict[str, Any]:
+    """What the page sends in its socket.io CONNECT packet, from a real browser visit (the
+    queries list unless told)."""
     from playwright.sync_api import sync_playwright
 
     sent: list[str] = []
@@ -85,17 +114,19 @@ def record_connect_packet(base: str, cookie: str) -> dict[str, Any]:
                 "framesent", lambda f: sent.append(f if isinstance(f, str) else f.decode())
             ),
         )
-        page.goto(base + LIST_PATH)
-        page.get_by_test_id("query-row").first.wait_for(timeout=60_000)
+        page.goto(base + page_event.path)
+        page.get_by_test_id(page_event.ready).first.wait_for(timeout=60_000)
         browser.close()
     prefix = "40/_event,"
     packet = next(f for f in sent if f.startswith(prefix))
     return dict(json.loads(packet[len(prefix) :]))
 
 
-async def _tab(
-    base: str, cookie: str, boot: dict[str, Any], events: int, figures: EventFigures
-) -> Any:
+async def _connected(
+    base: str, cookie: str, boot: dict[str, Any], token: str
+) -> tuple[Any, asyncio.Queue[dict[str, Any]]]:
+    """A tab: a socket.io client connected with the page's CONNECT packet, and the queue its
+    state updates arrive in (hydration not awaited)."""
     import socketio
 
     client = socketio.AsyncClient(reconnection=False)
@@ -105,9 +136,6 @@ async def _tab(
     async def on_event(update: dict[str, Any]) -> None:
         await updates.put(update)
 
-    started = time.perf_counter()
-    token = str(uuid.uuid4())
-    figures.tokens.append(token)
     await client.connect(
         f"{base}?token={token}",
         namespaces=["/_event"],
@@ -117,26 +145,93 @@ async def _tab(
         auth=boot,
         wait_timeout=30,
     )
+    return client, updates
+
+
+async def _hydrated(updates: asyncio.Queue[dict[str, Any]]) -> None:
     while True:  # hydrated, and the page's on_load done: the root state says so
         update = await asyncio.wait_for(updates.get(), 30)
         if update.get("delta", {}).get(ROOT_STATE, {}).get("is_hydrated_rx_state_") is True:
-            break
+            return
+
+
+async def _answered(
+    client: Any, updates: asyncio.Queue[dict[str, Any]], page_event: PageEvent, router: Any
+) -> tuple[float, int]:
+    """Send the event; (seconds until its state's delta arrived, bytes received)."""
+    started = time.perf_counter()
+    await client.emit(
+        "event",
+        {
+            "name": f"{page_event.state}.{page_event.event}",
+            "payload": page_event.payload,
+            "router_data": router,
+        },
+        namespace="/_event",
+    )
+    size = 0
+    while True:
+        update = await asyncio.wait_for(updates.get(), 30)
+        size += len(json.dumps(update, separators=(",", ":")))
+        if page_event.done_when in update.get("delta", {}):
+            return time.perf_counter() - started, size
+
+
+async def _sample(
+    base: str,
+    cookie: str,
+    boot: dict[str, Any],
+    router: dict[str, Any],
+    page_events: list[PageEvent],
+    rounds: int,
+    warm: int,
+) -> dict[str, list[float]]:
+    client, updates = await _connected(base, cookie, boot, str(uuid.uuid4()))
+    try:
+        await _hydrated(updates)
+        seconds: dict[str, list[float]] = {e.event: [] for e in page_events}
+        for index in range(warm + rounds):
+            for page_event in page_events:
+                took, _ = await _answered(client, updates, page_event, router)
+                if index >= warm:
+                    seconds[page_event.event].append(took)
+        return seconds
+    finally:
+        await client.disconnect()
+
+
+def sample(
+    base: str,
+    *,
+    email: str,
+    password: str,
+    page_events: list[PageEvent],
+    rounds: int = 250,
+    warm: int = 10,
+) -> dict[str, list[float]]:
+    """One tab on the first event's page (its CONNECT packet from a real Chromium visit) sends
+    each of `page_events` in turn, `warm` rounds unmeasured then `rounds` measured, one event
+    at a time: the seconds from emit until its state's delta arrived, by event name."""
+    cookie = signed_in_cookie(base, email, password)
+    boot = record_connect_packet(base, cookie, page_events[0])
+    path = page_events[0].path
+    router = {"pathname": path, "asPath": path}
+    return asyncio.run(_sample(base, cookie, boot, router, page_events, rounds, warm))
+
+
+async def _tab(
+    base: str, cookie: str, boot: dict[str, Any], events: int, figures: EventFigures
+) -> Any:
+    started = time.perf_counter()
+    token = str(uuid.uuid4())
+    figures.tokens.append(token)
+    client, updates = await _connected(base, cookie, boot, token)
+    await _hydrated(updates)
     figures.hydrate_s.append(time.perf_counter() - started)
     router = {"pathname": LIST_PATH, "asPath": LIST_PATH}
     for _ in range(events):
-        started = time.perf_counter()
-        await client.emit(
-            "event",
-            {"name": f"{LIST_STATE}.load", "payload": {}, "router_data": router},
-            namespace="/_event",
-        )
-        size = 0
-        while True:
-            update = await asyncio.wait_for(updates.get(), 30)
-            size += len(json.dumps(update, separators=(",", ":")))
-            if LIST_STATE in update.get("delta", {}):
-                break
-        figures.event_s.append(time.perf_counter() - started)
+        took, size = await _answered(client, updates, QUERIES_LOAD, router)
+        figures.event_s.append(took)
         figures.event_bytes.append(size)
     return client
 

@@ -158,6 +158,35 @@ def lookup(namespace: str, key: str) -> tuple[str | None, str | None]:
     return generation, value if stored_generation == generation else None
 
 
+def lookup_many(namespace: str, keys: list[str]) -> tuple[str | None, list[str | None]]:
+    """`lookup` of several keys at once: the generation is read once (with Redis, one MGET of
+    it and every entry), each entry is as `lookup` would have answered it."""
+    mode = _mode()
+    if mode == "off":
+        return None, [None] * len(keys)
+    if mode == "file":
+        generation = _file_generation(namespace)
+        return generation, [_local.get(f"{namespace}\x00{key}", generation) for key in keys]
+    client = cast(redis.Redis, _redis())
+    try:
+        raw = cast(
+            list[bytes | None],
+            client.mget(_generation_key(namespace), *(_entry_key(namespace, k) for k in keys)),
+        )
+    except redis.RedisError:
+        logger.warning("the cache cannot be read; looking up without it", exc_info=True)
+        return None, [None] * len(keys)
+    generation = raw[0].decode() if raw[0] else "0"
+    found: list[str | None] = []
+    for entry in raw[1:]:
+        if entry is None:
+            found.append(None)
+            continue
+        stored_generation, _, value = entry.decode().partition("\n")
+        found.append(value if stored_generation == generation else None)
+    return generation, found
+
+
 def store(namespace: str, key: str, generation: str | None, value: str) -> None:
     """Keep `value` (text: callers serialise to JSON, nothing executable is stored) under the
     generation that `lookup` gave before the value was computed."""

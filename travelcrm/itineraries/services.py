@@ -12,10 +12,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from pydantic import ValidationError
-from sqlalchemy import JSON, bindparam, cast, func, update
+from sqlalchemy import JSON, Text, bindparam, cast, func, insert, literal, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import defer
@@ -33,7 +34,7 @@ from travelcrm.core.permissions import Action, require
 from travelcrm.core.sequences import next_number
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.versions import advance_version
-from travelcrm.db import scoped_rows
+from travelcrm.db import scoped_connection, scoped_rows
 from travelcrm.itineraries import maths
 from travelcrm.itineraries.models import FxRate as FxRateRow
 from travelcrm.itineraries.models import (
@@ -167,14 +168,76 @@ def _items(
 
 
 _ITEMS = ItineraryItem.__table__  # type: ignore[attr-defined]
-_PRICED_COLUMNS = [c for c in _ITEMS.c if c.name not in ("price", "problem", "priced_at")]
+# what pricing reads of an item: no kept price, no description, nothing every row repeats
+_PRICED_COLUMNS = [
+    c
+    for c in _ITEMS.c
+    if c.name not in ("price", "problem", "priced_at", "description", "tenant_id", "itinerary_id")
+]
+_DAYS = ItineraryDay.__table__  # type: ignore[attr-defined]
+_SHOWN_COLUMNS = [c for c in _ITEMS.c if c.name not in ("price", "priced_at")]
+
+
+# What pricing reads, as statements built once (their compiled form is cached, as the price
+# lookup's are) and run on the unit of work's connection, each binding the agency itself (on
+# PostgreSQL RLS backs it up): building and filtering a statement per call cost more than the
+# queries.
+_TENANT: Any = bindparam("tenant_id")
+_ITINERARY: Any = bindparam("itinerary_id")
+_READ_DAYS = (
+    sa_select(_DAYS.c.id, _DAYS.c.position)
+    .where(_DAYS.c.tenant_id == _TENANT, _DAYS.c.itinerary_id == _ITINERARY)
+    .order_by(_DAYS.c.position)
+)
+_READ_ITEMS = sa_select(*_PRICED_COLUMNS).where(
+    _ITEMS.c.tenant_id == _TENANT, _ITEMS.c.itinerary_id == _ITINERARY
+)
+_SETTINGS = PricingSettings.__table__  # type: ignore[attr-defined]
+_READ_SETTINGS = (
+    sa_select(
+        _SETTINGS.c.markup_policy,
+        _SETTINGS.c.rounding_step,
+        _SETTINGS.c.rounding_level,
+        _SETTINGS.c.rounding_direction,
+    )
+    .where(_SETTINGS.c.tenant_id == _TENANT)
+    .limit(1)
+)
+
+
+# an agency that never changed its pricing settings prices by the defaults
+_DEFAULT_SETTINGS = SimpleNamespace(
+    **{
+        column.name: PricingSettings.model_fields[column.name].default
+        for column in _READ_SETTINGS.selected_columns
+    }
+)
+
+
+def _read(session: Session, statement: Any, **params: Any) -> list[Any]:
+    """Plain rows of one of the statements above, for the unit of work's agency."""
+    connection, tenant_id = scoped_connection(session)
+    return list(connection.execute(statement, {"tenant_id": tenant_id, **params}).all())
+
+
+_SHOW_DAYS = (
+    sa_select(_DAYS)
+    .where(_DAYS.c.tenant_id == _TENANT, _DAYS.c.itinerary_id == _ITINERARY)
+    .order_by(_DAYS.c.position)
+)
+_SHOW_ITEMS = sa_select(*_SHOWN_COLUMNS).where(
+    _ITEMS.c.tenant_id == _TENANT, _ITEMS.c.itinerary_id == _ITINERARY
+)
+
+
+def _day_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
+    """The days' ids and positions as plain rows, in order: what pricing reads of them."""
+    return _read(session, _READ_DAYS, itinerary_id=itinerary_id)
 
 
 def _item_rows(session: Session, itinerary_id: uuid.UUID) -> list[Any]:
     """The items as plain rows (no ORM objects, no kept prices): what pricing reads."""
-    return scoped_rows(
-        session, sa_select(*_PRICED_COLUMNS).where(_ITEMS.c.itinerary_id == itinerary_id)
-    )
+    return _read(session, _READ_ITEMS, itinerary_id=itinerary_id)
 
 
 def _keep_prices(
@@ -200,8 +263,14 @@ def _day_date(itinerary: Itinerary, day: ItineraryDay) -> date:
 
 
 def to_public(session: Session, itinerary: Itinerary, *, full: bool = True) -> ItineraryPublic:
-    days = _days(session, itinerary.id) if full else []
-    items = _items(session, itinerary.id) if full else []
+    """The itinerary as shown, its days and items read as plain rows (no ORM objects; the
+    items' kept prices, the largest column and not shown here, left unread)."""
+    days: list[Any] = []
+    items: list[Any] = []
+    if full:
+        session.flush()  # plain rows: what this unit of work added or changed is written first
+        days = _read(session, _SHOW_DAYS, itinerary_id=itinerary.id)
+        items = _read(session, _SHOW_ITEMS, itinerary_id=itinerary.id)
     order = {day.id: day.position for day in days}
     items.sort(key=lambda item: (order.get(item.day_id, 0), item.position))
     count = len(days) or 1
@@ -880,19 +949,43 @@ def _queries_for(
     return out
 
 
-def _price_item(
-    session: Session,
-    ctx: TenantContext,
+def _queries_of(
     itinerary: Itinerary,
-    item: ItineraryItem,
+    item: Any,
     check_in: date,
     *,
     adults: int,
     child_ages: Sequence[int],
-) -> _Priced:
+) -> list[PriceQuery]:
+    """The lookups an item is priced by (none when its net is entered by hand), or
+    `_Unpriceable` when it cannot be asked (no service and no net, a party of nobody)."""
     if item.service_id is None or item.manual_net is not None:
         if item.manual_net is None or not item.manual_currency:
             raise _Unpriceable("no_price_entered", "Enter the net of this item, or pick a service.")
+        return []
+    try:
+        return _queries_for(itinerary, item, check_in, adults, child_ages)
+    except ValidationError as exc:  # a party or item the lookup cannot take (e.g. 0 people)
+        first = exc.errors()[0]
+        raise _Unpriceable(
+            "invalid", f"{first['msg']} ({'.'.join(map(str, first['loc']))})."
+        ) from None
+
+
+def _priced(
+    session: Session,
+    ctx: TenantContext,
+    item: Any,
+    asked: Sequence[PriceQuery],
+    answers: Sequence[pricing.Quoted],
+    *,
+    keep_quotes: bool = True,
+) -> _Priced:
+    """An item's price from the answers to its lookups (`pricing.quote_prices`, in the order
+    `_queries_of` asked them); a lookup without a price ends it, unless the item may be
+    estimated from last season's rate. `keep_quotes=False`: the lookups and their answers
+    are not kept with it (a sheet only shown needs the totals)."""
+    if not asked:
         return _Priced(item.manual_net, item.manual_currency, None, [], [])
     net = Decimal(0)
     sell = Decimal(0)
@@ -900,33 +993,24 @@ def _price_item(
     line_ids: list[uuid.UUID] = []
     quotes: list[dict[str, Any]] = []
     estimate = False
-    try:
-        asked = _queries_for(itinerary, item, check_in, adults, child_ages)
-    except ValidationError as exc:  # a party or item the lookup cannot take (e.g. 0 people)
-        first = exc.errors()[0]
-        raise _Unpriceable(
-            "invalid", f"{first['msg']} ({'.'.join(map(str, first['loc']))})."
-        ) from None
-    for query in asked:
-        try:
-            quote = pricing.quote_price(session, ctx, query)
-        except pricing.NoPriceError as exc:
+    for query, answer in zip(asked, answers, strict=True):
+        if answer.error is not None:
+            exc = answer.error
             if not item.estimate:
                 night = exc.extra.get("night")
                 raise _Unpriceable(
                     exc.reason, exc.detail, [date.fromisoformat(night)] if night else []
-                ) from None
-            try:  # last season's rate, same weekdays a year before
-                quote = pricing.quote_price(
-                    session,
-                    ctx,
-                    query.model_copy(update={"check_in": query.check_in - timedelta(weeks=52)}),
                 )
-            except pricing.NoPriceError:
+            # last season's rate, same weekdays a year before
+            earlier = query.model_copy(update={"check_in": query.check_in - timedelta(weeks=52)})
+            answer = pricing.quote_prices(session, ctx, [earlier])[0]
+            if answer.error is not None:
                 raise _Unpriceable(
                     exc.reason, f"{exc.detail} No rate a year before either, to estimate from."
-                ) from None
+                )
             estimate = True
+        quote, data = answer.quote, answer.data
+        assert quote is not None and data is not None
         if currency and quote.currency != currency:
             raise _Unpriceable(
                 "mixed_currencies", "The rooms of this stay are priced in different currencies."
@@ -935,7 +1019,8 @@ def _price_item(
         net += quote.total_net
         sell += quote.total_sell
         line_ids += [line for night in quote.nights for line in night.line_ids]
-        quotes.append({"query": query.model_dump(mode="json"), "quote": quote.to_json()})
+        if keep_quotes:
+            quotes.append({"query": query.model_dump(mode="json"), "quote": data})
     return _Priced(net, currency, sell, sorted(set(line_ids)), quotes, estimate)
 
 
@@ -961,12 +1046,33 @@ def fx_rate(session: Session, *, buy: str, sell: str, on: date) -> tuple[Decimal
     return None
 
 
+_MARKUPS = MarkupRuleRow.__table__  # type: ignore[attr-defined]
+_MARKUP_COLUMNS = [
+    _MARKUPS.c[name]
+    for name in (
+        "id",
+        "name",
+        "kind",
+        "value",
+        "market",
+        "destination",
+        "supplier_type",
+        "service_type",
+        "travel_from",
+        "travel_to",
+    )
+]
+
+
+_READ_MARKUPS = (
+    sa_select(*_MARKUP_COLUMNS)
+    .where(_MARKUPS.c.tenant_id == _TENANT, _MARKUPS.c.is_active)
+    .order_by(_MARKUPS.c.position, _MARKUPS.c.created_at)
+)
+
+
 def _markup_rules(session: Session) -> list[maths.MarkupRule]:
-    rows = session.exec(
-        select(MarkupRuleRow)
-        .where(col(MarkupRuleRow.is_active))
-        .order_by(col(MarkupRuleRow.position), col(MarkupRuleRow.created_at))
-    ).all()
+    rows = _read(session, _READ_MARKUPS)
     return [
         maths.MarkupRule(
             id=str(row.id),
@@ -1036,13 +1142,15 @@ def _calculate(
     adults = itinerary.adults if group is None else group
     child_ages: list[int] = list(itinerary.child_ages) if group is None else []
     store = store and group is None
-    days = _days(session, itinerary.id)
+    session.flush()  # plain rows below: what this unit of work changed is written first
+    days = _day_rows(session, itinerary.id)
     by_day = {day.id: day for day in days}
     items = sorted(
         _item_rows(session, itinerary.id), key=lambda i: (by_day[i.day_id].position, i.position)
     )
     writes: list[dict[str, Any]] = []
-    settings = pricing_settings(session, ctx)
+    agency_settings = _read(session, _READ_SETTINGS)  # what pricing needs; else the defaults
+    settings: Any = agency_settings[0] if agency_settings else _DEFAULT_SETTINGS
     rules = _markup_rules(session)
     policy = maths.MarkupPolicy(settings.markup_policy)
     facts = suppliers.describe_services(
@@ -1055,20 +1163,38 @@ def _calculate(
     priced_items: dict[uuid.UUID, _Priced] = {}
     seen_groups: set[tuple[uuid.UUID, str]] = set()
     now = utcnow()
+    asked: dict[uuid.UUID, list[PriceQuery] | _Unpriceable] = {}
+    for item in items:
+        if item.kind == ItemKind.NOTE.value:
+            continue
+        try:
+            asked[item.id] = _queries_of(
+                itinerary,
+                item,
+                _day_date(itinerary, by_day[item.day_id]),
+                adults=adults,
+                child_ages=child_ages,
+            )
+        except _Unpriceable as exc:
+            asked[item.id] = exc
+    # every item's lookups in one batch (a few round trips, however many items)
+    answers = iter(
+        pricing.quote_prices(
+            session, ctx, [q for found in asked.values() if isinstance(found, list) for q in found]
+        )
+    )
+    fx_rates: dict[str, tuple[Decimal, date] | None] = {}  # read once per buying currency
     for item in items:
         if item.kind == ItemKind.NOTE.value:
             continue
         day = by_day[item.day_id]
         check_in = _day_date(itinerary, day)
         try:
-            priced = _price_item(
-                session,
-                ctx,
-                itinerary,
-                item,
-                check_in,
-                adults=adults,
-                child_ages=child_ages,
+            wanted = asked[item.id]
+            if isinstance(wanted, _Unpriceable):
+                raise wanted
+            priced = _priced(
+                session, ctx, item, wanted, [next(answers) for _ in wanted], keep_quotes=store
             )
         except _Unpriceable as exc:
             unpriced.append(
@@ -1092,7 +1218,11 @@ def _calculate(
                 }
             )
             continue
-        found = fx_rate(session, buy=priced.currency, sell=itinerary.sell_currency, on=on)
+        if priced.currency not in fx_rates:
+            fx_rates[priced.currency] = fx_rate(
+                session, buy=priced.currency, sell=itinerary.sell_currency, on=on
+            )
+        found = fx_rates[priced.currency]
         if found is None:
             detail = (
                 f"No exchange rate from {priced.currency} to {itinerary.sell_currency} on or "
@@ -1148,19 +1278,20 @@ def _calculate(
         )
         extra[str(item.id)] = (item, priced)
         priced_items[item.id] = priced
-        writes.append(
-            {
-                "row_id": item.id,
-                "problem": None,
-                "price": {
-                    "net": str(priced.net),
-                    "currency": priced.currency,
-                    "estimate": priced.estimate,
-                    "line_ids": [str(i) for i in priced.line_ids],
-                    "quotes": priced.quotes,
-                },
-            }
-        )
+        if store:
+            writes.append(
+                {
+                    "row_id": item.id,
+                    "problem": None,
+                    "price": {
+                        "net": str(priced.net),
+                        "currency": priced.currency,
+                        "estimate": priced.estimate,
+                        "line_ids": [str(i) for i in priced.line_ids],
+                        "quotes": priced.quotes,
+                    },
+                }
+            )
     if store and writes:
         _keep_prices(session, itinerary, writes, now)
     paying, free = _party(adults, child_ages, itinerary.free_place_every)
@@ -1201,7 +1332,8 @@ def _calculate(
         twin_share_per_person=result.twin_share_per_person,
         rounding_adjustment=result.rounding_adjustment,
         unpriced=unpriced,
-        conflicts=_conflicts(itinerary, days, items, unpriced),
+        # another group size only asks the price per person: what does not fit is the trip's
+        conflicts=_conflicts(itinerary, days, items, unpriced) if group is None else [],
     )
     return _Work(sheet, priced_items, fx_used, list(rules))
 
@@ -1474,7 +1606,8 @@ def freeze(
         "tax_rules": sorted(line.rule_id for line in work.sheet.taxes),
         "sheet": work.sheet.model_dump(mode="json"),
     }
-    digest = checksum_of(payload)
+    text = canonical(payload)  # serialised once: for the checksum and as the stored payload
+    digest = hashlib.sha256(text).hexdigest()
     now = utcnow()
     snapshot = ItinerarySnapshot(
         tenant_id=ctx.tenant_id,
@@ -1485,7 +1618,7 @@ def freeze(
         frozen_by=ctx.user_id,
         frozen_at=now,
     )
-    session.add(snapshot)
+    _insert_snapshot(session, snapshot, text.decode())
     values = {
         "status": ItineraryStatus.FROZEN.value,
         "frozen_at": now,
@@ -1497,6 +1630,31 @@ def freeze(
         raise _stale(itinerary)
     session.flush()
     return snapshot
+
+
+_SNAPSHOTS = ItinerarySnapshot.__table__  # type: ignore[attr-defined]
+
+
+def _insert_snapshot(session: Session, snapshot: ItinerarySnapshot, payload: str) -> None:
+    """One INSERT of the snapshot with its payload as the canonical JSON text already made for
+    the checksum (the ORM would serialise the payload a second time). The row reads back as
+    the same payload. The object stays out of the session: a snapshot is never changed."""
+    connection = session.connection()
+    text: Any = literal(payload, Text)
+    if connection.dialect.name == "postgresql":
+        text = cast(text, JSON)  # SQLite keeps JSON as text; PostgreSQL's json wants a cast
+    connection.execute(
+        insert(_SNAPSHOTS).values(
+            tenant_id=snapshot.tenant_id,
+            id=snapshot.id,
+            itinerary_id=snapshot.itinerary_id,
+            version=snapshot.version,
+            checksum=snapshot.checksum,
+            payload=text,
+            frozen_by=snapshot.frozen_by,
+            frozen_at=snapshot.frozen_at,
+        )
+    )
 
 
 def unfreeze(
@@ -1568,19 +1726,30 @@ def rates_since_frozen(
     prices: Any = frozen.payload["prices"]
     titles = {item["id"]: item["title"] for item in shown["items"]}
     changes: list[LineChange] = []
+    # every lookup of the frozen version asked again in one batch, answered in order
+    answers = iter(
+        pricing.quote_prices(
+            session,
+            ctx,
+            [
+                PriceQuery.model_validate(entry["query"])
+                for price in prices.values()
+                for entry in price["quotes"]
+            ],
+        )
+    )
     for item_id, price in prices.items():
         if not price["quotes"]:
             continue  # priced by hand
         was = Decimal(price["net"])
         now_net = Decimal(0)
         problem = ""
-        for entry in price["quotes"]:
-            query = PriceQuery.model_validate(entry["query"])
-            try:
-                now_net += pricing.quote_price(session, ctx, query).total_net
-            except pricing.NoPriceError as exc:
-                problem = exc.detail
+        for answer in [next(answers) for _ in price["quotes"]]:
+            if answer.error is not None:
+                problem = answer.error.detail
                 break
+            assert answer.quote is not None
+            now_net += answer.quote.total_net
         if problem:
             changes.append(
                 LineChange(
