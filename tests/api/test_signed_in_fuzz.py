@@ -144,6 +144,7 @@ RULES: dict[str, str] = {
     "unknown": "a line's service and season belong to the version's supplier and seasons",
     "duplicate_band": "a version has each age band once (a rule across the list)",
     "ages_overlap": "a version's age bands do not overlap (a rule across the list)",
+    "same_currency": "an exchange rate is between two different currencies (across fields)",
     "not_a_price": "a price is an amount or one of the agency's price words (stored words)",
     "age_band": "age bands are for prices per person or an extra bed (depends on the basis)",
     # KNOWN GAP, reported for the OpenAPI work (issue 20, item 12): a Decimal's string form is

@@ -352,7 +352,7 @@ def set_fx_rate(session: Session, ctx: TenantContext, *, data: FxRateIn) -> FxRa
     if data.base == data.quote:
         raise ValidationFailedError(
             "An exchange rate needs two currencies.",
-            errors=[FieldError("quote", "Pick another currency than the first.", "invalid")],
+            errors=[FieldError("quote", "Pick another currency than the first.", "same_currency")],
         )
     row = FxRate(tenant_id=ctx.tenant_id, **data.model_dump())
     save_row(
@@ -851,7 +851,7 @@ def save_fx_rates(session: Session, ctx: TenantContext, *, rates: list[FxRateIn]
         if data.base == data.quote:
             raise ValidationFailedError(
                 "An exchange rate needs two currencies.",
-                errors=[FieldError("quote", "Pick another currency than the first.", "invalid")],
+                errors=[FieldError("quote", "Pick another currency than the first.", "same_currency")],
             )
         save_row(
             session,

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from travelcrm.core.fields import Currency, Entry100, Percent, Text200, Text5000
+from travelcrm.core.fields import Currency, Entry100, Percent, Text200, Text5000, UtcDatetime
 from travelcrm.itineraries.maths import (
     CommissionMode,
     GstScheme,
@@ -211,9 +211,9 @@ class ItineraryPublic(BaseModel):
     budget_currency: str | None
     notes: str | None
     checksum: str | None
-    frozen_at: datetime | None
+    frozen_at: UtcDatetime | None
     row_version: int
-    created_at: datetime
+    created_at: UtcDatetime
     days: list[DayPublic] = Field(default_factory=list)
     items: list[ItemPublic] = Field(default_factory=list)
 
@@ -397,7 +397,7 @@ class SnapshotPublic(BaseModel):
     itinerary_id: uuid.UUID
     version: int
     checksum: str
-    frozen_at: datetime
+    frozen_at: UtcDatetime
     payload: dict[str, object]
 
 

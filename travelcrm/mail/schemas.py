@@ -4,11 +4,11 @@ delivery log and the suppressed addresses."""
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+from travelcrm.core.fields import UtcDatetime
 from travelcrm.mail.models import PdfMode
 
 Kind = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^[a-z][a-z0-9_]{2,39}$")]
@@ -61,7 +61,7 @@ class TemplatePublic(BaseModel):
     standard: bool = Field(description="One of the kinds every agency has")
     variables: list[VariablePublic]
     row_version: int
-    updated_at: datetime | None
+    updated_at: UtcDatetime | None
 
 
 class PreviewIn(BaseModel):
@@ -95,8 +95,8 @@ class EmailPublic(BaseModel):
     related_id: uuid.UUID | None
     opens: int
     clicks: int
-    created_at: datetime
-    sent_at: datetime | None
+    created_at: UtcDatetime
+    sent_at: UtcDatetime | None
 
 
 class EmailEventPublic(BaseModel):
@@ -106,11 +106,11 @@ class EmailEventPublic(BaseModel):
     detail: str | None
     prefetch: bool
     url: str | None
-    at: datetime
+    at: UtcDatetime
 
 
 class SuppressionPublic(BaseModel):
     id: uuid.UUID
     email: str
     reason: str
-    created_at: datetime
+    created_at: UtcDatetime

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
-from travelcrm.core.fields import CLEAN, plain_text
+from travelcrm.core.fields import CLEAN, UtcDatetime, plain_text
 from travelcrm.quotes.machine import QuoteState
 from travelcrm.quotes.schedule import MAX_INSTALMENTS, DepositKind, PaymentKind
 
@@ -147,13 +147,13 @@ class QuoteVersionPublic(BaseModel):
     inclusions: str
     exclusions: str
     terms: str
-    sent_at: datetime | None
-    viewed_at: datetime | None
-    decided_at: datetime | None
+    sent_at: UtcDatetime | None
+    viewed_at: UtcDatetime | None
+    decided_at: UtcDatetime | None
     decline_reason: str | None
-    expired_at: datetime | None
+    expired_at: UtcDatetime | None
     row_version: int
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class QuoteListItem(BaseModel):
@@ -167,7 +167,7 @@ class QuoteListItem(BaseModel):
     currency: str
     total: Decimal
     valid_until: date
-    created_at: datetime
+    created_at: UtcDatetime
 
 
 class Change(BaseModel):
