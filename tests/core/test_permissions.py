@@ -33,11 +33,13 @@ EXPECTED_EXTRA = {
         Action.RATES_PUBLISH,
         Action.SUPPLIER_BANK_VIEW,
         Action.PRICING_SETTINGS,
+        Action.MAIL_LOG,
+        Action.MAIL_TEMPLATES,
     }
     | RATES_WORK
     | SALES_WORK,
     Role.OPERATOR: RATES_WORK | {Action.RATES_PUBLISH, Action.CUSTOMERS_VIEW},
-    Role.AGENT: {Action.SUPPLIERS_VIEW, Action.RATES_VIEW} | SALES_WORK,
+    Role.AGENT: {Action.SUPPLIERS_VIEW, Action.RATES_VIEW, Action.MAIL_LOG} | SALES_WORK,
     Role.FINANCE: {
         Action.CUSTOMERS_VIEW,
         Action.QUERIES_VIEW,
