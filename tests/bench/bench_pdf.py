@@ -184,7 +184,7 @@ def quote_path() -> None:
                 caption=caption,
             )
     with tenant_scope(ctx) as session:
-        current = quotes.quote_settings(session, ctx)
+        settings_row = quotes.quote_settings(session, ctx)
         quotes.update_settings(
             session,
             ctx,
@@ -194,7 +194,7 @@ def quote_path() -> None:
                 terms="Prices hold until the date of validity. Cancellations 30 days out are free.",
                 instalments=1,
             ),
-            row_version=current.row_version,
+            row_version=settings_row.row_version,
         )
         query, _ = queries.create_query(
             session, ctx, data=trip(start_date=start, end_date=start + timedelta(days=1))
