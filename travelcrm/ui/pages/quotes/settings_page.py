@@ -121,7 +121,7 @@ def _payment() -> rx.Component:
             "the amounts always add up to the total.",
             size="2",
         ),
-        _choice("Deposit", "deposit_kind", DEPOSIT_CHOICES),
+        _choice("The deposit is", "deposit_kind", DEPOSIT_CHOICES),
         _input(
             "Deposit",
             "deposit_value",
