@@ -17,10 +17,19 @@ URL = "/api/quotes/settings"
 
 
 def _body(current: dict, **changes: object) -> dict:
-    keys = (
-        "reference_prefix validity_days grouping deposit_kind deposit_value balance_days_before "
-        "instalments inclusions exclusions terms row_version"
-    ).split()
+    keys = [
+        "reference_prefix",
+        "validity_days",
+        "grouping",
+        "deposit_kind",
+        "deposit_value",
+        "balance_days_before",
+        "instalments",
+        "inclusions",
+        "exclusions",
+        "terms",
+        "row_version",
+    ]
     return {**{k: current[k] for k in keys}, **changes}
 
 
