@@ -34,6 +34,7 @@ from travelcrm.ui.pages.queries import settings_page as _query_settings  # noqa:
 from travelcrm.ui.pages.queries import workload_page as _workload  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.quotes import list_page as _quotes  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.quotes import page as _quote  # noqa: F401  (registers the page)
+from travelcrm.ui.pages.quotes import settings_page as _quote_settings  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.rates import list_page as _rate_lists  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.rates import page as _rate_list  # noqa: F401  (registers the page)
 from travelcrm.ui.pages.ratesheets import page as _rate_import  # noqa: F401  (registers the page)

@@ -26,7 +26,7 @@ from travelcrm.core.pdf import Asset, RenderedPdf, asset_url, render_document, s
 from travelcrm.documents.proposal import DocumentKind, Picture, PriceStyle, Proposal, Travellers
 
 # Bump when the layout changes: stored PDFs of an older layout are rendered again.
-LAYOUT_VERSION = "1"
+LAYOUT_VERSION = "2"  # 2: the sign-off stays with the terms
 DEFAULT_COLOR = "#12A594"
 _HEX = re.compile(r"^#[0-9a-fA-F]{6}$")
 _KIND_WORDS = {DocumentKind.ITINERARY: "Itinerary", DocumentKind.QUOTE: "Quotation"}

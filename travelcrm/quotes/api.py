@@ -12,9 +12,15 @@ from fastapi import APIRouter, Query, Request, Response
 
 from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, json_envelope, problem_responses
-from travelcrm.api.etag import check_if_match, created_response, resource_response
+from travelcrm.api.etag import (
+    check_if_match,
+    conditional_bytes,
+    created_response,
+    resource_response,
+)
 from travelcrm.api.pagination import Paging
-from travelcrm.quotes import services
+from travelcrm.documents.api import content_disposition
+from travelcrm.quotes import documents, services
 from travelcrm.quotes.machine import QuoteState
 from travelcrm.quotes.schemas import (
     Comparison,
@@ -23,6 +29,9 @@ from travelcrm.quotes.schemas import (
     QuoteListItem,
     QuotePatch,
     QuoteRowVersionIn,
+    QuoteSettingsIn,
+    QuoteSettingsPatch,
+    QuoteSettingsPublic,
     QuoteUpdate,
     QuoteVersionPublic,
     ReviseIn,
@@ -33,6 +42,36 @@ router = APIRouter(prefix="/api/quotes", tags=["quotes"])
 
 def _shown(session: Any, identity: Any, quote_id: uuid.UUID) -> QuoteVersionPublic:
     return services.to_public(services.get_quote(session, identity.context, quote_id=quote_id))
+
+
+# ---- the agency's quote settings (before /{quote_id}: "settings" is no quote's id) -------------
+
+
+@router.get(
+    "/settings",
+    response_model=Envelope[QuoteSettingsPublic],
+    responses=READ,
+    summary="The agency's quote defaults: validity, grouping, deposit, balance days before "
+    "travel, instalments, inclusions, exclusions, terms and reference prefix, with its ETag",
+)
+def read_settings(request: Request, identity: Who, session: Db) -> Response:
+    return resource_response(request, services.read_settings(session, identity.context))
+
+
+@router.put(
+    "/settings",
+    response_model=Envelope[QuoteSettingsPublic],
+    responses=problem_responses(401, 403, 409, 412, 422),
+    summary="Replace the quote defaults at the `row_version` you read (409 when changed "
+    "meanwhile; If-Match checked when sent); new quotes copy them",
+)
+def save_settings(
+    body: QuoteSettingsPatch, request: Request, identity: Who, session: Db
+) -> Response:
+    check_if_match(request, services.read_settings(session, identity.context))
+    data = QuoteSettingsIn.model_validate(body.model_dump(exclude={"row_version"}))
+    services.update_settings(session, identity.context, data=data, row_version=body.row_version)
+    return resource_response(request, services.read_settings(session, identity.context))
 
 
 @router.get(
@@ -214,3 +253,32 @@ def compare_quote(
     return envelope(
         services.compare(session, identity.context, quote_id=quote_id, other_id=other_id)
     )
+
+
+@router.get(
+    "/{quote_id}/pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}, **READ},
+    summary="The branded PDF of this quote version (or `version` N of its number): cover, "
+    "day pages, prices as grouped, taxes, per person, payment schedule and terms; stored "
+    "once per version and reused (ETag)",
+)
+def quote_pdf(
+    quote_id: uuid.UUID,
+    request: Request,
+    identity: Who,
+    session: Db,
+    version: Annotated[int | None, Query(ge=1, le=10_000)] = None,
+) -> Response:
+    found = documents.stored_quote_pdf(
+        session, identity.context, quote_id=quote_id, version=version
+    )
+    response = conditional_bytes(
+        request,
+        found.content,
+        media_type=found.content_type,
+        digest=found.checksum,
+        cache_control="private, no-cache",
+    )
+    response.headers["Content-Disposition"] = content_disposition(found.filename)
+    return response

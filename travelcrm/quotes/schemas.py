@@ -200,3 +200,16 @@ class QuoteSettingsIn(BaseModel):
     inclusions: Terms = ""
     exclusions: Terms = ""
     terms: Terms = ""
+
+
+class QuoteSettingsPatch(QuoteSettingsIn):
+    row_version: int = Field(ge=1)
+
+
+class QuoteSettingsPublic(QuoteSettingsIn):
+    """The agency's quote defaults as read (the ETag and `row_version` guard a change)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    row_version: int
+    updated_at: datetime | None = None

@@ -54,6 +54,7 @@ from travelcrm.quotes.schemas import (
     QuoteLine,
     QuoteListItem,
     QuoteSettingsIn,
+    QuoteSettingsPublic,
     QuoteTax,
     QuoteUpdate,
     QuoteVersionPublic,
@@ -115,6 +116,11 @@ def update_settings(
     session: Session, ctx: TenantContext, *, data: QuoteSettingsIn, row_version: int
 ) -> QuoteSettings:
     require(ctx, Action.PRICING_SETTINGS)
+    if data.deposit_kind is schedule.DepositKind.PERCENT and data.deposit_value > 100:
+        raise ValidationFailedError(
+            "A deposit percent is 0 to 100.",
+            errors=[FieldError("deposit_value", "Use a percent from 0 to 100.", "too_large")],
+        )
     found = quote_settings(session, ctx)
     values: dict[str, Any] = data.model_dump(mode="python")
     values["grouping"] = data.grouping.value
@@ -126,6 +132,12 @@ def update_settings(
             current_row_version=found.row_version,
         )
     return found
+
+
+def read_settings(session: Session, ctx: TenantContext) -> QuoteSettingsPublic:
+    """The agency's quote defaults as shown (the prefix empty while it is derived)."""
+    require(ctx, Action.QUOTES_VIEW)
+    return QuoteSettingsPublic.model_validate(quote_settings(session, ctx), from_attributes=True)
 
 
 def derived_prefix(tenant: Tenant) -> str:

@@ -33,6 +33,7 @@ ITINERARIES = "/itineraries"
 ITINERARY = "/itineraries/[id]"
 QUOTES = "/quotes"
 QUOTE = "/quotes/[id]"
+QUOTE_SETTINGS = "/quotes/settings"  # the agency's quote defaults
 EMAIL_LOG = "/emails"
 EMAIL_TEMPLATES = "/emails/templates"
 PRICING = "/pricing"  # the agency's pricing settings

@@ -93,6 +93,14 @@ def _list() -> rx.Component:
         page_header(
             "Quotes",
             "What customers are offered, made from frozen itineraries.",
+            rx.cond(
+                S.can_configure,
+                rx.link(
+                    rx.button(rx.icon("settings", size=14), "Quote settings", variant="soft"),
+                    href=routes.QUOTE_SETTINGS,
+                    data_testid="quote-settings-link",
+                ),
+            ),
         ),
         section(
             "Quotes",

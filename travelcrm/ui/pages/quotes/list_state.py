@@ -55,6 +55,7 @@ class QuotesState(FormPage, rx.State):
     rows: list[QuoteRow] = []
     state_filter: str = ""
     more: bool = False
+    can_configure: bool = False  # may open the quote settings
 
     def _read(self) -> EventSpec | None:
         states = [QuoteState(self.state_filter)] if self.state_filter else []
@@ -72,6 +73,7 @@ class QuotesState(FormPage, rx.State):
         viewer = self._admit(Action.QUOTES_VIEW)
         if viewer is None:
             return self._signed_out()
+        self.can_configure = can(viewer.context.role, Action.PRICING_SETTINGS)
         failed = self._read() if self.allowed else None
         self.loaded = True
         return failed

@@ -73,7 +73,17 @@ def _dialogs() -> rx.Component:
     )
 
 
+def _download_pdf() -> rx.Component:
+    return action_button(
+        "file-down", "Download PDF", on_click=S.download_pdf, test_id="download-pdf"
+    )
+
+
 def _actions() -> rx.Component:
+    return rx.hstack(_download_pdf(), _edit_actions(), spacing="2", wrap="wrap")
+
+
+def _edit_actions() -> rx.Component:
     return rx.cond(
         S.can_edit,
         rx.hstack(

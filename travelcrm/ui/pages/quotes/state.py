@@ -21,6 +21,7 @@ from reflex.event import EventSpec
 from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
+from travelcrm.quotes import documents as quote_documents
 from travelcrm.quotes import services as quotes
 from travelcrm.quotes.machine import QuoteState as States
 from travelcrm.quotes.schemas import Comparison, QuoteUpdate, QuoteVersionPublic
@@ -394,3 +395,16 @@ class QuoteState(RecordPage, rx.State):
             rx.toast.success(f"{quotes.name_of(made)} made as a draft."),
             rx.redirect(routes.quote(made.id)),
         ]
+
+    @event
+    def download_pdf(self) -> Any:
+        """This version's branded PDF, as a file (stored once: a second click renders nothing)."""
+        found, problem = self._on_record(
+            lambda session, ctx, quote_id: quote_documents.quote_pdf(
+                session, ctx, quote_id=quote_id
+            )
+        )
+        if found is None:
+            return problem
+        content, filename = found
+        return rx.download(data=content, filename=filename)

@@ -301,6 +301,14 @@ def _actions() -> rx.Component:
             ),
         ),
         rx.cond(
+            SettingsState.can_price,
+            rx.link(
+                rx.button(rx.icon("file-text", size=14), "Quotes", variant="soft", type="button"),
+                href=routes.QUOTE_SETTINGS,
+                data_testid="quote-settings-link",
+            ),
+        ),
+        rx.cond(
             SettingsState.can_edit,
             discard_and_save(SettingsState.reset_form, "Save settings", "save", align="center"),
         ),
