@@ -29,10 +29,13 @@ def minor_units(currency: str) -> int:
     return _MINOR_UNITS.get(currency.upper(), 2)
 
 
+# the quantum of each number of minor digits, made once (a sheet rounds thousands of amounts)
+_QUANTUM = {digits: Decimal(1).scaleb(-digits) for digits in {2, *_MINOR_UNITS.values()}}
+
+
 def round_money(amount: Decimal, currency: str) -> Decimal:
     """Round half-up to the currency's minor unit: the only rounding rule for money."""
-    exponent = Decimal(1).scaleb(-minor_units(currency))
-    return amount.quantize(exponent, rounding=ROUND_HALF_UP)
+    return amount.quantize(_QUANTUM[minor_units(currency)], rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True, slots=True)

@@ -463,12 +463,16 @@ def price_sheet(
     def regross(item: PricedLine, gross: Decimal) -> PricedLine:
         return _columns(by_key[item.key], item.net_sell, gross, currency)
 
+    def rounded(item: PricedLine) -> PricedLine:
+        gross = rounding.apply(item.gross, currency)
+        # the same gross, digit for digit, gives the same columns: nothing to work out again
+        same = gross == item.gross and gross.as_tuple() == item.gross.as_tuple()
+        return item if same else regross(item, gross)
+
     adjustment = ZERO
     if rounding.level is RoundingLevel.LINE:
         priced = [
-            item
-            if by_key[item.key].sell_override is not None
-            else regross(item, rounding.apply(item.gross, currency))
+            item if by_key[item.key].sell_override is not None else rounded(item)
             for item in priced
         ]
     else:

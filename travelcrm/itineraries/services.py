@@ -1365,7 +1365,8 @@ def _taxes(
 
 
 def _totals(totals: maths.Totals) -> TotalsOut:
-    return TotalsOut(
+    # trusted amounts the maths worked out (Decimals every one): built, not validated again
+    return TotalsOut.model_construct(
         net_sell=totals.net_sell,
         markup=totals.markup,
         gross=totals.gross,
@@ -1376,7 +1377,9 @@ def _totals(totals: maths.Totals) -> TotalsOut:
 
 
 def _line_out(line: maths.PricedLine, item: ItineraryItem, priced: _Priced | None) -> SheetLineOut:
-    return SheetLineOut(
+    # every field given, each already of its type (a row's UUID, the maths' Decimals): built
+    # without validating again, as the sheet's 70+ lines would otherwise be on every price
+    return SheetLineOut.model_construct(
         item_id=item.id,
         day=line.day,
         kind=item.kind,

@@ -16,7 +16,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Literal, TypeVar
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_
+from sqlalchemy import ColumnElement, String, and_, bindparam, cast, func, or_
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -1159,8 +1159,16 @@ def describe_services(
     wanted = set(service_ids)
     if not wanted:
         return {}
+    # one statement built once (a sheet asks on every price); it binds the agency itself, in
+    # both tables' filters, and on PostgreSQL RLS backs it up
+    connection, tenant_id = scoped_connection(session)
+    rows = connection.execute(_DESCRIBE, {"tenant_id": tenant_id, "ids": list(wanted)})
+    return {row[0]: ServiceFacts(*tuple(row)) for row in rows}
+
+
+def _describe_statement() -> Any:
     svc, sup = SupplierService.__table__, Supplier.__table__  # type: ignore[attr-defined]
-    statement = (
+    return (
         sa_select(
             svc.c.id,
             svc.c.name,
@@ -1176,9 +1184,15 @@ def describe_services(
         .join_from(
             svc, sup, and_(sup.c.tenant_id == svc.c.tenant_id, sup.c.id == svc.c.supplier_id)
         )
-        .where(svc.c.id.in_(wanted))
+        .where(
+            svc.c.tenant_id == bindparam("tenant_id"),
+            sup.c.tenant_id == bindparam("tenant_id"),
+            svc.c.id.in_(bindparam("ids", expanding=True)),
+        )
     )
-    return {row[0]: ServiceFacts(*tuple(row)) for row in scoped_rows(session, statement)}
+
+
+_DESCRIBE = _describe_statement()
 
 
 def content_for(
