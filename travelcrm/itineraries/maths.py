@@ -472,8 +472,7 @@ def price_sheet(
     adjustment = ZERO
     if rounding.level is RoundingLevel.LINE:
         priced = [
-            item if by_key[item.key].sell_override is not None else rounded(item)
-            for item in priced
+            item if by_key[item.key].sell_override is not None else rounded(item) for item in priced
         ]
     else:
         counted = [i for i, item in enumerate(priced) if not item.optional]

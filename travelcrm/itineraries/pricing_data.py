@@ -851,7 +851,9 @@ def save_fx_rates(session: Session, ctx: TenantContext, *, rates: list[FxRateIn]
         if data.base == data.quote:
             raise ValidationFailedError(
                 "An exchange rate needs two currencies.",
-                errors=[FieldError("quote", "Pick another currency than the first.", "same_currency")],
+                errors=[
+                    FieldError("quote", "Pick another currency than the first.", "same_currency")
+                ],
             )
         save_row(
             session,
