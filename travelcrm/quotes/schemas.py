@@ -212,4 +212,4 @@ class QuoteSettingsPublic(QuoteSettingsIn):
     model_config = ConfigDict(extra="ignore")
 
     row_version: int
-    updated_at: datetime | None = None
+    updated_at: UtcDatetime | None = None
