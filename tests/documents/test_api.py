@@ -14,8 +14,8 @@ from pypdf import PdfReader
 from tests.api.agency import ApiAgency
 from tests.rates.factories import make_contract
 from travelcrm.api.app import create_api
+from travelcrm.api.etag import content_disposition
 from travelcrm.core.permissions import Role
-from travelcrm.documents.api import content_disposition
 
 pytestmark = pytest.mark.usefixtures("migrated_engine", "frozen_clock")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import Request
 from fastapi.encoders import jsonable_encoder
@@ -63,6 +64,24 @@ def conditional_bytes(
     if if_none_match and (if_none_match.strip() == "*" or etag in _etags(if_none_match)):
         return Response(status_code=304, headers=headers)
     return Response(content, media_type=media_type, headers=headers)
+
+
+def content_disposition(filename: str) -> str:
+    """`attachment` with an ASCII fallback name and the readable UTF-8 one (RFC 6266)."""
+    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def download(
+    request: Request, content: bytes, *, media_type: str, digest: str, filename: str
+) -> Response:
+    """A stored document to save (a PDF): ETag from its digest, 304 when unchanged, never
+    cached without asking again, saved under its readable name."""
+    response = conditional_bytes(
+        request, content, media_type=media_type, digest=digest, cache_control="private, no-cache"
+    )
+    response.headers["Content-Disposition"] = content_disposition(filename)
+    return response
 
 
 def check_if_match(request: Request, current: Any) -> None:

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import uuid
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Query, Request, Response
 
 from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import READ
-from travelcrm.api.etag import conditional_bytes
+from travelcrm.api.etag import download
 from travelcrm.documents import services
 
 router = APIRouter(prefix="/api/itineraries", tags=["itineraries"])
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with an ASCII fallback name and the readable UTF-8 one (RFC 6266)."""
-    fallback = filename.encode("ascii", "replace").decode().replace("?", "_").replace('"', "")
-    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @router.get(
@@ -40,12 +33,10 @@ def itinerary_pdf(
     found = services.itinerary_pdf(
         session, identity.context, itinerary_id=itinerary_id, version=version
     )
-    response = conditional_bytes(
+    return download(
         request,
         found.content,
         media_type=found.content_type,
         digest=found.checksum,
-        cache_control="private, no-cache",
+        filename=found.filename,
     )
-    response.headers["Content-Disposition"] = content_disposition(found.filename)
-    return response

@@ -378,8 +378,8 @@ def delete_fx_rate(session: Session, ctx: TenantContext, *, rate_id: uuid.UUID) 
 # ---- which markup rule would apply ---------------------------------------------------------------
 
 
-def as_maths_rule(row: MarkupRuleRow) -> maths.MarkupRule:
-    """A saved rule as the sheet's maths sees it."""
+def as_maths_rule(row: MarkupRuleRow | Any) -> maths.MarkupRule:
+    """A saved rule (an ORM row or a plain row of its columns) as the sheet's maths sees it."""
     return maths.MarkupRule(
         id=str(row.id),
         name=row.name,

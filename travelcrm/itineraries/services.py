@@ -48,6 +48,7 @@ from travelcrm.itineraries.models import (
     PricingSettings,
     TaxRuleRow,
 )
+from travelcrm.itineraries.pricing_data import as_maths_rule
 from travelcrm.itineraries.schemas import (
     Conflict,
     CopyIn,
@@ -1072,22 +1073,8 @@ _READ_MARKUPS = (
 
 
 def _markup_rules(session: Session) -> list[maths.MarkupRule]:
-    rows = _read(session, _READ_MARKUPS)
-    return [
-        maths.MarkupRule(
-            id=str(row.id),
-            name=row.name,
-            kind=maths.MarkupKind(row.kind),
-            value=row.value,
-            market=row.market,
-            destination=row.destination,
-            supplier_type=row.supplier_type,
-            service_type=row.service_type,
-            travel_from=row.travel_from,
-            travel_to=row.travel_to,
-        )
-        for row in rows
-    ]
+    # the same rule objects the pricing pages' "which rule would apply" tester builds
+    return [as_maths_rule(row) for row in _read(session, _READ_MARKUPS)]
 
 
 def _tax_rules(session: Session) -> list[maths.TaxRule]:

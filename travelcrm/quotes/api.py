@@ -14,12 +14,11 @@ from travelcrm.api.auth import Db, Who
 from travelcrm.api.envelope import READ, WRITE, Envelope, envelope, json_envelope, problem_responses
 from travelcrm.api.etag import (
     check_if_match,
-    conditional_bytes,
     created_response,
+    download,
     resource_response,
 )
 from travelcrm.api.pagination import Paging
-from travelcrm.documents.api import content_disposition
 from travelcrm.quotes import documents, services
 from travelcrm.quotes.machine import QuoteState
 from travelcrm.quotes.schemas import (
@@ -273,12 +272,10 @@ def quote_pdf(
     found = documents.stored_quote_pdf(
         session, identity.context, quote_id=quote_id, version=version
     )
-    response = conditional_bytes(
+    return download(
         request,
         found.content,
         media_type=found.content_type,
         digest=found.checksum,
-        cache_control="private, no-cache",
+        filename=found.filename,
     )
-    response.headers["Content-Disposition"] = content_disposition(found.filename)
-    return response
