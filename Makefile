@@ -136,6 +136,7 @@ bench: install
 	$(PY) -m tests.bench.bench_pdf
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_mail
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_content
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_proposal
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_load
 
 clean:

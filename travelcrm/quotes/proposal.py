@@ -32,7 +32,7 @@ from sqlmodel import Session, col, select
 from travelcrm.core.errors import ConflictError, FieldError, NotFoundError, ValidationFailedError
 from travelcrm.core.locale import amount_text, date_text, datetime_text, money_text, range_text
 from travelcrm.core.money import minor_units, round_money
-from travelcrm.core.permissions import Role
+from travelcrm.core.permissions import Action, Role, require
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.core.upsert import add_unless_exists
 from travelcrm.documents.render import palette
@@ -563,3 +563,11 @@ def photo(session: Session, token: str, *, photo_id: uuid.UUID) -> tuple[bytes, 
         photo_id=photo_id,
         size="thumb",
     )
+
+
+def answer_of(
+    session: Session, ctx: TenantContext, *, quote_id: uuid.UUID
+) -> QuoteAcceptance | None:
+    """The customer's answer on the proposal page, if they gave one (for the staff page)."""
+    require(ctx, Action.QUOTES_VIEW)
+    return _answered(session, quote_id)
