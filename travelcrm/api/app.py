@@ -30,8 +30,8 @@ from travelcrm.itineraries.api import router as itineraries_router
 from travelcrm.mail.api import emails_router, templates_router, tracking_router
 from travelcrm.queries.api import public_router as enquiries_router
 from travelcrm.queries.api import router as queries_router
+from travelcrm.quotes.api import public_router as proposals_router
 from travelcrm.quotes.api import router as quotes_router
-from travelcrm.quotes.public_api import public_router as proposals_router
 from travelcrm.rates.api import router as rates_router
 from travelcrm.ratesheets.api import router as ratesheets_router
 from travelcrm.settings import get_settings
