@@ -350,12 +350,13 @@ def _answered(token: str) -> RedirectResponse:
     status_code=303,
     response_class=HTMLResponse,
     responses={
-        404: {"description": "Not a valid link"},
         409: {"description": "Answered, expired, withdrawn or replaced (a page says which)"},
         422: {"description": "The page again with the messages at their fields"},
-        429: {"description": "Too many tries"},
     },
     summary="The customer accepts: name, email, consent and the extras ticked; back to the page",
+    description="Answered with HTML: 303 back to the page; the page again with 422 (messages at "
+    "their fields) or 409 (answered, expired, withdrawn, replaced); 404 for a link that is not "
+    "valid; 429 after too many tries from one address.",
 )
 def proposal_accept(
     token: str,
@@ -407,11 +408,11 @@ def proposal_accept(
     status_code=303,
     response_class=HTMLResponse,
     responses={
-        404: {"description": "Not a valid link"},
         409: {"description": "Answered, expired, withdrawn or replaced (a page says which)"},
-        429: {"description": "Too many tries"},
     },
     summary="The customer declines, with a reason if they like; back to the page",
+    description="Answered with HTML: 303 back to the page; 409 when it can no longer be "
+    "answered; 404 for a link that is not valid; 429 after too many tries from one address.",
 )
 def proposal_decline(
     token: str,
