@@ -8,10 +8,12 @@ reachable with the token."""
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -176,6 +178,7 @@ def test_accept_records_every_field_the_document_and_recomputes_the_extras(web) 
     assert len(mail) == 1 and mail[0].to_email == "rahul@example.com"
     after = web.get(f"/api/public/quotes/{token}")
     assert "Accepted by Rahul Mehta" in after.text and "Accept the proposal" not in after.text
+    assert "with Spice plantation tour: ₹57,000.00 in all" in after.text
 
 
 def test_the_browser_figure_is_never_trusted(web) -> None:
@@ -330,6 +333,8 @@ def test_the_page_shows_the_agencys_locale_and_no_stranger_markup(web) -> None:
         quote.title = '<script>alert("x")</script> Goa'
         session.add(quote)
     page = web.get(f"/api/public/quotes/{token}").text
+    if os.environ.get("PROPOSAL_HTML"):  # a look at the page: PROPOSAL_HTML=/tmp/p.html
+        Path(os.environ["PROPOSAL_HTML"]).write_text(page)
     assert '<script>alert("x")</script>' not in page
     assert "&lt;script&gt;" in page
     assert proposal.Status.OPEN == "open"

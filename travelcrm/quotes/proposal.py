@@ -324,8 +324,20 @@ def page_html(
         a = opened.acceptance
         if opened.status == Status.ACCEPTED:
             when = datetime_text(a.decided_at, tenant.timezone, locale=loc) if a else ""
+            extras = ", ".join(
+                ln["title"]
+                for ln in opened.quote.lines
+                if a is not None and ln.get("item_id") in a.optional_items
+            )
+            total = money_text(a.total, a.currency, locale=loc) if a else ""
             message = (
-                f"Accepted by {a.name} on {when}." if a else "This proposal has been accepted."
+                (
+                    f"Accepted by {a.name} on {when}"
+                    + (f", with {extras}" if extras else "")
+                    + f": {total} in all."
+                )
+                if a
+                else "This proposal has been accepted."
             ) + f" {tenant.name} will be in touch about the next steps."
         elif opened.status == Status.DECLINED:
             message = (
