@@ -36,7 +36,11 @@ AGENT = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) Safari/604.1"
 
 @pytest.fixture
 def web() -> TestClient:
-    return TestClient(create_api(), raise_server_exceptions=True, headers={"User-Agent": AGENT})
+    return TestClient(
+        create_api(),
+        raise_server_exceptions=True,
+        headers={"User-Agent": AGENT, "Accept": "text/html"},
+    )
 
 
 def _send(ctx, quote_id):

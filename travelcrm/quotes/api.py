@@ -257,7 +257,9 @@ def _ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def _not_found() -> HTMLResponse:
+def _not_found(request: Request) -> HTMLResponse:
+    if "text/html" not in request.headers.get("accept", ""):  # not a browser: a problem
+        raise NotFoundError("This proposal link is not valid.")
     html = proposal.message_html(
         "This link is not valid",
         "Check that the whole link from your email was opened, or ask your travel agent for "
@@ -284,6 +286,7 @@ def _count(request: Request, token: str) -> HTMLResponse | None:
 
 def _page(
     token: str,
+    request: Request,
     *,
     status_code: int = 200,
     errors: dict[str, str] | None = None,
@@ -293,13 +296,13 @@ def _page(
     try:
         parts = links.decode(token)
     except NotFoundError:
-        return _not_found()
+        return _not_found(request)
     nonce = secrets.token_urlsafe(16)
     with tenant_scope(proposal.agency(parts.tenant_id)) as session:
         try:
             opened = proposal.open_proposal(session, token)
         except NotFoundError:
-            return _not_found()
+            return _not_found(request)
         html = proposal.page_html(
             opened, token, nonce=nonce, errors=errors, values=values, notice=notice
         )
@@ -313,8 +316,8 @@ def _page(
     responses={404: {"description": "Not a valid link (an HTML page says so)"}},
     summary="The customer's proposal page (HTML; reading it changes nothing)",
 )
-def proposal_page(token: str) -> HTMLResponse:
-    return _page(token)
+def proposal_page(token: str, request: Request) -> HTMLResponse:
+    return _page(token, request)
 
 
 @public_router.post(
@@ -329,7 +332,7 @@ def proposal_viewed(
     try:
         parts = links.decode(token)
     except NotFoundError:
-        return Response(status_code=404, headers=_HEADERS)
+        raise NotFoundError("This proposal link is not valid.") from None
     refused = _count(request, token)
     if refused is not None:
         return Response(status_code=429, headers=_HEADERS)
@@ -337,7 +340,7 @@ def proposal_viewed(
         with tenant_scope(proposal.agency(parts.tenant_id)) as session:
             proposal.mark_viewed(session, token, csrf=csrf)
     except NotFoundError:
-        return Response(status_code=404, headers=_HEADERS)
+        raise NotFoundError("This proposal link is not valid.") from None
     return Response(status_code=204, headers=_HEADERS)
 
 
@@ -371,7 +374,7 @@ def proposal_accept(
     try:
         parts = links.decode(token)
     except NotFoundError:
-        return _not_found()
+        return _not_found(request)
     refused = _count(request, token)
     if refused is not None:
         return refused
@@ -393,13 +396,13 @@ def proposal_accept(
             )
     except ValidationFailedError as exc:
         errors = {e.field: e.message for e in exc.errors}
-        return _page(token, status_code=422, errors=errors, values=values)
+        return _page(token, request, status_code=422, errors=errors, values=values)
     except proposal.ProposalChangedError as exc:
-        return _page(token, status_code=409, values=values, notice=exc.detail)
+        return _page(token, request, status_code=409, values=values, notice=exc.detail)
     except proposal.ProposalClosedError:
-        return _page(token, status_code=409)
+        return _page(token, request, status_code=409)
     except NotFoundError:
-        return _not_found()
+        return _not_found(request)
     return _answered(token)
 
 
@@ -423,7 +426,7 @@ def proposal_decline(
     try:
         parts = links.decode(token)
     except NotFoundError:
-        return _not_found()
+        return _not_found(request)
     refused = _count(request, token)
     if refused is not None:
         return refused
@@ -438,9 +441,9 @@ def proposal_decline(
                 user_agent=request.headers.get("user-agent"),
             )
     except proposal.ProposalClosedError:
-        return _page(token, status_code=409)
+        return _page(token, request, status_code=409)
     except NotFoundError:
-        return _not_found()
+        return _not_found(request)
     return _answered(token)
 
 
@@ -457,7 +460,7 @@ def proposal_photo(token: str, photo_id: uuid.UUID) -> Response:
             data, media_type, _digest = proposal.photo(session, token, photo_id=photo_id)
             session.rollback()
     except NotFoundError:
-        return Response(status_code=404, headers=_HEADERS)
+        raise NotFoundError("This proposal link is not valid.") from None
     return Response(
         data, media_type=media_type, headers={**_HEADERS, "Cache-Control": "private, max-age=3600"}
     )
