@@ -138,6 +138,7 @@ bench: install
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_mail
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_content
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_itinerary_page
+	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_proposal
 	TEST_POSTGRES_URL=$(TEST_POSTGRES_URL) $(PY) -m tests.bench.bench_load
 
 clean:

@@ -20,6 +20,7 @@ from travelcrm.core.money import round_money
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.customers import services as customer_services
+from travelcrm.customers.models import Customer
 from travelcrm.customers.schemas import CustomerCreate
 from travelcrm.db import enter_tenant
 from travelcrm.itineraries import pricing_data
@@ -1319,10 +1320,27 @@ def _quotes_for(session: Session, ctx: TenantContext) -> None:
     first, second = trips
     today = quote_services.agency_today(session, ctx)
 
+    # the demo trips have no query: the quotes go to one demo traveller (the email needs one)
+    traveller = session.exec(
+        select(Customer).where(col(Customer.email).is_not(None)).order_by(col(Customer.name))
+    ).first() or customer_services.create_customer(
+        session,
+        ctx,
+        data=CustomerCreate(
+            name="Meera Nair",
+            email=f"meera.nair.{ctx.tenant_id.hex[:6]}@example.com",
+            allow_duplicate=True,
+        ),
+    )
+
     def make(itinerary_id: uuid.UUID, **data: Any) -> Any:
-        return quote_services.create_quote(
+        quote = quote_services.create_quote(
             session, ctx, data=QuoteCreate(itinerary_id=itinerary_id, **data)
         )
+        if quote.customer_id is None:
+            quote.customer_id, quote.customer_name = traveller.id, traveller.name
+            session.add(quote)
+        return quote
 
     def send(quote: Any) -> Any:
         return quote_services.send_quote(

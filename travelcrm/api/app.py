@@ -30,6 +30,7 @@ from travelcrm.itineraries.api import router as itineraries_router
 from travelcrm.mail.api import emails_router, templates_router, tracking_router
 from travelcrm.queries.api import public_router as enquiries_router
 from travelcrm.queries.api import router as queries_router
+from travelcrm.quotes.api import public_router as proposals_router
 from travelcrm.quotes.api import router as quotes_router
 from travelcrm.rates.api import router as rates_router
 from travelcrm.ratesheets.api import router as ratesheets_router
@@ -82,6 +83,7 @@ ROUTERS: tuple[APIRouter, ...] = (
     templates_router,
     emails_router,
     tracking_router,
+    proposals_router,
 )
 
 

@@ -118,3 +118,64 @@ class QuoteEvent(TenantMixin, table=True):
     data: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
     actor_user_id: uuid.UUID | None = None
     occurred_at: datetime = utc_datetime(default_now=True)
+
+
+class QuoteLink(TenantMixin, table=True):
+    """A link to one quote version's proposal page, given to the customer. Only the SHA-256
+    of its secret is kept; it ends at the version's validity, or when staff revoke it."""
+
+    __tablename__ = "quote_links"
+    __table_args__ = (
+        tenant_fk("quote_id", "quotes", ondelete="CASCADE"),
+        Index("ix_quote_links_tenant_quote", "tenant_id", "quote_id"),
+    )
+
+    quote_id: uuid.UUID
+    secret_sha256: str = Field(max_length=64)
+    purpose: str = Field(default="email", max_length=20)  # email, reminder, staff
+    revoked_at: datetime | None = utc_datetime(nullable=True)
+    revoked_by: uuid.UUID | None = None
+    created_by: uuid.UUID | None = None
+    created_at: datetime = utc_datetime(default_now=True)
+
+
+class QuoteAcceptance(TenantMixin, table=True):
+    """The customer's answer on the proposal page (one per version): who, when, from where,
+    the optional items chosen, the total recomputed from them, and the exact document shown
+    with its SHA-256."""
+
+    __tablename__ = "quote_acceptances"
+    __table_args__ = (
+        tenant_fk("quote_id", "quotes", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "quote_id"),
+    )
+
+    quote_id: uuid.UUID
+    link_id: uuid.UUID
+    version: int
+    decision: str = Field(max_length=10)  # accepted, declined
+    name: str | None = Field(default=None, max_length=200)
+    email: str | None = Field(default=None, max_length=254)
+    consent: bool = False
+    reason: str | None = Field(default=None, max_length=500)
+    ip: str | None = Field(default=None, max_length=64)
+    user_agent: str | None = Field(default=None, max_length=500)
+    optional_items: list[str] = Field(default_factory=list, sa_type=JSON)
+    total: Decimal = amount()
+    currency: str = Field(max_length=3)
+    document_sha256: str = Field(max_length=64)
+    document: str = Field(sa_type=Text)
+    decided_at: datetime = utc_datetime(default_now=True)
+
+
+class QuoteReminder(TenantMixin, table=True):
+    """The reminder before expiry sent for a version (one row per version: sent once)."""
+
+    __tablename__ = "quote_reminders"
+    __table_args__ = (
+        tenant_fk("quote_id", "quotes", ondelete="CASCADE"),
+        UniqueConstraint("tenant_id", "quote_id"),
+    )
+
+    quote_id: uuid.UUID
+    sent_at: datetime = utc_datetime(default_now=True)

@@ -42,7 +42,7 @@ from travelcrm.itineraries import services as itineraries
 from travelcrm.mail.services import Mail, queue_emails
 from travelcrm.queries import services as queries
 from travelcrm.queries.machine import QueryStatus
-from travelcrm.quotes import machine, schedule
+from travelcrm.quotes import links, machine, schedule
 from travelcrm.quotes.machine import QuoteState
 from travelcrm.quotes.models import Quote, QuoteEvent, QuoteSettings
 from travelcrm.quotes.schemas import (
@@ -689,10 +689,9 @@ def _query_to(session: Session, ctx: TenantContext, quote: Quote, target: QueryS
 
 
 def _deliver_quote_email(session: Session, ctx: TenantContext, *, quote: Quote) -> None:
-    """Where the email engine sends the quote to the customer (template "quote sent", the PDF
-    attached or linked, exactly once per send). Wired in when the email engine is merged;
-    until then sending records the state change and its event only."""
-    del session, ctx, quote
+    """The "quote sent" email to the customer with a fresh proposal link, exactly once per
+    version (its send key); no customer email is a clear error at the send."""
+    links.send_quote_email(session, ctx, quote=quote)
 
 
 def send_quote(
@@ -1093,9 +1092,11 @@ def sweep() -> dict[str, int]:
         agencies = session.exec(
             select(Tenant.id).where(col(Tenant.status) == TenantStatus.ACTIVE.value)
         ).all()
-    expired = 0
+    expired = reminded = 0
     for tenant_id in agencies:
         ctx = TenantContext(tenant_id, None, Role.OWNER)  # the system, acting for the agency
         with tenant_scope(ctx) as session:
             expired += expire_due(session, ctx)
-    return {"agencies": len(agencies), "expired": expired}
+        with tenant_scope(ctx) as session:
+            reminded += links.remind_due(session, ctx, on=agency_today(session, ctx))
+    return {"agencies": len(agencies), "expired": expired, "reminded": reminded}

@@ -109,6 +109,16 @@ def _edit_actions() -> rx.Component:
                 S.revisable,
                 action_button("copy-plus", "Revise", on_click=S.revise, test_id="revise"),
             ),
+            rx.cond(
+                S.waiting & (S.live_links > 0),
+                action_button(
+                    "link-2-off",
+                    "Withdraw link",
+                    on_click=S.revoke_links,
+                    test_id="revoke-links",
+                    color_scheme="gray",
+                ),
+            ),
             _dialogs(),
             spacing="2",
             wrap="wrap",

@@ -22,6 +22,7 @@ from travelcrm.core.permissions import Action, can
 from travelcrm.core.tenancy import TenantContext
 from travelcrm.db import Session
 from travelcrm.quotes import documents as quote_documents
+from travelcrm.quotes import links, proposal
 from travelcrm.quotes import services as quotes
 from travelcrm.quotes.machine import QuoteState as States
 from travelcrm.quotes.schemas import Comparison, QuoteUpdate, QuoteVersionPublic
@@ -204,6 +205,7 @@ class QuoteState(RecordPage, rx.State):
     accept_open: bool = False
     decline_open: bool = False
     decline_errors: dict[str, str] = {}
+    live_links: int = 0  # the customer's proposal links that still open
 
     # ---- plumbing -------------------------------------------------------------------------------
 
@@ -244,6 +246,11 @@ class QuoteState(RecordPage, rx.State):
             self.facts.append(Fact("Answered", local_date(shown.decided_at, self._timezone)))
         if shown.decline_reason:
             self.facts.append(Fact("Why declined", shown.decline_reason))
+        answer = proposal.answer_of(session, ctx, quote_id=quote.id)
+        if answer is not None and answer.decision == "accepted":
+            self.facts.append(Fact("Accepted online by", answer.name or "—"))
+            self.facts.append(Fact("Accepted total", format_money(answer.total, answer.currency)))
+        self.live_links = links.live_links(session, ctx, quote_id=quote.id)
         self.groups = group_rows(shown)
         self.package = shown.grouping.value == "package"
         self.subtotal = format_money(shown.subtotal, currency)
@@ -378,6 +385,13 @@ class QuoteState(RecordPage, rx.State):
             done="Decline recorded.",
             errors="decline_errors",
             dialog="decline_open",
+        )
+
+    @event
+    def revoke_links(self) -> EventSpec | None:
+        return self._change(
+            lambda session, ctx, quote_id: links.revoke_links(session, ctx, quote_id=quote_id),
+            done="The customer's link no longer opens this version.",
         )
 
     @event
