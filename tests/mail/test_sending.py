@@ -306,8 +306,7 @@ def test_a_5xx_suppresses_the_address_until_someone_clears_it(smtp) -> None:
         assert suppressed.reason.startswith("550 5.1.1")
     server.refuse_rcpt = None
     second = _send(ctx, "bounce-2", to="Priya@Example.com")
-    settle_jobs()
-    assert _message(ctx, second).state == EmailState.SUPPRESSED
+    wait_for(_state_is(ctx, second, EmailState.SUPPRESSED), what="the suppression")
     assert server.messages == []
     with tenant_scope(ctx) as session:
         sending.clear_suppression(session, ctx, suppression_id=suppressed.id)

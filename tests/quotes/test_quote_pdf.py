@@ -25,11 +25,14 @@ from travelcrm.core.errors import NotFoundError
 from travelcrm.core.locale import date_text, money_text
 from travelcrm.core.permissions import Role
 from travelcrm.core.tenancy import TenantContext
+from travelcrm.customers import services as customers
+from travelcrm.customers.schemas import CustomerCreate
 from travelcrm.db import tenant_scope
 from travelcrm.itineraries import services as itineraries
 from travelcrm.itineraries.schemas import ItemIn
 from travelcrm.quotes import documents
 from travelcrm.quotes import services as quotes
+from travelcrm.quotes.models import Quote
 from travelcrm.quotes.schemas import Grouping, QuoteSettingsIn, QuoteUpdate
 from travelcrm.suppliers import content
 from travelcrm.suppliers.schemas import ContentIn
@@ -214,6 +217,14 @@ def test_stored_once_per_version_and_reused() -> None:
     assert changed.rendered and changed.id != first.id
     text = _text(changed.content)
     assert "Only these terms." in text and "Cancellations 30 days out" not in text
+    with tenant_scope(ctx) as session:  # a customer to send it to (the trip has no query)
+        customer = customers.create_customer(
+            session, ctx, data=CustomerCreate(name="Asha Rao", email="asha@example.com")
+        )
+        row = session.get(Quote, (ctx.tenant_id, quote_id))
+        assert row is not None
+        row.customer_id = customer.id
+        session.add(row)
     with tenant_scope(ctx) as session:
         row_version = quotes.get_quote(session, ctx, quote_id=quote_id).row_version
         quotes.send_quote(session, ctx, quote_id=quote_id, row_version=row_version)
