@@ -114,6 +114,16 @@ def test_bad_fields_are_named(alpha: Agency) -> None:
         assert body["errors"][0]["field"] == field, body
 
 
+def test_a_filter_given_twice_is_refused_not_silently_the_last(alpha: Agency) -> None:
+    body = assert_problem(
+        alpha.owner.get("/api/suppliers", params=[("tag", "goa"), ("tag", "kerala")]),
+        422,
+        "validation_failed",
+    )
+    assert [e["field"] for e in body["errors"]] == ["tag"], body
+    assert alpha.owner.get("/api/suppliers", params={"tag": "goa"}).status_code == 200
+
+
 def test_mass_assignment_is_refused(alpha: Agency, bravo: Agency) -> None:
     assert_fields_refused(
         alpha.owner,

@@ -24,3 +24,18 @@ RequiredIfMatch = Annotated[
 def client_of(request: Request) -> tuple[str | None, str | None]:
     """The caller's IP address and user agent, as the audit log records them."""
     return (request.client.host if request.client else None), request.headers.get("user-agent")
+
+
+def one_value_each(request: Request, names: tuple[str, ...]) -> None:
+    """Refuse (422, each at its parameter) a query parameter the operation takes once but the
+    request gives several times: silently keeping the last value would answer another question."""
+    from travelcrm.core.errors import FieldError, ValidationFailedError
+
+    repeated = sorted(n for n in names if len(request.query_params.getlist(n)) > 1)
+    if repeated:
+        raise ValidationFailedError(
+            "Each filter takes one value.",
+            errors=[
+                FieldError(n, "Given more than once: give it once.", "repeated") for n in repeated
+            ],
+        )

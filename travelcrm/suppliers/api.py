@@ -19,7 +19,7 @@ from travelcrm.api.etag import (
     created_response,
     resource_response,
 )
-from travelcrm.api.routes import IfMatch, RequiredIfMatch, client_of
+from travelcrm.api.routes import IfMatch, RequiredIfMatch, client_of, one_value_each
 from travelcrm.core.errors import DomainError, FieldError
 from travelcrm.core.images import PHOTO_MAX_UPLOAD_BYTES
 from travelcrm.core.permissions import Action, require
@@ -83,6 +83,20 @@ def _require_if_match(request: Request, current: SupplierPublic) -> None:
 # ---- suppliers --------------------------------------------------------------------------------
 
 
+_LIST_PARAMETERS = (
+    "q",
+    "kind",
+    "country",
+    "city",
+    "status",
+    "tag",
+    "sort",
+    "page",
+    "limit",
+    "cursor",
+)
+
+
 @router.get(
     "",
     response_model=Envelope[list[SupplierListItem]],
@@ -90,6 +104,7 @@ def _require_if_match(request: Request, current: SupplierPublic) -> None:
     summary="Suppliers: search, filter, sort; `page` numbers or the `cursor` (meta.total counts)",
 )
 def list_suppliers(
+    request: Request,
     identity: Who,
     session: Db,
     q: Annotated[
@@ -113,6 +128,7 @@ def list_suppliers(
         str | None, Query(max_length=512, description="`next_cursor` of the previous page")
     ] = None,
 ) -> dict[str, Any]:
+    one_value_each(request, _LIST_PARAMETERS)
     settings = get_settings()
     size = min(limit or settings.api_page_limit_default, settings.api_page_limit_max)
     filters = SupplierFilter(q=q, kind=kind, country=country, city=city, status=status, tag=tag)
